@@ -1,0 +1,13 @@
+export { keywordsFactory } from './keywords-score.js';
+export { type KeywordsSettings, keywordsSettingsSchema } from './keywords-settings.js';
+export { type LogicSettings, logicFactory, logicSettingsSchema } from './logic-score.js';
+export { plugin, plugin as default } from './plugin.js';
+export { regexFactory } from './regex-score.js';
+export { type RegexSettings, regexSettingsSchema } from './regex-settings.js';
+export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
+export { type Segment, scopeSegments } from './text-scope.js';
+export {
+  type ThresholdSettings,
+  thresholdFactory,
+  thresholdSettingsSchema,
+} from './threshold-score.js';

@@ -1,0 +1,19 @@
+import { InvalidConfigError } from '@plexus/core';
+
+/** Parses a whole number option, or throws a bad-input error naming the flag. */
+export function wholeNumber(flag: string, minimum = 1): (value: string) => number {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < minimum) {
+      throw new InvalidConfigError([
+        { path: flag, message: `expected a whole number >= ${minimum}, got "${value}"` },
+      ]);
+    }
+    return parsed;
+  };
+}
+
+/** Collects a repeatable option into a list. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

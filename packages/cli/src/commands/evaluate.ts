@@ -1,0 +1,116 @@
+import { closeScorecard, evaluate } from '@plexus/core';
+import type { Command } from 'commander';
+import { collect, wholeNumber } from '../arguments.js';
+import type { CliIo } from '../output.js';
+import { Progress } from '../progress.js';
+import { loadForCli } from '../scorecard.js';
+import { formatSummaryTable } from '../summary-table.js';
+
+interface EvaluateFlags {
+  data?: string;
+  score?: string[];
+  limit?: number;
+  sample?: number;
+  seed: number;
+  concurrency?: number;
+  out?: string;
+  resume?: string;
+  cache: boolean;
+  cacheDir?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const shownProblems = 20;
+
+export function evaluateCommand(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command('evaluate')
+    .description('score a dataset with a scorecard, write a run folder and print a summary')
+    .argument('<scorecard>', 'scorecard file (YAML or JSON)')
+    .option('--data <file>', 'dataset (CSV, JSONL or Parquet); default the scorecard data.path')
+    .option('--score <name>', 'run only this score and what it depends on (repeatable)', collect)
+    .option('--limit <n>', 'score only the first N items', wholeNumber('--limit'))
+    .option('--sample <n>', 'score a random sample of N items', wholeNumber('--sample'))
+    .option('--seed <s>', 'seed for --sample', wholeNumber('--seed', 0), 0)
+    .option('--concurrency <n>', 'score calls in flight per score', wholeNumber('--concurrency'))
+    .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
+    .option('--resume <dir>', 'continue the run in this folder')
+    .option('--no-cache', 'do not read or write the result cache')
+    .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
+    .option('--json', 'print the run summary as JSON on stdout')
+    .option('--quiet', 'no progress and no table')
+    .action(async (path: string, flags: EvaluateFlags) => {
+      const card = await loadForCli(path, { cacheDir: flags.cacheDir });
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        io.stderr('\nInterrupted: finishing calls in flight (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const progress = new Progress(
+        io,
+        io.isTty && !flags.quiet && !flags.json,
+        flags.limit ?? flags.sample,
+      );
+      let problems = 0;
+      try {
+        const summary = await evaluate({
+          scorecard: card,
+          data: flags.data,
+          scores: flags.score,
+          limit: flags.limit,
+          sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,
+          concurrency: flags.concurrency,
+          outDir: flags.out,
+          resumeDir: flags.resume,
+          cache: flags.cache,
+          cacheDir: flags.cacheDir,
+          signal: controller.signal,
+          onResult: (line) => progress.update(line.item_id, line.status),
+          onDatasetProblem: (problem) => {
+            problems += 1;
+            if (problems <= shownProblems)
+              io.stderr(
+                `${flags.data ?? card.data?.path ?? 'data'}:${problem.line}: row skipped: ${problem.message}\n`,
+              );
+          },
+        });
+        progress.done();
+        if (problems > shownProblems)
+          io.stderr(
+            `… and ${problems - shownProblems} more skipped rows, listed in ${summary.dir}/dataset-errors.jsonl\n`,
+          );
+        if (flags.json) {
+          io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+        } else if (!flags.quiet) {
+          io.stdout(`${formatSummaryTable(summary)}\n\n`);
+          io.stdout(
+            `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows skipped, ${summary.cacheHits} from cache, ${summary.durationS.toFixed(1)} s\n`,
+          );
+          io.stdout(`Run folder: ${summary.dir}\n`);
+        }
+        if (summary.status === 'interrupted') {
+          io.stderr(
+            `Run interrupted; continue it with: plexus evaluate ${path} --resume ${summary.dir}\n`,
+          );
+          setExit(1);
+        } else if (summary.status === 'failed') {
+          io.stderr(
+            `Run failed: ${summary.error}\nResults so far are in ${summary.dir}; continue with --resume ${summary.dir}\n`,
+          );
+          setExit(1);
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await closeScorecard(card);
+      }
+    });
+}

@@ -1,0 +1,61 @@
+import { closeScorecard, predict } from '@plexus/core';
+import type { Command } from 'commander';
+import { collect, wholeNumber } from '../arguments.js';
+import type { CliIo } from '../output.js';
+import { loadForCli } from '../scorecard.js';
+
+interface PredictFlags {
+  text?: string;
+  data?: string;
+  score?: string[];
+  concurrency?: number;
+  quiet?: boolean;
+}
+
+export function predictCommand(program: Command, io: CliIo): void {
+  program
+    .command('predict')
+    .description(
+      'score a text or a dataset and print one JSON line per item and score (no run folder)',
+    )
+    .argument('<scorecard>', 'scorecard file (YAML or JSON)')
+    .option('--text <text>', 'a single text to score (item id "text")')
+    .option('--data <file>', 'a dataset (CSV, JSONL or Parquet)')
+    .option('--score <name>', 'run only this score and what it depends on (repeatable)', collect)
+    .option('--concurrency <n>', 'score calls in flight per score', wholeNumber('--concurrency'))
+    .option('--quiet', 'do not report skipped rows on stderr')
+    .action(async (path: string, flags: PredictFlags) => {
+      const { InvalidConfigError } = await import('@plexus/core');
+      if ((flags.text === undefined) === (flags.data === undefined)) {
+        throw new InvalidConfigError([
+          { path: 'predict', message: 'give exactly one of --text TEXT or --data FILE' },
+        ]);
+      }
+      const card = await loadForCli(path);
+      try {
+        const lines = predict({
+          scorecard: card,
+          items:
+            flags.text === undefined
+              ? undefined
+              : [{ id: 'text', text: flags.text, metadata: {}, labels: {}, line: 1 }],
+          data: flags.data,
+          scores: flags.score,
+          concurrency: flags.concurrency,
+          onDatasetProblem: (problem) => {
+            if (!flags.quiet)
+              io.stderr(`${flags.data}:${problem.line}: row skipped: ${problem.message}\n`);
+          },
+        });
+        for await (const line of lines) {
+          const { item_id, score, value, status, explanation, confidence, probabilities, error } =
+            line;
+          io.stdout(
+            `${JSON.stringify({ item_id, score, value, status, explanation, confidence, probabilities, error })}\n`,
+          );
+        }
+      } finally {
+        await closeScorecard(card);
+      }
+    });
+}

@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { formatSummaryTable } from './summary-table.js';

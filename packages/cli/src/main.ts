@@ -1,0 +1,46 @@
+import { errorMessage, PlexusError } from '@plexus/core';
+import { Command, CommanderError } from 'commander';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { validateCommand } from './commands/validate.js';
+import { type CliIo, processIo } from './output.js';
+
+/** Runs the `plexus` command; resolves to the exit code (0 done, 1 run failed, 2 bad input). */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('plexus')
+    .description('Plexus: classification scorecards over transcripts, messages and documents')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  validateCommand(program, io);
+  evaluateCommand(program, io, setExit);
+  predictCommand(program, io);
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
+      if (error.code === 'commander.executeSubCommandAsync') return 1;
+      return 2;
+    }
+    if (PlexusError.isInstance(error)) {
+      io.stderr(`${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(`plexus: ${errorMessage(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,34 @@
+import { normalizeLabel } from './labels.js';
+import type { ScoreDependency } from './loaded-scorecard.js';
+import type { ScoreOutputV1 } from './score-spec.js';
+
+/**
+ * Why a score must be skipped for an item given its upstream results, or undefined to run it.
+ * An upstream that is not `ok` skips the score; conditions compare labels case-insensitively.
+ */
+export function skipReason(
+  dependencies: readonly ScoreDependency[],
+  results: Readonly<Record<string, ScoreOutputV1>>,
+): string | undefined {
+  for (const dependency of dependencies) {
+    const upstream = results[dependency.score];
+    if (upstream?.status !== 'ok') {
+      return `${dependency.score} is ${upstream?.status ?? 'missing'}`;
+    }
+    if (!dependency.operator || !dependency.values) continue;
+    const value = normalizeLabel(upstream.value ?? '');
+    const wanted = dependency.values.map((label) => normalizeLabel(label));
+    const met =
+      dependency.operator === '=='
+        ? value === wanted[0]
+        : dependency.operator === '!='
+          ? value !== wanted[0]
+          : dependency.operator === 'in'
+            ? wanted.includes(value)
+            : !wanted.includes(value);
+    if (!met) {
+      return `condition ${dependency.score} ${dependency.operator} ${dependency.values.join(', ')} not met (got ${upstream.value})`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,114 @@
+import { access } from 'node:fs/promises';
+import { DatasetError } from '../errors.js';
+import { type DatasetFormat, formatOf, rawRows } from './row-sources.js';
+
+/** One item read from a dataset. */
+export interface DatasetItem {
+  id: string;
+  text: string;
+  metadata: Record<string, unknown>;
+  /** Gold labels by score name, where the dataset has them. */
+  labels: Record<string, string>;
+  /** Line (CSV, JSONL) or row number (Parquet) the item came from. */
+  line: number;
+}
+
+/** A row that could not become an item; it is skipped, reported and counted. */
+export interface DatasetProblem {
+  line: number;
+  message: string;
+}
+
+export interface DatasetOptions {
+  path: string;
+  format?: DatasetFormat;
+  /** Column with ids; default `id`, else the row number. */
+  idColumn?: string;
+  /** Column with the text; default `text`. */
+  textColumn?: string;
+  /** Gold label column per score name (see `goldColumns`). */
+  labelColumns?: Readonly<Record<string, string>>;
+  /** Called for each row that is skipped. */
+  onProblem?: (problem: DatasetProblem) => void;
+}
+
+/** Where each score's gold label comes from: `label_column`, a column named like the score, or `label`. */
+export function goldColumns(
+  scores: readonly { name: string; labelColumn?: string | undefined }[],
+): Record<string, string[]> {
+  const columns: Record<string, string[]> = {};
+  for (const score of scores) {
+    columns[score.name] = score.labelColumn
+      ? [score.labelColumn]
+      : scores.length === 1
+        ? [score.name, 'label']
+        : [score.name];
+  }
+  return columns;
+}
+
+function asText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Streams items from a CSV, JSONL or Parquet file; malformed rows go to `onProblem`. */
+export async function* readDataset(
+  options: DatasetOptions & { gold?: Readonly<Record<string, readonly string[]>> },
+): AsyncGenerator<DatasetItem> {
+  try {
+    await access(options.path);
+  } catch {
+    throw new DatasetError(`${options.path}: dataset file not found`);
+  }
+  const idColumn = options.idColumn ?? 'id';
+  const textColumn = options.textColumn ?? 'text';
+  const format = options.format ?? formatOf(options.path);
+  // CSV and Parquet have one set of columns: a missing text column is a setup error, not a row's.
+  const fixedColumns = format !== 'jsonl';
+  const seen = new Set<string>();
+  const report = options.onProblem ?? (() => {});
+  let rowNumber = 0;
+  let checkedColumns = false;
+  for await (const row of rawRows(options.path, format)) {
+    rowNumber += 1;
+    if (row.kind === 'error') {
+      report({ line: row.line, message: row.message });
+      continue;
+    }
+    const record = row.record;
+    if (fixedColumns && !checkedColumns && !(textColumn in record)) {
+      throw new DatasetError(
+        `${options.path}: no "${textColumn}" column; columns are: ${Object.keys(record).join(', ')}. Set data.text_column in the scorecard`,
+      );
+    }
+    checkedColumns = true;
+    const text = asText(record[textColumn]);
+    if (text === undefined) {
+      report({ line: row.line, message: `has no text in column "${textColumn}"` });
+      continue;
+    }
+    const rawId = idColumn in record ? asText(record[idColumn]) : String(rowNumber);
+    if (rawId === undefined || rawId.trim() === '') {
+      report({ line: row.line, message: `has no id in column "${idColumn}"` });
+      continue;
+    }
+    if (seen.has(rawId)) {
+      report({ line: row.line, message: `repeats id "${rawId}"; ids must be unique` });
+      continue;
+    }
+    seen.add(rawId);
+    const labels: Record<string, string> = {};
+    for (const [score, columns] of Object.entries(options.gold ?? {})) {
+      const column = columns.find((name) => name in record);
+      const value = column === undefined ? undefined : asText(record[column]);
+      if (value !== undefined && value.trim() !== '') labels[score] = value;
+    }
+    const metadata: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      if (key !== idColumn && key !== textColumn) metadata[key] = value;
+    }
+    yield { id: rawId, text, metadata, labels, line: row.line };
+  }
+}

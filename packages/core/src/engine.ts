@@ -1,0 +1,292 @@
+import { cacheKey, type ResultCache } from './cache.js';
+import { skipReason } from './conditions.js';
+import type { LoadedScore } from './loaded-scorecard.js';
+import { checkOutput, errorOutput } from './output-check.js';
+import { applyProcessors } from './processors.js';
+import type { ScoreItemV1, ScoreOutputV1 } from './score-spec.js';
+
+/** An item the engine scores. */
+export interface EngineItem {
+  id: string;
+  text: string;
+  metadata: Record<string, unknown>;
+}
+
+/** One score's result for one item, as the engine yields it. */
+export interface EngineResult<Item extends EngineItem = EngineItem> {
+  item: Item;
+  score: string;
+  output: ScoreOutputV1;
+  /** Wall time of the call that produced it, in milliseconds (0 for cache hits and skips). */
+  latencyMs: number;
+  cached: boolean;
+}
+
+export interface EngineOptions<Item extends EngineItem> {
+  /** Scores in dependency order (as `loadScorecard` returns them), each created. */
+  scores: readonly LoadedScore[];
+  items: AsyncIterable<Item>;
+  scorecard: string;
+  signal?: AbortSignal;
+  /** Items in flight at most; default 256. Memory stays bounded by it. */
+  window?: number;
+  /** `doScore` calls in flight per score at most; default 4. */
+  concurrency?: number;
+  cache?: ResultCache;
+  /** Outputs already stored for an item (resume): those scores are not run again. */
+  prior?: (item: Item) => Readonly<Record<string, ScoreOutputV1>> | undefined;
+}
+
+interface ItemState<Item> {
+  item: Item;
+  results: Record<string, ScoreOutputV1>;
+  started: Set<string>;
+  remaining: number;
+}
+
+interface Work<Item> {
+  state: ItemState<Item>;
+  text: string;
+}
+
+interface ScoreQueue<Item> {
+  entry: LoadedScore;
+  waiting: Work<Item>[];
+  running: number;
+  scheduled: boolean;
+}
+
+/**
+ * Scores a stream of items: per item, scores in dependency order; per score, micro-batches of the
+ * items that are ready. Yields each result as it completes. One failing item or score gives an
+ * `error` result for it and the run goes on. On abort, no new work starts and work that was
+ * abandoned yields nothing (so a resumed run scores it).
+ */
+export async function* runEngine<Item extends EngineItem>(
+  options: EngineOptions<Item>,
+): AsyncGenerator<EngineResult<Item>> {
+  const window = options.window ?? 256;
+  const concurrency = options.concurrency ?? 4;
+  const signal = options.signal ?? new AbortController().signal;
+  const queues = new Map<string, ScoreQueue<Item>>(
+    options.scores.map((entry) => [
+      entry.name,
+      { entry, waiting: [], running: 0, scheduled: false },
+    ]),
+  );
+  const output: EngineResult<Item>[] = [];
+  let inFlight = 0;
+  let activeBatches = 0;
+  let exhausted = false;
+  let pulling = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  signal.addEventListener('abort', notify, { once: true });
+
+  const complete = (
+    state: ItemState<Item>,
+    score: string,
+    result: ScoreOutputV1,
+    latencyMs: number,
+    cached: boolean,
+  ) => {
+    state.results[score] = result;
+    state.remaining -= 1;
+    output.push({ item: state.item, score, output: result, latencyMs, cached });
+    if (state.remaining === 0) inFlight -= 1;
+    else advance(state);
+    notify();
+  };
+
+  const advance = (state: ItemState<Item>) => {
+    if (signal.aborted) return;
+    for (const entry of options.scores) {
+      if (state.started.has(entry.name)) continue;
+      if (!entry.dependsOn.every((dependency) => dependency.score in state.results)) continue;
+      state.started.add(entry.name);
+      if (entry.disabled) {
+        complete(state, entry.name, { value: null, status: 'disabled' }, 0, false);
+        continue;
+      }
+      const reason = skipReason(entry.dependsOn, state.results);
+      if (reason !== undefined) {
+        complete(
+          state,
+          entry.name,
+          { value: null, status: 'skipped', explanation: reason },
+          0,
+          false,
+        );
+        continue;
+      }
+      let text: string;
+      try {
+        text = applyProcessors(state.item.text, entry.processors);
+      } catch (error) {
+        complete(state, entry.name, errorOutput(error, 'processor_failed'), 0, false);
+        continue;
+      }
+      const queue = queues.get(entry.name)!;
+      queue.waiting.push({ state, text });
+      schedule(queue);
+    }
+  };
+
+  const schedule = (queue: ScoreQueue<Item>) => {
+    const batchSize = queue.entry.score?.maxBatchSize ?? 1;
+    if (queue.waiting.length >= batchSize) dispatch(queue);
+    if (queue.waiting.length > 0 && !queue.scheduled) {
+      queue.scheduled = true;
+      // Items that become ready in the same turn share a batch.
+      setImmediate(() => {
+        queue.scheduled = false;
+        dispatch(queue);
+      });
+    }
+  };
+
+  const dispatch = (queue: ScoreQueue<Item>) => {
+    const batchSize = Math.max(1, queue.entry.score?.maxBatchSize ?? 1);
+    while (queue.running < concurrency && queue.waiting.length > 0 && !signal.aborted) {
+      const batch = queue.waiting.splice(0, batchSize);
+      queue.running += 1;
+      activeBatches += 1;
+      runBatch(queue.entry, batch)
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(() => {
+          queue.running -= 1;
+          activeBatches -= 1;
+          schedule(queue);
+          notify();
+        });
+    }
+  };
+
+  const runBatch = async (entry: LoadedScore, batch: Work<Item>[]) => {
+    const score = entry.score;
+    if (!score) throw new Error(`score "${entry.name}" was not created`);
+    const useCache = options.cache && score.cacheable !== false;
+    const keys = batch.map((work) =>
+      useCache
+        ? cacheKey({
+            fingerprint: entry.fingerprint,
+            text: work.text,
+            metadata: work.state.item.metadata,
+            upstream: Object.fromEntries(
+              entry.dependsOn.map((dependency) => [
+                dependency.score,
+                work.state.results[dependency.score]?.value ?? null,
+              ]),
+            ),
+          })
+        : '',
+    );
+    let pending = batch.map((work, index) => ({ work, key: keys[index]! }));
+    if (useCache) {
+      const hits = await Promise.all(pending.map(({ key }) => options.cache!.get(key)));
+      if (signal.aborted) return;
+      const misses: typeof pending = [];
+      for (const [index, hit] of hits.entries()) {
+        const candidate = pending[index]!;
+        if (hit) complete(candidate.work.state, entry.name, hit, 0, true);
+        else misses.push(candidate);
+      }
+      pending = misses;
+    }
+    if (pending.length === 0) return;
+    const items: ScoreItemV1[] = pending.map(({ work }) => ({
+      id: work.state.item.id,
+      text: work.text,
+      metadata: work.state.item.metadata,
+      results: work.state.results,
+    }));
+    const started = performance.now();
+    let outputs: ScoreOutputV1[];
+    try {
+      outputs = await score.doScore({ items, signal, context: { scorecard: options.scorecard } });
+      if (!Array.isArray(outputs) || outputs.length !== items.length) {
+        throw new Error(
+          `score "${entry.name}" returned ${Array.isArray(outputs) ? outputs.length : 'no'} outputs for ${items.length} items`,
+        );
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      outputs = items.map(() => errorOutput(error));
+    }
+    const latencyMs = performance.now() - started;
+    const writes: Promise<void>[] = [];
+    for (const [index, raw] of outputs.entries()) {
+      const { work, key } = pending[index]!;
+      if (signal.aborted && raw?.status === 'error') continue; // abandoned, not failed
+      const checked = checkOutput(raw, entry.labels, entry.name);
+      if (useCache && checked.status === 'ok')
+        writes.push(options.cache!.set(key, checked).catch(() => {}));
+      complete(work.state, entry.name, checked, latencyMs, false);
+    }
+    await Promise.all(writes);
+  };
+
+  const iterator = options.items[Symbol.asyncIterator]();
+  const pull = async () => {
+    while (!exhausted && !signal.aborted && inFlight < window && output.length < window) {
+      const next = await iterator.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const prior = options.prior?.(next.value) ?? {};
+      const state: ItemState<Item> = {
+        item: next.value,
+        results: { ...prior },
+        started: new Set(Object.keys(prior)),
+        remaining: options.scores.filter((entry) => !(entry.name in prior)).length,
+      };
+      if (state.remaining === 0) continue;
+      inFlight += 1;
+      advance(state);
+    }
+  };
+
+  try {
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      if (
+        !pulling &&
+        !exhausted &&
+        !signal.aborted &&
+        inFlight < window &&
+        output.length < window
+      ) {
+        pulling = true;
+        pull()
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => {
+            pulling = false;
+            notify();
+          });
+      }
+      if (output.length > 0) {
+        yield output.shift()!;
+        continue;
+      }
+      const finished = exhausted && inFlight === 0;
+      const stopped = signal.aborted && activeBatches === 0;
+      if (!pulling && (finished || stopped)) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    signal.removeEventListener('abort', notify);
+    if (!exhausted) await iterator.return?.();
+  }
+}

@@ -1,0 +1,215 @@
+import { join, resolve } from 'node:path';
+import { DirectoryCache, type ResultCache } from './cache.js';
+import { defaultCacheDir } from './cache-dir.js';
+import {
+  type DatasetItem,
+  type DatasetProblem,
+  goldColumns,
+  readDataset,
+} from './dataset/dataset.js';
+import type { DatasetFormat } from './dataset/row-sources.js';
+import { runEngine } from './engine.js';
+import { errorMessage, InvalidConfigError } from './errors.js';
+import type { LoadedScorecard } from './loaded-scorecard.js';
+import { type ResultLine, toResultLine } from './result-line.js';
+import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
+import { RunTally, type ScoreSummary } from './run-summary.js';
+import { firstItems, sampleItems } from './sampling.js';
+import { selectScores } from './score-selection.js';
+
+export interface EvaluateOptions {
+  scorecard: LoadedScorecard;
+  /** Dataset path; default the scorecard's `data.path` (relative to the scorecard). */
+  data?: string;
+  /** Run only these scores (and what they depend on). */
+  scores?: readonly string[];
+  /** Score only the first N items. */
+  limit?: number;
+  /** Score a seeded random sample of N items. */
+  sample?: { size: number; seed: number };
+  /** `doScore` calls in flight per score; default 4. */
+  concurrency?: number;
+  /** Items in flight; default 256. */
+  window?: number;
+  /** Run folder; default `runs/<timestamp>-<scorecard key>` under the cwd. */
+  outDir?: string;
+  /** Continue the run in this folder. */
+  resumeDir?: string;
+  /** Use the result cache; default true. */
+  cache?: boolean | ResultCache;
+  cacheDir?: string;
+  signal?: AbortSignal;
+  onResult?: (line: ResultLine) => void;
+  onDatasetProblem?: (problem: DatasetProblem) => void;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export interface RunSummary {
+  dir: string;
+  status: RunStatus;
+  items: number;
+  results: number;
+  errors: number;
+  skipped: number;
+  malformedRows: number;
+  cacheHits: number;
+  durationS: number;
+  scores: Record<string, ScoreSummary>;
+  error?: string;
+}
+
+function datasetPath(options: EvaluateOptions): string {
+  if (options.data) return resolve(options.data);
+  const fromCard = options.scorecard.data?.path;
+  if (fromCard) return resolve(options.scorecard.baseDir, fromCard);
+  throw new InvalidConfigError([
+    { path: '--data', message: 'no dataset: pass --data FILE or set data.path in the scorecard' },
+  ]);
+}
+
+function defaultRunDir(key: string, now: Date): string {
+  return join('runs', `${now.toISOString().replace(/[:.]/g, '-')}-${key}`);
+}
+
+/**
+ * Scores a dataset with a scorecard and writes a run folder. Resolves when the run ends,
+ * with status `completed`, `interrupted` (aborted) or `failed`; bad input throws `InvalidConfigError`.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
+  const now = options.now ?? (() => new Date());
+  const { scorecard } = options;
+  const scores = selectScores(scorecard.scores, options.scores);
+  const path = datasetPath(options);
+  const fingerprints = Object.fromEntries(scores.map((entry) => [entry.name, entry.fingerprint]));
+  const tally = new RunTally(scores.map((entry) => entry.name));
+  const started = now();
+  const dir = options.resumeDir ?? options.outDir ?? defaultRunDir(scorecard.key, started);
+  let folder: RunFolder;
+  let prior = new Map<string, Record<string, import('./score-spec.js').ScoreOutputV1>>();
+  if (options.resumeDir) {
+    const resumed = await RunFolder.resume(options.resumeDir, fingerprints, (line) =>
+      tally.add(line),
+    );
+    folder = resumed.folder;
+    prior = resumed.stored.outputs;
+  } else {
+    const info: RunInfo = {
+      version: 1,
+      scorecard: {
+        name: scorecard.name,
+        key: scorecard.key,
+        path: scorecard.path,
+        hash: scorecard.hash,
+      },
+      fingerprints,
+      data: { path },
+      options: {
+        scores: options.scores ?? null,
+        limit: options.limit ?? null,
+        sample: options.sample ?? null,
+      },
+      status: 'running',
+      started_at: started.toISOString(),
+      ended_at: null,
+      duration_s: null,
+      counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
+      scores: {},
+      error: null,
+    };
+    folder = await RunFolder.create(dir, info, scorecard.path);
+  }
+
+  let malformedRows = 0;
+  let items = 0;
+  const gold = goldColumns(scores);
+  const format = scorecard.data?.format as DatasetFormat | undefined;
+  let source: AsyncIterable<DatasetItem> = readDataset({
+    path,
+    format,
+    idColumn: scorecard.data?.id_column,
+    textColumn: scorecard.data?.text_column,
+    gold,
+    onProblem: (problem) => {
+      malformedRows += 1;
+      folder.problem(problem);
+      options.onDatasetProblem?.(problem);
+    },
+  });
+  if (options.sample) source = sampleItems(source, options.sample.size, options.sample.seed);
+  if (options.limit !== undefined) source = firstItems(source, options.limit);
+  const counted = (async function* () {
+    for await (const item of source) {
+      items += 1;
+      yield item;
+    }
+  })();
+
+  const cache =
+    options.cache === false
+      ? undefined
+      : typeof options.cache === 'object'
+        ? options.cache
+        : new DirectoryCache(join(options.cacheDir ?? defaultCacheDir(), 'results'));
+  let status: RunStatus = 'completed';
+  let failure: string | undefined;
+  try {
+    for await (const result of runEngine({
+      scores,
+      items: counted,
+      scorecard: scorecard.name,
+      signal: options.signal,
+      concurrency: options.concurrency,
+      window: options.window,
+      cache,
+      prior: (item) => prior.get(item.id),
+    })) {
+      const line = toResultLine(result, result.item.labels[result.score]);
+      folder.append(line);
+      tally.add(line);
+      options.onResult?.(line);
+    }
+    if (options.signal?.aborted) status = 'interrupted';
+  } catch (error) {
+    if (error instanceof InvalidConfigError || (error as { exitCode?: number }).exitCode === 2) {
+      folder.info.status = 'failed';
+      folder.info.error = errorMessage(error);
+      await folder.close();
+      throw error;
+    }
+    status = 'failed';
+    failure = errorMessage(error);
+  }
+  const ended = now();
+  const durationS = (ended.getTime() - started.getTime()) / 1000;
+  folder.info = {
+    ...folder.info,
+    status,
+    ended_at: ended.toISOString(),
+    duration_s: durationS,
+    counts: {
+      items,
+      results: tally.total('results'),
+      errors: tally.total('errors'),
+      skipped: tally.total('skipped'),
+      malformed_rows: malformedRows,
+      cache_hits: tally.total('cache_hits'),
+    },
+    scores: tally.scores,
+    error: failure ?? null,
+  };
+  await folder.close();
+  return {
+    dir,
+    status,
+    items,
+    results: tally.total('results'),
+    errors: tally.total('errors'),
+    skipped: tally.total('skipped'),
+    malformedRows,
+    cacheHits: tally.total('cache_hits'),
+    durationS,
+    scores: tally.scores,
+    ...(failure ? { error: failure } : {}),
+  };
+}

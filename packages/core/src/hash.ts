@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+
+/** JSON with object keys sorted, so equal values give equal strings. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(inner).sort()) {
+        sorted[key] = (inner as Record<string, unknown>)[key];
+      }
+      return sorted;
+    }
+    return inner;
+  });
+}
+
+/** Hex SHA-256 of strings or buffers, fed in order with separators. */
+export function sha256(...parts: readonly (string | Uint8Array)[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) {
+    hash.update(part);
+    hash.update('\u0000');
+  }
+  return hash.digest('hex');
+}
+
+/** Hex SHA-256 of any JSON value, independent of key order. */
+export function hashValue(value: unknown): string {
+  return sha256(stableStringify(value) ?? 'undefined');
+}

@@ -1,0 +1,64 @@
+export { cacheKey, DirectoryCache, type ResultCache } from './cache.js';
+export { defaultCacheDir } from './cache-dir.js';
+export { skipReason } from './conditions.js';
+export { type CsvEvent, CsvParser } from './dataset/csv-parser.js';
+export {
+  type DatasetItem,
+  type DatasetOptions,
+  type DatasetProblem,
+  goldColumns,
+  readDataset,
+} from './dataset/dataset.js';
+export { type DatasetFormat, formatOf } from './dataset/row-sources.js';
+export { orderByDependencies } from './dependency-graph.js';
+export { type EngineItem, type EngineOptions, type EngineResult, runEngine } from './engine.js';
+export {
+  type ConfigProblem,
+  DatasetError,
+  errorMessage,
+  formatProblem,
+  InvalidConfigError,
+  MissingDependencyError,
+  PlexusError,
+  RunStoreError,
+  ScoreCallError,
+} from './errors.js';
+export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';
+export { hashValue, sha256, stableStringify } from './hash.js';
+export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
+export {
+  closeScorecard,
+  type LoadedScore,
+  type LoadedScorecard,
+  type ScoreDependency,
+} from './loaded-scorecard.js';
+export { checkOutput, errorOutput } from './output-check.js';
+export { builtInPlugins, PluginResolver, parseScoreClass } from './plugin-resolver.js';
+export { type PredictOptions, predict } from './predict.js';
+export {
+  applyProcessor,
+  applyProcessors,
+  type ProcessorConfig,
+  processorSchema,
+  splitTurns,
+} from './processors.js';
+export { type ResultLine, toResultLine } from './result-line.js';
+export { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
+export { RunTally, type ScoreSummary } from './run-summary.js';
+export { firstItems, sampleItems, seededRandom } from './sampling.js';
+export { selectScores } from './score-selection.js';
+export type * from './score-spec.js';
+export { definePlugin, defineScoreFactory } from './score-spec.js';
+export {
+  type LoadScorecardOptions,
+  loadScorecard,
+  type ParseScorecardOptions,
+  parseScorecard,
+} from './scorecard-loader.js';
+export {
+  type DataConfig,
+  type ScorecardFile,
+  scorecardJsonSchema,
+  scorecardSchema,
+  scoreSchema,
+} from './scorecard-schema.js';

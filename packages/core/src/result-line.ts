@@ -1,0 +1,64 @@
+import type { EngineResult } from './engine.js';
+import { normalizeLabel } from './labels.js';
+import type { ScoreOutputV1 } from './score-spec.js';
+
+/** One line of `results.jsonl`: one item and one score. */
+export interface ResultLine {
+  item_id: string;
+  score: string;
+  value: string | null;
+  status: ScoreOutputV1['status'];
+  /** Gold label, when the dataset has one. */
+  label: string | null;
+  /** Whether value equals the gold label (normalised); null without gold or without a value. */
+  correct: boolean | null;
+  explanation: string | null;
+  confidence: number | null;
+  probabilities?: Record<string, number>;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+  llm_calls: number;
+  latency_ms: number;
+  cached: boolean;
+  error: { message: string; code?: string; retryable?: boolean } | null;
+  trace?: unknown;
+}
+
+/** Builds the stored line of an engine result. */
+export function toResultLine(result: EngineResult, gold: string | undefined): ResultLine {
+  const { output } = result;
+  const label = gold ?? null;
+  const correct =
+    label !== null && output.status === 'ok' && output.value !== null
+      ? normalizeLabel(output.value) === normalizeLabel(label)
+      : null;
+  const line: ResultLine = {
+    item_id: result.item.id,
+    score: result.score,
+    value: output.value,
+    status: output.status,
+    label,
+    correct,
+    explanation: output.explanation ?? null,
+    confidence: output.confidence ?? null,
+    cost_usd: result.cached ? 0 : (output.usage?.costUsd ?? 0),
+    input_tokens: result.cached ? 0 : (output.usage?.inputTokens ?? 0),
+    output_tokens: result.cached ? 0 : (output.usage?.outputTokens ?? 0),
+    llm_calls: result.cached ? 0 : (output.usage?.calls ?? 0),
+    latency_ms: Math.round(result.latencyMs * 1000) / 1000,
+    cached: result.cached,
+    error: output.error ?? null,
+  };
+  if (output.probabilities) line.probabilities = output.probabilities;
+  if (output.trace !== undefined) line.trace = output.trace;
+  return line;
+}
+
+/** The output a stored line stands for, enough for downstream scores on resume. */
+export function outputOfLine(line: ResultLine): ScoreOutputV1 {
+  const output: ScoreOutputV1 = { value: line.value, status: line.status };
+  if (line.explanation !== null) output.explanation = line.explanation;
+  if (line.confidence !== null) output.confidence = line.confidence;
+  return output;
+}

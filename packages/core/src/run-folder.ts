@@ -1,0 +1,181 @@
+import { closeSync, createReadStream, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { DatasetProblem } from './dataset/dataset.js';
+import { errorMessage, InvalidConfigError, RunStoreError } from './errors.js';
+import { outputOfLine, type ResultLine } from './result-line.js';
+import type { ScoreSummary } from './run-summary.js';
+import type { ScoreOutputV1 } from './score-spec.js';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+/** Contents of `run.json`. */
+export interface RunInfo {
+  version: 1;
+  scorecard: { name: string; key: string; path: string; hash: string };
+  /** Effective fingerprint per score: results stored under another one are scored again. */
+  fingerprints: Record<string, string>;
+  data: { path: string };
+  options: Record<string, unknown>;
+  status: RunStatus;
+  started_at: string;
+  ended_at: string | null;
+  duration_s: number | null;
+  counts: {
+    items: number;
+    results: number;
+    errors: number;
+    skipped: number;
+    malformed_rows: number;
+    cache_hits: number;
+  };
+  scores: Record<string, ScoreSummary>;
+  error: string | null;
+}
+
+/** What a resumed run already has. */
+export interface StoredRun {
+  info: RunInfo;
+  /** Stored outputs per item id, for the scores whose fingerprint is unchanged. */
+  outputs: Map<string, Record<string, ScoreOutputV1>>;
+  lines: number;
+}
+
+/** A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard. */
+export class RunFolder {
+  private resultsFd: number | undefined;
+  private problemsFd: number | undefined;
+
+  private constructor(
+    readonly dir: string,
+    public info: RunInfo,
+  ) {}
+
+  static async create(dir: string, info: RunInfo, scorecardPath: string): Promise<RunFolder> {
+    try {
+      await mkdir(dir, { recursive: true });
+      if (existsSync(join(dir, 'run.json'))) {
+        throw new InvalidConfigError([
+          {
+            path: '--out',
+            message: `${dir} already holds a run; use --resume ${dir} to continue it or choose another --out`,
+          },
+        ]);
+      }
+      await copyFile(
+        scorecardPath,
+        join(dir, scorecardPath.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
+      );
+    } catch (error) {
+      if (error instanceof InvalidConfigError) throw error;
+      throw new RunStoreError(`cannot create the run folder ${dir}: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+    const folder = new RunFolder(dir, info);
+    folder.open('w');
+    await folder.writeInfo();
+    return folder;
+  }
+
+  /**
+   * Opens a run folder to continue it. Results of scores whose fingerprint changed, and a line cut
+   * short by a crash, are dropped; the file is rewritten without them before anything is appended.
+   */
+  static async resume(
+    dir: string,
+    fingerprints: Readonly<Record<string, string>>,
+    onLine: (line: ResultLine) => void,
+  ): Promise<{ folder: RunFolder; stored: StoredRun }> {
+    let info: RunInfo;
+    try {
+      info = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunInfo;
+    } catch (error) {
+      throw new InvalidConfigError([
+        { path: '--resume', message: `${dir} is not a run folder (${errorMessage(error)})` },
+      ]);
+    }
+    const outputs = new Map<string, Record<string, ScoreOutputV1>>();
+    const resultsPath = join(dir, 'results.jsonl');
+    const compacted = `${resultsPath}.resume`;
+    const fd = openSync(compacted, 'w');
+    let lines = 0;
+    if (existsSync(resultsPath)) {
+      const reader = createInterface({
+        input: createReadStream(resultsPath, 'utf8'),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
+      for await (const text of reader) {
+        let line: ResultLine;
+        try {
+          line = JSON.parse(text) as ResultLine;
+        } catch {
+          continue; // the line a crash cut short
+        }
+        if (info.fingerprints[line.score] !== fingerprints[line.score]) continue;
+        const stored = outputs.get(line.item_id) ?? {};
+        if (line.score in stored) continue;
+        stored[line.score] = outputOfLine(line);
+        outputs.set(line.item_id, stored);
+        writeSync(fd, `${JSON.stringify(line)}\n`);
+        onLine(line);
+        lines += 1;
+      }
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    await rename(compacted, resultsPath);
+    info.fingerprints = { ...fingerprints };
+    info.status = 'running';
+    info.ended_at = null;
+    const folder = new RunFolder(dir, info);
+    folder.open('a');
+    await folder.writeInfo();
+    return { folder, stored: { info, outputs, lines } };
+  }
+
+  private open(mode: 'w' | 'a'): void {
+    this.resultsFd = openSync(join(this.dir, 'results.jsonl'), mode);
+    this.problemsFd = openSync(join(this.dir, 'dataset-errors.jsonl'), 'w');
+  }
+
+  /** Appends result lines; each reaches the OS before this returns. */
+  append(line: ResultLine): void {
+    try {
+      writeSync(this.resultsFd!, `${JSON.stringify(line)}\n`);
+    } catch (error) {
+      throw new RunStoreError(
+        `cannot write ${join(this.dir, 'results.jsonl')}: ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Records a dataset row that was skipped. */
+  problem(problem: DatasetProblem): void {
+    writeSync(this.problemsFd!, `${JSON.stringify(problem)}\n`);
+  }
+
+  async writeInfo(): Promise<void> {
+    const path = join(this.dir, 'run.json');
+    await writeFile(`${path}.tmp`, `${JSON.stringify(this.info, null, 2)}\n`);
+    await rename(`${path}.tmp`, path);
+  }
+
+  /** Flushes files and writes the final `run.json`. */
+  async close(): Promise<void> {
+    for (const fd of [this.resultsFd, this.problemsFd]) {
+      if (fd === undefined) continue;
+      try {
+        fsyncSync(fd);
+      } catch {
+        // fsync is best effort on file systems that do not support it
+      }
+      closeSync(fd);
+    }
+    this.resultsFd = undefined;
+    this.problemsFd = undefined;
+    await this.writeInfo();
+  }
+}

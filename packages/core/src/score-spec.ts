@@ -1,0 +1,146 @@
+import type { ZodType } from 'zod';
+
+/** Status of one score's answer for one item. */
+export type ScoreStatusV1 = 'ok' | 'skipped' | 'error' | 'disabled';
+
+/** Tokens, calls and money a score spent on one item. */
+export interface ScoreUsageV1 {
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedTokens?: number;
+  /** Number of remote or model calls made. */
+  calls?: number;
+  /** Cost in US dollars. */
+  costUsd?: number;
+}
+
+/** Why a score could not answer for an item. */
+export interface ScoreErrorV1 {
+  message: string;
+  code?: string;
+  /** True when trying again later may succeed (timeouts, 429, 5xx). */
+  retryable?: boolean;
+}
+
+/** One score's answer for one item. */
+export interface ScoreOutputV1 {
+  /** The label, one of the score's labels; null when there is no answer. */
+  value: string | null;
+  status: ScoreStatusV1;
+  explanation?: string;
+  /** Confidence in the chosen label, 0..1. */
+  confidence?: number;
+  /** Probability per label, 0..1. */
+  probabilities?: Record<string, number>;
+  usage?: ScoreUsageV1;
+  /** Free-form, JSON-serialisable record of how the answer was reached. */
+  trace?: unknown;
+  error?: ScoreErrorV1;
+}
+
+/** The item as a score sees it: text after processors, and the outputs of its upstream scores. */
+export interface ScoreItemV1 {
+  id: string;
+  text: string;
+  metadata: Readonly<Record<string, unknown>>;
+  results: Readonly<Record<string, ScoreOutputV1>>;
+}
+
+/** What the engine passes to every call. */
+export interface ScoreContextV1 {
+  /** Name of the scorecard being run. */
+  scorecard: string;
+}
+
+export interface DoScoreOptionsV1 {
+  items: readonly ScoreItemV1[];
+  signal: AbortSignal;
+  context: ScoreContextV1;
+}
+
+/**
+ * A score: answers one question about items with one label out of a closed set.
+ * The engine calls `doScore`; users never do.
+ */
+export interface ScoreV1 {
+  readonly specificationVersion: 'v1';
+  /** `<plugin>/<kind>`, e.g. `heuristic/keywords`. */
+  readonly kind: string;
+  readonly name: string;
+  readonly labels?: readonly string[];
+  /** Hash of everything that changes outputs: settings, prompts, model bytes. */
+  readonly fingerprint: string;
+  /** Largest batch `doScore` accepts; default 1. */
+  readonly maxBatchSize?: number;
+  /**
+   * Whether the engine should keep outputs in the persistent cache; default true.
+   * Scores that are cheaper to recompute than to read from disk (rules) say false.
+   */
+  readonly cacheable?: boolean;
+  /** One output per item, in the same order. */
+  doScore(options: DoScoreOptionsV1): Promise<ScoreOutputV1[]>;
+  /** Releases sessions, workers or connections. */
+  close?(): Promise<void>;
+}
+
+/** What a factory gets besides its settings. */
+export interface ScoreEnvV1 {
+  /** Name of the score in the scorecard. */
+  name: string;
+  /** Labels the scorecard declares for the score. */
+  labels: readonly string[];
+  /** Folder of the scorecard file: relative paths in settings resolve against it. */
+  baseDir: string;
+  /** Folder for caches (downloaded models, responses). */
+  cacheDir: string;
+  /** Names of the scores this score depends on. */
+  dependsOn: readonly string[];
+}
+
+export interface TrainOptionsV1<Settings> {
+  settings: Settings;
+  env: ScoreEnvV1;
+  items: AsyncIterable<{
+    id: string;
+    text: string;
+    metadata: Record<string, unknown>;
+    label: string;
+  }>;
+  signal?: AbortSignal;
+}
+
+/** Creates scores of one kind from validated settings. */
+export interface ScoreFactoryV1<Settings = unknown> {
+  readonly specificationVersion: 'v1';
+  /** The kind without the plugin prefix, e.g. `keywords`. */
+  readonly kind: string;
+  /** Strict zod schema of the kind's own settings (everything but the common score fields). */
+  readonly settingsSchema: ZodType<Settings>;
+  /** Builds a score; throws `InvalidConfigError` for settings that parse but cannot work. */
+  create(settings: Settings, env: ScoreEnvV1): ScoreV1 | Promise<ScoreV1>;
+  /** Labels the score can produce with these settings, checked against the declared labels. */
+  outputLabels?(settings: Settings, env: ScoreEnvV1): readonly string[] | undefined;
+  /** Trainable kinds only. */
+  train?(options: TrainOptionsV1<Settings>): Promise<unknown>;
+}
+
+/** What a score package exports (as `plugin` or default). */
+export interface PluginV1 {
+  readonly specificationVersion: 'v1';
+  /** Plugin name: the part of `class` before the kind, e.g. `heuristic`. */
+  readonly name: string;
+  // biome-ignore lint/suspicious/noExplicitAny: factories of any settings type share one list
+  readonly factories: readonly ScoreFactoryV1<any>[];
+}
+
+/** Helper that keeps the settings type of a factory. */
+export function defineScoreFactory<Settings>(
+  factory: ScoreFactoryV1<Settings>,
+): ScoreFactoryV1<Settings> {
+  return factory;
+}
+
+/** Helper for plugin objects. */
+export function definePlugin(plugin: PluginV1): PluginV1 {
+  return plugin;
+}
