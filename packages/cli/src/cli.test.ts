@@ -12,7 +12,10 @@ const project = mkdtempSync(join(tmpdir(), 'plexus-cli-'));
 // batch so a run lasts long enough to be killed halfway.
 const slowPackage = join(project, 'node_modules', 'plexus-score-slow');
 mkdirSync(slowPackage, { recursive: true });
-writeFileSync(join(slowPackage, 'package.json'), JSON.stringify({ name: 'plexus-score-slow', type: 'module', exports: './index.js' }));
+writeFileSync(
+  join(slowPackage, 'package.json'),
+  JSON.stringify({ name: 'plexus-score-slow', type: 'module', exports: './index.js' }),
+);
 writeFileSync(
   join(slowPackage, 'index.js'),
   `const settingsSchema = { safeParse: (value) => ({ success: true, data: value }) };
@@ -44,11 +47,18 @@ function write(name: string, text: string): string {
 }
 
 function run(args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, PLEXUS_CACHE_DIR: join(project, 'cache') } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, PLEXUS_CACHE_DIR: join(project, 'cache') },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const numbers = write('numbers.csv', `id,text,Parity\n${Array.from({ length: 2000 }, (_, index) => `n${index},${index},${index % 2 ? 'odd' : 'even'}`).join('\n')}\n`);
+const numbers = write(
+  'numbers.csv',
+  `id,text,Parity\n${Array.from({ length: 2000 }, (_, index) => `n${index},${index},${index % 2 ? 'odd' : 'even'}`).join('\n')}\n`,
+);
 const slowCard = write(
   'slow.yaml',
   `name: Slow
@@ -87,7 +97,9 @@ describe('plexus', () => {
     const bad = run(['evaluate', 'x.yaml', '--limt', '3']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option '--limt'/);
-    expect(run(['evaluate', 'x.yaml', '--limit', 'many']).stderr).toMatch(/--limit: expected a whole number >= 1, got "many"/);
+    expect(run(['evaluate', 'x.yaml', '--limit', 'many']).stderr).toMatch(
+      /--limit: expected a whole number >= 1, got "many"/,
+    );
   });
 
   it('validate lists an unknown class, a setting typo and a cycle with lines, exit 2', () => {
@@ -115,40 +127,70 @@ scores:
     const result = run(['validate', card]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('3 problems:');
-    expect(result.stderr).toContain(`${card}:4:12: scores[0].class: unknown kind "keywordz" in @plexus/classifier-heuristic; it provides: keywords, regex, threshold, logic`);
-    expect(result.stderr).toContain(`${card}:9:5: scores[1].speeker: unknown setting "speeker"; did you mean "speaker"?`);
-    expect(result.stderr).toContain(`${card}:13:17: scores[2].depends_on: dependency cycle: A → B → A`);
+    expect(result.stderr).toContain(
+      `${card}:4:12: scores[0].class: unknown kind "keywordz" in @plexus/classifier-heuristic; it provides: keywords, regex, threshold, logic`,
+    );
+    expect(result.stderr).toContain(
+      `${card}:9:5: scores[1].speeker: unknown setting "speeker"; did you mean "speaker"?`,
+    );
+    expect(result.stderr).toContain(
+      `${card}:13:17: scores[2].depends_on: dependency cycle: A → B → A`,
+    );
   });
 
   it('evaluate finishes past a broken CSV row, reports its line and scores every other item', () => {
-    const data = write('calls.csv', 'id,text,Greeting\n1,"Agent: hello, Harper Valley Bank",yes\n2,"Agent: "hi" there",no\n3,Agent: good morning,no\n4,x,y,z\n5,Agent: welcome to harper valley,yes\n');
-    const card = write('greeting.yaml', 'name: Greeting\nscores:\n  - { name: Greeting, class: heuristic/keywords, phrases: [harper valley], speaker: agent }\n');
+    const data = write(
+      'calls.csv',
+      'id,text,Greeting\n1,"Agent: hello, Harper Valley Bank",yes\n2,"Agent: "hi" there",no\n3,Agent: good morning,no\n4,x,y,z\n5,Agent: welcome to harper valley,yes\n',
+    );
+    const card = write(
+      'greeting.yaml',
+      'name: Greeting\nscores:\n  - { name: Greeting, class: heuristic/keywords, phrases: [harper valley], speaker: agent }\n',
+    );
     const out = join(project, 'run-broken');
     const result = run(['evaluate', card, '--data', data, '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`${data}:3: row skipped: unexpected "h" after a closing quote on line 3`);
+    expect(result.stderr).toContain(
+      `${data}:3: row skipped: unexpected "h" after a closing quote on line 3`,
+    );
     expect(result.stderr).toContain(`${data}:5: row skipped: has 4 fields, the header has 3`);
     expect(result.stdout).toMatch(/Greeting\s+3\s+3\s+0\s+0\s+1\.000/);
     expect(result.stdout).toContain('3 items, 3 results, 0 errors, 2 rows skipped');
     expect(resultKeys(out).sort()).toEqual(['1:Greeting', '3:Greeting', '5:Greeting']);
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
     expect(info).toMatchObject({ status: 'completed', counts: { items: 3, malformed_rows: 2 } });
-    expect(readFileSync(join(out, 'dataset-errors.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(readFileSync(join(out, 'dataset-errors.jsonl'), 'utf8').trim().split('\n')).toHaveLength(
+      2,
+    );
   });
 
   it('evaluate exits 2 naming the fix when there is no dataset or no text column', () => {
-    const card = write('nodata.yaml', 'name: N\nscores:\n  - { name: A, class: heuristic/keywords, phrases: [x] }\n');
-    expect(run(['evaluate', card])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--data: no dataset: pass --data FILE or set data.path/) });
-    const data = write('body.csv', 'id,body\n1,x\n');
-    expect(run(['evaluate', card, '--data', data, '--out', join(project, 'run-nodata')])).toMatchObject({
+    const card = write(
+      'nodata.yaml',
+      'name: N\nscores:\n  - { name: A, class: heuristic/keywords, phrases: [x] }\n',
+    );
+    expect(run(['evaluate', card])).toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/no "text" column; columns are: id, body\. Set data.text_column/),
+      stderr: expect.stringMatching(/--data: no dataset: pass --data FILE or set data.path/),
+    });
+    const data = write('body.csv', 'id,body\n1,x\n');
+    expect(
+      run(['evaluate', card, '--data', data, '--out', join(project, 'run-nodata')]),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /no "text" column; columns are: id, body\. Set data.text_column/,
+      ),
     });
   });
 
   it('resumes a run killed with SIGKILL: every item has exactly one result per score', async () => {
     const out = join(project, 'run-killed');
-    const child = spawn(process.execPath, [bin, 'evaluate', slowCard, '--data', numbers, '--out', out, '--quiet', '--no-cache'], { cwd: project, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [bin, 'evaluate', slowCard, '--data', numbers, '--out', out, '--quiet', '--no-cache'],
+      { cwd: project, stdio: 'ignore' },
+    );
     const results = join(out, 'results.jsonl');
     await waitFor(() => existsSync(results) && statSync(results).size > 60_000, 20_000);
     child.kill('SIGKILL');
@@ -157,7 +199,16 @@ scores:
     expect(before).toBeGreaterThan(100);
     expect(before).toBeLessThan(4000);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('running');
-    const resumed = run(['evaluate', slowCard, '--data', numbers, '--resume', out, '--json', '--no-cache']);
+    const resumed = run([
+      'evaluate',
+      slowCard,
+      '--data',
+      numbers,
+      '--resume',
+      out,
+      '--json',
+      '--no-cache',
+    ]);
     expect(resumed.code).toBe(0);
     const summary = JSON.parse(resumed.stdout);
     expect(summary).toMatchObject({ status: 'completed', items: 2000, results: 4000, errors: 0 });
@@ -169,7 +220,11 @@ scores:
 
   it('stops gracefully on SIGINT, marks the run interrupted, and resumes', async () => {
     const out = join(project, 'run-interrupted');
-    const child = spawn(process.execPath, [bin, 'evaluate', slowCard, '--data', numbers, '--out', out, '--quiet', '--no-cache'], { cwd: project, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [bin, 'evaluate', slowCard, '--data', numbers, '--out', out, '--quiet', '--no-cache'],
+      { cwd: project, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (chunk) => {
       stderr += chunk;
@@ -178,18 +233,40 @@ scores:
     await waitFor(() => existsSync(results) && statSync(results).size > 30_000, 20_000);
     child.kill('SIGINT');
     expect(await exited(child)).toBe(1);
-    expect(stderr).toContain(`Run interrupted; continue it with: plexus evaluate ${slowCard} --resume ${out}`);
+    expect(stderr).toContain(
+      `Run interrupted; continue it with: plexus evaluate ${slowCard} --resume ${out}`,
+    );
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('interrupted');
-    const resumed = run(['evaluate', slowCard, '--data', numbers, '--resume', out, '--json', '--no-cache']);
+    const resumed = run([
+      'evaluate',
+      slowCard,
+      '--data',
+      numbers,
+      '--resume',
+      out,
+      '--json',
+      '--no-cache',
+    ]);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', results: 4000 });
     expect(new Set(resultKeys(out)).size).toBe(4000);
   }, 60_000);
 
   it('predict prints one JSON line per score', () => {
-    const card = write('predict.yaml', 'name: P\nscores:\n  - { name: Bank, class: heuristic/keywords, phrases: [harper valley] }\n');
+    const card = write(
+      'predict.yaml',
+      'name: P\nscores:\n  - { name: Bank, class: heuristic/keywords, phrases: [harper valley] }\n',
+    );
     const result = run(['predict', card, '--text', 'Agent: this is Harper Valley']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout.trim())).toMatchObject({ item_id: 'text', score: 'Bank', value: 'yes', status: 'ok' });
-    expect(run(['predict', card])).toMatchObject({ code: 2, stderr: expect.stringMatching(/exactly one of --text TEXT or --data FILE/) });
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({
+      item_id: 'text',
+      score: 'Bank',
+      value: 'yes',
+      status: 'ok',
+    });
+    expect(run(['predict', card])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/exactly one of --text TEXT or --data FILE/),
+    });
   });
 });

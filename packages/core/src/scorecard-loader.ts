@@ -190,7 +190,12 @@ export async function parseScorecard(
     const produced = factory.outputLabels?.(settingsResult.data, env);
     const labels = score.labels ?? produced;
     if (!labels || labels.length === 0) {
-      problems.push(positions.problem([...at, 'labels'], `required for ${score.class}: list the labels the score can give`));
+      problems.push(
+        positions.problem(
+          [...at, 'labels'],
+          `required for ${score.class}: list the labels the score can give`,
+        ),
+      );
       continue;
     }
     const declared = new Set(labels.map((label) => normalizeLabel(label)));
