@@ -155,21 +155,42 @@ describe('heuristic/regex', () => {
     ).toEqual({ amount: '134' });
   });
 
-  it('runs a catastrophic-backtracking pattern in linear time', async () => {
+  it('runs a catastrophic-backtracking pattern in linear time with RE2', async () => {
     const started = performance.now();
-    const [[output]] = await scoreWith(
-      '  - { name: Bad, class: heuristic/regex, patterns: ["(a+)+$"] }\n',
-      [{ text: `${'a'.repeat(100_000)}!` }],
-    );
-    expect(output!.value).toBe('no');
-    // Backtracking engines take hours on this input; RE2 is linear.
+    const [outputs] = await scoreWith('  - { name: Bad, class: heuristic/regex, patterns: ["(a+)+$"] }\n', [
+      { text: `${'a'.repeat(100_000)}!` },
+      { text: 'aaa' },
+    ]);
+    expect(outputs.map((output) => output.value)).toEqual(['no', 'yes']);
+    // A backtracking engine needs longer than the universe's age for the first input.
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
-  it('reports an unsupported pattern at load time with its place', async () => {
-    expect(
-      await problems('  - { name: R, class: heuristic/regex, patterns: ["ok", "x(?=y)"] }\n'),
-    ).toMatch(/heuristic\.yaml:3:\d+: scores\[0\]\.patterns\.1: invalid pattern: .*lookaround/);
+  it('stops a pattern RE2 cannot run (lookbehind) on one item after its time limit', async () => {
+    const started = performance.now();
+    const [outputs] = await scoreWith(
+      '  - { name: Bad, class: heuristic/regex, patterns: ["(a+)+$(?<=a)"], timeout_ms: 300 }\n',
+      [{ text: 'aaa' }, { text: `${'a'.repeat(40)}!` }, { text: 'bbb' }],
+    );
+    expect(outputs.map((output) => output.status)).toEqual(['ok', 'error', 'ok']);
+    expect(outputs.map((output) => output.value)).toEqual(['yes', null, 'no']);
+    expect(outputs[1]!.error).toMatchObject({ code: 'regex_timeout' });
+    expect(outputs[1]!.error!.message).toMatch(/ran longer than 300 ms on this item/);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('uses lookahead and backreferences through the worker', async () => {
+    const [outputs] = await scoreWith(
+      String.raw`  - { name: Repeat, class: heuristic/regex, patterns: ['\b(\w+) \1\b', 'card(?= number)'] }` + '\n',
+      [{ text: 'i need need a new card number' }, { text: 'card please' }],
+    );
+    expect(outputs.map((output) => output.value)).toEqual(['yes', 'no']);
+  });
+
+  it('reports an invalid pattern at load time with its place', async () => {
+    expect(await problems('  - { name: R, class: heuristic/regex, patterns: ["ok", "x("] }\n')).toMatch(
+      /heuristic\.yaml:3:\d+: scores\[0\]\.patterns\.1: invalid pattern: .*Unterminated group/,
+    );
   });
 });
 

@@ -1,39 +1,94 @@
-import { defineScoreFactory, hashValue, type ScoreOutputV1 } from '@plexus/core';
+import { defineScoreFactory, hashValue, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
 import { type KeywordsSettings, keywordsSettingsSchema } from './keywords-settings.js';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
-import { negationBefore, type PhraseHit, PhraseMatcher } from './phrase-matcher.js';
+import { loadRatio, negationBefore, type PhraseHit, PhraseMatcher } from './phrase-matcher.js';
 import { describeSegment, quote, type Segment, scopeSegments } from './text-scope.js';
+import { turnAt } from './turn-locator.js';
 
 interface LocatedHit extends PhraseHit {
   segment: Segment;
   negatedBy: string | undefined;
 }
 
-function explain(
-  hits: readonly LocatedHit[],
-  settings: KeywordsSettings,
-  matched: boolean,
-): string {
-  const plain = hits.filter((hit) => !hit.negatedBy);
-  const negated = hits.filter((hit) => hit.negatedBy);
+type NegationCheck = (text: string, start: number) => string | undefined;
+
+/** A segment searched whole (turn -1) narrowed to the turn that holds the hit. */
+function placed(segment: Segment, start: number): Segment {
+  if (segment.turn !== -1) return segment;
+  const position = turnAt(segment.text, start);
+  return { speaker: position.speaker, turn: position.turn, text: segment.text };
+}
+
+/**
+ * The first hit of a phrase that is not negated and the first negated one: enough to decide
+ * any/all/none (and `flip`) and to say where, without scanning every hit. The scan stops at the
+ * first plain hit unless a negated one still matters (`flip` mode).
+ */
+function firstHits(
+  matcher: PhraseMatcher,
+  fuzzy: boolean,
+  segments: readonly Segment[],
+  negation: { check: NegationCheck; flip: boolean },
+): LocatedHit[] {
+  let plain: LocatedHit | undefined;
+  let negated: LocatedHit | undefined;
+  for (const segment of segments) {
+    const text = segment.text;
+    const fuzzyHits = fuzzy ? matcher.findFuzzy(text) : undefined;
+    let index = 0;
+    for (;;) {
+      const hit = fuzzyHits ? fuzzyHits[index++] : matcher.nextExact(text, index);
+      if (!hit) break;
+      if (!fuzzyHits) index = hit.end;
+      const word = negation.check(text, hit.start);
+      const located: LocatedHit = {
+        phrase: hit.phrase,
+        start: hit.start,
+        end: hit.end,
+        matched: hit.matched,
+        similarity: hit.similarity,
+        segment: placed(segment, hit.start),
+        negatedBy: word,
+      };
+      if (word) negated ??= located;
+      else plain ??= located;
+      if (plain && (negated || !negation.flip)) return negated ? [plain, negated] : [plain];
+    }
+  }
+  const hits: LocatedHit[] = [];
+  if (plain) hits.push(plain);
+  if (negated) hits.push(negated);
+  return hits;
+}
+
+function traceOf(hit: LocatedHit) {
+  return {
+    phrase: hit.phrase,
+    matched: hit.matched,
+    speaker: hit.segment.speaker ?? null,
+    turn: hit.segment.turn,
+    start: hit.start,
+    similarity: hit.similarity,
+    negated_by: hit.negatedBy ?? null,
+  };
+}
+
+function explain(hits: readonly LocatedHit[], settings: KeywordsSettings, matched: boolean): string {
   const parts: string[] = [];
-  for (const hit of plain.slice(0, 3)) {
-    const fuzzy =
-      hit.similarity < 100 ? ` (fuzzy ${Math.round(hit.similarity)}%: "${hit.matched}")` : '';
-    parts.push(
-      `found "${hit.phrase}"${fuzzy} in ${describeSegment(hit.segment)}: "${quote(hit.segment.text, hit.start, hit.end)}"`,
-    );
+  for (const hit of hits) {
+    const where = `${describeSegment(hit.segment)}: "${quote(hit.segment.text, hit.start, hit.end)}"`;
+    if (hit.negatedBy) {
+      parts.push(`"${hit.phrase}" negated by "${hit.negatedBy}" in ${where}`);
+    } else {
+      const fuzzy = hit.similarity < 100 ? ` (fuzzy ${Math.round(hit.similarity)}%: "${hit.matched}")` : '';
+      parts.push(`found "${hit.phrase}"${fuzzy} in ${where}`);
+    }
   }
-  for (const hit of negated.slice(0, 2)) {
-    parts.push(
-      `"${hit.phrase}" negated by "${hit.negatedBy}" in ${describeSegment(hit.segment)}: "${quote(hit.segment.text, hit.start, hit.end)}"`,
-    );
-  }
-  if (plain.length > 3) parts.push(`and ${plain.length - 3} more hits`);
-  const found = new Set(plain.map((hit) => hit.phrase));
+  const found = new Set(hits.filter((hit) => !hit.negatedBy).map((hit) => hit.phrase));
   const missing = settings.phrases.filter((phrase) => !found.has(phrase));
-  if (missing.length > 0 && settings.match !== 'none')
+  if (missing.length > 0 && settings.match !== 'none') {
     parts.push(`not found: ${missing.map((phrase) => `"${phrase}"`).join(', ')}`);
+  }
   const scope = settings.speaker === 'any' ? '' : ` (${settings.speaker} only)`;
   return `${matched ? 'match' : 'no match'} (${settings.match})${scope}: ${parts.join('; ')}`;
 }
@@ -47,30 +102,38 @@ export const keywordsFactory = defineScoreFactory({
     const outcome = outcomeLabels(settings, env);
     return [outcome.match, outcome.noMatch];
   },
-  create(settings, env) {
+  async create(settings, env) {
     const outcome = outcomeLabels(settings, env);
+    const ratio = settings.fuzzy ? await loadRatio() : undefined;
+    const fuzzy = settings.fuzzy && ratio ? { threshold: settings.fuzzy.threshold, ratio } : undefined;
     const matchers = settings.phrases.map(
       (phrase) =>
         new PhraseMatcher(phrase, {
           wholeWord: settings.whole_word,
           caseSensitive: settings.case_sensitive,
-          fuzzyThreshold: settings.fuzzy?.threshold,
+          fuzzy,
         }),
     );
-    const negationWords = new Set(
-      (settings.negation?.words ?? []).map((word) => word.toLowerCase()),
-    );
-    const scoreItem = (item: Parameters<typeof scopeSegments>[0]): ScoreOutputV1 => {
+    const words = new Set((settings.negation?.words ?? []).map((word) => word.toLowerCase()));
+    const negation = {
+      check: (text: string, start: number) =>
+        settings.negation ? negationBefore(text, start, settings.negation.window, words) : undefined,
+      flip: settings.negation?.mode === 'flip',
+    };
+    // Without a speaker or position scope the whole text is searched at once and a hit's turn is
+    // found from its offset: no splitting of every transcript into turns.
+    const limits = [settings.first_turns, settings.last_turns, settings.first_chars, settings.last_chars];
+    const scoped = settings.speaker !== 'any' || limits.some((limit) => limit !== undefined);
+
+    const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {
+      const segments: Segment[] = scoped
+        ? scopeSegments(item, settings)
+        : [{ speaker: undefined, turn: -1, text: item.text }];
       const hits: LocatedHit[] = [];
-      for (const segment of scopeSegments(item, settings)) {
-        for (const matcher of matchers) {
-          for (const hit of matcher.find(segment.text)) {
-            const negatedBy = settings.negation
-              ? negationBefore(segment.text, hit.start, settings.negation.window, negationWords)
-              : undefined;
-            hits.push({ ...hit, segment, negatedBy });
-          }
-        }
+      for (const matcher of matchers) {
+        const exact = firstHits(matcher, false, segments, negation);
+        // Fuzzy search only for phrases that occur nowhere in the scope as written.
+        hits.push(...(exact.length > 0 ? exact : firstHits(matcher, true, segments, negation)));
       }
       const found = new Set(hits.filter((hit) => !hit.negatedBy).map((hit) => hit.phrase)).size;
       const flipped = settings.negation?.mode === 'flip' && hits.some((hit) => hit.negatedBy);
@@ -82,17 +145,7 @@ export const keywordsFactory = defineScoreFactory({
         status: 'ok',
         confidence: 1,
         explanation: explain(hits, settings, matched),
-        trace: {
-          hits: hits.slice(0, 20).map((hit) => ({
-            phrase: hit.phrase,
-            matched: hit.matched,
-            speaker: hit.segment.speaker ?? null,
-            turn: hit.segment.turn,
-            start: hit.start,
-            similarity: hit.similarity,
-            negated_by: hit.negatedBy ?? null,
-          })),
-        },
+        trace: { hits: hits.map(traceOf) },
       };
     };
     return {

@@ -1,4 +1,3 @@
-import { ratio } from 'fuzzball';
 
 /** Where a phrase was found in a text. */
 export interface PhraseHit {
@@ -11,11 +10,20 @@ export interface PhraseHit {
   similarity: number;
 }
 
+/** Similarity of two strings, 0..100 (fuzzball's `ratio`). */
+export type RatioFunction = (left: string, right: string, options: { full_process: boolean }) => number;
+
 export interface PhraseMatcherOptions {
   wholeWord: boolean;
   caseSensitive: boolean;
-  /** Fuzzy threshold 0..100, or undefined for exact matching. */
-  fuzzyThreshold: number | undefined;
+  /** Fuzzy threshold 0..100 and the similarity function, or undefined for exact matching. */
+  fuzzy: { threshold: number; ratio: RatioFunction } | undefined;
+}
+
+/** fuzzball, loaded only by scores that turn fuzzy matching on. */
+export async function loadRatio(): Promise<RatioFunction> {
+  const fuzzball = await import('fuzzball');
+  return fuzzball.ratio;
 }
 
 function escapeRegExp(text: string): string {
@@ -39,28 +47,31 @@ export class PhraseMatcher {
     this.normalized = options.caseSensitive ? phrase : phrase.toLowerCase();
   }
 
-  /** Every hit in the text, in order. */
-  find(text: string): PhraseHit[] {
-    const hits: PhraseHit[] = [];
-    this.pattern.lastIndex = 0;
-    for (let match = this.pattern.exec(text); match; match = this.pattern.exec(text)) {
-      hits.push({
-        phrase: this.phrase,
-        start: match.index,
-        end: match.index + match[0].length,
-        matched: match[0],
-        similarity: 100,
-      });
-    }
-    if (hits.length > 0 || this.options.fuzzyThreshold === undefined) return hits;
-    return this.findFuzzy(text, this.options.fuzzyThreshold);
+  /** The next exact hit at or after `from`, or undefined. */
+  nextExact(text: string, from: number): PhraseHit | undefined {
+    this.pattern.lastIndex = from;
+    const match = this.pattern.exec(text);
+    if (!match) return undefined;
+    return {
+      phrase: this.phrase,
+      start: match.index,
+      end: match.index + match[0].length,
+      matched: match[0],
+      similarity: 100,
+    };
+  }
+
+  /** Fuzzy hits in the text; none when fuzzy matching is off. */
+  findFuzzy(text: string): PhraseHit[] {
+    const fuzzy = this.options.fuzzy;
+    return fuzzy === undefined ? [] : this.fuzzyWindows(text, fuzzy.threshold, fuzzy.ratio);
   }
 
   /**
    * Fuzzy hits: every window of the phrase's word count (and one word shorter or longer) is
    * scored, then the best windows above the threshold are kept, none overlapping another.
    */
-  private findFuzzy(text: string, threshold: number): PhraseHit[] {
+  private fuzzyWindows(text: string, threshold: number, ratio: RatioFunction): PhraseHit[] {
     const words = [...text.matchAll(/\S+/g)];
     const candidates: (PhraseHit & { first: number; last: number })[] = [];
     for (let index = 0; index < words.length; index += 1) {
@@ -69,11 +80,14 @@ export class PhraseMatcher {
         const last = words[index + size - 1]!;
         const start = words[index]!.index!;
         const end = last.index! + last[0].length;
+        // The ratio is at most 2·shorter/(sum of lengths): skip windows whose length rules them out.
+        const length = end - start;
+        const phraseLength = this.normalized.length;
+        if ((200 * Math.min(length, phraseLength)) / (length + phraseLength) < threshold) continue;
         const window = text.slice(start, end).replace(/[^\p{L}\p{N}\s']/gu, '');
-        const similarity = ratio(
-          this.normalized,
-          this.options.caseSensitive ? window : window.toLowerCase(),
-        );
+        const candidate = this.options.caseSensitive ? window : window.toLowerCase();
+        // The text is already lower-cased and stripped: skip fuzzball's own processing.
+        const similarity = ratio(this.normalized, candidate, { full_process: false });
         if (similarity >= threshold) {
           candidates.push({
             phrase: this.phrase,

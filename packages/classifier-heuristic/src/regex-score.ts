@@ -3,41 +3,68 @@ import {
   errorMessage,
   hashValue,
   InvalidConfigError,
+  type ScoreItemV1,
   type ScoreOutputV1,
 } from '@plexus/core';
-import { RE2JS } from 're2js';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
 import { type RegexSettings, regexSettingsSchema } from './regex-settings.js';
-import { describeSegment, quote, scopeSegments } from './text-scope.js';
+import { Re2Matcher } from './re2-matcher.js';
+import { type CompiledPattern, RegexRunner, RegexTimeoutError, type WorkerMatch } from './regex-worker.js';
+import { describeSegment, quote, type Segment, scopeSegments } from './text-scope.js';
 
-const flagBits: Record<string, number> = {
-  i: RE2JS.CASE_INSENSITIVE,
-  m: RE2JS.MULTILINE,
-  s: RE2JS.DOTALL,
-};
-
-function compile(settings: RegexSettings): { source: string; regex: RE2JS; groups: string[] }[] {
+/** Checks every pattern at load time, so a typo is reported with its place before any scoring. */
+function compile(settings: RegexSettings): CompiledPattern[] {
   const problems = [];
-  const compiled = [];
+  const compiled: CompiledPattern[] = [];
   for (const [index, entry] of settings.patterns.entries()) {
-    const source = typeof entry === 'string' ? entry : entry.pattern;
+    const raw = typeof entry === 'string' ? entry : entry.pattern;
+    // Python and RE2 spell named groups (?P<name>…); JavaScript spells them (?<name>…).
+    const source = raw.replace(/\(\?P</g, '(?<');
     const flags = typeof entry === 'string' ? (settings.ignore_case ? 'i' : '') : entry.flags;
-    const bits = [...flags].reduce((sum, flag) => sum | (flagBits[flag] ?? 0), 0);
     try {
-      const regex = RE2JS.compile(source, bits);
-      compiled.push({ source, regex, groups: Object.keys(regex.namedGroups()) });
+      new RegExp(source, flags);
+      compiled.push({ source, flags });
     } catch (error) {
-      problems.push({
-        path: `patterns.${index}`,
-        message: `invalid pattern: ${errorMessage(error)} (RE2 syntax: no lookaround or backreferences)`,
-      });
+      problems.push({ path: `patterns.${index}`, message: `invalid pattern: ${errorMessage(error)}` });
     }
   }
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return compiled;
 }
 
-/** `heuristic/regex`: patterns in (a part of) the text, in linear time (RE2). */
+function toOutput(
+  matches: readonly WorkerMatch[],
+  segments: readonly Segment[],
+  context: { settings: RegexSettings; patterns: readonly CompiledPattern[]; match: string; noMatch: string },
+): ScoreOutputV1 {
+  const { settings, patterns } = context;
+  const found = new Set(matches.map((match) => match.pattern));
+  const matched = ruleMatches(settings.match, found.size, patterns.length);
+  const shown = matches.slice(0, 3).map((match) => {
+    const segment = segments[match.segment]!;
+    return `/${patterns[match.pattern]!.source}/ matched "${match.text}" in ${describeSegment(segment)}: "${quote(segment.text, match.start, match.end)}"`;
+  });
+  const missing = patterns.filter((_, index) => !found.has(index)).map((pattern) => `/${pattern.source}/`);
+  if (missing.length > 0) shown.push(`no match for ${missing.join(', ')}`);
+  return {
+    value: matched ? context.match : context.noMatch,
+    status: 'ok',
+    confidence: 1,
+    explanation: `${matched ? 'match' : 'no match'} (${settings.match}): ${shown.join('; ')}`,
+    trace: {
+      matches: matches.map((match) => ({
+        pattern: patterns[match.pattern]!.source,
+        text: match.text,
+        speaker: segments[match.segment]!.speaker ?? null,
+        turn: segments[match.segment]!.turn,
+        start: match.start,
+        groups: match.groups,
+      })),
+    },
+  };
+}
+
+/** `heuristic/regex`: regular expressions in (a part of) the text, with a time limit per item. */
 export const regexFactory = defineScoreFactory({
   specificationVersion: 'v1',
   kind: 'regex',
@@ -46,60 +73,14 @@ export const regexFactory = defineScoreFactory({
     const outcome = outcomeLabels(settings, env);
     return [outcome.match, outcome.noMatch];
   },
-  create(settings, env) {
+  async create(settings, env) {
     const outcome = outcomeLabels(settings, env);
     const patterns = compile(settings);
-    const scoreItem = (item: Parameters<typeof scopeSegments>[0]): ScoreOutputV1 => {
-      const matches = [];
-      const foundPatterns = new Set<string>();
-      for (const segment of scopeSegments(item, settings)) {
-        for (const pattern of patterns) {
-          const matcher = pattern.regex.matcher(segment.text);
-          while (matches.length < 50 && matcher.find()) {
-            foundPatterns.add(pattern.source);
-            const groups = Object.fromEntries(
-              pattern.groups.map((name) => [name, matcher.group(name)]),
-            );
-            matches.push({
-              pattern: pattern.source,
-              text: matcher.group(),
-              start: matcher.start(),
-              end: matcher.end(),
-              segment,
-              groups,
-            });
-            if (matcher.end() === matcher.start()) break; // an empty match would repeat forever
-          }
-        }
-      }
-      const matched = ruleMatches(settings.match, foundPatterns.size, patterns.length);
-      const shown = matches
-        .slice(0, 3)
-        .map(
-          (match) =>
-            `/${match.pattern}/ matched "${match.text}" in ${describeSegment(match.segment)}: "${quote(match.segment.text, match.start, match.end)}"`,
-        );
-      const missing = patterns
-        .filter((pattern) => !foundPatterns.has(pattern.source))
-        .map((pattern) => `/${pattern.source}/`);
-      const explanation = `${matched ? 'match' : 'no match'} (${settings.match}): ${[...shown, ...(missing.length > 0 ? [`no match for ${missing.join(', ')}`] : [])].join('; ')}`;
-      return {
-        value: matched ? outcome.match : outcome.noMatch,
-        status: 'ok',
-        confidence: 1,
-        explanation,
-        trace: {
-          matches: matches.map((match) => ({
-            pattern: match.pattern,
-            text: match.text,
-            speaker: match.segment.speaker ?? null,
-            turn: match.segment.turn,
-            start: match.start,
-            groups: match.groups,
-          })),
-        },
-      };
-    };
+    // RE2 when it can run every pattern (linear time, in this thread); otherwise JavaScript regexes
+    // in a worker with a time limit per item.
+    const re2 = await Re2Matcher.create(patterns);
+    const runner = re2 ? undefined : new RegexRunner(patterns, { itemTimeoutMs: settings.timeout_ms });
+    const context = { settings, patterns, match: outcome.match, noMatch: outcome.noMatch };
     return {
       specificationVersion: 'v1',
       kind: 'heuristic/regex',
@@ -108,10 +89,19 @@ export const regexFactory = defineScoreFactory({
       fingerprint: hashValue({ kind: 'regex', settings, outcome }),
       maxBatchSize: 256,
       cacheable: false,
-      async doScore({ items, signal }) {
+      async doScore({ items, signal }: { items: readonly ScoreItemV1[]; signal: AbortSignal }) {
         signal.throwIfAborted();
-        return items.map(scoreItem);
+        const segments = items.map((item) => scopeSegments(item, settings));
+        const texts = segments.map((list) => list.map((segment) => segment.text));
+        const results = re2 ? re2.run(texts) : await runner!.run(texts);
+        return results.map((result, index): ScoreOutputV1 => {
+          if (result instanceof RegexTimeoutError) {
+            return { value: null, status: 'error', error: { message: result.message, code: 'regex_timeout', retryable: false } };
+          }
+          return toOutput(result, segments[index]!, context);
+        });
       },
+      close: async () => runner?.close(),
     };
   },
 });

@@ -7,23 +7,22 @@ const patternSchema = z.union([
   z
     .object({
       pattern: z.string().min(1),
-      /** `i` ignore case, `m` multi-line anchors, `s` dot matches newline. */
-      flags: z
-        .string()
-        .regex(/^[ims]*$/, 'flags may be i, m and s')
-        .default(''),
+      /** `i` ignore case, `m` multi-line anchors, `s` dot matches newline, `u` Unicode. */
+      flags: z.string().regex(/^[imsu]*$/, 'flags may be i, m, s and u').default(''),
     })
     .strict(),
 ]);
 
 export const regexSettingsSchema = z
   .object({
-    /** RE2 syntax (no backreferences or lookahead); runs in linear time, so no pattern can hang a run. */
+    /** JavaScript regular expressions; `(?P<name>…)` groups are accepted too. */
     patterns: z.array(patternSchema).min(1),
     /** `any` pattern, `all` patterns, or `none`; default `any`. */
     match: matchModeSchema,
     /** Ignore case for patterns given as plain strings; default true. */
     ignore_case: z.boolean().default(true),
+    /** Time limit per item, in milliseconds; an item over it gets an error; default 1000. */
+    timeout_ms: z.number().int().min(10).max(60_000).default(1000),
     ...scopeSettings,
     ...outcomeSettings,
   })

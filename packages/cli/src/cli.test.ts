@@ -57,7 +57,7 @@ function run(args: string[]) {
 
 const numbers = write(
   'numbers.csv',
-  `id,text,Parity\n${Array.from({ length: 2000 }, (_, index) => `n${index},${index},${index % 2 ? 'odd' : 'even'}`).join('\n')}\n`,
+  `id,text,Parity\n${Array.from({ length: 4000 }, (_, index) => `n${index},${index},${index % 2 ? 'odd' : 'even'}`).join('\n')}\n`,
 );
 const slowCard = write(
   'slow.yaml',
@@ -197,7 +197,7 @@ scores:
     await exited(child);
     const before = resultKeys(out).length;
     expect(before).toBeGreaterThan(100);
-    expect(before).toBeLessThan(4000);
+    expect(before).toBeLessThan(8000);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('running');
     const resumed = run([
       'evaluate',
@@ -211,12 +211,12 @@ scores:
     ]);
     expect(resumed.code).toBe(0);
     const summary = JSON.parse(resumed.stdout);
-    expect(summary).toMatchObject({ status: 'completed', items: 2000, results: 4000, errors: 0 });
-    expect(summary.scores.Parity).toMatchObject({ results: 2000, correct: 2000 });
+    expect(summary).toMatchObject({ status: 'completed', items: 4000, results: 8000, errors: 0 });
+    expect(summary.scores.Parity).toMatchObject({ results: 4000, correct: 4000 });
     const keys = resultKeys(out);
-    expect(keys).toHaveLength(4000);
-    expect(new Set(keys).size).toBe(4000);
-  }, 60_000);
+    expect(keys).toHaveLength(8000);
+    expect(new Set(keys).size).toBe(8000);
+  });
 
   it('stops gracefully on SIGINT, marks the run interrupted, and resumes', async () => {
     const out = join(project, 'run-interrupted');
@@ -247,9 +247,9 @@ scores:
       '--json',
       '--no-cache',
     ]);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', results: 4000 });
-    expect(new Set(resultKeys(out)).size).toBe(4000);
-  }, 60_000);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', results: 8000 });
+    expect(new Set(resultKeys(out)).size).toBe(8000);
+  });
 
   it('predict prints one JSON line per score', () => {
     const card = write(

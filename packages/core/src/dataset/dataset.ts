@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { DatasetError } from '../errors.js';
+import { IdSet } from './id-set.js';
 import { type DatasetFormat, formatOf, rawRows } from './row-sources.js';
 
 /** One item read from a dataset. */
@@ -67,7 +68,7 @@ export async function* readDataset(
   const format = options.format ?? formatOf(options.path);
   // CSV and Parquet have one set of columns: a missing text column is a setup error, not a row's.
   const fixedColumns = format !== 'jsonl';
-  const seen = new Set<string>();
+  const seen = new IdSet();
   const report = options.onProblem ?? (() => {});
   let rowNumber = 0;
   let checkedColumns = false;
@@ -94,11 +95,10 @@ export async function* readDataset(
       report({ line: row.line, message: `has no id in column "${idColumn}"` });
       continue;
     }
-    if (seen.has(rawId)) {
+    if (!seen.add(rawId)) {
       report({ line: row.line, message: `repeats id "${rawId}"; ids must be unique` });
       continue;
     }
-    seen.add(rawId);
     const labels: Record<string, string> = {};
     for (const [score, columns] of Object.entries(options.gold ?? {})) {
       const column = columns.find((name) => name in record);
