@@ -10,23 +10,44 @@ const runs = Number(process.argv[2] ?? 11);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-cold-'));
 const data = join(folder, 'one.csv');
-writeFileSync(data, 'id,text\n1,"Agent: hello this is harper valley national bank, how can i help you"\n');
+writeFileSync(
+  data,
+  'id,text\n1,"Agent: hello this is harper valley national bank, how can i help you"\n',
+);
 const cards = {
   'one keywords score': join(folder, 'one.yaml'),
   'call-center-qa (6 rule scores)': join(root, 'examples/call-center-qa/scorecard.yaml'),
 };
-writeFileSync(cards['one keywords score'], 'name: One\nscores:\n  - { name: Bank, class: heuristic/keywords, phrases: [harper valley] }\n');
+writeFileSync(
+  cards['one keywords score'],
+  'name: One\nscores:\n  - { name: Bank, class: heuristic/keywords, phrases: [harper valley] }\n',
+);
 
-console.log(`machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; median of ${runs}`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; median of ${runs}`,
+);
 console.log('| scorecard | wall (s) |');
 console.log('| --- | ---: |');
 for (const [name, card] of Object.entries(cards)) {
   const times = [];
   for (let run = 0; run < runs; run += 1) {
     const started = performance.now();
-    const result = spawnSync(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'evaluate', card, '--data', data, '--out', join(folder, `${run}-${name.length}`), '--quiet'], {
-      cwd: join(root, 'examples/call-center-qa'),
-    });
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(root, 'packages/cli/dist/bin.js'),
+        'evaluate',
+        card,
+        '--data',
+        data,
+        '--out',
+        join(folder, `${run}-${name.length}`),
+        '--quiet',
+      ],
+      {
+        cwd: join(root, 'examples/call-center-qa'),
+      },
+    );
     if (result.status !== 0) throw new Error(String(result.stderr));
     times.push((performance.now() - started) / 1000);
   }

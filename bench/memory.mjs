@@ -25,15 +25,32 @@ function measure(data, label) {
     const started = performance.now();
     const result = spawnSync(
       process.execPath,
-      ['--import', join(root, 'bench/rss-report.mjs'), cli, 'evaluate', card, '--data', data, '--out', join(folder, `${label}-${run}`), '--json', '--no-cache'],
+      [
+        '--import',
+        join(root, 'bench/rss-report.mjs'),
+        cli,
+        'evaluate',
+        card,
+        '--data',
+        data,
+        '--out',
+        join(folder, `${label}-${run}`),
+        '--json',
+        '--no-cache',
+      ],
       { encoding: 'utf8' },
     );
     seconds.push((performance.now() - started) / 1000);
     if (result.status !== 0) throw new Error(`run failed: ${result.stderr}`);
     // A fast run that failed is no result: every item must have all its results, none an error.
     const summary = JSON.parse(result.stdout);
-    if (summary.errors !== 0 || summary.results !== summary.items * Object.keys(summary.scores).length) {
-      throw new Error(`run had ${summary.errors} errors and ${summary.results} results for ${summary.items} items`);
+    if (
+      summary.errors !== 0 ||
+      summary.results !== summary.items * Object.keys(summary.scores).length
+    ) {
+      throw new Error(
+        `run had ${summary.errors} errors and ${summary.results} results for ${summary.items} items`,
+      );
     }
     peaks.push(Number(/PEAK_RSS_KIB (\d+)/.exec(result.stderr)[1]) / 1024);
   }
@@ -46,9 +63,15 @@ await writeDataset(small, 10_000);
 await writeDataset(large, 100_000);
 const a = measure(small, 'small');
 const b = measure(large, 'large');
-console.log(`machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}`,
+);
 console.log('| items | peak RSS (MiB, median) | wall (s) | items/s |');
 console.log('| ---: | ---: | ---: | ---: |');
-console.log(`| 10,000 | ${a.peak.toFixed(1)} | ${a.seconds.toFixed(2)} | ${Math.round(10_000 / a.seconds)} |`);
-console.log(`| 100,000 | ${b.peak.toFixed(1)} | ${b.seconds.toFixed(2)} | ${Math.round(100_000 / b.seconds)} |`);
+console.log(
+  `| 10,000 | ${a.peak.toFixed(1)} | ${a.seconds.toFixed(2)} | ${Math.round(10_000 / a.seconds)} |`,
+);
+console.log(
+  `| 100,000 | ${b.peak.toFixed(1)} | ${b.seconds.toFixed(2)} | ${Math.round(100_000 / b.seconds)} |`,
+);
 console.log(`ratio 100k/10k peak RSS: ${(b.peak / a.peak).toFixed(3)} (target <= 1.2)`);

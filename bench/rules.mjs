@@ -16,7 +16,10 @@ const cases = [
     name: 'keywords (2 phrases, any, whole words)',
     factory: keywordsFactory,
     settings: { phrases: ['harper valley national bank', 'how can i help'] },
-    bare: [/(?<![\p{L}\p{N}_])harper\s+valley\s+national\s+bank(?![\p{L}\p{N}_])/iu, /(?<![\p{L}\p{N}_])how\s+can\s+i\s+help(?![\p{L}\p{N}_])/iu],
+    bare: [
+      /(?<![\p{L}\p{N}_])harper\s+valley\s+national\s+bank(?![\p{L}\p{N}_])/iu,
+      /(?<![\p{L}\p{N}_])how\s+can\s+i\s+help(?![\p{L}\p{N}_])/iu,
+    ],
   },
   {
     name: 'regex (1 pattern, RE2 in-thread)',
@@ -28,7 +31,10 @@ const cases = [
     name: 'keywords, agent turns only',
     factory: keywordsFactory,
     settings: { phrases: ['harper valley national bank', 'how can i help'], speaker: 'agent' },
-    bare: [/(?<![\p{L}\p{N}_])harper\s+valley\s+national\s+bank(?![\p{L}\p{N}_])/iu, /(?<![\p{L}\p{N}_])how\s+can\s+i\s+help(?![\p{L}\p{N}_])/iu],
+    bare: [
+      /(?<![\p{L}\p{N}_])harper\s+valley\s+national\s+bank(?![\p{L}\p{N}_])/iu,
+      /(?<![\p{L}\p{N}_])how\s+can\s+i\s+help(?![\p{L}\p{N}_])/iu,
+    ],
   },
 ];
 
@@ -50,14 +56,17 @@ async function scoreAll(score) {
     const batch = items.slice(start, start + score.maxBatchSize);
     const outputs = await score.doScore({ items: batch, signal, context: { scorecard: 'bench' } });
     for (const output of outputs) {
-      if (output.status !== 'ok') throw new Error(`unexpected ${output.status}: ${output.error?.message}`);
+      if (output.status !== 'ok')
+        throw new Error(`unexpected ${output.status}: ${output.error?.message}`);
       if (output.value === 'yes') hits += 1;
     }
   }
   return hits;
 }
 
-console.log(`machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; ${count} transcripts, median of ${runs}`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; ${count} transcripts, median of ${runs}`,
+);
 console.log('| rule | bare loop (items/s) | Plexus score (items/s) | ratio |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const entry of cases) {
@@ -72,10 +81,13 @@ for (const entry of cases) {
     const scoreHits = await scoreAll(score);
     scoreRates.push(count / ((performance.now() - started) / 1000));
     // Only the unscoped cases must agree with the bare loop; the agent-only case reads less text.
-    if (!entry.settings.speaker && scoreHits !== bareHits) throw new Error(`${entry.name}: ${scoreHits} hits vs ${bareHits}`);
+    if (!entry.settings.speaker && scoreHits !== bareHits)
+      throw new Error(`${entry.name}: ${scoreHits} hits vs ${bareHits}`);
   }
   await score.close?.();
   const bare = median(bareRates);
   const plexus = median(scoreRates);
-  console.log(`| ${entry.name} | ${Math.round(bare)} | ${Math.round(plexus)} | ${(plexus / bare).toFixed(2)} |`);
+  console.log(
+    `| ${entry.name} | ${Math.round(bare)} | ${Math.round(plexus)} | ${(plexus / bare).toFixed(2)} |`,
+  );
 }

@@ -3,11 +3,16 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const source = fileURLToPath(new URL('../examples/call-center-qa/data/calls.jsonl', import.meta.url));
+const source = fileURLToPath(
+  new URL('../examples/call-center-qa/data/calls.jsonl', import.meta.url),
+);
 
 /** The example's calls as objects. */
 export function calls() {
-  return readFileSync(source, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  return readFileSync(source, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 /** Writes a JSONL dataset of `count` items cycling through the calls; resolves when flushed. */

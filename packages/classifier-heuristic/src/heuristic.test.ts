@@ -157,10 +157,10 @@ describe('heuristic/regex', () => {
 
   it('runs a catastrophic-backtracking pattern in linear time with RE2', async () => {
     const started = performance.now();
-    const [outputs] = await scoreWith('  - { name: Bad, class: heuristic/regex, patterns: ["(a+)+$"] }\n', [
-      { text: `${'a'.repeat(100_000)}!` },
-      { text: 'aaa' },
-    ]);
+    const [outputs] = await scoreWith(
+      '  - { name: Bad, class: heuristic/regex, patterns: ["(a+)+$"] }\n',
+      [{ text: `${'a'.repeat(100_000)}!` }, { text: 'aaa' }],
+    );
     expect(outputs.map((output) => output.value)).toEqual(['no', 'yes']);
     // A backtracking engine needs longer than the universe's age for the first input.
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -181,14 +181,17 @@ describe('heuristic/regex', () => {
 
   it('uses lookahead and backreferences through the worker', async () => {
     const [outputs] = await scoreWith(
-      String.raw`  - { name: Repeat, class: heuristic/regex, patterns: ['\b(\w+) \1\b', 'card(?= number)'] }` + '\n',
+      String.raw`  - { name: Repeat, class: heuristic/regex, patterns: ['\b(\w+) \1\b', 'card(?= number)'] }` +
+        '\n',
       [{ text: 'i need need a new card number' }, { text: 'card please' }],
     );
     expect(outputs.map((output) => output.value)).toEqual(['yes', 'no']);
   });
 
   it('reports an invalid pattern at load time with its place', async () => {
-    expect(await problems('  - { name: R, class: heuristic/regex, patterns: ["ok", "x("] }\n')).toMatch(
+    expect(
+      await problems('  - { name: R, class: heuristic/regex, patterns: ["ok", "x("] }\n'),
+    ).toMatch(
       /heuristic\.yaml:3:\d+: scores\[0\]\.patterns\.1: invalid pattern: .*Unterminated group/,
     );
   });

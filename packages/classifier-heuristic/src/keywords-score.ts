@@ -73,14 +73,19 @@ function traceOf(hit: LocatedHit) {
   };
 }
 
-function explain(hits: readonly LocatedHit[], settings: KeywordsSettings, matched: boolean): string {
+function explain(
+  hits: readonly LocatedHit[],
+  settings: KeywordsSettings,
+  matched: boolean,
+): string {
   const parts: string[] = [];
   for (const hit of hits) {
     const where = `${describeSegment(hit.segment)}: "${quote(hit.segment.text, hit.start, hit.end)}"`;
     if (hit.negatedBy) {
       parts.push(`"${hit.phrase}" negated by "${hit.negatedBy}" in ${where}`);
     } else {
-      const fuzzy = hit.similarity < 100 ? ` (fuzzy ${Math.round(hit.similarity)}%: "${hit.matched}")` : '';
+      const fuzzy =
+        hit.similarity < 100 ? ` (fuzzy ${Math.round(hit.similarity)}%: "${hit.matched}")` : '';
       parts.push(`found "${hit.phrase}"${fuzzy} in ${where}`);
     }
   }
@@ -105,7 +110,8 @@ export const keywordsFactory = defineScoreFactory({
   async create(settings, env) {
     const outcome = outcomeLabels(settings, env);
     const ratio = settings.fuzzy ? await loadRatio() : undefined;
-    const fuzzy = settings.fuzzy && ratio ? { threshold: settings.fuzzy.threshold, ratio } : undefined;
+    const fuzzy =
+      settings.fuzzy && ratio ? { threshold: settings.fuzzy.threshold, ratio } : undefined;
     const matchers = settings.phrases.map(
       (phrase) =>
         new PhraseMatcher(phrase, {
@@ -117,12 +123,19 @@ export const keywordsFactory = defineScoreFactory({
     const words = new Set((settings.negation?.words ?? []).map((word) => word.toLowerCase()));
     const negation = {
       check: (text: string, start: number) =>
-        settings.negation ? negationBefore(text, start, settings.negation.window, words) : undefined,
+        settings.negation
+          ? negationBefore(text, start, settings.negation.window, words)
+          : undefined,
       flip: settings.negation?.mode === 'flip',
     };
     // Without a speaker or position scope the whole text is searched at once and a hit's turn is
     // found from its offset: no splitting of every transcript into turns.
-    const limits = [settings.first_turns, settings.last_turns, settings.first_chars, settings.last_chars];
+    const limits = [
+      settings.first_turns,
+      settings.last_turns,
+      settings.first_chars,
+      settings.last_chars,
+    ];
     const scoped = settings.speaker !== 'any' || limits.some((limit) => limit !== undefined);
 
     const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {

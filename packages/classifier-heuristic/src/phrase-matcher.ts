@@ -1,4 +1,3 @@
-
 /** Where a phrase was found in a text. */
 export interface PhraseHit {
   phrase: string;
@@ -11,7 +10,11 @@ export interface PhraseHit {
 }
 
 /** Similarity of two strings, 0..100 (fuzzball's `ratio`). */
-export type RatioFunction = (left: string, right: string, options: { full_process: boolean }) => number;
+export type RatioFunction = (
+  left: string,
+  right: string,
+  options: { full_process: boolean },
+) => number;
 
 export interface PhraseMatcherOptions {
   wholeWord: boolean;

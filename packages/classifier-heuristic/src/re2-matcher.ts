@@ -15,7 +15,11 @@ export class Re2Matcher {
   /** A matcher for the patterns, or undefined when one of them needs what RE2 lacks (lookaround, backreferences). */
   static async create(patterns: readonly CompiledPattern[]): Promise<Re2Matcher | undefined> {
     const { RE2JS } = await import('re2js');
-    const bits: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL };
+    const bits: Record<string, number> = {
+      i: RE2JS.CASE_INSENSITIVE,
+      m: RE2JS.MULTILINE,
+      s: RE2JS.DOTALL,
+    };
     const compiled = [];
     for (const pattern of patterns) {
       const flags = [...pattern.flags].reduce((sum, flag) => sum | (bits[flag] ?? 0), 0);
@@ -39,7 +43,14 @@ export class Re2Matcher {
           if (!matcher.find()) continue;
           const named: Record<string, string | undefined> = {};
           for (const name of groups) named[name] = matcher.group(name) ?? undefined;
-          matches.push({ pattern, segment, start: matcher.start(), end: matcher.end(), text: matcher.group() ?? '', groups: named });
+          matches.push({
+            pattern,
+            segment,
+            start: matcher.start(),
+            end: matcher.end(),
+            text: matcher.group() ?? '',
+            groups: named,
+          });
           break;
         }
       });

@@ -7,9 +7,14 @@ import {
   type ScoreOutputV1,
 } from '@plexus/core';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
-import { type RegexSettings, regexSettingsSchema } from './regex-settings.js';
 import { Re2Matcher } from './re2-matcher.js';
-import { type CompiledPattern, RegexRunner, RegexTimeoutError, type WorkerMatch } from './regex-worker.js';
+import { type RegexSettings, regexSettingsSchema } from './regex-settings.js';
+import {
+  type CompiledPattern,
+  RegexRunner,
+  RegexTimeoutError,
+  type WorkerMatch,
+} from './regex-worker.js';
 import { describeSegment, quote, type Segment, scopeSegments } from './text-scope.js';
 
 /** Checks every pattern at load time, so a typo is reported with its place before any scoring. */
@@ -25,7 +30,10 @@ function compile(settings: RegexSettings): CompiledPattern[] {
       new RegExp(source, flags);
       compiled.push({ source, flags });
     } catch (error) {
-      problems.push({ path: `patterns.${index}`, message: `invalid pattern: ${errorMessage(error)}` });
+      problems.push({
+        path: `patterns.${index}`,
+        message: `invalid pattern: ${errorMessage(error)}`,
+      });
     }
   }
   if (problems.length > 0) throw new InvalidConfigError(problems);
@@ -35,7 +43,12 @@ function compile(settings: RegexSettings): CompiledPattern[] {
 function toOutput(
   matches: readonly WorkerMatch[],
   segments: readonly Segment[],
-  context: { settings: RegexSettings; patterns: readonly CompiledPattern[]; match: string; noMatch: string },
+  context: {
+    settings: RegexSettings;
+    patterns: readonly CompiledPattern[];
+    match: string;
+    noMatch: string;
+  },
 ): ScoreOutputV1 {
   const { settings, patterns } = context;
   const found = new Set(matches.map((match) => match.pattern));
@@ -44,7 +57,9 @@ function toOutput(
     const segment = segments[match.segment]!;
     return `/${patterns[match.pattern]!.source}/ matched "${match.text}" in ${describeSegment(segment)}: "${quote(segment.text, match.start, match.end)}"`;
   });
-  const missing = patterns.filter((_, index) => !found.has(index)).map((pattern) => `/${pattern.source}/`);
+  const missing = patterns
+    .filter((_, index) => !found.has(index))
+    .map((pattern) => `/${pattern.source}/`);
   if (missing.length > 0) shown.push(`no match for ${missing.join(', ')}`);
   return {
     value: matched ? context.match : context.noMatch,
@@ -79,7 +94,9 @@ export const regexFactory = defineScoreFactory({
     // RE2 when it can run every pattern (linear time, in this thread); otherwise JavaScript regexes
     // in a worker with a time limit per item.
     const re2 = await Re2Matcher.create(patterns);
-    const runner = re2 ? undefined : new RegexRunner(patterns, { itemTimeoutMs: settings.timeout_ms });
+    const runner = re2
+      ? undefined
+      : new RegexRunner(patterns, { itemTimeoutMs: settings.timeout_ms });
     const context = { settings, patterns, match: outcome.match, noMatch: outcome.noMatch };
     return {
       specificationVersion: 'v1',
@@ -96,7 +113,11 @@ export const regexFactory = defineScoreFactory({
         const results = re2 ? re2.run(texts) : await runner!.run(texts);
         return results.map((result, index): ScoreOutputV1 => {
           if (result instanceof RegexTimeoutError) {
-            return { value: null, status: 'error', error: { message: result.message, code: 'regex_timeout', retryable: false } };
+            return {
+              value: null,
+              status: 'error',
+              error: { message: result.message, code: 'regex_timeout', retryable: false },
+            };
           }
           return toOutput(result, segments[index]!, context);
         });

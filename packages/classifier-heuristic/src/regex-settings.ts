@@ -8,7 +8,10 @@ const patternSchema = z.union([
     .object({
       pattern: z.string().min(1),
       /** `i` ignore case, `m` multi-line anchors, `s` dot matches newline, `u` Unicode. */
-      flags: z.string().regex(/^[imsu]*$/, 'flags may be i, m, s and u').default(''),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/, 'flags may be i, m, s and u')
+        .default(''),
     })
     .strict(),
 ]);

@@ -35,7 +35,14 @@ function workerMain(): void {
           const match = regex.exec(text);
           if (!match) continue;
           const start = match.index;
-          matches.push({ pattern, segment, start, end: start + match[0].length, text: match[0], groups: { ...match.groups } });
+          matches.push({
+            pattern,
+            segment,
+            start,
+            end: start + match[0].length,
+            text: match[0],
+            groups: { ...match.groups },
+          });
           break;
         }
       });
@@ -72,7 +79,9 @@ export class RegexRunner {
     return next;
   }
 
-  private async runBatch(items: readonly (readonly string[])[]): Promise<(WorkerMatch[] | RegexTimeoutError)[]> {
+  private async runBatch(
+    items: readonly (readonly string[])[],
+  ): Promise<(WorkerMatch[] | RegexTimeoutError)[]> {
     if (items.length === 0) return [];
     const budget = this.options.itemTimeoutMs + 5 * items.length;
     const whole = await this.send(items, budget);
@@ -91,7 +100,10 @@ export class RegexRunner {
   }
 
   /** Sends items to the worker; undefined when it ran out of time (the worker is then replaced). */
-  private send(items: readonly (readonly string[])[], timeoutMs: number): Promise<WorkerMatch[][] | undefined> {
+  private send(
+    items: readonly (readonly string[])[],
+    timeoutMs: number,
+  ): Promise<WorkerMatch[][] | undefined> {
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

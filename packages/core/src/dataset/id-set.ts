@@ -29,7 +29,7 @@ export class IdSet {
 
 function insert(table: Float64Array, value: number): boolean {
   const mask = table.length - 1;
-  let slot = value % table.length & mask;
+  let slot = (value % table.length) & mask;
   for (;;) {
     const current = table[slot]!;
     if (current === 0) {
@@ -50,7 +50,9 @@ function hash53(text: string): number {
     first = Math.imul(first ^ code, 2654435761);
     second = Math.imul(second ^ code, 1597334677);
   }
-  first = Math.imul(first ^ (first >>> 16), 2246822507) ^ Math.imul(second ^ (second >>> 13), 3266489909);
-  second = Math.imul(second ^ (second >>> 16), 2246822507) ^ Math.imul(first ^ (first >>> 13), 3266489909);
+  first =
+    Math.imul(first ^ (first >>> 16), 2246822507) ^ Math.imul(second ^ (second >>> 13), 3266489909);
+  second =
+    Math.imul(second ^ (second >>> 16), 2246822507) ^ Math.imul(first ^ (first >>> 13), 3266489909);
   return 4294967296 * (2097151 & second) + (first >>> 0) || 1;
 }

@@ -84,7 +84,9 @@ function plain(value: unknown): unknown {
 /** Parquet rows, one row group at a time; `line` is the 1-based row number. */
 export async function* parquetRows(path: string): AsyncGenerator<RawRow> {
   // Loaded on first use: most runs read CSV or JSONL and should not pay for it at start-up.
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(
+    'hyparquet'
+  );
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
