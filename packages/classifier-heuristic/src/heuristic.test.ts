@@ -192,7 +192,7 @@ describe('heuristic/regex', () => {
     expect(
       await problems('  - { name: R, class: heuristic/regex, patterns: ["ok", "x("] }\n'),
     ).toMatch(
-      /heuristic\.yaml:3:\d+: scores\[0\]\.patterns\.1: invalid pattern: .*Unterminated group/,
+      /heuristic\.yaml:3:\d+: scores\[0\]\.patterns\[1\]: invalid pattern: .*Unterminated group/,
     );
   });
 });
@@ -270,7 +270,7 @@ describe('heuristic/logic', () => {
     const rule = (when: string) =>
       `  - { name: A, class: heuristic/keywords, phrases: [x] }\n  - { name: L, class: heuristic/logic, depends_on: [A], rules: [{ when: '${when}', label: yes }], otherwise: no }\n`;
     expect(await problems(rule('process.exit(1)'))).toMatch(
-      /rules\.0\.when: function calls are not allowed/,
+      /rules\[0\]\.when: function calls are not allowed/,
     );
     expect(await problems(rule('resultz["A"] == "yes"'))).toMatch(/unknown name "resultz"/);
     expect(await problems(rule('results["B"] == "yes"'))).toMatch(

@@ -86,6 +86,27 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
+/** Resumes a cut-short slow run: it completes with exactly one result per item and score. */
+function expectResumedToCompletion(out: string): void {
+  const resumed = run([
+    'evaluate',
+    slowCard,
+    '--data',
+    numbers,
+    '--resume',
+    out,
+    '--json',
+    '--no-cache',
+  ]);
+  expect(resumed.code).toBe(0);
+  const summary = JSON.parse(resumed.stdout);
+  expect(summary).toMatchObject({ status: 'completed', items: 4000, results: 8000, errors: 0 });
+  expect(summary.scores.Parity).toMatchObject({ results: 4000, correct: 4000 });
+  const keys = resultKeys(out);
+  expect(keys).toHaveLength(8000);
+  expect(new Set(keys).size).toBe(8000);
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
@@ -199,23 +220,7 @@ scores:
     expect(before).toBeGreaterThan(100);
     expect(before).toBeLessThan(8000);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('running');
-    const resumed = run([
-      'evaluate',
-      slowCard,
-      '--data',
-      numbers,
-      '--resume',
-      out,
-      '--json',
-      '--no-cache',
-    ]);
-    expect(resumed.code).toBe(0);
-    const summary = JSON.parse(resumed.stdout);
-    expect(summary).toMatchObject({ status: 'completed', items: 4000, results: 8000, errors: 0 });
-    expect(summary.scores.Parity).toMatchObject({ results: 4000, correct: 4000 });
-    const keys = resultKeys(out);
-    expect(keys).toHaveLength(8000);
-    expect(new Set(keys).size).toBe(8000);
+    expectResumedToCompletion(out);
   });
 
   it('stops gracefully on SIGINT, marks the run interrupted, and resumes', async () => {
@@ -237,18 +242,7 @@ scores:
       `Run interrupted; continue it with: plexus evaluate ${slowCard} --resume ${out}`,
     );
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('interrupted');
-    const resumed = run([
-      'evaluate',
-      slowCard,
-      '--data',
-      numbers,
-      '--resume',
-      out,
-      '--json',
-      '--no-cache',
-    ]);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', results: 8000 });
-    expect(new Set(resultKeys(out)).size).toBe(8000);
+    expectResumedToCompletion(out);
   });
 
   it('predict prints one JSON line per score', () => {

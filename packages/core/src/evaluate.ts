@@ -16,6 +16,7 @@ import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
 import { RunTally, type ScoreSummary } from './run-summary.js';
 import { firstItems, sampleItems } from './sampling.js';
 import { selectScores } from './score-selection.js';
+import type { ScoreOutputV1 } from './score-spec.js';
 
 export interface EvaluateOptions {
   scorecard: LoadedScorecard;
@@ -86,7 +87,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   const started = now();
   const dir = options.resumeDir ?? options.outDir ?? defaultRunDir(scorecard.key, started);
   let folder: RunFolder;
-  let prior = new Map<string, Record<string, import('./score-spec.js').ScoreOutputV1>>();
+  let prior = new Map<string, Record<string, ScoreOutputV1>>();
   if (options.resumeDir) {
     const resumed = await RunFolder.resume(options.resumeDir, fingerprints, (line) =>
       tally.add(line),

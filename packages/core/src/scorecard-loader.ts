@@ -150,7 +150,7 @@ export async function parseScorecard(
   const rawScores = Array.isArray((raw as { scores?: unknown })?.scores)
     ? ((raw as { scores: unknown[] }).scores as unknown[])
     : [];
-  const entries: (LoadedScore & { index: number })[] = [];
+  const entries: IndexedScore[] = [];
   const seenNames = new Map<string, number>();
 
   for (const [index, rawScore] of rawScores.entries()) {
@@ -267,7 +267,7 @@ function schemaKeys(schema: unknown): string[] {
 }
 
 function dependencyProblems(
-  entries: readonly (LoadedScore & { index: number })[],
+  entries: readonly IndexedScore[],
   names: ReadonlyMap<string, number>,
   positions: SourcePositions,
 ): ConfigProblem[] {
@@ -300,12 +300,23 @@ function dependencyProblems(
   return problems;
 }
 
+/** A loaded score with its position in the file's `scores` list, for messages. */
+type IndexedScore = LoadedScore & { index: number };
+
+/** `patterns.1.when` → `['patterns', 1, 'when']`: numbers index lists. */
+function pathSegments(path: string): (string | number)[] {
+  return path
+    .split('.')
+    .filter(Boolean)
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+}
+
 async function createScores(
-  scores: LoadedScore[],
+  scores: IndexedScore[],
   context: { baseDir: string; cacheDir: string; positions: SourcePositions },
 ): Promise<void> {
   const problems: ConfigProblem[] = [];
-  for (const [position, entry] of scores.entries()) {
+  for (const entry of scores) {
     const env: ScoreEnvV1 = {
       name: entry.name,
       labels: entry.labels,
@@ -316,14 +327,11 @@ async function createScores(
     try {
       entry.score = await entry.factory.create(entry.settings, env);
     } catch (error) {
-      const at = ['scores', (entry as LoadedScore & { index: number }).index ?? position];
+      const at = ['scores', entry.index];
       if (error instanceof InvalidConfigError) {
         for (const problem of error.problems) {
           problems.push(
-            context.positions.problem(
-              [...at, ...problem.path.split('.').filter(Boolean)],
-              problem.message,
-            ),
+            context.positions.problem([...at, ...pathSegments(problem.path)], problem.message),
           );
         }
       } else {
