@@ -26,11 +26,12 @@ describe('examples/call-center-qa', () => {
     expect(summary.results).toBe(88 * 6);
     // By hand, 2 calls are "no": one never names the bank, one says "happy valley national bank",
     // which is close enough to pass the fuzzy threshold: the rule gets 87 of 88.
-    expect(summary.scores.Greeting.correct).toBe(87);
+    expect(summary.scores.Greeting.n).toBe(88);
+    expect(summary.scores.Greeting.accuracy).toBeCloseTo(87 / 88, 12);
     expect(summary.scores['Asks How To Help'].accuracy).toBe(1);
     expect(summary.scores['About Card'].accuracy).toBeGreaterThan(0.9);
     // Asks Which Card runs only on the 12 card calls; the other 76 are skipped by its condition.
-    expect(summary.scores['Asks Which Card']).toMatchObject({ ok: 12, skipped: 76 });
+    expect(summary.scores['Asks Which Card']).toMatchObject({ n_unlabeled: 12, n_skipped: 76 });
     const lines = readFileSync(join(out, 'results.jsonl'), 'utf8')
       .trim()
       .split('\n')

@@ -101,7 +101,7 @@ function expectResumedToCompletion(out: string): void {
   expect(resumed.code).toBe(0);
   const summary = JSON.parse(resumed.stdout);
   expect(summary).toMatchObject({ status: 'completed', items: 4000, results: 8000, errors: 0 });
-  expect(summary.scores.Parity).toMatchObject({ results: 4000, correct: 4000 });
+  expect(summary.scores.Parity).toMatchObject({ n: 4000, n_results: 4000, accuracy: 1 });
   const keys = resultKeys(out);
   expect(keys).toHaveLength(8000);
   expect(new Set(keys).size).toBe(8000);
@@ -175,7 +175,7 @@ scores:
       `${data}:3: row skipped: unexpected "h" after a closing quote on line 3`,
     );
     expect(result.stderr).toContain(`${data}:5: row skipped: has 4 fields, the header has 3`);
-    expect(result.stdout).toMatch(/Greeting\s+3\s+3\s+0\s+0\s+1\.000/);
+    expect(result.stdout).toMatch(/Greeting\s+3\s+1\.000\s+1\.000\s+1\.000\s+0\s+0\s+0\.0000/);
     expect(result.stdout).toContain('3 items, 3 results, 0 errors, 2 rows skipped');
     expect(resultKeys(out).sort()).toEqual(['1:Greeting', '3:Greeting', '5:Greeting']);
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));

@@ -1,19 +1,23 @@
 import type { RunSummary } from '@plexus/core';
 
-function cell(value: number | null, digits = 3): string {
-  return value === null ? '—' : value.toFixed(digits);
+function number(value: number | null | undefined, digits = 3): string {
+  return value === null || value === undefined ? '—' : value.toFixed(digits);
 }
 
-/** The per-score summary of a run as a plain-text table that fits 80 columns. */
+/**
+ * The per-score summary of a run as a plain-text table that fits 80 columns: items in the
+ * metrics, accuracy, macro F1, Gwet's AC1, errors, skips and cost.
+ */
 export function formatSummaryTable(summary: RunSummary): string {
-  const header = ['score', 'n', 'ok', 'errors', 'skipped', 'accuracy', 'cost $'];
+  const header = ['score', 'n', 'accuracy', 'F1 macro', 'AC1', 'errors', 'skipped', 'cost $'];
   const rows = Object.entries(summary.scores).map(([name, score]) => [
-    name.length > 28 ? `${name.slice(0, 27)}…` : name,
-    String(score.results),
-    String(score.ok),
-    String(score.errors),
-    String(score.skipped),
-    cell(score.accuracy),
+    name.length > 22 ? `${name.slice(0, 21)}…` : name,
+    String(score.n),
+    number(score.accuracy),
+    number(score.f1?.macro),
+    number(score.gwet_ac1),
+    String(score.n_errors),
+    String(score.n_skipped),
     score.cost_usd.toFixed(4),
   ]);
   const widths = header.map((title, column) =>

@@ -39,8 +39,8 @@ describe('evaluate', () => {
     expect(summary.status).toBe('completed');
     expect(summary.items).toBe(50);
     expect(summary.results).toBe(100);
-    expect(summary.scores.Card).toMatchObject({ ok: 50, labeled: 50, correct: 50, accuracy: 1 });
-    expect(summary.scores.Lost).toMatchObject({ ok: 25, skipped: 25 });
+    expect(summary.scores.Card).toMatchObject({ n: 50, n_results: 50, accuracy: 1 });
+    expect(summary.scores.Lost).toMatchObject({ n: 25, n_skipped: 25 });
     const stored = lines(out);
     expect(stored).toHaveLength(100);
     expect(stored[0]).toMatchObject({
@@ -57,6 +57,24 @@ describe('evaluate', () => {
       counts: { items: 50, results: 100, malformed_rows: 0 },
     });
     expect(existsSync(join(out, 'scorecard.yaml'))).toBe(true);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics).toMatchObject({
+      scorecard: 'Cards',
+      items: 50,
+      cost: { usd: 0, llm_calls: 0 },
+    });
+    expect(metrics.scores.Card).toMatchObject({ n: 50, accuracy: 1, cohen_kappa: 1, gwet_ac1: 1 });
+    expect(metrics.scores.Card.confusion_matrix).toEqual({
+      labels: ['no', 'yes'],
+      matrix: [
+        [25, 0],
+        [0, 25],
+      ],
+    });
+    // Lost runs only on card items (25); its gold is yes for 2 of 3 items, its answer always yes.
+    expect(metrics.scores.Lost.n).toBe(25);
+    expect(metrics.scores.Lost.accuracy).toBeCloseTo(summary.scores.Lost!.accuracy!, 12);
+    expect(metrics.scores.Lost.f1.per_class.no).toBe(0);
   });
 
   it('resumes a run cut short: no result twice, none missing, nothing rescored', async () => {
@@ -83,7 +101,7 @@ describe('evaluate', () => {
     const keys = stored.map((line) => `${line.item_id}:${line.score}`);
     expect(new Set(keys).size).toBe(100);
     expect(stored).toHaveLength(100);
-    expect(summary.scores.Card!.correct).toBe(50);
+    expect(summary.scores.Card).toMatchObject({ n: 50, accuracy: 1 });
   });
 
   it('serves unchanged scores from the cache on a re-run', async () => {
@@ -131,7 +149,13 @@ describe('evaluate', () => {
       cache: false,
     });
     expect(sampleA.items).toBe(10);
-    expect(sampleB.scores).toEqual(sampleA.scores);
+    const deterministic = (summary: typeof sampleA) =>
+      Object.values(summary.scores).map((score) => [
+        score.confusion_matrix,
+        score.accuracy_ci95,
+        score.f1_macro_ci95,
+      ]);
+    expect(deterministic(sampleB)).toEqual(deterministic(sampleA));
     const ids = (dir: string) => [...new Set(lines(dir).map((line) => line.item_id))];
     expect(ids(join(folder, 'run6'))).toEqual(ids(join(folder, 'run7')));
     expect(ids(join(folder, 'run6'))).not.toEqual(ids(join(folder, 'run5')));

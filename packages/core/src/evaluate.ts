@@ -11,9 +11,10 @@ import type { DatasetFormat } from './dataset/row-sources.js';
 import { runEngine } from './engine.js';
 import { errorMessage, InvalidConfigError } from './errors.js';
 import type { LoadedScorecard } from './loaded-scorecard.js';
+import type { ScoreMetrics } from './metrics/score-metrics.js';
 import { type ResultLine, toResultLine } from './result-line.js';
 import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
-import { RunTally, type ScoreSummary } from './run-summary.js';
+import { RunMetrics } from './run-metrics.js';
 import { firstItems, sampleItems } from './sampling.js';
 import { selectScores } from './score-selection.js';
 import type { ScoreOutputV1 } from './score-spec.js';
@@ -44,6 +45,8 @@ export interface EvaluateOptions {
   onDatasetProblem?: (problem: DatasetProblem) => void;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Seed of the bootstrap intervals in the metrics; default 0. */
+  seed?: number;
 }
 
 export interface RunSummary {
@@ -56,7 +59,10 @@ export interface RunSummary {
   malformedRows: number;
   cacheHits: number;
   durationS: number;
-  scores: Record<string, ScoreSummary>;
+  /** Metrics per score, as in `metrics.json`. */
+  scores: Record<string, ScoreMetrics>;
+  costUsd: number;
+  llmCalls: number;
   error?: string;
 }
 
@@ -83,14 +89,14 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   const scores = selectScores(scorecard.scores, options.scores);
   const path = datasetPath(options);
   const fingerprints = Object.fromEntries(scores.map((entry) => [entry.name, entry.fingerprint]));
-  const tally = new RunTally(scores.map((entry) => entry.name));
+  const metrics = new RunMetrics(scores);
   const started = now();
   const dir = options.resumeDir ?? options.outDir ?? defaultRunDir(scorecard.key, started);
   let folder: RunFolder;
   let prior = new Map<string, Record<string, ScoreOutputV1>>();
   if (options.resumeDir) {
     const resumed = await RunFolder.resume(options.resumeDir, fingerprints, (line) =>
-      tally.add(line),
+      metrics.add(line),
     );
     folder = resumed.folder;
     prior = resumed.stored.outputs;
@@ -115,12 +121,12 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       ended_at: null,
       duration_s: null,
       counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
-      scores: {},
       error: null,
     };
     folder = await RunFolder.create(dir, info, scorecard.path);
   }
 
+  const normalizations = new Map(scores.map((entry) => [entry.name, entry.normalization]));
   let malformedRows = 0;
   let items = 0;
   const gold = goldColumns(scores);
@@ -165,9 +171,13 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       cache,
       prior: (item) => prior.get(item.id),
     })) {
-      const line = toResultLine(result, result.item.labels[result.score]);
+      const line = toResultLine(
+        result,
+        result.item.labels[result.score],
+        normalizations.get(result.score),
+      );
       folder.append(line);
-      tally.add(line);
+      metrics.add(line);
       options.onResult?.(line);
     }
     if (options.signal?.aborted) status = 'interrupted';
@@ -183,6 +193,8 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   }
   const ended = now();
   const durationS = (ended.getTime() - started.getTime()) / 1000;
+  const scoreMetrics = metrics.finish(options.seed ?? 0);
+  const totals = metrics.totals;
   folder.info = {
     ...folder.info,
     status,
@@ -190,27 +202,40 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     duration_s: durationS,
     counts: {
       items,
-      results: tally.total('results'),
-      errors: tally.total('errors'),
-      skipped: tally.total('skipped'),
+      results: totals.results,
+      errors: totals.errors,
+      skipped: totals.skipped,
       malformed_rows: malformedRows,
-      cache_hits: tally.total('cache_hits'),
+      cache_hits: totals.cache_hits,
     },
-    scores: tally.scores,
     error: failure ?? null,
   };
+  await folder.writeMetrics({
+    scorecard: scorecard.name,
+    items,
+    scores: scoreMetrics,
+    cost: {
+      usd: totals.cost_usd,
+      input_tokens: totals.input_tokens,
+      output_tokens: totals.output_tokens,
+      llm_calls: totals.llm_calls,
+    },
+    duration_s: durationS,
+  });
   await folder.close();
   return {
     dir,
     status,
     items,
-    results: tally.total('results'),
-    errors: tally.total('errors'),
-    skipped: tally.total('skipped'),
+    results: totals.results,
+    errors: totals.errors,
+    skipped: totals.skipped,
     malformedRows,
-    cacheHits: tally.total('cache_hits'),
+    cacheHits: totals.cache_hits,
     durationS,
-    scores: tally.scores,
+    scores: scoreMetrics,
+    costUsd: totals.cost_usd,
+    llmCalls: totals.llm_calls,
     ...(failure ? { error: failure } : {}),
   };
 }

@@ -32,6 +32,15 @@ export {
   type LoadedScorecard,
   type ScoreDependency,
 } from './loaded-scorecard.js';
+export { bootstrapIntervals, resampleCount } from './metrics/bootstrap.js';
+export {
+  type AveragedMetric,
+  type MatrixMetrics,
+  matrixMetrics,
+} from './metrics/classification.js';
+export { ConfusionCounts } from './metrics/confusion.js';
+export { mcnemarExact } from './metrics/mcnemar.js';
+export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
 export { checkOutput, errorOutput } from './output-check.js';
 export { builtInPlugins, PluginResolver, parseScoreClass } from './plugin-resolver.js';
 export { type PredictOptions, predict } from './predict.js';
@@ -43,8 +52,8 @@ export {
   splitTurns,
 } from './processors.js';
 export { type ResultLine, toResultLine } from './result-line.js';
-export { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
-export { RunTally, type ScoreSummary } from './run-summary.js';
+export { RunFolder, type RunInfo, type RunMetricsFile, type RunStatus } from './run-folder.js';
+export { RunMetrics, type RunTotals } from './run-metrics.js';
 export { firstItems, sampleItems, seededRandom } from './sampling.js';
 export { selectScores } from './score-selection.js';
 export type * from './score-spec.js';

@@ -1,3 +1,4 @@
+import type { LabelNormalization } from './labels.js';
 import type { ProcessorConfig } from './processors.js';
 import type { ScoreFactoryV1, ScoreV1 } from './score-spec.js';
 import type { DataConfig } from './scorecard-schema.js';
@@ -19,6 +20,8 @@ export interface LoadedScore {
   dependsOn: readonly ScoreDependency[];
   processors: readonly ProcessorConfig[];
   disabled: boolean;
+  /** How gold and predicted labels are compared. */
+  normalization: LabelNormalization | undefined;
   settings: unknown;
   factory: ScoreFactoryV1;
   /** Present unless the scorecard was loaded with `create: false`. */

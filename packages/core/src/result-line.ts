@@ -1,5 +1,5 @@
 import type { EngineResult } from './engine.js';
-import { normalizeLabel } from './labels.js';
+import { type LabelNormalization, normalizeLabel } from './labels.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 
 /** One line of `results.jsonl`: one item and one score. */
@@ -26,12 +26,16 @@ export interface ResultLine {
 }
 
 /** Builds the stored line of an engine result. */
-export function toResultLine(result: EngineResult, gold: string | undefined): ResultLine {
+export function toResultLine(
+  result: EngineResult,
+  gold: string | undefined,
+  normalization?: LabelNormalization,
+): ResultLine {
   const { output } = result;
   const label = gold ?? null;
   const correct =
     label !== null && output.status === 'ok' && output.value !== null
-      ? normalizeLabel(output.value) === normalizeLabel(label)
+      ? normalizeLabel(output.value, normalization) === normalizeLabel(label, normalization)
       : null;
   const line: ResultLine = {
     item_id: result.item.id,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DatasetProblem } from './dataset/dataset.js';
 import { errorMessage, InvalidConfigError, RunStoreError } from './errors.js';
+import type { ScoreMetrics } from './metrics/score-metrics.js';
 import { outputOfLine, type ResultLine } from './result-line.js';
-import type { ScoreSummary } from './run-summary.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
@@ -30,8 +30,16 @@ export interface RunInfo {
     malformed_rows: number;
     cache_hits: number;
   };
-  scores: Record<string, ScoreSummary>;
   error: string | null;
+}
+
+/** Contents of `metrics.json`. */
+export interface RunMetricsFile {
+  scorecard: string;
+  items: number;
+  scores: Record<string, ScoreMetrics>;
+  cost: { usd: number; input_tokens: number; output_tokens: number; llm_calls: number };
+  duration_s: number;
 }
 
 /** What a resumed run already has. */
@@ -188,6 +196,11 @@ export class RunFolder {
   /** Records a dataset row that was skipped. */
   problem(problem: DatasetProblem): void {
     writeSync(this.problemsFd!, `${JSON.stringify(problem)}\n`);
+  }
+
+  /** Writes `metrics.json`. */
+  async writeMetrics(metrics: RunMetricsFile): Promise<void> {
+    await writeFile(join(this.dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   }
 
   async writeInfo(): Promise<void> {

@@ -218,6 +218,7 @@ export async function parseScorecard(
       dependsOn,
       processors: [...(checked.data?.processors ?? []), ...(score.processors ?? [])],
       disabled: score.disabled ?? false,
+      normalization: score.normalize_labels,
       settings: settingsResult.data,
       factory,
       score: undefined,

@@ -26,6 +26,11 @@ export const commonScoreFields = {
   label_column: z.string().min(1).optional(),
   depends_on: dependsOnSchema.optional(),
   processors: z.array(processorSchema).optional(),
+  /** How labels are compared in metrics; default: ignoring case, with n/a-style values as `na`. */
+  normalize_labels: z
+    .object({ case: z.boolean().optional(), na: z.boolean().optional() })
+    .strict()
+    .optional(),
   /** A disabled score gives `disabled` for every item and costs nothing. */
   disabled: z.boolean().optional(),
   description: z.string().optional(),

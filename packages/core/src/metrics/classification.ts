@@ -1,0 +1,87 @@
+/** Precision, recall or F1 averaged three ways, and per class. */
+export interface AveragedMetric {
+  macro: number;
+  micro: number;
+  weighted: number;
+  per_class: Record<string, number>;
+}
+
+/** Agreement metrics computed from a confusion matrix (rows gold, columns predicted). */
+export interface MatrixMetrics {
+  accuracy: number;
+  precision: AveragedMetric;
+  recall: AveragedMetric;
+  f1: AveragedMetric;
+  support: Record<string, number>;
+  cohen_kappa: number;
+  gwet_ac1: number;
+}
+
+/** a / b, or 0 when b is 0 (scikit-learn's `zero_division=0`). */
+function divide(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : numerator / denominator;
+}
+
+function average(
+  perClass: readonly number[],
+  support: readonly number[],
+  micro: number,
+  labels: readonly string[],
+): AveragedMetric {
+  const total = support.reduce((sum, value) => sum + value, 0);
+  return {
+    macro: divide(
+      perClass.reduce((sum, value) => sum + value, 0),
+      perClass.length,
+    ),
+    micro,
+    weighted: divide(
+      perClass.reduce((sum, value, index) => sum + value * support[index]!, 0),
+      total,
+    ),
+    per_class: Object.fromEntries(labels.map((label, index) => [label, perClass[index]!])),
+  };
+}
+
+/**
+ * Metrics from a confusion matrix, matching scikit-learn: precision, recall and F1 per class over
+ * the union of gold and predicted labels, zero division gives 0, micro averages over all items.
+ * Cohen's kappa with chance agreement from both marginals; Gwet's AC1 with chance agreement
+ * sum_k pi_k (1 - pi_k) / (K - 1), pi_k the mean of the two marginal proportions.
+ */
+export function matrixMetrics(
+  labels: readonly string[],
+  matrix: readonly (readonly number[])[],
+): MatrixMetrics {
+  const size = labels.length;
+  const rowSums = matrix.map((row) => row.reduce((sum, value) => sum + value, 0));
+  const columnSums = labels.map((_, column) => matrix.reduce((sum, row) => sum + row[column]!, 0));
+  const total = rowSums.reduce((sum, value) => sum + value, 0);
+  const diagonal = labels.map((_, index) => matrix[index]![index]!);
+  const correct = diagonal.reduce((sum, value) => sum + value, 0);
+  const precision = diagonal.map((value, index) => divide(value, columnSums[index]!));
+  const recall = diagonal.map((value, index) => divide(value, rowSums[index]!));
+  const f1 = precision.map((value, index) =>
+    divide(2 * value * recall[index]!, value + recall[index]!),
+  );
+  const accuracy = divide(correct, total);
+  // With every item counted once as gold and once as predicted, micro P = micro R = micro F1 = accuracy.
+  const observed = accuracy;
+  const kappaChance = divide(
+    rowSums.reduce((sum, value, index) => sum + value * columnSums[index]!, 0),
+    total * total,
+  );
+  const pi = labels.map((_, index) => divide(rowSums[index]! + columnSums[index]!, 2 * total));
+  const ac1Chance =
+    size > 1 ? pi.reduce((sum, value) => sum + value * (1 - value), 0) / (size - 1) : 1;
+  return {
+    accuracy,
+    precision: average(precision, rowSums, accuracy, labels),
+    recall: average(recall, rowSums, accuracy, labels),
+    f1: average(f1, rowSums, accuracy, labels),
+    support: Object.fromEntries(labels.map((label, index) => [label, rowSums[index]!])),
+    cohen_kappa:
+      kappaChance === 1 ? (observed === 1 ? 1 : 0) : (observed - kappaChance) / (1 - kappaChance),
+    gwet_ac1: ac1Chance === 1 ? (observed === 1 ? 1 : 0) : (observed - ac1Chance) / (1 - ac1Chance),
+  };
+}

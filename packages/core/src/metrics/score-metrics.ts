@@ -1,0 +1,122 @@
+import { type LabelNormalization, normalizeLabel } from '../labels.js';
+import type { ResultLine } from '../result-line.js';
+import { bootstrapIntervals } from './bootstrap.js';
+import { type AveragedMetric, matrixMetrics } from './classification.js';
+import { ConfusionCounts } from './confusion.js';
+
+/** The metrics of one score, as written to `metrics.json`. All values are plain numbers (0..1). */
+export interface ScoreMetrics {
+  /** Items in the metrics: scored `ok` and with a gold label. */
+  n: number;
+  /** Every result of the score, whatever its status. */
+  n_results: number;
+  n_errors: number;
+  /** Skipped (unmet condition, failed upstream) or disabled. */
+  n_skipped: number;
+  /** Scored `ok` without a gold label. */
+  n_unlabeled: number;
+  /** Sorted union of (normalised) gold and predicted labels. */
+  labels: string[];
+  accuracy: number | null;
+  accuracy_ci95: [number, number] | null;
+  precision: AveragedMetric | null;
+  recall: AveragedMetric | null;
+  f1: AveragedMetric | null;
+  f1_macro_ci95: [number, number] | null;
+  confusion_matrix: { labels: string[]; matrix: number[][] };
+  support: Record<string, number>;
+  cohen_kappa: number | null;
+  gwet_ac1: number | null;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+  llm_calls: number;
+  /** Mean latency of the calls that produced results, in milliseconds (cache hits excluded). */
+  latency_ms_mean: number | null;
+}
+
+/** Accumulates one score's results (streaming) and computes its metrics at the end. */
+export class ScoreMetricsAccumulator {
+  private readonly confusion = new ConfusionCounts();
+  private results = 0;
+  private errors = 0;
+  private skipped = 0;
+  private unlabeled = 0;
+  private cost = 0;
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private calls = 0;
+  private latencyTotal = 0;
+  private latencyCount = 0;
+
+  constructor(private readonly normalization: LabelNormalization = {}) {}
+
+  add(line: ResultLine): void {
+    this.results += 1;
+    this.cost += line.cost_usd;
+    this.inputTokens += line.input_tokens;
+    this.outputTokens += line.output_tokens;
+    this.calls += line.llm_calls;
+    if (!line.cached && line.latency_ms > 0) {
+      this.latencyTotal += line.latency_ms;
+      this.latencyCount += 1;
+    }
+    if (line.status === 'error') this.errors += 1;
+    else if (line.status !== 'ok' || line.value === null) this.skipped += 1;
+    else if (line.label === null) this.unlabeled += 1;
+    else
+      this.confusion.add(
+        normalizeLabel(line.label, this.normalization),
+        normalizeLabel(line.value, this.normalization),
+      );
+  }
+
+  finish(seed = 0): ScoreMetrics {
+    const labels = this.confusion.labels();
+    const matrix = this.confusion.matrix(labels);
+    const computed = labels.length > 0 ? matrixMetrics(labels, matrix) : undefined;
+    const cells = this.confusion.entries().map((entry) => ({ cell: entry, count: entry.count }));
+    const index = new Map(labels.map((label, position) => [label, position]));
+    const resampled = (counts: readonly number[]) => {
+      const sample = labels.map(() => labels.map(() => 0));
+      counts.forEach((count, position) => {
+        const { gold, predicted } = cells[position]!.cell;
+        sample[index.get(gold)!]![index.get(predicted)!]! += count;
+      });
+      return matrixMetrics(labels, sample);
+    };
+    const intervals = computed
+      ? bootstrapIntervals(
+          cells,
+          (counts) => {
+            const metrics = resampled(counts);
+            return [metrics.accuracy, metrics.f1.macro];
+          },
+          seed,
+        )
+      : null;
+    return {
+      n: this.confusion.total,
+      n_results: this.results,
+      n_errors: this.errors,
+      n_skipped: this.skipped,
+      n_unlabeled: this.unlabeled,
+      labels,
+      accuracy: computed?.accuracy ?? null,
+      accuracy_ci95: intervals?.[0] ?? null,
+      precision: computed?.precision ?? null,
+      recall: computed?.recall ?? null,
+      f1: computed?.f1 ?? null,
+      f1_macro_ci95: intervals?.[1] ?? null,
+      confusion_matrix: { labels, matrix },
+      support: computed?.support ?? {},
+      cohen_kappa: computed?.cohen_kappa ?? null,
+      gwet_ac1: computed?.gwet_ac1 ?? null,
+      cost_usd: this.cost,
+      input_tokens: this.inputTokens,
+      output_tokens: this.outputTokens,
+      llm_calls: this.calls,
+      latency_ms_mean: this.latencyCount > 0 ? this.latencyTotal / this.latencyCount : null,
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import type { LabelNormalization } from './labels.js';
+import { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
+import type { ResultLine } from './result-line.js';
+
+/** Totals over every score of a run. */
+export interface RunTotals {
+  results: number;
+  errors: number;
+  skipped: number;
+  cache_hits: number;
+  cost_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+  llm_calls: number;
+}
+
+/** Streaming metrics of a run: one accumulator per score, plus totals. */
+export class RunMetrics {
+  private readonly scores = new Map<string, ScoreMetricsAccumulator>();
+  readonly totals: RunTotals = {
+    results: 0,
+    errors: 0,
+    skipped: 0,
+    cache_hits: 0,
+    cost_usd: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    llm_calls: 0,
+  };
+
+  constructor(scores: readonly { name: string; normalization?: LabelNormalization | undefined }[]) {
+    for (const score of scores)
+      this.scores.set(score.name, new ScoreMetricsAccumulator(score.normalization));
+  }
+
+  add(line: ResultLine): void {
+    let accumulator = this.scores.get(line.score);
+    if (!accumulator) {
+      accumulator = new ScoreMetricsAccumulator();
+      this.scores.set(line.score, accumulator);
+    }
+    accumulator.add(line);
+    const totals = this.totals;
+    totals.results += 1;
+    if (line.status === 'error') totals.errors += 1;
+    else if (line.status === 'skipped' || line.status === 'disabled') totals.skipped += 1;
+    if (line.cached) totals.cache_hits += 1;
+    totals.cost_usd += line.cost_usd;
+    totals.input_tokens += line.input_tokens;
+    totals.output_tokens += line.output_tokens;
+    totals.llm_calls += line.llm_calls;
+  }
+
+  /** The metrics of every score; `seed` makes the bootstrap intervals repeatable. */
+  finish(seed = 0): Record<string, ScoreMetrics> {
+    return Object.fromEntries(
+      [...this.scores].map(([name, accumulator]) => [name, accumulator.finish(seed)]),
+    );
+  }
+}
