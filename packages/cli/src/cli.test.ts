@@ -245,6 +245,73 @@ scores:
     expectResumedToCompletion(out);
   });
 
+  it('compares runs of two scorecards over the same data and names the significant difference', () => {
+    const exact = write(
+      'parity-exact.yaml',
+      'name: Exact\nscores:\n  - { name: Parity, class: plexus-score-slow/parity, labels: [even, odd] }\n',
+    );
+    const guess = write(
+      'parity-guess.yaml',
+      'name: Guess\nscores:\n  - { name: Parity Guess, class: heuristic/regex, patterns: ["[13]$"], labels: [odd, even], label_column: Parity }\n',
+    );
+    const sample = ['--data', numbers, '--sample', '600', '--seed', '5', '--stratify'];
+    expect(
+      run(['evaluate', exact, ...sample, 'Parity', '--out', join(project, 'run-exact'), '--quiet'])
+        .code,
+    ).toBe(0);
+    expect(
+      run([
+        'evaluate',
+        guess,
+        ...sample,
+        'Parity Guess',
+        '--out',
+        join(project, 'run-guess'),
+        '--quiet',
+      ]).code,
+    ).toBe(0);
+    const compared = run([
+      'compare',
+      join(project, 'run-guess'),
+      join(project, 'run-exact'),
+      '--pair',
+      'Parity Guess=Parity',
+    ]);
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).toContain('Parity Guess vs Parity: 600 items scored by both');
+    expect(compared.stdout).toMatch(
+      /significant: Parity \(run B\) is more accurate by \d+\.\d points/,
+    );
+    const json = JSON.parse(
+      run([
+        'compare',
+        join(project, 'run-guess'),
+        join(project, 'run-exact'),
+        '--pair',
+        'Parity Guess=Parity',
+        '--json',
+      ]).stdout,
+    );
+    expect(json.scores[0]).toMatchObject({
+      n: 600,
+      accuracy_b: 1,
+      only_a_correct: 0,
+      significant: true,
+    });
+    // Each run has one score: they pair without --pair.
+    expect(
+      run(['compare', join(project, 'run-guess'), join(project, 'run-exact')]).stdout,
+    ).toContain('Parity Guess vs Parity: 600 items');
+    const report = run(['report', join(project, 'run-guess')]);
+    expect(report).toMatchObject({
+      code: 0,
+      stdout: `Report: ${join(project, 'run-guess', 'report.html')}\n`,
+    });
+    expect(readFileSync(join(project, 'run-guess', 'report.html'), 'utf8')).toContain(
+      '<h2>Parity Guess</h2>',
+    );
+  });
+
   it('predict prints one JSON line per score', () => {
     const card = write(
       'predict.yaml',

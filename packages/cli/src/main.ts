@@ -1,7 +1,9 @@
 import { errorMessage, PlexusError } from '@plexus/core';
 import { Command, CommanderError } from 'commander';
+import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { validateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './output.js';
 
@@ -20,6 +22,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   validateCommand(program, io);
   evaluateCommand(program, io, setExit);
   predictCommand(program, io);
+  compareCommand(program, io);
+  reportCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

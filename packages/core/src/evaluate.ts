@@ -12,10 +12,11 @@ import { runEngine } from './engine.js';
 import { errorMessage, InvalidConfigError } from './errors.js';
 import type { LoadedScorecard } from './loaded-scorecard.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
+import { writeReport } from './report/write-report.js';
 import { type ResultLine, toResultLine } from './result-line.js';
 import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
 import { RunMetrics } from './run-metrics.js';
-import { firstItems, sampleItems } from './sampling.js';
+import { firstItems, sampleItems, stratifiedSample } from './sampling.js';
 import { selectScores } from './score-selection.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 
@@ -27,8 +28,8 @@ export interface EvaluateOptions {
   scores?: readonly string[];
   /** Score only the first N items. */
   limit?: number;
-  /** Score a seeded random sample of N items. */
-  sample?: { size: number; seed: number };
+  /** Score a seeded random sample of N items; with `stratify`, keeping that score's gold label proportions. */
+  sample?: { size: number; seed: number; stratify?: string };
   /** `doScore` calls in flight per score; default 4. */
   concurrency?: number;
   /** Items in flight; default 256. */
@@ -51,6 +52,8 @@ export interface EvaluateOptions {
 
 export interface RunSummary {
   dir: string;
+  /** Path of `report.html`. */
+  report: string;
   status: RunStatus;
   items: number;
   results: number;
@@ -143,7 +146,25 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       options.onDatasetProblem?.(problem);
     },
   });
-  if (options.sample) source = sampleItems(source, options.sample.size, options.sample.seed);
+  const sample = options.sample;
+  if (sample?.stratify !== undefined) {
+    const stratify = sample.stratify;
+    if (!scores.some((entry) => entry.name === stratify)) {
+      throw new InvalidConfigError([
+        {
+          path: '--stratify',
+          message: `no score named "${stratify}" (scores: ${scores.map((entry) => entry.name).join(', ')})`,
+        },
+      ]);
+    }
+    source = stratifiedSample(source, {
+      size: sample.size,
+      seed: sample.seed,
+      labelOf: (item) => item.labels[stratify],
+    });
+  } else if (sample) {
+    source = sampleItems(source, sample.size, sample.seed);
+  }
   if (options.limit !== undefined) source = firstItems(source, options.limit);
   const counted = (async function* () {
     for await (const item of source) {
@@ -223,8 +244,10 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     duration_s: durationS,
   });
   await folder.close();
+  const report = await writeReport(dir);
   return {
     dir,
+    report,
     status,
     items,
     results: totals.results,

@@ -1,5 +1,11 @@
 export { cacheKey, DirectoryCache, type ResultCache } from './cache.js';
 export { defaultCacheDir } from './cache-dir.js';
+export {
+  type CompareOptions,
+  compareRuns,
+  type RunComparison,
+  type ScoreComparison,
+} from './compare.js';
 export { skipReason } from './conditions.js';
 export { type CsvEvent, CsvParser } from './dataset/csv-parser.js';
 export {
@@ -51,10 +57,11 @@ export {
   processorSchema,
   splitTurns,
 } from './processors.js';
+export { writeReport } from './report/write-report.js';
 export { type ResultLine, toResultLine } from './result-line.js';
 export { RunFolder, type RunInfo, type RunMetricsFile, type RunStatus } from './run-folder.js';
 export { RunMetrics, type RunTotals } from './run-metrics.js';
-export { firstItems, sampleItems, seededRandom } from './sampling.js';
+export { firstItems, sampleItems, seededRandom, stratifiedSample } from './sampling.js';
 export { selectScores } from './score-selection.js';
 export type * from './score-spec.js';
 export { definePlugin, defineScoreFactory } from './score-spec.js';

@@ -44,3 +44,56 @@ export async function* sampleItems<T>(
   reservoir.sort((left, right) => left.index - right.index);
   for (const entry of reservoir) yield entry.item;
 }
+
+/**
+ * A seeded sample of `size` items that keeps the proportions of a label (largest remainders),
+ * in dataset order. Items without the label form their own group. Holds up to `size` items per
+ * label in memory.
+ */
+export async function* stratifiedSample<T>(
+  items: AsyncIterable<T>,
+  options: { size: number; seed: number; labelOf: (item: T) => string | undefined },
+): AsyncGenerator<T> {
+  const random = seededRandom(options.seed);
+  const groups = new Map<string, { seen: number; reservoir: { index: number; item: T }[] }>();
+  let index = 0;
+  for await (const item of items) {
+    const key = options.labelOf(item) ?? '\u0000none';
+    let group = groups.get(key);
+    if (!group) {
+      group = { seen: 0, reservoir: [] };
+      groups.set(key, group);
+    }
+    if (group.reservoir.length < options.size) group.reservoir.push({ index, item });
+    else {
+      const slot = Math.floor(random() * (group.seen + 1));
+      if (slot < options.size) group.reservoir[slot] = { index, item };
+    }
+    group.seen += 1;
+    index += 1;
+  }
+  const total = index;
+  const size = Math.min(options.size, total);
+  const shares = [...groups.values()].map((group) => {
+    const exact = (group.seen / Math.max(total, 1)) * size;
+    return { group, take: Math.floor(exact), remainder: exact - Math.floor(exact) };
+  });
+  let left = size - shares.reduce((sum, share) => sum + share.take, 0);
+  for (const share of [...shares].sort((a, b) => b.remainder - a.remainder)) {
+    if (left <= 0) break;
+    share.take += 1;
+    left -= 1;
+  }
+  const chosen: { index: number; item: T }[] = [];
+  for (const { group, take } of shares) {
+    // Reservoir slots are not in random order: shuffle before taking a share.
+    const pool = group.reservoir;
+    for (let position = pool.length - 1; position > 0; position -= 1) {
+      const other = Math.floor(random() * (position + 1));
+      [pool[position], pool[other]] = [pool[other]!, pool[position]!];
+    }
+    chosen.push(...pool.slice(0, take));
+  }
+  chosen.sort((left, right) => left.index - right.index);
+  for (const entry of chosen) yield entry.item;
+}

@@ -1,4 +1,4 @@
-import { closeScorecard, evaluate } from '@plexus/core';
+import { closeScorecard, evaluate, InvalidConfigError } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
@@ -12,6 +12,7 @@ interface EvaluateFlags {
   limit?: number;
   sample?: number;
   seed: number;
+  stratify?: string;
   concurrency?: number;
   out?: string;
   resume?: string;
@@ -37,6 +38,7 @@ export function evaluateCommand(
     .option('--limit <n>', 'score only the first N items', wholeNumber('--limit'))
     .option('--sample <n>', 'score a random sample of N items', wholeNumber('--sample'))
     .option('--seed <s>', 'seed for --sample', wholeNumber('--seed', 0), 0)
+    .option('--stratify <score>', "with --sample: keep the proportions of this score's gold labels")
     .option('--concurrency <n>', 'score calls in flight per score', wholeNumber('--concurrency'))
     .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
     .option('--resume <dir>', 'continue the run in this folder')
@@ -45,6 +47,9 @@ export function evaluateCommand(
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'no progress and no table')
     .action(async (path: string, flags: EvaluateFlags) => {
+      if (flags.stratify !== undefined && flags.sample === undefined) {
+        throw new InvalidConfigError([{ path: '--stratify', message: 'goes with --sample N' }]);
+      }
       const card = await loadForCli(path, { cacheDir: flags.cacheDir });
       const controller = new AbortController();
       const onSignal = () => {
@@ -66,7 +71,9 @@ export function evaluateCommand(
           data: flags.data,
           scores: flags.score,
           limit: flags.limit,
-          sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,
+          sample: flags.sample
+            ? { size: flags.sample, seed: flags.seed, stratify: flags.stratify }
+            : undefined,
           concurrency: flags.concurrency,
           outDir: flags.out,
           resumeDir: flags.resume,
@@ -94,7 +101,7 @@ export function evaluateCommand(
           io.stdout(
             `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows skipped, ${summary.cacheHits} from cache, ${summary.durationS.toFixed(1)} s\n`,
           );
-          io.stdout(`Run folder: ${summary.dir}\n`);
+          io.stdout(`Run folder: ${summary.dir}\nReport: ${summary.report}\n`);
         }
         if (summary.status === 'interrupted') {
           io.stderr(

@@ -85,3 +85,22 @@ export function matrixMetrics(
     gwet_ac1: ac1Chance === 1 ? (observed === 1 ? 1 : 0) : (observed - ac1Chance) / (1 - ac1Chance),
   };
 }
+
+/**
+ * Metrics over the labels that occur (as gold or predicted) in the matrix, as scikit-learn computes
+ * them for a sample: a bootstrap resample that misses a rare class must not score it as F1 = 0.
+ */
+export function presentMatrixMetrics(
+  labels: readonly string[],
+  matrix: readonly (readonly number[])[],
+): MatrixMetrics {
+  const kept = labels
+    .map((_, index) => index)
+    .filter(
+      (index) => matrix[index]!.some((value) => value > 0) || matrix.some((row) => row[index]! > 0),
+    );
+  return matrixMetrics(
+    kept.map((index) => labels[index]!),
+    kept.map((row) => kept.map((column) => matrix[row]![column]!)),
+  );
+}

@@ -1,7 +1,7 @@
 import { type LabelNormalization, normalizeLabel } from '../labels.js';
 import type { ResultLine } from '../result-line.js';
 import { bootstrapIntervals } from './bootstrap.js';
-import { type AveragedMetric, matrixMetrics } from './classification.js';
+import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';
 import { ConfusionCounts } from './confusion.js';
 
 /** The metrics of one score, as written to `metrics.json`. All values are plain numbers (0..1). */
@@ -83,7 +83,7 @@ export class ScoreMetricsAccumulator {
         const { gold, predicted } = cells[position]!.cell;
         sample[index.get(gold)!]![index.get(predicted)!]! += count;
       });
-      return matrixMetrics(labels, sample);
+      return presentMatrixMetrics(labels, sample);
     };
     const intervals = computed
       ? bootstrapIntervals(

@@ -1,0 +1,66 @@
+import { compareRuns, InvalidConfigError, type RunComparison } from '@plexus/core';
+import type { Command } from 'commander';
+import { collect } from '../arguments.js';
+import type { CliIo } from '../output.js';
+
+function pairsOf(values: readonly string[]): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const value of values) {
+    const [a, b, ...rest] = value.split('=');
+    if (!a || !b || rest.length > 0) {
+      throw new InvalidConfigError([
+        { path: '--pair', message: `expected SCORE_A=SCORE_B, got "${value}"` },
+      ]);
+    }
+    pairs[a] = b;
+  }
+  return pairs;
+}
+
+function formatComparison(result: RunComparison): string {
+  const lines = [`A: ${result.run_a}`, `B: ${result.run_b}`, ''];
+  for (const score of result.scores) {
+    const name =
+      score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
+    lines.push(`${name}: ${score.n} items scored by both`);
+    lines.push(`  accuracy  A ${score.accuracy_a.toFixed(3)}  B ${score.accuracy_b.toFixed(3)}`);
+    lines.push(
+      `  F1 macro  A ${score.f1_macro_a.toFixed(3)}  B ${score.f1_macro_b.toFixed(3)}  (B-A ${score.f1_macro_delta.toFixed(3)}, 95% CI ${score.f1_macro_delta_ci95[0].toFixed(3)} to ${score.f1_macro_delta_ci95[1].toFixed(3)})`,
+    );
+    lines.push(`  right only in A: ${score.only_a_correct}, only in B: ${score.only_b_correct}`);
+    lines.push(`  ${score.verdict}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function compareCommand(program: Command, io: CliIo): void {
+  program
+    .command('compare')
+    .description(
+      'compare two runs over the same data: metric deltas, intervals and McNemar test per score',
+    )
+    .argument('<run-a>', 'run folder A')
+    .argument('<run-b>', 'run folder B')
+    .option('--pair <a=b>', 'compare score a of run A with score b of run B (repeatable)', collect)
+    .option('--alpha <p>', 'significance level', '0.05')
+    .option('--json', 'print the comparison as JSON')
+    .option('--quiet', 'print nothing but --json output')
+    .action(
+      async (
+        runA: string,
+        runB: string,
+        flags: { pair?: string[]; alpha: string; json?: boolean; quiet?: boolean },
+      ) => {
+        const alpha = Number(flags.alpha);
+        if (!(alpha > 0 && alpha < 1)) {
+          throw new InvalidConfigError([
+            { path: '--alpha', message: `expected a number between 0 and 1, got "${flags.alpha}"` },
+          ]);
+        }
+        const result = await compareRuns({ runA, runB, pairs: pairsOf(flags.pair ?? []), alpha });
+        if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+        else if (!flags.quiet) io.stdout(formatComparison(result));
+      },
+    );
+}

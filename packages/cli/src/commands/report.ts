@@ -1,0 +1,16 @@
+import { writeReport } from '@plexus/core';
+import type { Command } from 'commander';
+import type { CliIo } from '../output.js';
+
+export function reportCommand(program: Command, io: CliIo): void {
+  program
+    .command('report')
+    .description('write report.html for a run folder (evaluate writes it too)')
+    .argument('<run-dir>', 'run folder')
+    .option('--max-rows <n>', 'misclassified and failed items listed at most', '2000')
+    .option('--quiet', 'print nothing')
+    .action(async (dir: string, flags: { maxRows: string; quiet?: boolean }) => {
+      const path = await writeReport(dir, { maxRows: Number(flags.maxRows) });
+      if (!flags.quiet) io.stdout(`Report: ${path}\n`);
+    });
+}

@@ -1,0 +1,25 @@
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: unknown): string {
+  return String(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** JSON that is safe inside a <script> element: no `</script>`, no `<!--`. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function format(value: number | null | undefined, digits = 3): string {
+  return value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+}
+
+export function interval(value: [number, number] | null | undefined): string {
+  return value ? `[${value[0].toFixed(3)}, ${value[1].toFixed(3)}]` : '';
+}
