@@ -1,5 +1,8 @@
 import type { RunSummary } from '@plexus/core';
 
+/** Longest score name shown whole: with million-item counts and dollar costs the rows stay within 80 columns. */
+const maxName = 15;
+
 function number(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined ? '—' : value.toFixed(digits);
 }
@@ -11,7 +14,7 @@ function number(value: number | null | undefined, digits = 3): string {
 export function formatSummaryTable(summary: RunSummary): string {
   const header = ['score', 'n', 'accuracy', 'F1 macro', 'AC1', 'errors', 'skipped', 'cost $'];
   const rows = Object.entries(summary.scores).map(([name, score]) => [
-    name.length > 22 ? `${name.slice(0, 21)}…` : name,
+    name.length > maxName ? `${name.slice(0, maxName - 1)}…` : name,
     String(score.n),
     number(score.accuracy),
     number(score.f1?.macro),

@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -159,6 +166,18 @@ describe('evaluate', () => {
     const ids = (dir: string) => [...new Set(lines(dir).map((line) => line.item_id))];
     expect(ids(join(folder, 'run6'))).toEqual(ids(join(folder, 'run7')));
     expect(ids(join(folder, 'run6'))).not.toEqual(ids(join(folder, 'run5')));
+  });
+
+  it('keeps a completed run when report.html cannot be written, and says how to retry', async () => {
+    const out = join(folder, 'run-no-report');
+    mkdirSync(join(out, 'report.html'), { recursive: true });
+    const summary = await evaluate({ scorecard: await card(), data, outDir: out, cache: false });
+    expect(summary).toMatchObject({ status: 'completed', results: 100, report: null });
+    expect(summary.reportError).toMatch(
+      new RegExp(`report.html could not be written \\(.*\\); retry with: plexus report ${out}`),
+    );
+    expect(lines(out)).toHaveLength(100);
+    expect(existsSync(join(out, 'metrics.json'))).toBe(true);
   });
 
   it('refuses to overwrite a run folder', async () => {

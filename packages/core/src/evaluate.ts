@@ -52,8 +52,9 @@ export interface EvaluateOptions {
 
 export interface RunSummary {
   dir: string;
-  /** Path of `report.html`. */
-  report: string;
+  /** Path of `report.html`, or null when it could not be written (see `reportError`). */
+  report: string | null;
+  reportError?: string;
   status: RunStatus;
   items: number;
   results: number;
@@ -244,7 +245,14 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     duration_s: durationS,
   });
   await folder.close();
-  const report = await writeReport(dir);
+  let report: string | null = null;
+  let reportError: string | undefined;
+  try {
+    report = await writeReport(dir);
+  } catch (error) {
+    // The run is complete and stored; a report can be written later with `plexus report`.
+    reportError = `report.html could not be written (${errorMessage(error)}); retry with: plexus report ${dir}`;
+  }
   return {
     dir,
     report,
@@ -260,5 +268,6 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     costUsd: totals.cost_usd,
     llmCalls: totals.llm_calls,
     ...(failure ? { error: failure } : {}),
+    ...(reportError ? { reportError } : {}),
   };
 }

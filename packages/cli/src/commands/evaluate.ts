@@ -101,8 +101,10 @@ export function evaluateCommand(
           io.stdout(
             `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows skipped, ${summary.cacheHits} from cache, ${summary.durationS.toFixed(1)} s\n`,
           );
-          io.stdout(`Run folder: ${summary.dir}\nReport: ${summary.report}\n`);
+          io.stdout(`Run folder: ${summary.dir}\n`);
+          if (summary.report) io.stdout(`Report: ${summary.report}\n`);
         }
+        if (summary.reportError) io.stderr(`${summary.reportError}\n`);
         if (summary.status === 'interrupted') {
           io.stderr(
             `Run interrupted; continue it with: plexus evaluate ${path} --resume ${summary.dir}\n`,

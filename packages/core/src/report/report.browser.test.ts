@@ -143,7 +143,7 @@ describe('report.html in Chromium', () => {
       ['greeting', 'complaint', 'card'],
       hostile,
     );
-    const { page, problems } = await open(summary.report);
+    const { page, problems } = await open(summary.report!);
     expect(await page.evaluate(() => (globalThis as { __pwned?: string }).__pwned)).toBeUndefined();
     expect(await page.locator('h1').textContent()).toBe('Hostile <b>Card</b>');
     expect(await page.locator('.heatmap td.cell').count()).toBe(9);
@@ -189,7 +189,7 @@ describe('report.html in Chromium', () => {
       guess: random() < 0.3 ? labels[Math.floor(random() * 77)]! : gold!,
     }));
     const summary = await runFolder('Banking intents', labels, rows);
-    const { page, problems } = await open(summary.report);
+    const { page, problems } = await open(summary.report!);
     expect(await page.locator('.heatmap.compact td.cell').count()).toBe(77 * 77);
     const box = await page.locator('.heatmap.compact').boundingBox();
     expect(box!.width).toBeLessThan(1280);
