@@ -63,7 +63,7 @@ export class RegexTimeoutError extends Error {}
  * out of time is retried item by item in a fresh worker; only the items that time out alone fail.
  */
 export class RegexRunner {
-  private worker: Worker | undefined;
+  private worker: Promise<Worker> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -99,12 +99,16 @@ export class RegexRunner {
     return results;
   }
 
-  /** Sends items to the worker; undefined when it ran out of time (the worker is then replaced). */
-  private send(
+  /**
+   * Sends items to the worker; undefined when it ran out of time (the worker is then replaced).
+   * The clock starts once the worker is running: starting a thread on a busy machine is not the
+   * pattern's time.
+   */
+  private async send(
     items: readonly (readonly string[])[],
     timeoutMs: number,
   ): Promise<WorkerMatch[][] | undefined> {
-    const worker = this.ensureWorker();
+    const worker = await this.ensureWorker();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
@@ -132,20 +136,25 @@ export class RegexRunner {
     });
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): Promise<Worker> {
     if (!this.worker) {
-      this.worker = new Worker(workerSource, {
+      const worker = new Worker(workerSource, {
         eval: true,
         workerData: { patterns: this.patterns },
       });
       // An idle worker must not keep the process alive.
-      this.worker.unref();
+      worker.unref();
+      this.worker = new Promise((resolve, reject) => {
+        worker.once('online', () => resolve(worker));
+        worker.once('error', reject);
+      });
     }
     return this.worker;
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate();
+    const worker = this.worker;
     this.worker = undefined;
+    await (await worker?.catch(() => undefined))?.terminate();
   }
 }

@@ -1,0 +1,32 @@
+/** A chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** One request to a chat model. */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** Ask for JSON `{reasoning, label}` with `label` limited to these labels (structured output). */
+  labels?: readonly string[];
+  temperature: number;
+  maxTokens: number;
+  logprobs: boolean;
+}
+
+/** The model's answer. */
+export interface ChatResponse {
+  content: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  /** Log-probability of the answer's label token, when the provider returns it. */
+  labelLogprob?: number;
+}
+
+/** A chat model endpoint; implementations throw `ProviderCallError` for failed calls. */
+export interface ChatProvider {
+  readonly name: string;
+  complete(request: ChatRequest, signal: AbortSignal): Promise<ChatResponse>;
+}

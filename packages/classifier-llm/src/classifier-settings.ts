@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const pricingSchema = z
+  .object({
+    /** US dollars per million input tokens. */
+    input_per_million: z.number().min(0),
+    /** US dollars per million output tokens. */
+    output_per_million: z.number().min(0),
+  })
+  .strict();
+
+/** Settings shared by LLM kinds: which model, where, how fast and at what price. */
+export const modelSettings = {
+  /** `openai`: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server). */
+  provider: z.literal('openai').default('openai'),
+  model: z.string().min(1),
+  /** Endpoint URL; default OpenAI (or `OPENAI_BASE_URL`). */
+  base_url: z.string().url().optional(),
+  /** Environment variable holding the API key; the key itself never goes in a scorecard. */
+  api_key_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+    .default('OPENAI_API_KEY'),
+  temperature: z.number().min(0).max(2).default(0),
+  max_tokens: z.number().int().positive().default(256),
+  /** Per-request timeout in milliseconds. */
+  timeout_ms: z.number().int().positive().default(60_000),
+  /** Requests in flight for this provider and model, shared by all scores; default 8. */
+  max_concurrency: z.number().int().positive().default(8),
+  requests_per_minute: z.number().int().positive().optional(),
+  tokens_per_minute: z.number().int().positive().optional(),
+  /** Retries of retryable failures (429, 5xx, timeouts, resets); default 4. */
+  max_retries: z.number().int().min(0).max(10).default(4),
+  /** Price per million tokens; default from the built-in table (0 for unknown models). */
+  pricing: pricingSchema.optional(),
+};
+
+export const classifierSettingsSchema = z
+  .object({
+    /** The question, a Liquid template over `text`, `metadata` and `results`. */
+    prompt: z.string().min(1),
+    /** System message, a Liquid template too. */
+    system: z.string().optional(),
+    /** JSON-schema structured output with the labels as an enum; default true. */
+    structured_output: z.boolean().default(true),
+    /** Corrective retries after an answer that gives no valid label; default 2. */
+    max_corrections: z.number().int().min(0).max(5).default(2),
+    /** Ask for log-probabilities (confidence); default false. */
+    logprobs: z.boolean().default(false),
+    ...modelSettings,
+  })
+  .strict();
+
+export type ClassifierSettings = z.output<typeof classifierSettingsSchema>;

@@ -1,0 +1,14 @@
+export type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
+export {
+  type ClassifierFactoryOptions,
+  classifierFactory,
+  createClassifierFactory,
+} from './classifier-score.js';
+export { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
+export { lastLabel, parseLabel } from './label-parsing.js';
+export { callModel, type ModelCallOptions } from './model-call.js';
+export { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js';
+export { plugin, plugin as default } from './plugin.js';
+export { callCost } from './pricing.js';
+export { type LimiterOptions, RequestLimiter, sharedLimiter } from './request-limiter.js';
+export { defaultRetryPolicy, ProviderCallError, type RetryPolicy } from './retry-policy.js';

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { RequestLimiter } from './request-limiter.js';
+
+describe('RequestLimiter', () => {
+  it('keeps at most maxConcurrency tasks in flight', async () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 3 });
+    let inFlight = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        limiter.run(1, async () => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(3);
+  });
+
+  it('halves concurrency on a rate limit, pauses for retry-after, then grows back', async () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 8 });
+    limiter.rateLimited(50);
+    expect(limiter.concurrency).toBe(4);
+    const started = Date.now();
+    await limiter.run(1, async () => {});
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    for (let index = 0; index < 4; index += 1) limiter.succeeded();
+    expect(limiter.concurrency).toBe(5);
+  });
+
+  it('holds requests beyond the per-minute budget', async () => {
+    let now = 0;
+    const limiter = new RequestLimiter({ maxConcurrency: 10, requestsPerMinute: 2 }, () => now);
+    const done: number[] = [];
+    const tasks = [1, 2, 3].map((id) => limiter.run(1, async () => done.push(id)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toEqual([1, 2]);
+    now = 60_001;
+    // The clock is fake, the limiter's timer is not: ask it to look at the queue again.
+    limiter.configure({});
+    await Promise.all(tasks);
+    expect(done).toEqual([1, 2, 3]);
+  });
+});

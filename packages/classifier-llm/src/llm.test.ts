@@ -1,0 +1,198 @@
+import { parseScorecard, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
+import { describeScoreConformance } from '@plexus/core/testing';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { classifierFactory } from './classifier-score.js';
+import { lastLabel, parseLabel } from './label-parsing.js';
+import { plugin } from './plugin.js';
+import { startTestServer } from './testing/openai-test-server.js';
+
+// A real HTTP server speaking the OpenAI protocol on loopback; the real `openai` SDK talks to it.
+const server = await startTestServer({ seed: 11 });
+const canary = 'sk-canary-DO-NOT-LEAK-1234567890';
+process.env.PLEXUS_TEST_KEY = canary;
+
+afterAll(() => server.close());
+beforeEach(() => server.resetStats());
+
+const base = {
+  model: 'test-model',
+  base_url: server.url,
+  api_key_env: 'PLEXUS_TEST_KEY',
+  prompt: 'Is this spam?\n{{ text }}',
+};
+
+describeScoreConformance('llm/classifier', {
+  factory: classifierFactory,
+  settings: base,
+  otherSettings: { ...base, prompt: 'Is this ham?\n{{ text }}' },
+  invalidSettings: { ...base, temperature: 5 },
+  labels: ['spam', 'ham'],
+});
+
+async function scoreWith(
+  settings: Record<string, unknown>,
+  texts: string[],
+  labels = ['spam', 'ham'],
+): Promise<ScoreOutputV1[]> {
+  const yaml = `name: T\nscores:\n  - ${JSON.stringify({ name: 'S', class: 'llm/classifier', labels, ...base, ...settings })}\n`;
+  const card = await parseScorecard(yaml, {
+    file: '/tmp/llm.yaml',
+    plugins: [plugin],
+    cacheDir: '/tmp',
+  });
+  const items: ScoreItemV1[] = texts.map((text, index) => ({
+    id: String(index),
+    text,
+    metadata: {},
+    results: {},
+  }));
+  return card.scores[0]!.score!.doScore({
+    items,
+    signal: new AbortController().signal,
+    context: { scorecard: 'T' },
+  });
+}
+
+describe('label parsing', () => {
+  it('reads JSON answers and else the last label on word boundaries', () => {
+    expect(parseLabel('{"reasoning": "free prize", "label": "SPAM"}', ['spam', 'ham'])).toBe(
+      'spam',
+    );
+    expect(parseLabel('Not spam, it is a friend.\nAnswer: ham.', ['spam', 'ham'])).toBe('ham');
+    expect(parseLabel('spammy hamster', ['spam', 'ham'])).toBeUndefined();
+    expect(lastLabel('a lost card, or just any card', ['lost card', 'card'])).toBe('card');
+    expect(lastLabel('card lost, then lost card replacement', ['lost card', 'card'])).toBe(
+      'lost card',
+    );
+    expect(lastLabel('about a lost card', ['lost card', 'card'])).toBe('lost card');
+  });
+});
+
+describe('llm/classifier against the test server', () => {
+  it('answers with structured output, explanation, usage and cost', async () => {
+    const outputs = await scoreWith({ pricing: { input_per_million: 1, output_per_million: 2 } }, [
+      'WIN a prize [[spam]]',
+      'lunch? [[ham]]',
+    ]);
+    expect(outputs.map((output) => output.value)).toEqual(['spam', 'ham']);
+    expect(outputs[0]!.explanation).toBe('The text points to spam.');
+    expect(outputs[0]!.usage).toMatchObject({ calls: 1 });
+    expect(outputs[0]!.usage!.inputTokens).toBeGreaterThan(10);
+    expect(outputs[0]!.usage!.costUsd).toBeCloseTo(
+      (outputs[0]!.usage!.inputTokens! + 2 * outputs[0]!.usage!.outputTokens!) / 1e6,
+      12,
+    );
+    expect(server.stats.requests).toBe(2);
+  });
+
+  it('parses the last label of a text answer when structured output is off, with confidence from logprobs', async () => {
+    const [output] = await scoreWith({ structured_output: false, logprobs: true }, [
+      '[[label:ham]] hello',
+    ]);
+    expect(output).toMatchObject({ value: 'ham', status: 'ok' });
+    expect(output!.confidence).toBeCloseTo(0.9, 6);
+  });
+
+  it('corrects an invalid answer, and gives up after the bounded corrections keeping the raw answer', async () => {
+    server.queueFaults('malformed');
+    const [fixed] = await scoreWith({}, ['[[spam]]']);
+    expect(fixed).toMatchObject({
+      value: 'spam',
+      status: 'ok',
+      usage: { calls: 2 },
+      trace: { corrections: 1 },
+    });
+    server.queueFaults('malformed', 'malformed', 'malformed');
+    const [failed] = await scoreWith({ max_corrections: 2 }, ['[[spam]]']);
+    expect(failed).toMatchObject({
+      value: null,
+      status: 'error',
+      error: { code: 'invalid_answer' },
+      usage: { calls: 3 },
+    });
+    expect(failed!.error!.message).toContain('last answer: "{\\"reasoning\\": \\"cut off"');
+  });
+
+  it('retries 500, 429, resets and cut answers, and never 401', async () => {
+    server.queueFaults('500', '429', 'reset', 'cut');
+    const [output] = await scoreWith({}, ['[[ham]]']);
+    expect(output).toMatchObject({ value: 'ham', status: 'ok', trace: { attempts: 5 } });
+    expect(server.stats.requests).toBe(5);
+    server.resetStats();
+    server.queueFaults('401');
+    const [denied] = await scoreWith({}, ['[[ham]]']);
+    expect(denied).toMatchObject({ status: 'error', error: { code: 'auth', retryable: false } });
+    expect(denied!.error!.message).toMatch(/401: check your API key/);
+    expect(server.stats.requests).toBe(1);
+  });
+
+  it('times out a hanging request and retries it', async () => {
+    server.queueFaults('hang');
+    const [output] = await scoreWith({ timeout_ms: 300 }, ['[[spam]]']);
+    expect(output).toMatchObject({ value: 'spam', trace: { attempts: 2 } });
+  });
+
+  it('never puts the API key in outputs', async () => {
+    server.queueFaults('401', 'malformed');
+    const outputs = await scoreWith({ max_corrections: 0 }, ['[[spam]]', '[[ham]]']);
+    expect(JSON.stringify(outputs)).not.toContain(canary);
+    expect(JSON.stringify(outputs)).not.toContain('canary');
+  });
+
+  it('refuses templates that read files', async () => {
+    const [output] = await scoreWith({ prompt: "{% include '/etc/passwd' %}{{ text }}" }, ['x']);
+    expect(output).toMatchObject({ status: 'error' });
+    expect(output!.error!.message).toMatch(/templates cannot read files|passwd/);
+    expect(JSON.stringify(output)).not.toContain('root:');
+  });
+});
+
+describe('llm/classifier under load and faults', () => {
+  it('converges under a server cap on requests in flight, losing no item', async () => {
+    const capped = await startTestServer({
+      maxInFlight: 4,
+      latencyMs: 20,
+      retryAfterSeconds: 0.02,
+    });
+    try {
+      const outputs = await scoreWith(
+        { base_url: capped.url, model: 'capped-model', max_concurrency: 16, max_retries: 10 },
+        Array.from({ length: 200 }, (_, index) => `message ${index}`),
+      );
+      expect(outputs.filter((output) => output.status === 'ok')).toHaveLength(200);
+      expect(capped.stats.maxInFlight).toBeLessThanOrEqual(4);
+      const refused = capped.stats.statuses['429'] ?? 0;
+      // Adaptive concurrency: far fewer refusals than requests.
+      expect(refused).toBeLessThan(100);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('ends every item as a result or a reported error under 429, 500, malformed answers and hangs', async () => {
+    const faulty = await startTestServer({
+      seed: 5,
+      faults: { '429': 0.05, '500': 0.02, malformed: 0.01, hang: 0.01 },
+      retryAfterSeconds: 0.01,
+    });
+    try {
+      const outputs = await scoreWith(
+        { base_url: faulty.url, model: 'faulty-model', timeout_ms: 300, max_retries: 6 },
+        Array.from({ length: 400 }, (_, index) => `text ${index}`),
+      );
+      expect(outputs).toHaveLength(400);
+      const ok = outputs.filter((output) => output.status === 'ok').length;
+      const errors = outputs.filter((output) => output.status === 'error');
+      expect(ok + errors.length).toBe(400);
+      for (const error of errors) expect(error.error!.message.length).toBeGreaterThan(10);
+      expect(ok).toBeGreaterThan(390);
+      const retried = outputs.filter(
+        (output) =>
+          ((output.trace as { attempts?: number }).attempts ?? 1) > (output.usage?.calls ?? 1),
+      );
+      expect(retried.length).toBeGreaterThan(10);
+    } finally {
+      await faulty.close();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
+import type { RequestLimiter } from './request-limiter.js';
+import { backoffMs, ProviderCallError, type RetryPolicy } from './retry-policy.js';
+
+export interface ModelCallOptions {
+  provider: ChatProvider;
+  limiter: RequestLimiter;
+  request: ChatRequest;
+  policy: RetryPolicy;
+  signal: AbortSignal;
+  random?: () => number;
+}
+
+/** A completed call and how many attempts it took. */
+export interface ModelCallResult {
+  response: ChatResponse;
+  attempts: number;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function estimateTokens(request: ChatRequest): number {
+  return (
+    Math.ceil(request.messages.reduce((sum, message) => sum + message.content.length, 0) / 4) +
+    request.maxTokens
+  );
+}
+
+/**
+ * Calls the model under the shared limiter, retrying what may succeed later (408, 409, 429, 5xx,
+ * timeouts, resets) with jittered exponential back-off, never less than `retry-after`. A 429
+ * also halves the limiter's concurrency. 400, 401 and 403 fail at once.
+ */
+export async function callModel(options: ModelCallOptions): Promise<ModelCallResult> {
+  const random = options.random ?? Math.random;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const response = await options.limiter.run(estimateTokens(options.request), () =>
+        options.provider.complete(options.request, options.signal),
+      );
+      options.limiter.succeeded();
+      return { response, attempts: attempt };
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      const failure =
+        error instanceof ProviderCallError
+          ? error
+          : new ProviderCallError(String(error), { cause: error });
+      if (!failure.isRetryable || attempt > options.policy.maxRetries) {
+        throw new ProviderCallError(
+          `${failure.message}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`,
+          {
+            status: failure.status,
+            cause: failure,
+            code: failure.code,
+          },
+        );
+      }
+      if (failure.status === 429)
+        options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs);
+      await sleep(backoffMs(options.policy, attempt, random, failure.retryAfterMs), options.signal);
+    }
+  }
+}

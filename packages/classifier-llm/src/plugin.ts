@@ -1,0 +1,11 @@
+import { definePlugin } from '@plexus/core';
+import { classifierFactory } from './classifier-score.js';
+
+/** The `llm` plugin. */
+export const plugin = definePlugin({
+  specificationVersion: 'v1',
+  name: 'llm',
+  factories: [classifierFactory],
+});
+
+export default plugin;

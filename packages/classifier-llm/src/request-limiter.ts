@@ -1,0 +1,120 @@
+/** Limits for one provider and model. */
+export interface LimiterOptions {
+  /** Requests in flight at most; default 8. */
+  maxConcurrency: number;
+  /** Requests per minute at most; default unlimited. */
+  requestsPerMinute?: number;
+  /** Tokens (estimated input + output) per minute at most; default unlimited. */
+  tokensPerMinute?: number;
+}
+
+/**
+ * Shared by every score that calls the same provider and model in this process. Concurrency adapts:
+ * halved on a 429 (and paused for `retry-after`), raised by one after a window of successes, up to
+ * the maximum. Requests and tokens per minute are kept with a sliding one-minute window.
+ */
+export class RequestLimiter {
+  private limit: number;
+  private inFlight = 0;
+  private pausedUntil = 0;
+  private successes = 0;
+  private readonly waiting: { release: () => void; tokens: number }[] = [];
+  private readonly window: { at: number; tokens: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private options: LimiterOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.limit = options.maxConcurrency;
+  }
+
+  /** Current concurrency limit (for reports and tests). */
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  /** Raises or lowers the maximum (a lower `--concurrency` or scorecard limit). */
+  configure(options: Partial<LimiterOptions>): void {
+    this.options = { ...this.options, ...options };
+    this.limit = Math.min(this.limit, this.options.maxConcurrency);
+    this.pump();
+  }
+
+  /** Runs `task` when the limits allow; `tokens` is the estimate counted against tokens per minute. */
+  async run<T>(tokens: number, task: () => Promise<T>): Promise<T> {
+    await new Promise<void>((release) => {
+      this.waiting.push({ release, tokens });
+      this.pump();
+    });
+    try {
+      return await task();
+    } finally {
+      this.inFlight -= 1;
+      this.pump();
+    }
+  }
+
+  /** A 429: halve the concurrency and pause new requests for `retryAfterMs`. */
+  rateLimited(retryAfterMs = 1000): void {
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.successes = 0;
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
+    this.pump();
+  }
+
+  /** A success: after `limit` successes in a row, allow one more request in flight. */
+  succeeded(): void {
+    this.successes += 1;
+    if (this.successes >= this.limit && this.limit < this.options.maxConcurrency) {
+      this.limit += 1;
+      this.successes = 0;
+      this.pump();
+    }
+  }
+
+  private pump(): void {
+    const now = this.now();
+    while (this.window.length > 0 && this.window[0]!.at <= now - 60_000) this.window.shift();
+    let wakeAt = now < this.pausedUntil ? this.pausedUntil : 0;
+    while (this.waiting.length > 0 && this.inFlight < this.limit && now >= this.pausedUntil) {
+      const { requestsPerMinute, tokensPerMinute } = this.options;
+      const used = this.window.reduce((sum, entry) => sum + entry.tokens, 0);
+      if (
+        (requestsPerMinute && this.window.length >= requestsPerMinute) ||
+        (tokensPerMinute && used >= tokensPerMinute)
+      ) {
+        wakeAt = this.window[0] ? this.window[0].at + 60_000 : now + 1000;
+        break;
+      }
+      const next = this.waiting.shift()!;
+      this.inFlight += 1;
+      // Counted when released, so requests released together are all counted.
+      this.window.push({ at: now, tokens: next.tokens });
+      next.release();
+    }
+    if (wakeAt > 0 && this.waiting.length > 0 && !this.timer) {
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.pump();
+        },
+        Math.max(1, wakeAt - now),
+      );
+    }
+  }
+}
+
+const limiters = new Map<string, RequestLimiter>();
+
+/** The process-wide limiter of a provider and model, created with `options` the first time. */
+export function sharedLimiter(key: string, options: LimiterOptions): RequestLimiter {
+  let limiter = limiters.get(key);
+  if (!limiter) {
+    limiter = new RequestLimiter(options);
+    limiters.set(key, limiter);
+  } else if (options.maxConcurrency < limiter.concurrency) {
+    limiter.configure({ maxConcurrency: options.maxConcurrency });
+  }
+  return limiter;
+}

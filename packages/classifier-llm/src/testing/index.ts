@@ -1,0 +1,8 @@
+export {
+  type Decision,
+  type Fault,
+  startTestServer,
+  type TestServer,
+  type TestServerOptions,
+  type TestServerStats,
+} from './openai-test-server.js';

@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A fault the server can answer with instead of a label. */
+export type Fault = '401' | '429' | '500' | 'hang' | 'malformed' | 'reset' | 'cut';
+
+/** What the server decides for one request. */
+export interface Decision {
+  label: string;
+  fault?: Fault;
+}
+
+export interface TestServerOptions {
+  /** Latency before each answer, in milliseconds; default 0. */
+  latencyMs?: number;
+  /** Requests answered at once at most; more get 429 with retry-after. Default unlimited. */
+  maxInFlight?: number;
+  /** `retry-after` seconds sent with 429s; default 0.05 (50 ms, sent as a fraction). */
+  retryAfterSeconds?: number;
+  /** Fault rates, 0..1, applied by a seeded generator; default none. */
+  faults?: Partial<Record<Fault, number>>;
+  seed?: number;
+  /**
+   * The label for a request, given its labels (from the JSON schema enum, or `Labels:` in the
+   * prompt) and its user text. Default: a `[[label:X]]` marker in the text, else the first label
+   * whose name occurs in the text, else a hash of the text.
+   */
+  decide?: (request: { labels: string[]; text: string }) => string;
+}
+
+export interface TestServerStats {
+  requests: number;
+  /** Requests per hash of the request body. */
+  byBody: Map<string, number>;
+  maxInFlight: number;
+  statuses: Record<string, number>;
+}
+
+/** An OpenAI-compatible chat completions server on loopback, for tests and benchmarks. */
+export interface TestServer {
+  url: string;
+  stats: TestServerStats;
+  /** Faults forced on the next requests, in order (before the random ones). */
+  queueFaults(...faults: Fault[]): void;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+interface ChatBody {
+  model?: string;
+  messages?: { role: string; content: unknown }[];
+  response_format?: {
+    type?: string;
+    json_schema?: { schema?: { properties?: { label?: { enum?: string[] } } } };
+  };
+  logprobs?: boolean;
+}
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = Math.imul(state ^ (state >>> 15), state | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function textOf(body: ChatBody): string {
+  return (body.messages ?? [])
+    .filter((message) => message.role === 'user')
+    .map((message) =>
+      typeof message.content === 'string' ? message.content : JSON.stringify(message.content),
+    )
+    .join('\n');
+}
+
+function labelsOf(body: ChatBody, text: string): string[] {
+  const fromSchema = body.response_format?.json_schema?.schema?.properties?.label?.enum;
+  if (fromSchema && fromSchema.length > 0) return fromSchema;
+  const listed = /Labels?:\s*([^\n]+)/i.exec(text);
+  return listed ? listed[1]!.split(/\s*,\s*/).filter(Boolean) : ['yes', 'no'];
+}
+
+function defaultDecide({ labels, text }: { labels: string[]; text: string }): string {
+  const marker = /\[\[label:([^\]]+)\]\]/.exec(text);
+  if (marker) return marker[1]!;
+  const lower = text.toLowerCase();
+  const named = labels.find((label) => lower.includes(`[[${label.toLowerCase()}]]`));
+  if (named) return named;
+  const hash = createHash('sha256').update(text).digest();
+  return labels[hash.readUInt32BE(0) % labels.length]!;
+}
+
+function tokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** Starts the server on 127.0.0.1 on a free port. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const random = seeded(options.seed ?? 1);
+  const queued: Fault[] = [];
+  let inFlight = 0;
+  const stats: TestServerStats = { requests: 0, byBody: new Map(), maxInFlight: 0, statuses: {} };
+  const sockets = new Set<import('node:net').Socket>();
+  const decide = options.decide ?? defaultDecide;
+
+  const send = (
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+
+  const pickFault = (): Fault | undefined => {
+    if (queued.length > 0) return queued.shift();
+    for (const [fault, rate] of Object.entries(options.faults ?? {})) {
+      if (random() < (rate ?? 0)) return fault as Fault;
+    }
+    return undefined;
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
+      send(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
+      return;
+    }
+    stats.requests += 1;
+    const hash = createHash('sha256').update(raw).digest('hex');
+    stats.byBody.set(hash, (stats.byBody.get(hash) ?? 0) + 1);
+    let body: ChatBody;
+    try {
+      body = JSON.parse(raw) as ChatBody;
+    } catch {
+      send(response, 400, { error: { message: 'invalid JSON body' } });
+      return;
+    }
+    if (options.maxInFlight !== undefined && inFlight >= options.maxInFlight) {
+      send(
+        response,
+        429,
+        { error: { message: 'too many requests in flight' } },
+        { 'retry-after': String(options.retryAfterSeconds ?? 0.05) },
+      );
+      return;
+    }
+    inFlight += 1;
+    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+    try {
+      const fault = pickFault();
+      if (fault === 'hang') {
+        await new Promise<void>((resolve) => request.socket.once('close', () => resolve()));
+        return;
+      }
+      if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+      if (fault === 'reset') {
+        request.socket.destroy();
+        return;
+      }
+      if (fault === '429') {
+        send(
+          response,
+          429,
+          { error: { message: 'rate limited' } },
+          { 'retry-after': String(options.retryAfterSeconds ?? 0.05) },
+        );
+        return;
+      }
+      if (fault === '401') {
+        send(response, 401, { error: { message: 'Incorrect API key provided' } });
+        return;
+      }
+      if (fault === '500') {
+        send(response, 500, { error: { message: 'internal error' } });
+        return;
+      }
+      const text = textOf(body);
+      const labels = labelsOf(body, text);
+      const label = decide({ labels, text });
+      const structured = body.response_format?.type === 'json_schema';
+      let content = structured
+        ? JSON.stringify({ reasoning: `The text points to ${label}.`, label })
+        : `The text points to ${label}.\nAnswer: ${label}`;
+      if (fault === 'malformed')
+        content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
+      const completion = {
+        id: `chatcmpl-${hash.slice(0, 12)}`,
+        object: 'chat.completion',
+        created: 0,
+        model: body.model ?? 'test-model',
+        choices: [
+          {
+            index: 0,
+            finish_reason: 'stop',
+            message: { role: 'assistant', content },
+            logprobs: body.logprobs
+              ? { content: [{ token: label, logprob: Math.log(0.9), top_logprobs: [] }] }
+              : null,
+          },
+        ],
+        usage: {
+          prompt_tokens: tokens(raw),
+          completion_tokens: tokens(content),
+          total_tokens: tokens(raw) + tokens(content),
+        },
+      };
+      if (fault === 'cut') {
+        stats.statuses.cut = (stats.statuses.cut ?? 0) + 1;
+        const full = JSON.stringify(completion);
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': String(full.length),
+        });
+        response.write(full.slice(0, Math.floor(full.length / 2)));
+        request.socket.destroy();
+        return;
+      }
+      send(response, 200, completion);
+    } finally {
+      inFlight -= 1;
+    }
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    stats,
+    queueFaults: (...faults) => queued.push(...faults),
+    resetStats: () => {
+      stats.requests = 0;
+      stats.byBody.clear();
+      stats.maxInFlight = 0;
+      stats.statuses = {};
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
