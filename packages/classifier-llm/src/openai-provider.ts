@@ -49,6 +49,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatP
     name: 'openai',
     async complete(request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> {
       const openai = clientFor();
+      // The SDK and fetch add listeners to the signal they get: give them one of their own, linked
+      // to the run's shared signal by a single listener, so the shared one does not pile up.
+      const own = new AbortController();
+      const forward = () => own.abort(signal.reason);
+      if (signal.aborted) own.abort(signal.reason);
+      else signal.addEventListener('abort', forward, { once: true });
       try {
         const completion = await openai.chat.completions.create(
           {
@@ -78,7 +84,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatP
                 }
               : {}),
           },
-          { signal },
+          { signal: own.signal },
         );
         const choice = completion.choices?.[0];
         const logprob = choice?.logprobs?.content?.at(-1)?.logprob;
@@ -91,6 +97,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatP
         };
       } catch (error) {
         throw toProviderError(error);
+      } finally {
+        signal.removeEventListener('abort', forward);
       }
     },
   };

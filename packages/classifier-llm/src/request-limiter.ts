@@ -19,7 +19,10 @@ export class RequestLimiter {
   private pausedUntil = 0;
   private successes = 0;
   private readonly waiting: { release: () => void; tokens: number }[] = [];
-  private readonly window: { at: number; tokens: number }[] = [];
+  /** Requests of the last minute (only with a per-minute budget), from `windowStart` on. */
+  private window: { at: number; tokens: number }[] = [];
+  private windowStart = 0;
+  private windowTokens = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -75,22 +78,26 @@ export class RequestLimiter {
 
   private pump(): void {
     const now = this.now();
-    while (this.window.length > 0 && this.window[0]!.at <= now - 60_000) this.window.shift();
+    const { requestsPerMinute, tokensPerMinute } = this.options;
+    const budgeted = requestsPerMinute !== undefined || tokensPerMinute !== undefined;
+    if (budgeted) this.forgetBefore(now - 60_000);
     let wakeAt = now < this.pausedUntil ? this.pausedUntil : 0;
     while (this.waiting.length > 0 && this.inFlight < this.limit && now >= this.pausedUntil) {
-      const { requestsPerMinute, tokensPerMinute } = this.options;
-      const used = this.window.reduce((sum, entry) => sum + entry.tokens, 0);
+      const recent = this.window.length - this.windowStart;
       if (
-        (requestsPerMinute && this.window.length >= requestsPerMinute) ||
-        (tokensPerMinute && used >= tokensPerMinute)
+        (requestsPerMinute && recent >= requestsPerMinute) ||
+        (tokensPerMinute && this.windowTokens >= tokensPerMinute)
       ) {
-        wakeAt = this.window[0] ? this.window[0].at + 60_000 : now + 1000;
+        wakeAt = recent > 0 ? this.window[this.windowStart]!.at + 60_000 : now + 1000;
         break;
       }
       const next = this.waiting.shift()!;
       this.inFlight += 1;
-      // Counted when released, so requests released together are all counted.
-      this.window.push({ at: now, tokens: next.tokens });
+      if (budgeted) {
+        // Counted when released, so requests released together are all counted.
+        this.window.push({ at: now, tokens: next.tokens });
+        this.windowTokens += next.tokens;
+      }
       next.release();
     }
     if (wakeAt > 0 && this.waiting.length > 0 && !this.timer) {
@@ -101,6 +108,18 @@ export class RequestLimiter {
         },
         Math.max(1, wakeAt - now),
       );
+    }
+  }
+
+  /** Drops window entries older than `cutoff`, compacting the array now and then. */
+  private forgetBefore(cutoff: number): void {
+    while (this.windowStart < this.window.length && this.window[this.windowStart]!.at <= cutoff) {
+      this.windowTokens -= this.window[this.windowStart]!.tokens;
+      this.windowStart += 1;
+    }
+    if (this.windowStart > 1024 && this.windowStart * 2 > this.window.length) {
+      this.window = this.window.slice(this.windowStart);
+      this.windowStart = 0;
     }
   }
 }

@@ -1,0 +1,14 @@
+// Runs the OpenAI-compatible test server in its own process (for `taskset -c 1`), printing its URL.
+// Usage: node bench/llm-server.mjs LATENCY_MS [MAX_IN_FLIGHT]
+import { startTestServer } from '@plexus/classifier-llm/testing';
+
+const latencyMs = Number(process.argv[2] ?? 50);
+const maxInFlight = process.argv[3] ? Number(process.argv[3]) : undefined;
+const server = await startTestServer({ latencyMs, maxInFlight, retryAfterSeconds: 0.05 });
+process.stdout.write(`${server.url}\n`);
+process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+setInterval(() => {
+  process.stderr.write(
+    `${JSON.stringify({ requests: server.stats.requests, maxInFlight: server.stats.maxInFlight, statuses: server.stats.statuses })}\n`,
+  );
+}, 1000).unref();
