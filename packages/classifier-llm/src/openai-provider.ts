@@ -5,6 +5,7 @@ import OpenAI, {
   APIUserAbortError,
 } from 'openai';
 import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
+import { createHttpFetch } from './http-fetch.js';
 import { ProviderCallError, parseRetryAfter } from './retry-policy.js';
 
 export interface OpenAiProviderOptions {
@@ -38,7 +39,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatP
         baseURL: options.baseUrl ?? process.env.OPENAI_BASE_URL,
         maxRetries: 0, // retries are ours: shared limiter, back-off, retry-after
         timeout: options.timeoutMs ?? 60_000,
-        fetch: options.fetch,
+        fetch: options.fetch ?? createHttpFetch(),
       });
       clientKey = apiKey;
     }
