@@ -4,7 +4,6 @@ export { type LogicSettings, logicFactory, logicSettingsSchema } from './logic-s
 export { plugin, plugin as default } from './plugin.js';
 export { regexFactory } from './regex-score.js';
 export { type RegexSettings, regexSettingsSchema } from './regex-settings.js';
-export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
 export { type Segment, scopeSegments } from './text-scope.js';
 export {
   type ThresholdSettings,

@@ -1,12 +1,14 @@
 import {
   defineScoreFactory,
+  ExpressionError,
   hashValue,
   InvalidConfigError,
+  parseSafeExpression,
+  type SafeExpression,
   type ScoreItemV1,
   type ScoreOutputV1,
 } from '@plexus/core';
 import { z } from 'zod';
-import { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
 
 export const logicSettingsSchema = z
   .object({

@@ -5,6 +5,8 @@ export {
   createClassifierFactory,
 } from './classifier-score.js';
 export { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
+export { createGraphFactory, graphFactory } from './graph-score.js';
+export { type GraphNode, type GraphSettings, graphSettingsSchema } from './graph-settings.js';
 export { lastLabel, parseLabel } from './label-parsing.js';
 export { callModel, type ModelCallOptions } from './model-call.js';
 export { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js';

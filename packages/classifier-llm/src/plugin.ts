@@ -1,11 +1,12 @@
 import { definePlugin } from '@plexus/core';
 import { classifierFactory } from './classifier-score.js';
+import { graphFactory } from './graph-score.js';
 
 /** The `llm` plugin. */
 export const plugin = definePlugin({
   specificationVersion: 'v1',
   name: 'llm',
-  factories: [classifierFactory],
+  factories: [classifierFactory, graphFactory],
 });
 
 export default plugin;

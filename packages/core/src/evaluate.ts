@@ -127,7 +127,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
       error: null,
     };
-    folder = await RunFolder.create(dir, info, scorecard.path);
+    folder = await RunFolder.create(dir, info, scorecard);
   }
 
   const normalizations = new Map(scores.map((entry) => [entry.name, entry.normalization]));

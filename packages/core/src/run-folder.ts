@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DatasetProblem } from './dataset/dataset.js';
@@ -69,7 +69,12 @@ export class RunFolder {
     public info: RunInfo,
   ) {}
 
-  static async create(dir: string, info: RunInfo, scorecardPath: string): Promise<RunFolder> {
+  /** `scorecard`: the file's path (for its extension) and the text that was run. */
+  static async create(
+    dir: string,
+    info: RunInfo,
+    scorecard: { path: string; source: string },
+  ): Promise<RunFolder> {
     try {
       await mkdir(dir, { recursive: true });
       if (existsSync(join(dir, 'run.json'))) {
@@ -80,9 +85,9 @@ export class RunFolder {
           },
         ]);
       }
-      await copyFile(
-        scorecardPath,
-        join(dir, scorecardPath.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
+      await writeFile(
+        join(dir, scorecard.path.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
+        scorecard.source,
       );
     } catch (error) {
       if (error instanceof InvalidConfigError) throw error;

@@ -345,7 +345,10 @@ async function createScores(
       }
     }
   }
-  if (problems.length > 0) throw new InvalidConfigError(problems);
+  if (problems.length > 0) {
+    problems.sort((left, right) => (left.line ?? 0) - (right.line ?? 0));
+    throw new InvalidConfigError(problems);
+  }
 }
 
 function effectiveFingerprint(entry: LoadedScore): string {

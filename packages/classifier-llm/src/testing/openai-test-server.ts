@@ -23,8 +23,9 @@ export interface TestServerOptions {
   seed?: number;
   /**
    * The label for a request, given its labels (from the JSON schema enum, or `Labels:` in the
-   * prompt) and its user text. Default: a `[[label:X]]` marker in the text, else the first label
-   * whose name occurs in the text, else a hash of the text.
+   * prompt) and its user text. Default: a `[[label:X]]` marker in the text, else a `[[X]]` marker
+   * of a label, else a hash of the text. Without labels (a free answer, as for an extraction) the
+   * answer is the text of an `[[answer:...]]` marker, or NONE.
    */
   decide?: (request: { labels: string[]; text: string }) => string;
 }
@@ -76,14 +77,16 @@ function textOf(body: ChatBody): string {
     .join('\n');
 }
 
+/** The labels asked for; empty for a free answer (an extraction). */
 function labelsOf(body: ChatBody, text: string): string[] {
   const fromSchema = body.response_format?.json_schema?.schema?.properties?.label?.enum;
   if (fromSchema && fromSchema.length > 0) return fromSchema;
   const listed = /Labels?:\s*([^\n]+)/i.exec(text);
-  return listed ? listed[1]!.split(/\s*,\s*/).filter(Boolean) : ['yes', 'no'];
+  return listed ? listed[1]!.split(/\s*,\s*/).filter(Boolean) : [];
 }
 
 function defaultDecide({ labels, text }: { labels: string[]; text: string }): string {
+  if (labels.length === 0) return /\[\[answer:([^\]]+)\]\]/.exec(text)?.[1] ?? 'NONE';
   const marker = /\[\[label:([^\]]+)\]\]/.exec(text);
   if (marker) return marker[1]!;
   const lower = text.toLowerCase();
@@ -188,7 +191,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const structured = body.response_format?.type === 'json_schema';
       let content = structured
         ? JSON.stringify({ reasoning: `The text points to ${label}.`, label })
-        : `The text points to ${label}.\nAnswer: ${label}`;
+        : labels.length === 0
+          ? label
+          : `The text points to ${label}.\nAnswer: ${label}`;
       if (fault === 'malformed')
         content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
       const completion = {

@@ -1,5 +1,5 @@
-import { normalizeLabel } from '@plexus/core';
 import jsep, { type Expression } from 'jsep';
+import { normalizeLabel } from './labels.js';
 
 jsep.addBinaryOp('and', 2);
 jsep.addBinaryOp('or', 1);

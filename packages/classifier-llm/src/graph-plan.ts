@@ -1,0 +1,173 @@
+import {
+  type ConfigProblem,
+  ExpressionError,
+  errorMessage,
+  InvalidConfigError,
+  matchLabel,
+  parseSafeExpression,
+  type SafeExpression,
+} from '@plexus/core';
+import { type GraphNode, type GraphSettings, nodeLabels } from './graph-settings.js';
+import { parseTemplate, type Template } from './templates.js';
+
+/** Where a label leads: the index of the next node, or the end. */
+export type Step =
+  | { next: number }
+  | { end: { value: Template; explanation: Template | undefined } };
+
+/** A checked node, its templates or expressions compiled, its routes resolved. */
+export interface PlannedNode {
+  node: GraphNode;
+  labels: string[];
+  prompt?: Template;
+  system?: Template;
+  rules?: { expression: SafeExpression; label: string }[];
+  /** Route per label (labels without a route fall through to the next node). */
+  steps: Map<string, Step>;
+}
+
+export interface GraphPlan {
+  nodes: PlannedNode[];
+  output: { value: Template; explanation: Template | undefined } | undefined;
+}
+
+/**
+ * Checks a graph before any call: unique names, routes only to later nodes or the end, routed
+ * labels the node can give, end values among the score's labels, no unreachable node, and logic
+ * rules that read only earlier nodes and declared dependencies. Every problem is reported at once.
+ */
+export function planGraph(
+  settings: GraphSettings,
+  scoreLabels: readonly string[],
+  dependsOn: readonly string[],
+): GraphPlan {
+  const problems: ConfigProblem[] = [];
+  const index = new Map<string, number>();
+  settings.nodes.forEach((node, position) => {
+    if (index.has(node.name))
+      problems.push({
+        path: `nodes.${position}.name`,
+        message: `duplicate node name "${node.name}"`,
+      });
+    else index.set(node.name, position);
+  });
+  const template = (source: string, path: string): Template | undefined => {
+    try {
+      return parseTemplate(source);
+    } catch (error) {
+      problems.push({ path, message: `invalid template: ${errorMessage(error)}` });
+      return undefined;
+    }
+  };
+  const planned: PlannedNode[] = settings.nodes.map((node, position) => {
+    const at = `nodes.${position}`;
+    const labels = nodeLabels(node);
+    const steps = new Map<string, Step>();
+    for (const [label, target] of Object.entries(node.routes ?? {})) {
+      const routeAt = `${at}.routes.${label}`;
+      if (matchLabel(label, labels) === undefined) {
+        problems.push({
+          path: routeAt,
+          message: `node "${node.name}" cannot give "${label}" (it gives: ${labels.join(', ')})`,
+        });
+        continue;
+      }
+      if (typeof target === 'string') {
+        const next = index.get(target);
+        if (next === undefined)
+          problems.push({
+            path: routeAt,
+            message: `unknown node "${target}" (nodes: ${[...index.keys()].join(', ')})`,
+          });
+        else if (next <= position)
+          problems.push({
+            path: routeAt,
+            message: `"${target}" does not come after "${node.name}": graphs run forward only`,
+          });
+        else steps.set(matchLabel(label, labels)!, { next });
+      } else {
+        const value = template(target.end.value, `${routeAt}.end.value`);
+        if (
+          !target.end.value.includes('{{') &&
+          matchLabel(target.end.value, scoreLabels) === undefined
+        ) {
+          problems.push({
+            path: `${routeAt}.end.value`,
+            message: `"${target.end.value}" is not one of the score's labels (${scoreLabels.join(', ')})`,
+          });
+        }
+        const explanation =
+          target.end.explanation === undefined
+            ? undefined
+            : template(target.end.explanation, `${routeAt}.end.explanation`);
+        if (value) steps.set(matchLabel(label, labels)!, { end: { value, explanation } });
+      }
+    }
+    const plan: PlannedNode = { node, labels, steps };
+    if (node.type === 'logic') {
+      plan.rules = [];
+      node.rules.forEach((rule, ruleIndex) => {
+        try {
+          const expression = parseSafeExpression(rule.when, [
+            'nodes',
+            'results',
+            'metadata',
+            'text',
+          ]);
+          for (const name of expression.keys.get('nodes') ?? []) {
+            const source = index.get(name);
+            if (source === undefined || source >= position)
+              throw new ExpressionError(`nodes["${name}"] is not a node before "${node.name}"`);
+          }
+          for (const name of expression.keys.get('results') ?? []) {
+            if (!dependsOn.includes(name))
+              throw new ExpressionError(
+                `results["${name}"] is not a score this score depends on; add it to depends_on`,
+              );
+          }
+          plan.rules!.push({ expression, label: rule.label });
+        } catch (error) {
+          if (!(error instanceof ExpressionError)) throw error;
+          problems.push({ path: `${at}.rules.${ruleIndex}.when`, message: error.message });
+        }
+      });
+    } else {
+      plan.prompt = template(node.prompt, `${at}.prompt`);
+      if (node.system !== undefined) plan.system = template(node.system, `${at}.system`);
+    }
+    return plan;
+  });
+  problems.push(...unreachable(planned));
+  const output = settings.output
+    ? {
+        value: template(settings.output.value, 'output.value'),
+        explanation:
+          settings.output.explanation === undefined
+            ? undefined
+            : template(settings.output.explanation, 'output.explanation'),
+      }
+    : undefined;
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+  return { nodes: planned, output: output as GraphPlan['output'] };
+}
+
+/** Nodes no path reaches: the first node is reached; a node leads to its routes and, when a label is not routed, to the next. */
+function unreachable(nodes: readonly PlannedNode[]): ConfigProblem[] {
+  const reached = new Set<number>([0]);
+  for (let position = 0; position < nodes.length; position += 1) {
+    if (!reached.has(position)) continue;
+    const plan = nodes[position]!;
+    for (const step of plan.steps.values()) if ('next' in step) reached.add(step.next);
+    if (plan.labels.some((label) => !plan.steps.has(label))) reached.add(position + 1);
+  }
+  return nodes.flatMap((plan, position) =>
+    reached.has(position)
+      ? []
+      : [
+          {
+            path: `nodes.${position}`,
+            message: `node "${plan.node.name}" is never reached: no route leads to it and the node before it routes every label`,
+          },
+        ],
+  );
+}

@@ -1,0 +1,276 @@
+import {
+  defineScoreFactory,
+  errorMessage,
+  hashValue,
+  InvalidConfigError,
+  type ScoreItemV1,
+  type ScoreOutputV1,
+} from '@plexus/core';
+import type { ChatMessage, ChatProvider } from './chat-provider.js';
+import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
+import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
+import {
+  emptyUsage,
+  explanationOf,
+  labelInstruction,
+  ModelClient,
+  type UsageTally,
+} from './model-client.js';
+
+/** What a node gave, as later nodes and templates see it (`nodes.name.value`). */
+interface NodeResult {
+  value: string;
+  explanation: string;
+  /** Extractors: the quote the model gave. */
+  quote?: string;
+}
+
+/** One step of the path through the graph, kept in the trace. */
+interface TraceStep extends NodeResult {
+  node: string;
+  answers?: string[];
+  attempts?: number;
+}
+
+const quoteInstruction =
+  'Answer with the exact words quoted from the text and nothing else, or NONE if the text has no such words.';
+
+function normalized(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+class NodeFailed extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+interface RunContext {
+  item: ScoreItemV1;
+  client: ModelClient;
+  settings: GraphSettings;
+  results: Record<string, NodeResult>;
+  usage: UsageTally;
+  signal: AbortSignal;
+}
+
+function scopeOf(context: RunContext): Record<string, unknown> {
+  const { item, results } = context;
+  return {
+    text: item.text,
+    metadata: item.metadata,
+    results: item.results,
+    nodes: results,
+    id: item.id,
+  };
+}
+
+async function messagesFor(
+  plan: PlannedNode,
+  context: RunContext,
+  instruction: string,
+): Promise<ChatMessage[]> {
+  const scope = scopeOf(context);
+  const messages: ChatMessage[] = [];
+  if (plan.system) messages.push({ role: 'system', content: await plan.system.render(scope) });
+  messages.push({ role: 'user', content: `${await plan.prompt!.render(scope)}\n\n${instruction}` });
+  return messages;
+}
+
+async function runNode(plan: PlannedNode, context: RunContext): Promise<TraceStep> {
+  const { node } = plan;
+  if (node.type === 'logic') {
+    const scope = {
+      nodes: Object.fromEntries(
+        Object.entries(context.results).map(([name, result]) => [name, result.value]),
+      ),
+      results: Object.fromEntries(
+        Object.entries(context.item.results).map(([name, output]) => [name, output.value]),
+      ),
+      metadata: context.item.metadata,
+      text: context.item.text,
+    };
+    const rule = plan.rules!.find((candidate) => candidate.expression.evaluate(scope));
+    return {
+      node: node.name,
+      value: rule?.label ?? node.otherwise,
+      explanation: rule ? `${rule.expression.source} is true` : 'no rule holds',
+    };
+  }
+  if (node.type === 'extractor') {
+    const messages = await messagesFor(plan, context, quoteInstruction);
+    const { response, attempts } = await context.client.complete(messages, {
+      usage: context.usage,
+      signal: context.signal,
+    });
+    const quote = response.content.trim().replace(/^["'“]|["'”]$/g, '');
+    // The quote must really be in the text: a model that invents one gets not_found.
+    const found =
+      quote !== '' &&
+      quote.toUpperCase() !== 'NONE' &&
+      normalized(context.item.text).includes(normalized(quote));
+    return {
+      node: node.name,
+      value: found ? 'found' : 'not_found',
+      quote: found ? quote : '',
+      explanation: found
+        ? `quoted: "${quote}"`
+        : quote && quote.toUpperCase() !== 'NONE'
+          ? `the quote "${quote.slice(0, 200)}" is not in the text`
+          : 'nothing to quote',
+      answers: [response.content],
+      attempts,
+    };
+  }
+  const messages = await messagesFor(plan, context, labelInstruction(plan.labels));
+  const answer = await context.client.askLabel(messages, {
+    labels: plan.labels,
+    structured: context.settings.structured_output,
+    maxCorrections: context.settings.max_corrections,
+    usage: context.usage,
+    signal: context.signal,
+  });
+  if (answer.label === undefined) {
+    throw new NodeFailed(
+      `node "${node.name}" gave no valid label after ${answer.answers.length} answers; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}`,
+      'invalid_answer',
+    );
+  }
+  return {
+    node: node.name,
+    value: answer.label,
+    explanation: explanationOf(answer.answers.at(-1)!),
+    answers: answer.answers,
+    attempts: answer.attempts,
+  };
+}
+
+/** Runs the graph for one item: nodes in order, following routes, to the end or the output mapping. */
+async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutputV1> {
+  const path: TraceStep[] = [];
+  const trace = { path };
+  try {
+    let position = 0;
+    let last: TraceStep | undefined;
+    while (position < plan.nodes.length) {
+      const node = plan.nodes[position]!;
+      last = await runNode(node, context);
+      path.push(last);
+      context.results[node.node.name] = {
+        value: last.value,
+        explanation: last.explanation,
+        ...(last.quote === undefined ? {} : { quote: last.quote }),
+      };
+      const step = node.steps.get(last.value);
+      if (!step) position += 1;
+      else if ('next' in step) position = step.next;
+      else {
+        const scope = scopeOf(context);
+        const value = (await step.end.value.render(scope)).trim();
+        const explanation = step.end.explanation
+          ? await step.end.explanation.render(scope)
+          : last.explanation;
+        return { value, status: 'ok', explanation, usage: context.usage, trace };
+      }
+    }
+    if (plan.output) {
+      const scope = scopeOf(context);
+      const explanation = plan.output.explanation
+        ? await plan.output.explanation.render(scope)
+        : last!.explanation;
+      return {
+        value: (await plan.output.value.render(scope)).trim(),
+        status: 'ok',
+        explanation,
+        usage: context.usage,
+        trace,
+      };
+    }
+    return {
+      value: last!.value,
+      status: 'ok',
+      explanation: last!.explanation,
+      usage: context.usage,
+      trace,
+    };
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    const failure = error as { code?: string; isRetryable?: boolean };
+    return {
+      value: null,
+      status: 'error',
+      usage: context.usage,
+      trace,
+      error: {
+        message: errorMessage(error),
+        code: failure.code ?? 'call_failed',
+        retryable: failure.isRetryable ?? false,
+      },
+    };
+  }
+}
+
+/** `llm/graph`: a decision tree of small prompts (classifier, extractor and logic nodes). */
+export function createGraphFactory(
+  options: { provider?: (settings: GraphSettings) => ChatProvider } = {},
+) {
+  return defineScoreFactory({
+    specificationVersion: 'v1',
+    kind: 'graph',
+    settingsSchema: graphSettingsSchema,
+    create(settings, env) {
+      if (env.labels.length === 0) {
+        throw new InvalidConfigError([
+          { path: 'labels', message: 'required: the labels the graph must end with' },
+        ]);
+      }
+      const plan = planGraph(settings, env.labels, env.dependsOn);
+      const client = new ModelClient(settings, options.provider?.(settings));
+      const {
+        model,
+        base_url,
+        nodes,
+        output,
+        structured_output,
+        max_corrections,
+        temperature,
+        max_tokens,
+      } = settings;
+      return {
+        specificationVersion: 'v1',
+        kind: 'llm/graph',
+        name: env.name,
+        labels: env.labels,
+        fingerprint: hashValue({
+          kind: 'llm/graph',
+          model,
+          base_url,
+          nodes,
+          output,
+          structured_output,
+          max_corrections,
+          temperature,
+          max_tokens,
+          labels: env.labels,
+        }),
+        maxBatchSize: 32,
+        async doScore({ items, signal }) {
+          signal.throwIfAborted();
+          return Promise.all(
+            items.map((item) =>
+              runGraph(plan, { item, client, settings, results: {}, usage: emptyUsage(), signal }),
+            ),
+          );
+        },
+      };
+    },
+  });
+}
+
+export const graphFactory = createGraphFactory();

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { modelSettings } from './classifier-settings.js';
+
+const endSchema = z
+  .object({
+    /** Stop here with these outputs (templates). */
+    end: z.object({ value: z.string().min(1), explanation: z.string().optional() }).strict(),
+  })
+  .strict();
+
+/** Where a node's label leads: another node (by name), or the end with literal outputs. */
+const routesSchema = z
+  .record(z.string().min(1), z.union([z.string().min(1), endSchema]))
+  .optional();
+
+const nodeName = z.string().regex(/^[A-Za-z_][\w-]*$/, 'letters, digits, - and _');
+
+export const graphNodeSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      name: nodeName,
+      /** One question with a closed set of labels. */
+      type: z.literal('classifier'),
+      prompt: z.string().min(1),
+      system: z.string().optional(),
+      labels: z.array(z.string().min(1)).min(2),
+      routes: routesSchema,
+    })
+    .strict(),
+  z
+    .object({
+      name: nodeName,
+      /** A quote from the text, checked against it: label `found` or `not_found`. */
+      type: z.literal('extractor'),
+      prompt: z.string().min(1),
+      system: z.string().optional(),
+      routes: routesSchema,
+    })
+    .strict(),
+  z
+    .object({
+      name: nodeName,
+      /** Safe expressions over earlier nodes (`nodes["x"]`), `results`, `metadata`, `text`. */
+      type: z.literal('logic'),
+      rules: z
+        .array(z.object({ when: z.string().min(1), label: z.string().min(1) }).strict())
+        .min(1),
+      otherwise: z.string().min(1),
+      routes: routesSchema,
+    })
+    .strict(),
+]);
+
+export type GraphNode = z.output<typeof graphNodeSchema>;
+
+export const graphSettingsSchema = z
+  .object({
+    /** Run in order; a node's label routes to a later node or the end, or falls through to the next. */
+    nodes: z.array(graphNodeSchema).min(1),
+    /** The score's value and explanation (templates over `nodes`); default the last node's. */
+    output: z
+      .object({ value: z.string().min(1), explanation: z.string().optional() })
+      .strict()
+      .optional(),
+    structured_output: z.boolean().default(true),
+    max_corrections: z.number().int().min(0).max(5).default(2),
+    ...modelSettings,
+  })
+  .strict();
+
+export type GraphSettings = z.output<typeof graphSettingsSchema>;
+
+/** The labels a node can give. */
+export function nodeLabels(node: GraphNode): string[] {
+  if (node.type === 'classifier') return node.labels;
+  if (node.type === 'extractor') return ['found', 'not_found'];
+  return [...new Set([...node.rules.map((rule) => rule.label), node.otherwise])];
+}

@@ -1,0 +1,173 @@
+import type { ChatMessage, ChatProvider, ChatResponse } from './chat-provider.js';
+import type { ClassifierSettings } from './classifier-settings.js';
+import { parseLabel } from './label-parsing.js';
+import { callModel } from './model-call.js';
+import { createOpenAiProvider } from './openai-provider.js';
+import { callCost } from './pricing.js';
+import { type RequestLimiter, sharedLimiter } from './request-limiter.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+
+/** The model settings every LLM kind has (see `modelSettings`). */
+export type ModelSettings = Pick<
+  ClassifierSettings,
+  | 'model'
+  | 'base_url'
+  | 'api_key_env'
+  | 'temperature'
+  | 'max_tokens'
+  | 'timeout_ms'
+  | 'max_concurrency'
+  | 'requests_per_minute'
+  | 'tokens_per_minute'
+  | 'max_retries'
+  | 'pricing'
+>;
+
+/** Tokens, calls and cost, added up over the calls for one item. */
+export interface UsageTally {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  calls: number;
+  costUsd: number;
+}
+
+export function emptyUsage(): UsageTally {
+  return { inputTokens: 0, outputTokens: 0, cachedTokens: 0, calls: 0, costUsd: 0 };
+}
+
+/** What asking for a label gave: the label (or none after the corrections), and every answer. */
+export interface LabelAnswer {
+  label: string | undefined;
+  answers: string[];
+  attempts: number;
+  corrections: number;
+  logprob: number | undefined;
+}
+
+/** A model endpoint with its shared limiter, retry policy and prices. */
+export class ModelClient {
+  private readonly provider: ChatProvider;
+  private readonly limiter: RequestLimiter;
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly settings: ModelSettings,
+    provider?: ChatProvider,
+  ) {
+    this.provider =
+      provider ??
+      createOpenAiProvider({
+        baseUrl: settings.base_url,
+        apiKeyEnv: settings.api_key_env,
+        timeoutMs: settings.timeout_ms,
+      });
+    this.limiter = sharedLimiter(
+      `${this.provider.name}|${settings.base_url ?? ''}|${settings.model}`,
+      {
+        maxConcurrency: settings.max_concurrency,
+        requestsPerMinute: settings.requests_per_minute,
+        tokensPerMinute: settings.tokens_per_minute,
+      },
+    );
+    this.policy = { ...defaultRetryPolicy, maxRetries: settings.max_retries };
+  }
+
+  /** One call (with retries); its usage is added to `usage`. */
+  async complete(
+    messages: ChatMessage[],
+    options: {
+      labels?: readonly string[];
+      logprobs?: boolean;
+      usage: UsageTally;
+      signal: AbortSignal;
+    },
+  ): Promise<{ response: ChatResponse; attempts: number }> {
+    const result = await callModel({
+      provider: this.provider,
+      limiter: this.limiter,
+      policy: this.policy,
+      signal: options.signal,
+      request: {
+        model: this.settings.model,
+        messages,
+        labels: options.labels,
+        temperature: this.settings.temperature,
+        maxTokens: this.settings.max_tokens,
+        logprobs: options.logprobs ?? false,
+      },
+    });
+    const { response } = result;
+    options.usage.calls += 1;
+    options.usage.inputTokens += response.inputTokens;
+    options.usage.outputTokens += response.outputTokens;
+    options.usage.cachedTokens += response.cachedTokens;
+    options.usage.costUsd += callCost(
+      this.settings.model,
+      { input: response.inputTokens, output: response.outputTokens },
+      this.settings.pricing,
+    );
+    return result;
+  }
+
+  /**
+   * Asks until the answer names one of `labels`: after an answer without one, a corrective
+   * message and another try, `maxCorrections` times at most.
+   */
+  async askLabel(
+    messages: ChatMessage[],
+    options: {
+      labels: readonly string[];
+      structured: boolean;
+      maxCorrections: number;
+      logprobs?: boolean;
+      usage: UsageTally;
+      signal: AbortSignal;
+    },
+  ): Promise<LabelAnswer> {
+    const conversation = [...messages];
+    const answers: string[] = [];
+    let attempts = 0;
+    for (let correction = 0; ; correction += 1) {
+      const { response, attempts: tries } = await this.complete(conversation, {
+        labels: options.structured ? options.labels : undefined,
+        logprobs: options.logprobs,
+        usage: options.usage,
+        signal: options.signal,
+      });
+      attempts += tries;
+      answers.push(response.content);
+      const label = parseLabel(response.content, options.labels);
+      if (label !== undefined || correction >= options.maxCorrections) {
+        return {
+          label,
+          answers,
+          attempts,
+          corrections: correction,
+          logprob: label === undefined ? undefined : response.labelLogprob,
+        };
+      }
+      conversation.push({ role: 'assistant', content: response.content });
+      conversation.push({
+        role: 'user',
+        content: `That answer has none of the labels. Answer again with exactly one of: ${options.labels.join(', ')}`,
+      });
+    }
+  }
+}
+
+/** The reasoning of a JSON answer, or the answer itself (shortened). */
+export function explanationOf(answer: string): string {
+  try {
+    const parsed = JSON.parse(answer) as { reasoning?: unknown };
+    if (typeof parsed.reasoning === 'string') return parsed.reasoning;
+  } catch {
+    // plain text answer
+  }
+  return answer.length > 1000 ? `${answer.slice(0, 1000)}…` : answer;
+}
+
+/** The instruction added to every labelled question. */
+export function labelInstruction(labels: readonly string[]): string {
+  return `Reason briefly, then answer with exactly one label. Labels: ${labels.join(', ')}`;
+}
