@@ -82,7 +82,10 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       }
       const labels = env.labels;
       const templates = compile(settings);
-      const client = new ModelClient(settings, options.provider?.(settings));
+      const client = new ModelClient(settings, {
+        provider: options.provider?.(settings),
+        cacheDir: env.cache === false ? undefined : env.cacheDir,
+      });
 
       const scoreItem = async (item: ScoreItemV1, signal: AbortSignal): Promise<ScoreOutputV1> => {
         const usage = emptyUsage();

@@ -231,7 +231,10 @@ export function createGraphFactory(
         ]);
       }
       const plan = planGraph(settings, env.labels, env.dependsOn);
-      const client = new ModelClient(settings, options.provider?.(settings));
+      const client = new ModelClient(settings, {
+        provider: options.provider?.(settings),
+        cacheDir: env.cache === false ? undefined : env.cacheDir,
+      });
       const {
         model,
         base_url,

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseScorecard, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
 import { describeScoreConformance } from '@plexus/core/testing';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -32,14 +35,13 @@ describeScoreConformance('llm/classifier', {
 async function scoreWith(
   settings: Record<string, unknown>,
   texts: string[],
-  labels = ['spam', 'ham'],
+  options: { labels?: string[]; cacheDir?: string } = {},
 ): Promise<ScoreOutputV1[]> {
+  const labels = options.labels ?? ['spam', 'ham'];
   const yaml = `name: T\nscores:\n  - ${JSON.stringify({ name: 'S', class: 'llm/classifier', labels, ...base, ...settings })}\n`;
-  const card = await parseScorecard(yaml, {
-    file: '/tmp/llm.yaml',
-    plugins: [plugin],
-    cacheDir: '/tmp',
-  });
+  // A fresh cache folder unless the test shares one: stored responses would hide the server.
+  const cacheDir = options.cacheDir ?? mkdtempSync(join(tmpdir(), 'plexus-llm-'));
+  const card = await parseScorecard(yaml, { file: '/tmp/llm.yaml', plugins: [plugin], cacheDir });
   const items: ScoreItemV1[] = texts.map((text, index) => ({
     id: String(index),
     text,
@@ -137,6 +139,27 @@ describe('llm/classifier against the test server', () => {
     const outputs = await scoreWith({ max_corrections: 0 }, ['[[spam]]', '[[ham]]']);
     expect(JSON.stringify(outputs)).not.toContain(canary);
     expect(JSON.stringify(outputs)).not.toContain('canary');
+  });
+
+  it('keeps answers, not errors, in the response cache: a warm re-run makes no call', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'plexus-llm-cache-'));
+    const texts = Array.from({ length: 20 }, (_, index) => `message ${index}`);
+    server.queueFaults('401');
+    const cold = await scoreWith({}, texts, { cacheDir });
+    expect(cold.filter((output) => output.status === 'error')).toHaveLength(1);
+    expect(server.stats.requests).toBe(20);
+    server.resetStats();
+    const warm = await scoreWith({}, texts, { cacheDir });
+    // Only the item whose call failed is asked again.
+    expect(server.stats.requests).toBe(1);
+    expect(warm.every((output) => output.status === 'ok')).toBe(true);
+    expect(warm.map((output) => output.value)).toEqual(
+      cold.map((output, index) => output.value ?? warm[index]!.value),
+    );
+    expect(warm.filter((output) => output.usage?.calls === 0)).toHaveLength(19);
+    server.resetStats();
+    await scoreWith({ prompt: 'Another question: {{ text }}' }, texts.slice(0, 2), { cacheDir });
+    expect(server.stats.requests).toBe(2);
   });
 
   it('refuses templates that read files', async () => {

@@ -1,4 +1,6 @@
-import type { ChatMessage, ChatProvider, ChatResponse } from './chat-provider.js';
+import { join } from 'node:path';
+import { DirectoryCache, hashValue } from '@plexus/core';
+import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
 import { parseLabel } from './label-parsing.js';
 import { callModel } from './model-call.js';
@@ -28,12 +30,15 @@ export interface UsageTally {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
+  /** Calls made to the model (responses from the cache are not calls). */
   calls: number;
   costUsd: number;
+  /** Responses served from the response cache. */
+  cacheHits: number;
 }
 
 export function emptyUsage(): UsageTally {
-  return { inputTokens: 0, outputTokens: 0, cachedTokens: 0, calls: 0, costUsd: 0 };
+  return { inputTokens: 0, outputTokens: 0, cachedTokens: 0, calls: 0, costUsd: 0, cacheHits: 0 };
 }
 
 /** What asking for a label gave: the label (or none after the corrections), and every answer. */
@@ -51,10 +56,17 @@ export class ModelClient {
   private readonly limiter: RequestLimiter;
   private readonly policy: RetryPolicy;
 
+  private readonly cache: DirectoryCache<ChatResponse> | undefined;
+
+  /** `cacheDir`: where responses are kept (keyed by the full request); none, no response cache. */
   constructor(
     private readonly settings: ModelSettings,
-    provider?: ChatProvider,
+    options: { provider?: ChatProvider; cacheDir?: string } = {},
   ) {
+    const provider = options.provider;
+    this.cache = options.cacheDir
+      ? new DirectoryCache<ChatResponse>(join(options.cacheDir, 'llm-responses'))
+      : undefined;
     this.provider =
       provider ??
       createOpenAiProvider({
@@ -83,21 +95,33 @@ export class ModelClient {
       signal: AbortSignal;
     },
   ): Promise<{ response: ChatResponse; attempts: number }> {
+    const request: ChatRequest = {
+      model: this.settings.model,
+      messages,
+      labels: options.labels,
+      temperature: this.settings.temperature,
+      maxTokens: this.settings.max_tokens,
+      logprobs: options.logprobs ?? false,
+    };
+    // Keyed by everything that changes the answer: endpoint, model, messages, schema, parameters.
+    const key = this.cache
+      ? hashValue({ provider: this.provider.name, baseUrl: this.settings.base_url ?? '', request })
+      : '';
+    const stored = await this.cache?.get(key);
+    if (stored) {
+      options.usage.cacheHits += 1;
+      return { response: stored, attempts: 0 };
+    }
     const result = await callModel({
       provider: this.provider,
       limiter: this.limiter,
       policy: this.policy,
       signal: options.signal,
-      request: {
-        model: this.settings.model,
-        messages,
-        labels: options.labels,
-        temperature: this.settings.temperature,
-        maxTokens: this.settings.max_tokens,
-        logprobs: options.logprobs ?? false,
-      },
+      request,
     });
     const { response } = result;
+    // Only answers are kept: a failed call throws before this, so errors are never cached.
+    await this.cache?.set(key, response).catch(() => {});
     options.usage.calls += 1;
     options.usage.inputTokens += response.inputTokens;
     options.usage.outputTokens += response.outputTokens;

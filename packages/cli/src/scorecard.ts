@@ -11,5 +11,6 @@ export function loadForCli(
     searchFrom: [dirname(fileURLToPath(import.meta.url))],
     cacheDir: options.cacheDir,
     create: options.create,
+    cache: options.cache,
   });
 }

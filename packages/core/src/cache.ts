@@ -28,7 +28,7 @@ export function cacheKey(parts: {
  * A cache in a folder, one small JSON file per entry in 256 sub-folders. Writes are atomic
  * (temporary file, then rename), so processes sharing the folder never read half an entry.
  */
-export class DirectoryCache implements ResultCache {
+export class DirectoryCache<Value = ScoreOutputV1> {
   private readonly made = new Set<string>();
   private counter = 0;
 
@@ -39,15 +39,15 @@ export class DirectoryCache implements ResultCache {
     return { folder, file: join(folder, `${key}.json`) };
   }
 
-  async get(key: string): Promise<ScoreOutputV1 | undefined> {
+  async get(key: string): Promise<Value | undefined> {
     try {
-      return JSON.parse(await readFile(this.path(key).file, 'utf8')) as ScoreOutputV1;
+      return JSON.parse(await readFile(this.path(key).file, 'utf8')) as Value;
     } catch {
       return undefined; // a missing or unreadable entry is a miss
     }
   }
 
-  async set(key: string, output: ScoreOutputV1): Promise<void> {
+  async set(key: string, output: Value): Promise<void> {
     const { folder, file } = this.path(key);
     if (!this.made.has(folder)) {
       await mkdir(folder, { recursive: true });

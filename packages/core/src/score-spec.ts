@@ -93,6 +93,8 @@ export interface ScoreEnvV1 {
   baseDir: string;
   /** Folder for caches (downloaded models, responses). */
   cacheDir: string;
+  /** Whether scores may reuse stored responses (false with `--no-cache`); default true. */
+  cache?: boolean;
   /** Names of the scores this score depends on. */
   dependsOn: readonly string[];
 }

@@ -28,6 +28,8 @@ export interface LoadScorecardOptions {
   cacheDir?: string;
   /** Create the scores (load models, open clients); default true. */
   create?: boolean;
+  /** Let scores reuse stored responses (LLM response cache); default true. */
+  cache?: boolean;
 }
 
 /** Reads, validates and prepares a scorecard file (YAML or JSON). Throws `InvalidConfigError`. */
@@ -247,7 +249,8 @@ export async function parseScorecard(
   const card = checked.data!;
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   const scores = order.map((name) => byName.get(name)!);
-  if (options.create ?? true) await createScores(scores, { baseDir, cacheDir, positions });
+  if (options.create ?? true)
+    await createScores(scores, { baseDir, cacheDir, cache: options.cache ?? true, positions });
   for (const entry of scores) entry.fingerprint = effectiveFingerprint(entry);
   return {
     name: card.name,
@@ -314,7 +317,7 @@ function pathSegments(path: string): (string | number)[] {
 
 async function createScores(
   scores: IndexedScore[],
-  context: { baseDir: string; cacheDir: string; positions: SourcePositions },
+  context: { baseDir: string; cacheDir: string; cache: boolean; positions: SourcePositions },
 ): Promise<void> {
   const problems: ConfigProblem[] = [];
   for (const entry of scores) {
@@ -323,6 +326,7 @@ async function createScores(
       labels: entry.labels,
       baseDir: context.baseDir,
       cacheDir: context.cacheDir,
+      cache: context.cache,
       dependsOn: entry.dependsOn.map((dependency) => dependency.score),
     };
     try {

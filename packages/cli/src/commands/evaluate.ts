@@ -50,7 +50,7 @@ export function evaluateCommand(
       if (flags.stratify !== undefined && flags.sample === undefined) {
         throw new InvalidConfigError([{ path: '--stratify', message: 'goes with --sample N' }]);
       }
-      const card = await loadForCli(path, { cacheDir: flags.cacheDir });
+      const card = await loadForCli(path, { cacheDir: flags.cacheDir, cache: flags.cache });
       const controller = new AbortController();
       const onSignal = () => {
         if (controller.signal.aborted) process.exit(130);

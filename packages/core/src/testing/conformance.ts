@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScoreEnvV1, ScoreFactoryV1, ScoreItemV1, ScoreV1 } from '../score-spec.js';
 
@@ -49,7 +52,9 @@ export function describeScoreConformance<Settings>(
     name: 'Conformance',
     labels: options.labels,
     baseDir: process.cwd(),
-    cacheDir: process.cwd(),
+    // Its own folder and no response reuse: each run of the suite really calls the score.
+    cacheDir: mkdtempSync(join(tmpdir(), 'plexus-conformance-')),
+    cache: false,
     dependsOn: [],
     ...options.env,
   };
