@@ -5,7 +5,7 @@ import { type LoadedScorecard, loadScorecard } from '@plexus/core';
 /** Loads a scorecard, also finding score packages installed beside the CLI itself. */
 export function loadForCli(
   path: string,
-  options: { cacheDir?: string; create?: boolean } = {},
+  options: { cacheDir?: string; create?: boolean; cache?: boolean } = {},
 ): Promise<LoadedScorecard> {
   return loadScorecard(path, {
     searchFrom: [dirname(fileURLToPath(import.meta.url))],
