@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseScorecard, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
+import { evaluate, parseScorecard, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
 import { describeScoreConformance } from '@plexus/core/testing';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { classifierFactory } from './classifier-score.js';
@@ -171,6 +171,56 @@ describe('llm/classifier against the test server', () => {
 });
 
 describe('llm/classifier under load and faults', () => {
+  it('runs an evaluation through 5% 429, 2% 500, 1% malformed and 1% hangs: no item lost, retries counted', async () => {
+    const faulty = await startTestServer({
+      seed: 9,
+      faults: { '429': 0.05, '500': 0.02, malformed: 0.01, hang: 0.01 },
+      retryAfterSeconds: 0.01,
+    });
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-llm-faults-'));
+    try {
+      const data = join(folder, 'sms.csv');
+      writeFileSync(
+        data,
+        `id,text,Spam\n${Array.from({ length: 300 }, (_, index) => `s${index},message ${index} [[${index % 3 ? 'ham' : 'spam'}]],${index % 3 ? 'ham' : 'spam'}`).join('\n')}\n`,
+      );
+      const source = `name: Faults\nscores:\n  - ${JSON.stringify({ name: 'Spam', class: 'llm/classifier', labels: ['spam', 'ham'], ...base, base_url: faulty.url, model: 'faults', timeout_ms: 300, max_retries: 6 })}\n`;
+      const card = await parseScorecard(source, {
+        file: join(folder, 'card.yaml'),
+        plugins: [plugin],
+        cacheDir: folder,
+        cache: false,
+      });
+      const summary = await evaluate({
+        scorecard: card,
+        data,
+        outDir: join(folder, 'run'),
+        cache: false,
+      });
+      expect(summary.items).toBe(300);
+      expect(summary.results).toBe(300);
+      const stored = readFileSync(join(folder, 'run', 'results.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(new Set(stored.map((line) => line.item_id)).size).toBe(300);
+      for (const line of stored.filter((entry) => entry.status === 'error'))
+        expect(line.error.message.length).toBeGreaterThan(10);
+      expect(summary.scores.Spam!.accuracy).toBe(1);
+      // Every refused, failed or hung attempt was retried, and the run says how many.
+      const faults = Object.entries(faulty.stats.statuses)
+        .filter(([status]) => status !== '200')
+        .reduce((sum, [, count]) => sum + count, 0);
+      expect(summary.retries).toBeGreaterThanOrEqual(faults);
+      expect(summary.retries).toBeGreaterThan(10);
+      expect(
+        JSON.parse(readFileSync(join(folder, 'run', 'metrics.json'), 'utf8')).cost.retries,
+      ).toBe(summary.retries);
+    } finally {
+      await faulty.close();
+    }
+  });
+
   it('converges under a server cap on requests in flight, losing no item', async () => {
     const capped = await startTestServer({
       maxInFlight: 4,

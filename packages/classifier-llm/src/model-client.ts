@@ -35,10 +35,20 @@ export interface UsageTally {
   costUsd: number;
   /** Responses served from the response cache. */
   cacheHits: number;
+  /** Attempts repeated after retryable failures. */
+  retries: number;
 }
 
 export function emptyUsage(): UsageTally {
-  return { inputTokens: 0, outputTokens: 0, cachedTokens: 0, calls: 0, costUsd: 0, cacheHits: 0 };
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    calls: 0,
+    costUsd: 0,
+    cacheHits: 0,
+    retries: 0,
+  };
 }
 
 /** What asking for a label gave: the label (or none after the corrections), and every answer. */
@@ -123,6 +133,7 @@ export class ModelClient {
     // Only answers are kept: a failed call throws before this, so errors are never cached.
     await this.cache?.set(key, response).catch(() => {});
     options.usage.calls += 1;
+    options.usage.retries += result.attempts - 1;
     options.usage.inputTokens += response.inputTokens;
     options.usage.outputTokens += response.outputTokens;
     options.usage.cachedTokens += response.cachedTokens;

@@ -67,6 +67,8 @@ export interface RunSummary {
   scores: Record<string, ScoreMetrics>;
   costUsd: number;
   llmCalls: number;
+  /** Calls repeated after retryable failures (429, 5xx, timeouts, resets). */
+  retries: number;
   error?: string;
 }
 
@@ -241,6 +243,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       input_tokens: totals.input_tokens,
       output_tokens: totals.output_tokens,
       llm_calls: totals.llm_calls,
+      retries: totals.retries,
     },
     duration_s: durationS,
   });
@@ -267,6 +270,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     scores: scoreMetrics,
     costUsd: totals.cost_usd,
     llmCalls: totals.llm_calls,
+    retries: totals.retries,
     ...(failure ? { error: failure } : {}),
     ...(reportError ? { reportError } : {}),
   };

@@ -19,6 +19,8 @@ export interface ResultLine {
   input_tokens: number;
   output_tokens: number;
   llm_calls: number;
+  /** Calls repeated after retryable failures. */
+  retries: number;
   latency_ms: number;
   cached: boolean;
   error: { message: string; code?: string; retryable?: boolean } | null;
@@ -50,6 +52,7 @@ export function toResultLine(
     input_tokens: result.cached ? 0 : (output.usage?.inputTokens ?? 0),
     output_tokens: result.cached ? 0 : (output.usage?.outputTokens ?? 0),
     llm_calls: result.cached ? 0 : (output.usage?.calls ?? 0),
+    retries: result.cached ? 0 : (output.usage?.retries ?? 0),
     latency_ms: Math.round(result.latencyMs * 1000) / 1000,
     cached: result.cached,
     error: output.error ?? null,

@@ -38,7 +38,13 @@ export interface RunMetricsFile {
   scorecard: string;
   items: number;
   scores: Record<string, ScoreMetrics>;
-  cost: { usd: number; input_tokens: number; output_tokens: number; llm_calls: number };
+  cost: {
+    usd: number;
+    input_tokens: number;
+    output_tokens: number;
+    llm_calls: number;
+    retries: number;
+  };
   duration_s: number;
 }
 

@@ -12,6 +12,7 @@ export interface RunTotals {
   input_tokens: number;
   output_tokens: number;
   llm_calls: number;
+  retries: number;
 }
 
 /** Streaming metrics of a run: one accumulator per score, plus totals. */
@@ -26,6 +27,7 @@ export class RunMetrics {
     input_tokens: 0,
     output_tokens: 0,
     llm_calls: 0,
+    retries: 0,
   };
 
   constructor(scores: readonly { name: string; normalization?: LabelNormalization | undefined }[]) {
@@ -49,6 +51,7 @@ export class RunMetrics {
     totals.input_tokens += line.input_tokens;
     totals.output_tokens += line.output_tokens;
     totals.llm_calls += line.llm_calls;
+    totals.retries += line.retries ?? 0;
   }
 
   /** The metrics of every score; `seed` makes the bootstrap intervals repeatable. */

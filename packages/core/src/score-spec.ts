@@ -10,6 +10,8 @@ export interface ScoreUsageV1 {
   cachedTokens?: number;
   /** Number of remote or model calls made. */
   calls?: number;
+  /** Attempts repeated after retryable failures (429, 5xx, timeouts). */
+  retries?: number;
   /** Cost in US dollars. */
   costUsd?: number;
 }

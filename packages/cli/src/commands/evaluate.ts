@@ -99,7 +99,7 @@ export function evaluateCommand(
         } else if (!flags.quiet) {
           io.stdout(`${formatSummaryTable(summary)}\n\n`);
           io.stdout(
-            `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows skipped, ${summary.cacheHits} from cache, ${summary.durationS.toFixed(1)} s\n`,
+            `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows skipped, ${summary.cacheHits} from cache, ${summary.llmCalls} LLM calls (${summary.retries} retried), ${summary.durationS.toFixed(1)} s\n`,
           );
           io.stdout(`Run folder: ${summary.dir}\n`);
           if (summary.report) io.stdout(`Report: ${summary.report}\n`);

@@ -63,6 +63,7 @@ function line(
     input_tokens: 10,
     output_tokens: 2,
     llm_calls: 1,
+    retries: 0,
     latency_ms: 5,
     cached: false,
     error: null,
