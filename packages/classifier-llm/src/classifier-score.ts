@@ -14,6 +14,7 @@ import {
   type LabelAnswer,
   labelInstruction,
   ModelClient,
+  pick,
 } from './model-client.js';
 import { parseTemplate, type Template } from './templates.js';
 
@@ -38,30 +39,17 @@ function scopeOf(item: ScoreItemV1): Record<string, unknown> {
 }
 
 /** The settings that change answers (not timeouts, limits, retries, prices or where the key is read from). */
-function answerSettings(settings: ClassifierSettings) {
-  const {
-    model,
-    base_url,
-    prompt,
-    system,
-    structured_output,
-    max_corrections,
-    logprobs,
-    temperature,
-    max_tokens,
-  } = settings;
-  return {
-    model,
-    base_url,
-    prompt,
-    system,
-    structured_output,
-    max_corrections,
-    logprobs,
-    temperature,
-    max_tokens,
-  };
-}
+const answerFields = [
+  'model',
+  'base_url',
+  'prompt',
+  'system',
+  'structured_output',
+  'max_corrections',
+  'logprobs',
+  'temperature',
+  'max_tokens',
+] as const;
 
 /** Options for tests: another provider (a fake clock or an in-process model). */
 export interface ClassifierFactoryOptions {
@@ -156,7 +144,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         labels,
         fingerprint: hashValue({
           kind: 'llm/classifier',
-          settings: answerSettings(settings),
+          settings: pick(settings, answerFields),
           labels,
         }),
         maxBatchSize: 32,

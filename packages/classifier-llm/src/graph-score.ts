@@ -14,6 +14,7 @@ import {
   explanationOf,
   labelInstruction,
   ModelClient,
+  pick,
   type UsageTally,
 } from './model-client.js';
 
@@ -216,6 +217,18 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
   }
 }
 
+/** The settings that change answers (not timeouts, limits, retries, prices or where the key is read from). */
+const answerFields = [
+  'model',
+  'base_url',
+  'nodes',
+  'output',
+  'structured_output',
+  'max_corrections',
+  'temperature',
+  'max_tokens',
+] as const;
+
 /** `llm/graph`: a decision tree of small prompts (classifier, extractor and logic nodes). */
 export function createGraphFactory(
   options: { provider?: (settings: GraphSettings) => ChatProvider } = {},
@@ -235,16 +248,6 @@ export function createGraphFactory(
         provider: options.provider?.(settings),
         cacheDir: env.cache === false ? undefined : env.cacheDir,
       });
-      const {
-        model,
-        base_url,
-        nodes,
-        output,
-        structured_output,
-        max_corrections,
-        temperature,
-        max_tokens,
-      } = settings;
       return {
         specificationVersion: 'v1',
         kind: 'llm/graph',
@@ -252,14 +255,7 @@ export function createGraphFactory(
         labels: env.labels,
         fingerprint: hashValue({
           kind: 'llm/graph',
-          model,
-          base_url,
-          nodes,
-          output,
-          structured_output,
-          max_corrections,
-          temperature,
-          max_tokens,
+          settings: pick(settings, answerFields),
           labels: env.labels,
         }),
         maxBatchSize: 32,

@@ -206,3 +206,13 @@ export function explanationOf(answer: string): string {
 export function labelInstruction(labels: readonly string[]): string {
   return `Reason briefly, then answer with exactly one label. Labels: ${labels.join(', ')}`;
 }
+
+/** The named fields of an object (the settings that change answers, for fingerprints). */
+export function pick<Value extends object, Key extends keyof Value>(
+  value: Value,
+  keys: readonly Key[],
+): Pick<Value, Key> {
+  const picked = {} as Pick<Value, Key>;
+  for (const key of keys) picked[key] = value[key];
+  return picked;
+}

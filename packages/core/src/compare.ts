@@ -1,12 +1,11 @@
-import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { InvalidConfigError } from './errors.js';
 import { normalizeLabel } from './labels.js';
 import { bootstrapIntervals } from './metrics/bootstrap.js';
 import { presentMatrixMetrics } from './metrics/classification.js';
 import { mcnemarExact } from './metrics/mcnemar.js';
+import { readResultLines } from './result-file.js';
 import type { ResultLine } from './result-line.js';
 
 /** One score compared between two runs, on the items both scored with a gold label. */
@@ -57,17 +56,7 @@ async function* resultLines(dir: string): AsyncGenerator<ResultLine> {
   } catch {
     throw new InvalidConfigError([{ path: dir, message: `not a run folder: ${path} not found` }]);
   }
-  const lines = createInterface({
-    input: createReadStream(path, 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const text of lines) {
-    try {
-      yield JSON.parse(text) as ResultLine;
-    } catch {
-      // a line cut short by a crash: not a result
-    }
-  }
+  yield* readResultLines(path);
 }
 
 /** Gold and predicted label of every scored, labelled item of run A, per score. */

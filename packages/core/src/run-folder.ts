@@ -1,10 +1,10 @@
-import { closeSync, createReadStream, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { DatasetProblem } from './dataset/dataset.js';
 import { errorMessage, InvalidConfigError, RunStoreError } from './errors.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
+import { readResultLines } from './result-file.js';
 import { outputOfLine, type ResultLine } from './result-line.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 
@@ -130,17 +130,7 @@ export class RunFolder {
     const fd = openSync(compacted, 'w');
     let lines = 0;
     if (existsSync(resultsPath)) {
-      const reader = createInterface({
-        input: createReadStream(resultsPath, 'utf8'),
-        crlfDelay: Number.POSITIVE_INFINITY,
-      });
-      for await (const text of reader) {
-        let line: ResultLine;
-        try {
-          line = JSON.parse(text) as ResultLine;
-        } catch {
-          continue; // the line a crash cut short
-        }
+      for await (const line of readResultLines(resultsPath)) {
         if (info.fingerprints[line.score] !== fingerprints[line.score]) continue;
         const stored = outputs.get(line.item_id) ?? {};
         if (line.score in stored) continue;

@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { errorMessage, InvalidConfigError } from '../errors.js';
 import { normalizeLabel } from '../labels.js';
-import type { ResultLine } from '../result-line.js';
+import { readResultLines } from '../result-file.js';
 import type { RunInfo, RunMetricsFile } from '../run-folder.js';
 
 /** An item the report lists: misclassified or failed. */
@@ -41,17 +39,7 @@ export async function readReportData(dir: string, maxRows = 2000): Promise<Repor
   const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
   const rows: ReportRow[] = [];
   let rowsLeftOut = 0;
-  const lines = createInterface({
-    input: createReadStream(join(dir, 'results.jsonl'), 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const text of lines) {
-    let line: ResultLine;
-    try {
-      line = JSON.parse(text) as ResultLine;
-    } catch {
-      continue;
-    }
+  for await (const line of readResultLines(join(dir, 'results.jsonl'))) {
     const misclassified =
       line.status === 'ok' &&
       line.label !== null &&
