@@ -1,4 +1,4 @@
-import { closeScorecard, predict } from '@plexus/core';
+import { closeScorecard, InvalidConfigError, predict } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
@@ -25,7 +25,6 @@ export function predictCommand(program: Command, io: CliIo): void {
     .option('--concurrency <n>', 'score calls in flight per score', wholeNumber('--concurrency'))
     .option('--quiet', 'do not report skipped rows on stderr')
     .action(async (path: string, flags: PredictFlags) => {
-      const { InvalidConfigError } = await import('@plexus/core');
       if ((flags.text === undefined) === (flags.data === undefined)) {
         throw new InvalidConfigError([
           { path: 'predict', message: 'give exactly one of --text TEXT or --data FILE' },
