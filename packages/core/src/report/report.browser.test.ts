@@ -169,12 +169,12 @@ describe('report.html in Chromium', () => {
   });
 
   it('keeps a 77-label report readable over Banking77: scaled heatmap and top confusions', async () => {
-    // shared/data/banking77/test.csv (CC BY 4.0, PolyAI): 3,080 real queries and their intents.
+    // 770 real Banking77 test queries, 10 per intent (fixtures/README.md: CC BY 4.0, PolyAI).
     // No 77-way classifier exists yet in this package, so the score answers the gold intent with
     // seeded noise (30% another intent), as the metric fixtures do.
     const parser = new CsvParser();
     const source = readFileSync(
-      fileURLToPath(new URL('../../../../../shared/data/banking77/test.csv', import.meta.url)),
+      fileURLToPath(new URL('./fixtures/banking77-test-sample.csv', import.meta.url)),
       'utf8',
     );
     const records = [...parser.push(source), ...parser.end()].flatMap((event) =>
