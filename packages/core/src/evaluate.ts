@@ -12,6 +12,7 @@ import { runEngine } from './engine.js';
 import { errorMessage, InvalidConfigError } from './errors.js';
 import type { LoadedScorecard } from './loaded-scorecard.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
+import { ReportRows } from './report/report-data.js';
 import { writeReport } from './report/write-report.js';
 import { type ResultLine, toResultLine } from './result-line.js';
 import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
@@ -96,14 +97,17 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   const path = datasetPath(options);
   const fingerprints = Object.fromEntries(scores.map((entry) => [entry.name, entry.fingerprint]));
   const metrics = new RunMetrics(scores);
+  // Rows for the report, collected as lines are written: no second pass over results.jsonl.
+  const reportRows = new ReportRows();
   const started = now();
   const dir = options.resumeDir ?? options.outDir ?? defaultRunDir(scorecard.key, started);
   let folder: RunFolder;
   let prior = new Map<string, Record<string, ScoreOutputV1>>();
   if (options.resumeDir) {
-    const resumed = await RunFolder.resume(options.resumeDir, fingerprints, (line) =>
-      metrics.add(line),
-    );
+    const resumed = await RunFolder.resume(options.resumeDir, fingerprints, (line) => {
+      metrics.add(line);
+      reportRows.add(line);
+    });
     folder = resumed.folder;
     prior = resumed.stored.outputs;
   } else {
@@ -202,6 +206,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       );
       folder.append(line);
       metrics.add(line);
+      reportRows.add(line);
       options.onResult?.(line);
     }
     if (options.signal?.aborted) status = 'interrupted';
@@ -251,7 +256,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   let report: string | null = null;
   let reportError: string | undefined;
   try {
-    report = await writeReport(dir);
+    report = await writeReport(dir, { rows: reportRows });
   } catch (error) {
     // The run is complete and stored; a report can be written later with `plexus report`.
     reportError = `report.html could not be written (${errorMessage(error)}); retry with: plexus report ${dir}`;

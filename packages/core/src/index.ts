@@ -38,7 +38,7 @@ export {
   type LoadedScorecard,
   type ScoreDependency,
 } from './loaded-scorecard.js';
-export { bootstrapIntervals, resampleCount } from './metrics/bootstrap.js';
+export { bootstrapIntervals } from './metrics/bootstrap.js';
 export {
   type AveragedMetric,
   type MatrixMetrics,

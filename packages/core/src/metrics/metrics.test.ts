@@ -173,6 +173,20 @@ describe('ScoreMetricsAccumulator', () => {
   });
 });
 
+describe('bootstrap intervals on large sets (Poisson bootstrap)', () => {
+  it('match the normal approximation for accuracy 0.9 over 30,000 items', () => {
+    const accumulator = new ScoreMetricsAccumulator();
+    for (let index = 0; index < 30_000; index += 1)
+      accumulator.add(line('a', index % 10 === 0 ? 'b' : 'a'));
+    const [low, high] = accumulator.finish(3).accuracy_ci95!;
+    // 1.96 * sqrt(0.9 * 0.1 / 30000) = 0.0034
+    expect(low).toBeGreaterThan(0.9 - 0.0034 * 1.3);
+    expect(low).toBeLessThan(0.9 - 0.0034 * 0.7);
+    expect(high).toBeGreaterThan(0.9 + 0.0034 * 0.7);
+    expect(high).toBeLessThan(0.9 + 0.0034 * 1.3);
+  });
+});
+
 describe('McNemar exact test', () => {
   it('matches the binomial tail', () => {
     // b = 10, c = 2: p = 2 * P(X <= 2), X ~ Bin(12, 0.5) = 2 * (1 + 12 + 66) / 4096 = 0.0385742...

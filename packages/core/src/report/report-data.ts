@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { errorMessage, InvalidConfigError } from '../errors.js';
 import { normalizeLabel } from '../labels.js';
 import { readResultLines } from '../result-file.js';
+import type { ResultLine } from '../result-line.js';
 import type { RunInfo, RunMetricsFile } from '../run-folder.js';
 
 /** An item the report lists: misclassified or failed. */
@@ -33,24 +34,25 @@ async function readJson<T>(path: string): Promise<T> {
   }
 }
 
-/** Reads a run folder for the report, streaming `results.jsonl` and keeping at most `maxRows` rows. */
-export async function readReportData(dir: string, maxRows = 2000): Promise<ReportData> {
-  const info = await readJson<RunInfo>(join(dir, 'run.json'));
-  const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
-  const rows: ReportRow[] = [];
-  let rowsLeftOut = 0;
-  for await (const line of readResultLines(join(dir, 'results.jsonl'))) {
+/** Keeps the rows the report lists (misclassified or failed), `maxRows` at most: bounded memory. */
+export class ReportRows {
+  readonly rows: ReportRow[] = [];
+  rowsLeftOut = 0;
+
+  constructor(private readonly maxRows = 2000) {}
+
+  add(line: ResultLine): void {
     const misclassified =
       line.status === 'ok' &&
       line.label !== null &&
       line.value !== null &&
       normalizeLabel(line.label) !== normalizeLabel(line.value);
-    if (!misclassified && line.status !== 'error') continue;
-    if (rows.length >= maxRows) {
-      rowsLeftOut += 1;
-      continue;
+    if (!misclassified && line.status !== 'error') return;
+    if (this.rows.length >= this.maxRows) {
+      this.rowsLeftOut += 1;
+      return;
     }
-    rows.push({
+    this.rows.push({
       item: line.item_id,
       score: line.score,
       kind: misclassified ? 'misclassified' : 'error',
@@ -59,5 +61,22 @@ export async function readReportData(dir: string, maxRows = 2000): Promise<Repor
       detail: (misclassified ? line.explanation : line.error?.message) ?? '',
     });
   }
-  return { info, metrics, rows, rowsLeftOut };
+}
+
+/**
+ * Reads a run folder for the report. `rows` collected while the run was scored spare a second
+ * pass over `results.jsonl`; without them the file is streamed.
+ */
+export async function readReportData(
+  dir: string,
+  options: { maxRows?: number; rows?: ReportRows } = {},
+): Promise<ReportData> {
+  const info = await readJson<RunInfo>(join(dir, 'run.json'));
+  const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
+  let collected = options.rows;
+  if (!collected) {
+    collected = new ReportRows(options.maxRows);
+    for await (const line of readResultLines(join(dir, 'results.jsonl'))) collected.add(line);
+  }
+  return { info, metrics, rows: collected.rows, rowsLeftOut: collected.rowsLeftOut };
 }
