@@ -1,6 +1,7 @@
 import {
   defineScoreFactory,
   errorMessage,
+  errorOutput,
   hashValue,
   InvalidConfigError,
   type ScoreItemV1,
@@ -95,17 +96,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           });
         } catch (error) {
           if (signal.aborted) throw error;
-          const failure = error as { code?: string; isRetryable?: boolean };
-          return {
-            value: null,
-            status: 'error',
-            usage,
-            error: {
-              message: errorMessage(error),
-              code: failure.code ?? 'call_failed',
-              retryable: failure.isRetryable ?? false,
-            },
-          };
+          return { ...errorOutput(error, 'call_failed'), usage };
         }
         const trace = {
           answers: answer.answers,

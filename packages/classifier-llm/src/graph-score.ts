@@ -1,8 +1,9 @@
 import {
   defineScoreFactory,
-  errorMessage,
+  errorOutput,
   hashValue,
   InvalidConfigError,
+  ScoreCallError,
   type ScoreItemV1,
   type ScoreOutputV1,
 } from '@plexus/core';
@@ -43,12 +44,9 @@ function normalized(text: string): string {
     .trim();
 }
 
-class NodeFailed extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
+class NodeFailed extends ScoreCallError {
+  constructor(message: string, code: string) {
+    super(message, { code, retryable: false });
   }
 }
 
@@ -202,18 +200,7 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
     };
   } catch (error) {
     if (context.signal.aborted) throw error;
-    const failure = error as { code?: string; isRetryable?: boolean };
-    return {
-      value: null,
-      status: 'error',
-      usage: context.usage,
-      trace,
-      error: {
-        message: errorMessage(error),
-        code: failure.code ?? 'call_failed',
-        retryable: failure.isRetryable ?? false,
-      },
-    };
+    return { ...errorOutput(error, 'call_failed'), usage: context.usage, trace };
   }
 }
 
