@@ -4,7 +4,6 @@ import type { CliIo } from './output.js';
 export class Progress {
   private lastDraw = 0;
   private readonly started = Date.now();
-  private items = new Set<string>();
   private results = 0;
   private errors = 0;
   private shown = false;
@@ -13,11 +12,12 @@ export class Progress {
     private readonly io: CliIo,
     private readonly enabled: boolean,
     private readonly total: number | undefined,
+    /** Scores per item: every item gives one result per score, so items done = results / scores. */
+    private readonly scoresPerItem: number,
   ) {}
 
-  update(itemId: string, status: string): void {
+  update(status: string): void {
     if (!this.enabled) return;
-    this.items.add(itemId);
     this.results += 1;
     if (status === 'error') this.errors += 1;
     const now = Date.now();
@@ -27,19 +27,18 @@ export class Progress {
   }
 
   private draw(): void {
+    const items = Math.floor(this.results / Math.max(1, this.scoresPerItem));
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
     const rate = Math.round(this.results / seconds);
     let bar = '';
     if (this.total) {
-      const filled = Math.min(20, Math.round((this.items.size / this.total) * 20));
+      const filled = Math.min(20, Math.round((items / this.total) * 20));
       bar = `${'█'.repeat(filled)}${'░'.repeat(20 - filled)} `;
     }
     this.io.stderr(
-      `\r${bar}${this.items.size} items · ${this.results} results · ${this.errors} errors · ${rate} results/s `,
+      `\r${bar}${items} items · ${this.results} results · ${this.errors} errors · ${rate} results/s `,
     );
     this.shown = true;
-    // Only the ids of recent items matter for the count; keep the set small.
-    if (this.items.size > 100_000) this.items = new Set();
   }
 
   done(): void {

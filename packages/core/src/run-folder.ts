@@ -53,7 +53,6 @@ export interface StoredRun {
   info: RunInfo;
   /** Stored outputs per item id, for the scores whose fingerprint is unchanged. */
   outputs: Map<string, Record<string, ScoreOutputV1>>;
-  lines: number;
 }
 
 /** A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard. */
@@ -128,7 +127,6 @@ export class RunFolder {
     const resultsPath = join(dir, 'results.jsonl');
     const compacted = `${resultsPath}.resume`;
     const fd = openSync(compacted, 'w');
-    let lines = 0;
     if (existsSync(resultsPath)) {
       for await (const line of readResultLines(resultsPath)) {
         if (info.fingerprints[line.score] !== fingerprints[line.score]) continue;
@@ -138,7 +136,6 @@ export class RunFolder {
         outputs.set(line.item_id, stored);
         writeSync(fd, `${JSON.stringify(line)}\n`);
         onLine(line);
-        lines += 1;
       }
     }
     fsyncSync(fd);
@@ -150,7 +147,7 @@ export class RunFolder {
     const folder = new RunFolder(dir, info);
     folder.open('a');
     await folder.writeInfo();
-    return { folder, stored: { info, outputs, lines } };
+    return { folder, stored: { info, outputs } };
   }
 
   private open(mode: 'w' | 'a'): void {

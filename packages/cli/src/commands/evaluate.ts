@@ -1,4 +1,4 @@
-import { closeScorecard, evaluate, InvalidConfigError } from '@plexus/core';
+import { closeScorecard, evaluate, InvalidConfigError, selectScores } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
@@ -63,6 +63,7 @@ export function evaluateCommand(
         io,
         io.isTty && !flags.quiet && !flags.json,
         flags.limit ?? flags.sample,
+        selectScores(card.scores, flags.score).length,
       );
       let problems = 0;
       try {
@@ -80,7 +81,7 @@ export function evaluateCommand(
           cache: flags.cache,
           cacheDir: flags.cacheDir,
           signal: controller.signal,
-          onResult: (line) => progress.update(line.item_id, line.status),
+          onResult: (line) => progress.update(line.status),
           onDatasetProblem: (problem) => {
             problems += 1;
             if (problems <= shownProblems)
