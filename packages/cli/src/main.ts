@@ -4,6 +4,7 @@ import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './output.js';
 
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   predictCommand(program, io);
   compareCommand(program, io);
   reportCommand(program, io);
+  trainCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

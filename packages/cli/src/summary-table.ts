@@ -11,7 +11,7 @@ function number(value: number | null | undefined, digits = 3): string {
  * The per-score summary of a run as a plain-text table that fits 80 columns: items in the
  * metrics, accuracy, macro F1, Gwet's AC1, errors, skips and cost.
  */
-export function formatSummaryTable(summary: RunSummary): string {
+export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string {
   const header = ['score', 'n', 'accuracy', 'F1 macro', 'AC1', 'errors', 'skipped', 'cost $'];
   const rows = Object.entries(summary.scores).map(([name, score]) => [
     name.length > maxName ? `${name.slice(0, maxName - 1)}…` : name,

@@ -82,6 +82,17 @@ export class ScoreCallError extends PlexusError {
 /** The run folder or cache cannot be written or read. */
 export class RunStoreError extends PlexusError {}
 
+/** A tracking server (MLflow) refused or failed a request; the local run folder is unaffected. */
+export class TrackerError extends PlexusError {
+  /** HTTP status, when the server answered. */
+  readonly status: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+    super(message, options);
+    this.status = options?.status;
+  }
+}
+
 /** Returns a message for anything thrown. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DirectoryCache, type ResultCache } from './cache.js';
 import { defaultCacheDir } from './cache-dir.js';
@@ -113,6 +114,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   } else {
     const info: RunInfo = {
       version: 1,
+      id: randomUUID(),
       scorecard: {
         name: scorecard.name,
         key: scorecard.key,

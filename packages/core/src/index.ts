@@ -28,6 +28,7 @@ export {
   PlexusError,
   RunStoreError,
   ScoreCallError,
+  TrackerError,
 } from './errors.js';
 export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';
 export { hashValue, sha256, stableStringify } from './hash.js';
@@ -79,3 +80,4 @@ export {
   scorecardSchema,
   scoreSchema,
 } from './scorecard-schema.js';
+export { stratifiedSplit, type TrainedScore, type TrainOptions, train } from './train.js';

@@ -13,6 +13,8 @@ export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 /** Contents of `run.json`. */
 export interface RunInfo {
   version: 1;
+  /** Unique id of the run (trackers use it to find the run again); absent in early folders. */
+  id?: string;
   scorecard: { name: string; key: string; path: string; hash: string };
   /** Effective fingerprint per score: results stored under another one are scored again. */
   fingerprints: Record<string, string>;

@@ -101,16 +101,35 @@ export interface ScoreEnvV1 {
   dependsOn: readonly string[];
 }
 
+/** A labelled training item, after the score's processors. */
+export interface TrainItemV1 {
+  id: string;
+  text: string;
+  metadata: Readonly<Record<string, unknown>>;
+  /** The gold label, one of the score's declared labels. */
+  label: string;
+}
+
 export interface TrainOptionsV1<Settings> {
   settings: Settings;
   env: ScoreEnvV1;
-  items: AsyncIterable<{
-    id: string;
-    text: string;
-    metadata: Record<string, unknown>;
-    label: string;
-  }>;
+  items: readonly TrainItemV1[];
+  /** Write the model into this folder instead of where the settings point. */
+  outDir?: string;
   signal?: AbortSignal;
+  /** Progress messages for the user (one line each). */
+  onProgress?: (message: string) => void;
+}
+
+export interface TrainResultV1<Settings> {
+  /** Absolute path of the written model file. */
+  modelPath: string;
+  /** Settings that load the trained model (the model setting pointing at `modelPath`). */
+  settings: Settings;
+  /** Items left out of training, with why (for example a missing numeric field). */
+  problems: readonly { id: string; message: string }[];
+  /** One-line facts about the model for the user (features, tree sizes). */
+  facts: readonly string[];
 }
 
 /** Creates scores of one kind from validated settings. */
@@ -124,8 +143,8 @@ export interface ScoreFactoryV1<Settings = unknown> {
   create(settings: Settings, env: ScoreEnvV1): ScoreV1 | Promise<ScoreV1>;
   /** Labels the score can produce with these settings, checked against the declared labels. */
   outputLabels?(settings: Settings, env: ScoreEnvV1): readonly string[] | undefined;
-  /** Trainable kinds only. */
-  train?(options: TrainOptionsV1<Settings>): Promise<unknown>;
+  /** Trainable kinds only: fits a model on labelled items and saves it. */
+  train?(options: TrainOptionsV1<Settings>): Promise<TrainResultV1<Settings>>;
 }
 
 /** What a score package exports (as `plugin` or default). */

@@ -78,10 +78,10 @@ scores:
 
   it('says which package to install for a missing plugin', async () => {
     const problems = await problemsOf(
-      'name: X\nscores:\n  - name: A\n    class: onnx/classifier\n',
+      'name: X\nscores:\n  - name: A\n    class: plexus-scores-nowhere/sentiment\n',
     );
     expect(problems).toEqual([
-      'card.yaml:4:12: scores[0].class: package @plexus/classifier-onnx is not installed; install it with: npm install @plexus/classifier-onnx',
+      'card.yaml:4:12: scores[0].class: package plexus-scores-nowhere is not installed; install it with: npm install plexus-scores-nowhere',
     ]);
   });
 

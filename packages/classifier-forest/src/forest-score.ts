@@ -1,0 +1,170 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import {
+  defineScoreFactory,
+  errorMessage,
+  hashValue,
+  InvalidConfigError,
+  type ScoreEnvV1,
+  type ScoreOutputV1,
+  sha256,
+} from '@plexus/core';
+import { FeatureError } from './featurizer.js';
+import { ForestModel } from './forest-model.js';
+import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
+import { trainForest } from './forest-trainer.js';
+
+function modelPath(settings: ForestSettings, env: ScoreEnvV1): string {
+  if (settings.model.startsWith('models:/'))
+    throw new InvalidConfigError([
+      {
+        path: 'model',
+        message: 'models:/ URIs are read by @plexus/mlflow-tracker; use a file path here',
+      },
+    ]);
+  return isAbsolute(settings.model) ? settings.model : resolve(env.baseDir, settings.model);
+}
+
+function configError(message: string): InvalidConfigError {
+  return new InvalidConfigError([{ path: 'model', message }]);
+}
+
+/** Reads and checks a model file for a score; every failure names the file and the fix. */
+export async function loadForestModel(
+  path: string,
+  env: ScoreEnvV1,
+): Promise<{ model: ForestModel; hash: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw configError(
+      `model file ${path} not found; train it with: plexus train <scorecard> --data FILE --score "${env.name}"`,
+    );
+  }
+  let model: ForestModel;
+  try {
+    model = ForestModel.parse(text);
+  } catch (error) {
+    throw configError(
+      `model file ${path} is ${errorMessage(error)}; train it again with plexus train`,
+    );
+  }
+  const declared = env.labels;
+  const missing = declared.filter((label) => !model.labels.includes(label));
+  const extra = model.labels.filter((label) => !declared.includes(label));
+  if (declared.length > 0 && (missing.length > 0 || extra.length > 0))
+    throw configError(
+      `model file ${path} was trained for labels [${model.labels.join(', ')}] but the score declares [${declared.join(', ')}]; train it again for these labels`,
+    );
+  return { model, hash: sha256(text) };
+}
+
+function describe(model: ForestModel, influences: { feature: number; value: number }[]): string {
+  const numeric = model.featurizer.textFeatures;
+  return influences
+    .map(({ feature, value }) => {
+      const name = model.featurizer.featureName(feature);
+      if (feature >= numeric) return `${name} = ${value}`;
+      return `${name} (${value > 0 ? 'present' : 'absent'})`;
+    })
+    .join(', ');
+}
+
+/** `forest/random-forest`: a random forest on TF-IDF n-grams and numeric metadata. */
+export const randomForestFactory = defineScoreFactory({
+  specificationVersion: 'v1',
+  kind: 'random-forest',
+  settingsSchema: forestSettingsSchema,
+  async create(settings, env) {
+    const path = modelPath(settings, env);
+    const { model, hash } = await loadForestModel(path, env);
+    const labels = model.labels;
+    const positive = settings.positive_label ?? env.labels[0] ?? labels[0]!;
+    if (settings.threshold !== undefined && (labels.length !== 2 || !labels.includes(positive)))
+      throw configError(
+        `threshold needs two labels and positive_label among them (labels: ${labels.join(', ')})`,
+      );
+    const scoreOne = (item: {
+      text: string;
+      metadata: Readonly<Record<string, unknown>>;
+    }): ScoreOutputV1 => {
+      let prediction: ReturnType<ForestModel['predict']>;
+      try {
+        prediction = model.predict(model.featurizer.transform(item), true);
+      } catch (error) {
+        if (!(error instanceof FeatureError)) throw error;
+        return {
+          value: null,
+          status: 'error',
+          error: {
+            message: `${error.message}; every item needs the model's numeric fields`,
+            code: 'missing_feature',
+            retryable: false,
+          },
+        };
+      }
+      const probabilities: Record<string, number> = {};
+      labels.forEach((label, index) => {
+        probabilities[label] = prediction.probabilities[index]!;
+      });
+      let chosen = 0;
+      prediction.probabilities.forEach((probability, index) => {
+        if (probability > prediction.probabilities[chosen]!) chosen = index;
+      });
+      let value = labels[chosen]!;
+      if (settings.threshold !== undefined)
+        value =
+          probabilities[positive]! >= settings.threshold
+            ? positive
+            : labels.find((label) => label !== positive)!;
+      const confidence = probabilities[value]!;
+      return {
+        value,
+        status: 'ok',
+        confidence,
+        probabilities,
+        explanation: `${value} (p=${confidence.toFixed(2)}); most influential: ${describe(model, prediction.influences) || 'no split features'}`,
+      };
+    };
+    return {
+      specificationVersion: 'v1',
+      kind: 'forest/random-forest',
+      name: env.name,
+      labels,
+      fingerprint: hashValue({ kind: 'random-forest', settings, model: hash }),
+      maxBatchSize: 256,
+      cacheable: false,
+      async doScore({ items, signal }) {
+        signal.throwIfAborted();
+        return items.map(scoreOne);
+      },
+    };
+  },
+  async train({ settings, env, items, outDir, signal, onProgress }) {
+    const target = outDir
+      ? join(resolve(outDir), basename(modelPath(settings, env)))
+      : modelPath(settings, env);
+    const { file, problems } = trainForest({
+      settings,
+      labels: env.labels,
+      items,
+      signal,
+      onProgress,
+    });
+    await mkdir(dirname(target), { recursive: true });
+    // Write then rename: a crash mid-write never leaves a truncated model where scores load it.
+    const temporary = `${target}.${process.pid}.tmp`;
+    await writeFile(temporary, ForestModel.serialize(file));
+    await rename(temporary, target);
+    const nodes = file.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+    return {
+      modelPath: target,
+      settings: { ...settings, model: target },
+      problems,
+      facts: [
+        `${file.training.items} items, ${Number(file.training.feature_count)} features, ${file.trees.length} trees (${Math.round(nodes / file.trees.length)} nodes each on average)`,
+      ],
+    };
+  },
+});
