@@ -6,6 +6,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$1"
 sha=8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
+mkdir -p "$dest"
+exec 9>"$dest/.lock"
+flock 9
 if [ -f "$dest/model.onnx" ] && [ -f "$dest/tokenizer.json" ] &&
   [ "$(sha256sum "$dest/model.onnx" | cut -d' ' -f1)" = "$sha" ]; then
   exit 0

@@ -8,6 +8,10 @@ name="$1"
 shift
 venv="$root/.cache/venv-$name"
 stamp="$venv/.requirements"
+mkdir -p "$root/.cache"
+# Test files run in parallel and may ask for the same environment: one installs, the others wait.
+exec 9>"$venv.lock"
+flock 9
 wanted="$*"
 # A requirements file's content is part of what is wanted: editing it reinstalls.
 for arg in "$@"; do

@@ -14,14 +14,23 @@ import { ForestModel } from './forest-model.js';
 import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
 import { trainForest } from './forest-trainer.js';
 
-function modelPath(settings: ForestSettings, env: ScoreEnvV1): string {
+/** The model file's path: relative to the scorecard, or a registry URI resolved to a download. */
+async function modelPath(settings: ForestSettings, env: ScoreEnvV1): Promise<string> {
+  if (settings.model.startsWith('models:/')) {
+    if (!env.resolveModel)
+      throw configError(
+        `${settings.model} is a registry URI: set MLFLOW_TRACKING_URI to the MLflow server that holds it`,
+      );
+    return env.resolveModel(settings.model);
+  }
+  return localPath(settings, env);
+}
+
+function localPath(settings: ForestSettings, env: ScoreEnvV1): string {
   if (settings.model.startsWith('models:/'))
-    throw new InvalidConfigError([
-      {
-        path: 'model',
-        message: 'models:/ URIs are read by @plexus/mlflow-tracker; use a file path here',
-      },
-    ]);
+    throw configError(
+      'plexus train writes a file: set model to a path (and register it with plexus train --register)',
+    );
   return isAbsolute(settings.model) ? settings.model : resolve(env.baseDir, settings.model);
 }
 
@@ -77,7 +86,7 @@ export const randomForestFactory = defineScoreFactory({
   kind: 'random-forest',
   settingsSchema: forestSettingsSchema,
   async create(settings, env) {
-    const path = modelPath(settings, env);
+    const path = await modelPath(settings, env);
     const { model, hash } = await loadForestModel(path, env);
     const labels = model.labels;
     const positive = settings.positive_label ?? env.labels[0] ?? labels[0]!;
@@ -143,8 +152,8 @@ export const randomForestFactory = defineScoreFactory({
   },
   async train({ settings, env, items, outDir, signal, onProgress }) {
     const target = outDir
-      ? join(resolve(outDir), basename(modelPath(settings, env)))
-      : modelPath(settings, env);
+      ? join(resolve(outDir), basename(localPath(settings, env)))
+      : localPath(settings, env);
     const { file, problems } = trainForest({
       settings,
       labels: env.labels,

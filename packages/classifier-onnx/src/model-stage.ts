@@ -30,11 +30,21 @@ export function configError(path: string, message: string): InvalidConfigError {
   return new InvalidConfigError([{ path, message }]);
 }
 
-/** Resolves a model path setting against the scorecard's folder. */
-export function modelFile(setting: string, baseDir: string, at: string): string {
-  if (setting.startsWith('models:/'))
-    throw configError(at, 'models:/ URIs are read by @plexus/mlflow-tracker; use a file path here');
-  return isAbsolute(setting) ? setting : resolve(baseDir, setting);
+/** Resolves a model setting: a path relative to the scorecard, or a registry URI resolved to a download. */
+export async function modelFile(
+  setting: string,
+  env: { baseDir: string; resolveModel?: (uri: string) => Promise<string> },
+  at: string,
+): Promise<string> {
+  if (setting.startsWith('models:/')) {
+    if (!env.resolveModel)
+      throw configError(
+        at,
+        `${setting} is a registry URI: set MLFLOW_TRACKING_URI to the MLflow server that holds it`,
+      );
+    return env.resolveModel(setting);
+  }
+  return isAbsolute(setting) ? setting : resolve(env.baseDir, setting);
 }
 
 function valueInfo(metadata: readonly unknown[]): ValueInfo[] {

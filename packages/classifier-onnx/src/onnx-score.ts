@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { defineScoreFactory, hashValue, type ScoreOutputV1, sha256 } from '@plexus/core';
+import {
+  defineScoreFactory,
+  hashValue,
+  type ScoreEnvV1,
+  type ScoreOutputV1,
+  sha256,
+} from '@plexus/core';
 import { buildFeeds, loadTokenizer, poolTokens } from './input-feeds.js';
 import { type InputPlan, planInput } from './input-plan.js';
 import { configError, loadStage, type ModelStage, modelFile } from './model-stage.js';
@@ -18,11 +24,11 @@ interface HeadPlan {
 async function planHead(
   main: ModelStage,
   settings: OnnxSettings,
-  baseDir: string,
+  env: ScoreEnvV1,
   options: { intraOpThreads: number; interOpThreads: number },
 ): Promise<HeadPlan | undefined> {
   if (!settings.head) return undefined;
-  const stage = await loadStage(modelFile(settings.head, baseDir, 'head'), 'head', options);
+  const stage = await loadStage(await modelFile(settings.head, env, 'head'), 'head', options);
   const encoderOutput = main.outputs.find(
     (output) =>
       output.type === 'float32' && (output.shape.length === 3 || output.shape.length === 2),
@@ -70,7 +76,7 @@ export const onnxClassifierFactory = defineScoreFactory({
       intraOpThreads: settings.intra_op_threads,
       interOpThreads: settings.inter_op_threads,
     };
-    const main = await loadStage(modelFile(settings.model, env.baseDir, 'model'), 'model', options);
+    const main = await loadStage(await modelFile(settings.model, env, 'model'), 'model', options);
     const input: InputPlan = planInput(main, settings, 'model');
     let tokens:
       | { tokenizer: Awaited<ReturnType<typeof loadTokenizer>>; maxLength: number }
@@ -82,14 +88,14 @@ export const onnxClassifierFactory = defineScoreFactory({
           'tokenizer',
           `model file ${main.path} takes token ids: set tokenizer to its tokenizer.json`,
         );
-      const path = modelFile(settings.tokenizer, env.baseDir, 'tokenizer');
+      const path = await modelFile(settings.tokenizer, env, 'tokenizer');
       tokens = {
         tokenizer: await loadTokenizer(path, 'tokenizer'),
         maxLength: settings.max_length,
       };
       tokenizerHash = sha256(await readFile(path, 'utf8'));
     }
-    const head = await planHead(main, settings, env.baseDir, options);
+    const head = await planHead(main, settings, env, options);
     const outputs = planOutputs(head?.stage ?? main, settings, env.labels, head ? 'head' : 'model');
     const labels = env.labels.length > 0 ? env.labels : outputs.columnLabels;
     if (

@@ -1,44 +1,15 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { writeSlowPackage } from './test-packages.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'plexus-cli-'));
 
-// A third-party score package, found by its npm name from the scorecard's folder. It sleeps per
-// batch so a run lasts long enough to be killed halfway.
-const slowPackage = join(project, 'node_modules', 'plexus-score-slow');
-mkdirSync(slowPackage, { recursive: true });
-writeFileSync(
-  join(slowPackage, 'package.json'),
-  JSON.stringify({ name: 'plexus-score-slow', type: 'module', exports: './index.js' }),
-);
-writeFileSync(
-  join(slowPackage, 'index.js'),
-  `const settingsSchema = { safeParse: (value) => ({ success: true, data: value }) };
-export const plugin = {
-  specificationVersion: 'v1',
-  name: 'plexus-score-slow',
-  factories: [{
-    specificationVersion: 'v1',
-    kind: 'parity',
-    settingsSchema,
-    create: (settings, env) => ({
-      specificationVersion: 'v1', kind: 'plexus-score-slow/parity', name: env.name, labels: ['even', 'odd'],
-      fingerprint: 'parity-' + (settings.delay_ms ?? 0), maxBatchSize: 10,
-      async doScore({ items, signal }) {
-        await new Promise((resolve) => setTimeout(resolve, settings.delay_ms ?? 0));
-        signal.throwIfAborted();
-        return items.map((item) => ({ value: Number(item.text) % 2 ? 'odd' : 'even', status: 'ok' }));
-      },
-    }),
-  }],
-};
-`,
-);
+writeSlowPackage(project);
 
 function write(name: string, text: string): string {
   const path = join(project, name);

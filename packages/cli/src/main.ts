@@ -2,8 +2,10 @@ import { errorMessage, PlexusError } from '@plexus/core';
 import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { mlflowCommand } from './commands/mlflow.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { sparkCommand } from './commands/spark.js';
 import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './output.js';
@@ -26,6 +28,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   compareCommand(program, io);
   reportCommand(program, io);
   trainCommand(program, io);
+  mlflowCommand(program, io);
+  sparkCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

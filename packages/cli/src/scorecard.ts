@@ -1,6 +1,20 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LoadedScorecard, loadScorecard } from '@plexus/core';
+import { defaultCacheDir, type LoadedScorecard, loadScorecard } from '@plexus/core';
+
+/** With MLFLOW_TRACKING_URI set, `models:/` URIs in model settings come from the MLflow registry. */
+function registryResolver(
+  cacheDir: string | undefined,
+): ((uri: string) => Promise<string>) | undefined {
+  if (!process.env.MLFLOW_TRACKING_URI) return undefined;
+  let resolver: Promise<(uri: string) => Promise<string>> | undefined;
+  return async (uri) => {
+    resolver ??= import('@plexus/mlflow-tracker').then((tracker) =>
+      tracker.mlflowModelResolver({ cacheDir: cacheDir ?? defaultCacheDir() }),
+    );
+    return (await resolver)(uri);
+  };
+}
 
 /** Loads a scorecard, also finding score packages installed beside the CLI itself. */
 export function loadForCli(
@@ -12,5 +26,6 @@ export function loadForCli(
     cacheDir: options.cacheDir,
     create: options.create,
     cache: options.cache,
+    resolveModel: registryResolver(options.cacheDir),
   });
 }

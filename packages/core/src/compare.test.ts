@@ -90,7 +90,7 @@ describe('compareRuns', () => {
     await expect(compareRuns({ runA: two, runB: other })).rejects.toThrow(
       /share no score name; pair them with --pair A=B \(run A: X, Y; run B: Z\)/,
     );
-    const [score] = (await compareRuns({ runA: two, runB: other, pairs: { X: 'Z' } })).scores;
+    const [score] = (await compareRuns({ runA: two, runB: other, pairs: [['X', 'Z']] })).scores;
     expect(score).toMatchObject({ n: 400, accuracy_delta: 0 });
     await expect(compareRuns({ runA: join(folder, 'nope'), runB: other })).rejects.toThrow(
       /not a run folder/,

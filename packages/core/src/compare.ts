@@ -42,8 +42,8 @@ export interface RunComparison {
 export interface CompareOptions {
   runA: string;
   runB: string;
-  /** Score of run A → score of run B; default: scores with the same name (or the only score of each). */
-  pairs?: Readonly<Record<string, string>>;
+  /** [score of run A, score of run B] pairs; default: scores with the same name (or the only score of each). */
+  pairs?: readonly (readonly [string, string])[];
   /** Significance level; default 0.05. */
   alpha?: number;
   seed?: number;
@@ -77,10 +77,10 @@ async function labelledResults(
 function choosePairs(
   scoresA: readonly string[],
   scoresB: readonly string[],
-  given?: Readonly<Record<string, string>>,
-) {
-  if (given && Object.keys(given).length > 0) {
-    const problems = Object.entries(given).flatMap(([a, b]) => [
+  given?: readonly (readonly [string, string])[],
+): [string, string][] {
+  if (given && given.length > 0) {
+    const problems = given.flatMap(([a, b]) => [
       ...(scoresA.includes(a)
         ? []
         : [
@@ -99,7 +99,7 @@ function choosePairs(
           ]),
     ]);
     if (problems.length > 0) throw new InvalidConfigError(problems);
-    return Object.entries(given);
+    return given.map(([a, b]) => [a, b]);
   }
   const common = scoresA.filter((name) => scoresB.includes(name));
   if (common.length > 0) return common.map((name) => [name, name] as [string, string]);
@@ -124,26 +124,26 @@ function percent(value: number): string {
 export async function compareRuns(options: CompareOptions): Promise<RunComparison> {
   const alpha = options.alpha ?? 0.05;
   const runA = await labelledResults(options.runA);
-  const triples = new Map<string, Map<string, number>>(); // score_a → "gold\0a\0b" → count
-  const pairs = new Map<string, string>(); // score_b → score_a
   const scoresB = new Set<string>();
   for await (const line of resultLines(options.runB)) scoresB.add(line.score);
-  for (const [a, b] of choosePairs([...runA.keys()], [...scoresB], options.pairs)) {
-    pairs.set(b, a);
-    triples.set(a, new Map());
-  }
+  const pairs = choosePairs([...runA.keys()], [...scoresB], options.pairs);
+  // One table of (gold, value in A, value in B) counts per pair.
+  const triples = pairs.map(() => new Map<string, number>());
+  const pairsOfB = new Map<string, number[]>();
+  for (const [index, [, b]] of pairs.entries())
+    pairsOfB.set(b, [...(pairsOfB.get(b) ?? []), index]);
   for await (const line of resultLines(options.runB)) {
-    const scoreA = pairs.get(line.score);
-    if (scoreA === undefined || line.status !== 'ok' || line.value === null || line.label === null)
-      continue;
-    const fromA = runA.get(scoreA)?.get(line.item_id);
-    if (!fromA) continue;
-    const key = `${fromA.gold}\u0000${fromA.value}\u0000${normalizeLabel(line.value)}`;
-    const counts = triples.get(scoreA)!;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (line.status !== 'ok' || line.value === null || line.label === null) continue;
+    for (const index of pairsOfB.get(line.score) ?? []) {
+      const fromA = runA.get(pairs[index]![0])?.get(line.item_id);
+      if (!fromA) continue;
+      const key = `${fromA.gold}\u0000${fromA.value}\u0000${normalizeLabel(line.value)}`;
+      const counts = triples[index]!;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
   }
-  const scores = [...pairs].map(([scoreB, scoreA]) =>
-    compareScore(scoreA, scoreB, triples.get(scoreA)!, alpha, options.seed ?? 0),
+  const scores = pairs.map(([scoreA, scoreB], index) =>
+    compareScore(scoreA, scoreB, triples[index]!, alpha, options.seed ?? 0),
   );
   return { run_a: options.runA, run_b: options.runB, alpha, scores };
 }

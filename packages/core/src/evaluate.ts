@@ -11,6 +11,7 @@ import {
 import type { DatasetFormat } from './dataset/row-sources.js';
 import { runEngine } from './engine.js';
 import { errorMessage, InvalidConfigError } from './errors.js';
+import { type ExternalLine, replayResults } from './external-results.js';
 import type { LoadedScorecard } from './loaded-scorecard.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
 import { ReportRows } from './report/report-data.js';
@@ -50,6 +51,13 @@ export interface EvaluateOptions {
   now?: () => Date;
   /** Seed of the bootstrap intervals in the metrics; default 0. */
   seed?: number;
+  /** Id of a new run (trackers find the run by it); default a random UUID. */
+  runId?: string;
+  /**
+   * Results computed elsewhere (Spark): stored, measured and reported like the engine's, with the
+   * same run folder; the dataset is not read and nothing is scored here.
+   */
+  results?: AsyncIterable<ExternalLine>;
 }
 
 export interface RunSummary {
@@ -114,7 +122,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   } else {
     const info: RunInfo = {
       version: 1,
-      id: randomUUID(),
+      id: options.runId ?? randomUUID(),
       scorecard: {
         name: scorecard.name,
         key: scorecard.key,
@@ -191,21 +199,36 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   let status: RunStatus = 'completed';
   let failure: string | undefined;
   try {
-    for await (const result of runEngine({
-      scores,
-      items: counted,
-      scorecard: scorecard.name,
-      signal: options.signal,
-      concurrency: options.concurrency,
-      window: options.window,
-      cache,
-      prior: (item) => prior.get(item.id),
-    })) {
-      const line = toResultLine(
-        result,
-        result.item.labels[result.score],
-        normalizations.get(result.score),
-      );
+    const engineLines = async function* () {
+      for await (const result of runEngine({
+        scores,
+        items: counted,
+        scorecard: scorecard.name,
+        signal: options.signal,
+        concurrency: options.concurrency,
+        window: options.window,
+        cache,
+        prior: (item) => prior.get(item.id),
+      }))
+        yield toResultLine(
+          result,
+          result.item.labels[result.score],
+          normalizations.get(result.score),
+        );
+    };
+    const lines = options.results
+      ? replayResults(options.results, {
+          onProblem: (problem) => {
+            malformedRows += 1;
+            folder.problem(problem);
+            options.onDatasetProblem?.(problem);
+          },
+          onItem: () => {
+            items += 1;
+          },
+        })
+      : engineLines();
+    for await (const line of lines) {
       folder.append(line);
       metrics.add(line);
       reportRows.add(line);

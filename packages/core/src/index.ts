@@ -13,6 +13,7 @@ export {
   type DatasetOptions,
   type DatasetProblem,
   goldColumns,
+  itemOfRecord,
   readDataset,
 } from './dataset/dataset.js';
 export { type DatasetFormat, formatOf } from './dataset/row-sources.js';
@@ -31,6 +32,7 @@ export {
   TrackerError,
 } from './errors.js';
 export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';
+export { type ExternalLine, replayResults } from './external-results.js';
 export { hashValue, sha256, stableStringify } from './hash.js';
 export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
 export {

@@ -99,6 +99,11 @@ export interface ScoreEnvV1 {
   cache?: boolean;
   /** Names of the scores this score depends on. */
   dependsOn: readonly string[];
+  /**
+   * Turns a `models:/<name>@<alias>` or `models:/<name>/<version>` URI into a local file path
+   * (downloaded once); present when a model registry (MLflow) is configured.
+   */
+  resolveModel?: (uri: string) => Promise<string>;
 }
 
 /** A labelled training item, after the score's processors. */

@@ -30,6 +30,8 @@ export interface LoadScorecardOptions {
   create?: boolean;
   /** Let scores reuse stored responses (LLM response cache); default true. */
   cache?: boolean;
+  /** Resolves `models:/` URIs in model settings (see `ScoreEnvV1.resolveModel`). */
+  resolveModel?: (uri: string) => Promise<string>;
 }
 
 /** Reads, validates and prepares a scorecard file (YAML or JSON). Throws `InvalidConfigError`. */
@@ -250,7 +252,13 @@ export async function parseScorecard(
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   const scores = order.map((name) => byName.get(name)!);
   if (options.create ?? true)
-    await createScores(scores, { baseDir, cacheDir, cache: options.cache ?? true, positions });
+    await createScores(scores, {
+      baseDir,
+      cacheDir,
+      cache: options.cache ?? true,
+      positions,
+      resolveModel: options.resolveModel,
+    });
   for (const entry of scores) entry.fingerprint = effectiveFingerprint(entry);
   return {
     name: card.name,
@@ -317,7 +325,13 @@ function pathSegments(path: string): (string | number)[] {
 
 async function createScores(
   scores: IndexedScore[],
-  context: { baseDir: string; cacheDir: string; cache: boolean; positions: SourcePositions },
+  context: {
+    baseDir: string;
+    cacheDir: string;
+    cache: boolean;
+    positions: SourcePositions;
+    resolveModel: ((uri: string) => Promise<string>) | undefined;
+  },
 ): Promise<void> {
   const problems: ConfigProblem[] = [];
   for (const entry of scores) {
@@ -329,6 +343,7 @@ async function createScores(
       cache: context.cache,
       dependsOn: entry.dependsOn.map((dependency) => dependency.score),
     };
+    if (context.resolveModel) env.resolveModel = context.resolveModel;
     try {
       entry.score = await entry.factory.create(entry.settings, env);
     } catch (error) {

@@ -24,6 +24,8 @@ export interface TrainOptions {
   /** Write models into this folder instead of where each score's settings point. */
   outDir?: string;
   cacheDir?: string;
+  /** Resolves `models:/` URIs when the trained model is loaded for testing. */
+  resolveModel?: (uri: string) => Promise<string>;
   signal?: AbortSignal;
   onProgress?: (score: string, message: string) => void;
   onDatasetProblem?: (problem: DatasetProblem) => void;
@@ -162,6 +164,7 @@ export async function train(options: TrainOptions): Promise<TrainedScore[]> {
       cacheDir: options.cacheDir ?? defaultCacheDir(),
       dependsOn: entry.dependsOn.map((dependency) => dependency.score),
     };
+    if (options.resolveModel) env.resolveModel = options.resolveModel;
     const result = await entry.factory.train!({
       settings: entry.settings,
       env,

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { collect } from '../arguments.js';
 import type { CliIo } from '../output.js';
 
-function pairsOf(values: readonly string[]): Record<string, string> {
-  const pairs: Record<string, string> = {};
+function pairsOf(values: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
   for (const value of values) {
     const [a, b, ...rest] = value.split('=');
     if (!a || !b || rest.length > 0) {
@@ -12,7 +12,7 @@ function pairsOf(values: readonly string[]): Record<string, string> {
         { path: '--pair', message: `expected SCORE_A=SCORE_B, got "${value}"` },
       ]);
     }
-    pairs[a] = b;
+    pairs.push([a, b]);
   }
   return pairs;
 }

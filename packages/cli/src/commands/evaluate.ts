@@ -5,6 +5,7 @@ import type { CliIo } from '../output.js';
 import { Progress } from '../progress.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
+import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
 
 interface EvaluateFlags {
   data?: string;
@@ -20,6 +21,7 @@ interface EvaluateFlags {
   cacheDir?: string;
   json?: boolean;
   quiet?: boolean;
+  tracker?: string;
 }
 
 const shownProblems = 20;
@@ -44,6 +46,7 @@ export function evaluateCommand(
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--no-cache', 'do not read or write the result cache')
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
+    .option('--tracker <kind>', 'local, or mlflow (default when MLFLOW_TRACKING_URI is set)')
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'no progress and no table')
     .action(async (path: string, flags: EvaluateFlags) => {
@@ -67,7 +70,14 @@ export function evaluateCommand(
       );
       let problems = 0;
       try {
+        const tracking = await beginTracking({
+          kind: trackerKind(flags.tracker),
+          card,
+          resuming: flags.resume !== undefined,
+          io,
+        });
         const summary = await evaluate({
+          runId: tracking?.runKey,
           scorecard: card,
           data: flags.data,
           scores: flags.score,
@@ -95,8 +105,12 @@ export function evaluateCommand(
           io.stderr(
             `… and ${problems - shownProblems} more skipped rows, listed in ${summary.dir}/dataset-errors.jsonl\n`,
           );
+        const tracked = await tracking?.finish(summary.dir);
+        if (tracked) reportTracking(tracked, summary.dir, io);
         if (flags.json) {
-          io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+          io.stdout(
+            `${JSON.stringify(tracked ? { ...summary, mlflow: tracked } : summary, null, 2)}\n`,
+          );
         } else if (!flags.quiet) {
           io.stdout(`${formatSummaryTable(summary)}\n\n`);
           io.stdout(

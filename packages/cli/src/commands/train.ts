@@ -14,6 +14,8 @@ interface TrainFlags {
   cacheDir?: string;
   json?: boolean;
   quiet?: boolean;
+  register?: boolean;
+  alias?: string;
 }
 
 function fraction(value: string): number {
@@ -43,6 +45,36 @@ function describe(score: TrainedScore): string {
   return lines.join('\n');
 }
 
+async function registerTrained(
+  trained: readonly TrainedScore[],
+  key: string,
+  alias?: string,
+): Promise<string[]> {
+  const tracker = await import('@plexus/mlflow-tracker');
+  const client = new tracker.MlflowClient();
+  const lines: string[] = [];
+  for (const score of trained) {
+    const name = `${key}.${score.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}`;
+    const metrics: Record<string, number> = {};
+    if (score.metrics?.accuracy != null) metrics.test_accuracy = score.metrics.accuracy;
+    if (score.metrics?.f1) metrics.test_f1_macro = score.metrics.f1.macro;
+    if (score.metrics?.gwet_ac1 != null) metrics.test_gwet_ac1 = score.metrics.gwet_ac1;
+    const version = await tracker.registerModel({
+      client,
+      file: score.modelPath,
+      name,
+      alias,
+      metrics,
+      params: { train_items: String(score.trainItems) },
+    });
+    lines.push(`models:/${name}/${version.version}${alias ? ` (@${alias})` : ''}`);
+  }
+  return lines;
+}
+
 export function trainCommand(program: Command, io: CliIo): void {
   program
     .command('train')
@@ -59,6 +91,11 @@ export function trainCommand(program: Command, io: CliIo): void {
     .option('--seed <s>', 'seed of the train/test split', wholeNumber('--seed', 0), 0)
     .option('--out <dir>', 'write models into this folder instead of where the scorecard points')
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
+    .option(
+      '--register',
+      'register each model in MLflow (MLFLOW_TRACKING_URI) as <scorecard key>.<score>',
+    )
+    .option('--alias <alias>', 'with --register: point this alias at the new versions')
     .option('--json', 'print what was trained, with test metrics, as JSON on stdout')
     .option('--quiet', 'no progress')
     .action(async (path: string, flags: TrainFlags) => {
@@ -86,10 +123,20 @@ export function trainCommand(program: Command, io: CliIo): void {
               );
           },
         });
+        const registered = flags.register
+          ? await registerTrained(trained, card.key, flags.alias)
+          : [];
         if (flags.json) {
-          io.stdout(`${JSON.stringify(trained, null, 2)}\n`);
+          io.stdout(
+            `${JSON.stringify(
+              trained.map((score, index) => ({ ...score, registered: registered[index] })),
+              null,
+              2,
+            )}\n`,
+          );
           return;
         }
+        for (const line of registered) io.stdout(`registered ${line}\n`);
         for (const score of trained) io.stdout(`${describe(score)}\n`);
         const scores = Object.fromEntries(
           trained.flatMap((score) => (score.metrics ? [[score.name, score.metrics]] : [])),

@@ -54,6 +54,39 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Turns one row into an item: id (or the row number), text, gold labels per score, the other
+ * columns as metadata; or says why it cannot.
+ */
+export function itemOfRecord(
+  record: Readonly<Record<string, unknown>>,
+  options: {
+    idColumn: string;
+    textColumn: string;
+    gold?: Readonly<Record<string, readonly string[]>> | undefined;
+    rowNumber: number;
+    line: number;
+  },
+): DatasetItem | DatasetProblem {
+  const { idColumn, textColumn, line } = options;
+  const text = asText(record[textColumn]);
+  if (text === undefined) return { line, message: `has no text in column "${textColumn}"` };
+  const rawId = idColumn in record ? asText(record[idColumn]) : String(options.rowNumber);
+  if (rawId === undefined || rawId.trim() === '')
+    return { line, message: `has no id in column "${idColumn}"` };
+  const labels: Record<string, string> = {};
+  for (const [score, columns] of Object.entries(options.gold ?? {})) {
+    const column = columns.find((name) => name in record);
+    const value = column === undefined ? undefined : asText(record[column]);
+    if (value !== undefined && value.trim() !== '') labels[score] = value;
+  }
+  const metadata: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key !== idColumn && key !== textColumn) metadata[key] = value;
+  }
+  return { id: rawId, text, metadata, labels, line };
+}
+
 /** Streams items from a CSV, JSONL or Parquet file; malformed rows go to `onProblem`. */
 export async function* readDataset(
   options: DatasetOptions & { gold?: Readonly<Record<string, readonly string[]>> },
@@ -85,30 +118,21 @@ export async function* readDataset(
       );
     }
     checkedColumns = true;
-    const text = asText(record[textColumn]);
-    if (text === undefined) {
-      report({ line: row.line, message: `has no text in column "${textColumn}"` });
+    const item = itemOfRecord(record, {
+      idColumn,
+      textColumn,
+      gold: options.gold,
+      rowNumber,
+      line: row.line,
+    });
+    if ('message' in item) {
+      report(item);
       continue;
     }
-    const rawId = idColumn in record ? asText(record[idColumn]) : String(rowNumber);
-    if (rawId === undefined || rawId.trim() === '') {
-      report({ line: row.line, message: `has no id in column "${idColumn}"` });
+    if (!seen.add(item.id)) {
+      report({ line: row.line, message: `repeats id "${item.id}"; ids must be unique` });
       continue;
     }
-    if (!seen.add(rawId)) {
-      report({ line: row.line, message: `repeats id "${rawId}"; ids must be unique` });
-      continue;
-    }
-    const labels: Record<string, string> = {};
-    for (const [score, columns] of Object.entries(options.gold ?? {})) {
-      const column = columns.find((name) => name in record);
-      const value = column === undefined ? undefined : asText(record[column]);
-      if (value !== undefined && value.trim() !== '') labels[score] = value;
-    }
-    const metadata: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(record)) {
-      if (key !== idColumn && key !== textColumn) metadata[key] = value;
-    }
-    yield { id: rawId, text, metadata, labels, line: row.line };
+    yield item;
   }
 }

@@ -1,0 +1,57 @@
+import { InvalidConfigError, TrackerError } from '@plexus/core';
+import type { Command } from 'commander';
+import type { CliIo } from '../output.js';
+
+function modelName(value: string): string {
+  if (!/^[\w.-]+$/.test(value))
+    throw new InvalidConfigError([
+      { path: '--name', message: `use letters, digits, "_", "." and "-" (got "${value}")` },
+    ]);
+  return value;
+}
+
+/** `plexus mlflow sync` and `plexus mlflow register`. */
+export function mlflowCommand(program: Command, io: CliIo): void {
+  const mlflow = program
+    .command('mlflow')
+    .description('log runs and register models in MLflow (MLFLOW_TRACKING_URI)');
+  mlflow
+    .command('sync')
+    .description('log local run folders to MLflow; a run already logged is not logged twice')
+    .argument('<run-dir...>', 'run folders written by plexus evaluate')
+    .option('--experiment <name>', 'experiment name; default plexus/<scorecard name>')
+    .action(async (dirs: string[], flags: { experiment?: string }) => {
+      const tracker = await import('@plexus/mlflow-tracker');
+      const client = new tracker.MlflowClient();
+      let failed = 0;
+      for (const dir of dirs) {
+        try {
+          const result = await tracker.syncRun(dir, { client, experimentName: flags.experiment });
+          io.stdout(`${dir}: ${result.action} ${result.url}\n`);
+        } catch (error) {
+          if (!(error instanceof TrackerError)) throw error;
+          failed += 1;
+          io.stderr(`${dir}: ${error.message}\n`);
+        }
+      }
+      if (failed > 0) throw new TrackerError(`${failed} of ${dirs.length} runs were not synced`);
+    });
+  mlflow
+    .command('register')
+    .description('register a model file (.onnx or a plexus-forest JSON) as a new model version')
+    .argument('<model-file>', 'the model file')
+    .requiredOption('--name <name>', 'registered model name', modelName)
+    .option('--alias <alias>', 'point this alias (e.g. champion, challenger) at the new version')
+    .action(async (file: string, flags: { name: string; alias?: string }) => {
+      const tracker = await import('@plexus/mlflow-tracker');
+      const version = await tracker.registerModel({
+        client: new tracker.MlflowClient(),
+        file,
+        name: flags.name,
+        alias: flags.alias,
+      });
+      io.stdout(
+        `registered ${flags.name} version ${version.version}${flags.alias ? ` as @${flags.alias}` : ''}: models:/${flags.name}/${version.version}\n`,
+      );
+    });
+}

@@ -1,0 +1,110 @@
+import { closeScorecard, InvalidConfigError } from '@plexus/core';
+import type { Command } from 'commander';
+import { collect, wholeNumber } from '../arguments.js';
+import type { CliIo } from '../output.js';
+import { loadForCli } from '../scorecard.js';
+import { formatSummaryTable } from '../summary-table.js';
+import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
+
+interface SparkFlags {
+  input: string;
+  output: string;
+  master: string;
+  partitions?: number;
+  sparkSubmit?: string;
+  conf?: string[];
+  node?: string;
+  cacheDir?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  tracker?: string;
+}
+
+function confOf(values: readonly string[]): Record<string, string> {
+  const conf: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at <= 0)
+      throw new InvalidConfigError([
+        { path: '--conf', message: `expected key=value, got "${value}"` },
+      ]);
+    conf[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return conf;
+}
+
+/** `plexus spark submit`. */
+export function sparkCommand(program: Command, io: CliIo): void {
+  const spark = program.command('spark').description('run scorecards on Apache Spark');
+  spark
+    .command('submit')
+    .description(
+      'score a dataset on Spark (one Node worker per task), then write the run folder and metrics here',
+    )
+    .argument(
+      '<scorecard>',
+      'scorecard file (YAML or JSON), readable by the executors at the same path',
+    )
+    .requiredOption('--input <path>', 'dataset: Parquet (file or folder), JSONL or CSV')
+    .requiredOption('--output <path>', 'folder for the Parquet results (overwritten)')
+    .option('--master <url>', 'Spark master', 'local[2]')
+    .option(
+      '--partitions <n>',
+      'repartition the input (one worker per partition)',
+      wholeNumber('--partitions'),
+    )
+    .option(
+      '--spark-submit <path>',
+      'spark-submit to call; default $SPARK_SUBMIT or spark-submit on the PATH',
+    )
+    .option('--conf <key=value>', 'Spark setting (repeatable)', collect)
+    .option('--node <path>', 'Node binary on the executors; default this one')
+    .option('--cache-dir <dir>', 'cache shared by the executors (task retries reuse it)')
+    .option('--out <dir>', 'local run folder; default runs/<timestamp>-<key>-spark')
+    .option('--tracker <kind>', 'local, or mlflow (default when MLFLOW_TRACKING_URI is set)')
+    .option('--json', 'print the run summary as JSON on stdout')
+    .option('--quiet', 'do not pass on Spark progress')
+    .action(async (path: string, flags: SparkFlags) => {
+      const card = await loadForCli(path, { cacheDir: flags.cacheDir });
+      await closeScorecard(card);
+      const { runOnSpark } = await import('@plexus/spark-runner');
+      const summary = await runOnSpark({
+        scorecard: card,
+        input: flags.input,
+        output: flags.output,
+        master: flags.master,
+        partitions: flags.partitions,
+        sparkSubmit: flags.sparkSubmit,
+        conf: confOf(flags.conf ?? []),
+        node: flags.node,
+        cacheDir: flags.cacheDir,
+        runDir: flags.out,
+        onOutput: (line) => {
+          if (!flags.quiet && (line.startsWith('plexus') || /ERROR|Exception/.test(line)))
+            io.stderr(`${line}\n`);
+        },
+      });
+      // Executors never log to MLflow: the driver side logs the finished run folder.
+      const tracking = await beginTracking({
+        kind: trackerKind(flags.tracker),
+        card,
+        resuming: true,
+        io,
+      });
+      const tracked = await tracking?.finish(summary.dir);
+      if (tracked) reportTracking(tracked, summary.dir, io);
+      if (flags.json)
+        io.stdout(
+          `${JSON.stringify(tracked ? { ...summary, mlflow: tracked } : summary, null, 2)}\n`,
+        );
+      else {
+        io.stdout(`${formatSummaryTable(summary)}\n\n`);
+        io.stdout(
+          `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows unreadable\n`,
+        );
+        io.stdout(`Spark results: ${flags.output}\nRun folder: ${summary.dir}\n`);
+        if (summary.report) io.stdout(`Report: ${summary.report}\n`);
+      }
+    });
+}

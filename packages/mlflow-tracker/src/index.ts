@@ -1,0 +1,19 @@
+export {
+  batchLimits,
+  type Experiment,
+  MlflowClient,
+  type MlflowClientOptions,
+  type ModelVersion,
+  type Run,
+} from './mlflow-client.js';
+export {
+  type ModelKind,
+  mlmodelFile,
+  parseModelUri,
+  type RegisterOptions,
+  registerModel,
+  resolveModelUri,
+} from './model-registry.js';
+export { mlflowModelResolver } from './model-resolver.js';
+export { type SyncOptions, type SyncResult, startRun, syncRun } from './run-sync.js';
+export { mlflowKey, runMetrics, runParams } from './run-values.js';

@@ -1,0 +1,186 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { TrackerError } from '@plexus/core';
+import { parse, stringify } from 'yaml';
+import type { MlflowClient, ModelVersion } from './mlflow-client.js';
+
+/** What a model file is: an ONNX model or a Plexus random forest. */
+export type ModelKind = 'onnx' | 'forest';
+
+export interface RegisterOptions {
+  client: MlflowClient;
+  /** The model file: `.onnx` or a `plexus-forest` JSON file. */
+  file: string;
+  /** Registered model name. */
+  name: string;
+  /** Alias to point at the new version, e.g. `champion` or `challenger`. */
+  alias?: string;
+  /** Experiment that holds the registration run; default `plexus/models`. */
+  experimentName?: string;
+  /** Metrics to log on the registration run (training metrics). */
+  metrics?: Record<string, number>;
+  params?: Record<string, string>;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+export function modelKind(file: string, bytes: Uint8Array): ModelKind {
+  if (file.endsWith('.onnx')) return 'onnx';
+  const head = new TextDecoder().decode(bytes.subarray(0, 64));
+  if (head.includes('"format":"plexus-forest"')) return 'forest';
+  throw new TrackerError(
+    `${file}: not an .onnx file nor a plexus-forest model; nothing to register`,
+  );
+}
+
+/** The `MLmodel` file: the `onnx` flavor with a `python_function` loader, or a Plexus forest flavor. */
+export function mlmodelFile(kind: ModelKind, dataFile: string, now: Date): string {
+  const flavors =
+    kind === 'onnx'
+      ? {
+          onnx: {
+            code: null,
+            data: dataFile,
+            onnx_version: '1.19.0',
+            providers: ['CPUExecutionProvider'],
+          },
+          python_function: {
+            data: dataFile,
+            env: { virtualenv: 'python_env.yaml' },
+            loader_module: 'mlflow.onnx',
+            python_version: '3.11',
+          },
+        }
+      : {
+          plexus_forest: {
+            data: dataFile,
+            format: 'plexus-forest',
+            version: 1,
+            loader: '@plexus/classifier-forest',
+          },
+        };
+  return stringify({
+    artifact_path: 'model',
+    flavors,
+    model_uuid: randomUUID().replace(/-/g, ''),
+    utc_time_created: now.toISOString().replace('T', ' ').replace('Z', ''),
+  });
+}
+
+/** Registers a model file as a new version (with an `MLmodel` file), optionally moving an alias to it. */
+export async function registerModel(options: RegisterOptions): Promise<ModelVersion> {
+  const { client } = options;
+  const bytes = new Uint8Array(await readFile(options.file));
+  const kind = modelKind(options.file, bytes);
+  const dataFile = kind === 'onnx' ? 'model.onnx' : 'model.json';
+  const experiment = await client.ensureExperiment(options.experimentName ?? 'plexus/models');
+  const now = options.now?.() ?? new Date();
+  const run = await client.createRun({
+    experimentId: experiment.experiment_id,
+    runName: `register ${options.name}`,
+    startTime: now.getTime(),
+    tags: { 'plexus.model_file': basename(options.file), 'plexus.model_kind': kind },
+  });
+  const runId = run.info.run_id;
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  await client.logBatch(runId, {
+    params: Object.entries({ ...options.params, model_sha256: sha, model_kind: kind }).map(
+      ([key, value]) => ({ key, value }),
+    ),
+    metrics: Object.entries(options.metrics ?? {}).map(([key, value]) => ({
+      key,
+      value,
+      timestamp: now.getTime(),
+      step: 0,
+    })),
+  });
+  const base = run.info.artifact_uri;
+  await client.uploadArtifact(base, `model/${dataFile}`, bytes);
+  await client.uploadArtifact(
+    base,
+    'model/MLmodel',
+    new TextEncoder().encode(mlmodelFile(kind, dataFile, now)),
+  );
+  if (kind === 'onnx') {
+    const pythonEnv = stringify({
+      python: '3.11',
+      build_dependencies: ['pip'],
+      dependencies: ['mlflow', 'onnx', 'onnxruntime'],
+    });
+    await client.uploadArtifact(base, 'model/python_env.yaml', new TextEncoder().encode(pythonEnv));
+    await client.uploadArtifact(
+      base,
+      'model/requirements.txt',
+      new TextEncoder().encode('mlflow\nonnx\nonnxruntime\n'),
+    );
+  }
+  await client.updateRun(runId, 'FINISHED', Date.now());
+  await client.ensureRegisteredModel(options.name);
+  const version = await client.createModelVersion({
+    name: options.name,
+    source: `${base}/model`,
+    runId,
+    tags: { 'plexus.model_sha256': sha },
+  });
+  if (options.alias) await client.setAlias(options.name, options.alias, version.version);
+  return version;
+}
+
+/** Parses `models:/<name>@<alias>` and `models:/<name>/<version>`. */
+export function parseModelUri(uri: string): { name: string; alias?: string; version?: string } {
+  const alias = /^models:\/([^@/]+)@([\w-]+)$/.exec(uri);
+  if (alias) return { name: alias[1]!, alias: alias[2]! };
+  const version = /^models:\/([^@/]+)\/(\d+)$/.exec(uri);
+  if (version) return { name: version[1]!, version: version[2]! };
+  throw new TrackerError(
+    `"${uri}" is not a model URI; write models:/<name>@<alias> or models:/<name>/<version>`,
+  );
+}
+
+/**
+ * Downloads a registered model version into `cacheDir/mlflow-models/<name>/<version>` (once)
+ * and returns the path of its model file, as its `MLmodel` names it.
+ */
+export async function resolveModelUri(
+  uri: string,
+  options: { client: MlflowClient; cacheDir: string },
+): Promise<string> {
+  const { client } = options;
+  const parsed = parseModelUri(uri);
+  const version = parsed.alias
+    ? await client.getModelVersionByAlias(parsed.name, parsed.alias)
+    : await client.getModelVersion(parsed.name, parsed.version!);
+  const folder = join(
+    options.cacheDir,
+    'mlflow-models',
+    encodeURIComponent(parsed.name),
+    version.version,
+  );
+  if (!existsSync(join(folder, '.complete'))) {
+    const source = await client.getDownloadUri(parsed.name, version.version);
+    const staging = `${folder}.${process.pid}.tmp`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    for (const file of await client.listArtifacts(source)) {
+      if (file.isDir) continue;
+      const target = join(staging, file.path);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, await client.downloadArtifact(source, file.path));
+    }
+    await writeFile(join(staging, '.complete'), `${uri} -> version ${version.version}\n`);
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(dirname(folder), { recursive: true });
+    await rename(staging, folder);
+  }
+  const mlmodel = parse(await readFile(join(folder, 'MLmodel'), 'utf8')) as {
+    flavors?: Record<string, { data?: string }>;
+  };
+  const data = mlmodel.flavors?.onnx?.data ?? mlmodel.flavors?.plexus_forest?.data;
+  if (!data)
+    throw new TrackerError(
+      `${uri} (version ${version.version}) has no onnx or plexus_forest flavor in its MLmodel`,
+    );
+  return join(folder, data);
+}

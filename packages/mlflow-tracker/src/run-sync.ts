@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { type RunInfo, type RunMetricsFile, sha256, TrackerError } from '@plexus/core';
+import type { MlflowClient } from './mlflow-client.js';
+import { runMetrics, runParams } from './run-values.js';
+
+export interface SyncOptions {
+  client: MlflowClient;
+  /** Experiment name; default `plexus/<scorecard name>`. */
+  experimentName?: string;
+}
+
+export interface SyncResult {
+  runId: string;
+  experimentId: string;
+  /** The run's page on the server. */
+  url: string;
+  /** `created` a new run, `updated` one synced before (or interrupted mid-sync), `unchanged` already complete. */
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+const statusOf: Record<RunInfo['status'], 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED'> = {
+  running: 'RUNNING',
+  completed: 'FINISHED',
+  failed: 'FAILED',
+  interrupted: 'KILLED',
+};
+
+/** Tags that say how far a sync got, keyed by the local run's end time (a resumed run syncs again). */
+const syncedTag = 'plexus.synced';
+const metricsTag = 'plexus.metrics_logged';
+const paramsTag = 'plexus.params_logged';
+
+async function fileDigest(path: string): Promise<string | undefined> {
+  if (!existsSync(path)) return undefined;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tags that identify a Plexus run in MLflow. */
+function runTags(runKey: string, scorecard: { name: string; key: string }): Record<string, string> {
+  return {
+    'plexus.run_id': runKey,
+    'plexus.scorecard': scorecard.name,
+    'plexus.scorecard_key': scorecard.key,
+    'mlflow.source.name': 'plexus evaluate',
+    'mlflow.source.type': 'LOCAL',
+  };
+}
+
+/**
+ * Creates the MLflow run of an evaluation as it starts (status RUNNING), so it shows while it
+ * runs; `syncRun` finds it by `runKey` and completes it when the local run ends.
+ */
+export async function startRun(
+  options: SyncOptions & {
+    runKey: string;
+    scorecard: { name: string; key: string };
+    startTime: number;
+  },
+): Promise<SyncResult> {
+  const { client } = options;
+  const experiment = await client.ensureExperiment(
+    options.experimentName ?? `plexus/${options.scorecard.name}`,
+  );
+  const run = await client.createRun({
+    experimentId: experiment.experiment_id,
+    runName: `${options.scorecard.key} (running)`,
+    startTime: options.startTime,
+    tags: runTags(options.runKey, options.scorecard),
+  });
+  return {
+    runId: run.info.run_id,
+    experimentId: experiment.experiment_id,
+    url: `${client.trackingUri}/#/experiments/${experiment.experiment_id}/runs/${run.info.run_id}`,
+    action: 'created',
+  };
+}
+
+/**
+ * Replays a local run folder into MLflow: one run per local run (found again by the
+ * `plexus.run_id` tag, so syncing twice creates nothing new), with params, metrics, tags, the
+ * dataset as an input and the folder's files as artifacts, ending with the run's status.
+ */
+export async function syncRun(dir: string, options: SyncOptions): Promise<SyncResult> {
+  const { client } = options;
+  const info = await readJson<RunInfo>(join(dir, 'run.json'));
+  if (!info) throw new TrackerError(`${dir}: no readable run.json; is this a plexus run folder?`);
+  if (info.status === 'running')
+    throw new TrackerError(
+      `${dir}: the run has not ended (status running): finish it with plexus evaluate --resume ${dir}, then sync`,
+    );
+  const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
+  const runKey =
+    info.id ?? sha256(`${info.scorecard.hash}|${info.started_at}|${basename(dir)}`).slice(0, 32);
+  const stamp = info.ended_at ?? '';
+  const experiment = await client.ensureExperiment(
+    options.experimentName ?? `plexus/${info.scorecard.name}`,
+  );
+  const existing = (
+    await client.findRunsByTag(experiment.experiment_id, 'plexus.run_id', runKey)
+  )[0];
+  const tags = Object.fromEntries(
+    (existing?.data?.tags ?? []).map((tag) => [tag.key, tag.value ?? '']),
+  );
+  const url = (runId: string) =>
+    `${client.trackingUri}/#/experiments/${experiment.experiment_id}/runs/${runId}`;
+  if (existing && tags[syncedTag] === stamp)
+    return {
+      runId: existing.info.run_id,
+      experimentId: experiment.experiment_id,
+      url: url(existing.info.run_id),
+      action: 'unchanged',
+    };
+  const run =
+    existing ??
+    (await client.createRun({
+      experimentId: experiment.experiment_id,
+      runName: basename(dir),
+      startTime: Date.parse(info.started_at),
+      tags: runTags(runKey, info.scorecard),
+    }));
+  const runId = run.info.run_id;
+  const endTime = info.ended_at ? Date.parse(info.ended_at) : Date.now();
+  if (tags[paramsTag] !== '1') {
+    const scorecardFile = (await readdir(dir)).find((name) => name.startsWith('scorecard.'));
+    const scorecardText = scorecardFile
+      ? await readFile(join(dir, scorecardFile), 'utf8')
+      : undefined;
+    await client.logBatch(runId, { params: runParams(info, scorecardText) });
+    const digest = await fileDigest(info.data.path);
+    await client.logInputs(runId, [
+      {
+        name: basename(info.data.path),
+        digest: (digest ?? sha256(info.data.path)).slice(0, 16),
+        sourceType: 'local',
+        source: JSON.stringify({ uri: info.data.path }),
+        context: 'evaluation',
+      },
+    ]);
+    await client.setTag(runId, paramsTag, '1');
+  }
+  if (tags[metricsTag] !== stamp) {
+    await client.logBatch(runId, { metrics: runMetrics(info, metrics, endTime) });
+    await client.setTag(runId, metricsTag, stamp);
+  }
+  const files = (await readdir(dir, { withFileTypes: true })).filter(
+    (entry) => entry.isFile() && !entry.name.endsWith('.tmp'),
+  );
+  for (const file of files.map((entry) => entry.name).sort())
+    await client.uploadArtifact(
+      run.info.artifact_uri,
+      file,
+      new Uint8Array(await readFile(join(dir, file))),
+    );
+  await client.logBatch(runId, {
+    tags: [
+      { key: 'plexus.status', value: info.status },
+      { key: 'plexus.items', value: String(info.counts.items) },
+    ],
+  });
+  await client.updateRun(runId, statusOf[info.status], endTime, basename(dir));
+  await client.setTag(runId, syncedTag, stamp);
+  return {
+    runId,
+    experimentId: experiment.experiment_id,
+    url: url(runId),
+    action: existing ? 'updated' : 'created',
+  };
+}

@@ -1,0 +1,96 @@
+import type { RunInfo, RunMetricsFile } from '@plexus/core';
+import { parse } from 'yaml';
+
+/** MLflow's longest param value (MLflow 2.x and 3.x accept 6,000 characters). */
+const maxParamLength = 6000;
+
+/** Metric and param keys allow letters, digits, `_ - . / ` and spaces; anything else becomes `_`. */
+export function mlflowKey(key: string): string {
+  return key.replace(/[^\w\-. /]/g, '_').slice(0, 250);
+}
+
+function param(key: string, value: unknown): { key: string; value: string } {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return {
+    key: mlflowKey(key),
+    value: text.length > maxParamLength ? `${text.slice(0, maxParamLength - 1)}…` : text,
+  };
+}
+
+/** Params of an evaluation: scorecard, data, sampling options, and each score's class and model. */
+export function runParams(info: RunInfo, scorecardText?: string): { key: string; value: string }[] {
+  const params = [
+    param('scorecard.name', info.scorecard.name),
+    param('scorecard.key', info.scorecard.key),
+    param('scorecard.sha256', info.scorecard.hash),
+    param('data.path', info.data.path),
+  ];
+  for (const [key, value] of Object.entries(info.options))
+    if (value !== null && value !== undefined) params.push(param(`options.${key}`, value));
+  let card:
+    | { scores?: { name?: unknown; class?: unknown; model?: unknown; provider?: unknown }[] }
+    | undefined;
+  try {
+    card = scorecardText ? parse(scorecardText) : undefined;
+  } catch {
+    card = undefined;
+  }
+  for (const score of card?.scores ?? []) {
+    if (typeof score?.name !== 'string') continue;
+    if (typeof score.class === 'string')
+      params.push(param(`score.${score.name}.class`, score.class));
+    if (typeof score.model === 'string')
+      params.push(param(`score.${score.name}.model`, score.model));
+    if (score.provider && typeof score.provider === 'object') {
+      const { model, base_url } = score.provider as { model?: unknown; base_url?: unknown };
+      if (typeof model === 'string') params.push(param(`score.${score.name}.model`, model));
+      if (typeof base_url === 'string')
+        params.push(param(`score.${score.name}.base_url`, base_url));
+    }
+  }
+  const seen = new Set<string>();
+  return params.filter((entry) => !seen.has(entry.key) && seen.add(entry.key));
+}
+
+function flatten(prefix: string, value: unknown, into: Map<string, number>): void {
+  if (typeof value === 'number' && Number.isFinite(value)) into.set(prefix, value);
+  else if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((entry) => typeof entry === 'number')
+  ) {
+    into.set(`${prefix}_low`, value[0] as number);
+    into.set(`${prefix}_high`, value[1] as number);
+  } else if (value && typeof value === 'object' && !Array.isArray(value))
+    for (const [key, entry] of Object.entries(value)) flatten(`${prefix}.${key}`, entry, into);
+}
+
+/**
+ * Every number of `metrics.json` as a metric: `<score>.accuracy`, `<score>.f1.macro` (also as
+ * `<score>.f1_macro`), `<score>.accuracy_ci95_low`, per-class values, plus run totals.
+ */
+export function runMetrics(
+  info: RunInfo,
+  metrics: RunMetricsFile | undefined,
+  timestamp: number,
+): { key: string; value: number; timestamp: number; step: number }[] {
+  const values = new Map<string, number>();
+  for (const [score, entry] of Object.entries(metrics?.scores ?? {})) {
+    const { confusion_matrix: _matrix, labels: _labels, ...numbers } = entry;
+    flatten(score, numbers, values);
+    for (const average of ['macro', 'micro', 'weighted'] as const) {
+      if (entry.f1) values.set(`${score}.f1_${average}`, entry.f1[average]);
+      if (entry.precision) values.set(`${score}.precision_${average}`, entry.precision[average]);
+      if (entry.recall) values.set(`${score}.recall_${average}`, entry.recall[average]);
+    }
+  }
+  if (metrics) flatten('run.cost', metrics.cost, values);
+  values.set('run.items', info.counts.items);
+  values.set('run.results', info.counts.results);
+  values.set('run.errors', info.counts.errors);
+  values.set('run.skipped', info.counts.skipped);
+  values.set('run.malformed_rows', info.counts.malformed_rows);
+  values.set('run.cache_hits', info.counts.cache_hits);
+  if (info.duration_s !== null) values.set('run.duration_s', info.duration_s);
+  return [...values].map(([key, value]) => ({ key: mlflowKey(key), value, timestamp, step: 0 }));
+}

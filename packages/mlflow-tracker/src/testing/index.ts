@@ -1,0 +1,6 @@
+export {
+  type MlflowServer,
+  mlflowPython,
+  mlflowRequirements,
+  startMlflowServer,
+} from './mlflow-server.js';

@@ -1,0 +1,89 @@
+// The Plexus Spark worker: one long-lived process per Spark task. Reads rows as JSON lines on
+// stdin ({"n": row number, "row": {...}}), scores them with the normal engine (batching,
+// concurrency, cache) and writes one JSON line per item and score on stdout, or
+// {"problem": {...}} for a row that cannot become an item. Exit code 2: bad scorecard.
+import { createInterface } from 'node:readline';
+import { plugin as forest } from '@plexus/classifier-forest';
+import { plugin as heuristic } from '@plexus/classifier-heuristic';
+import { plugin as llm } from '@plexus/classifier-llm';
+import { plugin as onnx } from '@plexus/classifier-onnx';
+import {
+  closeScorecard,
+  type DatasetItem,
+  DirectoryCache,
+  errorMessage,
+  goldColumns,
+  itemOfRecord,
+  loadScorecard,
+  PlexusError,
+  runEngine,
+  toResultLine,
+} from '@plexus/core';
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const path = argument('--scorecard');
+  const cacheDir = argument('--cache-dir');
+  if (!path || !cacheDir) {
+    process.stderr.write('usage: worker.mjs --scorecard FILE --cache-dir DIR [--no-cache]\n');
+    return 2;
+  }
+  const card = await loadScorecard(path, { plugins: [heuristic, forest, llm, onnx], cacheDir });
+  const gold = goldColumns(card.scores);
+  const normalizations = new Map(card.scores.map((entry) => [entry.name, entry.normalization]));
+  const out = (value: unknown) => {
+    if (!process.stdout.write(`${JSON.stringify(value)}\n`))
+      return new Promise((resolve) => process.stdout.once('drain', resolve));
+    return undefined;
+  };
+  const problems: unknown[] = [];
+  const items = (async function* (): AsyncGenerator<DatasetItem> {
+    for await (const text of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      if (text.trim() === '') continue;
+      const { n, row } = JSON.parse(text) as { n: number; row: Record<string, unknown> };
+      const item = itemOfRecord(row, {
+        idColumn: card.data?.id_column ?? 'id',
+        textColumn: card.data?.text_column ?? 'text',
+        gold,
+        rowNumber: n,
+        line: n,
+      });
+      if ('message' in item) problems.push({ problem: item });
+      else yield item;
+    }
+  })();
+  const cache = process.argv.includes('--no-cache')
+    ? undefined
+    : new DirectoryCache(`${cacheDir}/results`);
+  try {
+    for await (const result of runEngine({
+      scores: card.scores,
+      items,
+      scorecard: card.name,
+      cache,
+    })) {
+      while (problems.length > 0) await out(problems.shift());
+      await out(
+        toResultLine(result, result.item.labels[result.score], normalizations.get(result.score)),
+      );
+    }
+    while (problems.length > 0) await out(problems.shift());
+  } finally {
+    await closeScorecard(card);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`plexus worker: ${errorMessage(error)}\n`);
+    process.exitCode = PlexusError.isInstance(error) ? error.exitCode : 1;
+  },
+);
