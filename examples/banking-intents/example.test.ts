@@ -50,4 +50,4 @@ it('trains the forest, then scores a seeded sample of the test set with the fore
   expect(summary).toMatchObject({ status: 'completed', items: 300, errors: 0 });
   expect(summary.scores['Intent Forest'].accuracy).toBeGreaterThan(0.75);
   expect(summary.scores['Intent MiniLM'].accuracy).toBeGreaterThan(0.85);
-}, 300_000);
+}, 900_000);

@@ -46,7 +46,7 @@ it('trains the forest, scores the held-out messages three ways and compares them
   ]);
   expect(comparison).toContain('Spam ONNX vs Spam Forest: 1114 items scored by both');
   expect(comparison).toMatch(/Spam ONNX vs Spam Words: 1114 items[\s\S]*McNemar p = /);
-}, 300_000);
+}, 900_000);
 
 it('re-runs the ONNX training script: the new model answers like the committed one', () => {
   const python = execFileSync(
@@ -91,4 +91,4 @@ it('re-runs the ONNX training script: the new model answers like the committed o
   const news = lines.filter((entry) => entry.score === 'New');
   expect(news).toHaveLength(1114);
   for (const line of news) expect(line.value).toBe(values.get(line.item_id));
-}, 300_000);
+}, 900_000);

@@ -71,7 +71,7 @@ beforeAll(() => {
     '--zipmap',
   ]);
   runScript('make_tabular_model.py', [join(dir, 'tabular.onnx')]);
-}, 300_000);
+}, 900_000);
 
 describe('onnx/classifier', () => {
   it('gives the labels and probabilities of Python onnxruntime for a scikit-learn text pipeline', async () => {
@@ -211,5 +211,5 @@ describe('onnx/classifier', () => {
       texts.map((text) => ({ text })),
     );
     expectParity(outputs, reference, classes);
-  }, 300_000);
+  }, 900_000);
 });

@@ -16,7 +16,7 @@ let server: MlflowServer;
 
 beforeAll(async () => {
   server = await startMlflowServer();
-}, 300_000);
+}, 900_000);
 afterAll(() => server?.stop());
 
 function env() {
@@ -100,7 +100,7 @@ it('finishes an evaluation locally when MLflow dies mid-run; sync then completes
   const stored = await client.getRun(runs[0]!.info.run_id);
   expect(stored.info.status).toBe('FINISHED');
   expect(stored.data?.metrics?.find((metric) => metric.key === 'Parity.accuracy')?.value).toBe(1);
-}, 300_000);
+}, 900_000);
 
 it('train --register and mlflow register put models in the registry; scorecards load them by alias', () => {
   copyFileSync(join(spamDir, 'data/test.csv'), join(project, 'sms.csv'));
@@ -149,4 +149,4 @@ it('train --register and mlflow register put models in the registry; scorecards 
   const summary = JSON.parse(evaluated.stdout);
   expect(summary.scores.ONNX.accuracy).toBeGreaterThan(0.97);
   expect(summary.scores.Forest.n).toBe(1114);
-}, 300_000);
+}, 900_000);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   process.env.MLFLOW_TRACKING_TOKEN = canary;
   process.env.OPENAI_API_KEY = canary;
   client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   delete process.env.MLFLOW_TRACKING_TOKEN;

@@ -16,7 +16,7 @@ let spark: { sparkSubmit: string; python: string };
 
 beforeAll(() => {
   spark = localSpark();
-}, 600_000);
+}, 900_000);
 
 function resultsOf(dir: string): Map<string, string> {
   const values = new Map<string, string>();
