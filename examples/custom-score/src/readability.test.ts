@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeScoreConformance } from '@plexus/core/testing';
@@ -40,7 +42,7 @@ it('is found by its package name from a scorecard and evaluated by the plexus CL
         '--tracker',
         'local',
         '--out',
-        join(here, 'runs/test'),
+        join(mkdtempSync(join(tmpdir(), 'plexus-readability-')), 'run'),
       ],
       {
         cwd: here,

@@ -6,6 +6,7 @@ import {
   InvalidConfigError,
   type ScoreItemV1,
   type ScoreOutputV1,
+  stopsRun,
 } from '@plexus/core';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
@@ -74,6 +75,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       const client = new ModelClient(settings, {
         provider: options.provider?.(settings),
         cacheDir: env.cache === false ? undefined : env.cacheDir,
+        requestConcurrency: env.requestConcurrency,
       });
 
       const scoreItem = async (item: ScoreItemV1, signal: AbortSignal): Promise<ScoreOutputV1> => {
@@ -95,7 +97,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
             signal,
           });
         } catch (error) {
-          if (signal.aborted) throw error;
+          if (signal.aborted || stopsRun(error)) throw error;
           return { ...errorOutput(error, 'call_failed'), usage };
         }
         const trace = {

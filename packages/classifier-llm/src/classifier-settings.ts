@@ -25,8 +25,11 @@ export const modelSettings = {
   max_tokens: z.number().int().positive().default(256),
   /** Per-request timeout in milliseconds. */
   timeout_ms: z.number().int().positive().default(60_000),
-  /** Requests in flight for this provider and model, shared by all scores; default 8. */
-  max_concurrency: z.number().int().positive().default(8),
+  /**
+   * Requests in flight for this provider and model, shared by all scores; default
+   * `--concurrency` of the run, else 8. A value here caps `--concurrency`.
+   */
+  max_concurrency: z.number().int().positive().optional(),
   requests_per_minute: z.number().int().positive().optional(),
   tokens_per_minute: z.number().int().positive().optional(),
   /** Retries of retryable failures (429, 5xx, timeouts, resets); default 4. */

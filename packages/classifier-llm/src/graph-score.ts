@@ -6,6 +6,7 @@ import {
   ScoreCallError,
   type ScoreItemV1,
   type ScoreOutputV1,
+  stopsRun,
 } from '@plexus/core';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
@@ -199,7 +200,7 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
       trace,
     };
   } catch (error) {
-    if (context.signal.aborted) throw error;
+    if (context.signal.aborted || stopsRun(error)) throw error;
     return { ...errorOutput(error, 'call_failed'), usage: context.usage, trace };
   }
 }
@@ -234,6 +235,7 @@ export function createGraphFactory(
       const client = new ModelClient(settings, {
         provider: options.provider?.(settings),
         cacheDir: env.cache === false ? undefined : env.cacheDir,
+        requestConcurrency: env.requestConcurrency,
       });
       return {
         specificationVersion: 'v1',

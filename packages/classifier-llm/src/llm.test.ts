@@ -122,10 +122,97 @@ describe('llm/classifier against the test server', () => {
     expect(server.stats.requests).toBe(5);
     server.resetStats();
     server.queueFaults('401');
-    const [denied] = await scoreWith({}, ['[[ham]]']);
-    expect(denied).toMatchObject({ status: 'error', error: { code: 'auth', retryable: false } });
-    expect(denied!.error!.message).toMatch(/401: check your API key/);
+    // A rejected key fails every call alike: the score throws an error that stops the run.
+    await expect(scoreWith({}, ['[[ham]]'])).rejects.toMatchObject({
+      stopsRun: true,
+      code: 'auth',
+      message: expect.stringMatching(/401: check your API key/),
+    });
     expect(server.stats.requests).toBe(1);
+  });
+
+  it('allows --concurrency requests in flight unless the scorecard sets a lower max_concurrency', async () => {
+    const slow = await startTestServer({ seed: 9, latencyMs: 30 });
+    try {
+      const folder = mkdtempSync(join(tmpdir(), 'plexus-llm-conc-'));
+      const data = join(folder, 'items.csv');
+      writeFileSync(
+        data,
+        `id,text\n${Array.from({ length: 60 }, (_, index) => `m${index},message ${index} [[ham]]`).join('\n')}\n`,
+      );
+      const inFlight = async (
+        model: string,
+        requestConcurrency: number,
+        extra: Record<string, unknown> = {},
+      ) => {
+        slow.resetStats();
+        const source = `name: C\nscores:\n  - ${JSON.stringify({ name: 'Spam', class: 'llm/classifier', labels: ['spam', 'ham'], ...base, base_url: slow.url, model, ...extra })}\n`;
+        const card = await parseScorecard(source, {
+          file: join(folder, 'card.yaml'),
+          plugins: [plugin],
+          cacheDir: folder,
+          cache: false,
+          requestConcurrency,
+        });
+        const summary = await evaluate({
+          scorecard: card,
+          data,
+          outDir: join(folder, model),
+          cache: false,
+          concurrency: requestConcurrency,
+        });
+        expect(summary).toMatchObject({ status: 'completed', results: 60, errors: 0 });
+        return slow.stats.maxInFlight;
+      };
+      expect(await inFlight('conc-a', 20)).toBe(20);
+      expect(await inFlight('conc-b', 20, { max_concurrency: 5 })).toBe(5);
+      expect(await inFlight('conc-c', 3, { max_concurrency: 5 })).toBe(3);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('stops the run at the first 401 instead of failing every item; the run resumes once fixed', async () => {
+    const denying = await startTestServer({ seed: 5, faults: { '401': 1 } });
+    try {
+      const folder = mkdtempSync(join(tmpdir(), 'plexus-llm-401-'));
+      const data = join(folder, 'items.csv');
+      writeFileSync(
+        data,
+        `id,text\n${Array.from({ length: 500 }, (_, index) => `m${index},message ${index} [[ham]]`).join('\n')}\n`,
+      );
+      const source = `name: Denied\nscores:\n  - ${JSON.stringify({ name: 'Spam', class: 'llm/classifier', labels: ['spam', 'ham'], ...base, base_url: denying.url })}\n`;
+      const card = await parseScorecard(source, {
+        file: join(folder, 'card.yaml'),
+        plugins: [plugin],
+        cacheDir: folder,
+      });
+      const summary = await evaluate({
+        scorecard: card,
+        data,
+        outDir: join(folder, 'run'),
+        cache: false,
+      });
+      expect(summary.status).toBe('failed');
+      expect(summary.error).toMatch(/401: check your API key/);
+      // Only the calls already in flight reached the server, and no item was recorded as an error.
+      expect(denying.stats.requests).toBeLessThanOrEqual(8);
+      expect(summary.errors).toBe(0);
+      const working = await parseScorecard(source.replace(denying.url, server.url), {
+        file: join(folder, 'card.yaml'),
+        plugins: [plugin],
+        cacheDir: folder,
+      });
+      const resumed = await evaluate({
+        scorecard: working,
+        data,
+        resumeDir: join(folder, 'run'),
+        cache: false,
+      });
+      expect(resumed).toMatchObject({ status: 'completed', items: 500, results: 500, errors: 0 });
+    } finally {
+      await denying.close();
+    }
   });
 
   it('times out a hanging request and retries it', async () => {
@@ -135,7 +222,10 @@ describe('llm/classifier against the test server', () => {
   });
 
   it('never puts the API key in outputs', async () => {
-    server.queueFaults('401', 'malformed');
+    server.queueFaults('401');
+    const denied = await scoreWith({}, ['[[spam]]']).catch((error: Error) => error);
+    expect(`${(denied as Error).message} ${JSON.stringify(denied)}`).not.toContain('canary');
+    server.queueFaults('malformed');
     const outputs = await scoreWith({ max_corrections: 0 }, ['[[spam]]', '[[ham]]']);
     expect(JSON.stringify(outputs)).not.toContain(canary);
     expect(JSON.stringify(outputs)).not.toContain('canary');
@@ -144,12 +234,12 @@ describe('llm/classifier against the test server', () => {
   it('keeps answers, not errors, in the response cache: a warm re-run makes no call', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'plexus-llm-cache-'));
     const texts = Array.from({ length: 20 }, (_, index) => `message ${index}`);
-    server.queueFaults('401');
-    const cold = await scoreWith({}, texts, { cacheDir });
+    server.queueFaults('500');
+    const cold = await scoreWith({ max_retries: 0 }, texts, { cacheDir });
     expect(cold.filter((output) => output.status === 'error')).toHaveLength(1);
     expect(server.stats.requests).toBe(20);
     server.resetStats();
-    const warm = await scoreWith({}, texts, { cacheDir });
+    const warm = await scoreWith({ max_retries: 0 }, texts, { cacheDir });
     // Only the item whose call failed is asked again.
     expect(server.stats.requests).toBe(1);
     expect(warm.every((output) => output.status === 'ok')).toBe(true);

@@ -60,6 +60,9 @@ export interface LabelAnswer {
   logprob: number | undefined;
 }
 
+/** Requests in flight per provider and model when neither the scorecard nor `--concurrency` says. */
+const defaultConcurrency = 8;
+
 /** A model endpoint with its shared limiter, retry policy and prices. */
 export class ModelClient {
   private readonly provider: ChatProvider;
@@ -71,7 +74,7 @@ export class ModelClient {
   /** `cacheDir`: where responses are kept (keyed by the full request); none, no response cache. */
   constructor(
     private readonly settings: ModelSettings,
-    options: { provider?: ChatProvider; cacheDir?: string } = {},
+    options: { provider?: ChatProvider; cacheDir?: string; requestConcurrency?: number } = {},
   ) {
     const provider = options.provider;
     this.cache = options.cacheDir
@@ -87,7 +90,10 @@ export class ModelClient {
     this.limiter = sharedLimiter(
       `${this.provider.name}|${settings.base_url ?? ''}|${settings.model}`,
       {
-        maxConcurrency: settings.max_concurrency,
+        maxConcurrency: Math.min(
+          settings.max_concurrency ?? options.requestConcurrency ?? defaultConcurrency,
+          options.requestConcurrency ?? Number.POSITIVE_INFINITY,
+        ),
         requestsPerMinute: settings.requests_per_minute,
         tokensPerMinute: settings.tokens_per_minute,
       },

@@ -46,6 +46,8 @@ export class ProviderCallError extends ScoreCallError {
       retryable: isRetryableStatus(options.status),
       code: options.code ?? (options.status ? `http_${options.status}` : 'connection'),
       cause: options.cause,
+      // A rejected key fails every call: the run stops with "check your API key".
+      stopsRun: options.status === 401,
     });
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;

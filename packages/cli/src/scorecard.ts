@@ -19,7 +19,12 @@ function registryResolver(
 /** Loads a scorecard, also finding score packages installed beside the CLI itself. */
 export function loadForCli(
   path: string,
-  options: { cacheDir?: string; create?: boolean; cache?: boolean } = {},
+  options: {
+    cacheDir?: string;
+    create?: boolean;
+    cache?: boolean;
+    requestConcurrency?: number;
+  } = {},
 ): Promise<LoadedScorecard> {
   return loadScorecard(path, {
     searchFrom: [dirname(fileURLToPath(import.meta.url))],
@@ -27,5 +32,6 @@ export function loadForCli(
     create: options.create,
     cache: options.cache,
     resolveModel: registryResolver(options.cacheDir),
+    requestConcurrency: options.requestConcurrency,
   });
 }

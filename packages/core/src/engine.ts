@@ -1,5 +1,6 @@
 import { cacheKey, type ResultCache } from './cache.js';
 import { skipReason } from './conditions.js';
+import { stopsRun } from './errors.js';
 import type { LoadedScore } from './loaded-scorecard.js';
 import { checkOutput, errorOutput } from './output-check.js';
 import { applyProcessors } from './processors.js';
@@ -67,7 +68,14 @@ export async function* runEngine<Item extends EngineItem>(
 ): AsyncGenerator<EngineResult<Item>> {
   const window = options.window ?? 256;
   const concurrency = options.concurrency ?? 4;
-  const signal = options.signal ?? new AbortController().signal;
+  // Aborted by the caller, or by the engine itself when a score's error stops the run: calls in
+  // flight in other batches are abandoned too.
+  const stop = new AbortController();
+  const outer = options.signal;
+  const forward = () => stop.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  const signal = stop.signal;
   const queues = new Map<string, ScoreQueue<Item>>(
     options.scores.map((entry) => [
       entry.name,
@@ -218,6 +226,12 @@ export async function* runEngine<Item extends EngineItem>(
       }
     } catch (error) {
       if (signal.aborted) return;
+      if (stopsRun(error)) {
+        // Every further call would fail alike: stop; these items stay unscored (resumable).
+        failure ??= error;
+        stop.abort(error);
+        return;
+      }
       outputs = items.map(() => errorOutput(error));
     }
     const latencyMs = performance.now() - started;
@@ -287,6 +301,7 @@ export async function* runEngine<Item extends EngineItem>(
     }
   } finally {
     signal.removeEventListener('abort', notify);
+    outer?.removeEventListener('abort', forward);
     if (!exhausted) await iterator.return?.();
   }
 }

@@ -68,15 +68,26 @@ export class MissingDependencyError extends PlexusError {
 export class ScoreCallError extends PlexusError {
   readonly isRetryable: boolean;
   readonly code: string | undefined;
+  /**
+   * True when every further call would fail the same way (a rejected API key): the engine stops
+   * the run instead of recording the error for each item; the run can be resumed once fixed.
+   */
+  readonly stopsRun: boolean;
 
   constructor(
     message: string,
-    options: { retryable?: boolean; code?: string; cause?: unknown } = {},
+    options: { retryable?: boolean; code?: string; cause?: unknown; stopsRun?: boolean } = {},
   ) {
     super(message, { cause: options.cause });
     this.isRetryable = options.retryable ?? false;
     this.code = options.code;
+    this.stopsRun = options.stopsRun ?? false;
   }
+}
+
+/** Whether an error thrown by a score must stop the run (see `ScoreCallError.stopsRun`). */
+export function stopsRun(error: unknown): boolean {
+  return PlexusError.isInstance(error) && (error as { stopsRun?: unknown }).stopsRun === true;
 }
 
 /** The run folder or cache cannot be written or read. */

@@ -29,6 +29,7 @@ export {
   PlexusError,
   RunStoreError,
   ScoreCallError,
+  stopsRun,
   TrackerError,
 } from './errors.js';
 export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';

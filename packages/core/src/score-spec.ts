@@ -104,6 +104,11 @@ export interface ScoreEnvV1 {
    * (downloaded once); present when a model registry (MLflow) is configured.
    */
   resolveModel?: (uri: string) => Promise<string>;
+  /**
+   * Requests in flight the user allows per score (`plexus evaluate --concurrency N`); remote scores
+   * use it unless their own settings set a lower limit.
+   */
+  requestConcurrency?: number;
 }
 
 /** A labelled training item, after the score's processors. */

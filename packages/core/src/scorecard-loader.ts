@@ -32,6 +32,8 @@ export interface LoadScorecardOptions {
   cache?: boolean;
   /** Resolves `models:/` URIs in model settings (see `ScoreEnvV1.resolveModel`). */
   resolveModel?: (uri: string) => Promise<string>;
+  /** Requests in flight per score the user allows (see `ScoreEnvV1.requestConcurrency`). */
+  requestConcurrency?: number;
 }
 
 /** Reads, validates and prepares a scorecard file (YAML or JSON). Throws `InvalidConfigError`. */
@@ -258,6 +260,7 @@ export async function parseScorecard(
       cache: options.cache ?? true,
       positions,
       resolveModel: options.resolveModel,
+      requestConcurrency: options.requestConcurrency,
     });
   for (const entry of scores) entry.fingerprint = effectiveFingerprint(entry);
   return {
@@ -331,6 +334,7 @@ async function createScores(
     cache: boolean;
     positions: SourcePositions;
     resolveModel: ((uri: string) => Promise<string>) | undefined;
+    requestConcurrency: number | undefined;
   },
 ): Promise<void> {
   const problems: ConfigProblem[] = [];
@@ -344,6 +348,7 @@ async function createScores(
       dependsOn: entry.dependsOn.map((dependency) => dependency.score),
     };
     if (context.resolveModel) env.resolveModel = context.resolveModel;
+    if (context.requestConcurrency) env.requestConcurrency = context.requestConcurrency;
     try {
       entry.score = await entry.factory.create(entry.settings, env);
     } catch (error) {

@@ -41,7 +41,11 @@ export function evaluateCommand(
     .option('--sample <n>', 'score a random sample of N items', wholeNumber('--sample'))
     .option('--seed <s>', 'seed for --sample', wholeNumber('--seed', 0), 0)
     .option('--stratify <score>', "with --sample: keep the proportions of this score's gold labels")
-    .option('--concurrency <n>', 'score calls in flight per score', wholeNumber('--concurrency'))
+    .option(
+      '--concurrency <n>',
+      'calls in flight per score: batches, and LLM requests unless the scorecard sets a lower max_concurrency',
+      wholeNumber('--concurrency'),
+    )
     .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--no-cache', 'do not read or write the result cache')
@@ -53,7 +57,11 @@ export function evaluateCommand(
       if (flags.stratify !== undefined && flags.sample === undefined) {
         throw new InvalidConfigError([{ path: '--stratify', message: 'goes with --sample N' }]);
       }
-      const card = await loadForCli(path, { cacheDir: flags.cacheDir, cache: flags.cache });
+      const card = await loadForCli(path, {
+        cacheDir: flags.cacheDir,
+        cache: flags.cache,
+        requestConcurrency: flags.concurrency,
+      });
       const controller = new AbortController();
       const onSignal = () => {
         if (controller.signal.aborted) process.exit(130);

@@ -30,7 +30,7 @@ export function predictCommand(program: Command, io: CliIo): void {
           { path: 'predict', message: 'give exactly one of --text TEXT or --data FILE' },
         ]);
       }
-      const card = await loadForCli(path);
+      const card = await loadForCli(path, { requestConcurrency: flags.concurrency });
       try {
         const lines = predict({
           scorecard: card,
