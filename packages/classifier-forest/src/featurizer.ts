@@ -1,3 +1,4 @@
+import { numericField } from '@plexus/core';
 import { z } from 'zod';
 import { forEachTerm, type TermOptions, termHash } from './text-terms.js';
 
@@ -102,10 +103,11 @@ export class Featurizer {
     const indices = entries.map(([index]) => index);
     const scaled = values.map((value) => (norm > 0 ? value / norm : value));
     this.json.numeric_fields.forEach((field, offset) => {
-      const value = numericField(source.metadata, field);
-      if (value !== 0) {
+      const read = numericField(source.metadata, field);
+      if ('problem' in read) throw new FeatureError(read.problem);
+      if (read.value !== 0) {
         indices.push(this.textFeatures + offset);
-        scaled.push(value);
+        scaled.push(read.value);
       }
     });
     return { indices: Int32Array.from(indices), values: Float64Array.from(scaled) };
@@ -168,17 +170,4 @@ function learnVocabulary(sources: readonly FeatureSource[], options: FitOptions)
     .slice(0, options.maxFeatures)
     .map(([term]) => term);
   return kept.sort();
-}
-
-/** A numeric metadata value (numbers or numeric strings, as CSV gives them). */
-export function numericField(metadata: Readonly<Record<string, unknown>>, field: string): number {
-  const raw = metadata[field];
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
-    throw new FeatureError(`metadata field "${field}" is missing`);
-  if (!Number.isFinite(value))
-    throw new FeatureError(
-      `metadata field "${field}" is not a number (${JSON.stringify(raw).slice(0, 40)})`,
-    );
-  return value;
 }

@@ -5,6 +5,7 @@ import {
   errorMessage,
   hashValue,
   InvalidConfigError,
+  resolveModelPath,
   type ScoreEnvV1,
   type ScoreOutputV1,
   sha256,
@@ -13,18 +14,6 @@ import { FeatureError } from './featurizer.js';
 import { ForestModel } from './forest-model.js';
 import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
 import { trainForest } from './forest-trainer.js';
-
-/** The model file's path: relative to the scorecard, or a registry URI resolved to a download. */
-async function modelPath(settings: ForestSettings, env: ScoreEnvV1): Promise<string> {
-  if (settings.model.startsWith('models:/')) {
-    if (!env.resolveModel)
-      throw configError(
-        `${settings.model} is a registry URI: set MLFLOW_TRACKING_URI to the MLflow server that holds it`,
-      );
-    return env.resolveModel(settings.model);
-  }
-  return localPath(settings, env);
-}
 
 function localPath(settings: ForestSettings, env: ScoreEnvV1): string {
   if (settings.model.startsWith('models:/'))
@@ -86,7 +75,7 @@ export const randomForestFactory = defineScoreFactory({
   kind: 'random-forest',
   settingsSchema: forestSettingsSchema,
   async create(settings, env) {
-    const path = await modelPath(settings, env);
+    const path = await resolveModelPath(settings.model, env);
     const { model, hash } = await loadForestModel(path, env);
     const labels = model.labels;
     const positive = settings.positive_label ?? env.labels[0] ?? labels[0]!;

@@ -32,24 +32,3 @@ export function parseNumericCondition(text: string): NumericCondition | undefine
   }
   return undefined;
 }
-
-/** A number from a metadata value: numbers, and strings that are numbers (as CSV gives them). */
-export function numericValue(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const parsed = Number(value);
-    return Number.isFinite(parsed) ? parsed : undefined;
-  }
-  return undefined;
-}
-
-/** The value at a dotted path of own properties (`call.duration`), or undefined. */
-export function fieldValue(record: Readonly<Record<string, unknown>>, path: string): unknown {
-  let current: unknown = record;
-  for (const key of path.split('.')) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key))
-      return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}

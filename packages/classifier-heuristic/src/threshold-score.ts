@@ -1,6 +1,12 @@
-import { defineScoreFactory, hashValue, type ScoreOutputV1 } from '@plexus/core';
+import {
+  defineScoreFactory,
+  fieldValue,
+  hashValue,
+  numericValue,
+  type ScoreOutputV1,
+} from '@plexus/core';
 import { z } from 'zod';
-import { fieldValue, numericValue, parseNumericCondition } from './numeric-condition.js';
+import { parseNumericCondition } from './numeric-condition.js';
 
 const conditionText = z
   .string()

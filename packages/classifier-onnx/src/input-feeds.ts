@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { errorMessage } from '@plexus/core';
+import { errorMessage, numericField, sha256 } from '@plexus/core';
 import type { InputPlan } from './input-plan.js';
 import { configError } from './model-stage.js';
 import type { OnnxRuntimeModule, Tensor } from './onnx-runtime.js';
@@ -19,30 +19,27 @@ export interface Feeds {
   failures: Map<number, string>;
 }
 
-/** Loads a Hugging Face tokenizer.json. */
-export async function loadTokenizer(path: string, at: string): Promise<Tokenizer> {
+/** Loads a Hugging Face tokenizer.json; `hash` is its SHA-256 (part of the score's fingerprint). */
+export async function loadTokenizer(
+  path: string,
+  at: string,
+): Promise<{ tokenizer: Tokenizer; hash: string }> {
+  let text: string;
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    text = await readFile(path, 'utf8');
+    json = JSON.parse(text);
   } catch (error) {
     throw configError(at, `tokenizer ${path} could not be read as JSON (${errorMessage(error)})`);
   }
   try {
-    return new Tokenizer(json as object, {});
+    return { tokenizer: new Tokenizer(json as object, {}), hash: sha256(text) };
   } catch (error) {
     throw configError(
       at,
       `tokenizer ${path} is not a Hugging Face tokenizer.json (${errorMessage(error)})`,
     );
   }
-}
-
-function numeric(metadata: Readonly<Record<string, unknown>>, field: string): number | string {
-  const raw = metadata[field];
-  if (raw === undefined || raw === null || raw === '')
-    return `metadata field "${field}" is missing`;
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
-  return Number.isFinite(value) ? value : `metadata field "${field}" is not a number`;
 }
 
 /** Token ids of a text, truncated to `maxLength` keeping the final special token. */
@@ -73,11 +70,11 @@ export function buildFeeds(
     const rows: number[][] = [];
     const fed: number[] = [];
     items.forEach((item, index) => {
-      const values = plan.fields.map((field) => numeric(item.metadata, field));
-      const problem = values.find((value) => typeof value === 'string');
-      if (typeof problem === 'string') failures.set(index, problem);
+      const values = plan.fields.map((field) => numericField(item.metadata, field));
+      const missing = values.find((value) => 'problem' in value);
+      if (missing && 'problem' in missing) failures.set(index, missing.problem);
       else {
-        rows.push(values as number[]);
+        rows.push(values.map((value) => ('value' in value ? value.value : 0)));
         fed.push(index);
       }
     });

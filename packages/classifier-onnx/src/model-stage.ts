@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import { errorMessage, InvalidConfigError, PlexusError } from '@plexus/core';
 import { type GraphNode, graphNodes, replaceOutputs } from './onnx-graph.js';
 import { type InferenceSession, type SessionOptions, sharedSession } from './onnx-runtime.js';
@@ -28,23 +27,6 @@ export interface ModelStage {
 
 export function configError(path: string, message: string): InvalidConfigError {
   return new InvalidConfigError([{ path, message }]);
-}
-
-/** Resolves a model setting: a path relative to the scorecard, or a registry URI resolved to a download. */
-export async function modelFile(
-  setting: string,
-  env: { baseDir: string; resolveModel?: (uri: string) => Promise<string> },
-  at: string,
-): Promise<string> {
-  if (setting.startsWith('models:/')) {
-    if (!env.resolveModel)
-      throw configError(
-        at,
-        `${setting} is a registry URI: set MLFLOW_TRACKING_URI to the MLflow server that holds it`,
-      );
-    return env.resolveModel(setting);
-  }
-  return isAbsolute(setting) ? setting : resolve(env.baseDir, setting);
 }
 
 function valueInfo(metadata: readonly unknown[]): ValueInfo[] {

@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import {
   defineScoreFactory,
   hashValue,
+  resolveModelPath,
   type ScoreEnvV1,
   type ScoreOutputV1,
-  sha256,
 } from '@plexus/core';
 import { buildFeeds, loadTokenizer, poolTokens } from './input-feeds.js';
 import { type InputPlan, planInput } from './input-plan.js';
-import { configError, loadStage, type ModelStage, modelFile } from './model-stage.js';
+import { configError, loadStage, type ModelStage } from './model-stage.js';
 import { onnxRuntime, type Tensor } from './onnx-runtime.js';
 import { type OnnxSettings, onnxSettingsSchema } from './onnx-settings.js';
 import { type Prediction, planOutputs, readPredictions } from './output-plan.js';
@@ -28,7 +28,11 @@ async function planHead(
   options: { intraOpThreads: number; interOpThreads: number },
 ): Promise<HeadPlan | undefined> {
   if (!settings.head) return undefined;
-  const stage = await loadStage(await modelFile(settings.head, env, 'head'), 'head', options);
+  const stage = await loadStage(
+    await resolveModelPath(settings.head, env, 'head'),
+    'head',
+    options,
+  );
   const encoderOutput = main.outputs.find(
     (output) =>
       output.type === 'float32' && (output.shape.length === 3 || output.shape.length === 2),
@@ -76,11 +80,13 @@ export const onnxClassifierFactory = defineScoreFactory({
       intraOpThreads: settings.intra_op_threads,
       interOpThreads: settings.inter_op_threads,
     };
-    const main = await loadStage(await modelFile(settings.model, env, 'model'), 'model', options);
+    const main = await loadStage(
+      await resolveModelPath(settings.model, env, 'model'),
+      'model',
+      options,
+    );
     const input: InputPlan = planInput(main, settings, 'model');
-    let tokens:
-      | { tokenizer: Awaited<ReturnType<typeof loadTokenizer>>; maxLength: number }
-      | undefined;
+    let tokens: { tokenizer: Tokenizer; maxLength: number } | undefined;
     let tokenizerHash = '';
     if (input.kind === 'tokens') {
       if (!settings.tokenizer)
@@ -88,12 +94,10 @@ export const onnxClassifierFactory = defineScoreFactory({
           'tokenizer',
           `model file ${main.path} takes token ids: set tokenizer to its tokenizer.json`,
         );
-      const path = await modelFile(settings.tokenizer, env, 'tokenizer');
-      tokens = {
-        tokenizer: await loadTokenizer(path, 'tokenizer'),
-        maxLength: settings.max_length,
-      };
-      tokenizerHash = sha256(await readFile(path, 'utf8'));
+      const path = await resolveModelPath(settings.tokenizer, env, 'tokenizer');
+      const loaded = await loadTokenizer(path, 'tokenizer');
+      tokens = { tokenizer: loaded.tokenizer, maxLength: settings.max_length };
+      tokenizerHash = loaded.hash;
     }
     const head = await planHead(main, settings, env, options);
     const outputs = planOutputs(head?.stage ?? main, settings, env.labels, head ? 'head' : 'model');

@@ -4,6 +4,7 @@ import { stopsRun } from './errors.js';
 import type { LoadedScore } from './loaded-scorecard.js';
 import { checkOutput, errorOutput } from './output-check.js';
 import { applyProcessors } from './processors.js';
+import { type ResultLine, toResultLine } from './result-line.js';
 import type { ScoreItemV1, ScoreOutputV1 } from './score-spec.js';
 
 /** An item the engine scores. */
@@ -26,7 +27,8 @@ export interface EngineResult<Item extends EngineItem = EngineItem> {
 export interface EngineOptions<Item extends EngineItem> {
   /** Scores in dependency order (as `loadScorecard` returns them), each created. */
   scores: readonly LoadedScore[];
-  items: AsyncIterable<Item>;
+  /** Streamed (async) or in memory. */
+  items: AsyncIterable<Item> | Iterable<Item>;
   scorecard: string;
   signal?: AbortSignal;
   /** Items in flight at most; default 256. Memory stays bounded by it. */
@@ -247,7 +249,13 @@ export async function* runEngine<Item extends EngineItem>(
     await Promise.all(writes);
   };
 
-  const iterator = options.items[Symbol.asyncIterator]();
+  const source = options.items;
+  const iterator =
+    Symbol.asyncIterator in source
+      ? source[Symbol.asyncIterator]()
+      : (async function* () {
+          yield* source;
+        })();
   const pull = async () => {
     while (!exhausted && !signal.aborted && inFlight < window && output.length < window) {
       const next = await iterator.next();
@@ -304,4 +312,20 @@ export async function* runEngine<Item extends EngineItem>(
     outer?.removeEventListener('abort', forward);
     if (!exhausted) await iterator.return?.();
   }
+}
+
+/**
+ * The engine's results as `results.jsonl` lines: the gold label from the item's `labels`, compared
+ * with each score's label normalisation.
+ */
+export async function* resultLines<
+  Item extends EngineItem & { labels?: Readonly<Record<string, string>> },
+>(options: EngineOptions<Item>): AsyncGenerator<ResultLine> {
+  const normalizations = new Map(options.scores.map((entry) => [entry.name, entry.normalization]));
+  for await (const result of runEngine(options))
+    yield toResultLine(
+      result,
+      result.item.labels?.[result.score],
+      normalizations.get(result.score),
+    );
 }

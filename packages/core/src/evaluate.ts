@@ -9,14 +9,14 @@ import {
   readDataset,
 } from './dataset/dataset.js';
 import type { DatasetFormat } from './dataset/row-sources.js';
-import { runEngine } from './engine.js';
+import { resultLines } from './engine.js';
 import { errorMessage, InvalidConfigError } from './errors.js';
 import { type ExternalLine, replayResults } from './external-results.js';
 import type { LoadedScorecard } from './loaded-scorecard.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
 import { ReportRows } from './report/report-data.js';
 import { writeReport } from './report/write-report.js';
-import { type ResultLine, toResultLine } from './result-line.js';
+import type { ResultLine } from './result-line.js';
 import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
 import { RunMetrics } from './run-metrics.js';
 import { firstItems, sampleItems, stratifiedSample } from './sampling.js';
@@ -146,7 +146,6 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     folder = await RunFolder.create(dir, info, scorecard);
   }
 
-  const normalizations = new Map(scores.map((entry) => [entry.name, entry.normalization]));
   let malformedRows = 0;
   let items = 0;
   const gold = goldColumns(scores);
@@ -199,23 +198,6 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   let status: RunStatus = 'completed';
   let failure: string | undefined;
   try {
-    const engineLines = async function* () {
-      for await (const result of runEngine({
-        scores,
-        items: counted,
-        scorecard: scorecard.name,
-        signal: options.signal,
-        concurrency: options.concurrency,
-        window: options.window,
-        cache,
-        prior: (item) => prior.get(item.id),
-      }))
-        yield toResultLine(
-          result,
-          result.item.labels[result.score],
-          normalizations.get(result.score),
-        );
-    };
     const lines = options.results
       ? replayResults(options.results, {
           onProblem: (problem) => {
@@ -227,7 +209,16 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
             items += 1;
           },
         })
-      : engineLines();
+      : resultLines({
+          scores,
+          items: counted,
+          scorecard: scorecard.name,
+          signal: options.signal,
+          concurrency: options.concurrency,
+          window: options.window,
+          cache,
+          prior: (item) => prior.get(item.id),
+        });
     for await (const line of lines) {
       folder.append(line);
       metrics.add(line);

@@ -18,7 +18,13 @@ export {
 } from './dataset/dataset.js';
 export { type DatasetFormat, formatOf } from './dataset/row-sources.js';
 export { orderByDependencies } from './dependency-graph.js';
-export { type EngineItem, type EngineOptions, type EngineResult, runEngine } from './engine.js';
+export {
+  type EngineItem,
+  type EngineOptions,
+  type EngineResult,
+  resultLines,
+  runEngine,
+} from './engine.js';
 export {
   type ConfigProblem,
   DatasetError,
@@ -42,6 +48,7 @@ export {
   type LoadedScorecard,
   type ScoreDependency,
 } from './loaded-scorecard.js';
+export { fieldValue, numericField, numericValue } from './metadata-values.js';
 export { bootstrapIntervals } from './metrics/bootstrap.js';
 export {
   type AveragedMetric,
@@ -51,6 +58,7 @@ export {
 export { ConfusionCounts } from './metrics/confusion.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
 export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
+export { resolveModelPath } from './model-path.js';
 export { checkOutput, errorOutput } from './output-check.js';
 export { builtInPlugins, PluginResolver, parseScoreClass } from './plugin-resolver.js';
 export { type PredictOptions, predict } from './predict.js';

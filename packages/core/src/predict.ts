@@ -1,7 +1,7 @@
 import { type DatasetItem, readDataset } from './dataset/dataset.js';
-import { runEngine } from './engine.js';
+import { resultLines } from './engine.js';
 import type { LoadedScorecard } from './loaded-scorecard.js';
-import { type ResultLine, toResultLine } from './result-line.js';
+import type { ResultLine } from './result-line.js';
 import { selectScores } from './score-selection.js';
 
 export interface PredictOptions {
@@ -15,28 +15,22 @@ export interface PredictOptions {
   onDatasetProblem?: (problem: { line: number; message: string }) => void;
 }
 
-async function* fromIterable<T>(items: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
-  yield* items;
-}
-
 /** Scores items without writing a run folder or using the cache; yields result lines. */
 export async function* predict(options: PredictOptions): AsyncGenerator<ResultLine> {
   const scores = selectScores(options.scorecard.scores, options.scores);
-  const items = options.items
-    ? fromIterable(options.items)
-    : readDataset({
-        path: options.data!,
-        idColumn: options.scorecard.data?.id_column,
-        textColumn: options.scorecard.data?.text_column,
-        onProblem: options.onDatasetProblem,
-      });
-  for await (const result of runEngine({
+  const items =
+    options.items ??
+    readDataset({
+      path: options.data!,
+      idColumn: options.scorecard.data?.id_column,
+      textColumn: options.scorecard.data?.text_column,
+      onProblem: options.onDatasetProblem,
+    });
+  yield* resultLines({
     scores,
     items,
     scorecard: options.scorecard.name,
     concurrency: options.concurrency,
     signal: options.signal,
-  })) {
-    yield toResultLine(result, result.item.labels?.[result.score]);
-  }
+  });
 }

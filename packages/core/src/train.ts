@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { defaultCacheDir } from './cache-dir.js';
 import { type DatasetProblem, goldColumns, readDataset } from './dataset/dataset.js';
+import { resultLines } from './engine.js';
 import { InvalidConfigError } from './errors.js';
 import { matchLabel } from './labels.js';
 import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
 import { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
 import { applyProcessors } from './processors.js';
-import { toResultLine } from './result-line.js';
 import { seededRandom } from './sampling.js';
 import type { ScoreEnvV1, TrainItemV1 } from './score-spec.js';
 
@@ -126,6 +126,7 @@ export async function train(options: TrainOptions): Promise<TrainedScore[]> {
       ]);
     const started = performance.now();
     const items: TrainItemV1[] = [];
+    const rawText = new Map<string, string>();
     const unknownLabels: Record<string, number> = {};
     let unlabeled = 0;
     const rows = readDataset({
@@ -148,6 +149,7 @@ export async function train(options: TrainOptions): Promise<TrainedScore[]> {
       }
       const text = applyProcessors(row.text, entry.processors);
       items.push({ id: row.id, text, metadata: row.metadata, label });
+      rawText.set(row.id, row.text);
     }
     if (items.length === 0)
       throw new InvalidConfigError([
@@ -175,7 +177,17 @@ export async function train(options: TrainOptions): Promise<TrainedScore[]> {
     });
     const metrics =
       split.test.length > 0
-        ? await measure(entry, env, result.settings, split.test, options)
+        ? await measure(
+            entry,
+            env,
+            result.settings,
+            split.test.map((item) => ({
+              ...item,
+              metadata: { ...item.metadata },
+              text: rawText.get(item.id)!,
+            })),
+            options,
+          )
         : null;
     trained.push({
       name: entry.name,
@@ -193,38 +205,25 @@ export async function train(options: TrainOptions): Promise<TrainedScore[]> {
   return trained;
 }
 
-/** Scores the held-out items with the trained model and computes the evaluation metrics. */
+/** Scores the held-out items with the trained model through the engine, with the evaluation metrics. */
 async function measure(
   entry: LoadedScore,
   env: ScoreEnvV1,
   settings: unknown,
-  test: readonly TrainItemV1[],
+  test: readonly { id: string; text: string; metadata: Record<string, unknown>; label: string }[],
   options: TrainOptions,
 ): Promise<ScoreMetrics> {
   const score = await entry.factory.create(settings, env);
   const accumulator = new ScoreMetricsAccumulator(entry.normalization);
-  const batchSize = score.maxBatchSize ?? 1;
-  const signal = options.signal ?? new AbortController().signal;
   try {
-    for (let start = 0; start < test.length; start += batchSize) {
-      const batch = test.slice(start, start + batchSize);
-      const outputs = await score.doScore({
-        items: batch.map((item) => ({ ...item, results: {} })),
-        signal,
-        context: { scorecard: options.scorecard.name },
-      });
-      batch.forEach((item, index) => {
-        const output = outputs[index]!;
-        const result = {
-          item: { ...item, metadata: { ...item.metadata } },
-          score: entry.name,
-          output,
-          latencyMs: 0,
-          cached: false,
-        };
-        accumulator.add(toResultLine(result, item.label, entry.normalization));
-      });
-    }
+    const lines = resultLines({
+      // Only this score: its dependencies are not part of training.
+      scores: [{ ...entry, score, dependsOn: [] }],
+      items: test.map((item) => ({ ...item, labels: { [entry.name]: item.label } })),
+      scorecard: options.scorecard.name,
+      signal: options.signal,
+    });
+    for await (const line of lines) accumulator.add(line);
   } finally {
     await score.close?.();
   }

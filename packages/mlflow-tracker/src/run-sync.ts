@@ -48,6 +48,11 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
+/** The run's page in the MLflow UI. */
+function runUrl(client: MlflowClient, experimentId: string, runId: string): string {
+  return `${client.trackingUri}/#/experiments/${experimentId}/runs/${runId}`;
+}
+
 /** Tags that identify a Plexus run in MLflow. */
 function runTags(runKey: string, scorecard: { name: string; key: string }): Record<string, string> {
   return {
@@ -83,7 +88,7 @@ export async function startRun(
   return {
     runId: run.info.run_id,
     experimentId: experiment.experiment_id,
-    url: `${client.trackingUri}/#/experiments/${experiment.experiment_id}/runs/${run.info.run_id}`,
+    url: runUrl(client, experiment.experiment_id, run.info.run_id),
     action: 'created',
   };
 }
@@ -114,8 +119,7 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
   const tags = Object.fromEntries(
     (existing?.data?.tags ?? []).map((tag) => [tag.key, tag.value ?? '']),
   );
-  const url = (runId: string) =>
-    `${client.trackingUri}/#/experiments/${experiment.experiment_id}/runs/${runId}`;
+  const url = (runId: string) => runUrl(client, experiment.experiment_id, runId);
   if (existing && tags[syncedTag] === stamp)
     return {
       runId: existing.info.run_id,
@@ -133,8 +137,12 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
     }));
   const runId = run.info.run_id;
   const endTime = info.ended_at ? Date.parse(info.ended_at) : Date.now();
+  const files = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
+    .map((entry) => entry.name)
+    .sort();
   if (tags[paramsTag] !== '1') {
-    const scorecardFile = (await readdir(dir)).find((name) => name.startsWith('scorecard.'));
+    const scorecardFile = files.find((name) => name.startsWith('scorecard.'));
     const scorecardText = scorecardFile
       ? await readFile(join(dir, scorecardFile), 'utf8')
       : undefined;
@@ -155,10 +163,7 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
     await client.logBatch(runId, { metrics: runMetrics(info, metrics, endTime) });
     await client.setTag(runId, metricsTag, stamp);
   }
-  const files = (await readdir(dir, { withFileTypes: true })).filter(
-    (entry) => entry.isFile() && !entry.name.endsWith('.tmp'),
-  );
-  for (const file of files.map((entry) => entry.name).sort())
+  for (const file of files)
     await client.uploadArtifact(
       run.info.artifact_uri,
       file,

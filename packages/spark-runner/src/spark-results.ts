@@ -47,13 +47,14 @@ export function lineOfRow(row: Record<string, unknown>): ExternalLine {
 
 /** Streams the result rows of every Parquet part file in the job's output folder. */
 export async function* readSparkResults(output: string): AsyncGenerator<ExternalLine> {
-  let files: string[];
+  let names: string[];
   try {
-    files = (await readdir(output)).filter((name) => name.endsWith('.parquet')).sort();
+    names = await readdir(output);
   } catch {
     throw new RunStoreError(`${output}: no Spark output folder`);
   }
-  if (!(await readdir(output)).includes('_SUCCESS'))
+  const files = names.filter((name) => name.endsWith('.parquet')).sort();
+  if (!names.includes('_SUCCESS'))
     throw new RunStoreError(`${output}: no _SUCCESS marker; the Spark job did not finish`);
   const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
   for (const name of files) {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import {
   defaultCacheDir,
   evaluate,
+  formatOf,
   InvalidConfigError,
   type LoadedScorecard,
   PlexusError,
@@ -64,14 +65,16 @@ export function sparkFiles(): { worker: string; job: string } {
   return { worker, job };
 }
 
-function formatOf(path: string): 'parquet' | 'jsonl' | 'csv' {
-  const extension = extname(path).toLowerCase();
-  if (extension === '.csv') return 'csv';
-  if (extension === '.jsonl' || extension === '.json' || extension === '.ndjson') return 'jsonl';
-  if (extension === '.parquet' || extension === '') return 'parquet';
-  throw new InvalidConfigError([
-    { path: '--input', message: `cannot read ${extension} files; use Parquet, JSONL or CSV` },
-  ]);
+/** The job's input format: core's (by extension), `.json` as JSON lines, folders as Parquet. */
+function inputFormat(path: string): 'parquet' | 'jsonl' | 'csv' {
+  const format =
+    formatOf(path) ??
+    (extname(path) === '.json' ? 'jsonl' : extname(path) === '' ? 'parquet' : undefined);
+  if (!format)
+    throw new InvalidConfigError([
+      { path: '--input', message: `cannot read ${extname(path)} files; use Parquet, JSONL or CSV` },
+    ]);
+  return format;
 }
 
 /** The spark-submit arguments of a job. */
@@ -97,7 +100,7 @@ export function submitArguments(
     '--cache-dir',
     resolve(options.cacheDir ?? defaultCacheDir()),
     '--format',
-    formatOf(options.input),
+    inputFormat(options.input),
   );
   if (options.partitions) args.push('--partitions', String(options.partitions));
   return args;

@@ -16,8 +16,7 @@ import {
   itemOfRecord,
   loadScorecard,
   PlexusError,
-  runEngine,
-  toResultLine,
+  resultLines,
 } from '@plexus/core';
 
 function argument(name: string): string | undefined {
@@ -34,7 +33,6 @@ async function main(): Promise<number> {
   }
   const card = await loadScorecard(path, { plugins: [heuristic, forest, llm, onnx], cacheDir });
   const gold = goldColumns(card.scores);
-  const normalizations = new Map(card.scores.map((entry) => [entry.name, entry.normalization]));
   const out = (value: unknown) => {
     if (!process.stdout.write(`${JSON.stringify(value)}\n`))
       return new Promise((resolve) => process.stdout.once('drain', resolve));
@@ -60,16 +58,14 @@ async function main(): Promise<number> {
     ? undefined
     : new DirectoryCache(`${cacheDir}/results`);
   try {
-    for await (const result of runEngine({
+    for await (const line of resultLines({
       scores: card.scores,
       items,
       scorecard: card.name,
       cache,
     })) {
       while (problems.length > 0) await out(problems.shift());
-      await out(
-        toResultLine(result, result.item.labels[result.score], normalizations.get(result.score)),
-      );
+      await out(line);
     }
     while (problems.length > 0) await out(problems.shift());
   } finally {

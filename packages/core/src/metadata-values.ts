@@ -1,0 +1,36 @@
+/** A number from a value: numbers, or numeric strings as CSV gives them; otherwise undefined. */
+export function numericValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+/** The value at a dotted path of own properties (`call.duration`), or undefined. */
+export function fieldValue(record: Readonly<Record<string, unknown>>, path: string): unknown {
+  let current: unknown = record;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key))
+      return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** A numeric metadata field, or what is wrong with it (`metadata field "x" is missing`). */
+export function numericField(
+  metadata: Readonly<Record<string, unknown>>,
+  field: string,
+): { value: number } | { problem: string } {
+  const raw = fieldValue(metadata, field);
+  if (raw === undefined || raw === null || raw === '')
+    return { problem: `metadata field "${field}" is missing` };
+  const value = numericValue(raw);
+  if (value === undefined)
+    return {
+      problem: `metadata field "${field}" is not a number (${JSON.stringify(raw).slice(0, 40)})`,
+    };
+  return { value };
+}
