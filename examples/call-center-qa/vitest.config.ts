@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { testTimeout: 60_000 } });
+// The local LLM answers one request at a time on the CPU: the full run takes a minute or two.
+export default defineConfig({ test: { testTimeout: 600_000, hookTimeout: 900_000 } });

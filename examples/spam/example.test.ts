@@ -56,7 +56,7 @@ it('re-runs the ONNX training script: the new model answers like the committed o
   ).trim();
   const dir = mkdtempSync(join(tmpdir(), 'plexus-spam-onnx-'));
   execFileSync(python, [
-    join(root, 'packages/classifier-onnx/scripts/train_spam.py'),
+    join(root, 'packages/classifier-onnx/scripts/train_tfidf.py'),
     join(here, 'data/train.csv'),
     join(dir, 'spam.onnx'),
   ]);

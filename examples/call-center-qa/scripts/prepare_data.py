@@ -11,6 +11,10 @@ hand-made QA labels. The hand labels were made by reading every call's opening a
 - about_card: derived from the gold task type (replace card).
 - opening_compliant: greeting and asks_how_to_help both yes.
 
+Also splits the calls in two halves with the same task types (within each task type, calls in id
+order alternate): data/train.jsonl trains the intent models, data/test.jsonl is what the
+scorecard evaluates, so the models are measured on calls they never saw.
+
 Run: python3 scripts/prepare_data.py [path/to/hvb/calls.jsonl]
 """
 
@@ -25,20 +29,30 @@ NO_GREETING = {"01f7ec", "00d676"}
 NO_HELP_QUESTION = {"01f7ec"}
 
 rows = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
-with (here / "data" / "calls.jsonl").open("w") as out:
-    for row in rows:
-        short = row["id"][:6]
-        greeting = "no" if short in NO_GREETING else "yes"
-        helps = "no" if short in NO_HELP_QUESTION else "yes"
-        out.write(json.dumps({
-            "id": row["id"],
-            "text": row["transcript"],
-            "task_type": row["task_type"],
-            "duration_s": row["duration_s"],
-            "agent_name": row["agent_name"],
-            "greeting": greeting,
-            "asks_how_to_help": helps,
-            "about_card": "yes" if row["task_type"] == "replace card" else "no",
-            "opening_compliant": "yes" if greeting == "yes" and helps == "yes" else "no",
-        }) + "\n")
-print(f"wrote {len(rows)} calls")
+calls = []
+for row in rows:
+    short = row["id"][:6]
+    greeting = "no" if short in NO_GREETING else "yes"
+    helps = "no" if short in NO_HELP_QUESTION else "yes"
+    calls.append({
+        "id": row["id"],
+        "text": row["transcript"],
+        "task_type": row["task_type"],
+        "duration_s": row["duration_s"],
+        "agent_name": row["agent_name"],
+        "greeting": greeting,
+        "asks_how_to_help": helps,
+        "about_card": "yes" if row["task_type"] == "replace card" else "no",
+        "opening_compliant": "yes" if greeting == "yes" and helps == "yes" else "no",
+    })
+
+seen: dict[str, int] = {}
+halves = {"train": [], "test": []}
+for call in sorted(calls, key=lambda call: call["id"]):
+    count = seen.get(call["task_type"], 0)
+    seen[call["task_type"]] = count + 1
+    halves["train" if count % 2 == 0 else "test"].append(call)
+for name, part in [("calls", calls), *halves.items()]:
+    with (here / "data" / f"{name}.jsonl").open("w") as out:
+        out.writelines(json.dumps(call) + "\n" for call in part)
+print(f"wrote {len(calls)} calls: {len(halves['train'])} to train on, {len(halves['test'])} to test")

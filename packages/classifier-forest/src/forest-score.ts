@@ -131,6 +131,7 @@ export const randomForestFactory = defineScoreFactory({
       name: env.name,
       labels,
       fingerprint: hashValue({ kind: 'random-forest', settings, model: hash }),
+      model: basename(path),
       maxBatchSize: 256,
       cacheable: false,
       async doScore({ items, signal }) {

@@ -11,11 +11,13 @@ import {
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
 import {
+  checkProvider,
   emptyUsage,
   explanationOf,
   type LabelAnswer,
   labelInstruction,
   ModelClient,
+  modelLabel,
   pick,
 } from './model-client.js';
 import { parseTemplate, type Template } from './templates.js';
@@ -42,6 +44,7 @@ function scopeOf(item: ScoreItemV1): Record<string, unknown> {
 
 /** The settings that change answers (not timeouts, limits, retries, prices or where the key is read from). */
 const answerFields = [
+  'provider',
   'model',
   'base_url',
   'prompt',
@@ -64,7 +67,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
     specificationVersion: 'v1',
     kind: 'classifier',
     settingsSchema: classifierSettingsSchema,
-    create(settings, env) {
+    async create(settings, env) {
       if (env.labels.length === 0) {
         throw new InvalidConfigError([
           { path: 'labels', message: 'required: the labels the model must choose from' },
@@ -72,11 +75,10 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       }
       const labels = env.labels;
       const templates = compile(settings);
-      const client = new ModelClient(settings, {
-        provider: options.provider?.(settings),
-        cacheDir: env.cache === false ? undefined : env.cacheDir,
-        requestConcurrency: env.requestConcurrency,
-      });
+      const clientEnv = { ...env, cacheDir: env.cache === false ? undefined : env.cacheDir };
+      const provider = options.provider?.(settings);
+      if (!provider) await checkProvider(settings, clientEnv);
+      const client = new ModelClient(settings, clientEnv, provider);
 
       const scoreItem = async (item: ScoreItemV1, signal: AbortSignal): Promise<ScoreOutputV1> => {
         const usage = emptyUsage();
@@ -135,6 +137,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         kind: 'llm/classifier',
         name: env.name,
         labels,
+        model: modelLabel(settings),
         fingerprint: hashValue({
           kind: 'llm/classifier',
           settings: pick(settings, answerFields),

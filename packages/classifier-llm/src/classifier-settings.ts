@@ -11,9 +11,15 @@ export const pricingSchema = z
 
 /** Settings shared by LLM kinds: which model, where, how fast and at what price. */
 export const modelSettings = {
-  /** `openai`: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server). */
-  provider: z.literal('openai').default('openai'),
+  /**
+   * `openai`: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server).
+   * `llama-cpp`: a local GGUF file run in-process by node-llama-cpp (`model` is its path).
+   */
+  provider: z.enum(['openai', 'llama-cpp']).default('openai'),
+  /** The model's name, or for `llama-cpp` the GGUF file (relative to the scorecard, or `models:/`). */
   model: z.string().min(1),
+  /** `llama-cpp` only: tokens of context per request; default 4096. */
+  context_size: z.number().int().min(256).optional(),
   /** Endpoint URL; default OpenAI (or `OPENAI_BASE_URL`). */
   base_url: z.string().url().optional(),
   /** Environment variable holding the API key; the key itself never goes in a scorecard. */

@@ -12,10 +12,12 @@ import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
 import {
+  checkProvider,
   emptyUsage,
   explanationOf,
   labelInstruction,
   ModelClient,
+  modelLabel,
   pick,
   type UsageTally,
 } from './model-client.js';
@@ -207,6 +209,7 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
 
 /** The settings that change answers (not timeouts, limits, retries, prices or where the key is read from). */
 const answerFields = [
+  'provider',
   'model',
   'base_url',
   'nodes',
@@ -225,23 +228,23 @@ export function createGraphFactory(
     specificationVersion: 'v1',
     kind: 'graph',
     settingsSchema: graphSettingsSchema,
-    create(settings, env) {
+    async create(settings, env) {
       if (env.labels.length === 0) {
         throw new InvalidConfigError([
           { path: 'labels', message: 'required: the labels the graph must end with' },
         ]);
       }
       const plan = planGraph(settings, env.labels, env.dependsOn);
-      const client = new ModelClient(settings, {
-        provider: options.provider?.(settings),
-        cacheDir: env.cache === false ? undefined : env.cacheDir,
-        requestConcurrency: env.requestConcurrency,
-      });
+      const clientEnv = { ...env, cacheDir: env.cache === false ? undefined : env.cacheDir };
+      const provider = options.provider?.(settings);
+      if (!provider) await checkProvider(settings, clientEnv);
+      const client = new ModelClient(settings, clientEnv, provider);
       return {
         specificationVersion: 'v1',
         kind: 'llm/graph',
         name: env.name,
         labels: env.labels,
+        model: modelLabel(settings),
         fingerprint: hashValue({
           kind: 'llm/graph',
           settings: pick(settings, answerFields),

@@ -1,8 +1,16 @@
-import { join } from 'node:path';
-import { DirectoryCache, hashValue } from '@plexus/core';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  DirectoryCache,
+  hashValue,
+  InvalidConfigError,
+  resolveModelPath,
+  type ScoreEnvV1,
+} from '@plexus/core';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
 import { parseLabel } from './label-parsing.js';
+import { createLlamaCppProvider, loadLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import { callCost } from './pricing.js';
@@ -12,7 +20,9 @@ import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 /** The model settings every LLM kind has (see `modelSettings`). */
 export type ModelSettings = Pick<
   ClassifierSettings,
+  | 'provider'
   | 'model'
+  | 'context_size'
   | 'base_url'
   | 'api_key_env'
   | 'temperature'
@@ -63,6 +73,58 @@ export interface LabelAnswer {
 /** Requests in flight per provider and model when neither the scorecard nor `--concurrency` says. */
 const defaultConcurrency = 8;
 
+/** What the client needs from the score's environment. */
+export type ClientEnv = Pick<ScoreEnvV1, 'baseDir' | 'resolveModel' | 'requestConcurrency'> & {
+  /** Where responses are kept; none, no response cache. */
+  cacheDir?: string;
+};
+
+/**
+ * Checks what can be checked before the first call: for `llama-cpp`, that node-llama-cpp is
+ * installed and the GGUF file exists (a `models:/` URI is downloaded at the first call).
+ */
+export async function checkProvider(settings: ModelSettings, env: ClientEnv): Promise<void> {
+  if (settings.provider !== 'llama-cpp') return;
+  if (!settings.model.startsWith('models:/')) {
+    const path = await resolveModelPath(settings.model, env);
+    if (!existsSync(path))
+      throw new InvalidConfigError([
+        {
+          path: 'model',
+          message: `GGUF file ${path} not found: give the path of a local .gguf file (relative to the scorecard) or a models:/ URI`,
+        },
+      ]);
+  }
+  await loadLlamaCpp();
+}
+
+/** The model as people name it: `openai gpt-4o-mini`, `llama-cpp gemma.gguf (local, CPU)`. */
+export function modelLabel(settings: ModelSettings): string {
+  if (settings.provider === 'llama-cpp')
+    return `llama-cpp ${basename(settings.model)} (local, CPU)`;
+  return `${settings.provider} ${settings.model}${settings.base_url ? ` at ${settings.base_url}` : ''}`;
+}
+
+function createProvider(settings: ModelSettings, env: ClientEnv, parallel: number): ChatProvider {
+  if (settings.provider === 'llama-cpp') {
+    let path: Promise<string> | undefined;
+    return createLlamaCppProvider({
+      modelPath: () => {
+        path ??= resolveModelPath(settings.model, env);
+        return path;
+      },
+      parallel,
+      contextSize: settings.context_size,
+      timeoutMs: settings.timeout_ms,
+    });
+  }
+  return createOpenAiProvider({
+    baseUrl: settings.base_url,
+    apiKeyEnv: settings.api_key_env,
+    timeoutMs: settings.timeout_ms,
+  });
+}
+
 /** A model endpoint with its shared limiter, retry policy and prices. */
 export class ModelClient {
   private readonly provider: ChatProvider;
@@ -71,29 +133,26 @@ export class ModelClient {
 
   private readonly cache: DirectoryCache<ChatResponse> | undefined;
 
-  /** `cacheDir`: where responses are kept (keyed by the full request); none, no response cache. */
+  /** `provider`: for tests, another endpoint than the settings'. */
   constructor(
     private readonly settings: ModelSettings,
-    options: { provider?: ChatProvider; cacheDir?: string; requestConcurrency?: number } = {},
+    env: ClientEnv,
+    provider?: ChatProvider,
   ) {
-    const provider = options.provider;
-    this.cache = options.cacheDir
-      ? new DirectoryCache<ChatResponse>(join(options.cacheDir, 'llm-responses'))
+    this.cache = env.cacheDir
+      ? new DirectoryCache<ChatResponse>(join(env.cacheDir, 'llm-responses'))
       : undefined;
-    this.provider =
-      provider ??
-      createOpenAiProvider({
-        baseUrl: settings.base_url,
-        apiKeyEnv: settings.api_key_env,
-        timeoutMs: settings.timeout_ms,
-      });
+    const local = settings.provider === 'llama-cpp';
+    // A local model on the CPU answers one request at a time unless the scorecard says more.
+    const concurrency = Math.min(
+      settings.max_concurrency ?? (local ? 1 : (env.requestConcurrency ?? defaultConcurrency)),
+      env.requestConcurrency ?? Number.POSITIVE_INFINITY,
+    );
+    this.provider = provider ?? createProvider(settings, env, concurrency);
     this.limiter = sharedLimiter(
-      `${this.provider.name}|${settings.base_url ?? ''}|${settings.model}`,
+      `${this.provider.name}|${local ? '' : (settings.base_url ?? '')}|${settings.model}`,
       {
-        maxConcurrency: Math.min(
-          settings.max_concurrency ?? options.requestConcurrency ?? defaultConcurrency,
-          options.requestConcurrency ?? Number.POSITIVE_INFINITY,
-        ),
+        maxConcurrency: concurrency,
         requestsPerMinute: settings.requests_per_minute,
         tokensPerMinute: settings.tokens_per_minute,
       },

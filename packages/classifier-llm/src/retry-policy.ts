@@ -40,14 +40,21 @@ export class ProviderCallError extends ScoreCallError {
 
   constructor(
     message: string,
-    options: { status?: number; retryAfterMs?: number; cause?: unknown; code?: string },
+    options: {
+      status?: number;
+      retryAfterMs?: number;
+      cause?: unknown;
+      code?: string;
+      /** Every later call would fail the same way (default: only for a 401). */
+      stopsRun?: boolean;
+    },
   ) {
     super(message, {
       retryable: isRetryableStatus(options.status),
       code: options.code ?? (options.status ? `http_${options.status}` : 'connection'),
       cause: options.cause,
       // A rejected key fails every call: the run stops with "check your API key".
-      stopsRun: options.status === 401,
+      stopsRun: options.stopsRun ?? options.status === 401,
     });
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;

@@ -157,6 +157,7 @@ export const onnxClassifierFactory = defineScoreFactory({
         head: head?.stage.hash,
         tokenizer: tokenizerHash,
       }),
+      model: head ? `${modelName} + ${basename(head.stage.path)}` : modelName,
       maxBatchSize: settings.batch_size,
       cacheable: false,
       async doScore({ items, signal }) {

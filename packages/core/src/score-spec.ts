@@ -72,6 +72,8 @@ export interface ScoreV1 {
   readonly labels?: readonly string[];
   /** Hash of everything that changes outputs: settings, prompts, model bytes. */
   readonly fingerprint: string;
+  /** What the score runs on, for people: a model file, or a provider and model name. */
+  readonly model?: string;
   /** Largest batch `doScore` accepts; default 1. */
   readonly maxBatchSize?: number;
   /**

@@ -1,4 +1,10 @@
-import { closeScorecard, evaluate, InvalidConfigError, selectScores } from '@plexus/core';
+import {
+  closeScorecard,
+  evaluate,
+  InvalidConfigError,
+  type LoadedScore,
+  selectScores,
+} from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
@@ -121,6 +127,8 @@ export function evaluateCommand(
           );
         } else if (!flags.quiet) {
           io.stdout(`${formatSummaryTable(summary)}\n\n`);
+          const models = modelLines(selectScores(card.scores, flags.score));
+          if (models) io.stdout(`${models}\n`);
           io.stdout(
             `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows skipped, ${summary.cacheHits} from cache, ${summary.llmCalls} LLM calls (${summary.retries} retried), ${summary.durationS.toFixed(1)} s\n`,
           );
@@ -145,4 +153,15 @@ export function evaluateCommand(
         await closeScorecard(card);
       }
     });
+}
+
+/** "Models: A, B: x.gguf; C: y.onnx", grouping the scores that run on the same model. */
+function modelLines(scores: readonly LoadedScore[]): string | undefined {
+  const byModel = new Map<string, string[]>();
+  for (const entry of scores) {
+    const model = entry.score?.model;
+    if (model) byModel.set(model, [...(byModel.get(model) ?? []), entry.name]);
+  }
+  if (byModel.size === 0) return undefined;
+  return `Models: ${[...byModel].map(([model, names]) => `${names.join(', ')}: ${model}`).join('; ')}`;
 }

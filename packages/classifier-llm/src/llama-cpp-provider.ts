@@ -1,0 +1,184 @@
+import { availableParallelism } from 'node:os';
+import { MissingDependencyError } from '@plexus/core';
+import type * as NodeLlamaCpp from 'node-llama-cpp';
+import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
+import { ProviderCallError } from './retry-policy.js';
+
+type LlamaModule = typeof NodeLlamaCpp;
+type Llama = NodeLlamaCpp.Llama;
+type LlamaModel = NodeLlamaCpp.LlamaModel;
+type LlamaChat = NodeLlamaCpp.LlamaChat;
+type ChatHistoryItem = NodeLlamaCpp.ChatHistoryItem;
+
+export interface LlamaCppProviderOptions {
+  /** The GGUF file (resolved lazily: a registry download may be needed first). */
+  modelPath: () => Promise<string>;
+  /** Requests answered side by side: one context sequence each; default 1. */
+  parallel?: number;
+  /** Tokens of context per sequence; default 4096. */
+  contextSize?: number;
+  /** Per-request timeout in milliseconds; default 60,000. */
+  timeoutMs?: number;
+}
+
+let runtime: Promise<{ module: LlamaModule; llama: Llama }> | undefined;
+
+/** node-llama-cpp and one CPU Llama per process, loaded on first use. */
+export function loadLlamaCpp(): Promise<{ module: LlamaModule; llama: Llama }> {
+  runtime ??= (async () => {
+    let module: LlamaModule;
+    try {
+      module = (await import('node-llama-cpp')) as LlamaModule;
+    } catch (error) {
+      throw new MissingDependencyError(
+        'node-llama-cpp',
+        'provider: llama-cpp needs node-llama-cpp; install it with: npm install node-llama-cpp@3.21.1',
+        { cause: error },
+      );
+    }
+    // As many threads as cores, not more: oversubscribed threads make llama.cpp 40x slower.
+    const llama = await module.getLlama({
+      gpu: false,
+      maxThreads: availableParallelism(),
+      logLevel: module.LlamaLogLevel.error,
+    });
+    return { module, llama };
+  })().catch((error: unknown) => {
+    runtime = undefined;
+    throw error;
+  });
+  return runtime;
+}
+
+interface LoadedModel {
+  module: LlamaModule;
+  llama: Llama;
+  model: LlamaModel;
+  free: LlamaChat[];
+  waiting: ((chat: LlamaChat) => void)[];
+  grammars: Map<string, Promise<NodeLlamaCpp.LlamaJsonSchemaGrammar<never>>>;
+}
+
+const models = new Map<string, Promise<LoadedModel>>();
+
+function loadModel(path: string, parallel: number, contextSize: number): Promise<LoadedModel> {
+  const key = `${path}|${parallel}|${contextSize}`;
+  let loaded = models.get(key);
+  if (!loaded) {
+    loaded = (async () => {
+      const { module, llama } = await loadLlamaCpp();
+      let model: LlamaModel;
+      try {
+        model = await llama.loadModel({ modelPath: path });
+      } catch (error) {
+        throw new ProviderCallError(
+          `cannot load the GGUF model ${path}: ${error instanceof Error ? error.message : String(error)}; check the path in the score's model setting`,
+          { status: 400, cause: error, stopsRun: true },
+        );
+      }
+      const context = await model.createContext({
+        sequences: parallel,
+        contextSize,
+        threads: availableParallelism(),
+      });
+      const free: LlamaChat[] = [];
+      for (let index = 0; index < parallel; index += 1)
+        free.push(new module.LlamaChat({ contextSequence: context.getSequence() }));
+      return { module, llama, model, free, waiting: [], grammars: new Map() };
+    })().catch((error: unknown) => {
+      models.delete(key);
+      throw error;
+    });
+    models.set(key, loaded);
+  }
+  return loaded;
+}
+
+function take(loaded: LoadedModel): Promise<LlamaChat> {
+  const chat = loaded.free.pop();
+  if (chat) return Promise.resolve(chat);
+  return new Promise((resolve) => loaded.waiting.push(resolve));
+}
+
+function give(loaded: LoadedModel, chat: LlamaChat): void {
+  const next = loaded.waiting.shift();
+  if (next) next(chat);
+  else loaded.free.push(chat);
+}
+
+function grammarFor(loaded: LoadedModel, labels: readonly string[]) {
+  const key = JSON.stringify(labels);
+  let grammar = loaded.grammars.get(key);
+  if (!grammar) {
+    // Label first: a small local model reasons poorly, and the answer must not wait for it.
+    grammar = loaded.llama.createGrammarForJsonSchema({
+      type: 'object',
+      properties: {
+        label: { enum: [...labels] },
+        reasoning: { type: 'string', maxLength: 300 },
+      },
+      required: ['label', 'reasoning'],
+    } as const) as unknown as Promise<NodeLlamaCpp.LlamaJsonSchemaGrammar<never>>;
+    loaded.grammars.set(key, grammar);
+  }
+  return grammar;
+}
+
+function historyOf(request: ChatRequest): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = request.messages.map((message) =>
+    message.role === 'assistant'
+      ? { type: 'model', response: [message.content] }
+      : { type: message.role, text: message.content },
+  );
+  history.push({ type: 'model', response: [] });
+  return history;
+}
+
+/**
+ * A local GGUF model through node-llama-cpp (an optional peer dependency, imported on first use),
+ * on the CPU. Labels are enforced by a JSON-schema grammar: the answer is always
+ * `{"label": <one of the labels>, "reasoning": ...}`.
+ */
+export function createLlamaCppProvider(options: LlamaCppProviderOptions): ChatProvider {
+  const parallel = options.parallel ?? 1;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return {
+    name: 'llama-cpp',
+    async complete(request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> {
+      const path = await options.modelPath();
+      const loaded = await loadModel(path, parallel, options.contextSize ?? 4096);
+      const grammar = request.labels ? await grammarFor(loaded, request.labels) : undefined;
+      const chat = await take(loaded);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const before = chat.sequence.tokenMeter.getState();
+      try {
+        const answer = await chat.generateResponse(historyOf(request), {
+          grammar,
+          maxTokens: request.maxTokens,
+          temperature: request.temperature,
+          signal: AbortSignal.any([signal, timeout]),
+        });
+        const used = chat.sequence.tokenMeter.diff(before);
+        return {
+          content: answer.response,
+          inputTokens: used.usedInputTokens,
+          outputTokens: used.usedOutputTokens,
+          cachedTokens: 0,
+        };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (timeout.aborted)
+          throw new ProviderCallError(`the local model took more than ${timeoutMs} ms`, {
+            cause: error,
+            code: 'timeout',
+          });
+        throw new ProviderCallError(
+          `the local model failed: ${error instanceof Error ? error.message : String(error)}`,
+          { status: 500, cause: error },
+        );
+      } finally {
+        give(loaded, chat);
+      }
+    },
+  };
+}
