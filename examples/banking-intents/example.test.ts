@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,4 +50,35 @@ it('trains the forest, then scores a seeded sample of the test set with the fore
   expect(summary).toMatchObject({ status: 'completed', items: 300, errors: 0 });
   expect(summary.scores['Intent Forest'].accuracy).toBeGreaterThan(0.75);
   expect(summary.scores['Intent MiniLM'].accuracy).toBeGreaterThan(0.85);
+}, 900_000);
+
+it('runs the cascade: the LLM only where the forest is unsure, the cascade takes its answer there', () => {
+  execFileSync(join(here, '../../scripts/fetch-gemma.sh'), [
+    join(here, '../../.cache/models/gemma'),
+  ]);
+  const out = join(mkdtempSync(join(tmpdir(), 'plexus-cascade-')), 'run');
+  const summary = JSON.parse(
+    plexus([
+      ...['evaluate', 'scorecard.yaml', '--score', 'Intent Cascade', '--sample', '40'],
+      ...['--seed', '1', '--out', out, '--json', '--no-cache'],
+    ]),
+  );
+  expect(summary).toMatchObject({ status: 'completed', items: 40, results: 120, errors: 0 });
+  const llm = summary.scores['Intent LLM'];
+  expect(llm.n).toBeGreaterThan(0);
+  expect(llm.n + llm.n_skipped).toBe(40);
+  expect(summary.llmCalls).toBe(llm.n);
+  expect(summary.scores['Intent Cascade'].n).toBe(40);
+  const byItem = new Map<string, Record<string, { value: string | null; confidence?: number }>>();
+  for (const line of readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')) {
+    const result = JSON.parse(line);
+    byItem.set(result.item_id, { ...byItem.get(result.item_id), [result.score]: result });
+  }
+  for (const results of byItem.values()) {
+    const asked = results['Intent LLM']!.value !== null;
+    expect(asked).toBe(results['Intent Forest']!.confidence! < 0.3);
+    expect(results['Intent Cascade']!.value).toBe(
+      (asked ? results['Intent LLM'] : results['Intent Forest'])!.value,
+    );
+  }
 }, 900_000);

@@ -28,8 +28,9 @@ it('trains the forest, scores the held-out messages three ways and compares them
   ]);
   expect(trained).toMatch(/Spam Forest: trained on 3568 items, tested on 892/);
   const out = join(mkdtempSync(join(tmpdir(), 'plexus-spam-')), 'run');
+  const models = ['Spam Words', 'Spam Forest', 'Spam ONNX'].flatMap((name) => ['--score', name]);
   const summary = JSON.parse(
-    plexus(['evaluate', 'scorecard.yaml', '--out', out, '--json', '--no-cache']),
+    plexus(['evaluate', 'scorecard.yaml', ...models, '--out', out, '--json', '--no-cache']),
   );
   expect(summary).toMatchObject({ status: 'completed', items: 1114, errors: 0 });
   expect(summary.scores['Spam ONNX'].accuracy).toBeGreaterThan(0.97);
@@ -46,6 +47,20 @@ it('trains the forest, scores the held-out messages three ways and compares them
   ]);
   expect(comparison).toContain('Spam ONNX vs Spam Forest: 1114 items scored by both');
   expect(comparison).toMatch(/Spam ONNX vs Spam Words: 1114 items[\s\S]*McNemar p = /);
+}, 900_000);
+
+it('asks the local LLM about the first 30 messages and compares it with the ONNX model', () => {
+  execFileSync(join(root, 'scripts/fetch-gemma.sh'), [join(root, '.cache/models/gemma')]);
+  const out = join(mkdtempSync(join(tmpdir(), 'plexus-spam-llm-')), 'run');
+  const scores = ['Spam LLM', 'Spam ONNX'].flatMap((name) => ['--score', name]);
+  const summary = JSON.parse(
+    plexus(['evaluate', 'scorecard.yaml', ...scores, '--limit', '30', '--out', out, '--json']),
+  );
+  // Every message gets a label from the grammar-constrained model: no errors, none lost.
+  expect(summary).toMatchObject({ status: 'completed', items: 30, results: 60, errors: 0 });
+  expect(summary.scores['Spam LLM'].n).toBe(30);
+  const comparison = plexus(['compare', out, out, '--pair', 'Spam ONNX=Spam LLM']);
+  expect(comparison).toContain('Spam ONNX vs Spam LLM: 30 items scored by both');
 }, 900_000);
 
 it('re-runs the ONNX training script: the new model answers like the committed one', () => {

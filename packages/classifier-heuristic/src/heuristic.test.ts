@@ -266,6 +266,51 @@ describe('heuristic/logic', () => {
     expect(outputs.map((output) => output.value)).toEqual(['yes', 'no']);
   });
 
+  it('passes on an upstream value (a cascade), and errors when that upstream has none', async () => {
+    const card = await parseScorecard(
+      `name: T
+scores:
+  - { name: Fast, class: heuristic/keywords, labels: [a, b], phrases: [x] }
+  - { name: Slow, class: heuristic/keywords, labels: [a, b], phrases: [y] }
+  - name: Cascade
+    class: heuristic/logic
+    labels: [a, b]
+    depends_on: { Fast: {}, Slow: { optional: true } }
+    rules: [{ when: 'results["Slow"] != null', label: { value_of: Slow } }]
+    otherwise: { value_of: Fast }
+`,
+      { file: '/tmp/logic.yaml', plugins: [plugin], cacheDir: '/tmp' },
+    );
+    const score = card.scores.find((entry) => entry.name === 'Cascade')!.score!;
+    const item = (id: string, results: Record<string, ScoreOutputV1>) => ({
+      id,
+      text: '',
+      metadata: {},
+      results,
+    });
+    const outputs = await score.doScore({
+      items: [
+        item('1', { Fast: { value: 'a', status: 'ok' }, Slow: { value: 'b', status: 'ok' } }),
+        item('2', { Fast: { value: 'a', status: 'ok' }, Slow: { value: null, status: 'skipped' } }),
+        item('3', {
+          Fast: { value: null, status: 'error' },
+          Slow: { value: null, status: 'skipped' },
+        }),
+      ],
+      signal: new AbortController().signal,
+      context: { scorecard: 'T' },
+    });
+    expect(outputs.map((output) => output.value)).toEqual(['b', 'a', null]);
+    expect(outputs[1]!.explanation).toMatch(/Fast says a/);
+    expect(outputs[2]!.error?.message).toMatch(/Fast has no value \(error\)/);
+    await expect(
+      parseScorecard(
+        `name: T\nscores:\n  - { name: L, class: heuristic/logic, labels: [a], rules: [{ when: 'true', label: { value_of: Nope } }], otherwise: a }\n`,
+        { file: '/tmp/logic.yaml', plugins: [plugin], cacheDir: '/tmp' },
+      ),
+    ).rejects.toThrow(/value_of "Nope" is not a score this score depends on/);
+  });
+
   it('rejects unknown names, undeclared scores, calls and prototype access at load time', async () => {
     const rule = (when: string) =>
       `  - { name: A, class: heuristic/keywords, phrases: [x] }\n  - { name: L, class: heuristic/logic, depends_on: [A], rules: [{ when: '${when}', label: yes }], otherwise: no }\n`;

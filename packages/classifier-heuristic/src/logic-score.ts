@@ -10,12 +10,19 @@ import {
 } from '@plexus/core';
 import { z } from 'zod';
 
+/** A label, or `{value_of: Score}`: the value of a score this one depends on (cascades). */
+const outcomeSchema = z.union([
+  z.string().min(1),
+  z.object({ value_of: z.string().min(1) }).strict(),
+]);
+type LogicOutcome = z.output<typeof outcomeSchema>;
+
 export const logicSettingsSchema = z
   .object({
     /** Checked in order; the first whose `when` is true gives its label. */
-    rules: z.array(z.object({ when: z.string().min(1), label: z.string().min(1) }).strict()).min(1),
+    rules: z.array(z.object({ when: z.string().min(1), label: outcomeSchema }).strict()).min(1),
     /** Label when no rule holds. */
-    otherwise: z.string().min(1),
+    otherwise: outcomeSchema,
   })
   .strict();
 
@@ -27,9 +34,23 @@ export const logicNames = ['results', 'confidence', 'metadata', 'text'] as const
 function compileRules(
   settings: LogicSettings,
   dependsOn: readonly string[],
-): { label: string; expression: SafeExpression }[] {
+): { label: LogicOutcome; expression: SafeExpression }[] {
   const problems = [];
   const compiled = [];
+  const outcomes: [string, LogicOutcome][] = [
+    ...settings.rules.map((rule, index): [string, LogicOutcome] => [
+      `rules.${index}.label`,
+      rule.label,
+    ]),
+    ['otherwise', settings.otherwise],
+  ];
+  for (const [path, outcome] of outcomes) {
+    if (typeof outcome !== 'string' && !dependsOn.includes(outcome.value_of))
+      problems.push({
+        path,
+        message: `value_of "${outcome.value_of}" is not a score this score depends on; add it to depends_on`,
+      });
+  }
   for (const [index, rule] of settings.rules.entries()) {
     try {
       const expression = parseSafeExpression(rule.when, logicNames);
@@ -62,8 +83,32 @@ function scopeOf(item: ScoreItemV1): Record<string, unknown> {
   return { results, confidence, metadata: item.metadata, text: item.text };
 }
 
-function logicLabels(settings: LogicSettings): string[] {
-  return [...new Set([...settings.rules.map((rule) => rule.label), settings.otherwise])];
+/** The literal labels, or undefined when an outcome is another score's value. */
+function logicLabels(settings: LogicSettings): string[] | undefined {
+  const outcomes = [...settings.rules.map((rule) => rule.label), settings.otherwise];
+  const literal = outcomes.filter((outcome) => typeof outcome === 'string');
+  return literal.length === outcomes.length ? [...new Set(literal)] : undefined;
+}
+
+function outcomeOf(outcome: LogicOutcome, item: ScoreItemV1, because: string): ScoreOutputV1 {
+  if (typeof outcome === 'string')
+    return { value: outcome, status: 'ok', confidence: 1, explanation: because };
+  const upstream = item.results[outcome.value_of];
+  if (upstream?.status !== 'ok' || upstream.value === null)
+    return {
+      value: null,
+      status: 'error',
+      error: {
+        message: `${because}, but ${outcome.value_of} has no value (${upstream?.status ?? 'missing'})`,
+        code: 'no_value',
+      },
+    };
+  return {
+    value: upstream.value,
+    status: 'ok',
+    ...(upstream.confidence === undefined ? {} : { confidence: upstream.confidence }),
+    explanation: `${because}: ${outcome.value_of} says ${upstream.value}`,
+  };
 }
 
 /** `heuristic/logic`: safe expressions over upstream results and metadata, mapped to labels. */
@@ -79,26 +124,22 @@ export const logicFactory = defineScoreFactory({
       for (const rule of rules) {
         if (rule.expression.evaluate(scope)) {
           return {
-            value: rule.label,
-            status: 'ok',
-            confidence: 1,
-            explanation: `${rule.expression.source} is true`,
+            ...outcomeOf(rule.label, item, `${rule.expression.source} is true`),
             trace: { rule: rule.expression.source },
           };
         }
       }
-      return {
-        value: settings.otherwise,
-        status: 'ok',
-        confidence: 1,
-        explanation: `no rule holds (${rules.map((rule) => rule.expression.source).join('; ')})`,
-      };
+      return outcomeOf(
+        settings.otherwise,
+        item,
+        `no rule holds (${rules.map((rule) => rule.expression.source).join('; ')})`,
+      );
     };
     return {
       specificationVersion: 'v1',
       kind: 'heuristic/logic',
       name: env.name,
-      labels: env.labels.length > 0 ? env.labels : logicLabels(settings),
+      labels: env.labels.length > 0 ? env.labels : (logicLabels(settings) ?? []),
       fingerprint: hashValue({ kind: 'logic', settings }),
       maxBatchSize: 1024,
       cacheable: false,

@@ -4,7 +4,8 @@ import type { ScoreOutputV1 } from './score-spec.js';
 
 /**
  * Why a score must be skipped for an item given its upstream results, or undefined to run it.
- * An upstream that is not `ok` skips the score; conditions compare labels case-insensitively.
+ * An upstream that is not `ok` skips the score unless the dependency is optional; conditions
+ * compare labels case-insensitively; `confidenceBelow` needs a confidence under the threshold.
  */
 export function skipReason(
   dependencies: readonly ScoreDependency[],
@@ -13,7 +14,13 @@ export function skipReason(
   for (const dependency of dependencies) {
     const upstream = results[dependency.score];
     if (upstream?.status !== 'ok') {
+      if (dependency.optional) continue;
       return `${dependency.score} is ${upstream?.status ?? 'missing'}`;
+    }
+    if (dependency.confidenceBelow !== undefined) {
+      const confidence = upstream.confidence ?? 1;
+      if (confidence >= dependency.confidenceBelow)
+        return `${dependency.score} is confident enough (${confidence.toFixed(2)} ≥ ${dependency.confidenceBelow})`;
     }
     if (!dependency.operator || !dependency.values) continue;
     const value = normalizeLabel(upstream.value ?? '');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EngineItem, runEngine } from './engine.js';
 import type { LoadedScore } from './loaded-scorecard.js';
-import type { ScoreV1 } from './score-spec.js';
+import type { ScoreOutputV1, ScoreV1 } from './score-spec.js';
 import { parseScorecard } from './scorecard-loader.js';
 import { testPlugin } from './testing/contains-score.js';
 
@@ -28,6 +28,14 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
+function outputsByKey(
+  results: { item: { id: string }; score: string; output: ScoreOutputV1 }[],
+): Record<string, ScoreOutputV1> {
+  return Object.fromEntries(
+    results.map((result) => [`${result.item.id}:${result.score}`, result.output]),
+  );
+}
+
 describe('runEngine', () => {
   it('runs scores in dependency order and skips unmet conditions', async () => {
     const scores = await scoresOf(`name: X
@@ -43,9 +51,7 @@ scores:
         items: itemsOf(2, (index) => (index === 0 ? 'I lost my card' : 'hello')),
       }),
     );
-    const byKey = Object.fromEntries(
-      results.map((result) => [`${result.item.id}:${result.score}`, result.output]),
-    );
+    const byKey = outputsByKey(results);
     expect(byKey['0:Card']).toMatchObject({ status: 'ok', value: 'yes' });
     expect(byKey['0:Lost']).toMatchObject({ status: 'ok', value: 'yes' });
     expect(byKey['1:Card']).toMatchObject({ status: 'ok', value: 'no' });
@@ -53,6 +59,40 @@ scores:
     expect(byKey['1:Lost']!.explanation).toMatch(/condition Card == YES not met/);
     expect(byKey['0:Off']).toMatchObject({ status: 'disabled' });
     expect(results).toHaveLength(6);
+  });
+
+  it('runs a second tier only below a confidence, and a score after an optional upstream', async () => {
+    const scores = await scoresOf(`name: X
+scores:
+  - { name: First, class: test/contains, word: card, unsure_on: maybe }
+  - { name: Second, class: test/contains, word: lost, depends_on: { First: { confidence_below: 0.5 } } }
+  - { name: Last, class: test/contains, word: card, depends_on: { First: {}, Second: { optional: true } } }
+  - { name: Strict, class: test/contains, word: card, depends_on: [Second] }
+`);
+    const results = await collect(
+      runEngine({
+        scores,
+        scorecard: 'X',
+        items: itemsOf(2, (index) => (index === 0 ? 'maybe a lost card' : 'my card')),
+      }),
+    );
+    const byKey = outputsByKey(results);
+    expect(byKey['0:Second']).toMatchObject({ status: 'ok', value: 'yes' });
+    expect(byKey['1:Second']).toMatchObject({ status: 'skipped' });
+    expect(byKey['1:Second']!.explanation).toMatch(/First is confident enough \(1\.00 ≥ 0\.5\)/);
+    expect(byKey['1:Last']).toMatchObject({ status: 'ok', value: 'yes' });
+    expect(byKey['1:Strict']).toMatchObject({ status: 'skipped' });
+    expect(results).toHaveLength(8);
+  });
+
+  it('rejects a condition with an operator and no value', async () => {
+    await expect(
+      scoresOf(`name: X
+scores:
+  - { name: A, class: test/contains, word: a }
+  - { name: B, class: test/contains, word: b, depends_on: { A: { operator: "==" } } }
+`),
+    ).rejects.toThrow(/operator and value go together/);
   });
 
   it('gives an error result for a failing batch and goes on', async () => {

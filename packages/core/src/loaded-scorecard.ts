@@ -9,6 +9,10 @@ export interface ScoreDependency {
   /** Absent: the dependency only orders scores and passes results. */
   operator?: '==' | '!=' | 'in' | 'not in';
   values?: readonly string[];
+  /** Run only when the upstream's confidence is below this. */
+  confidenceBelow?: number;
+  /** Run even when the upstream is not `ok`. */
+  optional?: boolean;
 }
 
 /** A score of a loaded scorecard: its configuration and the created score. */

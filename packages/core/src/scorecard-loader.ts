@@ -100,8 +100,16 @@ function dependencies(score: ScoreFile): ScoreDependency[] {
   if (Array.isArray(dependsOn)) return dependsOn.map((name) => ({ score: name }));
   return Object.entries(dependsOn).map(([name, condition]) => ({
     score: name,
-    operator: condition.operator,
-    values: Array.isArray(condition.value) ? condition.value : [condition.value],
+    ...(condition.operator && condition.value !== undefined
+      ? {
+          operator: condition.operator,
+          values: Array.isArray(condition.value) ? condition.value : [condition.value],
+        }
+      : {}),
+    ...(condition.confidence_below === undefined
+      ? {}
+      : { confidenceBelow: condition.confidence_below }),
+    ...(condition.optional ? { optional: true } : {}),
   }));
 }
 

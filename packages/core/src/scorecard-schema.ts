@@ -3,12 +3,20 @@ import { processorSchema } from './processors.js';
 
 const conditionSchema = z
   .object({
-    operator: z.enum(['==', '!=', 'in', 'not in']),
-    value: z.union([z.string(), z.array(z.string()).min(1)]),
+    /** Run only when the upstream label compares so to `value`. */
+    operator: z.enum(['==', '!=', 'in', 'not in']).optional(),
+    value: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    /** Run only when the upstream's confidence is below this (a cascade's second tier). */
+    confidence_below: z.number().gt(0).lte(1).optional(),
+    /** Run even when the upstream was skipped or failed (its result is then null). */
+    optional: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((condition) => (condition.operator === undefined) === (condition.value === undefined), {
+    message: 'operator and value go together',
+  });
 
-/** `depends_on`: a list of score names, or a map of score name to a condition on its label. */
+/** `depends_on`: a list of score names, or a map of score name to a condition on its result. */
 export const dependsOnSchema = z.union([
   z.array(z.string().min(1)),
   z.record(z.string().min(1), conditionSchema),

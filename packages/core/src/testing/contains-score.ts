@@ -10,6 +10,8 @@ const settingsSchema = z
     throw_on: z.string().min(1).optional(),
     /** Wait this long per batch, in milliseconds; for concurrency tests. */
     delay_ms: z.number().int().min(0).default(0),
+    /** Confidence 0.3 instead of 1 when an item's text contains this; for cascade tests. */
+    unsure_on: z.string().min(1).optional(),
     batch_size: z.number().int().positive().default(16),
   })
   .strict();
@@ -46,7 +48,7 @@ export const containsFactory = defineScoreFactory({
           return {
             value: found ? labels[0]! : (labels[1] ?? labels[0]!),
             status: 'ok',
-            confidence: 1,
+            confidence: settings.unsure_on && item.text.includes(settings.unsure_on) ? 0.3 : 1,
             explanation: found
               ? `contains "${settings.word}"`
               : `does not contain "${settings.word}"`,
