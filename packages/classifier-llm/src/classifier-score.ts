@@ -9,6 +9,7 @@ import {
   stopsRun,
 } from '@plexus/core';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
+import { combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
 import {
   checkProvider,
@@ -19,6 +20,7 @@ import {
   ModelClient,
   modelLabel,
   pick,
+  type UsageTally,
 } from './model-client.js';
 import { parseTemplate, type Template } from './templates.js';
 
@@ -52,6 +54,7 @@ const answerFields = [
   'structured_output',
   'max_corrections',
   'logprobs',
+  'chunking',
   'temperature',
   'max_tokens',
 ] as const;
@@ -80,24 +83,69 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       if (!provider) await checkProvider(settings, clientEnv);
       const client = new ModelClient(settings, clientEnv, provider);
 
+      const positive = settings.chunking?.positive_label ?? labels[0]!;
+      if (settings.chunking && !labels.includes(positive))
+        throw new InvalidConfigError([
+          {
+            path: 'chunking.positive_label',
+            message: `${positive} is not one of the labels (${labels.join(', ')})`,
+          },
+        ]);
+
+      const ask = async (
+        scope: Record<string, unknown>,
+        usage: UsageTally,
+        signal: AbortSignal,
+      ): Promise<LabelAnswer> => {
+        const messages: ChatMessage[] = [];
+        if (templates.system)
+          messages.push({ role: 'system', content: await templates.system.render(scope) });
+        const question = await templates.prompt.render(scope);
+        messages.push({ role: 'user', content: `${question}\n\n${labelInstruction(labels)}` });
+        return client.askLabel(messages, {
+          labels,
+          structured: settings.structured_output,
+          maxCorrections: settings.max_corrections,
+          logprobs: settings.logprobs,
+          usage,
+          signal,
+        });
+      };
+
+      /** One answer per token window of the text, combined (see `chunking`). */
+      const askChunks = async (item: ScoreItemV1, usage: UsageTally, signal: AbortSignal) => {
+        const chunking = settings.chunking!;
+        const texts = splitTokens(item.text, chunking.max_tokens, chunking.overlap);
+        const answers = await Promise.all(
+          texts.map((text, index) =>
+            ask({ ...scopeOf(item), text, chunk: { index, count: texts.length } }, usage, signal),
+          ),
+        );
+        const valid = answers.flatMap((answer) =>
+          answer.label === undefined ? [] : [answer.label],
+        );
+        const label = combineLabels(valid, chunking.combine, positive);
+        return {
+          label,
+          answers: answers.flatMap((answer) => answer.answers),
+          attempts: answers.reduce((sum, answer) => sum + answer.attempts, 0),
+          corrections: answers.reduce((sum, answer) => sum + answer.corrections, 0),
+          logprob: undefined,
+          chunks: answers.map((answer, index) => ({
+            chunk: index,
+            label: answer.label ?? null,
+            answers: answer.answers,
+          })),
+        };
+      };
+
       const scoreItem = async (item: ScoreItemV1, signal: AbortSignal): Promise<ScoreOutputV1> => {
         const usage = emptyUsage();
-        let answer: LabelAnswer | undefined;
+        let answer: LabelAnswer & { chunks?: unknown[] };
         try {
-          const scope = scopeOf(item);
-          const messages: ChatMessage[] = [];
-          if (templates.system)
-            messages.push({ role: 'system', content: await templates.system.render(scope) });
-          const question = await templates.prompt.render(scope);
-          messages.push({ role: 'user', content: `${question}\n\n${labelInstruction(labels)}` });
-          answer = await client.askLabel(messages, {
-            labels,
-            structured: settings.structured_output,
-            maxCorrections: settings.max_corrections,
-            logprobs: settings.logprobs,
-            usage,
-            signal,
-          });
+          answer = settings.chunking
+            ? await askChunks(item, usage, signal)
+            : await ask(scopeOf(item), usage, signal);
         } catch (error) {
           if (signal.aborted || stopsRun(error)) throw error;
           return { ...errorOutput(error, 'call_failed'), usage };
@@ -106,6 +154,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           answers: answer.answers,
           attempts: answer.attempts,
           corrections: answer.corrections,
+          ...(answer.chunks ? { chunks: answer.chunks, combine: settings.chunking!.combine } : {}),
         };
         if (answer.label === undefined) {
           return {
@@ -123,7 +172,9 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         return {
           value: answer.label,
           status: 'ok',
-          explanation: explanationOf(answer.answers.at(-1)!),
+          explanation: answer.chunks
+            ? `${settings.chunking!.combine} of ${answer.chunks.length} chunks: ${answer.label}`
+            : explanationOf(answer.answers.at(-1)!),
           ...(answer.logprob === undefined
             ? {}
             : { confidence: Math.min(1, Math.exp(answer.logprob)) }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chunkingSchema } from './chunking.js';
 
 export const pricingSchema = z
   .object({
@@ -20,6 +21,8 @@ export const modelSettings = {
   model: z.string().min(1),
   /** `llama-cpp` only: tokens of context per request; default 4096. */
   context_size: z.number().int().min(256).optional(),
+  /** `llama-cpp` only: CPU threads; default half the cores (at least 1). */
+  threads: z.number().int().positive().optional(),
   /** Endpoint URL; default OpenAI (or `OPENAI_BASE_URL`). */
   base_url: z.string().url().optional(),
   /** Environment variable holding the API key; the key itself never goes in a scorecard. */
@@ -56,6 +59,8 @@ export const classifierSettingsSchema = z
     max_corrections: z.number().int().min(0).max(5).default(2),
     /** Ask for log-probabilities (confidence); default false. */
     logprobs: z.boolean().default(false),
+    /** Long texts: ask once per token window of `text` and combine the labels. */
+    chunking: chunkingSchema.optional(),
     ...modelSettings,
   })
   .strict();

@@ -74,7 +74,7 @@ describe.skipIf(unreachable)('llm/classifier on a local GGUF model (node-llama-c
     const again = await (await load({}, cacheDir)).doScore({ items, signal, context });
     expect(again.map((output) => output.value)).toEqual(first.map((output) => output.value));
     expect(again.every((output) => output.usage?.calls === 0)).toBe(true);
-  });
+  }, 600_000);
 
   it('rejects a missing GGUF file at load, naming the setting and the path', async () => {
     const error = await load({ model: 'models/nope.gguf' }, tmpdir()).catch((caught) => caught);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { evaluate, parseScorecard, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
 import { describeScoreConformance } from '@plexus/core/testing';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { splitTokens } from './chunking.js';
 import { classifierFactory } from './classifier-score.js';
 import { lastLabel, parseLabel } from './label-parsing.js';
 import { plugin } from './plugin.js';
@@ -257,6 +258,45 @@ describe('llm/classifier against the test server', () => {
     expect(output).toMatchObject({ status: 'error' });
     expect(output!.error!.message).toMatch(/templates cannot read files|passwd/);
     expect(JSON.stringify(output)).not.toContain('root:');
+  });
+});
+
+describe('llm/classifier on long texts (chunking)', () => {
+  // [[no]] all along, [[yes]] once near the end: the server answers yes for the chunks with it.
+  const words = Array.from({ length: 600 }, (_, index) =>
+    index % 20 === 0 ? '[[no]]' : `w${index}`,
+  );
+  words.splice(560, 0, '[[yes]]');
+  const text = words.join(' ');
+  const chunking = { max_tokens: 200, overlap: 20 };
+
+  it('asks once per token window and combines the labels as told, keeping every chunk in the trace', async () => {
+    const count = splitTokens(text, 200, 20).length;
+    expect(count).toBeGreaterThan(3);
+    const combined: Record<string, string | null> = {};
+    for (const combine of ['any', 'all', 'majority', 'first']) {
+      server.resetStats();
+      const [output] = await scoreWith({ chunking: { ...chunking, combine } }, [text], {
+        labels: ['yes', 'no'],
+      });
+      expect(server.stats.requests).toBe(count);
+      expect(output!.usage?.calls).toBe(count);
+      const chunks = (output!.trace as { chunks: { chunk: number; label: string }[] }).chunks;
+      expect(chunks.map((chunk) => chunk.chunk)).toEqual([...Array(count).keys()]);
+      expect(chunks.at(-1)!.label).toBe('yes');
+      expect(chunks[0]!.label).toBe('no');
+      combined[combine] = output!.value;
+    }
+    expect(combined).toEqual({ any: 'yes', all: 'no', majority: 'no', first: 'no' });
+  });
+
+  it('rejects an overlap as large as the window and an unknown positive label', async () => {
+    await expect(
+      scoreWith({ chunking: { max_tokens: 50, overlap: 50, combine: 'any' } }, ['x']),
+    ).rejects.toThrow(/overlap must be smaller than max_tokens/);
+    await expect(
+      scoreWith({ chunking: { max_tokens: 50, combine: 'any', positive_label: 'maybe' } }, ['x']),
+    ).rejects.toThrow(/chunking.positive_label.*maybe is not one of the labels/s);
   });
 });
 

@@ -23,6 +23,7 @@ export type ModelSettings = Pick<
   | 'provider'
   | 'model'
   | 'context_size'
+  | 'threads'
   | 'base_url'
   | 'api_key_env'
   | 'temperature'
@@ -115,6 +116,7 @@ function createProvider(settings: ModelSettings, env: ClientEnv, parallel: numbe
       },
       parallel,
       contextSize: settings.context_size,
+      threads: settings.threads,
       timeoutMs: settings.timeout_ms,
     });
   }
