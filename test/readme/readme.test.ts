@@ -74,6 +74,35 @@ describe('README snippets', () => {
   });
 });
 
+describe('README command reference', () => {
+  const commands = [
+    'validate',
+    'evaluate',
+    'predict',
+    'train',
+    'mlflow sync',
+    'mlflow register',
+    'spark submit',
+    'report',
+    'compare',
+  ];
+
+  it('lists every flag of every command, as --help gives them', () => {
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `plexus '));
+    for (const command of commands) {
+      const help = execFileSync(process.execPath, [cli, ...command.split(' '), '--help'], {
+        encoding: 'utf8',
+      });
+      const flags = [...help.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)]
+        .map((match) => match[1]!)
+        .filter((flag) => flag !== '--help');
+      const row = rows.find((line) => line.startsWith(`| \`plexus ${command} `));
+      expect(row, `a README row for plexus ${command}`).toBeDefined();
+      for (const flag of flags) expect(row, `plexus ${command} ${flag}`).toContain(flag);
+    }
+  });
+});
+
 describe('README scorecard reference', () => {
   type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; oneOf?: Node[] };
   const schema = scorecardJsonSchema() as Node;
