@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { budgetSchema } from './budget.js';
 import { chunkingSchema } from './chunking.js';
 
 export const pricingSchema = z
@@ -45,6 +46,8 @@ export const modelSettings = {
   max_retries: z.number().int().min(0).max(10).default(4),
   /** Price per million tokens; default from the built-in table (0 for unknown models). */
   pricing: pricingSchema.optional(),
+  /** What this score may spend in a run; once spent, its remaining items are not scored. */
+  budget: budgetSchema.optional(),
 };
 
 export const classifierSettingsSchema = z

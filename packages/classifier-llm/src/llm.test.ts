@@ -261,6 +261,55 @@ describe('llm/classifier against the test server', () => {
   });
 });
 
+describe('budgets', () => {
+  const limited = { model: 'budget-model', max_concurrency: 1 };
+
+  it("stops a score's calls once its budget is spent; the other items are reported, not scored", async () => {
+    const outputs = await scoreWith({ ...limited, budget: { max_tokens: 1 } }, [
+      'a',
+      'b',
+      'c',
+      'd',
+    ]);
+    expect(outputs.map((output) => output.status)).toEqual(['ok', 'error', 'error', 'error']);
+    expect(server.stats.requests).toBe(1);
+    expect(outputs[1]!.error).toMatchObject({ code: 'budget_exhausted', retryable: false });
+    expect(outputs[1]!.error!.message).toMatch(/not scored: the score budget of 1 tokens is spent/);
+  });
+
+  it("shares the run's budget between scores", async () => {
+    const score = (name: string) =>
+      JSON.stringify({
+        name,
+        class: 'llm/classifier',
+        labels: ['spam', 'ham'],
+        ...base,
+        model: 'budget-run-model',
+        prompt: `${name}: is this spam?\n{{ text }}`,
+        max_concurrency: 1,
+        pricing: { input_per_million: 1000, output_per_million: 1000 },
+      });
+    const card = await parseScorecard(`name: T\nscores:\n  - ${score('A')}\n  - ${score('B')}\n`, {
+      file: '/tmp/llm.yaml',
+      plugins: [plugin],
+      cacheDir: mkdtempSync(join(tmpdir(), 'plexus-llm-')),
+      runBudget: { maxUsd: 0.001 },
+    });
+    const run = (index: number) =>
+      card.scores[index]!.score!.doScore({
+        items: ['x', 'y'].map((text) => ({ id: text, text, metadata: {}, results: {} })),
+        signal: new AbortController().signal,
+        context: { scorecard: 'T' },
+      });
+    const first = await run(0);
+    const second = await run(1);
+    expect(first.map((output) => output.status)).toEqual(['ok', 'error']);
+    expect(second.map((output) => output.status)).toEqual(['error', 'error']);
+    expect(second[0]!.error!.message).toMatch(/the run budget of \$0.001 is spent/);
+    expect(server.stats.requests).toBe(1);
+  });
+});
+
 describe('llm/classifier on long texts (chunking)', () => {
   // [[no]] all along, [[yes]] once near the end: the server answers yes for the chunks with it.
   const words = Array.from({ length: 600 }, (_, index) =>

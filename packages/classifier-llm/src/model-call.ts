@@ -1,3 +1,4 @@
+import { ScoreCallError } from '@plexus/core';
 import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { RequestLimiter } from './request-limiter.js';
 import { backoffMs, ProviderCallError, type RetryPolicy } from './retry-policy.js';
@@ -55,6 +56,8 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
       return { response, attempts: attempt };
     } catch (error) {
       if (options.signal.aborted) throw error;
+      // A refusal before the call (a spent budget) is final as it is.
+      if (error instanceof ScoreCallError && !(error instanceof ProviderCallError)) throw error;
       const failure =
         error instanceof ProviderCallError
           ? error

@@ -7,6 +7,7 @@ import {
   resolveModelPath,
   type ScoreEnvV1,
 } from '@plexus/core';
+import { Budget, runBudget } from './budget.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
 import { parseLabel } from './label-parsing.js';
@@ -34,6 +35,7 @@ export type ModelSettings = Pick<
   | 'tokens_per_minute'
   | 'max_retries'
   | 'pricing'
+  | 'budget'
 >;
 
 /** Tokens, calls and cost, added up over the calls for one item. */
@@ -75,7 +77,10 @@ export interface LabelAnswer {
 const defaultConcurrency = 8;
 
 /** What the client needs from the score's environment. */
-export type ClientEnv = Pick<ScoreEnvV1, 'baseDir' | 'resolveModel' | 'requestConcurrency'> & {
+export type ClientEnv = Pick<
+  ScoreEnvV1,
+  'baseDir' | 'resolveModel' | 'requestConcurrency' | 'runBudget'
+> & {
   /** Where responses are kept; none, no response cache. */
   cacheDir?: string;
 };
@@ -134,6 +139,8 @@ export class ModelClient {
   private readonly policy: RetryPolicy;
 
   private readonly cache: DirectoryCache<ChatResponse> | undefined;
+  /** The score's budget and the run's, checked before every call. */
+  private readonly budgets: Budget[] = [];
 
   /** `provider`: for tests, another endpoint than the settings'. */
   constructor(
@@ -160,6 +167,40 @@ export class ModelClient {
       },
     );
     this.policy = { ...defaultRetryPolicy, maxRetries: settings.max_retries };
+    if (settings.budget)
+      this.budgets.push(
+        new Budget(
+          { maxUsd: settings.budget.max_usd, maxTokens: settings.budget.max_tokens },
+          'score budget',
+        ),
+      );
+    if (env.runBudget) this.budgets.push(runBudget(env.runBudget));
+  }
+
+  /**
+   * The provider, checking the budgets when a call is about to start and counting its spending
+   * as soon as it answers, both inside its limiter slot (so the next call sees it).
+   */
+  private withinBudget(): ChatProvider {
+    return {
+      name: this.provider.name,
+      complete: async (request, signal) => {
+        for (const budget of this.budgets) budget.check();
+        const response = await this.provider.complete(request, signal);
+        const cost = this.costOf(response);
+        for (const budget of this.budgets)
+          budget.add(cost, response.inputTokens + response.outputTokens);
+        return response;
+      },
+    };
+  }
+
+  private costOf(response: ChatResponse): number {
+    return callCost(
+      this.settings.model,
+      { input: response.inputTokens, output: response.outputTokens },
+      this.settings.pricing,
+    );
   }
 
   /** One call (with retries); its usage is added to `usage`. */
@@ -190,7 +231,7 @@ export class ModelClient {
       return { response: stored, attempts: 0 };
     }
     const result = await callModel({
-      provider: this.provider,
+      provider: this.budgets.length > 0 ? this.withinBudget() : this.provider,
       limiter: this.limiter,
       policy: this.policy,
       signal: options.signal,
@@ -204,11 +245,7 @@ export class ModelClient {
     options.usage.inputTokens += response.inputTokens;
     options.usage.outputTokens += response.outputTokens;
     options.usage.cachedTokens += response.cachedTokens;
-    options.usage.costUsd += callCost(
-      this.settings.model,
-      { input: response.inputTokens, output: response.outputTokens },
-      this.settings.pricing,
-    );
+    options.usage.costUsd += this.costOf(response);
     return result;
   }
 

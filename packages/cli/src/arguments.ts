@@ -13,6 +13,19 @@ export function wholeNumber(flag: string, minimum = 1): (value: string) => numbe
   };
 }
 
+/** Parses a positive number option (`--max-usd 2.5`), or throws a bad-input error naming the flag. */
+export function positiveNumber(flag: string): (value: string) => number {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) {
+      throw new InvalidConfigError([
+        { path: flag, message: `expected a number > 0, got "${value}"` },
+      ]);
+    }
+    return parsed;
+  };
+}
+
 /** Collects a repeatable option into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

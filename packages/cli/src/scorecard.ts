@@ -1,6 +1,11 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultCacheDir, type LoadedScorecard, loadScorecard } from '@plexus/core';
+import {
+  defaultCacheDir,
+  type LoadedScorecard,
+  loadScorecard,
+  type RunBudgetV1,
+} from '@plexus/core';
 
 /** With MLFLOW_TRACKING_URI set, `models:/` URIs in model settings come from the MLflow registry. */
 function registryResolver(
@@ -24,6 +29,7 @@ export function loadForCli(
     create?: boolean;
     cache?: boolean;
     requestConcurrency?: number;
+    runBudget?: RunBudgetV1;
   } = {},
 ): Promise<LoadedScorecard> {
   return loadScorecard(path, {
@@ -33,5 +39,6 @@ export function loadForCli(
     cache: options.cache,
     resolveModel: registryResolver(options.cacheDir),
     requestConcurrency: options.requestConcurrency,
+    runBudget: options.runBudget,
   });
 }

@@ -111,6 +111,17 @@ export interface ScoreEnvV1 {
    * use it unless their own settings set a lower limit.
    */
   requestConcurrency?: number;
+  /**
+   * The run's spending limit (`plexus evaluate --max-usd/--max-tokens`), one object shared by
+   * every score of the run: paid scores stop starting calls once it is spent.
+   */
+  runBudget?: RunBudgetV1;
+}
+
+/** A run's spending limit. */
+export interface RunBudgetV1 {
+  maxUsd?: number;
+  maxTokens?: number;
 }
 
 /** A labelled training item, after the score's processors. */

@@ -9,7 +9,7 @@ import { hashValue, sha256 } from './hash.js';
 import { normalizeLabel } from './labels.js';
 import type { LoadedScore, LoadedScorecard, ScoreDependency } from './loaded-scorecard.js';
 import { PluginResolver, parseScoreClass } from './plugin-resolver.js';
-import type { PluginV1, ScoreEnvV1 } from './score-spec.js';
+import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from './score-spec.js';
 import {
   commonScoreFieldNames,
   type ScoreFile,
@@ -34,6 +34,8 @@ export interface LoadScorecardOptions {
   resolveModel?: (uri: string) => Promise<string>;
   /** Requests in flight per score the user allows (see `ScoreEnvV1.requestConcurrency`). */
   requestConcurrency?: number;
+  /** The run's spending limit, shared by its scores (see `ScoreEnvV1.runBudget`). */
+  runBudget?: RunBudgetV1;
 }
 
 /** Reads, validates and prepares a scorecard file (YAML or JSON). Throws `InvalidConfigError`. */
@@ -269,6 +271,7 @@ export async function parseScorecard(
       positions,
       resolveModel: options.resolveModel,
       requestConcurrency: options.requestConcurrency,
+      runBudget: options.runBudget,
     });
   for (const entry of scores) entry.fingerprint = effectiveFingerprint(entry);
   return {
@@ -343,6 +346,7 @@ async function createScores(
     positions: SourcePositions;
     resolveModel: ((uri: string) => Promise<string>) | undefined;
     requestConcurrency: number | undefined;
+    runBudget: RunBudgetV1 | undefined;
   },
 ): Promise<void> {
   const problems: ConfigProblem[] = [];
@@ -357,6 +361,7 @@ async function createScores(
     };
     if (context.resolveModel) env.resolveModel = context.resolveModel;
     if (context.requestConcurrency) env.requestConcurrency = context.requestConcurrency;
+    if (context.runBudget) env.runBudget = context.runBudget;
     try {
       entry.score = await entry.factory.create(entry.settings, env);
     } catch (error) {

@@ -6,7 +6,7 @@ import {
   selectScores,
 } from '@plexus/core';
 import type { Command } from 'commander';
-import { collect, wholeNumber } from '../arguments.js';
+import { collect, positiveNumber, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
 import { Progress } from '../progress.js';
 import { loadForCli } from '../scorecard.js';
@@ -21,6 +21,8 @@ interface EvaluateFlags {
   seed: number;
   stratify?: string;
   concurrency?: number;
+  maxUsd?: number;
+  maxTokens?: number;
   out?: string;
   resume?: string;
   cache: boolean;
@@ -52,6 +54,16 @@ export function evaluateCommand(
       'calls in flight per score: batches, and LLM requests unless the scorecard sets a lower max_concurrency',
       wholeNumber('--concurrency'),
     )
+    .option(
+      '--max-usd <usd>',
+      'run budget: LLM scores start no call once this is spent',
+      positiveNumber('--max-usd'),
+    )
+    .option(
+      '--max-tokens <n>',
+      'run budget in tokens (input + output)',
+      wholeNumber('--max-tokens'),
+    )
     .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--no-cache', 'do not read or write the result cache')
@@ -67,6 +79,10 @@ export function evaluateCommand(
         cacheDir: flags.cacheDir,
         cache: flags.cache,
         requestConcurrency: flags.concurrency,
+        runBudget:
+          flags.maxUsd === undefined && flags.maxTokens === undefined
+            ? undefined
+            : { maxUsd: flags.maxUsd, maxTokens: flags.maxTokens },
       });
       const controller = new AbortController();
       const onSignal = () => {
