@@ -1,7 +1,15 @@
-import { defineScoreFactory, hashValue, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
+import {
+  defineScoreFactory,
+  hashValue,
+  negationBefore,
+  type PhraseHit,
+  PhraseMatcher,
+  type ScoreItemV1,
+  type ScoreOutputV1,
+} from '@plexus/core';
+import { loadRatio } from './fuzzy-ratio.js';
 import { type KeywordsSettings, keywordsSettingsSchema } from './keywords-settings.js';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
-import { loadRatio, negationBefore, type PhraseHit, PhraseMatcher } from './phrase-matcher.js';
 import { describeSegment, quote, type Segment, scopeSegments } from './text-scope.js';
 import { turnAt } from './turn-locator.js';
 

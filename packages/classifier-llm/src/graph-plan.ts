@@ -131,6 +131,8 @@ export function planGraph(
           problems.push({ path: `${at}.rules.${ruleIndex}.when`, message: error.message });
         }
       });
+    } else if (node.type === 'fuzzy') {
+      plan.prompt = template(node.in, `${at}.in`);
     } else {
       plan.prompt = template(node.prompt, `${at}.prompt`);
       if (node.system !== undefined) plan.system = template(node.system, `${at}.system`);

@@ -3,6 +3,9 @@ import {
   errorOutput,
   hashValue,
   InvalidConfigError,
+  type PhraseHit,
+  PhraseMatcher,
+  type RatioFunction,
   ScoreCallError,
   type ScoreItemV1,
   type ScoreOutputV1,
@@ -85,8 +88,45 @@ async function messagesFor(
   return messages;
 }
 
+let ratio: Promise<RatioFunction> | undefined;
+
+/** fuzzball, loaded by the first fuzzy node. */
+function fuzzyRatio(): Promise<RatioFunction> {
+  ratio ??= import('fuzzball').then((fuzzball) => fuzzball.ratio);
+  return ratio;
+}
+
+/** The best match of any phrase in the text (exact beats fuzzy), or undefined. */
+async function bestPhrase(
+  text: string,
+  phrases: readonly string[],
+  threshold: number,
+): Promise<PhraseHit | undefined> {
+  const options = { wholeWord: true, caseSensitive: false };
+  const fuzzy = { threshold, ratio: await fuzzyRatio() };
+  let best: PhraseHit | undefined;
+  for (const phrase of phrases) {
+    const matcher = new PhraseMatcher(phrase, { ...options, fuzzy });
+    for (const hit of [matcher.nextExact(text, 0), ...matcher.findFuzzy(text)])
+      if (hit && (!best || hit.similarity > best.similarity)) best = hit;
+  }
+  return best;
+}
+
 async function runNode(plan: PlannedNode, context: RunContext): Promise<TraceStep> {
   const { node } = plan;
+  if (node.type === 'fuzzy') {
+    const text = await plan.prompt!.render(scopeOf(context));
+    const hit = await bestPhrase(text, node.phrases, node.threshold);
+    return {
+      node: node.name,
+      value: hit ? 'found' : 'not_found',
+      quote: hit?.matched ?? '',
+      explanation: hit
+        ? `"${hit.matched}" matches "${hit.phrase}" (similarity ${Math.round(hit.similarity)})`
+        : `none of ${node.phrases.map((phrase) => `"${phrase}"`).join(', ')} (threshold ${node.threshold})`,
+    };
+  }
   if (node.type === 'logic') {
     const scope = {
       nodes: Object.fromEntries(

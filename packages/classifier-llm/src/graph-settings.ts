@@ -40,6 +40,22 @@ export const graphNodeSchema = z.discriminatedUnion('type', [
   z
     .object({
       name: nodeName,
+      /**
+       * No model call: `found` when one of the phrases occurs in the text (or in `in`), allowing
+       * small differences (fuzzy similarity >= threshold); the match is the node's `quote`.
+       */
+      type: z.literal('fuzzy'),
+      phrases: z.array(z.string().min(1)).min(1),
+      /** Similarity 0..100 a window of words needs; default 85. */
+      threshold: z.number().min(0).max(100).default(85),
+      /** What to search, a template; default `{{ text }}` (e.g. `{{ nodes.quote.quote }}`). */
+      in: z.string().min(1).default('{{ text }}'),
+      routes: routesSchema,
+    })
+    .strict(),
+  z
+    .object({
+      name: nodeName,
       /** Safe expressions over earlier nodes (`nodes["x"]`), `results`, `metadata`, `text`. */
       type: z.literal('logic'),
       rules: z
@@ -73,6 +89,6 @@ export type GraphSettings = z.output<typeof graphSettingsSchema>;
 /** The labels a node can give. */
 export function nodeLabels(node: GraphNode): string[] {
   if (node.type === 'classifier') return node.labels;
-  if (node.type === 'extractor') return ['found', 'not_found'];
+  if (node.type === 'extractor' || node.type === 'fuzzy') return ['found', 'not_found'];
   return [...new Set([...node.rules.map((rule) => rule.label), node.otherwise])];
 }

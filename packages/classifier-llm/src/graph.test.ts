@@ -176,4 +176,51 @@ describe('llm/graph', () => {
     expect(quoted.trace.path[1].quote).toBe('anything else i can help you with');
     expect(server.stats.requests).toBeGreaterThanOrEqual(40);
   });
+
+  it('matches phrases fuzzily without a model call: the greeting with the bank name, misheard or not', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-graph-'));
+    const card = await parseScorecard(
+      `name: Fuzzy
+scores:
+  - name: Greeting
+    class: llm/graph
+    labels: ["yes", "no"]
+    ${Object.entries(model)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join('\n    ')}
+    nodes:
+      - name: bank
+        type: fuzzy
+        phrases: [harper valley national bank]
+        threshold: 85
+        routes: { not_found: { end: { value: "no" } } }
+      - name: said
+        type: logic
+        rules: [{ when: 'nodes["bank"] == "found"', label: "yes" }]
+        otherwise: "no"
+`,
+      { file: join(folder, 'card.yaml'), plugins: [plugin], cacheDir: folder },
+    );
+    server.resetStats();
+    const outputs = await card.scores[0]!.score!.doScore({
+      items: [
+        'Agent: hello this is harper value national bank how can i help',
+        'Agent: hello this is harper valley national bank',
+        'Agent: hello how can i help you',
+      ].map((text, index) => ({ id: String(index), text, metadata: {}, results: {} })),
+      signal: new AbortController().signal,
+      context: { scorecard: 'Fuzzy' },
+    });
+    expect(outputs.map((output) => output.value)).toEqual(['yes', 'yes', 'no']);
+    const steps = outputs.map(
+      (output) => (output.trace as { path: { quote: string; explanation: string }[] }).path[0]!,
+    );
+    expect(steps[0]!.quote).toBe('harper value national bank');
+    expect(steps[0]!.explanation).toMatch(
+      /matches "harper valley national bank" \(similarity 9\d\)/,
+    );
+    expect(steps[1]!.explanation).toMatch(/similarity 100/);
+    expect(steps[2]!.explanation).toMatch(/none of "harper valley national bank" \(threshold 85\)/);
+    expect(server.stats.requests).toBe(0);
+  });
 });

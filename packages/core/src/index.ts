@@ -60,6 +60,13 @@ export { mcnemarExact } from './metrics/mcnemar.js';
 export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
 export { resolveModelPath } from './model-path.js';
 export { checkOutput, errorOutput } from './output-check.js';
+export {
+  negationBefore,
+  type PhraseHit,
+  PhraseMatcher,
+  type PhraseMatcherOptions,
+  type RatioFunction,
+} from './phrase-matcher.js';
 export { builtInPlugins, PluginResolver, parseScoreClass } from './plugin-resolver.js';
 export { type PredictOptions, predict } from './predict.js';
 export {

@@ -9,7 +9,7 @@ export interface PhraseHit {
   similarity: number;
 }
 
-/** Similarity of two strings, 0..100 (fuzzball's `ratio`). */
+/** Similarity of two strings, 0..100 (fuzzball's `ratio`; score packages bring fuzzball). */
 export type RatioFunction = (
   left: string,
   right: string,
@@ -21,12 +21,6 @@ export interface PhraseMatcherOptions {
   caseSensitive: boolean;
   /** Fuzzy threshold 0..100 and the similarity function, or undefined for exact matching. */
   fuzzy: { threshold: number; ratio: RatioFunction } | undefined;
-}
-
-/** fuzzball, loaded only by scores that turn fuzzy matching on. */
-export async function loadRatio(): Promise<RatioFunction> {
-  const fuzzball = await import('fuzzball');
-  return fuzzball.ratio;
 }
 
 function escapeRegExp(text: string): string {
