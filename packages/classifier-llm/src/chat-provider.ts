@@ -25,6 +25,26 @@ export interface ChatResponse {
   labelLogprob?: number;
 }
 
+/** OpenAI's `response_format` asking for `{reasoning, label}` with the label among `labels`. */
+export function labelResponseFormat(labels: readonly string[]) {
+  return {
+    type: 'json_schema' as const,
+    json_schema: {
+      name: 'classification',
+      strict: true,
+      schema: {
+        type: 'object',
+        properties: {
+          reasoning: { type: 'string' },
+          label: { type: 'string', enum: [...labels] },
+        },
+        required: ['reasoning', 'label'],
+        additionalProperties: false,
+      },
+    },
+  };
+}
+
 /** A chat model endpoint; implementations throw `ProviderCallError` for failed calls. */
 export interface ChatProvider {
   readonly name: string;

@@ -2,7 +2,6 @@ import {
   defineScoreFactory,
   errorMessage,
   errorOutput,
-  hashValue,
   InvalidConfigError,
   type ScoreItemV1,
   type ScoreOutputV1,
@@ -11,6 +10,7 @@ import {
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
+import { llmScore } from './llm-score.js';
 import {
   checkProvider,
   emptyUsage,
@@ -183,23 +183,14 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         };
       };
 
-      return {
-        specificationVersion: 'v1',
+      return llmScore({
         kind: 'llm/classifier',
         name: env.name,
         labels,
         model: modelLabel(settings),
-        fingerprint: hashValue({
-          kind: 'llm/classifier',
-          settings: pick(settings, answerFields),
-          labels,
-        }),
-        maxBatchSize: 32,
-        async doScore({ items, signal }) {
-          signal.throwIfAborted();
-          return Promise.all(items.map((item) => scoreItem(item, signal)));
-        },
-      };
+        answerSettings: pick(settings, answerFields),
+        scoreItem,
+      });
     },
   });
 }

@@ -15,9 +15,10 @@ export const pricingSchema = z
 export const modelSettings = {
   /**
    * `openai`: any OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server).
+   * `huggingface`: Hugging Face Inference (its router by `model`, or a `base_url` endpoint).
    * `llama-cpp`: a local GGUF file run in-process by node-llama-cpp (`model` is its path).
    */
-  provider: z.enum(['openai', 'llama-cpp']).default('openai'),
+  provider: z.enum(['openai', 'huggingface', 'llama-cpp']).default('openai'),
   /** The model's name, or for `llama-cpp` the GGUF file (relative to the scorecard, or `models:/`). */
   model: z.string().min(1),
   /** `llama-cpp` only: tokens of context per request; default 4096. */
@@ -26,11 +27,14 @@ export const modelSettings = {
   threads: z.number().int().positive().optional(),
   /** Endpoint URL; default OpenAI (or `OPENAI_BASE_URL`). */
   base_url: z.string().url().optional(),
-  /** Environment variable holding the API key; the key itself never goes in a scorecard. */
+  /**
+   * Environment variable holding the API key (default `OPENAI_API_KEY`, for `huggingface`
+   * `HF_TOKEN`); the key itself never goes in a scorecard.
+   */
   api_key_env: z
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
-    .default('OPENAI_API_KEY'),
+    .optional(),
   temperature: z.number().min(0).max(2).default(0),
   max_tokens: z.number().int().positive().default(256),
   /** Per-request timeout in milliseconds. */

@@ -7,6 +7,11 @@ export {
 export { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
 export { createGraphFactory, graphFactory } from './graph-score.js';
 export { type GraphNode, type GraphSettings, graphSettingsSchema } from './graph-settings.js';
+export { type HfTaskSettings, hfTaskFactory, hfTaskSettingsSchema } from './hf-task-score.js';
+export {
+  createHuggingFaceProvider,
+  type HuggingFaceProviderOptions,
+} from './huggingface-provider.js';
 export { lastLabel, parseLabel } from './label-parsing.js';
 export { callModel, type ModelCallOptions } from './model-call.js';
 export { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js';

@@ -10,6 +10,7 @@ import {
 import { Budget, runBudget } from './budget.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
+import { createHuggingFaceProvider } from './huggingface-provider.js';
 import { parseLabel } from './label-parsing.js';
 import { createLlamaCppProvider, loadLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
@@ -125,6 +126,13 @@ function createProvider(settings: ModelSettings, env: ClientEnv, parallel: numbe
       timeoutMs: settings.timeout_ms,
     });
   }
+  if (settings.provider === 'huggingface')
+    return createHuggingFaceProvider({
+      task: 'chat',
+      baseUrl: settings.base_url,
+      apiKeyEnv: settings.api_key_env,
+      timeoutMs: settings.timeout_ms,
+    });
   return createOpenAiProvider({
     baseUrl: settings.base_url,
     apiKeyEnv: settings.api_key_env,

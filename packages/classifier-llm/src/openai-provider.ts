@@ -4,7 +4,12 @@ import OpenAI, {
   APIError,
   APIUserAbortError,
 } from 'openai';
-import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
+import {
+  type ChatProvider,
+  type ChatRequest,
+  type ChatResponse,
+  labelResponseFormat,
+} from './chat-provider.js';
 import { createHttpFetch } from './http-fetch.js';
 import { ProviderCallError, parseRetryAfter } from './retry-policy.js';
 
@@ -64,26 +69,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatP
             temperature: request.temperature,
             max_tokens: request.maxTokens,
             ...(request.logprobs ? { logprobs: true } : {}),
-            ...(request.labels
-              ? {
-                  response_format: {
-                    type: 'json_schema' as const,
-                    json_schema: {
-                      name: 'classification',
-                      strict: true,
-                      schema: {
-                        type: 'object',
-                        properties: {
-                          reasoning: { type: 'string' },
-                          label: { type: 'string', enum: [...request.labels] },
-                        },
-                        required: ['reasoning', 'label'],
-                        additionalProperties: false,
-                      },
-                    },
-                  },
-                }
-              : {}),
+            ...(request.labels ? { response_format: labelResponseFormat(request.labels) } : {}),
           },
           { signal: own.signal },
         );

@@ -28,6 +28,11 @@ export interface TestServerOptions {
    * answer is the text of an `[[answer:...]]` marker, or NONE.
    */
   decide?: (request: { labels: string[]; text: string }) => string;
+  /**
+   * Labels of the Hugging Face text-classification task (`POST /models/...` with `inputs`);
+   * default POSITIVE, NEGATIVE. Zero-shot requests bring their `candidate_labels`.
+   */
+  taskLabels?: string[];
 }
 
 export interface TestServerStats {
@@ -38,7 +43,11 @@ export interface TestServerStats {
   statuses: Record<string, number>;
 }
 
-/** An OpenAI-compatible chat completions server on loopback, for tests and benchmarks. */
+/**
+ * An OpenAI-compatible chat completions server on loopback, for tests and benchmarks. It also
+ * answers Hugging Face Inference task requests (any other path, a JSON body with `inputs`):
+ * zero-shot classification (with `parameters.candidate_labels`) and text classification.
+ */
 export interface TestServer {
   url: string;
   stats: TestServerStats;
@@ -49,6 +58,9 @@ export interface TestServer {
 }
 
 interface ChatBody {
+  /** Hugging Face task requests. */
+  inputs?: string;
+  parameters?: { candidate_labels?: string[] };
   model?: string;
   messages?: { role: string; content: unknown }[];
   response_format?: {
@@ -96,6 +108,28 @@ function defaultDecide({ labels, text }: { labels: string[]; text: string }): st
   return labels[hash.readUInt32BE(0) % labels.length]!;
 }
 
+/**
+ * A Hugging Face task answer: zero-shot in the legacy `{sequence, labels, scores}` shape,
+ * text classification as `[[{label, score}]]`; the chosen label scores 0.9.
+ */
+function taskAnswer(
+  body: ChatBody,
+  decide: (request: { labels: string[]; text: string }) => string,
+  taskLabels: string[] | undefined,
+  fault: Fault | undefined,
+): unknown {
+  const candidates = body.parameters?.candidate_labels;
+  const labels = candidates ?? taskLabels ?? ['POSITIVE', 'NEGATIVE'];
+  const label = decide({ labels, text: body.inputs ?? '' });
+  if (fault === 'malformed') return { error: 'unexpected output' };
+  const ranked = [label, ...labels.filter((other) => other !== label)];
+  const scores = ranked.map((_, index) =>
+    index === 0 ? 0.9 : 0.1 / Math.max(1, ranked.length - 1),
+  );
+  if (candidates) return { sequence: body.inputs, labels: ranked, scores };
+  return [ranked.map((name, index) => ({ label: name, score: scores[index]! }))];
+}
+
 function tokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
@@ -132,17 +166,22 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
+    const chat = request.url?.endsWith('/chat/completions') ?? false;
+    let body: ChatBody | undefined;
+    try {
+      body = JSON.parse(raw) as ChatBody;
+    } catch {
+      // answered below
+    }
+    const task = !chat && typeof body?.inputs === 'string';
+    if (request.method !== 'POST' || (!chat && !task)) {
       send(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
       return;
     }
     stats.requests += 1;
     const hash = createHash('sha256').update(raw).digest('hex');
     stats.byBody.set(hash, (stats.byBody.get(hash) ?? 0) + 1);
-    let body: ChatBody;
-    try {
-      body = JSON.parse(raw) as ChatBody;
-    } catch {
+    if (!body) {
       send(response, 400, { error: { message: 'invalid JSON body' } });
       return;
     }
@@ -183,6 +222,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }
       if (fault === '500') {
         send(response, 500, { error: { message: 'internal error' } });
+        return;
+      }
+      if (task) {
+        send(response, 200, taskAnswer(body, decide, options.taskLabels, fault));
         return;
       }
       const text = textOf(body);

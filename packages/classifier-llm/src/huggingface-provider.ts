@@ -1,0 +1,136 @@
+import {
+  chatCompletion,
+  InferenceClientInputError,
+  InferenceClientProviderApiError,
+  InferenceClientProviderOutputError,
+  textClassification,
+  zeroShotClassification,
+} from '@huggingface/inference';
+import {
+  type ChatProvider,
+  type ChatRequest,
+  type ChatResponse,
+  labelResponseFormat,
+} from './chat-provider.js';
+import { createHttpFetch } from './http-fetch.js';
+import { ProviderCallError } from './retry-policy.js';
+
+/** What the endpoint is asked: a chat completion, or a Hugging Face classification task. */
+export type HuggingFaceTask = 'chat' | 'zero-shot-classification' | 'text-classification';
+
+export interface HuggingFaceProviderOptions {
+  task: HuggingFaceTask;
+  /** A dedicated endpoint (Inference Endpoint, TGI); default: Hugging Face's router by model. */
+  baseUrl?: string;
+  /** Environment variable with the token, read at call time; default `HF_TOKEN`. */
+  apiKeyEnv?: string;
+  timeoutMs?: number;
+  /** Zero-shot: the hypothesis, `{}` standing for a label. */
+  hypothesisTemplate?: string;
+}
+
+/**
+ * Hugging Face Inference through `@huggingface/inference`: chat completions (labels enforced by
+ * a JSON schema, as with OpenAI), or the zero-shot and text-classification tasks, whose answer
+ * is returned as `{"label": <top label>, "scores": {...}}` with the top score as confidence.
+ */
+export function createHuggingFaceProvider(options: HuggingFaceProviderOptions): ChatProvider {
+  const fetch = createHttpFetch();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return {
+    name: options.task === 'chat' ? 'huggingface' : `huggingface-${options.task}`,
+    async complete(request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> {
+      const token = process.env[options.apiKeyEnv ?? 'HF_TOKEN'];
+      const target = options.baseUrl ? { endpointUrl: options.baseUrl } : { model: request.model };
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const callOptions = { signal: AbortSignal.any([signal, timeout]), fetch };
+      const text = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
+      try {
+        if (options.task === 'chat') {
+          const completion = await chatCompletion(
+            {
+              accessToken: token,
+              ...target,
+              ...(options.baseUrl ? { model: request.model } : {}),
+              messages: request.messages.map((message) => ({ ...message })),
+              max_tokens: request.maxTokens,
+              temperature: request.temperature,
+              ...(request.labels ? { response_format: labelResponseFormat(request.labels) } : {}),
+            },
+            callOptions,
+          );
+          return {
+            content: completion.choices?.[0]?.message?.content ?? '',
+            inputTokens: completion.usage?.prompt_tokens ?? 0,
+            outputTokens: completion.usage?.completion_tokens ?? 0,
+            cachedTokens: 0,
+          };
+        }
+        const ranked =
+          options.task === 'zero-shot-classification'
+            ? await zeroShotClassification(
+                {
+                  accessToken: token,
+                  ...target,
+                  inputs: text,
+                  parameters: {
+                    candidate_labels: [...(request.labels ?? [])],
+                    ...(options.hypothesisTemplate
+                      ? { hypothesis_template: options.hypothesisTemplate }
+                      : {}),
+                  },
+                },
+                callOptions,
+              )
+            : await textClassification(
+                { accessToken: token, ...target, inputs: text },
+                callOptions,
+              );
+        const top = [...ranked].sort((left, right) => right.score - left.score)[0];
+        if (!top) throw new ProviderCallError('the endpoint returned no label', { status: 502 });
+        return {
+          content: JSON.stringify({
+            label: top.label,
+            scores: Object.fromEntries(ranked.map((entry) => [entry.label, entry.score])),
+          }),
+          inputTokens: 0,
+          outputTokens: 0,
+          cachedTokens: 0,
+          labelLogprob: Math.log(Math.max(top.score, Number.MIN_VALUE)),
+        };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (timeout.aborted)
+          throw new ProviderCallError(`the call timed out after ${timeoutMs} ms`, {
+            cause: error,
+            code: 'timeout',
+          });
+        throw toProviderError(error);
+      }
+    },
+  };
+}
+
+function toProviderError(error: unknown): ProviderCallError {
+  if (error instanceof ProviderCallError) return error;
+  if (error instanceof InferenceClientProviderApiError) {
+    const status = error.httpResponse.status;
+    const hint = status === 401 || status === 403 ? ': check your token (HF_TOKEN)' : '';
+    return new ProviderCallError(`the endpoint answered ${status}${hint} (${error.message})`, {
+      status,
+      cause: error,
+      ...(status === 401 ? { code: 'auth' } : {}),
+    });
+  }
+  if (error instanceof InferenceClientProviderOutputError)
+    return new ProviderCallError(`the endpoint's answer is malformed: ${error.message}`, {
+      status: 502,
+      cause: error,
+    });
+  if (error instanceof InferenceClientInputError)
+    return new ProviderCallError(error.message, { status: 400, cause: error });
+  return new ProviderCallError(
+    `cannot reach the endpoint: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error, code: 'connection' },
+  );
+}
