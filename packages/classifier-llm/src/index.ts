@@ -1,4 +1,10 @@
-export type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
+export {
+  type ChatMessage,
+  type ChatProvider,
+  type ChatRequest,
+  type ChatResponse,
+  labelResponseFormat,
+} from './chat-provider.js';
 export {
   type ClassifierFactoryOptions,
   classifierFactory,
