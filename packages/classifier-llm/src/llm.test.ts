@@ -133,7 +133,8 @@ describe('llm/classifier against the test server', () => {
   });
 
   it('allows --concurrency requests in flight unless the scorecard sets a lower max_concurrency', async () => {
-    const slow = await startTestServer({ seed: 9, latencyMs: 30 });
+    // Long enough that all allowed requests are in flight together even on a loaded machine.
+    const slow = await startTestServer({ seed: 9, latencyMs: 200 });
     try {
       const folder = mkdtempSync(join(tmpdir(), 'plexus-llm-conc-'));
       const data = join(folder, 'items.csv');
