@@ -55,9 +55,12 @@ describe('README snippets', () => {
     for (const block of runnable) {
       const cwd = join(root, block.note!.slice('run in '.length));
       for (const command of block.code.split('\n').filter((line) => line.trim() !== '')) {
-        // `npx plexus` resolves to the workspace's CLI; the same file, without npx's lookup.
-        const script = command.replace(/^npx plexus /, `"${process.execPath}" "${cli}" `);
-        const result = spawnSync('bash', ['-c', script], { cwd, encoding: 'utf8' });
+        // As written: `npx plexus` must find the command the workspace install linked.
+        const result = spawnSync('bash', ['-c', command], {
+          cwd,
+          encoding: 'utf8',
+          env: { ...process.env, npm_config_offline: 'true' },
+        });
         expect(result.status, `README.md:${block.line}: ${command}\n${result.stderr}`).toBe(0);
         if (command.includes(' evaluate ')) {
           expect(result.stdout).toMatch(/Spam Words .*\n[\s\S]*Spam LLM /);
