@@ -96,17 +96,31 @@ function fuzzyRatio(): Promise<RatioFunction> {
   return ratio;
 }
 
+/** Each fuzzy node's matchers, compiled once. */
+const matchers = new WeakMap<PlannedNode, Promise<PhraseMatcher[]>>();
+
+function matchersOf(plan: PlannedNode, phrases: readonly string[], threshold: number) {
+  let compiled = matchers.get(plan);
+  if (!compiled) {
+    compiled = fuzzyRatio().then((ratio) =>
+      phrases.map(
+        (phrase) =>
+          new PhraseMatcher(phrase, {
+            wholeWord: true,
+            caseSensitive: false,
+            fuzzy: { threshold, ratio },
+          }),
+      ),
+    );
+    matchers.set(plan, compiled);
+  }
+  return compiled;
+}
+
 /** The best match of any phrase in the text (exact beats fuzzy), or undefined. */
-async function bestPhrase(
-  text: string,
-  phrases: readonly string[],
-  threshold: number,
-): Promise<PhraseHit | undefined> {
-  const options = { wholeWord: true, caseSensitive: false };
-  const fuzzy = { threshold, ratio: await fuzzyRatio() };
+function bestPhrase(text: string, compiled: readonly PhraseMatcher[]): PhraseHit | undefined {
   let best: PhraseHit | undefined;
-  for (const phrase of phrases) {
-    const matcher = new PhraseMatcher(phrase, { ...options, fuzzy });
+  for (const matcher of compiled) {
     for (const hit of [matcher.nextExact(text, 0), ...matcher.findFuzzy(text)])
       if (hit && (!best || hit.similarity > best.similarity)) best = hit;
   }
@@ -117,7 +131,7 @@ async function runNode(plan: PlannedNode, context: RunContext): Promise<TraceSte
   const { node } = plan;
   if (node.type === 'fuzzy') {
     const text = await plan.prompt!.render(scopeOf(context));
-    const hit = await bestPhrase(text, node.phrases, node.threshold);
+    const hit = bestPhrase(text, await matchersOf(plan, node.phrases, node.threshold));
     return {
       node: node.name,
       value: hit ? 'found' : 'not_found',

@@ -34,19 +34,23 @@ export function defaultThreads(): number {
 
 let runtime: Promise<{ module: LlamaModule; llama: Llama }> | undefined;
 
-/** node-llama-cpp and one CPU Llama per process, loaded on first use. */
-export function loadLlamaCpp(): Promise<{ module: LlamaModule; llama: Llama }> {
+/** node-llama-cpp, imported; a missing package says what to install. */
+export async function importLlamaCpp(): Promise<LlamaModule> {
+  try {
+    return (await import('node-llama-cpp')) as LlamaModule;
+  } catch (error) {
+    throw new MissingDependencyError(
+      'node-llama-cpp',
+      'provider: llama-cpp needs node-llama-cpp; install it with: npm install node-llama-cpp@3.21.1',
+      { cause: error },
+    );
+  }
+}
+
+/** node-llama-cpp and one CPU Llama per process, loaded on the first call. */
+function loadLlamaCpp(): Promise<{ module: LlamaModule; llama: Llama }> {
   runtime ??= (async () => {
-    let module: LlamaModule;
-    try {
-      module = (await import('node-llama-cpp')) as LlamaModule;
-    } catch (error) {
-      throw new MissingDependencyError(
-        'node-llama-cpp',
-        'provider: llama-cpp needs node-llama-cpp; install it with: npm install node-llama-cpp@3.21.1',
-        { cause: error },
-      );
-    }
+    const module = await importLlamaCpp();
     // Never more threads than cores: oversubscribed, llama.cpp gets many times slower.
     const llama = await module.getLlama({
       gpu: false,

@@ -12,7 +12,7 @@ import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './cha
 import type { ClassifierSettings } from './classifier-settings.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
 import { parseLabel } from './label-parsing.js';
-import { createLlamaCppProvider, loadLlamaCpp } from './llama-cpp-provider.js';
+import { createLlamaCppProvider, importLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import { callCost } from './pricing.js';
@@ -102,7 +102,8 @@ export async function checkProvider(settings: ModelSettings, env: ClientEnv): Pr
         },
       ]);
   }
-  await loadLlamaCpp();
+  // Only the import: the CPU backend starts at the first call, not when a scorecard is loaded.
+  await importLlamaCpp();
 }
 
 /** The model as people name it: `openai gpt-4o-mini`, `llama-cpp gemma.gguf (local, CPU)`. */
