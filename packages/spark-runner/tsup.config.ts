@@ -11,7 +11,7 @@ export default defineConfig([
   {
     // The worker bundle: core and the built-in classifier packages in one file, so executors need
     // only Node and this file. Native addons stay outside and are shipped beside it.
-    entry: { worker: 'src/worker.ts' },
+    entry: { worker: 'src/worker.ts', 'train-worker': 'src/train-worker.ts' },
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),
     target: 'node20',

@@ -77,7 +77,8 @@ export class Featurizer {
     };
   }
 
-  private indexOf(term: string): number | undefined {
+  /** Feature index of a term; undefined when the learned vocabulary does not have it. */
+  indexOf(term: string): number | undefined {
     if (this.termIndex) return this.termIndex.get(term);
     return termHash(term) % this.textFeatures;
   }
@@ -124,6 +125,14 @@ export class Featurizer {
 
   /** Learns the vocabulary and document frequencies from training items. */
   static fit(sources: readonly FeatureSource[], options: FitOptions): Featurizer {
+    return Featurizer.fromStatistics(termStatistics(sources, options), options);
+  }
+
+  /**
+   * The featurizer that `fit` gives for the items whose statistics these are (summed over parts
+   * of the data: Spark adds up each partition's).
+   */
+  static fromStatistics(statistics: TermStatistics, options: FitOptions): Featurizer {
     const base = {
       word_ngrams: [...options.wordNgrams] as [number, number],
       char_ngrams: options.charNgrams ? ([...options.charNgrams] as [number, number]) : null,
@@ -131,24 +140,42 @@ export class Featurizer {
       sublinear_tf: options.sublinearTf,
       numeric_fields: [...options.numericFields],
     };
-    let vocabulary: FeaturizerJson['vocabulary'];
-    if (options.hashingBits !== null) vocabulary = { kind: 'hashing', bits: options.hashingBits };
-    else vocabulary = { kind: 'learned', terms: learnVocabulary(sources, options) };
+    const vocabulary: FeaturizerJson['vocabulary'] =
+      options.hashingBits === null
+        ? { kind: 'learned', terms: learnVocabulary(statistics, options) }
+        : { kind: 'hashing', bits: options.hashingBits };
+    if (!options.idf) return new Featurizer({ ...base, vocabulary, idf: null });
     const draft = new Featurizer({ ...base, vocabulary, idf: null });
-    if (!options.idf) return draft;
     const documentFrequency = new Float64Array(draft.textFeatures);
-    for (const source of sources)
-      for (const index of draft.counts(source.text).keys()) documentFrequency[index]! += 1;
+    for (const [key, , documents] of statistics.terms) {
+      const index = vocabulary.kind === 'learned' ? draft.indexOf(key) : Number(key);
+      if (index !== undefined) documentFrequency[index]! += documents;
+    }
     // scikit-learn's smooth IDF: ln((1 + n) / (1 + df)) + 1.
     const idf = Array.from(
       documentFrequency,
-      (frequency) => Math.log((1 + sources.length) / (1 + frequency)) + 1,
+      (frequency) => Math.log((1 + statistics.documents) / (1 + frequency)) + 1,
     );
     return new Featurizer({ ...base, vocabulary, idf });
   }
 }
 
-function learnVocabulary(sources: readonly FeatureSource[], options: FitOptions): string[] {
+/**
+ * What fitting a featurizer needs from a set of texts: the number of texts and, per term
+ * (learned vocabulary) or per hash bucket (hashing, keyed by its number), its count and the number
+ * of texts it occurs in. Statistics of parts of the data add up to those of the whole.
+ */
+export interface TermStatistics {
+  documents: number;
+  /** [term or bucket, occurrences, documents]. */
+  terms: [string, number, number][];
+}
+
+/** Term statistics of texts; only document counts for a hashing vocabulary. */
+export function termStatistics(
+  sources: readonly FeatureSource[],
+  options: FitOptions,
+): TermStatistics {
   const total = new Map<string, number>();
   const documents = new Map<string, number>();
   const termOptions = {
@@ -156,16 +183,27 @@ function learnVocabulary(sources: readonly FeatureSource[], options: FitOptions)
     charNgrams: options.charNgrams,
     lowercase: options.lowercase,
   };
+  const hashing = options.hashingBits !== null;
+  const buckets = 2 ** (options.hashingBits ?? 0);
   for (const source of sources) {
     const seen = new Set<string>();
     forEachTerm(source.text, termOptions, (term) => {
-      total.set(term, (total.get(term) ?? 0) + 1);
-      seen.add(term);
+      const key = hashing ? String(termHash(term) % buckets) : term;
+      total.set(key, (total.get(key) ?? 0) + 1);
+      seen.add(key);
     });
-    for (const term of seen) documents.set(term, (documents.get(term) ?? 0) + 1);
+    for (const key of seen) documents.set(key, (documents.get(key) ?? 0) + 1);
   }
-  const kept = [...total]
-    .filter(([term]) => (documents.get(term) ?? 0) >= options.minDf)
+  return {
+    documents: sources.length,
+    terms: [...total].map(([key, count]) => [key, count, documents.get(key) ?? 0]),
+  };
+}
+
+/** The most frequent terms (ties by term) that occur in at least `minDf` texts, sorted. */
+function learnVocabulary(statistics: TermStatistics, options: FitOptions): string[] {
+  const kept = statistics.terms
+    .filter(([, , documents]) => documents >= options.minDf)
     .sort((left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : 1))
     .slice(0, options.maxFeatures)
     .map(([term]) => term);

@@ -11,7 +11,7 @@ import {
   sha256,
 } from '@plexus/core';
 import { FeatureError } from './featurizer.js';
-import { ForestModel } from './forest-model.js';
+import { type ForestFile, ForestModel } from './forest-model.js';
 import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
 import { trainForest } from './forest-trainer.js';
 
@@ -141,9 +141,7 @@ export const randomForestFactory = defineScoreFactory({
     };
   },
   async train({ settings, env, items, outDir, signal, onProgress }) {
-    const target = outDir
-      ? join(resolve(outDir), basename(localPath(settings, env)))
-      : localPath(settings, env);
+    const target = forestModelTarget(settings, env, outDir);
     const { file, problems } = trainForest({
       settings,
       labels: env.labels,
@@ -151,19 +149,33 @@ export const randomForestFactory = defineScoreFactory({
       signal,
       onProgress,
     });
-    await mkdir(dirname(target), { recursive: true });
-    // Write then rename: a crash mid-write never leaves a truncated model where scores load it.
-    const temporary = `${target}.${process.pid}.tmp`;
-    await writeFile(temporary, ForestModel.serialize(file));
-    await rename(temporary, target);
-    const nodes = file.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+    await writeForestModel(target, file);
     return {
       modelPath: target,
       settings: { ...settings, model: target },
       problems,
-      facts: [
-        `${file.training.items} items, ${Number(file.training.feature_count)} features, ${file.trees.length} trees (${Math.round(nodes / file.trees.length)} nodes each on average)`,
-      ],
+      facts: [forestFacts(file)],
     };
   },
 });
+
+/** Where training writes a score's model: its `model` path, or that file name in `outDir`. */
+export function forestModelTarget(settings: ForestSettings, env: ScoreEnvV1, outDir?: string) {
+  return outDir
+    ? join(resolve(outDir), basename(localPath(settings, env)))
+    : localPath(settings, env);
+}
+
+/** Writes a model file; write then rename, so a crash never leaves a truncated model where scores load it. */
+export async function writeForestModel(target: string, file: ForestFile): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, ForestModel.serialize(file));
+  await rename(temporary, target);
+}
+
+/** One line about a trained model: items, features, trees and their size. */
+export function forestFacts(file: ForestFile): string {
+  const nodes = file.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+  return `${file.training.items} items, ${Number(file.training.feature_count)} features, ${file.trees.length} trees (${Math.round(nodes / file.trees.length)} nodes each on average)`;
+}

@@ -47,6 +47,11 @@ export const forestSettingsSchema = z
     min_samples_leaf: z.number().int().min(1).default(1),
     /** `balanced` weighs classes inversely to their frequency. */
     class_weight: z.enum(['none', 'balanced']).default('none'),
+    /**
+     * Grow tree t on a bootstrap sample of shard t mod `shards` only (items by a hash of their
+     * id); `plexus spark train` grows each shard's trees in its own task. 1: every tree on all items.
+     */
+    shards: z.number().int().min(1).max(4096).default(1),
     seed: z
       .number()
       .int()

@@ -30,3 +30,27 @@ export function positiveNumber(flag: string): (value: string) => number {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** `--conf key=value` values as settings. */
+export function confOf(values: readonly string[]): Record<string, string> {
+  const conf: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at <= 0)
+      throw new InvalidConfigError([
+        { path: '--conf', message: `expected key=value, got "${value}"` },
+      ]);
+    conf[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return conf;
+}
+
+/** `--test-fraction`: a number in [0, 1). */
+export function testFraction(value: string): number {
+  const parsed = Number(value);
+  if (!(parsed >= 0 && parsed < 1))
+    throw new InvalidConfigError([
+      { path: '--test-fraction', message: `expected a number in [0, 1), got "${value}"` },
+    ]);
+  return parsed;
+}

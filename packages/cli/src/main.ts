@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   predictCommand(program, io);
   compareCommand(program, io);
   reportCommand(program, io);
-  trainCommand(program, io);
+  trainCommand(program, io, setExit);
   mlflowCommand(program, io);
   sparkCommand(program, io);
   for (const command of program.commands)

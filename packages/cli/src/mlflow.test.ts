@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,22 +102,18 @@ it('finishes an evaluation locally when MLflow dies mid-run; sync then completes
   expect(stored.data?.metrics?.find((metric) => metric.key === 'Parity.accuracy')?.value).toBe(1);
 }, 900_000);
 
-it('train --register and mlflow register put models in the registry; scorecards load them by alias', () => {
+/** A spam forest scorecard, trained on examples/spam's test data and registered as champion. */
+function trainChampion(file: string, name: string, key: string) {
   copyFileSync(join(spamDir, 'data/test.csv'), join(project, 'sms.csv'));
   writeFileSync(
-    join(project, 'spam.yaml'),
-    'name: Spam\nkey: spam\nscores:\n  - { name: Spam Forest, class: forest/random-forest, labels: [spam, ham], label_column: label, model: forest.json, trees: 10 }\n',
+    join(project, file),
+    `name: ${name}\nkey: ${key}\nscores:\n  - { name: Spam Forest, class: forest/random-forest, labels: [spam, ham], label_column: label, model: forest.json, trees: 10 }\n`,
   );
-  const trained = run([
-    'train',
-    'spam.yaml',
-    '--data',
-    'sms.csv',
-    '--register',
-    '--alias',
-    'champion',
-    '--quiet',
-  ]);
+  return run(['train', file, '--data', 'sms.csv', '--register', '--alias', 'champion', '--quiet']);
+}
+
+it('train --register and mlflow register put models in the registry; scorecards load them by alias', () => {
+  const trained = trainChampion('spam.yaml', 'Spam', 'spam');
   expect(trained.code).toBe(0);
   expect(trained.stdout).toContain('registered models:/spam.spam-forest/1 (@champion)');
   const registered = run([
@@ -149,4 +145,69 @@ it('train --register and mlflow register put models in the registry; scorecards 
   const summary = JSON.parse(evaluated.stdout);
   expect(summary.scores.ONNX.accuracy).toBeGreaterThan(0.97);
   expect(summary.scores.Forest.n).toBe(1114);
+}, 900_000);
+
+it('a sweep tracked in MLflow: one parent, a child per trial, the best registered as challenger beside the champion', async () => {
+  const champion = trainChampion('tuned.yaml', 'Tuned Spam', 'tuned');
+  expect(champion.stdout).toContain('registered models:/tuned.spam-forest/1 (@champion)');
+  writeFileSync(
+    join(project, 'grid.yaml'),
+    'metric: f1_macro\nvalidation: { holdout: 0.25 }\nparameters:\n  trees: [5, 15]\n  max_depth: [null, 6]\n  class_weight: [none, balanced]\n',
+  );
+  const swept = run([
+    'train',
+    'tuned.yaml',
+    '--data',
+    'sms.csv',
+    '--sweep',
+    'grid.yaml',
+    '--sweep-dir',
+    'grid-sweep',
+  ]);
+  expect(swept.stderr).not.toContain('MLflow:');
+  expect(swept.code).toBe(0);
+  expect(swept.stdout).toContain('Registered models:/tuned.spam-forest/2 as @challenger');
+  expect(swept.stdout).toContain(
+    '@champion stays at version 1; promote after comparing: plexus mlflow alias tuned.spam-forest champion 2',
+  );
+
+  const client = new MlflowClient({ trackingUri: server.uri });
+  const experiment = await client.getExperimentByName('plexus/Tuned Spam');
+  const parents = await client.findRunsByTag(experiment!.experiment_id, 'plexus.kind', 'sweep');
+  expect(parents).toHaveLength(1);
+  const parentId = parents[0]!.info.run_id;
+  const parent = await client.getRun(parentId);
+  expect(parent.info.status).toBe('FINISHED');
+  const children = await client.findRunsByTag(
+    experiment!.experiment_id,
+    'mlflow.parentRunId',
+    parentId,
+  );
+  expect(children).toHaveLength(8);
+  const info = JSON.parse(readFileSync(join(project, 'grid-sweep/sweep.json'), 'utf8'));
+  const bestRunId = parent.data?.tags?.find((tag) => tag.key === 'plexus.best_run_id')?.value;
+  expect(bestRunId).toBeDefined();
+  const bestRun = await client.getRun(String(bestRunId));
+  expect(bestRun.data?.tags?.find((tag) => tag.key === 'plexus.trial')?.value).toBe(
+    String(info.best.trial),
+  );
+  const bestParams = Object.fromEntries(
+    (bestRun.data?.params ?? []).map((param) => [param.key, param.value]),
+  );
+  expect(Object.keys(bestParams)).toEqual(
+    expect.arrayContaining(['trees', 'max_depth', 'class_weight', 'model_sha256']),
+  );
+  const metric = (run: typeof parent, key: string) =>
+    run.data?.metrics?.find((entry) => entry.key === key)?.value;
+  expect(metric(bestRun, 'cv_f1_macro')).toBeCloseTo(info.best.metric, 9);
+  expect(metric(parent, 'best_cv_f1_macro')).toBeCloseTo(info.best.metric, 9);
+  expect(metric(parent, 'test_accuracy')).toBeGreaterThan(0.9);
+  expect(metric(bestRun, 'duration_s')).toBeGreaterThan(0);
+  const challenger = await client.getModelVersionByAlias('tuned.spam-forest', 'challenger');
+  expect(challenger).toMatchObject({ version: '2', run_id: bestRun.info.run_id });
+  expect((await client.getModelVersionByAlias('tuned.spam-forest', 'champion')).version).toBe('1');
+
+  const promoted = run(['mlflow', 'alias', 'tuned.spam-forest', 'champion', '2']);
+  expect(promoted.stdout).toBe('tuned.spam-forest@champion: version 1 -> 2\n');
+  expect((await client.getModelVersionByAlias('tuned.spam-forest', 'champion')).version).toBe('2');
 }, 900_000);

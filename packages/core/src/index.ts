@@ -98,4 +98,43 @@ export {
   scorecardSchema,
   scoreSchema,
 } from './scorecard-schema.js';
-export { stratifiedSplit, type TrainedScore, type TrainOptions, train } from './train.js';
+export {
+  type SweepOptions,
+  type SweepResult,
+  type SweepTracker,
+  sweep,
+} from './sweep/sweep.js';
+export {
+  loadSweepFile,
+  type SweepFile,
+  type SweepMetric,
+  type SweepSpec,
+  sweepMetrics,
+  sweepSchema,
+  sweepTrials,
+  type TrialParameters,
+  withParameters,
+} from './sweep/sweep-file.js';
+export { rankTrials, type SweepInfo, type TrialRecord } from './sweep/sweep-folder.js';
+export { kFolds } from './sweep/sweep-trial.js';
+export {
+  checkTestFraction,
+  type SplitMethod,
+  splitItems,
+  type TrainedScore,
+  type TrainOptions,
+  train,
+} from './train.js';
+export {
+  hashSplit,
+  idFraction,
+  type LabelledItem,
+  measureScore,
+  readTrainData,
+  shuffle,
+  stratifiedSplit,
+  type TrainData,
+  trainableScores,
+  trainEnv,
+  trainingDataPath,
+} from './train-data.js';

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { defaultCacheDir } from './cache-dir.js';
 import { orderByDependencies } from './dependency-graph.js';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from './errors.js';
@@ -16,7 +14,7 @@ import {
   scorecardSchema,
   scoreSchema,
 } from './scorecard-schema.js';
-import { SourcePositions } from './source-positions.js';
+import { issueProblems, readYaml, type SourcePositions } from './source-positions.js';
 import { closest } from './suggest.js';
 
 export interface LoadScorecardOptions {
@@ -62,32 +60,6 @@ export interface ParseScorecardOptions extends LoadScorecardOptions {
   displayName?: string;
 }
 
-type Issue = z.core.$ZodIssue;
-
-function issueProblems(
-  issues: readonly Issue[],
-  positions: SourcePositions,
-  prefix: readonly PropertyKey[],
-  known: () => readonly string[],
-): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const guess = closest(key, known());
-        const hint = guess ? `; did you mean "${guess}"?` : `; known: ${known().join(', ')}`;
-        problems.push(positions.problem(path, `unknown setting "${key}"${hint}`, key));
-      }
-    } else if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
-      problems.push(positions.problem(path, `required (${issue.expected})`));
-    } else {
-      problems.push(positions.problem(path, issue.message));
-    }
-  }
-  return problems;
-}
-
 function kindSettings(raw: Record<string, unknown>): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
@@ -131,28 +103,7 @@ export async function parseScorecard(
 ): Promise<LoadedScorecard> {
   const displayName = options.displayName ?? options.file;
   const baseDir = dirname(options.file);
-  const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const syntaxProblems: ConfigProblem[] = document.errors.map((error) => {
-    const position = lineCounter.linePos(error.pos[0]);
-    return {
-      file: displayName,
-      line: position.line,
-      column: position.col,
-      path: '',
-      message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-    };
-  });
-  if (syntaxProblems.length > 0) throw new InvalidConfigError(syntaxProblems);
-  let raw: unknown;
-  try {
-    raw = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new InvalidConfigError([
-      { file: displayName, path: '', message: `cannot read the scorecard: ${errorMessage(error)}` },
-    ]);
-  }
-  const positions = new SourcePositions(document, lineCounter, displayName);
+  const { raw, positions } = readYaml(source, displayName, 'scorecard');
   const checked = scorecardSchema.safeParse(raw);
   const problems: ConfigProblem[] = checked.success
     ? []

@@ -1,5 +1,16 @@
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node } from 'yaml';
-import type { ConfigProblem } from './errors.js';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from 'yaml';
+import type { z } from 'zod';
+import { type ConfigProblem, errorMessage, InvalidConfigError } from './errors.js';
+import { closest } from './suggest.js';
 
 /** Maps field paths of a parsed YAML/JSON document back to line and column. */
 export class SourcePositions {
@@ -67,3 +78,62 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 export { LineCounter };
+
+type Issue = z.core.$ZodIssue;
+
+/** Zod issues as problems with file, line and column; unknown keys get a "did you mean". */
+export function issueProblems(
+  issues: readonly Issue[],
+  positions: SourcePositions,
+  prefix: readonly PropertyKey[],
+  known: () => readonly string[],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const guess = closest(key, known());
+        const hint = guess ? `; did you mean "${guess}"?` : `; known: ${known().join(', ')}`;
+        problems.push(positions.problem(path, `unknown setting "${key}"${hint}`, key));
+      }
+    } else if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+      problems.push(positions.problem(path, `required (${issue.expected})`));
+    } else {
+      problems.push(positions.problem(path, issue.message));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parses a YAML (or JSON) configuration file: syntax errors and duplicate keys are
+ * `InvalidConfigError`s with line and column; aliases are capped (no alias bombs).
+ */
+export function readYaml(
+  source: string,
+  file: string,
+  what: string,
+): { raw: unknown; positions: SourcePositions } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const syntaxProblems: ConfigProblem[] = document.errors.map((error) => {
+    const position = lineCounter.linePos(error.pos[0]);
+    return {
+      file,
+      line: position.line,
+      column: position.col,
+      path: '',
+      message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+    };
+  });
+  if (syntaxProblems.length > 0) throw new InvalidConfigError(syntaxProblems);
+  try {
+    const raw = document.toJS({ maxAliasCount: 100 });
+    return { raw, positions: new SourcePositions(document, lineCounter, file) };
+  } catch (error) {
+    throw new InvalidConfigError([
+      { file, path: '', message: `cannot read the ${what}: ${errorMessage(error)}` },
+    ]);
+  }
+}

@@ -1,14 +1,19 @@
-import { resolve } from 'node:path';
-import { defaultCacheDir } from './cache-dir.js';
-import { type DatasetProblem, goldColumns, readDataset } from './dataset/dataset.js';
-import { resultLines } from './engine.js';
+import type { DatasetProblem } from './dataset/dataset.js';
 import { InvalidConfigError } from './errors.js';
-import { matchLabel } from './labels.js';
 import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
-import { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
-import { applyProcessors } from './processors.js';
-import { seededRandom } from './sampling.js';
-import type { ScoreEnvV1, TrainItemV1 } from './score-spec.js';
+import type { ScoreMetrics } from './metrics/score-metrics.js';
+import {
+  hashSplit,
+  measureScore,
+  readTrainData,
+  stratifiedSplit,
+  trainableScores,
+  trainEnv,
+  trainingDataPath,
+} from './train-data.js';
+
+/** How the held-out test items are chosen. */
+export type SplitMethod = 'stratified' | 'hash';
 
 export interface TrainOptions {
   /** The scorecard, loaded with `create: false` (models may not exist yet). */
@@ -17,8 +22,13 @@ export interface TrainOptions {
   data?: string;
   /** Train only these scores; default every trainable score. */
   scores?: readonly string[];
-  /** Share of each label's items held out for testing; default 0.2, 0 trains on everything. */
+  /** Share of items held out for testing; default 0.2, 0 trains on everything. */
   testFraction?: number;
+  /**
+   * `stratified` (default): a seeded share of each label's items. `hash`: by a hash of the item
+   * id and the seed, whatever the dataset's order (as `plexus spark train` splits).
+   */
+  split?: SplitMethod;
   /** Seed of the split; default 0. */
   seed?: number;
   /** Write models into this folder instead of where each score's settings point. */
@@ -26,6 +36,8 @@ export interface TrainOptions {
   cacheDir?: string;
   /** Resolves `models:/` URIs when the trained model is loaded for testing. */
   resolveModel?: (uri: string) => Promise<string>;
+  /** Settings merged over each score's own for this training (e.g. `{ shards: 4 }`). */
+  settingsOverride?: Record<string, unknown>;
   signal?: AbortSignal;
   onProgress?: (score: string, message: string) => void;
   onDatasetProblem?: (problem: DatasetProblem) => void;
@@ -49,126 +61,63 @@ export interface TrainedScore {
   durationS: number;
 }
 
-function trainableScores(scorecard: LoadedScorecard, names?: readonly string[]): LoadedScore[] {
-  const trainable = scorecard.scores.filter((entry) => entry.factory.train);
-  if (names && names.length > 0) {
-    return names.map((name) => {
-      const entry = scorecard.scores.find((candidate) => candidate.name === name);
-      if (!entry)
-        throw new InvalidConfigError([{ path: '--score', message: `no score named "${name}"` }]);
-      if (!entry.factory.train)
-        throw new InvalidConfigError([
-          { path: '--score', message: `score "${name}" (${entry.className}) cannot be trained` },
-        ]);
-      return entry;
-    });
-  }
-  if (trainable.length === 0)
-    throw new InvalidConfigError([
-      { path: scorecard.path, message: 'no trainable score (for example forest/random-forest)' },
-    ]);
-  return trainable;
+/** Checks a test fraction: [0, 1). */
+export function checkTestFraction(fraction: number): number {
+  if (!(fraction >= 0 && fraction < 1))
+    throw new InvalidConfigError([{ path: '--test-fraction', message: 'must be in [0, 1)' }]);
+  return fraction;
 }
 
-/** Splits items per label: a seeded `fraction` of each label's items for testing, at least one kept for training. */
-export function stratifiedSplit<Item extends { label: string }>(
+/** Splits labelled items into train and test sides with the chosen method. */
+export function splitItems<Item extends { id: string; label: string }>(
   items: readonly Item[],
-  fraction: number,
-  seed: number,
+  options: { fraction: number; seed: number; method?: SplitMethod },
 ): { train: Item[]; test: Item[] } {
-  const random = seededRandom(seed);
-  const groups = new Map<string, number[]>();
-  items.forEach((item, index) => {
-    const group = groups.get(item.label) ?? [];
-    group.push(index);
-    groups.set(item.label, group);
+  return options.method === 'hash'
+    ? hashSplit(items, options.fraction, options.seed)
+    : stratifiedSplit(items, options.fraction, options.seed);
+}
+
+function overridden(entry: LoadedScore, override: Record<string, unknown> | undefined): unknown {
+  if (!override) return entry.settings;
+  const checked = entry.factory.settingsSchema.safeParse({
+    ...(entry.settings as object),
+    ...override,
   });
-  const testIndices = new Set<number>();
-  for (const group of groups.values()) {
-    for (let position = group.length - 1; position > 0; position -= 1) {
-      const other = Math.floor(random() * (position + 1));
-      [group[position], group[other]] = [group[other]!, group[position]!];
-    }
-    const take = Math.min(Math.round(group.length * fraction), group.length - 1);
-    for (const index of group.slice(0, take)) testIndices.add(index);
-  }
-  return {
-    train: items.filter((_, index) => !testIndices.has(index)),
-    test: items.filter((_, index) => testIndices.has(index)),
-  };
+  if (checked.success) return checked.data;
+  throw new InvalidConfigError(
+    Object.keys(override).map((key) => ({
+      path: `--${key}`,
+      message: `score "${entry.name}" (${entry.className}) cannot take it: ${checked.error.issues[0]?.message}`,
+    })),
+  );
 }
 
 /** Trains each trainable score on its gold labels, saves its model and measures it on a held-out split. */
 export async function train(options: TrainOptions): Promise<TrainedScore[]> {
   const { scorecard } = options;
-  const fraction = options.testFraction ?? 0.2;
-  if (!(fraction >= 0 && fraction < 1))
-    throw new InvalidConfigError([{ path: '--test-fraction', message: 'must be in [0, 1)' }]);
+  const fraction = checkTestFraction(options.testFraction ?? 0.2);
+  const seed = options.seed ?? 0;
   const entries = trainableScores(scorecard, options.scores);
-  const path = options.data
-    ? resolve(options.data)
-    : scorecard.data?.path
-      ? resolve(scorecard.baseDir, scorecard.data.path)
-      : undefined;
-  if (!path)
-    throw new InvalidConfigError([
-      { path: '--data', message: 'no dataset: pass --data FILE or set data.path in the scorecard' },
-    ]);
-  const gold = goldColumns(scorecard.scores);
+  const path = trainingDataPath(scorecard, options.data);
   const trained: TrainedScore[] = [];
   for (const entry of entries) {
-    if (entry.labels.length === 0)
-      throw new InvalidConfigError([
-        {
-          path: `scores.${entry.name}.labels`,
-          message: 'a trainable score needs its labels listed',
-        },
-      ]);
     const started = performance.now();
-    const items: TrainItemV1[] = [];
-    const rawText = new Map<string, string>();
-    const unknownLabels: Record<string, number> = {};
-    let unlabeled = 0;
-    const rows = readDataset({
+    const data = await readTrainData({
+      scorecard,
+      entry,
       path,
-      idColumn: scorecard.data?.id_column,
-      textColumn: scorecard.data?.text_column,
-      gold: { [entry.name]: gold[entry.name] ?? [entry.name] },
-      onProblem: trained.length === 0 ? options.onDatasetProblem : undefined,
+      onDatasetProblem: trained.length === 0 ? options.onDatasetProblem : undefined,
     });
-    for await (const row of rows) {
-      const raw = row.labels[entry.name];
-      if (raw === undefined) {
-        unlabeled += 1;
-        continue;
-      }
-      const label = matchLabel(raw, entry.labels);
-      if (label === undefined) {
-        unknownLabels[raw] = (unknownLabels[raw] ?? 0) + 1;
-        continue;
-      }
-      const text = applyProcessors(row.text, entry.processors);
-      items.push({ id: row.id, text, metadata: row.metadata, label });
-      rawText.set(row.id, row.text);
-    }
-    if (items.length === 0)
+    const split = splitItems(data.items, { fraction, seed, method: options.split });
+    if (split.train.length === 0)
       throw new InvalidConfigError([
-        {
-          path: `scores.${entry.name}`,
-          message: `${path} has no items with a gold label for "${entry.name}" among [${entry.labels.join(', ')}]; set label_column`,
-        },
+        { path: '--test-fraction', message: 'no item is left for training; lower it' },
       ]);
-    const split = stratifiedSplit(items, fraction, options.seed ?? 0);
-    const env: ScoreEnvV1 = {
-      name: entry.name,
-      labels: entry.labels,
-      baseDir: scorecard.baseDir,
-      cacheDir: options.cacheDir ?? defaultCacheDir(),
-      dependsOn: entry.dependsOn.map((dependency) => dependency.score),
-    };
-    if (options.resolveModel) env.resolveModel = options.resolveModel;
+    const env = trainEnv(scorecard, entry, options);
+    const settings = overridden(entry, options.settingsOverride);
     const result = await entry.factory.train!({
-      settings: entry.settings,
+      settings,
       env,
       items: split.train,
       outDir: options.outDir,
@@ -177,25 +126,23 @@ export async function train(options: TrainOptions): Promise<TrainedScore[]> {
     });
     const metrics =
       split.test.length > 0
-        ? await measure(
+        ? await measureScore({
+            scorecard,
             entry,
             env,
-            result.settings,
-            split.test.map((item) => ({
-              ...item,
-              metadata: { ...item.metadata },
-              text: rawText.get(item.id)!,
-            })),
-            options,
-          )
+            settings: result.settings,
+            items: split.test,
+            seed,
+            signal: options.signal,
+          })
         : null;
     trained.push({
       name: entry.name,
       modelPath: result.modelPath,
       trainItems: split.train.length,
       testItems: split.test.length,
-      unlabeled,
-      unknownLabels,
+      unlabeled: data.unlabeled,
+      unknownLabels: data.unknownLabels,
       problems: result.problems,
       facts: result.facts,
       metrics,
@@ -203,29 +150,4 @@ export async function train(options: TrainOptions): Promise<TrainedScore[]> {
     });
   }
   return trained;
-}
-
-/** Scores the held-out items with the trained model through the engine, with the evaluation metrics. */
-async function measure(
-  entry: LoadedScore,
-  env: ScoreEnvV1,
-  settings: unknown,
-  test: readonly { id: string; text: string; metadata: Record<string, unknown>; label: string }[],
-  options: TrainOptions,
-): Promise<ScoreMetrics> {
-  const score = await entry.factory.create(settings, env);
-  const accumulator = new ScoreMetricsAccumulator(entry.normalization);
-  try {
-    const lines = resultLines({
-      // Only this score: its dependencies are not part of training.
-      scores: [{ ...entry, score, dependsOn: [] }],
-      items: test.map((item) => ({ ...item, labels: { [entry.name]: item.label } })),
-      scorecard: options.scorecard.name,
-      signal: options.signal,
-    });
-    for await (const line of lines) accumulator.add(line);
-  } finally {
-    await score.close?.();
-  }
-  return accumulator.finish(options.seed ?? 0);
 }

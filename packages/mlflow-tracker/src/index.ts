@@ -17,3 +17,10 @@ export {
 export { mlflowModelResolver } from './model-resolver.js';
 export { type SyncOptions, type SyncResult, startRun, syncRun } from './run-sync.js';
 export { mlflowKey, runMetrics, runParams } from './run-values.js';
+export {
+  aliasedVersion,
+  mlflowSweepTracker,
+  type RegisterBestOptions,
+  registerBest,
+  testMetrics,
+} from './sweep-tracking.js';

@@ -22,6 +22,8 @@ export interface RegisterOptions {
   /** Metrics to log on the registration run (training metrics). */
   metrics?: Record<string, number>;
   params?: Record<string, string>;
+  /** Put the model in this existing run (e.g. a sweep's best trial) instead of a new one. */
+  runId?: string;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -75,14 +77,16 @@ export async function registerModel(options: RegisterOptions): Promise<ModelVers
   const bytes = new Uint8Array(await readFile(options.file));
   const kind = modelKind(options.file, bytes);
   const dataFile = kind === 'onnx' ? 'model.onnx' : 'model.json';
-  const experiment = await client.ensureExperiment(options.experimentName ?? 'plexus/models');
   const now = options.now?.() ?? new Date();
-  const run = await client.createRun({
-    experimentId: experiment.experiment_id,
-    runName: `register ${options.name}`,
-    startTime: now.getTime(),
-    tags: { 'plexus.model_file': basename(options.file), 'plexus.model_kind': kind },
-  });
+  const run = options.runId
+    ? await client.getRun(options.runId)
+    : await client.createRun({
+        experimentId: (await client.ensureExperiment(options.experimentName ?? 'plexus/models'))
+          .experiment_id,
+        runName: `register ${options.name}`,
+        startTime: now.getTime(),
+        tags: { 'plexus.model_file': basename(options.file), 'plexus.model_kind': kind },
+      });
   const runId = run.info.run_id;
   const sha = createHash('sha256').update(bytes).digest('hex');
   await client.logBatch(runId, {
@@ -116,7 +120,7 @@ export async function registerModel(options: RegisterOptions): Promise<ModelVers
       new TextEncoder().encode('mlflow\nonnx\nonnxruntime\n'),
     );
   }
-  await client.updateRun(runId, 'FINISHED', Date.now());
+  if (!options.runId) await client.updateRun(runId, 'FINISHED', Date.now());
   await client.ensureRegisteredModel(options.name);
   const version = await client.createModelVersion({
     name: options.name,

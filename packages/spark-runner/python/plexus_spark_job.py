@@ -49,66 +49,77 @@ def to_record(line: dict) -> dict:
     return record
 
 
+def run_worker(command, lines_in, on_line):
+    """Streams lines to a worker's stdin while reading its stdout; raises with its stderr if it fails."""
+    worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, encoding="utf-8", bufsize=1 << 16)
+    errors = []
+
+    def feed():
+        try:
+            for line in lines_in:
+                worker.stdin.write(line + "\n")
+        except BrokenPipeError:
+            pass
+        except Exception as error:  # noqa: BLE001 - reported after the worker ends
+            errors.append(error)
+        finally:
+            try:
+                worker.stdin.close()
+            except BrokenPipeError:
+                pass
+
+    stderr_tail = []
+
+    def drain_stderr():
+        for text in worker.stderr:
+            stderr_tail.append(text)
+            del stderr_tail[:-20]
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    threading.Thread(target=drain_stderr, daemon=True).start()
+    for text in worker.stdout:
+        if text.strip():
+            yield on_line(json.loads(text))
+    code = worker.wait()
+    feeder.join()
+    if errors:
+        raise errors[0]
+    if code != 0:
+        raise RuntimeError(f"plexus worker exited with {code}: {''.join(stderr_tail)[-2000:]}")
+
+
 def score_partitions(args, fail_first_attempt: bool):
     def run(batches):
         context = TaskContext.get()
         command = [args.node, args.worker, "--scorecard", args.scorecard, "--cache-dir", args.cache_dir]
-        worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True, encoding="utf-8", bufsize=1 << 16)
+
         sent = [0]
-        errors = []
 
-        def feed():
-            try:
-                for batch in batches:
-                    for row in batch.to_pylist():
-                        number = row.pop(ROW_NUMBER)
-                        worker.stdin.write(json.dumps({"n": number + 1, "row": row}, default=str) + "\n")
-                        sent[0] += 1
-            except BrokenPipeError:
-                pass
-            except Exception as error:  # noqa: BLE001 - reported after the worker ends
-                errors.append(error)
-            finally:
-                try:
-                    worker.stdin.close()
-                except BrokenPipeError:
-                    pass
+        def rows():
+            for batch in batches:
+                for row in batch.to_pylist():
+                    number = row.pop(ROW_NUMBER)
+                    sent[0] += 1
+                    yield json.dumps({"n": number + 1, "row": row}, default=str)
 
-        stderr_tail = []
-
-        def drain_stderr():
-            for text in worker.stderr:
-                stderr_tail.append(text)
-                del stderr_tail[:-20]
-
-        feeder = threading.Thread(target=feed, daemon=True)
-        feeder.start()
-        threading.Thread(target=drain_stderr, daemon=True).start()
         records = []
         received = 0
-        for text in worker.stdout:
-            if not text.strip():
-                continue
-            records.append(to_record(json.loads(text)))
+        forced = fail_first_attempt and context.partitionId() == 0 and context.attemptNumber() == 0
+        for record in run_worker(command, rows(), to_record):
             received += 1
-            if fail_first_attempt and context.partitionId() == 0 and context.attemptNumber() == 0 and received >= 20:
+            if forced:
                 # A task that fails after the worker finished what it had started (its calls are
                 # in the cache): the retry must not call the LLM again for any of them.
-                for _ in worker.stdout:
-                    pass
-                worker.wait()
-                raise RuntimeError("plexus: forced task failure (spark.plexus.failFirstAttempt), to test retries")
+                continue
+            records.append(record)
             if len(records) >= 1000:
                 yield pa.RecordBatch.from_pylist(records, schema=ARROW_SCHEMA)
                 records = []
                 print(f"plexus-progress partition={context.partitionId()} results={received}", file=sys.stderr, flush=True)
-        code = worker.wait()
-        feeder.join()
-        if errors:
-            raise errors[0]
-        if code != 0:
-            raise RuntimeError(f"plexus worker exited with {code}: {''.join(stderr_tail)[-2000:]}")
+        if forced:
+            raise RuntimeError("plexus: forced task failure (spark.plexus.failFirstAttempt), to test retries")
         if records:
             yield pa.RecordBatch.from_pylist(records, schema=ARROW_SCHEMA)
         print(f"plexus-progress partition={context.partitionId()} results={received} done rows={sent[0]}", file=sys.stderr, flush=True)

@@ -52,21 +52,37 @@ export interface SparkOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The one-file worker and the PySpark job shipped with this package. */
-export function sparkFiles(): { worker: string; job: string } {
+/** A one-file worker bundle of this package: dist/index.js finds it beside it, the sources (tests) the built one. */
+function bundle(name: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  // dist/index.js finds dist/worker.mjs beside it; the sources (tests) find the built one.
-  const worker =
-    [join(here, 'worker.mjs'), resolve(here, '../dist/worker.mjs')].find(existsSync) ??
-    join(here, 'worker.mjs');
-  const job = resolve(here, '../python/plexus_spark_job.py');
-  if (!existsSync(worker))
-    throw new RunnerError(`${worker} is missing: build @plexus/spark-runner (pnpm build)`);
-  return { worker, job };
+  const path =
+    [join(here, name), resolve(here, '../dist', name)].find(existsSync) ?? join(here, name);
+  if (!existsSync(path))
+    throw new RunnerError(`${path} is missing: build @plexus/spark-runner (pnpm build)`);
+  return path;
+}
+
+function pythonFile(name: string): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../python', name);
+}
+
+/** The one-file workers and the PySpark jobs shipped with this package. */
+export function sparkFiles(): {
+  worker: string;
+  job: string;
+  trainWorker: string;
+  trainJob: string;
+} {
+  return {
+    worker: bundle('worker.mjs'),
+    job: pythonFile('plexus_spark_job.py'),
+    trainWorker: bundle('train-worker.mjs'),
+    trainJob: pythonFile('plexus_spark_train.py'),
+  };
 }
 
 /** The job's input format: core's (by extension), `.json` as JSON lines, folders as Parquet. */
-function inputFormat(path: string): 'parquet' | 'jsonl' | 'csv' {
+export function inputFormat(path: string): 'parquet' | 'jsonl' | 'csv' {
   const format =
     formatOf(path) ??
     (extname(path) === '.json' ? 'jsonl' : extname(path) === '' ? 'parquet' : undefined);
@@ -106,8 +122,32 @@ export function submitArguments(
   return args;
 }
 
-/** Runs spark-submit, passing its output line by line; rejects with the last lines when it fails. */
-function submit(command: string, args: readonly string[], options: SparkOptions): Promise<void> {
+/** What running spark-submit needs: where it is and how to report. */
+export interface SubmitOptions {
+  master?: string;
+  sparkSubmit?: string;
+  env?: NodeJS.ProcessEnv;
+  onOutput?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs spark-submit with these arguments, passing its output line by line; rejects with the last
+ * lines when it fails. Local mode binds to loopback and finds Java and PySpark's Python itself.
+ */
+export function sparkSubmit(args: readonly string[], options: SubmitOptions): Promise<void> {
+  const command = options.sparkSubmit ?? process.env.SPARK_SUBMIT ?? 'spark-submit';
+  const env = { ...(options.env ?? process.env) };
+  // pyspark installed with pip: its spark-submit sits beside the Python that has pyspark and pyarrow.
+  const venvPython = join(dirname(command), 'python');
+  if (!env.PYSPARK_PYTHON && command.includes('/') && existsSync(venvPython))
+    env.PYSPARK_PYTHON = venvPython;
+  if ((options.master ?? 'local[2]').startsWith('local')) env.SPARK_LOCAL_IP ??= '127.0.0.1';
+  env.JAVA_HOME ??= javaHome();
+  return submit(command, args, { ...options, env });
+}
+
+function submit(command: string, args: readonly string[], options: SubmitOptions): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {
       env: options.env ?? process.env,
@@ -160,17 +200,7 @@ function submit(command: string, args: readonly string[], options: SparkOptions)
  * folder with the same `results.jsonl`, `metrics.json` and `report.html` as an in-process run.
  */
 export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
-  const files = sparkFiles();
-  const command = options.sparkSubmit ?? process.env.SPARK_SUBMIT ?? 'spark-submit';
-  const env = { ...(options.env ?? process.env) };
-  // pyspark installed with pip: its spark-submit sits beside the Python that has pyspark and pyarrow.
-  const venvPython = join(dirname(command), 'python');
-  if (!env.PYSPARK_PYTHON && command.includes('/') && existsSync(venvPython))
-    env.PYSPARK_PYTHON = venvPython;
-  // Local mode: bind to loopback (no lookups of the host name), and find Java from the PATH.
-  if ((options.master ?? 'local[2]').startsWith('local')) env.SPARK_LOCAL_IP ??= '127.0.0.1';
-  env.JAVA_HOME ??= javaHome();
-  await submit(command, submitArguments(options, files), { ...options, env });
+  await sparkSubmit(submitArguments(options, sparkFiles()), options);
   const runDir =
     options.runDir ??
     join(

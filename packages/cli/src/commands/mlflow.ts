@@ -10,7 +10,7 @@ function modelName(value: string): string {
   return value;
 }
 
-/** `plexus mlflow sync` and `plexus mlflow register`. */
+/** `plexus mlflow sync`, `plexus mlflow register` and `plexus mlflow alias`. */
 export function mlflowCommand(program: Command, io: CliIo): void {
   const mlflow = program
     .command('mlflow')
@@ -52,6 +52,30 @@ export function mlflowCommand(program: Command, io: CliIo): void {
       });
       io.stdout(
         `registered ${flags.name} version ${version.version}${flags.alias ? ` as @${flags.alias}` : ''}: models:/${flags.name}/${version.version}\n`,
+      );
+    });
+  mlflow
+    .command('alias')
+    .description(
+      'point an alias (e.g. champion) at a model version, saying which version it pointed at before',
+    )
+    .argument('<name>', 'registered model name', modelName)
+    .argument('<alias>', 'alias, e.g. champion')
+    .argument('<version>', 'model version number')
+    .action(async (name: string, alias: string, version: string) => {
+      if (!/^\d+$/.test(version))
+        throw new InvalidConfigError([
+          { path: '<version>', message: `expected a version number, got "${version}"` },
+        ]);
+      const tracker = await import('@plexus/mlflow-tracker');
+      const client = new tracker.MlflowClient();
+      const previous = await tracker.aliasedVersion(client, name, alias);
+      await client.getModelVersion(name, version);
+      await client.setAlias(name, alias, version);
+      io.stdout(
+        previous
+          ? `${name}@${alias}: version ${previous.version} -> ${version}\n`
+          : `${name}@${alias}: version ${version} (new alias)\n`,
       );
     });
 }

@@ -1,10 +1,11 @@
-import { closeScorecard, InvalidConfigError } from '@plexus/core';
+import { closeScorecard } from '@plexus/core';
 import type { Command } from 'commander';
-import { collect, wholeNumber } from '../arguments.js';
+import { collect, confOf, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
+import { sparkTrainCommand } from './spark-train.js';
 
 interface SparkFlags {
   input: string;
@@ -21,22 +22,12 @@ interface SparkFlags {
   tracker?: string;
 }
 
-function confOf(values: readonly string[]): Record<string, string> {
-  const conf: Record<string, string> = {};
-  for (const value of values) {
-    const at = value.indexOf('=');
-    if (at <= 0)
-      throw new InvalidConfigError([
-        { path: '--conf', message: `expected key=value, got "${value}"` },
-      ]);
-    conf[value.slice(0, at)] = value.slice(at + 1);
-  }
-  return conf;
-}
-
 /** `plexus spark submit`. */
 export function sparkCommand(program: Command, io: CliIo): void {
-  const spark = program.command('spark').description('run scorecards on Apache Spark');
+  const spark = program
+    .command('spark')
+    .description('run scorecards and train forests on Apache Spark');
+  sparkTrainCommand(spark, io);
   spark
     .command('submit')
     .description(

@@ -1,11 +1,19 @@
-import { InvalidConfigError, type TrainedScore, train } from '@plexus/core';
+import { InvalidConfigError, type SplitMethod, type TrainedScore, train } from '@plexus/core';
 import type { Command } from 'commander';
-import { collect, wholeNumber } from '../arguments.js';
+import { collect, testFraction, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
+import { registerTrained } from '../registration.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
+import { runSweepCommand } from './sweep.js';
 
 interface TrainFlags {
+  sweep?: string;
+  resume?: string;
+  sweepDir?: string;
+  tracker?: string;
+  split: SplitMethod;
+  shards?: number;
   data?: string;
   score?: string[];
   testFraction: number;
@@ -18,13 +26,12 @@ interface TrainFlags {
   alias?: string;
 }
 
-function fraction(value: string): number {
-  const parsed = Number(value);
-  if (!(parsed >= 0 && parsed < 1))
+function splitMethod(value: string): SplitMethod {
+  if (value !== 'stratified' && value !== 'hash')
     throw new InvalidConfigError([
-      { path: '--test-fraction', message: `expected a number in [0, 1), got "${value}"` },
+      { path: '--split', message: `expected stratified or hash, got "${value}"` },
     ]);
-  return parsed;
+  return value;
 }
 
 function describe(score: TrainedScore): string {
@@ -45,37 +52,7 @@ function describe(score: TrainedScore): string {
   return lines.join('\n');
 }
 
-async function registerTrained(
-  trained: readonly TrainedScore[],
-  key: string,
-  alias?: string,
-): Promise<string[]> {
-  const tracker = await import('@plexus/mlflow-tracker');
-  const client = new tracker.MlflowClient();
-  const lines: string[] = [];
-  for (const score of trained) {
-    const name = `${key}.${score.name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')}`;
-    const metrics: Record<string, number> = {};
-    if (score.metrics?.accuracy != null) metrics.test_accuracy = score.metrics.accuracy;
-    if (score.metrics?.f1) metrics.test_f1_macro = score.metrics.f1.macro;
-    if (score.metrics?.gwet_ac1 != null) metrics.test_gwet_ac1 = score.metrics.gwet_ac1;
-    const version = await tracker.registerModel({
-      client,
-      file: score.modelPath,
-      name,
-      alias,
-      metrics,
-      params: { train_items: String(score.trainItems) },
-    });
-    lines.push(`models:/${name}/${version.version}${alias ? ` (@${alias})` : ''}`);
-  }
-  return lines;
-}
-
-export function trainCommand(program: Command, io: CliIo): void {
+export function trainCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('train')
     .description('train the trainable scores of a scorecard on gold labels and save their models')
@@ -85,31 +62,78 @@ export function trainCommand(program: Command, io: CliIo): void {
     .option(
       '--test-fraction <f>',
       "share of each label's items held out for testing",
-      fraction,
+      testFraction,
       0.2,
     )
+    .option(
+      '--split <method>',
+      'stratified (per label), or hash (by item id: independent of row order, as plexus spark train splits)',
+      splitMethod,
+      'stratified',
+    )
     .option('--seed <s>', 'seed of the train/test split', wholeNumber('--seed', 0), 0)
+    .option(
+      '--shards <n>',
+      'forests: grow tree t on shard t mod n only, as plexus spark train does (with --split hash: the same model)',
+      wholeNumber('--shards', 1),
+    )
+    .option(
+      '--sweep <file>',
+      'tune one score: run the trials of this sweep file (grid or random search, k-fold or holdout)',
+    )
+    .option('--sweep-dir <dir>', 'with --sweep: its folder; default runs/<timestamp>-<key>-sweep')
+    .option('--resume <dir>', 'with --sweep: continue the sweep in this folder')
+    .option(
+      '--tracker <kind>',
+      'with --sweep: local, or mlflow (default when MLFLOW_TRACKING_URI is set)',
+    )
     .option('--out <dir>', 'write models into this folder instead of where the scorecard points')
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
     .option(
       '--register',
       'register each model in MLflow (MLFLOW_TRACKING_URI) as <scorecard key>.<score>',
     )
-    .option('--alias <alias>', 'with --register: point this alias at the new versions')
+    .option(
+      '--alias <alias>',
+      'with --register: point this alias at the new versions; sweeps tracked in MLflow default to challenger',
+    )
     .option('--json', 'print what was trained, with test metrics, as JSON on stdout')
     .option('--quiet', 'no progress')
     .action(async (path: string, flags: TrainFlags) => {
       const card = await loadForCli(path, { cacheDir: flags.cacheDir, create: false });
       const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        io.stderr('\nInterrupted: stopping (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
+        if (flags.sweep) {
+          const { sweep } = flags;
+          const status = await runSweepCommand({
+            card,
+            path,
+            flags: { ...flags, sweep },
+            io,
+            signal: controller.signal,
+          });
+          if (status === 'interrupted') setExit(1);
+          return;
+        }
+        if (flags.resume || flags.sweepDir)
+          throw new InvalidConfigError([
+            { path: flags.resume ? '--resume' : '--sweep-dir', message: 'only with --sweep FILE' },
+          ]);
         const trained = await train({
           scorecard: card,
           data: flags.data,
           scores: flags.score,
           testFraction: flags.testFraction,
+          split: flags.split,
           seed: flags.seed,
+          settingsOverride: flags.shards === undefined ? undefined : { shards: flags.shards },
           outDir: flags.out,
           cacheDir: flags.cacheDir,
           signal: controller.signal,
@@ -124,7 +148,7 @@ export function trainCommand(program: Command, io: CliIo): void {
           },
         });
         const registered = flags.register
-          ? await registerTrained(trained, card.key, flags.alias)
+          ? await registerTrained(trained, card.key, { alias: flags.alias })
           : [];
         if (flags.json) {
           io.stdout(
@@ -145,6 +169,7 @@ export function trainCommand(program: Command, io: CliIo): void {
           io.stdout(`\nHeld-out test metrics:\n${formatSummaryTable({ scores })}\n`);
       } finally {
         process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

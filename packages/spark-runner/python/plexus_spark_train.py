@@ -1,0 +1,180 @@
+"""Plexus on Apache Spark: trains a random-forest score, its trees grown by shard across executors.
+
+spark-submit --py-files plexus_spark_job.py plexus_spark_train.py --input PATH --output DIR
+    --scorecard FILE --score NAME --worker train-worker.mjs [--node NODE] --shards N --seed S
+    --test-fraction F [--format parquet|jsonl|csv]
+
+1. prepare: each partition's rows go through `node train-worker.mjs prepare`, which makes items
+   (the score's processors applied), puts each on the train or test side (by a hash of its id and
+   the seed) and in a shard (by a hash of its id), and counts the terms of its training items.
+2. The driver sums the term counts with Spark aggregations and asks `train-worker.mjs featurizer`
+   for the vocabulary and IDF: the same code a local training runs, on the same sums.
+3. grow: the training items are partitioned by shard; each partition's task grows its share of trees
+   (tree t in shard t mod N) on bootstrap samples of its own items.
+Output in DIR: forest-parts.jsonl (featurizer, shard summaries, trees), summary.json (counts,
+the first rows that could not be used), test/ (the test items as JSON lines) and problems/.
+"""
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+
+import pyarrow as pa
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from plexus_spark_job import read_input, run_worker
+
+PREPARED = "kind string, side string, shard long, payload string"
+PREPARED_ARROW = pa.schema([("kind", pa.string()), ("side", pa.string()), ("shard", pa.int64()), ("payload", pa.string())])
+
+
+def worker_command(args, step, *extra):
+    return [args.node, args.worker, step, "--scorecard", args.scorecard, "--score", args.score,
+            "--shards", str(args.shards), *extra]
+
+
+def prepare_partitions(args):
+    def run(batches):
+        def rows():
+            for batch in batches:
+                for row in batch.to_pylist():
+                    yield json.dumps({"n": row["n"], "row": json.loads(row["row"])})
+
+        def record(line):
+            kind = line.pop("kind")
+            # Items travel as the item alone, passed to the grow step as they are.
+            payload = line["item"] if kind == "item" else line
+            return {"kind": kind, "side": line.get("side"), "shard": line.get("shard"), "payload": json.dumps(payload)}
+
+        command = worker_command(args, "prepare", "--seed", str(args.seed), "--test-fraction", str(args.test_fraction))
+        records = []
+        for item in run_worker(command, rows(), record):
+            records.append(item)
+            if len(records) >= 2000:
+                yield pa.RecordBatch.from_pylist(records, schema=PREPARED_ARROW)
+                records = []
+        if records:
+            yield pa.RecordBatch.from_pylist(records, schema=PREPARED_ARROW)
+
+    return run
+
+
+def grow_shards(args, header):
+    def run(shard, pairs):
+        # One partition per shard (partitionBy with the shard as its own partition number).
+        lines = (payload for _, payload in pairs)
+        grown = list(run_worker(worker_command(args, "grow", "--shard", str(shard)),
+                                itertools.chain([json.dumps(header)], lines), lambda line: line))
+        print(f"plexus-progress shard={shard} trees={sum(1 for line in grown if line['kind'] == 'tree')}",
+              file=sys.stderr, flush=True)
+        return (json.dumps(line) for line in grown)
+
+    return run
+
+
+def numbered(frame):
+    """Adds `n`: row numbers as a local read counts them (1-based, in file order), the ids of rows
+    without an id column. Computed in the JVM: each partition's rows are numbered after the rows of
+    the partitions before it."""
+    frame = frame.withColumn("__partition", F.spark_partition_id()) \
+        .withColumn("__index", F.monotonically_increasing_id()).cache()
+    counts = sorted((row["__partition"], row["count"]) for row in frame.groupBy("__partition").count().collect())
+    offsets, total = {}, 0
+    for partition, count in counts:
+        offsets[partition] = total
+        total += count
+    offset = F.create_map(*[F.lit(value) for pair in offsets.items() for value in pair]) if offsets else F.create_map()
+    # monotonically_increasing_id puts the partition in the upper 31 bits and the row's position below.
+    position = F.col("__index") - F.shiftleft(F.col("__partition").cast("long"), 33)
+    return frame.withColumn("n", offset[F.col("__partition")] + position + 1).drop("__partition", "__index")
+
+
+def featurizer_of(args, spark_terms, documents):
+    statistics = json.dumps({"documents": documents, "terms": spark_terms})
+    results = list(run_worker(worker_command(args, "featurizer"), [statistics], lambda line: line))
+    return results[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in ("--input", "--output", "--scorecard", "--score", "--worker"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--node", default="node")
+    parser.add_argument("--shards", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--test-fraction", type=float, default=0.2)
+    parser.add_argument("--max-features", type=int, default=0, help="learned vocabulary size; 0 for hashing")
+    parser.add_argument("--min-df", type=int, default=1)
+    parser.add_argument("--format", choices=["parquet", "jsonl", "csv"], required=True)
+    args = parser.parse_args()
+    started = time.monotonic()
+
+    def step(name):
+        print(f"plexus-progress step={name} elapsed_s={time.monotonic() - started:.1f}", file=sys.stderr, flush=True)
+
+    spark = SparkSession.builder.appName("plexus-train").getOrCreate()
+    step("spark-started")
+    frame = read_input(spark, args.input, args.format)
+    parallelism = max(args.shards, spark.sparkContext.defaultParallelism)
+    if spark.conf.get("spark.sql.shuffle.partitions") == "200":  # Spark's default: far too many here
+        spark.conf.set("spark.sql.shuffle.partitions", str(parallelism))
+    row = F.to_json(F.struct(*[F.col(f"`{name}`") for name in frame.columns]), {"ignoreNullFields": "false"})
+    rows = numbered(frame).select("n", row.alias("row")).repartition(parallelism)
+    prepared = rows.mapInArrow(prepare_partitions(args), PREPARED).cache()
+
+    kinds = {row["kind"]: row["count"] for row in prepared.groupBy("kind").count().collect()
+             if row["kind"] not in ("term", "documents")}
+    step("prepared")
+    documents = prepared.where(F.col("kind") == "documents") \
+        .select(F.get_json_object("payload", "$.count").cast("long").alias("count")) \
+        .agg(F.sum("count")).first()[0] or 0
+    terms = prepared.where(F.col("kind") == "term").select(
+        F.get_json_object("payload", "$.key").alias("key"),
+        F.get_json_object("payload", "$.count").cast("long").alias("count"),
+        F.get_json_object("payload", "$.documents").cast("long").alias("documents"),
+    ).groupBy("key").agg(F.sum("count").alias("count"), F.sum("documents").alias("documents")).cache()
+    if args.max_features > 0:
+        # A learned vocabulary: send the driver only the terms it can choose, those in enough
+        # items and at least as frequent as the max_features-th of them (ties kept; Node makes
+        # the exact choice, as a local training does).
+        terms = terms.where(F.col("documents") >= args.min_df)
+        cutoff = terms.orderBy(F.desc("count")).limit(args.max_features).agg(F.min("count")).first()[0] or 0
+        terms = terms.where(F.col("count") >= cutoff)
+    collected = [[row["key"], row["count"], row["documents"]] for row in terms.collect()]
+    featurizer = featurizer_of(args, collected, documents)
+    step("featurizer")
+
+    train = prepared.where((F.col("kind") == "item") & (F.col("side") == "train"))
+    labels = train.select(F.get_json_object("payload", "$.label").alias("label")).groupBy("label").count().collect()
+    header = {"featurizer": featurizer, "label_counts": {row["label"]: row["count"] for row in labels}}
+    grown = (train.select("shard", "payload").rdd.map(tuple).partitionBy(args.shards, lambda shard: shard)
+             .mapPartitionsWithIndex(grow_shards(args, header)).collect())
+
+    step("grown")
+    os.makedirs(args.output, exist_ok=True)
+    with open(os.path.join(args.output, "forest-parts.jsonl"), "w", encoding="utf-8") as parts:
+        parts.write(json.dumps({"kind": "featurizer", "featurizer": featurizer}) + "\n")
+        for line in grown:
+            parts.write(line + "\n")
+    prepared.where((F.col("kind") == "item") & (F.col("side") == "test")).select("payload").write.mode("overwrite").text(os.path.join(args.output, "test"))
+    problems = prepared.where(F.col("kind").isin("problem", "left_out", "unknown"))
+    problems.select("payload").write.mode("overwrite").text(os.path.join(args.output, "problems"))
+    summary = {
+        "counts": kinds,
+        "documents": documents,
+        "terms": len(collected),
+        "first_problems": [json.loads(row["payload"]) for row in problems.where(F.col("kind") == "problem").limit(20).collect()],
+    }
+    with open(os.path.join(args.output, "summary.json"), "w", encoding="utf-8") as file:
+        json.dump(summary, file, indent=2)
+    step("written")
+    print(f"plexus: forest parts written to {args.output}", file=sys.stderr, flush=True)
+    spark.stop()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { plugin as forest } from '@plexus/classifier-forest';
+import { evaluate, loadScorecard, train } from '@plexus/core';
+import { beforeAll, expect, it } from 'vitest';
+import { trainOnSpark } from './spark-train.js';
+import { localSpark } from './testing.js';
+
+const banking = fileURLToPath(new URL('../../../examples/banking-intents/', import.meta.url));
+let spark: { sparkSubmit: string; python: string };
+
+beforeAll(() => {
+  spark = localSpark();
+}, 900_000);
+
+/** The banking example's forest score with `trees`, its model written to `model`. */
+function scorecard(dir: string, name: string, model: string): string {
+  const source = readFileSync(join(banking, 'scorecard.yaml'), 'utf8');
+  const labels = source.slice(
+    source.indexOf('    labels: &intents'),
+    source.indexOf('    label_column: category'),
+  );
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(
+    path,
+    `name: ${name}\ndata: { text_column: text }\nscores:\n  - name: Intent Forest\n    class: forest/random-forest\n${labels}    label_column: category\n    model: ${model}\n    trees: 40\n`,
+  );
+  return path;
+}
+
+async function accuracyOn(card: string, data: string): Promise<number> {
+  const loaded = await loadScorecard(card, { plugins: [forest] });
+  const summary = await evaluate({
+    scorecard: loaded,
+    data,
+    outDir: mkdtempSync(join(tmpdir(), 'plexus-eval-')),
+    cache: false,
+  });
+  return summary.scores['Intent Forest']!.accuracy!;
+}
+
+it('trains Banking77 on Spark: the model a local training with the same shards writes, as accurate as a local one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-train-'));
+  // Every row ends as training data or as a counted reason: one without a label, one with a label
+  // the score does not declare.
+  const data = join(dir, 'train.csv');
+  writeFileSync(
+    data,
+    // (The file ends its lines with CRLF: so do these rows, or Spark's CSV reader joins them.)
+    `${readFileSync(join(banking, 'data/train.csv'), 'utf8').trimEnd()}\r\nwhere is my money,\r\nis this a real bank,not_an_intent\r\n`,
+  );
+  const card = scorecard(dir, 'Spark Banking', 'spark.json');
+  const lines: string[] = [];
+  const trained = await trainOnSpark({
+    scorecard: await loadScorecard(card, { plugins: [forest], create: false }),
+    score: 'Intent Forest',
+    input: data,
+    output: join(dir, 'out'),
+    shards: 2,
+    testFraction: 0,
+    sparkSubmit: spark.sparkSubmit,
+    onOutput: (line) => lines.push(line),
+  });
+  expect(lines.filter((line) => line.startsWith('plexus-progress shard='))).toHaveLength(2);
+  expect(trained).toMatchObject({ shards: 2, trainItems: 10003, testItems: 0, metrics: null });
+  expect(trained.counts).toEqual({ item: 10003, unlabeled: 1, unknown: 1 });
+
+  // Locally, the same split and shards give the same file, byte for byte.
+  const localCard = scorecard(dir, 'Local Banking', 'local.json');
+  await train({
+    scorecard: await loadScorecard(localCard, { plugins: [forest], create: false }),
+    data,
+    testFraction: 0,
+    split: 'hash',
+    settingsOverride: { shards: 2 },
+  });
+  expect(readFileSync(join(dir, 'local.json'))).toEqual(readFileSync(trained.modelPath));
+
+  // A forest grown on all rows per tree (shards: 1) scores test.csv within 2 points of Spark's.
+  const wholeCard = scorecard(dir, 'Whole Banking', 'whole.json');
+  await train({
+    scorecard: await loadScorecard(wholeCard, { plugins: [forest], create: false }),
+    data,
+    testFraction: 0,
+  });
+  const test = join(banking, 'data/test.csv');
+  const sparkAccuracy = await accuracyOn(card, test);
+  const wholeAccuracy = await accuracyOn(wholeCard, test);
+  console.log(`Banking77 test.csv: Spark (2 shards) ${sparkAccuracy}, local ${wholeAccuracy}`);
+  expect(sparkAccuracy).toBeGreaterThan(0.8);
+  expect(Math.abs(sparkAccuracy - wholeAccuracy)).toBeLessThanOrEqual(0.02);
+}, 900_000);
