@@ -14,7 +14,15 @@ export function formatProblem(problem: ConfigProblem): string {
   const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined);
   const place = where.length > 0 ? `${where.join(':')}: ` : '';
   const path = problem.path ? `${problem.path}: ` : '';
-  return `${place}${path}${problem.message}`;
+  return `${place}${path}${elideLongRuns(problem.message)}`;
+}
+
+/** Shortens runs of over 300 characters without a space (a pasted megabyte) to their ends. */
+export function elideLongRuns(text: string): string {
+  return text.replace(
+    /\S{301,}/g,
+    (run) => `${run.slice(0, 120)}…[${run.length - 180} characters]…${run.slice(-60)}`,
+  );
 }
 
 /** Base of every error Plexus throws. */

@@ -19,12 +19,16 @@ function distance(left: string, right: string): number {
 export function closest(word: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
+  const limit = Math.max(2, Math.floor(word.length / 3));
   for (const candidate of known) {
+    // The distance is at least the difference in length: no need to compute it (a megabyte-long
+    // name would take seconds) when that alone is too far.
+    if (Math.abs(candidate.length - word.length) > limit) continue;
     const value = distance(word.toLowerCase(), candidate.toLowerCase());
     if (value < bestDistance) {
       best = candidate;
       bestDistance = value;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return bestDistance <= limit ? best : undefined;
 }

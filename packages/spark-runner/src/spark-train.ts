@@ -1,21 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  assembleForest,
-  Featurizer,
-  type ForestSettings,
-  forestFacts,
-  forestModelTarget,
-  forestSettingsSchema,
-  type GrownShard,
-  writeForestModel,
-} from '@plexus/classifier-forest';
+import type { Featurizer, ForestSettings, GrownShard } from '@plexus/classifier-forest';
 import {
   checkTestFraction,
   InvalidConfigError,
   type LabelledItem,
   type LoadedScorecard,
+  MissingDependencyError,
   measureScore,
   type ScoreMetrics,
   trainableScores,
@@ -77,9 +69,25 @@ interface Part {
   class_counts?: number[];
 }
 
+type ForestPackage = typeof import('@plexus/classifier-forest');
+
+/** The forest package, an optional peer: only training needs it. */
+async function importForest(): Promise<ForestPackage> {
+  try {
+    return await import('@plexus/classifier-forest');
+  } catch (error) {
+    throw new MissingDependencyError(
+      '@plexus/classifier-forest',
+      'plexus spark train needs @plexus/classifier-forest: npm install @plexus/classifier-forest',
+      { cause: error },
+    );
+  }
+}
+
 /** Reads `forest-parts.jsonl`: the featurizer, each shard's summary and trees. */
 async function readParts(
   output: string,
+  forest: ForestPackage,
 ): Promise<{ featurizer: Featurizer; shards: GrownShard[] }> {
   const path = join(output, 'forest-parts.jsonl');
   if (!existsSync(path)) throw new RunnerError(`${path} is missing: the Spark job did not finish`);
@@ -93,7 +101,7 @@ async function readParts(
   for (const text of (await readFile(path, 'utf8')).split('\n')) {
     if (!text.trim()) continue;
     const part = JSON.parse(text) as Part;
-    if (part.kind === 'featurizer') featurizer = new Featurizer(part.featurizer!);
+    if (part.kind === 'featurizer') featurizer = new forest.Featurizer(part.featurizer!);
     else if (part.kind === 'tree')
       shardOf(part.shard!).trees.push({ index: part.index!, tree: part.tree! });
     else if (part.kind === 'shard') {
@@ -128,6 +136,7 @@ async function readTestItems(output: string): Promise<LabelledItem[]> {
 export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTrained> {
   const started = performance.now();
   const { scorecard } = options;
+  const forest = await importForest();
   const [entry] = trainableScores(scorecard, [options.score]);
   if (entry!.className !== 'forest/random-forest')
     throw new InvalidConfigError([
@@ -138,7 +147,7 @@ export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTra
     ]);
   const own = entry!.settings as ForestSettings;
   const shards = options.shards ?? (own.shards > 1 ? own.shards : 4);
-  const settings = forestSettingsSchema.parse({ ...own, shards });
+  const settings = forest.forestSettingsSchema.parse({ ...own, shards });
   const testFraction = checkTestFraction(options.testFraction ?? 0.2);
   const output = resolve(options.output);
   const files = sparkFiles();
@@ -165,11 +174,16 @@ export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTra
     ],
   );
   await sparkSubmit(args, options);
-  const { featurizer, shards: grown } = await readParts(output);
-  const file = assembleForest({ settings, labels: entry!.labels, featurizer, shards: grown });
+  const { featurizer, shards: grown } = await readParts(output, forest);
+  const file = forest.assembleForest({
+    settings,
+    labels: entry!.labels,
+    featurizer,
+    shards: grown,
+  });
   const env = trainEnv(scorecard, entry!, options);
-  const modelPath = forestModelTarget(settings, env, options.outDir);
-  await writeForestModel(modelPath, file);
+  const modelPath = forest.forestModelTarget(settings, env, options.outDir);
+  await forest.writeForestModel(modelPath, file);
   const test = await readTestItems(output);
   const metrics =
     test.length > 0
@@ -195,7 +209,7 @@ export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTra
     metrics,
     counts: summary.counts,
     firstProblems: summary.first_problems,
-    facts: [forestFacts(file)],
+    facts: [forest.forestFacts(file)],
     durationS: (performance.now() - started) / 1000,
   };
 }

@@ -29,6 +29,12 @@ export interface TestServerOptions {
    */
   decide?: (request: { labels: string[]; text: string }) => string;
   /**
+   * The whole answer text for a request, instead of the one built from `decide` (for answers a
+   * model should not give: empty, huge, broken JSON, labels in another case or language).
+   * Undefined: the normal answer.
+   */
+  answer?: (request: { labels: string[]; text: string; structured: boolean }) => string | undefined;
+  /**
    * Labels of the Hugging Face text-classification task (`POST /models/...` with `inputs`);
    * default POSITIVE, NEGATIVE. Zero-shot requests bring their `candidate_labels`.
    */
@@ -239,6 +245,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           : `The text points to ${label}.\nAnswer: ${label}`;
       if (fault === 'malformed')
         content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
+      content = options.answer?.({ labels, text, structured }) ?? content;
       const completion = {
         id: `chatcmpl-${hash.slice(0, 12)}`,
         object: 'chat.completion',
