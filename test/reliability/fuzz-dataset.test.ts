@@ -151,7 +151,7 @@ describe('fuzzed datasets', () => {
     );
   });
 
-  it('a 10 MB field, a quote never closed and an empty file are read or reported, never a crash', async () => {
+  it('a 10 MB field, a quote never closed, an empty file, other encodings: read or reported, never a crash', async () => {
     const huge = 'w'.repeat(10_000_000);
     const big = await read(`id,text,label\na,"${huge}",spam\nb,short,ham\n`, 'csv');
     expect(big.items.map((item) => item.text.length)).toEqual([10_000_000, 5]);
@@ -171,6 +171,12 @@ describe('fuzzed datasets', () => {
     const empty = await read('', 'csv');
     expect(empty.items).toEqual([]);
     const missingColumn = await read('id,body\na,hello\n', 'csv').catch((error: unknown) => error);
-    expect((missingColumn as Error).message).toMatch(/text/);
+    expect((missingColumn as Error).message).toMatch(/no "text" column; columns are: id, body/);
+    // Other encodings: UTF-16 is refused with the fix; Latin-1 bytes are kept as U+FFFD.
+    const utf16 = Buffer.from('\ufeffid,text\na,hello\n', 'utf16le');
+    const wide = await read(utf16, 'csv').catch((error: unknown) => error);
+    expect((wide as Error).message).toMatch(/not UTF-8 \(it looks like UTF-16.*save it as UTF-8/);
+    const latin1 = await read(Buffer.from('id,text\na,caf\xe9\n', 'latin1'), 'csv');
+    expect(latin1.items).toEqual([{ id: 'a', text: 'caf\ufffd', label: undefined }]);
   });
 });

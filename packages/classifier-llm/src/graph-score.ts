@@ -305,12 +305,21 @@ export function createGraphFactory(
           labels: env.labels,
         }),
         maxBatchSize: 32,
-        async doScore({ items, signal }) {
+        async doScore({ items, signal, onOutput }) {
           signal.throwIfAborted();
           return Promise.all(
-            items.map((item) =>
-              runGraph(plan, { item, client, settings, results: {}, usage: emptyUsage(), signal }),
-            ),
+            items.map(async (item, index) => {
+              const output = await runGraph(plan, {
+                item,
+                client,
+                settings,
+                results: {},
+                usage: emptyUsage(),
+                signal,
+              });
+              onOutput?.(index, output);
+              return output;
+            }),
           );
         },
       };

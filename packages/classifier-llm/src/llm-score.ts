@@ -22,9 +22,15 @@ export function llmScore(options: {
       labels: options.labels,
     }),
     maxBatchSize: 32,
-    async doScore({ items, signal }) {
+    async doScore({ items, signal, onOutput }) {
       signal.throwIfAborted();
-      return Promise.all(items.map((item) => options.scoreItem(item, signal)));
+      return Promise.all(
+        items.map(async (item, index) => {
+          const output = await options.scoreItem(item, signal);
+          onOutput?.(index, output);
+          return output;
+        }),
+      );
     },
   };
 }

@@ -30,7 +30,10 @@ export interface EngineOptions<Item extends EngineItem> {
   /** Streamed (async) or in memory. */
   items: AsyncIterable<Item> | Iterable<Item>;
   scorecard: string;
+  /** Abandons everything at once: calls in flight are cancelled, their items left unscored. */
   signal?: AbortSignal;
+  /** Stops starting work; calls in flight finish and their results come out (a first Ctrl-C). */
+  drain?: AbortSignal;
   /** Items in flight at most; default 256. Memory stays bounded by it. */
   window?: number;
   /** `doScore` calls in flight per score at most; default 4. */
@@ -78,6 +81,13 @@ export async function* runEngine<Item extends EngineItem>(
   if (outer?.aborted) forward();
   else outer?.addEventListener('abort', forward, { once: true });
   const signal = stop.signal;
+  // Halted: nothing new starts. Set by the stop above, or by a drain that lets calls finish.
+  const halt = new AbortController();
+  const halted = () => halt.signal.aborted;
+  const stopHalting = () => halt.abort();
+  signal.addEventListener('abort', stopHalting, { once: true });
+  if (options.drain?.aborted) halt.abort();
+  else options.drain?.addEventListener('abort', stopHalting, { once: true });
   const queues = new Map<string, ScoreQueue<Item>>(
     options.scores.map((entry) => [
       entry.name,
@@ -96,7 +106,7 @@ export async function* runEngine<Item extends EngineItem>(
     wake = undefined;
     resolve?.();
   };
-  signal.addEventListener('abort', notify, { once: true });
+  halt.signal.addEventListener('abort', notify, { once: true });
 
   const complete = (
     state: ItemState<Item>,
@@ -114,7 +124,7 @@ export async function* runEngine<Item extends EngineItem>(
   };
 
   const advance = (state: ItemState<Item>) => {
-    if (signal.aborted) return;
+    if (halted()) return;
     for (const entry of options.scores) {
       if (state.started.has(entry.name)) continue;
       if (!entry.dependsOn.every((dependency) => dependency.score in state.results)) continue;
@@ -162,7 +172,7 @@ export async function* runEngine<Item extends EngineItem>(
 
   const dispatch = (queue: ScoreQueue<Item>) => {
     const batchSize = Math.max(1, queue.entry.score?.maxBatchSize ?? 1);
-    while (queue.running < concurrency && queue.waiting.length > 0 && !signal.aborted) {
+    while (queue.running < concurrency && queue.waiting.length > 0 && !halted()) {
       const batch = queue.waiting.splice(0, batchSize);
       queue.running += 1;
       activeBatches += 1;
@@ -218,9 +228,29 @@ export async function* runEngine<Item extends EngineItem>(
       results: work.state.results,
     }));
     const started = performance.now();
+    const writes: Promise<void>[] = [];
+    const done = new Set<number>();
+    // Stores one output: checked, cached when ok, completed for its item.
+    const finish = (index: number, raw: ScoreOutputV1 | undefined) => {
+      if (done.has(index) || index < 0 || index >= pending.length) return;
+      const { work, key } = pending[index]!;
+      if (signal.aborted && raw?.status === 'error') return; // abandoned, not failed
+      done.add(index);
+      const checked = checkOutput(raw, entry.labels, entry.name);
+      if (useCache && checked.status === 'ok')
+        writes.push(options.cache!.set(key, checked).catch(() => {}));
+      complete(work.state, entry.name, checked, performance.now() - started, false);
+    };
     let outputs: ScoreOutputV1[];
     try {
-      outputs = await score.doScore({ items, signal, context: { scorecard: options.scorecard } });
+      outputs = await score.doScore({
+        items,
+        signal,
+        context: { scorecard: options.scorecard },
+        onOutput: (index, output) => {
+          if (!signal.aborted) finish(index, output);
+        },
+      });
       if (!Array.isArray(outputs) || outputs.length !== items.length) {
         throw new Error(
           `score "${entry.name}" returned ${Array.isArray(outputs) ? outputs.length : 'no'} outputs for ${items.length} items`,
@@ -236,16 +266,7 @@ export async function* runEngine<Item extends EngineItem>(
       }
       outputs = items.map(() => errorOutput(error));
     }
-    const latencyMs = performance.now() - started;
-    const writes: Promise<void>[] = [];
-    for (const [index, raw] of outputs.entries()) {
-      const { work, key } = pending[index]!;
-      if (signal.aborted && raw?.status === 'error') continue; // abandoned, not failed
-      const checked = checkOutput(raw, entry.labels, entry.name);
-      if (useCache && checked.status === 'ok')
-        writes.push(options.cache!.set(key, checked).catch(() => {}));
-      complete(work.state, entry.name, checked, latencyMs, false);
-    }
+    for (const [index, raw] of outputs.entries()) finish(index, raw);
     await Promise.all(writes);
   };
 
@@ -257,7 +278,7 @@ export async function* runEngine<Item extends EngineItem>(
           yield* source;
         })();
   const pull = async () => {
-    while (!exhausted && !signal.aborted && inFlight < window && output.length < window) {
+    while (!exhausted && !halted() && inFlight < window && output.length < window) {
       const next = await iterator.next();
       if (next.done) {
         exhausted = true;
@@ -279,13 +300,7 @@ export async function* runEngine<Item extends EngineItem>(
   try {
     for (;;) {
       if (failure !== undefined) throw failure;
-      if (
-        !pulling &&
-        !exhausted &&
-        !signal.aborted &&
-        inFlight < window &&
-        output.length < window
-      ) {
+      if (!pulling && !exhausted && !halted() && inFlight < window && output.length < window) {
         pulling = true;
         pull()
           .catch((error: unknown) => {
@@ -301,14 +316,16 @@ export async function* runEngine<Item extends EngineItem>(
         continue;
       }
       const finished = exhausted && inFlight === 0;
-      const stopped = signal.aborted && activeBatches === 0;
+      const stopped = halted() && activeBatches === 0;
       if (!pulling && (finished || stopped)) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
     }
   } finally {
-    signal.removeEventListener('abort', notify);
+    halt.signal.removeEventListener('abort', notify);
+    signal.removeEventListener('abort', stopHalting);
+    options.drain?.removeEventListener('abort', stopHalting);
     outer?.removeEventListener('abort', forward);
     if (!exhausted) await iterator.return?.();
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DirectoryCache, type ResultCache } from './cache.js';
 import { defaultCacheDir } from './cache-dir.js';
@@ -44,7 +45,10 @@ export interface EvaluateOptions {
   /** Use the result cache; default true. */
   cache?: boolean | ResultCache;
   cacheDir?: string;
+  /** Abandons the run at once (calls in flight cancelled); the run is `interrupted`. */
   signal?: AbortSignal;
+  /** Stops starting work, lets calls in flight finish and be stored; the run is `interrupted`. */
+  drain?: AbortSignal;
   onResult?: (line: ResultLine) => void;
   onDatasetProblem?: (problem: DatasetProblem) => void;
   /** Clock, for tests. */
@@ -84,11 +88,23 @@ export interface RunSummary {
 
 function datasetPath(options: EvaluateOptions): string {
   if (options.data) return resolve(options.data);
+  // A resumed run goes on with the dataset it started with.
+  const resumed = options.resumeDir ? storedDataPath(options.resumeDir) : undefined;
+  if (resumed) return resumed;
   const fromCard = options.scorecard.data?.path;
   if (fromCard) return resolve(options.scorecard.baseDir, fromCard);
   throw new InvalidConfigError([
     { path: '--data', message: 'no dataset: pass --data FILE or set data.path in the scorecard' },
   ]);
+}
+
+function storedDataPath(dir: string): string | undefined {
+  try {
+    const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Partial<RunInfo>;
+    return typeof info.data?.path === 'string' ? info.data.path : undefined;
+  } catch {
+    return undefined; // RunFolder.resume reports a folder that is not a run
+  }
 }
 
 function defaultRunDir(key: string, now: Date): string {
@@ -214,6 +230,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
           items: counted,
           scorecard: scorecard.name,
           signal: options.signal,
+          drain: options.drain,
           concurrency: options.concurrency,
           window: options.window,
           cache,
@@ -225,7 +242,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       reportRows.add(line);
       options.onResult?.(line);
     }
-    if (options.signal?.aborted) status = 'interrupted';
+    if (options.signal?.aborted || options.drain?.aborted) status = 'interrupted';
   } catch (error) {
     if (error instanceof InvalidConfigError || (error as { exitCode?: number }).exitCode === 2) {
       folder.info.status = 'failed';

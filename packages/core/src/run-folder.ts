@@ -68,6 +68,7 @@ export class RunFolder {
   private problemsFd: number | undefined;
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   /** A write that failed in the background, thrown by the next call. */
   private failure: unknown;
 
@@ -159,12 +160,15 @@ export class RunFolder {
 
   /**
    * Appends a result line. Lines reach the OS in groups of up to 256, or within 200 ms: one
-   * system call per group instead of per line.
+   * system call per group instead of per line. A line that cost an LLM call is written before
+   * the next turn of the event loop: a crash must not make the resumed run pay for it again.
    */
   append(line: ResultLine): void {
     if (this.failure) throw this.failure;
     this.pending.push(JSON.stringify(line));
     if (this.pending.length >= bufferedLines) this.flush();
+    else if (line.llm_calls > 0)
+      this.immediate ??= setImmediate(() => this.flushInBackground()).unref();
     else this.timer ??= setTimeout(() => this.flushInBackground(), flushDelayMs).unref();
   }
 
@@ -180,6 +184,8 @@ export class RunFolder {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
     if (this.pending.length === 0 || this.resultsFd === undefined) return;
     const text = `${this.pending.join('\n')}\n`;
     this.pending = [];

@@ -58,6 +58,12 @@ export interface DoScoreOptionsV1 {
   items: readonly ScoreItemV1[];
   signal: AbortSignal;
   context: ScoreContextV1;
+  /**
+   * Optional: a score that finishes items one by one (LLM calls fanned out) may hand each output
+   * over as soon as it is ready; the engine stores it at once (a crash then loses no paid call).
+   * The array `doScore` returns must still hold every output.
+   */
+  onOutput?: (index: number, output: ScoreOutputV1) => void;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { TrackerError } from '@plexus/core';
 import { parse, stringify } from 'yaml';
 import type { MlflowClient, ModelVersion } from './mlflow-client.js';
@@ -135,8 +135,11 @@ export async function registerModel(options: RegisterOptions): Promise<ModelVers
 /** Parses `models:/<name>@<alias>` and `models:/<name>/<version>`. */
 export function parseModelUri(uri: string): { name: string; alias?: string; version?: string } {
   const alias = /^models:\/([^@/]+)@([\w-]+)$/.exec(uri);
-  if (alias) return { name: alias[1]!, alias: alias[2]! };
   const version = /^models:\/([^@/]+)\/(\d+)$/.exec(uri);
+  const name = (alias ?? version)?.[1];
+  if (name === '.' || name === '..')
+    throw new TrackerError(`"${uri}" names no model; write models:/<name>@<alias>`);
+  if (alias) return { name: alias[1]!, alias: alias[2]! };
   if (version) return { name: version[1]!, version: version[2]! };
   throw new TrackerError(
     `"${uri}" is not a model URI; write models:/<name>@<alias> or models:/<name>/<version>`,
@@ -156,6 +159,8 @@ export async function resolveModelUri(
   const version = parsed.alias
     ? await client.getModelVersionByAlias(parsed.name, parsed.alias)
     : await client.getModelVersion(parsed.name, parsed.version!);
+  if (!/^\d+$/.test(version.version))
+    throw new TrackerError(`${uri}: the server gave version "${version.version}", not a number`);
   const folder = join(
     options.cacheDir,
     'mlflow-models',
@@ -169,7 +174,7 @@ export async function resolveModelUri(
     await mkdir(staging, { recursive: true });
     for (const file of await client.listArtifacts(source)) {
       if (file.isDir) continue;
-      const target = join(staging, file.path);
+      const target = inside(staging, file.path, uri);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, await client.downloadArtifact(source, file.path));
     }
@@ -186,5 +191,15 @@ export async function resolveModelUri(
     throw new TrackerError(
       `${uri} (version ${version.version}) has no onnx or plexus_forest flavor in its MLmodel`,
     );
-  return join(folder, data);
+  return inside(folder, data, uri);
+}
+
+/** A path in a downloaded model's folder; one a server names outside it (`../`, absolute) is refused. */
+function inside(folder: string, path: string, uri: string): string {
+  const target = resolve(folder, path);
+  if (!target.startsWith(`${resolve(folder)}${sep}`))
+    throw new TrackerError(
+      `${uri}: the server names the file "${path}", outside the model's folder; nothing was written there`,
+    );
+  return target;
 }

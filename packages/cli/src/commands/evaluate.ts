@@ -84,11 +84,12 @@ export function evaluateCommand(
             ? undefined
             : { maxUsd: flags.maxUsd, maxTokens: flags.maxTokens },
       });
-      const controller = new AbortController();
+      // A first Ctrl-C lets the calls in flight finish (they are paid for) and stores them.
+      const drain = new AbortController();
       const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
+        if (drain.signal.aborted) process.exit(130);
         io.stderr('\nInterrupted: finishing calls in flight (Ctrl-C again to quit at once)\n');
-        controller.abort();
+        drain.abort();
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
@@ -120,7 +121,7 @@ export function evaluateCommand(
           resumeDir: flags.resume,
           cache: flags.cache,
           cacheDir: flags.cacheDir,
-          signal: controller.signal,
+          drain: drain.signal,
           onResult: (line) => progress.update(line.status),
           onDatasetProblem: (problem) => {
             problems += 1;

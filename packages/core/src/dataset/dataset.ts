@@ -113,6 +113,12 @@ export async function* readDataset(
     }
     const record = row.record;
     if (fixedColumns && !checkedColumns && !(textColumn in record)) {
+      const columns = Object.keys(record).join(',');
+      // UTF-16 (a BOM, NUL bytes between letters) reads as noise: say what the file is.
+      if (columns.startsWith('\ufffd') || columns.includes('\u0000'))
+        throw new DatasetError(
+          `${options.path}: not UTF-8 (it looks like UTF-16: NUL bytes between letters); save it as UTF-8 (in Excel: CSV UTF-8)`,
+        );
       throw new DatasetError(
         `${options.path}: no "${textColumn}" column; columns are: ${Object.keys(record).join(', ')}. Set data.text_column in the scorecard`,
       );
