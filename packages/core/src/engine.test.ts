@@ -214,4 +214,42 @@ scores:
     expect(results.length).toBeLessThan(10);
     expect(results.every((result) => result.output.status === 'ok')).toBe(true);
   });
+
+  it('returns at once, with nothing, when the signal is aborted before it starts', async () => {
+    const scores = await scoresOf(
+      'name: X\nscores:\n  - { name: A, class: test/contains, word: a, delay_ms: 20 }\n',
+    );
+    const controller = new AbortController();
+    controller.abort();
+    const results = await collect(
+      runEngine({
+        scores,
+        scorecard: 'X',
+        items: itemsOf(10, () => 'a'),
+        signal: controller.signal,
+      }),
+    );
+    expect(results).toEqual([]);
+  });
+
+  it('drains: after the drain signal nothing new starts, and calls in flight finish with results', async () => {
+    const scores = await scoresOf(
+      'name: X\nscores:\n  - { name: A, class: test/contains, word: a, delay_ms: 30, batch_size: 1 }\n',
+    );
+    const drain = new AbortController();
+    const results = [];
+    for await (const result of runEngine({
+      scores,
+      scorecard: 'X',
+      items: itemsOf(100, () => 'a'),
+      drain: drain.signal,
+      concurrency: 3,
+    })) {
+      results.push(result);
+      if (results.length === 1) drain.abort();
+    }
+    // The two batches in flight beside the first finish; nothing after them starts.
+    expect(results).toHaveLength(3);
+    expect(results.every((result) => result.output.status === 'ok')).toBe(true);
+  });
 });

@@ -86,7 +86,7 @@ export async function* runEngine<Item extends EngineItem>(
   const halted = () => halt.signal.aborted;
   const stopHalting = () => halt.abort();
   signal.addEventListener('abort', stopHalting, { once: true });
-  if (options.drain?.aborted) halt.abort();
+  if (signal.aborted || options.drain?.aborted) halt.abort();
   else options.drain?.addEventListener('abort', stopHalting, { once: true });
   const queues = new Map<string, ScoreQueue<Item>>(
     options.scores.map((entry) => [
