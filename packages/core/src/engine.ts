@@ -81,13 +81,8 @@ export async function* runEngine<Item extends EngineItem>(
   if (outer?.aborted) forward();
   else outer?.addEventListener('abort', forward, { once: true });
   const signal = stop.signal;
-  // Halted: nothing new starts. Set by the stop above, or by a drain that lets calls finish.
-  const halt = new AbortController();
-  const halted = () => halt.signal.aborted;
-  const stopHalting = () => halt.abort();
-  signal.addEventListener('abort', stopHalting, { once: true });
-  if (signal.aborted || options.drain?.aborted) halt.abort();
-  else options.drain?.addEventListener('abort', stopHalting, { once: true });
+  // Halted: nothing new starts. By the stop above, or by a drain that lets calls finish.
+  const halted = () => signal.aborted || options.drain?.aborted === true;
   const queues = new Map<string, ScoreQueue<Item>>(
     options.scores.map((entry) => [
       entry.name,
@@ -106,7 +101,8 @@ export async function* runEngine<Item extends EngineItem>(
     wake = undefined;
     resolve?.();
   };
-  halt.signal.addEventListener('abort', notify, { once: true });
+  signal.addEventListener('abort', notify, { once: true });
+  options.drain?.addEventListener('abort', notify, { once: true });
 
   const complete = (
     state: ItemState<Item>,
@@ -323,9 +319,8 @@ export async function* runEngine<Item extends EngineItem>(
       });
     }
   } finally {
-    halt.signal.removeEventListener('abort', notify);
-    signal.removeEventListener('abort', stopHalting);
-    options.drain?.removeEventListener('abort', stopHalting);
+    signal.removeEventListener('abort', notify);
+    options.drain?.removeEventListener('abort', notify);
     outer?.removeEventListener('abort', forward);
     if (!exhausted) await iterator.return?.();
   }

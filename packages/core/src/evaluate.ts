@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DirectoryCache, type ResultCache } from './cache.js';
 import { defaultCacheDir } from './cache-dir.js';
@@ -88,23 +87,11 @@ export interface RunSummary {
 
 function datasetPath(options: EvaluateOptions): string {
   if (options.data) return resolve(options.data);
-  // A resumed run goes on with the dataset it started with.
-  const resumed = options.resumeDir ? storedDataPath(options.resumeDir) : undefined;
-  if (resumed) return resumed;
   const fromCard = options.scorecard.data?.path;
   if (fromCard) return resolve(options.scorecard.baseDir, fromCard);
   throw new InvalidConfigError([
     { path: '--data', message: 'no dataset: pass --data FILE or set data.path in the scorecard' },
   ]);
-}
-
-function storedDataPath(dir: string): string | undefined {
-  try {
-    const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Partial<RunInfo>;
-    return typeof info.data?.path === 'string' ? info.data.path : undefined;
-  } catch {
-    return undefined; // RunFolder.resume reports a folder that is not a run
-  }
 }
 
 function defaultRunDir(key: string, now: Date): string {
@@ -119,7 +106,8 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
   const { scorecard } = options;
   const scores = selectScores(scorecard.scores, options.scores);
-  const path = datasetPath(options);
+  // A resumed run goes on with the dataset it started with, unless `data` names another.
+  let path = options.resumeDir && !options.data ? undefined : datasetPath(options);
   const fingerprints = Object.fromEntries(scores.map((entry) => [entry.name, entry.fingerprint]));
   const metrics = new RunMetrics(scores);
   // Rows for the report, collected as lines are written: no second pass over results.jsonl.
@@ -135,7 +123,9 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     });
     folder = resumed.folder;
     prior = resumed.stored.outputs;
+    path ??= resumed.stored.info.data.path;
   } else {
+    path ??= datasetPath(options);
     const info: RunInfo = {
       version: 1,
       id: options.runId ?? randomUUID(),

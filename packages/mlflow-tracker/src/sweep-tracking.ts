@@ -40,15 +40,18 @@ export function testMetrics(metrics: ScoreMetrics | null): Record<string, number
  * cross-validated metrics as `cv_<metric>`.
  */
 export function mlflowSweepTracker(client: MlflowClient): SweepTracker {
+  // The experiment of the sweep: its children go there too.
+  let experimentId = '';
   return {
     async start(info, parentRunId) {
+      const experiment = await client.ensureExperiment(`plexus/${info.scorecard.name}`);
+      experimentId = experiment.experiment_id;
       if (parentRunId) {
         await client.updateRun(parentRunId, 'RUNNING');
         return parentRunId;
       }
-      const experiment = await client.ensureExperiment(`plexus/${info.scorecard.name}`);
       const run = await client.createRun({
-        experimentId: experiment.experiment_id,
+        experimentId,
         runName: `sweep ${info.score}`,
         startTime: Date.parse(info.started_at),
         tags: {
@@ -75,10 +78,9 @@ export function mlflowSweepTracker(client: MlflowClient): SweepTracker {
     },
 
     async trial(record: TrialRecord, info: SweepInfo, parentRunId: string) {
-      const parent = await client.getRun(parentRunId);
       const now = Date.now();
       const run = await client.createRun({
-        experimentId: parent.info.experiment_id,
+        experimentId,
         runName: `trial ${record.trial}`,
         startTime: now - Math.round(record.duration_s * 1000),
         tags: {

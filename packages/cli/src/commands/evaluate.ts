@@ -7,6 +7,7 @@ import {
 } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, positiveNumber, wholeNumber } from '../arguments.js';
+import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../output.js';
 import { Progress } from '../progress.js';
 import { loadForCli } from '../scorecard.js';
@@ -85,14 +86,7 @@ export function evaluateCommand(
             : { maxUsd: flags.maxUsd, maxTokens: flags.maxTokens },
       });
       // A first Ctrl-C lets the calls in flight finish (they are paid for) and stores them.
-      const drain = new AbortController();
-      const onSignal = () => {
-        if (drain.signal.aborted) process.exit(130);
-        io.stderr('\nInterrupted: finishing calls in flight (Ctrl-C again to quit at once)\n');
-        drain.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const interrupt = onInterrupt(io, 'finishing calls in flight');
       const progress = new Progress(
         io,
         io.isTty && !flags.quiet && !flags.json,
@@ -121,7 +115,7 @@ export function evaluateCommand(
           resumeDir: flags.resume,
           cache: flags.cache,
           cacheDir: flags.cacheDir,
-          drain: drain.signal,
+          drain: interrupt.signal,
           onResult: (line) => progress.update(line.status),
           onDatasetProblem: (problem) => {
             problems += 1;
@@ -165,8 +159,7 @@ export function evaluateCommand(
           setExit(1);
         }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupt.dispose();
         await closeScorecard(card);
       }
     });

@@ -1,6 +1,7 @@
 import { InvalidConfigError, type SplitMethod, type TrainedScore, train } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, testFraction, wholeNumber } from '../arguments.js';
+import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../output.js';
 import { registerTrained } from '../registration.js';
 import { loadForCli } from '../scorecard.js';
@@ -101,14 +102,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
     .option('--quiet', 'no progress')
     .action(async (path: string, flags: TrainFlags) => {
       const card = await loadForCli(path, { cacheDir: flags.cacheDir, create: false });
-      const controller = new AbortController();
-      const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
-        io.stderr('\nInterrupted: stopping (Ctrl-C again to quit at once)\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const interrupt = onInterrupt(io, 'stopping');
       try {
         if (flags.sweep) {
           const { sweep } = flags;
@@ -117,7 +111,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
             path,
             flags: { ...flags, sweep },
             io,
-            signal: controller.signal,
+            signal: interrupt.signal,
           });
           if (status === 'interrupted') setExit(1);
           return;
@@ -136,7 +130,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
           settingsOverride: flags.shards === undefined ? undefined : { shards: flags.shards },
           outDir: flags.out,
           cacheDir: flags.cacheDir,
-          signal: controller.signal,
+          signal: interrupt.signal,
           onProgress: (score, message) => {
             if (!flags.quiet && !flags.json) io.stderr(`${score}: ${message}\n`);
           },
@@ -168,8 +162,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
         if (Object.keys(scores).length > 0)
           io.stdout(`\nHeld-out test metrics:\n${formatSummaryTable({ scores })}\n`);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupt.dispose();
       }
     });
 }
