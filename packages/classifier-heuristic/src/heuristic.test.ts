@@ -84,6 +84,21 @@ describe('heuristic/keywords', () => {
     expect(none).toMatchObject({ value: 'clean' });
   });
 
+  it('stops searching once the rule is decided, and says only what it looked for', async () => {
+    const [[any], [all], [none]] = await scoreWith(
+      `  - { name: Any, class: heuristic/keywords, phrases: [balance, loan, mortgage] }
+  - { name: All, class: heuristic/keywords, phrases: [mortgage, balance], match: all }
+  - { name: None, class: heuristic/keywords, phrases: [loan, mortgage], match: none }
+`,
+      [{ text: transcript }],
+    );
+    expect(any).toMatchObject({ value: 'yes', trace: { hits: [{ phrase: 'balance' }] } });
+    expect(any!.explanation).not.toContain('mortgage');
+    expect(all).toMatchObject({ value: 'no', trace: { hits: [] } });
+    expect(all!.explanation).toBe('no match (all): not found: "mortgage"');
+    expect(none).toMatchObject({ value: 'no', trace: { hits: [{ phrase: 'loan' }] } });
+  });
+
   it('ignores or flips negated hits', async () => {
     const [[ignored], [flipped], [plain]] = await scoreWith(
       `  - { name: Ignore, class: heuristic/keywords, phrases: [help you with a loan], negation: { window: 3 } }

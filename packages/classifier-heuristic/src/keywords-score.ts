@@ -69,6 +69,11 @@ function firstHits(
   return hits;
 }
 
+/** Whether one phrase's presence settles `any` (found), `all` (missing) or `none` (found). */
+function decided(match: KeywordsSettings['match'], present: boolean): boolean {
+  return match === 'all' ? !present : present;
+}
+
 function traceOf(hit: LocatedHit) {
   return {
     phrase: hit.phrase,
@@ -85,6 +90,7 @@ function explain(
   hits: readonly LocatedHit[],
   settings: KeywordsSettings,
   matched: boolean,
+  searched: number,
 ): string {
   const parts: string[] = [];
   for (const hit of hits) {
@@ -98,7 +104,7 @@ function explain(
     }
   }
   const found = new Set(hits.filter((hit) => !hit.negatedBy).map((hit) => hit.phrase));
-  const missing = settings.phrases.filter((phrase) => !found.has(phrase));
+  const missing = settings.phrases.slice(0, searched).filter((phrase) => !found.has(phrase));
   if (missing.length > 0 && settings.match !== 'none') {
     parts.push(`not found: ${missing.map((phrase) => `"${phrase}"`).join(', ')}`);
   }
@@ -151,12 +157,20 @@ export const keywordsFactory = defineScoreFactory({
         ? scopeSegments(item, settings)
         : [{ speaker: undefined, turn: -1, text: item.text }];
       const hits: LocatedHit[] = [];
+      let found = 0;
+      let searched = 0;
       for (const matcher of matchers) {
         const exact = firstHits(matcher, false, segments, negation);
         // Fuzzy search only for phrases that occur nowhere in the scope as written.
-        hits.push(...(exact.length > 0 ? exact : firstHits(matcher, true, segments, negation)));
+        const phraseHits = exact.length > 0 ? exact : firstHits(matcher, true, segments, negation);
+        hits.push(...phraseHits);
+        searched += 1;
+        const present = phraseHits.some((hit) => !hit.negatedBy);
+        if (present) found += 1;
+        // Once the rule is decided the other phrases are not searched (their hits could not
+        // change the label); with `flip`, any negated hit can, so every phrase is searched.
+        if (!negation.flip && decided(settings.match, present)) break;
       }
-      const found = new Set(hits.filter((hit) => !hit.negatedBy).map((hit) => hit.phrase)).size;
       const flipped = settings.negation?.mode === 'flip' && hits.some((hit) => hit.negatedBy);
       const matched = flipped
         ? settings.match === 'none'
@@ -165,7 +179,7 @@ export const keywordsFactory = defineScoreFactory({
         value: matched ? outcome.match : outcome.noMatch,
         status: 'ok',
         confidence: 1,
-        explanation: explain(hits, settings, matched),
+        explanation: explain(hits, settings, matched, searched),
         trace: { hits: hits.map(traceOf) },
       };
     };

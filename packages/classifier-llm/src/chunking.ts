@@ -1,4 +1,3 @@
-import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { z } from 'zod';
 
 export const chunkingSchema = z
@@ -25,7 +24,13 @@ export const chunkingSchema = z
 export type Chunking = z.output<typeof chunkingSchema>;
 
 /** The text cut into windows of `maxTokens` tokens, each repeating `overlap` tokens. */
-export function splitTokens(text: string, maxTokens: number, overlap: number): string[] {
+export async function splitTokens(
+  text: string,
+  maxTokens: number,
+  overlap: number,
+): Promise<string[]> {
+  // Loaded on first use: building the tokenizer's tables takes about 0.2 s.
+  const { decode, encode } = await import('gpt-tokenizer/encoding/o200k_base');
   const tokens = encode(text);
   if (tokens.length <= maxTokens) return [text];
   const chunks: string[] = [];

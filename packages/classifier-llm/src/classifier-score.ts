@@ -115,7 +115,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       /** One answer per token window of the text, combined (see `chunking`). */
       const askChunks = async (item: ScoreItemV1, usage: UsageTally, signal: AbortSignal) => {
         const chunking = settings.chunking!;
-        const texts = splitTokens(item.text, chunking.max_tokens, chunking.overlap);
+        const texts = await splitTokens(item.text, chunking.max_tokens, chunking.overlap);
         const answers = await Promise.all(
           texts.map((text, index) =>
             ask({ ...scopeOf(item), text, chunk: { index, count: texts.length } }, usage, signal),

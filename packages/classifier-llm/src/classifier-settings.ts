@@ -25,6 +25,12 @@ export const modelSettings = {
   context_size: z.number().int().min(256).optional(),
   /** `llama-cpp` only: CPU threads; default half the cores (at least 1). */
   threads: z.number().int().positive().optional(),
+  /**
+   * `openai` only: how requests are sent. `http` (default): Plexus's own HTTP/1.1 client with
+   * keep-alive, about a third of the CPU per call; `sdk`: the `openai` package. Same requests,
+   * answers and errors either way.
+   */
+  client: z.enum(['http', 'sdk']).default('http'),
   /** Endpoint URL; default OpenAI (or `OPENAI_BASE_URL`). */
   base_url: z.string().url().optional(),
   /**

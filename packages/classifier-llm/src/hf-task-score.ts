@@ -58,6 +58,7 @@ export const hfTaskFactory = defineScoreFactory({
         provider: 'huggingface',
         temperature: 0,
         max_tokens: 1,
+        client: 'http',
         context_size: undefined,
         threads: undefined,
         tokens_per_minute: undefined,

@@ -321,7 +321,7 @@ describe('llm/classifier on long texts (chunking)', () => {
   const chunking = { max_tokens: 200, overlap: 20 };
 
   it('asks once per token window and combines the labels as told, keeping every chunk in the trace', async () => {
-    const count = splitTokens(text, 200, 20).length;
+    const count = (await splitTokens(text, 200, 20)).length;
     expect(count).toBeGreaterThan(3);
     const combined: Record<string, string | null> = {};
     for (const combine of ['any', 'all', 'majority', 'first']) {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
-  DirectoryCache,
+  type DirectoryCache,
+  directoryCache,
   hashValue,
   InvalidConfigError,
   resolveModelPath,
@@ -27,6 +28,7 @@ export type ModelSettings = Pick<
   | 'context_size'
   | 'threads'
   | 'base_url'
+  | 'client'
   | 'api_key_env'
   | 'temperature'
   | 'max_tokens'
@@ -137,6 +139,7 @@ function createProvider(settings: ModelSettings, env: ClientEnv, parallel: numbe
   return createOpenAiProvider({
     baseUrl: settings.base_url,
     apiKeyEnv: settings.api_key_env,
+    client: settings.client,
     timeoutMs: settings.timeout_ms,
   });
 }
@@ -158,7 +161,7 @@ export class ModelClient {
     provider?: ChatProvider,
   ) {
     this.cache = env.cacheDir
-      ? new DirectoryCache<ChatResponse>(join(env.cacheDir, 'llm-responses'))
+      ? directoryCache<ChatResponse>(join(env.cacheDir, 'llm-responses'))
       : undefined;
     const local = settings.provider === 'llama-cpp';
     // A local model on the CPU answers one request at a time unless the scorecard says more.

@@ -1,5 +1,3 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { sha256, stableStringify } from './hash.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 
@@ -19,43 +17,19 @@ export function cacheKey(parts: {
   return sha256(
     parts.fingerprint,
     parts.text,
-    stableStringify(parts.metadata),
-    stableStringify(parts.upstream),
+    stableJson(parts.metadata),
+    stableJson(parts.upstream),
   );
 }
 
-/**
- * A cache in a folder, one small JSON file per entry in 256 sub-folders. Writes are atomic
- * (temporary file, then rename), so processes sharing the folder never read half an entry.
- */
-export class DirectoryCache<Value = ScoreOutputV1> {
-  private readonly made = new Set<string>();
-  private counter = 0;
-
-  constructor(readonly dir: string) {}
-
-  private path(key: string): { folder: string; file: string } {
-    const folder = join(this.dir, 'outputs', key.slice(0, 2));
-    return { folder, file: join(folder, `${key}.json`) };
-  }
-
-  async get(key: string): Promise<Value | undefined> {
-    try {
-      return JSON.parse(await readFile(this.path(key).file, 'utf8')) as Value;
-    } catch {
-      return undefined; // a missing or unreadable entry is a miss
-    }
-  }
-
-  async set(key: string, output: Value): Promise<void> {
-    const { folder, file } = this.path(key);
-    if (!this.made.has(folder)) {
-      await mkdir(folder, { recursive: true });
-      this.made.add(folder);
-    }
-    this.counter += 1;
-    const temporary = `${file}.${process.pid}.${this.counter}.tmp`;
-    await writeFile(temporary, JSON.stringify(output));
-    await rename(temporary, file);
-  }
+/** `stableStringify`, skipping its work for the empty objects most items and scores have. */
+function stableJson(value: unknown): string {
+  return value && typeof value === 'object' && isEmpty(value) ? '{}' : stableStringify(value);
 }
+
+function isEmpty(value: object): boolean {
+  for (const _ in value) return false;
+  return !Array.isArray(value);
+}
+
+export { DirectoryCache, directoryCache } from './directory-cache.js';

@@ -18,7 +18,7 @@ const folder = mkdtempSync(join(tmpdir(), 'plexus-evaluate-'));
 const data = join(folder, 'data.csv');
 writeFileSync(
   data,
-  `id,text,Card,Lost\n${Array.from({ length: 50 }, (_, index) => `i${index},${index % 2 ? 'lost card' : 'hello'},${index % 2 ? 'yes' : 'no'},${index % 3 ? 'yes' : 'no'}`).join('\n')}\n`,
+  `id,text,Card,Lost\n${Array.from({ length: 50 }, (_, index) => `i${index},${index % 2 ? 'lost card' : 'hello'} ${index},${index % 2 ? 'yes' : 'no'},${index % 3 ? 'yes' : 'no'}`).join('\n')}\n`,
 );
 const yaml = `name: Cards
 scores:

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { DirectoryCache, type ResultCache } from './cache.js';
+import { directoryCache, type ResultCache } from './cache.js';
 import { defaultCacheDir } from './cache-dir.js';
 import {
   type DatasetItem,
@@ -200,7 +200,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       ? undefined
       : typeof options.cache === 'object'
         ? options.cache
-        : new DirectoryCache(join(options.cacheDir ?? defaultCacheDir(), 'results'));
+        : directoryCache<ScoreOutputV1>(join(options.cacheDir ?? defaultCacheDir(), 'results'));
   let status: RunStatus = 'completed';
   let failure: string | undefined;
   try {

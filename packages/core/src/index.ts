@@ -1,4 +1,4 @@
-export { cacheKey, DirectoryCache, type ResultCache } from './cache.js';
+export { cacheKey, DirectoryCache, directoryCache, type ResultCache } from './cache.js';
 export { defaultCacheDir } from './cache-dir.js';
 export {
   type CompareOptions,

@@ -10,13 +10,14 @@ import { plugin as onnx } from '@plexus/classifier-onnx';
 import {
   closeScorecard,
   type DatasetItem,
-  DirectoryCache,
+  directoryCache,
   errorMessage,
   goldColumns,
   itemOfRecord,
   loadScorecard,
   PlexusError,
   resultLines,
+  type ScoreOutputV1,
 } from '@plexus/core';
 
 function argument(name: string): string | undefined {
@@ -56,7 +57,7 @@ async function main(): Promise<number> {
   })();
   const cache = process.argv.includes('--no-cache')
     ? undefined
-    : new DirectoryCache(`${cacheDir}/results`);
+    : directoryCache<ScoreOutputV1>(`${cacheDir}/results`);
   try {
     for await (const line of resultLines({
       scores: card.scores,

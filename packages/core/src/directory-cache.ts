@@ -1,0 +1,276 @@
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/** Offsets fit in 2^33 (8 GiB); a segment is closed at 4 GiB and a new one started. */
+const offsetSpan = 2 ** 33;
+const segmentLimit = 2 ** 32;
+/** A miss looks for entries other processes appended at most this often. */
+const refreshMs = 1000;
+
+interface Segment {
+  name: string;
+  fd: number | undefined;
+  /** Bytes indexed so far (up to the last complete line). */
+  scanned: number;
+}
+
+/**
+ * A cache in a folder: append-only logs (`log/*.jsonl`, one line `key<TAB>json` per entry), one
+ * per process that writes, indexed in memory (key → where its line starts). A hit costs a map
+ * lookup and one read; entries are written in one append per event-loop turn. Processes sharing
+ * the folder (Spark tasks, retries, parallel runs) never write to the same file, so nobody reads
+ * half an entry (a line cut by a crash is ignored), and each sees the others' entries when it opens
+ * the cache and, on a miss, at most a second after they were written. The index takes about 150
+ * bytes of memory per entry.
+ */
+export class DirectoryCache<Value = unknown> {
+  private readonly logDir: string;
+  private readonly segments: Segment[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly pending = new Map<string, string>();
+  private own: { segment: number; size: number } | undefined;
+  private flushing: Promise<void> | undefined;
+  private loaded = false;
+  private refreshedAt = 0;
+  private folderId: number | undefined;
+  /** The last block read: `length` bytes of `segment` from `start`. */
+  private readonly block: { segment?: Segment; start: number; length: number; data: Buffer } = {
+    start: 0,
+    length: 0,
+    data: Buffer.allocUnsafe(64 * 1024),
+  };
+  /** Entries of the earlier layout (one file per entry in `outputs/`), read on a miss. */
+  private readonly legacy: boolean;
+
+  constructor(readonly dir: string) {
+    this.logDir = join(dir, 'log');
+    this.legacy = existsSync(join(dir, 'outputs'));
+  }
+
+  async get(key: string): Promise<Value | undefined> {
+    const line = this.pending.get(key) ?? this.read(key);
+    if (line === undefined) return this.legacy ? this.readLegacy(key) : undefined;
+    try {
+      return JSON.parse(line.slice(key.length + 1)) as Value;
+    } catch {
+      return undefined; // an unreadable entry is a miss
+    }
+  }
+
+  /** Stores an entry; resolves when it is in the log (appended by the next event-loop turn). */
+  set(key: string, value: Value): Promise<void> {
+    if (/[\t\n]/.test(key)) throw new Error(`cache keys cannot hold tabs or newlines: ${key}`);
+    this.pending.set(key, `${key}\t${JSON.stringify(value)}\n`);
+    this.flushing ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.flushing = undefined;
+        try {
+          this.flush();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+    return this.flushing;
+  }
+
+  /** Writes pending entries now (also done when the process exits). */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    this.load();
+    const own = this.ownSegment();
+    const lines = [...this.pending];
+    this.pending.clear();
+    const buffer = Buffer.from(lines.map(([, line]) => line).join(''));
+    const fd = this.segments[own.segment]?.fd as number;
+    let written = 0;
+    while (written < buffer.length) written += writeSync(fd, buffer, written);
+    for (const [key, line] of lines) {
+      this.index.set(key, own.segment * offsetSpan + own.size);
+      own.size += Buffer.byteLength(line);
+    }
+    (this.segments[own.segment] as Segment).scanned = own.size;
+  }
+
+  /** Closes the files this cache holds open (after a flush). */
+  close(): void {
+    this.flush();
+    for (const segment of this.segments) {
+      if (segment.fd !== undefined) closeSync(segment.fd);
+      segment.fd = undefined;
+    }
+    this.own = undefined;
+  }
+
+  private ownSegment(): { segment: number; size: number } {
+    if (this.own && this.own.size < segmentLimit) return this.own;
+    mkdirSync(this.logDir, { recursive: true });
+    const name = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.jsonl`;
+    const fd = openSync(join(this.logDir, name), 'a+');
+    this.segments.push({ name, fd, scanned: 0 });
+    this.own = { segment: this.segments.length - 1, size: 0 };
+    this.folderId ??= folderId(this.logDir);
+    if (exitFlush.size === 0) process.once('exit', flushAll);
+    exitFlush.add(this);
+    return this.own;
+  }
+
+  private read(key: string): string | undefined {
+    this.load();
+    let place = this.index.get(key);
+    if (place === undefined && Date.now() - this.refreshedAt > refreshMs) {
+      this.refresh();
+      place = this.index.get(key);
+    }
+    if (place === undefined) return undefined;
+    const segment = this.segments[Math.floor(place / offsetSpan)] as Segment;
+    const line = this.lineAt(segment, place % offsetSpan);
+    return line?.startsWith(`${key}\t`) ? line : undefined;
+  }
+
+  /**
+   * The line at `offset`, from the block read last when it holds the whole line (entries are read
+   * back mostly in the order they were written: one read serves hundreds of hits).
+   */
+  private lineAt(segment: Segment, offset: number): string | undefined {
+    const block = this.block;
+    if (block.segment === segment && offset >= block.start) {
+      const end = block.data.indexOf(10, offset - block.start);
+      if (end >= 0 && end < block.length)
+        return block.data.toString('utf8', offset - block.start, end);
+    }
+    try {
+      segment.fd ??= openSync(join(this.logDir, segment.name), 'r');
+      block.segment = undefined; // its bytes are about to change
+      let buffer = block.data;
+      let length = 0;
+      for (;;) {
+        const read = readSync(segment.fd, buffer, length, buffer.length - length, offset + length);
+        length += read;
+        const end = buffer.indexOf(10, length - read);
+        if (end >= 0 && end < length) {
+          if (buffer === block.data) Object.assign(block, { segment, start: offset, length });
+          return buffer.toString('utf8', 0, end);
+        }
+        if (read === 0) return undefined;
+        if (length === buffer.length)
+          buffer = Buffer.concat([buffer.subarray(0, length), Buffer.allocUnsafe(length)]);
+      }
+    } catch {
+      return undefined;
+    }
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    this.folderId = folderId(this.logDir);
+    this.refresh();
+  }
+
+  /** True when the folder was deleted or replaced since this cache indexed it. */
+  stale(): boolean {
+    return this.loaded && folderId(this.logDir) !== this.folderId;
+  }
+
+  /** Indexes segments and lines appended since the last look. */
+  private refresh(): void {
+    this.refreshedAt = Date.now();
+    let names: string[];
+    try {
+      names = readdirSync(this.logDir).filter((name) => name.endsWith('.jsonl'));
+    } catch {
+      return; // no log yet
+    }
+    const known = new Set(this.segments.map((segment) => segment.name));
+    for (const name of names.sort())
+      if (!known.has(name)) this.segments.push({ name, fd: undefined, scanned: 0 });
+    this.segments.forEach((segment, number) => {
+      if (number !== this.own?.segment) this.scan(segment, number);
+    });
+  }
+
+  private scan(segment: Segment, number: number): void {
+    try {
+      const path = join(this.logDir, segment.name);
+      const size = segment.fd === undefined ? statSync(path).size : fstatSync(segment.fd).size;
+      if (size <= segment.scanned) return;
+      segment.fd ??= openSync(path, 'r');
+      const chunk = Buffer.allocUnsafe(Math.min(size - segment.scanned, 1 << 20));
+      let carry = Buffer.alloc(0);
+      let at = segment.scanned; // file offset of carry's first byte
+      while (at + carry.length < size) {
+        const read = readSync(segment.fd, chunk, 0, chunk.length, at + carry.length);
+        if (read === 0) break;
+        const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk;
+        const end = carry.length + read;
+        let start = 0;
+        for (let newline = data.indexOf(10, start); newline >= 0 && newline < end; ) {
+          const tab = data.indexOf(9, start);
+          if (tab > start && tab < newline)
+            this.index.set(data.toString('latin1', start, tab), number * offsetSpan + at + start);
+          start = newline + 1;
+          newline = data.indexOf(10, start);
+        }
+        carry = Buffer.from(data.subarray(start, end));
+        at += start;
+      }
+      segment.scanned = at; // a cut last line is looked at again next time
+    } catch {
+      // an unreadable segment is a set of misses
+    }
+  }
+
+  private readLegacy(key: string): Value | undefined {
+    try {
+      const file = join(this.dir, 'outputs', key.slice(0, 2), `${key}.json`);
+      return JSON.parse(readFileSync(file, 'utf8')) as Value;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const exitFlush = new Set<DirectoryCache>();
+
+const open = new Map<string, DirectoryCache>();
+
+/**
+ * The process's cache for a folder: one index and one log file per folder however many scores
+ * use it (a new one if the folder was deleted since).
+ */
+export function directoryCache<Value>(dir: string): DirectoryCache<Value> {
+  let cache = open.get(dir);
+  if (!cache || cache.stale()) {
+    cache?.flush();
+    cache = new DirectoryCache(dir);
+    open.set(dir, cache);
+  }
+  return cache as DirectoryCache<Value>;
+}
+
+function folderId(path: string): number | undefined {
+  return statSync(path, { throwIfNoEntry: false })?.ino;
+}
+
+function flushAll(): void {
+  for (const cache of exitFlush) {
+    try {
+      cache.flush();
+    } catch {
+      // exiting: nothing left to report to
+    }
+  }
+}
