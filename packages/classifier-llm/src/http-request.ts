@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { whenAborted } from './when-aborted.js';
 
 /** An HTTP answer, read whole. */
 export interface HttpAnswer {
@@ -97,31 +98,6 @@ export function httpRequest(
     request.on('error', (error) => finish(connectionError(error)));
     request.end(body);
   });
-}
-
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * Calls `callback` when `signal` aborts, through one listener per signal however many requests
- * share it (a run's signal is shared by every call in flight); returns the unsubscribe.
- */
-function whenAborted(signal: AbortSignal, callback: () => void): () => void {
-  let callbacks = waiting.get(signal);
-  if (!callbacks) {
-    const set = new Set<() => void>();
-    callbacks = set;
-    waiting.set(signal, set);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const waiter of [...set]) waiter();
-      },
-      { once: true },
-    );
-  }
-  callbacks.add(callback);
-  const set = callbacks;
-  return () => set.delete(callback);
 }
 
 function connectionError(error: Error): HttpRequestError {

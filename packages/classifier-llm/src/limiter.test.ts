@@ -30,6 +30,15 @@ describe('RequestLimiter', () => {
     expect(limiter.concurrency).toBe(5);
   });
 
+  it('halves once for the 429s of requests sent before the last halving', () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 64 });
+    const sent = limiter.epoch; // 64 requests sent together, then their 429s come back
+    for (let index = 0; index < 10; index += 1) limiter.rateLimited(10, sent);
+    expect(limiter.concurrency).toBe(32);
+    limiter.rateLimited(10, limiter.epoch); // a request sent after the halving: overload still
+    expect(limiter.concurrency).toBe(16);
+  });
+
   it('holds requests beyond the per-minute budget', async () => {
     let now = 0;
     const limiter = new RequestLimiter({ maxConcurrency: 10, requestsPerMinute: 2 }, () => now);

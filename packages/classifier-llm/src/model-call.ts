@@ -2,6 +2,7 @@ import { ScoreCallError } from '@plexus/core';
 import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { RequestLimiter } from './request-limiter.js';
 import { backoffMs, ProviderCallError, type RetryPolicy } from './retry-policy.js';
+import { whenAborted } from './when-aborted.js';
 
 export interface ModelCallOptions {
   provider: ChatProvider;
@@ -22,14 +23,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      stop();
       resolve();
     }, ms);
-    const onAbort = () => {
+    const stop = whenAborted(signal, () => {
       clearTimeout(timer);
       reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    });
   });
 }
 
@@ -43,15 +43,17 @@ function estimateTokens(request: ChatRequest): number {
 /**
  * Calls the model under the shared limiter, retrying what may succeed later (408, 409, 429, 5xx,
  * timeouts, resets) with jittered exponential back-off, never less than `retry-after`. A 429
- * also halves the limiter's concurrency. 400, 401 and 403 fail at once.
+ * also halves the limiter's concurrency, once for all requests sent at the same concurrency. 400, 401 and 403 fail at once.
  */
 export async function callModel(options: ModelCallOptions): Promise<ModelCallResult> {
   const random = options.random ?? Math.random;
+  let epoch = options.limiter.epoch;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const response = await options.limiter.run(estimateTokens(options.request), () =>
-        options.provider.complete(options.request, options.signal),
-      );
+      const response = await options.limiter.run(estimateTokens(options.request), () => {
+        epoch = options.limiter.epoch;
+        return options.provider.complete(options.request, options.signal);
+      });
       options.limiter.succeeded();
       return { response, attempts: attempt };
     } catch (error) {
@@ -73,7 +75,7 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
         );
       }
       if (failure.status === 429)
-        options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs);
+        options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs, epoch);
       await sleep(backoffMs(options.policy, attempt, random, failure.retryAfterMs), options.signal);
     }
   }

@@ -10,14 +10,15 @@ export interface LimiterOptions {
 
 /**
  * Shared by every score that calls the same provider and model in this process. Concurrency adapts:
- * halved on a 429 (and paused for `retry-after`), raised by one after a window of successes, up to
- * the maximum. Requests and tokens per minute are kept with a sliding one-minute window.
+ * halved on a 429 (and paused for `retry-after`) at most once per round of requests in flight,
+ * raised by one after a window of successes, up to the maximum. Requests and tokens per minute are kept with a sliding one-minute window.
  */
 export class RequestLimiter {
   private limit: number;
   private inFlight = 0;
   private pausedUntil = 0;
   private successes = 0;
+  private decreases = 0;
   private readonly waiting: { release: () => void; tokens: number }[] = [];
   /** Requests of the last minute (only with a per-minute budget), from `windowStart` on. */
   private window: { at: number; tokens: number }[] = [];
@@ -58,9 +59,23 @@ export class RequestLimiter {
     }
   }
 
-  /** A 429: halve the concurrency and pause new requests for `retryAfterMs`. */
-  rateLimited(retryAfterMs = 1000): void {
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
+  /**
+   * Counts decreases: a request remembers it when sent, so the 429s of requests sent before the
+   * last decrease (answers to the same overload) do not shrink the concurrency again.
+   */
+  get epoch(): number {
+    return this.decreases;
+  }
+
+  /**
+   * A 429: pause new requests for `retryAfterMs`, and halve the concurrency unless it was already
+   * halved since the request was sent (`sentInEpoch`, from `epoch`; default: halve).
+   */
+  rateLimited(retryAfterMs = 1000, sentInEpoch = this.decreases): void {
+    if (sentInEpoch === this.decreases) {
+      this.limit = Math.max(1, Math.floor(this.limit / 2));
+      this.decreases += 1;
+    }
     this.successes = 0;
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
     this.pump();
