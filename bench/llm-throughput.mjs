@@ -2,9 +2,11 @@
 // The physical limit is C / L items per second (BENCHMARKS.md: >= 95% of it). Then the same run
 // again with a warm cache (BENCHMARKS.md: >= 20,000 items/s, 0 calls).
 // Usage: taskset -c 0 node bench/llm-throughput.mjs [items] [C] [L_ms]   (after `pnpm build`)
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { plugin } from '@plexus/classifier-llm';
 import { evaluate, parseScorecard } from '@plexus/core';
 import { startBenchServer } from './llm-bench-server.mjs';
@@ -12,7 +14,10 @@ import { startBenchServer } from './llm-bench-server.mjs';
 const items = Number(process.argv[2] ?? 10_000);
 const concurrency = Number(process.argv[3] ?? 64);
 const latencyMs = Number(process.argv[4] ?? 50);
-const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-llm-'));
+// Inside the repository, so that the CLI finds the plugin packages from the scorecard's folder.
+const cacheRoot = fileURLToPath(new URL('./.cache', import.meta.url));
+mkdirSync(cacheRoot, { recursive: true });
+const folder = mkdtempSync(join(cacheRoot, 'bench-llm-'));
 let serverRequests = 0;
 const { url, stop } = await startBenchServer(latencyMs, {
   onStats: (stats) => {
@@ -75,4 +80,34 @@ if (warm.results !== items || warm.cacheHits !== items)
 console.log(
   `warm cache: ${(items / warmSeconds).toFixed(0)} items/s, ${warm.llmCalls} LLM calls, ${serverRequests - requestsCold} requests seen by the server`,
 );
+// The same re-run as a user makes it: a new `plexus evaluate` process, wall time from spawn to exit
+// (Node start, loading the scorecard, indexing the cache, scoring, metrics and report).
+const cli = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
+const processStarted = performance.now();
+const rerun = spawnSync(
+  process.execPath,
+  [
+    cli,
+    'evaluate',
+    file,
+    '--data',
+    data,
+    '--cache-dir',
+    cacheDir,
+    '--out',
+    join(folder, 'cli'),
+    '--json',
+    '--quiet',
+  ],
+  { encoding: 'utf8', env: process.env },
+);
+const processSeconds = (performance.now() - processStarted) / 1000;
+const cliSummary = JSON.parse(rerun.stdout || '{}');
+if (rerun.status !== 0 || cliSummary.cacheHits !== items)
+  throw new Error(`plexus evaluate re-run: exit ${rerun.status}, ${rerun.stderr}`);
+console.log(
+  `warm cache, new plexus evaluate process: ${processSeconds.toFixed(2)} s wall, ${(items / processSeconds).toFixed(0)} items/s, ${cliSummary.llmCalls} LLM calls`,
+);
 stop();
+if (process.env.BENCH_KEEP) console.log(`kept ${folder}`);
+else rmSync(folder, { recursive: true, force: true });

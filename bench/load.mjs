@@ -131,7 +131,7 @@ async function llmScenario() {
       '--out',
       join(folder, 'llm-run'),
       '--no-cache',
-      '--quiet',
+      '--json',
       '--concurrency',
       '64',
     ],
@@ -146,7 +146,7 @@ async function llmScenario() {
     stored: llmStored,
     scores: 1,
     result: llm,
-    retried: Number(/\((\d+) retried\)/.exec(llm.stdout)?.[1] ?? Number.NaN),
+    retried: JSON.parse(llm.stdout).retries,
     requests: server.stats.requests,
   });
 }

@@ -63,6 +63,10 @@ const spark = await runOnSpark({
   partitions: 2,
   sparkSubmit,
   cacheDir: join(folder, 'cache-spark'),
+  // BENCH_VERBOSE=1: Spark's and the job's lines with seconds since submit (where the time goes).
+  onOutput: process.env.BENCH_VERBOSE
+    ? (line) => console.error(`${((performance.now() - started) / 1000).toFixed(1)} ${line}`)
+    : undefined,
 });
 const sparkS = (performance.now() - started) / 1000;
 server.kill('SIGTERM');

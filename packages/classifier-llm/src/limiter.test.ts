@@ -30,11 +30,18 @@ describe('RequestLimiter', () => {
     expect(limiter.concurrency).toBe(5);
   });
 
-  it('halves once for the 429s of requests sent before the last halving', () => {
+  it('halves and pauses once for the 429s of requests sent before the last halving', async () => {
     const limiter = new RequestLimiter({ maxConcurrency: 64 });
     const sent = limiter.epoch; // 64 requests sent together, then their 429s come back
-    for (let index = 0; index < 10; index += 1) limiter.rateLimited(10, sent);
+    limiter.rateLimited(10, sent);
+    const pausedTill = Date.now() + 10;
+    for (let index = 0; index < 10; index += 1) limiter.rateLimited(5_000, sent);
     expect(limiter.concurrency).toBe(32);
+    // Their longer retry-after did not extend the pause either: a request runs after about 10 ms.
+    const started = Date.now();
+    await limiter.run(1, async () => {});
+    expect(Date.now()).toBeLessThan(pausedTill + 1_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
     limiter.rateLimited(10, limiter.epoch); // a request sent after the halving: overload still
     expect(limiter.concurrency).toBe(16);
   });

@@ -10,7 +10,7 @@ export interface LimiterOptions {
 
 /**
  * Shared by every score that calls the same provider and model in this process. Concurrency adapts:
- * halved on a 429 (and paused for `retry-after`) at most once per round of requests in flight,
+ * halved and paused for `retry-after` on a 429, at most once per round of requests in flight,
  * raised by one after a window of successes, up to the maximum. Requests and tokens per minute are kept with a sliding one-minute window.
  */
 export class RequestLimiter {
@@ -68,14 +68,14 @@ export class RequestLimiter {
   }
 
   /**
-   * A 429: pause new requests for `retryAfterMs`, and halve the concurrency unless it was already
-   * halved since the request was sent (`sentInEpoch`, from `epoch`; default: halve).
+   * A 429: halve the concurrency and pause new requests for `retryAfterMs`, unless the limiter
+   * already did since the request was sent (`sentInEpoch`, from `epoch`; default: now). The
+   * request itself still waits `retry-after` before its retry.
    */
   rateLimited(retryAfterMs = 1000, sentInEpoch = this.decreases): void {
-    if (sentInEpoch === this.decreases) {
-      this.limit = Math.max(1, Math.floor(this.limit / 2));
-      this.decreases += 1;
-    }
+    if (sentInEpoch !== this.decreases) return;
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.decreases += 1;
     this.successes = 0;
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
     this.pump();
