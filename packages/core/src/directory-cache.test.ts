@@ -80,6 +80,17 @@ describe('DirectoryCache', () => {
     expect(await fresh.get(key(1))).toBeUndefined();
   });
 
+  it('drops what it cannot write instead of keeping it, and works again once it can', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'log'), 'a file where the log folder should be');
+    const cache = new DirectoryCache<number>(dir);
+    await expect(cache.set(key(1), 1)).rejects.toThrow();
+    expect(await cache.get(key(1))).toBeUndefined();
+    rmSync(join(dir, 'log'));
+    await cache.set(key(2), 2);
+    expect(await new DirectoryCache<number>(dir).get(key(2))).toBe(2);
+  });
+
   it('refuses keys that would break a line', () => {
     expect(() => new DirectoryCache(folder()).set('a\tb', 1)).toThrow(/tabs or newlines/);
   });

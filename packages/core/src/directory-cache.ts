@@ -89,14 +89,21 @@ export class DirectoryCache<Value = unknown> {
   /** Writes pending entries now (also done when the process exits). */
   flush(): void {
     if (this.pending.size === 0) return;
-    this.load();
-    const own = this.ownSegment();
+    // Entries that cannot be written (a read-only or full disk) are dropped, not kept in memory:
+    // a cache that cannot store is only slower.
     const lines = [...this.pending];
     this.pending.clear();
+    this.load();
+    const own = this.ownSegment();
     const buffer = Buffer.from(lines.map(([, line]) => line).join(''));
     const fd = this.segments[own.segment]?.fd as number;
     let written = 0;
-    while (written < buffer.length) written += writeSync(fd, buffer, written);
+    try {
+      while (written < buffer.length) written += writeSync(fd, buffer, written);
+    } catch (error) {
+      this.own = undefined; // the file may end in part of a line: later entries go to a new one
+      throw error;
+    }
     for (const [key, line] of lines) {
       this.index.set(key, own.segment * offsetSpan + own.size);
       own.size += Buffer.byteLength(line);
