@@ -31,7 +31,7 @@ interface Segment {
  * lookup and one read; entries are written in one append per event-loop turn. Processes sharing
  * the folder (Spark tasks, retries, parallel runs) never write to the same file, so nobody reads
  * half an entry (a line cut by a crash is ignored), and each sees the others' entries when it opens
- * the cache and, on a miss, at most a second after they were written. The index takes about 150
+ * the cache and, on a miss, at most a second after they were written. The index takes about 120
  * bytes of memory per entry.
  */
 export class DirectoryCache<Value = unknown> {
