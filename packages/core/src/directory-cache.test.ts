@@ -91,6 +91,21 @@ describe('DirectoryCache', () => {
     expect(await new DirectoryCache<number>(dir).get(key(2))).toBe(2);
   });
 
+  it('keeps no file open but its own, however many logs other runs left', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'log'));
+    for (let n = 0; n < 300; n += 1)
+      writeFileSync(join(dir, 'log', `run-${n}.jsonl`), `${key(n)}\t${n}\n`);
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    const cache = new DirectoryCache<number>(dir);
+    for (let n = 0; n < 300; n += 1) expect(await cache.get(key(n))).toBe(n);
+    await cache.set(key(999), 999);
+    expect(openFiles()).toBe(before + 1); // the log it writes
+    rmSync(join(dir, 'log', 'run-7.jsonl'));
+    expect(await cache.get(key(7))).toBeUndefined(); // deleted under it: a miss, not an error
+  });
+
   it('refuses keys that would break a line', () => {
     expect(() => new DirectoryCache(folder()).set('a\tb', 1)).toThrow(/tabs or newlines/);
   });

@@ -20,6 +20,7 @@ const refreshMs = 1000;
 
 interface Segment {
   name: string;
+  /** Open only for this process's own log (written to). */
   fd: number | undefined;
   /** Bytes indexed so far (up to the last complete line). */
   scanned: number;
@@ -158,13 +159,16 @@ export class DirectoryCache<Value = unknown> {
       if (end >= 0 && end < block.length)
         return block.data.toString('utf8', offset - block.start, end);
     }
+    // Other processes' logs are opened for each read, not kept open: a cache used by many runs has
+    // many logs, and open files are a limited resource (1,024 by default).
+    let fd: number | undefined;
     try {
-      segment.fd ??= openSync(join(this.logDir, segment.name), 'r');
+      fd = segment.fd ?? openSync(join(this.logDir, segment.name), 'r');
       block.segment = undefined; // its bytes are about to change
       let buffer = block.data;
       let length = 0;
       for (;;) {
-        const read = readSync(segment.fd, buffer, length, buffer.length - length, offset + length);
+        const read = readSync(fd, buffer, length, buffer.length - length, offset + length);
         length += read;
         const end = buffer.indexOf(10, length - read);
         if (end >= 0 && end < length) {
@@ -177,6 +181,8 @@ export class DirectoryCache<Value = unknown> {
       }
     } catch {
       return undefined;
+    } finally {
+      if (fd !== undefined && fd !== segment.fd) closeSync(fd);
     }
   }
 
@@ -210,16 +216,17 @@ export class DirectoryCache<Value = unknown> {
   }
 
   private scan(segment: Segment, number: number): void {
+    let fd: number | undefined;
     try {
       const path = join(this.logDir, segment.name);
       const size = segment.fd === undefined ? statSync(path).size : fstatSync(segment.fd).size;
       if (size <= segment.scanned) return;
-      segment.fd ??= openSync(path, 'r');
+      fd = segment.fd ?? openSync(path, 'r');
       const chunk = Buffer.allocUnsafe(Math.min(size - segment.scanned, 1 << 20));
       let carry = Buffer.alloc(0);
       let at = segment.scanned; // file offset of carry's first byte
       while (at + carry.length < size) {
-        const read = readSync(segment.fd, chunk, 0, chunk.length, at + carry.length);
+        const read = readSync(fd, chunk, 0, chunk.length, at + carry.length);
         if (read === 0) break;
         const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk;
         const end = carry.length + read;
@@ -237,6 +244,8 @@ export class DirectoryCache<Value = unknown> {
       segment.scanned = at; // a cut last line is looked at again next time
     } catch {
       // an unreadable segment is a set of misses
+    } finally {
+      if (fd !== undefined && fd !== segment.fd) closeSync(fd);
     }
   }
 
