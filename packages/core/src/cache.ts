@@ -4,6 +4,8 @@ import type { ScoreOutputV1 } from './score-spec.js';
 /** Stores score outputs by content: the same score, input and upstream results give the same key. */
 export interface ResultCache {
   get(key: string): Promise<ScoreOutputV1 | undefined>;
+  /** The same lookup without a promise, for caches that answer at once (the engine prefers it). */
+  getNow?(key: string): ScoreOutputV1 | undefined;
   set(key: string, output: ScoreOutputV1): Promise<void>;
 }
 

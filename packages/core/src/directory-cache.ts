@@ -60,6 +60,11 @@ export class DirectoryCache<Value = unknown> {
   }
 
   async get(key: string): Promise<Value | undefined> {
+    return this.getNow(key);
+  }
+
+  /** `get` without a promise: lookups are synchronous. */
+  getNow(key: string): Value | undefined {
     const line = this.pending.get(key) ?? this.read(key);
     if (line === undefined) return this.legacy ? this.readLegacy(key) : undefined;
     try {

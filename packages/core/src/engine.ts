@@ -206,7 +206,10 @@ export async function* runEngine<Item extends EngineItem>(
     );
     let pending = batch.map((work, index) => ({ work, key: keys[index]! }));
     if (useCache) {
-      const hits = await Promise.all(pending.map(({ key }) => options.cache!.get(key)));
+      const cache = options.cache!;
+      const hits = cache.getNow
+        ? pending.map(({ key }) => cache.getNow!(key))
+        : await Promise.all(pending.map(({ key }) => cache.get(key)));
       if (signal.aborted) return;
       const misses: typeof pending = [];
       for (const [index, hit] of hits.entries()) {
