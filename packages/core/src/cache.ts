@@ -19,19 +19,9 @@ export function cacheKey(parts: {
   return sha256(
     parts.fingerprint,
     parts.text,
-    stableJson(parts.metadata),
-    stableJson(parts.upstream),
+    stableStringify(parts.metadata),
+    stableStringify(parts.upstream),
   );
-}
-
-/** `stableStringify`, skipping its work for the empty objects most items and scores have. */
-function stableJson(value: unknown): string {
-  return value && typeof value === 'object' && isEmpty(value) ? '{}' : stableStringify(value);
-}
-
-function isEmpty(value: object): boolean {
-  for (const _ in value) return false;
-  return !Array.isArray(value);
 }
 
 export { DirectoryCache, directoryCache } from './directory-cache.js';

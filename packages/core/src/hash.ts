@@ -2,6 +2,8 @@ import { createHash, hash as oneShot } from 'node:crypto';
 
 /** JSON with object keys sorted, so equal values give equal strings. */
 export function stableStringify(value: unknown): string {
+  // Most items' metadata and most scores' upstream results are empty: no replacer pass for them.
+  if (isEmptyObject(value)) return '{}';
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
       const sorted: Record<string, unknown> = {};
@@ -30,4 +32,12 @@ export function sha256(...parts: readonly (string | Uint8Array)[]): string {
 /** Hex SHA-256 of any JSON value, independent of key order. */
 export function hashValue(value: unknown): string {
   return sha256(stableStringify(value) ?? 'undefined');
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false; // a Date, an array
+  for (const _ in value) return false;
+  return true;
 }
