@@ -1,10 +1,11 @@
 // Cold start: wall time of `plexus evaluate` on a 1-item dataset with rule scores (target <= 0.5 s).
 // Usage: node bench/cold-start.mjs [runs]   (after `pnpm build`)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeRulesCard } from './transcripts.mjs';
 
 const runs = Number(process.argv[2] ?? 11);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -18,16 +19,7 @@ const cards = {
   'one keywords score': join(folder, 'one.yaml'),
   'call-center-qa rules (6 rule scores)': join(folder, 'rules.yaml'),
 };
-// The example's rule scores alone (its scorecard also has a forest, an ONNX model and LLM scores).
-const example = readFileSync(join(root, 'examples/call-center-qa/scorecard.yaml'), 'utf8');
-const ruleBlocks = example
-  .slice(example.indexOf('scores:\n') + 'scores:\n'.length)
-  .split(/\n(?= {2}- name: )/)
-  .filter((block) => /class: heuristic\//.test(block));
-writeFileSync(
-  cards['call-center-qa rules (6 rule scores)'],
-  `name: Call Center QA rules\nscores:\n${ruleBlocks.join('\n')}\n`,
-);
+writeRulesCard(cards['call-center-qa rules (6 rule scores)']);
 writeFileSync(
   cards['one keywords score'],
   'name: One\nscores:\n  - { name: Bank, class: heuristic/keywords, phrases: [harper valley] }\n',

@@ -1,17 +1,19 @@
-// Peak memory of `plexus evaluate` over 10,000 and 100,000 items (issue: bounded memory).
+// Peak memory of `plexus evaluate` over 10,000 and 100,000 items (issue: bounded memory), with the
+// example's six rule scores.
 // Usage: node bench/memory.mjs [runs]   (after `pnpm build`)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeDataset } from './transcripts.mjs';
+import { writeDataset, writeRulesCard } from './transcripts.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'packages/cli/dist/bin.js');
-const card = join(root, 'examples/call-center-qa/scorecard.yaml');
 const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-memory-'));
+const card = join(folder, 'rules.yaml');
+writeRulesCard(card);
 
 function median(values) {
   const sorted = [...values].sort((left, right) => left - right);

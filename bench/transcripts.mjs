@@ -1,6 +1,6 @@
 // Synthetic datasets for benchmarks, built from the Harper Valley Bank transcripts
 // (shared/data/hvb, Apache-2.0): real text, repeated with new ids.
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const source = fileURLToPath(
@@ -24,4 +24,20 @@ export function writeDataset(path, count) {
     out.write(`${JSON.stringify({ ...row, id: `item-${index}` })}\n`);
   }
   return new Promise((resolve) => out.end(resolve));
+}
+
+/**
+ * Writes the example's rule scores alone as a scorecard (its scorecard also has a forest, an ONNX
+ * model and LLM scores): the six rules that the rule benchmarks time.
+ */
+export function writeRulesCard(path) {
+  const example = readFileSync(
+    fileURLToPath(new URL('../examples/call-center-qa/scorecard.yaml', import.meta.url)),
+    'utf8',
+  );
+  const ruleBlocks = example
+    .slice(example.indexOf('scores:\n') + 'scores:\n'.length)
+    .split(/\n(?= {2}- name: )/)
+    .filter((block) => /class: heuristic\//.test(block));
+  writeFileSync(path, `name: Call Center QA rules\nscores:\n${ruleBlocks.join('\n')}\n`);
 }

@@ -10,8 +10,15 @@ import {
 import { loadRatio } from './fuzzy-ratio.js';
 import { type KeywordsSettings, keywordsSettingsSchema } from './keywords-settings.js';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
-import { describeSegment, quote, type Segment, scopeSegments } from './text-scope.js';
-import { turnAt } from './turn-locator.js';
+import {
+  describeSegment,
+  placed,
+  quote,
+  ScopedSegments,
+  type Segment,
+  type SegmentSource,
+  WholeText,
+} from './text-scope.js';
 
 interface LocatedHit extends PhraseHit {
   segment: Segment;
@@ -20,27 +27,22 @@ interface LocatedHit extends PhraseHit {
 
 type NegationCheck = (text: string, start: number) => string | undefined;
 
-/** A segment searched whole (turn -1) narrowed to the turn that holds the hit. */
-function placed(segment: Segment, start: number): Segment {
-  if (segment.turn !== -1) return segment;
-  const position = turnAt(segment.text, start);
-  return { speaker: position.speaker, turn: position.turn, text: segment.text };
-}
-
 /**
- * The first hit of a phrase that is not negated and the first negated one: enough to decide
- * any/all/none (and `flip`) and to say where, without scanning every hit. The scan stops at the
- * first plain hit unless a negated one still matters (`flip` mode).
+ * Adds to `hits` the first hit of a phrase that is not negated and the first negated one: enough
+ * to decide any/all/none (and `flip`) and to say where, without scanning every hit. The scan stops
+ * at the first plain hit unless a negated one still matters (`flip` mode). True when a hit that is
+ * not negated was found.
  */
 function firstHits(
   matcher: PhraseMatcher,
   fuzzy: boolean,
-  segments: readonly Segment[],
-  negation: { check: NegationCheck; flip: boolean },
-): LocatedHit[] {
-  let plain: LocatedHit | undefined;
-  let negated: LocatedHit | undefined;
-  for (const segment of segments) {
+  segments: SegmentSource,
+  negation: { check: NegationCheck | undefined; flip: boolean },
+  hits: LocatedHit[],
+): boolean {
+  let plain = false;
+  let negated = false;
+  for (let at = 0, segment = segments.at(0); segment; segment = segments.at(++at)) {
     const text = segment.text;
     const fuzzyHits = fuzzy ? matcher.findFuzzy(text) : undefined;
     let index = 0;
@@ -48,25 +50,18 @@ function firstHits(
       const hit = fuzzyHits ? fuzzyHits[index++] : matcher.nextExact(text, index);
       if (!hit) break;
       if (!fuzzyHits) index = hit.end;
-      const word = negation.check(text, hit.start);
-      const located: LocatedHit = {
-        phrase: hit.phrase,
-        start: hit.start,
-        end: hit.end,
-        matched: hit.matched,
-        similarity: hit.similarity,
-        segment: placed(segment, hit.start),
-        negatedBy: word,
-      };
-      if (word) negated ??= located;
-      else plain ??= located;
-      if (plain && (negated || !negation.flip)) return negated ? [plain, negated] : [plain];
+      const word = negation.check?.(text, hit.start);
+      if (word ? negated : plain) continue;
+      const located = hit as LocatedHit;
+      located.segment = placed(segment, hit.start);
+      located.negatedBy = word;
+      hits.push(located);
+      if (word) negated = true;
+      else plain = true;
+      if (plain && (negated || !negation.flip)) return true;
     }
   }
-  const hits: LocatedHit[] = [];
-  if (plain) hits.push(plain);
-  if (negated) hits.push(negated);
-  return hits;
+  return plain;
 }
 
 /** Whether one phrase's presence settles `any` (found), `all` (missing) or `none` (found). */
@@ -86,30 +81,38 @@ function traceOf(hit: LocatedHit) {
   };
 }
 
+function describeHit(hit: LocatedHit): string {
+  const where = `${describeSegment(hit.segment)}: "${quote(hit.segment.text, hit.start, hit.end)}"`;
+  if (hit.negatedBy) return `"${hit.phrase}" negated by "${hit.negatedBy}" in ${where}`;
+  const fuzzy =
+    hit.similarity < 100 ? ` (fuzzy ${Math.round(hit.similarity)}%: "${hit.matched}")` : '';
+  return `found "${hit.phrase}"${fuzzy} in ${where}`;
+}
+
+/** Whether `phrase` has a hit that is not negated. */
+function foundPlain(hits: readonly LocatedHit[], phrase: string): boolean {
+  for (const hit of hits) if (hit.phrase === phrase && !hit.negatedBy) return true;
+  return false;
+}
+
 function explain(
   hits: readonly LocatedHit[],
   settings: KeywordsSettings,
-  matched: boolean,
-  searched: number,
+  heading: string,
+  counts: { searched: number; found: number },
 ): string {
-  const parts: string[] = [];
-  for (const hit of hits) {
-    const where = `${describeSegment(hit.segment)}: "${quote(hit.segment.text, hit.start, hit.end)}"`;
-    if (hit.negatedBy) {
-      parts.push(`"${hit.phrase}" negated by "${hit.negatedBy}" in ${where}`);
-    } else {
-      const fuzzy =
-        hit.similarity < 100 ? ` (fuzzy ${Math.round(hit.similarity)}%: "${hit.matched}")` : '';
-      parts.push(`found "${hit.phrase}"${fuzzy} in ${where}`);
+  const searched = counts.searched;
+  let parts = '';
+  for (const hit of hits) parts += `${parts ? '; ' : ''}${describeHit(hit)}`;
+  if (settings.match !== 'none' && counts.found < searched) {
+    let missing = '';
+    for (let index = 0; index < searched; index += 1) {
+      const phrase = settings.phrases[index]!;
+      if (!foundPlain(hits, phrase)) missing += `${missing ? ', ' : ''}"${phrase}"`;
     }
+    if (missing) parts += `${parts ? '; ' : ''}not found: ${missing}`;
   }
-  const found = new Set(hits.filter((hit) => !hit.negatedBy).map((hit) => hit.phrase));
-  const missing = settings.phrases.slice(0, searched).filter((phrase) => !found.has(phrase));
-  if (missing.length > 0 && settings.match !== 'none') {
-    parts.push(`not found: ${missing.map((phrase) => `"${phrase}"`).join(', ')}`);
-  }
-  const scope = settings.speaker === 'any' ? '' : ` (${settings.speaker} only)`;
-  return `${matched ? 'match' : 'no match'} (${settings.match})${scope}: ${parts.join('; ')}`;
+  return heading + parts;
 }
 
 /** `heuristic/keywords`: phrases found in (a part of) the text. */
@@ -135,15 +138,15 @@ export const keywordsFactory = defineScoreFactory({
         }),
     );
     const words = new Set((settings.negation?.words ?? []).map((word) => word.toLowerCase()));
+    const window = settings.negation?.window ?? 0;
     const negation = {
-      check: (text: string, start: number) =>
-        settings.negation
-          ? negationBefore(text, start, settings.negation.window, words)
-          : undefined,
+      check: settings.negation
+        ? (text: string, start: number) => negationBefore(text, start, window, words)
+        : undefined,
       flip: settings.negation?.mode === 'flip',
     };
     // Without a speaker or position scope the whole text is searched at once and a hit's turn is
-    // found from its offset: no splitting of every transcript into turns.
+    // found from its offset; with one, turns are read only as far as the search goes.
     const limits = [
       settings.first_turns,
       settings.last_turns,
@@ -151,36 +154,47 @@ export const keywordsFactory = defineScoreFactory({
       settings.last_chars,
     ];
     const scoped = settings.speaker !== 'any' || limits.some((limit) => limit !== undefined);
+    const scope = settings.speaker === 'any' ? '' : ` (${settings.speaker} only)`;
+    const headings = {
+      match: `match (${settings.match})${scope}: `,
+      noMatch: `no match (${settings.match})${scope}: `,
+    };
 
     const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {
-      const segments: Segment[] = scoped
-        ? scopeSegments(item, settings)
-        : [{ speaker: undefined, turn: -1, text: item.text }];
+      const segments: SegmentSource = scoped
+        ? new ScopedSegments(item, settings)
+        : new WholeText(item.text);
       const hits: LocatedHit[] = [];
       let found = 0;
       let searched = 0;
       for (const matcher of matchers) {
-        const exact = firstHits(matcher, false, segments, negation);
+        const before = hits.length;
+        let present = firstHits(matcher, false, segments, negation, hits);
         // Fuzzy search only for phrases that occur nowhere in the scope as written.
-        const phraseHits = exact.length > 0 ? exact : firstHits(matcher, true, segments, negation);
-        hits.push(...phraseHits);
+        if (fuzzy && hits.length === before)
+          present = firstHits(matcher, true, segments, negation, hits);
         searched += 1;
-        const present = phraseHits.some((hit) => !hit.negatedBy);
         if (present) found += 1;
         // Once the rule is decided the other phrases are not searched (their hits could not
         // change the label); with `flip`, any negated hit can, so every phrase is searched.
         if (!negation.flip && decided(settings.match, present)) break;
       }
-      const flipped = settings.negation?.mode === 'flip' && hits.some((hit) => hit.negatedBy);
+      let flipped = false;
+      if (negation.flip) for (const hit of hits) if (hit.negatedBy) flipped = true;
       const matched = flipped
         ? settings.match === 'none'
         : ruleMatches(settings.match, found, settings.phrases.length);
+      const trace = new Array(hits.length);
+      for (let index = 0; index < hits.length; index += 1) trace[index] = traceOf(hits[index]!);
       return {
         value: matched ? outcome.match : outcome.noMatch,
         status: 'ok',
         confidence: 1,
-        explanation: explain(hits, settings, matched, searched),
-        trace: { hits: hits.map(traceOf) },
+        explanation: explain(hits, settings, matched ? headings.match : headings.noMatch, {
+          searched,
+          found,
+        }),
+        trace: { hits: trace },
       };
     };
     return {

@@ -1,4 +1,4 @@
-import type { CompiledPattern, WorkerMatch } from './regex-worker.js';
+import type { CompiledPattern, PatternMatch } from './pattern-match.js';
 
 type Re2Module = typeof import('re2js');
 type Re2Pattern = InstanceType<Re2Module['RE2JS']>;
@@ -34,9 +34,9 @@ export class Re2Matcher {
   }
 
   /** The first match of each pattern per item (scanning segments in order), as the worker gives them. */
-  run(items: readonly (readonly string[])[]): WorkerMatch[][] {
+  run(items: readonly (readonly string[])[]): PatternMatch[][] {
     return items.map((segments) => {
-      const matches: WorkerMatch[] = [];
+      const matches: PatternMatch[] = [];
       this.patterns.forEach(({ regex, groups }, pattern) => {
         for (const [segment, text] of segments.entries()) {
           const matcher = regex.matcher(text);

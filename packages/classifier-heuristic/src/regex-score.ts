@@ -7,15 +7,17 @@ import {
   type ScoreOutputV1,
 } from '@plexus/core';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
+import { type CompiledPattern, firstMatches, type PatternMatch } from './pattern-match.js';
 import { Re2Matcher } from './re2-matcher.js';
 import { type RegexSettings, regexSettingsSchema } from './regex-settings.js';
 import {
-  type CompiledPattern,
-  RegexRunner,
-  RegexTimeoutError,
-  type WorkerMatch,
-} from './regex-worker.js';
-import { describeSegment, quote, type Segment, scopeSegments } from './text-scope.js';
+  describeSegment,
+  quote,
+  ScopedSegments,
+  type Segment,
+  type SegmentSource,
+} from './text-scope.js';
+import { mapWithTimeLimit } from './time-limit.js';
 
 /** Checks every pattern at load time, so a typo is reported with its place before any scoring. */
 function compile(settings: RegexSettings): CompiledPattern[] {
@@ -27,8 +29,7 @@ function compile(settings: RegexSettings): CompiledPattern[] {
     const source = raw.replace(/\(\?P</g, '(?<');
     const flags = typeof entry === 'string' ? (settings.ignore_case ? 'i' : '') : entry.flags;
     try {
-      new RegExp(source, flags);
-      compiled.push({ source, flags });
+      compiled.push({ source, flags, regex: new RegExp(source, flags) });
     } catch (error) {
       problems.push({
         path: `patterns.${index}`,
@@ -40,46 +41,67 @@ function compile(settings: RegexSettings): CompiledPattern[] {
   return compiled;
 }
 
+interface OutputContext {
+  settings: RegexSettings;
+  patterns: readonly CompiledPattern[];
+  match: string;
+  noMatch: string;
+}
+
+function describeMatch(
+  match: PatternMatch,
+  segment: Segment,
+  patterns: readonly CompiledPattern[],
+): string {
+  const where = `${describeSegment(segment)}: "${quote(segment.text, match.start, match.end)}"`;
+  return `/${patterns[match.pattern]!.source}/ matched "${match.text}" in ${where}`;
+}
+
 function toOutput(
-  matches: readonly WorkerMatch[],
-  segments: readonly Segment[],
-  context: {
-    settings: RegexSettings;
-    patterns: readonly CompiledPattern[];
-    match: string;
-    noMatch: string;
-  },
+  matches: readonly PatternMatch[],
+  segments: SegmentSource,
+  context: OutputContext,
 ): ScoreOutputV1 {
   const { settings, patterns } = context;
-  const found = new Set(matches.map((match) => match.pattern));
-  const matched = ruleMatches(settings.match, found.size, patterns.length);
-  const shown = matches.slice(0, 3).map((match) => {
-    const segment = segments[match.segment]!;
-    return `/${patterns[match.pattern]!.source}/ matched "${match.text}" in ${describeSegment(segment)}: "${quote(segment.text, match.start, match.end)}"`;
-  });
-  const missing = patterns
-    .filter((_, index) => !found.has(index))
-    .map((pattern) => `/${pattern.source}/`);
-  if (missing.length > 0) shown.push(`no match for ${missing.join(', ')}`);
+  // First matches: at most one per pattern.
+  const matched = ruleMatches(settings.match, matches.length, patterns.length);
+  let shown = '';
+  const trace = new Array(matches.length);
+  for (let index = 0; index < matches.length; index += 1) {
+    const match = matches[index]!;
+    const segment = segments.at(match.segment)!;
+    if (index < 3) shown += `${shown ? '; ' : ''}${describeMatch(match, segment, patterns)}`;
+    trace[index] = {
+      pattern: patterns[match.pattern]!.source,
+      text: match.text,
+      speaker: segment.speaker ?? null,
+      turn: segment.turn,
+      start: match.start,
+      groups: match.groups,
+    };
+  }
+  if (matches.length < patterns.length) {
+    let missing = '';
+    for (let index = 0; index < patterns.length; index += 1) {
+      if (matches.some((match) => match.pattern === index)) continue;
+      missing += `${missing ? ', ' : ''}/${patterns[index]!.source}/`;
+    }
+    shown += `${shown ? '; ' : ''}no match for ${missing}`;
+  }
   return {
     value: matched ? context.match : context.noMatch,
     status: 'ok',
     confidence: 1,
-    explanation: `${matched ? 'match' : 'no match'} (${settings.match}): ${shown.join('; ')}`,
-    trace: {
-      matches: matches.map((match) => ({
-        pattern: patterns[match.pattern]!.source,
-        text: match.text,
-        speaker: segments[match.segment]!.speaker ?? null,
-        turn: segments[match.segment]!.turn,
-        start: match.start,
-        groups: match.groups,
-      })),
-    },
+    explanation: `${matched ? 'match' : 'no match'} (${settings.match}): ${shown}`,
+    trace: { matches: trace },
   };
 }
 
-/** `heuristic/regex`: regular expressions in (a part of) the text, with a time limit per item. */
+/**
+ * `heuristic/regex`: regular expressions in (a part of) the text. They run on JavaScript's engine
+ * in the scoring thread with a time limit per item; an item that runs out of time is matched again
+ * with RE2 (linear time) when RE2 can run the patterns, else it gets an error.
+ */
 export const regexFactory = defineScoreFactory({
   specificationVersion: 'v1',
   kind: 'regex',
@@ -91,38 +113,56 @@ export const regexFactory = defineScoreFactory({
   async create(settings, env) {
     const outcome = outcomeLabels(settings, env);
     const patterns = compile(settings);
-    // RE2 when it can run every pattern (linear time, in this thread); otherwise JavaScript regexes
-    // in a worker with a time limit per item.
-    const re2 = await Re2Matcher.create(patterns);
-    const runner = re2
-      ? undefined
-      : new RegexRunner(patterns, { itemTimeoutMs: settings.timeout_ms });
+    let re2: Promise<Re2Matcher | undefined> | undefined;
     const context = { settings, patterns, match: outcome.match, noMatch: outcome.noMatch };
+    const timedOut: ScoreOutputV1 = {
+      value: null,
+      status: 'error',
+      error: {
+        message: `the patterns ran longer than ${settings.timeout_ms} ms on this item (catastrophic backtracking?) and RE2 cannot run them; simplify the pattern or raise timeout_ms`,
+        code: 'regex_timeout',
+        retryable: false,
+      },
+    };
+
+    /** An item JavaScript's engine ran out of time on: RE2 when it can run the patterns. */
+    const withRe2 = async (item: ScoreItemV1): Promise<ScoreOutputV1> => {
+      re2 ??= Re2Matcher.create(patterns);
+      const matcher = await re2;
+      if (!matcher) return timedOut;
+      const segments = new ScopedSegments(item, settings);
+      const texts: string[] = [];
+      for (let index = 0, segment = segments.at(0); segment; segment = segments.at(++index))
+        texts.push(segment.text);
+      return toOutput(matcher.run([texts])[0]!, segments, context);
+    };
+
     return {
       specificationVersion: 'v1',
       kind: 'heuristic/regex',
       name: env.name,
       labels: env.labels.length > 0 ? env.labels : [outcome.match, outcome.noMatch],
       fingerprint: hashValue({ kind: 'regex', settings, outcome }),
-      maxBatchSize: 256,
+      maxBatchSize: 1024,
       cacheable: false,
       async doScore({ items, signal }: { items: readonly ScoreItemV1[]; signal: AbortSignal }) {
         signal.throwIfAborted();
-        const segments = items.map((item) => scopeSegments(item, settings));
-        const texts = segments.map((list) => list.map((segment) => segment.text));
-        const results = re2 ? re2.run(texts) : await runner!.run(texts);
-        return results.map((result, index): ScoreOutputV1 => {
-          if (result instanceof RegexTimeoutError) {
-            return {
-              value: null,
-              status: 'error',
-              error: { message: result.message, code: 'regex_timeout', retryable: false },
-            };
-          }
-          return toOutput(result, segments[index]!, context);
-        });
+        const slow: number[] = [];
+        const outputs = mapWithTimeLimit<ScoreOutputV1 | undefined>(
+          items.length,
+          settings.timeout_ms,
+          (index) => {
+            const segments = new ScopedSegments(items[index]!, settings);
+            return toOutput(firstMatches(patterns, segments), segments, context);
+          },
+          (index) => {
+            slow.push(index);
+            return undefined;
+          },
+        );
+        for (const index of slow) outputs[index] = await withRe2(items[index]!);
+        return outputs as ScoreOutputV1[];
       },
-      close: async () => runner?.close(),
     };
   },
 });

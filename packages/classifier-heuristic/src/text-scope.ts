@@ -1,4 +1,4 @@
-import { type ScoreItemV1, splitTurns } from '@plexus/core';
+import { type ScoreItemV1, splitTurns, TurnReader, turnAt } from '@plexus/core';
 import { z } from 'zod';
 
 /** Settings that choose which part of a transcript a rule reads. */
@@ -31,17 +31,20 @@ export interface Segment {
   text: string;
 }
 
-const synonyms: Record<string, string> = {
-  customer: 'caller',
-  client: 'caller',
-  representative: 'agent',
-  rep: 'agent',
-};
+const synonyms = new Map([
+  ['customer', 'caller'],
+  ['client', 'caller'],
+  ['representative', 'agent'],
+  ['rep', 'agent'],
+]);
+
+/** The speaker a name stands for, from a lower-cased name. */
+function canonicalLower(lower: string | undefined): string | undefined {
+  return lower === undefined ? undefined : (synonyms.get(lower) ?? lower);
+}
 
 function canonical(speaker: string | undefined): string | undefined {
-  if (speaker === undefined) return undefined;
-  const lower = speaker.toLowerCase();
-  return synonyms[lower] ?? lower;
+  return canonicalLower(speaker?.toLowerCase());
 }
 
 function structuredSegments(metadata: Readonly<Record<string, unknown>>): Segment[] | undefined {
@@ -78,6 +81,82 @@ export function scopeSegments(item: ScoreItemV1, scope: ScopeSettings): Segment[
   if (scope.first_chars !== undefined) segments = limitChars(segments, scope.first_chars, 'start');
   if (scope.last_chars !== undefined) segments = limitChars(segments, scope.last_chars, 'end');
   return segments;
+}
+
+/** Segments by position, read as far as a search asks. */
+export interface SegmentSource {
+  at(index: number): Segment | undefined;
+}
+
+/** The whole text as one segment (turn -1: a hit's turn is found from its offset, see `placed`). */
+export class WholeText implements SegmentSource {
+  private readonly segment: Segment;
+
+  constructor(text: string) {
+    this.segment = { speaker: undefined, turn: -1, text };
+  }
+
+  at(index: number): Segment | undefined {
+    return index === 0 ? this.segment : undefined;
+  }
+}
+
+/**
+ * The same segments as `scopeSegments`, read on demand: a search that stops at its first hit reads
+ * only the turns up to it. Limits counted from the end need every turn and are read at once.
+ */
+export class ScopedSegments implements SegmentSource {
+  private readonly read: Segment[] = [];
+  private readonly reader: TurnReader | undefined;
+  private readonly wanted: string | undefined;
+  private turn = 0;
+  private charsLeft: number;
+  private done = false;
+
+  constructor(
+    private readonly item: ScoreItemV1,
+    private readonly scope: ScopeSettings,
+  ) {
+    this.wanted = canonical(scope.speaker);
+    this.charsLeft = scope.first_chars ?? Number.POSITIVE_INFINITY;
+    if (scope.last_turns !== undefined || scope.last_chars !== undefined) this.readAll();
+    else this.reader = new TurnReader(item.text);
+  }
+
+  /** The segment at `index`, or undefined past the last. */
+  at(index: number): Segment | undefined {
+    while (index >= this.read.length && !this.done) this.readTurn();
+    return this.read[index];
+  }
+
+  private readAll(): void {
+    this.read.push(...scopeSegments(this.item, this.scope));
+    this.done = true;
+  }
+
+  private readTurn(): void {
+    const turn = this.reader!.next();
+    // A text without speaker lines is read as structured segments or as one text.
+    if (!turn || !this.reader!.sawSpeaker) {
+      if (this.turn === 0) this.readAll();
+      this.done = true;
+      return;
+    }
+    this.turn += 1;
+    // The reader gives speakers lower-cased.
+    if (this.wanted !== 'any' && canonicalLower(turn.speaker) !== this.wanted) return;
+    const text = turn.text.length > this.charsLeft ? turn.text.slice(0, this.charsLeft) : turn.text;
+    this.read.push({ speaker: turn.speaker, turn: this.turn, text });
+    this.charsLeft -= turn.text.length;
+    if (this.read.length === this.scope.first_turns || this.charsLeft <= 0) this.done = true;
+  }
+}
+
+/** A segment searched whole (turn -1) narrowed to the turn that holds `start`. */
+export function placed(segment: Segment, start: number): Segment {
+  if (segment.turn !== -1) return segment;
+  const position = turnAt(segment.text, start);
+  return { speaker: position.speaker, turn: position.turn, text: segment.text };
 }
 
 function limitChars(segments: Segment[], limit: number, from: 'start' | 'end'): Segment[] {

@@ -74,7 +74,6 @@ export {
   applyProcessors,
   type ProcessorConfig,
   processorSchema,
-  splitTurns,
 } from './processors.js';
 export { writeReport } from './report/write-report.js';
 export { type ResultLine, toResultLine } from './result-line.js';
@@ -138,3 +137,4 @@ export {
   trainEnv,
   trainingDataPath,
 } from './train-data.js';
+export { splitTurns, type Turn, TurnReader, turnAt } from './turns.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitTurns } from './turns.js';
 
 /** Text processors applied before a score sees an item (scorecard-level first, then the score's). */
 export const processorSchema = z.discriminatedUnion('type', [
@@ -41,25 +42,6 @@ export const processorSchema = z.discriminatedUnion('type', [
 ]);
 
 export type ProcessorConfig = z.output<typeof processorSchema>;
-
-const speakerLine = /^\s*([A-Za-z][\w -]{0,30}?)\s*:\s?(.*)$/;
-
-/** Splits `Agent: hello` style lines into speaker and text; lines without a prefix continue the last turn. */
-export function splitTurns(text: string): { speaker: string | undefined; text: string }[] {
-  const turns: { speaker: string | undefined; text: string }[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const match = speakerLine.exec(line);
-    if (match) {
-      turns.push({ speaker: match[1]!.toLowerCase(), text: match[2]! });
-    } else if (turns.length > 0) {
-      const last = turns[turns.length - 1]!;
-      last.text = `${last.text}\n${line}`;
-    } else if (line.trim() !== '') {
-      turns.push({ speaker: undefined, text: line });
-    }
-  }
-  return turns;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
