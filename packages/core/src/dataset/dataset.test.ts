@@ -21,6 +21,35 @@ async function read(path: string, extra: Partial<Parameters<typeof readDataset>[
 }
 
 describe('readDataset', () => {
+  it('reads JSON Lines split at \\n, \\r\\n and \\r, also where a chunk ends mid-line', async () => {
+    const path = join(folder, 'endings.jsonl');
+    // Lines of about 1 KB: the 64 KB chunks end inside lines and between a \r and its \n.
+    const endings = ['\n', '\r\n', '\r', '\r\n', '\n\n'];
+    let text = '';
+    let line = 1;
+    const expected: [string, number][] = [];
+    let broken = 0;
+    for (let index = 0; index < 400; index += 1) {
+      const id = `m${index}`;
+      if (index === 17) {
+        text += '{broken';
+        broken = line;
+      } else {
+        text += JSON.stringify({ id, text: 'x'.repeat(1000 + (index % 7)) });
+        expected.push([id, line]);
+      }
+      const ending = endings[index % endings.length]!;
+      text += ending;
+      line += ending === '\n\n' ? 2 : 1;
+    }
+    writeFileSync(path, text);
+    const { items, problems } = await read(path);
+    expect(items.map((item) => [item.id, item.line])).toEqual(expected);
+    expect(problems).toEqual([
+      { line: broken, message: expect.stringMatching(/is not valid JSON/) },
+    ]);
+  });
+
   it('reads CSV with gold labels and metadata, reporting broken rows by line', async () => {
     const path = join(folder, 'calls.csv');
     writeFileSync(

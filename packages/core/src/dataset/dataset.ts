@@ -105,40 +105,42 @@ export async function* readDataset(
   const report = options.onProblem ?? (() => {});
   let rowNumber = 0;
   let checkedColumns = false;
-  for await (const row of rawRows(options.path, format)) {
-    rowNumber += 1;
-    if (row.kind === 'error') {
-      report({ line: row.line, message: row.message });
-      continue;
-    }
-    const record = row.record;
-    if (fixedColumns && !checkedColumns && !(textColumn in record)) {
-      const columns = Object.keys(record).join(',');
-      // UTF-16 (a BOM, NUL bytes between letters) reads as noise: say what the file is.
-      if (columns.startsWith('\ufffd') || columns.includes('\u0000'))
+  for await (const rows of rawRows(options.path, format)) {
+    for (const row of rows) {
+      rowNumber += 1;
+      if (row.kind === 'error') {
+        report({ line: row.line, message: row.message });
+        continue;
+      }
+      const record = row.record;
+      if (fixedColumns && !checkedColumns && !(textColumn in record)) {
+        const columns = Object.keys(record).join(',');
+        // UTF-16 (a BOM, NUL bytes between letters) reads as noise: say what the file is.
+        if (columns.startsWith('\ufffd') || columns.includes('\u0000'))
+          throw new DatasetError(
+            `${options.path}: not UTF-8 (it looks like UTF-16: NUL bytes between letters); save it as UTF-8 (in Excel: CSV UTF-8)`,
+          );
         throw new DatasetError(
-          `${options.path}: not UTF-8 (it looks like UTF-16: NUL bytes between letters); save it as UTF-8 (in Excel: CSV UTF-8)`,
+          `${options.path}: no "${textColumn}" column; columns are: ${Object.keys(record).join(', ')}. Set data.text_column in the scorecard`,
         );
-      throw new DatasetError(
-        `${options.path}: no "${textColumn}" column; columns are: ${Object.keys(record).join(', ')}. Set data.text_column in the scorecard`,
-      );
+      }
+      checkedColumns = true;
+      const item = itemOfRecord(record, {
+        idColumn,
+        textColumn,
+        gold: options.gold,
+        rowNumber,
+        line: row.line,
+      });
+      if ('message' in item) {
+        report(item);
+        continue;
+      }
+      if (!seen.add(item.id)) {
+        report({ line: row.line, message: `repeats id "${item.id}"; ids must be unique` });
+        continue;
+      }
+      yield item;
     }
-    checkedColumns = true;
-    const item = itemOfRecord(record, {
-      idColumn,
-      textColumn,
-      gold: options.gold,
-      rowNumber,
-      line: row.line,
-    });
-    if ('message' in item) {
-      report(item);
-      continue;
-    }
-    if (!seen.add(item.id)) {
-      report({ line: row.line, message: `repeats id "${item.id}"; ids must be unique` });
-      continue;
-    }
-    yield item;
   }
 }

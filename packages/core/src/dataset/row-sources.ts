@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { DatasetError, errorMessage } from '../errors.js';
 import { CsvParser } from './csv-parser.js';
 
@@ -24,52 +23,90 @@ function openText(path: string) {
   return stream;
 }
 
+// Rows come in batches (one per chunk read, or per Parquet row group): an async generator costs
+// a few promise turns per value, which per row was a large part of reading a dataset.
+
 /** CSV rows keyed by the header's column names. */
-export async function* csvRows(path: string): AsyncGenerator<RawRow> {
+export async function* csvRows(path: string): AsyncGenerator<RawRow[]> {
   const parser = new CsvParser();
   let header: string[] | undefined;
-  const convert = function* (events: ReturnType<CsvParser['push']>): Generator<RawRow> {
+  const convert = (events: ReturnType<CsvParser['push']>): RawRow[] => {
+    const rows: RawRow[] = [];
     for (const event of events) {
       if (event.kind === 'error') {
-        yield event;
+        rows.push(event);
       } else if (!header) {
         header = event.fields.map((field) => field.trim());
       } else if (event.fields.length !== header.length) {
-        yield {
+        rows.push({
           kind: 'error',
           line: event.line,
           message: `has ${event.fields.length} fields, the header has ${header.length}; quote fields that contain commas`,
-        };
+        });
       } else {
         const record: Record<string, unknown> = {};
-        for (const [index, name] of header.entries()) record[name] = event.fields[index];
-        yield { kind: 'row', line: event.line, record };
+        for (let index = 0; index < header.length; index += 1)
+          record[header[index]!] = event.fields[index];
+        rows.push({ kind: 'row', line: event.line, record });
       }
     }
+    return rows;
   };
-  for await (const chunk of openText(path)) yield* convert(parser.push(chunk as string));
-  yield* convert(parser.end());
+  for await (const chunk of openText(path)) {
+    const rows = convert(parser.push(chunk as string));
+    if (rows.length > 0) yield rows;
+  }
+  const rows = convert(parser.end());
+  if (rows.length > 0) yield rows;
 }
 
-/** JSON Lines rows; blank lines are ignored. */
-export async function* jsonlRows(path: string): AsyncGenerator<RawRow> {
-  const lines = createInterface({ input: openText(path), crlfDelay: Number.POSITIVE_INFINITY });
+/** One JSON Lines line as a row, or why it is not one; undefined for a blank line. */
+function jsonlRow(text: string, line: number): RawRow | undefined {
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'error', line, message: `is not valid JSON (${errorMessage(error)})` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { kind: 'error', line, message: 'is not a JSON object' };
+  }
+  return { kind: 'row', line, record: value as Record<string, unknown> };
+}
+
+/** JSON Lines rows; blank lines are ignored. Lines end at \n, \r\n or \r. */
+export async function* jsonlRows(path: string): AsyncGenerator<RawRow[]> {
+  let rest = '';
   let line = 0;
-  for await (const text of lines) {
-    line += 1;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { kind: 'error', line, message: `is not valid JSON (${errorMessage(error)})` };
+  const take = (lines: string[]): RawRow[] => {
+    const rows: RawRow[] = [];
+    for (const text of lines) {
+      line += 1;
+      const row = jsonlRow(text, line);
+      if (row) rows.push(row);
+    }
+    return rows;
+  };
+  for await (const chunk of openText(path)) {
+    const text = rest + (chunk as string);
+    // Complete lines only; a \r at the very end may be the first half of a \r\n.
+    const search = text.charCodeAt(text.length - 1) === 13 ? text.length - 2 : text.length - 1;
+    const end =
+      search < 0 ? -1 : Math.max(text.lastIndexOf('\n', search), text.lastIndexOf('\r', search));
+    if (end < 0) {
+      rest = text;
       continue;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      yield { kind: 'error', line, message: 'is not a JSON object' };
-      continue;
-    }
-    yield { kind: 'row', line, record: value as Record<string, unknown> };
+    const cut = text.charCodeAt(end) === 10 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const complete = text.slice(0, cut);
+    rest = text.slice(end + 1);
+    const rows = take(complete.split(/\r\n|\n|\r/));
+    if (rows.length > 0) yield rows;
+  }
+  if (rest !== '') {
+    const rows = take(rest.split(/\r\n|\n|\r/));
+    if (rows.length > 0) yield rows;
   }
 }
 
@@ -82,7 +119,7 @@ function plain(value: unknown): unknown {
 }
 
 /** Parquet rows, one row group at a time; `line` is the 1-based row number. */
-export async function* parquetRows(path: string): AsyncGenerator<RawRow> {
+export async function* parquetRows(path: string): AsyncGenerator<RawRow[]> {
   // Loaded on first use: most runs read CSV or JSONL and should not pay for it at start-up.
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(
     'hyparquet'
@@ -101,17 +138,17 @@ export async function* parquetRows(path: string): AsyncGenerator<RawRow> {
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
-    for (const [index, row] of rows.entries()) {
+    yield rows.map((row, index): RawRow => {
       const record: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(row)) record[key] = plain(value);
-      yield { kind: 'row', line: rowStart + index + 1, record };
-    }
+      return { kind: 'row', line: rowStart + index + 1, record };
+    });
     rowStart = rowEnd;
   }
 }
 
-/** Rows of a dataset file in the given or guessed format. */
-export function rawRows(path: string, format: DatasetFormat | undefined): AsyncGenerator<RawRow> {
+/** Rows of a dataset file in the given or guessed format, in batches. */
+export function rawRows(path: string, format: DatasetFormat | undefined): AsyncGenerator<RawRow[]> {
   const chosen = format ?? formatOf(path);
   if (chosen === 'csv') return csvRows(path);
   if (chosen === 'jsonl') return jsonlRows(path);
