@@ -52,6 +52,7 @@ function firstHits(
       if (!fuzzyHits) index = hit.end;
       const word = negation.check?.(text, hit.start);
       if (word ? negated : plain) continue;
+      // The matcher returns a new object per hit: it is placed as it is, not copied.
       const located = hit as LocatedHit;
       located.segment = placed(segment, hit.start);
       located.negatedBy = word;
