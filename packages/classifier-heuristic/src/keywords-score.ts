@@ -180,13 +180,10 @@ export const keywordsFactory = defineScoreFactory({
         // change the label); with `flip`, any negated hit can, so every phrase is searched.
         if (!negation.flip && decided(settings.match, present)) break;
       }
-      let flipped = false;
-      if (negation.flip) for (const hit of hits) if (hit.negatedBy) flipped = true;
+      const flipped = negation.flip && hits.some((hit) => hit.negatedBy);
       const matched = flipped
         ? settings.match === 'none'
         : ruleMatches(settings.match, found, settings.phrases.length);
-      const trace = new Array(hits.length);
-      for (let index = 0; index < hits.length; index += 1) trace[index] = traceOf(hits[index]!);
       return {
         value: matched ? outcome.match : outcome.noMatch,
         status: 'ok',
@@ -195,7 +192,7 @@ export const keywordsFactory = defineScoreFactory({
           searched,
           found,
         }),
-        trace: { hits: trace },
+        trace: { hits: hits.map(traceOf) },
       };
     };
     return {

@@ -33,28 +33,26 @@ export class Re2Matcher {
     return new Re2Matcher(compiled);
   }
 
-  /** The first match of each pattern per item (scanning segments in order), as the worker gives them. */
-  run(items: readonly (readonly string[])[]): PatternMatch[][] {
-    return items.map((segments) => {
-      const matches: PatternMatch[] = [];
-      this.patterns.forEach(({ regex, groups }, pattern) => {
-        for (const [segment, text] of segments.entries()) {
-          const matcher = regex.matcher(text);
-          if (!matcher.find()) continue;
-          const named: Record<string, string | undefined> = {};
-          for (const name of groups) named[name] = matcher.group(name) ?? undefined;
-          matches.push({
-            pattern,
-            segment,
-            start: matcher.start(),
-            end: matcher.end(),
-            text: matcher.group() ?? '',
-            groups: named,
-          });
-          break;
-        }
-      });
-      return matches;
+  /** The first match of each pattern in one item's segments (scanned in order), as `firstMatches` gives them. */
+  run(segments: readonly string[]): PatternMatch[] {
+    const matches: PatternMatch[] = [];
+    this.patterns.forEach(({ regex, groups }, pattern) => {
+      for (const [segment, text] of segments.entries()) {
+        const matcher = regex.matcher(text);
+        if (!matcher.find()) continue;
+        const named: Record<string, string | undefined> = {};
+        for (const name of groups) named[name] = matcher.group(name) ?? undefined;
+        matches.push({
+          pattern,
+          segment,
+          start: matcher.start(),
+          end: matcher.end(),
+          text: matcher.group() ?? '',
+          groups: named,
+        });
+        break;
+      }
     });
+    return matches;
   }
 }

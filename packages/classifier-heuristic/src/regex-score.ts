@@ -115,7 +115,7 @@ export const regexFactory = defineScoreFactory({
     const patterns = compile(settings);
     let re2: Promise<Re2Matcher | undefined> | undefined;
     const context = { settings, patterns, match: outcome.match, noMatch: outcome.noMatch };
-    const timedOut: ScoreOutputV1 = {
+    const timedOut = (): ScoreOutputV1 => ({
       value: null,
       status: 'error',
       error: {
@@ -123,18 +123,18 @@ export const regexFactory = defineScoreFactory({
         code: 'regex_timeout',
         retryable: false,
       },
-    };
+    });
 
     /** An item JavaScript's engine ran out of time on: RE2 when it can run the patterns. */
     const withRe2 = async (item: ScoreItemV1): Promise<ScoreOutputV1> => {
       re2 ??= Re2Matcher.create(patterns);
       const matcher = await re2;
-      if (!matcher) return timedOut;
+      if (!matcher) return timedOut();
       const segments = new ScopedSegments(item, settings);
       const texts: string[] = [];
       for (let index = 0, segment = segments.at(0); segment; segment = segments.at(++index))
         texts.push(segment.text);
-      return toOutput(matcher.run([texts])[0]!, segments, context);
+      return toOutput(matcher.run(texts), segments, context);
     };
 
     return {

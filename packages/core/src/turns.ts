@@ -141,6 +141,16 @@ export function splitTurns(text: string): Turn[] {
   return turns;
 }
 
+/** Whether a speaker line starts at or after `position`. */
+function speakerLineFrom(text: string, position: number): boolean {
+  for (let from = position; from <= text.length; ) {
+    const stop = lineStop(text, from);
+    if (speakerStart(text, from, stop) !== -1) return true;
+    from = nextLine(text, stop);
+  }
+  return false;
+}
+
 /**
  * The turn (1-based, counted as `splitTurns` counts them) and speaker that hold `offset`, scanning
  * lines only up to it; turn 0 for a text without speaker lines.
@@ -165,11 +175,7 @@ export function turnAt(
     }
     if (offset < position) break;
   }
-  if (speaker === undefined && turn === 1) {
-    const reader = new TurnReader(text);
-    reader.next();
-    reader.next();
-    if (!reader.sawSpeaker) turn = 0;
-  }
+  // A hit before any speaker line: turn 1 if one follows, else the text has no turns.
+  if (speaker === undefined && turn === 1 && !speakerLineFrom(text, position)) turn = 0;
   return { speaker, turn };
 }
