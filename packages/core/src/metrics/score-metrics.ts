@@ -3,6 +3,7 @@ import type { ResultLine } from '../result-line.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';
 import { ConfusionCounts } from './confusion.js';
+import { judgedPair } from './judged-pair.js';
 
 /** The metrics of one score, as written to `metrics.json`. All values are plain numbers (0..1). */
 export interface ScoreMetrics {
@@ -15,6 +16,17 @@ export interface ScoreMetrics {
   n_skipped: number;
   /** Scored `ok` without a gold label. */
   n_unlabeled: number;
+  /**
+   * Answered (`ok` with a value) / items that were due an answer (answered + errors); skips are
+   * not due. Null when no item was due. A score skipped because its upstream failed is not counted
+   * here: the failure counts against the upstream score.
+   */
+  coverage: number | null;
+  /**
+   * Accuracy over the labelled items due an answer, an error counting as wrong:
+   * correct / (n + errors with a gold label). Null when there are none.
+   */
+  accuracy_counting_errors: number | null;
   /** Sorted union of (normalised) gold and predicted labels. */
   labels: string[];
   accuracy: number | null;
@@ -40,6 +52,8 @@ export class ScoreMetricsAccumulator {
   private readonly confusion = new ConfusionCounts();
   private results = 0;
   private errors = 0;
+  private labelledErrors = 0;
+  private correct = 0;
   private skipped = 0;
   private unlabeled = 0;
   private cost = 0;
@@ -61,17 +75,28 @@ export class ScoreMetricsAccumulator {
       this.latencyTotal += line.latency_ms;
       this.latencyCount += 1;
     }
-    if (line.status === 'error') this.errors += 1;
-    else if (line.status !== 'ok' || line.value === null) this.skipped += 1;
-    else if (line.label === null) this.unlabeled += 1;
-    else
-      this.confusion.add(
-        normalizeLabel(line.label, this.normalization),
-        normalizeLabel(line.value, this.normalization),
-      );
+    if (line.status === 'error') {
+      this.errors += 1;
+      if (line.label !== null) this.labelledErrors += 1;
+      return;
+    }
+    if (line.status !== 'ok' || line.value === null) {
+      this.skipped += 1;
+      return;
+    }
+    const pair = judgedPair(line, (label) => normalizeLabel(label, this.normalization));
+    if (!pair) {
+      this.unlabeled += 1;
+      return;
+    }
+    if (pair.correct) this.correct += 1;
+    this.confusion.add(pair.gold, pair.predicted);
   }
 
   finish(seed = 0): ScoreMetrics {
+    const answered = this.results - this.errors - this.skipped;
+    const due = answered + this.errors;
+    const labelledDue = this.confusion.total + this.labelledErrors;
     const labels = this.confusion.labels();
     const matrix = this.confusion.matrix(labels);
     const computed = labels.length > 0 ? matrixMetrics(labels, matrix) : undefined;
@@ -101,6 +126,8 @@ export class ScoreMetricsAccumulator {
       n_errors: this.errors,
       n_skipped: this.skipped,
       n_unlabeled: this.unlabeled,
+      coverage: due > 0 ? answered / due : null,
+      accuracy_counting_errors: labelledDue > 0 ? this.correct / labelledDue : null,
       labels,
       accuracy: computed?.accuracy ?? null,
       accuracy_ci95: intervals?.[0] ?? null,

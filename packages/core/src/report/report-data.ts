@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, InvalidConfigError } from '../errors.js';
 import { normalizeLabel } from '../labels.js';
+import { judgedPair } from '../metrics/judged-pair.js';
 import { readResultLines } from '../result-file.js';
 import type { ResultLine } from '../result-line.js';
 import type { RunInfo, RunMetricsFile } from '../run-folder.js';
@@ -41,12 +42,9 @@ export class ReportRows {
 
   constructor(private readonly maxRows = 2000) {}
 
+  /** Lists a line the run judged wrong (its own `correct`, see `judgedPair`) or that failed. */
   add(line: ResultLine): void {
-    const misclassified =
-      line.status === 'ok' &&
-      line.label !== null &&
-      line.value !== null &&
-      normalizeLabel(line.label) !== normalizeLabel(line.value);
+    const misclassified = judgedPair(line, normalizeLabel)?.correct === false;
     if (!misclassified && line.status !== 'error') return;
     if (this.rows.length >= this.maxRows) {
       this.rowsLeftOut += 1;
