@@ -41,7 +41,6 @@ export {
 } from './errors.js';
 export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';
 export { type ExternalLine, replayResults } from './external-results.js';
-export { FileSystemError, fileSystemError, fileSystemMeaning } from './file-system-error.js';
 export { hashValue, sha256, stableStringify } from './hash.js';
 export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
 export {
@@ -60,15 +59,7 @@ export {
 export { ConfusionCounts } from './metrics/confusion.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
 export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
-export {
-  checkModelOverwrite,
-  forestModelKind,
-  type ModelFileKind,
-  modelWriteTarget,
-  resolveModelPath,
-  trainedModelKinds,
-} from './model-path.js';
-export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './name-records.js';
+export { resolveModelPath } from './model-path.js';
 export { checkOutput, errorOutput } from './output-check.js';
 export {
   negationBefore,
@@ -107,17 +98,6 @@ export {
   scorecardSchema,
   scoreSchema,
 } from './scorecard-schema.js';
-export {
-  clearSecrets,
-  hasSecrets,
-  redact,
-  redactedText,
-  registerAuthorization,
-  registerEnvironmentSecrets,
-  registerSecret,
-  registerUrlCredentials,
-  shortestSecret,
-} from './secrets.js';
 export {
   type SweepOptions,
   type SweepResult,
