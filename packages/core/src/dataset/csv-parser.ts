@@ -9,135 +9,170 @@ const newline = 10; // \n
 const carriageReturn = 13; // \r
 
 /**
+ * Where the parser is between two characters: at the start of a field, inside an unquoted or a
+ * quoted one, just after a quote inside a quoted field (a "" escape or the closing quote), just
+ * after a \r that ended a record (a \n may follow), or skipping the rest of a malformed line.
+ */
+type State = 'fieldStart' | 'unquoted' | 'quoted' | 'quoteInQuoted' | 'afterReturn' | 'skipLine';
+
+/**
  * Streaming RFC 4180 parser: quoted fields with "" escapes and embedded newlines, CRLF or LF,
  * a leading BOM. A malformed record (text after a closing quote, a quote never closed) is reported
  * with its line and parsing resumes on the next line, so one bad row never swallows the rest.
+ *
+ * Each character is looked at once: the state is kept between chunks, so a field of any length
+ * is read in time proportional to its size (re-scanning a quoted field on every chunk made a
+ * 50 MB field take minutes).
  */
 export class CsvParser {
-  private buffer = '';
+  private state: State = 'fieldStart';
+  private fields: string[] = [];
+  /** Pieces of the field being read, joined once when it ends. */
+  private pieces: string[] = [];
+  /** The line being read, and the line the current record started on. */
   private line = 1;
+  private recordLine = 1;
   private first = true;
+  private events: CsvEvent[] = [];
 
   /** Feeds a chunk; returns the records completed by it. */
   push(chunk: string): CsvEvent[] {
-    this.buffer += chunk;
-    return this.drain(false);
-  }
-
-  /** Returns the last record, if the input did not end with a newline. */
-  end(): CsvEvent[] {
-    return this.drain(true);
-  }
-
-  private drain(final: boolean): CsvEvent[] {
-    if (this.first && this.buffer.length > 0) {
-      if (this.buffer.charCodeAt(0) === 0xfeff) this.buffer = this.buffer.slice(1);
+    let text = chunk;
+    if (this.first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       this.first = false;
     }
-    const events: CsvEvent[] = [];
     let position = 0;
-    while (position < this.buffer.length) {
-      const result = this.record(position, final);
-      if (!result) break;
-      if (result.event) events.push(result.event);
-      position = result.next;
+    while (position < text.length) position = this.step(text, position);
+    return this.take();
+  }
+
+  /** Returns the last record, if the input did not end with a newline, or the unclosed quote. */
+  end(): CsvEvent[] {
+    if (this.state === 'quoted') {
+      const line = this.recordLine;
+      this.events.push({
+        kind: 'error',
+        line,
+        message: `quote opened on line ${line} is never closed; the rest of the file (from line ${line}) was not read`,
+      });
+    } else if (this.state === 'unquoted' || this.state === 'quoteInQuoted') {
+      this.endField();
+      this.endRecord();
+    } else if (this.state === 'fieldStart' && this.fields.length > 0) {
+      this.endField(); // a trailing comma: one more, empty, field
+      this.endRecord();
     }
-    this.buffer = this.buffer.slice(position);
+    this.state = 'fieldStart';
+    return this.take();
+  }
+
+  private take(): CsvEvent[] {
+    const events = this.events;
+    this.events = [];
     return events;
   }
 
-  /** Parses one record at `start`; undefined when more input is needed. */
-  private record(start: number, final: boolean): { event?: CsvEvent; next: number } | undefined {
-    const text = this.buffer;
-    const startLine = this.line;
-    const fields: string[] = [];
-    let position = start;
-    let lines = 0;
-    for (;;) {
-      if (text.charCodeAt(position) === quote) {
-        let value = '';
-        let cursor = position + 1;
-        for (;;) {
-          const next = text.indexOf('"', cursor);
-          if (next === -1) {
-            if (!final) return undefined;
-            return this.skipTo(
-              text.length,
-              startLine,
-              lines + countLines(text, cursor, text.length),
-              `quote opened on line ${startLine} is never closed; the rest of the file (from line ${startLine}) was not read`,
-            );
-          }
-          value += text.slice(cursor, next);
-          lines += countLines(text, cursor, next);
-          if (next + 1 >= text.length && !final) return undefined;
-          if (text.charCodeAt(next + 1) === quote) {
-            value += '"';
-            cursor = next + 2;
-            continue;
-          }
-          position = next + 1;
-          break;
+  /** Reads from `position` in the current state; returns where the next step starts. */
+  private step(text: string, position: number): number {
+    switch (this.state) {
+      case 'fieldStart':
+        if (text.charCodeAt(position) === quote) {
+          this.state = 'quoted';
+          return position + 1;
         }
-        fields.push(value);
-        const after = text.charCodeAt(position);
-        if (
-          position >= text.length ||
-          after === comma ||
-          after === newline ||
-          after === carriageReturn
-        ) {
-          // fall through to the separator handling below
-        } else {
-          const lineEnd = text.indexOf('\n', position);
-          if (lineEnd === -1 && !final) return undefined;
-          const stop = lineEnd === -1 ? text.length : lineEnd + 1;
-          return this.skipTo(
-            stop,
-            startLine,
-            lines + (lineEnd === -1 ? 0 : 1),
-            `unexpected "${text[position]}" after a closing quote on line ${startLine + lines}; quote the whole field and double inner quotes ("")`,
-          );
-        }
-      } else {
-        let cursor = position;
-        while (cursor < text.length) {
-          const code = text.charCodeAt(cursor);
-          if (code === comma || code === newline || code === carriageReturn) break;
-          cursor += 1;
-        }
-        if (cursor >= text.length && !final) return undefined;
-        fields.push(text.slice(position, cursor));
-        position = cursor;
+        this.state = 'unquoted';
+        return position;
+      case 'unquoted':
+        return this.unquoted(text, position);
+      case 'quoted':
+        return this.quoted(text, position);
+      case 'quoteInQuoted':
+        return this.afterQuote(text, position);
+      case 'afterReturn':
+        this.state = 'fieldStart';
+        return text.charCodeAt(position) === newline ? position + 1 : position;
+      case 'skipLine': {
+        const end = text.indexOf('\n', position);
+        if (end === -1) return text.length;
+        this.line += 1;
+        this.recordLine = this.line;
+        this.state = 'fieldStart';
+        return end + 1;
       }
-      const separator = text.charCodeAt(position);
-      if (separator === comma) {
-        position += 1;
-        continue;
-      }
-      if (position >= text.length) {
-        this.line = startLine + lines;
-        return { event: this.event(fields, startLine), next: position };
-      }
-      if (separator === carriageReturn) {
-        if (position + 1 >= text.length && !final) return undefined;
-        position += text.charCodeAt(position + 1) === newline ? 2 : 1;
-      } else {
-        position += 1;
-      }
-      this.line = startLine + lines + 1;
-      return { event: this.event(fields, startLine), next: position };
     }
   }
 
-  private event(fields: string[], line: number): CsvEvent | undefined {
-    if (fields.length === 1 && fields[0] === '') return undefined; // blank line
-    return { kind: 'record', line, fields };
+  private unquoted(text: string, position: number): number {
+    let cursor = position;
+    while (cursor < text.length) {
+      const code = text.charCodeAt(cursor);
+      if (code === comma || code === newline || code === carriageReturn) break;
+      cursor += 1;
+    }
+    if (cursor > position) this.pieces.push(text.slice(position, cursor));
+    if (cursor >= text.length) return cursor;
+    this.endField();
+    return this.separator(text, cursor);
   }
 
-  private skipTo(next: number, line: number, lines: number, message: string) {
-    this.line = line + lines;
-    return { event: { kind: 'error' as const, line, message }, next };
+  private quoted(text: string, position: number): number {
+    const next = text.indexOf('"', position);
+    const stop = next === -1 ? text.length : next;
+    if (stop > position) this.pieces.push(text.slice(position, stop));
+    this.line += countLines(text, position, stop);
+    if (next === -1) return text.length;
+    this.state = 'quoteInQuoted';
+    return next + 1;
+  }
+
+  /** After a quote inside a quoted field: "" is one quote; a separator ends the field. */
+  private afterQuote(text: string, position: number): number {
+    const code = text.charCodeAt(position);
+    if (code === quote) {
+      this.pieces.push('"');
+      this.state = 'quoted';
+      return position + 1;
+    }
+    if (code === comma || code === newline || code === carriageReturn) {
+      this.endField();
+      return this.separator(text, position);
+    }
+    this.events.push({
+      kind: 'error',
+      line: this.recordLine,
+      message: `unexpected "${text[position]}" after a closing quote on line ${this.line}; quote the whole field and double inner quotes ("")`,
+    });
+    this.fields = [];
+    this.pieces = [];
+    this.state = 'skipLine';
+    return position;
+  }
+
+  /** Handles the comma, \n or \r at `position`, just after a field ended. */
+  private separator(text: string, position: number): number {
+    const code = text.charCodeAt(position);
+    if (code === comma) {
+      this.state = 'fieldStart';
+      return position + 1;
+    }
+    this.endRecord();
+    this.line += 1;
+    this.recordLine = this.line;
+    this.state = code === carriageReturn ? 'afterReturn' : 'fieldStart';
+    return position + 1;
+  }
+
+  private endField(): void {
+    this.fields.push(this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join(''));
+    this.pieces = [];
+  }
+
+  private endRecord(): void {
+    const fields = this.fields;
+    this.fields = [];
+    if (fields.length === 1 && fields[0] === '') return; // blank line
+    this.events.push({ kind: 'record', line: this.recordLine, fields });
   }
 }
 

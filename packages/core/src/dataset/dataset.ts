@@ -18,6 +18,10 @@ export interface DatasetItem {
 export interface DatasetProblem {
   line: number;
   message: string;
+  /** Parquet: the file, row group (1-based) and rows (first, last) of a group that could not be decoded. */
+  file?: string;
+  row_group?: number;
+  row_range?: [number, number];
 }
 
 export interface DatasetOptions {
@@ -109,7 +113,7 @@ export async function* readDataset(
     for (const row of rows) {
       rowNumber += 1;
       if (row.kind === 'error') {
-        report({ line: row.line, message: row.message });
+        report({ line: row.line, message: row.message, ...row.place });
         continue;
       }
       const record = row.record;

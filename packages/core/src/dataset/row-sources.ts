@@ -1,11 +1,20 @@
 import { createReadStream } from 'node:fs';
 import { DatasetError, errorMessage } from '../errors.js';
+import { setName } from '../name-records.js';
 import { CsvParser } from './csv-parser.js';
+import { assertTextFile } from './text-check.js';
 
 /** A raw row with the line (or row number) it came from, or a row that could not be read. */
 export type RawRow =
   | { kind: 'row'; line: number; record: Record<string, unknown> }
-  | { kind: 'error'; line: number; message: string };
+  | { kind: 'error'; line: number; message: string; place?: RowGroupPlace };
+
+/** A Parquet row group that could not be decoded: file, group (1-based), first and last row. */
+export interface RowGroupPlace {
+  file: string;
+  row_group: number;
+  row_range: [number, number];
+}
 
 export type DatasetFormat = 'csv' | 'jsonl' | 'parquet';
 
@@ -28,6 +37,7 @@ function openText(path: string) {
 
 /** CSV rows keyed by the header's column names. */
 export async function* csvRows(path: string): AsyncGenerator<RawRow[]> {
+  await assertTextFile(path);
   const parser = new CsvParser();
   let header: string[] | undefined;
   const convert = (events: ReturnType<CsvParser['push']>): RawRow[] => {
@@ -46,7 +56,7 @@ export async function* csvRows(path: string): AsyncGenerator<RawRow[]> {
       } else {
         const record: Record<string, unknown> = {};
         for (let index = 0; index < header.length; index += 1)
-          record[header[index]!] = event.fields[index];
+          setName(record, header[index]!, event.fields[index]);
         rows.push({ kind: 'row', line: event.line, record });
       }
     }
@@ -75,9 +85,13 @@ function jsonlRow(text: string, line: number): RawRow | undefined {
   return { kind: 'row', line, record: value as Record<string, unknown> };
 }
 
-/** JSON Lines rows; blank lines are ignored. Lines end at \n, \r\n or \r. */
+/**
+ * JSON Lines rows; blank lines are ignored. Lines end at \n, \r\n or \r. Only each new chunk is
+ * searched for a line end (the pieces of a long line are joined once): linear in the line's size.
+ */
 export async function* jsonlRows(path: string): AsyncGenerator<RawRow[]> {
-  let rest = '';
+  await assertTextFile(path);
+  let pieces: string[] = [];
   let line = 0;
   const take = (lines: string[]): RawRow[] => {
     const rows: RawRow[] = [];
@@ -89,21 +103,25 @@ export async function* jsonlRows(path: string): AsyncGenerator<RawRow[]> {
     return rows;
   };
   for await (const chunk of openText(path)) {
-    const text = rest + (chunk as string);
+    const text = chunk as string;
     // Complete lines only; a \r at the very end may be the first half of a \r\n.
     const search = text.charCodeAt(text.length - 1) === 13 ? text.length - 2 : text.length - 1;
     const end =
       search < 0 ? -1 : Math.max(text.lastIndexOf('\n', search), text.lastIndexOf('\r', search));
     if (end < 0) {
-      rest = text;
+      pieces.push(text);
       continue;
     }
     const cut = text.charCodeAt(end) === 10 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    const complete = text.slice(0, cut);
-    rest = text.slice(end + 1);
+    pieces.push(text.slice(0, cut));
+    let complete = pieces.join('');
+    // A \r\n split between two chunks: the \r ended the pieces, this \n starts the chunk.
+    if (end === 0 && complete.endsWith('\r')) complete = complete.slice(0, -1);
+    pieces = [text.slice(end + 1)];
     const rows = take(complete.split(/\r\n|\n|\r/));
     if (rows.length > 0) yield rows;
   }
+  const rest = pieces.join('');
   if (rest !== '') {
     const rows = take(rest.split(/\r\n|\n|\r/));
     if (rows.length > 0) yield rows;
@@ -118,7 +136,14 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-/** Parquet rows, one row group at a time; `line` is the 1-based row number. */
+/** Rows skipped per batch when a row group cannot be decoded: one problem per row, in slices. */
+const skippedBatch = 10_000;
+
+/**
+ * Parquet rows, one row group at a time; `line` is the 1-based row number. A row group that
+ * cannot be decoded (corrupt pages) is one problem per row, naming the file, group and rows, and
+ * the next groups are read.
+ */
 export async function* parquetRows(path: string): AsyncGenerator<RawRow[]> {
   // Loaded on first use: most runs read CSV or JSONL and should not pay for it at start-up.
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(
@@ -135,14 +160,35 @@ export async function* parquetRows(path: string): AsyncGenerator<RawRow[]> {
     });
   }
   let rowStart = 0;
-  for (const group of metadata.row_groups) {
+  const groups = metadata.row_groups.length;
+  for (const [index, group] of metadata.row_groups.entries()) {
     const rowEnd = rowStart + Number(group.num_rows);
-    const rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
-    yield rows.map((row, index): RawRow => {
-      const record: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row)) record[key] = plain(value);
-      return { kind: 'row', line: rowStart + index + 1, record };
-    });
+    let rows: Record<string, unknown>[] | undefined;
+    let failure: unknown;
+    try {
+      rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
+    } catch (error) {
+      failure = error;
+    }
+    if (rows) {
+      yield rows.map((row, offset): RawRow => {
+        const record: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(row)) record[key] = plain(value);
+        return { kind: 'row', line: rowStart + offset + 1, record };
+      });
+    } else {
+      const place: RowGroupPlace = {
+        file: path,
+        row_group: index + 1,
+        row_range: [rowStart + 1, rowEnd],
+      };
+      const message = `row group ${index + 1} of ${groups} (rows ${rowStart + 1}-${rowEnd}) of ${path} cannot be decoded (${errorMessage(failure)}); its rows were skipped`;
+      for (let first = rowStart; first < rowEnd; first += skippedBatch)
+        yield Array.from(
+          { length: Math.min(skippedBatch, rowEnd - first) },
+          (_, offset): RawRow => ({ kind: 'error', line: first + offset + 1, message, place }),
+        );
+    }
     rowStart = rowEnd;
   }
 }
