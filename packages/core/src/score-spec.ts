@@ -161,6 +161,26 @@ export interface TrainResultV1<Settings> {
   facts: readonly string[];
 }
 
+/** One thing a score reads, with the setting that names it. */
+export interface ScoreNeedV1 {
+  /** Dotted path of the setting inside the score: `field`, `prompt`, `features.numeric_fields.1`. */
+  path: string;
+  /** The metadata field (a dotted path reads into nested values; its first part is the column), score or variable. */
+  name: string;
+}
+
+/** What a score reads (see `ScoreFactoryV1.needs`). */
+export interface ScoreNeedsV1 {
+  /** Metadata fields: dataset columns other than the id and text columns. */
+  fields?: readonly ScoreNeedV1[];
+  /** Upstream scores whose results the score reads (`results["S"]`); they must be in depends_on. */
+  results?: readonly ScoreNeedV1[];
+  /** Environment variables that must be set when the score is created (an API key): `name` is the variable. */
+  environment?: readonly (ScoreNeedV1 & { why: string })[];
+  /** Problems the settings alone show, e.g. a template variable that no item has. */
+  problems?: readonly { path: string; message: string }[];
+}
+
 /** Creates scores of one kind from validated settings. */
 export interface ScoreFactoryV1<Settings = unknown> {
   readonly specificationVersion: 'v1';
@@ -172,6 +192,13 @@ export interface ScoreFactoryV1<Settings = unknown> {
   create(settings: Settings, env: ScoreEnvV1): ScoreV1 | Promise<ScoreV1>;
   /** Labels the score can produce with these settings, checked against the declared labels. */
   outputLabels?(settings: Settings, env: ScoreEnvV1): readonly string[] | undefined;
+  /**
+   * What the score reads from items and from the environment, declared so that it is checked
+   * before anything is scored (`plexus validate`, the start of evaluate, train and predict):
+   * fields against the dataset's columns, results against the scorecard's scores, environment
+   * variables against the process. Optional; called only with settings that parsed.
+   */
+  needs?(settings: Settings, env: ScoreEnvV1): ScoreNeedsV1;
   /** Trainable kinds only: fits a model on labelled items and saves it. */
   train?(options: TrainOptionsV1<Settings>): Promise<TrainResultV1<Settings>>;
 }

@@ -7,15 +7,24 @@ import { hashValue, sha256 } from './hash.js';
 import { normalizeLabel } from './labels.js';
 import type { LoadedScore, LoadedScorecard, ScoreDependency } from './loaded-scorecard.js';
 import { PluginResolver, parseScoreClass } from './plugin-resolver.js';
+import { type PreflightData, type PreflightScore, preflight, settingPath } from './preflight.js';
+import {
+  aboutUnselectedScore,
+  cycleProblems,
+  dependencyProblems,
+  type ScoreNode,
+  selectNodes,
+} from './preflight-selection.js';
+import type { ProcessorConfig } from './processors.js';
 import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from './score-spec.js';
 import {
   commonScoreFieldNames,
+  dataSchema,
   type ScoreFile,
   scorecardSchema,
   scoreSchema,
 } from './scorecard-schema.js';
 import { issueProblems, readYaml, type SourcePositions } from './source-positions.js';
-import { closest } from './suggest.js';
 
 export interface LoadScorecardOptions {
   /** Score plugins to use before looking for installed packages. */
@@ -34,6 +43,23 @@ export interface LoadScorecardOptions {
   requestConcurrency?: number;
   /** The run's spending limit, shared by its scores (see `ScoreEnvV1.runBudget`). */
   runBudget?: RunBudgetV1;
+  /**
+   * Load only these scores and what they depend on (`--score`): the others' classes, settings
+   * and models are neither checked nor created, and they are left out of the loaded scorecard.
+   */
+  scores?: readonly string[];
+  /**
+   * Check the scorecard against a dataset too, before anything is scored (columns, metadata
+   * fields, gold labels): this path (relative to the cwd), or with `true` the scorecard's
+   * `data.path` when it has one. Its problems are reported with the scorecard's.
+   */
+  checkData?: string | boolean;
+  /** Check that the environment variables scores need (API keys) are set; default when creating. */
+  checkEnvironment?: boolean;
+  /** Receives warnings: a score without a gold column (unlabeled), a few stray gold labels. */
+  onWarning?: (warning: ConfigProblem) => void;
+  /** Rows of the dataset read by `checkData`; default 10,000. */
+  sampleRows?: number;
 }
 
 /** Reads, validates and prepares a scorecard file (YAML or JSON). Throws `InvalidConfigError`. */
@@ -114,116 +140,76 @@ export async function parseScorecard(
     searchFrom: [baseDir, process.cwd(), ...(options.searchFrom ?? [])],
   });
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const rawScores = Array.isArray((raw as { scores?: unknown })?.scores)
-    ? ((raw as { scores: unknown[] }).scores as unknown[])
-    : [];
+  const context: EntryContext = {
+    resolver,
+    baseDir,
+    cacheDir,
+    positions,
+    processors: checked.data?.processors ?? [],
+  };
+  // One pass: every score whose common fields parse takes part in every check below, so no
+  // problem (an unknown class, a typo) hides another (a cycle through that score).
+  const { nodes, names } = scoreNodes(raw, positions, problems);
+  const selection = selectNodes(nodes, options.scores);
+  const kept = options.scores?.length
+    ? problems.filter((problem) => !aboutUnselectedScore(problem, selection.selected))
+    : [...problems];
+  problems.length = 0;
+  problems.push(...selection.problems, ...kept);
   const entries: IndexedScore[] = [];
-  const seenNames = new Map<string, number>();
-
-  for (const [index, rawScore] of rawScores.entries()) {
-    const parsed = scoreSchema.safeParse(rawScore);
-    if (!parsed.success) continue; // already reported by the scorecard pass
-    const score = parsed.data;
-    const at = ['scores', index] as const;
-    if (seenNames.has(score.name)) {
-      problems.push(positions.problem([...at, 'name'], `duplicate score name "${score.name}"`));
-      continue;
+  const checks: PreflightScore[] = [];
+  for (const node of nodes) {
+    if (!selection.selected.has(node.index)) continue;
+    const entry = await resolveEntry(node, context, problems);
+    if (entry) {
+      node.labels = entry.labels;
+      entries.push(entry);
     }
-    seenNames.set(score.name, index);
-    const parsedClass = parseScoreClass(score.class);
-    if (typeof parsedClass === 'string') {
-      problems.push(positions.problem([...at, 'class'], parsedClass));
-      continue;
-    }
-    const factory = await resolver.factory(parsedClass);
-    if (typeof factory === 'string') {
-      problems.push(positions.problem([...at, 'class'], factory));
-      continue;
-    }
-    const settingsResult = factory.settingsSchema.safeParse(kindSettings(score));
-    if (!settingsResult.success) {
-      const knownSettings = () => [...commonScoreFieldNames, ...schemaKeys(factory.settingsSchema)];
-      problems.push(...issueProblems(settingsResult.error.issues, positions, at, knownSettings));
-      continue;
-    }
-    const dependsOn = dependencies(score);
-    const env: ScoreEnvV1 = {
-      name: score.name,
-      labels: score.labels ?? [],
-      baseDir,
-      cacheDir,
-      dependsOn: dependsOn.map((dependency) => dependency.score),
-    };
-    const produced = factory.outputLabels?.(settingsResult.data, env);
-    const labels = score.labels ?? produced;
-    if (!labels || labels.length === 0) {
-      problems.push(
-        positions.problem(
-          [...at, 'labels'],
-          `required for ${score.class}: list the labels the score can give`,
-        ),
-      );
-      continue;
-    }
-    const declared = new Set(labels.map((label) => normalizeLabel(label)));
-    for (const label of produced ?? []) {
-      if (!declared.has(normalizeLabel(label))) {
-        problems.push(
-          positions.problem(
-            [...at, 'labels'],
-            `the score can produce "${label}", which is not among its labels (${labels.join(', ')})`,
-          ),
-        );
-      }
-    }
-    entries.push({
-      index,
-      name: score.name,
-      className: score.class,
-      labels,
-      labelColumn: score.label_column,
-      dependsOn,
-      processors: [...(checked.data?.processors ?? []), ...(score.processors ?? [])],
-      disabled: score.disabled ?? false,
-      normalization: score.normalize_labels,
-      settings: settingsResult.data,
-      factory,
-      score: undefined,
-      fingerprint: '',
-    });
+    checks.push(preflightScore(node, entry, context));
   }
-
-  problems.push(...dependencyProblems(entries, seenNames, positions));
+  const selected = nodes.filter((node) => selection.selected.has(node.index));
+  problems.push(...dependencyProblems(selected, names, positions));
   const { order, cycles } = orderByDependencies(
-    new Map(entries.map((entry) => [entry.name, entry.dependsOn.map((item) => item.score)])),
+    new Map(selected.map((node) => [node.name, node.dependsOn.map((item) => item.score)])),
   );
-  for (const cycle of cycles) {
-    const first = entries.find((entry) => entry.name === cycle[0])!;
+  problems.push(...cycleProblems(cycles, selected, positions));
+  const create = options.create ?? true;
+  const found = await preflight({
+    scores: checks,
+    allNames: new Set(names.keys()),
+    positions,
+    environment: options.checkEnvironment ?? create,
+    data: dataTarget(options.checkData, raw, baseDir),
+    sampleRows: options.sampleRows,
+  });
+  problems.push(...found.problems);
+  for (const warning of found.warnings) options.onWarning?.(warning);
+
+  const byName = new Map(entries.map((entry) => [entry.name, entry]));
+  const scores = order.flatMap((name) => byName.get(name) ?? []);
+  if (create)
     problems.push(
-      positions.problem(
-        ['scores', first.index, 'depends_on'],
-        `dependency cycle: ${cycle.join(' → ')}`,
-      ),
+      ...(await createScores(scores, {
+        baseDir,
+        cacheDir,
+        cache: options.cache ?? true,
+        positions,
+        resolveModel: options.resolveModel,
+        requestConcurrency: options.requestConcurrency,
+        runBudget: options.runBudget,
+      })),
     );
-  }
   if (problems.length > 0) {
+    await Promise.allSettled(scores.map((entry) => entry.score?.close?.()));
     problems.sort((left, right) => (left.line ?? 0) - (right.line ?? 0));
     throw new InvalidConfigError(problems);
   }
-
-  const card = checked.data!;
-  const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  const scores = order.map((name) => byName.get(name)!);
-  if (options.create ?? true)
-    await createScores(scores, {
-      baseDir,
-      cacheDir,
-      cache: options.cache ?? true,
-      positions,
-      resolveModel: options.resolveModel,
-      requestConcurrency: options.requestConcurrency,
-      runBudget: options.runBudget,
-    });
+  // With --score, a schema problem in a score left out does not count: read the rest alone.
+  const card =
+    checked.data ??
+    scorecardSchema
+      .omit({ scores: true })
+      .parse(Object.fromEntries(Object.entries(raw as object).filter(([key]) => key !== 'scores')));
   for (const entry of scores) entry.fingerprint = effectiveFingerprint(entry);
   return {
     name: card.name,
@@ -243,50 +229,175 @@ function schemaKeys(schema: unknown): string[] {
   return shape ? Object.keys(shape) : [];
 }
 
-function dependencyProblems(
-  entries: readonly IndexedScore[],
-  names: ReadonlyMap<string, number>,
+interface EntryContext {
+  resolver: PluginResolver;
+  baseDir: string;
+  cacheDir: string;
+  positions: SourcePositions;
+  processors: readonly ProcessorConfig[];
+}
+
+/** Every score whose common fields parse (duplicates reported and left out), with its name's index. */
+function scoreNodes(
+  raw: unknown,
   positions: SourcePositions,
-): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const byName = new Map(entries.map((entry) => [entry.name, entry]));
-  for (const entry of entries) {
-    for (const dependency of entry.dependsOn) {
-      const at = ['scores', entry.index, 'depends_on'];
-      if (!names.has(dependency.score)) {
-        const guess = closest(dependency.score, names.keys());
-        const hint = guess ? `; did you mean "${guess}"?` : '';
-        problems.push(positions.problem(at, `unknown score "${dependency.score}"${hint}`));
-        continue;
-      }
-      const upstream = byName.get(dependency.score);
-      if (!upstream || !dependency.values) continue;
-      const known = new Set(upstream.labels.map((label) => normalizeLabel(label)));
-      for (const value of dependency.values) {
-        if (!known.has(normalizeLabel(value))) {
-          problems.push(
-            positions.problem(
-              [...at, dependency.score],
-              `"${value}" is not a label of ${dependency.score} (${upstream.labels.join(', ')})`,
-            ),
-          );
-        }
-      }
+  problems: ConfigProblem[],
+): { nodes: (ScoreNode & { score: ScoreFile })[]; names: Map<string, number> } {
+  const rawScores = Array.isArray((raw as { scores?: unknown })?.scores)
+    ? ((raw as { scores: unknown[] }).scores as unknown[])
+    : [];
+  const nodes: (ScoreNode & { score: ScoreFile })[] = [];
+  const names = new Map<string, number>();
+  for (const [index, rawScore] of rawScores.entries()) {
+    const parsed = scoreSchema.safeParse(rawScore);
+    if (!parsed.success) continue; // already reported by the scorecard pass
+    const score = parsed.data;
+    if (names.has(score.name)) {
+      problems.push(
+        positions.problem(['scores', index, 'name'], `duplicate score name "${score.name}"`),
+      );
+      continue;
+    }
+    names.set(score.name, index);
+    nodes.push({
+      index,
+      name: score.name,
+      dependsOn: dependencies(score),
+      labels: score.labels,
+      score,
+    });
+  }
+  return { nodes, names };
+}
+
+/** Resolves a score's class and settings; its problems go to `problems`. */
+async function resolveEntry(
+  node: ScoreNode & { score: ScoreFile },
+  context: EntryContext,
+  problems: ConfigProblem[],
+): Promise<IndexedScore | undefined> {
+  const { score, index } = node;
+  const { positions } = context;
+  const at = ['scores', index] as const;
+  const parsedClass = parseScoreClass(score.class);
+  if (typeof parsedClass === 'string') {
+    problems.push(positions.problem([...at, 'class'], parsedClass));
+    return undefined;
+  }
+  const factory = await context.resolver.factory(parsedClass);
+  if (typeof factory === 'string') {
+    problems.push(positions.problem([...at, 'class'], factory));
+    return undefined;
+  }
+  const settingsResult = factory.settingsSchema.safeParse(kindSettings(score));
+  if (!settingsResult.success) {
+    const knownSettings = () => [...commonScoreFieldNames, ...schemaKeys(factory.settingsSchema)];
+    problems.push(...issueProblems(settingsResult.error.issues, positions, at, knownSettings));
+    return undefined;
+  }
+  const produced = factory.outputLabels?.(settingsResult.data, scoreEnv(node, context));
+  const labels = score.labels ?? produced;
+  if (!labels || labels.length === 0) {
+    problems.push(
+      positions.problem(
+        [...at, 'labels'],
+        `required for ${score.class}: list the labels the score can give`,
+      ),
+    );
+    return undefined;
+  }
+  const declared = new Set(labels.map((label) => normalizeLabel(label)));
+  for (const label of produced ?? []) {
+    if (!declared.has(normalizeLabel(label))) {
+      problems.push(
+        positions.problem(
+          [...at, 'labels'],
+          `the score can produce "${label}", which is not among its labels (${labels.join(', ')})`,
+        ),
+      );
     }
   }
-  return problems;
+  return {
+    index,
+    name: score.name,
+    className: score.class,
+    labels,
+    labelColumn: score.label_column,
+    dependsOn: node.dependsOn,
+    processors: [...context.processors, ...(score.processors ?? [])],
+    disabled: score.disabled ?? false,
+    normalization: score.normalize_labels,
+    settings: settingsResult.data,
+    factory,
+    score: undefined,
+    fingerprint: '',
+  };
+}
+
+function scoreEnv(
+  node: ScoreNode & { score: ScoreFile },
+  context: EntryContext,
+  labels?: readonly string[],
+): ScoreEnvV1 {
+  return {
+    name: node.name,
+    labels: labels ?? node.score.labels ?? [],
+    baseDir: context.baseDir,
+    cacheDir: context.cacheDir,
+    dependsOn: node.dependsOn.map((dependency) => dependency.score),
+  };
+}
+
+/** The score as the checks before a run see it, with what its factory says it reads. */
+function preflightScore(
+  node: ScoreNode & { score: ScoreFile },
+  entry: IndexedScore | undefined,
+  context: EntryContext,
+): PreflightScore {
+  const check: PreflightScore = {
+    index: node.index,
+    name: node.name,
+    labels: node.labels,
+    labelColumn: node.score.label_column,
+    normalization: node.score.normalize_labels,
+    disabled: node.score.disabled ?? false,
+    dependsOn: node.dependsOn.map((dependency) => dependency.score),
+    needs: undefined,
+  };
+  if (!entry?.factory.needs) return check;
+  try {
+    check.needs = entry.factory.needs(entry.settings, scoreEnv(node, context, entry.labels));
+  } catch (error) {
+    check.needs = {
+      problems: [{ path: '', message: `cannot check the settings: ${errorMessage(error)}` }],
+    };
+  }
+  return check;
+}
+
+/** The dataset to check: `--data`, else (with `true`) the scorecard's `data.path`. */
+function dataTarget(
+  checkData: string | boolean | undefined,
+  raw: unknown,
+  baseDir: string,
+): PreflightData | undefined {
+  if (!checkData) return undefined;
+  const parsed = dataSchema.safeParse((raw as { data?: unknown } | null)?.data ?? {});
+  const data = parsed.success ? parsed.data : {};
+  const columns = { format: data.format, idColumn: data.id_column, textColumn: data.text_column };
+  if (typeof checkData === 'string')
+    return { path: resolve(checkData), shownPath: checkData, fromScorecard: false, ...columns };
+  if (!data.path) return undefined;
+  return {
+    path: resolve(baseDir, data.path),
+    shownPath: data.path,
+    fromScorecard: true,
+    ...columns,
+  };
 }
 
 /** A loaded score with its position in the file's `scores` list, for messages. */
 type IndexedScore = LoadedScore & { index: number };
-
-/** `patterns.1.when` → `['patterns', 1, 'when']`: numbers index lists. */
-function pathSegments(path: string): (string | number)[] {
-  return path
-    .split('.')
-    .filter(Boolean)
-    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
-}
 
 async function createScores(
   scores: IndexedScore[],
@@ -299,7 +410,7 @@ async function createScores(
     requestConcurrency: number | undefined;
     runBudget: RunBudgetV1 | undefined;
   },
-): Promise<void> {
+): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   for (const entry of scores) {
     const env: ScoreEnvV1 = {
@@ -320,7 +431,7 @@ async function createScores(
       if (error instanceof InvalidConfigError) {
         for (const problem of error.problems) {
           problems.push(
-            context.positions.problem([...at, ...pathSegments(problem.path)], problem.message),
+            context.positions.problem([...at, ...settingPath(problem.path)], problem.message),
           );
         }
       } else {
@@ -333,10 +444,7 @@ async function createScores(
       }
     }
   }
-  if (problems.length > 0) {
-    problems.sort((left, right) => (left.line ?? 0) - (right.line ?? 0));
-    throw new InvalidConfigError(problems);
-  }
+  return problems;
 }
 
 function effectiveFingerprint(entry: LoadedScore): string {
