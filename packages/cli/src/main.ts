@@ -29,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   reportCommand(program, io);
   trainCommand(program, io, setExit);
   mlflowCommand(program, io);
-  sparkCommand(program, io);
+  sparkCommand(program, io, setExit);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

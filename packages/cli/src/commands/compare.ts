@@ -1,4 +1,9 @@
-import { compareRuns, InvalidConfigError, type RunComparison } from '@plexus/core';
+import {
+  type CompareErrors,
+  compareRuns,
+  InvalidConfigError,
+  type RunComparison,
+} from '@plexus/core';
 import type { Command } from 'commander';
 import { collect } from '../arguments.js';
 import type { CliIo } from '../output.js';
@@ -17,12 +22,24 @@ function pairsOf(values: readonly string[]): [string, string][] {
   return pairs;
 }
 
+function errorsMode(value: string): CompareErrors {
+  if (value === 'wrong' || value === 'exclude') return value;
+  throw new InvalidConfigError([
+    { path: '--errors', message: `expected wrong or exclude, got "${value}"` },
+  ]);
+}
+
 function formatComparison(result: RunComparison): string {
   const lines = [`A: ${result.run_a}`, `B: ${result.run_b}`, ''];
   for (const score of result.scores) {
     const name =
       score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
-    lines.push(`${name}: ${score.n} items scored by both`);
+    const scope =
+      result.errors === 'wrong'
+        ? 'an error counts as wrong'
+        : 'items either run failed left out (--errors exclude)';
+    lines.push(`${name}: ${score.n} items scored by both (${scope})`);
+    lines.push(`  errors    A ${score.errors_a}  B ${score.errors_b}`);
     lines.push(`  accuracy  A ${score.accuracy_a.toFixed(3)}  B ${score.accuracy_b.toFixed(3)}`);
     lines.push(
       `  F1 macro  A ${score.f1_macro_a.toFixed(3)}  B ${score.f1_macro_b.toFixed(3)}  (B-A ${score.f1_macro_delta.toFixed(3)}, 95% CI ${score.f1_macro_delta_ci95[0].toFixed(3)} to ${score.f1_macro_delta_ci95[1].toFixed(3)})`,
@@ -44,13 +61,25 @@ export function compareCommand(program: Command, io: CliIo): void {
     .argument('<run-b>', 'run folder B')
     .option('--pair <a=b>', 'compare score a of run A with score b of run B (repeatable)', collect)
     .option('--alpha <p>', 'significance level', '0.05')
+    .option(
+      '--errors <mode>',
+      'an item a run ended in error: wrong (counts as a wrong answer) or exclude (left out)',
+      errorsMode,
+      'wrong' as CompareErrors,
+    )
     .option('--json', 'print the comparison as JSON')
     .option('--quiet', 'print nothing but --json output')
     .action(
       async (
         runA: string,
         runB: string,
-        flags: { pair?: string[]; alpha: string; json?: boolean; quiet?: boolean },
+        flags: {
+          pair?: string[];
+          alpha: string;
+          errors: CompareErrors;
+          json?: boolean;
+          quiet?: boolean;
+        },
       ) => {
         const alpha = Number(flags.alpha);
         if (!(alpha > 0 && alpha < 1)) {
@@ -58,7 +87,13 @@ export function compareCommand(program: Command, io: CliIo): void {
             { path: '--alpha', message: `expected a number between 0 and 1, got "${flags.alpha}"` },
           ]);
         }
-        const result = await compareRuns({ runA, runB, pairs: pairsOf(flags.pair ?? []), alpha });
+        const result = await compareRuns({
+          runA,
+          runB,
+          pairs: pairsOf(flags.pair ?? []),
+          alpha,
+          errors: flags.errors,
+        });
         if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
         else if (!flags.quiet) io.stdout(formatComparison(result));
       },

@@ -10,6 +10,7 @@ import { collect, positiveNumber, wholeNumber } from '../arguments.js';
 import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../output.js';
 import { Progress } from '../progress.js';
+import { defaultMaxErrorRate, errorNotes, errorRate, runOutcome } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
@@ -31,6 +32,7 @@ interface EvaluateFlags {
   json?: boolean;
   quiet?: boolean;
   tracker?: string;
+  maxErrorRate: number;
 }
 
 const shownProblems = 20;
@@ -72,6 +74,12 @@ export function evaluateCommand(
     .option('--tracker <kind>', 'local, or mlflow (default when MLFLOW_TRACKING_URI is set)')
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'no progress and no table')
+    .option(
+      '--max-error-rate <share>',
+      "exit 3 when a score's errors exceed this share of the items due an answer",
+      errorRate,
+      defaultMaxErrorRate,
+    )
     .action(async (path: string, flags: EvaluateFlags) => {
       if (flags.stratify !== undefined && flags.sample === undefined) {
         throw new InvalidConfigError([{ path: '--stratify', message: 'goes with --sample N' }]);
@@ -138,6 +146,7 @@ export function evaluateCommand(
           );
         } else if (!flags.quiet) {
           io.stdout(`${formatSummaryTable(summary)}\n\n`);
+          for (const note of errorNotes(summary)) io.stdout(`${note}\n`);
           const models = modelLines(selectScores(card.scores, flags.score));
           if (models) io.stdout(`${models}\n`);
           io.stdout(
@@ -157,6 +166,15 @@ export function evaluateCommand(
             `Run failed: ${summary.error}\nResults so far are in ${summary.dir}; continue with --resume ${summary.dir}\n`,
           );
           setExit(1);
+        } else {
+          const outcome = runOutcome(summary, flags.maxErrorRate);
+          for (const reason of outcome.reasons)
+            io.stderr(`Run completed, exit ${outcome.exitCode}: ${reason}\n`);
+          if (summary.errors > 0 && outcome.exitCode !== 0)
+            io.stderr(
+              `Score the failed items again with: plexus evaluate ${path} --resume ${summary.dir} --retry-errors\n`,
+            );
+          setExit(outcome.exitCode);
         }
       } finally {
         interrupt.dispose();

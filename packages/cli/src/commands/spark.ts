@@ -2,6 +2,7 @@ import { closeScorecard } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, confOf, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
+import { defaultMaxErrorRate, errorNotes, errorRate, runOutcome } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
@@ -20,10 +21,15 @@ interface SparkFlags {
   json?: boolean;
   quiet?: boolean;
   tracker?: string;
+  maxErrorRate: number;
 }
 
 /** `plexus spark submit`. */
-export function sparkCommand(program: Command, io: CliIo): void {
+export function sparkCommand(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void = () => {},
+): void {
   const spark = program
     .command('spark')
     .description('run scorecards and train forests on Apache Spark');
@@ -56,6 +62,12 @@ export function sparkCommand(program: Command, io: CliIo): void {
     .option('--tracker <kind>', 'local, or mlflow (default when MLFLOW_TRACKING_URI is set)')
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'do not pass on Spark progress')
+    .option(
+      '--max-error-rate <share>',
+      "exit 3 when a score's errors exceed this share of the items due an answer",
+      errorRate,
+      defaultMaxErrorRate,
+    )
     .action(async (path: string, flags: SparkFlags) => {
       const card = await loadForCli(path, { cacheDir: flags.cacheDir });
       await closeScorecard(card);
@@ -91,11 +103,21 @@ export function sparkCommand(program: Command, io: CliIo): void {
         );
       else {
         io.stdout(`${formatSummaryTable(summary)}\n\n`);
+        for (const note of errorNotes(summary)) io.stdout(`${note}\n`);
         io.stdout(
           `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows unreadable\n`,
         );
         io.stdout(`Spark results: ${flags.output}\nRun folder: ${summary.dir}\n`);
         if (summary.report) io.stdout(`Report: ${summary.report}\n`);
       }
+      if (summary.status !== 'completed') {
+        io.stderr(`Run ${summary.status}${summary.error ? `: ${summary.error}` : ''}\n`);
+        setExit(1);
+        return;
+      }
+      const outcome = runOutcome(summary, flags.maxErrorRate);
+      for (const reason of outcome.reasons)
+        io.stderr(`Run completed, exit ${outcome.exitCode}: ${reason}\n`);
+      setExit(outcome.exitCode);
     });
 }

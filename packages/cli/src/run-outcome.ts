@@ -1,0 +1,76 @@
+import { InvalidConfigError, type RunSummary, type ScoreMetrics } from '@plexus/core';
+
+/** Default of `--max-error-rate`: a score may fail on at most 10% of the items due an answer. */
+export const defaultMaxErrorRate = 0.1;
+
+/** Exit code of a run that completed but cannot be trusted as it stands (see `runOutcome`). */
+export const incompleteExitCode = 3;
+
+/** Parses `--max-error-rate`: a share in [0, 1]. */
+export function errorRate(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1))
+    throw new InvalidConfigError([
+      {
+        path: '--max-error-rate',
+        message: `expected a share between 0 and 1 (0.1 = 10%), got "${value}"`,
+      },
+    ]);
+  return parsed;
+}
+
+/** Items a score was due to answer: answered or failed (skips are not due). */
+function itemsDue(metrics: ScoreMetrics): number {
+  return metrics.n_results - metrics.n_skipped;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+/**
+ * One note per score that had errors, for the summary: the table's metrics are over the answered
+ * items only, so say how many were answered and what the accuracy is with an error counted wrong.
+ */
+export function errorNotes(summary: Pick<RunSummary, 'scores'>): string[] {
+  return Object.entries(summary.scores)
+    .filter(([, metrics]) => metrics.n_errors > 0)
+    .map(([name, metrics]) => {
+      const coverage =
+        metrics.coverage === null ? 'no item was due' : `coverage ${percent(metrics.coverage)}`;
+      const accuracy =
+        metrics.accuracy_counting_errors === null
+          ? 'no gold labels, so no accuracy counting errors'
+          : `accuracy counting errors as wrong ${metrics.accuracy_counting_errors.toFixed(3)}`;
+      return `${name}: ${metrics.n_errors} errors of ${itemsDue(metrics)} items due an answer; ${coverage}; ${accuracy}`;
+    });
+}
+
+/** What a completed run's exit code is, and why it is not 0. */
+export interface RunOutcome {
+  /** 0, or 3 when a score failed on too many items or the dataset had no items. */
+  exitCode: 0 | typeof incompleteExitCode;
+  /** One sentence per reason, naming the score. */
+  reasons: string[];
+}
+
+/**
+ * Judges a completed run: exit 3 when the dataset had no items, or when a score's error share
+ * (errors / items due an answer) exceeds `maxErrorRate`. Failed and interrupted runs exit 1 before.
+ */
+export function runOutcome(
+  summary: Pick<RunSummary, 'items' | 'scores'>,
+  maxErrorRate: number,
+): RunOutcome {
+  const reasons: string[] = [];
+  if (summary.items === 0)
+    reasons.push('the dataset had no items: nothing was scored (check the file and any --limit)');
+  for (const [name, metrics] of Object.entries(summary.scores)) {
+    const due = itemsDue(metrics);
+    if (due === 0 || metrics.n_errors / due <= maxErrorRate) continue;
+    reasons.push(
+      `score "${name}" failed on ${metrics.n_errors} of ${due} items due an answer (${percent(metrics.n_errors / due)}), above --max-error-rate ${maxErrorRate}`,
+    );
+  }
+  return { exitCode: reasons.length > 0 ? incompleteExitCode : 0, reasons };
+}
