@@ -43,7 +43,9 @@ describe('a failing LLM endpoint', () => {
       data,
       'refused',
     );
-    expect(result.code).toBe(0);
+    // The run completes, but a score that failed on every item exits 3 and says so.
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('score "Asks" failed on 6 of 6 items due an answer');
     expect(result.stdout).toMatch(/6 items, 12 results, 6 errors/);
     const errors = readFileSync(join(dir, 'refused', 'results.jsonl'), 'utf8')
       .trim()
@@ -91,7 +93,7 @@ describe('a failing LLM endpoint', () => {
         data,
         'slow',
       );
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(3);
       expect(result.stdout).toMatch(/3 items, 6 results, 3 errors/);
       expect(readFileSync(join(dir, 'slow', 'results.jsonl'), 'utf8')).toMatch(/"code":"timeout"/);
     } finally {
