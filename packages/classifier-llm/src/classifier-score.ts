@@ -22,6 +22,7 @@ import {
   pick,
   type UsageTally,
 } from './model-client.js';
+import { classifierNeeds } from './score-needs.js';
 import { parseTemplate, type Template } from './templates.js';
 
 function compile(settings: ClassifierSettings): { prompt: Template; system: Template | undefined } {
@@ -70,6 +71,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
     specificationVersion: 'v1',
     kind: 'classifier',
     settingsSchema: classifierSettingsSchema,
+    needs: (settings) => classifierNeeds(settings, { providerKey: !options.provider }),
     async create(settings, env) {
       if (env.labels.length === 0) {
         throw new InvalidConfigError([

@@ -14,6 +14,7 @@ import {
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
+import { graphNeeds } from './score-needs.js';
 import {
   checkProvider,
   emptyUsage,
@@ -282,6 +283,7 @@ export function createGraphFactory(
     specificationVersion: 'v1',
     kind: 'graph',
     settingsSchema: graphSettingsSchema,
+    needs: (settings) => graphNeeds(settings, { providerKey: !options.provider }),
     async create(settings, env) {
       if (env.labels.length === 0) {
         throw new InvalidConfigError([

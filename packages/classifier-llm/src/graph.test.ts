@@ -117,6 +117,7 @@ describe('llm/graph', () => {
         type: classifier
         prompt: "D"
         labels: [yes, no]
+    base_url: http://127.0.0.1:9/v1
 `);
     expect(found).toEqual(
       [

@@ -12,6 +12,7 @@ import { modelSettings } from './classifier-settings.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
 import { llmScore } from './llm-score.js';
 import { emptyUsage, ModelClient, type ModelSettings, pick } from './model-client.js';
+import { hfTaskNeeds } from './score-needs.js';
 
 export const hfTaskSettingsSchema = z
   .object({
@@ -44,6 +45,7 @@ export const hfTaskFactory = defineScoreFactory({
   specificationVersion: 'v1',
   kind: 'hf-task',
   settingsSchema: hfTaskSettingsSchema,
+  needs: (settings) => hfTaskNeeds(settings),
   outputLabels: (settings, env) =>
     settings.label_map ? [...new Set(Object.values(settings.label_map))] : env.labels,
   create(settings, env) {

@@ -138,4 +138,5 @@ export {
   trainEnv,
   trainingDataPath,
 } from './train-data.js';
+export { closest } from './suggest.js';
 export { splitTurns, type Turn, TurnReader, turnAt } from './turns.js';
