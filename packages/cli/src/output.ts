@@ -1,3 +1,5 @@
+import { terminalSafe } from '@plexus/core';
+
 /** Where the CLI writes; injectable so tests can capture it. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -6,8 +8,18 @@ export interface CliIo {
   isTty: boolean;
 }
 
+/**
+ * What the CLI prints, made safe: control characters that came with data (ids, column names,
+ * labels, messages) escaped so they cannot act on the terminal. The one control kept is a carriage
+ * return that starts a write: the progress line redrawing itself.
+ */
+export function printable(text: string): string {
+  return text.startsWith('\r') ? `\r${terminalSafe(text.slice(1))}` : terminalSafe(text);
+}
+
+/** The process's streams; every write goes through `printable` (no escape code from data). */
 export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => process.stdout.write(printable(text)),
+  stderr: (text) => process.stderr.write(printable(text)),
   isTty: Boolean(process.stderr.isTTY),
 };

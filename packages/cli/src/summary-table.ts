@@ -1,10 +1,16 @@
-import type { RunSummary } from '@plexus/core';
+import { type RunSummary, terminalSafe } from '@plexus/core';
 
 /** Longest score name shown whole: with million-item counts and dollar costs the rows stay within 80 columns. */
 const maxName = 15;
 
 function number(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined ? '—' : value.toFixed(digits);
+}
+
+/** A score name escaped (see `terminalSafe`) before it is cut, so columns line up as printed. */
+function shortName(name: string): string {
+  const shown = terminalSafe(name);
+  return shown.length > maxName ? `${shown.slice(0, maxName - 1)}…` : shown;
 }
 
 /**
@@ -14,7 +20,7 @@ function number(value: number | null | undefined, digits = 3): string {
 export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string {
   const header = ['score', 'n', 'accuracy', 'F1 macro', 'AC1', 'errors', 'skipped', 'cost $'];
   const rows = Object.entries(summary.scores).map(([name, score]) => [
-    name.length > maxName ? `${name.slice(0, maxName - 1)}…` : name,
+    shortName(name),
     String(score.n),
     number(score.accuracy),
     number(score.f1?.macro),

@@ -139,4 +139,5 @@ export {
   trainingDataPath,
 } from './train-data.js';
 export { closest } from './suggest.js';
+export { terminalSafe } from './text/terminal-safe.js';
 export { splitTurns, type Turn, TurnReader, turnAt } from './turns.js';
