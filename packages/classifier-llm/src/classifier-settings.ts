@@ -8,6 +8,8 @@ export const pricingSchema = z
     input_per_million: z.number().min(0),
     /** US dollars per million output tokens. */
     output_per_million: z.number().min(0),
+    /** US dollars per million input tokens read from the provider's prompt cache; default the input price. */
+    cached_input_per_million: z.number().min(0).optional(),
   })
   .strict();
 
@@ -54,7 +56,10 @@ export const modelSettings = {
   tokens_per_minute: z.number().int().positive().optional(),
   /** Retries of retryable failures (429, 5xx, timeouts, resets); default 4. */
   max_retries: z.number().int().min(0).max(10).default(4),
-  /** Price per million tokens; default from the built-in table (0 for unknown models). */
+  /**
+   * Price per million tokens; default the built-in table (`pricing.ts`, dated), free for
+   * `llama-cpp`. A model without a price has cost `null` (unknown), and no budget in dollars.
+   */
   pricing: pricingSchema.optional(),
   /** What this score may spend in a run; once spent, its remaining items are not scored. */
   budget: budgetSchema.optional(),

@@ -14,8 +14,8 @@ import {
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
-import { graphNeeds } from './score-needs.js';
 import {
+  addUsage,
   checkProvider,
   emptyUsage,
   explanationOf,
@@ -25,6 +25,7 @@ import {
   pick,
   type UsageTally,
 } from './model-client.js';
+import { graphNeeds } from './score-needs.js';
 
 /** What a node gave, as later nodes and templates see it (`nodes.name.value`). */
 interface NodeResult {
@@ -34,11 +35,31 @@ interface NodeResult {
   quote?: string;
 }
 
+/** What a node's model calls used (responses from the cache cost nothing). */
+interface NodeUsage {
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** US dollars; null when the model has no price. */
+  cost_usd: number | null;
+}
+
 /** One step of the path through the graph, kept in the trace. */
 interface TraceStep extends NodeResult {
   node: string;
   answers?: string[];
   attempts?: number;
+  /** Nodes that ask the model: their calls, tokens and cost. */
+  usage?: NodeUsage;
+}
+
+function nodeUsage(usage: UsageTally): NodeUsage {
+  return {
+    calls: usage.calls,
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    cost_usd: usage.costUsd,
+  };
 }
 
 const quoteInstruction =
@@ -128,7 +149,19 @@ function bestPhrase(text: string, compiled: readonly PhraseMatcher[]): PhraseHit
   return best;
 }
 
+/** Runs a node with its own usage tally, added to the item's and kept in its trace step. */
 async function runNode(plan: PlannedNode, context: RunContext): Promise<TraceStep> {
+  if (plan.node.type === 'fuzzy' || plan.node.type === 'logic') return runStep(plan, context);
+  const usage = emptyUsage();
+  try {
+    const step = await runStep(plan, { ...context, usage });
+    return { ...step, usage: nodeUsage(usage) };
+  } finally {
+    addUsage(context.usage, usage);
+  }
+}
+
+async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceStep> {
   const { node } = plan;
   if (node.type === 'fuzzy') {
     const text = await plan.prompt!.render(scopeOf(context));

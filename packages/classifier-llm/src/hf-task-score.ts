@@ -38,6 +38,24 @@ export const hfTaskSettingsSchema = z
 
 export type HfTaskSettings = z.output<typeof hfTaskSettingsSchema>;
 
+/**
+ * Hugging Face bills these tasks by compute time, which its answers do not report: their cost is
+ * unknown (`null`), and a budget in dollars could never stop them.
+ */
+function refuseDollarBudgets(settings: HfTaskSettings, env: { runBudget?: { maxUsd?: number } }) {
+  const why =
+    'Hugging Face bills llm/hf-task calls by compute time, which its answers do not report, so Plexus has no price for them';
+  const problems: { path: string; message: string }[] = [];
+  if (settings.budget?.max_usd !== undefined)
+    problems.push({ path: 'budget.max_usd', message: `${why}: remove budget.max_usd` });
+  if (env.runBudget?.maxUsd !== undefined)
+    problems.push({
+      path: 'model',
+      message: `${why}: run without --max-usd, or leave this score out with --score`,
+    });
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+}
+
 const answerFields = ['task', 'model', 'base_url', 'hypothesis_template', 'label_map'] as const;
 
 /** `llm/hf-task`: a Hugging Face classification task (zero-shot or a fine-tuned classifier). */
@@ -54,6 +72,7 @@ export const hfTaskFactory = defineScoreFactory({
         { path: 'labels', message: 'required: the labels the score gives' },
       ]);
     const labels = env.labels;
+    refuseDollarBudgets(settings, env);
     const client = new ModelClient(
       {
         ...settings,

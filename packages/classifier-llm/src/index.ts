@@ -22,6 +22,6 @@ export { lastLabel, parseLabel } from './label-parsing.js';
 export { callModel, type ModelCallOptions } from './model-call.js';
 export { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js';
 export { plugin, plugin as default } from './plugin.js';
-export { callCost } from './pricing.js';
+export { callCost, type ModelPrice, modelPrice, pricesAsOf } from './pricing.js';
 export { type LimiterOptions, RequestLimiter, sharedLimiter } from './request-limiter.js';
 export { defaultRetryPolicy, ProviderCallError, type RetryPolicy } from './retry-policy.js';

@@ -263,10 +263,11 @@ describe('llm/classifier against the test server', () => {
 });
 
 describe('budgets', () => {
-  const limited = { model: 'budget-model', max_concurrency: 1 };
+  // Each call reserves its worst case, about 140 tokens here (input counted, 16 of output).
+  const limited = { model: 'budget-model', max_concurrency: 1, max_tokens: 16 };
 
   it("stops a score's calls once its budget is spent; the other items are reported, not scored", async () => {
-    const outputs = await scoreWith({ ...limited, budget: { max_tokens: 1 } }, [
+    const outputs = await scoreWith({ ...limited, budget: { max_tokens: 200 } }, [
       'a',
       'b',
       'c',
@@ -274,8 +275,21 @@ describe('budgets', () => {
     ]);
     expect(outputs.map((output) => output.status)).toEqual(['ok', 'error', 'error', 'error']);
     expect(server.stats.requests).toBe(1);
+    const used = outputs[0]!.usage!.inputTokens! + outputs[0]!.usage!.outputTokens!;
+    expect(used).toBeLessThanOrEqual(200);
     expect(outputs[1]!.error).toMatchObject({ code: 'budget_exhausted', retryable: false });
-    expect(outputs[1]!.error!.message).toMatch(/not scored: the score budget of 1 tokens is spent/);
+    expect(outputs[1]!.error!.message).toMatch(
+      /not scored: the score budget of 200 tokens is spent \(\d+ spent; a call may use up to \d+\)/,
+    );
+  });
+
+  it('starts no call when the budget cannot hold one call at its worst', async () => {
+    const outputs = await scoreWith({ ...limited, budget: { max_tokens: 1 } }, ['a', 'b']);
+    expect(outputs.map((output) => output.error?.code)).toEqual([
+      'budget_exhausted',
+      'budget_exhausted',
+    ]);
+    expect(server.stats.requests).toBe(0);
   });
 
   it("shares the run's budget between scores", async () => {
@@ -288,13 +302,14 @@ describe('budgets', () => {
         model: 'budget-run-model',
         prompt: `${name}: is this spam?\n{{ text }}`,
         max_concurrency: 1,
+        max_tokens: 16,
         pricing: { input_per_million: 1000, output_per_million: 1000 },
       });
     const card = await parseScorecard(`name: T\nscores:\n  - ${score('A')}\n  - ${score('B')}\n`, {
       file: '/tmp/llm.yaml',
       plugins: [plugin],
       cacheDir: mkdtempSync(join(tmpdir(), 'plexus-llm-')),
-      runBudget: { maxUsd: 0.001 },
+      runBudget: { maxUsd: 0.2 },
     });
     const run = (index: number) =>
       card.scores[index]!.score!.doScore({
@@ -306,7 +321,7 @@ describe('budgets', () => {
     const second = await run(1);
     expect(first.map((output) => output.status)).toEqual(['ok', 'error']);
     expect(second.map((output) => output.status)).toEqual(['error', 'error']);
-    expect(second[0]!.error!.message).toMatch(/the run budget of \$0.001 is spent/);
+    expect(second[0]!.error!.message).toMatch(/the run budget of \$0.2 is spent/);
     expect(server.stats.requests).toBe(1);
   });
 });

@@ -78,7 +78,10 @@ export interface RunSummary {
   durationS: number;
   /** Metrics per score, as in `metrics.json`. */
   scores: Record<string, ScoreMetrics>;
-  costUsd: number;
+  /** US dollars; null when some calls have no price (see `unpricedModels`). */
+  costUsd: number | null;
+  /** The models whose calls have no price. */
+  unpricedModels: string[];
   llmCalls: number;
   /** Calls repeated after retryable failures (429, 5xx, timeouts, resets). */
   retries: number;
@@ -268,6 +271,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     scores: scoreMetrics,
     cost: {
       usd: totals.cost_usd,
+      unpriced_models: totals.unpriced_models,
       input_tokens: totals.input_tokens,
       output_tokens: totals.output_tokens,
       llm_calls: totals.llm_calls,
@@ -297,9 +301,11 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     durationS,
     scores: scoreMetrics,
     costUsd: totals.cost_usd,
+    unpricedModels: totals.unpriced_models,
     llmCalls: totals.llm_calls,
     retries: totals.retries,
     ...(failure ? { error: failure } : {}),
     ...(reportError ? { reportError } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

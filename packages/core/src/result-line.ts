@@ -15,7 +15,10 @@ export interface ResultLine {
   explanation: string | null;
   confidence: number | null;
   probabilities?: Record<string, number>;
-  cost_usd: number;
+  /** US dollars; null when calls were made at an unknown price (never 0 for unknown). */
+  cost_usd: number | null;
+  /** With `cost_usd` null: the model without a price (`openai gpt-5-mini`). */
+  unpriced_model?: string;
   input_tokens: number;
   output_tokens: number;
   llm_calls: number;
@@ -25,6 +28,12 @@ export interface ResultLine {
   cached: boolean;
   error: { message: string; code?: string; retryable?: boolean } | null;
   trace?: unknown;
+}
+
+/** What a result cost: its usage's dollars, null when unknown, 0 when it reports none. */
+function costOf(output: ScoreOutputV1): number | null {
+  const cost = output.usage?.costUsd;
+  return cost === undefined ? 0 : cost;
 }
 
 /** Builds the stored line of an engine result. */
@@ -48,7 +57,7 @@ export function toResultLine(
     correct,
     explanation: output.explanation ?? null,
     confidence: output.confidence ?? null,
-    cost_usd: result.cached ? 0 : (output.usage?.costUsd ?? 0),
+    cost_usd: result.cached ? 0 : costOf(output),
     input_tokens: result.cached ? 0 : (output.usage?.inputTokens ?? 0),
     output_tokens: result.cached ? 0 : (output.usage?.outputTokens ?? 0),
     llm_calls: result.cached ? 0 : (output.usage?.calls ?? 0),
@@ -57,6 +66,8 @@ export function toResultLine(
     cached: result.cached,
     error: output.error ?? null,
   };
+  if (line.cost_usd === null)
+    line.unpriced_model = output.usage?.unpricedModel ?? `score ${result.score}`;
   if (output.probabilities) line.probabilities = output.probabilities;
   if (output.trace !== undefined) line.trace = output.trace;
   return line;

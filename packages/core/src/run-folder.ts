@@ -41,7 +41,10 @@ export interface RunMetricsFile {
   items: number;
   scores: Record<string, ScoreMetrics>;
   cost: {
-    usd: number;
+    /** US dollars; null when some calls have no price (listed in `unpriced_models`). */
+    usd: number | null;
+    /** The models whose calls have no price; empty when every call was priced. */
+    unpriced_models: string[];
     input_tokens: number;
     output_tokens: number;
     llm_calls: number;

@@ -1,4 +1,5 @@
 import type { LabelNormalization } from './labels.js';
+import { CostTally } from './metrics/cost-tally.js';
 import { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
 import type { ResultLine } from './result-line.js';
 
@@ -8,7 +9,10 @@ export interface RunTotals {
   errors: number;
   skipped: number;
   cache_hits: number;
-  cost_usd: number;
+  /** US dollars; null when some calls have no price (see `unpriced_models`). */
+  cost_usd: number | null;
+  /** The models whose calls have no price, sorted; empty when all are priced. */
+  unpriced_models: string[];
   input_tokens: number;
   output_tokens: number;
   llm_calls: number;
@@ -18,12 +22,14 @@ export interface RunTotals {
 /** Streaming metrics of a run: one accumulator per score, plus totals. */
 export class RunMetrics {
   private readonly scores = new Map<string, ScoreMetricsAccumulator>();
+  private readonly cost = new CostTally();
   readonly totals: RunTotals = {
     results: 0,
     errors: 0,
     skipped: 0,
     cache_hits: 0,
     cost_usd: 0,
+    unpriced_models: [],
     input_tokens: 0,
     output_tokens: 0,
     llm_calls: 0,
@@ -47,7 +53,9 @@ export class RunMetrics {
     if (line.status === 'error') totals.errors += 1;
     else if (line.status === 'skipped' || line.status === 'disabled') totals.skipped += 1;
     if (line.cached) totals.cache_hits += 1;
-    totals.cost_usd += line.cost_usd;
+    this.cost.add(line);
+    totals.cost_usd = this.cost.usd;
+    if (line.cost_usd === null) totals.unpriced_models = this.cost.unpricedModels;
     totals.input_tokens += line.input_tokens;
     totals.output_tokens += line.output_tokens;
     totals.llm_calls += line.llm_calls;

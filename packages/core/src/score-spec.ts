@@ -12,8 +12,13 @@ export interface ScoreUsageV1 {
   calls?: number;
   /** Attempts repeated after retryable failures (429, 5xx, timeouts). */
   retries?: number;
-  /** Cost in US dollars. */
-  costUsd?: number;
+  /**
+   * Cost in US dollars. `null`: calls were made at an unknown price (say which model in
+   * `unpricedModel`); absent: nothing paid (no calls, a local model).
+   */
+  costUsd?: number | null;
+  /** The model whose calls have no price, when `costUsd` is null (`openai gpt-5-mini`). */
+  unpricedModel?: string;
 }
 
 /** Why a score could not answer for an item. */

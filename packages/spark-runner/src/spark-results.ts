@@ -28,7 +28,8 @@ export function lineOfRow(row: Record<string, unknown>): ExternalLine {
     correct: (row.correct as boolean | null) ?? null,
     explanation: (row.explanation as string | null) ?? null,
     confidence: (row.confidence as number | null) ?? null,
-    cost_usd: number(row.cost_usd),
+    // Null is an unknown price, not a free call.
+    cost_usd: row.cost_usd === null ? null : number(row.cost_usd),
     input_tokens: number(row.input_tokens),
     output_tokens: number(row.output_tokens),
     llm_calls: number(row.llm_calls),

@@ -74,6 +74,8 @@ interface ChatBody {
     json_schema?: { schema?: { properties?: { label?: { enum?: string[] } } } };
   };
   logprobs?: boolean;
+  max_tokens?: number;
+  max_completion_tokens?: number;
 }
 
 function seeded(seed: number): () => number {
@@ -138,6 +140,22 @@ function taskAnswer(
 
 function tokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/**
+ * Input tokens as OpenAI counts them: each message's content plus 4 (role, separators), 3 to
+ * start the answer, and the JSON schema of structured output; at 4 characters a token.
+ */
+function promptTokens(body: ChatBody): number {
+  let count = 3;
+  for (const message of body.messages ?? [])
+    count +=
+      4 +
+      tokens(
+        typeof message.content === 'string' ? message.content : JSON.stringify(message.content),
+      );
+  if (body.response_format) count += tokens(JSON.stringify(body.response_format));
+  return count;
 }
 
 /** Starts the server on 127.0.0.1 on a free port. */
@@ -246,6 +264,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (fault === 'malformed')
         content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
       content = options.answer?.({ labels, text, structured }) ?? content;
+      // Like a real model, the answer stops at the output cap the request sets.
+      const cap = body.max_completion_tokens ?? body.max_tokens;
+      const cut = cap !== undefined && tokens(content) > cap;
+      if (cut) content = content.slice(0, cap * 4);
       const completion = {
         id: `chatcmpl-${hash.slice(0, 12)}`,
         object: 'chat.completion',
@@ -254,7 +276,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         choices: [
           {
             index: 0,
-            finish_reason: 'stop',
+            finish_reason: cut ? 'length' : 'stop',
             message: { role: 'assistant', content },
             logprobs: body.logprobs
               ? { content: [{ token: label, logprob: Math.log(0.9), top_logprobs: [] }] }
@@ -262,9 +284,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           },
         ],
         usage: {
-          prompt_tokens: tokens(raw),
+          prompt_tokens: promptTokens(body),
           completion_tokens: tokens(content),
-          total_tokens: tokens(raw) + tokens(content),
+          total_tokens: promptTokens(body) + tokens(content),
         },
       };
       if (fault === 'cut') {

@@ -3,6 +3,7 @@ import type { ResultLine } from '../result-line.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';
 import { ConfusionCounts } from './confusion.js';
+import { CostTally } from './cost-tally.js';
 import { judgedPair } from './judged-pair.js';
 
 /** The metrics of one score, as written to `metrics.json`. All values are plain numbers (0..1). */
@@ -39,7 +40,10 @@ export interface ScoreMetrics {
   support: Record<string, number>;
   cohen_kappa: number | null;
   gwet_ac1: number | null;
-  cost_usd: number;
+  /** US dollars; null when some calls have no price (see `unpriced_models`), never 0 for unknown. */
+  cost_usd: number | null;
+  /** The models whose calls have no price (`openai gpt-5-mini`); add `pricing:` to the score. */
+  unpriced_models: string[];
   input_tokens: number;
   output_tokens: number;
   llm_calls: number;
@@ -56,7 +60,7 @@ export class ScoreMetricsAccumulator {
   private correct = 0;
   private skipped = 0;
   private unlabeled = 0;
-  private cost = 0;
+  private readonly cost = new CostTally();
   private inputTokens = 0;
   private outputTokens = 0;
   private calls = 0;
@@ -67,7 +71,7 @@ export class ScoreMetricsAccumulator {
 
   add(line: ResultLine): void {
     this.results += 1;
-    this.cost += line.cost_usd;
+    this.cost.add(line);
     this.inputTokens += line.input_tokens;
     this.outputTokens += line.output_tokens;
     this.calls += line.llm_calls;
@@ -139,7 +143,8 @@ export class ScoreMetricsAccumulator {
       support: computed?.support ?? {},
       cohen_kappa: computed?.cohen_kappa ?? null,
       gwet_ac1: computed?.gwet_ac1 ?? null,
-      cost_usd: this.cost,
+      cost_usd: this.cost.usd,
+      unpriced_models: this.cost.unpricedModels,
       input_tokens: this.inputTokens,
       output_tokens: this.outputTokens,
       llm_calls: this.calls,

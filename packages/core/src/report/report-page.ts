@@ -1,3 +1,4 @@
+import { formatUsd } from '../metrics/cost-tally.js';
 import { escapeHtml, format, scriptJson } from './html.js';
 import type { ReportData } from './report-data.js';
 import { scoreSection } from './score-section.js';
@@ -95,7 +96,7 @@ export function reportPage(data: ReportData): string {
 <title>${escapeHtml(metrics.scorecard)}: Plexus report</title><style>${style}</style></head>
 <body>
 <header><h1>${escapeHtml(metrics.scorecard)}</h1>
-<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${format(metrics.duration_s, 1)} s</span><span>cost: $${metrics.cost.usd.toFixed(4)} (${metrics.cost.llm_calls} LLM calls, ${metrics.cost.input_tokens} + ${metrics.cost.output_tokens} tokens)</span><span>rows skipped: ${info.counts.malformed_rows}</span></div>
+<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${format(metrics.duration_s, 1)} s</span><span>cost: ${metrics.cost.usd === null ? '' : '$'}${escapeHtml(formatUsd(metrics.cost.usd, metrics.cost.unpriced_models))} (${metrics.cost.llm_calls} LLM calls, ${metrics.cost.input_tokens} + ${metrics.cost.output_tokens} tokens)</span><span>rows skipped: ${info.counts.malformed_rows}</span></div>
 </header>
 <main>${sections}
 <section id="items-section"><h2>Misclassified and failed items</h2>

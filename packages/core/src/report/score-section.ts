@@ -1,3 +1,4 @@
+import { formatUsd } from '../metrics/cost-tally.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { escapeHtml, format, interval } from './html.js';
 
@@ -14,7 +15,7 @@ function headline(metrics: ScoreMetrics): string {
     ['errors', String(metrics.n_errors)],
     ['skipped', String(metrics.n_skipped)],
     ['unlabeled', String(metrics.n_unlabeled)],
-    ['cost (USD)', metrics.cost_usd.toFixed(4)],
+    ['cost (USD)', formatUsd(metrics.cost_usd, metrics.unpriced_models)],
     ['mean latency (ms)', format(metrics.latency_ms_mean, 1)],
   ];
   return `<div class="cards">${cards
