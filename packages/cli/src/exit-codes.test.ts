@@ -135,6 +135,14 @@ describe('exit codes', () => {
     expect(evaluate(0, 'clean', '--quiet').code).toBe(0);
   });
 
+  it('documents the exit codes and --max-error-rate in --help', () => {
+    for (const command of [['evaluate'], ['spark', 'submit']]) {
+      const help = run([...command, '--help']).stdout;
+      expect(help).toContain('--max-error-rate <share>');
+      expect(help).toMatch(/Exit codes: 0 done .*; 1 the run failed .*\n2 bad input .*; 3 the run/);
+    }
+  });
+
   it('compare counts errors as wrong, shows them per run, and leaves them out with --errors exclude', () => {
     evaluate(20, 'compare-a', '--quiet');
     evaluate(0, 'compare-b', '--quiet');

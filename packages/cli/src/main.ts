@@ -1,4 +1,4 @@
-import { errorMessage, PlexusError } from '@plexus/core';
+import { errorMessage, PlexusError, registerEnvironmentSecrets } from '@plexus/core';
 import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -12,6 +12,8 @@ import { type CliIo, processIo } from './output.js';
 
 /** Runs the `plexus` command; resolves to the exit code (0 done, 1 run failed, 2 bad input). */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  // Keys in the environment are known before anything is printed or written.
+  registerEnvironmentSecrets();
   let exitCode = 0;
   const program = new Command('plexus')
     .description('Plexus: classification scorecards over transcripts, messages and documents')

@@ -6,6 +6,13 @@ export const defaultMaxErrorRate = 0.1;
 /** Exit code of a run that completed but cannot be trusted as it stands (see `runOutcome`). */
 export const incompleteExitCode = 3;
 
+/** The exit codes, for `--help`. */
+export const exitCodesHelp = `
+Exit codes: 0 done (per-item errors are counted, not fatal); 1 the run failed or was interrupted;
+2 bad input (scorecard, data, arguments); 3 the run completed but a score failed on more than
+--max-error-rate of the items due an answer, or the dataset had no items (the summary says which
+score and why).`;
+
 /** Parses `--max-error-rate`: a share in [0, 1]. */
 export function errorRate(value: string): number {
   const parsed = Number(value);

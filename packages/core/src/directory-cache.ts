@@ -11,6 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { redact } from './secrets.js';
 
 /** Offsets fit in 2^33 (8 GiB); a segment is closed at 4 GiB and a new one started. */
 const offsetSpan = 2 ** 33;
@@ -77,7 +78,7 @@ export class DirectoryCache<Value = unknown> {
   /** Stores an entry; resolves when it is in the log (appended by the next event-loop turn). */
   set(key: string, value: Value): Promise<void> {
     if (/[\t\n]/.test(key)) throw new Error(`cache keys cannot hold tabs or newlines: ${key}`);
-    this.pending.set(key, `${key}\t${JSON.stringify(value)}\n`);
+    this.pending.set(key, `${key}\t${redact(JSON.stringify(value))}\n`);
     this.flushing ??= new Promise<void>((resolve, reject) =>
       setImmediate(() => {
         this.flushing = undefined;

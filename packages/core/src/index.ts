@@ -81,6 +81,17 @@ export { type ResultLine, toResultLine } from './result-line.js';
 export { RunFolder, type RunInfo, type RunMetricsFile, type RunStatus } from './run-folder.js';
 export { RunMetrics, type RunTotals } from './run-metrics.js';
 export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
+export {
+  clearSecrets,
+  hasSecrets,
+  redact,
+  redactedText,
+  registerAuthorization,
+  registerEnvironmentSecrets,
+  registerSecret,
+  registerUrlCredentials,
+  shortestSecret,
+} from './secrets.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './sampling.js';
 export { selectScores } from './score-selection.js';
 export type * from './score-spec.js';

@@ -7,6 +7,7 @@ import type { ScoreMetrics } from './metrics/score-metrics.js';
 import { readResultLines } from './result-file.js';
 import { outputOfLine, type ResultLine } from './result-line.js';
 import type { ScoreOutputV1 } from './score-spec.js';
+import { redact } from './secrets.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
@@ -140,7 +141,7 @@ export class RunFolder {
         if (line.score in stored) continue;
         stored[line.score] = outputOfLine(line);
         outputs.set(line.item_id, stored);
-        writeSync(fd, `${JSON.stringify(line)}\n`);
+        writeSync(fd, `${redact(JSON.stringify(line))}\n`);
         onLine(line);
       }
     }
@@ -168,7 +169,7 @@ export class RunFolder {
    */
   append(line: ResultLine): void {
     if (this.failure) throw this.failure;
-    this.pending.push(JSON.stringify(line));
+    this.pending.push(redact(JSON.stringify(line)));
     if (this.pending.length >= bufferedLines) this.flush();
     else if (line.llm_calls > 0)
       this.immediate ??= setImmediate(() => this.flushInBackground()).unref();
@@ -204,7 +205,7 @@ export class RunFolder {
 
   /** Records a dataset row that was skipped. */
   problem(problem: DatasetProblem): void {
-    writeSync(this.problemsFd!, `${JSON.stringify(problem)}\n`);
+    writeSync(this.problemsFd!, `${redact(JSON.stringify(problem))}\n`);
   }
 
   /** Writes `metrics.json`. */
@@ -214,7 +215,7 @@ export class RunFolder {
 
   async writeInfo(): Promise<void> {
     const path = join(this.dir, 'run.json');
-    await writeFile(`${path}.tmp`, `${JSON.stringify(this.info, null, 2)}\n`);
+    await writeFile(`${path}.tmp`, `${redact(JSON.stringify(this.info, null, 2))}\n`);
     await rename(`${path}.tmp`, path);
   }
 

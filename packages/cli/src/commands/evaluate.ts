@@ -10,7 +10,13 @@ import { collect, positiveNumber, wholeNumber } from '../arguments.js';
 import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../output.js';
 import { Progress } from '../progress.js';
-import { defaultMaxErrorRate, errorNotes, errorRate, runOutcome } from '../run-outcome.js';
+import {
+  defaultMaxErrorRate,
+  errorNotes,
+  errorRate,
+  exitCodesHelp,
+  runOutcome,
+} from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
@@ -27,6 +33,7 @@ interface EvaluateFlags {
   maxTokens?: number;
   out?: string;
   resume?: string;
+  retryErrors?: boolean;
   cache: boolean;
   cacheDir?: string;
   json?: boolean;
@@ -69,6 +76,10 @@ export function evaluateCommand(
     )
     .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
     .option('--resume <dir>', 'continue the run in this folder')
+    .option(
+      '--retry-errors',
+      'with --resume: score again the items whose result is an error (budget_exhausted included); ok results are kept',
+    )
     .option('--no-cache', 'do not read or write the result cache')
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
     .option('--tracker <kind>', 'local, or mlflow (default when MLFLOW_TRACKING_URI is set)')
@@ -80,7 +91,13 @@ export function evaluateCommand(
       errorRate,
       defaultMaxErrorRate,
     )
+    .addHelpText('after', exitCodesHelp)
     .action(async (path: string, flags: EvaluateFlags) => {
+      if (flags.retryErrors && flags.resume === undefined) {
+        throw new InvalidConfigError([
+          { path: '--retry-errors', message: 'goes with --resume RUN_FOLDER' },
+        ]);
+      }
       if (flags.stratify !== undefined && flags.sample === undefined) {
         throw new InvalidConfigError([{ path: '--stratify', message: 'goes with --sample N' }]);
       }
@@ -121,6 +138,7 @@ export function evaluateCommand(
           concurrency: flags.concurrency,
           outDir: flags.out,
           resumeDir: flags.resume,
+          retryErrors: flags.retryErrors,
           cache: flags.cache,
           cacheDir: flags.cacheDir,
           drain: interrupt.signal,

@@ -2,7 +2,13 @@ import { closeScorecard } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, confOf, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
-import { defaultMaxErrorRate, errorNotes, errorRate, runOutcome } from '../run-outcome.js';
+import {
+  defaultMaxErrorRate,
+  errorNotes,
+  errorRate,
+  exitCodesHelp,
+  runOutcome,
+} from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
@@ -68,6 +74,7 @@ export function sparkCommand(
       errorRate,
       defaultMaxErrorRate,
     )
+    .addHelpText('after', exitCodesHelp)
     .action(async (path: string, flags: SparkFlags) => {
       const card = await loadForCli(path, { cacheDir: flags.cacheDir });
       await closeScorecard(card);
