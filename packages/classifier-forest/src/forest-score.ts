@@ -74,6 +74,12 @@ export const randomForestFactory = defineScoreFactory({
   specificationVersion: 'v1',
   kind: 'random-forest',
   settingsSchema: forestSettingsSchema,
+  needs: (settings) => ({
+    fields: settings.features.numeric_fields.map((name, index) => ({
+      path: `features.numeric_fields.${index}`,
+      name,
+    })),
+  }),
   async create(settings, env) {
     const path = await resolveModelPath(settings.model, env);
     const { model, hash } = await loadForestModel(path, env);

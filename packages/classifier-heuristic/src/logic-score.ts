@@ -9,6 +9,7 @@ import {
   type ScoreOutputV1,
 } from '@plexus/core';
 import { z } from 'zod';
+import { logicNeeds } from './score-needs.js';
 
 /** A label, or `{value_of: Score}`: the value of a score this one depends on (cascades). */
 const outcomeSchema = z.union([
@@ -117,6 +118,7 @@ export const logicFactory = defineScoreFactory({
   kind: 'logic',
   settingsSchema: logicSettingsSchema,
   outputLabels: logicLabels,
+  needs: (settings) => logicNeeds(settings),
   create(settings, env) {
     const rules = compileRules(settings, env.dependsOn);
     const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {

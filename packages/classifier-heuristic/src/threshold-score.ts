@@ -43,6 +43,7 @@ export const thresholdFactory = defineScoreFactory({
   kind: 'threshold',
   settingsSchema: thresholdSettingsSchema,
   outputLabels: thresholdLabels,
+  needs: (settings) => ({ fields: [{ path: 'field', name: settings.field }] }),
   create(settings, env) {
     const rules = settings.rules.map((rule) => ({
       label: rule.label,

@@ -75,6 +75,12 @@ export const onnxClassifierFactory = defineScoreFactory({
   specificationVersion: 'v1',
   kind: 'classifier',
   settingsSchema: onnxSettingsSchema,
+  needs: (settings) => ({
+    fields: settings.numeric_fields.map((name, index) => ({
+      path: `numeric_fields.${index}`,
+      name,
+    })),
+  }),
   async create(settings, env) {
     const options = {
       intraOpThreads: settings.intra_op_threads,
