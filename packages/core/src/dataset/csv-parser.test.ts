@@ -49,4 +49,23 @@ describe('CsvParser', () => {
     const whole = parseAll(sample);
     for (const size of [1, 2, 3, 7, 16]) expect(parseAll(sample, size)).toEqual(whole);
   });
+
+  it('keeps its state between chunks: CR line ends, a trailing comma, a quote split from its pair', () => {
+    const text = 'a,b\r"x""y",\rq,"1\n2"""\r\n\r\nlast,';
+    const expected: CsvEvent[] = [
+      { kind: 'record', line: 1, fields: ['a', 'b'] },
+      { kind: 'record', line: 2, fields: ['x"y', ''] },
+      { kind: 'record', line: 3, fields: ['q', '1\n2"'] },
+      { kind: 'record', line: 6, fields: ['last', ''] },
+    ];
+    for (const size of [1, 2, 3, 5, text.length]) expect(parseAll(text, size)).toEqual(expected);
+  });
+
+  it('reads a 5 MB quoted field fed in 64 KB chunks as one field', () => {
+    const field = 'say ""hi"", then\n'.repeat(300_000);
+    const events = parseAll(`id,text\nbig,"${field}"\nnext,x\n`, 1 << 16);
+    expect(events.map((event) => event.line)).toEqual([1, 2, 300_003]);
+    const record = events[1]!;
+    expect(record.kind === 'record' && record.fields[1]).toBe(field.replace(/""/g, '"'));
+  });
 });

@@ -1,0 +1,29 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonlRows, type RawRow } from './row-sources.js';
+
+async function rows(path: string): Promise<RawRow[]> {
+  const all: RawRow[] = [];
+  for await (const batch of jsonlRows(path)) all.push(...batch);
+  return all;
+}
+
+describe('jsonlRows', () => {
+  it('a \\r\\n split between two 64 KB chunks is one line end', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-jsonl-'));
+    const path = join(folder, 'split.jsonl');
+    const prefix = '{"id":"a","text":"';
+    // The first line fills the first chunk but its last byte: the \r ends chunk 1, the \n starts 2.
+    const first = `${prefix}${'x'.repeat(65_535 - prefix.length - 2)}"}`;
+    expect(first.length).toBe(65_535);
+    // No other line end in chunk 2: its first byte is the last line end found there.
+    writeFileSync(path, `${first}\r\n{"id":"b","text":"y"}`);
+    const read = await rows(path);
+    expect(read.map((row) => [row.kind, row.line])).toEqual([
+      ['row', 1],
+      ['row', 2],
+    ]);
+  });
+});
