@@ -29,7 +29,7 @@ function compile(settings: ClassifierSettings): { prompt: Template; system: Temp
   const problems: { path: string; message: string }[] = [];
   const parse = (source: string, path: string) => {
     try {
-      return parseTemplate(source);
+      return parseTemplate(source, settings.template_limits);
     } catch (error) {
       problems.push({ path, message: `invalid template: ${errorMessage(error)}` });
       return undefined;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { budgetSchema } from './budget.js';
 import { chunkingSchema } from './chunking.js';
+import { templateLimitsSchema } from './templates.js';
 
 export const pricingSchema = z
   .object({
@@ -79,6 +80,8 @@ export const classifierSettingsSchema = z
     logprobs: z.boolean().default(false),
     /** Long texts: ask once per token window of `text` and combine the labels. */
     chunking: chunkingSchema.optional(),
+    /** Limits of the templates' parsing and rendering (see `templates.ts`); defaults apply. */
+    template_limits: templateLimitsSchema.optional(),
     ...modelSettings,
   })
   .strict();

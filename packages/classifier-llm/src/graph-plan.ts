@@ -53,7 +53,7 @@ export function planGraph(
   });
   const template = (source: string, path: string): Template | undefined => {
     try {
-      return parseTemplate(source);
+      return parseTemplate(source, settings.template_limits);
     } catch (error) {
       problems.push({ path, message: `invalid template: ${errorMessage(error)}` });
       return undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelSettings } from './classifier-settings.js';
+import { templateLimitsSchema } from './templates.js';
 
 const endSchema = z
   .object({
@@ -80,6 +81,8 @@ export const graphSettingsSchema = z
       .optional(),
     structured_output: z.boolean().default(true),
     max_corrections: z.number().int().min(0).max(5).default(2),
+    /** Limits of the templates' parsing and rendering (see `templates.ts`); defaults apply. */
+    template_limits: templateLimitsSchema.optional(),
     ...modelSettings,
   })
   .strict();

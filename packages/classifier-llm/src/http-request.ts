@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { registerAuthorization, registerUrlCredentials } from '@plexus/core';
 import { whenAborted } from './when-aborted.js';
 
 /** An HTTP answer, read whole. */
@@ -47,6 +48,7 @@ export function httpRequest(
   },
 ): Promise<HttpAnswer> {
   const { body, signal, timeoutMs } = options;
+  registerCredentials(url, options.headers);
   const headers =
     body === undefined
       ? options.headers
@@ -98,6 +100,20 @@ export function httpRequest(
     request.on('error', (error) => finish(connectionError(error)));
     request.end(body);
   });
+}
+
+/** Headers whose values are credentials. */
+const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key']);
+
+/**
+ * Registers the credentials a request sends (its `Authorization` value, an `api-key` header, a
+ * password in the URL): whatever the server echoes of them is redacted wherever it is written.
+ */
+function registerCredentials(url: URL, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (credentialHeaders.has(name.toLowerCase())) registerAuthorization(value);
+  }
+  if (url.password) registerUrlCredentials(url.href);
 }
 
 function connectionError(error: Error): HttpRequestError {

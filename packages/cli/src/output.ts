@@ -1,4 +1,4 @@
-import { terminalSafe } from '@plexus/core';
+import { redact, terminalSafe } from '@plexus/core';
 
 /** Where the CLI writes; injectable so tests can capture it. */
 export interface CliIo {
@@ -9,15 +9,18 @@ export interface CliIo {
 }
 
 /**
- * What the CLI prints, made safe: control characters that came with data (ids, column names,
- * labels, messages) escaped so they cannot act on the terminal. The one control kept is a carriage
- * return that starts a write: the progress line redrawing itself.
+ * What the CLI prints, made safe: secrets redacted, and control characters that came with data
+ * (ids, column names, labels, messages) escaped so they cannot act on the terminal. The one control
+ * kept is a carriage return that starts a write: the progress line redrawing itself.
  */
 export function printable(text: string): string {
-  return text.startsWith('\r') ? `\r${terminalSafe(text.slice(1))}` : terminalSafe(text);
+  const redacted = redact(text);
+  return redacted.startsWith('\r')
+    ? `\r${terminalSafe(redacted.slice(1))}`
+    : terminalSafe(redacted);
 }
 
-/** The process's streams; every write goes through `printable` (no escape code from data). */
+/** The process's streams; every write goes through `printable` (no key, no escape code). */
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(printable(text)),
   stderr: (text) => process.stderr.write(printable(text)),

@@ -16,6 +16,7 @@ import {
   selectNodes,
 } from './preflight-selection.js';
 import type { ProcessorConfig } from './processors.js';
+import { reservedKeyProblems } from './reserved-keys.js';
 import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from './score-spec.js';
 import {
   commonScoreFieldNames,
@@ -130,6 +131,8 @@ export async function parseScorecard(
   const displayName = options.displayName ?? options.file;
   const baseDir = dirname(options.file);
   const { raw, positions } = readYaml(source, displayName, 'scorecard');
+  const reserved = reservedKeyProblems(raw, positions);
+  if (reserved.length > 0) throw new InvalidConfigError(reserved);
   const checked = scorecardSchema.safeParse(raw);
   const problems: ConfigProblem[] = checked.success
     ? []

@@ -1,4 +1,11 @@
-import { errorMessage, TrackerError } from '@plexus/core';
+import {
+  errorMessage,
+  redact,
+  registerAuthorization,
+  registerSecret,
+  registerUrlCredentials,
+  TrackerError,
+} from '@plexus/core';
 import type { z } from 'zod';
 import {
   anyResponse,
@@ -51,6 +58,7 @@ export class MlflowClient {
       throw new TrackerError(
         `MLflow needs an http(s) tracking URI (got ${uri ? `"${uri}"` : 'none'}); set MLFLOW_TRACKING_URI=http://host:port`,
       );
+    registerUrlCredentials(uri);
     this.trackingUri = uri.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? fetch;
   }
@@ -63,6 +71,9 @@ export class MlflowClient {
     if (token) headers.authorization = `Bearer ${token}`;
     else if (username && password)
       headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    // Known before anything is sent: the payloads, errors and echoes are redacted of them.
+    registerSecret(password);
+    registerAuthorization(headers.authorization);
     return headers;
   }
 
@@ -78,16 +89,18 @@ export class MlflowClient {
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
+        const headers = this.headers(json && body !== undefined);
         const response = await this.fetchImpl(`${this.trackingUri}${path}`, {
           method,
-          headers: this.headers(json && body !== undefined),
-          body,
+          headers,
+          // A text payload (params, tags, run names) never carries a secret to the server.
+          body: typeof body === 'string' ? redact(body) : body,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
         });
         if (response.ok) return response;
         const text = await response.text().catch(() => '');
         const error = new TrackerError(
-          `MLflow ${method} ${path.split('?')[0]} answered ${response.status}: ${text.slice(0, 300)}`,
+          `MLflow ${method} ${path.split('?')[0]} answered ${response.status}: ${redact(text).slice(0, 300)}`,
           { status: response.status },
         );
         if (response.status < 500 && response.status !== 429) throw error;
@@ -107,7 +120,7 @@ export class MlflowClient {
     }
     if (lastError instanceof TrackerError) throw lastError;
     throw new TrackerError(
-      `MLflow at ${this.trackingUri} is unreachable (${errorMessage(lastError)}); the run stays in its local folder: sync it later with plexus mlflow sync <run-dir>`,
+      `MLflow at ${redact(this.trackingUri)} is unreachable (${redact(errorMessage(lastError))}); the run stays in its local folder: sync it later with plexus mlflow sync <run-dir>`,
       { cause: lastError },
     );
   }

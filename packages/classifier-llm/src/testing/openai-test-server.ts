@@ -39,6 +39,12 @@ export interface TestServerOptions {
    * default POSITIVE, NEGATIVE. Zero-shot requests bring their `candidate_labels`.
    */
   taskLabels?: string[];
+  /**
+   * A careless server that quotes the request's `Authorization` header back: `error` answers
+   * every chat request 400 with the header in the error message, `answer` puts it in the
+   * reasoning of a normal answer (so it reaches explanations and the response cache).
+   */
+  echoAuthorization?: 'error' | 'answer';
 }
 
 export interface TestServerStats {
@@ -218,6 +224,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       );
       return;
     }
+    const echoed = `Authorization: ${request.headers.authorization ?? '(none)'}`;
+    if (options.echoAuthorization === 'error') {
+      send(response, 400, { error: { message: `request refused; you sent ${echoed}` } });
+      return;
+    }
     inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
     try {
@@ -256,11 +267,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const labels = labelsOf(body, text);
       const label = decide({ labels, text });
       const structured = body.response_format?.type === 'json_schema';
+      const because = options.echoAuthorization === 'answer' ? ` (${echoed})` : '';
       let content = structured
-        ? JSON.stringify({ reasoning: `The text points to ${label}.`, label })
+        ? JSON.stringify({ reasoning: `The text points to ${label}${because}.`, label })
         : labels.length === 0
           ? label
-          : `The text points to ${label}.\nAnswer: ${label}`;
+          : `The text points to ${label}${because}.\nAnswer: ${label}`;
       if (fault === 'malformed')
         content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
       content = options.answer?.({ labels, text, structured }) ?? content;

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ReportRows, readReportData } from './report-data.js';
+import { redact } from '../secrets.js';
 import { reportPage } from './report-page.js';
 
 /** Writes `report.html` in a run folder from its `run.json`, `metrics.json` and `results.jsonl`. */
@@ -10,6 +11,6 @@ export async function writeReport(
 ): Promise<string> {
   const data = await readReportData(dir, options);
   const path = join(dir, 'report.html');
-  await writeFile(path, reportPage(data));
+  await writeFile(path, redact(reportPage(data)));
   return path;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errorMessage, InvalidConfigError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
+import { isReservedName, reservedKeyProblems } from '../reserved-keys.js';
 import { seededRandom } from '../sampling.js';
 import { issueProblems, readYaml } from '../source-positions.js';
 import { shuffle } from '../train-data.js';
@@ -78,6 +79,13 @@ export const sweepSchema = z
           path: ['parameters', name],
           message: 'a grid needs a list of values; ranges are for method: random',
         });
+      const reserved = name.split('.').find(isReservedName);
+      if (reserved)
+        context.addIssue({
+          code: 'custom',
+          path: ['parameters', name],
+          message: `unknown setting "${reserved}": a reserved name, never a setting; remove it`,
+        });
       if (name === 'model')
         context.addIssue({
           code: 'custom',
@@ -108,6 +116,8 @@ export async function loadSweepFile(path: string): Promise<SweepFile> {
     ]);
   }
   const { raw, positions } = readYaml(source, path, 'sweep file');
+  const reserved = reservedKeyProblems(raw, positions);
+  if (reserved.length > 0) throw new InvalidConfigError(reserved);
   const checked = sweepSchema.safeParse(raw);
   if (!checked.success)
     throw new InvalidConfigError(

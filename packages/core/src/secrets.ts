@@ -1,0 +1,91 @@
+/**
+ * The process's secrets (API keys, tokens, passwords, `Authorization` values), registered where
+ * they are read, and `redact`, applied where text leaves the process: result lines, run.json,
+ * reports, cache entries, MLflow payloads and terminal lines. Whatever a server sends back is
+ * redacted too, since it goes out through the same points.
+ */
+
+/** What a secret is replaced with. */
+export const redactedText = '[redacted]';
+
+/**
+ * Values shorter than this are not registered: too short to tell apart from ordinary text (a
+ * placeholder such as `none`), and redacting them would garble ids and labels.
+ */
+export const shortestSecret = 8;
+
+/** Every form of every secret, longest first (a form inside another is replaced after it). */
+let forms: string[] = [];
+const registered = new Set<string>();
+
+/** Environment variables whose values are secrets by their name. */
+const secretNames = /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$/i;
+
+/** Adds a secret: its text as is, JSON-escaped and URL-encoded. */
+export function registerSecret(value: string | undefined | null): void {
+  const secret = value?.trim();
+  if (!secret || secret.length < shortestSecret || registered.has(secret)) return;
+  registered.add(secret);
+  const added = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+  forms = [...new Set([...forms, ...added])].sort((left, right) => right.length - left.length);
+}
+
+/**
+ * Adds the value of an `Authorization` (or `api-key`) header: its credential after the scheme
+ * (`Bearer sk-...`), or the whole value without one, and for `Basic` the decoded password.
+ */
+export function registerAuthorization(value: string | undefined): void {
+  if (!value) return;
+  const [scheme, credential] = value.trim().split(/\s+/, 2);
+  // The scheme stays readable: `Bearer [redacted]`.
+  if (credential === undefined) {
+    registerSecret(value);
+    return;
+  }
+  registerSecret(credential);
+  if (scheme?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    registerSecret(decoded.slice(decoded.indexOf(':') + 1));
+  }
+}
+
+/** Adds the password of a URL such as `https://user:secret@host/v1`. */
+export function registerUrlCredentials(url: string | undefined): void {
+  if (!url) return;
+  try {
+    const password = new URL(url).password;
+    if (password) {
+      registerSecret(password);
+      registerSecret(decodeURIComponent(password));
+    }
+  } catch {
+    // not a URL: nothing to register
+  }
+}
+
+/** Adds the values of variables named like secrets (`*_API_KEY`, `*_TOKEN`, `*_PASSWORD`, ...). */
+export function registerEnvironmentSecrets(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (secretNames.test(name)) registerSecret(value);
+  }
+}
+
+/** The text with every registered secret replaced by `[redacted]`. */
+export function redact(text: string): string {
+  let result = text;
+  for (const form of forms) {
+    if (result.includes(form)) result = result.split(form).join(redactedText);
+  }
+  return result;
+}
+
+/** Whether any secret is registered (callers may skip work when none is). */
+export function hasSecrets(): boolean {
+  return forms.length > 0;
+}
+
+/** Forgets every secret (for tests). */
+export function clearSecrets(): void {
+  forms = [];
+  registered.clear();
+}
