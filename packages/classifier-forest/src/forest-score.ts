@@ -8,6 +8,7 @@ import {
   resolveModelPath,
   type ScoreEnvV1,
   type ScoreOutputV1,
+  setName,
   sha256,
 } from '@plexus/core';
 import { FeatureError } from './featurizer.js';
@@ -110,7 +111,7 @@ export const randomForestFactory = defineScoreFactory({
       }
       const probabilities: Record<string, number> = {};
       labels.forEach((label, index) => {
-        probabilities[label] = prediction.probabilities[index]!;
+        setName(probabilities, label, prediction.probabilities[index]!); // a label may be `__proto__`
       });
       let chosen = 0;
       prediction.probabilities.forEach((probability, index) => {

@@ -3,6 +3,8 @@ import {
   ExpressionError,
   hashValue,
   InvalidConfigError,
+  nameRecord,
+  nameValue,
   parseSafeExpression,
   type SafeExpression,
   type ScoreItemV1,
@@ -75,8 +77,9 @@ function compileRules(
 }
 
 function scopeOf(item: ScoreItemV1): Record<string, unknown> {
-  const results: Record<string, string | null> = {};
-  const confidence: Record<string, number | null> = {};
+  // Keyed by score names, which may be `toString` or `__proto__`: no prototype.
+  const results = nameRecord<string | null>();
+  const confidence = nameRecord<number | null>();
   for (const [name, output] of Object.entries(item.results)) {
     results[name] = output.value;
     confidence[name] = output.confidence ?? null;
@@ -94,7 +97,7 @@ function logicLabels(settings: LogicSettings): string[] | undefined {
 function outcomeOf(outcome: LogicOutcome, item: ScoreItemV1, because: string): ScoreOutputV1 {
   if (typeof outcome === 'string')
     return { value: outcome, status: 'ok', confidence: 1, explanation: because };
-  const upstream = item.results[outcome.value_of];
+  const upstream = nameValue(item.results, outcome.value_of);
   if (upstream?.status !== 'ok' || upstream.value === null)
     return {
       value: null,

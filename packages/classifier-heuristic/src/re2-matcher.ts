@@ -1,3 +1,4 @@
+import { nameRecord } from '@plexus/core';
 import type { CompiledPattern, PatternMatch } from './pattern-match.js';
 
 type Re2Module = typeof import('re2js');
@@ -40,7 +41,7 @@ export class Re2Matcher {
       for (const [segment, text] of segments.entries()) {
         const matcher = regex.matcher(text);
         if (!matcher.find()) continue;
-        const named: Record<string, string | undefined> = {};
+        const named = nameRecord<string | undefined>(); // a group may be named `__proto__`
         for (const name of groups) named[name] = matcher.group(name) ?? undefined;
         matches.push({
           pattern,

@@ -3,6 +3,7 @@ import {
   errorOutput,
   hashValue,
   InvalidConfigError,
+  nameRecord,
   type PhraseHit,
   PhraseMatcher,
   type RatioFunction,
@@ -348,7 +349,7 @@ export function createGraphFactory(
                 item,
                 client,
                 settings,
-                results: {},
+                results: nameRecord(), // node names may be `__proto__`: no prototype
                 usage: emptyUsage(),
                 signal,
               });

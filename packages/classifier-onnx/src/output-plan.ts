@@ -1,4 +1,4 @@
-import { matchLabel } from '@plexus/core';
+import { matchLabel, setName } from '@plexus/core';
 import { configError, describeValues, type ModelStage } from './model-stage.js';
 import type { Tensor } from './onnx-runtime.js';
 import type { OnnxSettings } from './onnx-settings.js';
@@ -111,7 +111,8 @@ export function readPredictions(
         row = softmax(row);
       const probabilities: Record<string, number> = {};
       row.forEach((value, column) => {
-        probabilities[plan.columnLabels[column] ?? String(column)] = value;
+        // A label may be named `__proto__`: an own key, not the prototype.
+        setName(probabilities, plan.columnLabels[column] ?? String(column), value);
       });
       predictions[item]!.probabilities = probabilities;
     }

@@ -1,5 +1,6 @@
 import { normalizeLabel } from './labels.js';
 import type { ScoreDependency } from './loaded-scorecard.js';
+import { nameValue } from './name-records.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 
 /**
@@ -12,7 +13,7 @@ export function skipReason(
   results: Readonly<Record<string, ScoreOutputV1>>,
 ): string | undefined {
   for (const dependency of dependencies) {
-    const upstream = results[dependency.score];
+    const upstream = nameValue(results, dependency.score);
     if (upstream?.status !== 'ok') {
       if (dependency.optional) continue;
       return `${dependency.score} is ${upstream?.status ?? 'missing'}`;

@@ -2,6 +2,7 @@ import { cacheKey, type ResultCache } from './cache.js';
 import { skipReason } from './conditions.js';
 import { stopsRun } from './errors.js';
 import type { LoadedScore } from './loaded-scorecard.js';
+import { hasName, nameRecordOf, nameValue } from './name-records.js';
 import { checkOutput, errorOutput } from './output-check.js';
 import { applyProcessors } from './processors.js';
 import { type ResultLine, toResultLine } from './result-line.js';
@@ -123,7 +124,8 @@ export async function* runEngine<Item extends EngineItem>(
     if (halted()) return;
     for (const entry of options.scores) {
       if (state.started.has(entry.name)) continue;
-      if (!entry.dependsOn.every((dependency) => dependency.score in state.results)) continue;
+      if (!entry.dependsOn.every((dependency) => hasName(state.results, dependency.score)))
+        continue;
       state.started.add(entry.name);
       if (entry.disabled) {
         complete(state, entry.name, { value: null, status: 'disabled' }, 0, false);
@@ -195,10 +197,10 @@ export async function* runEngine<Item extends EngineItem>(
             fingerprint: entry.fingerprint,
             text: work.text,
             metadata: work.state.item.metadata,
-            upstream: Object.fromEntries(
+            upstream: nameRecordOf(
               entry.dependsOn.map((dependency) => [
                 dependency.score,
-                work.state.results[dependency.score]?.value ?? null,
+                nameValue(work.state.results, dependency.score)?.value ?? null,
               ]),
             ),
           })
@@ -283,12 +285,14 @@ export async function* runEngine<Item extends EngineItem>(
         exhausted = true;
         break;
       }
-      const prior = options.prior?.(next.value) ?? {};
+      // Keyed by score names, which may be `toString` or `__proto__`: no prototype.
+      const prior = options.prior?.(next.value);
+      const results = nameRecordOf<ScoreOutputV1>(prior ? Object.entries(prior) : []);
       const state: ItemState<Item> = {
         item: next.value,
-        results: { ...prior },
-        started: new Set(Object.keys(prior)),
-        remaining: options.scores.filter((entry) => !(entry.name in prior)).length,
+        results,
+        started: new Set(Object.keys(results)),
+        remaining: options.scores.filter((entry) => !hasName(results, entry.name)).length,
       };
       if (state.remaining === 0) continue;
       inFlight += 1;
@@ -340,7 +344,7 @@ export async function* resultLines<
   for await (const result of runEngine(options))
     yield toResultLine(
       result,
-      result.item.labels?.[result.score],
+      nameValue(result.item.labels, result.score),
       normalizations.get(result.score),
     );
 }

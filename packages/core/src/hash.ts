@@ -6,7 +6,8 @@ export function stableStringify(value: unknown): string {
   if (isEmptyObject(value)) return '{}';
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
-      const sorted: Record<string, unknown> = {};
+      // No prototype: a key named `__proto__` (a score or column) is kept as data.
+      const sorted: Record<string, unknown> = Object.create(null);
       for (const key of Object.keys(inner).sort()) {
         sorted[key] = (inner as Record<string, unknown>)[key];
       }

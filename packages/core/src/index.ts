@@ -50,6 +50,7 @@ export {
   type ScoreDependency,
 } from './loaded-scorecard.js';
 export { fieldValue, numericField, numericValue } from './metadata-values.js';
+export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './name-records.js';
 export { bootstrapIntervals } from './metrics/bootstrap.js';
 export {
   type AveragedMetric,

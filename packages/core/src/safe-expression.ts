@@ -6,7 +6,6 @@ jsep.addBinaryOp('or', 1);
 jsep.addBinaryOp('in', 7);
 jsep.addUnaryOp('not');
 
-const blockedKeys = new Set(['__proto__', 'constructor', 'prototype']);
 const binaryOperators = new Set([
   'and',
   'or',
@@ -28,7 +27,10 @@ const binaryOperators = new Set([
 ]);
 const unaryOperators = new Set(['not', '!', '-']);
 
-/** A parsed expression over a fixed set of names; evaluation never calls a function. */
+/**
+ * A parsed expression over a fixed set of names; evaluation never calls a function. Member access
+ * reads own properties of data only, so any name (`toString`, `__proto__`) is an ordinary key.
+ */
 export interface SafeExpression {
   source: string;
   /** The literal keys read from each root name, e.g. `results["Greeting"]` → results: [Greeting]. */
@@ -60,8 +62,6 @@ function check(node: Expression, roots: ReadonlySet<string>, keys: Map<string, S
           : undefined
         : (property.name as string);
       if (node.computed && property.type !== 'Literal') check(property, roots, keys);
-      if (key !== undefined && blockedKeys.has(key))
-        throw new ExpressionError(`"${key}" cannot be read`);
       if (key !== undefined && object.type === 'Identifier') {
         const set = keys.get(object.name as string) ?? new Set<string>();
         set.add(key);
@@ -123,10 +123,13 @@ function run(node: Expression, scope: Readonly<Record<string, unknown>>): unknow
       const object = run(node.object as Expression, scope);
       const property = node.property as Expression;
       const key = node.computed ? run(property, scope) : property.name;
+      // Own data only: a score or column may be named `constructor` or `__proto__` (read as
+      // data), but nothing inherited from a prototype and never a function is reachable.
       if (typeof object !== 'object' || object === null) return undefined;
       if (typeof key !== 'string' && typeof key !== 'number') return undefined;
-      if (blockedKeys.has(String(key)) || !Object.hasOwn(object, key)) return undefined;
-      return (object as Record<string, unknown>)[key];
+      if (!Object.hasOwn(object, key)) return undefined;
+      const value = (object as Record<string, unknown>)[key];
+      return typeof value === 'function' ? undefined : value;
     }
     case 'BinaryExpression': {
       const operator = node.operator as string;

@@ -20,6 +20,8 @@ import { reservedKeyProblems } from './reserved-keys.js';
 import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from './score-spec.js';
 import {
   commonScoreFieldNames,
+  type ConditionConfig,
+  conditionSchema,
   dataSchema,
   type ScoreFile,
   scorecardSchema,
@@ -95,11 +97,29 @@ function kindSettings(raw: Record<string, unknown>): Record<string, unknown> {
   return settings;
 }
 
-function dependencies(score: ScoreFile): ScoreDependency[] {
+/**
+ * A score may be named `__proto__` (names are data): zod's records assign keys, which drops that
+ * one, so the map's names are read from the file and that key's condition (already checked by the
+ * schema) is parsed again.
+ */
+function conditionEntries(
+  parsed: Record<string, ConditionConfig>,
+  rawScore: unknown,
+): [string, ConditionConfig][] {
+  const raw = (rawScore as { depends_on?: unknown }).depends_on;
+  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, '__proto__'))
+    return Object.entries(parsed);
+  return Object.entries(raw).map(([name, condition]) => [
+    name,
+    Object.hasOwn(parsed, name) ? parsed[name]! : conditionSchema.parse(condition),
+  ]);
+}
+
+function dependencies(score: ScoreFile, rawScore: unknown): ScoreDependency[] {
   const dependsOn = score.depends_on;
   if (!dependsOn) return [];
   if (Array.isArray(dependsOn)) return dependsOn.map((name) => ({ score: name }));
-  return Object.entries(dependsOn).map(([name, condition]) => ({
+  return conditionEntries(dependsOn, rawScore).map(([name, condition]) => ({
     score: name,
     ...(condition.operator && condition.value !== undefined
       ? {
@@ -265,7 +285,7 @@ function scoreNodes(
     nodes.push({
       index,
       name: score.name,
-      dependsOn: dependencies(score),
+      dependsOn: dependencies(score, rawScore),
       labels: score.labels,
       score,
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { processorSchema } from './processors.js';
 
-const conditionSchema = z
+export const conditionSchema = z
   .object({
     /** Run only when the upstream label compares so to `value`. */
     operator: z.enum(['==', '!=', 'in', 'not in']).optional(),
@@ -17,6 +17,9 @@ const conditionSchema = z
   });
 
 /** `depends_on`: a list of score names, or a map of score name to a condition on its result. */
+/** One condition of `depends_on`'s map form. */
+export type ConditionConfig = z.output<typeof conditionSchema>;
+
 export const dependsOnSchema = z.union([
   z.array(z.string().min(1)),
   z.record(z.string().min(1), conditionSchema),

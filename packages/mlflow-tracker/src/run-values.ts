@@ -1,4 +1,4 @@
-import type { RunInfo, RunMetricsFile } from '@plexus/core';
+import { type RunInfo, type RunMetricsFile, sha256 } from '@plexus/core';
 import { parse } from 'yaml';
 
 /** MLflow's longest param value (MLflow 2.x and 3.x accept 6,000 characters). */
@@ -7,6 +7,16 @@ const maxParamLength = 6000;
 /** Metric and param keys allow letters, digits, `_ - . / ` and spaces; anything else becomes `_`. */
 export function mlflowKey(key: string): string {
   return key.replace(/[^\w\-. /]/g, '_').slice(0, 250);
+}
+
+/**
+ * A score or label name as one segment of a key: as written when MLflow allows every character,
+ * else with the others replaced and 8 hex digits of the name's hash, so that two names (`a=` and
+ * `a^`) never share a key and one score's metric never overwrites another's.
+ */
+export function mlflowName(name: string): string {
+  const safe = mlflowKey(name);
+  return safe === name ? name : `${safe}_${sha256(name).slice(0, 8)}`;
 }
 
 function param(key: string, value: unknown): { key: string; value: string } {
@@ -38,14 +48,15 @@ export function runParams(info: RunInfo, scorecardText?: string): { key: string;
   for (const score of card?.scores ?? []) {
     if (typeof score?.name !== 'string') continue;
     if (typeof score.class === 'string')
-      params.push(param(`score.${score.name}.class`, score.class));
+      params.push(param(`score.${mlflowName(score.name)}.class`, score.class));
     if (typeof score.model === 'string')
-      params.push(param(`score.${score.name}.model`, score.model));
+      params.push(param(`score.${mlflowName(score.name)}.model`, score.model));
     if (score.provider && typeof score.provider === 'object') {
       const { model, base_url } = score.provider as { model?: unknown; base_url?: unknown };
-      if (typeof model === 'string') params.push(param(`score.${score.name}.model`, model));
+      if (typeof model === 'string')
+        params.push(param(`score.${mlflowName(score.name)}.model`, model));
       if (typeof base_url === 'string')
-        params.push(param(`score.${score.name}.base_url`, base_url));
+        params.push(param(`score.${mlflowName(score.name)}.base_url`, base_url));
     }
   }
   const seen = new Set<string>();
@@ -62,7 +73,8 @@ function flatten(prefix: string, value: unknown, into: Map<string, number>): voi
     into.set(`${prefix}_low`, value[0] as number);
     into.set(`${prefix}_high`, value[1] as number);
   } else if (value && typeof value === 'object' && !Array.isArray(value))
-    for (const [key, entry] of Object.entries(value)) flatten(`${prefix}.${key}`, entry, into);
+    for (const [key, entry] of Object.entries(value))
+      flatten(`${prefix}.${mlflowName(key)}`, entry, into);
 }
 
 /**
@@ -75,7 +87,8 @@ export function runMetrics(
   timestamp: number,
 ): { key: string; value: number; timestamp: number; step: number }[] {
   const values = new Map<string, number>();
-  for (const [score, entry] of Object.entries(metrics?.scores ?? {})) {
+  for (const [name, entry] of Object.entries(metrics?.scores ?? {})) {
+    const score = mlflowName(name);
     const { confusion_matrix: _matrix, labels: _labels, ...numbers } = entry;
     flatten(score, numbers, values);
     for (const average of ['macro', 'micro', 'weighted'] as const) {

@@ -27,6 +27,7 @@ import {
   itemOfRecord,
   loadScorecard,
   matchLabel,
+  nameValue,
   PlexusError,
   type TrainItemV1,
 } from '@plexus/core';
@@ -138,7 +139,8 @@ async function grow(): Promise<void> {
     items: itemsByShard(items, 1)[0]!,
     shard,
     weights: classWeights(
-      entry.labels.map((label) => labelCounts[label] ?? 0),
+      // A label may be named `constructor`: own counts only, never an inherited function.
+      entry.labels.map((label) => nameValue(labelCounts, label) ?? 0),
       settings.class_weight,
     ),
   });

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { DatasetError } from '../errors.js';
+import { hasName, nameRecord, nameValue, setName } from '../name-records.js';
 import { IdSet } from './id-set.js';
 import { type DatasetFormat, formatOf, rawRows } from './row-sources.js';
 
@@ -41,7 +42,7 @@ export interface DatasetOptions {
 export function goldColumns(
   scores: readonly { name: string; labelColumn?: string | undefined }[],
 ): Record<string, string[]> {
-  const columns: Record<string, string[]> = {};
+  const columns = nameRecord<string[]>();
   for (const score of scores) {
     columns[score.name] = score.labelColumn
       ? [score.labelColumn]
@@ -73,20 +74,21 @@ export function itemOfRecord(
   },
 ): DatasetItem | DatasetProblem {
   const { idColumn, textColumn, line } = options;
-  const text = asText(record[textColumn]);
+  const text = asText(nameValue(record, textColumn));
   if (text === undefined) return { line, message: `has no text in column "${textColumn}"` };
-  const rawId = idColumn in record ? asText(record[idColumn]) : String(options.rowNumber);
+  const rawId = hasName(record, idColumn) ? asText(record[idColumn]) : String(options.rowNumber);
   if (rawId === undefined || rawId.trim() === '')
     return { line, message: `has no id in column "${idColumn}"` };
-  const labels: Record<string, string> = {};
+  // Score and column names are data (`constructor`, `__proto__`): own keys only, no prototype.
+  const labels = nameRecord<string>();
   for (const [score, columns] of Object.entries(options.gold ?? {})) {
-    const column = columns.find((name) => name in record);
+    const column = columns.find((name) => hasName(record, name));
     const value = column === undefined ? undefined : asText(record[column]);
     if (value !== undefined && value.trim() !== '') labels[score] = value;
   }
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (key !== idColumn && key !== textColumn) metadata[key] = value;
+    if (key !== idColumn && key !== textColumn) setName(metadata, key, value);
   }
   return { id: rawId, text, metadata, labels, line };
 }
@@ -117,7 +119,7 @@ export async function* readDataset(
         continue;
       }
       const record = row.record;
-      if (fixedColumns && !checkedColumns && !(textColumn in record)) {
+      if (fixedColumns && !checkedColumns && !hasName(record, textColumn)) {
         const columns = Object.keys(record).join(',');
         // UTF-16 (a BOM, NUL bytes between letters) reads as noise: say what the file is.
         if (columns.startsWith('\ufffd') || columns.includes('\u0000'))

@@ -173,7 +173,7 @@ export async function* parquetRows(path: string): AsyncGenerator<RawRow[]> {
     if (rows) {
       yield rows.map((row, offset): RawRow => {
         const record: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(row)) record[key] = plain(value);
+        for (const [key, value] of Object.entries(row)) setName(record, key, plain(value));
         return { kind: 'row', line: rowStart + offset + 1, record };
       });
     } else {
