@@ -10,7 +10,11 @@ import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { type CliIo, processIo } from './output.js';
 
-/** Runs the `plexus` command; resolves to the exit code (0 done, 1 run failed, 2 bad input). */
+/**
+ * Runs the `plexus` command; resolves to the exit code: 0 done, 1 run failed or interrupted,
+ * 2 bad input, 3 the run completed but a score failed on more than `--max-error-rate` of its
+ * items, or the dataset had no items.
+ */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   // Keys in the environment are known before anything is printed or written.
   registerEnvironmentSecrets();
