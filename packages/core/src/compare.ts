@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GoldCheck, type GoldDifference } from './compare-gold.js';
 import {
   type CompareErrors,
   compareScore,
@@ -10,6 +11,7 @@ import {
 import { InvalidConfigError } from './errors.js';
 import { readResultLines } from './result-file.js';
 import type { ResultLine } from './result-line.js';
+import type { RunStatus } from './run-folder.js';
 
 export type { CompareErrors, ScoreComparison } from './compare-score.js';
 
@@ -19,6 +21,11 @@ export interface RunComparison {
   alpha: number;
   errors: CompareErrors;
   scores: ScoreComparison[];
+  /** Each run's status (a run left `running` by a dead process reads as `interrupted`). */
+  status_a: RunStatus | null;
+  status_b: RunStatus | null;
+  /** Pairs whose gold differs on compared items (only with `allowDifferentGold`). */
+  gold_differences: GoldDifference[];
 }
 
 export interface CompareOptions {
@@ -31,6 +38,8 @@ export interface CompareOptions {
   /** `wrong` (default): an error counts as a wrong answer; `exclude`: items either run failed are left out. */
   errors?: CompareErrors;
   seed?: number;
+  /** Compare even when the runs' gold labels differ on compared items (else bad input). */
+  allowDifferentGold?: boolean;
 }
 
 async function* resultLines(dir: string): AsyncGenerator<ResultLine> {
@@ -111,12 +120,14 @@ export async function compareRuns(options: CompareOptions): Promise<RunCompariso
   const pairsOfB = new Map<string, number[]>();
   for (const [index, [, b]] of pairs.entries())
     pairsOfB.set(b, [...(pairsOfB.get(b) ?? []), index]);
+  const gold = await GoldCheck.open(options.runA, options.runB, pairs);
   for await (const line of resultLines(options.runB)) {
     for (const index of pairsOfB.get(line.score) ?? []) {
       const fromA = runA.get(pairs[index]![0])?.get(line.item_id);
       if (!fromA) continue;
       const fromB = dueResult(line, fromA.gold);
       if (!fromB) continue;
+      gold.check(index, line.item_id, fromA.gold, line.label);
       const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}`;
       const counts = triples[index]!;
       counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -132,5 +143,15 @@ export async function compareRuns(options: CompareOptions): Promise<RunCompariso
       seed: options.seed ?? 0,
     }),
   );
-  return { run_a: options.runA, run_b: options.runB, alpha, errors, scores };
+  const goldDifferences = gold.finish(options.allowDifferentGold ?? false);
+  return {
+    run_a: options.runA,
+    run_b: options.runB,
+    alpha,
+    errors,
+    scores,
+    status_a: gold.statuses.a,
+    status_b: gold.statuses.b,
+    gold_differences: goldDifferences,
+  };
 }

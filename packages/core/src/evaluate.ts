@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { directoryCache, type ResultCache } from './cache.js';
+import { collectCacheWarnings, directoryCache, type ResultCache } from './cache.js';
 import { defaultCacheDir } from './cache-dir.js';
 import {
   type DatasetItem,
@@ -12,13 +12,15 @@ import type { DatasetFormat } from './dataset/row-sources.js';
 import { resultLines } from './engine.js';
 import { errorMessage, InvalidConfigError } from './errors.js';
 import { type ExternalLine, replayResults } from './external-results.js';
-import type { LoadedScorecard } from './loaded-scorecard.js';
+import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
 import { ReportRows } from './report/report-data.js';
 import { writeReport } from './report/write-report.js';
 import type { ResultLine } from './result-line.js';
 import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
 import { RunMetrics } from './run-metrics.js';
+import { countedBefore, RunProvenance, rowsUnknown } from './run-provenance.js';
+import { readRunInfo } from './run-state.js';
 import { firstItems, sampleItems, stratifiedSample } from './sampling.js';
 import { selectScores } from './score-selection.js';
 import type { ScoreOutputV1 } from './score-spec.js';
@@ -41,6 +43,8 @@ export interface EvaluateOptions {
   outDir?: string;
   /** Continue the run in this folder. */
   resumeDir?: string;
+  /** With `resumeDir`: score again the items whose result is `error`; `ok` results are kept. */
+  retryErrors?: boolean;
   /** Use the result cache; default true. */
   cache?: boolean | ResultCache;
   cacheDir?: string;
@@ -68,6 +72,8 @@ export interface RunSummary {
   /** Path of `report.html`, or null when it could not be written (see `reportError`). */
   report: string | null;
   reportError?: string;
+  /** Problems that did not change the results (a cache that could not write), as in run.json. */
+  warnings?: string[];
   status: RunStatus;
   items: number;
   results: number;
@@ -97,6 +103,22 @@ function datasetPath(options: EvaluateOptions): string {
   ]);
 }
 
+/** Why a run was interrupted, when the signal that stopped it gave a reason in words. */
+function interruption(options: EvaluateOptions): string | undefined {
+  for (const signal of [options.drain, options.signal]) {
+    if (signal?.aborted && typeof signal.reason === 'string')
+      return `interrupted: ${signal.reason}`;
+  }
+  return undefined;
+}
+
+/** Direct dependencies per score, for a resume that retries errors. */
+function dependencyMap(scores: readonly LoadedScore[]): Map<string, string[]> {
+  return new Map(
+    scores.map((entry) => [entry.name, entry.dependsOn.map((dependency) => dependency.score)]),
+  );
+}
+
 function defaultRunDir(key: string, now: Date): string {
   return join('runs', `${now.toISOString().replace(/[:.]/g, '-')}-${key}`);
 }
@@ -119,14 +141,24 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   const dir = options.resumeDir ?? options.outDir ?? defaultRunDir(scorecard.key, started);
   let folder: RunFolder;
   let prior = new Map<string, Record<string, ScoreOutputV1>>();
+  // The dataset's hash, rows and gold digests, recorded in run.json at the end.
+  const provenance = new RunProvenance();
   if (options.resumeDir) {
-    const resumed = await RunFolder.resume(options.resumeDir, fingerprints, (line) => {
-      metrics.add(line);
-      reportRows.add(line);
-    });
+    const recorded = (await readRunInfo(options.resumeDir, '--resume')).data;
+    path ??= recorded.path;
+    await provenance.checkDataset(path, recorded);
+    const resumed = await RunFolder.resume(
+      options.resumeDir,
+      fingerprints,
+      (line) => {
+        metrics.add(line);
+        reportRows.add(line);
+        provenance.add(line);
+      },
+      { retryErrors: options.retryErrors, dependsOn: dependencyMap(scores) },
+    );
     folder = resumed.folder;
     prior = resumed.stored.outputs;
-    path ??= resumed.stored.info.data.path;
   } else {
     path ??= datasetPath(options);
     const info: RunInfo = {
@@ -154,6 +186,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     };
     folder = await RunFolder.create(dir, info, scorecard);
   }
+  provenance.hashAlongside(path);
 
   let malformedRows = 0;
   let items = 0;
@@ -172,6 +205,9 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     },
   });
   const sample = options.sample;
+  // Items read from the dataset before a sample (its rows), and whether it was read to the end.
+  let readItems = 0;
+  if (sample) source = countedBefore(source, () => (readItems += 1));
   if (sample?.stratify !== undefined) {
     const stratify = sample.stratify;
     if (!scores.some((entry) => entry.name === stratify)) {
@@ -191,11 +227,13 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     source = sampleItems(source, sample.size, sample.seed);
   }
   if (options.limit !== undefined) source = firstItems(source, options.limit);
+  let readToEnd = false;
   const counted = (async function* () {
     for await (const item of source) {
       items += 1;
       yield item;
     }
+    readToEnd = options.limit === undefined || items < options.limit;
   })();
 
   const cache =
@@ -204,6 +242,8 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       : typeof options.cache === 'object'
         ? options.cache
         : directoryCache<ScoreOutputV1>(join(options.cacheDir ?? defaultCacheDir(), 'results'));
+  const cacheWarnings = collectCacheWarnings(options.cacheDir ?? defaultCacheDir());
+  // Spark read the dataset: its replay reads no rows here.
   let status: RunStatus = 'completed';
   let failure: string | undefined;
   try {
@@ -231,11 +271,13 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
         });
     for await (const line of lines) {
       folder.append(line);
+      provenance.add(line);
       metrics.add(line);
       reportRows.add(line);
       options.onResult?.(line);
     }
     if (options.signal?.aborted || options.drain?.aborted) status = 'interrupted';
+    else if (options.results) readToEnd = true;
   } catch (error) {
     if (error instanceof InvalidConfigError || (error as { exitCode?: number }).exitCode === 2) {
       folder.info.status = 'failed';
@@ -250,8 +292,14 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   const durationS = (ended.getTime() - started.getTime()) / 1000;
   const scoreMetrics = metrics.finish(options.seed ?? 0);
   const totals = metrics.totals;
+  const data = await provenance.finish(
+    readToEnd
+      ? (sample ? readItems : items) + malformedRows
+      : { unknown: rowsUnknown(options.limit, status) },
+  );
   folder.info = {
     ...folder.info,
+    data: { ...folder.info.data, path, ...data },
     status,
     ended_at: ended.toISOString(),
     duration_s: durationS,
@@ -263,8 +311,10 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       malformed_rows: malformedRows,
       cache_hits: totals.cache_hits,
     },
-    error: failure ?? null,
+    error: failure ?? interruption(options) ?? null,
   };
+  const warnings = cacheWarnings.stop();
+  if (warnings.length > 0) folder.info.warnings = warnings;
   await folder.writeMetrics({
     scorecard: scorecard.name,
     items,

@@ -1,4 +1,12 @@
-export { cacheKey, DirectoryCache, directoryCache, type ResultCache } from './cache.js';
+export {
+  cacheKey,
+  cacheWriteFailure,
+  collectCacheWarnings,
+  DirectoryCache,
+  directoryCache,
+  onCacheWarning,
+  type ResultCache,
+} from './cache.js';
 export { defaultCacheDir } from './cache-dir.js';
 export {
   type CompareErrors,
@@ -41,6 +49,7 @@ export {
 } from './errors.js';
 export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';
 export { type ExternalLine, replayResults } from './external-results.js';
+export { FileSystemError, fileSystemError, fileSystemMeaning } from './file-system-error.js';
 export { hashValue, sha256, stableStringify } from './hash.js';
 export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
 export {
@@ -50,7 +59,6 @@ export {
   type ScoreDependency,
 } from './loaded-scorecard.js';
 export { fieldValue, numericField, numericValue } from './metadata-values.js';
-export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './name-records.js';
 export { bootstrapIntervals } from './metrics/bootstrap.js';
 export {
   type AveragedMetric,
@@ -60,7 +68,15 @@ export {
 export { ConfusionCounts } from './metrics/confusion.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
 export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
-export { resolveModelPath } from './model-path.js';
+export {
+  checkModelOverwrite,
+  forestModelKind,
+  type ModelFileKind,
+  modelWriteTarget,
+  resolveModelPath,
+  trainedModelKinds,
+} from './model-path.js';
+export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './name-records.js';
 export { checkOutput, errorOutput } from './output-check.js';
 export {
   negationBefore,
@@ -77,22 +93,27 @@ export {
   type ProcessorConfig,
   processorSchema,
 } from './processors.js';
+export {
+  type DataProvenance,
+  type GoldDigest,
+  GoldDigests,
+  hashFile,
+  sameGold,
+} from './provenance.js';
 export { writeReport } from './report/write-report.js';
 export { type ResultLine, toResultLine } from './result-line.js';
-export { RunFolder, type RunInfo, type RunMetricsFile, type RunStatus } from './run-folder.js';
-export { RunMetrics, type RunTotals } from './run-metrics.js';
-export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
 export {
-  clearSecrets,
-  hasSecrets,
-  redact,
-  redactedText,
-  registerAuthorization,
-  registerEnvironmentSecrets,
-  registerSecret,
-  registerUrlCredentials,
-  shortestSecret,
-} from './secrets.js';
+  abandonOpenRuns,
+  RunFolder,
+  type RunInfo,
+  type RunMetricsFile,
+  type RunStatus,
+} from './run-folder.js';
+export { type LockHolder, lockState, RunLock } from './run-lock.js';
+export { RunMetrics, type RunTotals } from './run-metrics.js';
+export { deadRunReason, effectiveRunInfo, readRunInfo } from './run-state.js';
+export type { GoldDifference } from './compare-gold.js';
+export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './sampling.js';
 export { selectScores } from './score-selection.js';
 export type * from './score-spec.js';
@@ -110,6 +131,18 @@ export {
   scorecardSchema,
   scoreSchema,
 } from './scorecard-schema.js';
+export {
+  clearSecrets,
+  hasSecrets,
+  redact,
+  redactedText,
+  registerAuthorization,
+  registerEnvironmentSecrets,
+  registerSecret,
+  registerUrlCredentials,
+  shortestSecret,
+} from './secrets.js';
+export { closest } from './suggest.js';
 export {
   type SweepOptions,
   type SweepResult,
@@ -129,6 +162,7 @@ export {
 } from './sweep/sweep-file.js';
 export { rankTrials, type SweepInfo, type TrialRecord } from './sweep/sweep-folder.js';
 export { kFolds } from './sweep/sweep-trial.js';
+export { terminalSafe } from './text/terminal-safe.js';
 export {
   checkTestFraction,
   type SplitMethod,
@@ -150,6 +184,4 @@ export {
   trainEnv,
   trainingDataPath,
 } from './train-data.js';
-export { closest } from './suggest.js';
-export { terminalSafe } from './text/terminal-safe.js';
 export { splitTurns, type Turn, TurnReader, turnAt } from './turns.js';

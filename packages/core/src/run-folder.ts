@@ -1,11 +1,22 @@
-import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetProblem } from './dataset/dataset.js';
-import { errorMessage, InvalidConfigError, RunStoreError } from './errors.js';
+import { errorMessage, InvalidConfigError } from './errors.js';
+import { fileSystemError } from './file-system-error.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
-import { readResultLines } from './result-file.js';
-import { outputOfLine, type ResultLine } from './result-line.js';
+import type { DataProvenance } from './provenance.js';
+import { compactResults } from './result-compaction.js';
+import type { ResultLine } from './result-line.js';
+import { RunLock } from './run-lock.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 import { redact } from './secrets.js';
 
@@ -19,7 +30,8 @@ export interface RunInfo {
   scorecard: { name: string; key: string; path: string; hash: string };
   /** Effective fingerprint per score: results stored under another one are scored again. */
   fingerprints: Record<string, string>;
-  data: { path: string };
+  /** The dataset and, once read, what proves which data and gold were scored (see `DataProvenance`). */
+  data: { path: string } & Partial<DataProvenance>;
   options: Record<string, unknown>;
   status: RunStatus;
   started_at: string;
@@ -34,6 +46,8 @@ export interface RunInfo {
     cache_hits: number;
   };
   error: string | null;
+  /** Problems that did not change the results, e.g. a cache that could not write (absent: none). */
+  warnings?: string[];
 }
 
 /** Contents of `metrics.json`. */
@@ -61,18 +75,60 @@ export interface StoredRun {
   outputs: Map<string, Record<string, ScoreOutputV1>>;
 }
 
-/** A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard. */
-/** Lines kept before a write; a crash loses at most these (they are scored again on resume). */
+/** How a resume treats the stored results. */
+export interface ResumeOptions {
+  /** Score again the items whose result is `error` (budget_exhausted included); `ok` ones stay. */
+  retryErrors?: boolean;
+  /** Direct dependencies per score: a `skipped` result downstream of a retried error is retried too. */
+  dependsOn?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Lines kept before a write; a crash loses at most these free lines (scored again on resume). */
 const bufferedLines = 256;
 /** Longest a line waits in the buffer, in milliseconds. */
 const flushDelayMs = 200;
 
+/** Folders open in this process: an exit that did not close them marks them (see `abandonOpenRuns`). */
+const openFolders = new Set<RunFolder>();
+
+/**
+ * Marks every run folder still open in this process as ended with `status` and `reason`, writes
+ * its buffered lines and `run.json` synchronously and releases its lock: for signal handlers,
+ * uncaught errors and the `exit` event, where no await can run.
+ */
+export function abandonOpenRuns(status: 'failed' | 'interrupted', reason: string): void {
+  for (const folder of [...openFolders]) folder.abandon(status, reason);
+}
+
+let exitHandlerInstalled = false;
+function watchExit(): void {
+  if (exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
+  // A monitor: the error still ends the process as it would have; the run records why.
+  process.on('uncaughtExceptionMonitor', (error, origin) =>
+    abandonOpenRuns(
+      'failed',
+      `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught error'}: ${errorMessage(error)}`,
+    ),
+  );
+  process.on('exit', (code) =>
+    abandonOpenRuns(
+      code === 130 || code === 143 || code === 129 ? 'interrupted' : 'failed',
+      `the process exited (code ${code}) before the run ended`,
+    ),
+  );
+}
+
+/**
+ * A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard
+ * and `run.lock` while a process writes it (one writer at a time).
+ */
 export class RunFolder {
+  private lock: RunLock | undefined;
   private resultsFd: number | undefined;
   private problemsFd: number | undefined;
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
   /** A write that failed in the background, thrown by the next call. */
   private failure: unknown;
 
@@ -87,8 +143,11 @@ export class RunFolder {
     info: RunInfo,
     scorecard: { path: string; source: string },
   ): Promise<RunFolder> {
+    let lock: RunLock | undefined;
     try {
       await mkdir(dir, { recursive: true });
+      // Taken before looking for run.json: two runs started into one --out cannot both go on.
+      lock = RunLock.acquire(dir, 'evaluate');
       if (existsSync(join(dir, 'run.json'))) {
         throw new InvalidConfigError([
           {
@@ -102,25 +161,28 @@ export class RunFolder {
         scorecard.source,
       );
     } catch (error) {
+      lock?.release();
       if (error instanceof InvalidConfigError) throw error;
-      throw new RunStoreError(`cannot create the run folder ${dir}: ${errorMessage(error)}`, {
-        cause: error,
-      });
+      throw fileSystemError(error, dir, 'create the run folder');
     }
     const folder = new RunFolder(dir, info);
+    folder.lock = lock;
     folder.open('w');
     await folder.writeInfo();
     return folder;
   }
 
   /**
-   * Opens a run folder to continue it. Results of scores whose fingerprint changed, and a line cut
-   * short by a crash, are dropped; the file is rewritten without them before anything is appended.
+   * Opens a run folder to continue it, holding its lock. Results of scores whose fingerprint
+   * changed, a line cut short by a crash, a repeated (item, score) and, with `retryErrors`, error
+   * results are dropped: the file is rewritten without them (a new file, then a rename) before
+   * anything is appended. `onLine` sees each line kept.
    */
   static async resume(
     dir: string,
     fingerprints: Readonly<Record<string, string>>,
     onLine: (line: ResultLine) => void,
+    options: ResumeOptions = {},
   ): Promise<{ folder: RunFolder; stored: StoredRun }> {
     let info: RunInfo;
     try {
@@ -130,49 +192,46 @@ export class RunFolder {
         { path: '--resume', message: `${dir} is not a run folder (${errorMessage(error)})` },
       ]);
     }
-    const outputs = new Map<string, Record<string, ScoreOutputV1>>();
-    const resultsPath = join(dir, 'results.jsonl');
-    const compacted = `${resultsPath}.resume`;
-    const fd = openSync(compacted, 'w');
-    if (existsSync(resultsPath)) {
-      for await (const line of readResultLines(resultsPath)) {
-        if (info.fingerprints[line.score] !== fingerprints[line.score]) continue;
-        const stored = outputs.get(line.item_id) ?? {};
-        if (line.score in stored) continue;
-        stored[line.score] = outputOfLine(line);
-        outputs.set(line.item_id, stored);
-        writeSync(fd, `${redact(JSON.stringify(line))}\n`);
-        onLine(line);
-      }
+    const lock = RunLock.acquire(dir, 'evaluate --resume');
+    let outputs: Map<string, Record<string, ScoreOutputV1>>;
+    try {
+      outputs = await compactResults(dir, info.fingerprints, fingerprints, onLine, options);
+    } catch (error) {
+      lock.release();
+      throw error;
     }
-    fsyncSync(fd);
-    closeSync(fd);
-    await rename(compacted, resultsPath);
     info.fingerprints = { ...fingerprints };
     info.status = 'running';
     info.ended_at = null;
+    info.error = null;
     const folder = new RunFolder(dir, info);
+    folder.lock = lock;
     folder.open('a');
     await folder.writeInfo();
     return { folder, stored: { info, outputs } };
   }
 
   private open(mode: 'w' | 'a'): void {
-    this.resultsFd = openSync(join(this.dir, 'results.jsonl'), mode);
-    this.problemsFd = openSync(join(this.dir, 'dataset-errors.jsonl'), 'w');
+    try {
+      this.resultsFd = openSync(join(this.dir, 'results.jsonl'), mode);
+      this.problemsFd = openSync(join(this.dir, 'dataset-errors.jsonl'), 'w');
+    } catch (error) {
+      throw fileSystemError(error, this.dir, 'write into the run folder', this.resumable());
+    }
+    openFolders.add(this);
+    watchExit();
   }
 
   /**
-   * Appends a result line. Lines reach the OS in groups of up to 256, or within 200 ms: one
-   * system call per group instead of per line. A line that cost an LLM call is written before
-   * the next turn of the event loop: a crash must not make the resumed run pay for it again.
+   * Appends a result line. Free lines (rules, cache hits, skips) reach the OS in groups of up to
+   * 256, or within 200 ms: one system call per group. A line that cost an LLM call is written at
+   * once, with the free lines before it, by a synchronous write: it is in the kernel before the
+   * caller's next await, so a crash (even kill -9) cannot make the resumed run pay for it again.
    */
   append(line: ResultLine): void {
     if (this.failure) throw this.failure;
     this.pending.push(redact(JSON.stringify(line)));
-    if (this.pending.length >= bufferedLines) this.flush();
-    else if (line.llm_calls > 0)
-      this.immediate ??= setImmediate(() => this.flushInBackground()).unref();
+    if (this.pending.length >= bufferedLines || line.llm_calls > 0) this.flush();
     else this.timer ??= setTimeout(() => this.flushInBackground(), flushDelayMs).unref();
   }
 
@@ -188,19 +247,20 @@ export class RunFolder {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    clearImmediate(this.immediate);
-    this.immediate = undefined;
     if (this.pending.length === 0 || this.resultsFd === undefined) return;
     const text = `${this.pending.join('\n')}\n`;
     this.pending = [];
     try {
       writeSync(this.resultsFd, text);
     } catch (error) {
-      throw new RunStoreError(
-        `cannot write ${join(this.dir, 'results.jsonl')}: ${errorMessage(error)}`,
-        { cause: error },
-      );
+      throw fileSystemError(error, join(this.dir, 'results.jsonl'), 'write', this.resumable());
     }
+  }
+
+  /** How to continue this run after a failed write, once run.json exists (see `fileSystemError`). */
+  private resumable(): { resume?: string } {
+    if (!existsSync(join(this.dir, 'run.json'))) return {};
+    return { resume: `plexus evaluate ${this.info.scorecard.path} --resume ${this.dir}` };
   }
 
   /** Records a dataset row that was skipped. */
@@ -210,19 +270,36 @@ export class RunFolder {
 
   /** Writes `metrics.json`. */
   async writeMetrics(metrics: RunMetricsFile): Promise<void> {
-    await writeFile(join(this.dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    const path = join(this.dir, 'metrics.json');
+    await writeFile(path, `${JSON.stringify(metrics, null, 2)}\n`).catch((error: unknown) => {
+      throw fileSystemError(error, path, 'write', this.resumable());
+    });
   }
 
   async writeInfo(): Promise<void> {
     const path = join(this.dir, 'run.json');
-    await writeFile(`${path}.tmp`, `${redact(JSON.stringify(this.info, null, 2))}\n`);
-    await rename(`${path}.tmp`, path);
+    try {
+      await writeFile(`${path}.tmp`, `${redact(JSON.stringify(this.info, null, 2))}\n`);
+      await rename(`${path}.tmp`, path);
+    } catch (error) {
+      throw fileSystemError(error, path, 'write', this.resumable());
+    }
   }
 
-  /** Flushes files and writes the final `run.json`. */
+  /** Flushes files, writes the final `run.json` and releases the lock. */
   async close(): Promise<void> {
-    if (this.failure) throw this.failure;
-    this.flush();
+    try {
+      if (this.failure) throw this.failure;
+      this.flush();
+      this.closeFiles();
+      await this.writeInfo();
+    } finally {
+      openFolders.delete(this);
+      this.lock?.release();
+    }
+  }
+
+  private closeFiles(): void {
     for (const fd of [this.resultsFd, this.problemsFd]) {
       if (fd === undefined) continue;
       try {
@@ -234,6 +311,36 @@ export class RunFolder {
     }
     this.resultsFd = undefined;
     this.problemsFd = undefined;
-    await this.writeInfo();
+  }
+
+  /** Ends the run at once, synchronously (see `abandonOpenRuns`); every step is best effort. */
+  abandon(status: 'failed' | 'interrupted', reason: string): void {
+    openFolders.delete(this);
+    try {
+      this.flush();
+    } catch {
+      // the disk refused: the lines are scored again on resume
+    }
+    try {
+      this.closeFiles();
+    } catch {
+      // already closed
+    }
+    const ended = new Date();
+    this.info = {
+      ...this.info,
+      status,
+      ended_at: ended.toISOString(),
+      duration_s: (ended.getTime() - Date.parse(this.info.started_at)) / 1000,
+      error: this.info.error ?? reason,
+    };
+    const path = join(this.dir, 'run.json');
+    try {
+      writeFileSync(`${path}.tmp`, `${redact(JSON.stringify(this.info, null, 2))}\n`);
+      renameSync(`${path}.tmp`, path);
+    } catch {
+      // readers report a run left running by a dead process as interrupted
+    }
+    this.lock?.release();
   }
 }

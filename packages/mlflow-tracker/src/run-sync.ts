@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type RunInfo, type RunMetricsFile, sha256, TrackerError } from '@plexus/core';
+import {
+  effectiveRunInfo,
+  type RunInfo,
+  type RunMetricsFile,
+  sha256,
+  TrackerError,
+} from '@plexus/core';
 import type { MlflowClient } from './mlflow-client.js';
 import { runMetrics, runParams } from './run-values.js';
 
@@ -33,11 +37,20 @@ const syncedTag = 'plexus.synced';
 const metricsTag = 'plexus.metrics_logged';
 const paramsTag = 'plexus.params_logged';
 
-async function fileDigest(path: string): Promise<string | undefined> {
-  if (!existsSync(path)) return undefined;
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/**
+ * What run.json recorded about the data, as tags: the dataset's SHA-256 and rows, and the gold
+ * digests per score (as JSON: score names may hold any character). Recorded when the run ended,
+ * never hashed at sync (the file may have changed since).
+ */
+function provenanceTags(info: RunInfo): { key: string; value: string }[] {
+  const data = info.data;
+  const tags: { key: string; value: string }[] = [];
+  if (typeof data.sha256 === 'string') tags.push({ key: 'plexus.data.sha256', value: data.sha256 });
+  if (typeof data.rows === 'number')
+    tags.push({ key: 'plexus.data.rows', value: String(data.rows) });
+  if (data.gold && Object.keys(data.gold).length > 0)
+    tags.push({ key: 'plexus.gold_digests', value: JSON.stringify(data.gold) });
+  return tags;
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {
@@ -100,8 +113,10 @@ export async function startRun(
  */
 export async function syncRun(dir: string, options: SyncOptions): Promise<SyncResult> {
   const { client } = options;
-  const info = await readJson<RunInfo>(join(dir, 'run.json'));
-  if (!info) throw new TrackerError(`${dir}: no readable run.json; is this a plexus run folder?`);
+  const stored = await readJson<RunInfo>(join(dir, 'run.json'));
+  if (!stored) throw new TrackerError(`${dir}: no readable run.json; is this a plexus run folder?`);
+  // A run left `running` by a process that died is synced as interrupted (KILLED).
+  const info = effectiveRunInfo(dir, stored);
   if (info.status === 'running')
     throw new TrackerError(
       `${dir}: the run has not ended (status running): finish it with plexus evaluate --resume ${dir}, then sync`,
@@ -147,11 +162,11 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
       ? await readFile(join(dir, scorecardFile), 'utf8')
       : undefined;
     await client.logBatch(runId, { params: runParams(info, scorecardText) });
-    const digest = await fileDigest(info.data.path);
     await client.logInputs(runId, [
       {
         name: basename(info.data.path),
-        digest: (digest ?? sha256(info.data.path)).slice(0, 16),
+        // The SHA-256 run.json recorded (a run from before provenance: a hash of the path).
+        digest: (info.data.sha256 ?? sha256(info.data.path)).slice(0, 16),
         sourceType: 'local',
         source: JSON.stringify({ uri: info.data.path }),
         context: 'evaluation',
@@ -173,6 +188,7 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
     tags: [
       { key: 'plexus.status', value: info.status },
       { key: 'plexus.items', value: String(info.counts.items) },
+      ...provenanceTags(info),
     ],
   });
   await client.updateRun(runId, statusOf[info.status], endTime, basename(dir));

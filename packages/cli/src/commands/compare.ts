@@ -29,8 +29,24 @@ function errorsMode(value: string): CompareErrors {
   ]);
 }
 
+/** "A: dir" and, when the run did not complete, its status (a dead `running` run is interrupted). */
+function runLine(name: string, dir: string, status: string | null): string {
+  return status === 'completed' || status === null
+    ? `${name}: ${dir}`
+    : `${name}: ${dir} (${status})`;
+}
+
 function formatComparison(result: RunComparison): string {
-  const lines = [`A: ${result.run_a}`, `B: ${result.run_b}`, ''];
+  const lines = [
+    runLine('A', result.run_a, result.status_a),
+    runLine('B', result.run_b, result.status_b),
+    '',
+  ];
+  for (const difference of result.gold_differences)
+    lines.push(
+      `gold labels differ on ${difference.items} compared items of ${difference.score_a} vs ${difference.score_b} (--allow-different-gold)`,
+      '',
+    );
   for (const score of result.scores) {
     const name =
       score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
@@ -67,6 +83,10 @@ export function compareCommand(program: Command, io: CliIo): void {
       errorsMode,
       'wrong' as CompareErrors,
     )
+    .option(
+      '--allow-different-gold',
+      'compare even when the runs have different gold labels for compared items (else exit 2)',
+    )
     .option('--json', 'print the comparison as JSON')
     .option('--quiet', 'print nothing but --json output')
     .action(
@@ -77,6 +97,7 @@ export function compareCommand(program: Command, io: CliIo): void {
           pair?: string[];
           alpha: string;
           errors: CompareErrors;
+          allowDifferentGold?: boolean;
           json?: boolean;
           quiet?: boolean;
         },
@@ -93,6 +114,7 @@ export function compareCommand(program: Command, io: CliIo): void {
           pairs: pairsOf(flags.pair ?? []),
           alpha,
           errors: flags.errors,
+          allowDifferentGold: flags.allowDifferentGold,
         });
         if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
         else if (!flags.quiet) io.stdout(formatComparison(result));

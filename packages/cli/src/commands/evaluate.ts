@@ -66,12 +66,12 @@ export function evaluateCommand(
     )
     .option(
       '--max-usd <usd>',
-      'run budget: LLM scores start no call once this is spent',
+      'run budget in US dollars, never exceeded (each LLM call reserves its worst case before it is sent); every LLM score needs a price (pricing:)',
       positiveNumber('--max-usd'),
     )
     .option(
       '--max-tokens <n>',
-      'run budget in tokens (input + output)',
+      'run budget in tokens (input + output), never exceeded; needs no price',
       wholeNumber('--max-tokens'),
     )
     .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
@@ -109,6 +109,11 @@ export function evaluateCommand(
           flags.maxUsd === undefined && flags.maxTokens === undefined
             ? undefined
             : { maxUsd: flags.maxUsd, maxTokens: flags.maxTokens },
+        // Before any item is scored: only the selected scores, checked against the dataset (a
+        // resumed run's dataset was checked when it started).
+        scores: flags.score,
+        checkData: flags.data ?? flags.resume === undefined,
+        warn: (line) => io.stderr(line),
       });
       // A first Ctrl-C lets the calls in flight finish (they are paid for) and stores them.
       const interrupt = onInterrupt(io, 'finishing calls in flight');

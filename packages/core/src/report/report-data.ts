@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, InvalidConfigError } from '../errors.js';
@@ -6,6 +7,7 @@ import { judgedPair } from '../metrics/judged-pair.js';
 import { readResultLines } from '../result-file.js';
 import type { ResultLine } from '../result-line.js';
 import type { RunInfo, RunMetricsFile } from '../run-folder.js';
+import { effectiveRunInfo } from '../run-state.js';
 
 /** An item the report lists: misclassified or failed. */
 export interface ReportRow {
@@ -69,7 +71,15 @@ export async function readReportData(
   dir: string,
   options: { maxRows?: number; rows?: ReportRows } = {},
 ): Promise<ReportData> {
-  const info = await readJson<RunInfo>(join(dir, 'run.json'));
+  // A run left `running` by a dead process reads as `interrupted`.
+  const info = effectiveRunInfo(dir, await readJson<RunInfo>(join(dir, 'run.json')));
+  if (info.status === 'interrupted' && !existsSync(join(dir, 'metrics.json')))
+    throw new InvalidConfigError([
+      {
+        path: dir,
+        message: `the run is interrupted (${info.error ?? 'no reason recorded'}) and has no metrics yet: continue it with plexus evaluate SCORECARD --resume ${dir}`,
+      },
+    ]);
   const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
   let collected = options.rows;
   if (!collected) {
