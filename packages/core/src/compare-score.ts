@@ -91,6 +91,30 @@ function cellsOf(counts: Map<string, number>, errors: CompareErrors) {
   return { cells, errorsA, errorsB };
 }
 
+/** The plain verdict; `interval` is of B - A, as `delta`. */
+function verdictOf(options: {
+  scoreA: string;
+  scoreB: string;
+  n: number;
+  delta: number;
+  interval: [number, number];
+  p: number;
+  significant: boolean;
+}): string {
+  const { delta, p } = options;
+  const [low, high] = options.interval;
+  if (options.n === 0) return 'no items in common with gold labels: nothing to compare';
+  const test = `McNemar p = ${p.toPrecision(2)}`;
+  if (!options.significant)
+    return `not significant: accuracy differs by ${percent(delta)} points, B - A (95% CI ${percent(low)} to ${percent(high)}; ${test})`;
+  // The verdict names the better run, so its interval is of the same difference (better minus
+  // worse): B - A when B wins, A - B (the B - A interval negated and reversed) when A wins.
+  const bWins = delta > 0;
+  const better = bWins ? `${options.scoreB} (run B)` : `${options.scoreA} (run A)`;
+  const [from, to] = bWins ? [low, high] : [-high, -low];
+  return `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (95% CI ${percent(from)} to ${percent(to)}; ${test})`;
+}
+
 export function compareScore(options: {
   scoreA: string;
   scoreB: string;
@@ -138,18 +162,7 @@ export function compareScore(options: {
   const p = mcnemarExact(onlyA, onlyB);
   const significant = p < alpha;
   const delta = accuracyB! - accuracyA!;
-  const [low, high] = intervals[0]!;
-  // The verdict names the better run, so its interval is of the same difference (better minus
-  // worse): B - A when B wins, A - B (the B - A interval negated and reversed) when A wins.
-  const bWins = delta > 0;
-  const better = bWins ? `${scoreB} (run B)` : `${scoreA} (run A)`;
-  const [from, to] = bWins ? [low, high] : [-high, -low];
-  const verdict =
-    n === 0
-      ? 'no items in common with gold labels: nothing to compare'
-      : significant
-        ? `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (95% CI ${percent(from)} to ${percent(to)}; McNemar p = ${p.toPrecision(2)})`
-        : `not significant: accuracy differs by ${percent(delta)} points, B - A (95% CI ${percent(low)} to ${percent(high)}; McNemar p = ${p.toPrecision(2)})`;
+  const verdict = verdictOf({ scoreA, scoreB, n, delta, interval: intervals[0]!, p, significant });
   return {
     score_a: scoreA,
     score_b: scoreB,
