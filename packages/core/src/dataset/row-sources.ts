@@ -182,15 +182,23 @@ export async function* parquetRows(path: string): AsyncGenerator<RawRow[]> {
         row_group: index + 1,
         row_range: [rowStart + 1, rowEnd],
       };
-      const message = `row group ${index + 1} of ${groups} (rows ${rowStart + 1}-${rowEnd}) of ${path} cannot be decoded (${errorMessage(failure)}); its rows were skipped`;
-      for (let first = rowStart; first < rowEnd; first += skippedBatch)
-        yield Array.from(
-          { length: Math.min(skippedBatch, rowEnd - first) },
-          (_, offset): RawRow => ({ kind: 'error', line: first + offset + 1, message, place }),
-        );
+      yield* skippedGroup(
+        place,
+        `row group ${index + 1} of ${groups} (rows ${rowStart + 1}-${rowEnd}) of ${path} cannot be decoded (${errorMessage(failure)}); its rows were skipped`,
+      );
     }
     rowStart = rowEnd;
   }
+}
+
+/** The rows of a row group that could not be decoded, each a problem, in slices. */
+function* skippedGroup(place: RowGroupPlace, message: string): Generator<RawRow[]> {
+  const [firstRow, lastRow] = place.row_range;
+  for (let first = firstRow; first <= lastRow; first += skippedBatch)
+    yield Array.from(
+      { length: Math.min(skippedBatch, lastRow - first + 1) },
+      (_, offset): RawRow => ({ kind: 'error', line: first + offset, message, place }),
+    );
 }
 
 /** Rows of a dataset file in the given or guessed format, in batches. */
