@@ -126,6 +126,19 @@ describe('compare counts errors', () => {
     expect(Number(shown![1])).toBeGreaterThan(0);
   });
 
+  it('gives a verdict for run A an interval of A - B, without errors too (issue 21)', async () => {
+    // A right everywhere; B wrong on 60 items (every 20th, and 5, 15, 25, ...): A by 15 points.
+    const right = run('right', 400, (item) => answer(gold(item)));
+    const [score] = (await compareRuns({ runA: right, runB: answersEverything })).scores;
+    expect(score).toMatchObject({ n: 400, only_a_correct: 60, only_b_correct: 0 });
+    const shown = score!.verdict.match(
+      /^significant: Spam \(run A\) is more accurate by 15\.0 points \(95% CI ([+-][\d.]+) to ([+-][\d.]+);/,
+    );
+    expect(shown, score!.verdict).not.toBeNull();
+    expect(Number(shown![1])).toBeGreaterThan(0);
+    expect(Number(shown![2])).toBeGreaterThan(Number(shown![1]));
+  });
+
   it('reads correct from the lines: a case-sensitive score keeps gold Yes against yes wrong', async () => {
     const line = (item: number, value: string, correct: boolean) =>
       JSON.stringify({
