@@ -87,6 +87,10 @@ describe('errors count and correct is decided once', () => {
     });
     // The rows collected while the run was scored (embedded in report.html) ...
     const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<div class="name">coverage</div><div class="value">0.833</div>');
+    expect(html).toContain(
+      '<div class="name">accuracy counting errors</div><div class="value">0.583</div>',
+    );
     const embedded = html.match(/id="report-rows">([^<]*)<\/script>/)?.[1];
     const fromRun: { item: string; kind: string }[] = JSON.parse(embedded ?? '[]');
     // ... and those read back from the folder list the same items as results.jsonl judged wrong.

@@ -13,6 +13,9 @@ function headline(metrics: ScoreMetrics): string {
     ["Cohen's kappa", format(metrics.cohen_kappa)],
     ["Gwet's AC1", format(metrics.gwet_ac1)],
     ['errors', String(metrics.n_errors)],
+    // Absent from runs written before these fields existed: shown as a dash, not a guess.
+    ['coverage', format(metrics.coverage)],
+    ['accuracy counting errors', format(metrics.accuracy_counting_errors)],
     ['skipped', String(metrics.n_skipped)],
     ['unlabeled', String(metrics.n_unlabeled)],
     ['cost (USD)', formatUsd(metrics.cost_usd, metrics.unpriced_models)],
