@@ -57,5 +57,6 @@ describe('text check of a dataset file', () => {
     await expect(assertTextFile(binary)).rejects.toThrow(
       `${binary}: not a text file (the first 1,000 bytes have 100% NUL or control bytes)`,
     );
+    await expect(assertTextFile(folder)).rejects.toThrow(`${folder}: is a folder, not a file`);
   });
 });

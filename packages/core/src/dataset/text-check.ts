@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { DatasetError } from '../errors.js';
+import { DatasetError, errorMessage } from '../errors.js';
 
 /** Bytes looked at: the first block of the file. */
 export const sniffBytes = 1 << 16;
@@ -128,21 +128,32 @@ export function textProblem(block: Uint8Array): string | undefined {
   return `not a text file (the first ${block.length.toLocaleString('en-US')} bytes have ${parts.join(' and ')})${legacy}`;
 }
 
+/** The first `sniffBytes` of a file; a folder or an unreadable file is a `DatasetError`. */
+async function firstBlock(path: string): Promise<Uint8Array> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = new Uint8Array(sniffBytes);
+      const { bytesRead } = await handle.read(buffer, 0, sniffBytes, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${errorMessage(error)})`;
+    throw new DatasetError(`${path}: ${reason}`, { cause: error });
+  }
+}
+
 /**
  * Refuses a CSV or JSONL file whose first block is not text (a known binary format, or more
  * than a tenth of NUL, control or invalid UTF-8 bytes), with a description that prints safely.
  * A few such bytes in a text file are left to the rows that have them.
  */
 export async function assertTextFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  let block: Uint8Array;
-  try {
-    const buffer = new Uint8Array(sniffBytes);
-    const { bytesRead } = await handle.read(buffer, 0, sniffBytes, 0);
-    block = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+  const block = await firstBlock(path);
   const problem = textProblem(block);
   if (problem)
     throw new DatasetError(
