@@ -65,12 +65,15 @@ function engineFor(parseLimit: number): Liquid {
   return engine;
 }
 
+/** Liquid tags and outputs (`{% ... %}`, `{{ ... }}`): where a range is code, not text. */
+const liquidCode = /\{[{%]([\s\S]*?)[}%]\}/g;
 /** Literal loop ranges, `(1..100000000)`. */
 const literalRange = /\(\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\)/g;
 
 /** Refuses a literal range longer than the memory limit: it could never render. */
 function checkRanges(source: string, limits: TemplateLimits): void {
-  for (const match of source.matchAll(literalRange)) {
+  const code = Array.from(source.matchAll(liquidCode), (tag) => tag[1]).join('\n');
+  for (const match of code.matchAll(literalRange)) {
     const steps = Number(match[2]) - Number(match[1]) + 1;
     if (steps > limits.memory)
       throw new Error(
