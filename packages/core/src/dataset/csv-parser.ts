@@ -27,8 +27,8 @@ type State = 'fieldStart' | 'unquoted' | 'quoted' | 'quoteInQuoted' | 'afterRetu
 export class CsvParser {
   private state: State = 'fieldStart';
   private fields: string[] = [];
-  /** Pieces of the field being read, joined once when it ends. */
-  private pieces: string[] = [];
+  /** The field being read so far (V8 joins the pieces of a long field once, when it is used). */
+  private value = '';
   /** The line being read, and the line the current record started on. */
   private line = 1;
   private recordLine = 1;
@@ -79,10 +79,10 @@ export class CsvParser {
       case 'fieldStart':
         if (text.charCodeAt(position) === quote) {
           this.state = 'quoted';
-          return position + 1;
+          return this.quoted(text, position + 1);
         }
         this.state = 'unquoted';
-        return position;
+        return this.unquoted(text, position);
       case 'unquoted':
         return this.unquoted(text, position);
       case 'quoted':
@@ -110,7 +110,7 @@ export class CsvParser {
       if (code === comma || code === newline || code === carriageReturn) break;
       cursor += 1;
     }
-    if (cursor > position) this.pieces.push(text.slice(position, cursor));
+    if (cursor > position) this.value += text.slice(position, cursor);
     if (cursor >= text.length) return cursor;
     this.endField();
     return this.separator(text, cursor);
@@ -119,18 +119,18 @@ export class CsvParser {
   private quoted(text: string, position: number): number {
     const next = text.indexOf('"', position);
     const stop = next === -1 ? text.length : next;
-    if (stop > position) this.pieces.push(text.slice(position, stop));
+    if (stop > position) this.value += text.slice(position, stop);
     this.line += countLines(text, position, stop);
     if (next === -1) return text.length;
     this.state = 'quoteInQuoted';
-    return next + 1;
+    return next + 1 < text.length ? this.afterQuote(text, next + 1) : next + 1;
   }
 
   /** After a quote inside a quoted field: "" is one quote; a separator ends the field. */
   private afterQuote(text: string, position: number): number {
     const code = text.charCodeAt(position);
     if (code === quote) {
-      this.pieces.push('"');
+      this.value += '"';
       this.state = 'quoted';
       return position + 1;
     }
@@ -144,7 +144,7 @@ export class CsvParser {
       message: `unexpected "${text[position]}" after a closing quote on line ${this.line}; quote the whole field and double inner quotes ("")`,
     });
     this.fields = [];
-    this.pieces = [];
+    this.value = '';
     this.state = 'skipLine';
     return position;
   }
@@ -164,8 +164,8 @@ export class CsvParser {
   }
 
   private endField(): void {
-    this.fields.push(this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join(''));
-    this.pieces = [];
+    this.fields.push(this.value);
+    this.value = '';
   }
 
   private endRecord(): void {
