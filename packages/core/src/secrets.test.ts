@@ -36,11 +36,12 @@ describe('secrets', () => {
       GH_TOKEN: 'ghp_000000001',
       DB_PASSWORD: 'db-pass-0001',
       HOME: '/home/someone-long',
+      SORT_KEY: 'explanation',
       SHORT_TOKEN: 'abc',
     });
     expect(redact('acme-key-0001 ghp_000000001 db-pass-0001')).toBe(
       '[redacted] [redacted] [redacted]',
     );
-    expect(redact('/home/someone-long abc')).toBe('/home/someone-long abc');
+    expect(redact('/home/someone-long explanation abc')).toBe('/home/someone-long explanation abc');
   });
 });

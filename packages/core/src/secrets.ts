@@ -18,8 +18,12 @@ export const shortestSecret = 8;
 let forms: string[] = [];
 const registered = new Set<string>();
 
-/** Environment variables whose values are secrets by their name. */
-const secretNames = /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$/i;
+/**
+ * Environment variables whose values are secrets by their name. Not every `*_KEY`: `SORT_KEY` or
+ * `CACHE_KEY` may hold an ordinary word, which would be replaced wherever it appears.
+ */
+const secretNames =
+  /(?:^|_)(?:API_?KEY|ACCESS_KEY|SECRET_KEY|PRIVATE_KEY|AUTH_KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$/i;
 
 /** Adds a secret: its text as is, JSON-escaped and URL-encoded. */
 export function registerSecret(value: string | undefined | null): void {
