@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   defaultCacheDir,
+  formatProblem,
   type LoadedScorecard,
   loadScorecard,
   type RunBudgetV1,
@@ -30,8 +31,15 @@ export function loadForCli(
     cache?: boolean;
     requestConcurrency?: number;
     runBudget?: RunBudgetV1;
+    /** `--score`: load, check and create only these scores and what they depend on. */
+    scores?: readonly string[];
+    /** Check the scorecard against this dataset, or with `true` its `data.path` (see `checkData`). */
+    checkData?: string | boolean;
+    /** Where warnings go, one line each (`file:line:col: path: warning: ...`). */
+    warn?: (line: string) => void;
   } = {},
 ): Promise<LoadedScorecard> {
+  const { warn } = options;
   return loadScorecard(path, {
     searchFrom: [dirname(fileURLToPath(import.meta.url))],
     cacheDir: options.cacheDir,
@@ -40,5 +48,11 @@ export function loadForCli(
     resolveModel: registryResolver(options.cacheDir),
     requestConcurrency: options.requestConcurrency,
     runBudget: options.runBudget,
+    scores: options.scores,
+    checkData: options.checkData,
+    onWarning: warn
+      ? (warning) =>
+          warn(`${formatProblem({ ...warning, message: `warning: ${warning.message}` })}\n`)
+      : undefined,
   });
 }

@@ -265,7 +265,7 @@ scores:
     ]);
     const { problems } = await check(card, { data });
     expect(problems).toEqual([
-      `card.yaml:3:3: data.text_column: no column "text" for the text in ${data} (columns: id, transcript, duration_s); set data.text_column`,
+      `card.yaml:3:3: data.text_column: ${data}: no "text" column; columns are: id, transcript, duration_s. Set data.text_column in the scorecard`,
       `card.yaml:7:12: scores[0].field: no column "duration" for metadata field "duration" in ${data}; did you mean "duration_s"? (columns: id, transcript, duration_s)`,
       `card.yaml:8:19: scores[0].label_column: no column "long" in ${data} (columns: id, transcript, duration_s)`,
     ]);

@@ -184,7 +184,7 @@ function columnProblems(options: DataCheckOptions, sample: DatasetSample): Confi
     problems.push(
       positions.problem(
         ['data', 'text_column'],
-        `${missing(textColumn, 'for the text')}${options.textColumn ? '' : '; set data.text_column'}`,
+        `${shownPath}: no "${textColumn}" column; columns are: ${columnList(sample)}. Set data.text_column in the scorecard${hint(textColumn, sample.columns)}`,
       ),
     );
   if (options.idColumn && !has(options.idColumn))

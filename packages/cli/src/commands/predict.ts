@@ -30,7 +30,12 @@ export function predictCommand(program: Command, io: CliIo): void {
           { path: 'predict', message: 'give exactly one of --text TEXT or --data FILE' },
         ]);
       }
-      const card = await loadForCli(path, { requestConcurrency: flags.concurrency });
+      const card = await loadForCli(path, {
+        requestConcurrency: flags.concurrency,
+        scores: flags.score,
+        checkData: flags.data ?? false,
+        warn: flags.quiet ? undefined : (line) => io.stderr(line),
+      });
       try {
         const lines = predict({
           scorecard: card,

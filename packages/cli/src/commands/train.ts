@@ -101,7 +101,13 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
     .option('--json', 'print what was trained, with test metrics, as JSON on stdout')
     .option('--quiet', 'no progress')
     .action(async (path: string, flags: TrainFlags) => {
-      const card = await loadForCli(path, { cacheDir: flags.cacheDir, create: false });
+      const card = await loadForCli(path, {
+        cacheDir: flags.cacheDir,
+        create: false,
+        scores: flags.score,
+        checkData: flags.sweep ? false : (flags.data ?? true),
+        warn: flags.quiet ? undefined : (line) => io.stderr(line),
+      });
       const interrupt = onInterrupt(io, 'stopping');
       try {
         if (flags.sweep) {
