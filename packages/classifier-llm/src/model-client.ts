@@ -359,7 +359,7 @@ export class ModelClient {
  * add `pricing:` (budgets in tokens need no price).
  */
 function refuseDollarBudgets(settings: ModelSettings, env: ClientEnv): void {
-  const fix = `${settings.provider} ${settings.model} has no price in the built-in table (pricing.ts, ${pricesAsOf}); add pricing: {input_per_million, output_per_million} (US dollars) to this score`;
+  const fix = `${settings.provider} ${settings.model} has no price in the built-in table (prices of ${pricesAsOf}); add pricing: {input_per_million, output_per_million} (US dollars) to this score`;
   const problems: { path: string; message: string }[] = [];
   if (settings.budget?.max_usd !== undefined)
     problems.push({ path: 'budget.max_usd', message: `a budget in dollars needs a price: ${fix}` });

@@ -27,3 +27,27 @@ describe('formatSummaryTable', () => {
     );
   });
 });
+
+describe('formatSummaryTable with an unknown cost', () => {
+  it('shows "unknown", never 0, and says which model has no price and how to add one', () => {
+    const unpriced = {
+      ...metrics,
+      cost_usd: null,
+      unpriced_models: ['openai prod-gpt5-deployment'],
+    } as unknown as ScoreMetrics;
+    const priced = { ...metrics, cost_usd: 0.25, unpriced_models: [] } as unknown as ScoreMetrics;
+    const text = formatSummaryTable({
+      scores: { Azure: unpriced, Priced: priced },
+    } as unknown as RunSummary);
+    const lines = text.split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(lines[2]).toMatch(/^Azure .* unknown$/);
+    expect(lines[3]).toMatch(/^Priced .* 0\.2500$/);
+    expect(text).toContain('cost unknown: no price for openai prod-gpt5-deployment.');
+    expect(text).toContain('pricing: {input_per_million: N, output_per_million: N}');
+    // Every cost known: no note.
+    expect(
+      formatSummaryTable({ scores: { Priced: priced } } as unknown as RunSummary),
+    ).not.toContain('unknown');
+  });
+});

@@ -27,7 +27,7 @@ export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string 
     number(score.gwet_ac1),
     String(score.n_errors),
     String(score.n_skipped),
-    score.cost_usd.toFixed(4),
+    score.cost_usd === null ? 'unknown' : score.cost_usd.toFixed(4),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),
@@ -42,5 +42,20 @@ export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string 
     format(header),
     widths.map((width) => '─'.repeat(width)).join('  '),
     ...rows.map(format),
+    ...unpricedNote(summary.scores),
   ].join('\n');
+}
+
+/** Under the table, when a cost is unknown: which models have no price, and how to give one. */
+function unpricedNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
+  const models = new Set<string>();
+  for (const score of Object.values(scores))
+    if (score.cost_usd === null)
+      for (const model of score.unpriced_models ?? []) models.add(terminalSafe(model));
+  if (models.size === 0) return [];
+  return [
+    '',
+    `cost unknown: no price for ${[...models].sort().join(', ')}.`,
+    'Add to the score: pricing: {input_per_million: N, output_per_million: N} (USD)',
+  ];
 }
