@@ -127,6 +127,8 @@ describe('templates with limits', () => {
 describe('secrets redacted everywhere', () => {
   const canaryEnv = 'sk-canary-echo-3b9f0d2e';
   const canaryNamed = 'team-key-canary-77aa10';
+  /** A password in a scorecard's `base_url`: the scorecard is copied into the run folder. */
+  const canaryUrl = 'url-pass-canary-91d3';
 
   it('a server echoing the Authorization header leaks the key into no output, file or cache entry', async () => {
     const refusing = await startTestServer({ echoAuthorization: 'error' });
@@ -140,7 +142,7 @@ describe('secrets redacted everywhere', () => {
           'scores:',
           `  - { name: Refused, class: llm/classifier, labels: [spam, ham], model: m, base_url: "${refusing.url}", max_retries: 0, prompt: "{{ text }}" }`,
           // A key in a variable of any name: known from the header it is sent in.
-          `  - { name: Answered, class: llm/classifier, labels: [spam, ham], model: m, base_url: "${answering.url}", api_key_env: TEAM_LLM, prompt: "{{ text }}" }`,
+          `  - { name: Answered, class: llm/classifier, labels: [spam, ham], model: m, base_url: "${answering.url.replace('//', `//plexus:${canaryUrl}@`)}", api_key_env: TEAM_LLM, prompt: "{{ text }}" }`,
           '',
         ].join('\n'),
       );
@@ -174,7 +176,9 @@ describe('secrets redacted everywhere', () => {
       ]) {
         expect(text, path).not.toContain(canaryEnv);
         expect(text, path).not.toContain(canaryNamed);
+        expect(text, path).not.toContain(canaryUrl);
       }
+      expect(readFileSync(join(out, 'scorecard.yaml'), 'utf8')).toContain('plexus:[redacted]@');
       expect(storedResults(out)).toHaveLength(4);
     } finally {
       await refusing.close();

@@ -140,6 +140,7 @@ export {
   registerEnvironmentSecrets,
   registerSecret,
   registerUrlCredentials,
+  registerUrlCredentialsIn,
   shortestSecret,
 } from './secrets.js';
 export { closest } from './suggest.js';

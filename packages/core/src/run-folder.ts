@@ -158,7 +158,7 @@ export class RunFolder {
       }
       await writeFile(
         join(dir, scorecard.path.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
-        scorecard.source,
+        redact(scorecard.source),
       );
     } catch (error) {
       lock?.release();

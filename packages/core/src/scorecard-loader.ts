@@ -27,6 +27,7 @@ import {
   scorecardSchema,
   scoreSchema,
 } from './scorecard-schema.js';
+import { registerUrlCredentialsIn } from './secrets.js';
 import { issueProblems, readYaml, type SourcePositions } from './source-positions.js';
 
 export interface LoadScorecardOptions {
@@ -153,6 +154,7 @@ export async function parseScorecard(
   const { raw, positions } = readYaml(source, displayName, 'scorecard');
   const reserved = reservedKeyProblems(raw, positions);
   if (reserved.length > 0) throw new InvalidConfigError(reserved);
+  registerUrlCredentialsIn(raw); // a password in a URL setting is redacted wherever it goes
   const checked = scorecardSchema.safeParse(raw);
   const problems: ConfigProblem[] = checked.success
     ? []

@@ -6,6 +6,7 @@ import {
   registerEnvironmentSecrets,
   registerSecret,
   registerUrlCredentials,
+  registerUrlCredentialsIn,
 } from './secrets.js';
 
 afterEach(() => clearSecrets());
@@ -43,5 +44,13 @@ describe('secrets', () => {
       '[redacted] [redacted] [redacted]',
     );
     expect(redact('/home/someone-long explanation abc')).toBe('/home/someone-long explanation abc');
+  });
+
+  it('finds URL passwords anywhere in a parsed scorecard, and nothing in other strings', () => {
+    const shared = { base_url: 'https://user:card-pass-0001@llm.example/v1' };
+    registerUrlCredentialsIn({
+      scores: [shared, shared, { prompt: 'see https://example.com/a:b@c and user:pass@host' }],
+    });
+    expect(redact('card-pass-0001 user:pass@host')).toBe('[redacted] user:pass@host');
   });
 });

@@ -67,6 +67,27 @@ export function registerUrlCredentials(url: string | undefined): void {
   }
 }
 
+/** A string shaped like a URL with a password: `scheme://user:password@host...`. */
+const credentialUrl = /^[a-z][\w+.-]*:\/\/[^/\s@]*:[^/\s@]*@/i;
+
+/**
+ * Adds the password of every URL with credentials in a parsed file (a scorecard's `base_url`):
+ * the file is copied into run folders and its settings reach run.json, reports and MLflow.
+ */
+export function registerUrlCredentialsIn(value: unknown): void {
+  const seen = new Set<object>();
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') {
+      if (credentialUrl.test(node)) registerUrlCredentials(node);
+      return;
+    }
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(value);
+}
+
 /** Adds the values of variables named like secrets (`*_API_KEY`, `*_TOKEN`, `*_PASSWORD`, ...). */
 export function registerEnvironmentSecrets(env: NodeJS.ProcessEnv = process.env): void {
   for (const [name, value] of Object.entries(env)) {
