@@ -27,6 +27,7 @@ import {
   type UsageTally,
 } from './model-client.js';
 import { graphNeeds } from './score-needs.js';
+import { type NodeUsage, nodeUsage } from './usage-tally.js';
 
 /** What a node gave, as later nodes and templates see it (`nodes.name.value`). */
 interface NodeResult {
@@ -36,15 +37,6 @@ interface NodeResult {
   quote?: string;
 }
 
-/** What a node's model calls used (responses from the cache cost nothing). */
-interface NodeUsage {
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  /** US dollars; null when the model has no price. */
-  cost_usd: number | null;
-}
-
 /** One step of the path through the graph, kept in the trace. */
 interface TraceStep extends NodeResult {
   node: string;
@@ -52,15 +44,6 @@ interface TraceStep extends NodeResult {
   attempts?: number;
   /** Nodes that ask the model: their calls, tokens and cost. */
   usage?: NodeUsage;
-}
-
-function nodeUsage(usage: UsageTally): NodeUsage {
-  return {
-    calls: usage.calls,
-    input_tokens: usage.inputTokens,
-    output_tokens: usage.outputTokens,
-    cost_usd: usage.costUsd,
-  };
 }
 
 const quoteInstruction =

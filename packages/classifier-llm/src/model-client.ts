@@ -8,7 +8,7 @@ import {
   resolveModelPath,
   type ScoreEnvV1,
 } from '@plexus/core';
-import { Budget, runBudget, type Spending } from './budget.js';
+import { CallBudgets } from './call-budgets.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
@@ -16,10 +16,10 @@ import { parseLabel } from './label-parsing.js';
 import { createLlamaCppProvider, importLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
 import { createOpenAiProvider } from './openai-provider.js';
-import { callCost, type ModelPrice, modelPrice, pricesAsOf } from './pricing.js';
+import { type ModelPrice, modelPrice, responseCost } from './pricing.js';
 import { type RequestLimiter, sharedLimiter } from './request-limiter.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
-import { worstCaseTokens } from './worst-case.js';
+import { addCost, type UsageTally } from './usage-tally.js';
 
 /** The model settings every LLM kind has (see `modelSettings`). */
 export type ModelSettings = Pick<
@@ -42,47 +42,7 @@ export type ModelSettings = Pick<
   | 'budget'
 >;
 
-/** Tokens, calls and cost, added up over the calls for one item. */
-export interface UsageTally {
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  /** Calls made to the model (responses from the cache are not calls). */
-  calls: number;
-  /** US dollars; null once a call was made at an unknown price (never 0 for unknown). */
-  costUsd: number | null;
-  /** The model without a price, when `costUsd` is null (`openai gpt-5-mini`). */
-  unpricedModel?: string;
-  /** Responses served from the response cache. */
-  cacheHits: number;
-  /** Attempts repeated after retryable failures. */
-  retries: number;
-}
-
-export function emptyUsage(): UsageTally {
-  return {
-    inputTokens: 0,
-    outputTokens: 0,
-    cachedTokens: 0,
-    calls: 0,
-    costUsd: 0,
-    cacheHits: 0,
-    retries: 0,
-  };
-}
-
-/** Adds `part` (one node's calls) to `into` (the item's). */
-export function addUsage(into: UsageTally, part: UsageTally): void {
-  into.inputTokens += part.inputTokens;
-  into.outputTokens += part.outputTokens;
-  into.cachedTokens += part.cachedTokens;
-  into.calls += part.calls;
-  into.cacheHits += part.cacheHits;
-  into.retries += part.retries;
-  into.costUsd =
-    into.costUsd === null || part.costUsd === null ? null : into.costUsd + part.costUsd;
-  if (part.unpricedModel) into.unpricedModel = part.unpricedModel;
-}
+export { addUsage, emptyUsage, type UsageTally } from './usage-tally.js';
 
 /** What asking for a label gave: the label (or none after the corrections), and every answer. */
 export interface LabelAnswer {
@@ -169,7 +129,7 @@ export class ModelClient {
 
   private readonly cache: DirectoryCache<ChatResponse> | undefined;
   /** The score's budget and the run's: each call reserves its worst case in both. */
-  private readonly budgets: Budget[] = [];
+  private readonly budgets: CallBudgets;
   /** Undefined: unknown (cost `null`); a local model is priced 0. */
   private readonly price: ModelPrice | undefined;
 
@@ -199,62 +159,7 @@ export class ModelClient {
     );
     this.policy = { ...defaultRetryPolicy, maxRetries: settings.max_retries };
     this.price = modelPrice(settings);
-    if (!this.price) refuseDollarBudgets(settings, env);
-    if (settings.budget)
-      this.budgets.push(
-        new Budget(
-          { maxUsd: settings.budget.max_usd, maxTokens: settings.budget.max_tokens },
-          'score budget',
-        ),
-      );
-    if (env.runBudget) this.budgets.push(runBudget(env.runBudget));
-  }
-
-  /**
-   * The provider, reserving the call's worst case in every budget before it is sent and
-   * settling what it spent as soon as it answers (nothing for a failed attempt), both inside its
-   * limiter slot.
-   */
-  private withinBudget(worst: Spending): ChatProvider {
-    return {
-      name: this.provider.name,
-      complete: async (request, signal) => {
-        const held: Budget[] = [];
-        let spent: Spending = { usd: 0, tokens: 0 };
-        try {
-          // Always in the same order (the score's, then the run's): no two calls wait on each other.
-          for (const budget of this.budgets) {
-            await budget.reserve(worst, signal);
-            held.push(budget);
-          }
-          const response = await this.provider.complete(request, signal);
-          spent = {
-            usd: this.costOf(response) ?? 0,
-            tokens: response.inputTokens + response.outputTokens,
-          };
-          return response;
-        } finally {
-          for (const budget of held) budget.settle(worst, spent);
-        }
-      },
-    };
-  }
-
-  /** The most a request can spend: see `worstCaseTokens`. */
-  private async worstCase(request: ChatRequest): Promise<Spending> {
-    const tokens = await worstCaseTokens(request);
-    return {
-      usd: callCost(this.price, tokens) ?? 0,
-      tokens: tokens.input + tokens.output,
-    };
-  }
-
-  private costOf(response: ChatResponse): number | null {
-    return callCost(this.price, {
-      input: response.inputTokens,
-      output: response.outputTokens,
-      cached: response.cachedTokens,
-    });
+    this.budgets = new CallBudgets(settings, env, this.price);
   }
 
   /** One call (with retries); its usage is added to `usage`. */
@@ -285,8 +190,7 @@ export class ModelClient {
       return { response: stored, attempts: 0 };
     }
     const result = await callModel({
-      provider:
-        this.budgets.length > 0 ? this.withinBudget(await this.worstCase(request)) : this.provider,
+      provider: await this.budgets.guard(this.provider, request),
       limiter: this.limiter,
       policy: this.policy,
       signal: options.signal,
@@ -300,11 +204,10 @@ export class ModelClient {
     options.usage.inputTokens += response.inputTokens;
     options.usage.outputTokens += response.outputTokens;
     options.usage.cachedTokens += response.cachedTokens;
-    const cost = this.costOf(response);
+    const cost = responseCost(this.price, response);
     if (cost === null)
       options.usage.unpricedModel = `${this.settings.provider} ${this.settings.model}`;
-    options.usage.costUsd =
-      options.usage.costUsd === null || cost === null ? null : options.usage.costUsd + cost;
+    options.usage.costUsd = addCost(options.usage.costUsd, cost);
     return result;
   }
 
@@ -352,23 +255,6 @@ export class ModelClient {
       });
     }
   }
-}
-
-/**
- * A budget in dollars cannot be kept for a model without a price: a load-time error that says to
- * add `pricing:` (budgets in tokens need no price).
- */
-function refuseDollarBudgets(settings: ModelSettings, env: ClientEnv): void {
-  const fix = `${settings.provider} ${settings.model} has no price in the built-in table (prices of ${pricesAsOf}); add pricing: {input_per_million, output_per_million} (US dollars) to this score`;
-  const problems: { path: string; message: string }[] = [];
-  if (settings.budget?.max_usd !== undefined)
-    problems.push({ path: 'budget.max_usd', message: `a budget in dollars needs a price: ${fix}` });
-  if (env.runBudget?.maxUsd !== undefined)
-    problems.push({
-      path: 'model',
-      message: `--max-usd needs a price for every LLM score: ${fix}, or run without --max-usd (--max-tokens needs no price)`,
-    });
-  if (problems.length > 0) throw new InvalidConfigError(problems);
 }
 
 /** The reasoning of a JSON answer, or the answer itself (shortened). */

@@ -1,3 +1,4 @@
+import type { ChatResponse } from './chat-provider.js';
 import type { ModelSettings } from './model-client.js';
 
 /** A model's price in US dollars per million tokens. */
@@ -88,4 +89,16 @@ export function callCost(
       tokens.output * price.output) /
     1_000_000
   );
+}
+
+/** The cost of an answer (its cached input tokens at the cached price); null without a price. */
+export function responseCost(
+  price: ModelPrice | undefined,
+  response: Pick<ChatResponse, 'inputTokens' | 'outputTokens' | 'cachedTokens'>,
+): number | null {
+  return callCost(price, {
+    input: response.inputTokens,
+    output: response.outputTokens,
+    cached: response.cachedTokens,
+  });
 }
