@@ -4,29 +4,26 @@ import { defaultCacheDir } from './cache-dir.js';
 import { orderByDependencies } from './dependency-graph.js';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from './errors.js';
 import { hashValue, sha256 } from './hash.js';
-import { normalizeLabel } from './labels.js';
-import type { LoadedScore, LoadedScorecard, ScoreDependency } from './loaded-scorecard.js';
-import { PluginResolver, parseScoreClass } from './plugin-resolver.js';
-import { type PreflightData, type PreflightScore, preflight, settingPath } from './preflight.js';
+import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
+import { PluginResolver } from './plugin-resolver.js';
+import { type PreflightScore, preflight, settingPath } from './preflight.js';
 import {
   aboutUnselectedScore,
   cycleProblems,
   dependencyProblems,
-  type ScoreNode,
   selectNodes,
 } from './preflight-selection.js';
-import type { ProcessorConfig } from './processors.js';
 import { reservedKeyProblems } from './reserved-keys.js';
 import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from './score-spec.js';
 import {
-  commonScoreFieldNames,
-  type ConditionConfig,
-  conditionSchema,
-  dataSchema,
-  type ScoreFile,
-  scorecardSchema,
-  scoreSchema,
-} from './scorecard-schema.js';
+  dataTarget,
+  type EntryContext,
+  type IndexedScore,
+  preflightScore,
+  resolveEntry,
+  scoreNodes,
+} from './scorecard-entries.js';
+import { scorecardSchema } from './scorecard-schema.js';
 import { registerUrlCredentialsIn } from './secrets.js';
 import { issueProblems, readYaml, type SourcePositions } from './source-positions.js';
 
@@ -88,51 +85,6 @@ export interface ParseScorecardOptions extends LoadScorecardOptions {
   file: string;
   /** Name of the file in messages; default `file`. */
   displayName?: string;
-}
-
-function kindSettings(raw: Record<string, unknown>): Record<string, unknown> {
-  const settings: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!commonScoreFieldNames.has(key)) settings[key] = value;
-  }
-  return settings;
-}
-
-/**
- * A score may be named `__proto__` (names are data): zod's records assign keys, which drops that
- * one, so the map's names are read from the file and that key's condition (already checked by the
- * schema) is parsed again.
- */
-function conditionEntries(
-  parsed: Record<string, ConditionConfig>,
-  rawScore: unknown,
-): [string, ConditionConfig][] {
-  const raw = (rawScore as { depends_on?: unknown }).depends_on;
-  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, '__proto__'))
-    return Object.entries(parsed);
-  return Object.entries(raw).map(([name, condition]) => [
-    name,
-    Object.hasOwn(parsed, name) ? parsed[name]! : conditionSchema.parse(condition),
-  ]);
-}
-
-function dependencies(score: ScoreFile, rawScore: unknown): ScoreDependency[] {
-  const dependsOn = score.depends_on;
-  if (!dependsOn) return [];
-  if (Array.isArray(dependsOn)) return dependsOn.map((name) => ({ score: name }));
-  return conditionEntries(dependsOn, rawScore).map(([name, condition]) => ({
-    score: name,
-    ...(condition.operator && condition.value !== undefined
-      ? {
-          operator: condition.operator,
-          values: Array.isArray(condition.value) ? condition.value : [condition.value],
-        }
-      : {}),
-    ...(condition.confidence_below === undefined
-      ? {}
-      : { confidenceBelow: condition.confidence_below }),
-    ...(condition.optional ? { optional: true } : {}),
-  }));
 }
 
 function slug(name: string): string {
@@ -248,181 +200,6 @@ export async function parseScorecard(
     scores: scores.map(({ index: _index, ...entry }) => entry),
   };
 }
-
-function schemaKeys(schema: unknown): string[] {
-  const shape = (schema as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape) : [];
-}
-
-interface EntryContext {
-  resolver: PluginResolver;
-  baseDir: string;
-  cacheDir: string;
-  positions: SourcePositions;
-  processors: readonly ProcessorConfig[];
-}
-
-/** Every score whose common fields parse (duplicates reported and left out), with its name's index. */
-function scoreNodes(
-  raw: unknown,
-  positions: SourcePositions,
-  problems: ConfigProblem[],
-): { nodes: (ScoreNode & { score: ScoreFile })[]; names: Map<string, number> } {
-  const rawScores = Array.isArray((raw as { scores?: unknown })?.scores)
-    ? ((raw as { scores: unknown[] }).scores as unknown[])
-    : [];
-  const nodes: (ScoreNode & { score: ScoreFile })[] = [];
-  const names = new Map<string, number>();
-  for (const [index, rawScore] of rawScores.entries()) {
-    const parsed = scoreSchema.safeParse(rawScore);
-    if (!parsed.success) continue; // already reported by the scorecard pass
-    const score = parsed.data;
-    if (names.has(score.name)) {
-      problems.push(
-        positions.problem(['scores', index, 'name'], `duplicate score name "${score.name}"`),
-      );
-      continue;
-    }
-    names.set(score.name, index);
-    nodes.push({
-      index,
-      name: score.name,
-      dependsOn: dependencies(score, rawScore),
-      labels: score.labels,
-      score,
-    });
-  }
-  return { nodes, names };
-}
-
-/** Resolves a score's class and settings; its problems go to `problems`. */
-async function resolveEntry(
-  node: ScoreNode & { score: ScoreFile },
-  context: EntryContext,
-  problems: ConfigProblem[],
-): Promise<IndexedScore | undefined> {
-  const { score, index } = node;
-  const { positions } = context;
-  const at = ['scores', index] as const;
-  const parsedClass = parseScoreClass(score.class);
-  if (typeof parsedClass === 'string') {
-    problems.push(positions.problem([...at, 'class'], parsedClass));
-    return undefined;
-  }
-  const factory = await context.resolver.factory(parsedClass);
-  if (typeof factory === 'string') {
-    problems.push(positions.problem([...at, 'class'], factory));
-    return undefined;
-  }
-  const settingsResult = factory.settingsSchema.safeParse(kindSettings(score));
-  if (!settingsResult.success) {
-    const knownSettings = () => [...commonScoreFieldNames, ...schemaKeys(factory.settingsSchema)];
-    problems.push(...issueProblems(settingsResult.error.issues, positions, at, knownSettings));
-    return undefined;
-  }
-  const produced = factory.outputLabels?.(settingsResult.data, scoreEnv(node, context));
-  const labels = score.labels ?? produced;
-  if (!labels || labels.length === 0) {
-    problems.push(
-      positions.problem(
-        [...at, 'labels'],
-        `required for ${score.class}: list the labels the score can give`,
-      ),
-    );
-    return undefined;
-  }
-  const declared = new Set(labels.map((label) => normalizeLabel(label)));
-  for (const label of produced ?? []) {
-    if (!declared.has(normalizeLabel(label))) {
-      problems.push(
-        positions.problem(
-          [...at, 'labels'],
-          `the score can produce "${label}", which is not among its labels (${labels.join(', ')})`,
-        ),
-      );
-    }
-  }
-  return {
-    index,
-    name: score.name,
-    className: score.class,
-    labels,
-    labelColumn: score.label_column,
-    dependsOn: node.dependsOn,
-    processors: [...context.processors, ...(score.processors ?? [])],
-    disabled: score.disabled ?? false,
-    normalization: score.normalize_labels,
-    settings: settingsResult.data,
-    factory,
-    score: undefined,
-    fingerprint: '',
-  };
-}
-
-function scoreEnv(
-  node: ScoreNode & { score: ScoreFile },
-  context: EntryContext,
-  labels?: readonly string[],
-): ScoreEnvV1 {
-  return {
-    name: node.name,
-    labels: labels ?? node.score.labels ?? [],
-    baseDir: context.baseDir,
-    cacheDir: context.cacheDir,
-    dependsOn: node.dependsOn.map((dependency) => dependency.score),
-  };
-}
-
-/** The score as the checks before a run see it, with what its factory says it reads. */
-function preflightScore(
-  node: ScoreNode & { score: ScoreFile },
-  entry: IndexedScore | undefined,
-  context: EntryContext,
-): PreflightScore {
-  const check: PreflightScore = {
-    index: node.index,
-    name: node.name,
-    labels: node.labels,
-    labelColumn: node.score.label_column,
-    normalization: node.score.normalize_labels,
-    disabled: node.score.disabled ?? false,
-    dependsOn: node.dependsOn.map((dependency) => dependency.score),
-    needs: undefined,
-  };
-  if (!entry?.factory.needs) return check;
-  try {
-    check.needs = entry.factory.needs(entry.settings, scoreEnv(node, context, entry.labels));
-  } catch (error) {
-    check.needs = {
-      problems: [{ path: '', message: `cannot check the settings: ${errorMessage(error)}` }],
-    };
-  }
-  return check;
-}
-
-/** The dataset to check: `--data`, else (with `true`) the scorecard's `data.path`. */
-function dataTarget(
-  checkData: string | boolean | undefined,
-  raw: unknown,
-  baseDir: string,
-): PreflightData | undefined {
-  if (!checkData) return undefined;
-  const parsed = dataSchema.safeParse((raw as { data?: unknown } | null)?.data ?? {});
-  const data = parsed.success ? parsed.data : {};
-  const columns = { format: data.format, idColumn: data.id_column, textColumn: data.text_column };
-  if (typeof checkData === 'string')
-    return { path: resolve(checkData), shownPath: checkData, fromScorecard: false, ...columns };
-  if (!data.path) return undefined;
-  return {
-    path: resolve(baseDir, data.path),
-    shownPath: data.path,
-    fromScorecard: true,
-    ...columns,
-  };
-}
-
-/** A loaded score with its position in the file's `scores` list, for messages. */
-type IndexedScore = LoadedScore & { index: number };
 
 async function createScores(
   scores: IndexedScore[],
