@@ -100,7 +100,12 @@ export class ForestModel {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new Error(`not valid JSON (${(error as Error).message}); the file may be truncated`);
+      // The parser's message quotes the file's first bytes: only the position is kept.
+      const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+      const at = position === undefined ? '' : ` at byte ${position}`;
+      throw new Error(
+        `not valid JSON${at} (not a plexus-forest model, or a truncated one); its contents are not shown`,
+      );
     }
     const parsed = forestFileSchema.safeParse(json);
     if (!parsed.success) {

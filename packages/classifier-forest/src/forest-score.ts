@@ -1,10 +1,14 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import {
+  checkModelOverwrite,
   defineScoreFactory,
   errorMessage,
+  fileSystemError,
+  forestModelKind,
   hashValue,
   InvalidConfigError,
+  modelWriteTarget,
   resolveModelPath,
   type ScoreEnvV1,
   type ScoreOutputV1,
@@ -16,12 +20,11 @@ import { type ForestFile, ForestModel } from './forest-model.js';
 import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
 import { trainForest } from './forest-trainer.js';
 
-function localPath(settings: ForestSettings, env: ScoreEnvV1): string {
+function checkWritable(settings: ForestSettings): void {
   if (settings.model.startsWith('models:/'))
     throw configError(
       'plexus train writes a file: set model to a path (and register it with plexus train --register)',
     );
-  return isAbsolute(settings.model) ? settings.model : resolve(env.baseDir, settings.model);
 }
 
 function configError(message: string): InvalidConfigError {
@@ -36,7 +39,11 @@ export async function loadForestModel(
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ENOENT')
+      throw configError(
+        fileSystemError(error, path, 'read the model file', { reading: true }).message,
+      );
     throw configError(
       `model file ${path} not found; train it with: plexus train <scorecard> --data FILE --score "${env.name}"`,
     );
@@ -166,19 +173,29 @@ export const randomForestFactory = defineScoreFactory({
   },
 });
 
-/** Where training writes a score's model: its `model` path, or that file name in `outDir`. */
+/**
+ * Where training writes a score's model: its `model` path, which must be inside the scorecard's
+ * folder, or that file name in `outDir`; a file there that is not a plexus-forest model is refused.
+ */
 export function forestModelTarget(settings: ForestSettings, env: ScoreEnvV1, outDir?: string) {
-  return outDir
-    ? join(resolve(outDir), basename(localPath(settings, env)))
-    : localPath(settings, env);
+  checkWritable(settings);
+  const target = modelWriteTarget(settings.model, env.baseDir, outDir);
+  checkModelOverwrite(target, forestModelKind);
+  return target;
 }
 
 /** Writes a model file; write then rename, so a crash never leaves a truncated model where scores load it. */
 export async function writeForestModel(target: string, file: ForestFile): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
+  checkModelOverwrite(target, forestModelKind);
   const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, ForestModel.serialize(file));
-  await rename(temporary, target);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(temporary, ForestModel.serialize(file));
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw fileSystemError(error, target, 'write the model');
+  }
 }
 
 /** One line about a trained model: items, features, trees and their size. */

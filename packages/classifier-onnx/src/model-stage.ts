@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { errorMessage, InvalidConfigError, PlexusError } from '@plexus/core';
+import { errorMessage, fileSystemError, InvalidConfigError, PlexusError } from '@plexus/core';
 import { type GraphNode, graphNodes, replaceOutputs } from './onnx-graph.js';
 import { type InferenceSession, type SessionOptions, sharedSession } from './onnx-runtime.js';
 
@@ -57,6 +57,17 @@ export function describeValues(values: readonly ValueInfo[]): string {
     .join(', ');
 }
 
+/**
+ * The runtime's reason without what it may quote of the file (node and tensor names, any bytes of
+ * a file that is not a model): its first sentence, quoted and bracketed parts elided, and without
+ * the C++ source location in front.
+ */
+export function runtimeReason(message: string): string {
+  const text = message.replace(/^\S+\.(?:cc|cpp|h):\d+ [^(]*\([^)]*\)\s*/, '');
+  const sentence = /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
+  return sentence.replace(/"[^"]*"|'[^']*'|\([^)]*\)|\[[^\]]*\]/g, '(…)').slice(0, 200);
+}
+
 /** Reads a model file and creates (or reuses) its session; every failure names the file. */
 export async function loadStage(
   path: string,
@@ -66,8 +77,13 @@ export async function loadStage(
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
-  } catch {
-    throw configError(at, `model file ${path} not found`);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT')
+      throw configError(at, `model file ${path} not found`);
+    throw configError(
+      at,
+      fileSystemError(error, path, 'read the model file', { reading: true }).message,
+    );
   }
   let nodes: GraphNode[];
   try {
@@ -91,7 +107,7 @@ export async function loadStage(
     if (PlexusError.isInstance(error)) throw error;
     throw configError(
       at,
-      `model file ${path} could not be loaded by onnxruntime: ${errorMessage(error)}`,
+      `model file ${path} could not be loaded by onnxruntime: ${runtimeReason(errorMessage(error))}`,
     );
   }
   const stage: ModelStage = {

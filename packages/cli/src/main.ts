@@ -1,4 +1,9 @@
-import { errorMessage, PlexusError, registerEnvironmentSecrets } from '@plexus/core';
+import {
+  errorMessage,
+  onCacheWarning,
+  PlexusError,
+  registerEnvironmentSecrets,
+} from '@plexus/core';
 import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -28,6 +33,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const setExit = (code: number) => {
     exitCode = code;
   };
+  // A cache that cannot write turns itself off and says so once, whatever the command.
+  const stopCacheWarnings = onCacheWarning((message) => io.stderr(`warning: ${message}\n`));
   validateCommand(program, io);
   evaluateCommand(program, io, setExit);
   predictCommand(program, io);
@@ -58,5 +65,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     io.stderr(`plexus: ${errorMessage(error)}\n`);
     return 1;
+  } finally {
+    stopCacheWarnings();
   }
 }

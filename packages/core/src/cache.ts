@@ -24,4 +24,9 @@ export function cacheKey(parts: {
   );
 }
 
+export {
+  cacheWriteFailure,
+  collectCacheWarnings,
+  onCacheWarning,
+} from './cache-warnings.js';
 export { DirectoryCache, directoryCache } from './directory-cache.js';

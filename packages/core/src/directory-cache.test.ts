@@ -9,6 +9,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cacheWriteFailure, onCacheWarning } from './cache-warnings.js';
 import { DirectoryCache, directoryCache } from './directory-cache.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'plexus-cache-'));
@@ -80,15 +81,33 @@ describe('DirectoryCache', () => {
     expect(await fresh.get(key(1))).toBeUndefined();
   });
 
-  it('drops what it cannot write instead of keeping it, and works again once it can', async () => {
-    const dir = folder();
-    writeFileSync(join(dir, 'log'), 'a file where the log folder should be');
-    const cache = new DirectoryCache<number>(dir);
-    await expect(cache.set(key(1), 1)).rejects.toThrow();
-    expect(await cache.get(key(1))).toBeUndefined();
-    rmSync(join(dir, 'log'));
-    await cache.set(key(2), 2);
-    expect(await new DirectoryCache<number>(dir).get(key(2))).toBe(2);
+  it('drops what it cannot write, stops writing for the rest of the process and warns once', async () => {
+    const root = folder();
+    const warnings: string[] = [];
+    const stop = onCacheWarning((message) => warnings.push(message));
+    try {
+      const dir = join(root, 'results');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'log'), 'a file where the log folder should be');
+      const cache = new DirectoryCache<number>(dir);
+      await cache.set(key(1), 1);
+      expect(await cache.get(key(1))).toBeUndefined();
+      expect(warnings).toEqual([
+        `cannot write to the cache ${join(dir, 'log')}: EEXIST: file already exists, mkdir '${join(dir, 'log')}'; caching is off for the rest of this run (results are not affected)`,
+      ]);
+      rmSync(join(dir, 'log'));
+      await cache.set(key(2), 2); // off: not written, not warned again
+      expect(readdirSync(dir)).toEqual([]);
+      expect(cacheWriteFailure(dir)).toBe(warnings[0]);
+      // Another cache under the same root that fails too is off without a second warning.
+      const other = join(root, 'llm-responses');
+      writeFileSync(other, 'a file where the cache folder should be');
+      await new DirectoryCache<number>(other).set(key(3), 3);
+      expect(warnings).toHaveLength(1);
+      expect(cacheWriteFailure(other)).toBe(warnings[0]);
+    } finally {
+      stop();
+    }
   });
 
   it('keeps no file open but its own, however many logs other runs left', async () => {

@@ -2,15 +2,19 @@ import {
   closeSync,
   existsSync,
   fstatSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   readSync,
+  rmdirSync,
   statSync,
+  unlinkSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { cacheWriteFailure, recordCacheWriteFailure } from './cache-warnings.js';
 import { redact } from './secrets.js';
 
 /** Offsets fit in 2^33 (8 GiB); a segment is closed at 4 GiB and a new one started. */
@@ -46,6 +50,8 @@ export class DirectoryCache<Value = unknown> {
   private loaded = false;
   private refreshedAt = 0;
   private folderId: number | undefined;
+  /** The first folder this cache created for its log, removed again if writing fails at once. */
+  private createdDir: string | undefined;
   /** The last block read: `length` bytes of `segment` from `start`. */
   private readonly block: { segment?: Segment; start: number; length: number; data: Buffer } = {
     start: 0,
@@ -78,6 +84,7 @@ export class DirectoryCache<Value = unknown> {
   /** Stores an entry; resolves when it is in the log (appended by the next event-loop turn). */
   set(key: string, value: Value): Promise<void> {
     if (/[\t\n]/.test(key)) throw new Error(`cache keys cannot hold tabs or newlines: ${key}`);
+    if (cacheWriteFailure(this.dir)) return Promise.resolve(); // writing is off: warned once
     this.pending.set(key, `${key}\t${redact(JSON.stringify(value))}\n`);
     this.flushing ??= new Promise<void>((resolve, reject) =>
       setImmediate(() => {
@@ -97,19 +104,26 @@ export class DirectoryCache<Value = unknown> {
   flush(): void {
     if (this.pending.size === 0) return;
     // Entries that cannot be written (a read-only or full disk) are dropped, not kept in memory:
-    // a cache that cannot store is only slower.
+    // a cache that cannot store is only slower. It then stops writing and warns once.
     const lines = [...this.pending];
     this.pending.clear();
+    if (cacheWriteFailure(this.dir)) return; // writing is off for this process
     this.load();
-    const own = this.ownSegment();
+    let own: { segment: number; size: number };
+    try {
+      own = this.ownSegment();
+    } catch (error) {
+      this.stopWriting(error, this.logDir);
+      return;
+    }
     const buffer = Buffer.from(lines.map(([, line]) => line).join(''));
-    const fd = this.segments[own.segment]?.fd as number;
+    const segment = this.segments[own.segment] as Segment;
     let written = 0;
     try {
-      while (written < buffer.length) written += writeSync(fd, buffer, written);
+      while (written < buffer.length) written += writeSync(segment.fd as number, buffer, written);
     } catch (error) {
-      this.own = undefined; // the file may end in part of a line: later entries go to a new one
-      throw error;
+      this.stopWriting(error, join(this.logDir, segment.name));
+      return;
     }
     for (const [key, line] of lines) {
       this.index.set(key, own.segment * offsetSpan + own.size);
@@ -128,9 +142,39 @@ export class DirectoryCache<Value = unknown> {
     this.own = undefined;
   }
 
+  /**
+   * A write failed (full disk, read-only, no permission): the cache stops writing for the rest of
+   * the process, cuts its log back to its last whole entry, removes a log or folder it left
+   * empty, and warns once (see `cache-warnings.ts`). Reads go on.
+   */
+  private stopWriting(error: unknown, path: string): void {
+    const own = this.own;
+    const segment = own && (this.segments[own.segment] as Segment);
+    this.own = undefined;
+    if (own && segment?.fd !== undefined) {
+      try {
+        ftruncateSync(segment.fd, own.size);
+        closeSync(segment.fd);
+        if (own.size === 0) unlinkSync(join(this.logDir, segment.name));
+      } catch {
+        // best effort: a reader ignores a cut last line
+      }
+      segment.fd = undefined;
+    }
+    for (let folder = this.logDir; this.createdDir; folder = dirname(folder)) {
+      try {
+        rmdirSync(folder); // only when empty
+      } catch {
+        break;
+      }
+      if (folder === this.createdDir) break;
+    }
+    recordCacheWriteFailure(this.dir, path, error);
+  }
+
   private ownSegment(): { segment: number; size: number } {
     if (this.own && this.own.size < segmentLimit) return this.own;
-    mkdirSync(this.logDir, { recursive: true });
+    this.createdDir = mkdirSync(this.logDir, { recursive: true }) ?? this.createdDir;
     const name = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.jsonl`;
     const fd = openSync(join(this.logDir, name), 'a+');
     this.segments.push({ name, fd, scanned: 0 });
@@ -284,7 +328,11 @@ export function directoryCache<Value>(dir: string): DirectoryCache<Value> {
 }
 
 function folderId(path: string): number | undefined {
-  return statSync(path, { throwIfNoEntry: false })?.ino;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.ino;
+  } catch {
+    return undefined; // a part of the path is a file (ENOTDIR): no folder
+  }
 }
 
 function flushAll(): void {

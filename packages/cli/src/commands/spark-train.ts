@@ -1,6 +1,7 @@
 import { InvalidConfigError } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, confOf, testFraction, wholeNumber } from '../arguments.js';
+import { checkModelTargets } from '../model-targets.js';
 import type { CliIo } from '../output.js';
 import { registerTrained } from '../registration.js';
 import { loadForCli } from '../scorecard.js';
@@ -64,6 +65,7 @@ export function sparkTrainCommand(spark: Command, io: CliIo): void {
       if (flags.alias && !flags.register)
         throw new InvalidConfigError([{ path: '--alias', message: 'only with --register' }]);
       const card = await loadForCli(path, { create: false });
+      checkModelTargets(card, [flags.score], flags.out);
       const { trainOnSpark } = await import('@plexus/spark-runner');
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const output = flags.output ?? `runs/${stamp}-${card.key}-spark-train`;

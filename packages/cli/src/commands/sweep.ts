@@ -8,6 +8,7 @@ import {
   sweep,
   type TrialRecord,
 } from '@plexus/core';
+import { checkModelTargets } from '../model-targets.js';
 import type { CliIo } from '../output.js';
 import { registeredName } from '../registration.js';
 import { formatSummaryTable } from '../summary-table.js';
@@ -77,6 +78,8 @@ export async function runSweepCommand(options: {
   const { card, flags, io } = options;
   const score = sweptScore(card, flags.score);
   const spec = await loadSweepFile(flags.sweep);
+  // Without --out the model goes into the sweep's own new folder.
+  if (flags.out) checkModelTargets(card, [score], flags.out);
   const mlflow = flags.register === true || trackerKind(flags.tracker) === 'mlflow';
   const tracker = mlflow ? await import('@plexus/mlflow-tracker') : undefined;
   const client = tracker ? new tracker.MlflowClient({ attempts: 2 }) : undefined;

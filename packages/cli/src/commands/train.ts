@@ -2,6 +2,7 @@ import { InvalidConfigError, type SplitMethod, type TrainedScore, train } from '
 import type { Command } from 'commander';
 import { collect, testFraction, wholeNumber } from '../arguments.js';
 import { onInterrupt } from '../interrupt.js';
+import { checkModelTargets } from '../model-targets.js';
 import type { CliIo } from '../output.js';
 import { registerTrained } from '../registration.js';
 import { loadForCli } from '../scorecard.js';
@@ -126,6 +127,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
           throw new InvalidConfigError([
             { path: flags.resume ? '--resume' : '--sweep-dir', message: 'only with --sweep FILE' },
           ]);
+        checkModelTargets(card, flags.score ?? card.scores.map((entry) => entry.name), flags.out);
         const trained = await train({
           scorecard: card,
           data: flags.data,
