@@ -233,7 +233,7 @@ describe('a budget in dollars on a model without a price', () => {
     ).resolves.toBeDefined();
   });
 
-  it('llm/hf-task, billed by compute time, refuses a budget in dollars', async () => {
+  it('llm/hf-task, billed by compute time and reporting no tokens, refuses every budget', async () => {
     const hf = JSON.stringify({
       name: 'Topic',
       class: 'llm/hf-task',
@@ -242,8 +242,14 @@ describe('a budget in dollars on a model without a price', () => {
       base_url: server.url,
       labels: ['a', 'b'],
     });
-    const error = await problemsOf(card([hf], { runBudget: { maxUsd: 1 } }));
-    expect(error?.message).toMatch(/compute time.*--max-usd/s);
+    for (const runBudget of [{ maxUsd: 1 }, { maxTokens: 1000 }]) {
+      const error = await problemsOf(card([hf], { runBudget }));
+      expect(error?.message).toMatch(/compute time.*report no tokens.*--max-usd\/--max-tokens/s);
+    }
+    const own = await problemsOf(
+      card([hf.replace('"labels"', '"budget":{"max_tokens":100},"labels"')]),
+    );
+    expect(own?.message).toMatch(/budget: Hugging Face bills llm\/hf-task calls by compute time/);
   });
 });
 

@@ -39,19 +39,21 @@ export const hfTaskSettingsSchema = z
 export type HfTaskSettings = z.output<typeof hfTaskSettingsSchema>;
 
 /**
- * Hugging Face bills these tasks by compute time, which its answers do not report: their cost is
- * unknown (`null`), and a budget in dollars could never stop them.
+ * Hugging Face bills these tasks by compute time, and their answers report neither that nor
+ * tokens: their cost is unknown (`null`), and no budget (dollars or tokens) could stop them.
  */
-function refuseDollarBudgets(settings: HfTaskSettings, env: { runBudget?: { maxUsd?: number } }) {
+function refuseBudgets(
+  settings: HfTaskSettings,
+  env: { runBudget?: { maxUsd?: number; maxTokens?: number } },
+) {
   const why =
-    'Hugging Face bills llm/hf-task calls by compute time, which its answers do not report, so Plexus has no price for them';
+    'Hugging Face bills llm/hf-task calls by compute time and their answers report no tokens, so Plexus can count neither for a budget';
   const problems: { path: string; message: string }[] = [];
-  if (settings.budget?.max_usd !== undefined)
-    problems.push({ path: 'budget.max_usd', message: `${why}: remove budget.max_usd` });
-  if (env.runBudget?.maxUsd !== undefined)
+  if (settings.budget) problems.push({ path: 'budget', message: `${why}: remove budget` });
+  if (env.runBudget?.maxUsd !== undefined || env.runBudget?.maxTokens !== undefined)
     problems.push({
       path: 'model',
-      message: `${why}: run without --max-usd, or leave this score out with --score`,
+      message: `${why}: run without --max-usd/--max-tokens, or leave this score out with --score`,
     });
   if (problems.length > 0) throw new InvalidConfigError(problems);
 }
@@ -72,7 +74,7 @@ export const hfTaskFactory = defineScoreFactory({
         { path: 'labels', message: 'required: the labels the score gives' },
       ]);
     const labels = env.labels;
-    refuseDollarBudgets(settings, env);
+    refuseBudgets(settings, env);
     const client = new ModelClient(
       {
         ...settings,
