@@ -141,6 +141,16 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   const dir = options.resumeDir ?? options.outDir ?? defaultRunDir(scorecard.key, started);
   let folder: RunFolder;
   let prior = new Map<string, Record<string, ScoreOutputV1>>();
+  const stratify = options.sample?.stratify;
+  // Checked before the run folder is created or locked.
+  if (stratify !== undefined && !scores.some((entry) => entry.name === stratify)) {
+    throw new InvalidConfigError([
+      {
+        path: '--stratify',
+        message: `no score named "${stratify}" (scores: ${scores.map((entry) => entry.name).join(', ')})`,
+      },
+    ]);
+  }
   // The dataset's hash, rows and gold digests, recorded in run.json at the end.
   const provenance = new RunProvenance();
   if (options.resumeDir) {
@@ -210,14 +220,6 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   if (sample) source = countedBefore(source, () => (readItems += 1));
   if (sample?.stratify !== undefined) {
     const stratify = sample.stratify;
-    if (!scores.some((entry) => entry.name === stratify)) {
-      throw new InvalidConfigError([
-        {
-          path: '--stratify',
-          message: `no score named "${stratify}" (scores: ${scores.map((entry) => entry.name).join(', ')})`,
-        },
-      ]);
-    }
     source = stratifiedSample(source, {
       size: sample.size,
       seed: sample.seed,
