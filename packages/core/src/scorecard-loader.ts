@@ -124,32 +124,12 @@ export async function parseScorecard(
     positions,
     processors: checked.data?.processors ?? [],
   };
-  // One pass: every score whose common fields parse takes part in every check below, so no
-  // problem (an unknown class, a typo) hides another (a cycle through that score).
-  const { nodes, names } = scoreNodes(raw, positions, problems);
-  const selection = selectNodes(nodes, options.scores);
-  const kept = options.scores?.length
-    ? problems.filter((problem) => !aboutUnselectedScore(problem, selection.selected))
-    : [...problems];
-  problems.length = 0;
-  problems.push(...selection.problems, ...kept);
-  const entries: IndexedScore[] = [];
-  const checks: PreflightScore[] = [];
-  for (const node of nodes) {
-    if (!selection.selected.has(node.index)) continue;
-    const entry = await resolveEntry(node, context, problems);
-    if (entry) {
-      node.labels = entry.labels;
-      entries.push(entry);
-    }
-    checks.push(preflightScore(node, entry, context));
-  }
-  const selected = nodes.filter((node) => selection.selected.has(node.index));
-  problems.push(...dependencyProblems(selected, names, positions));
-  const { order, cycles } = orderByDependencies(
-    new Map(selected.map((node) => [node.name, node.dependsOn.map((item) => item.score)])),
+  const { entries, checks, order, names } = await checkScores(
+    raw,
+    options.scores,
+    context,
+    problems,
   );
-  problems.push(...cycleProblems(cycles, selected, positions));
   const create = options.create ?? true;
   const found = await preflight({
     scores: checks,
@@ -199,6 +179,49 @@ export async function parseScorecard(
     data: card.data,
     scores: scores.map(({ index: _index, ...entry }) => entry),
   };
+}
+
+/**
+ * One pass over the scores: every score whose common fields parse takes part in every check, so
+ * no problem (an unknown class, a typo) hides another (a cycle through that score). With `wanted`
+ * (`--score`), only those scores and their dependencies, and problems of the others are dropped.
+ */
+async function checkScores(
+  raw: unknown,
+  wanted: readonly string[] | undefined,
+  context: EntryContext,
+  problems: ConfigProblem[],
+): Promise<{
+  entries: IndexedScore[];
+  checks: PreflightScore[];
+  order: string[];
+  names: Map<string, number>;
+}> {
+  const { positions } = context;
+  const { nodes, names } = scoreNodes(raw, positions, problems);
+  const selection = selectNodes(nodes, wanted);
+  const kept = wanted?.length
+    ? problems.filter((problem) => !aboutUnselectedScore(problem, selection.selected))
+    : [...problems];
+  problems.length = 0;
+  problems.push(...selection.problems, ...kept);
+  const entries: IndexedScore[] = [];
+  const checks: PreflightScore[] = [];
+  const selected = nodes.filter((node) => selection.selected.has(node.index));
+  for (const node of selected) {
+    const entry = await resolveEntry(node, context, problems);
+    if (entry) {
+      node.labels = entry.labels;
+      entries.push(entry);
+    }
+    checks.push(preflightScore(node, entry, context));
+  }
+  problems.push(...dependencyProblems(selected, names, positions));
+  const { order, cycles } = orderByDependencies(
+    new Map(selected.map((node) => [node.name, node.dependsOn.map((item) => item.score)])),
+  );
+  problems.push(...cycleProblems(cycles, selected, positions));
+  return { entries, checks, order, names };
 }
 
 async function createScores(
