@@ -53,7 +53,10 @@ export function sparkTrainCommand(spark: Command, io: CliIo): void {
     )
     .option('--conf <key=value>', 'Spark setting (repeatable)', collect)
     .option('--node <path>', 'Node binary on the executors; default this one')
-    .option('--out <dir>', 'write the model into this folder instead of where the scorecard points')
+    .option(
+      '--out <dir>',
+      "write the model into this folder instead of where the scorecard points (which must be inside the scorecard's folder)",
+    )
     .option(
       '--register',
       'register the model in MLflow (MLFLOW_TRACKING_URI) as <scorecard key>.<score>',

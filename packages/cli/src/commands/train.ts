@@ -89,7 +89,10 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
       '--tracker <kind>',
       'with --sweep: local, or mlflow (default when MLFLOW_TRACKING_URI is set)',
     )
-    .option('--out <dir>', 'write models into this folder instead of where the scorecard points')
+    .option(
+      '--out <dir>',
+      "write models into this folder instead of where the scorecard points (which must be inside the scorecard's folder)",
+    )
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
     .option(
       '--register',

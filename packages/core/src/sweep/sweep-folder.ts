@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidConfigError } from '../errors.js';
+import { fileSystemError } from '../file-system-error.js';
 import type { SweepMetric, TrialParameters } from './sweep-file.js';
 
 /** What one trial did, as a line of `trials.jsonl`. */
@@ -56,7 +57,9 @@ export class SweepFolder {
       throw new InvalidConfigError([
         { path: '--sweep-dir', message: `${dir} already holds a sweep; continue it with --resume` },
       ]);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      throw fileSystemError(error, dir, 'create the sweep folder');
+    });
     const folder = new SweepFolder(dir, info, []);
     await folder.save();
     return folder;
@@ -86,14 +89,32 @@ export class SweepFolder {
 
   async addTrial(record: TrialRecord): Promise<void> {
     this.trials.push(record);
-    await appendFile(join(this.dir, 'trials.jsonl'), `${JSON.stringify(record)}\n`);
-    await this.writeTable();
+    const path = join(this.dir, 'trials.jsonl');
+    try {
+      await appendFile(path, `${JSON.stringify(record)}\n`);
+      await this.writeTable();
+    } catch (error) {
+      throw fileSystemError(error, path, 'write', this.resumable());
+    }
   }
 
   async save(): Promise<void> {
     const path = join(this.dir, 'sweep.json');
-    await writeFile(`${path}.tmp`, `${JSON.stringify(this.info, null, 2)}\n`);
-    await rename(`${path}.tmp`, path);
+    try {
+      await writeFile(`${path}.tmp`, `${JSON.stringify(this.info, null, 2)}\n`);
+      await rename(`${path}.tmp`, path);
+    } catch (error) {
+      throw fileSystemError(error, path, 'write', this.resumable());
+    }
+  }
+
+  /** How to continue this sweep after a failed write, once sweep.json exists. */
+  private resumable(): { resume?: string } {
+    if (!existsSync(join(this.dir, 'sweep.json'))) return {};
+    const { scorecard, score, sweep } = this.info;
+    return {
+      resume: `plexus train ${scorecard.path} --score "${score}" --sweep ${sweep.path} --resume ${this.dir}`,
+    };
   }
 
   /** `trials.csv`: one row per trial, best first. */
