@@ -47,6 +47,11 @@ describe('checks before anything is scored (issue 21)', () => {
     expect(validated.stderr).toContain(
       `${card}:3:5: scores[0]: warning: unlabeled: ${noGold} has no gold column for "Spam" (looked for "Spam" or "label"); the score runs without accuracy. Set label_column to measure it`,
     );
+    const json = await runCli(['validate', card, '--data', noGold, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).warnings).toEqual([
+      expect.stringContaining('scores[0]: warning: unlabeled:'),
+    ]);
   });
 
   it('a keywords score without labels (yes/no) over spam/ham gold is refused', async () => {
@@ -55,7 +60,14 @@ describe('checks before anything is scored (issue 21)', () => {
     const validated = await runCli(['validate', card, '--data', spam]);
     expect(validated.code).toBe(2);
     expect(validated.stderr).toContain(expected);
-    const evaluated = await runCli(['evaluate', card, '--data', spam, '--out', join(dir, 'run-yn')]);
+    const evaluated = await runCli([
+      'evaluate',
+      card,
+      '--data',
+      spam,
+      '--out',
+      join(dir, 'run-yn'),
+    ]);
     expect(evaluated.code).toBe(2);
     expect(evaluated.stderr).toContain(expected);
   });
@@ -100,7 +112,9 @@ scores:
     expect(validated.code).toBe(2);
     expect(validated.stderr).toContain('3 problems:');
     expect(validated.stderr).toContain(`${card}:4:12: scores[0].class: unknown kind "keywordz"`);
-    expect(validated.stderr).toContain(`${card}:6:17: scores[0].depends_on: dependency cycle: A → B → A`);
+    expect(validated.stderr).toContain(
+      `${card}:6:17: scores[0].depends_on: dependency cycle: A → B → A`,
+    );
     expect(validated.stderr).toContain(
       `${card}:10:5: scores[1].speeker: unknown setting "speeker"; did you mean "speaker"?`,
     );

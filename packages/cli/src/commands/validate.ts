@@ -29,15 +29,19 @@ export function validateCommand(program: Command, io: CliIo): void {
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'print nothing on success (warnings still go to stderr)')
     .action(async (path: string, flags: ValidateFlags) => {
+      const warnings: string[] = [];
       const card = await loadForCli(path, {
         scores: flags.score,
         checkData: flags.data === false ? false : (flags.data ?? true),
-        warn: (line) => io.stderr(line),
+        warn: (line) => {
+          warnings.push(line.trimEnd());
+          io.stderr(line);
+        },
       });
       await closeScorecard(card);
       if (flags.json) {
         io.stdout(
-          `${JSON.stringify({ valid: true, scorecard: card.name, scores: card.scores.map((score) => ({ name: score.name, class: score.className, labels: score.labels })) })}\n`,
+          `${JSON.stringify({ valid: true, scorecard: card.name, scores: card.scores.map((score) => ({ name: score.name, class: score.className, labels: score.labels })), warnings })}\n`,
         );
       } else if (!flags.quiet) {
         io.stdout(
