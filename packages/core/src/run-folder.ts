@@ -265,7 +265,12 @@ export class RunFolder {
 
   /** Records a dataset row that was skipped. */
   problem(problem: DatasetProblem): void {
-    writeSync(this.problemsFd!, `${redact(JSON.stringify(problem))}\n`);
+    try {
+      writeSync(this.problemsFd!, `${redact(JSON.stringify(problem))}\n`);
+    } catch (error) {
+      const path = join(this.dir, 'dataset-errors.jsonl');
+      throw fileSystemError(error, path, 'write', this.resumable());
+    }
   }
 
   /** Writes `metrics.json`. */
