@@ -59,8 +59,8 @@ export class CallBudgets {
 
   /**
    * One attempt, inside its limiter slot: the worst case reserved in every budget before it is
-   * sent, what it spent settled as soon as it answers (nothing for a failed attempt: providers do
-   * not bill them).
+   * sent, what it spent settled as soon as it answers. A failed attempt settles nothing spent:
+   * refused requests (429, 5xx) are not billed; an answer lost to a cut connection may be, unseen.
    */
   private async send(
     provider: ChatProvider,
