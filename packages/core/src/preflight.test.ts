@@ -290,7 +290,14 @@ scores:
       'card.yaml:8:19: scores[1].reads[1]: results["Bsae"]: no score named "Bsae"; did you mean "Base"?',
       'card.yaml:9:14: scores[1].key_env: the provider needs an API key: set PLEXUS_TEST_MISSING_KEY in the environment',
     ]);
-    // Not checked when nothing is created (train reads data only).
+    // Not checked for a disabled score, nor when nothing is created (train reads data only).
+    expect(
+      (
+        await check(
+          'name: X\nscores:\n  - name: R\n    class: test/needy\n    disabled: true\n    key_env: PLEXUS_TEST_MISSING_KEY\n',
+        )
+      ).problems,
+    ).toEqual([]);
     expect(
       (
         await check(

@@ -74,7 +74,7 @@ export function needsProblems(
           ),
         );
     }
-    if (!options.environment) continue;
+    if (!options.environment || score.disabled) continue; // a disabled score makes no call
     for (const need of needs.environment ?? []) {
       const value = process.env[need.name];
       if (value === undefined || value === '')
@@ -192,7 +192,8 @@ function columnProblems(options: DataCheckOptions, sample: DatasetSample): Confi
   const metadata = sample.columns.filter(
     (column) => column !== textColumn && column !== (options.idColumn ?? 'id'),
   );
-  for (const score of options.scores) {
+  // A disabled score reads nothing.
+  for (const score of options.scores.filter((entry) => !entry.disabled)) {
     for (const need of score.needs?.fields ?? []) {
       const column = need.name.split('.')[0]!;
       if (metadata.includes(column)) continue;
