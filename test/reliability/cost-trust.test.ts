@@ -27,9 +27,7 @@ function card(name: string, model: string, extra = ''): string {
   return path;
 }
 
-function results(
-  out: string,
-): {
+function results(out: string): {
   status: string;
   cost_usd: number | null;
   input_tokens: number;
