@@ -227,16 +227,28 @@ describe('checks against the dataset', () => {
       'long.csv',
       `id,text,label\n${Array.from({ length: 50 }, (_, index) => `${index},t,${index < 10 ? 'yes' : 'spam'}`).join('\n')}\n`,
     );
-    const warnings: ConfigProblem[] = [];
-    await parseScorecard('name: X\nscores:\n  - name: A\n    class: test/contains\n    word: x\n', {
-      file,
-      plugins: [plugin],
-      cacheDir: folder,
-      checkData: data,
-      sampleRows: 10,
-      onWarning: (warning) => warnings.push(warning),
-    });
-    expect(warnings).toEqual([]);
+    const warningsAfter = async (sampleRows: number) => {
+      const warnings: ConfigProblem[] = [];
+      await parseScorecard(
+        'name: X\nscores:\n  - name: A\n    class: test/contains\n    word: x\n',
+        {
+          file,
+          displayName: 'card.yaml',
+          plugins: [plugin],
+          cacheDir: folder,
+          checkData: data,
+          sampleRows,
+          onWarning: (warning) => warnings.push(warning),
+        },
+      );
+      return warnings.map(formatProblem);
+    };
+    // The first 10 rows are all "yes"; rows 11-50 are "spam" (40 of 50: the whole file is an error).
+    expect(await warningsAfter(10)).toEqual([]);
+    expect(await warningsAfter(20)).toEqual([
+      `card.yaml:3:5: scores[0].labels: 10 of 20 gold labels in the first 20 rows of ${data} are not among the score's labels (yes, no): "spam" ×10; these rows count as wrong answers`,
+    ]);
+    await expect(warningsAfter(50)).rejects.toThrow(/40 of 50 gold labels in 50 rows/);
   });
 
   it('reports a missing dataset, a missing text column and a missing metadata field at once', async () => {
