@@ -46,9 +46,13 @@ export class Budget {
   private overBy(worst: Spending): string | undefined {
     const { maxUsd, maxTokens } = this.limit;
     if (maxUsd !== undefined && this.spent.usd + this.held.usd + worst.usd > maxUsd)
-      return `${this.owner} of ${dollars(maxUsd)} is spent (${dollars(this.spent.usd)} spent; a call may cost up to ${dollars(worst.usd)})`;
+      return worst.usd > maxUsd
+        ? `${this.owner} of ${dollars(maxUsd)} is smaller than one call at its worst (up to ${dollars(worst.usd)}: lower max_tokens or raise the budget)`
+        : `${this.owner} of ${dollars(maxUsd)} is spent (${dollars(this.spent.usd)} spent; a call may cost up to ${dollars(worst.usd)})`;
     if (maxTokens !== undefined && this.spent.tokens + this.held.tokens + worst.tokens > maxTokens)
-      return `${this.owner} of ${maxTokens} tokens is spent (${this.spent.tokens} spent; a call may use up to ${worst.tokens})`;
+      return worst.tokens > maxTokens
+        ? `${this.owner} of ${maxTokens} tokens is smaller than one call at its worst (up to ${worst.tokens} tokens: lower max_tokens or raise the budget)`
+        : `${this.owner} of ${maxTokens} tokens is spent (${this.spent.tokens} spent; a call may use up to ${worst.tokens})`;
     return undefined;
   }
 

@@ -290,6 +290,9 @@ describe('budgets', () => {
       'budget_exhausted',
     ]);
     expect(server.stats.requests).toBe(0);
+    expect(outputs[0]!.error!.message).toMatch(
+      /the score budget of 1 tokens is smaller than one call at its worst \(up to \d+ tokens: lower max_tokens or raise the budget\)/,
+    );
   });
 
   it("shares the run's budget between scores", async () => {
