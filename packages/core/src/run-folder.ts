@@ -10,15 +10,18 @@ import {
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetProblem } from './dataset/dataset.js';
-import { errorMessage, InvalidConfigError } from './errors.js';
+import { errorMessage, InvalidConfigError, RunStoreError } from './errors.js';
 import { fileSystemError } from './file-system-error.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
+import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults } from './result-compaction.js';
 import type { ResultLine } from './result-line.js';
 import { RunLock } from './run-lock.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 import { redact } from './secrets.js';
+
+export { abandonOpenRuns } from './open-runs.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 
@@ -87,37 +90,6 @@ export interface ResumeOptions {
 const bufferedLines = 256;
 /** Longest a line waits in the buffer, in milliseconds. */
 const flushDelayMs = 200;
-
-/** Folders open in this process: an exit that did not close them marks them (see `abandonOpenRuns`). */
-const openFolders = new Set<RunFolder>();
-
-/**
- * Marks every run folder still open in this process as ended with `status` and `reason`, writes
- * its buffered lines and `run.json` synchronously and releases its lock: for signal handlers,
- * uncaught errors and the `exit` event, where no await can run.
- */
-export function abandonOpenRuns(status: 'failed' | 'interrupted', reason: string): void {
-  for (const folder of [...openFolders]) folder.abandon(status, reason);
-}
-
-let exitHandlerInstalled = false;
-function watchExit(): void {
-  if (exitHandlerInstalled) return;
-  exitHandlerInstalled = true;
-  // A monitor: the error still ends the process as it would have; the run records why.
-  process.on('uncaughtExceptionMonitor', (error, origin) =>
-    abandonOpenRuns(
-      'failed',
-      `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught error'}: ${errorMessage(error)}`,
-    ),
-  );
-  process.on('exit', (code) =>
-    abandonOpenRuns(
-      code === 130 || code === 143 || code === 129 ? 'interrupted' : 'failed',
-      `the process exited (code ${code}) before the run ended`,
-    ),
-  );
-}
 
 /**
  * A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard
@@ -218,8 +190,7 @@ export class RunFolder {
     } catch (error) {
       throw fileSystemError(error, this.dir, 'write into the run folder', this.resumable());
     }
-    openFolders.add(this);
-    watchExit();
+    openRuns.add(this);
   }
 
   /**
@@ -299,7 +270,7 @@ export class RunFolder {
       this.closeFiles();
       await this.writeInfo();
     } finally {
-      openFolders.delete(this);
+      openRuns.delete(this);
       this.lock?.release();
     }
   }
@@ -320,7 +291,9 @@ export class RunFolder {
 
   /** Ends the run at once, synchronously (see `abandonOpenRuns`); every step is best effort. */
   abandon(status: 'failed' | 'interrupted', reason: string): void {
-    openFolders.delete(this);
+    openRuns.delete(this);
+    // Nothing is written after this: a later append says so instead of dropping its line.
+    this.failure ??= new RunStoreError(`the run in ${this.dir} was ended: ${reason}`);
     try {
       this.flush();
     } catch {
