@@ -9,8 +9,10 @@ import { Liquid } from 'liquidjs';
 import type { ClassifierSettings } from './classifier-settings.js';
 import type { GraphSettings } from './graph-settings.js';
 
-// Only parses, to list the variables a template reads; templates are rendered elsewhere.
-const analyser = new Liquid({ root: [], partials: [], layouts: [] });
+// Only parses, to list the variables a template reads; templates are rendered elsewhere. A
+// template longer than the default `template_limits.parse_chars` is not analysed here (the score's
+// own parse, under its limits, reports it).
+const analyser = new Liquid({ root: [], partials: [], layouts: [], parseLimit: 1_000_000 });
 
 type Needs = {
   fields: ScoreNeedV1[];
