@@ -196,7 +196,6 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     };
     folder = await RunFolder.create(dir, info, scorecard);
   }
-  provenance.hashAlongside(path);
 
   let malformedRows = 0;
   let items = 0;
@@ -205,6 +204,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   let source: AsyncIterable<DatasetItem> = readDataset({
     path,
     format,
+    onBytes: provenance.hashDataset(path, format, options.results !== undefined),
     idColumn: scorecard.data?.id_column,
     textColumn: scorecard.data?.text_column,
     gold,

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readDataset } from './dataset/dataset.js';
 import { normalizeLabel } from './labels.js';
 import { GoldDigests, hashFile, sameGold } from './provenance.js';
 import { seededRandom } from './sampling.js';
@@ -95,4 +96,42 @@ it('hashFile streams the SHA-256 and size of a file', async () => {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     bytes: bytes.length,
   });
+});
+
+it('a dataset read with a byte tap gives the same items, and the tap sees every byte once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plexus-tap-'));
+  // Multi-byte characters on every 64 KiB boundary and a quoted field across several chunks.
+  const rows = Array.from(
+    { length: 3000 },
+    (_, index) =>
+      `r${index},"é🙂 ${'ü'.repeat(index % 97)} ""q"", line\nnext",${index % 2 ? 'yes' : 'no'}`,
+  );
+  for (const [name, text] of [
+    ['data.csv', `id,text,label\n${rows.join('\n')}\n`],
+    [
+      'data.jsonl',
+      `${rows.map((row, index) => JSON.stringify({ id: `j${index}`, text: row })).join('\n')}\n`,
+    ],
+  ] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const plain = [];
+    for await (const item of readDataset({ path, gold: { S: ['label'] } })) plain.push(item);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tapped = [];
+    for await (const item of readDataset({
+      path,
+      gold: { S: ['label'] },
+      onBytes: (chunk) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+      },
+    }))
+      tapped.push(item);
+    expect(tapped).toEqual(plain);
+    expect(plain).toHaveLength(3000);
+    expect(bytes).toBe(Buffer.byteLength(text));
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(text).digest('hex'));
+  }
 });

@@ -1,4 +1,7 @@
-import { InvalidConfigError } from './errors.js';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type ByteTap, type DatasetFormat, formatOf } from './dataset/row-sources.js';
+import { errorMessage, InvalidConfigError } from './errors.js';
 import { type DataProvenance, GoldDigests, tryHashFile } from './provenance.js';
 import type { ResultLine } from './result-line.js';
 
@@ -12,6 +15,8 @@ type FileHash = Awaited<ReturnType<typeof tryHashFile>>;
 export class RunProvenance {
   readonly gold = new GoldDigests();
   private hash: Promise<FileHash> | undefined;
+  /** The hash of the bytes the run read, while it reads them (see `hashDataset`). */
+  private tapped: { hash: Hash; bytes: number; open: boolean; path: string } | undefined;
 
   /**
    * Before a resume: a run that recorded its dataset's SHA-256 goes on only with the same bytes
@@ -31,9 +36,30 @@ export class RunProvenance {
     this.hash = Promise.resolve(now);
   }
 
-  /** Hashes the dataset while the run reads it (unless `checkDataset` did); awaited in `finish`. */
-  hashAlongside(path: string): void {
-    this.hash ??= tryHashFile(path);
+  /**
+   * Starts hashing the dataset, unless `checkDataset` did. CSV and JSONL: the bytes are hashed as
+   * the run reads them, through the returned tap (give it to `readDataset`); what the run did not
+   * read (`--limit`, an interruption) is read and hashed in `finish`. Parquet, whose reader jumps
+   * around the file, and results computed elsewhere: hashed by a read of its own, alongside.
+   */
+  hashDataset(
+    path: string,
+    format: DatasetFormat | undefined,
+    external: boolean,
+  ): ByteTap | undefined {
+    if (this.hash) return undefined;
+    const chosen = format ?? formatOf(path);
+    if (external || (chosen !== 'csv' && chosen !== 'jsonl')) {
+      this.hash = tryHashFile(path);
+      return undefined;
+    }
+    const state = { hash: createHash('sha256'), bytes: 0, open: true, path };
+    this.tapped = state;
+    return (chunk) => {
+      if (!state.open) return;
+      state.hash.update(chunk);
+      state.bytes += chunk.length;
+    };
   }
 
   /** Counts a line the run folder keeps into the gold digests. */
@@ -46,6 +72,7 @@ export class RunProvenance {
    * dataset was read to the end, else the reason it is unknown.
    */
   async finish(rows: number | { unknown: string }): Promise<DataProvenance> {
+    if (this.tapped) this.hash = finishTapped(this.tapped);
     const hash: FileHash = (await this.hash) ?? {
       sha256: null,
       bytes: null,
@@ -75,4 +102,30 @@ export function rowsUnknown(limit: number | undefined, status: string): string {
   if (status === 'completed' && limit !== undefined)
     return `--limit ${limit} stopped reading before the end of the dataset`;
   return `the run ended (${status}) before the dataset was read to the end`;
+}
+
+/** Completes the hash of the bytes the run read with the rest of the file, read from there. */
+async function finishTapped(tapped: {
+  hash: Hash;
+  bytes: number;
+  open: boolean;
+  path: string;
+}): Promise<FileHash> {
+  tapped.open = false;
+  try {
+    for await (const chunk of createReadStream(tapped.path, {
+      start: tapped.bytes,
+      highWaterMark: 1 << 20,
+    })) {
+      tapped.hash.update(chunk as Buffer);
+      tapped.bytes += (chunk as Buffer).length;
+    }
+  } catch (error) {
+    return {
+      sha256: null,
+      bytes: null,
+      reason: `cannot read ${tapped.path}: ${errorMessage(error)}`,
+    };
+  }
+  return { sha256: tapped.hash.digest('hex'), bytes: tapped.bytes };
 }

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { DatasetError } from '../errors.js';
 import { hasName, nameRecord, nameValue, setName } from '../name-records.js';
 import { IdSet } from './id-set.js';
-import { type DatasetFormat, formatOf, rawRows } from './row-sources.js';
+import { type ByteTap, type DatasetFormat, formatOf, rawRows } from './row-sources.js';
 
 /** One item read from a dataset. */
 export interface DatasetItem {
@@ -36,6 +36,8 @@ export interface DatasetOptions {
   labelColumns?: Readonly<Record<string, string>>;
   /** Called for each row that is skipped. */
   onProblem?: (problem: DatasetProblem) => void;
+  /** CSV and JSONL: receives the file's bytes as they are read (see `ByteTap`). */
+  onBytes?: ByteTap;
 }
 
 /** Where each score's gold label comes from: `label_column`, a column named like the score, or `label`. */
@@ -111,7 +113,7 @@ export async function* readDataset(
   const report = options.onProblem ?? (() => {});
   let rowNumber = 0;
   let checkedColumns = false;
-  for await (const rows of rawRows(options.path, format)) {
+  for await (const rows of rawRows(options.path, format, options.onBytes)) {
     for (const row of rows) {
       rowNumber += 1;
       if (row.kind === 'error') {

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { DatasetError, errorMessage } from '../errors.js';
 import { setName } from '../name-records.js';
 import { CsvParser } from './csv-parser.js';
@@ -27,16 +28,31 @@ export function formatOf(path: string): DatasetFormat | undefined {
   return undefined;
 }
 
-function openText(path: string) {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
-  return stream;
+/** Receives a text dataset's bytes as they are read: a run hashes its dataset while reading it. */
+export type ByteTap = (bytes: Buffer) => void;
+
+function openText(path: string, tap?: ByteTap): AsyncIterable<unknown> {
+  if (!tap) return createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  return tappedText(path, tap);
+}
+
+/** The file as text, as `openText` reads it (one UTF-8 decoder across chunks), bytes to `tap`. */
+async function* tappedText(path: string, tap: ByteTap): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+    tap(chunk as Buffer);
+    const text = decoder.write(chunk as Buffer);
+    if (text !== '') yield text;
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
 }
 
 // Rows come in batches (one per chunk read, or per Parquet row group): an async generator costs
 // a few promise turns per value, which per row was a large part of reading a dataset.
 
 /** CSV rows keyed by the header's column names. */
-export async function* csvRows(path: string): AsyncGenerator<RawRow[]> {
+export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawRow[]> {
   await assertTextFile(path);
   const parser = new CsvParser();
   let header: string[] | undefined;
@@ -62,7 +78,7 @@ export async function* csvRows(path: string): AsyncGenerator<RawRow[]> {
     }
     return rows;
   };
-  for await (const chunk of openText(path)) {
+  for await (const chunk of openText(path, tap)) {
     const rows = convert(parser.push(chunk as string));
     if (rows.length > 0) yield rows;
   }
@@ -89,7 +105,7 @@ function jsonlRow(text: string, line: number): RawRow | undefined {
  * JSON Lines rows; blank lines are ignored. Lines end at \n, \r\n or \r. Only each new chunk is
  * searched for a line end (the pieces of a long line are joined once): linear in the line's size.
  */
-export async function* jsonlRows(path: string): AsyncGenerator<RawRow[]> {
+export async function* jsonlRows(path: string, tap?: ByteTap): AsyncGenerator<RawRow[]> {
   await assertTextFile(path);
   let pieces: string[] = [];
   let line = 0;
@@ -102,7 +118,7 @@ export async function* jsonlRows(path: string): AsyncGenerator<RawRow[]> {
     }
     return rows;
   };
-  for await (const chunk of openText(path)) {
+  for await (const chunk of openText(path, tap)) {
     const text = chunk as string;
     // Complete lines only; a \r at the very end may be the first half of a \r\n.
     const search = text.charCodeAt(text.length - 1) === 13 ? text.length - 2 : text.length - 1;
@@ -201,11 +217,15 @@ function* skippedGroup(place: RowGroupPlace, message: string): Generator<RawRow[
     );
 }
 
-/** Rows of a dataset file in the given or guessed format, in batches. */
-export function rawRows(path: string, format: DatasetFormat | undefined): AsyncGenerator<RawRow[]> {
+/** Rows of a dataset file in the given or guessed format, in batches; CSV and JSONL bytes to `tap`. */
+export function rawRows(
+  path: string,
+  format: DatasetFormat | undefined,
+  tap?: ByteTap,
+): AsyncGenerator<RawRow[]> {
   const chosen = format ?? formatOf(path);
-  if (chosen === 'csv') return csvRows(path);
-  if (chosen === 'jsonl') return jsonlRows(path);
+  if (chosen === 'csv') return csvRows(path, tap);
+  if (chosen === 'jsonl') return jsonlRows(path, tap);
   if (chosen === 'parquet') return parquetRows(path);
   throw new DatasetError(
     `${path}: unknown dataset format; use a .csv, .jsonl or .parquet file or set data.format`,
