@@ -12,7 +12,7 @@ describe('fileSystemError', () => {
   it('names the path and says what each code means, with how to resume when given', () => {
     const cases: [string, string][] = [
       ['EROFS', 'EROFS: read-only: the file system is mounted read-only'],
-      ['EACCES', 'EACCES: no permission to write there'],
+      ['EACCES', 'EACCES: no permission: this user may not write or read there'],
       ['ENOSPC', 'ENOSPC: disk full: no space left on the device'],
       ['EFBIG', 'EFBIG: disk full: the file reached the size limit'],
     ];

@@ -5,13 +5,14 @@ import { errorMessage, RunStoreError } from './errors.js';
 /** What each file-system error code means, in the words a message uses. */
 const meanings: Record<string, string> = {
   EROFS: 'read-only: the file system is mounted read-only',
-  EACCES: 'no permission to write there',
+  EACCES: 'no permission: this user may not write or read there',
   EPERM: 'no permission: the operation is not permitted (an immutable file or folder?)',
   ENOSPC: 'disk full: no space left on the device',
   EDQUOT: 'disk full: the disk quota is used up',
   EFBIG: 'disk full: the file reached the size limit of the file system or of the process',
   ENOENT: 'does not exist',
   ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
 };
 
 /** A file or folder could not be read or written: `code` and `path` say which and why. */
