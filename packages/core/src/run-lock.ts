@@ -1,7 +1,8 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage, InvalidConfigError, RunStoreError } from './errors.js';
+import { InvalidConfigError } from './errors.js';
+import { fileSystemError } from './file-system-error.js';
 
 /** Contents of `run.lock`: who writes the run folder. */
 export interface LockHolder {
@@ -68,9 +69,8 @@ function createLock(path: string, holder: LockHolder): boolean {
     fd = openSync(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new RunStoreError(`cannot create the lock ${path}: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    // Read-only, no permission, disk full: said so, with the path.
+    throw fileSystemError(error, path, 'create the lock');
   }
   try {
     writeSync(fd, `${JSON.stringify(holder)}\n`);
