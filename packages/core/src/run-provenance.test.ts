@@ -30,6 +30,20 @@ it('hashes the whole file while a --limit run reads only its start (the rest rea
   writeFileSync(data, `id,text,Card\n${rows.join('\n')}\n`);
   const bytes = readFileSync(data);
   const expected = createHash('sha256').update(bytes).digest('hex');
+  const sampled = join(folder, 'run-sample');
+  await evaluate({
+    scorecard: await card(),
+    data,
+    outDir: sampled,
+    cache: false,
+    sample: { size: 50, seed: 3 },
+  });
+  // A sample reads every row: they are counted before sampling.
+  expect(JSON.parse(readFileSync(join(sampled, 'run.json'), 'utf8')).data).toMatchObject({
+    sha256: expected,
+    rows: 20_000,
+    gold: { Card: { labelled: 50 } },
+  });
   for (const limit of [5, undefined]) {
     const outDir = join(folder, `run-${limit ?? 'all'}`);
     const summary = await evaluate({ scorecard: await card(), data, outDir, cache: false, limit });
