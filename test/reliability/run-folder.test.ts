@@ -113,6 +113,20 @@ it('two --resume of one run folder at once: the second exits 2 naming the holder
   expect(existsSync(join(run, 'run.lock'))).toBe(false);
 });
 
+it('two --resume started at the same moment over a stale lock: one takes it over and runs, the other exits 2', async () => {
+  const run = await killedRun('race');
+  await sleep(200);
+  requests = [];
+  const [one, two] = await Promise.all([
+    runCli(evaluateArgs(['--resume', run]), env),
+    runCli(evaluateArgs(['--resume', run]), env),
+  ]);
+  expect([one.code, two.code].sort()).toEqual([0, 2]);
+  expect([one, two].find((ended) => ended.code === 2)!.stderr).toContain('in use by process');
+  exactlyOnce(run);
+  expect(new Set(requests).size).toBe(requests.length);
+});
+
 it('a second run into an --out being written exits 2; the first is unharmed', async () => {
   const run = join(dir, 'same-out');
   const first = await startedRun(['--out', run], 4);
