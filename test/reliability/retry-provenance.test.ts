@@ -117,6 +117,32 @@ it('--resume never retried items that ended in error: --retry-errors scores them
   expect(readFileSync(join(run, 'report.html'), 'utf8')).not.toContain('I would rather not say');
 });
 
+it('--retry-errors scores budget_exhausted items again once the budget is raised', async () => {
+  failing = false;
+  const priced = join(dir, 'priced.yaml');
+  writeFileSync(
+    priced,
+    `name: Priced\nscores:\n  - { name: Asks, class: llm/classifier, labels: [yes, no], label_column: asks, model: gpt-5-mini, max_tokens: 16, base_url: "${server.url}", api_key_env: TEST_KEY, prompt: "Does it ask for a call? {{ text }}" }\n`,
+  );
+  const run = join(dir, 'budget');
+  const common = ['--data', join(dir, 'items.csv'), '--no-cache', '--max-error-rate', '1'];
+  await runCli(['evaluate', priced, ...common, '--max-usd', '0.0001', '--out', run], env);
+  const refused = results(run).filter((line) => line.error?.code === 'budget_exhausted');
+  expect(refused.length).toBeGreaterThan(0);
+  requests = [];
+  const retried = await runCli(
+    ['evaluate', priced, ...common, '--max-usd', '1', '--resume', run, '--retry-errors'],
+    env,
+  );
+  expect(retried.code, retried.stderr).toBe(0);
+  expect(requests.map((item) => `m${item}`).sort()).toEqual(
+    refused.map((line) => line.item_id).sort(),
+  );
+  const after = results(run);
+  expect(after).toHaveLength(items);
+  expect(after.every((line) => line.status === 'ok')).toBe(true);
+});
+
 /** The gold-v1 digest of (item, gold) pairs, from its documented definition (BigInt arithmetic). */
 function goldDigest(pairs: readonly [string, string][]): string {
   const multipliers = [0x01000193n, 0x5bd1e995n, 0xcc9e2d51n, 0x1b873593n];
