@@ -42,6 +42,19 @@ const watch = setInterval(() => {
 watch.unref();
 `,
   );
+  // Heap exhaustion once the run is under way: V8 aborts the process, no JavaScript runs.
+  writeFileSync(
+    join(dir, 'exhaust-heap.mjs'),
+    `import { existsSync } from 'node:fs';
+const kept = [];
+const watch = setInterval(() => {
+  if (!existsSync(process.env.EXHAUST_WHEN_EXISTS)) return;
+  clearInterval(watch);
+  for (;;) kept.push(new Array(1e6).fill(kept.length));
+}, 10);
+watch.unref();
+`,
+  );
 });
 afterAll(() => server?.close());
 
@@ -200,6 +213,23 @@ it('an uncaught error marks the run failed with its message and releases the loc
   });
   expect(existsSync(join(run, 'run.lock'))).toBe(false);
   // Resumable like any failed run.
+  const resumed = await runCli(evaluateArgs(['--resume', run]), env);
+  expect(resumed.code).toBe(0);
+  exactlyOnce(run);
+});
+
+it('out of heap (V8 aborts, no handler runs): run.json stays running, every reader says interrupted, resume completes it', async () => {
+  const run = join(dir, 'oom');
+  const ended = await runCli(evaluateArgs(['--out', run]), {
+    ...env,
+    EXHAUST_WHEN_EXISTS: join(run, 'run.lock'),
+    NODE_OPTIONS: `--max-old-space-size=96 --import ${join(dir, 'exhaust-heap.mjs')}`,
+  });
+  expect(ended.code === 134 || ended.signal === 'SIGABRT').toBe(true);
+  expect(runJson(run).status).toBe('running');
+  const report = await runCli(['report', run]);
+  expect(report.code).toBe(2);
+  expect(report.stderr).toContain('the run is interrupted (the process running it ended');
   const resumed = await runCli(evaluateArgs(['--resume', run]), env);
   expect(resumed.code).toBe(0);
   exactlyOnce(run);
