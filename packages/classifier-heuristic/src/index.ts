@@ -1,4 +1,8 @@
-export { keywordsFactory } from './keywords-score.js';
+export {
+  createKeywordsFactory,
+  type KeywordsFactoryOptions,
+  keywordsFactory,
+} from './keywords-score.js';
 export { type KeywordsSettings, keywordsSettingsSchema } from './keywords-settings.js';
 export { type LogicSettings, logicFactory, logicSettingsSchema } from './logic-score.js';
 export { plugin, plugin as default } from './plugin.js';

@@ -15,6 +15,7 @@ export {
   type RunComparison,
   type ScoreComparison,
 } from './compare.js';
+export type { GoldDifference } from './compare-gold.js';
 export { skipReason } from './conditions.js';
 export { type CsvEvent, CsvParser } from './dataset/csv-parser.js';
 export {
@@ -78,6 +79,7 @@ export {
 } from './model-path.js';
 export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './name-records.js';
 export { checkOutput, errorOutput } from './output-check.js';
+export { foldCodePoint, PhraseIndex, type PhraseIndexOptions } from './phrase-index.js';
 export {
   negationBefore,
   type PhraseHit,
@@ -112,7 +114,6 @@ export {
 export { type LockHolder, lockState, RunLock } from './run-lock.js';
 export { RunMetrics, type RunTotals } from './run-metrics.js';
 export { deadRunReason, effectiveRunInfo, readRunInfo } from './run-state.js';
-export type { GoldDifference } from './compare-gold.js';
 export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './sampling.js';
 export { selectScores } from './score-selection.js';
@@ -121,6 +122,7 @@ export { definePlugin, defineScoreFactory } from './score-spec.js';
 export {
   type LoadScorecardOptions,
   loadScorecard,
+  maxScorecardBytes,
   type ParseScorecardOptions,
   parseScorecard,
 } from './scorecard-loader.js';

@@ -1,3 +1,5 @@
+import { phrasePattern } from './phrase-index.js';
+
 /** Where a phrase was found in a text. */
 export interface PhraseHit {
   phrase: string;
@@ -23,13 +25,12 @@ export interface PhraseMatcherOptions {
   fuzzy: { threshold: number; ratio: RatioFunction } | undefined;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Finds one phrase in texts: exact (one compiled regex) or fuzzy (word windows). */
+/**
+ * Finds one phrase in texts: exact (one regex, compiled at the first exact search: a score with
+ * many phrases searches them all at once with a `PhraseIndex`) or fuzzy (word windows).
+ */
 export class PhraseMatcher {
-  private readonly pattern: RegExp;
+  private pattern: RegExp | undefined;
   private readonly wordCount: number;
   private readonly normalized: string;
 
@@ -37,15 +38,16 @@ export class PhraseMatcher {
     readonly phrase: string,
     private readonly options: PhraseMatcherOptions,
   ) {
-    const body = phrase.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
-    const wrapped = options.wholeWord ? `(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])` : body;
-    this.pattern = new RegExp(wrapped, options.caseSensitive ? 'gu' : 'giu');
     this.wordCount = phrase.trim().split(/\s+/).length;
     this.normalized = options.caseSensitive ? phrase : phrase.toLowerCase();
   }
 
   /** The next exact hit at or after `from`, or undefined. */
   nextExact(text: string, from: number): PhraseHit | undefined {
+    this.pattern ??= new RegExp(
+      phrasePattern(this.phrase, this.options.wholeWord),
+      this.options.caseSensitive ? 'gu' : 'giu',
+    );
     this.pattern.lastIndex = from;
     const match = this.pattern.exec(text);
     if (!match) return undefined;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { defaultCacheDir } from './cache-dir.js';
 import { orderByDependencies } from './dependency-graph.js';
@@ -71,13 +71,32 @@ export async function loadScorecard(
   const file = resolve(path);
   let source: string;
   try {
+    await checkScorecardSize(file, path);
     source = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof InvalidConfigError) throw error;
     throw new InvalidConfigError([
       { file: path, path: '', message: `cannot read the scorecard: ${errorMessage(error)}` },
     ]);
   }
   return parseScorecard(source, { ...options, file, displayName: path });
+}
+
+/** The largest scorecard file read, in bytes (10 MiB: about 350,000 keyword phrases). */
+export const maxScorecardBytes = 10 * 1024 * 1024;
+
+/** Refuses a scorecard file over `maxScorecardBytes` before reading it. */
+async function checkScorecardSize(file: string, shown: string): Promise<void> {
+  const { size } = await stat(file);
+  if (size <= maxScorecardBytes) return;
+  const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  throw new InvalidConfigError([
+    {
+      file: shown,
+      path: '',
+      message: `the scorecard is ${megabytes(size)}, over the ${megabytes(maxScorecardBytes)} limit for a scorecard file; split it into several scorecards or shorten its lists`,
+    },
+  ]);
 }
 
 export interface ParseScorecardOptions extends LoadScorecardOptions {
