@@ -55,6 +55,7 @@ export async function compactResults(
     closeSync(fd);
   }
   await rename(compacted, resultsPath);
+  syncFolder(dir);
   return outputs;
 }
 
@@ -74,4 +75,18 @@ function isRetried(
   if (scores) scores.add(line.score);
   else retried.set(line.item_id, new Set([line.score]));
   return true;
+}
+
+/** Makes a rename in `dir` durable (best effort: some file systems refuse to sync a folder). */
+function syncFolder(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not supported here
+  }
 }
