@@ -77,4 +77,8 @@ it('a run left running by a dead process syncs as interrupted (KILLED); a live w
   const run = await client.getRun(synced.runId);
   expect(run.info.status).toBe('KILLED');
   expect(tagsOf(run).get('plexus.status')).toBe('interrupted');
+  // The stale lock is not an artifact of the run.
+  const artifacts = (await client.listArtifacts(run.info.artifact_uri)).map((file) => file.path);
+  expect(artifacts).toContain('run.json');
+  expect(artifacts).not.toContain('run.lock');
 });

@@ -153,7 +153,11 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
   const runId = run.info.run_id;
   const endTime = info.ended_at ? Date.parse(info.ended_at) : Date.now();
   const files = (await readdir(dir, { withFileTypes: true }))
-    .filter((entry) => entry.isFile() && !entry.name.endsWith('.tmp'))
+    // Not the lock a dead process left behind, nor files half written.
+    .filter(
+      (entry) =>
+        entry.isFile() && !entry.name.endsWith('.tmp') && !entry.name.startsWith('run.lock'),
+    )
     .map((entry) => entry.name)
     .sort();
   if (tags[paramsTag] !== '1') {
