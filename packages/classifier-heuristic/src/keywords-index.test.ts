@@ -33,7 +33,7 @@ function transcript(random: () => number): string {
 }
 
 function settingsOf(random: () => number): unknown {
-  const phrases = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+  const phrases = Array.from({ length: 1 + Math.floor(random() * (random() < 0.5 ? 5 : 60)) }, () =>
     Array.from({ length: 1 + Math.floor(random() * 2) }, () => pick(random, words)).join(' '),
   );
   return {

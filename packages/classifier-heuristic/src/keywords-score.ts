@@ -104,10 +104,21 @@ function describeHit(hit: LocatedHit): string {
   return `found "${hit.phrase}"${fuzzy} in ${where}`;
 }
 
-/** Whether `phrase` has a hit that is not negated. */
-function foundPlain(hits: readonly LocatedHit[], phrase: string): boolean {
-  for (const hit of hits) if (hit.phrase === phrase && !hit.negatedBy) return true;
-  return false;
+/** Each phrase's places in a score's list (a phrase may be listed twice), made once per list. */
+const placesOf = new WeakMap<readonly string[], Map<string, number[]>>();
+
+function places(phrases: readonly string[]): Map<string, number[]> {
+  let found = placesOf.get(phrases);
+  if (!found) {
+    found = new Map();
+    for (const [index, phrase] of phrases.entries()) {
+      const list = found.get(phrase);
+      if (list) list.push(index);
+      else found.set(phrase, [index]);
+    }
+    placesOf.set(phrases, found);
+  }
+  return found;
 }
 
 /** Phrases an explanation names as not found, at most (a score may have 100,000 phrases). */
@@ -123,15 +134,23 @@ function explain(
   let parts = '';
   for (const hit of hits) parts += `${parts ? '; ' : ''}${describeHit(hit)}`;
   if (settings.match !== 'none' && counts.found < searched) {
+    // Phrases with a hit that is not negated; the others among those searched were not found.
+    const plain = new Set<string>();
+    for (const hit of hits) if (!hit.negatedBy) plain.add(hit.phrase);
+    let foundSearched = 0;
+    for (const phrase of plain)
+      for (const at of places(settings.phrases).get(phrase) ?? [])
+        if (at < searched) foundSearched += 1;
+    const notFound = searched - foundSearched;
     let missing = '';
-    let listed = 0;
-    for (let index = 0; index < searched; index += 1) {
+    let named = 0;
+    for (let index = 0; index < searched && named < missingListed; index += 1) {
       const phrase = settings.phrases[index]!;
-      if (foundPlain(hits, phrase)) continue;
-      listed += 1;
-      if (listed <= missingListed) missing += `${missing ? ', ' : ''}"${phrase}"`;
+      if (plain.has(phrase)) continue;
+      named += 1;
+      missing += `${missing ? ', ' : ''}"${phrase}"`;
     }
-    if (listed > missingListed) missing += ` and ${listed - missingListed} more`;
+    if (notFound > named) missing += ` and ${notFound - named} more`;
     if (missing) parts += `${parts ? '; ' : ''}not found: ${missing}`;
   }
   return heading + parts;
@@ -209,9 +228,9 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
         const exact = index && new SegmentHits(index);
         let found = 0;
         let searched = 0;
-        for (const [phrase, matcher] of matchers.entries()) {
+        for (let phrase = 0; phrase < matchers.length; phrase += 1) {
           const before = hits.length;
-          const search = { phrase, matcher, fuzzy: false, exact };
+          const search = { phrase, matcher: matchers[phrase]!, fuzzy: false, exact };
           let present = firstHits(search, segments, negation, hits);
           // Fuzzy search only for phrases that occur nowhere in the scope as written.
           if (fuzzy && hits.length === before)
@@ -221,6 +240,13 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
           // Once the rule is decided the other phrases are not searched (their hits could not
           // change the label); with `flip`, any negated hit can, so every phrase is searched.
           if (!negation.flip && decided(settings.match, present)) break;
+          // A phrase not found was looked for in every segment, so the index knows every phrase
+          // with a hit: those without one (not deciding `any` or `none`) count as searched at once.
+          if (exact && !present && !fuzzy && settings.match !== 'all') {
+            const next = exact.nextWithHits(phrase + 1, matchers.length);
+            searched += next - phrase - 1;
+            phrase = next - 1;
+          }
         }
         const flipped = negation.flip && hits.some((hit) => hit.negatedBy);
         const matched = flipped
