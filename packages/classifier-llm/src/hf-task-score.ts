@@ -3,6 +3,7 @@ import {
   errorOutput,
   InvalidConfigError,
   matchLabel,
+  nameValue,
   type ScoreItemV1,
   type ScoreOutputV1,
   stopsRun,
@@ -108,7 +109,8 @@ export const hfTaskFactory = defineScoreFactory({
           label: string;
           scores: Record<string, number>;
         };
-        const mapped = settings.label_map?.[answer.label] ?? answer.label;
+        // A model may answer `constructor`: the map's own entries only, never an inherited one.
+        const mapped = nameValue(settings.label_map, answer.label) ?? answer.label;
         const value = matchLabel(mapped, labels);
         if (value === undefined)
           return {
