@@ -268,6 +268,25 @@ describe('score and column names are data', () => {
       expect(metrics.scores[name]).toMatchObject({ n: texts.length, accuracy: 1 });
     }
   });
+  it('checks a condition on a score named __proto__ like any other (zod skips that key)', async () => {
+    const cliDir = mkdtempSync(join(tmpdir(), 'plexus-score-names-proto-'));
+    const card = join(cliDir, 'card.yaml');
+    const scores = (condition: string) =>
+      `name: P\nscores:\n  - { name: __proto__, class: heuristic/keywords, phrases: [a] }\n  - { name: B, class: heuristic/keywords, phrases: [b], depends_on: { __proto__: ${condition} } }\n`;
+    writeFileSync(card, scores('5'));
+    const bad = await runCli(['validate', card]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /card\.yaml:4:\d+: scores\[1\]\.depends_on\.__proto__: .*expected object/,
+    );
+    writeFileSync(card, scores('{ operator: "==", value: maybe }'));
+    const unknown = await runCli(['validate', card]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('"maybe" is not a label of __proto__ (yes, no)');
+    writeFileSync(card, scores('{ operator: "==", value: yes }'));
+    const good = await runCli(['validate', card]);
+    expect(good.code, good.stderr).toBe(0);
+  });
 });
 
 function escapeHtml(text: string): string {

@@ -29,28 +29,37 @@ function kindSettings(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * A score may be named `__proto__` (names are data): zod's records assign keys, which drops that
- * one, so the map's names are read from the file and that key's condition (already checked by the
- * schema) is parsed again.
+ * A score may be named `__proto__` (names are data), but zod's records skip that key, neither
+ * checking nor keeping it: the map's names are read from the file and that key's condition is
+ * checked here, its problems reported at its place.
  */
 function conditionEntries(
   parsed: Record<string, ConditionConfig>,
   rawScore: unknown,
+  report: (path: (string | number)[], message: string) => void,
 ): [string, ConditionConfig][] {
   const raw = (rawScore as { depends_on?: unknown }).depends_on;
   if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, '__proto__'))
     return Object.entries(parsed);
-  return Object.entries(raw).map(([name, condition]) => [
-    name,
-    Object.hasOwn(parsed, name) ? parsed[name]! : conditionSchema.parse(condition),
-  ]);
+  return Object.entries(raw).flatMap(([name, condition]): [string, ConditionConfig][] => {
+    if (Object.hasOwn(parsed, name)) return [[name, parsed[name]!]];
+    const checked = conditionSchema.safeParse(condition);
+    if (checked.success) return [[name, checked.data]];
+    for (const issue of checked.error.issues)
+      report([name, ...(issue.path as (string | number)[])], issue.message);
+    return [];
+  });
 }
 
-function dependencies(score: ScoreFile, rawScore: unknown): ScoreDependency[] {
+function dependencies(
+  score: ScoreFile,
+  rawScore: unknown,
+  report: (path: (string | number)[], message: string) => void,
+): ScoreDependency[] {
   const dependsOn = score.depends_on;
   if (!dependsOn) return [];
   if (Array.isArray(dependsOn)) return dependsOn.map((name) => ({ score: name }));
-  return conditionEntries(dependsOn, rawScore).map(([name, condition]) => ({
+  return conditionEntries(dependsOn, rawScore, report).map(([name, condition]) => ({
     score: name,
     ...(condition.operator && condition.value !== undefined
       ? {
@@ -103,7 +112,9 @@ export function scoreNodes(
     nodes.push({
       index,
       name: score.name,
-      dependsOn: dependencies(score, rawScore),
+      dependsOn: dependencies(score, rawScore, (path, message) =>
+        problems.push(positions.problem(['scores', index, 'depends_on', ...path], message)),
+      ),
       labels: score.labels,
       score,
     });
