@@ -1,8 +1,9 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { errorMessage } from './errors.js';
+import { findPackage, installedScorePackages } from './package-lookup.js';
 import type { PluginV1, ScoreFactoryV1 } from './score-spec.js';
+import { closest } from './suggest.js';
 
 /** Plugin names that map to `@plexus/classifier-<name>`. */
 export const builtInPlugins: ReadonlySet<string> = new Set(['heuristic', 'forest', 'llm', 'onnx']);
@@ -77,18 +78,12 @@ export class PluginResolver {
   }
 
   private async importPackage(name: string): Promise<PluginV1 | string> {
-    let resolved: string | undefined;
-    for (const folder of this.options.searchFrom) {
-      try {
-        resolved = createRequire(join(folder, 'noop.js')).resolve(name);
-        break;
-      } catch {
-        // Not installed there; try the next folder.
-      }
+    const found = findPackage(name, this.options.searchFrom);
+    if (!found) return notInstalled(name, this.options.searchFrom);
+    if (!found.entry) {
+      return `found ${name} at ${found.folder} but it has no built entry (${relative(found.folder, found.declaredEntry)} is missing): build it (npm run build in that folder)`;
     }
-    if (!resolved) {
-      return `package ${name} is not installed; install it with: npm install ${name}`;
-    }
+    const resolved = found.entry;
     let module: Record<string, unknown>;
     try {
       module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
@@ -101,4 +96,25 @@ export class PluginResolver {
     }
     return plugin;
   }
+}
+
+/** The class prefix a package is written with: `heuristic` for `@plexus/classifier-heuristic`. */
+function classPrefix(packageName: string): string {
+  const builtIn = /^@plexus\/classifier-(.+)$/.exec(packageName)?.[1];
+  return builtIn && builtInPlugins.has(builtIn) ? builtIn : packageName;
+}
+
+/** Says a package is missing, with the closest installed score package, then how to install. */
+function notInstalled(name: string, searchFrom: readonly string[]): string {
+  const byPrefix = new Map<string, string>();
+  for (const installed of installedScorePackages(searchFrom)) {
+    byPrefix.set(classPrefix(installed), installed);
+  }
+  const written = classPrefix(name);
+  const near = closest(written, byPrefix.keys());
+  if (!near || near === written)
+    return `no package named ${name} is installed; install it with: npm install ${name}`;
+  const installed = byPrefix.get(near);
+  const shown = near === installed ? near : `${near} (${installed})`;
+  return `no package named ${name} is installed; did you mean ${shown}? (if ${name} is the package you want, install it with: npm install ${name})`;
 }

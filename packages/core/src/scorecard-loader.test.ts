@@ -81,7 +81,7 @@ scores:
       'name: X\nscores:\n  - name: A\n    class: plexus-scores-nowhere/sentiment\n',
     );
     expect(problems).toEqual([
-      'card.yaml:4:12: scores[0].class: package plexus-scores-nowhere is not installed; install it with: npm install plexus-scores-nowhere',
+      'card.yaml:4:12: scores[0].class: no package named plexus-scores-nowhere is installed; install it with: npm install plexus-scores-nowhere',
     ]);
   });
 

@@ -11,6 +11,7 @@ import {
 import type { z } from 'zod';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from './errors.js';
 import { closest } from './suggest.js';
+import { plainYamlProblems } from './yaml-errors.js';
 
 /** Maps field paths of a parsed YAML/JSON document back to line and column. */
 export class SourcePositions {
@@ -117,16 +118,7 @@ export function readYaml(
 ): { raw: unknown; positions: SourcePositions } {
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const syntaxProblems: ConfigProblem[] = document.errors.map((error) => {
-    const position = lineCounter.linePos(error.pos[0]);
-    return {
-      file,
-      line: position.line,
-      column: position.col,
-      path: '',
-      message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-    };
-  });
+  const syntaxProblems = plainYamlProblems(source, document.errors, lineCounter, file);
   if (syntaxProblems.length > 0) throw new InvalidConfigError(syntaxProblems);
   try {
     const raw = document.toJS({ maxAliasCount: 100 });
