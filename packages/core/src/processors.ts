@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { splitTurns } from './turns.js';
+import { windowProcessorSchema, windowText } from './window-processor.js';
 
 /** Text processors applied before a score sees an item (scorecard-level first, then the score's). */
 export const processorSchema = z.discriminatedUnion('type', [
@@ -19,17 +20,7 @@ export const processorSchema = z.discriminatedUnion('type', [
       speakers: z.array(z.string().min(1)).min(1),
     })
     .strict(),
-  z
-    .object({
-      type: z.literal('window'),
-      /** Keep only the text around these keywords (case-insensitive, whole words). */
-      keywords: z.array(z.string().min(1)).min(1),
-      /** Words kept before and after each hit; default 30. */
-      words: z.number().int().min(0).default(30),
-      /** Text used when no keyword occurs; default empty. */
-      fallback: z.enum(['empty', 'full']).default('empty'),
-    })
-    .strict(),
+  windowProcessorSchema,
   z
     .object({
       type: z.literal('truncate'),
@@ -42,41 +33,6 @@ export const processorSchema = z.discriminatedUnion('type', [
 ]);
 
 export type ProcessorConfig = z.output<typeof processorSchema>;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function windowText(text: string, config: Extract<ProcessorConfig, { type: 'window' }>): string {
-  const words = text.split(/\s+/).filter((word) => word !== '');
-  const pattern = new RegExp(
-    `\\b(?:${config.keywords.map((keyword) => escapeRegExp(keyword.toLowerCase())).join('|')})\\b`,
-  );
-  const keep = new Uint8Array(words.length);
-  const lowered = words.map((word) => word.toLowerCase());
-  // Multi-word keywords: test a small span starting at each word.
-  const span = Math.max(...config.keywords.map((keyword) => keyword.split(/\s+/).length));
-  let hits = 0;
-  for (let index = 0; index < words.length; index += 1) {
-    if (!pattern.test(lowered.slice(index, index + span).join(' '))) continue;
-    hits += 1;
-    const from = Math.max(0, index - config.words);
-    const to = Math.min(words.length, index + span + config.words);
-    keep.fill(1, from, to);
-  }
-  if (hits === 0) return config.fallback === 'full' ? text : '';
-  const pieces: string[] = [];
-  let current: string[] = [];
-  for (let index = 0; index < words.length; index += 1) {
-    if (keep[index]) current.push(words[index]!);
-    else if (current.length > 0) {
-      pieces.push(current.join(' '));
-      current = [];
-    }
-  }
-  if (current.length > 0) pieces.push(current.join(' '));
-  return pieces.join(' … ');
-}
 
 /** Applies one processor to a text. */
 export function applyProcessor(text: string, config: ProcessorConfig): string {
