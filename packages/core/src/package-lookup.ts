@@ -86,9 +86,26 @@ function packageEntry(folder: string): Omit<FoundPackage, 'folder'> {
   return { entry: undefined, declaredEntry };
 }
 
-/** Finds an installed package the way Node does, searching each folder's `node_modules` chain. */
+/** The folder of the nearest package.json at or above `folder` (its package scope). */
+function packageScope(folder: string): string | undefined {
+  let current = resolve(folder);
+  for (;;) {
+    if (isFile(join(current, 'package.json'))) return current;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/**
+ * Finds an installed package the way Node does: a package naming itself from inside (a scorecard
+ * next to a score package's source), else each folder's `node_modules` chain.
+ */
 export function findPackage(name: string, searchFrom: readonly string[]): FoundPackage | undefined {
   for (const start of searchFrom) {
+    const scope = packageScope(start);
+    if (scope && readManifest(scope)?.name === name)
+      return { folder: scope, ...packageEntry(scope) };
     for (const modules of nodeModulesFolders(start)) {
       const folder = join(modules, name);
       if (!existsSync(join(folder, 'package.json'))) continue;

@@ -99,3 +99,22 @@ describe('PluginResolver', () => {
     );
   });
 });
+
+describe('PluginResolver inside a score package', () => {
+  it('finds the package a scorecard sits in by its own name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plexus-resolver-self-'));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'plexus-self',
+        type: 'module',
+        exports: { '.': { import: './dist/index.js' } },
+      }),
+    );
+    mkdirSync(join(dir, 'dist'));
+    writeFileSync(join(dir, 'dist/index.js'), pluginSource('plexus-self'));
+    const parsed = parseScoreClass('plexus-self/length') as ParsedClass;
+    const found = await new PluginResolver({ searchFrom: [dir] }).factory(parsed);
+    expect(typeof found === 'string' ? found : found.kind).toBe('length');
+  });
+});
