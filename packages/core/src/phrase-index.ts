@@ -81,6 +81,11 @@ function foldText(text: string, caseSensitive: boolean): { folded: string; origi
   return { folded: parts.join(''), origin: origin.subarray(0, length + 1) };
 }
 
+function isAscii(text: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index += 1) if (text.charCodeAt(index) >= 0x80) return false;
+  return true;
+}
+
 function isWhitespace(code: number): boolean {
   return (code >= 9 && code <= 13) || (code >= 0x80 && whitespace.test(String.fromCodePoint(code)));
 }
@@ -105,16 +110,23 @@ export class PhraseIndex {
   private readonly wordCharacter: RegExp;
   /** Phrases with no key (only whitespace): searched by their regex alone. */
   private readonly unkeyed: number[] = [];
+  /** Length of each phrase's key (folded units), and whether the phrase is all ASCII. */
+  private readonly keyLengths: Int32Array;
+  private readonly ascii: Uint8Array;
 
   constructor(
     private readonly phrases: readonly string[],
     private readonly options: PhraseIndexOptions,
   ) {
     this.regexes = new Array(phrases.length);
+    this.keyLengths = new Int32Array(phrases.length);
+    this.ascii = new Uint8Array(phrases.length);
     this.wordCharacter = new RegExp('[\\p{L}\\p{N}_]', options.caseSensitive ? 'u' : 'iu');
     const byKey = new Map<string, number[]>();
     phrases.forEach((phrase, index) => {
       const key = phraseKey(phrase, options.caseSensitive);
+      this.keyLengths[index] = key.length;
+      this.ascii[index] = isAscii(phrase, 0, phrase.length) ? 1 : 0;
       if (key === '') this.unkeyed.push(index);
       else {
         const list = byKey.get(key);
@@ -143,7 +155,8 @@ export class PhraseIndex {
       if (this.options.wholeWord && at > 0 && this.isWordBefore(text, at)) continue;
       this.matchFrom(folded, start, (phrase) => {
         if ((lastEnd.get(phrase) ?? -1) > at) return;
-        const hit = this.confirm(phrase, text, at);
+        const end = origin[start + this.keyLengths[phrase]!]!;
+        const hit = this.confirm(phrase, text, at, end);
         if (!hit) return;
         lastEnd.set(phrase, hit.end);
         const list = found.get(phrase);
@@ -164,6 +177,10 @@ export class PhraseIndex {
     const before =
       code >= 0xdc00 && code <= 0xdfff && at >= 2 ? text.slice(at - 2, at) : text[at - 1]!;
     return this.wordCharacter.test(before);
+  }
+
+  private isWordAt(text: string, at: number): boolean {
+    return this.wordCharacter.test(String.fromCodePoint(text.codePointAt(at)!));
   }
 
   /** Calls `onKey` for each phrase whose key the folded text has at `start`. */
@@ -195,7 +212,17 @@ export class PhraseIndex {
     return regex;
   }
 
-  private confirm(phrase: number, text: string, at: number): PhraseHit | undefined {
+  /**
+   * The hit of a candidate, whose key matched the folded text from `at` to `end`. An ASCII phrase
+   * over ASCII text needs no regex: folding is exact there, so only the word edge after it is
+   * left to check. Anything else is decided by the phrase's regex.
+   */
+  private confirm(phrase: number, text: string, at: number, end: number): PhraseHit | undefined {
+    if (this.ascii[phrase] === 1 && isAscii(text, at, end)) {
+      if (this.options.wholeWord && end < text.length && this.isWordAt(text, end)) return undefined;
+      const matched = text.slice(at, end);
+      return { phrase: this.phrases[phrase]!, start: at, end, matched, similarity: 100 };
+    }
     const regex = this.regexOf(phrase);
     regex.lastIndex = at;
     const match = regex.exec(text);
