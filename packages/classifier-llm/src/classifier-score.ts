@@ -7,6 +7,7 @@ import {
   type ScoreOutputV1,
   stopsRun,
 } from '@plexus/core';
+import type { TracedCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
@@ -98,6 +99,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         scope: Record<string, unknown>,
         usage: UsageTally,
         signal: AbortSignal,
+        prompts: TracedCall[],
       ): Promise<LabelAnswer> => {
         const messages: ChatMessage[] = [];
         if (templates.system)
@@ -111,6 +113,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           logprobs: settings.logprobs,
           usage,
           signal,
+          prompts,
         });
       };
 
@@ -118,9 +121,15 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       const askChunks = async (item: ScoreItemV1, usage: UsageTally, signal: AbortSignal) => {
         const chunking = settings.chunking!;
         const texts = await splitTokens(item.text, chunking.max_tokens, chunking.overlap);
+        const prompts = texts.map((): TracedCall[] => []);
         const answers = await Promise.all(
           texts.map((text, index) =>
-            ask({ ...scopeOf(item), text, chunk: { index, count: texts.length } }, usage, signal),
+            ask(
+              { ...scopeOf(item), text, chunk: { index, count: texts.length } },
+              usage,
+              signal,
+              prompts[index]!,
+            ),
           ),
         );
         const valid = answers.flatMap((answer) =>
@@ -137,26 +146,35 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
             chunk: index,
             label: answer.label ?? null,
             answers: answer.answers,
+            prompts: prompts[index]!,
           })),
         };
       };
 
       const scoreItem = async (item: ScoreItemV1, signal: AbortSignal): Promise<ScoreOutputV1> => {
         const usage = emptyUsage();
+        // Each call's rendered messages and raw answer (chunks keep their own).
+        const prompts: TracedCall[] = [];
         let answer: LabelAnswer & { chunks?: unknown[] };
         try {
           answer = settings.chunking
             ? await askChunks(item, usage, signal)
-            : await ask(scopeOf(item), usage, signal);
+            : await ask(scopeOf(item), usage, signal, prompts);
         } catch (error) {
           if (signal.aborted || stopsRun(error)) throw error;
-          return { ...errorOutput(error, 'call_failed'), usage };
+          return {
+            ...errorOutput(error, 'call_failed'),
+            usage,
+            ...(prompts.length > 0 ? { trace: { prompts } } : {}),
+          };
         }
         const trace = {
           answers: answer.answers,
           attempts: answer.attempts,
           corrections: answer.corrections,
-          ...(answer.chunks ? { chunks: answer.chunks, combine: settings.chunking!.combine } : {}),
+          ...(answer.chunks
+            ? { chunks: answer.chunks, combine: settings.chunking!.combine }
+            : { prompts }),
         };
         if (answer.label === undefined) {
           return {

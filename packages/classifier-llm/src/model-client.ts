@@ -9,6 +9,7 @@ import {
   type ScoreEnvV1,
 } from '@plexus/core';
 import { CallBudgets } from './call-budgets.js';
+import { type TracedCall, traceCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
@@ -170,6 +171,8 @@ export class ModelClient {
       logprobs?: boolean;
       usage: UsageTally;
       signal: AbortSignal;
+      /** Receives the call's messages and answer for the trace (see `traceCall`). */
+      prompts?: TracedCall[];
     },
   ): Promise<{ response: ChatResponse; attempts: number }> {
     const request: ChatRequest = {
@@ -187,6 +190,7 @@ export class ModelClient {
     const stored = await this.cache?.get(key);
     if (stored) {
       options.usage.cacheHits += 1;
+      options.prompts?.push(traceCall(messages, stored.content));
       return { response: stored, attempts: 0 };
     }
     const result = await callModel({
@@ -199,6 +203,7 @@ export class ModelClient {
     const { response } = result;
     // Only answers are kept: a failed call throws before this, so errors are never cached.
     await this.cache?.set(key, response).catch(() => {});
+    options.prompts?.push(traceCall(messages, response.content));
     options.usage.calls += 1;
     options.usage.retries += result.attempts - 1;
     options.usage.inputTokens += response.inputTokens;
@@ -224,6 +229,7 @@ export class ModelClient {
       logprobs?: boolean;
       usage: UsageTally;
       signal: AbortSignal;
+      prompts?: TracedCall[];
     },
   ): Promise<LabelAnswer> {
     const conversation = [...messages];
@@ -235,6 +241,7 @@ export class ModelClient {
         logprobs: options.logprobs,
         usage: options.usage,
         signal: options.signal,
+        prompts: options.prompts,
       });
       attempts += tries;
       answers.push(response.content);

@@ -28,6 +28,10 @@ export interface ResultLine {
   cached: boolean;
   error: { message: string; code?: string; retryable?: boolean } | null;
   trace?: unknown;
+  /** The item's text, its first characters (see `LineStorageOptions.itemTextChars`). */
+  text?: string;
+  /** With `text` cut: the whole text's length in characters. */
+  text_length?: number;
 }
 
 /** What a result cost: its usage's dollars, null when unknown, 0 when it reports none. */

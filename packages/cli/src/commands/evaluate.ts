@@ -40,6 +40,7 @@ interface EvaluateFlags {
   quiet?: boolean;
   tracker?: string;
   maxErrorRate: number;
+  tracePrompts: boolean;
 }
 
 const shownProblems = 20;
@@ -81,6 +82,10 @@ export function evaluateCommand(
       'with --resume: score again the items whose result is an error (budget_exhausted included); ok results are kept',
     )
     .option('--no-cache', 'do not read or write the result cache')
+    .option(
+      '--no-trace-prompts',
+      "keep LLM prompts and raw answers out of results.jsonl's traces (kept by default: 8 KB per call, secrets redacted)",
+    )
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
     .option('--tracker <kind>', 'local, or mlflow (default when MLFLOW_TRACKING_URI is set)')
     .option('--json', 'print the run summary as JSON on stdout')
@@ -146,6 +151,7 @@ export function evaluateCommand(
           retryErrors: flags.retryErrors,
           cache: flags.cache,
           cacheDir: flags.cacheDir,
+          tracePrompts: flags.tracePrompts,
           drain: interrupt.signal,
           onResult: (line) => progress.update(line.status),
           onDatasetProblem: (problem) => {
