@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Featurizer, ForestSettings, GrownShard } from '@plexus/classifier-forest';
+import type { Featurizer, ForestSettings, GrownShard } from '@plexus/classifier-forest/internal';
 import {
   checkTestFraction,
   InvalidConfigError,
@@ -69,12 +69,12 @@ interface Part {
   class_counts?: number[];
 }
 
-type ForestPackage = typeof import('@plexus/classifier-forest');
+type ForestPackage = typeof import('@plexus/classifier-forest/internal');
 
 /** The forest package, an optional peer: only training needs it. */
 async function importForest(): Promise<ForestPackage> {
   try {
-    return await import('@plexus/classifier-forest');
+    return await import('@plexus/classifier-forest/internal');
   } catch (error) {
     throw new MissingDependencyError(
       '@plexus/classifier-forest',

@@ -17,7 +17,7 @@ import {
   itemsByShard,
   shardOf,
   termStatistics,
-} from '@plexus/classifier-forest';
+} from '@plexus/classifier-forest/internal';
 import {
   applyProcessors,
   errorMessage,
