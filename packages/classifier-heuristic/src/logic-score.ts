@@ -10,29 +10,13 @@ import {
   type ScoreItemV1,
   type ScoreOutputV1,
 } from '@plexus/core';
-import { z } from 'zod';
+import {
+  type LogicOutcome,
+  type LogicSettings,
+  logicNames,
+  logicSettingsSchema,
+} from './logic-settings.js';
 import { logicNeeds } from './score-needs.js';
-
-/** A label, or `{value_of: Score}`: the value of a score this one depends on (cascades). */
-const outcomeSchema = z.union([
-  z.string().min(1),
-  z.object({ value_of: z.string().min(1) }).strict(),
-]);
-type LogicOutcome = z.output<typeof outcomeSchema>;
-
-export const logicSettingsSchema = z
-  .object({
-    /** Checked in order; the first whose `when` is true gives its label. */
-    rules: z.array(z.object({ when: z.string().min(1), label: outcomeSchema }).strict()).min(1),
-    /** Label when no rule holds. */
-    otherwise: outcomeSchema,
-  })
-  .strict();
-
-export type LogicSettings = z.output<typeof logicSettingsSchema>;
-
-/** Names an expression can use. */
-export const logicNames = ['results', 'confidence', 'metadata', 'text'] as const;
 
 function compileRules(
   settings: LogicSettings,

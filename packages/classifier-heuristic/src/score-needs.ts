@@ -1,5 +1,5 @@
 import { ExpressionError, parseSafeExpression, type ScoreNeedsV1 } from '@plexus/core';
-import { type LogicSettings, logicNames } from './logic-score.js';
+import { type LogicSettings, logicNames } from './logic-settings.js';
 
 /** `heuristic/logic`: the metadata fields its rules read (`metadata.x`, `metadata["x"]`). */
 export function logicNeeds(settings: LogicSettings): ScoreNeedsV1 {

@@ -1,7 +1,7 @@
 import { InvalidConfigError, type RunBudgetV1 } from '@plexus/core';
 import { Budget, runBudget, type Spending } from './budget.js';
 import type { ChatProvider, ChatRequest } from './chat-provider.js';
-import type { ModelSettings } from './model-client.js';
+import type { ClassifierSettings } from './classifier-settings.js';
 import { callCost, type ModelPrice, pricesAsOf, responseCost } from './pricing.js';
 import { worstCaseTokens } from './worst-case.js';
 
@@ -10,7 +10,7 @@ import { worstCaseTokens } from './worst-case.js';
  * add `pricing:` (budgets in tokens need no price).
  */
 function refuseDollarBudgets(
-  settings: Pick<ModelSettings, 'provider' | 'model' | 'budget'>,
+  settings: Pick<ClassifierSettings, 'provider' | 'model' | 'budget'>,
   env: { runBudget?: RunBudgetV1 },
 ): void {
   const fix = `${settings.provider} ${settings.model} has no price in the built-in table (prices of ${pricesAsOf}); add pricing: {input_per_million, output_per_million} (US dollars) to this score`;
@@ -31,7 +31,7 @@ export class CallBudgets {
 
   /** Throws `InvalidConfigError` for a budget in dollars on a model without a price. */
   constructor(
-    settings: Pick<ModelSettings, 'provider' | 'model' | 'budget'>,
+    settings: Pick<ClassifierSettings, 'provider' | 'model' | 'budget'>,
     env: { runBudget?: RunBudgetV1 },
     private readonly price: ModelPrice | undefined,
   ) {

@@ -1,5 +1,5 @@
 import type { ChatResponse } from './chat-provider.js';
-import type { ModelSettings } from './model-client.js';
+import type { ClassifierSettings } from './classifier-settings.js';
 
 /** A model's price in US dollars per million tokens. */
 export interface ModelPrice {
@@ -58,7 +58,7 @@ function tableName(model: string): string {
  * and every `huggingface` model, whose price depends on the provider Hugging Face routes to).
  */
 export function modelPrice(
-  settings: Pick<ModelSettings, 'provider' | 'model' | 'pricing'>,
+  settings: Pick<ClassifierSettings, 'provider' | 'model' | 'pricing'>,
 ): ModelPrice | undefined {
   if (settings.pricing)
     return {
