@@ -5,7 +5,6 @@ import type { LoadedScore } from '../loaded-scorecard.js';
 import { seededRandom } from '../sampling.js';
 import type { ScoreEnvV1 } from '../score-spec.js';
 import { type LabelledItem, measureScore, shuffle, stratifiedSplit } from '../train-data.js';
-import type { SweepOptions } from './sweep.js';
 import {
   type SweepMetric,
   type SweepSpec,
@@ -14,6 +13,7 @@ import {
   withParameters,
 } from './sweep-file.js';
 import type { SweepFolder, TrialRecord } from './sweep-folder.js';
+import type { SweepOptions } from './sweep-options.js';
 
 export /** Validates every trial's settings before any training: a bad value fails the sweep at once. */
 function trialSettings(entry: LoadedScore, trials: readonly TrialParameters[], file: string) {
