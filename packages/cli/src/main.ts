@@ -7,12 +7,15 @@ import {
 import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { initCommand } from './commands/init.js';
 import { mlflowCommand } from './commands/mlflow.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { runsCommand } from './commands/runs.js';
 import { sparkCommand } from './commands/spark.js';
 import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
+import { viewCommand } from './commands/view.js';
 import { type CliIo, processIo } from './output.js';
 
 /**
@@ -35,11 +38,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   };
   // A cache that cannot write turns itself off and says so once, whatever the command.
   const stopCacheWarnings = onCacheWarning((message) => io.stderr(`warning: ${message}\n`));
+  initCommand(program, io);
   validateCommand(program, io);
   evaluateCommand(program, io, setExit);
   predictCommand(program, io);
   compareCommand(program, io);
   reportCommand(program, io);
+  runsCommand(program, io);
+  viewCommand(program, io);
   trainCommand(program, io, setExit);
   mlflowCommand(program, io);
   sparkCommand(program, io, setExit);

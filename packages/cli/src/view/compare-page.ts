@@ -1,0 +1,80 @@
+import type { ResultLine, RunComparison, ScoreComparison } from '@plexus/core';
+import { type Flip, listedFlips, type ScoreFlips } from './flips.js';
+import { escapeHtml, formatNumber, page, segment } from './html.js';
+import type { ItemTexts } from './item-texts.js';
+
+/** What the compare page shows. */
+export interface CompareView {
+  runA: string;
+  runB: string;
+  comparison: RunComparison | null;
+  /** Why the runs cannot be compared (bad input from `compareRuns`). */
+  problem: string | null;
+  flips: ScoreFlips[];
+  /** Reads a flipped item's line of run A or B. */
+  line: (run: 'a' | 'b', number: number) => ResultLine;
+  texts: ItemTexts;
+}
+
+function signed(value: number, digits = 3): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+}
+
+function deltaClass(score: ScoreComparison): string {
+  if (!score.significant) return '';
+  return score.accuracy_delta > 0 ? 'better' : 'worse';
+}
+
+function scoreRow(score: ScoreComparison): string {
+  const name =
+    score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
+  const [low, high] = score.accuracy_delta_ci95;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td><td class="number ${deltaClass(score)}">${signed(score.accuracy_delta)} <span class="note">[${signed(low)}, ${signed(high)}]</span></td><td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${score.mcnemar_p.toPrecision(2)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note">${escapeHtml(score.verdict)}</td></tr>`;
+}
+
+function flipRow(view: CompareView, flip: Flip): string {
+  const a = view.line('a', flip.lineA);
+  const b = view.line('b', flip.lineB);
+  const text = view.texts.texts.get(flip.itemId);
+  const answer = (line: ResultLine) =>
+    line.status === 'error' ? `error: ${line.error?.message ?? ''}` : (line.value ?? '—');
+  return `<tr><td><a href="/run/${segment(view.runA)}/item/${segment(flip.itemId)}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(a.label ?? '—')}</td><td>${escapeHtml(answer(a))}</td><td>${escapeHtml(answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;
+}
+
+function flipTable(view: CompareView, title: string, list: Flip[], count: number): string {
+  const shown =
+    count > list.length ? ` <span class="note">(the first ${listedFlips} of ${count})</span>` : '';
+  if (count === 0) return `<h3>${escapeHtml(title)}: none</h3>`;
+  return `<h3>${escapeHtml(title)}: ${count}${shown}</h3><table class="flips"><thead><tr><th>item</th><th>gold</th><th>A answered</th><th>B answered</th><th>text</th></tr></thead><tbody>${list.map((flip) => flipRow(view, flip)).join('')}</tbody></table>`;
+}
+
+function flipsSection(view: CompareView, flips: ScoreFlips): string {
+  const name = flips.scoreA === flips.scoreB ? flips.scoreA : `${flips.scoreA} vs ${flips.scoreB}`;
+  return `<div class="card flipped"><h2>Flipped items: ${escapeHtml(name)}</h2>${flipTable(view, 'Right in A only', flips.onlyA, flips.onlyACount)}${flipTable(view, 'Right in B only', flips.onlyB, flips.onlyBCount)}</div>`;
+}
+
+/** Two runs compared: per-score deltas with McNemar's p, and the items that flipped. */
+export function comparePage(view: CompareView): string {
+  const runLink = (label: string, name: string, status: string | null | undefined) =>
+    `<span>${label}: <a href="/run/${segment(name)}">${escapeHtml(name)}</a>${status && status !== 'completed' ? ` (${escapeHtml(status)})` : ''}</span>`;
+  const comparison = view.comparison;
+  const head = `<h1>Compare runs</h1><div class="meta">${runLink('A', view.runA, comparison?.status_a)}${runLink('B', view.runB, comparison?.status_b)}</div>`;
+  if (!comparison)
+    return page('compare', `${head}<p class="problem">${escapeHtml(view.problem ?? '')}</p>`);
+  const errors =
+    comparison.errors === 'wrong'
+      ? 'An item a run failed on counts as wrong.'
+      : 'Items either run failed on are left out.';
+  const gold = comparison.gold_differences
+    .map(
+      (difference) =>
+        `<p class="problem">Gold labels differ on ${difference.items} compared items of ${escapeHtml(difference.score_a)} vs ${escapeHtml(difference.score_b)}.</p>`,
+    )
+    .join('');
+  const table = `<table id="comparison"><thead><tr><th>score</th><th class="number">items</th><th class="number">accuracy A</th><th class="number">accuracy B</th><th class="number">B − A [95% CI]</th><th class="number">F1 A</th><th class="number">F1 B</th><th class="number">F1 B − A</th><th class="number">right only in A</th><th class="number">right only in B</th><th class="number">McNemar p</th><th class="number">errors A / B</th></tr></thead><tbody>${comparison.scores.map(scoreRow).join('')}</tbody></table>
+<p class="note">Items with a gold label both runs were due to answer. ${errors} Significance level ${comparison.alpha}.</p>`;
+  return page(
+    `compare ${view.runA} ${view.runB}`,
+    `${head}${gold}${table}${view.flips.map((flips) => flipsSection(view, flips)).join('')}`,
+  );
+}

@@ -1,0 +1,57 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareRuns, errorMessage, PlexusError, type RunComparison } from '@plexus/core';
+import { comparePage } from './compare-page.js';
+import { flips } from './flips.js';
+import { openRun } from './run-folders.js';
+
+/** The last comparisons, kept while both results files are unchanged. */
+const comparisons = new Map<string, RunComparison>();
+const keptComparisons = 16;
+
+function fileStamp(dir: string): string {
+  const stats = statSync(join(dir, 'results.jsonl'));
+  return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+}
+
+async function comparison(dirA: string, dirB: string): Promise<RunComparison> {
+  const key = `${dirA}\u0000${fileStamp(dirA)}\u0000${dirB}\u0000${fileStamp(dirB)}`;
+  const kept = comparisons.get(key);
+  if (kept) return kept;
+  const result = await compareRuns({ runA: dirA, runB: dirB, allowDifferentGold: true });
+  if (comparisons.size >= keptComparisons) comparisons.delete(comparisons.keys().next().value!);
+  comparisons.set(key, result);
+  return result;
+}
+
+/** The compare page of `?a=RUN&b=RUN`; undefined (404) when a run is not in the runs folder. */
+export async function comparePageFor(
+  root: string,
+  query: URLSearchParams,
+): Promise<string | undefined> {
+  const nameA = query.get('a') ?? '';
+  const nameB = query.get('b') ?? '';
+  const [runA, runB] = [await openRun(root, nameA), await openRun(root, nameB)];
+  if (!runA || !runB) return undefined;
+  let result: RunComparison | null = null;
+  let problem: string | null = null;
+  try {
+    result = await comparison(runA.dir, runB.dir);
+  } catch (error) {
+    if (!PlexusError.isInstance(error)) throw error;
+    problem = errorMessage(error);
+  }
+  const scoreFlips = (result?.scores ?? []).map((score) =>
+    flips(runA.index, runB.index, score.score_a, score.score_b),
+  );
+  await runA.texts.ensure(runA.index.linesOfItem.keys());
+  return comparePage({
+    runA: nameA,
+    runB: nameB,
+    comparison: result,
+    problem,
+    flips: scoreFlips,
+    line: (run, number) => (run === 'a' ? runA : runB).index.readLine(number),
+    texts: runA.texts,
+  });
+}

@@ -1,0 +1,90 @@
+import type { ResultLine } from '@plexus/core';
+import { escapeHtml, formatNumber, page, segment } from './html.js';
+import { shownTextChars } from './item-texts.js';
+import { outcomeOf } from './result-index.js';
+
+/** Characters of a trace shown; the rest is in results.jsonl. */
+const shownTraceChars = 50_000;
+
+/** What the item page shows. */
+export interface ItemView {
+  run: string;
+  itemId: string;
+  /** The item's text from the dataset; null with the reason in `textProblem`. */
+  text: string | null;
+  textLength: number | null;
+  textProblem: string | null;
+  lines: ResultLine[];
+}
+
+/** An explanation that is a JSON object, as fields; any other explanation as text. */
+function explanationHtml(explanation: string | null): string {
+  if (explanation === null || explanation === '') return '<span class="note">none</span>';
+  const trimmed = explanation.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(trimmed) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const fields = Object.entries(parsed as Record<string, unknown>)
+          .map(
+            ([key, value]) =>
+              `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}</dd>`,
+          )
+          .join('');
+        return `<dl class="fields explanation-fields">${fields}</dl>`;
+      }
+    } catch {
+      // not JSON: shown as text
+    }
+  }
+  return `<pre class="explanation">${escapeHtml(explanation)}</pre>`;
+}
+
+function traceHtml(trace: unknown): string {
+  if (trace === undefined) return '';
+  const text = JSON.stringify(trace, null, 2) ?? '';
+  const cut =
+    text.length > shownTraceChars
+      ? `<p class="note">The first ${shownTraceChars} of ${text.length} characters; the whole trace is in results.jsonl.</p>`
+      : '';
+  return `<h3>Trace</h3><pre class="trace">${escapeHtml(text.slice(0, shownTraceChars))}</pre>${cut}`;
+}
+
+function scoreCard(line: ResultLine): string {
+  const outcome = outcomeOf(line);
+  const fields: [string, string][] = [
+    ['status', escapeHtml(line.status)],
+    ['gold', escapeHtml(line.label ?? '—')],
+    ['predicted', escapeHtml(line.value ?? '—')],
+    ['answer', `<span class="${outcome}">${outcome}</span>`],
+    ['confidence', formatNumber(line.confidence, 3)],
+    [
+      'cost',
+      line.cost_usd === null
+        ? `unknown (${escapeHtml(line.unpriced_model ?? 'no price')})`
+        : `$${line.cost_usd.toFixed(6)}`,
+    ],
+    ['LLM calls', `${line.llm_calls} (${line.input_tokens} + ${line.output_tokens} tokens)`],
+    ['latency', `${formatNumber(line.latency_ms, 1)} ms${line.cached ? ' (from the cache)' : ''}`],
+  ];
+  if (line.error) fields.push(['error', escapeHtml(line.error.message)]);
+  const list = fields.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('');
+  return `<div class="card score-card"><h2>${escapeHtml(line.score)}</h2><dl class="fields">${list}</dl><h3>Explanation</h3>${explanationHtml(line.explanation)}${traceHtml(line.trace)}</div>`;
+}
+
+/** One item: its text and every score's answer, explanation and trace. */
+export function itemPage(view: ItemView): string {
+  const back = `/run/${segment(view.run)}`;
+  const cut =
+    view.textLength !== null && view.text !== null && view.textLength > view.text.length
+      ? `<p class="note">The first ${shownTextChars} characters.</p>`
+      : '';
+  const text =
+    view.text === null
+      ? `<p class="note">${escapeHtml(view.textProblem ?? 'The text of this item was not found in the dataset.')}</p>`
+      : `<pre class="item-text" id="item-text">${escapeHtml(view.text)}</pre>${cut}`;
+  const body = `<p><a href="${escapeHtml(back)}">← ${escapeHtml(view.run)}</a></p>
+<h1>Item ${escapeHtml(view.itemId)}</h1><div class="card"><h2>Text</h2>${text}</div>
+${view.lines.map(scoreCard).join('')}`;
+  return page(`item ${view.itemId}`, body);
+}

@@ -1,0 +1,177 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { type ResultLine, RunMetrics } from '@plexus/core';
+
+/** Characters of an explanation or error kept for the text search (the page says so). */
+export const searchedExplanationChars = 1000;
+/** Bytes read from results.jsonl at a time while indexing. */
+const chunkBytes = 4 * 1024 * 1024;
+
+/** How an answer compares with its gold label. */
+export type Outcome = 'correct' | 'incorrect' | 'unjudged';
+
+/** Interns strings: a label, score or status is stored once and compared as a number. */
+class Names {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(name);
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+  find(name: string): number | undefined {
+    return this.ids.get(name);
+  }
+}
+
+/**
+ * An index of one `results.jsonl`: per line its byte range, item id, score, status, gold and
+ * predicted label, outcome and a lowercased search text. Built once, then extended with the lines
+ * appended since (a live run); a file that was replaced or shrank is indexed again.
+ */
+export class ResultIndex {
+  readonly offsets: number[] = [];
+  readonly lengths: number[] = [];
+  readonly itemIds: string[] = [];
+  readonly scoreIds: number[] = [];
+  readonly statusIds: number[] = [];
+  /** Label ids of the gold label and of the answer; -1 when absent. */
+  readonly goldIds: number[] = [];
+  readonly valueIds: number[] = [];
+  readonly outcomes: Outcome[] = [];
+  readonly searchTexts: string[] = [];
+  readonly scores = new Names();
+  readonly statuses = new Names();
+  readonly labels = new Names();
+  /** Line numbers (into the arrays above) of each item id, in file order. */
+  readonly linesOfItem = new Map<string, number[]>();
+  /** Metrics over the lines read so far (a live run has no metrics.json yet). */
+  readonly metrics = new RunMetrics([]);
+  /** Lines that were not JSON (a line cut short by a crash): not results. */
+  unreadableLines = 0;
+  private bytesIndexed = 0;
+  private inode = -1;
+  private modified = -1;
+  private size = -1;
+
+  constructor(readonly path: string) {}
+
+  get lineCount(): number {
+    return this.offsets.length;
+  }
+
+  /** Whether the file was replaced or cut shorter than what was indexed (a resume rewrites it). */
+  replaced(): boolean {
+    const stats = statSync(this.path);
+    return stats.ino !== this.inode || stats.size < this.bytesIndexed;
+  }
+
+  /** Reads the lines appended since the last call; returns whether anything changed. */
+  refresh(): boolean {
+    const stats = statSync(this.path);
+    if (stats.size === this.size && stats.mtimeMs === this.modified && stats.ino === this.inode)
+      return false;
+    this.inode = stats.ino;
+    this.modified = stats.mtimeMs;
+    this.size = stats.size;
+    const fd = openSync(this.path, 'r');
+    try {
+      this.readFrom(fd, stats.size);
+    } finally {
+      closeSync(fd);
+    }
+    return true;
+  }
+
+  private readFrom(fd: number, size: number): void {
+    const buffer = Buffer.alloc(chunkBytes);
+    let carry: Buffer = Buffer.alloc(0);
+    let position = this.bytesIndexed;
+    while (position < size) {
+      const read = readSync(fd, buffer, 0, Math.min(chunkBytes, size - position), position);
+      if (read === 0) break;
+      const chunk = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer;
+      const end = carry.length + read;
+      const chunkStart = position - carry.length;
+      let start = 0;
+      for (let newline = chunk.indexOf(10, start); newline !== -1 && newline < end; ) {
+        if (newline > start) this.addLine(chunk, start, newline, chunkStart + start);
+        start = newline + 1;
+        newline = chunk.indexOf(10, start);
+      }
+      carry = Buffer.from(chunk.subarray(start, end));
+      position += read;
+      this.bytesIndexed = chunkStart + start;
+    }
+  }
+
+  private addLine(chunk: Buffer, start: number, end: number, offset: number): void {
+    let line: ResultLine;
+    try {
+      line = JSON.parse(chunk.toString('utf8', start, end)) as ResultLine;
+    } catch {
+      this.unreadableLines += 1;
+      return;
+    }
+    if (typeof line?.item_id !== 'string' || typeof line.score !== 'string') {
+      this.unreadableLines += 1;
+      return;
+    }
+    const number = this.offsets.length;
+    this.offsets.push(offset);
+    this.lengths.push(end - start);
+    this.itemIds.push(line.item_id);
+    this.scoreIds.push(this.scores.id(line.score));
+    this.statusIds.push(this.statuses.id(String(line.status)));
+    this.goldIds.push(line.label === null ? -1 : this.labels.id(String(line.label)));
+    this.valueIds.push(line.value === null ? -1 : this.labels.id(String(line.value)));
+    this.outcomes.push(outcomeOf(line));
+    const explanation = (line.explanation ?? '').slice(0, searchedExplanationChars);
+    const error = line.error?.message?.slice(0, searchedExplanationChars) ?? '';
+    this.searchTexts.push(
+      `${line.item_id}\n${line.value ?? ''}\n${line.label ?? ''}\n${explanation}\n${error}`.toLowerCase(),
+    );
+    const lines = this.linesOfItem.get(line.item_id);
+    if (lines) lines.push(number);
+    else this.linesOfItem.set(line.item_id, [number]);
+    this.metrics.add(line);
+  }
+
+  /** The full stored line `number` (explanation, trace and all), read from the file. */
+  readLine(number: number): ResultLine {
+    const buffer = Buffer.alloc(this.lengths[number]!);
+    const fd = openSync(this.path, 'r');
+    try {
+      readSync(fd, buffer, 0, buffer.length, this.offsets[number]!);
+    } finally {
+      closeSync(fd);
+    }
+    return JSON.parse(buffer.toString('utf8')) as ResultLine;
+  }
+}
+
+/** Correct or incorrect as the run judged it (its own `correct`); unjudged without gold or answer. */
+export function outcomeOf(line: ResultLine): Outcome {
+  if (line.status !== 'ok' || line.value === null || line.label === null) return 'unjudged';
+  const correct = line.correct ?? line.value === line.label;
+  return correct ? 'correct' : 'incorrect';
+}
+
+const indexes = new Map<string, ResultIndex>();
+
+/**
+ * The index of a results file, built once and kept while the file is unchanged; lines appended
+ * since the last request are added, a replaced file is indexed again.
+ */
+export function resultIndex(path: string): ResultIndex {
+  let index = indexes.get(path);
+  if (!index || index.replaced()) {
+    index = new ResultIndex(path);
+    indexes.set(path, index);
+  }
+  index.refresh();
+  return index;
+}

@@ -1,0 +1,70 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, sep } from 'node:path';
+import { type RunInfo, type RunMetricsFile, readRunInfo, type ScoreMetrics } from '@plexus/core';
+import { type ItemTexts, itemTexts } from './item-texts.js';
+import { type ResultIndex, resultIndex } from './result-index.js';
+
+/** A run folder the viewer may read: directly under the runs folder, no way out of it. */
+export interface OpenedRun {
+  name: string;
+  dir: string;
+  info: RunInfo;
+  index: ResultIndex;
+  texts: ItemTexts;
+}
+
+/**
+ * The folder of run `name` under `root`, or undefined (the page answers 404) when the name is not
+ * one plain folder name (`..`, `a/b`, an absolute path, a NUL), when the folder, after symlinks,
+ * is not directly in the runs folder, or when it holds no run.json.
+ */
+export function runFolder(root: string, name: string): string | undefined {
+  if (name === '' || name === '.' || name === '..' || name.startsWith('.')) return undefined;
+  if (/[/\\\0]/.test(name) || isAbsolute(name)) return undefined;
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+    real = realpathSync(join(root, name));
+  } catch {
+    return undefined;
+  }
+  if (dirname(real) !== realRoot || !real.startsWith(realRoot + sep)) return undefined;
+  try {
+    if (!statSync(real).isDirectory() || !statSync(join(real, 'run.json')).isFile())
+      return undefined;
+  } catch {
+    return undefined;
+  }
+  return real;
+}
+
+/** Opens a run for a page: its run.json, the index of its results and its item texts. */
+export async function openRun(root: string, name: string): Promise<OpenedRun | undefined> {
+  const dir = runFolder(root, name);
+  if (!dir) return undefined;
+  const info = await readRunInfo(dir);
+  const results = join(dir, 'results.jsonl');
+  if (!existsSync(results)) return undefined;
+  const index = resultIndex(results);
+  const texts = itemTexts(dir, info);
+  return { name, dir, info, index, texts };
+}
+
+/** The run's metrics: metrics.json once the run has ended, else computed from its results so far. */
+export async function runMetrics(
+  run: OpenedRun,
+): Promise<{ metrics: Record<string, ScoreMetrics>; source: 'final' | 'live' }> {
+  if (run.info.status !== 'running') {
+    try {
+      const file = JSON.parse(
+        await readFile(join(run.dir, 'metrics.json'), 'utf8'),
+      ) as RunMetricsFile;
+      return { metrics: file.scores, source: 'final' };
+    } catch {
+      // no metrics.json (the run ended before writing it): computed from its results
+    }
+  }
+  return { metrics: run.index.metrics.finish(0), source: 'live' };
+}

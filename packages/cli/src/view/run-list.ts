@@ -1,0 +1,137 @@
+import type { Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  effectiveRunInfo,
+  errorMessage,
+  InvalidConfigError,
+  type RunInfo,
+  type RunMetricsFile,
+  type RunStatus,
+} from '@plexus/core';
+
+/** One score's headline numbers, from `metrics.json` (absent while a run has none). */
+export interface ScoreHeadline {
+  name: string;
+  /** Items in the metrics: scored `ok` with a gold label. */
+  n: number;
+  accuracy: number | null;
+  f1_macro: number | null;
+  errors: number;
+  unlabeled: number;
+}
+
+/** A run folder under the runs folder, as `plexus runs` and `plexus view` list it. */
+export interface RunEntry {
+  /** The folder's name under the runs folder. */
+  name: string;
+  dir: string;
+  scorecard: string;
+  started_at: string;
+  ended_at: string | null;
+  /** A run left `running` by a process that died reads as `interrupted`. */
+  status: RunStatus;
+  error: string | null;
+  /** Items scored; null while the run is going (counted at its end). */
+  items: number | null;
+  /** Per score; empty when the run has no `metrics.json` yet (see `metrics`). */
+  scores: ScoreHeadline[];
+  /** Whether `metrics.json` was read: `absent` while running or when the run ended before writing it. */
+  metrics: 'final' | 'absent';
+}
+
+/** A folder that has a `run.json` that cannot be read: listed, never silently left out. */
+export interface RunProblem {
+  name: string;
+  message: string;
+}
+
+export interface RunList {
+  root: string;
+  runs: RunEntry[];
+  problems: RunProblem[];
+}
+
+function headlines(metrics: RunMetricsFile): ScoreHeadline[] {
+  return Object.entries(metrics.scores).map(([name, score]) => ({
+    name,
+    n: score.n,
+    accuracy: score.accuracy,
+    f1_macro: score.f1?.macro ?? null,
+    errors: score.n_errors,
+    unlabeled: score.n_unlabeled,
+  }));
+}
+
+async function readMetrics(dir: string): Promise<RunMetricsFile | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as RunMetricsFile;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one run folder's entry; undefined when the folder holds no `run.json`. */
+export async function readRunEntry(
+  root: string,
+  name: string,
+): Promise<RunEntry | RunProblem | undefined> {
+  const dir = join(root, name);
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'run.json'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { name, message: `run.json cannot be read (${errorMessage(error)})` };
+  }
+  let info: RunInfo;
+  try {
+    info = effectiveRunInfo(dir, JSON.parse(text) as RunInfo);
+  } catch (error) {
+    return { name, message: `run.json is not valid JSON (${errorMessage(error)})` };
+  }
+  const metrics = info.status === 'running' ? undefined : await readMetrics(dir);
+  return {
+    name,
+    dir,
+    scorecard: info.scorecard?.name ?? '',
+    started_at: info.started_at ?? '',
+    ended_at: info.ended_at ?? null,
+    status: info.status,
+    error: info.error ?? null,
+    items: info.status === 'running' ? null : (metrics?.items ?? info.counts?.items ?? null),
+    scores: metrics ? headlines(metrics) : [],
+    metrics: metrics ? 'final' : 'absent',
+  };
+}
+
+/** The run folders directly under `root`, newest first (by start time, then name). */
+export async function listRuns(root: string): Promise<RunList> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (error) {
+    throw new InvalidConfigError([
+      {
+        path: root,
+        message: `cannot list the runs folder (${errorMessage(error)}); runs are written under runs/ by plexus evaluate, or name the folder: plexus runs DIR`,
+      },
+    ]);
+  }
+  const runs: RunEntry[] = [];
+  const problems: RunProblem[] = [];
+  const names = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name);
+  for (const name of names) {
+    const entry = await readRunEntry(root, name);
+    if (entry === undefined) continue;
+    if ('message' in entry) problems.push(entry);
+    else runs.push(entry);
+  }
+  runs.sort(
+    (left, right) =>
+      right.started_at.localeCompare(left.started_at) || left.name.localeCompare(right.name),
+  );
+  return { root, runs, problems };
+}

@@ -1,0 +1,130 @@
+import type { ResultLine, RunInfo, ScoreMetrics } from '@plexus/core';
+import { startText } from '../commands/runs.js';
+import { escapeHtml, formatNumber, page, segment } from './html.js';
+import { type FilteredItems, type ItemFilter, pageSize, queryOf } from './item-filter.js';
+import { type ItemTexts, searchedTextChars } from './item-texts.js';
+import { outcomeOf, type ResultIndex, searchedExplanationChars } from './result-index.js';
+
+/** What the run page shows. */
+export interface RunView {
+  name: string;
+  info: RunInfo;
+  metrics: Record<string, ScoreMetrics>;
+  /** `final`: metrics.json; `live`: computed from the results written so far. */
+  metricsSource: 'final' | 'live';
+  index: ResultIndex;
+  texts: ItemTexts;
+  filter: ItemFilter;
+  filtered: FilteredItems;
+  /** The page's rows, read whole from results.jsonl. */
+  rows: { number: number; line: ResultLine }[];
+  hasReport: boolean;
+}
+
+/** Labels offered in a filter's list; past this many the filter is typed instead. */
+const listedLabels = 300;
+
+function summaryTable(view: RunView): string {
+  const rows = Object.entries(view.metrics)
+    .map(([name, score]) => {
+      const link = `/run/${segment(view.name)}${queryOf({ ...view.filter, page: 1 }, { score: name, page: 1 })}`;
+      const interval = score.accuracy_ci95
+        ? ` <span class="note">[${score.accuracy_ci95.map((value) => value.toFixed(3)).join(', ')}]</span>`
+        : '';
+      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${formatNumber(score.gwet_ac1)}</td><td class="number">${score.n_errors}</td><td class="number">${score.n_skipped}</td><td class="number">${score.n_unlabeled}</td><td class="number">${score.cost_usd === null ? 'unknown' : `$${score.cost_usd.toFixed(4)}`}</td></tr>`;
+    })
+    .join('');
+  const source =
+    view.metricsSource === 'final'
+      ? 'from metrics.json'
+      : `live: computed from the ${view.index.lineCount} results written so far`;
+  return `<h2>Scores <span class="note">${escapeHtml(source)}</span></h2><table id="scores"><thead><tr><th>score</th><th class="number">results</th><th class="number">in metrics</th><th class="number">accuracy [95% CI]</th><th class="number">F1 macro</th><th class="number">Gwet's AC1</th><th class="number">errors</th><th class="number">skipped</th><th class="number">unlabeled</th><th class="number">cost</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function select(name: string, label: string, values: readonly string[], chosen: string): string {
+  if (values.length > listedLabels)
+    return `<label>${escapeHtml(label)} <input name="${name}" value="${escapeHtml(chosen)}" size="12"></label>`;
+  const options = values
+    .map(
+      (value) =>
+        `<option value="${escapeHtml(value)}"${value === chosen ? ' selected' : ''}>${escapeHtml(value)}</option>`,
+    )
+    .join('');
+  return `<label>${escapeHtml(label)} <select name="${name}"><option value="">all</option>${options}</select></label>`;
+}
+
+function filterForm(view: RunView): string {
+  const { filter, index } = view;
+  const labels = [...index.labels.list].sort();
+  return `<form class="filters" id="filters" method="get" action="/run/${segment(view.name)}">
+${select('score', 'score', index.scores.list, filter.score)}
+${select('gold', 'gold', labels, filter.gold)}
+${select('predicted', 'predicted', labels, filter.predicted)}
+${select('outcome', 'answer', ['correct', 'incorrect', 'unjudged'], filter.outcome)}
+${select('status', 'status', index.statuses.list, filter.status)}
+<input type="search" name="q" value="${escapeHtml(filter.text)}" placeholder="search ids, labels, explanations, text">
+<button type="submit">Filter</button> <a href="/run/${segment(view.name)}">clear</a></form>
+<p class="note">The search looks at ids, labels, the first ${searchedExplanationChars} characters of explanations and errors, and the first ${searchedTextChars} characters of each item's text.</p>`;
+}
+
+function row(view: RunView, number: number, line: ResultLine): string {
+  const text = view.texts.texts.get(line.item_id);
+  const textCell = text
+    ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}`
+    : '<span class="note">—</span>';
+  const outcome = outcomeOf(line);
+  const explanation = line.status === 'error' ? line.error?.message : line.explanation;
+  const itemLink = `/run/${segment(view.name)}/item/${segment(line.item_id)}`;
+  return `<tr data-line="${number}"><td><a href="${escapeHtml(itemLink)}">${escapeHtml(line.item_id)}</a></td><td>${escapeHtml(line.score)}</td><td>${escapeHtml(line.status)}</td><td>${escapeHtml(line.label ?? '—')}</td><td>${escapeHtml(line.value ?? '—')}</td><td class="${outcome}">${outcome}</td><td class="number">${formatNumber(line.confidence, 2)}</td><td class="text">${textCell}</td><td class="explanation">${escapeHtml((explanation ?? '').slice(0, 400))}</td></tr>`;
+}
+
+function pager(view: RunView): string {
+  const { filter, filtered } = view;
+  const base = `/run/${segment(view.name)}`;
+  const link = (target: number, text: string) =>
+    target >= 1 && target <= filtered.pages && target !== filter.page
+      ? `<a href="${escapeHtml(base + queryOf(filter, { page: target }))}">${text}</a>`
+      : `<span class="note">${text}</span>`;
+  const first = (filter.page - 1) * pageSize + 1;
+  const shown =
+    filtered.matched === 0
+      ? 'no results match'
+      : `results ${first}–${first + filtered.lines.length - 1} of ${filtered.matched} matching (of ${view.index.lineCount})`;
+  return `<div class="pager"><span id="matched">${shown}</span>${link(filter.page - 1, '← previous')}<span>page ${filter.page} of ${filtered.pages}</span>${link(filter.page + 1, 'next →')}</div>`;
+}
+
+function header(view: RunView): string {
+  const { info } = view;
+  const live =
+    info.status === 'running'
+      ? '<p class="live">This run is going: the page reloads every 5 seconds with the results written so far.</p>'
+      : '';
+  const problem =
+    info.error && info.status !== 'completed'
+      ? `<p class="problem">${escapeHtml(info.error)}</p>`
+      : '';
+  const textProblem = view.texts.problem
+    ? `<p class="problem">${escapeHtml(view.texts.problem)}</p>`
+    : '';
+  const report = view.hasReport
+    ? `<span><a href="/run/${segment(view.name)}/report.html">report.html</a></span>`
+    : '';
+  return `<h1>${escapeHtml(info.scorecard.name)} <span class="note">${escapeHtml(view.name)}</span></h1>
+<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${formatNumber(info.duration_s, 1)} s</span><span>items: ${info.status === 'running' ? '—' : info.counts.items}</span><span>dataset: ${escapeHtml(info.data.path)}</span>${report}</div>${live}${problem}${textProblem}`;
+}
+
+/** A run: its scores' metrics (live while it runs) and its results, filtered and paged. */
+export function runPage(view: RunView): string {
+  const rows = view.rows.map(({ number, line }) => row(view, number, line)).join('');
+  const unreadable =
+    view.index.unreadableLines > 0
+      ? `<p class="note">${view.index.unreadableLines} lines of results.jsonl are not JSON (cut short by a crash) and are not listed.</p>`
+      : '';
+  const body = `${header(view)}${summaryTable(view)}<h2>Results</h2>${filterForm(view)}${pager(view)}
+<table id="items"><thead><tr><th>item</th><th>score</th><th>status</th><th>gold</th><th>predicted</th><th>answer</th><th class="number">confidence</th><th>text</th><th>explanation or error</th></tr></thead><tbody>${rows}</tbody></table>${pager(view)}${unreadable}`;
+  return page(
+    `${view.info.scorecard.name} ${view.name}`,
+    body,
+    view.info.status === 'running' ? { refreshSeconds: 5 } : {},
+  );
+}
