@@ -1,4 +1,4 @@
-import type { PhraseHit } from './phrase-matcher.js';
+import type { PhraseHit } from './phrase-hit.js';
 
 /** How phrases match: as whole words or anywhere, ignoring case or not (as `PhraseMatcher`). */
 export interface PhraseIndexOptions {

@@ -1,15 +1,7 @@
+import type { PhraseHit } from './phrase-hit.js';
 import { phrasePattern } from './phrase-index.js';
 
-/** Where a phrase was found in a text. */
-export interface PhraseHit {
-  phrase: string;
-  start: number;
-  end: number;
-  /** The text that matched (differs from the phrase for fuzzy hits). */
-  matched: string;
-  /** Fuzzy similarity 0..100; 100 for exact hits. */
-  similarity: number;
-}
+export type { PhraseHit } from './phrase-hit.js';
 
 /** Similarity of two strings, 0..100 (fuzzball's `ratio`; score packages bring fuzzball). */
 export type RatioFunction = (

@@ -4,9 +4,16 @@ import { join } from 'node:path';
 import { hasName, nameRecord, nameValue } from './name-records.js';
 import { readResultLines } from './result-file.js';
 import { outputOfLine, type ResultLine } from './result-line.js';
-import type { ResumeOptions } from './run-folder.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 import { redact } from './secrets.js';
+
+/** How a resume treats the stored results (see `RunFolder.resume`). */
+export interface ResumeOptions {
+  /** Score again the items whose result is `error` (budget_exhausted included); `ok` ones stay. */
+  retryErrors?: boolean;
+  /** Direct dependencies per score: a `skipped` result downstream of a retried error is retried too. */
+  dependsOn?: ReadonlyMap<string, readonly string[]>;
+}
 
 /** Lines per write while rewriting. */
 const linesPerWrite = 256;

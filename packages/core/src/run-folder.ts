@@ -15,7 +15,7 @@ import { fileSystemError } from './file-system-error.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
 import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
-import { compactResults } from './result-compaction.js';
+import { compactResults, type ResumeOptions } from './result-compaction.js';
 import type { ResultLine } from './result-line.js';
 import { RunLock } from './run-lock.js';
 import type { ScoreOutputV1 } from './score-spec.js';
@@ -78,13 +78,7 @@ export interface StoredRun {
   outputs: Map<string, Record<string, ScoreOutputV1>>;
 }
 
-/** How a resume treats the stored results. */
-export interface ResumeOptions {
-  /** Score again the items whose result is `error` (budget_exhausted included); `ok` ones stay. */
-  retryErrors?: boolean;
-  /** Direct dependencies per score: a `skipped` result downstream of a retried error is retried too. */
-  dependsOn?: ReadonlyMap<string, readonly string[]>;
-}
+export type { ResumeOptions } from './result-compaction.js';
 
 /** Lines kept before a write; a crash loses at most these free lines (scored again on resume). */
 const bufferedLines = 256;
