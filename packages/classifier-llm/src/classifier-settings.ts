@@ -64,6 +64,14 @@ export const modelSettings = {
   pricing: pricingSchema.optional(),
   /** What this score may spend in a run; once spent, its remaining items are not scored. */
   budget: budgetSchema.optional(),
+  /**
+   * `sync` (default): one request per call, answered at once. `batch` (`openai` only: OpenAI or
+   * Azure OpenAI): requests sent in Batch API files, at half the price, answered within 24 hours.
+   * Unset, `plexus evaluate --batch` makes it `batch`.
+   */
+  execution: z.enum(['sync', 'batch']).optional(),
+  /** `execution: batch`: the first wait between polls, in ms (each next 1.5 times longer, up to a minute); default 10,000. */
+  batch_poll_ms: z.number().int().positive().default(10_000),
 };
 
 export const classifierSettingsSchema = z

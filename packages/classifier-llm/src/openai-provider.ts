@@ -60,26 +60,32 @@ export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatP
           { status: 401, code: 'auth' },
         );
       }
-      const completion = await send(chatBody(request), apiKey, signal);
-      if (typeof completion !== 'object' || completion === null)
-        throw new ProviderCallError(
-          `the endpoint answered with a body that is not a JSON object: ${String(completion).slice(0, 200)}`,
-          { code: 'malformed_response' },
-        );
-      const choice = completion.choices?.[0];
-      const logprob = choice?.logprobs?.content?.at(-1)?.logprob;
-      return {
-        content: choice?.message?.content ?? '',
-        inputTokens: completion.usage?.prompt_tokens ?? 0,
-        outputTokens: completion.usage?.completion_tokens ?? 0,
-        cachedTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
-        ...(logprob === undefined ? {} : { labelLogprob: logprob }),
-      };
+      return toChatResponse(await send(chatBody(request), apiKey, signal));
     },
   };
 }
 
-function chatBody(request: ChatRequest) {
+/** A chat completion body as the answer Plexus keeps (also for the lines of a Batch API output). */
+export function toChatResponse(completion: Completion | unknown): ChatResponse {
+  if (typeof completion !== 'object' || completion === null)
+    throw new ProviderCallError(
+      `the endpoint answered with a body that is not a JSON object: ${String(completion).slice(0, 200)}`,
+      { code: 'malformed_response' },
+    );
+  const answer = completion as Completion;
+  const choice = answer.choices?.[0];
+  const logprob = choice?.logprobs?.content?.at(-1)?.logprob;
+  return {
+    content: choice?.message?.content ?? '',
+    inputTokens: answer.usage?.prompt_tokens ?? 0,
+    outputTokens: answer.usage?.completion_tokens ?? 0,
+    cachedTokens: answer.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    ...(logprob === undefined ? {} : { labelLogprob: logprob }),
+  };
+}
+
+/** The request body of a chat completion (also a Batch API line's `body`). */
+export function chatBody(request: ChatRequest) {
   return {
     model: request.model,
     messages: request.messages,
@@ -90,7 +96,7 @@ function chatBody(request: ChatRequest) {
   };
 }
 
-function baseUrlOf(options: OpenAiProviderOptions): string {
+export function baseUrlOf(options: Pick<OpenAiProviderOptions, 'baseUrl'>): string {
   return options.baseUrl ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
 }
 

@@ -30,6 +30,8 @@ export function loadForCli(
     create?: boolean;
     cache?: boolean;
     requestConcurrency?: number;
+    /** `--batch`: LLM scores with a provider Batch API use it (see `ScoreEnvV1.execution`). */
+    execution?: 'batch';
     runBudget?: RunBudgetV1;
     /** `--score`: load, check and create only these scores and what they depend on. */
     scores?: readonly string[];
@@ -47,6 +49,7 @@ export function loadForCli(
     cache: options.cache,
     resolveModel: registryResolver(options.cacheDir),
     requestConcurrency: options.requestConcurrency,
+    execution: options.execution,
     runBudget: options.runBudget,
     scores: options.scores,
     checkData: options.checkData,

@@ -57,6 +57,11 @@ export interface ScoreItemV1 {
 export interface ScoreContextV1 {
   /** Name of the scorecard being run. */
   scorecard: string;
+  /**
+   * The run folder, when the run has one (`plexus evaluate`): where a score keeps what a resumed
+   * run needs (a provider batch's ids).
+   */
+  runDir?: string;
 }
 
 export interface DoScoreOptionsV1 {
@@ -92,6 +97,12 @@ export interface ScoreV1 {
    * Scores that are cheaper to recompute than to read from disk (rules) say false.
    */
   readonly cacheable?: boolean;
+  /**
+   * For a score that collects many items before any answers (a provider's Batch API): up to this
+   * many of its items are handed to it at once, in as many `doScore` calls as they take (the
+   * engine's window grows to it, and `concurrency` does not bound its calls).
+   */
+  readonly collects?: number;
   /** One output per item, in the same order. */
   doScore(options: DoScoreOptionsV1): Promise<ScoreOutputV1[]>;
   /** Releases sessions, workers or connections. */
@@ -122,6 +133,11 @@ export interface ScoreEnvV1 {
    * use it unless their own settings set a lower limit.
    */
   requestConcurrency?: number;
+  /**
+   * `batch` (`plexus evaluate --batch`): remote scores whose provider has a Batch API use it
+   * unless their settings say `execution: sync`.
+   */
+  execution?: 'batch';
   /**
    * The run's spending limit (`plexus evaluate --max-usd/--max-tokens`), one object shared by
    * every score of the run: paid scores stop starting calls once it is spent.

@@ -42,6 +42,8 @@ export interface LoadScorecardOptions {
   resolveModel?: (uri: string) => Promise<string>;
   /** Requests in flight per score the user allows (see `ScoreEnvV1.requestConcurrency`). */
   requestConcurrency?: number;
+  /** `batch`: scores that can use a provider's Batch API do (see `ScoreEnvV1.execution`). */
+  execution?: 'batch';
   /** The run's spending limit, shared by its scores (see `ScoreEnvV1.runBudget`). */
   runBudget?: RunBudgetV1;
   /**
@@ -172,6 +174,7 @@ export async function parseScorecard(
         positions,
         resolveModel: options.resolveModel,
         requestConcurrency: options.requestConcurrency,
+        execution: options.execution,
         runBudget: options.runBudget,
       })),
     );
@@ -252,6 +255,7 @@ async function createScores(
     positions: SourcePositions;
     resolveModel: ((uri: string) => Promise<string>) | undefined;
     requestConcurrency: number | undefined;
+    execution?: 'batch';
     runBudget: RunBudgetV1 | undefined;
   },
 ): Promise<ConfigProblem[]> {
@@ -267,6 +271,7 @@ async function createScores(
     };
     if (context.resolveModel) env.resolveModel = context.resolveModel;
     if (context.requestConcurrency) env.requestConcurrency = context.requestConcurrency;
+    if (context.execution) env.execution = context.execution;
     if (context.runBudget) env.runBudget = context.runBudget;
     try {
       entry.score = await entry.factory.create(entry.settings, env);

@@ -1,3 +1,4 @@
+export type { BatchOutcome, BatchServerOptions } from './batch-endpoints.js';
 export {
   type Decision,
   type Fault,

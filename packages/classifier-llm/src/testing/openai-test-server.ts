@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BatchEndpoints, type BatchServerOptions } from './batch-endpoints.js';
 
 /** A fault the server can answer with instead of a label. */
 export type Fault = '401' | '429' | '500' | 'hang' | 'malformed' | 'reset' | 'cut';
@@ -45,6 +46,8 @@ export interface TestServerOptions {
    * reasoning of a normal answer (so it reaches explanations and the response cache).
    */
   echoAuthorization?: 'error' | 'answer';
+  /** The Batch API (`/v1/files`, `/v1/batches`): delays and how batches end (see `BatchServerOptions`). */
+  batch?: BatchServerOptions;
 }
 
 export interface TestServerStats {
@@ -63,13 +66,15 @@ export interface TestServerStats {
 export interface TestServer {
   url: string;
   stats: TestServerStats;
+  /** The Batch API's files, batches and the requests each batch ran. */
+  batches: BatchEndpoints;
   /** Faults forced on the next requests, in order (before the random ones). */
   queueFaults(...faults: Fault[]): void;
   resetStats(): void;
   close(): Promise<void>;
 }
 
-interface ChatBody {
+export interface ChatBody {
   /** Hugging Face task requests. */
   inputs?: string;
   parameters?: { candidate_labels?: string[] };
@@ -164,6 +169,58 @@ function promptTokens(body: ChatBody): number {
   return count;
 }
 
+/** A chat completion for a request body (for the chat route and for batch lines alike). */
+export function buildCompletion(
+  body: ChatBody,
+  options: {
+    decide: (request: { labels: string[]; text: string }) => string;
+    answer?: TestServerOptions['answer'];
+    fault?: Fault;
+    because?: string;
+    hash: string;
+  },
+) {
+  const { fault, hash } = options;
+  const because = options.because ?? '';
+  const text = textOf(body);
+  const labels = labelsOf(body, text);
+  const label = options.decide({ labels, text });
+  const structured = body.response_format?.type === 'json_schema';
+  let content = structured
+    ? JSON.stringify({ reasoning: `The text points to ${label}${because}.`, label })
+    : labels.length === 0
+      ? label
+      : `The text points to ${label}${because}.\nAnswer: ${label}`;
+  if (fault === 'malformed') content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
+  content = options.answer?.({ labels, text, structured }) ?? content;
+  // Like a real model, the answer stops at the output cap the request sets.
+  const cap = body.max_completion_tokens ?? body.max_tokens;
+  const cut = cap !== undefined && tokens(content) > cap;
+  if (cut) content = content.slice(0, cap * 4);
+  const completion = {
+    id: `chatcmpl-${hash.slice(0, 12)}`,
+    object: 'chat.completion',
+    created: 0,
+    model: body.model ?? 'test-model',
+    choices: [
+      {
+        index: 0,
+        finish_reason: cut ? 'length' : 'stop',
+        message: { role: 'assistant', content },
+        logprobs: body.logprobs
+          ? { content: [{ token: label, logprob: Math.log(0.9), top_logprobs: [] }] }
+          : null,
+      },
+    ],
+    usage: {
+      prompt_tokens: promptTokens(body),
+      completion_tokens: tokens(content),
+      total_tokens: promptTokens(body) + tokens(content),
+    },
+  };
+  return { completion, cut };
+}
+
 /** Starts the server on 127.0.0.1 on a free port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const random = seeded(options.seed ?? 1);
@@ -172,6 +229,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const stats: TestServerStats = { requests: 0, byBody: new Map(), maxInFlight: 0, statuses: {} };
   const sockets = new Set<import('node:net').Socket>();
   const decide = options.decide ?? defaultDecide;
+  const batches = new BatchEndpoints(options.batch ?? {}, (body, hash) => {
+    const fault = pickFault();
+    const { completion } = buildCompletion(body, { decide, answer: options.answer, fault, hash });
+    return { completion, fault };
+  });
 
   const send = (
     response: ServerResponse,
@@ -196,6 +258,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if (batches.handles(request.url ?? '')) {
+      const answer = batches.handle(
+        request.method ?? 'GET',
+        request.url ?? '',
+        raw,
+        request.headers,
+      );
+      send(response, answer.status, answer.body, answer.headers);
+      return;
+    }
     const chat = request.url?.endsWith('/chat/completions') ?? false;
     let body: ChatBody | undefined;
     try {
@@ -263,44 +335,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         send(response, 200, taskAnswer(body, decide, options.taskLabels, fault));
         return;
       }
-      const text = textOf(body);
-      const labels = labelsOf(body, text);
-      const label = decide({ labels, text });
-      const structured = body.response_format?.type === 'json_schema';
       const because = options.echoAuthorization === 'answer' ? ` (${echoed})` : '';
-      let content = structured
-        ? JSON.stringify({ reasoning: `The text points to ${label}${because}.`, label })
-        : labels.length === 0
-          ? label
-          : `The text points to ${label}${because}.\nAnswer: ${label}`;
-      if (fault === 'malformed')
-        content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
-      content = options.answer?.({ labels, text, structured }) ?? content;
-      // Like a real model, the answer stops at the output cap the request sets.
-      const cap = body.max_completion_tokens ?? body.max_tokens;
-      const cut = cap !== undefined && tokens(content) > cap;
-      if (cut) content = content.slice(0, cap * 4);
-      const completion = {
-        id: `chatcmpl-${hash.slice(0, 12)}`,
-        object: 'chat.completion',
-        created: 0,
-        model: body.model ?? 'test-model',
-        choices: [
-          {
-            index: 0,
-            finish_reason: cut ? 'length' : 'stop',
-            message: { role: 'assistant', content },
-            logprobs: body.logprobs
-              ? { content: [{ token: label, logprob: Math.log(0.9), top_logprobs: [] }] }
-              : null,
-          },
-        ],
-        usage: {
-          prompt_tokens: promptTokens(body),
-          completion_tokens: tokens(content),
-          total_tokens: promptTokens(body) + tokens(content),
-        },
-      };
+      const { completion } = buildCompletion(body, {
+        decide,
+        answer: options.answer,
+        fault,
+        because,
+        hash,
+      });
       if (fault === 'cut') {
         stats.statuses.cut = (stats.statuses.cut ?? 0) + 1;
         const full = JSON.stringify(completion);
@@ -330,6 +372,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}/v1`,
     stats,
+    batches,
     queueFaults: (...faults) => queued.push(...faults),
     resetStats: () => {
       stats.requests = 0;

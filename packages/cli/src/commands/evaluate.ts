@@ -29,6 +29,7 @@ interface EvaluateFlags {
   seed: number;
   stratify?: string;
   concurrency?: number;
+  batch?: boolean;
   maxUsd?: number;
   maxTokens?: number;
   out?: string;
@@ -64,6 +65,10 @@ export function evaluateCommand(
       '--concurrency <n>',
       'calls in flight per score: batches, and LLM requests unless the scorecard sets a lower max_concurrency',
       wholeNumber('--concurrency'),
+    )
+    .option(
+      '--batch',
+      "LLM scores on provider openai (OpenAI, Azure OpenAI) send their requests through the Batch API: half the price, answers within 24 h; a killed run re-attaches with --resume (a score's execution: sync keeps it synchronous)",
     )
     .option(
       '--max-usd <usd>',
@@ -110,6 +115,7 @@ export function evaluateCommand(
         cacheDir: flags.cacheDir,
         cache: flags.cache,
         requestConcurrency: flags.concurrency,
+        ...(flags.batch ? { execution: 'batch' as const } : {}),
         runBudget:
           flags.maxUsd === undefined && flags.maxTokens === undefined
             ? undefined
