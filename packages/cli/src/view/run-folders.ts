@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, sep } from 'node:path';
 import { type RunInfo, type RunMetricsFile, readRunInfo, type ScoreMetrics } from '@plexus/core';
 import { type ItemTexts, itemTexts } from './item-texts.js';
 import { type ResultIndex, resultIndex } from './result-index.js';
+import { metricsOfLastEnd } from './run-list.js';
 
 /** A run folder the viewer may read: directly under the runs folder, no way out of it. */
 export interface OpenedRun {
@@ -52,11 +53,11 @@ export async function openRun(root: string, name: string): Promise<OpenedRun | u
   return { name, dir, info, index, texts };
 }
 
-/** The run's metrics: metrics.json once the run has ended, else computed from its results so far. */
+/** The run's metrics: metrics.json of its last end, else computed from its results so far. */
 export async function runMetrics(
   run: OpenedRun,
 ): Promise<{ metrics: Record<string, ScoreMetrics>; source: 'final' | 'live' }> {
-  if (run.info.status !== 'running') {
+  if (metricsOfLastEnd(run.dir, run.info)) {
     try {
       const file = JSON.parse(
         await readFile(join(run.dir, 'metrics.json'), 'utf8'),

@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import { type Dirent, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -36,7 +36,10 @@ export interface RunEntry {
   items: number | null;
   /** Per score; empty when the run has no `metrics.json` yet (see `metrics`). */
   scores: ScoreHeadline[];
-  /** Whether `metrics.json` was read: `absent` while running or when the run ended before writing it. */
+  /**
+   * Whether `metrics.json` was read: `absent` while running, when the run ended before writing it,
+   * or when it is of an earlier end (a resumed run killed again).
+   */
   metrics: 'final' | 'absent';
 }
 
@@ -61,6 +64,19 @@ function headlines(metrics: RunMetricsFile): ScoreHeadline[] {
     errors: score.n_errors,
     unlabeled: score.n_unlabeled,
   }));
+}
+
+/**
+ * Whether metrics.json was written when the run last ended: a run ends by writing it, then its
+ * end time; a run killed (or abandoned) after a resume keeps the metrics.json of an earlier end.
+ */
+export function metricsOfLastEnd(dir: string, info: RunInfo): boolean {
+  if (info.status === 'running' || info.ended_at === null) return false;
+  try {
+    return statSync(join(dir, 'metrics.json')).mtimeMs >= Date.parse(info.ended_at) - 1000;
+  } catch {
+    return false;
+  }
 }
 
 async function readMetrics(dir: string): Promise<RunMetricsFile | undefined> {
@@ -90,7 +106,7 @@ export async function readRunEntry(
   } catch (error) {
     return { name, message: `run.json is not valid JSON (${errorMessage(error)})` };
   }
-  const metrics = info.status === 'running' ? undefined : await readMetrics(dir);
+  const metrics = metricsOfLastEnd(dir, info) ? await readMetrics(dir) : undefined;
   return {
     name,
     dir,

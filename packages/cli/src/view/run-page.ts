@@ -38,7 +38,7 @@ function summaryTable(view: RunView): string {
     view.metricsSource === 'final'
       ? 'from metrics.json'
       : `live: computed from the ${view.index.lineCount} results written so far`;
-  return `<h2>Scores <span class="note">${escapeHtml(source)}</span></h2><table id="scores"><thead><tr><th>score</th><th class="number">results</th><th class="number">in metrics</th><th class="number">accuracy [95% CI]</th><th class="number">F1 macro</th><th class="number">Gwet's AC1</th><th class="number">errors</th><th class="number">skipped</th><th class="number">unlabeled</th><th class="number">cost</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h2>Scores <span class="note" id="scores-source">${escapeHtml(source)}</span></h2><table id="scores"><thead><tr><th>score</th><th class="number">results</th><th class="number">in metrics</th><th class="number">accuracy [95% CI]</th><th class="number">F1 macro</th><th class="number">Gwet's AC1</th><th class="number">errors</th><th class="number">skipped</th><th class="number">unlabeled</th><th class="number">cost</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function select(name: string, label: string, values: readonly string[], chosen: string): string {

@@ -138,6 +138,9 @@ describe('plexus view in Chromium', () => {
     expect(names).toEqual([nameB, nameA]);
     await page.click(`text=${nameA}`);
     await page.waitForURL(/\/run\/run-a$/);
+    expect(await page.locator('h2:has(#scores-source)').textContent()).toBe(
+      'Scores from metrics.json',
+    );
     const scoreRow = await page.locator('#scores tbody tr').first().textContent();
     expect(scoreRow).toContain(runA.scores.Intent!.accuracy!.toFixed(3));
     // 65 results: 50 per page.
