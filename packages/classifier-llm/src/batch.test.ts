@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, parseScorecard, type ResultLine } from '@plexus/core';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { BatchApi } from './batch-api.js';
+import { BatchCollector, customIdOf } from './batch-collector.js';
+import { BatchRecord } from './batch-record.js';
+import type { ChatRequest } from './chat-provider.js';
+import { chatBody } from './openai-provider.js';
 import { plugin } from './plugin.js';
 import { callCost, modelPrice } from './pricing.js';
 import { startTestServer } from './testing/openai-test-server.js';
@@ -180,6 +185,41 @@ describe('execution: batch', () => {
     }
   });
 
+  it('runs an llm/graph node by node: one batch per wave', async () => {
+    const graph = JSON.stringify({
+      name: 'Waves',
+      class: 'llm/graph',
+      labels: ['spam', 'ham'],
+      model: 'gpt-4o-mini',
+      base_url: server.url,
+      api_key_env: 'PLEXUS_BATCH_TEST_KEY',
+      execution: 'batch',
+      batch_poll_ms: 10,
+      nodes: [
+        { name: 'first', type: 'classifier', prompt: 'First: {{ text }}', labels: ['spam', 'ham'] },
+        {
+          name: 'second',
+          type: 'classifier',
+          prompt: 'Second: {{ text }} after {{ nodes.first.value }}',
+          labels: ['spam', 'ham'],
+        },
+      ],
+      output: { value: '{{ nodes.second.value }}' },
+    });
+    const scorecard = await parseScorecard(`name: Graph\nscores:\n  - ${graph}\n`, {
+      file: join(folder, 'graph.yaml'),
+      plugins: [plugin],
+      cacheDir: join(folder, 'cache-graph'),
+      cache: false,
+    });
+    const summary = await run(scorecard, dataset(12));
+    expect(summary.errors).toBe(0);
+    expect(server.batches.batches.map((batch) => batch.counts.total)).toEqual([12, 12]);
+    const first = server.batches.files.get(server.batches.batches[0]!.inputFileId)!.content;
+    expect(first.match(/First: /g)).toHaveLength(12);
+    expect(first).not.toContain('Second: ');
+  });
+
   it('gives every item of a failed batch its error, naming the batch', async () => {
     server.batches.options.outcomes = ['failed'];
     try {
@@ -189,6 +229,50 @@ describe('execution: batch', () => {
       expect(lines(summary.dir)[0]!.error?.message).toMatch(/batch batch_1 failed/);
     } finally {
       server.batches.options.outcomes = undefined;
+    }
+  });
+
+  it('after a kill between the upload and the batch: finds the batch made from the file, or makes it', async () => {
+    const api = new BatchApi({ baseUrl: server.url, apiKeyEnv: 'PLEXUS_BATCH_TEST_KEY' });
+    const request = (text: string): ChatRequest => ({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: `${text}\nLabels: spam, ham` }],
+      temperature: 0,
+      maxTokens: 50,
+      logprobs: false,
+    });
+    const line = (text: string) =>
+      `${JSON.stringify({ custom_id: customIdOf(request(text)), method: 'POST', url: '/v1/chat/completions', body: chatBody(request(text)) })}\n`;
+    for (const made of [true, false]) {
+      const fileId = await api.upload(line(`made ${made}`), 'killed.jsonl');
+      if (made) await api.create(fileId, 'before-the-kill');
+      const before = server.batches.batches.length;
+      const path = join(folder, `batches-${made}.jsonl`);
+      const record = new BatchRecord(path);
+      record.append({
+        event: 'uploaded',
+        scope: 'test',
+        tag: `tag-${made}`,
+        file_id: fileId,
+        custom_ids: [customIdOf(request(`made ${made}`))],
+      });
+      const collector = new BatchCollector({
+        api,
+        record,
+        scope: 'test',
+        model: 'gpt-4o-mini',
+        pollMs: 10,
+        log: () => {},
+      });
+      const answer = await collector.complete(
+        request(`made ${made}`),
+        new AbortController().signal,
+      );
+      expect(answer.content).toMatch(/Answer: (spam|ham)/);
+      // One batch for the file either way; no second upload.
+      expect(server.batches.batches.length).toBe(made ? before : before + 1);
+      expect(server.batches.uploads).toBe(made ? 1 : 2);
+      expect(record.open('test')).toEqual([]);
     }
   });
 

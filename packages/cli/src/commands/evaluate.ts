@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   closeScorecard,
   evaluate,
@@ -45,6 +47,11 @@ interface EvaluateFlags {
 }
 
 const shownProblems = 20;
+
+/** Whether the run folder being resumed sent batches (`batches.jsonl`): `--batch` is then implied. */
+function resumesBatches(resume: string | undefined): boolean {
+  return resume !== undefined && existsSync(join(resume, 'batches.jsonl'));
+}
 
 export function evaluateCommand(
   program: Command,
@@ -115,7 +122,8 @@ export function evaluateCommand(
         cacheDir: flags.cacheDir,
         cache: flags.cache,
         requestConcurrency: flags.concurrency,
-        ...(flags.batch ? { execution: 'batch' as const } : {}),
+        // A resumed batch run stays one: its open batches are re-attached, never paid again.
+        ...(flags.batch || resumesBatches(flags.resume) ? { execution: 'batch' as const } : {}),
         runBudget:
           flags.maxUsd === undefined && flags.maxTokens === undefined
             ? undefined
