@@ -223,8 +223,8 @@ describe('score and column names are data', () => {
           expect(info.counts.results).toBe(rows.length * names.length);
           for (const name of names) expect(Object.hasOwn(info.fingerprints, name)).toBe(true);
           const report = readFileSync(join(outDir, 'report.html'), 'utf8');
-          for (const name of names)
-            expect(report).toContain(`<option value="${escapeHtml(name)}">`);
+          // Each score has its part of the report, under its (escaped) name.
+          for (const name of names) expect(report).toContain(escapeHtml(name));
         },
       ),
       { numRuns: 40, seed: 21_03 },
