@@ -1,3 +1,4 @@
+export { createEmbedder } from './embedder.js';
 export { encodeTokens, poolTokens } from './input-feeds.js';
 export { type GraphNode, graphNodes, replaceOutputs } from './onnx-graph.js';
 export {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bindSemantic, semanticProcessorSchema, semanticText } from './semantic-processor.js';
 import { splitTurns } from './turns.js';
 import { windowProcessorSchema, windowText } from './window-processor.js';
 
@@ -21,6 +22,7 @@ export const processorSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   windowProcessorSchema,
+  semanticProcessorSchema,
   z
     .object({
       type: z.literal('truncate'),
@@ -51,6 +53,10 @@ export function applyProcessor(text: string, config: ProcessorConfig): string {
     }
     case 'window':
       return windowText(text, config);
+    case 'semantic':
+      throw new Error(
+        'the semantic processor embeds text asynchronously: use applyProcessorsAsync (this path supports normalize, speaker, window and truncate)',
+      );
     case 'truncate':
       if (text.length <= config.max_chars) return text;
       return config.keep === 'start'
@@ -64,4 +70,33 @@ export function applyProcessors(text: string, configs: readonly ProcessorConfig[
   let result = text;
   for (const config of configs) result = applyProcessor(result, config);
   return result;
+}
+
+/** Whether the processors need `applyProcessorsAsync` (a `semantic` one runs a model). */
+export function hasAsyncProcessor(configs: readonly ProcessorConfig[]): boolean {
+  return configs.some((config) => config.type === 'semantic');
+}
+
+/** Applies processors in order, the `semantic` ones too (their model loaded at first use). */
+export async function applyProcessorsAsync(
+  text: string,
+  configs: readonly ProcessorConfig[],
+): Promise<string> {
+  let result = text;
+  for (const config of configs)
+    result =
+      config.type === 'semantic'
+        ? await semanticText(result, config)
+        : applyProcessor(result, config);
+  return result;
+}
+
+/** The processors with their file settings made absolute against the scorecard's folder. */
+export function bindProcessors(
+  configs: readonly ProcessorConfig[],
+  baseDir: string,
+): ProcessorConfig[] {
+  return configs.map((config) =>
+    config.type === 'semantic' ? bindSemantic(config, baseDir) : config,
+  );
 }

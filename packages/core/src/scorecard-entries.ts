@@ -5,7 +5,7 @@ import type { LoadedScore, ScoreDependency } from './loaded-scorecard.js';
 import { type PluginResolver, parseScoreClass } from './plugin-resolver.js';
 import type { PreflightData, PreflightScore } from './preflight.js';
 import type { ScoreNode } from './preflight-selection.js';
-import type { ProcessorConfig } from './processors.js';
+import { bindProcessors, type ProcessorConfig } from './processors.js';
 import type { ScoreEnvV1 } from './score-spec.js';
 import {
   type ConditionConfig,
@@ -176,7 +176,10 @@ export async function resolveEntry(
     labels,
     labelColumn: score.label_column,
     dependsOn: node.dependsOn,
-    processors: [...context.processors, ...(score.processors ?? [])],
+    processors: bindProcessors(
+      [...context.processors, ...(score.processors ?? [])],
+      context.baseDir,
+    ),
     disabled: score.disabled ?? false,
     normalization: score.normalize_labels,
     settings: settingsResult.data,

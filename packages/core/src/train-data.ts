@@ -7,7 +7,7 @@ import { sha256 } from './hash.js';
 import { matchLabel } from './labels.js';
 import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
 import { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
-import { applyProcessors } from './processors.js';
+import { applyProcessorsAsync } from './processors.js';
 import { seededRandom } from './sampling.js';
 import type { ScoreEnvV1, TrainItemV1 } from './score-spec.js';
 
@@ -91,7 +91,7 @@ export async function readTrainData(options: {
       data.unknownLabels[raw] = (data.unknownLabels[raw] ?? 0) + 1;
       continue;
     }
-    const text = applyProcessors(row.text, entry.processors);
+    const text = await applyProcessorsAsync(row.text, entry.processors);
     data.items.push({ id: row.id, text, rawText: row.text, metadata: row.metadata, label });
   }
   if (data.items.length === 0)

@@ -56,14 +56,15 @@ export function indelRatio(left: string, right: string): number {
 }
 
 /** One turn of the text with its words' positions (in `text`, the turn's own text). */
-interface TurnWords {
+export interface TurnWords {
   prefix: string;
   speaker: string | undefined;
   text: string;
   words: { start: number; end: number }[];
 }
 
-function turnsOf(text: string): TurnWords[] {
+/** The text's turns with their `Speaker:` prefix as written; text without speakers is one turn. */
+export function turnsOf(text: string): TurnWords[] {
   const turns = splitTurns(text);
   const parsed = turns.length > 0 ? turns : [{ speaker: undefined, text, start: 0 }];
   return parsed.map((turn) => {
