@@ -84,6 +84,9 @@ describe('the price table', () => {
       expect(openai(model), model).toBeDefined();
     // An Azure deployment name, a Hugging Face model: unknown, not free.
     expect(openai('prod-gpt5-deployment')).toBeUndefined();
+    // A deployment named like an Object.prototype key is unknown too, not a function.
+    for (const model of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      expect(openai(model), model).toBeUndefined();
     expect(
       modelPrice({ provider: 'huggingface', model: 'meta-llama/Llama-3.1-8B-Instruct' }),
     ).toBeUndefined();

@@ -70,7 +70,9 @@ export function modelPrice(
     };
   if (settings.provider === 'llama-cpp') return free;
   if (settings.provider !== 'openai') return undefined;
-  return openAiPrices[tableName(settings.model)];
+  const name = tableName(settings.model);
+  // A model named like an Object.prototype key (`constructor`) has no price, not a function.
+  return Object.hasOwn(openAiPrices, name) ? openAiPrices[name] : undefined;
 }
 
 /**
