@@ -7,7 +7,7 @@ export function reportCommand(program: Command, io: CliIo): void {
     .command('report')
     .description('write report.html for a run folder (evaluate writes it too)')
     .argument('<run-dir>', 'run folder')
-    .option('--max-rows <n>', 'misclassified and failed items listed at most', '2000')
+    .option('--max-rows <n>', 'misclassified and failed items listed per score at most', '500')
     .option('--quiet', 'print nothing')
     .action(async (dir: string, flags: { maxRows: string; quiet?: boolean }) => {
       const path = await writeReport(dir, { maxRows: Number(flags.maxRows) });

@@ -91,8 +91,9 @@ describe('errors count and correct is decided once', () => {
     expect(html).toContain(
       '<div class="name">accuracy counting errors</div><div class="value">0.583</div>',
     );
-    const embedded = html.match(/id="report-rows">([^<]*)<\/script>/)?.[1];
-    const fromRun: { item: string; kind: string }[] = JSON.parse(embedded ?? '[]');
+    const fromRun = [
+      ...html.matchAll(/data-kind="(misclassified|error)" data-item="([^"]*)"/g),
+    ].map(([, kind, item]) => ({ item: item!, kind: kind! }));
     // ... and those read back from the folder list the same items as results.jsonl judged wrong.
     const fromFolder = (await readReportData(out)).rows;
     for (const listed of [fromRun, fromFolder]) {

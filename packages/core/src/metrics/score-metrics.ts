@@ -17,6 +17,8 @@ export interface ScoreMetrics {
   n_skipped: number;
   /** Scored `ok` without a gold label. */
   n_unlabeled: number;
+  /** The (normalised) labels given to the `n_unlabeled` items, with counts, most given first. */
+  unlabeled_predicted: Record<string, number>;
   /**
    * Answered (`ok` with a value) / items that were due an answer (answered + errors); skips are
    * not due. Null when no item was due. A score skipped because its upstream failed is not counted
@@ -60,6 +62,7 @@ export class ScoreMetricsAccumulator {
   private correct = 0;
   private skipped = 0;
   private unlabeled = 0;
+  private readonly unlabeledPredicted = new Map<string, number>();
   private readonly cost = new CostTally();
   private inputTokens = 0;
   private outputTokens = 0;
@@ -91,6 +94,8 @@ export class ScoreMetricsAccumulator {
     const pair = judgedPair(line, (label) => normalizeLabel(label, this.normalization));
     if (!pair) {
       this.unlabeled += 1;
+      const label = normalizeLabel(line.value, this.normalization);
+      this.unlabeledPredicted.set(label, (this.unlabeledPredicted.get(label) ?? 0) + 1);
       return;
     }
     if (pair.correct) this.correct += 1;
@@ -130,6 +135,12 @@ export class ScoreMetricsAccumulator {
       n_errors: this.errors,
       n_skipped: this.skipped,
       n_unlabeled: this.unlabeled,
+      // fromEntries defines own keys: a label named `__proto__` stays a label.
+      unlabeled_predicted: Object.fromEntries(
+        [...this.unlabeledPredicted].sort(
+          (left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : 1),
+        ),
+      ),
       coverage: due > 0 ? answered / due : null,
       accuracy_counting_errors: labelledDue > 0 ? this.correct / labelledDue : null,
       labels,

@@ -8,23 +8,161 @@ import { readResultLines } from '../result-file.js';
 import type { ResultLine } from '../result-line.js';
 import type { RunInfo, RunMetricsFile } from '../run-folder.js';
 import { effectiveRunInfo } from '../run-state.js';
+import { seededRandom } from '../sampling.js';
+import { highlightsOf, type TracedCallEntry, tracedCalls } from './trace-reading.js';
 
-/** An item the report lists: misclassified or failed. */
+/** Item rows a report lists per score at most (misclassified and failed), stated on the page. */
+export const defaultMaxRowsPerScore = 500;
+/** Correct items (and items without gold) a report keeps per score, a seeded sample. */
+export const defaultSampleRows = 50;
+
+/** An item the report shows: misclassified, failed, or from the sample of correct or unlabeled. */
 export interface ReportRow {
   item: string;
   score: string;
-  kind: 'misclassified' | 'error';
+  kind: 'misclassified' | 'error' | 'correct' | 'unlabeled';
   gold: string | null;
   predicted: string | null;
+  confidence: number | null;
+  /** The explanation for answers, the error message for failures. */
   detail: string;
+  /** The item's text as the result line kept it (see `LineStorageOptions.itemTextChars`). */
+  text: string | null;
+  /** The whole text's length when `text` was cut. */
+  textLength: number | null;
+  /** Matched words to highlight in the text (keywords, regex, extractor quotes). */
+  highlights: { text: string; start?: number }[];
+  /** The LLM calls of the trace: rendered messages and raw answers. */
+  calls: TracedCallEntry[];
+}
+
+/** What the report keeps of one score. */
+export interface ScoreRows {
+  /** Misclassified and failed items, in the order they were scored, `maxRowsPerScore` at most. */
+  problems: ReportRow[];
+  /** Misclassified and failed items not kept because of the limit. */
+  problemsLeftOut: number;
+  /** A seeded sample of correct items. */
+  correct: ReportRow[];
+  correctSeen: number;
+  /** A seeded sample of answered items without a gold label. */
+  unlabeled: ReportRow[];
+  unlabeledSeen: number;
 }
 
 export interface ReportData {
   info: RunInfo;
   metrics: RunMetricsFile;
+  /** Per score name. */
+  scores: Map<string, ScoreRows>;
+  /** The rows listed per score at most. */
+  maxRowsPerScore: number;
+  /** Every misclassified and failed row kept, all scores (compatibility with older readers). */
   rows: ReportRow[];
-  /** Rows that were not kept because of the limit. */
   rowsLeftOut: number;
+}
+
+export interface ReportRowsOptions {
+  /** Misclassified and failed rows kept per score; default 500. */
+  maxRowsPerScore?: number;
+  /** Correct and unlabeled rows sampled per score; default 50. */
+  sampleRows?: number;
+  /** Seed of the samples; default 0. */
+  seed?: number;
+}
+
+function rowOf(line: ResultLine, kind: ReportRow['kind']): ReportRow {
+  return {
+    item: line.item_id,
+    score: line.score,
+    kind,
+    gold: line.label,
+    predicted: line.value,
+    confidence: line.confidence,
+    detail: (kind === 'error' ? line.error?.message : line.explanation) ?? '',
+    text: line.text ?? null,
+    textLength: line.text_length ?? null,
+    highlights: highlightsOf(line.trace),
+    calls: tracedCalls(line.trace),
+  };
+}
+
+function emptyScore(): ScoreRows {
+  return {
+    problems: [],
+    problemsLeftOut: 0,
+    correct: [],
+    correctSeen: 0,
+    unlabeled: [],
+    unlabeledSeen: 0,
+  };
+}
+
+/**
+ * The rows report.html shows, kept while a run is scored (a sink: `add` each line): per score the
+ * first `maxRowsPerScore` misclassified and failed items and seeded samples of correct and
+ * unlabeled ones. Memory stays bounded whatever the number of items.
+ */
+export class ReportRows {
+  readonly scores = new Map<string, ScoreRows>();
+  readonly maxRowsPerScore: number;
+  private readonly sampleRows: number;
+  private readonly random: () => number;
+
+  constructor(options: ReportRowsOptions | number = {}) {
+    const settings = typeof options === 'number' ? { maxRowsPerScore: options } : options;
+    this.maxRowsPerScore = settings.maxRowsPerScore ?? defaultMaxRowsPerScore;
+    this.sampleRows = settings.sampleRows ?? defaultSampleRows;
+    this.random = seededRandom(settings.seed ?? 0);
+  }
+
+  private score(name: string): ScoreRows {
+    let rows = this.scores.get(name);
+    if (!rows) {
+      rows = emptyScore();
+      this.scores.set(name, rows);
+    }
+    return rows;
+  }
+
+  /** Keeps a line the run judged wrong (its own `correct`, see `judgedPair`) or that failed, or samples it. */
+  add(line: ResultLine): void {
+    const rows = this.score(line.score);
+    if (line.status === 'error' || judgedPair(line, normalizeLabel)?.correct === false) {
+      if (rows.problems.length >= this.maxRowsPerScore) rows.problemsLeftOut += 1;
+      else rows.problems.push(rowOf(line, line.status === 'error' ? 'error' : 'misclassified'));
+      return;
+    }
+    if (line.status !== 'ok' || line.value === null) return;
+    if (line.correct === true) {
+      rows.correctSeen += 1;
+      this.sample(rows.correct, rows.correctSeen, line, 'correct');
+    } else if (line.label === null) {
+      rows.unlabeledSeen += 1;
+      this.sample(rows.unlabeled, rows.unlabeledSeen, line, 'unlabeled');
+    }
+  }
+
+  /** Reservoir sampling: each of the `seen` lines is kept with the same chance. */
+  private sample(kept: ReportRow[], seen: number, line: ResultLine, kind: ReportRow['kind']) {
+    if (kept.length < this.sampleRows) {
+      kept.push(rowOf(line, kind));
+      return;
+    }
+    const slot = Math.floor(this.random() * seen);
+    if (slot < this.sampleRows) kept[slot] = rowOf(line, kind);
+  }
+
+  /** Every misclassified and failed row kept, score by score. */
+  get rows(): ReportRow[] {
+    return [...this.scores.values()].flatMap((rows) => rows.problems);
+  }
+
+  get rowsLeftOut(): number {
+    let total = 0;
+    for (const rows of this.scores.values()) total += rows.problemsLeftOut;
+    return total;
+  }
 }
 
 async function readJson<T>(path: string): Promise<T> {
@@ -34,32 +172,6 @@ async function readJson<T>(path: string): Promise<T> {
     throw new InvalidConfigError([
       { path, message: `cannot read it (${errorMessage(error)}); is this a finished run folder?` },
     ]);
-  }
-}
-
-/** Keeps the rows the report lists (misclassified or failed), `maxRows` at most: bounded memory. */
-export class ReportRows {
-  readonly rows: ReportRow[] = [];
-  rowsLeftOut = 0;
-
-  constructor(private readonly maxRows = 2000) {}
-
-  /** Lists a line the run judged wrong (its own `correct`, see `judgedPair`) or that failed. */
-  add(line: ResultLine): void {
-    const misclassified = judgedPair(line, normalizeLabel)?.correct === false;
-    if (!misclassified && line.status !== 'error') return;
-    if (this.rows.length >= this.maxRows) {
-      this.rowsLeftOut += 1;
-      return;
-    }
-    this.rows.push({
-      item: line.item_id,
-      score: line.score,
-      kind: misclassified ? 'misclassified' : 'error',
-      gold: line.label,
-      predicted: line.value,
-      detail: (misclassified ? line.explanation : line.error?.message) ?? '',
-    });
   }
 }
 
@@ -83,8 +195,15 @@ export async function readReportData(
   const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
   let collected = options.rows;
   if (!collected) {
-    collected = new ReportRows(options.maxRows);
+    collected = new ReportRows({ maxRowsPerScore: options.maxRows });
     for await (const line of readResultLines(join(dir, 'results.jsonl'))) collected.add(line);
   }
-  return { info, metrics, rows: collected.rows, rowsLeftOut: collected.rowsLeftOut };
+  return {
+    info,
+    metrics,
+    scores: collected.scores,
+    maxRowsPerScore: collected.maxRowsPerScore,
+    rows: collected.rows,
+    rowsLeftOut: collected.rowsLeftOut,
+  };
 }

@@ -10,13 +10,15 @@ import { seededRandom } from '../sampling.js';
 import type { PluginV1 } from '../score-spec.js';
 import { parseScorecard } from '../scorecard-loader.js';
 import { findChromium } from './find-chromium.js';
+import { writeReport } from './write-report.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-report-'));
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 mkdirSync(artifacts, { recursive: true });
 
 // A score that answers with the item's `guess` column and quotes the item text in its
-// explanation, as LLM scores do: the report must show hostile text as text.
+// explanation, as LLM scores do: the report must show hostile text as text. Its trace has a
+// keywords-like hit on the item's first word and an LLM-like call whose prompt quotes the text.
 const echoPlugin: PluginV1 = {
   specificationVersion: 'v1',
   name: 'echo',
@@ -33,19 +35,32 @@ const echoPlugin: PluginV1 = {
         fingerprint: 'echo',
         maxBatchSize: 64,
         async doScore({ items }) {
-          return items.map((item) =>
-            item.metadata.guess === 'FAIL'
-              ? {
-                  value: null,
-                  status: 'error' as const,
-                  error: { message: `failed on ${item.text}` },
-                }
-              : {
-                  value: String(item.metadata.guess),
-                  status: 'ok' as const,
-                  explanation: `The text says: ${item.text}`,
-                },
-          );
+          return items.map((item) => {
+            if (item.metadata.guess === 'FAIL')
+              return {
+                value: null,
+                status: 'error' as const,
+                error: { message: `failed on ${item.text}` },
+              };
+            const first = item.text.split(' ')[0]!;
+            return {
+              value: String(item.metadata.guess),
+              status: 'ok' as const,
+              confidence: 0.75,
+              explanation: item.text.startsWith('json')
+                ? JSON.stringify({ reasoning: `because ${item.text}`, evidence: ['<i>x</i>'] })
+                : `The text says: ${item.text}`,
+              trace: {
+                hits: [{ phrase: first, matched: first, turn: 0, start: 0 }],
+                prompts: [
+                  {
+                    messages: [{ role: 'user', content: `Classify: ${item.text}` }],
+                    answer: `{"label": "${String(item.metadata.guess)}"} <b>raw</b>`,
+                  },
+                ],
+              },
+            };
+          });
         },
       }),
     },
@@ -62,6 +77,7 @@ async function runFolder(
   name: string,
   labels: string[],
   rows: { text: string; gold: string; guess: string }[],
+  extraScores = '',
 ) {
   runs += 1;
   const data = join(folder, `data-${runs}.csv`);
@@ -70,7 +86,7 @@ async function runFolder(
     `id,text,guess,Intent\n${rows.map((row, index) => [`item-${index}`, csvField(row.text), csvField(row.guess), csvField(row.gold)].join(',')).join('\n')}\n`,
   );
   const file = join(folder, `card-${runs}.yaml`);
-  const source = `name: ${JSON.stringify(name)}\nscores:\n  - name: Intent\n    class: echo/guess\n    labels: ${JSON.stringify(labels)}\n`;
+  const source = `name: ${JSON.stringify(name)}\nscores:\n  - name: Intent\n    class: echo/guess\n    labels: ${JSON.stringify(labels)}\n${extraScores}`;
   writeFileSync(file, source);
   const scorecard = await parseScorecard(source, { file, plugins: [echoPlugin], cacheDir: folder });
   return evaluate({ scorecard, data, outDir: join(folder, `run-${runs}`), cache: false });
@@ -112,63 +128,153 @@ async function open(path: string) {
   return { page, problems };
 }
 
+const hostile = [
+  {
+    text: 'Hello <script>window.__pwned = "script"</script>',
+    gold: 'greeting',
+    guess: 'complaint',
+  },
+  {
+    text: 'Look <img src=x onerror="window.__pwned = \'img\'">',
+    gold: 'complaint',
+    guess: 'greeting',
+  },
+  {
+    text: '</script><script>window.__pwned = "breakout"</script>',
+    gold: 'greeting',
+    guess: 'greeting',
+  },
+  { text: 'card lost', gold: 'card', guess: 'card' },
+  { text: 'crash <b>bold</b>', gold: 'card', guess: 'FAIL' },
+  { text: 'json <svg onload="window.__pwned = 1">', gold: 'card', guess: 'complaint' },
+  {
+    text: `long ${'words of a long message '.repeat(30)}<img src=y onerror="window.__pwned = 2">`,
+    gold: 'card',
+    guess: 'greeting',
+  },
+  ...Array.from({ length: 40 }, (_, index) => ({
+    text: `plain ${index}`,
+    gold: index % 3 ? 'card' : 'greeting',
+    guess: index % 5 ? (index % 3 ? 'card' : 'greeting') : 'complaint',
+  })),
+];
+
+// Counted by hand from the rows above: wrong answers (gold != guess, FAIL aside) and failures.
+const wrong = hostile.filter((row) => row.guess !== 'FAIL' && row.guess !== row.gold).length;
+const failed = hostile.filter((row) => row.guess === 'FAIL').length;
+
 describe('report.html in Chromium', () => {
-  it('renders metrics, heatmap and a filterable table, and never runs injected markup', async () => {
-    const hostile = [
-      {
-        text: 'Hello <script>window.__pwned = "script"</script>',
-        gold: 'greeting',
-        guess: 'complaint',
-      },
-      {
-        text: 'Look <img src=x onerror="window.__pwned = \'img\'">',
-        gold: 'complaint',
-        guess: 'greeting',
-      },
-      {
-        text: '</script><script>window.__pwned = "breakout"</script>',
-        gold: 'greeting',
-        guess: 'greeting',
-      },
-      { text: 'card lost', gold: 'card', guess: 'card' },
-      { text: 'crash <b>bold</b>', gold: 'card', guess: 'FAIL' },
-      ...Array.from({ length: 40 }, (_, index) => ({
-        text: `plain ${index}`,
-        gold: index % 3 ? 'card' : 'greeting',
-        guess: index % 5 ? (index % 3 ? 'card' : 'greeting') : 'complaint',
-      })),
-    ];
+  it('shows a summary, items with text, calls and explanations, and never runs injected markup', async () => {
+    const unlabeled =
+      '  - name: "A score without gold labels, named at length <u>so it wraps</u>"\n    class: echo/guess\n    labels: ["greeting", "complaint", "card"]\n';
     const summary = await runFolder(
       'Hostile <b>Card</b>',
       ['greeting', 'complaint', 'card'],
       hostile,
+      unlabeled,
+    );
+    const html = readFileSync(summary.report!, 'utf8');
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none';`,
     );
     const { page, problems } = await open(summary.report!);
-    expect(await page.evaluate(() => (globalThis as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
     expect(await page.locator('h1').textContent()).toBe('Hostile <b>Card</b>');
-    expect(await page.locator('.heatmap td.cell').count()).toBe(9);
-    const rows = page.locator('#items tbody tr');
-    const total = await rows.count();
-    expect(total).toBe(
-      summary.scores.Intent!.n -
-        Math.round(summary.scores.Intent!.accuracy! * summary.scores.Intent!.n) +
-        1,
+    // Summary first: one row per score, each linking to its section.
+    const summaryRows = page.locator('table.summary tbody tr');
+    expect(await summaryRows.count()).toBe(2);
+    expect(await summaryRows.nth(1).locator('a').getAttribute('href')).toBe('#score-1');
+    expect(await summaryRows.nth(1).locator('td').nth(8).textContent()).toBe(
+      String(hostile.length - failed),
     );
-    await expect(page.locator('#items tbody').textContent()).resolves.toContain(
-      'The text says: Look <img src=x onerror="window.__pwned = \'img\'">',
+    expect(await page.locator('#score-0 .heatmap td.cell').count()).toBe(9);
+    // The navigation stays in view when the page scrolls.
+    await page.locator('#score-1').scrollIntoViewIfNeeded();
+    expect((await page.locator('nav.toc').boundingBox())!.y).toBe(0);
+    const problemsRows = page.locator('#score-0 .score-items > table tr.item');
+    expect(await problemsRows.count()).toBe(wrong + failed);
+    const look = page.locator('tr.item[data-kind="misclassified"]', { hasText: 'Look <img' });
+    expect(await look.locator('.item-text mark').textContent()).toBe('Look');
+    expect(await look.locator('.item-text .text').first().textContent()).toBe(hostile[1]!.text);
+    // The LLM call: its rendered prompt and raw answer, as text.
+    await look.locator('details.call summary').click();
+    expect(await look.locator('details.call pre').first().textContent()).toBe(
+      `Classify: ${hostile[1]!.text}`,
     );
+    expect(await look.locator('details.call .answer pre').textContent()).toBe(
+      '{"label": "greeting"} <b>raw</b>',
+    );
+    // A JSON explanation is shown as fields.
+    const json = page.locator('#score-0 tr.item', { hasText: 'json <svg' });
+    expect(await json.locator('dl.fields dt').allTextContents()).toEqual(['reasoning', 'evidence']);
+    expect(await json.locator('dl.fields dd').nth(1).textContent()).toBe('["<i>x</i>"]');
+    // A long text is shortened, the whole of it on demand.
+    const long = page.locator('#score-0 tr.item', { hasText: 'long words' });
+    const preview = (await long.locator('.item-text > .text').textContent())!;
+    expect(preview.length).toBeLessThan(260);
+    expect(await long.locator('details.full-text .text').textContent()).toBe(hostile[6]!.text);
+    // Correct items on demand: a sample, hidden until asked for.
+    const correctRows = page.locator('#score-0 details.sample tr.item');
+    expect(await correctRows.first().isVisible()).toBe(false);
+    await page.locator('#score-0 details.sample > summary').click();
+    expect(await correctRows.count()).toBe(hostile.length - wrong - failed);
+    // The score without gold: its predicted labels counted, a sample of its items.
+    const distribution = page.locator('#score-1 table.distribution tbody tr');
+    const guesses = hostile.filter((row) => row.guess !== 'FAIL').map((row) => row.guess);
+    expect(await distribution.count()).toBe(new Set(guesses).size);
+    const counts = await distribution.evaluateAll((rows) =>
+      rows.map((row) => [row.children[0]!.textContent, Number(row.children[1]!.textContent)]),
+    );
+    expect(Object.fromEntries(counts)).toEqual(
+      Object.fromEntries(
+        ['greeting', 'complaint', 'card'].map((label) => [
+          label,
+          guesses.filter((guess) => guess === label).length,
+        ]),
+      ),
+    );
+    expect(await page.locator('#score-1 details.sample[open] tr.item').count()).toBe(
+      hostile.length - failed,
+    );
+    // Filters over every item row of the page.
     await page.fill('#filter-text', 'onerror');
-    expect(await rows.count()).toBe(1);
+    expect(await page.locator('tr.item:not(.hidden)').count()).toBe(4); // 2 items × 2 scores
     await page.fill('#filter-text', '');
     await page.selectOption('#filter-kind', 'error');
-    expect(await rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toContain('failed on crash <b>bold</b>');
-    expect(await page.locator('#items-count').textContent()).toBe(`1 of ${total} shown`);
+    expect(await page.locator('tr.item:not(.hidden)').count()).toBe(failed * 2);
+    expect(await page.locator('tr.item:not(.hidden)').first().textContent()).toContain(
+      'failed on crash <b>bold</b>',
+    );
     await page.screenshot({ path: join(artifacts, 'report-hostile.png'), fullPage: true });
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
+    expect(problems).toEqual([]);
+    // The Content-Security-Policy refuses a request to anywhere else.
+    const outcome = await page.evaluate(() =>
+      fetch('http://127.0.0.1:9/exfiltrate').then(
+        () => 'sent',
+        () => 'refused',
+      ),
+    );
+    expect(outcome).toBe('refused');
+    expect(problems.some((problem) => problem.startsWith('network:'))).toBe(false);
+  });
+
+  it('lists at most the rows it says, per score', async () => {
+    const summary = await runFolder('Bounded', ['greeting', 'complaint', 'card'], hostile);
+    await writeReport(summary.dir, { maxRows: 5 });
+    const { page, problems } = await open(summary.report!);
+    expect(await page.locator('#score-0 .score-items > table tr.item').count()).toBe(5);
+    expect(await page.locator('#score-0 .score-items > p.note').textContent()).toBe(
+      `This page lists at most 5 misclassified and failed items per score: the first 5 of ${wrong + failed}. All are in results.jsonl.`,
+    );
     expect(problems).toEqual([]);
   });
 
-  it('keeps a 77-label report readable over Banking77: scaled heatmap and top confusions', async () => {
+  it('keeps a 77-label report readable over Banking77: numbered columns and top confusions first', async () => {
     // 770 real Banking77 test queries, 10 per intent (fixtures/README.md: CC BY 4.0, PolyAI).
     // No 77-way classifier exists yet in this package, so the score answers the gold intent with
     // seeded noise (30% another intent), as the metric fixtures do.
@@ -192,10 +298,29 @@ describe('report.html in Chromium', () => {
     const { page, problems } = await open(summary.report!);
     expect(await page.locator('.heatmap.compact td.cell').count()).toBe(77 * 77);
     const box = await page.locator('.heatmap.compact').boundingBox();
-    expect(box!.width).toBeLessThan(1280);
+    expect(box!.x + box!.width).toBeLessThan(1280);
+    // The matrix's labels are normalised (lower case), sorted.
+    const shown = labels.map((label) => label.toLowerCase()).sort();
+    const columns = page.locator('.heatmap.compact th.column');
+    expect(await columns.nth(76).textContent()).toBe('77');
+    expect(await columns.nth(76).getAttribute('title')).toBe(`77. ${shown[76]}`);
+    expect(await page.locator('.heatmap.compact th.row').nth(0).textContent()).toBe(
+      `1. ${shown[0]}`,
+    );
+    // Top confusions come before the matrix, largest first, matching a count of the data.
     const confusions = page.locator('ol.confusions li');
     expect(await confusions.count()).toBe(15);
-    expect(await confusions.first().textContent()).toMatch(/^[a-z_]+ taken for [a-z_]+: \d+$/);
+    const first = (await confusions.first().textContent())!;
+    const [, gold, predicted, count] = first.match(/^(.+) taken for (.+): (\d+)$/)!;
+    const pairs = new Map<string, number>();
+    for (const row of rows) {
+      const key = `${row.gold}|${row.guess}`.toLowerCase();
+      if (row.guess !== row.gold) pairs.set(key, (pairs.get(key) ?? 0) + 1);
+    }
+    expect(Number(count)).toBe(Math.max(...pairs.values()));
+    expect(pairs.get(`${gold}|${predicted}`)).toBe(Number(count));
+    const listTop = (await page.locator('ol.confusions').boundingBox())!.y;
+    expect(listTop).toBeLessThan(box!.y);
     await page.screenshot({ path: join(artifacts, 'report-77-labels.png'), fullPage: true });
     expect(problems).toEqual([]);
   });

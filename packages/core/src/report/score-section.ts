@@ -32,10 +32,11 @@ function headline(metrics: ScoreMetrics): string {
 function heatmap(metrics: ScoreMetrics): string {
   const { labels, matrix } = metrics.confusion_matrix;
   const compact = labels.length > compactLabels;
+  // Many labels: columns are numbered (the full name on hover), rows say number and name.
   const head = labels
     .map(
-      (label) =>
-        `<th class="column" title="${escapeHtml(label)}"><span>${escapeHtml(label)}</span></th>`,
+      (label, index) =>
+        `<th class="column" title="${escapeHtml(compact ? `${index + 1}. ${label}` : label)}"><span>${compact ? index + 1 : escapeHtml(label)}</span></th>`,
     )
     .join('');
   const rows = matrix
@@ -49,7 +50,8 @@ function heatmap(metrics: ScoreMetrics): string {
           return `<td class="cell" style="background: rgba(${color}, ${(0.08 + share * 0.85).toFixed(3)})" title="${escapeHtml(title)}">${compact || count === 0 ? '' : count}</td>`;
         })
         .join('');
-      return `<tr><th class="row" title="${escapeHtml(labels[rowIndex])}">${escapeHtml(labels[rowIndex])}</th>${cells}</tr>`;
+      const name = compact ? `${rowIndex + 1}. ${labels[rowIndex]}` : labels[rowIndex];
+      return `<tr><th class="row" title="${escapeHtml(name)}">${escapeHtml(name)}</th>${cells}</tr>`;
     })
     .join('');
   return `<div class="heatmap-wrap"><table class="heatmap${compact ? ' compact' : ''}"><thead><tr><th class="corner">gold ↓ predicted →</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
@@ -90,15 +92,39 @@ function perClass(metrics: ScoreMetrics): string {
   return `<table class="classes"><thead><tr><th>label</th><th>gold</th><th>predicted</th><th>precision</th><th>recall</th><th>F1</th><th>distribution <span class="legend gold">gold</span> <span class="legend predicted">predicted</span></th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-/** One score's section: headline metrics, confusion heatmap, per-class table and distributions. */
-export function scoreSection(name: string, metrics: ScoreMetrics, index: number): string {
-  const body =
-    metrics.n === 0
-      ? '<p>No item has both an answer and a gold label: no metrics.</p>'
-      : `<h3>Confusion matrix <small>rows gold, columns predicted; colour: share of the gold row</small></h3>${heatmap(metrics)}${
-          metrics.confusion_matrix.labels.length > compactLabels
-            ? `<h3>Top confusions</h3>${topConfusions(metrics)}`
-            : ''
-        }<h3>Per class</h3>${perClass(metrics)}`;
-  return `<section class="score" id="score-${index}"><h2>${escapeHtml(name)}</h2>${headline(metrics)}${body}</section>`;
+/** The labels given to items without gold, with counts and shares (a score without gold labels). */
+export function predictedDistribution(metrics: ScoreMetrics): string {
+  const counts = Object.entries(metrics.unlabeled_predicted ?? {});
+  if (counts.length === 0) return '';
+  const total = counts.reduce((sum, [, count]) => sum + count, 0);
+  const largest = Math.max(1, ...counts.map(([, count]) => count));
+  const rows = counts
+    .map(
+      ([label, count]) =>
+        `<tr><td>${escapeHtml(label)}</td><td class="number">${count}</td><td class="number">${((count / total) * 100).toFixed(1)}%</td><td class="bars"><div class="bar predicted" style="width:${((count / largest) * 100).toFixed(1)}%"></div></td></tr>`,
+    )
+    .join('');
+  return `<h3>Predicted labels <small>${total} items without a gold label</small></h3><table class="classes distribution"><thead><tr><th>label</th><th>items</th><th>share</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The metrics part of a score's section: confusions first when there are many labels. */
+function metricsBody(metrics: ScoreMetrics): string {
+  if (metrics.n === 0)
+    return `<p>No item has both an answer and a gold label: no accuracy.</p>${predictedDistribution(metrics)}`;
+  const many = metrics.confusion_matrix.labels.length > compactLabels;
+  const matrix = `<h3>Confusion matrix <small>rows gold, columns predicted; colour: share of the gold row${many ? '; columns numbered as the rows, names on hover' : ''}</small></h3>${heatmap(metrics)}`;
+  return `${many ? `<h3>Top confusions</h3>${topConfusions(metrics)}` : ''}${matrix}<h3>Per class</h3>${perClass(metrics)}${predictedDistribution(metrics)}`;
+}
+
+/**
+ * One score's section: headline metrics, top confusions (many labels), confusion heatmap,
+ * per-class table, the predicted labels of items without gold, and `items` (see `scoreItems`).
+ */
+export function scoreSection(
+  name: string,
+  metrics: ScoreMetrics,
+  index: number,
+  items = '',
+): string {
+  return `<section class="score" id="score-${index}"><h2>${escapeHtml(name)}</h2>${headline(metrics)}${metricsBody(metrics)}${items}</section>`;
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ReportRows, readReportData } from './report-data.js';
 import { redact } from '../secrets.js';
+import { type ReportRows, readReportData } from './report-data.js';
 import { reportPage } from './report-page.js';
 
 /** Writes `report.html` in a run folder from its `run.json`, `metrics.json` and `results.jsonl`. */
