@@ -284,6 +284,21 @@ describe('strict settings everywhere', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it('a label named __proto__ as a key of label_map or a graph route is refused, not dropped', async () => {
+    const labelMap = await refusal(
+      `name: X\nscores:\n  - name: A\n    class: llm/hf-task\n    task: zero-shot-classification\n    model: m\n    labels: [yes, no]\n    label_map:\n      __proto__: yes\n      other: no\n`,
+    );
+    expect(labelMap.message).toMatch(
+      /card\.yaml:9:7: scores\[0\]\.label_map\.__proto__: a label named "__proto__"/,
+    );
+    const routes = await refusal(
+      `name: X\nscores:\n  - name: A\n    class: llm/graph\n    labels: [yes, no]\n    model: m\n    nodes:\n      - name: n\n        type: classifier\n        prompt: "{{ text }}"\n        labels: [yes, no]\n        routes:\n          __proto__: yes\n`,
+    );
+    expect(routes.message).toMatch(
+      /scores\[0\]\.nodes\[0\]\.routes\.__proto__: a label named "__proto__"/,
+    );
+  });
+
   it('the CLI refuses __proto__ inside a score with exit 2 and the place', async () => {
     const card = join(dir, 'proto.yaml');
     writeFileSync(

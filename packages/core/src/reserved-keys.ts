@@ -41,7 +41,17 @@ export function reservedKeyProblems(raw: unknown, positions: SourcePositions): C
       : Object.entries(value);
     const keysAreNames = isNameMap(value, path);
     for (const [key, child] of entries) {
-      if (typeof key === 'string' && reservedNames.has(key) && !keysAreNames) {
+      if (key === '__proto__' && keysAreNames && path[2] !== 'depends_on') {
+        // The loader reads depends_on's keys itself; label maps and routes go through the
+        // settings schema, which drops a `__proto__` key: refuse it rather than lose it.
+        problems.push(
+          positions.problem(
+            path,
+            'a label named "__proto__" cannot be a key here (it would be dropped); rename the label',
+            key,
+          ),
+        );
+      } else if (typeof key === 'string' && reservedNames.has(key) && !keysAreNames) {
         problems.push(
           positions.problem(
             path,
