@@ -87,6 +87,7 @@ export {
   type PhraseMatcherOptions,
   type RatioFunction,
 } from './phrase-matcher.js';
+export { type FoundPackage, findPackage } from './package-lookup.js';
 export { builtInPlugins, PluginResolver, parseScoreClass } from './plugin-resolver.js';
 export { type PredictOptions, predict } from './predict.js';
 export {
