@@ -139,6 +139,12 @@ export interface ScoreEnvV1 {
    */
   execution?: 'batch';
   /**
+   * Processes running the same job at once (Spark tasks): a score's request limits
+   * (`max_concurrency`, `requests_per_minute`, `tokens_per_minute`) are for the whole job, and
+   * each process keeps its share of them (divided by this). Default 1.
+   */
+  jobTasks?: number;
+  /**
    * The run's spending limit (`plexus evaluate --max-usd/--max-tokens`), one object shared by
    * every score of the run: paid scores stop starting calls once it is spent.
    */

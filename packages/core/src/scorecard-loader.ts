@@ -44,6 +44,8 @@ export interface LoadScorecardOptions {
   requestConcurrency?: number;
   /** `batch`: scores that can use a provider's Batch API do (see `ScoreEnvV1.execution`). */
   execution?: 'batch';
+  /** Processes running the job at once: each keeps its share of the limits (see `ScoreEnvV1.jobTasks`). */
+  jobTasks?: number;
   /** The run's spending limit, shared by its scores (see `ScoreEnvV1.runBudget`). */
   runBudget?: RunBudgetV1;
   /**
@@ -175,6 +177,7 @@ export async function parseScorecard(
         resolveModel: options.resolveModel,
         requestConcurrency: options.requestConcurrency,
         execution: options.execution,
+        jobTasks: options.jobTasks,
         runBudget: options.runBudget,
       })),
     );
@@ -256,6 +259,7 @@ async function createScores(
     resolveModel: ((uri: string) => Promise<string>) | undefined;
     requestConcurrency: number | undefined;
     execution?: 'batch';
+    jobTasks?: number;
     runBudget: RunBudgetV1 | undefined;
   },
 ): Promise<ConfigProblem[]> {
@@ -272,6 +276,7 @@ async function createScores(
     if (context.resolveModel) env.resolveModel = context.resolveModel;
     if (context.requestConcurrency) env.requestConcurrency = context.requestConcurrency;
     if (context.execution) env.execution = context.execution;
+    if (context.jobTasks && context.jobTasks > 1) env.jobTasks = context.jobTasks;
     if (context.runBudget) env.runBudget = context.runBudget;
     try {
       entry.score = await entry.factory.create(entry.settings, env);

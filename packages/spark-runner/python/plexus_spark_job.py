@@ -1,7 +1,7 @@
 """Plexus on Apache Spark: scores a dataset with a scorecard, one long-lived Node worker per task.
 
 spark-submit plexus_spark_job.py --input PATH --output PATH --scorecard FILE --worker worker.mjs
-    [--node NODE] [--cache-dir DIR] [--partitions N] [--format parquet|jsonl|csv]
+    [--node NODE] [--cache-dir DIR] [--partitions N] [--tasks N] [--format parquet|jsonl|csv]
 
 Each task streams its partition's rows (JSON lines) to `node worker.mjs` and turns the worker's
 result lines into Arrow record batches (mapInArrow). Output: Parquet, one row per item and score
@@ -93,7 +93,8 @@ def run_worker(command, lines_in, on_line):
 def score_partitions(args, fail_first_attempt: bool):
     def run(batches):
         context = TaskContext.get()
-        command = [args.node, args.worker, "--scorecard", args.scorecard, "--cache-dir", args.cache_dir]
+        command = [args.node, args.worker, "--scorecard", args.scorecard, "--cache-dir", args.cache_dir,
+                   "--tasks", str(args.tasks)]
 
         sent = [0]
 
@@ -102,7 +103,11 @@ def score_partitions(args, fail_first_attempt: bool):
                 for row in batch.to_pylist():
                     number = row.pop(ROW_NUMBER)
                     sent[0] += 1
-                    yield json.dumps({"n": number + 1, "row": row}, default=str)
+                    if args.format == "jsonl":
+                        # Read as text: the worker parses the line (no schema inference pass).
+                        yield json.dumps({"n": number + 1, "line": row["value"]})
+                    else:
+                        yield json.dumps({"n": number + 1, "row": row}, default=str)
 
         records = []
         received = 0
@@ -131,10 +136,18 @@ def read_input(spark, path: str, kind: str):
     if kind == "parquet":
         return spark.read.parquet(path)
     if kind == "jsonl":
-        return spark.read.json(path)
+        # One string column per line: Spark infers no schema (a full pass over the data).
+        return spark.read.text(path)
     frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(path)
     # Empty CSV fields are empty strings, not null, as Plexus reads CSV in-process.
     return frame.na.fill("")
+
+
+def tasks_at_once(spark, partitions: int) -> int:
+    """Tasks that run at once: min(partitions, cores of the executors / spark.task.cpus)."""
+    cores = spark.sparkContext.defaultParallelism
+    per_task = int(spark.conf.get("spark.task.cpus", "1"))
+    return max(1, min(partitions, cores // max(1, per_task)))
 
 
 def main() -> None:
@@ -146,6 +159,7 @@ def main() -> None:
     parser.add_argument("--node", default="node")
     parser.add_argument("--cache-dir", required=True)
     parser.add_argument("--partitions", type=int, default=0)
+    parser.add_argument("--tasks", type=int, default=0)
     parser.add_argument("--format", choices=["parquet", "jsonl", "csv"], required=True)
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()
@@ -154,6 +168,8 @@ def main() -> None:
     if args.partitions > 0:
         frame = frame.repartition(args.partitions)
     frame = frame.withColumn(ROW_NUMBER, F.monotonically_increasing_id())
+    args.tasks = args.tasks or tasks_at_once(spark, frame.rdd.getNumPartitions())
+    print(f"plexus: request limits divided among {args.tasks} tasks at once", file=sys.stderr, flush=True)
     results = frame.mapInArrow(score_partitions(args, fail_first_attempt), SPARK_SCHEMA)
     results.write.mode("overwrite").parquet(args.output)
     print(f"plexus: results written to {args.output}", file=sys.stderr, flush=True)

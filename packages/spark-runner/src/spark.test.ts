@@ -117,7 +117,9 @@ describe('spark-runner on local Spark', () => {
         errors: 0,
         malformedRows: 1,
       });
-      expect(readFileSync(join(dir, 'run/dataset-errors.jsonl'), 'utf8')).toContain('has no text');
+      expect(readFileSync(join(dir, 'run/dataset-errors.jsonl'), 'utf8')).toContain(
+        'is not valid JSON',
+      );
       const ids = readFileSync(join(dir, 'run/results.jsonl'), 'utf8')
         .trim()
         .split('\n')

@@ -25,6 +25,29 @@ function argument(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/** A JSON Lines line as a record, or the problem in-process reading reports; undefined when blank. */
+function jsonlRecord(
+  text: string,
+  line: number,
+):
+  | { kind: 'row'; record: Record<string, unknown> }
+  | { kind: 'problem'; problem: { line: number; message: string } }
+  | undefined {
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return {
+      kind: 'problem',
+      problem: { line, message: `is not valid JSON (${errorMessage(error)})` },
+    };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { kind: 'problem', problem: { line, message: 'is not a JSON object' } };
+  return { kind: 'row', record: value as Record<string, unknown> };
+}
+
 async function main(): Promise<number> {
   const path = argument('--scorecard');
   const cacheDir = argument('--cache-dir');
@@ -32,7 +55,13 @@ async function main(): Promise<number> {
     process.stderr.write('usage: worker.mjs --scorecard FILE --cache-dir DIR [--no-cache]\n');
     return 2;
   }
-  const card = await loadScorecard(path, { plugins: [heuristic, forest, llm, onnx], cacheDir });
+  // Tasks running the job at once: each keeps its share of a score's request limits.
+  const tasks = Number(argument('--tasks') ?? '1');
+  const card = await loadScorecard(path, {
+    plugins: [heuristic, forest, llm, onnx],
+    cacheDir,
+    jobTasks: Number.isInteger(tasks) && tasks > 1 ? tasks : undefined,
+  });
   const gold = goldColumns(card.scores);
   const out = (value: unknown) => {
     if (!process.stdout.write(`${JSON.stringify(value)}\n`))
@@ -43,7 +72,23 @@ async function main(): Promise<number> {
   const items = (async function* (): AsyncGenerator<DatasetItem> {
     for await (const text of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
       if (text.trim() === '') continue;
-      const { n, row } = JSON.parse(text) as { n: number; row: Record<string, unknown> };
+      const message = JSON.parse(text) as {
+        n: number;
+        row?: Record<string, unknown>;
+        line?: string;
+      };
+      const { n } = message;
+      // JSONL read as text by Spark: the line is parsed here, as in-process.
+      const parsed =
+        message.line === undefined
+          ? { kind: 'row' as const, record: message.row! }
+          : jsonlRecord(message.line, n);
+      if (parsed === undefined) continue;
+      if (parsed.kind === 'problem') {
+        problems.push({ problem: parsed.problem });
+        continue;
+      }
+      const row = parsed.record;
       const item = itemOfRecord(row, {
         idColumn: card.data?.id_column ?? 'id',
         textColumn: card.data?.text_column ?? 'text',
