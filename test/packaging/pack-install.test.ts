@@ -13,36 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packAll } from '../../scripts/pack-all.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const packs = mkdtempSync(join(tmpdir(), 'plexus-packs-'));
-const published = [
-  'core',
-  'classifier-heuristic',
-  'classifier-forest',
-  'classifier-llm',
-  'classifier-onnx',
-  'mlflow-tracker',
-  'spark-runner',
-  'cli',
-];
-const tarballs = new Map<string, string>();
+let tarballs = new Map<string, string>();
 // Run npm as a user would: without the npm_config_* settings pnpm passes to its scripts.
 const userEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)),
 );
 
 beforeAll(() => {
-  for (const name of published) {
-    execFileSync('pnpm', ['pack', '--pack-destination', packs], {
-      cwd: join(root, 'packages', name),
-      stdio: 'ignore',
-    });
-    const file = readdirSync(packs).find(
-      (entry) => entry.startsWith(`plexus-${name}-`) && !tarballs.has(entry),
-    );
-    tarballs.set(name, join(packs, file!));
-  }
+  // Every published package, packed as `pnpm pack:all` does (shared with test/newcomer).
+  tarballs = packAll(packs);
 });
 
 /** A fresh npm project with these packages (and extra registry packages) installed. */

@@ -83,6 +83,7 @@ describe('README snippets', () => {
 
 describe('README command reference', () => {
   const commands = [
+    'init',
     'validate',
     'evaluate',
     'predict',

@@ -14,7 +14,7 @@ let loader: () => Promise<OnnxRuntimeModule> = async () => {
   } catch (error) {
     throw new MissingDependencyError(
       'onnxruntime-node',
-      'onnx scores need onnxruntime-node; install it with: npm install onnxruntime-node (add onnxruntime-node-install=skip to .npmrc to skip its optional CUDA download)',
+      'onnx scores need onnxruntime-node; install it with: npm install onnxruntime-node (ONNXRUNTIME_NODE_INSTALL=skip before it skips its optional CUDA download)',
       { cause: error },
     );
   }
