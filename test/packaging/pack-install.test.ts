@@ -74,7 +74,7 @@ function sizeMb(dir: string): number {
 describe('packages installed one by one with npm', () => {
   it('core + heuristic + cli: npx plexus evaluate, and a typed program with a custom score', () => {
     const dir = project(
-      ['core', 'classifier-heuristic', 'mlflow-tracker', 'spark-runner', 'cli'],
+      ['core', 'classifier-heuristic', 'mlflow-tracker', 'spark-runner', 'feedback', 'cli'],
       ['typescript@5.9', '@types/node@20'],
     );
     writeFileSync(
@@ -92,6 +92,18 @@ describe('packages installed one by one with npm', () => {
     );
     expect(evaluated.stderr.replace(/^npm warn .*\n/gm, '')).toBe('');
     expect(JSON.parse(evaluated.stdout).scores.Greeting).toMatchObject({ n: 2, accuracy: 1 });
+    // The feedback store (sql.js, SQLite in WebAssembly) works from a plain npm install.
+    writeFileSync(
+      join(dir, 'reviews.csv'),
+      'item_id,score,label,reviewer,reviewed_at\n1,Greeting,yes,ana,2026-03-01\n1,Greeting,yes,ben,2026-03-02\n',
+    );
+    const imported = spawnSync('npx', ['plexus', 'feedback', 'import', 'reviews.csv'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: userEnv,
+    });
+    expect(imported.stdout).toMatch(/^2 reviews: 2 added/);
+    expect(existsSync(join(dir, 'feedback.sqlite'))).toBe(true);
 
     writeFileSync(
       join(dir, 'program.ts'),
@@ -167,6 +179,8 @@ console.log(JSON.stringify({ status: summary.status, results: summary.results, g
       '@plexus/classifier-onnx',
       '@plexus/classifier-llm',
       '@plexus/classifier-forest',
+      '@plexus/feedback',
+      'sql.js',
     ])
       expect(names).not.toContain(heavy);
     expect(names).toContain('@plexus/core');

@@ -7,6 +7,7 @@ import {
 import { Command, CommanderError } from 'commander';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { feedbackCommand } from './commands/feedback.js';
 import { initCommand } from './commands/init.js';
 import { mlflowCommand } from './commands/mlflow.js';
 import { predictCommand } from './commands/predict.js';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   evaluateCommand(program, io, setExit);
   predictCommand(program, io);
   compareCommand(program, io);
+  feedbackCommand(program, io);
   reportCommand(program, io);
   runsCommand(program, io);
   viewCommand(program, io);

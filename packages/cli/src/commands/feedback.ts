@@ -1,0 +1,148 @@
+import { writeFile } from 'node:fs/promises';
+import { InvalidConfigError } from '@plexus/core';
+import {
+  type AgreementReport,
+  type FeedbackRecord,
+  FeedbackStore,
+  feedbackAgreement,
+  feedbackDbPath,
+  type PairAgreement,
+  readFeedbackFile,
+  readRunAnswers,
+} from '@plexus/feedback';
+import type { Command } from 'commander';
+import { collect } from '../arguments.js';
+import type { CliIo } from '../output.js';
+
+const columns = ['item_id', 'score', 'label', 'reviewer', 'reviewed_at', 'comment'] as const;
+
+function csvField(value: string | null): string {
+  if (value === null) return '';
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Reviews as CSV (the import format) or JSONL. */
+export function feedbackText(records: readonly FeedbackRecord[], format: string): string {
+  if (format === 'jsonl') return records.map((record) => `${JSON.stringify(record)}\n`).join('');
+  if (format !== 'csv')
+    throw new InvalidConfigError([
+      { path: '--format', message: `expected csv or jsonl, got "${format}"` },
+    ]);
+  const rows = records.map((record) => columns.map((name) => csvField(record[name])).join(','));
+  return `${[columns.join(','), ...rows].join('\n')}\n`;
+}
+
+function number(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : value.toFixed(3);
+}
+
+function pair(agreement: PairAgreement | null): string {
+  if (!agreement) return 'n/a';
+  return `n ${agreement.n}  accuracy ${number(agreement.accuracy)}  kappa ${number(agreement.cohen_kappa)}  AC1 ${number(agreement.gwet_ac1)}`;
+}
+
+/** The agreement report as a table per score ("—": undefined, e.g. no item with two reviews). */
+export function agreementText(report: AgreementReport): string {
+  const lines: string[] = [];
+  for (const [name, score] of Object.entries(report.scores)) {
+    lines.push(
+      `${name}: ${score.items} items, ${score.reviewers} reviewers, ${score.reviews} reviews (${score.items_with_two_or_more} items reviewed twice or more, ${score.majority_ties} majority ties)`,
+      `  between reviewers   Krippendorff's alpha ${number(score.krippendorff_alpha)}  Fleiss' kappa ${number(score.fleiss_kappa)}`,
+      `  human ceiling       ${pair(score.human_ceiling)}   (each reviewer vs the others' majority)`,
+    );
+    if (score.model_vs_majority !== null || Object.values(score.by_reviewer).some((r) => r.model))
+      lines.push(`  model vs majority   ${pair(score.model_vs_majority)}`);
+    for (const [reviewer, entry] of Object.entries(score.by_reviewer)) {
+      const model = entry.model ? `  model vs them: ${pair(entry.model)}` : '';
+      lines.push(
+        `  reviewer ${reviewer}: ${entry.reviews} reviews; vs others: ${pair(entry.vs_other_reviewers)}${model}`,
+      );
+    }
+    for (const [month, entry] of Object.entries(score.by_month)) {
+      const model =
+        entry.model_accuracy === null ? '' : `  model accuracy ${number(entry.model_accuracy)}`;
+      lines.push(
+        `  ${month}: ${entry.reviews} reviews of ${entry.items} items by ${entry.reviewers}  alpha ${number(entry.krippendorff_alpha)}${model}`,
+      );
+    }
+    lines.push('');
+  }
+  if (lines.length === 0) return 'no reviews (plexus feedback import FILE)\n';
+  return lines.join('\n');
+}
+
+const dbOption = [
+  '--feedback-db <path>',
+  'the feedback database (SQLite); default $PLEXUS_FEEDBACK_DB, else ./feedback.sqlite beside runs/',
+] as const;
+
+async function withStore<T>(path: string | undefined, use: (store: FeedbackStore) => Promise<T>) {
+  const store = await FeedbackStore.open(feedbackDbPath(path));
+  try {
+    return await use(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** `plexus feedback import|export|agreement`. */
+export function feedbackCommand(program: Command, io: CliIo): void {
+  const feedback = program
+    .command('feedback')
+    .description("reviewers' labels: import, export, agreement between reviewers and with a run");
+  feedback
+    .command('import')
+    .description(
+      'add reviews from CSV or JSONL files (item_id, score, label, reviewer, reviewed_at, comment)',
+    )
+    .argument('<files...>', 'feedback files; a file with any bad row imports nothing')
+    .option(...dbOption)
+    .action(async (files: string[], options: { feedbackDb?: string }) => {
+      const records: FeedbackRecord[] = [];
+      for (const file of files) records.push(...(await readFeedbackFile(file)));
+      await withStore(options.feedbackDb, async (store) => {
+        const counts = await store.add(records);
+        io.stdout(
+          `${records.length} reviews: ${counts.added} added, ${counts.unchanged} already there, ${counts.changed} changed (${store.path})\n`,
+        );
+      });
+    });
+  feedback
+    .command('export')
+    .description('write the reviews back out (CSV, the import format, or JSONL)')
+    .option(...dbOption)
+    .option('--score <name>', 'only this score (repeatable)', collect, [])
+    .option('--format <format>', 'csv or jsonl', 'csv')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(
+      async (options: { feedbackDb?: string; score: string[]; format: string; out?: string }) => {
+        const text = await withStore(options.feedbackDb, async (store) =>
+          feedbackText(store.reviews(options.score), options.format),
+        );
+        if (options.out) await writeFile(options.out, text);
+        else io.stdout(text);
+      },
+    );
+  feedback
+    .command('agreement')
+    .description(
+      "agreement between reviewers (Krippendorff's alpha, Fleiss' kappa) and, with --run, of the model with them",
+    )
+    .option(...dbOption)
+    .option('--score <name>', 'only this score (repeatable)', collect, [])
+    .option(
+      '--run <dir>',
+      "a run folder: the model's answers against each reviewer and the majority",
+    )
+    .option('--json', 'print JSON')
+    .action(
+      async (options: { feedbackDb?: string; score: string[]; run?: string; json?: boolean }) => {
+        const records = await withStore(options.feedbackDb, async (store) =>
+          store.reviews(options.score),
+        );
+        const answers = options.run ? await readRunAnswers(options.run) : undefined;
+        const report = feedbackAgreement(records, { scores: options.score, answers });
+        io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : agreementText(report));
+      },
+    );
+}

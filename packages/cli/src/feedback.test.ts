@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.js';
+
+const project = mkdtempSync(join(tmpdir(), 'plexus-feedback-cli-'));
+const db = join(project, 'feedback.sqlite');
+
+function write(name: string, text: string): string {
+  const path = join(project, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function plexus(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    isTty: false,
+  });
+  return { code, stdout, stderr };
+}
+
+// Four calls; Greeting says yes when the agent thanks the caller.
+const calls = write(
+  'calls.csv',
+  'id,text\nc1,thank you for calling\nc2,hello\nc3,thank you for calling acme\nc4,bye\n',
+);
+const card = write(
+  'card.yaml',
+  `name: Feedback card\ndata: { path: ${calls} }\nscores:\n  - { name: Greeting, class: heuristic/keywords, phrases: [thank you for calling], labels: [yes, no] }\n`,
+);
+// Three reviewers; c3 split 1-1 (a tie), c4 reviewed once.
+const reviews = write(
+  'reviews.csv',
+  [
+    'item_id,score,label,reviewer,reviewed_at,comment',
+    'c1,Greeting,yes,ana,2026-03-01,',
+    'c1,Greeting,yes,ben,2026-03-02,',
+    'c2,Greeting,no,ana,2026-03-01,',
+    'c2,Greeting,yes,ben,2026-04-02,"said ""hi"", counts"',
+    'c2,Greeting,no,cy,2026-04-03,',
+    'c3,Greeting,yes,ana,2026-04-01,',
+    'c3,Greeting,no,ben,2026-04-01,',
+    'c4,Greeting,no,cy,2026-04-05,',
+  ].join('\n'),
+);
+
+describe('plexus feedback', () => {
+  it('imports, re-imports (nothing changes), exports the same rows, and rejects a bad file whole', async () => {
+    const first = await plexus(['feedback', 'import', reviews, '--feedback-db', db]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toBe(`8 reviews: 8 added, 0 already there, 0 changed (${db})\n`);
+    const again = await plexus(['feedback', 'import', reviews, '--feedback-db', db]);
+    expect(again.stdout).toBe(`8 reviews: 0 added, 8 already there, 0 changed (${db})\n`);
+    const exported = await plexus(['feedback', 'export', '--feedback-db', db]);
+    const lines = exported.stdout.trim().split('\n');
+    expect(lines).toHaveLength(9);
+    expect(lines).toContain('c2,Greeting,yes,ben,2026-04-02T00:00:00.000Z,"said ""hi"", counts"');
+    // The exported file imports as the same reviews.
+    const out = join(project, 'exported.csv');
+    await plexus(['feedback', 'export', '--feedback-db', db, '--out', out]);
+    expect(readFileSync(out, 'utf8')).toBe(exported.stdout);
+    expect((await plexus(['feedback', 'import', out, '--feedback-db', db])).stdout).toMatch(
+      /^8 reviews: 0 added, 8 already there/,
+    );
+    const bad = write(
+      'bad.csv',
+      'item_id,score,label,reviewer,reviewed_at\nc9,Greeting,yes,ana,2026-05-01\nc9,Greeting,,ana,soon\n',
+    );
+    const rejected = await plexus(['feedback', 'import', bad, '--feedback-db', db]);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toContain(`${bad}:3: label: label is empty`);
+    expect(rejected.stderr).toContain(`${bad}:3: reviewed_at: "soon" is not a date`);
+    expect((await plexus(['feedback', 'export', '--feedback-db', db])).stdout).not.toContain('c9');
+  });
+
+  it('agreement: JSON in the documented shape, with the model from a run', async () => {
+    await plexus(['feedback', 'import', reviews, '--feedback-db', db]);
+    const runDir = join(project, 'run');
+    const evaluated = await plexus(['evaluate', card, '--out', runDir, '--no-cache']);
+    expect(evaluated.code).toBe(0);
+    const result = await plexus([
+      'feedback',
+      'agreement',
+      '--feedback-db',
+      db,
+      '--run',
+      runDir,
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const greeting = JSON.parse(result.stdout).scores.Greeting;
+    expect(greeting).toMatchObject({ items: 4, reviewers: 3, reviews: 8, majority_ties: 1 });
+    // Majorities: c1 yes, c2 no (ana, cy vs ben), c4 no; the model says yes, no, no: all right.
+    expect(greeting.model_vs_majority).toMatchObject({ n: 3, accuracy: 1 });
+    expect(Object.keys(greeting.by_reviewer)).toEqual(['ana', 'ben', 'cy']);
+    expect(Object.keys(greeting.by_month)).toEqual(['2026-03', '2026-04']);
+    expect(typeof greeting.krippendorff_alpha).toBe('number');
+    const table = await plexus(['feedback', 'agreement', '--feedback-db', db, '--run', runDir]);
+    expect(table.stdout).toContain('Greeting: 4 items, 3 reviewers, 8 reviews');
+    expect(table.stdout).toContain('model vs majority   n 3  accuracy 1.000');
+  });
+});

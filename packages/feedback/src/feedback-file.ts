@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { type ConfigProblem, CsvParser, DatasetError, InvalidConfigError } from '@plexus/core';
+
+/** One reviewer's label for one item and one score. */
+export interface FeedbackRecord {
+  item_id: string;
+  score: string;
+  label: string;
+  reviewer: string;
+  /** When the review was made, ISO 8601 in UTC (`2026-03-01T09:30:00.000Z`). */
+  reviewed_at: string;
+  comment: string | null;
+}
+
+const required = ['item_id', 'score', 'label', 'reviewer', 'reviewed_at'] as const;
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/**
+ * A record from one row's fields, or the problems of that row (`file:line: field: message`).
+ * `reviewed_at` is any date `Date.parse` reads (`2026-03-01`, `2026-03-01T09:30:00Z`), kept in UTC.
+ */
+export function feedbackRecord(
+  fields: Readonly<Record<string, unknown>>,
+  place: { file: string; line: number },
+): FeedbackRecord | ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const values: Record<string, string> = {};
+  for (const name of required) {
+    const value = text(fields[name]);
+    if (value === undefined || value === '')
+      problems.push({ ...place, path: name, message: `${name} is empty: every review needs one` });
+    else values[name] = value;
+  }
+  if (values.reviewed_at !== undefined) {
+    const time = Date.parse(values.reviewed_at);
+    if (Number.isNaN(time))
+      problems.push({
+        ...place,
+        path: 'reviewed_at',
+        message: `"${values.reviewed_at}" is not a date: write it like 2026-03-01 or 2026-03-01T09:30:00Z`,
+      });
+    else values.reviewed_at = new Date(time).toISOString();
+  }
+  if (problems.length > 0) return problems;
+  const comment = text(fields.comment);
+  return {
+    item_id: values.item_id!,
+    score: values.score!,
+    label: values.label!,
+    reviewer: values.reviewer!,
+    reviewed_at: values.reviewed_at!,
+    comment: comment === undefined || comment === '' ? null : comment,
+  };
+}
+
+function csvRows(
+  content: string,
+  file: string,
+  problems: ConfigProblem[],
+): { line: number; fields: Record<string, string> }[] {
+  const parser = new CsvParser();
+  const events = [...parser.push(content), ...parser.end()];
+  let header: string[] | undefined;
+  const rows: { line: number; fields: Record<string, string> }[] = [];
+  for (const event of events) {
+    if (event.kind === 'error') {
+      problems.push({ file, line: event.line, path: '', message: event.message });
+      continue;
+    }
+    if (!header) {
+      header = event.fields.map((name) => name.trim());
+      const missing = required.filter((name) => !header!.includes(name));
+      if (missing.length > 0)
+        throw new DatasetError(
+          `${file}:${event.line}: no column ${missing.join(', ')}: a feedback file has the columns ${required.join(', ')} (and optionally comment)`,
+        );
+      continue;
+    }
+    if (event.fields.length === 1 && event.fields[0] === '') continue;
+    const fields = Object.fromEntries(header.map((name, index) => [name, event.fields[index]]));
+    rows.push({ line: event.line, fields: fields as Record<string, string> });
+  }
+  return rows;
+}
+
+function jsonlRows(
+  content: string,
+  file: string,
+  problems: ConfigProblem[],
+): { line: number; fields: Record<string, unknown> }[] {
+  const rows: { line: number; fields: Record<string, unknown> }[] = [];
+  content.split(/\r?\n/).forEach((source, index) => {
+    if (source.trim() === '') return;
+    try {
+      const value: unknown = JSON.parse(source);
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new Error('a line is one JSON object');
+      rows.push({ line: index + 1, fields: value as Record<string, unknown> });
+    } catch (error) {
+      problems.push({
+        file,
+        line: index + 1,
+        path: '',
+        message: `not a JSON object (${(error as Error).message})`,
+      });
+    }
+  });
+  return rows;
+}
+
+/**
+ * Reads a feedback file (CSV with a header, or JSONL: `item_id`, `score`, `label`, `reviewer`,
+ * `reviewed_at`, optional `comment`). Every bad row is named; any bad row fails the whole file
+ * (`InvalidConfigError` listing them), so nothing is half-imported.
+ */
+export async function readFeedbackFile(file: string): Promise<FeedbackRecord[]> {
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DatasetError(`${file}: cannot read the feedback file (${(error as Error).message})`);
+  }
+  const problems: ConfigProblem[] = [];
+  const extension = extname(file).toLowerCase();
+  const rows =
+    extension === '.jsonl' || extension === '.ndjson'
+      ? jsonlRows(content, file, problems)
+      : csvRows(content, file, problems);
+  const records: FeedbackRecord[] = [];
+  for (const row of rows) {
+    const record = feedbackRecord(row.fields, { file, line: row.line });
+    if (Array.isArray(record)) problems.push(...record);
+    else records.push(record);
+  }
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+  return records;
+}

@@ -1,0 +1,32 @@
+export {
+  type AgreementReport,
+  feedbackAgreement,
+  type MonthAgreement,
+  type ReviewerAgreement,
+  type RunAnswers,
+  type ScoreAgreement,
+  scoreAgreement,
+} from './agreement.js';
+export {
+  fleissKappa,
+  krippendorffAlphaNominal,
+  type PairAgreement,
+  pairAgreement,
+} from './agreement-statistics.js';
+export { type FeedbackRecord, feedbackRecord, readFeedbackFile } from './feedback-file.js';
+export {
+  type FeedbackGold,
+  feedbackGold,
+  type GoldRule,
+  goldFromReviews,
+  latestPerReviewer,
+  majorityLabel,
+  type ReviewGold,
+} from './feedback-gold.js';
+export {
+  defaultFeedbackFile,
+  FeedbackStore,
+  feedbackDbPath,
+  type ImportCounts,
+} from './feedback-store.js';
+export { readRunAnswers } from './run-answers.js';
