@@ -1,5 +1,6 @@
 import { cacheKey, type ResultCache } from './cache.js';
 import { skipReason } from './conditions.js';
+import type { EngineItem, EngineResult } from './engine-result.js';
 import { stopsRun } from './errors.js';
 import type { LoadedScore } from './loaded-scorecard.js';
 import { hasName, nameRecordOf, nameValue } from './name-records.js';
@@ -8,22 +9,7 @@ import { applyProcessors } from './processors.js';
 import { type ResultLine, toResultLine } from './result-line.js';
 import type { ScoreItemV1, ScoreOutputV1 } from './score-spec.js';
 
-/** An item the engine scores. */
-export interface EngineItem {
-  id: string;
-  text: string;
-  metadata: Record<string, unknown>;
-}
-
-/** One score's result for one item, as the engine yields it. */
-export interface EngineResult<Item extends EngineItem = EngineItem> {
-  item: Item;
-  score: string;
-  output: ScoreOutputV1;
-  /** Wall time of the call that produced it, in milliseconds (0 for cache hits and skips). */
-  latencyMs: number;
-  cached: boolean;
-}
+export type { EngineItem, EngineResult } from './engine-result.js';
 
 export interface EngineOptions<Item extends EngineItem> {
   /** Scores in dependency order (as `loadScorecard` returns them), each created. */

@@ -1,4 +1,4 @@
-import type { EngineResult } from './engine.js';
+import type { EngineResult } from './engine-result.js';
 import { type LabelNormalization, normalizeLabel } from './labels.js';
 import type { ScoreOutputV1 } from './score-spec.js';
 
