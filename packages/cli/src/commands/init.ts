@@ -152,6 +152,15 @@ export function initCommand(program: Command, io: CliIo): void {
     .action(async (dir: string, flags: InitFlags) => {
       const target = resolve(dir);
       const name = flags.name ?? packageNameFor(target);
+      if (!/^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/.test(name)) {
+        throw new InvalidConfigError([
+          {
+            file: 'plexus init',
+            path: '',
+            message: `--name "${name}" is not an npm package name: lowercase letters, digits, '-', '.' and '_', optionally @scope/name`,
+          },
+        ]);
+      }
       const written = writeTemplate(flags.template, target, name);
       const shown = relative(process.cwd(), target) || '.';
       io.stdout(`wrote ${flags.template} template into ${shown}: ${written.join(', ')}\n`);
