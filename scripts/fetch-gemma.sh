@@ -11,7 +11,15 @@ sha=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
 mkdir -p "$dest"
 exec 9>"$dest/.lock"
 flock 9
+# The SHA-256 of 253 MB is checked once: later calls (one per test file that needs the model)
+# compare the size, modification time and inode recorded beside it.
+stamp="$dest/.$name.verified"
+if [ -f "$dest/$name" ] && [ -f "$stamp" ] &&
+  [ "$(cat "$stamp")" = "$(stat -c '%s %Y %i' "$dest/$name") $sha" ]; then
+  exit 0
+fi
 if [ -f "$dest/$name" ] && [ "$(sha256sum "$dest/$name" | cut -d' ' -f1)" = "$sha" ]; then
+  echo "$(stat -c '%s %Y %i' "$dest/$name") $sha" >"$stamp"
   exit 0
 fi
 wheels="$root/.cache/wheels"
@@ -36,3 +44,4 @@ if [ "$(sha256sum "$dest/$name.partial" | cut -d' ' -f1)" != "$sha" ]; then
   exit 1
 fi
 mv "$dest/$name.partial" "$dest/$name"
+echo "$(stat -c '%s %Y %i' "$dest/$name") $sha" >"$stamp"

@@ -7,32 +7,30 @@ import { plugin as forestPlugin } from '@plexus/classifier-forest';
 import { plugin as onnxPlugin } from '@plexus/classifier-onnx';
 import { evaluate, loadScorecard, type RunMetricsFile, train } from '@plexus/core';
 import { testPlugin } from '@plexus/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MlflowClient } from './mlflow-client.js';
 import { registerModel, resolveModelUri } from './model-registry.js';
 import { mlflowModelResolver } from './model-resolver.js';
 import { syncRun } from './run-sync.js';
 import { runMetrics } from './run-values.js';
-import { type MlflowServer, startMlflowServer } from './testing/mlflow-server.js';
 
 const canary = 'sk-canary-7c1f0e4b9d2a';
 const spamOnnx = fileURLToPath(new URL('../../../examples/spam/models/spam.onnx', import.meta.url));
 const spamTest = fileURLToPath(new URL('../../../examples/spam/data/test.csv', import.meta.url));
-let server: MlflowServer;
+// One server for the package's files (src/testing/mlflow-global-setup.ts).
+const server = inject('mlflowServer');
 let client: MlflowClient;
 
 beforeAll(async () => {
-  server = await startMlflowServer();
   // Secrets a user has around: the token goes in a header, never into params, tags or artifacts.
   process.env.MLFLOW_TRACKING_TOKEN = canary;
   process.env.OPENAI_API_KEY = canary;
   client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
-}, 900_000);
+});
 
 afterAll(async () => {
   delete process.env.MLFLOW_TRACKING_TOKEN;
   delete process.env.OPENAI_API_KEY;
-  await server?.stop();
 });
 
 async function evaluationRun(): Promise<string> {

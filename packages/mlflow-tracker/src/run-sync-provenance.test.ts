@@ -8,20 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, loadScorecard, TrackerError } from '@plexus/core';
 import { testPlugin } from '@plexus/core/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import { MlflowClient } from './mlflow-client.js';
 import { syncRun } from './run-sync.js';
-import { type MlflowServer, startMlflowServer } from './testing/mlflow-server.js';
 
 const spamTest = fileURLToPath(new URL('../../../examples/spam/data/test.csv', import.meta.url));
-let server: MlflowServer;
-let client: MlflowClient;
-
-beforeAll(async () => {
-  server = await startMlflowServer();
-  client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
-}, 900_000);
-afterAll(() => server?.stop());
+// One server for the package's files (src/testing/mlflow-global-setup.ts).
+const client = new MlflowClient({ trackingUri: inject('mlflowServer').uri, retryDelayMs: 50 });
 
 async function finishedRun(): Promise<{ dir: string; data: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'plexus-mlflow-provenance-'));
