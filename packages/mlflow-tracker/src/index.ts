@@ -7,6 +7,12 @@ export {
   type Run,
 } from './mlflow-client.js';
 export {
+  type MlflowTrackerOptions,
+  type MlflowTrackerSink,
+  mlflowTracker,
+  type TrackedRun,
+} from './mlflow-tracker.js';
+export {
   type ModelKind,
   mlmodelFile,
   parseModelUri,

@@ -4,6 +4,7 @@ import {
   effectiveRunInfo,
   type RunInfo,
   type RunMetricsFile,
+  runIdOf,
   sha256,
   TrackerError,
 } from '@plexus/core';
@@ -122,8 +123,7 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
       `${dir}: the run has not ended (status running): finish it with plexus evaluate --resume ${dir}, then sync`,
     );
   const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
-  const runKey =
-    info.id ?? sha256(`${info.scorecard.hash}|${info.started_at}|${basename(dir)}`).slice(0, 32);
+  const runKey = runIdOf(info, dir);
   const stamp = info.ended_at ?? '';
   const experiment = await client.ensureExperiment(
     options.experimentName ?? `plexus/${info.scorecard.name}`,

@@ -1,0 +1,61 @@
+import type { LabelNormalization } from '../labels.js';
+import { ReportRows } from '../report/report-data.js';
+import type { ResultLine } from '../result-line.js';
+import type { RunFolder } from '../run-folder.js';
+import { RunMetrics } from '../run-metrics.js';
+import { RunProvenance } from '../run-provenance.js';
+import type { RunSinkV1 } from '../run-sink-spec.js';
+
+/**
+ * The sinks every run has besides its folder: they read every line the folder ends with (a resumed
+ * run's kept lines through `restore`), and the run's end reads their totals.
+ */
+export interface CoreSinks {
+  /** Metrics per score and run totals (counts, cost, tokens). */
+  metrics: RunMetrics;
+  /** Misclassified and failed items for report.html, collected as lines are stored. */
+  reportRows: ReportRows;
+  /** The dataset's hash, rows and gold digests for run.json. */
+  provenance: RunProvenance;
+  /** The three above as sinks, in that order: provenance, metrics, report rows. */
+  sinks: RunSinkV1[];
+}
+
+/** A sink that gives each line, kept or new, to `read`. */
+function readerSink(name: string, read: (line: ResultLine) => void): RunSinkV1 {
+  return { specificationVersion: 'v1', name, restore: read, add: read };
+}
+
+export function coreSinks(
+  scores: readonly { name: string; normalization?: LabelNormalization | undefined }[],
+): CoreSinks {
+  const metrics = new RunMetrics(scores);
+  const reportRows = new ReportRows();
+  const provenance = new RunProvenance();
+  return {
+    metrics,
+    reportRows,
+    provenance,
+    sinks: [
+      readerSink('provenance', (line) => provenance.add(line)),
+      readerSink('metrics', (line) => metrics.add(line)),
+      readerSink('report rows', (line) => reportRows.add(line)),
+    ],
+  };
+}
+
+/** Appends each new line to `results.jsonl`, once the folder is open (the run's end closes it). */
+export class RunFolderSink implements RunSinkV1 {
+  readonly specificationVersion = 'v1';
+  readonly name = 'run folder';
+  folder: RunFolder | undefined;
+
+  add(line: ResultLine): void {
+    this.folder!.append(line);
+  }
+}
+
+/** Calls `onResult` with each new line (the CLI's progress line). */
+export function callbackSink(onResult: (line: ResultLine) => void): RunSinkV1 {
+  return { specificationVersion: 'v1', name: 'onResult', add: (line) => onResult(line) };
+}

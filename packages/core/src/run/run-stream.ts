@@ -1,0 +1,133 @@
+import { basename } from 'node:path';
+import { errorMessage, InvalidConfigError } from '../errors.js';
+import { sha256 } from '../hash.js';
+import type { LoadedScore, LoadedScorecard } from '../loaded-scorecard.js';
+import type { ResultLine } from '../result-line.js';
+import { RunFolder, type RunInfo } from '../run-folder.js';
+import type { RunProvenance } from '../run-provenance.js';
+import type { RunEndStatusV1, RunStartV1 } from '../run-sink-spec.js';
+import { readRunInfo } from '../run-state.js';
+import type { ScoreOutputV1 } from '../score-spec.js';
+import type { SinkSet } from './sink-set.js';
+
+/** A run whose folder is open and whose sinks have begun. */
+export interface OpenedRun {
+  folder: RunFolder;
+  /** The dataset the run reads. */
+  path: string;
+  /** A resumed run's stored outputs per item id (the engine scores only what is missing). */
+  prior: Map<string, Record<string, ScoreOutputV1>>;
+  start: RunStartV1;
+}
+
+/**
+ * The id of a run: run.json's `id`, or for a folder from before ids were recorded, one derived
+ * from its scorecard, start and folder name (the same every time it is read).
+ */
+export function runIdOf(info: RunInfo, dir: string): string {
+  return (
+    info.id ?? sha256(`${info.scorecard.hash}|${info.started_at}|${basename(dir)}`).slice(0, 32)
+  );
+}
+
+function runStart(info: RunInfo, dir: string, started: Date, resumed: boolean): RunStartV1 {
+  return {
+    id: runIdOf(info, dir),
+    dir,
+    scorecard: info.scorecard,
+    fingerprints: info.fingerprints,
+    data: { path: info.data.path },
+    options: info.options,
+    startedAt: started.toISOString(),
+    resumed,
+  };
+}
+
+/** Creates a new run folder (refusing one that holds a run), then begins the sinks. */
+export async function createRun(
+  dir: string,
+  info: RunInfo,
+  scorecard: LoadedScorecard,
+  sinks: SinkSet,
+): Promise<OpenedRun> {
+  const folder = await RunFolder.create(dir, info, scorecard);
+  const start = runStart(info, dir, new Date(info.started_at), false);
+  try {
+    await sinks.begin(start);
+  } catch (error) {
+    folder.info.status = 'failed';
+    folder.info.error = errorMessage(error);
+    await folder.close();
+    throw error;
+  }
+  return { folder, path: info.data.path, prior: new Map(), start };
+}
+
+/** Direct dependencies per score, for a resume that retries errors. */
+function dependencyMap(scores: readonly LoadedScore[]): Map<string, string[]> {
+  return new Map(
+    scores.map((entry) => [entry.name, entry.dependsOn.map((dependency) => dependency.score)]),
+  );
+}
+
+/**
+ * Opens a run folder to continue it: checks that its dataset is unchanged, begins the sinks, then
+ * compacts the stored results, giving each kept line to the sinks' `restore`.
+ */
+export async function resumeRun(options: {
+  dir: string;
+  /** Another dataset path (`--data`); default the one the run recorded. */
+  data: string | undefined;
+  scores: readonly LoadedScore[];
+  fingerprints: Record<string, string>;
+  retryErrors: boolean | undefined;
+  started: Date;
+  provenance: RunProvenance;
+  sinks: SinkSet;
+}): Promise<OpenedRun> {
+  const { dir, sinks } = options;
+  const recorded = await readRunInfo(dir, '--resume');
+  const path = options.data ?? recorded.data.path;
+  await options.provenance.checkDataset(path, recorded.data);
+  const info = { ...recorded, fingerprints: options.fingerprints, data: { path } };
+  const start = runStart(info, dir, options.started, true);
+  await sinks.begin(start);
+  const resumed = await RunFolder.resume(dir, options.fingerprints, (line) => sinks.restore(line), {
+    retryErrors: options.retryErrors,
+    dependsOn: dependencyMap(options.scores),
+  });
+  return { folder: resumed.folder, path, prior: resumed.stored.outputs, start };
+}
+
+/** How the stream of lines ended. */
+export interface StreamEnd {
+  status: RunEndStatusV1;
+  failure?: string;
+}
+
+/**
+ * Gives every line of the source to the sinks, in order, awaiting a sink that returns a promise.
+ * Bad input found while scoring (exit code 2) closes the folder as failed and throws; any other
+ * error ends the run as `failed` with its results so far stored.
+ */
+export async function streamLines(
+  lines: AsyncIterable<ResultLine>,
+  sinks: SinkSet,
+  run: { folder: RunFolder; stopped: () => boolean },
+): Promise<StreamEnd> {
+  try {
+    for await (const line of lines) {
+      const pending = sinks.add(line);
+      if (pending) await pending;
+    }
+    return { status: run.stopped() ? 'interrupted' : 'completed' };
+  } catch (error) {
+    if (error instanceof InvalidConfigError || (error as { exitCode?: number }).exitCode === 2) {
+      run.folder.info.status = 'failed';
+      run.folder.info.error = errorMessage(error);
+      await run.folder.close();
+      throw error;
+    }
+    return { status: 'failed', failure: errorMessage(error) };
+  }
+}

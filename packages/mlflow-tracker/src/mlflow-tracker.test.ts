@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluate, loadScorecard, type RunMetricsFile } from '@plexus/core';
+import { testPlugin } from '@plexus/core/testing';
+import { describe, expect, inject, it } from 'vitest';
+import { MlflowClient } from './mlflow-client.js';
+import { mlflowTracker } from './mlflow-tracker.js';
+
+const spamTest = fileURLToPath(new URL('../../../examples/spam/data/test.csv', import.meta.url));
+// One server for the package's files (src/testing/mlflow-global-setup.ts).
+const server = inject('mlflowServer');
+
+async function scorecard(dir: string, name: string) {
+  const card = join(dir, 'card.yaml');
+  writeFileSync(
+    card,
+    `name: ${name}\nscores:\n  - { name: Free, class: test/contains, word: free, labels: [spam, ham], label_column: label }\n`,
+  );
+  return loadScorecard(card, { plugins: [testPlugin] });
+}
+
+/** A port nobody listens on: connections are refused at once. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe('mlflowTracker(): the tracker as a sink of evaluate()', () => {
+  it('a library run with sinks: [mlflowTracker({ uri })] is logged: RUNNING while it runs, then FINISHED with its metrics and files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plexus-tracker-sink-'));
+    const client = new MlflowClient({ trackingUri: server.uri });
+    let statusWhileRunning: string | undefined;
+    const tracker = mlflowTracker({ uri: server.uri, experiment: 'plexus/tracker sink' });
+    const summary = await evaluate({
+      scorecard: await scorecard(dir, 'Tracker Sink'),
+      data: spamTest,
+      outDir: join(dir, 'run'),
+      cache: false,
+      sinks: [
+        tracker,
+        {
+          specificationVersion: 'v1',
+          name: 'look at MLflow once',
+          async add() {
+            if (statusWhileRunning !== undefined) return;
+            statusWhileRunning = 'pending';
+            const experiment = await client.getExperimentByName('plexus/tracker sink');
+            const [run] = await client.findRunsByTag(
+              experiment!.experiment_id,
+              'plexus.scorecard',
+              'Tracker Sink',
+            );
+            statusWhileRunning = run?.info.status;
+          },
+        },
+      ],
+    });
+    expect(summary.status).toBe('completed');
+    expect(statusWhileRunning).toBe('RUNNING');
+    expect(tracker.outcome?.error).toBeUndefined();
+    expect(tracker.outcome?.url).toContain(server.uri);
+    const run = await client.getRun(tracker.outcome!.runId!);
+    expect(run.info.status).toBe('FINISHED');
+    const tags = new Map((run.data?.tags ?? []).map((tag) => [tag.key, tag.value]));
+    expect(tags.get('plexus.run_id')).toBe(summary.id);
+    expect(tags.get('plexus.data.sha256')).toBe(summary.data.sha256);
+    const metrics = JSON.parse(
+      readFileSync(join(dir, 'run', 'metrics.json'), 'utf8'),
+    ) as RunMetricsFile;
+    const logged = new Map((run.data?.metrics ?? []).map((metric) => [metric.key, metric.value]));
+    expect(logged.get('Free.accuracy')).toBe(metrics.scores.Free!.accuracy);
+    expect(logged.get('run.items')).toBe(summary.items);
+    const experiment = await client.getExperimentByName('plexus/tracker sink');
+    // One MLflow run for the evaluation: the one opened at begin, completed at finish.
+    expect(
+      await client.findRunsByTag(experiment!.experiment_id, 'plexus.run_id', summary.id),
+    ).toHaveLength(1);
+  });
+
+  it('MLflow down: the evaluation completes, the outcome says why, a warning says scoring went on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plexus-tracker-down-'));
+    const warnings: string[] = [];
+    const tracker = mlflowTracker({
+      uri: `http://127.0.0.1:${await closedPort()}`,
+      client: { retryDelayMs: 10 },
+      onWarning: (message) => warnings.push(message),
+    });
+    const summary = await evaluate({
+      scorecard: await scorecard(dir, 'Tracker Down'),
+      data: spamTest,
+      outDir: join(dir, 'run'),
+      cache: false,
+      sinks: [tracker],
+    });
+    expect(summary.status).toBe('completed');
+    expect(summary.results).toBe(summary.items);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^MLflow: could not open the run \(.+\); scoring goes on$/);
+    expect(tracker.outcome?.url).toBeUndefined();
+    expect(tracker.outcome?.error).toBeTruthy();
+  });
+});

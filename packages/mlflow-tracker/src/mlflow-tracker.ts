@@ -1,0 +1,78 @@
+import { errorMessage, type RunSinkV1 } from '@plexus/core';
+import { MlflowClient, type MlflowClientOptions } from './mlflow-client.js';
+import { startRun, syncRun } from './run-sync.js';
+
+export interface MlflowTrackerOptions {
+  /** Tracking server, e.g. `http://127.0.0.1:5000`; default `MLFLOW_TRACKING_URI`. */
+  uri?: string;
+  /** Experiment name; default `plexus/<scorecard name>`. */
+  experiment?: string;
+  /** Client settings (token, attempts, fetch for tests); `uri` wins over their `trackingUri`. */
+  client?: Omit<MlflowClientOptions, 'trackingUri'>;
+  /** Problems that do not stop the run (MLflow down as it starts), one line each. */
+  onWarning?: (message: string) => void;
+}
+
+/** Where a run went in MLflow, or why it stays local (then `plexus mlflow sync <dir>` logs it). */
+export interface TrackedRun {
+  runId?: string;
+  url?: string;
+  /** Why tracking failed; the local run folder has everything. */
+  error?: string;
+}
+
+/** The MLflow tracker: a run sink that also says where the run went. */
+export interface MlflowTrackerSink extends RunSinkV1 {
+  /** Set by `finish`: the MLflow run, or why it was not logged. */
+  readonly outcome: TrackedRun | undefined;
+}
+
+/**
+ * Tracks an evaluation in MLflow, as a sink of `evaluate({ sinks: [mlflowTracker()] })`: opens the
+ * MLflow run as the evaluation starts (status RUNNING, so it shows while it runs; a resumed run
+ * reuses the one it has), then, once the run folder is closed, logs params, metrics, tags, the
+ * dataset as an input and the folder's files as artifacts, and ends the run with its status (see
+ * `syncRun`). Never fails the evaluation: a server that is down, slow or failing leaves the run
+ * local (`outcome.error`), to be logged later with `plexus mlflow sync <dir>`.
+ */
+export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTrackerSink {
+  let outcome: TrackedRun | undefined;
+  const client = (settings: MlflowClientOptions) =>
+    new MlflowClient({ ...options.client, ...settings, trackingUri: options.uri });
+  return {
+    specificationVersion: 'v1',
+    name: 'mlflow',
+    get outcome() {
+      return outcome;
+    },
+    async begin(run) {
+      if (run.resumed) return;
+      try {
+        // Two attempts: a server that is down only means the run is logged at the end or later.
+        await startRun({
+          client: client({ attempts: 2 }),
+          experimentName: options.experiment,
+          runKey: run.id,
+          scorecard: run.scorecard,
+          startTime: Date.parse(run.startedAt),
+        });
+      } catch (error) {
+        options.onWarning?.(
+          `MLflow: could not open the run (${errorMessage(error)}); scoring goes on`,
+        );
+      }
+    },
+    add() {},
+    async finish(summary) {
+      try {
+        const synced = await syncRun(summary.dir, {
+          client: client({}),
+          experimentName: options.experiment,
+        });
+        outcome = { runId: synced.runId, url: synced.url };
+      } catch (error) {
+        outcome = { error: errorMessage(error) };
+      }
+    },
+  };
+}
