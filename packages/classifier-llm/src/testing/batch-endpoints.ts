@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ChatBody, Fault } from './openai-test-server.js';
+import type { ChatBody, Fault } from './chat-body.js';
 
 /** How a batch ends. */
 export type BatchOutcome = 'completed' | 'failed' | 'expired' | 'cancelled';

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatchEndpoints, type BatchServerOptions } from './batch-endpoints.js';
+import type { ChatBody, Fault } from './chat-body.js';
 
-/** A fault the server can answer with instead of a label. */
-export type Fault = '401' | '429' | '500' | 'hang' | 'malformed' | 'reset' | 'cut';
+export type { ChatBody, Fault } from './chat-body.js';
 
 /** What the server decides for one request. */
 export interface Decision {
@@ -72,21 +72,6 @@ export interface TestServer {
   queueFaults(...faults: Fault[]): void;
   resetStats(): void;
   close(): Promise<void>;
-}
-
-export interface ChatBody {
-  /** Hugging Face task requests. */
-  inputs?: string;
-  parameters?: { candidate_labels?: string[] };
-  model?: string;
-  messages?: { role: string; content: unknown }[];
-  response_format?: {
-    type?: string;
-    json_schema?: { schema?: { properties?: { label?: { enum?: string[] } } } };
-  };
-  logprobs?: boolean;
-  max_tokens?: number;
-  max_completion_tokens?: number;
 }
 
 function seeded(seed: number): () => number {
