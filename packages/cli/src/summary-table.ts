@@ -1,49 +1,119 @@
-import { type RunSummary, terminalSafe } from '@plexus/core';
+import { type RunSummary, type ScoreMetrics, terminalSafe } from '@plexus/core';
 
-/** Longest score name shown whole: with million-item counts and dollar costs the rows stay within 80 columns. */
-const maxName = 15;
+/** Columns the table fits in. */
+const tableWidth = 80;
+/** Narrowest name column worth wrapping names in; below it each name gets lines of its own. */
+const minNameWidth = 12;
+/** Labels a score without gold lists under the table, at most. */
+const shownLabels = 8;
+
+/** `1 score`, `2 scores`: a count with its noun. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
 
 function number(value: number | null | undefined, digits = 3): string {
   return value === null || value === undefined ? '—' : value.toFixed(digits);
 }
 
-/** A score name escaped (see `terminalSafe`) before it is cut, so columns line up as printed. */
-function shortName(name: string): string {
-  const shown = terminalSafe(name);
-  return shown.length > maxName ? `${shown.slice(0, maxName - 1)}…` : shown;
+/** Words of `text` in lines of `width` at most (a longer word is cut across lines). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > width) {
+      if (line) lines.push(line);
+      line = '';
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
 }
 
-/**
- * The per-score summary of a run as a plain-text table that fits 80 columns: items in the
- * metrics, accuracy, macro F1, Gwet's AC1, errors, skips and cost.
- */
-export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string {
-  const header = ['score', 'n', 'accuracy', 'F1 macro', 'AC1', 'errors', 'skipped', 'cost $'];
-  const rows = Object.entries(summary.scores).map(([name, score]) => [
-    shortName(name),
+function cells(score: ScoreMetrics): string[] {
+  return [
     String(score.n),
     number(score.accuracy),
     number(score.f1?.macro),
     number(score.gwet_ac1),
     String(score.n_errors),
     String(score.n_skipped),
-    score.cost_usd === null ? 'unknown' : score.cost_usd.toFixed(4),
-  ]);
+    score.n_unlabeled === undefined ? '—' : String(score.n_unlabeled),
+    score.cost_usd === null ? 'unknown' : (score.cost_usd?.toFixed(4) ?? '—'),
+  ];
+}
+
+/**
+ * The per-score summary of a run as a plain-text table that fits 80 columns: items in the
+ * metrics, accuracy, macro F1, Gwet's AC1, errors, skips, unlabeled items and cost. Score names
+ * are shown whole (escaped, see `terminalSafe`), wrapped in their column, or on lines of their own
+ * when the numbers leave too little room. Below: the predicted labels of scores without gold.
+ */
+export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string {
+  const header = ['n', 'accuracy', 'F1 macro', 'AC1', 'errors', 'skipped', 'unlabeled', 'cost $'];
+  const entries = Object.entries(summary.scores).map(([name, score]) => ({
+    name: terminalSafe(name),
+    cells: cells(score),
+  }));
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+    Math.max(title.length, ...entries.map((entry) => entry.cells[column]!.length)),
   );
-  const format = (row: string[]) =>
-    row
-      .map((value, column) =>
-        column === 0 ? value.padEnd(widths[column]!) : value.padStart(widths[column]!),
-      )
-      .join('  ');
-  return [
-    format(header),
-    widths.map((width) => '─'.repeat(width)).join('  '),
-    ...rows.map(format),
-    ...unpricedNote(summary.scores),
-  ].join('\n');
+  const numbers = widths.reduce((sum, width) => sum + width + 2, 0);
+  const longest = Math.max('score'.length, ...entries.map((entry) => entry.name.length));
+  const room = tableWidth - numbers;
+  const ownLines = room < minNameWidth;
+  // Names on lines of their own: no name column, the numbers start the line.
+  const nameWidth = ownLines ? 0 : Math.min(longest, room);
+  const row = (name: string, values: string[]) =>
+    [
+      ...(ownLines ? [] : [name.padEnd(nameWidth)]),
+      ...values.map((value, column) => value.padStart(widths[column]!)),
+    ]
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((width) => '─'.repeat(width));
+  const lines = ownLines
+    ? ['score', row('', header), rule.join('  ')]
+    : [row('score', header), ['─'.repeat(nameWidth), ...rule].join('  ')];
+  for (const entry of entries) {
+    if (ownLines) {
+      lines.push(...wrap(entry.name, tableWidth), row('', entry.cells));
+      continue;
+    }
+    const [first, ...rest] = wrap(entry.name, nameWidth);
+    lines.push(row(first!, entry.cells), ...rest);
+  }
+  return [...lines, ...predictedNote(summary.scores), ...unpricedNote(summary.scores)].join('\n');
+}
+
+/** Under the table, for scores without gold labels: the labels they gave, most given first. */
+function predictedNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
+  const lines: string[] = [];
+  for (const [name, score] of Object.entries(scores)) {
+    const counts = Object.entries(score.unlabeled_predicted ?? {});
+    if (score.n > 0 || counts.length === 0) continue;
+    const shown = counts
+      .slice(0, shownLabels)
+      .map(([label, count]) => `${terminalSafe(label)} ${count}`)
+      .join(', ');
+    const more =
+      counts.length > shownLabels ? `, ${plural(counts.length - shownLabels, 'more label')}` : '';
+    lines.push(
+      ...wrap(
+        `${terminalSafe(name)} (no gold labels, ${plural(score.n_unlabeled, 'item')}): ${shown}${more}`,
+        tableWidth - 2,
+      ).map((line) => `  ${line}`),
+    );
+  }
+  return lines.length === 0 ? [] : ['', 'Predicted labels of scores without gold:', ...lines];
 }
 
 /** Under the table, when a cost is unknown: which models have no price, and how to give one. */

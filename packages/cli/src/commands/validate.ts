@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { collect } from '../arguments.js';
 import type { CliIo } from '../output.js';
 import { loadForCli } from '../scorecard.js';
+import { plural } from '../summary-table.js';
 
 interface ValidateFlags {
   /** False with `--no-data`. */
@@ -45,7 +46,7 @@ export function validateCommand(program: Command, io: CliIo): void {
         );
       } else if (!flags.quiet) {
         io.stdout(
-          `${path}: valid scorecard "${card.name}" with ${card.scores.length} scores (${card.scores.map((score) => score.name).join(', ')})\n`,
+          `${path}: valid scorecard "${card.name}" with ${plural(card.scores.length, 'score')} (${card.scores.map((score) => score.name).join(', ')})\n`,
         );
       }
     });

@@ -40,7 +40,7 @@ table { border-collapse: collapse; }
 .bar.gold, .legend.gold { background: #2563eb; } .bar.predicted, .legend.predicted { background: #f59e0b; }
 .legend { color: #fff; padding: 0 4px; border-radius: 3px; font-size: 11px; font-weight: normal; }
 .items { width: 100%; table-layout: fixed; }
-.items th:nth-child(1) { width: 130px; } .items th:nth-child(3), .items th:nth-child(4) { width: 110px; } .items th:nth-child(5) { width: 80px; }
+.items th:nth-child(1) { width: 120px; } .items th:nth-child(2) { width: 36%; } .items th:nth-child(3), .items th:nth-child(4) { width: 90px; } .items th:nth-child(5) { width: 76px; }
 .items td { overflow-wrap: anywhere; }
 .items .kind { font-size: 11px; color: #6b7280; } .items .kind-error .kind { color: #b91c1c; } .items .kind-misclassified .kind { color: #b45309; }
 .items .text, .items .detail { white-space: pre-wrap; }
