@@ -1,7 +1,7 @@
 import type { ResultLine, RunComparison, ScoreComparison } from '@plexus/core';
 import { type Flip, listedFlips, type ScoreFlips } from './flips.js';
 import { escapeHtml, formatNumber, page, segment } from './html.js';
-import type { ItemTexts } from './item-texts.js';
+import type { ItemText } from './item-texts.js';
 
 /** What the compare page shows. */
 export interface CompareView {
@@ -13,7 +13,8 @@ export interface CompareView {
   flips: ScoreFlips[];
   /** Reads a flipped item's line of run A or B. */
   line: (run: 'a' | 'b', number: number) => ResultLine;
-  texts: ItemTexts;
+  /** A flipped item's text (run A's). */
+  textOf: (id: string) => ItemText | undefined;
 }
 
 function signed(value: number, digits = 3): string {
@@ -35,7 +36,7 @@ function scoreRow(score: ScoreComparison): string {
 function flipRow(view: CompareView, flip: Flip): string {
   const a = view.line('a', flip.lineA);
   const b = view.line('b', flip.lineB);
-  const text = view.texts.texts.get(flip.itemId);
+  const text = view.textOf(flip.itemId);
   const answer = (line: ResultLine) =>
     line.status === 'error' ? `error: ${line.error?.message ?? ''}` : (line.value ?? '—');
   return `<tr><td><a href="/run/${segment(view.runA)}/item/${segment(flip.itemId)}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(a.label ?? '—')}</td><td>${escapeHtml(answer(a))}</td><td>${escapeHtml(answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;

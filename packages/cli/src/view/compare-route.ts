@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { compareRuns, errorMessage, PlexusError, type RunComparison } from '@plexus/core';
 import { comparePage } from './compare-page.js';
 import { flips } from './flips.js';
-import { openRun } from './run-folders.js';
+import { openRun, textOf } from './run-folders.js';
 
 /** The last comparisons, kept while both results files are unchanged. */
 const comparisons = new Map<string, RunComparison>();
@@ -44,7 +44,7 @@ export async function comparePageFor(
   const scoreFlips = (result?.scores ?? []).map((score) =>
     flips(runA.index, runB.index, score.score_a, score.score_b),
   );
-  await runA.texts.ensure(runA.index.linesOfItem.keys());
+  await runA.texts.ensure(runA.index.itemsWithoutText());
   return comparePage({
     runA: nameA,
     runB: nameB,
@@ -52,6 +52,6 @@ export async function comparePageFor(
     problem,
     flips: scoreFlips,
     line: (run, number) => (run === 'a' ? runA : runB).index.readLine(number),
-    texts: runA.texts,
+    textOf: (id) => textOf(runA, id),
   });
 }

@@ -37,7 +37,7 @@ function linesOfScore(index: ResultIndex, score: string): Map<string, number> {
   const lines = new Map<string, number>();
   if (id === undefined) return lines;
   for (let number = 0; number < index.lineCount; number += 1)
-    if (index.scoreIds[number] === id) lines.set(index.itemIds[number]!, number);
+    if (index.scoreIds[number] === id) lines.set(index.itemId(number), number);
   return lines;
 }
 
@@ -53,7 +53,7 @@ export function flips(
   const scoreIdB = indexB.scores.find(scoreB);
   for (let lineB = 0; lineB < indexB.lineCount; lineB += 1) {
     if (indexB.scoreIds[lineB] !== scoreIdB) continue;
-    const itemId = indexB.itemIds[lineB]!;
+    const itemId = indexB.itemId(lineB);
     const lineA = linesA.get(itemId);
     if (lineA === undefined) continue;
     const rightA = judged(indexA, lineA);

@@ -65,9 +65,22 @@ function idOrNothing(value: string, find: (name: string) => number | undefined):
   return find(value) ?? nothing;
 }
 
+/** The lines whose own search text, and the items whose text, contain `needle`. */
+function searchMarks(index: ResultIndex, needle: string, texts?: ItemTexts) {
+  const lines = new Uint8Array(index.lineCount);
+  index.searchText.search(needle, lines);
+  const items = new Uint8Array(index.items.length);
+  index.itemText.search(needle, items, (entry) => index.itemOfText[entry]!);
+  texts?.searchFor(needle, (id) => {
+    const item = index.itemNumbers.get(id);
+    if (item !== undefined) items[item] = 1;
+  });
+  return { lines, items };
+}
+
 /**
  * The page of lines of `index` that match `filter`, in file order. One pass over in-memory
- * arrays; the text search looks at each line's search text and its item's text.
+ * arrays; the text search is one pass over the lines' search texts and one over the items' texts.
  */
 export function filterItems(
   index: ResultIndex,
@@ -80,6 +93,7 @@ export function filterItems(
   const predicted = idOrNothing(filter.predicted, (name) => index.labels.find(name));
   const outcome = filter.outcome as Outcome | '';
   const needle = filter.text.toLowerCase();
+  const search = needle === '' ? undefined : searchMarks(index, needle, texts);
   const first = (filter.page - 1) * pageSize;
   const lines: number[] = [];
   let matched = 0;
@@ -89,10 +103,7 @@ export function filterItems(
     if (gold !== -1 && index.goldIds[line] !== gold) continue;
     if (predicted !== -1 && index.valueIds[line] !== predicted) continue;
     if (outcome !== '' && index.outcomes[line] !== outcome) continue;
-    if (needle !== '' && !index.searchTexts[line]!.includes(needle)) {
-      const text = texts?.texts.get(index.itemIds[line]!);
-      if (!text?.search.includes(needle)) continue;
-    }
+    if (search && !search.lines[line] && !search.items[index.itemOfLine[line]!]) continue;
     if (matched >= first && lines.length < pageSize) lines.push(line);
     matched += 1;
   }

@@ -77,7 +77,7 @@ export function itemPage(view: ItemView): string {
   const back = `/run/${segment(view.run)}`;
   const cut =
     view.textLength !== null && view.text !== null && view.textLength > view.text.length
-      ? `<p class="note">The first ${shownTextChars} characters.</p>`
+      ? `<p class="note">The first ${view.text.length} of ${view.textLength} characters${view.text.length < shownTextChars && view.textProblem ? ` (${escapeHtml(view.textProblem)})` : ''}.</p>`
       : '';
   const text =
     view.text === null

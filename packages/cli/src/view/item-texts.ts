@@ -8,6 +8,7 @@ import {
   readDataset,
 } from '@plexus/core';
 import { parse } from 'yaml';
+import { TextStore } from './text-store.js';
 
 /** Characters of an item's text the search looks at (the page says so). */
 export const searchedTextChars = 1000;
@@ -48,19 +49,23 @@ function dataColumns(dir: string): DataColumns {
 export interface ItemText {
   /** The first `snippetChars` characters. */
   snippet: string;
-  /** The first `searchedTextChars` characters, lowercased. */
-  search: string;
   /** Characters in the whole text. */
   length: number;
+  /** Whether the result line kept the whole text (else it is read from the dataset). */
+  whole?: boolean;
 }
 
 /**
- * The texts of a run's items, read from its dataset (`run.json`'s `data.path`) by item id: only
+ * The texts of a run's items that its result lines do not keep (runs written before they did),
+ * read from its dataset (`run.json`'s `data.path`) by item id: only
  * the ids the run scored, each cut to `searchedTextChars`, so memory stays bounded; the dataset is
  * read until every wanted id is found.
  */
 export class ItemTexts {
   readonly texts = new Map<string, ItemText>();
+  /** The first `searchedTextChars` characters of each text, lowercased; entry n is `entryIds[n]`. */
+  private readonly search = new TextStore();
+  private readonly entryIds: string[] = [];
   /** Why texts are missing (no dataset, unreadable), or null. */
   problem: string | null = null;
   private loadedAt = 0;
@@ -105,14 +110,23 @@ export class ItemTexts {
         if (!missing.delete(item.id)) continue;
         this.texts.set(item.id, {
           snippet: item.text.slice(0, snippetChars),
-          search: item.text.slice(0, searchedTextChars).toLowerCase(),
           length: item.text.length,
         });
+        this.search.add(item.text.slice(0, searchedTextChars));
+        this.entryIds.push(item.id);
         if (missing.size === 0) break;
       }
     } catch (error) {
       this.problem = `the dataset ${this.datasetPath} cannot be read (${errorMessage(error)}): item texts cannot be shown`;
     }
+  }
+
+  /** Calls `found` with the id of each item whose text (its start) contains `needle`, lowercased. */
+  searchFor(needle: string, found: (id: string) => void): void {
+    const marks = new Uint8Array(this.search.count);
+    this.search.search(needle, marks);
+    for (let entry = 0; entry < marks.length; entry += 1)
+      if (marks[entry]) found(this.entryIds[entry]!);
   }
 
   /** One item's whole text (up to `shownTextChars`), read from the dataset; null when not found. */

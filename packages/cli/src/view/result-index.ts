@@ -1,5 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type ResultLine, RunMetrics } from '@plexus/core';
+import { type ItemText, searchedTextChars, snippetChars } from './item-texts.js';
+import { TextStore } from './text-store.js';
 
 /** Characters of an explanation or error kept for the text search (the page says so). */
 export const searchedExplanationChars = 1000;
@@ -35,21 +37,35 @@ class Names {
 export class ResultIndex {
   readonly offsets: number[] = [];
   readonly lengths: number[] = [];
-  readonly itemIds: string[] = [];
+  /** Item number (into `items`) of each line. */
+  readonly itemOfLine: number[] = [];
   readonly scoreIds: number[] = [];
   readonly statusIds: number[] = [];
   /** Label ids of the gold label and of the answer; -1 when absent. */
   readonly goldIds: number[] = [];
   readonly valueIds: number[] = [];
   readonly outcomes: Outcome[] = [];
-  readonly searchTexts: string[] = [];
+  /** Per line: id, labels, the start of its explanation and error, lowercased. */
+  readonly searchText = new TextStore();
   readonly scores = new Names();
   readonly statuses = new Names();
   readonly labels = new Names();
-  /** Line numbers (into the arrays above) of each item id, in file order. */
-  readonly linesOfItem = new Map<string, number[]>();
+  /** The item ids, in the order first seen, and their numbers. */
+  readonly items: string[] = [];
+  readonly itemNumbers = new Map<string, number>();
+  /** Line numbers (into the arrays above) of each item, by item number, in file order. */
+  readonly linesOfItemNumber: number[][] = [];
   /** Metrics over the lines read so far (a live run has no metrics.json yet). */
   readonly metrics = new RunMetrics([]);
+  /**
+   * Item texts the result lines keep (`text`, the first characters; `text_length` when cut), by
+   * item number: the first line of an item with a text gives it. Runs written before lines kept
+   * texts have none here (see `ItemTexts`).
+   */
+  readonly textOfItem: (ItemText | undefined)[] = [];
+  /** The start of each kept text, lowercased, for the search; entry n is item `itemOfText[n]`. */
+  readonly itemText = new TextStore();
+  readonly itemOfText: number[] = [];
   /** Lines that were not JSON (a line cut short by a crash): not results. */
   unreadableLines = 0;
   private bytesIndexed = 0;
@@ -123,7 +139,7 @@ export class ResultIndex {
     const number = this.offsets.length;
     this.offsets.push(offset);
     this.lengths.push(end - start);
-    this.itemIds.push(line.item_id);
+    this.itemOfLine.push(this.itemNumber(line.item_id, number));
     this.scoreIds.push(this.scores.id(line.score));
     this.statusIds.push(this.statuses.id(String(line.status)));
     this.goldIds.push(line.label === null ? -1 : this.labels.id(String(line.label)));
@@ -131,13 +147,47 @@ export class ResultIndex {
     this.outcomes.push(outcomeOf(line));
     const explanation = (line.explanation ?? '').slice(0, searchedExplanationChars);
     const error = line.error?.message?.slice(0, searchedExplanationChars) ?? '';
-    this.searchTexts.push(
-      `${line.item_id}\n${line.value ?? ''}\n${line.label ?? ''}\n${explanation}\n${error}`.toLowerCase(),
+    this.searchText.add(
+      `${line.item_id}\n${line.value ?? ''}\n${line.label ?? ''}\n${explanation}\n${error}`,
     );
-    const lines = this.linesOfItem.get(line.item_id);
-    if (lines) lines.push(number);
-    else this.linesOfItem.set(line.item_id, [number]);
     this.metrics.add(line);
+    const item = this.itemOfLine[number]!;
+    if (typeof line.text === 'string' && this.textOfItem[item] === undefined) {
+      this.textOfItem[item] = {
+        snippet: line.text.slice(0, snippetChars),
+        length: line.text_length ?? line.text.length,
+        whole: line.text_length === undefined,
+      };
+      this.itemText.add(line.text.slice(0, searchedTextChars));
+      this.itemOfText.push(item);
+    }
+  }
+
+  private itemNumber(id: string, line: number): number {
+    let item = this.itemNumbers.get(id);
+    if (item === undefined) {
+      item = this.items.length;
+      this.items.push(id);
+      this.itemNumbers.set(id, item);
+      this.linesOfItemNumber.push([line]);
+    } else this.linesOfItemNumber[item]!.push(line);
+    return item;
+  }
+
+  /** The item id of line `number`. */
+  itemId(number: number): string {
+    return this.items[this.itemOfLine[number]!]!;
+  }
+
+  /** The ids of the items no result line gave a text (runs written before lines kept it). */
+  itemsWithoutText(): string[] {
+    return this.items.filter((_, item) => this.textOfItem[item] === undefined);
+  }
+
+  /** The lines of item `id`, in file order; undefined for an id the run has not scored. */
+  linesOf(id: string): number[] | undefined {
+    const item = this.itemNumbers.get(id);
+    return item === undefined ? undefined : this.linesOfItemNumber[item];
   }
 
   /** The full stored line `number` (explanation, trace and all), read from the file. */

@@ -2,7 +2,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { type RunInfo, type RunMetricsFile, readRunInfo, type ScoreMetrics } from '@plexus/core';
-import { type ItemTexts, itemTexts } from './item-texts.js';
+import { type ItemText, type ItemTexts, itemTexts } from './item-texts.js';
 import { type ResultIndex, resultIndex } from './result-index.js';
 import { metricsOfLastEnd } from './run-list.js';
 
@@ -39,6 +39,12 @@ export function runFolder(root: string, name: string): string | undefined {
     return undefined;
   }
   return real;
+}
+
+/** An item's text: from its result lines, else from the dataset (older runs). */
+export function textOf(run: Pick<OpenedRun, 'index' | 'texts'>, id: string): ItemText | undefined {
+  const item = run.index.itemNumbers.get(id);
+  return (item === undefined ? undefined : run.index.textOfItem[item]) ?? run.texts.texts.get(id);
 }
 
 /** Opens a run for a page: its run.json, the index of its results and its item texts. */

@@ -4,6 +4,7 @@ import { escapeHtml, formatNumber, page, segment } from './html.js';
 import { type FilteredItems, type ItemFilter, pageSize, queryOf } from './item-filter.js';
 import { type ItemTexts, searchedTextChars } from './item-texts.js';
 import { outcomeOf, type ResultIndex, searchedExplanationChars } from './result-index.js';
+import { textOf } from './run-folders.js';
 
 /** What the run page shows. */
 export interface RunView {
@@ -68,7 +69,7 @@ ${select('status', 'status', index.statuses.list, filter.status)}
 }
 
 function row(view: RunView, number: number, line: ResultLine): string {
-  const text = view.texts.texts.get(line.item_id);
+  const text = textOf(view, line.item_id);
   const textCell = text
     ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}`
     : '<span class="note">—</span>';

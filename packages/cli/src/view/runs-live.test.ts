@@ -109,6 +109,41 @@ describe('plexus runs', () => {
   });
 });
 
+describe('plexus view of a run whose lines keep no item text (written before they did)', () => {
+  it('reads the texts from the dataset by id, and says so when the dataset is gone', async () => {
+    const old = join(root, 'old-style');
+    cpSync(join(root, 'older'), old, { recursive: true });
+    const lines = readFileSync(join(old, 'results.jsonl'), 'utf8').split('\n').filter(Boolean);
+    const stripped = lines.map((text) => {
+      const {
+        text: _text,
+        text_length: _length,
+        ...line
+      } = JSON.parse(text) as Record<string, unknown>;
+      return JSON.stringify(line);
+    });
+    expect(stripped.join('\n')).not.toContain('"text"');
+    writeFileSync(join(old, 'results.jsonl'), `${stripped.join('\n')}\n`);
+    const page = await (await fetch(new URL('/run/old-style?q=number%2017', viewer.url))).text();
+    expect(page).toContain('results 1–1 of 1 matching (of 30)');
+    expect(page).toContain('<td class="text">number 17</td>');
+    const item = await (await fetch(new URL('/run/old-style/item/n17', viewer.url))).text();
+    expect(item).toContain('<pre class="item-text" id="item-text">number 17</pre>');
+    // The dataset moved away: the pages say why there is no text.
+    const info = readJson<RunInfo>(join(old, 'run.json'));
+    writeFileSync(
+      join(old, 'run.json'),
+      JSON.stringify({
+        ...info,
+        started_at: '2026-03-01T09:00:00.000Z',
+        data: { path: join(folder, 'gone.csv') },
+      }),
+    );
+    const gone = await (await fetch(new URL('/run/old-style', viewer.url))).text();
+    expect(gone).toContain(`the dataset ${join(folder, 'gone.csv')} is not there any more`);
+  });
+});
+
 describe('plexus view of a run that is going', () => {
   it('shows the results written so far, picks up appended ones, and then reads as interrupted', async () => {
     const live = join(root, 'live');

@@ -33,9 +33,14 @@ async function runAnswer(root: string, name: string, query: URLSearchParams): Pr
   const run = await openRun(root, name);
   if (!run) return notFound;
   const { metrics, source } = await runMetrics(run);
-  await run.texts.ensure(run.index.linesOfItem.keys());
-  const filter = filterOf(query);
-  const filtered = filterItems(run.index, filter, run.texts);
+  await run.texts.ensure(run.index.itemsWithoutText());
+  let filter = filterOf(query);
+  let filtered = filterItems(run.index, filter, run.texts);
+  // A page past the end (the run was replaced, a link kept): the last page.
+  if (filter.page > filtered.pages) {
+    filter = { ...filter, page: filtered.pages };
+    filtered = filterItems(run.index, filter, run.texts);
+  }
   const rows = filtered.lines.map((number) => ({ number, line: run.index.readLine(number) }));
   const hasReport = existsSync(join(run.dir, 'report.html'));
   const html = runPage({
@@ -55,17 +60,23 @@ async function runAnswer(root: string, name: string, query: URLSearchParams): Pr
 
 async function itemAnswer(root: string, name: string, itemId: string): Promise<Answer> {
   const run = await openRun(root, name);
-  const numbers = run?.index.linesOfItem.get(itemId);
+  const numbers = run?.index.linesOf(itemId);
   if (!run || !numbers) return notFound;
-  const text = await run.texts.fullText(itemId);
-  const known = run.texts.texts.get(itemId);
+  const lines = numbers.map((number) => run.index.readLine(number));
+  const stored = lines.find((line) => typeof line.text === 'string');
+  // The line keeps the whole text, or its start: then the dataset gives the rest when it can.
+  const whole =
+    stored?.text !== undefined && stored.text_length === undefined
+      ? stored.text
+      : await run.texts.fullText(itemId);
+  const text = whole ?? stored?.text ?? null;
   const html = itemPage({
     run: name,
     itemId,
     text,
-    textLength: known?.length ?? text?.length ?? null,
+    textLength: stored?.text_length ?? stored?.text?.length ?? text?.length ?? null,
     textProblem: run.texts.problem,
-    lines: numbers.map((number) => run.index.readLine(number)),
+    lines,
   });
   return { status: 200, html };
 }
