@@ -104,4 +104,96 @@ describe('plexus feedback', () => {
     expect(table.stdout).toContain('Greeting: 4 items, 3 reviewers, 8 reviews');
     expect(table.stdout).toContain('model vs majority   n 3  accuracy 1.000');
   });
+
+  it('evaluate --gold feedback: gold from the latest review or the majority, ties reported', async () => {
+    await plexus(['feedback', 'import', reviews, '--feedback-db', db]);
+    const labelsOf = (dir: string) =>
+      readFileSync(join(dir, 'results.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+        .map((line) => [line.item_id, line.label]);
+    const majorityRun = join(project, 'majority');
+    const majority = await plexus([
+      'evaluate',
+      card,
+      '--out',
+      majorityRun,
+      '--no-cache',
+      '--quiet',
+      '--gold',
+      'feedback',
+      '--gold-rule',
+      'majority',
+      '--feedback-db',
+      db,
+    ]);
+    expect(majority.code).toBe(0);
+    expect(majority.stderr).toContain(
+      'gold: 1 item of Greeting with tied reviews, no gold: c3 (no | yes)',
+    );
+    expect(labelsOf(majorityRun)).toEqual([
+      ['c1', 'yes'],
+      ['c2', 'no'],
+      ['c3', null],
+      ['c4', 'no'],
+    ]);
+    // latest: c2's latest review is cy's "no" (04-03); c3's two reviews at the same time disagree.
+    const latestRun = join(project, 'latest');
+    const latest = await plexus([
+      'evaluate',
+      card,
+      '--out',
+      latestRun,
+      '--no-cache',
+      '--quiet',
+      '--gold',
+      'feedback',
+      '--feedback-db',
+      db,
+    ]);
+    expect(latest.code).toBe(0);
+    expect(labelsOf(latestRun)).toEqual([
+      ['c1', 'yes'],
+      ['c2', 'no'],
+      ['c3', null],
+      ['c4', 'no'],
+    ]);
+    // gold: feedback on the score does the same without the flag; a wrong rule is named.
+    const perScore = write(
+      'per-score.yaml',
+      readFileSync(card, 'utf8').replace(
+        'labels: [yes, no] }',
+        'labels: [yes, no], gold: feedback }',
+      ),
+    );
+    const perScoreRun = join(project, 'per-score');
+    expect(
+      (
+        await plexus([
+          'evaluate',
+          perScore,
+          '--out',
+          perScoreRun,
+          '--no-cache',
+          '--quiet',
+          '--feedback-db',
+          db,
+        ])
+      ).code,
+    ).toBe(0);
+    expect(labelsOf(perScoreRun)).toEqual(labelsOf(latestRun));
+    const wrong = await plexus([
+      'evaluate',
+      card,
+      '--gold',
+      'feedback',
+      '--gold-rule',
+      'newest',
+      '--feedback-db',
+      db,
+    ]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--gold-rule: expected latest or majority, got "newest"');
+  });
 });

@@ -11,6 +11,7 @@ import {
 import type { DatasetFormat } from './dataset/row-sources.js';
 import { resultLines } from './engine.js';
 import { errorMessage, InvalidConfigError } from './errors.js';
+import { type GoldSource, withGold } from './item-gold.js';
 import { type ExternalLine, replayResults } from './external-results.js';
 import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
 import type { ScoreMetrics } from './metrics/score-metrics.js';
@@ -65,6 +66,11 @@ export interface EvaluateOptions {
    * same run folder; the dataset is not read and nothing is scored here.
    */
   results?: AsyncIterable<ExternalLine>;
+  /**
+   * Gold labels from elsewhere than the dataset for some scores (reviewers' labels: `feedbackGold`
+   * of `@plexus/feedback`, `plexus evaluate --gold feedback`), set on each item before sampling.
+   */
+  gold?: GoldSource;
 }
 
 export interface RunSummary {
@@ -214,6 +220,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
       options.onDatasetProblem?.(problem);
     },
   });
+  if (options.gold) source = withGold(source, options.gold);
   const sample = options.sample;
   // Items read from the dataset before a sample (its rows), and whether it was read to the end.
   let readItems = 0;

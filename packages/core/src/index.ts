@@ -116,6 +116,7 @@ export { type LockHolder, lockState, RunLock } from './run-lock.js';
 export { RunMetrics, type RunTotals } from './run-metrics.js';
 export { deadRunReason, effectiveRunInfo, readRunInfo } from './run-state.js';
 export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
+export { type GoldSource, withGold } from './item-gold.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './sampling.js';
 export { selectScores } from './score-selection.js';
 export type * from './score-spec.js';

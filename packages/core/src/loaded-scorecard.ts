@@ -21,6 +21,8 @@ export interface LoadedScore {
   className: string;
   labels: readonly string[];
   labelColumn: string | undefined;
+  /** `gold: feedback`: the gold label comes from reviewers' labels, not the dataset. */
+  gold?: 'dataset' | 'feedback';
   dependsOn: readonly ScoreDependency[];
   processors: readonly ProcessorConfig[];
   disabled: boolean;

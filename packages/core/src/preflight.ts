@@ -14,6 +14,8 @@ export interface PreflightScore {
   /** The labels it can give; undefined when its settings did not parse. */
   labels: readonly string[] | undefined;
   labelColumn: string | undefined;
+  /** `feedback`: its gold comes from reviews, so the dataset needs no gold column for it. */
+  gold?: 'dataset' | 'feedback';
   normalization: LabelNormalization | undefined;
   disabled: boolean;
   dependsOn: readonly string[];
@@ -150,6 +152,7 @@ export async function dataProblems(options: DataCheckOptions): Promise<Preflight
   for (const score of active) {
     const at = ['scores', score.index];
     const wanted = candidates.get(score.name)!;
+    if (score.gold === 'feedback') continue;
     if (!wanted.some((column) => sample.columns.includes(column))) {
       findings[score.labelColumn ? 'problems' : 'warnings'].push(
         missingGoldColumn(options, sample, score, wanted),

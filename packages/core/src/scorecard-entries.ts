@@ -175,6 +175,7 @@ export async function resolveEntry(
     className: score.class,
     labels,
     labelColumn: score.label_column,
+    gold: score.gold ?? 'dataset',
     dependsOn: node.dependsOn,
     processors: bindProcessors(
       [...context.processors, ...(score.processors ?? [])],
@@ -214,6 +215,7 @@ export function preflightScore(
     name: node.name,
     labels: node.labels,
     labelColumn: node.score.label_column,
+    gold: node.score.gold ?? 'dataset',
     normalization: node.score.normalize_labels,
     disabled: node.score.disabled ?? false,
     dependsOn: node.dependsOn.map((dependency) => dependency.score),

@@ -35,6 +35,8 @@ export const commonScoreFields = {
   labels: z.array(z.string().min(1)).min(1).optional(),
   /** Dataset column with the gold label; default: a column named like the score. */
   label_column: z.string().min(1).optional(),
+  /** Where the gold label comes from: the dataset (default) or reviewers' labels (`plexus feedback import`). */
+  gold: z.enum(['dataset', 'feedback']).optional(),
   depends_on: dependsOnSchema.optional(),
   processors: z.array(processorSchema).optional(),
   /** How labels are compared in metrics; default: ignoring case, with n/a-style values as `na`. */

@@ -9,6 +9,7 @@ import {
 } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, positiveNumber, wholeNumber } from '../arguments.js';
+import { feedbackGoldSource, type GoldFlags } from '../feedback-gold.js';
 import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../output.js';
 import { Progress } from '../progress.js';
@@ -23,7 +24,7 @@ import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
 
-interface EvaluateFlags {
+interface EvaluateFlags extends GoldFlags {
   data?: string;
   score?: string[];
   limit?: number;
@@ -103,6 +104,19 @@ export function evaluateCommand(
     .option('--json', 'print the run summary as JSON on stdout')
     .option('--quiet', 'no progress and no table')
     .option(
+      '--gold <source>',
+      "dataset, or feedback: every score's gold from reviews (plexus feedback import); default: the dataset, and reviews for scores with gold: feedback",
+    )
+    .option(
+      '--gold-rule <rule>',
+      'with gold from reviews: latest (the most recent review) or majority (of the reviewers; ties have no gold and are listed)',
+      'latest',
+    )
+    .option(
+      '--feedback-db <path>',
+      'the feedback database; default $PLEXUS_FEEDBACK_DB, else ./feedback.sqlite',
+    )
+    .option(
       '--max-error-rate <share>',
       "exit 3 when a score's errors exceed this share of the items due an answer",
       errorRate,
@@ -134,6 +148,7 @@ export function evaluateCommand(
         checkData: flags.data ?? flags.resume === undefined,
         warn: (line) => io.stderr(line),
       });
+      const gold = await feedbackGoldSource(selectScores(card.scores, flags.score), flags, io);
       // A first Ctrl-C lets the calls in flight finish (they are paid for) and stores them.
       const interrupt = onInterrupt(io, 'finishing calls in flight');
       const progress = new Progress(
@@ -166,6 +181,7 @@ export function evaluateCommand(
           cache: flags.cache,
           cacheDir: flags.cacheDir,
           tracePrompts: flags.tracePrompts,
+          gold,
           drain: interrupt.signal,
           onResult: (line) => progress.update(line.status),
           onDatasetProblem: (problem) => {
