@@ -283,7 +283,8 @@ describe('escape codes in data are printed escaped', () => {
     ]);
     expect(code, stderr).toBe(0);
     expect(stderr).toContain('row skipped: repeats id "\\u001b[2J\\u009b2Jx"');
-    expect(stdout).toMatch(/^G\\u001b]0;pwne… +0 /m);
+    // The name whole (wrapped in its column), its controls escaped.
+    expect(stdout).toMatch(/^G\\u001b]0;pwned\\/m);
     // The files keep the data as it was: JSON with the characters escaped its own way.
     const stored = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n')[0]!);
     expect(stored.item_id).toBe(`${clear}x`);

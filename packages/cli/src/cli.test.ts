@@ -146,7 +146,7 @@ scores:
       `${data}:3: row skipped: unexpected "h" after a closing quote on line 3`,
     );
     expect(result.stderr).toContain(`${data}:5: row skipped: has 4 fields, the header has 3`);
-    expect(result.stdout).toMatch(/Greeting\s+3\s+1\.000\s+1\.000\s+1\.000\s+0\s+0\s+0\.0000/);
+    expect(result.stdout).toMatch(/Greeting\s+3\s+1\.000\s+1\.000\s+1\.000\s+0\s+0\s+0\s+0\.0000/);
     expect(result.stdout).toContain('3 items, 3 results, 0 errors, 2 rows skipped');
     expect(resultKeys(out).sort()).toEqual(['1:Greeting', '3:Greeting', '5:Greeting']);
     const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
