@@ -25,6 +25,14 @@ export function cacheKey(parts: {
 }
 
 export {
+  type CacheFolderStats,
+  type CompactionResult,
+  cacheFolderStats,
+  cacheFolders,
+  compactCacheFolder,
+  parseSize,
+} from './cache-compaction.js';
+export {
   cacheWriteFailure,
   collectCacheWarnings,
   onCacheWarning,

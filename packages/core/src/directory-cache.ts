@@ -1,7 +1,6 @@
 import {
   closeSync,
   existsSync,
-  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -14,6 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { indexKey, scanLog, storedIndexKey } from './cache-log.js';
 import { cacheWriteFailure, recordCacheWriteFailure } from './cache-warnings.js';
 import { redact } from './secrets.js';
 
@@ -37,8 +37,9 @@ interface Segment {
  * lookup and one read; entries are written in one append per event-loop turn. Processes sharing
  * the folder (Spark tasks, retries, parallel runs) never write to the same file, so nobody reads
  * half an entry (a line cut by a crash is ignored), and each sees the others' entries when it opens
- * the cache and, on a miss, at most a second after they were written. The index takes about 120
- * bytes of memory per entry.
+ * the cache and, on a miss, at most a second after they were written. The index keeps 64 bits of
+ * each key (see `indexKey`): about 80 bytes of memory per entry (bench/cache-index.mjs);
+ * `plexus cache compact|prune` (cache-compaction.ts) merges the logs and bounds the size.
  */
 export class DirectoryCache<Value = unknown> {
   private readonly logDir: string;
@@ -126,7 +127,7 @@ export class DirectoryCache<Value = unknown> {
       return;
     }
     for (const [key, line] of lines) {
-      this.index.set(key, own.segment * offsetSpan + own.size);
+      this.index.set(storedIndexKey(key), own.segment * offsetSpan + own.size);
       own.size += Buffer.byteLength(line);
     }
     (this.segments[own.segment] as Segment).scanned = own.size;
@@ -187,10 +188,10 @@ export class DirectoryCache<Value = unknown> {
 
   private read(key: string): string | undefined {
     this.load();
-    let place = this.index.get(key);
+    let place = this.index.get(indexKey(key));
     if (place === undefined && Date.now() - this.refreshedAt > refreshMs) {
       this.refresh();
-      place = this.index.get(key);
+      place = this.index.get(indexKey(key));
     }
     if (place === undefined) return undefined;
     const segment = this.segments[Math.floor(place / offsetSpan)] as Segment;
@@ -266,36 +267,15 @@ export class DirectoryCache<Value = unknown> {
   }
 
   private scan(segment: Segment, number: number): void {
-    let fd: number | undefined;
     try {
-      const path = join(this.logDir, segment.name);
-      const size = segment.fd === undefined ? statSync(path).size : fstatSync(segment.fd).size;
-      if (size <= segment.scanned) return;
-      fd = segment.fd ?? openSync(path, 'r');
-      const chunk = Buffer.allocUnsafe(Math.min(size - segment.scanned, 1 << 20));
-      let carry = Buffer.alloc(0);
-      let at = segment.scanned; // file offset of carry's first byte
-      while (at + carry.length < size) {
-        const read = readSync(fd, chunk, 0, chunk.length, at + carry.length);
-        if (read === 0) break;
-        const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk;
-        const end = carry.length + read;
-        let start = 0;
-        for (let newline = data.indexOf(10, start); newline >= 0 && newline < end; ) {
-          const tab = data.indexOf(9, start);
-          if (tab > start && tab < newline)
-            this.index.set(data.toString('latin1', start, tab), number * offsetSpan + at + start);
-          start = newline + 1;
-          newline = data.indexOf(10, start);
-        }
-        carry = Buffer.from(data.subarray(start, end));
-        at += start;
-      }
-      segment.scanned = at; // a cut last line is looked at again next time
+      segment.scanned = scanLog(
+        join(this.logDir, segment.name),
+        segment.scanned,
+        (key, offset) => this.index.set(key, number * offsetSpan + offset),
+        segment.fd,
+      );
     } catch {
       // an unreadable segment is a set of misses
-    } finally {
-      if (fd !== undefined && fd !== segment.fd) closeSync(fd);
     }
   }
 

@@ -1,0 +1,61 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/**
+ * The index's key of an entry: a SHA-256 hex key (64 characters, what Plexus's caches use) is
+ * indexed by its last 16 (64 bits), a quarter of the memory; other keys whole. A read checks the
+ * whole key on the line, so two keys sharing a prefix (odds about n^2 / 2^65: 3 in 100 million at
+ * a million entries) make one of them a miss, never a wrong answer.
+ */
+export function indexKey(key: string): string {
+  return key.length === 64 ? key.slice(48) : key;
+}
+
+/** `indexKey` for keeping in the index: copied, as a slice would keep the whole key alive. */
+export function storedIndexKey(key: string): string {
+  return key.length === 64 ? Buffer.from(key.slice(48), 'latin1').toString('latin1') : key;
+}
+
+/**
+ * Calls `onEntry(indexKey(key), offset, length)` for each whole line (`key<TAB>json\n`) of a log from `from` on;
+ * returns the offset after the last whole line (a line cut by a crash is looked at again later).
+ * `fd` is read and not closed when given; otherwise the file is opened and closed here.
+ */
+export function scanLog(
+  path: string,
+  from: number,
+  onEntry: (key: string, offset: number, length: number) => void,
+  fd?: number,
+): number {
+  const own = fd === undefined;
+  const descriptor = fd ?? openSync(path, 'r');
+  try {
+    const size = fstatSync(descriptor).size;
+    if (size <= from) return from;
+    const chunk = Buffer.allocUnsafe(Math.min(size - from, 1 << 20));
+    let carry = Buffer.alloc(0);
+    let at = from; // file offset of carry's first byte
+    while (at + carry.length < size) {
+      const read = readSync(descriptor, chunk, 0, chunk.length, at + carry.length);
+      if (read === 0) break;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk;
+      const end = carry.length + read;
+      let start = 0;
+      for (let newline = data.indexOf(10, start); newline >= 0 && newline < end; ) {
+        const tab = data.indexOf(9, start);
+        if (tab > start && tab < newline)
+          onEntry(
+            data.toString('latin1', tab - start === 64 ? tab - 16 : start, tab),
+            at + start,
+            newline + 1 - start,
+          );
+        start = newline + 1;
+        newline = data.indexOf(10, start);
+      }
+      carry = Buffer.from(data.subarray(start, end));
+      at += start;
+    }
+    return at;
+  } finally {
+    if (own) closeSync(descriptor);
+  }
+}
