@@ -53,11 +53,16 @@ beforeAll(() => {
 });
 
 describe('a newcomer with the tarballs and npm', () => {
-  it('npx plexus --help works from the repository root, with no npm warning', () => {
+  it('npx plexus works from the repository root and every example, with no npm warning', () => {
     const help = run(root, 'npx', ['plexus', '--help']);
     expect(help.stderr).toBe('');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^ {2}init \[options\] \[dir\]/m);
+    // And from every example: the command their READMEs run.
+    for (const example of ['spam', 'call-center-qa', 'banking-intents', 'custom-score']) {
+      const version = run(join(root, 'examples', example), 'npx', ['plexus', '--version']);
+      expect(version, example).toMatchObject({ code: 0, stderr: '' });
+    }
   });
 
   it('plexus init (rules): validate and evaluate pass at once, offline', () => {

@@ -61,8 +61,14 @@ function templateFiles(folder: string, prefix = ''): string[] {
   );
 }
 
-/** `_gitignore` is stored under that name: npm leaves `.gitignore` files out of packages. */
-const targetName = (file: string) => file.replace(/(^|\/)_gitignore$/, '$1.gitignore');
+/**
+ * Files stored under another name: npm leaves `.gitignore` files out of packages, and a nested
+ * `package.json` with `exports` would be read as part of the CLI's own package by tools.
+ */
+const targetName = (file: string) =>
+  file
+    .replace(/(^|\/)_gitignore$/, '$1.gitignore')
+    .replace(/(^|\/)_package\.json$/, '$1package.json');
 
 /** A package name from a folder name: `My Score` gives `plexus-my-score`. */
 export function packageNameFor(folder: string): string {
