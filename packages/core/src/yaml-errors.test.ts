@@ -68,3 +68,23 @@ describe('YAML mistakes in plain words, one message each', () => {
     ]);
   });
 });
+
+describe('follow-on errors of a misplaced item', () => {
+  it('are left out, before and inside the item', () => {
+    // The parser blames line 4 for the item on line 5.
+    expect(
+      problemsOf(
+        'name: X\nscores:\n  - name: A\n    class: h/k\n     - name: B\n       class: h/k\n',
+      ),
+    ).toEqual([
+      '5:6: this `- name:` is indented 5 spaces, its siblings 2: line it up with the `-` on line 3',
+    ]);
+    // A second mistake stays; the parser's error on line 6 follows from line 5.
+    expect(
+      problemsOf('name: X\nscores:\n  - name: A\n    class h/k\n   - name: B\n    class: h/k\n'),
+    ).toEqual([
+      "4:10: missing ':' after `class`: write `class: h/k`",
+      '5:4: this `- name:` is indented 3 spaces, its siblings 2: line it up with the `-` on line 3',
+    ]);
+  });
+});

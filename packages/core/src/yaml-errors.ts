@@ -6,6 +6,10 @@ interface PlainMistake {
   line: number;
   column: number;
   message: string;
+  /** For a misplaced item: the last line of the item, whose parser errors follow from it. */
+  covers?: number;
+  /** True when no rule explained the error (the parser's own words). */
+  fallback?: boolean;
 }
 
 const spaces = (count: number) => `${count} space${count === 1 ? '' : 's'}`;
@@ -30,6 +34,18 @@ function itemLabel(text: string): string {
   return key ? `\`- ${key}:\`` : '`-` item';
 }
 
+/** The last line (1-based) of the block that starts at `line`: until a line indented no deeper. */
+function lastLineOfBlock(lines: readonly string[], line: number, indent: number): number {
+  let last = line;
+  for (let next = line; next < lines.length; next += 1) {
+    const text = lines[next]!;
+    if (text.trim() === '') continue;
+    if (indentOf(text) <= indent) break;
+    last = next + 1;
+  }
+  return last;
+}
+
 /** A `- ` item whose indent differs from the list item before it. */
 function misalignedItem(lines: readonly string[], line: number): PlainMistake | undefined {
   const text = lines[line - 1] ?? '';
@@ -44,6 +60,7 @@ function misalignedItem(lines: readonly string[], line: number): PlainMistake | 
     return {
       line,
       column: indent + 1,
+      covers: lastLineOfBlock(lines, line, indent),
       message: `this ${itemLabel(text)} is indented ${spaces(indent)}, its siblings ${siblingIndent}: line it up with the \`-\` on line ${before + 1}`,
     };
   }
@@ -88,9 +105,17 @@ function explain(
   const known = shapeError
     ? (misalignedItem(lines, position.line) ??
       overIndentedKey(lines, position.line) ??
-      missingColon(lines, position.line))
+      missingColon(lines, position.line) ??
+      misalignedItem(lines, position.line + 1))
     : undefined;
-  return known ?? { line: position.line, column: position.col, message: plainParserMessage(error) };
+  return (
+    known ?? {
+      line: position.line,
+      column: position.col,
+      message: plainParserMessage(error),
+      fallback: true,
+    }
+  );
 }
 
 /**
@@ -110,7 +135,15 @@ export function plainYamlProblems(
     const mistake = explain(error, lines, lineCounter.linePos(error.pos[0]));
     if (!byLine.has(mistake.line)) byLine.set(mistake.line, mistake);
   }
-  return [...byLine.values()]
+  const mistakes = [...byLine.values()];
+  const followsFrom = (mistake: PlainMistake) =>
+    mistake.fallback === true &&
+    mistakes.some(
+      (cause) =>
+        cause.covers !== undefined && cause.line < mistake.line && mistake.line <= cause.covers,
+    );
+  return mistakes
+    .filter((mistake) => !followsFrom(mistake))
     .sort((left, right) => left.line - right.line)
     .map((mistake) => ({
       file,
