@@ -69,11 +69,11 @@ describe('plexus feedback', () => {
     );
     const bad = write(
       'bad.csv',
-      'item_id,score,label,reviewer,reviewed_at\nc9,Greeting,yes,ana,2026-05-01\nc9,Greeting,,ana,soon\n',
+      'item_id,score,label,reviewer,reviewed_at\nc9,Greeting,yes,ana,2026-05-01\nc9,Greeting,yes,,soon\n',
     );
     const rejected = await plexus(['feedback', 'import', bad, '--feedback-db', db]);
     expect(rejected.code).toBe(2);
-    expect(rejected.stderr).toContain(`${bad}:3: label: label is empty`);
+    expect(rejected.stderr).toContain(`${bad}:3: reviewer: reviewer is empty`);
     expect(rejected.stderr).toContain(`${bad}:3: reviewed_at: "soon" is not a date`);
     expect((await plexus(['feedback', 'export', '--feedback-db', db])).stdout).not.toContain('c9');
   });

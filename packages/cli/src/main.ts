@@ -12,6 +12,7 @@ import { initCommand } from './commands/init.js';
 import { mlflowCommand } from './commands/mlflow.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { reviewCommand } from './commands/review.js';
 import { runsCommand } from './commands/runs.js';
 import { sparkCommand } from './commands/spark.js';
 import { trainCommand } from './commands/train.js';
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   compareCommand(program, io);
   feedbackCommand(program, io);
   reportCommand(program, io);
+  reviewCommand(program, io);
   runsCommand(program, io);
   viewCommand(program, io);
   trainCommand(program, io, setExit);

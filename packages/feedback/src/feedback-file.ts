@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { type ConfigProblem, CsvParser, DatasetError, InvalidConfigError } from '@plexus/core';
 
@@ -21,6 +21,17 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Values for empty `reviewer` and `reviewed_at` cells (a filled-in review queue). */
+export interface FeedbackDefaults {
+  reviewer?: string;
+  /** ISO time; `readFeedbackFile` uses the file's modification time. */
+  reviewed_at?: string;
+}
+
+const fixes: Record<string, string> = {
+  reviewer: 'fill it, or pass --reviewer NAME',
+};
+
 /**
  * A record from one row's fields, or the problems of that row (`file:line: field: message`).
  * `reviewed_at` is any date `Date.parse` reads (`2026-03-01`, `2026-03-01T09:30:00Z`), kept in UTC.
@@ -28,13 +39,20 @@ function text(value: unknown): string | undefined {
 export function feedbackRecord(
   fields: Readonly<Record<string, unknown>>,
   place: { file: string; line: number },
+  defaults: FeedbackDefaults = {},
 ): FeedbackRecord | ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const values: Record<string, string> = {};
   for (const name of required) {
-    const value = text(fields[name]);
+    const given = text(fields[name]);
+    const value =
+      given === undefined || given === '' ? defaults[name as keyof FeedbackDefaults] : given;
     if (value === undefined || value === '')
-      problems.push({ ...place, path: name, message: `${name} is empty: every review needs one` });
+      problems.push({
+        ...place,
+        path: name,
+        message: `${name} is empty: ${fixes[name] ?? 'every review needs one'}`,
+      });
     else values[name] = value;
   }
   if (values.reviewed_at !== undefined) {
@@ -114,12 +132,25 @@ function jsonlRows(
   return rows;
 }
 
+/** A feedback file's reviews, and its rows left without a label (a review queue not finished). */
+export interface FeedbackFile {
+  records: FeedbackRecord[];
+  /** Rows whose `label` is empty: not reviewed yet, skipped (and counted, never an error). */
+  unlabelled: number;
+}
+
 /**
  * Reads a feedback file (CSV with a header, or JSONL: `item_id`, `score`, `label`, `reviewer`,
- * `reviewed_at`, optional `comment`). Every bad row is named; any bad row fails the whole file
- * (`InvalidConfigError` listing them), so nothing is half-imported.
+ * `reviewed_at`, optional `comment`; other columns are ignored). Every bad row is named; any bad
+ * row fails the whole file (`InvalidConfigError` listing them), so nothing is half-imported. A row
+ * with an empty label is not reviewed yet: skipped and counted. An empty `reviewer` takes
+ * `options.reviewer`; an empty `reviewed_at` the file's modification time (so importing the same
+ * file again still changes nothing).
  */
-export async function readFeedbackFile(file: string): Promise<FeedbackRecord[]> {
+export async function readFeedbackFile(
+  file: string,
+  options: { reviewer?: string } = {},
+): Promise<FeedbackFile> {
   let content: string;
   try {
     content = await readFile(file, 'utf8');
@@ -132,12 +163,25 @@ export async function readFeedbackFile(file: string): Promise<FeedbackRecord[]> 
     extension === '.jsonl' || extension === '.ndjson'
       ? jsonlRows(content, file, problems)
       : csvRows(content, file, problems);
+  const defaults = {
+    reviewer: options.reviewer,
+    reviewed_at: (await stat(file)).mtime.toISOString(),
+  };
   const records: FeedbackRecord[] = [];
+  let unlabelled = 0;
   for (const row of rows) {
-    const record = feedbackRecord(row.fields, { file, line: row.line });
+    if (
+      text(row.fields.label) === '' ||
+      row.fields.label === undefined ||
+      row.fields.label === null
+    ) {
+      unlabelled += 1;
+      continue;
+    }
+    const record = feedbackRecord(row.fields, { file, line: row.line }, defaults);
     if (Array.isArray(record)) problems.push(...record);
     else records.push(record);
   }
   if (problems.length > 0) throw new InvalidConfigError(problems);
-  return records;
+  return { records, unlabelled };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('FeedbackStore', () => {
     );
     const db = join(dir, 'feedback.sqlite');
     const store = await FeedbackStore.open(db);
-    expect(await store.add(await readFeedbackFile(csv))).toEqual({
+    expect(await store.add((await readFeedbackFile(csv)).records)).toEqual({
       added: 3,
       unchanged: 0,
       changed: 0,
@@ -33,7 +33,7 @@ describe('FeedbackStore', () => {
     expect(readdirSync(dir).sort()).toEqual(['feedback.sqlite', 'reviews.csv']);
     const before = readFileSync(db);
     const again = await FeedbackStore.open(db);
-    expect(await again.add(await readFeedbackFile(csv))).toEqual({
+    expect(await again.add((await readFeedbackFile(csv)).records)).toEqual({
       added: 0,
       unchanged: 3,
       changed: 0,
@@ -67,7 +67,7 @@ describe('FeedbackStore', () => {
     ]);
     // A corrected label for the same item, score, reviewer and time replaces it.
     writeFileSync(csv, `${header}c2,Greeting,yes,ana,2026-03-03,\n`);
-    expect(await again.add(await readFeedbackFile(csv))).toEqual({
+    expect(await again.add((await readFeedbackFile(csv)).records)).toEqual({
       added: 0,
       unchanged: 0,
       changed: 1,
@@ -92,8 +92,8 @@ describe('FeedbackStore', () => {
         JSON.stringify({
           item_id: 'c2',
           score: 'S',
-          label: '',
-          reviewer: 'ana',
+          label: 'no',
+          reviewer: '',
           reviewed_at: 'yesterday',
         }),
       ].join('\n'),
@@ -104,9 +104,26 @@ describe('FeedbackStore', () => {
     expect(lines[0]).toBe('3 problems:');
     expect(lines[1]).toMatch(new RegExp(`^${file}:2: not a JSON object \\(Expected property name`));
     expect(lines.slice(2)).toEqual([
-      `${file}:3: label: label is empty: every review needs one`,
+      `${file}:3: reviewer: reviewer is empty: fill it, or pass --reviewer NAME`,
       `${file}:3: reviewed_at: "yesterday" is not a date: write it like 2026-03-01 or 2026-03-01T09:30:00Z`,
     ]);
+  });
+
+  it('a filled-in review queue: unlabelled rows skipped and counted, --reviewer and the file time fill the blanks', async () => {
+    const file = join(folder(), 'queue.csv');
+    writeFileSync(file, `${header}c1,S,yes,,,\nc2,S,,,,\nc3,S,no,ben,2026-03-04,\nc4,S,,,,\n`);
+    const read = await readFeedbackFile(file, { reviewer: 'ana' });
+    expect(read.unlabelled).toBe(2);
+    const mtime = statSync(file).mtime.toISOString();
+    expect(
+      read.records.map((record) => [record.item_id, record.reviewer, record.reviewed_at]),
+    ).toEqual([
+      ['c1', 'ana', mtime],
+      ['c3', 'ben', '2026-03-04T00:00:00.000Z'],
+    ]);
+    await expect(readFeedbackFile(file)).rejects.toThrow(
+      /queue\.csv:2: reviewer: reviewer is empty: fill it, or pass --reviewer NAME/,
+    );
   });
 
   it('says which columns a CSV lacks', async () => {

@@ -13,7 +13,13 @@ export {
   type PairAgreement,
   pairAgreement,
 } from './agreement-statistics.js';
-export { type FeedbackRecord, feedbackRecord, readFeedbackFile } from './feedback-file.js';
+export {
+  type FeedbackDefaults,
+  type FeedbackFile,
+  type FeedbackRecord,
+  feedbackRecord,
+  readFeedbackFile,
+} from './feedback-file.js';
 export {
   type FeedbackGold,
   feedbackGold,
@@ -29,4 +35,11 @@ export {
   feedbackDbPath,
   type ImportCounts,
 } from './feedback-store.js';
-export { readRunAnswers } from './run-answers.js';
+export {
+  type QueueItem,
+  type QueueOptions,
+  type QueueOrder,
+  type ReviewQueue,
+  reviewQueue,
+} from './review-queue.js';
+export { type RunResult, readRunAnswers, readRunResults } from './run-answers.js';

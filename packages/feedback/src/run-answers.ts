@@ -5,11 +5,41 @@ import { createInterface } from 'node:readline';
 import { DatasetError } from '@plexus/core';
 import type { RunAnswers } from './agreement.js';
 
+/** What the feedback tools read of a result line. */
+export interface RunResult {
+  item_id: string;
+  score: string;
+  value: string | null;
+  status: string;
+  label: string | null;
+  confidence: number | null;
+  text: string | null;
+}
+
+function asResult(text: string): RunResult | undefined {
+  let line: Record<string, unknown>;
+  try {
+    line = JSON.parse(text);
+  } catch {
+    return undefined; // a line a crash cut short is not a result
+  }
+  if (typeof line.item_id !== 'string' || typeof line.score !== 'string') return undefined;
+  return {
+    item_id: line.item_id,
+    score: line.score,
+    value: typeof line.value === 'string' ? line.value : null,
+    status: typeof line.status === 'string' ? line.status : 'error',
+    label: typeof line.label === 'string' ? line.label : null,
+    confidence: typeof line.confidence === 'number' ? line.confidence : null,
+    text: typeof line.text === 'string' ? line.text : null,
+  };
+}
+
 /**
- * A run folder's answers: score → item → value, from its `results.jsonl` (a later line of the same
- * item and score wins, as after a resume; errors and results without a value are left out).
+ * A run folder's results, the last line of each item and score (as after a resume), in the order
+ * the items first appear.
  */
-export async function readRunAnswers(runDir: string): Promise<RunAnswers> {
+export async function readRunResults(runDir: string): Promise<RunResult[]> {
   const path = join(runDir, 'results.jsonl');
   try {
     await access(path);
@@ -18,23 +48,26 @@ export async function readRunAnswers(runDir: string): Promise<RunAnswers> {
       `${runDir}: no results.jsonl: pass --run a run folder (runs/<time>-<scorecard>)`,
     );
   }
-  const answers = new Map<string, Map<string, string>>();
+  const results = new Map<string, RunResult>();
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   for await (const text of lines) {
-    let line: { item_id?: unknown; score?: unknown; value?: unknown; status?: unknown };
-    try {
-      line = JSON.parse(text);
-    } catch {
-      continue; // a line a crash cut short is not a result
-    }
-    if (typeof line.item_id !== 'string' || typeof line.score !== 'string') continue;
-    let items = answers.get(line.score);
+    const result = asResult(text);
+    if (result) results.set(JSON.stringify([result.item_id, result.score]), result);
+  }
+  return [...results.values()];
+}
+
+/** A run folder's answers: score → item → value (results `ok` with a value only). */
+export async function readRunAnswers(runDir: string): Promise<RunAnswers> {
+  const answers = new Map<string, Map<string, string>>();
+  for (const result of await readRunResults(runDir)) {
+    if (result.status !== 'ok' || result.value === null) continue;
+    let items = answers.get(result.score);
     if (!items) {
       items = new Map();
-      answers.set(line.score, items);
+      answers.set(result.score, items);
     }
-    if (line.status === 'ok' && typeof line.value === 'string') items.set(line.item_id, line.value);
-    else items.delete(line.item_id);
+    items.set(result.item_id, result.value);
   }
   return answers;
 }

@@ -95,17 +95,31 @@ export function feedbackCommand(program: Command, io: CliIo): void {
     .description(
       'add reviews from CSV or JSONL files (item_id, score, label, reviewer, reviewed_at, comment)',
     )
-    .argument('<files...>', 'feedback files; a file with any bad row imports nothing')
+    .argument(
+      '<files...>',
+      'feedback files; any bad row imports nothing; rows with an empty label are skipped and counted; an empty reviewed_at is the file time',
+    )
     .option(...dbOption)
-    .action(async (files: string[], options: { feedbackDb?: string }) => {
+    .option(
+      '--reviewer <name>',
+      'the reviewer of rows whose reviewer cell is empty (a review queue)',
+    )
+    .action(async (files: string[], options: { feedbackDb?: string; reviewer?: string }) => {
       const records: FeedbackRecord[] = [];
-      for (const file of files) records.push(...(await readFeedbackFile(file)));
+      let unlabelled = 0;
+      for (const file of files) {
+        const read = await readFeedbackFile(file, { reviewer: options.reviewer });
+        records.push(...read.records);
+        unlabelled += read.unlabelled;
+      }
       await withStore(options.feedbackDb, async (store) => {
         const counts = await store.add(records);
         io.stdout(
           `${records.length} reviews: ${counts.added} added, ${counts.unchanged} already there, ${counts.changed} changed (${store.path})\n`,
         );
       });
+      if (unlabelled > 0)
+        io.stdout(`${unlabelled} rows without a label skipped (not reviewed yet)\n`);
     });
   feedback
     .command('export')

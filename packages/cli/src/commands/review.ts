@@ -1,0 +1,119 @@
+import { writeFile } from 'node:fs/promises';
+import { InvalidConfigError } from '@plexus/core';
+import { type QueueOrder, type ReviewQueue, readRunResults, reviewQueue } from '@plexus/feedback';
+import type { Command } from 'commander';
+import { collect, wholeNumber } from '../arguments.js';
+import type { CliIo } from '../output.js';
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function order(value: string): QueueOrder {
+  if (value === 'uncertainty' || value === 'disagreement' || value === 'cell') return value;
+  throw new InvalidConfigError([
+    { path: '--by', message: `expected uncertainty, disagreement or cell, got "${value}"` },
+  ]);
+}
+
+function cell(value: string | undefined): { gold: string; predicted: string } | undefined {
+  if (value === undefined) return undefined;
+  const [gold, predicted, ...rest] = value.split(',');
+  if (!gold || !predicted || rest.length > 0)
+    throw new InvalidConfigError([
+      { path: '--cell', message: `expected GOLD,PREDICTED (e.g. yes,no), got "${value}"` },
+    ]);
+  return { gold, predicted };
+}
+
+/**
+ * The queue as a feedback file to fill in: one row per item and score to review, the import
+ * columns first (`label` empty), then the score's answer, every score's answers and the text.
+ */
+export function queueCsv(queue: ReviewQueue, scores: readonly string[]): string {
+  const answerColumns = [...new Set(queue.items.flatMap((item) => Object.keys(item.answers)))];
+  const header = [
+    'item_id',
+    'score',
+    'label',
+    'reviewer',
+    'reviewed_at',
+    'comment',
+    'model_answer',
+    'priority',
+    ...answerColumns.map((name) => `answer: ${name}`),
+    'text',
+  ];
+  const rows = [header.map(csvField).join(',')];
+  for (const item of queue.items) {
+    for (const score of scores.filter((name) => name in item.answers)) {
+      const answers = answerColumns.map((name) => item.answers[name] ?? null);
+      const fields = [
+        item.item_id,
+        score,
+        '',
+        '',
+        '',
+        '',
+        item.answers[score] ?? null,
+        item.priority,
+      ];
+      rows.push([...fields, ...answers, item.text].map(csvField).join(','));
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+interface QueueFlags {
+  run: string;
+  n: number;
+  by: string;
+  cell?: string;
+  score: string[];
+  out: string;
+}
+
+/** `plexus review queue`: the items a human should label next, as a file to fill and import. */
+export function reviewCommand(program: Command, io: CliIo): void {
+  const review = program.command('review').description('choose the items a human labels next');
+  review
+    .command('queue')
+    .description(
+      'write the items to review next (lowest confidence, most disagreement, or one confusion cell) as a CSV to fill in and import with plexus feedback import',
+    )
+    .requiredOption('--run <dir>', 'the run folder to pick from')
+    .option('--n <n>', 'items at most', wholeNumber('--n'), 50)
+    .option('--by <order>', 'uncertainty, disagreement (among --score) or cell', 'uncertainty')
+    .option(
+      '--cell <gold,predicted>',
+      "with --by cell: the confusion cell (gold label, the score's answer)",
+    )
+    .option(
+      '--score <name>',
+      'only these scores (repeatable); default every score of the run',
+      collect,
+      [],
+    )
+    .requiredOption('--out <file>', 'the CSV to write')
+    .action(async (flags: QueueFlags) => {
+      const results = await readRunResults(flags.run);
+      const queue = reviewQueue(results, {
+        n: flags.n,
+        by: order(flags.by),
+        cell: cell(flags.cell),
+        scores: flags.score,
+      });
+      const scores =
+        flags.score.length > 0 ? flags.score : [...new Set(results.map((result) => result.score))];
+      await writeFile(flags.out, queueCsv(queue, scores));
+      const left =
+        queue.unranked > 0
+          ? ` (${queue.unranked} left out: ${flags.by === 'uncertainty' ? 'no confidence' : 'fewer than two answers'})`
+          : '';
+      io.stdout(
+        `${queue.items.length} of ${queue.considered} items to review in ${flags.out}${left}; fill label (and reviewer), then: plexus feedback import ${flags.out} --reviewer NAME\n`,
+      );
+    });
+}
