@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyProcessors, loadScorecard } from '@plexus/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -84,7 +85,7 @@ describe('examples/call-center-qa', () => {
     expect(summary.scores['Intent ONNX'].accuracy).toBeGreaterThan(0.9);
   });
 
-  it("runs the demo: every kind of score, the LLM ones on the local model, each node's trace kept", () => {
+  it("runs the demo: every kind of score, the LLM ones on the local model, each node's trace kept", async () => {
     const out = runDir();
     const summary = JSON.parse(
       plexus(['evaluate', 'scorecard.yaml', '--limit', '12', '--out', out, '--json', '--no-cache']),
@@ -114,6 +115,34 @@ describe('examples/call-center-qa', () => {
     );
     for (const line of card)
       expect(line.status).toBe(aboutCard.has(line.item_id as string) ? 'ok' : 'skipped');
+    // Its relevance filter and chunks: the trace keeps the filtered text it saw, and the
+    // replacement node's answer per chunk, combined by `any`.
+    const scorecard = await loadScorecard(join(here, 'scorecard.yaml'), { create: false });
+    const processors = scorecard.scores.find((entry) => entry.name === 'Card Handled')!.processors;
+    const texts = new Map(
+      readFileSync(join(here, 'data/test.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((row) => JSON.parse(row) as { id: string; text: string })
+        .map((row) => [row.id, row.text]),
+    );
+    const handled = card.filter((line) => line.status === 'ok');
+    expect(handled.length).toBeGreaterThan(0);
+    for (const line of handled) {
+      const trace = line.trace as {
+        input: { text: string };
+        path: { node: string; value: string; combine?: string; chunks?: { value: string }[] }[];
+      };
+      const seen = applyProcessors(texts.get(line.item_id as string)!, processors);
+      expect(trace.input.text).toBe(seen);
+      expect(seen.length).toBeLessThan(texts.get(line.item_id as string)!.length);
+      for (const row of seen.split('\n')) expect(row).toMatch(/^(Agent|Caller): |^…$/);
+      const [replacement] = trace.path;
+      expect(replacement!.combine).toBe('any');
+      const values = replacement!.chunks!.map((chunk) => chunk.value);
+      expect(values.length).toBeGreaterThan(0);
+      expect(replacement!.value).toBe(values.includes('yes') ? 'yes' : 'no');
+    }
   });
 
   it('validates', () => {

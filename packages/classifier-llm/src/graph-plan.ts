@@ -139,7 +139,7 @@ export function planGraph(
     }
     return plan;
   });
-  problems.push(...unreachable(planned));
+  problems.push(...unreachable(planned), ...chunkProblems(settings, planned, scoreLabels));
   const output = settings.output
     ? {
         value: template(settings.output.value, 'output.value'),
@@ -172,4 +172,43 @@ function unreachable(nodes: readonly PlannedNode[]): ConfigProblem[] {
           },
         ],
   );
+}
+
+/** `per_chunk`, `combine` and `positive_label` on nodes, and `chunking.positive_label`, checked. */
+function chunkProblems(
+  settings: GraphSettings,
+  nodes: readonly PlannedNode[],
+  scoreLabels: readonly string[],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  let perChunk = false;
+  nodes.forEach(({ node, labels }, position) => {
+    if (node.type === 'logic') return;
+    const at = `nodes.${position}`;
+    if (node.per_chunk) perChunk = true;
+    if (node.per_chunk && !settings.chunking)
+      problems.push({
+        path: `${at}.per_chunk`,
+        message: `node "${node.name}" runs per chunk: set chunking (max_tokens, combine) on the score`,
+      });
+    for (const field of ['combine', 'positive_label'] as const) {
+      if (node[field] !== undefined && !node.per_chunk)
+        problems.push({
+          path: `${at}.${field}`,
+          message: `${field} applies to a node that runs per chunk: add per_chunk: true to "${node.name}"`,
+        });
+    }
+    if (node.positive_label !== undefined && matchLabel(node.positive_label, labels) === undefined)
+      problems.push({
+        path: `${at}.positive_label`,
+        message: `"${node.positive_label}" is not a label of node "${node.name}" (${labels.join(', ')})`,
+      });
+  });
+  const positive = settings.chunking?.positive_label;
+  if (!perChunk && positive !== undefined && matchLabel(positive, scoreLabels) === undefined)
+    problems.push({
+      path: 'chunking.positive_label',
+      message: `"${positive}" is not one of the score's labels (${scoreLabels.join(', ')})`,
+    });
+  return problems;
 }

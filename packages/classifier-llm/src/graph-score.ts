@@ -13,6 +13,7 @@ import {
   stopsRun,
 } from '@plexus/core';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
+import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
 import {
@@ -234,7 +235,10 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
     let last: TraceStep | undefined;
     while (position < plan.nodes.length) {
       const node = plan.nodes[position]!;
-      last = await runNode(node, context);
+      last =
+        node.node.type !== 'logic' && node.node.per_chunk
+          ? await runNodePerChunk(node, context, runNode)
+          : await runNode(node, context);
       path.push(last);
       context.results[node.node.name] = {
         value: last.value,
@@ -290,6 +294,7 @@ const answerFields = [
   'max_corrections',
   'temperature',
   'max_tokens',
+  'chunking',
 ] as const;
 
 /** `llm/graph`: a decision tree of small prompts (classifier, extractor and logic nodes). */
@@ -328,14 +333,19 @@ export function createGraphFactory(
           signal.throwIfAborted();
           return Promise.all(
             items.map(async (item, index) => {
-              const output = await runGraph(plan, {
+              const context: RunContext = {
                 item,
                 client,
                 settings,
                 results: nameRecord(), // node names may be `__proto__`: no prototype
                 usage: emptyUsage(),
                 signal,
-              });
+              };
+              const output = wholeTreePerChunk(settings)
+                ? await runGraphPerChunk(context, env.labels, (chunk) => runGraph(plan, chunk))
+                : await runGraph(plan, context);
+              // What the graph saw (after processors), size-capped, so reports can show it.
+              output.trace = { input: seenText(item.text), ...(output.trace as object) };
               onOutput?.(index, output);
               return output;
             }),

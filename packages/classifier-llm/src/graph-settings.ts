@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chunkingSchema } from './chunking.js';
 import { modelSettings } from './classifier-settings.js';
 import { templateLimitsSchema } from './templates.js';
 
@@ -16,6 +17,16 @@ const routesSchema = z
 
 const nodeName = z.string().regex(/^[A-Za-z_][\w-]*$/, 'letters, digits, - and _');
 
+/** A node that reads the text may run once per chunk (with the graph's `chunking`). */
+const perChunkFields = {
+  /** Run this node once per chunk of the text and combine its answers before routing. */
+  per_chunk: z.boolean().optional(),
+  /** How the chunks' answers combine (`any`, `all`, `majority`, `first`); default `chunking.combine`. */
+  combine: z.enum(['any', 'all', 'majority', 'first']).optional(),
+  /** The label `any` and `all` look for; default the node's first label. */
+  positive_label: z.string().min(1).optional(),
+};
+
 export const graphNodeSchema = z.discriminatedUnion('type', [
   z
     .object({
@@ -26,6 +37,7 @@ export const graphNodeSchema = z.discriminatedUnion('type', [
       system: z.string().optional(),
       labels: z.array(z.string().min(1)).min(2),
       routes: routesSchema,
+      ...perChunkFields,
     })
     .strict(),
   z
@@ -36,6 +48,7 @@ export const graphNodeSchema = z.discriminatedUnion('type', [
       prompt: z.string().min(1),
       system: z.string().optional(),
       routes: routesSchema,
+      ...perChunkFields,
     })
     .strict(),
   z
@@ -52,6 +65,7 @@ export const graphNodeSchema = z.discriminatedUnion('type', [
       /** What to search, a template; default `{{ text }}` (e.g. `{{ nodes.quote.quote }}`). */
       in: z.string().min(1).default('{{ text }}'),
       routes: routesSchema,
+      ...perChunkFields,
     })
     .strict(),
   z
@@ -81,6 +95,12 @@ export const graphSettingsSchema = z
       .optional(),
     structured_output: z.boolean().default(true),
     max_corrections: z.number().int().min(0).max(5).default(2),
+    /**
+     * Long texts: cut into token windows (the settings of `llm/classifier`). The whole tree runs
+     * per chunk and the chunks' values combine, or, when nodes say `per_chunk: true`, only those
+     * nodes run per chunk and combine their answers before routing.
+     */
+    chunking: chunkingSchema.optional(),
     /** Limits of the templates' parsing and rendering (see `templates.ts`); defaults apply. */
     template_limits: templateLimitsSchema.optional(),
     ...modelSettings,

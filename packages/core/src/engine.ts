@@ -5,7 +5,7 @@ import { stopsRun } from './errors.js';
 import type { LoadedScore } from './loaded-scorecard.js';
 import { hasName, nameRecordOf, nameValue } from './name-records.js';
 import { checkOutput, errorOutput } from './output-check.js';
-import { applyProcessors } from './processors.js';
+import { applyProcessors, applyProcessorsAsync, hasAsyncProcessor } from './processors.js';
 import { type ResultLine, toResultLine } from './result-line.js';
 import type { ScoreItemV1, ScoreOutputV1 } from './score-spec.js';
 
@@ -125,6 +125,19 @@ export async function* runEngine<Item extends EngineItem>(
           { value: null, status: 'skipped', explanation: reason },
           0,
           false,
+        );
+        continue;
+      }
+      if (hasAsyncProcessor(entry.processors)) {
+        // A semantic processor runs a model: the item joins the queue once its text is ready.
+        const queue = queues.get(entry.name)!;
+        applyProcessorsAsync(state.item.text, entry.processors).then(
+          (text) => {
+            queue.waiting.push({ state, text });
+            schedule(queue);
+          },
+          (error: unknown) =>
+            complete(state, entry.name, errorOutput(error, 'processor_failed'), 0, false),
         );
         continue;
       }

@@ -93,9 +93,19 @@ export { type PredictOptions, predict } from './predict.js';
 export {
   applyProcessor,
   applyProcessors,
+  applyProcessorsAsync,
+  bindProcessors,
+  hasAsyncProcessor,
   type ProcessorConfig,
   processorSchema,
 } from './processors.js';
+export {
+  cosine,
+  type SemanticConfig,
+  semanticText,
+  type TextEmbedder,
+} from './semantic-processor.js';
+export { indelRatio, type WindowConfig, windowText } from './window-processor.js';
 export {
   type DataProvenance,
   type GoldDigest,
