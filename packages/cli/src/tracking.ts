@@ -1,6 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { errorMessage, InvalidConfigError, type LoadedScorecard } from '@plexus/core';
+import { InvalidConfigError, type RunSinkV1 } from '@plexus/core';
+import type { TrackedRun } from '@plexus/mlflow-tracker';
 import type { CliIo } from './output.js';
+import type { Progress } from './progress.js';
+
+export type { TrackedRun } from '@plexus/mlflow-tracker';
 
 /** Where an evaluation is tracked besides its run folder. */
 export type TrackerKind = 'local' | 'mlflow';
@@ -15,53 +18,37 @@ export function trackerKind(flag: string | undefined): TrackerKind {
   return flag;
 }
 
-export interface TrackedRun {
-  runId?: string;
-  url?: string;
-  /** Why tracking failed; the local run folder has everything. */
-  error?: string;
+/** The sinks the CLI attaches to a run besides the run folder, chosen from flags and environment. */
+export interface CliSinks {
+  sinks: RunSinkV1[];
+  /** Where the run went in MLflow once it ended; undefined when not tracked there. */
+  tracked(): TrackedRun | undefined;
 }
 
-export interface Tracking {
-  /** Id given to the new run folder, so the MLflow run is found again. */
-  runKey: string | undefined;
-  finish(dir: string): Promise<TrackedRun>;
+/** The progress line as a sink: one tick per stored line. */
+function progressSink(progress: Progress): RunSinkV1 {
+  return {
+    specificationVersion: 'v1',
+    name: 'progress',
+    add: (line) => progress.update(line),
+  };
 }
 
 /**
- * Opens the MLflow run as the evaluation starts (best effort: a server that is down only
- * means the run is synced later) and completes it from the run folder at the end.
+ * The progress line, and with `--tracker mlflow` (or MLFLOW_TRACKING_URI) the MLflow tracker
+ * sink: it opens the MLflow run as the evaluation starts (best effort: a server that is down only
+ * means the run is synced later) and completes it from the closed run folder at the end.
  */
-export async function beginTracking(options: {
+export async function cliSinks(options: {
   kind: TrackerKind;
-  card: LoadedScorecard;
-  resuming: boolean;
+  progress?: Progress;
   io: CliIo;
-}): Promise<Tracking | undefined> {
-  if (options.kind === 'local') return undefined;
-  const tracker = await import('@plexus/mlflow-tracker');
-  const client = new tracker.MlflowClient({ attempts: 2 });
-  const runKey = options.resuming ? undefined : randomUUID();
-  if (runKey) {
-    try {
-      await tracker.startRun({ client, runKey, scorecard: options.card, startTime: Date.now() });
-    } catch (error) {
-      options.io.stderr(
-        `MLflow: could not open the run (${errorMessage(error)}); scoring goes on\n`,
-      );
-    }
-  }
-  return {
-    runKey,
-    async finish(dir) {
-      try {
-        const synced = await tracker.syncRun(dir, { client: new tracker.MlflowClient() });
-        return { runId: synced.runId, url: synced.url };
-      } catch (error) {
-        return { error: `${errorMessage(error)}` };
-      }
-    },
-  };
+}): Promise<CliSinks> {
+  const sinks = options.progress ? [progressSink(options.progress)] : [];
+  if (options.kind === 'local') return { sinks, tracked: () => undefined };
+  const { mlflowTracker } = await import('@plexus/mlflow-tracker');
+  const tracker = mlflowTracker({ onWarning: (message) => options.io.stderr(`${message}\n`) });
+  return { sinks: [...sinks, tracker], tracked: () => tracker.outcome };
 }
 
 /** Tells where the run went in MLflow, or that it stays local until synced. */

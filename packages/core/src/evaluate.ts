@@ -10,18 +10,19 @@ import {
 } from './dataset/dataset.js';
 import type { DatasetFormat } from './dataset/row-sources.js';
 import { resultLines } from './engine.js';
-import { errorMessage, InvalidConfigError } from './errors.js';
+import { InvalidConfigError } from './errors.js';
+import { externalLines, type ItemSource } from './external-results.js';
 import { type GoldSource, withGold } from './item-gold.js';
-import { type ExternalLine, replayResults } from './external-results.js';
+import { defaultItemTextChars } from './line-storage.js';
 import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
-import type { ScoreMetrics } from './metrics/score-metrics.js';
-import { ReportRows } from './report/report-data.js';
-import { writeReport } from './report/write-report.js';
 import type { ResultLine } from './result-line.js';
-import { RunFolder, type RunInfo, type RunStatus } from './run-folder.js';
-import { RunMetrics } from './run-metrics.js';
-import { countedBefore, RunProvenance, rowsUnknown } from './run-provenance.js';
-import { readRunInfo } from './run-state.js';
+import { type CoreSinks, callbackSink, coreSinks, RunFolderSink } from './run/core-sinks.js';
+import { endRun, type LineSource, type SourceCounts } from './run/run-end.js';
+import { createRun, type OpenedRun, resumeRun, streamLines } from './run/run-stream.js';
+import { checkSinks, SinkSet } from './run/sink-set.js';
+import type { RunInfo } from './run-folder.js';
+import { countedBefore, type RunProvenance, rowsUnknown } from './run-provenance.js';
+import type { RunSinkV1, RunSummaryV1 } from './run-sink-spec.js';
 import { firstItems, sampleItems, stratifiedSample } from './sampling.js';
 import { selectScores } from './score-selection.js';
 import type { ScoreOutputV1 } from './score-spec.js';
@@ -53,6 +54,7 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Stops starting work, lets calls in flight finish and be stored; the run is `interrupted`. */
   drain?: AbortSignal;
+  /** Called with each line this run stores (a sink with only `add`: the CLI's progress line). */
   onResult?: (line: ResultLine) => void;
   onDatasetProblem?: (problem: DatasetProblem) => void;
   /** Clock, for tests. */
@@ -62,10 +64,24 @@ export interface EvaluateOptions {
   /** Id of a new run (trackers find the run by it); default a random UUID. */
   runId?: string;
   /**
-   * Results computed elsewhere (Spark): stored, measured and reported like the engine's, with the
-   * same run folder; the dataset is not read and nothing is scored here.
+   * Where the run's items come from besides the dataset: `externalResults(lines)` for results
+   * computed elsewhere (Spark), stored, measured and reported like the engine's in the same kind of
+   * run folder; the dataset (`data`) is then not read, only hashed, and nothing is scored here.
    */
-  results?: AsyncIterable<ExternalLine>;
+  items?: ItemSource;
+  /**
+   * Sinks that receive the run as it goes (`RunSinkV1`: begin, restore, add, finish), after the
+   * run folder, metrics, report rows and `onResult`: a tracker (`mlflowTracker()` from
+   * `@plexus/mlflow-tracker`) or your own.
+   */
+  sinks?: readonly RunSinkV1[];
+  /**
+   * Keep LLM scores' prompts in the traces (`trace.prompts`: each call's rendered messages and raw
+   * answer, 8 KB per call at most, secrets redacted); default true (`--no-trace-prompts`: false).
+   */
+  tracePrompts?: boolean;
+  /** Characters of each item's text kept on its result lines (`text`); default 2,000, 0 for none. */
+  itemTextChars?: number;
   /**
    * Gold labels from elsewhere than the dataset for some scores (reviewers' labels: `feedbackGold`
    * of `@plexus/feedback`, `plexus evaluate --gold feedback`), set on each item before sampling.
@@ -73,32 +89,8 @@ export interface EvaluateOptions {
   gold?: GoldSource;
 }
 
-export interface RunSummary {
-  dir: string;
-  /** Path of `report.html`, or null when it could not be written (see `reportError`). */
-  report: string | null;
-  reportError?: string;
-  /** Problems that did not change the results (a cache that could not write), as in run.json. */
-  warnings?: string[];
-  status: RunStatus;
-  items: number;
-  results: number;
-  errors: number;
-  skipped: number;
-  malformedRows: number;
-  cacheHits: number;
-  durationS: number;
-  /** Metrics per score, as in `metrics.json`. */
-  scores: Record<string, ScoreMetrics>;
-  /** US dollars; null when some calls have no price (see `unpricedModels`). */
-  costUsd: number | null;
-  /** The models whose calls have no price. */
-  unpricedModels: string[];
-  llmCalls: number;
-  /** Calls repeated after retryable failures (429, 5xx, timeouts, resets). */
-  retries: number;
-  error?: string;
-}
+/** What a run ended with (see `RunSummaryV1`). */
+export type RunSummary = RunSummaryV1;
 
 function datasetPath(options: EvaluateOptions): string {
   if (options.data) return resolve(options.data);
@@ -118,112 +110,152 @@ function interruption(options: EvaluateOptions): string | undefined {
   return undefined;
 }
 
-/** Direct dependencies per score, for a resume that retries errors. */
-function dependencyMap(scores: readonly LoadedScore[]): Map<string, string[]> {
-  return new Map(
-    scores.map((entry) => [entry.name, entry.dependsOn.map((dependency) => dependency.score)]),
-  );
-}
-
 function defaultRunDir(key: string, now: Date): string {
   return join('runs', `${now.toISOString().replace(/[:.]/g, '-')}-${key}`);
 }
 
-/**
- * Scores a dataset with a scorecard and writes a run folder. Resolves when the run ends,
- * with status `completed`, `interrupted` (aborted) or `failed`; bad input throws `InvalidConfigError`.
- */
-export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
-  const now = options.now ?? (() => new Date());
-  const { scorecard } = options;
-  const scores = selectScores(scorecard.scores, options.scores);
-  // A resumed run goes on with the dataset it started with, unless `data` names another.
-  let path = options.resumeDir && !options.data ? undefined : datasetPath(options);
-  const fingerprints = Object.fromEntries(scores.map((entry) => [entry.name, entry.fingerprint]));
-  const metrics = new RunMetrics(scores);
-  // Rows for the report, collected as lines are written: no second pass over results.jsonl.
-  const reportRows = new ReportRows();
-  const started = now();
-  const dir = options.resumeDir ?? options.outDir ?? defaultRunDir(scorecard.key, started);
-  let folder: RunFolder;
-  let prior = new Map<string, Record<string, ScoreOutputV1>>();
+/** `--stratify` names a score of the run: checked before the run folder is created or locked. */
+function checkStratify(options: EvaluateOptions, scores: readonly LoadedScore[]): void {
   const stratify = options.sample?.stratify;
-  // Checked before the run folder is created or locked.
-  if (stratify !== undefined && !scores.some((entry) => entry.name === stratify)) {
-    throw new InvalidConfigError([
-      {
-        path: '--stratify',
-        message: `no score named "${stratify}" (scores: ${scores.map((entry) => entry.name).join(', ')})`,
-      },
-    ]);
-  }
-  // The dataset's hash, rows and gold digests, recorded in run.json at the end.
-  const provenance = new RunProvenance();
-  if (options.resumeDir) {
-    const recorded = (await readRunInfo(options.resumeDir, '--resume')).data;
-    path ??= recorded.path;
-    await provenance.checkDataset(path, recorded);
-    const resumed = await RunFolder.resume(
-      options.resumeDir,
-      fingerprints,
-      (line) => {
-        metrics.add(line);
-        reportRows.add(line);
-        provenance.add(line);
-      },
-      { retryErrors: options.retryErrors, dependsOn: dependencyMap(scores) },
-    );
-    folder = resumed.folder;
-    prior = resumed.stored.outputs;
-  } else {
-    path ??= datasetPath(options);
-    const info: RunInfo = {
-      version: 1,
-      id: options.runId ?? randomUUID(),
-      scorecard: {
-        name: scorecard.name,
-        key: scorecard.key,
-        path: scorecard.path,
-        hash: scorecard.hash,
-      },
-      fingerprints,
-      data: { path },
-      options: {
-        scores: options.scores ?? null,
-        limit: options.limit ?? null,
-        sample: options.sample ?? null,
-      },
-      status: 'running',
-      started_at: started.toISOString(),
-      ended_at: null,
-      duration_s: null,
-      counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
-      error: null,
-    };
-    folder = await RunFolder.create(dir, info, scorecard);
-  }
+  if (stratify === undefined || scores.some((entry) => entry.name === stratify)) return;
+  throw new InvalidConfigError([
+    {
+      path: '--stratify',
+      message: `no score named "${stratify}" (scores: ${scores.map((entry) => entry.name).join(', ')})`,
+    },
+  ]);
+}
 
-  let malformedRows = 0;
-  let items = 0;
-  const gold = goldColumns(scores);
+/** The run.json of a new run, `running`. */
+function newRunInfo(
+  options: EvaluateOptions,
+  run: { fingerprints: Record<string, string>; path: string; started: Date },
+): RunInfo {
+  const { scorecard } = options;
+  return {
+    version: 1,
+    id: options.runId ?? randomUUID(),
+    scorecard: {
+      name: scorecard.name,
+      key: scorecard.key,
+      path: scorecard.path,
+      hash: scorecard.hash,
+    },
+    fingerprints: run.fingerprints,
+    data: { path: run.path },
+    options: {
+      scores: options.scores ?? null,
+      limit: options.limit ?? null,
+      sample: options.sample ?? null,
+    },
+    status: 'running',
+    started_at: run.started.toISOString(),
+    ended_at: null,
+    duration_s: null,
+    counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
+    error: null,
+  };
+}
+
+/** Creates the run folder, or resumes `resumeDir`; the sinks begin once it is open. */
+function openRun(
+  options: EvaluateOptions,
+  run: {
+    scores: readonly LoadedScore[];
+    fingerprints: Record<string, string>;
+    started: Date;
+    provenance: RunProvenance;
+    sinks: SinkSet;
+  },
+): Promise<OpenedRun> {
+  const { scorecard } = options;
+  // A resumed run goes on with the dataset it started with, unless `data` names another.
+  const path = options.resumeDir && !options.data ? undefined : datasetPath(options);
+  if (options.resumeDir) {
+    return resumeRun({
+      ...run,
+      dir: options.resumeDir,
+      data: path,
+      retryErrors: options.retryErrors,
+    });
+  }
+  const dir = options.outDir ?? defaultRunDir(scorecard.key, run.started);
+  const info = newRunInfo(options, {
+    fingerprints: run.fingerprints,
+    path: path!,
+    started: run.started,
+  });
+  return createRun(dir, info, scorecard, run.sinks);
+}
+
+function resultCache(options: EvaluateOptions): ResultCache | undefined {
+  if (options.cache === false) return undefined;
+  if (typeof options.cache === 'object') return options.cache;
+  return directoryCache<ScoreOutputV1>(join(options.cacheDir ?? defaultCacheDir(), 'results'));
+}
+
+/** The engine: scores the items (dependencies, conditions, processors, cache) into result lines. */
+function engineLines(
+  options: EvaluateOptions,
+  scores: readonly LoadedScore[],
+  items: AsyncIterable<DatasetItem>,
+  prior: OpenedRun['prior'],
+  runDir: string,
+): AsyncIterable<ResultLine> {
+  return resultLines({
+    scores,
+    items,
+    scorecard: options.scorecard.name,
+    runDir,
+    signal: options.signal,
+    drain: options.drain,
+    concurrency: options.concurrency,
+    window: options.window,
+    cache: resultCache(options),
+    prior: (item) => prior.get(item.id),
+    storage: {
+      tracePrompts: options.tracePrompts,
+      itemTextChars: options.itemTextChars ?? defaultItemTextChars,
+    },
+  });
+}
+
+/**
+ * The item source of a dataset: its rows read as items (unreadable rows to `onProblem`), sampled
+ * or limited, counted, then scored by the engine. The rows are known once it was read to the end.
+ */
+function datasetLines(
+  options: EvaluateOptions,
+  run: { opened: OpenedRun; scores: readonly LoadedScore[]; provenance: RunProvenance },
+  onProblem: (problem: DatasetProblem) => void,
+): LineSource {
+  const { scorecard, sample, limit } = options;
+  const { path } = run.opened;
   const format = scorecard.data?.format as DatasetFormat | undefined;
+  let readItems = 0;
+  let readToEnd = false;
+  const counts: SourceCounts = {
+    items: 0,
+    malformedRows: 0,
+    rows: (status) =>
+      readToEnd
+        ? (sample ? readItems : counts.items) + counts.malformedRows
+        : { unknown: rowsUnknown(limit, status) },
+  };
   let source: AsyncIterable<DatasetItem> = readDataset({
     path,
     format,
-    onBytes: provenance.hashDataset(path, format, options.results !== undefined),
+    onBytes: run.provenance.hashDataset(path, format, false),
     idColumn: scorecard.data?.id_column,
     textColumn: scorecard.data?.text_column,
-    gold,
+    gold: goldColumns(run.scores),
     onProblem: (problem) => {
-      malformedRows += 1;
-      folder.problem(problem);
-      options.onDatasetProblem?.(problem);
+      counts.malformedRows += 1;
+      onProblem(problem);
     },
   });
   if (options.gold) source = withGold(source, options.gold);
-  const sample = options.sample;
   // Items read from the dataset before a sample (its rows), and whether it was read to the end.
-  let readItems = 0;
   if (sample) source = countedBefore(source, () => (readItems += 1));
   if (sample?.stratify !== undefined) {
     const stratify = sample.stratify;
@@ -235,136 +267,80 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
   } else if (sample) {
     source = sampleItems(source, sample.size, sample.seed);
   }
-  if (options.limit !== undefined) source = firstItems(source, options.limit);
-  let readToEnd = false;
+  if (limit !== undefined) source = firstItems(source, limit);
   const counted = (async function* () {
     for await (const item of source) {
-      items += 1;
+      counts.items += 1;
       yield item;
     }
-    readToEnd = options.limit === undefined || items < options.limit;
+    readToEnd = limit === undefined || counts.items < limit;
   })();
-
-  const cache =
-    options.cache === false
-      ? undefined
-      : typeof options.cache === 'object'
-        ? options.cache
-        : directoryCache<ScoreOutputV1>(join(options.cacheDir ?? defaultCacheDir(), 'results'));
-  const cacheWarnings = collectCacheWarnings(options.cacheDir ?? defaultCacheDir());
-  // Spark read the dataset: its replay reads no rows here.
-  let status: RunStatus = 'completed';
-  let failure: string | undefined;
-  try {
-    const lines = options.results
-      ? replayResults(options.results, {
-          onProblem: (problem) => {
-            malformedRows += 1;
-            folder.problem(problem);
-            options.onDatasetProblem?.(problem);
-          },
-          onItem: () => {
-            items += 1;
-          },
-        })
-      : resultLines({
-          scores,
-          items: counted,
-          scorecard: scorecard.name,
-          signal: options.signal,
-          drain: options.drain,
-          concurrency: options.concurrency,
-          window: options.window,
-          cache,
-          prior: (item) => prior.get(item.id),
-        });
-    for await (const line of lines) {
-      folder.append(line);
-      provenance.add(line);
-      metrics.add(line);
-      reportRows.add(line);
-      options.onResult?.(line);
-    }
-    if (options.signal?.aborted || options.drain?.aborted) status = 'interrupted';
-    else if (options.results) readToEnd = true;
-  } catch (error) {
-    if (error instanceof InvalidConfigError || (error as { exitCode?: number }).exitCode === 2) {
-      folder.info.status = 'failed';
-      folder.info.error = errorMessage(error);
-      await folder.close();
-      throw error;
-    }
-    status = 'failed';
-    failure = errorMessage(error);
-  }
-  const ended = now();
-  const durationS = (ended.getTime() - started.getTime()) / 1000;
-  const scoreMetrics = metrics.finish(options.seed ?? 0);
-  const totals = metrics.totals;
-  const data = await provenance.finish(
-    readToEnd
-      ? (sample ? readItems : items) + malformedRows
-      : { unknown: rowsUnknown(options.limit, status) },
-  );
-  folder.info = {
-    ...folder.info,
-    data: { ...folder.info.data, path, ...data },
-    status,
-    ended_at: ended.toISOString(),
-    duration_s: durationS,
-    counts: {
-      items,
-      results: totals.results,
-      errors: totals.errors,
-      skipped: totals.skipped,
-      malformed_rows: malformedRows,
-      cache_hits: totals.cache_hits,
-    },
-    error: failure ?? interruption(options) ?? null,
-  };
-  const warnings = cacheWarnings.stop();
-  if (warnings.length > 0) folder.info.warnings = warnings;
-  await folder.writeMetrics({
-    scorecard: scorecard.name,
-    items,
-    scores: scoreMetrics,
-    cost: {
-      usd: totals.cost_usd,
-      unpriced_models: totals.unpriced_models,
-      input_tokens: totals.input_tokens,
-      output_tokens: totals.output_tokens,
-      llm_calls: totals.llm_calls,
-      retries: totals.retries,
-    },
-    duration_s: durationS,
-  });
-  await folder.close();
-  let report: string | null = null;
-  let reportError: string | undefined;
-  try {
-    report = await writeReport(dir, { rows: reportRows });
-  } catch (error) {
-    // The run is complete and stored; a report can be written later with `plexus report`.
-    reportError = `report.html could not be written (${errorMessage(error)}); retry with: plexus report ${dir}`;
-  }
   return {
-    dir,
-    report,
-    status,
-    items,
-    results: totals.results,
-    errors: totals.errors,
-    skipped: totals.skipped,
-    malformedRows,
-    cacheHits: totals.cache_hits,
-    durationS,
-    scores: scoreMetrics,
-    costUsd: totals.cost_usd,
-    unpricedModels: totals.unpriced_models,
-    llmCalls: totals.llm_calls,
-    retries: totals.retries,
-    ...(failure ? { error: failure } : {}),
-    ...(reportError ? { reportError } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
+    lines: engineLines(options, run.scores, counted, run.opened.prior, run.opened.folder.dir),
+    counts,
   };
+}
+
+/** The sinks of a run, in the order each line reaches them: stored first, then read. */
+function runSinks(options: EvaluateOptions, store: RunFolderSink, core: CoreSinks): SinkSet {
+  checkSinks(options.sinks ?? []);
+  return new SinkSet([
+    store,
+    ...core.sinks,
+    ...(options.onResult ? [callbackSink(options.onResult)] : []),
+    ...(options.sinks ?? []),
+  ]);
+}
+
+/**
+ * Scores a dataset with a scorecard and writes a run folder: an item source (the dataset, or
+ * results computed elsewhere) → the engine → sinks (the run folder, metrics, report rows, progress,
+ * trackers, yours). Resolves when the run ends, with status `completed`, `interrupted` (aborted)
+ * or `failed`; bad input throws `InvalidConfigError`.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
+  const now = options.now ?? (() => new Date());
+  const scores = selectScores(options.scorecard.scores, options.scores);
+  // Bad input first, before any folder is made: no dataset, then an unknown --stratify score.
+  if (!options.resumeDir || options.data) datasetPath(options);
+  checkStratify(options, scores);
+  const fingerprints = Object.fromEntries(scores.map((entry) => [entry.name, entry.fingerprint]));
+  const core = coreSinks(scores);
+  const store = new RunFolderSink();
+  const sinks = runSinks(options, store, core);
+  const { provenance } = core;
+  const opened = await openRun(options, {
+    scores,
+    fingerprints,
+    started: now(),
+    provenance,
+    sinks,
+  });
+  store.folder = opened.folder;
+  const onProblem = (problem: DatasetProblem) => {
+    opened.folder.problem(problem);
+    options.onDatasetProblem?.(problem);
+  };
+  const source = options.items
+    ? externalLines(options.items, onProblem)
+    : datasetLines(options, { opened, scores, provenance }, onProblem);
+  // Spark read the dataset: its bytes are hashed here by a read of their own.
+  if (options.items) provenance.hashDataset(opened.path, undefined, true);
+  const cacheWarnings = collectCacheWarnings(options.cacheDir ?? defaultCacheDir());
+  const end = await streamLines(source.lines, sinks, {
+    folder: opened.folder,
+    stopped: () => options.signal?.aborted === true || options.drain?.aborted === true,
+  });
+  return endRun({
+    run: opened,
+    end,
+    counts: source.counts,
+    core,
+    sinks,
+    scorecard: options.scorecard.name,
+    ended: now(),
+    seed: options.seed ?? 0,
+    interruption: interruption(options),
+    warnings: cacheWarnings.stop(),
+  });
 }

@@ -1,10 +1,16 @@
 export {
+  type CacheFolderStats,
+  type CompactionResult,
+  cacheFolderStats,
+  cacheFolders,
   cacheKey,
   cacheWriteFailure,
   collectCacheWarnings,
+  compactCacheFolder,
   DirectoryCache,
   directoryCache,
   onCacheWarning,
+  parseSize,
   type ResultCache,
 } from './cache.js';
 export { defaultCacheDir } from './cache-dir.js';
@@ -26,6 +32,7 @@ export {
   itemOfRecord,
   readDataset,
 } from './dataset/dataset.js';
+export { countRows, type RowCount } from './dataset/row-count.js';
 export { type DatasetFormat, formatOf } from './dataset/row-sources.js';
 export { orderByDependencies } from './dependency-graph.js';
 export {
@@ -49,10 +56,22 @@ export {
   TrackerError,
 } from './errors.js';
 export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';
-export { type ExternalLine, replayResults } from './external-results.js';
+export {
+  type ExternalLine,
+  type ExternalResults,
+  externalResults,
+  type ItemSource,
+  replayResults,
+} from './external-results.js';
 export { FileSystemError, fileSystemError, fileSystemMeaning } from './file-system-error.js';
 export { hashValue, sha256, stableStringify } from './hash.js';
+export { type GoldSource, withGold } from './item-gold.js';
 export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
+export {
+  defaultItemTextChars,
+  type LineStorageOptions,
+  withoutPrompts,
+} from './line-storage.js';
 export {
   closeScorecard,
   type LoadedScore,
@@ -79,6 +98,7 @@ export {
 } from './model-path.js';
 export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './name-records.js';
 export { checkOutput, errorOutput } from './output-check.js';
+export { type FoundPackage, findPackage } from './package-lookup.js';
 export { foldCodePoint, PhraseIndex, type PhraseIndexOptions } from './phrase-index.js';
 export {
   negationBefore,
@@ -87,7 +107,6 @@ export {
   type PhraseMatcherOptions,
   type RatioFunction,
 } from './phrase-matcher.js';
-export { type FoundPackage, findPackage } from './package-lookup.js';
 export { builtInPlugins, PluginResolver, parseScoreClass } from './plugin-resolver.js';
 export { type PredictOptions, predict } from './predict.js';
 export {
@@ -100,21 +119,42 @@ export {
   processorSchema,
 } from './processors.js';
 export {
-  cosine,
-  type SemanticConfig,
-  semanticText,
-  type TextEmbedder,
-} from './semantic-processor.js';
-export { indelRatio, type WindowConfig, windowText } from './window-processor.js';
-export {
   type DataProvenance,
   type GoldDigest,
   GoldDigests,
   hashFile,
   sameGold,
 } from './provenance.js';
+export {
+  itemTableHead,
+  renderCalls,
+  renderExplanation,
+  renderItemRow,
+  renderItemTable,
+  renderItemText,
+} from './report/item-row.js';
+export {
+  defaultMaxRowsPerScore,
+  type ReportData,
+  type ReportRow,
+  ReportRows,
+  readReportData,
+  type ScoreRows,
+} from './report/report-data.js';
+export {
+  navigation,
+  reportContentSecurityPolicy,
+  reportPage,
+  runMeta,
+} from './report/report-page.js';
+export { reportStyle } from './report/report-style.js';
+export { scoreItems } from './report/score-items.js';
+export { predictedDistribution, scoreSection } from './report/score-section.js';
+export { costCell, summaryRow, summaryTable } from './report/summary-section.js';
+export { highlightsOf, type TracedCallEntry, tracedCalls } from './report/trace-reading.js';
 export { writeReport } from './report/write-report.js';
 export { type ResultLine, toResultLine } from './result-line.js';
+export { runIdOf } from './run/run-stream.js';
 export {
   abandonOpenRuns,
   RunFolder,
@@ -124,9 +164,10 @@ export {
 } from './run-folder.js';
 export { type LockHolder, lockState, RunLock } from './run-lock.js';
 export { RunMetrics, type RunTotals } from './run-metrics.js';
+export type * from './run-sink-spec.js';
+export { defineRunSink } from './run-sink-spec.js';
 export { deadRunReason, effectiveRunInfo, readRunInfo } from './run-state.js';
 export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
-export { type GoldSource, withGold } from './item-gold.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './sampling.js';
 export { selectScores } from './score-selection.js';
 export type * from './score-spec.js';
@@ -157,6 +198,12 @@ export {
   registerUrlCredentialsIn,
   shortestSecret,
 } from './secrets.js';
+export {
+  cosine,
+  type SemanticConfig,
+  semanticText,
+  type TextEmbedder,
+} from './semantic-processor.js';
 export { closest } from './suggest.js';
 export {
   type SweepOptions,
@@ -200,3 +247,4 @@ export {
   trainingDataPath,
 } from './train-data.js';
 export { splitTurns, type Turn, TurnReader, turnAt } from './turns.js';
+export { indelRatio, type WindowConfig, windowText } from './window-processor.js';

@@ -5,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import {
   defaultCacheDir,
   evaluate,
+  externalResults,
   formatOf,
   InvalidConfigError,
   type LoadedScorecard,
   PlexusError,
+  type RunSinkV1,
   type RunSummary,
 } from '@plexus/core';
 import { readSparkResults } from './spark-results.js';
@@ -36,6 +38,11 @@ export interface SparkOptions {
   master?: string;
   /** Repartition the input into this many partitions (one Node worker each). */
   partitions?: number;
+  /**
+   * Tasks that run at once, among which each score's request limits are divided; default from
+   * the cluster: min(partitions, executor cores / spark.task.cpus).
+   */
+  tasks?: number;
   /** spark-submit to call; default `$SPARK_SUBMIT`, else `spark-submit` on the PATH. */
   sparkSubmit?: string;
   /** Extra `--conf key=value` settings. */
@@ -48,6 +55,11 @@ export interface SparkOptions {
   runDir?: string;
   /** Each line Spark and the job print (progress, logs). */
   onOutput?: (line: string) => void;
+  /**
+   * Sinks of the local run that reads the results back (`RunSinkV1`), e.g. `mlflowTracker()`:
+   * executors never log to MLflow, the driver side does, once the job is done.
+   */
+  sinks?: readonly RunSinkV1[];
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
 }
@@ -119,6 +131,7 @@ export function submitArguments(
     inputFormat(options.input),
   );
   if (options.partitions) args.push('--partitions', String(options.partitions));
+  if (options.tasks) args.push('--tasks', String(options.tasks));
   return args;
 }
 
@@ -211,6 +224,7 @@ export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
     scorecard: options.scorecard,
     data: options.input,
     outDir: runDir,
-    results: readSparkResults(resolve(options.output)),
+    items: externalResults(readSparkResults(resolve(options.output))),
+    sinks: options.sinks,
   });
 }

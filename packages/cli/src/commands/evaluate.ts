@@ -13,6 +13,7 @@ import { feedbackGoldSource, type GoldFlags } from '../feedback-gold.js';
 import { onInterrupt } from '../interrupt.js';
 import type { CliIo } from '../output.js';
 import { Progress } from '../progress.js';
+import { progressTotal } from '../progress-total.js';
 import {
   defaultMaxErrorRate,
   errorNotes,
@@ -21,8 +22,8 @@ import {
   runOutcome,
 } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
-import { formatSummaryTable } from '../summary-table.js';
-import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
+import { formatSummaryTable, plural } from '../summary-table.js';
+import { cliSinks, reportTracking, trackerKind } from '../tracking.js';
 
 interface EvaluateFlags extends GoldFlags {
   data?: string;
@@ -151,22 +152,18 @@ export function evaluateCommand(
       const gold = await feedbackGoldSource(selectScores(card.scores, flags.score), flags, io);
       // A first Ctrl-C lets the calls in flight finish (they are paid for) and stores them.
       const interrupt = onInterrupt(io, 'finishing calls in flight');
-      const progress = new Progress(
+      const progress = new Progress({
         io,
-        io.isTty && !flags.quiet && !flags.json,
-        flags.limit ?? flags.sample,
-        selectScores(card.scores, flags.score).length,
-      );
+        enabled: !flags.quiet && !flags.json,
+        scoresPerItem: selectScores(card.scores, flags.score).length,
+      });
+      // Counted while the run starts: a large file's count does not delay the first item.
+      if (!flags.quiet && !flags.json)
+        void progressTotal(card, flags).then((total) => progress.setTotal(total));
       let problems = 0;
       try {
-        const tracking = await beginTracking({
-          kind: trackerKind(flags.tracker),
-          card,
-          resuming: flags.resume !== undefined,
-          io,
-        });
+        const attached = await cliSinks({ kind: trackerKind(flags.tracker), progress, io });
         const summary = await evaluate({
-          runId: tracking?.runKey,
           scorecard: card,
           data: flags.data,
           scores: flags.score,
@@ -183,7 +180,7 @@ export function evaluateCommand(
           tracePrompts: flags.tracePrompts,
           gold,
           drain: interrupt.signal,
-          onResult: (line) => progress.update(line.status),
+          sinks: attached.sinks,
           onDatasetProblem: (problem) => {
             problems += 1;
             if (problems <= shownProblems)
@@ -197,7 +194,7 @@ export function evaluateCommand(
           io.stderr(
             `… and ${problems - shownProblems} more skipped rows, listed in ${summary.dir}/dataset-errors.jsonl\n`,
           );
-        const tracked = await tracking?.finish(summary.dir);
+        const tracked = attached.tracked();
         if (tracked) reportTracking(tracked, summary.dir, io);
         if (flags.json) {
           io.stdout(
@@ -209,7 +206,7 @@ export function evaluateCommand(
           const models = modelLines(selectScores(card.scores, flags.score));
           if (models) io.stdout(`${models}\n`);
           io.stdout(
-            `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows skipped, ${summary.cacheHits} from cache, ${summary.llmCalls} LLM calls (${summary.retries} retried), ${summary.durationS.toFixed(1)} s\n`,
+            `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped, ${summary.cacheHits} from cache, ${plural(summary.llmCalls, 'LLM call')} (${summary.retries} retried), ${summary.durationS.toFixed(1)} s\n`,
           );
           io.stdout(`Run folder: ${summary.dir}\n`);
           if (summary.report) io.stdout(`Report: ${summary.report}\n`);

@@ -11,7 +11,7 @@ import {
 } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
-import { beginTracking, reportTracking, trackerKind } from '../tracking.js';
+import { cliSinks, reportTracking, trackerKind } from '../tracking.js';
 import { sparkTrainCommand } from './spark-train.js';
 
 interface SparkFlags {
@@ -19,6 +19,7 @@ interface SparkFlags {
   output: string;
   master: string;
   partitions?: number;
+  tasks?: number;
   sparkSubmit?: string;
   conf?: string[];
   node?: string;
@@ -58,6 +59,11 @@ export function sparkCommand(
       wholeNumber('--partitions'),
     )
     .option(
+      '--tasks <n>',
+      "tasks that run at once; each score's max_concurrency, requests_per_minute and tokens_per_minute are for the whole job, each task keeps limit / N (default N: min(partitions, executor cores / spark.task.cpus))",
+      wholeNumber('--tasks'),
+    )
+    .option(
       '--spark-submit <path>',
       'spark-submit to call; default $SPARK_SUBMIT or spark-submit on the PATH',
     )
@@ -79,30 +85,27 @@ export function sparkCommand(
       const card = await loadForCli(path, { cacheDir: flags.cacheDir });
       await closeScorecard(card);
       const { runOnSpark } = await import('@plexus/spark-runner');
+      // Executors never log to MLflow: the driver side does, as it reads the results back.
+      const attached = await cliSinks({ kind: trackerKind(flags.tracker), io });
       const summary = await runOnSpark({
         scorecard: card,
         input: flags.input,
         output: flags.output,
         master: flags.master,
         partitions: flags.partitions,
+        tasks: flags.tasks,
         sparkSubmit: flags.sparkSubmit,
         conf: confOf(flags.conf ?? []),
         node: flags.node,
         cacheDir: flags.cacheDir,
         runDir: flags.out,
+        sinks: attached.sinks,
         onOutput: (line) => {
           if (!flags.quiet && (line.startsWith('plexus') || /ERROR|Exception/.test(line)))
             io.stderr(`${line}\n`);
         },
       });
-      // Executors never log to MLflow: the driver side logs the finished run folder.
-      const tracking = await beginTracking({
-        kind: trackerKind(flags.tracker),
-        card,
-        resuming: true,
-        io,
-      });
-      const tracked = await tracking?.finish(summary.dir);
+      const tracked = attached.tracked();
       if (tracked) reportTracking(tracked, summary.dir, io);
       if (flags.json)
         io.stdout(
