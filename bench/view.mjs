@@ -26,18 +26,36 @@ if (oneScore) {
 let started = performance.now();
 const evaluated = spawnSync(
   process.execPath,
-  [bin, 'evaluate', card, '--data', data, '--out', join(folder, 'runs', 'bench'), '--no-cache', '--quiet'],
+  [
+    bin,
+    'evaluate',
+    card,
+    '--data',
+    data,
+    '--out',
+    join(folder, 'runs', 'bench'),
+    '--no-cache',
+    '--quiet',
+  ],
   { encoding: 'utf8', env: { ...process.env, PLEXUS_CACHE_DIR: join(folder, 'cache') } },
 );
 if (evaluated.status !== 0) throw new Error(`evaluate failed: ${evaluated.stderr}`);
 const results = join(folder, 'runs', 'bench', 'results.jsonl');
 const lines = Number(spawnSync('wc', ['-l', results], { encoding: 'utf8' }).stdout.split(' ')[0]);
-const resultMiB = Number(spawnSync('du', ['-m', results], { encoding: 'utf8' }).stdout.split('\t')[0]);
-console.log(`evaluate: ${items} items, ${lines} result lines (${resultMiB} MiB), ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const resultMiB = Number(
+  spawnSync('du', ['-m', results], { encoding: 'utf8' }).stdout.split('\t')[0],
+);
+console.log(
+  `evaluate: ${items} items, ${lines} result lines (${resultMiB} MiB), ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 
-const viewer = spawn(process.execPath, [bin, 'view', join(folder, 'runs'), '--no-open', '--port', '0'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const viewer = spawn(
+  process.execPath,
+  [bin, 'view', join(folder, 'runs'), '--no-open', '--port', '0'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const url = await new Promise((resolve, reject) => {
   let text = '';
   viewer.stdout.on('data', (chunk) => {
@@ -63,12 +81,22 @@ function rssMiB() {
 
 started = performance.now();
 const first = await get('/run/bench');
-console.log(`first request (index of results.jsonl and item texts built): ${first.ms.toFixed(0)} ms, RSS ${rssMiB().toFixed(0)} MiB`);
+console.log(
+  `first request (index of results.jsonl and item texts built): ${first.ms.toFixed(0)} ms, RSS ${rssMiB().toFixed(0)} MiB`,
+);
+
+// A gold and predicted pair that occurs: the first wrong answer's.
+const wrong = (await get('/run/bench?outcome=incorrect')).body;
+const [, score, gold, predicted] =
+  /<tr data-line="\d+"><td><a [^>]*>[^<]*<\/a><\/td><td>([^<]*)<\/td><td>ok<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/.exec(
+    wrong,
+  );
+const pair = new URLSearchParams({ score, gold, predicted });
 
 const cases = [
   ['all results, page 1', '/run/bench'],
   ['answer incorrect', '/run/bench?outcome=incorrect'],
-  ['score + gold + predicted', '/run/bench?score=About%20Card&gold=yes&predicted=no'],
+  [`score + gold + predicted (${score}, ${gold} taken for ${predicted})`, `/run/bench?${pair}`],
   ['status error (none)', '/run/bench?status=error'],
   ['text search, in item text', '/run/bench?q=replacement'],
   ['text search, no match (full scan)', '/run/bench?q=zzzz-no-such-text'],
@@ -86,11 +114,15 @@ for (const [name, path] of cases) {
   }
   times.sort((left, right) => left - right);
   const matched = /<span id="matched">([^<]*)<\/span>/.exec(body)?.[1] ?? '';
-  console.log(`| ${name} | ${times[Math.floor(times.length / 2)].toFixed(1)} | ${times.at(-1).toFixed(1)} | ${matched} |`);
+  console.log(
+    `| ${name} | ${times[Math.floor(times.length / 2)].toFixed(1)} | ${times.at(-1).toFixed(1)} | ${matched} |`,
+  );
 }
 const compare = await get('/compare?a=bench&b=bench');
 const compareAgain = await get('/compare?a=bench&b=bench');
-console.log(`\ncompare the run with itself: first ${compare.ms.toFixed(0)} ms, again (kept) ${compareAgain.ms.toFixed(0)} ms`);
+console.log(
+  `\ncompare the run with itself: first ${compare.ms.toFixed(0)} ms, again (kept) ${compareAgain.ms.toFixed(0)} ms`,
+);
 console.log(`viewer RSS after: ${rssMiB().toFixed(0)} MiB`);
 viewer.kill('SIGTERM');
 rmSync(folder, { recursive: true, force: true });

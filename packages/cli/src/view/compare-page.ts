@@ -21,6 +21,11 @@ function signed(value: number, digits = 3): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
+/** A p-value in two significant digits, in exponent form below 0.001. */
+export function pValue(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toPrecision(2);
+}
+
 function deltaClass(score: ScoreComparison): string {
   if (!score.significant) return '';
   return score.accuracy_delta > 0 ? 'better' : 'worse';
@@ -30,7 +35,7 @@ function scoreRow(score: ScoreComparison): string {
   const name =
     score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
   const [low, high] = score.accuracy_delta_ci95;
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td><td class="number ${deltaClass(score)}">${signed(score.accuracy_delta)} <span class="note">[${signed(low)}, ${signed(high)}]</span></td><td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${score.mcnemar_p.toPrecision(2)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note">${escapeHtml(score.verdict)}</td></tr>`;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td><td class="number ${deltaClass(score)}">${signed(score.accuracy_delta)} <span class="note">[${signed(low)}, ${signed(high)}]</span></td><td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note">${escapeHtml(score.verdict)}</td></tr>`;
 }
 
 function flipRow(view: CompareView, flip: Flip): string {
@@ -61,7 +66,10 @@ export function comparePage(view: CompareView): string {
   const comparison = view.comparison;
   const head = `<h1>Compare runs</h1><div class="meta">${runLink('A', view.runA, comparison?.status_a)}${runLink('B', view.runB, comparison?.status_b)}</div>`;
   if (!comparison)
-    return page('compare', `${head}<p class="problem">${escapeHtml(view.problem ?? '')}</p>`);
+    return page(
+      'compare',
+      `${head}<p class="problem">${escapeHtml(view.problem ?? '')}</p><p class="note">Pair scores of different names by adding <code>&amp;pair=SCORE_A=SCORE_B</code> to the address (repeatable).</p>`,
+    );
   const errors =
     comparison.errors === 'wrong'
       ? 'An item a run failed on counts as wrong.'

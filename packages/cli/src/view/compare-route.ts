@@ -14,14 +14,26 @@ function fileStamp(dir: string): string {
   return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
-async function comparison(dirA: string, dirB: string): Promise<RunComparison> {
-  const key = `${dirA}\u0000${fileStamp(dirA)}\u0000${dirB}\u0000${fileStamp(dirB)}`;
+async function comparison(
+  dirA: string,
+  dirB: string,
+  pairs: [string, string][],
+): Promise<RunComparison> {
+  const key = `${dirA}\u0000${fileStamp(dirA)}\u0000${dirB}\u0000${fileStamp(dirB)}\u0000${JSON.stringify(pairs)}`;
   const kept = comparisons.get(key);
   if (kept) return kept;
-  const result = await compareRuns({ runA: dirA, runB: dirB, allowDifferentGold: true });
+  const result = await compareRuns({ runA: dirA, runB: dirB, pairs, allowDifferentGold: true });
   if (comparisons.size >= keptComparisons) comparisons.delete(comparisons.keys().next().value!);
   comparisons.set(key, result);
   return result;
+}
+
+/** `pair=A=B` parameters: score A of run A against score B of run B (else scores by name). */
+function pairsOf(query: URLSearchParams): [string, string][] {
+  return query.getAll('pair').flatMap((value) => {
+    const at = value.indexOf('=');
+    return at > 0 ? [[value.slice(0, at), value.slice(at + 1)] as [string, string]] : [];
+  });
 }
 
 /** The compare page of `?a=RUN&b=RUN`; undefined (404) when a run is not in the runs folder. */
@@ -36,7 +48,7 @@ export async function comparePageFor(
   let result: RunComparison | null = null;
   let problem: string | null = null;
   try {
-    result = await comparison(runA.dir, runB.dir);
+    result = await comparison(runA.dir, runB.dir, pairsOf(query));
   } catch (error) {
     if (!PlexusError.isInstance(error)) throw error;
     problem = errorMessage(error);

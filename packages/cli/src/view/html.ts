@@ -42,7 +42,8 @@ td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 .status-completed { color: #15803d; } .status-failed { color: #b91c1c; } .status-interrupted { color: #b45309; } .status-running { color: #1d4ed8; }
 .correct { color: #15803d; } .incorrect { color: #b91c1c; } .unjudged { color: #6b7280; }
 .better { color: #15803d; font-weight: 600; } .worse { color: #b91c1c; font-weight: 600; }
-td.text { max-width: 420px; white-space: pre-wrap; word-break: break-word; }
+td.text { min-width: 280px; max-width: 420px; white-space: pre-wrap; word-break: break-word; }
+table.flips { width: 100%; } table.flips td { overflow-wrap: anywhere; } table.flips td.text { width: 45%; }
 td.explanation { max-width: 360px; white-space: pre-wrap; word-break: break-word; color: #374151; }
 form.filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
 form.filters input[type=search] { min-width: 240px; padding: 3px 6px; }
