@@ -54,4 +54,6 @@ details.sample { margin-top: 12px; }
 .call pre { margin: 2px 0; white-space: pre-wrap; overflow-wrap: anywhere; background: #f1f5f9; padding: 4px 6px; border-radius: 4px; font-size: 12px; max-height: 320px; overflow-y: auto; }
 .call .answer pre { background: #ecfdf5; }
 tr.hidden { display: none; }
+/* Sections out of view are not laid out until scrolled to: a page of thousands of rows opens fast. */
+section.score { content-visibility: auto; contain-intrinsic-size: auto 1800px; }
 `;
