@@ -81,6 +81,16 @@ export {
 export { fieldValue, numericField, numericValue } from './metadata-values.js';
 export { bootstrapIntervals } from './metrics/bootstrap.js';
 export {
+  applyCalibration,
+  type CalibrationMap,
+  type CalibrationMetrics,
+  CalibrationTally,
+  calibrationMetrics,
+  fitIsotonic,
+  fitPlatt,
+  type ReliabilityBin,
+} from './metrics/calibration.js';
+export {
   type AveragedMetric,
   type MatrixMetrics,
   matrixMetrics,

@@ -26,6 +26,51 @@ export function binOf(confidence: number, bins: number): number {
   return Math.min(Math.floor(confidence * bins), bins - 1);
 }
 
+/** Streams answers into `bins` equal-width confidence bins (what `calibrationMetrics` needs). */
+export class CalibrationTally {
+  private readonly count: number[];
+  private readonly right: number[];
+  private readonly confidenceSum: number[];
+  private brier = 0;
+  private total = 0;
+
+  constructor(readonly bins = 10) {
+    this.count = new Array<number>(bins).fill(0);
+    this.right = new Array<number>(bins).fill(0);
+    this.confidenceSum = new Array<number>(bins).fill(0);
+  }
+
+  /** One answer; a confidence outside [0, 1] is clamped. */
+  add(rawConfidence: number, correct: boolean): void {
+    const confidence = Math.min(Math.max(rawConfidence, 0), 1);
+    const bin = binOf(confidence, this.bins);
+    this.count[bin]! += 1;
+    if (correct) this.right[bin]! += 1;
+    this.confidenceSum[bin]! += confidence;
+    this.brier += (confidence - (correct ? 1 : 0)) ** 2;
+    this.total += 1;
+  }
+
+  /** The metrics, or null with no answer. */
+  finish(): CalibrationMetrics | null {
+    if (this.total === 0) return null;
+    let ece = 0;
+    const reliability = this.count.map((n, bin) => {
+      const accuracy = n > 0 ? this.right[bin]! / n : null;
+      const confidence = n > 0 ? this.confidenceSum[bin]! / n : null;
+      if (n > 0) ece += (n / this.total) * Math.abs(accuracy! - confidence!);
+      return { lo: bin / this.bins, hi: (bin + 1) / this.bins, n, accuracy, confidence };
+    });
+    return {
+      n: this.total,
+      ece,
+      bins: this.bins,
+      brier_top_label: this.brier / this.total,
+      reliability,
+    };
+  }
+}
+
 /**
  * ECE over `bins` equal-width bins of the predicted label's confidence, the Brier score of the top
  * label and the reliability diagram. Null with no answer. Confidences outside [0, 1] are clamped.
@@ -34,28 +79,9 @@ export function calibrationMetrics(
   answers: readonly { confidence: number; correct: boolean }[],
   bins = 10,
 ): CalibrationMetrics | null {
-  if (answers.length === 0) return null;
-  const count = new Array<number>(bins).fill(0);
-  const right = new Array<number>(bins).fill(0);
-  const confidenceSum = new Array<number>(bins).fill(0);
-  let brier = 0;
-  for (const answer of answers) {
-    const confidence = Math.min(Math.max(answer.confidence, 0), 1);
-    const bin = binOf(confidence, bins);
-    count[bin]! += 1;
-    if (answer.correct) right[bin]! += 1;
-    confidenceSum[bin]! += confidence;
-    brier += (confidence - (answer.correct ? 1 : 0)) ** 2;
-  }
-  const total = answers.length;
-  let ece = 0;
-  const reliability = count.map((n, bin) => {
-    const accuracy = n > 0 ? right[bin]! / n : null;
-    const confidence = n > 0 ? confidenceSum[bin]! / n : null;
-    if (n > 0) ece += (n / total) * Math.abs(accuracy! - confidence!);
-    return { lo: bin / bins, hi: (bin + 1) / bins, n, accuracy, confidence };
-  });
-  return { n: total, ece, bins, brier_top_label: brier / total, reliability };
+  const tally = new CalibrationTally(bins);
+  for (const answer of answers) tally.add(answer.confidence, answer.correct);
+  return tally.finish();
 }
 
 /** A confidence map fitted by `plexus calibrate` and applied to a score's confidence. */

@@ -1,6 +1,7 @@
 import { type LabelNormalization, normalizeLabel } from '../labels.js';
 import type { ResultLine } from '../result-line.js';
 import { bootstrapIntervals } from './bootstrap.js';
+import { type CalibrationMetrics, CalibrationTally } from './calibration.js';
 import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';
 import { ConfusionCounts } from './confusion.js';
 import { CostTally } from './cost-tally.js';
@@ -51,6 +52,11 @@ export interface ScoreMetrics {
   llm_calls: number;
   /** Mean latency of the calls that produced results, in milliseconds (cache hits excluded). */
   latency_ms_mean: number | null;
+  /**
+   * How well the confidence matches how often the score is right, over the labelled answers that
+   * carry a confidence (top-label ECE over 10 bins, Brier, reliability); absent when none does.
+   */
+  calibration?: CalibrationMetrics;
 }
 
 /** Accumulates one score's results (streaming) and computes its metrics at the end. */
@@ -69,6 +75,7 @@ export class ScoreMetricsAccumulator {
   private calls = 0;
   private latencyTotal = 0;
   private latencyCount = 0;
+  private readonly calibration = new CalibrationTally();
 
   constructor(private readonly normalization: LabelNormalization = {}) {}
 
@@ -100,6 +107,8 @@ export class ScoreMetricsAccumulator {
     }
     if (pair.correct) this.correct += 1;
     this.confusion.add(pair.gold, pair.predicted);
+    if (typeof line.confidence === 'number' && Number.isFinite(line.confidence))
+      this.calibration.add(line.confidence, pair.correct);
   }
 
   finish(seed = 0): ScoreMetrics {
@@ -160,6 +169,13 @@ export class ScoreMetricsAccumulator {
       output_tokens: this.outputTokens,
       llm_calls: this.calls,
       latency_ms_mean: this.latencyCount > 0 ? this.latencyTotal / this.latencyCount : null,
+      ...calibrationField(this.calibration.finish()),
     };
   }
+}
+
+function calibrationField(calibration: CalibrationMetrics | null): {
+  calibration?: CalibrationMetrics;
+} {
+  return calibration ? { calibration } : {};
 }
