@@ -166,7 +166,7 @@ const failed = hostile.filter((row) => row.guess === 'FAIL').length;
 describe('report.html in Chromium', () => {
   it('shows a summary, items with text, calls and explanations, and never runs injected markup', async () => {
     const unlabeled =
-      '  - name: "A score without gold labels, named at length <u>so it wraps</u>"\n    class: echo/guess\n    labels: ["greeting", "complaint", "card"]\n';
+      '  - name: \'A score without gold, named at length "><img src=x onerror="window.__pwned=3">\'\n    class: echo/guess\n    labels: ["greeting", "complaint", "card"]\n';
     const summary = await runFolder(
       'Hostile <b>Card</b>',
       ['greeting', 'complaint', 'card'],
@@ -186,6 +186,17 @@ describe('report.html in Chromium', () => {
     const summaryRows = page.locator('table.summary tbody tr');
     expect(await summaryRows.count()).toBe(2);
     expect(await summaryRows.nth(1).locator('a').getAttribute('href')).toBe('#score-1');
+    // A hostile score name stays text in the table, the navigation and the rows' attributes.
+    const hostileName =
+      'A score without gold, named at length "><img src=x onerror="window.__pwned=3">';
+    expect(await summaryRows.nth(1).locator('a').textContent()).toBe(hostileName);
+    expect(await page.locator('nav.toc a[href="#score-1"]').getAttribute('title')).toBe(
+      hostileName,
+    );
+    expect(await page.locator('#score-1 tr.item').first().getAttribute('data-score')).toBe(
+      hostileName,
+    );
+    expect(await page.locator('img').count()).toBe(0);
     expect(await summaryRows.nth(1).locator('td').nth(8).textContent()).toBe(
       String(hostile.length - failed),
     );
