@@ -7,6 +7,7 @@ import {
   applyProcessorsAsync,
   bindProcessors,
   evaluate,
+  InvalidConfigError,
   parseScorecard,
   processorSchema,
 } from '@plexus/core';
@@ -130,6 +131,34 @@ export async function createEmbedder() {
     await expect(applyProcessorsAsync(text, missing)).rejects.toThrow(
       /package no-such-embedder is not installed .*npm install no-such-embedder/,
     );
+  });
+
+  it('names a missing model file or package at load, with its line', async () => {
+    const load = parseScorecard(
+      `name: Semantic
+scores:
+  - name: Replace
+    class: test/contains
+    word: replace
+    processors:
+      - type: semantic
+        queries: [card]
+        top_k: 1
+        model: models/missing.onnx
+        tokenizer: ${join(minilm, 'tokenizer.json')}
+        package: no-such-embedder
+`,
+      { file: join(packageDir, 'semantic.yaml'), plugins: [testPlugin], cacheDir: tmpdir() },
+    );
+    const error = await load.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    const problems = (error as InvalidConfigError).problems.map(
+      (problem) => `${problem.line}: ${problem.path}: ${problem.message}`,
+    );
+    expect(problems).toEqual([
+      `10: scores[0].processors[0].model: ${join(packageDir, 'models/missing.onnx')} not found: fix the path (relative to the scorecard) or fetch the model (scripts/fetch-minilm.sh DIR puts model.onnx and tokenizer.json in DIR)`,
+      `12: scores[0].processors[0].package: package no-such-embedder is not installed (or not built) near ${packageDir}: npm install no-such-embedder`,
+    ]);
   });
 
   it('runs in the engine: each score sees its filtered text', async () => {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { bindSemantic, semanticProcessorSchema, semanticText } from './semantic-processor.js';
+import {
+  bindSemantic,
+  semanticProblems,
+  semanticProcessorSchema,
+  semanticText,
+} from './semantic-processor.js';
 import { splitTurns } from './turns.js';
 import { windowProcessorSchema, windowText } from './window-processor.js';
 
@@ -98,5 +103,16 @@ export function bindProcessors(
 ): ProcessorConfig[] {
   return configs.map((config) =>
     config.type === 'semantic' ? bindSemantic(config, baseDir) : config,
+  );
+}
+
+/** Problems of bound processors found before any text (a semantic model file or package missing). */
+export function processorProblems(
+  configs: readonly ProcessorConfig[],
+): { index: number; field: string; message: string }[] {
+  return configs.flatMap((config, index) =>
+    config.type === 'semantic'
+      ? semanticProblems(config).map((problem) => ({ index, ...problem }))
+      : [],
   );
 }

@@ -5,7 +5,7 @@ import type { LoadedScore, ScoreDependency } from './loaded-scorecard.js';
 import { type PluginResolver, parseScoreClass } from './plugin-resolver.js';
 import type { PreflightData, PreflightScore } from './preflight.js';
 import type { ScoreNode } from './preflight-selection.js';
-import { bindProcessors, type ProcessorConfig } from './processors.js';
+import { bindProcessors, type ProcessorConfig, processorProblems } from './processors.js';
 import type { ScoreEnvV1 } from './score-spec.js';
 import {
   type ConditionConfig,
@@ -158,6 +158,11 @@ export async function resolveEntry(
     );
     return undefined;
   }
+  const ownProcessors = bindProcessors(score.processors ?? [], context.baseDir);
+  for (const problem of processorProblems(ownProcessors))
+    problems.push(
+      positions.problem([...at, 'processors', problem.index, problem.field], problem.message),
+    );
   const declared = new Set(labels.map((label) => normalizeLabel(label)));
   for (const label of produced ?? []) {
     if (!declared.has(normalizeLabel(label))) {
@@ -177,10 +182,7 @@ export async function resolveEntry(
     labelColumn: score.label_column,
     gold: score.gold ?? 'dataset',
     dependsOn: node.dependsOn,
-    processors: bindProcessors(
-      [...context.processors, ...(score.processors ?? [])],
-      context.baseDir,
-    ),
+    processors: [...bindProcessors(context.processors, context.baseDir), ...ownProcessors],
     disabled: score.disabled ?? false,
     normalization: score.normalize_labels,
     settings: settingsResult.data,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
@@ -50,6 +51,25 @@ export function bindSemantic(config: SemanticConfig, baseDir: string): SemanticC
   const bound = { ...config, model: absolute(config.model), tokenizer: absolute(config.tokenizer) };
   searchFolders.set(bound, [baseDir, process.cwd()]);
   return bound;
+}
+
+/** What would fail at the first text, found at load: missing model files, a missing package. */
+export function semanticProblems(config: SemanticConfig): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  for (const field of ['model', 'tokenizer'] as const) {
+    if (!existsSync(config[field]))
+      problems.push({
+        field,
+        message: `${config[field]} not found: fix the path (relative to the scorecard) or fetch the model (scripts/fetch-minilm.sh DIR puts model.onnx and tokenizer.json in DIR)`,
+      });
+  }
+  const folders = searchFolders.get(config) ?? [process.cwd()];
+  if (!findPackage(config.package, folders)?.entry)
+    problems.push({
+      field: 'package',
+      message: `package ${config.package} is not installed (or not built) near ${folders[0]}: npm install ${config.package}`,
+    });
+  return problems;
 }
 
 const embedders = new Map<string, Promise<TextEmbedder>>();
