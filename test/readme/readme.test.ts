@@ -95,6 +95,8 @@ describe('README command reference', () => {
     'spark train',
     'report',
     'compare',
+    'runs',
+    'view',
   ];
 
   it('lists every flag of every command, as --help gives them', () => {

@@ -10,10 +10,12 @@ function found(store: TextStore, needle: string): number[] {
 describe('TextStore', () => {
   it('finds every entry containing the needle, as a plain includes() over each entry would', () => {
     const store = new TextStore();
-    // Over 4 MiB of text: several chunks. Non-Latin-1 text, entries that end and start a needle.
+    // Over 4 MiB of text: two chunks, the first all Latin-1 (kept as a string), the second with
+    // wider characters (kept as UTF-8 bytes); entries that end and start a needle.
     const texts = Array.from({ length: 6000 }, (_, index) => {
       const filler = 'x'.repeat(700 + (index % 13));
-      if (index % 997 === 0) return `${filler} Café – “needle” ${index}`;
+      if (index === 5982 || index === 5990) return `${filler} Café – “needle” ${index}`;
+      if (index % 997 === 0) return `${filler} Café needle ${index}`;
       if (index % 501 === 0) return `${filler} nee`;
       if (index % 501 === 1) return `dle ${filler}`;
       return `${filler} ${index}`;

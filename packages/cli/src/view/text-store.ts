@@ -1,22 +1,26 @@
-/** Characters per chunk: entries are joined into buffers of about this size and searched whole. */
+/** Characters per chunk: entries are joined into chunks of about this size and searched whole. */
 const chunkChars = 4 * 1024 * 1024;
 /** Between entries: a search never matches across two of them. */
 const separator = '\u0000';
-
-interface Chunk {
-  /** The entries in UTF-8, separated by NUL. */
-  bytes: Buffer;
-  /** Number of the chunk's first entry. */
-  first: number;
-  /** The byte where each entry starts in `bytes`. */
-  starts: Int32Array;
-}
+/** A character past U+00FF: V8 then stores the string with two bytes a character. */
+const wideCharacter = /[\u0100-\u{10ffff}]/u;
 
 /**
- * Lowercased texts, one per entry, kept as a few large UTF-8 buffers: a search is one `indexOf`
- * pass per chunk instead of one call per entry, with no per-entry string overhead, and as fast
- * whatever the characters (a JS string holding one character past U+00FF is searched ~15x slower).
- * Entries are appended (a live run) and found by number.
+ * Entries joined by NUL: as a one-byte string when every character fits (its `indexOf` is the
+ * fastest, about 1 µs a call), else as UTF-8 bytes (a two-byte string is searched ~15x slower; a
+ * buffer's `indexOf` is as fast whatever the characters, about 3 µs a call).
+ */
+type Chunk = {
+  /** Number of the chunk's first entry. */
+  first: number;
+  /** Where each entry starts, in characters of `text` or bytes of `bytes`. */
+  starts: Int32Array;
+} & ({ text: string; bytes?: undefined } | { text?: undefined; bytes: Buffer });
+
+/**
+ * Lowercased texts, one per entry, kept as a few large chunks: a search is one `indexOf` pass per
+ * chunk instead of one call per entry, with no per-entry string overhead. Entries are appended (a
+ * live run) and found by number.
  */
 export class TextStore {
   private readonly chunks: Chunk[] = [];
@@ -37,14 +41,16 @@ export class TextStore {
   /** Joins the pending entries into a chunk. */
   private seal(): void {
     if (this.pending.length === 0) return;
+    const text = this.pending.join(separator);
+    const wide = wideCharacter.test(text);
     const starts = new Int32Array(this.pending.length);
     let position = 0;
-    for (const [index, text] of this.pending.entries()) {
+    for (const [index, entry] of this.pending.entries()) {
       starts[index] = position;
-      position += Buffer.byteLength(text) + 1;
+      position += (wide ? Buffer.byteLength(entry) : entry.length) + 1;
     }
-    const bytes = Buffer.from(this.pending.join(separator));
-    this.chunks.push({ bytes, first: this.pendingFirst, starts });
+    const first = this.pendingFirst;
+    this.chunks.push(wide ? { bytes: Buffer.from(text), first, starts } : { text, first, starts });
     this.pendingFirst = this.count;
     this.pending = [];
     this.pendingChars = 0;
@@ -53,17 +59,21 @@ export class TextStore {
   /** Marks (sets to 1) the entries whose text contains `needle` (lowercased by the caller). */
   search(needle: string, marks: Uint8Array, entryOf?: (entry: number) => number): void {
     this.seal();
-    const wanted = Buffer.from(needle.replaceAll(separator, ' '));
-    if (wanted.length === 0) return;
+    const wanted = needle.replaceAll(separator, ' ');
+    if (wanted === '') return;
+    const wantedBytes = Buffer.from(wanted);
     for (const chunk of this.chunks) {
-      let position = chunk.bytes.indexOf(wanted);
+      const find =
+        chunk.text !== undefined
+          ? (from: number) => chunk.text.indexOf(wanted, from)
+          : (from: number) => chunk.bytes.indexOf(wantedBytes, from);
+      const end = chunk.text !== undefined ? chunk.text.length : chunk.bytes.length;
+      let position = find(0);
       while (position !== -1) {
         const index = lastAtOrBefore(chunk.starts, position);
         const entry = chunk.first + index;
         marks[entryOf ? entryOf(entry) : entry] = 1;
-        const next =
-          index + 1 < chunk.starts.length ? chunk.starts[index + 1]! : chunk.bytes.length;
-        position = chunk.bytes.indexOf(wanted, next);
+        position = find(index + 1 < chunk.starts.length ? chunk.starts[index + 1]! : end);
       }
     }
   }

@@ -116,10 +116,10 @@ async function pwned(page: Page): Promise<unknown> {
 }
 
 /** A raw GET: the path is sent as written (no client normalises `..` away). */
-function rawGet(path: string): Promise<number> {
+function rawGet(path: string, headers: Record<string, string> = {}): Promise<number> {
   const { hostname, port } = new URL(viewer.url);
   return new Promise((resolve, reject) => {
-    const sent = request({ hostname, port, path, method: 'GET' }, (response) => {
+    const sent = request({ hostname, port, path, method: 'GET', headers }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     });
@@ -267,11 +267,14 @@ describe('plexus view in Chromium', () => {
       '/run/run-a/item/%E0%A4%A',
       '/secret.txt',
     ];
-    const statuses = await Promise.all(paths.map(rawGet));
+    const statuses = await Promise.all(paths.map((path) => rawGet(path)));
     expect(Object.fromEntries(paths.map((path, index) => [path, statuses[index]]))).toEqual(
       Object.fromEntries(paths.map((path) => [path, 404])),
     );
     expect(await rawGet('/run/run-a')).toBe(200);
     expect(await rawGet('/run/run-a/report.html')).toBe(200);
+    // A page on another site that points its name at 127.0.0.1 (DNS rebinding) gets nothing.
+    expect(await rawGet('/run/run-a', { host: 'attacker.example:80' })).toBe(403);
+    expect(await rawGet('/run/run-a', { host: `localhost:${new URL(viewer.url).port}` })).toBe(200);
   });
 });
