@@ -31,7 +31,9 @@ const server = await startTestServer({
   decide: ({ text }) => {
     seen.push(text);
     const transcript = text.slice(text.indexOf('\n')); // after the question's first line
-    if (text.startsWith('#card')) return /\bcard\b/.test(transcript) ? 'yes' : 'no';
+    if (text.startsWith('#broken')) return 'maybe'; // never a label: the node fails
+    if (text.startsWith('#flaky') && /\blost\b/.test(transcript)) return 'maybe';
+    if (/^#(card|flaky)/.test(text)) return /\bcard\b/.test(transcript) ? 'yes' : 'no';
     if (text.startsWith('#done')) return /anything else/.test(transcript) ? 'yes' : 'no';
     return 'no';
   },
@@ -161,6 +163,38 @@ describe('llm/graph with chunking', () => {
       }
       expect(seen.filter((text) => text.startsWith('#card'))).toHaveLength(chunks.length);
     }
+  });
+
+  it('leaves a failed chunk out of the vote and keeps its error; all failed is an error', async () => {
+    const lostIn = chunks.map((chunk) => /\blost\b/.test(chunk));
+    expect(lostIn.filter(Boolean)).toHaveLength(1);
+    const perChunk = graph({
+      chunking: '{ max_tokens: 40, combine: all }',
+      card: '\n        per_chunk: true\n        combine: majority',
+    });
+    const output = await score(perChunk.replace('#card', '#flaky'), lostCard);
+    const [step] = (output.trace as { path: (Step & { chunks: { error?: string }[] })[] }).path;
+    const kept = cardIn.filter((_, index) => !lostIn[index]);
+    const yes = kept.filter((value) => value === 'yes').length;
+    const no = kept.length - yes;
+    expect(step!.value).toBe(yes === no ? kept[0] : yes > no ? 'yes' : 'no');
+    step!.chunks.forEach((chunk, index) => {
+      if (lostIn[index]) expect(chunk.error).toMatch(/node "card" gave no valid label/);
+      else expect(chunk).toMatchObject({ chunk: index, value: cardIn[index] });
+    });
+    const broken = await score(perChunk.replace('#card', '#broken'), lostCard);
+    expect(broken.status).toBe('error');
+    expect(broken.error?.message).toMatch(/node "card" gave no valid label/);
+    // The whole tree per chunk: the chunk whose tree failed is an error in the trace.
+    const tree = await score(
+      graph({ chunking: '{ max_tokens: 40, combine: any }' }).replace('#card', '#flaky'),
+      lostCard,
+    );
+    const statuses = (tree.trace as { chunks: { status: string }[] }).chunks.map(
+      (chunk) => chunk.status,
+    );
+    expect(statuses).toEqual(lostIn.map((lost) => (lost ? 'error' : 'ok')));
+    expect(tree.status).toBe('ok');
   });
 
   it('shows in the trace the text the graph saw after its processors', async () => {
