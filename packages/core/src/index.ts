@@ -66,6 +66,11 @@ export {
 export { FileSystemError, fileSystemError, fileSystemMeaning } from './file-system-error.js';
 export { hashValue, sha256, stableStringify } from './hash.js';
 export { type GoldSource, withGold } from './item-gold.js';
+export {
+  type CalibrationFile,
+  calibratedScore,
+  calibrationFileSchema,
+} from './calibrated-score.js';
 export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
 export {
   defaultItemTextChars,

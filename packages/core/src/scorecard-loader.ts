@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { defaultCacheDir } from './cache-dir.js';
+import { applyCalibrations } from './calibrated-score.js';
 import { orderByDependencies } from './dependency-graph.js';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from './errors.js';
 import { hashValue, sha256 } from './hash.js';
@@ -181,6 +182,7 @@ export async function parseScorecard(
         runBudget: options.runBudget,
       })),
     );
+  problems.push(...(await applyCalibrations(scores, raw, { baseDir, positions })));
   if (problems.length > 0) {
     await Promise.allSettled(scores.map((entry) => entry.score?.close?.()));
     problems.sort((left, right) => (left.line ?? 0) - (right.line ?? 0));

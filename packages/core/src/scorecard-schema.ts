@@ -37,6 +37,8 @@ export const commonScoreFields = {
   label_column: z.string().min(1).optional(),
   /** Where the gold label comes from: the dataset (default) or reviewers' labels (`plexus feedback import`). */
   gold: z.enum(['dataset', 'feedback']).optional(),
+  /** A calibration file (`plexus calibrate` writes it), relative to the scorecard: the score's confidence is mapped through it. */
+  calibration: z.string().min(1).optional(),
   depends_on: dependsOnSchema.optional(),
   processors: z.array(processorSchema).optional(),
   /** How labels are compared in metrics; default: ignoring case, with n/a-style values as `na`. */
