@@ -173,7 +173,8 @@ describe('llm/graph with chunking', () => {
       card: '\n        per_chunk: true\n        combine: majority',
     });
     const output = await score(perChunk.replace('#card', '#flaky'), lostCard);
-    const [step] = (output.trace as { path: (Step & { chunks: { error?: string }[] })[] }).path;
+    const [step] = (output.trace as { path: { value: string; chunks: { error?: string }[] }[] })
+      .path;
     const kept = cardIn.filter((_, index) => !lostIn[index]);
     const yes = kept.filter((value) => value === 'yes').length;
     const no = kept.length - yes;
