@@ -113,10 +113,14 @@ describe('trace.prompts in results.jsonl', () => {
     const size = cut.messages.reduce((sum, message) => sum + message.content.length, 0);
     expect(size + cut.answer.length).toBeLessThanOrEqual(tracedCallChars);
     expect(cut.messages[0]!.content).toMatch(/characters cut…\] .*Labels: spam, ham$/s);
-    // The item's text on each line, capped at 2,000 characters with the whole length.
-    expect(line('1', 'Spam').text).toBe(rows[0]![1]);
-    expect(line('4', 'Tree').text).toHaveLength(2000);
-    expect(line('4', 'Tree').text_length).toBe(long.length);
+    // The item's text once per item (on its first line), capped at 2,000 characters with the
+    // whole length.
+    const withText = (item: string) =>
+      [line(item, 'Spam'), line(item, 'Tree')].filter((entry) => entry.text !== undefined);
+    expect(withText('1').map((entry) => entry.text)).toEqual([rows[0]![1]]);
+    expect(withText('4')).toHaveLength(1);
+    expect(withText('4')[0]!.text).toHaveLength(2000);
+    expect(withText('4')[0]!.text_length).toBe(long.length);
   });
 
   it('keeps them out with tracePrompts: false, cached results too', async () => {

@@ -9,10 +9,28 @@ export interface LineStorageOptions {
    */
   tracePrompts?: boolean;
   /**
-   * Characters of the item's text a line keeps as `text` (with `text_length`, the whole length,
-   * when cut), so reports and `plexus view` show what was scored; default 0: none.
+   * Characters of the item's text kept as `text` (with `text_length`, the whole length, when cut)
+   * on the first line of each item (not on every score's line: results.jsonl holds each text
+   * once), so reports show what was scored; default 0: none. Every line carries it in memory for
+   * sinks (`textOfLine`).
    */
   itemTextChars?: number;
+}
+
+/** An item's text as a line carries it. */
+export interface LineText {
+  text: string;
+  /** The whole text's length when `text` was cut. */
+  length: number | null;
+}
+
+// In memory only (never serialised): the text of lines that do not store it.
+const lineTexts = new WeakMap<object, LineText>();
+
+/** The item's text of a line: stored on it (`text`), or carried in memory by `storedLine`. */
+export function textOfLine(line: ResultLine): LineText | undefined {
+  if (line.text !== undefined) return { text: line.text, length: line.text_length ?? null };
+  return lineTexts.get(line);
 }
 
 /** Characters of an item's text `plexus evaluate` keeps on each result line. */
@@ -41,16 +59,26 @@ function hasPrompts(trace: unknown): boolean {
   return false;
 }
 
-/** The line as stored: the item's text added (capped) and prompts dropped when asked. */
+/**
+ * The line as stored: the item's text (capped) on the item's `first` line, in memory on the others,
+ * and prompts dropped when asked.
+ */
 export function storedLine(
   line: ResultLine,
-  itemText: string,
+  item: { text: string; first: boolean },
   options: LineStorageOptions,
 ): ResultLine {
   const limit = options.itemTextChars ?? 0;
   if (limit > 0) {
-    line.text = itemText.length > limit ? itemText.slice(0, limit) : itemText;
-    if (itemText.length > limit) line.text_length = itemText.length;
+    const whole = item.text;
+    const kept = {
+      text: whole.length > limit ? whole.slice(0, limit) : whole,
+      length: whole.length > limit ? whole.length : null,
+    };
+    if (item.first) {
+      line.text = kept.text;
+      if (kept.length !== null) line.text_length = kept.length;
+    } else lineTexts.set(line, kept);
   }
   if (options.tracePrompts === false && line.trace !== undefined && hasPrompts(line.trace))
     line.trace = withoutPrompts(line.trace);

@@ -28,7 +28,7 @@ export interface ResultLine {
   cached: boolean;
   error: { message: string; code?: string; retryable?: boolean } | null;
   trace?: unknown;
-  /** The item's text, its first characters (see `LineStorageOptions.itemTextChars`). */
+  /** The item's text, its first characters, on the item's first line (see `LineStorageOptions.itemTextChars`). */
   text?: string;
   /** With `text` cut: the whole text's length in characters. */
   text_length?: number;

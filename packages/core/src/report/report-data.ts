@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, InvalidConfigError } from '../errors.js';
 import { normalizeLabel } from '../labels.js';
+import { textOfLine } from '../line-storage.js';
 import { judgedPair } from '../metrics/judged-pair.js';
 import { readResultLines } from '../result-file.js';
 import type { ResultLine } from '../result-line.js';
@@ -72,6 +73,7 @@ export interface ReportRowsOptions {
 }
 
 function rowOf(line: ResultLine, kind: ReportRow['kind']): ReportRow {
+  const text = textOfLine(line);
   return {
     item: line.item_id,
     score: line.score,
@@ -80,8 +82,8 @@ function rowOf(line: ResultLine, kind: ReportRow['kind']): ReportRow {
     predicted: line.value,
     confidence: line.confidence,
     detail: (kind === 'error' ? line.error?.message : line.explanation) ?? '',
-    text: line.text ?? null,
-    textLength: line.text_length ?? null,
+    text: text?.text ?? null,
+    textLength: text?.length ?? null,
     highlights: highlightsOf(line.trace),
     calls: tracedCalls(line.trace),
   };
@@ -106,6 +108,8 @@ function emptyScore(): ScoreRows {
 export class ReportRows {
   readonly scores = new Map<string, ScoreRows>();
   readonly maxRowsPerScore: number;
+  /** Whether any line had its item's text (else no pass looks for the texts of rows). */
+  sawText = false;
   private readonly sampleRows: number;
   private readonly random: () => number;
 
@@ -128,6 +132,7 @@ export class ReportRows {
   /** Keeps a line the run judged wrong (its own `correct`, see `judgedPair`) or that failed, or samples it. */
   add(line: ResultLine): void {
     const rows = this.score(line.score);
+    if (!this.sawText && textOfLine(line)) this.sawText = true;
     if (line.status === 'error' || judgedPair(line, normalizeLabel)?.correct === false) {
       if (rows.problems.length >= this.maxRowsPerScore) rows.problemsLeftOut += 1;
       else rows.problems.push(rowOf(line, line.status === 'error' ? 'error' : 'misclassified'));
@@ -165,6 +170,33 @@ export class ReportRows {
   }
 }
 
+/**
+ * Rows whose line did not store the item's text (results.jsonl keeps it on the item's first line;
+ * a resumed run's kept lines come from the file) get it from the line that did: one more pass,
+ * only when some row misses it.
+ */
+async function fillTexts(path: string, scores: Map<string, ScoreRows>): Promise<void> {
+  const missing = new Map<string, ReportRow[]>();
+  for (const rows of scores.values())
+    for (const row of [...rows.problems, ...rows.correct, ...rows.unlabeled]) {
+      if (row.text !== null) continue;
+      const waiting = missing.get(row.item);
+      if (waiting) waiting.push(row);
+      else missing.set(row.item, [row]);
+    }
+  if (missing.size === 0) return;
+  for await (const line of readResultLines(path)) {
+    const waiting = line.text === undefined ? undefined : missing.get(line.item_id);
+    if (!waiting) continue;
+    for (const row of waiting) {
+      row.text = line.text!;
+      row.textLength = line.text_length ?? null;
+    }
+    missing.delete(line.item_id);
+    if (missing.size === 0) return;
+  }
+}
+
 async function readJson<T>(path: string): Promise<T> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -198,6 +230,7 @@ export async function readReportData(
     collected = new ReportRows({ maxRowsPerScore: options.maxRows });
     for await (const line of readResultLines(join(dir, 'results.jsonl'))) collected.add(line);
   }
+  if (collected.sawText) await fillTexts(join(dir, 'results.jsonl'), collected.scores);
   return {
     info,
     metrics,

@@ -163,10 +163,12 @@ const hostile = [
 const wrong = hostile.filter((row) => row.guess !== 'FAIL' && row.guess !== row.gold).length;
 const failed = hostile.filter((row) => row.guess === 'FAIL').length;
 
+// A second score without a gold column.
+const unlabeled =
+  '  - name: \'A score without gold, named at length "><img src=x onerror="window.__pwned=3">\'\n    class: echo/guess\n    labels: ["greeting", "complaint", "card"]\n';
+
 describe('report.html in Chromium', () => {
   it('shows a summary, items with text, calls and explanations, and never runs injected markup', async () => {
-    const unlabeled =
-      '  - name: \'A score without gold, named at length "><img src=x onerror="window.__pwned=3">\'\n    class: echo/guess\n    labels: ["greeting", "complaint", "card"]\n';
     const summary = await runFolder(
       'Hostile <b>Card</b>',
       ['greeting', 'complaint', 'card'],
@@ -275,9 +277,22 @@ describe('report.html in Chromium', () => {
   });
 
   it('lists at most the rows it says, per score', async () => {
-    const summary = await runFolder('Bounded', ['greeting', 'complaint', 'card'], hostile);
+    const summary = await runFolder(
+      'Bounded',
+      ['greeting', 'complaint', 'card'],
+      hostile,
+      unlabeled,
+    );
+    // Written again from the folder: results.jsonl holds each text once, on the item's first line.
+    const lines = readFileSync(join(summary.dir, 'results.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.filter((line) => line.includes('"text":'))).toHaveLength(hostile.length);
     await writeReport(summary.dir, { maxRows: 5 });
     const { page, problems } = await open(summary.report!);
+    // Score 1: its failure and its unlabeled sample; score 0: 5 problems and its correct sample.
+    expect(await page.locator('tr.item').count()).toBe(
+      5 + (hostile.length - wrong - failed) + failed + (hostile.length - failed),
+    );
+    expect(await page.locator('.item-text', { hasText: 'text not stored' }).count()).toBe(0);
     expect(await page.locator('#score-0 .score-items > table tr.item').count()).toBe(5);
     expect(await page.locator('#score-0 .score-items > p.note').textContent()).toBe(
       `This page lists at most 5 misclassified and failed items per score: the first 5 of ${wrong + failed}. All are in results.jsonl.`,
