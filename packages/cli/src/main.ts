@@ -5,6 +5,7 @@ import {
   registerEnvironmentSecrets,
 } from '@plexus/core';
 import { Command, CommanderError } from 'commander';
+import { calibrateCommand } from './commands/calibrate.js';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { feedbackCommand } from './commands/feedback.js';
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   predictCommand(program, io);
   compareCommand(program, io);
   feedbackCommand(program, io);
+  calibrateCommand(program, io);
   reportCommand(program, io);
   reviewCommand(program, io);
   runsCommand(program, io);

@@ -1,0 +1,161 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seededRandom } from '@plexus/core';
+import { describe, expect, it } from 'vitest';
+import { precisionThreshold, splitAnswers } from './calibration-fit.js';
+import { main } from './main.js';
+
+const project = mkdtempSync(join(tmpdir(), 'plexus-calibrate-'));
+
+// A third-party score that answers the label and confidence written in the text ("yes 0.83").
+const plugin = join(project, 'node_modules', 'plexus-score-echo');
+mkdirSync(plugin, { recursive: true });
+writeFileSync(
+  join(plugin, 'package.json'),
+  JSON.stringify({ name: 'plexus-score-echo', type: 'module', exports: './index.js' }),
+);
+writeFileSync(
+  join(plugin, 'index.js'),
+  `export const plugin = {
+  specificationVersion: 'v1',
+  name: 'plexus-score-echo',
+  factories: [{
+    specificationVersion: 'v1',
+    kind: 'echo',
+    settingsSchema: { safeParse: (value) => ({ success: true, data: value }) },
+    create: (settings, env) => ({
+      specificationVersion: 'v1', kind: 'plexus-score-echo/echo', name: env.name,
+      labels: ['yes', 'no'], fingerprint: 'echo-1',
+      async doScore({ items }) {
+        return items.map((item) => {
+          const [value, confidence] = item.text.split(' ');
+          return { value, confidence: Number(confidence), status: 'ok' };
+        });
+      },
+    }),
+  }],
+};
+`,
+);
+
+// 200 over-confident answers: a confidence c is right with probability c^2 (seeded).
+const random = seededRandom(11);
+const rows = Array.from({ length: 200 }, (_, index) => {
+  const confidence = Math.round((0.5 + random() * 0.5) * 100) / 100;
+  const right = random() < confidence * confidence;
+  return `i${index},yes ${confidence},${right ? 'yes' : 'no'}`;
+});
+writeFileSync(join(project, 'data.csv'), `id,text,Echo\n${rows.join('\n')}\n`);
+const card = join(project, 'card.yaml');
+writeFileSync(
+  card,
+  '# Echo card\nname: Echo\ndata: { path: data.csv }\nscores:\n  - name: Echo # keep this comment\n    class: plexus-score-echo/echo\n    labels: [yes, no]\n',
+);
+
+async function plexus(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    isTty: false,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('plexus calibrate', () => {
+  it('fits on a seeded split, lowers ECE on held-out answers, and the score uses the map from then on', async () => {
+    const cacheDir = join(project, 'cache');
+    const result = await plexus([
+      'calibrate',
+      card,
+      '--score',
+      'Echo',
+      '--target-precision',
+      '0.8',
+      '--cache-dir',
+      cacheDir,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const file = join(project, 'Echo.calibration.json');
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(written).toMatchObject({ version: 1, score: 'Echo', map: { method: 'isotonic' } });
+    expect(written.fitted).toMatchObject({ fitted_on: 140, held_out: 60, seed: 0 });
+    expect(written.fitted.ece_after).toBeLessThan(written.fitted.ece_before);
+    expect(result.stdout).toContain(
+      'Echo: isotonic fitted on 140 answers, measured on 60 held out (seed 0)',
+    );
+    expect(result.stdout).toMatch(
+      /precision ≥ 0.8: (confidence ≥ [0-9.]+ \(precision|no confidence threshold)/,
+    );
+    // The scorecard now points at the file, its comments kept.
+    const yaml = readFileSync(card, 'utf8');
+    expect(yaml).toContain('calibration: Echo.calibration.json');
+    expect(yaml).toContain('# keep this comment');
+    // Calibrated again: fitted on the raw confidences (the same map), not on calibrated ones.
+    await plexus(['calibrate', card, '--score', 'Echo', '--cache-dir', cacheDir]);
+    expect(JSON.parse(readFileSync(file, 'utf8')).map).toEqual(written.map);
+    // An evaluation now gives calibrated confidences: metrics.json's ECE is the calibrated one.
+    const run = join(project, 'run');
+    expect(
+      (await plexus(['evaluate', card, '--out', run, '--quiet', '--cache-dir', cacheDir])).code,
+    ).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
+    expect(metrics.scores.Echo.calibration.n).toBe(200);
+    const rawMean =
+      rows.reduce((sum, row) => sum + Number(row.split(' ')[1]!.split(',')[0]), 0) / 200;
+    const calibratedMean =
+      metrics.scores.Echo.calibration.reliability.reduce(
+        (sum: number, bin: { n: number; confidence: number | null }) =>
+          sum + bin.n * (bin.confidence ?? 0),
+        0,
+      ) / 200;
+    expect(calibratedMean).toBeLessThan(rawMean);
+  });
+
+  it('names a wrong method', async () => {
+    const wrong = await plexus(['calibrate', card, '--score', 'Echo', '--method', 'beta']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--method: expected isotonic or platt, got "beta"');
+  });
+});
+
+describe('precisionThreshold and splitAnswers', () => {
+  it('finds the lowest threshold reaching the precision (hand count)', () => {
+    const answers = [
+      { confidence: 0.9, correct: true },
+      { confidence: 0.8, correct: true },
+      { confidence: 0.8, correct: false },
+      { confidence: 0.6, correct: true },
+      { confidence: 0.4, correct: false },
+    ];
+    // >= 0.9: 1/1; >= 0.8: 2/3; >= 0.6: 3/4; >= 0.4: 3/5.
+    expect(precisionThreshold(answers, 0.75)).toEqual({
+      threshold: 0.6,
+      precision: 0.75,
+      kept: 4,
+      held_out: 5,
+    });
+    expect(precisionThreshold(answers, 0.95)).toEqual({
+      threshold: 0.9,
+      precision: 1,
+      kept: 1,
+      held_out: 5,
+    });
+    expect(precisionThreshold([{ confidence: 0.9, correct: false }], 0.5)).toBeNull();
+  });
+
+  it('splits the same way for the same seed', () => {
+    const answers = Array.from({ length: 20 }, (_, index) => ({
+      item_id: `${index}`,
+      confidence: 0.5,
+      correct: true,
+    }));
+    const first = splitAnswers(answers, 0.3, 4);
+    expect(first.heldOut).toHaveLength(6);
+    expect(splitAnswers(answers, 0.3, 4)).toEqual(first);
+    expect(splitAnswers(answers, 0.3, 5).heldOut).not.toEqual(first.heldOut);
+  });
+});

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { closeScorecard, evaluate, InvalidConfigError } from '@plexus/core';
+import type { Command } from 'commander';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { positiveNumber, wholeNumber } from '../arguments.js';
+import { type CalibrationFit, fitCalibration, type JudgedAnswer } from '../calibration-fit.js';
+import type { CliIo } from '../output.js';
+import { loadForCli } from '../scorecard.js';
+
+interface CalibrateFlags {
+  score: string;
+  data?: string;
+  method: string;
+  seed: number;
+  testFraction: number;
+  targetPrecision?: number;
+  cacheDir?: string;
+}
+
+/** The scorecard's YAML document and the score's node in it. */
+async function scoreNode(path: string, name: string) {
+  const document = parseDocument(await readFile(path, 'utf8'));
+  const scores = document.get('scores');
+  const node = isSeq(scores)
+    ? scores.items.find((item) => isMap(item) && item.get('name') === name)
+    : undefined;
+  if (!node || !isMap(node))
+    throw new InvalidConfigError([
+      { path: '--score', message: `no score named "${name}" in ${path}` },
+    ]);
+  return { document, node };
+}
+
+/** The score's labelled answers with a confidence, scored without any calibration it has. */
+async function rawAnswers(path: string, flags: CalibrateFlags): Promise<JudgedAnswer[]> {
+  const { document, node } = await scoreNode(path, flags.score);
+  // Fit on raw confidences: with a calibration already, a copy of the scorecard without it.
+  const copy = node.has('calibration')
+    ? join(dirname(path), `.${basename(path)}.${randomUUID()}.calibrate.yaml`)
+    : undefined;
+  node.delete('calibration');
+  if (copy) await writeFile(copy, String(document));
+  const run = mkdtempSync(join(tmpdir(), 'plexus-calibrate-'));
+  try {
+    const card = await loadForCli(copy ?? path, {
+      cacheDir: flags.cacheDir,
+      scores: [flags.score],
+    });
+    try {
+      await evaluate({
+        scorecard: card,
+        data: flags.data,
+        scores: [flags.score],
+        outDir: run,
+        cacheDir: flags.cacheDir,
+        itemTextChars: 0,
+      });
+    } finally {
+      await closeScorecard(card);
+    }
+    const text = await readFile(join(run, 'results.jsonl'), 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line))
+      .filter(
+        (line) =>
+          line.score === flags.score &&
+          typeof line.confidence === 'number' &&
+          typeof line.correct === 'boolean',
+      )
+      .map((line) => ({
+        item_id: line.item_id,
+        confidence: line.confidence,
+        correct: line.correct,
+      }));
+  } finally {
+    if (copy) rmSync(copy, { force: true });
+    rmSync(run, { recursive: true, force: true });
+  }
+}
+
+function fileName(score: string): string {
+  return `${score.replace(/[^A-Za-z0-9._-]+/g, '-')}.calibration.json`;
+}
+
+/** Writes the calibration file beside the scorecard and points the score's `calibration:` at it. */
+async function writeCalibration(path: string, flags: CalibrateFlags, fit: CalibrationFit) {
+  const file = join(dirname(path), fileName(flags.score));
+  const content = {
+    version: 1,
+    score: flags.score,
+    map: fit.map,
+    fitted: {
+      data: flags.data ?? null,
+      method: flags.method,
+      seed: flags.seed,
+      test_fraction: flags.testFraction,
+      fitted_on: fit.fitted_on,
+      held_out: fit.held_out,
+      ece_before: fit.before.ece,
+      ece_after: fit.after.ece,
+    },
+  };
+  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+  const { document, node } = await scoreNode(path, flags.score);
+  node.set('calibration', relative(dirname(path), file));
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  await writeFile(temporary, String(document));
+  await rename(temporary, path);
+  return file;
+}
+
+function report(fit: CalibrationFit, flags: CalibrateFlags, file: string): string {
+  const lines = [
+    `${flags.score}: ${flags.method} fitted on ${fit.fitted_on} answers, measured on ${fit.held_out} held out (seed ${flags.seed})`,
+    `  ECE ${fit.before.ece.toFixed(3)} → ${fit.after.ece.toFixed(3)}   Brier (top label) ${fit.before.brier_top_label.toFixed(3)} → ${fit.after.brier_top_label.toFixed(3)}`,
+  ];
+  if (fit.threshold !== undefined && flags.targetPrecision !== undefined) {
+    lines.push(
+      fit.threshold
+        ? `  precision ≥ ${flags.targetPrecision}: confidence ≥ ${fit.threshold.threshold.toFixed(3)} (precision ${fit.threshold.precision.toFixed(3)} on ${fit.threshold.kept} of ${fit.threshold.held_out} held-out answers); send the rest on with confidence_below: ${fit.threshold.threshold.toFixed(3)}`
+        : `  precision ≥ ${flags.targetPrecision}: no confidence threshold reaches it on the held-out answers`,
+    );
+  }
+  lines.push(`Wrote ${file}; the score's calibration: points at it.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `plexus calibrate`: fits a confidence map for one score and makes the score use it. */
+export function calibrateCommand(program: Command, io: CliIo): void {
+  program
+    .command('calibrate')
+    .description(
+      "fit a map from a score's confidence to how often it is right (isotonic or Platt), and use it from then on",
+    )
+    .argument('<scorecard>', 'scorecard file')
+    .requiredOption('--score <name>', 'the score to calibrate')
+    .option('--data <file>', 'labelled dataset; default the scorecard data.path')
+    .option('--method <method>', 'isotonic or platt', 'isotonic')
+    .option('--seed <s>', 'seed of the split', wholeNumber('--seed', 0), 0)
+    .option(
+      '--test-fraction <share>',
+      'share held out to measure ECE before and after',
+      positiveNumber('--test-fraction'),
+      0.3,
+    )
+    .option(
+      '--target-precision <p>',
+      'also print the confidence threshold that reaches this precision on held-out answers',
+      positiveNumber('--target-precision'),
+    )
+    .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
+    .action(async (scorecard: string, flags: CalibrateFlags) => {
+      if (flags.method !== 'isotonic' && flags.method !== 'platt')
+        throw new InvalidConfigError([
+          { path: '--method', message: `expected isotonic or platt, got "${flags.method}"` },
+        ]);
+      if (flags.testFraction >= 1)
+        throw new InvalidConfigError([
+          { path: '--test-fraction', message: 'a share between 0 and 1, e.g. 0.3' },
+        ]);
+      const path = resolve(scorecard);
+      const answers = await rawAnswers(path, flags);
+      const fit = fitCalibration(answers, {
+        method: flags.method,
+        seed: flags.seed,
+        testFraction: flags.testFraction,
+        targetPrecision: flags.targetPrecision,
+      });
+      const file = await writeCalibration(path, flags, fit);
+      io.stdout(report(fit, flags, file));
+    });
+}
