@@ -25,9 +25,7 @@ describe('formatSummaryTable', () => {
     // The numbers leave no room for a name column: each name whole, on a line of its own.
     expect(lines[0]).toBe('score');
     expect(lines[3]).toBe('Did the agent verify the caller identity before sharing balances');
-    expect(lines[4]).toMatch(
-      /^1234567 +0\.912 +0\.800 +-0\.123 +123456 +1000000 +— +1234\.5678$/,
-    );
+    expect(lines[4]).toMatch(/^1234567 +0\.912 +0\.800 +-0\.123 +123456 +1000000 +— +1234\.5678$/);
     expect(lines[5]).toBe('Short');
   });
 
