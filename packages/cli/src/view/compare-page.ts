@@ -56,7 +56,7 @@ function flipTable(view: CompareView, title: string, list: Flip[], count: number
 
 function flipsSection(view: CompareView, flips: ScoreFlips): string {
   const name = flips.scoreA === flips.scoreB ? flips.scoreA : `${flips.scoreA} vs ${flips.scoreB}`;
-  return `<div class="card flipped"><h2>Flipped items: ${escapeHtml(name)}</h2>${flipTable(view, 'Right in A only', flips.onlyA, flips.onlyACount)}${flipTable(view, 'Right in B only', flips.onlyB, flips.onlyBCount)}</div>`;
+  return `<div class="panel flipped"><h2>Flipped items: ${escapeHtml(name)}</h2>${flipTable(view, 'Right in A only', flips.onlyA, flips.onlyACount)}${flipTable(view, 'Right in B only', flips.onlyB, flips.onlyBCount)}</div>`;
 }
 
 /** Two runs compared: per-score deltas with McNemar's p, and the items that flipped. */

@@ -1,3 +1,5 @@
+import { reportStyle } from '@plexus/core';
+
 /** Escapes text for HTML element content and attribute values: data never becomes markup. */
 export function escapeHtml(text: unknown): string {
   return String(text)
@@ -25,11 +27,13 @@ export function segment(text: string): string {
 export const contentSecurityPolicy =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** After the report's style (its score sections are reused on the run page): these win. */
 const style = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1f2937; background: #f8fafc; }
-header.top { background: #0f172a; color: #e2e8f0; padding: 8px 24px; display: flex; gap: 18px; align-items: baseline; }
+header.top { max-width: none; background: #0f172a; color: #e2e8f0; padding: 8px 24px; display: flex; gap: 18px; align-items: baseline; border: 0; }
 header.top a { color: #e2e8f0; text-decoration: none; } header.top .brand { font-weight: 700; }
 main { max-width: 1280px; margin: 0 auto; padding: 12px 24px 40px; }
+details.report-section > summary { cursor: pointer; font-weight: 600; margin: 6px 0; }
 h1 { font-size: 21px; margin: 8px 0 4px; } h2 { font-size: 17px; margin: 18px 0 8px; }
 .meta { color: #4b5563; } .meta span { margin-right: 16px; }
 .note { color: #6b7280; font-size: 12px; }
@@ -46,10 +50,10 @@ td.text { min-width: 280px; max-width: 420px; white-space: pre-wrap; word-break:
 table.flips { width: 100%; } table.flips td { overflow-wrap: anywhere; } table.flips td.text { width: 45%; }
 td.explanation { max-width: 360px; white-space: pre-wrap; word-break: break-word; color: #374151; }
 form.filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
-form.filters input[type=search] { min-width: 240px; padding: 3px 6px; }
+form.filters input[type=search] { min-width: 280px; padding: 3px 6px; } form.filters select { max-width: 220px; }
 .pager { margin: 8px 0; display: flex; gap: 12px; align-items: center; }
-.card { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; padding: 10px 14px; margin: 10px 0; }
-.card h2 { margin-top: 0; }
+.panel { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; padding: 10px 14px; margin: 10px 0; }
+.panel h2 { margin-top: 0; }
 pre { white-space: pre-wrap; word-break: break-word; background: #f8fafc; border: 1px solid #e5e7eb; padding: 8px; max-height: 480px; overflow: auto; }
 dl.fields { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 4px 0; }
 dl.fields dt { color: #6b7280; } dl.fields dd { margin: 0; white-space: pre-wrap; word-break: break-word; }
@@ -68,7 +72,7 @@ export function page(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">${refresh}
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
-<title>${escapeHtml(title)} · plexus view</title><style>${style}</style></head>
+<title>${escapeHtml(title)} · plexus view</title><style>${reportStyle}${style}</style></head>
 <body><header class="top"><a class="brand" href="/">plexus view</a><a href="/">runs</a></header>
 <main>${body}</main></body></html>
 `;

@@ -1,4 +1,4 @@
-import type { ResultLine } from '@plexus/core';
+import { type ResultLine, renderCalls, renderExplanation, tracedCalls } from '@plexus/core';
 import { escapeHtml, formatNumber, page, segment } from './html.js';
 import { shownTextChars } from './item-texts.js';
 import { outcomeOf } from './result-index.js';
@@ -17,27 +17,10 @@ export interface ItemView {
   lines: ResultLine[];
 }
 
-/** An explanation that is a JSON object, as fields; any other explanation as text. */
+/** The explanation, as fields when it is a JSON object (the report's rendering). */
 function explanationHtml(explanation: string | null): string {
   if (explanation === null || explanation === '') return '<span class="note">none</span>';
-  const trimmed = explanation.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(trimmed) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const fields = Object.entries(parsed as Record<string, unknown>)
-          .map(
-            ([key, value]) =>
-              `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}</dd>`,
-          )
-          .join('');
-        return `<dl class="fields explanation-fields">${fields}</dl>`;
-      }
-    } catch {
-      // not JSON: shown as text
-    }
-  }
-  return `<pre class="explanation">${escapeHtml(explanation)}</pre>`;
+  return `<div class="explanation-block">${renderExplanation(explanation)}</div>`;
 }
 
 function traceHtml(trace: unknown): string {
@@ -47,7 +30,12 @@ function traceHtml(trace: unknown): string {
     text.length > shownTraceChars
       ? `<p class="note">The first ${shownTraceChars} of ${text.length} characters; the whole trace is in results.jsonl.</p>`
       : '';
-  return `<h3>Trace</h3><pre class="trace">${escapeHtml(text.slice(0, shownTraceChars))}</pre>${cut}`;
+  const calls = tracedCalls(trace);
+  const asked =
+    calls.length === 0
+      ? ''
+      : `<h3>LLM calls: what was asked and answered</h3>${renderCalls(calls)}`;
+  return `${asked}<h3>Trace</h3><pre class="trace">${escapeHtml(text.slice(0, shownTraceChars))}</pre>${cut}`;
 }
 
 function scoreCard(line: ResultLine): string {
@@ -69,7 +57,7 @@ function scoreCard(line: ResultLine): string {
   ];
   if (line.error) fields.push(['error', escapeHtml(line.error.message)]);
   const list = fields.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('');
-  return `<div class="card score-card"><h2>${escapeHtml(line.score)}</h2><dl class="fields">${list}</dl><h3>Explanation</h3>${explanationHtml(line.explanation)}${traceHtml(line.trace)}</div>`;
+  return `<div class="panel score-card"><h2>${escapeHtml(line.score)}</h2><dl class="fields">${list}</dl><h3>Explanation</h3>${explanationHtml(line.explanation)}${traceHtml(line.trace)}</div>`;
 }
 
 /** One item: its text and every score's answer, explanation and trace. */
@@ -84,7 +72,7 @@ export function itemPage(view: ItemView): string {
       ? `<p class="note">${escapeHtml(view.textProblem ?? 'The text of this item was not found in the dataset.')}</p>`
       : `<pre class="item-text" id="item-text">${escapeHtml(view.text)}</pre>${cut}`;
   const body = `<p><a href="${escapeHtml(back)}">← ${escapeHtml(view.run)}</a></p>
-<h1>Item ${escapeHtml(view.itemId)}</h1><div class="card"><h2>Text</h2>${text}</div>
+<h1>Item ${escapeHtml(view.itemId)}</h1><div class="panel"><h2>Text</h2>${text}</div>
 ${view.lines.map(scoreCard).join('')}`;
   return page(`item ${view.itemId}`, body);
 }

@@ -1,4 +1,4 @@
-import type { ResultLine, RunInfo, ScoreMetrics } from '@plexus/core';
+import { type ResultLine, type RunInfo, type ScoreMetrics, scoreSection } from '@plexus/core';
 import { startText } from '../commands/runs.js';
 import { escapeHtml, formatNumber, page, segment } from './html.js';
 import { type FilteredItems, type ItemFilter, pageSize, queryOf } from './item-filter.js';
@@ -39,7 +39,13 @@ function summaryTable(view: RunView): string {
     view.metricsSource === 'final'
       ? 'from metrics.json'
       : `live: computed from the ${view.index.lineCount} results written so far`;
-  return `<h2>Scores <span class="note" id="scores-source">${escapeHtml(source)}</span></h2><table id="scores"><thead><tr><th>score</th><th class="number">results</th><th class="number">in metrics</th><th class="number">accuracy [95% CI]</th><th class="number">F1 macro</th><th class="number">Gwet's AC1</th><th class="number">errors</th><th class="number">skipped</th><th class="number">unlabeled</th><th class="number">cost</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const sections = Object.entries(view.metrics)
+    .map(
+      ([name, score], index) =>
+        `<details class="report-section"><summary>${escapeHtml(name)}: confusion matrix, per class, predicted labels</summary>${scoreSection(name, score, index)}</details>`,
+    )
+    .join('');
+  return `<h2>Scores <span class="note" id="scores-source">${escapeHtml(source)}</span></h2><table id="scores"><thead><tr><th>score</th><th class="number">results</th><th class="number">in metrics</th><th class="number">accuracy [95% CI]</th><th class="number">F1 macro</th><th class="number">Gwet's AC1</th><th class="number">errors</th><th class="number">skipped</th><th class="number">unlabeled</th><th class="number">cost</th></tr></thead><tbody>${rows}</tbody></table>${sections}`;
 }
 
 function select(name: string, label: string, values: readonly string[], chosen: string): string {

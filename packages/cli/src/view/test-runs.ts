@@ -34,7 +34,14 @@ export const guessPlugin: PluginV1 = {
                   status: 'ok' as const,
                   confidence: 0.75,
                   explanation: JSON.stringify({ label: item.metadata.guess, quote: item.text }),
-                  trace: { prompt: `Classify: ${item.text}`, answer: String(item.metadata.guess) },
+                  trace: {
+                    prompts: [
+                      {
+                        messages: [{ role: 'user', content: `Classify: ${item.text}` }],
+                        answer: String(item.metadata.guess),
+                      },
+                    ],
+                  },
                 },
           );
         },

@@ -141,6 +141,9 @@ describe('plexus view in Chromium', () => {
     expect(await page.locator('h2:has(#scores-source)').textContent()).toBe(
       'Scores from metrics.json',
     );
+    // The report's score section, reused: a 3 x 3 heatmap behind a summary.
+    await page.click('details.report-section summary');
+    expect(await page.locator('details.report-section .heatmap td.cell').count()).toBe(9);
     const scoreRow = await page.locator('#scores tbody tr').first().textContent();
     expect(scoreRow).toContain(runA.scores.Intent!.accuracy!.toFixed(3));
     // 65 results: 50 per page.
@@ -188,10 +191,16 @@ describe('plexus view in Chromium', () => {
     );
     const card = page.locator('.score-card').first();
     expect(await card.locator('h2').textContent()).toBe('Intent');
-    expect(await card.locator('.explanation-fields').textContent()).toContain(
+    expect(await card.locator('.explanation-block dl.fields').textContent()).toContain(
       'quoteplain text number 7 with the word needle',
     );
     expect(await card.locator('.trace').textContent()).toContain('Classify: plain text number 7');
+    // The LLM call as the report shows it: what was asked and the raw answer.
+    await card.locator('details.call summary').click();
+    expect(await card.locator('details.call .message').first().textContent()).toBe(
+      'userClassify: plain text number 7 with the word needle',
+    );
+    expect(await card.locator('details.call .answer pre').textContent()).toBe('card');
     expect(problems).toEqual([]);
   });
 
