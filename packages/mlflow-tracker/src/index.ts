@@ -30,3 +30,8 @@ export {
   registerBest,
   testMetrics,
 } from './sweep-tracking.js';
+export {
+  registeredModelName,
+  registerTrainedModels,
+  type TrainedModel,
+} from './trained-models.js';

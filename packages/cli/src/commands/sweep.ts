@@ -10,7 +10,6 @@ import {
 } from '@plexus/core';
 import { checkModelTargets } from '../model-targets.js';
 import type { CliIo } from '../output.js';
-import { registeredName } from '../registration.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { trackerKind } from '../tracking.js';
 
@@ -118,8 +117,8 @@ export async function runSweepCommand(options: {
     return 'interrupted';
   }
   let registered: Awaited<ReturnType<NonNullable<typeof tracker>['registerBest']>> | undefined;
-  const name = registeredName(card.key, score);
   if (tracker && client && result.best?.mlflow_run_id) {
+    const name = tracker.registeredModelName(card.key, score);
     try {
       registered = await tracker.registerBest({ client, result, name, alias: flags.alias });
     } catch (error) {
