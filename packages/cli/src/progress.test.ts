@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './output.js';
 import { duration, Progress } from './progress.js';
+import { progressTotal } from './progress-total.js';
 
 function capture(isTty: boolean) {
   const written: string[] = [];
@@ -79,5 +83,24 @@ describe('Progress', () => {
     expect(written.at(-1)).toBe('\n');
     expect(duration(3725)).toBe('1 h 02 min');
     expect(duration(65)).toBe('1 min 05 s');
+  });
+});
+
+describe('progressTotal', () => {
+  it('is --sample, else the dataset rows counted (at most --limit), and none on resume', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-progress-'));
+    writeFileSync(
+      join(folder, 'data.csv'),
+      `id,text\n${Array.from({ length: 10 }, (_, index) => `${index},"row\n${index}"`).join('\n')}\n`,
+    );
+    const card = { baseDir: folder, data: { path: 'data.csv' } } as never;
+    expect(await progressTotal(card, {})).toEqual({ items: 10, exact: true });
+    expect(await progressTotal(card, { limit: 3 })).toEqual({ items: 3, exact: true });
+    expect(await progressTotal(card, { limit: 50 })).toEqual({ items: 10, exact: true });
+    expect(await progressTotal(card, { sample: 4 })).toEqual({ items: 4, exact: true });
+    expect(await progressTotal(card, { resume: 'runs/x' })).toBeUndefined();
+    const missing = { baseDir: folder, data: { path: 'missing.csv' } } as never;
+    expect(await progressTotal(missing, { limit: 7 })).toEqual({ items: 7, exact: false });
+    expect(await progressTotal(missing, {})).toBeUndefined();
   });
 });
