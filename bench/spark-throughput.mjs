@@ -1,12 +1,15 @@
 // Spark local[2] vs in-process, LLM workload: N items, one llm/classifier score, C requests in
-// flight in total (in-process: C; Spark: 2 workers x C/2), server latency L on core 1.
-// Usage: node bench/spark-throughput.mjs [items] [C] [L_ms]   (after `pnpm build`)
+// flight in total (in-process: C; Spark: max_concurrency C for the job, divided among its 2
+// tasks), server latency L on core 1. With `rules` as 4th argument: one heuristic/keywords score
+// and no server instead.
+// Usage: node bench/spark-throughput.mjs [items] [C] [L_ms] [rules]   (after `pnpm build`)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { plugin as heuristic } from '@plexus/classifier-heuristic';
 import { plugin } from '@plexus/classifier-llm';
 import { evaluate, loadScorecard } from '@plexus/core';
 import { runOnSpark } from '@plexus/spark-runner';
@@ -15,6 +18,7 @@ import { localSpark } from '@plexus/spark-runner/testing';
 const items = Number(process.argv[2] ?? 10_000);
 const concurrency = Number(process.argv[3] ?? 64);
 const latencyMs = Number(process.argv[4] ?? 50);
+const rules = process.argv[5] === 'rules';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-spark-'));
 const server = spawn(
@@ -34,13 +38,16 @@ writeFileSync(
 );
 process.env.BENCH_KEY = 'bench';
 
-async function card(name, perProcess) {
+async function card(name, limit) {
   const file = join(folder, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `name: ${name}\nscores:\n  - { name: Spam, class: llm/classifier, labels: [spam, ham], model: bench, base_url: "${url}", api_key_env: BENCH_KEY, max_concurrency: ${perProcess}, prompt: "Spam? {{ text }}" }\n`,
-  );
-  return loadScorecard(file, { plugins: [plugin], cacheDir: join(folder, `cache-${name}`) });
+  const score = rules
+    ? '{ name: Spam, class: heuristic/keywords, labels: [spam, ham], phrases: [number 1, number 7, free] }'
+    : `{ name: Spam, class: llm/classifier, labels: [spam, ham], model: bench, base_url: "${url}", api_key_env: BENCH_KEY, max_concurrency: ${limit}, prompt: "Spam? {{ text }}" }`;
+  writeFileSync(file, `name: ${name}\nscores:\n  - ${score}\n`);
+  return loadScorecard(file, {
+    plugins: [plugin, heuristic],
+    cacheDir: join(folder, `cache-${name}`),
+  });
 }
 
 let started = performance.now();
@@ -56,7 +63,8 @@ const localS = (performance.now() - started) / 1000;
 const { sparkSubmit } = localSpark();
 started = performance.now();
 const spark = await runOnSpark({
-  scorecard: await card('spark', concurrency / 2),
+  // The job's limit: each of the 2 tasks keeps half (see spark-runner's README).
+  scorecard: await card('spark', concurrency),
   input: data,
   output: join(folder, 'spark-out'),
   runDir: join(folder, 'spark-run'),
@@ -71,5 +79,5 @@ const spark = await runOnSpark({
 const sparkS = (performance.now() - started) / 1000;
 server.kill('SIGTERM');
 console.log(
-  `| ${items} | ${concurrency} | ${latencyMs} | ${(local.items / localS).toFixed(0)} (${localS.toFixed(1)} s) | ${(spark.items / sparkS).toFixed(0)} (${sparkS.toFixed(1)} s) | ${(localS / sparkS).toFixed(2)} | ${local.errors}/${spark.errors} |`,
+  `| ${rules ? 'rules' : 'LLM'} | ${items} | ${concurrency} | ${latencyMs} | ${(local.items / localS).toFixed(0)} (${localS.toFixed(1)} s) | ${(spark.items / sparkS).toFixed(0)} (${sparkS.toFixed(1)} s) | ${(localS / sparkS).toFixed(2)} | ${local.errors}/${spark.errors} |`,
 );
