@@ -80,7 +80,7 @@ export interface EvaluateOptions {
    * answer, 8 KB per call at most, secrets redacted); default true (`--no-trace-prompts`: false).
    */
   tracePrompts?: boolean;
-  /** Characters of each item's text kept on its result lines (`text`); default 2,000, 0 for none. */
+  /** Characters of each item's text kept on its first result line (`text`); default 2,000, 0 for none. */
   itemTextChars?: number;
   /**
    * Gold labels from elsewhere than the dataset for some scores (reviewers' labels: `feedbackGold`

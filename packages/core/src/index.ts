@@ -75,6 +75,8 @@ export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js
 export {
   defaultItemTextChars,
   type LineStorageOptions,
+  type LineText,
+  textOfLine,
   withoutPrompts,
 } from './line-storage.js';
 export {
