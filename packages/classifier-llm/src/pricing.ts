@@ -17,7 +17,7 @@ export interface ModelPrice {
  */
 export const pricesAsOf = '2026-06-04';
 
-/** OpenAI's standard-tier prices (Batch, Flex and Priority are not used by Plexus). */
+/** OpenAI's standard-tier prices (`execution: batch` pays half of them: `batchPrice`; Flex and Priority are not used). */
 const openAiPrices: Readonly<Record<string, ModelPrice>> = {
   'gpt-5.5': { input: 5, cachedInput: 0.5, output: 30 },
   'gpt-5.4': { input: 2.5, cachedInput: 0.25, output: 15 },
