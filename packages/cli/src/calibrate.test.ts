@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@plexus/core';
 import { describe, expect, it } from 'vitest';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import { precisionThreshold, splitAnswers } from './calibration-fit.js';
+import { withSetting } from './commands/calibrate.js';
 import { main } from './main.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-calibrate-'));
@@ -157,5 +159,32 @@ describe('precisionThreshold and splitAnswers', () => {
     expect(first.heldOut).toHaveLength(6);
     expect(splitAnswers(answers, 0.3, 4)).toEqual(first);
     expect(splitAnswers(answers, 0.3, 5).heldOut).not.toEqual(first.heldOut);
+  });
+});
+
+describe('withSetting', () => {
+  const set = (text: string, value: string) => {
+    const scores = parseDocument(text).get('scores');
+    const node = isSeq(scores) ? scores.items[1] : undefined;
+    if (!isMap(node)) throw new Error('no map');
+    return withSetting(text, node, value);
+  };
+
+  it('adds the pair to a block map, a flow map, or replaces it, and keeps every other byte', () => {
+    const block =
+      'name: C # card\nscores:\n  - { name: A, class: x/y }\n  - name: B   # the forest\n    labels: [a, b]\n    model: m.json # trained\n  - { name: C, class: x/y }\n';
+    expect(set(block, '"B.calibration.json"')).toBe(
+      block.replace(
+        'model: m.json # trained\n',
+        'model: m.json # trained\n    calibration: "B.calibration.json"\n',
+      ),
+    );
+    const flow = 'scores:\n  - { name: A, class: x/y }\n  - { name: B, class: x/y }   # flow\n';
+    expect(set(flow, '"B.json"')).toBe(
+      'scores:\n  - { name: A, class: x/y }\n  - { name: B, class: x/y, calibration: "B.json" }   # flow\n',
+    );
+    const again =
+      'scores:\n  - { name: A }\n  - name: B\n    calibration: old.json # fitted in May\n    class: x/y\n';
+    expect(set(again, '"new.json"')).toBe(again.replace('old.json', '"new.json"'));
   });
 });

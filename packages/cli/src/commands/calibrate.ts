@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { closeScorecard, evaluate, InvalidConfigError } from '@plexus/core';
 import type { Command } from 'commander';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { positiveNumber, wholeNumber } from '../arguments.js';
 import { type CalibrationFit, fitCalibration, type JudgedAnswer } from '../calibration-fit.js';
 import type { CliIo } from '../output.js';
@@ -88,6 +88,27 @@ function fileName(score: string): string {
   return `${score.replace(/[^A-Za-z0-9._-]+/g, '-')}.calibration.json`;
 }
 
+/**
+ * The scorecard's text with `calibration: VALUE` set on the score's map, every other byte kept:
+ * an existing value replaced, else a pair added (inside `{ }` for a flow map, else on a line of
+ * its own after the map's last line, at the indentation of its keys).
+ */
+export function withSetting(text: string, node: YAMLMap, value: string): string {
+  const pair = node.items.find((item) => isScalar(item.key) && item.key.value === 'calibration');
+  const range = (pair?.value as { range?: [number, number, number] } | undefined)?.range;
+  if (range) return `${text.slice(0, range[0])}${value}${text.slice(range[1])}`;
+  const [start, end] = node.range!;
+  if (node.flow) {
+    const close = text.lastIndexOf('}', end);
+    return `${text.slice(0, close).trimEnd()}, calibration: ${value} ${text.slice(close)}`;
+  }
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const indent = ' '.repeat(start - lineStart);
+  const lineEnd = text.indexOf('\n', end - 1);
+  const at = lineEnd === -1 ? text.length : lineEnd;
+  return `${text.slice(0, at)}\n${indent}calibration: ${value}${text.slice(at)}`;
+}
+
 /** Writes the calibration file beside the scorecard and points the score's `calibration:` at it. */
 async function writeCalibration(path: string, flags: CalibrateFlags, fit: CalibrationFit) {
   const file = join(dirname(path), fileName(flags.score));
@@ -107,10 +128,14 @@ async function writeCalibration(path: string, flags: CalibrateFlags, fit: Calibr
     },
   };
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
-  const { document, node } = await scoreNode(path, flags.score);
-  node.set('calibration', relative(dirname(path), file));
+  const text = await readFile(path, 'utf8');
+  const { node } = await scoreNode(path, flags.score);
+  const reference = relative(dirname(path), file);
+  // A plain YAML scalar when it is one, else a quoted string.
+  const value = /^[A-Za-z0-9._/-]+$/.test(reference) ? reference : JSON.stringify(reference);
+  const edited = withSetting(text, node, value);
   const temporary = `${path}.${randomUUID()}.tmp`;
-  await writeFile(temporary, String(document));
+  await writeFile(temporary, edited);
   await rename(temporary, path);
   return file;
 }
