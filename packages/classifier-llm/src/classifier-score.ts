@@ -210,6 +210,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         model: modelLabel(settings),
         answerSettings: pick(settings, answerFields),
         scoreItem,
+        client,
       });
     },
   });

@@ -8,11 +8,13 @@ import {
   resolveModelPath,
   type ScoreEnvV1,
 } from '@plexus/core';
+import { batchPrice, batchProvider, usesBatch } from './batch-provider.js';
 import { CallBudgets } from './call-budgets.js';
 import { type TracedCall, traceCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
+import { jobShare } from './job-share.js';
 import { parseLabel } from './label-parsing.js';
 import { createLlamaCppProvider, importLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
@@ -41,7 +43,8 @@ export type ModelSettings = Pick<
   | 'max_retries'
   | 'pricing'
   | 'budget'
->;
+> &
+  Partial<Pick<ClassifierSettings, 'execution' | 'batch_poll_ms'>>;
 
 export { addUsage, emptyUsage, type UsageTally } from './usage-tally.js';
 
@@ -60,7 +63,7 @@ const defaultConcurrency = 8;
 /** What the client needs from the score's environment. */
 export type ClientEnv = Pick<
   ScoreEnvV1,
-  'baseDir' | 'resolveModel' | 'requestConcurrency' | 'runBudget'
+  'baseDir' | 'resolveModel' | 'requestConcurrency' | 'runBudget' | 'execution' | 'jobTasks'
 > & {
   /** Where responses are kept; none, no response cache. */
   cacheDir?: string;
@@ -133,6 +136,10 @@ export class ModelClient {
   private readonly budgets: CallBudgets;
   /** Undefined: unknown (cost `null`); a local model is priced 0. */
   private readonly price: ModelPrice | undefined;
+  /** Calls answered by the Batch API (`execution: batch`): collected, at half the price. */
+  readonly batch: boolean;
+  /** The run folder of the run calling (a batch's ids are recorded there); see `useRun`. */
+  private runDir: string | undefined;
 
   /** `provider`: for tests, another endpoint than the settings'. */
   constructor(
@@ -145,22 +152,37 @@ export class ModelClient {
       : undefined;
     const local = settings.provider === 'llama-cpp';
     // A local model on the CPU answers one request at a time unless the scorecard says more.
-    const concurrency = Math.min(
-      settings.max_concurrency ?? (local ? 1 : (env.requestConcurrency ?? defaultConcurrency)),
-      env.requestConcurrency ?? Number.POSITIVE_INFINITY,
-    );
-    this.provider = provider ?? createProvider(settings, env, concurrency);
-    this.limiter = sharedLimiter(
-      `${this.provider.name}|${local ? '' : (settings.base_url ?? '')}|${settings.model}`,
+    // On Spark the limits are the whole job's: this task keeps its share (see `jobShare`).
+    const limits = jobShare(
       {
-        maxConcurrency: concurrency,
+        maxConcurrency: Math.min(
+          settings.max_concurrency ?? (local ? 1 : (env.requestConcurrency ?? defaultConcurrency)),
+          env.requestConcurrency ?? Number.POSITIVE_INFINITY,
+        ),
         requestsPerMinute: settings.requests_per_minute,
         tokensPerMinute: settings.tokens_per_minute,
       },
+      local ? undefined : env.jobTasks,
     );
-    this.policy = { ...defaultRetryPolicy, maxRetries: settings.max_retries };
-    this.price = modelPrice(settings);
+    const concurrency = limits.maxConcurrency;
+    this.batch = usesBatch(settings, env);
+    this.provider = this.batch
+      ? batchProvider(settings, () => this.runDir)
+      : (provider ?? createProvider(settings, env, concurrency));
+    // A batch has its own limits, far above the synchronous ones: no limiter, no retry (an
+    // error is the item's, retried by --retry-errors in a new batch).
+    this.limiter = sharedLimiter(
+      `${this.batch ? 'batch|' : ''}${this.provider.name}|${local ? '' : (settings.base_url ?? '')}|${settings.model}`,
+      this.batch ? { maxConcurrency: Number.POSITIVE_INFINITY } : limits,
+    );
+    this.policy = { ...defaultRetryPolicy, maxRetries: this.batch ? 0 : settings.max_retries };
+    this.price = this.batch ? batchPrice(modelPrice(settings)) : modelPrice(settings);
     this.budgets = new CallBudgets(settings, env, this.price);
+  }
+
+  /** The run calling, from the score's context: its folder keeps the batches' ids. */
+  useRun(context: { runDir?: string }): void {
+    this.runDir = context.runDir;
   }
 
   /** One call (with retries); its usage is added to `usage`. */

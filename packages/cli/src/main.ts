@@ -5,6 +5,7 @@ import {
   registerEnvironmentSecrets,
 } from '@plexus/core';
 import { Command, CommanderError } from 'commander';
+import { cacheCommand } from './commands/cache.js';
 import { calibrateCommand } from './commands/calibrate.js';
 import { compareCommand } from './commands/compare.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -55,6 +56,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   trainCommand(program, io, setExit);
   mlflowCommand(program, io);
   sparkCommand(program, io, setExit);
+  cacheCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
