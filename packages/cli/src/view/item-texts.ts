@@ -16,6 +16,8 @@ export const searchedTextChars = 1000;
 export const snippetChars = 300;
 /** Characters of an item's text the item page shows at most. */
 export const shownTextChars = 100_000;
+/** Runs whose index and texts are kept at once (the last opened): memory stays bounded. */
+export const keptIndexes = 4;
 /** A live run's missing texts are looked for again at most this often. */
 const reloadMs = 10_000;
 
@@ -147,9 +149,13 @@ const cache = new Map<string, { startedAt: string; texts: ItemTexts }>();
 /** The texts of the run in `dir`, kept while the run is the same (a new run.json start: read again). */
 export function itemTexts(dir: string, info: RunInfo): ItemTexts {
   const cached = cache.get(dir);
-  if (cached && cached.startedAt === info.started_at && cached.texts.datasetPath === info.data.path)
-    return cached.texts;
-  const texts = new ItemTexts(dir, info);
+  const texts =
+    cached && cached.startedAt === info.started_at && cached.texts.datasetPath === info.data.path
+      ? cached.texts
+      : new ItemTexts(dir, info);
+  // The last runs used are kept, as their indexes are (see `keptIndexes`).
+  cache.delete(dir);
   cache.set(dir, { startedAt: info.started_at, texts });
+  while (cache.size > keptIndexes) cache.delete(cache.keys().next().value!);
   return texts;
 }

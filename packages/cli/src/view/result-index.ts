@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type ResultLine, RunMetrics } from '@plexus/core';
-import { type ItemText, searchedTextChars, snippetChars } from './item-texts.js';
+import { type ItemText, keptIndexes, searchedTextChars, snippetChars } from './item-texts.js';
 import { TextStore } from './text-store.js';
 
 /** Characters of an explanation or error kept for the text search (the page says so). */
@@ -214,14 +214,15 @@ const indexes = new Map<string, ResultIndex>();
 
 /**
  * The index of a results file, built once and kept while the file is unchanged; lines appended
- * since the last request are added, a replaced file is indexed again.
+ * since the last request are added, a replaced file is indexed again. The `keptIndexes` last
+ * used are kept.
  */
 export function resultIndex(path: string): ResultIndex {
   let index = indexes.get(path);
-  if (!index || index.replaced()) {
-    index = new ResultIndex(path);
-    indexes.set(path, index);
-  }
+  if (!index || index.replaced()) index = new ResultIndex(path);
+  indexes.delete(path);
+  indexes.set(path, index);
+  while (indexes.size > keptIndexes) indexes.delete(indexes.keys().next().value!);
   index.refresh();
   return index;
 }

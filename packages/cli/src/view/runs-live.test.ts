@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   cpSync,
@@ -8,6 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type RunInfo, RunLock, type RunMetricsFile } from '@plexus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
@@ -106,6 +108,49 @@ describe('plexus runs', () => {
     const { code, stderr } = await plexus(['runs', join(folder, 'nowhere')]);
     expect(code).toBe(2);
     expect(stderr).toContain('cannot list the runs folder');
+  });
+});
+
+describe('the plexus view command', () => {
+  const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+  it('says where it listens and that only this machine can open it; a taken port is bad input', async () => {
+    const server = spawn(process.execPath, [bin, 'view', root, '--port', '0', '--no-open']);
+    try {
+      let printed = '';
+      server.stdout.on('data', (chunk: Buffer) => {
+        printed += chunk.toString();
+      });
+      const deadline = Date.now() + 60_000;
+      while (!/Ctrl-C stops it/.test(printed) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(printed).toContain('bound to 127.0.0.1: only this machine can open it');
+      const url = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(printed)!;
+      expect((await fetch(url[0])).status).toBe(200);
+      const second = spawnSync(
+        process.execPath,
+        [bin, 'view', root, '--port', url[1]!, '--no-open'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(second.status).toBe(2);
+      expect(second.stderr).toContain(`port ${url[1]} is in use; choose another with --port N`);
+      const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      server.kill('SIGKILL');
+    }
+    const missing = spawnSync(
+      process.execPath,
+      [bin, 'view', join(folder, 'nowhere'), '--no-open'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no runs folder here');
   });
 });
 
