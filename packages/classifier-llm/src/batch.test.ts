@@ -116,6 +116,12 @@ describe('execution: batch', () => {
     });
   });
 
+  it('hands a batch score more items than the default window (256) at once: one batch of 600', async () => {
+    const summary = await run(await card({ execution: 'batch' }), dataset(600));
+    expect(summary.errors).toBe(0);
+    expect(server.batches.batches.map((batch) => batch.counts.total)).toEqual([600]);
+  });
+
   it('keeps the answers an expired batch finished; --retry-errors sends the rest in a new batch', async () => {
     const data = dataset(30);
     server.batches.options.outcomes = ['expired'];
