@@ -74,6 +74,29 @@ ${select('status', 'status', index.statuses.list, filter.status)}
 <p class="note">The search looks at ids, labels, the first ${searchedExplanationChars} characters of explanations and errors, and the first ${searchedTextChars} characters of each item's text.</p>`;
 }
 
+/** Characters of an explanation a list row shows (the item page shows all). */
+const rowExplanationChars = 400;
+
+/** An explanation for a list row: a JSON object as `key: value · ...`, cut to its first characters. */
+export function shortExplanation(explanation: string): string {
+  let text = explanation;
+  if (explanation.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(explanation);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        text = Object.entries(parsed)
+          .map(
+            ([key, value]) =>
+              `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+          )
+          .join(' · ');
+    } catch {
+      // not JSON: as it is
+    }
+  }
+  return text.length > rowExplanationChars ? `${text.slice(0, rowExplanationChars)}…` : text;
+}
+
 function row(view: RunView, number: number, line: ResultLine): string {
   const text = textOf(view, line.item_id);
   const textCell = text
@@ -82,7 +105,7 @@ function row(view: RunView, number: number, line: ResultLine): string {
   const outcome = outcomeOf(line);
   const explanation = line.status === 'error' ? line.error?.message : line.explanation;
   const itemLink = `/run/${segment(view.name)}/item/${segment(line.item_id)}`;
-  return `<tr data-line="${number}"><td><a href="${escapeHtml(itemLink)}">${escapeHtml(line.item_id)}</a></td><td>${escapeHtml(line.score)}</td><td>${escapeHtml(line.status)}</td><td>${escapeHtml(line.label ?? '—')}</td><td>${escapeHtml(line.value ?? '—')}</td><td class="${outcome}">${outcome}</td><td class="number">${formatNumber(line.confidence, 2)}</td><td class="text">${textCell}</td><td class="explanation">${escapeHtml((explanation ?? '').slice(0, 400))}</td></tr>`;
+  return `<tr data-line="${number}"><td><a href="${escapeHtml(itemLink)}">${escapeHtml(line.item_id)}</a></td><td>${escapeHtml(line.score)}</td><td>${escapeHtml(line.status)}</td><td>${escapeHtml(line.label ?? '—')}</td><td>${escapeHtml(line.value ?? '—')}</td><td class="${outcome}">${outcome}</td><td class="number">${formatNumber(line.confidence, 2)}</td><td class="text">${textCell}</td><td class="explanation">${escapeHtml(shortExplanation(explanation ?? ''))}</td></tr>`;
 }
 
 function pager(view: RunView): string {

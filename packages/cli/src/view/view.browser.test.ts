@@ -249,6 +249,11 @@ describe('plexus view in Chromium', () => {
     expect(await page.locator('#items').textContent()).toContain(
       'Look <img src=x onerror="window.__pwned = \'img\'">',
     );
+    // A JSON explanation reads as its fields in the list, still as text.
+    expect(await page.locator('#items tbody tr td.explanation').first().textContent()).toBe(
+      'label: complaint · quote: Hi <script>window.__pwned = "script"</script>',
+    );
+    await page.screenshot({ path: join(artifacts, 'view-run-hostile.png'), fullPage: true });
     // An id that reads as a javascript: URL is a link to its item page, nothing more.
     await page.click('a:text-is("javascript:window.__pwned=1")');
     await page.waitForURL(/\/item\/javascript%3Awindow/);
