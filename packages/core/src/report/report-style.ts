@@ -56,4 +56,10 @@ details.sample { margin-top: 12px; }
 tr.hidden { display: none; }
 /* Sections out of view are not laid out until scrolled to: a page of thousands of rows opens fast. */
 section.score { content-visibility: auto; contain-intrinsic-size: auto 1800px; }
+/* Reliability diagram: bars accuracy per confidence bin, dots mean confidence, dashed diagonal. */
+svg.reliability { font-size: 10px; fill: currentColor; }
+svg.reliability .frame { fill: none; stroke: #ccc; }
+svg.reliability .diagonal { stroke: #888; stroke-dasharray: 4 3; }
+svg.reliability .bin { fill: rgba(37, 99, 235, 0.35); stroke: rgb(37, 99, 235); }
+svg.reliability .mean { fill: rgb(220, 38, 38); }
 `;

@@ -1,6 +1,7 @@
 import { formatUsd } from '../metrics/cost-tally.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { escapeHtml, format, interval } from './html.js';
+import { reliabilitySection } from './reliability-section.js';
 
 /** Above this many labels the heatmap drops the numbers (hover shows them) and lists top confusions. */
 const compactLabels = 20;
@@ -113,7 +114,7 @@ function metricsBody(metrics: ScoreMetrics): string {
     return `<p>No item has both an answer and a gold label: no accuracy.</p>${predictedDistribution(metrics)}`;
   const many = metrics.confusion_matrix.labels.length > compactLabels;
   const matrix = `<h3>Confusion matrix <small>rows gold, columns predicted; colour: share of the gold row${many ? '; columns numbered as the rows, names on hover' : ''}</small></h3>${heatmap(metrics)}`;
-  return `${many ? `<h3>Top confusions</h3>${topConfusions(metrics)}` : ''}${matrix}<h3>Per class</h3>${perClass(metrics)}${predictedDistribution(metrics)}`;
+  return `${many ? `<h3>Top confusions</h3>${topConfusions(metrics)}` : ''}${matrix}<h3>Per class</h3>${perClass(metrics)}${reliabilitySection(metrics)}${predictedDistribution(metrics)}`;
 }
 
 /**
