@@ -2,6 +2,7 @@
 
 spark-submit plexus_spark_job.py --input PATH --output PATH --scorecard FILE --worker worker.mjs
     [--node NODE] [--cache-dir DIR] [--partitions N] [--tasks N] [--format parquet|jsonl|csv]
+    [--batch --job-key KEY]
 
 Each task streams its partition's rows (JSON lines) to `node worker.mjs` and turns the worker's
 result lines into Arrow record batches (mapInArrow). Output: Parquet, one row per item and score
@@ -95,6 +96,10 @@ def score_partitions(args, fail_first_attempt: bool):
         context = TaskContext.get()
         command = [args.node, args.worker, "--scorecard", args.scorecard, "--cache-dir", args.cache_dir,
                    "--tasks", str(args.tasks)]
+        if args.batch:
+            # One record of batches per partition: a retry of this task re-attaches to them.
+            folder = os.path.join(args.cache_dir, "batches", args.job_key, f"partition-{context.partitionId()}")
+            command += ["--batch", "--batch-dir", folder]
 
         sent = [0]
 
@@ -160,6 +165,8 @@ def main() -> None:
     parser.add_argument("--cache-dir", required=True)
     parser.add_argument("--partitions", type=int, default=0)
     parser.add_argument("--tasks", type=int, default=0)
+    parser.add_argument("--batch", action="store_true")
+    parser.add_argument("--job-key", default="job")
     parser.add_argument("--format", choices=["parquet", "jsonl", "csv"], required=True)
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()

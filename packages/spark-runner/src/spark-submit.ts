@@ -7,6 +7,7 @@ import {
   evaluate,
   externalResults,
   formatOf,
+  hashValue,
   InvalidConfigError,
   type LoadedScorecard,
   PlexusError,
@@ -43,6 +44,12 @@ export interface SparkOptions {
    * the cluster: min(partitions, executor cores / spark.task.cpus).
    */
   tasks?: number;
+  /**
+   * LLM scores on `provider: openai` use the Batch API (see classifier-llm). Each partition's
+   * batches are recorded under `<cacheDir>/batches/<job>/`: a retried task, or the same job
+   * submitted again after a failure, re-attaches to them instead of paying twice.
+   */
+  batch?: boolean;
   /** spark-submit to call; default `$SPARK_SUBMIT`, else `spark-submit` on the PATH. */
   sparkSubmit?: string;
   /** Extra `--conf key=value` settings. */
@@ -132,6 +139,15 @@ export function submitArguments(
   );
   if (options.partitions) args.push('--partitions', String(options.partitions));
   if (options.tasks) args.push('--tasks', String(options.tasks));
+  if (options.batch) {
+    // The same scorecard, input and output is the same job: its records are found again.
+    const job = hashValue({
+      scorecard: options.scorecard.hash,
+      input: resolve(options.input),
+      output: resolve(options.output),
+    }).slice(0, 16);
+    args.push('--batch', '--job-key', job);
+  }
   return args;
 }
 

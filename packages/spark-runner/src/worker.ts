@@ -2,6 +2,7 @@
 // stdin ({"n": row number, "row": {...}}), scores them with the normal engine (batching,
 // concurrency, cache) and writes one JSON line per item and score on stdout, or
 // {"problem": {...}} for a row that cannot become an item. Exit code 2: bad scorecard.
+import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { plugin as forest } from '@plexus/classifier-forest';
 import { plugin as heuristic } from '@plexus/classifier-heuristic';
@@ -61,7 +62,12 @@ async function main(): Promise<number> {
     plugins: [heuristic, forest, llm, onnx],
     cacheDir,
     jobTasks: Number.isInteger(tasks) && tasks > 1 ? tasks : undefined,
+    // --batch: LLM scores on openai use the Batch API; this task's batches are recorded in
+    // --batch-dir (one folder per partition), so a retried task re-attaches to them.
+    ...(process.argv.includes('--batch') ? { execution: 'batch' as const } : {}),
   });
+  const batchDir = argument('--batch-dir');
+  if (batchDir) mkdirSync(batchDir, { recursive: true });
   const gold = goldColumns(card.scores);
   const out = (value: unknown) => {
     if (!process.stdout.write(`${JSON.stringify(value)}\n`))
@@ -109,6 +115,7 @@ async function main(): Promise<number> {
       items,
       scorecard: card.name,
       cache,
+      ...(batchDir ? { runDir: batchDir } : {}),
     })) {
       while (problems.length > 0) await out(problems.shift());
       await out(line);

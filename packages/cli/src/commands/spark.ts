@@ -20,6 +20,7 @@ interface SparkFlags {
   master: string;
   partitions?: number;
   tasks?: number;
+  batch?: boolean;
   sparkSubmit?: string;
   conf?: string[];
   node?: string;
@@ -64,6 +65,10 @@ export function sparkCommand(
       wholeNumber('--tasks'),
     )
     .option(
+      '--batch',
+      "LLM scores on provider openai use the Batch API (half the price); each partition's batches are recorded in the cache folder, so a retried task or the same job submitted again re-attaches to them",
+    )
+    .option(
       '--spark-submit <path>',
       'spark-submit to call; default $SPARK_SUBMIT or spark-submit on the PATH',
     )
@@ -94,6 +99,7 @@ export function sparkCommand(
         master: flags.master,
         partitions: flags.partitions,
         tasks: flags.tasks,
+        batch: flags.batch,
         sparkSubmit: flags.sparkSubmit,
         conf: confOf(flags.conf ?? []),
         node: flags.node,
