@@ -1,6 +1,6 @@
 // Random forest vs scikit-learn's RandomForestClassifier on the same TF-IDF features and split.
 // Banking77 (train.csv → test.csv) and SMS spam (seeded stratified 80/20 split).
-// Usage: node forest-vs-sklearn.mjs [trees]   (scikit-learn from PyPI in .cache/venv-sklearn)
+// Usage: node forest-vs-sklearn.mjs [trees]   (scikit-learn from PyPI in .cache/venv-python)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

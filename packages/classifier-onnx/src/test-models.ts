@@ -12,7 +12,7 @@ export const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 let python: string | undefined;
 
-/** The Python of `.cache/venv-onnx`, created on first use. */
+/** The Python of `.cache/venv-python` (shared by every package), created on first use. */
 export function onnxPython(): string {
   python ??= execFileSync(
     join(root, 'scripts/python-venv.sh'),

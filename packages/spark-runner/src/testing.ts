@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** PyPI requirements of local Spark for the tests and benchmarks. */
 export const sparkRequirements = ['pyspark==4.0.*', 'pyarrow==21.*', 'pandas==2.*'];
 
-/** spark-submit of `.cache/venv-spark` (pyspark from PyPI, created on first use) and its Python. */
+/** spark-submit of `.cache/venv-python` (pyspark from PyPI, created on first use) and its Python. */
 export function localSpark(): { sparkSubmit: string; python: string } {
   const python = execFileSync(
     join(root, 'scripts/python-venv.sh'),

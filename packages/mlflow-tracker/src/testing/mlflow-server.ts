@@ -1,4 +1,4 @@
-// Starts a real MLflow server for tests: mlflow from PyPI in the repository's .cache/venv-mlflow
+// Starts a real MLflow server for tests: mlflow from PyPI in the repository's .cache/venv-python
 // (installed on first use), SQLite backend, artifacts served by the server, on 127.0.0.1.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** PyPI requirements of the test server (and of the Python checks that load registered models). */
 export const mlflowRequirements = ['mlflow==3.17.*', 'onnx==1.19.*', 'onnxruntime==1.23.*'];
 
-/** The Python of `.cache/venv-mlflow`, created on first use. */
+/** The Python of `.cache/venv-python` (shared by every package), created on first use. */
 export function mlflowPython(): string {
   return execFileSync(join(root, 'scripts/python-venv.sh'), ['mlflow', ...mlflowRequirements], {
     encoding: 'utf8',
