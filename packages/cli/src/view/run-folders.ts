@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { type RunInfo, type RunMetricsFile, readRunInfo, type ScoreMetrics } from '@plexus/core';
@@ -33,12 +33,25 @@ export function runFolder(root: string, name: string): string | undefined {
   }
   if (dirname(real) !== realRoot || !real.startsWith(realRoot + sep)) return undefined;
   try {
-    if (!statSync(real).isDirectory() || !statSync(join(real, 'run.json')).isFile())
-      return undefined;
+    if (!statSync(real).isDirectory() || !runFile(real, 'run.json')) return undefined;
   } catch {
     return undefined;
   }
   return real;
+}
+
+/**
+ * The path of file `name` of a run folder when it is a file in that folder, after symlinks (a
+ * `report.html` linked to a file elsewhere is not served); undefined otherwise.
+ */
+export function runFile(dir: string, name: string): string | undefined {
+  const path = join(dir, name);
+  try {
+    const real = realpathSync(path);
+    return dirname(real) === dir && statSync(real).isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An item's text: from its result lines, else from the dataset (older runs). */
@@ -52,8 +65,8 @@ export async function openRun(root: string, name: string): Promise<OpenedRun | u
   const dir = runFolder(root, name);
   if (!dir) return undefined;
   const info = await readRunInfo(dir);
-  const results = join(dir, 'results.jsonl');
-  if (!existsSync(results)) return undefined;
+  const results = runFile(dir, 'results.jsonl');
+  if (!results) return undefined;
   const index = resultIndex(results);
   const texts = itemTexts(dir, info);
   return { name, dir, info, index, texts };

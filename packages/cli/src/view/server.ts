@@ -1,14 +1,13 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { errorMessage, PlexusError, redact } from '@plexus/core';
 import { comparePageFor } from './compare-route.js';
 import { contentSecurityPolicy, escapeHtml, page } from './html.js';
 import { filterItems, filterOf } from './item-filter.js';
 import { itemPage } from './item-page.js';
 import { listPage } from './list-page.js';
-import { openRun, runMetrics } from './run-folders.js';
+import { openRun, runFile, runMetrics } from './run-folders.js';
 import { listRuns } from './run-list.js';
 import { runPage } from './run-page.js';
 
@@ -42,7 +41,7 @@ async function runAnswer(root: string, name: string, query: URLSearchParams): Pr
     filtered = filterItems(run.index, filter, run.texts);
   }
   const rows = filtered.lines.map((number) => ({ number, line: run.index.readLine(number) }));
-  const hasReport = existsSync(join(run.dir, 'report.html'));
+  const hasReport = runFile(run.dir, 'report.html') !== undefined;
   const html = runPage({
     name,
     info: run.info,
@@ -108,10 +107,11 @@ export async function answer(root: string, url: URL): Promise<Answer> {
   if (third === 'item' && fourth !== undefined) return itemAnswer(root, name, fourth);
   if (third === 'report.html' && fourth === undefined) {
     const run = await openRun(root, name);
-    if (!run || !existsSync(join(run.dir, 'report.html'))) return notFound;
+    const report = run && runFile(run.dir, 'report.html');
+    if (!report) return notFound;
     return {
       status: 200,
-      file: join(run.dir, 'report.html'),
+      file: report,
       headers: { 'content-security-policy': reportPolicy },
     };
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +83,10 @@ beforeAll(async () => {
   const outside = await writeTestRun(elsewhere, 'outside', plain.slice(0, 3), { labels });
   symlinkSync(outside.dir, join(root, 'escape'));
   writeFileSync(join(folder, 'secret.txt'), 'secret');
+  // A run whose report.html is a link to a file outside: the folder is served, the link is not.
+  const linked = await writeTestRun(folder, 'linked', plain.slice(0, 3), { labels });
+  rmSync(join(linked.dir, 'report.html'));
+  symlinkSync(join(folder, 'secret.txt'), join(linked.dir, 'report.html'));
   viewer = await startViewer({ root, port: 0 });
   browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -135,7 +139,8 @@ describe('plexus view in Chromium', () => {
   it('lists the runs newest first and opens one with its metrics', async () => {
     const { page, problems } = await open('/');
     const names = await page.locator('#runs tbody tr td:first-child').allTextContents();
-    expect(names).toEqual([nameB, nameA]);
+    // `linked` (below) was scored now; the two runs compared start in January and February.
+    expect(names).toEqual(['linked', nameB, nameA]);
     await page.click(`text=${nameA}`);
     await page.waitForURL(/\/run\/run-a$/);
     expect(await page.locator('h2:has(#scores-source)').textContent()).toBe(
@@ -280,6 +285,7 @@ describe('plexus view in Chromium', () => {
       '/run/run-a/results.jsonl',
       '/run/run-a/item/%E0%A4%A',
       '/secret.txt',
+      '/run/linked/report.html',
     ];
     const statuses = await Promise.all(paths.map((path) => rawGet(path)));
     expect(Object.fromEntries(paths.map((path, index) => [path, statuses[index]]))).toEqual(
@@ -287,6 +293,7 @@ describe('plexus view in Chromium', () => {
     );
     expect(await rawGet('/run/run-a')).toBe(200);
     expect(await rawGet('/run/run-a/report.html')).toBe(200);
+    expect(await rawGet('/run/linked')).toBe(200);
     // A page on another site that points its name at 127.0.0.1 (DNS rebinding) gets nothing.
     expect(await rawGet('/run/run-a', { host: 'attacker.example:80' })).toBe(403);
     expect(await rawGet('/run/run-a', { host: `localhost:${new URL(viewer.url).port}` })).toBe(200);
