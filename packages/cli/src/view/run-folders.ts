@@ -76,11 +76,10 @@ export async function openRun(root: string, name: string): Promise<OpenedRun | u
 export async function runMetrics(
   run: OpenedRun,
 ): Promise<{ metrics: Record<string, ScoreMetrics>; source: 'final' | 'live' }> {
-  if (metricsOfLastEnd(run.dir, run.info)) {
+  const path = runFile(run.dir, 'metrics.json');
+  if (path && metricsOfLastEnd(run.dir, run.info)) {
     try {
-      const file = JSON.parse(
-        await readFile(join(run.dir, 'metrics.json'), 'utf8'),
-      ) as RunMetricsFile;
+      const file = JSON.parse(await readFile(path, 'utf8')) as RunMetricsFile;
       return { metrics: file.scores, source: 'final' };
     } catch {
       // no metrics.json (the run ended before writing it): computed from its results
