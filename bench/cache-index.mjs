@@ -1,8 +1,9 @@
 // The response/result cache's index memory at 1,000,000 entries: a cache folder is written once,
 // then a new process opens it (one lookup indexes every log) and the heap it grew by is measured
 // after a full GC. Run: node --expose-gc bench/cache-index.mjs [entries]
-import { createHash } from 'node:crypto';
+
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
