@@ -17,13 +17,8 @@ export interface CoreSinks {
   reportRows: ReportRows;
   /** The dataset's hash, rows and gold digests for run.json. */
   provenance: RunProvenance;
-  /** The three above as sinks, in that order: provenance, metrics, report rows. */
+  /** The three above as one sink (provenance, metrics, report rows, in that order). */
   sinks: RunSinkV1[];
-}
-
-/** A sink that gives each line, kept or new, to `read`. */
-function readerSink(name: string, read: (line: ResultLine) => void): RunSinkV1 {
-  return { specificationVersion: 'v1', name, restore: read, add: read };
 }
 
 export function coreSinks(
@@ -32,14 +27,24 @@ export function coreSinks(
   const metrics = new RunMetrics(scores);
   const reportRows = new ReportRows();
   const provenance = new RunProvenance();
+  // One sink for the three: direct calls that V8 inlines, not three more calls through the sink
+  // list (600,000 lines of a rules run pass here).
+  const read = (line: ResultLine) => {
+    provenance.add(line);
+    metrics.add(line);
+    reportRows.add(line);
+  };
   return {
     metrics,
     reportRows,
     provenance,
     sinks: [
-      readerSink('provenance', (line) => provenance.add(line)),
-      readerSink('metrics', (line) => metrics.add(line)),
-      readerSink('report rows', (line) => reportRows.add(line)),
+      {
+        specificationVersion: 'v1',
+        name: 'provenance, metrics, report rows',
+        restore: read,
+        add: read,
+      },
     ],
   };
 }
