@@ -15,6 +15,7 @@ import {
   selectNodes,
 } from './preflight-selection.js';
 import { reservedKeyProblems } from './reserved-keys.js';
+import { applySampling } from './sampled-score.js';
 import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from './score-spec.js';
 import {
   dataTarget,
@@ -182,6 +183,7 @@ export async function parseScorecard(
         runBudget: options.runBudget,
       })),
     );
+  problems.push(...applySampling(scores, raw, positions));
   problems.push(...(await applyCalibrations(scores, raw, { baseDir, positions })));
   if (problems.length > 0) {
     await Promise.allSettled(scores.map((entry) => entry.score?.close?.()));

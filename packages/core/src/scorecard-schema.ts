@@ -39,6 +39,8 @@ export const commonScoreFields = {
   gold: z.enum(['dataset', 'feedback']).optional(),
   /** A calibration file (`plexus calibrate` writes it), relative to the scorecard: the score's confidence is mapped through it. */
   calibration: z.string().min(1).optional(),
+  /** Self-consistency: ask N times (with a temperature above 0); the answer is the majority, its confidence the agreeing share. */
+  samples: z.number().int().min(2).max(50).optional(),
   depends_on: dependsOnSchema.optional(),
   processors: z.array(processorSchema).optional(),
   /** How labels are compared in metrics; default: ignoring case, with n/a-style values as `na`. */

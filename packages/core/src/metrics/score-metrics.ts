@@ -57,6 +57,11 @@ export interface ScoreMetrics {
    * carry a confidence (top-label ECE over 10 bins, Brier, reliability); absent when none does.
    */
   calibration?: CalibrationMetrics;
+  /**
+   * A score with `samples: N` (self-consistency): the answered items and the share of them whose
+   * samples did not all give the same label (`flip_rate`); absent for other scores.
+   */
+  self_consistency?: { items: number; flip_rate: number };
 }
 
 /** Accumulates one score's results (streaming) and computes its metrics at the end. */
@@ -76,6 +81,8 @@ export class ScoreMetricsAccumulator {
   private latencyTotal = 0;
   private latencyCount = 0;
   private readonly calibration = new CalibrationTally();
+  private sampled = 0;
+  private flipped = 0;
 
   constructor(private readonly normalization: LabelNormalization = {}) {}
 
@@ -98,6 +105,7 @@ export class ScoreMetricsAccumulator {
       this.skipped += 1;
       return;
     }
+    this.countSamples(line.trace);
     const pair = judgedPair(line, (label) => normalizeLabel(label, this.normalization));
     if (!pair) {
       this.unlabeled += 1;
@@ -109,6 +117,15 @@ export class ScoreMetricsAccumulator {
     this.confusion.add(pair.gold, pair.predicted);
     if (typeof line.confidence === 'number' && Number.isFinite(line.confidence))
       this.calibration.add(line.confidence, pair.correct);
+  }
+
+  /** A self-consistent answer's samples (`trace.self_consistency.samples`): do they all agree? */
+  private countSamples(trace: unknown): void {
+    const samples = (trace as { self_consistency?: { samples?: unknown } } | undefined)
+      ?.self_consistency?.samples;
+    if (!Array.isArray(samples)) return;
+    this.sampled += 1;
+    if (new Set(samples).size > 1) this.flipped += 1;
   }
 
   finish(seed = 0): ScoreMetrics {
@@ -170,6 +187,9 @@ export class ScoreMetricsAccumulator {
       llm_calls: this.calls,
       latency_ms_mean: this.latencyCount > 0 ? this.latencyTotal / this.latencyCount : null,
       ...calibrationField(this.calibration.finish()),
+      ...(this.sampled > 0
+        ? { self_consistency: { items: this.sampled, flip_rate: this.flipped / this.sampled } }
+        : {}),
     };
   }
 }
