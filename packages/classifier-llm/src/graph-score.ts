@@ -1,7 +1,6 @@
 import {
   defineScoreFactory,
   errorOutput,
-  hashValue,
   InvalidConfigError,
   nameRecord,
   type PhraseHit,
@@ -16,6 +15,7 @@ import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
+import { llmScore } from './llm-score.js';
 import {
   addUsage,
   checkProvider,
@@ -317,41 +317,32 @@ export function createGraphFactory(
       const provider = options.provider?.(settings);
       if (!provider) await checkProvider(settings, clientEnv);
       const client = new ModelClient(settings, clientEnv, provider);
-      return {
-        specificationVersion: 'v1',
+      // One graph per item, all in flight together; with batch execution each wave of nodes is
+      // one batch (llmScore sizes the calls and tells the client which run calls).
+      return llmScore({
         kind: 'llm/graph',
         name: env.name,
         labels: env.labels,
         model: modelLabel(settings),
-        fingerprint: hashValue({
-          kind: 'llm/graph',
-          settings: pick(settings, answerFields),
-          labels: env.labels,
-        }),
-        maxBatchSize: 32,
-        async doScore({ items, signal, onOutput }) {
-          signal.throwIfAborted();
-          return Promise.all(
-            items.map(async (item, index) => {
-              const context: RunContext = {
-                item,
-                client,
-                settings,
-                results: nameRecord(), // node names may be `__proto__`: no prototype
-                usage: emptyUsage(),
-                signal,
-              };
-              const output = wholeTreePerChunk(settings)
-                ? await runGraphPerChunk(context, env.labels, (chunk) => runGraph(plan, chunk))
-                : await runGraph(plan, context);
-              // What the graph saw (after processors), size-capped, so reports can show it.
-              output.trace = { input: seenText(item.text), ...(output.trace as object) };
-              onOutput?.(index, output);
-              return output;
-            }),
-          );
+        answerSettings: pick(settings, answerFields),
+        client,
+        scoreItem: async (item, signal) => {
+          const context: RunContext = {
+            item,
+            client,
+            settings,
+            results: nameRecord(), // node names may be `__proto__`: no prototype
+            usage: emptyUsage(),
+            signal,
+          };
+          const output = wholeTreePerChunk(settings)
+            ? await runGraphPerChunk(context, env.labels, (chunk) => runGraph(plan, chunk))
+            : await runGraph(plan, context);
+          // What the graph saw (after processors), size-capped, so reports can show it.
+          output.trace = { input: seenText(item.text), ...(output.trace as object) };
+          return output;
         },
-      };
+      });
     },
   });
 }
