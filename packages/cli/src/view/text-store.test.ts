@@ -10,8 +10,8 @@ function found(store: TextStore, needle: string): number[] {
 describe('TextStore', () => {
   it('finds every entry containing the needle, as a plain includes() over each entry would', () => {
     const store = new TextStore();
-    // Over 4 MiB of text: two chunks, the first all Latin-1 (kept as a string), the second with
-    // wider characters (kept as UTF-8 bytes); entries that end and start a needle.
+    // Over 4 MiB of text: two chunks, the first all Latin-1, the second with wider characters
+    // (a two-byte string); entries that end and start a needle.
     const texts = Array.from({ length: 6000 }, (_, index) => {
       const filler = 'x'.repeat(700 + (index % 13));
       if (index === 5982 || index === 5990) return `${filler} Café – “needle” ${index}`;
