@@ -206,6 +206,7 @@ describe('plexus view in Chromium', () => {
       'userClassify: plain text number 7 with the word needle',
     );
     expect(await card.locator('details.call .answer pre').textContent()).toBe('card');
+    await page.screenshot({ path: join(artifacts, 'view-item.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
 
