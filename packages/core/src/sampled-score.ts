@@ -74,6 +74,17 @@ export function sampledScore(score: ScoreV1, samples: number): ScoreV1 {
   });
 }
 
+/** Positions (in the file's `scores`) of the scores with `samples:`: created without a response cache. */
+export function sampledIndexes(raw: unknown): Set<number> {
+  const files = (raw as { scores?: unknown })?.scores;
+  const indexes = new Set<number>();
+  if (!Array.isArray(files)) return indexes;
+  files.forEach((score, index) => {
+    if (typeof (score as { samples?: unknown } | null)?.samples === 'number') indexes.add(index);
+  });
+  return indexes;
+}
+
 /**
  * Wraps each created score whose entry says `samples: N` (N ≥ 2) so it asks N times; a score whose
  * settings have `temperature: 0` is a problem (N identical answers tell nothing).

@@ -15,7 +15,7 @@ import {
   selectNodes,
 } from './preflight-selection.js';
 import { reservedKeyProblems } from './reserved-keys.js';
-import { applySampling } from './sampled-score.js';
+import { applySampling, sampledIndexes } from './sampled-score.js';
 import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from './score-spec.js';
 import {
   dataTarget,
@@ -181,6 +181,8 @@ export async function parseScorecard(
         execution: options.execution,
         jobTasks: options.jobTasks,
         runBudget: options.runBudget,
+        // Self-consistency: every sample a fresh call, never a response cached from another.
+        uncached: sampledIndexes(raw),
       })),
     );
   problems.push(...applySampling(scores, raw, positions));
@@ -265,6 +267,7 @@ async function createScores(
     execution?: 'batch';
     jobTasks?: number;
     runBudget: RunBudgetV1 | undefined;
+    uncached?: ReadonlySet<number>;
   },
 ): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
@@ -274,7 +277,7 @@ async function createScores(
       labels: entry.labels,
       baseDir: context.baseDir,
       cacheDir: context.cacheDir,
-      cache: context.cache,
+      cache: context.cache && !context.uncached?.has(entry.index),
       dependsOn: entry.dependsOn.map((dependency) => dependency.score),
     };
     if (context.resolveModel) env.resolveModel = context.resolveModel;
