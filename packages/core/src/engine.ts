@@ -2,6 +2,7 @@ import { cacheKey, type ResultCache } from './cache.js';
 import { skipReason } from './conditions.js';
 import type { EngineItem, EngineResult } from './engine-result.js';
 import { stopsRun } from './errors.js';
+import { type LineStorageOptions, storedLine } from './line-storage.js';
 import type { LoadedScore } from './loaded-scorecard.js';
 import { hasName, nameRecordOf, nameValue } from './name-records.js';
 import { checkOutput, errorOutput } from './output-check.js';
@@ -21,11 +22,16 @@ export interface EngineOptions<Item extends EngineItem> {
   signal?: AbortSignal;
   /** Stops starting work; calls in flight finish and their results come out (a first Ctrl-C). */
   drain?: AbortSignal;
-  /** Items in flight at most; default 256. Memory stays bounded by it. */
+  /**
+   * Items in flight at most; default 256, or the largest `collects` of the scores (a batch
+   * API's). Memory stays bounded by it.
+   */
   window?: number;
   /** `doScore` calls in flight per score at most; default 4. */
   concurrency?: number;
   cache?: ResultCache;
+  /** The run folder, passed to scores in their context (see `ScoreContextV1.runDir`). */
+  runDir?: string;
   /** Outputs already stored for an item (resume): those scores are not run again. */
   prior?: (item: Item) => Readonly<Record<string, ScoreOutputV1>> | undefined;
 }
@@ -58,7 +64,8 @@ interface ScoreQueue<Item> {
 export async function* runEngine<Item extends EngineItem>(
   options: EngineOptions<Item>,
 ): AsyncGenerator<EngineResult<Item>> {
-  const window = options.window ?? 256;
+  const window =
+    options.window ?? Math.max(256, ...options.scores.map((entry) => entry.score?.collects ?? 0));
   const concurrency = options.concurrency ?? 4;
   // Aborted by the caller, or by the engine itself when a score's error stops the run: calls in
   // flight in other batches are abandoned too.
@@ -169,7 +176,9 @@ export async function* runEngine<Item extends EngineItem>(
 
   const dispatch = (queue: ScoreQueue<Item>) => {
     const batchSize = Math.max(1, queue.entry.score?.maxBatchSize ?? 1);
-    while (queue.running < concurrency && queue.waiting.length > 0 && !halted()) {
+    // A score that collects items (a batch API) answers none before it has many: no bound.
+    const limit = queue.entry.score?.collects ? Number.POSITIVE_INFINITY : concurrency;
+    while (queue.running < limit && queue.waiting.length > 0 && !halted()) {
       const batch = queue.waiting.splice(0, batchSize);
       queue.running += 1;
       activeBatches += 1;
@@ -246,7 +255,10 @@ export async function* runEngine<Item extends EngineItem>(
       outputs = await score.doScore({
         items,
         signal,
-        context: { scorecard: options.scorecard },
+        context: {
+          scorecard: options.scorecard,
+          ...(options.runDir === undefined ? {} : { runDir: options.runDir }),
+        },
         onOutput: (index, output) => {
           if (!signal.aborted) finish(index, output);
         },
@@ -334,16 +346,26 @@ export async function* runEngine<Item extends EngineItem>(
 
 /**
  * The engine's results as `results.jsonl` lines: the gold label from the item's `labels`, compared
- * with each score's label normalisation.
+ * with each score's label normalisation; the item's text and the traces' prompts as `storage` says.
  */
 export async function* resultLines<
   Item extends EngineItem & { labels?: Readonly<Record<string, string>> },
->(options: EngineOptions<Item>): AsyncGenerator<ResultLine> {
+>(options: EngineOptions<Item> & { storage?: LineStorageOptions }): AsyncGenerator<ResultLine> {
   const normalizations = new Map(options.scores.map((entry) => [entry.name, entry.normalization]));
-  for await (const result of runEngine(options))
-    yield toResultLine(
-      result,
-      nameValue(result.item.labels, result.score),
-      normalizations.get(result.score),
+  const storage = options.storage ?? {};
+  // An item's results share its object: the first one stores the text (weakly held: bounded).
+  const seen = new WeakSet<object>();
+  for await (const result of runEngine(options)) {
+    const first = !seen.has(result.item);
+    seen.add(result.item);
+    yield storedLine(
+      toResultLine(
+        result,
+        nameValue(result.item.labels, result.score),
+        normalizations.get(result.score),
+      ),
+      { text: result.item.text, first },
+      storage,
     );
+  }
 }
