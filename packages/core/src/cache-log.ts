@@ -59,3 +59,54 @@ export function scanLog(
     if (own) closeSync(descriptor);
   }
 }
+
+/** The last block read: `length` bytes of `source` (a log) from `start`. */
+export interface ReadBlock {
+  source?: object;
+  start: number;
+  length: number;
+  data: Buffer;
+}
+
+/**
+ * The line at `offset` of a log, from the block read last when it holds the whole line (entries
+ * are read back mostly in the order they were written: one read serves hundreds of hits). `fd`,
+ * when given, is the log kept open (this process's own); other logs are opened for each read and
+ * closed, as a cache used by many runs has many logs and open files are limited (1,024 by default).
+ */
+export function readLineAt(
+  block: ReadBlock,
+  source: object,
+  path: string,
+  fd: number | undefined,
+  offset: number,
+): string | undefined {
+  if (block.source === source && offset >= block.start) {
+    const end = block.data.indexOf(10, offset - block.start);
+    if (end >= 0 && end < block.length)
+      return block.data.toString('utf8', offset - block.start, end);
+  }
+  let descriptor: number | undefined;
+  try {
+    descriptor = fd ?? openSync(path, 'r');
+    block.source = undefined; // its bytes are about to change
+    let buffer = block.data;
+    let length = 0;
+    for (;;) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, offset + length);
+      length += read;
+      const end = buffer.indexOf(10, length - read);
+      if (end >= 0 && end < length) {
+        if (buffer === block.data) Object.assign(block, { source, start: offset, length });
+        return buffer.toString('utf8', 0, end);
+      }
+      if (read === 0) return undefined;
+      if (length === buffer.length)
+        buffer = Buffer.concat([buffer.subarray(0, length), Buffer.allocUnsafe(length)]);
+    }
+  } catch {
+    return undefined;
+  } finally {
+    if (descriptor !== undefined && descriptor !== fd) closeSync(descriptor);
+  }
+}

@@ -6,14 +6,13 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  readSync,
   rmdirSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { indexKey, scanLog, storedIndexKey } from './cache-log.js';
+import { indexKey, type ReadBlock, readLineAt, scanLog, storedIndexKey } from './cache-log.js';
 import { cacheWriteFailure, recordCacheWriteFailure } from './cache-warnings.js';
 import { redact } from './secrets.js';
 
@@ -54,11 +53,7 @@ export class DirectoryCache<Value = unknown> {
   /** The first folder this cache created for its log, removed again if writing fails at once. */
   private createdDir: string | undefined;
   /** The last block read: `length` bytes of `segment` from `start`. */
-  private readonly block: { segment?: Segment; start: number; length: number; data: Buffer } = {
-    start: 0,
-    length: 0,
-    data: Buffer.allocUnsafe(64 * 1024),
-  };
+  private readonly block: ReadBlock = { start: 0, length: 0, data: Buffer.allocUnsafe(64 * 1024) };
   /** Entries of the earlier layout (one file per entry in `outputs/`), read on a miss. */
   private readonly legacy: boolean;
 
@@ -199,42 +194,9 @@ export class DirectoryCache<Value = unknown> {
     return line?.startsWith(`${key}\t`) ? line : undefined;
   }
 
-  /**
-   * The line at `offset`, from the block read last when it holds the whole line (entries are read
-   * back mostly in the order they were written: one read serves hundreds of hits).
-   */
+  /** The line at `offset` of a segment (see `readLineAt`). */
   private lineAt(segment: Segment, offset: number): string | undefined {
-    const block = this.block;
-    if (block.segment === segment && offset >= block.start) {
-      const end = block.data.indexOf(10, offset - block.start);
-      if (end >= 0 && end < block.length)
-        return block.data.toString('utf8', offset - block.start, end);
-    }
-    // Other processes' logs are opened for each read, not kept open: a cache used by many runs has
-    // many logs, and open files are a limited resource (1,024 by default).
-    let fd: number | undefined;
-    try {
-      fd = segment.fd ?? openSync(join(this.logDir, segment.name), 'r');
-      block.segment = undefined; // its bytes are about to change
-      let buffer = block.data;
-      let length = 0;
-      for (;;) {
-        const read = readSync(fd, buffer, length, buffer.length - length, offset + length);
-        length += read;
-        const end = buffer.indexOf(10, length - read);
-        if (end >= 0 && end < length) {
-          if (buffer === block.data) Object.assign(block, { segment, start: offset, length });
-          return buffer.toString('utf8', 0, end);
-        }
-        if (read === 0) return undefined;
-        if (length === buffer.length)
-          buffer = Buffer.concat([buffer.subarray(0, length), Buffer.allocUnsafe(length)]);
-      }
-    } catch {
-      return undefined;
-    } finally {
-      if (fd !== undefined && fd !== segment.fd) closeSync(fd);
-    }
+    return readLineAt(this.block, segment, join(this.logDir, segment.name), segment.fd, offset);
   }
 
   private load(): void {
