@@ -69,7 +69,7 @@ export interface RunSummaryV1 {
  * slow sink slows the run instead of filling memory). Return nothing from `add` when you can: a
  * synchronous sink costs the run no extra turn of the event loop. A sink that throws from `begin`
  * or `add` fails the run (its results so far are stored and resumable); one thrown from `finish` is
- * thrown by `evaluate` once the run folder is complete. A tracker that must never fail a run
+ * thrown by `evaluate` once the run folder is complete and every other sink has finished. A tracker that must never fail a run
  * catches its own errors (see `@plexus/mlflow-tracker`).
  */
 export interface RunSinkV1 {

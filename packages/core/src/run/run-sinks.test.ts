@@ -214,3 +214,31 @@ describe('sinks attached to evaluate()', () => {
     expect(readFileSync(join(out, 'dataset-errors.jsonl'), 'utf8')).toContain('unreadable row');
   });
 });
+
+describe('a sink whose finish throws', () => {
+  it('does not keep the sinks after it from finishing; evaluate then throws its error', async () => {
+    const out = join(folder, 'finish-throws');
+    const recorder = recordingSink();
+    const throwing: RunSinkV1 = {
+      specificationVersion: 'v1',
+      name: 'throws at the end',
+      add() {},
+      finish() {
+        throw new Error('cannot upload');
+      },
+    };
+    await expect(
+      evaluate({
+        scorecard: await card(),
+        data,
+        outDir: out,
+        cache: false,
+        sinks: [throwing, recorder.sink],
+      }),
+    ).rejects.toThrow('cannot upload');
+    expect(recorder.summary()).toMatchObject({ status: 'completed', results: 80 });
+    // The run folder was complete before any finish.
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('completed');
+    expect(stored(out)).toHaveLength(80);
+  });
+});

@@ -40,8 +40,20 @@ export class SinkSet {
     for (let index = next; index < sinks.length; index += 1) await sinks[index]!.add(line);
   }
 
+  /**
+   * Every sink finishes, even after one threw (a tracker still ends its run); then the first
+   * error is thrown.
+   */
   async finish(summary: RunSummaryV1): Promise<void> {
-    for (const sink of this.sinks) await sink.finish?.(summary);
+    const failures: unknown[] = [];
+    for (const sink of this.sinks) {
+      try {
+        await sink.finish?.(summary);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   }
 }
 
