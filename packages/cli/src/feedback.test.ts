@@ -94,6 +94,15 @@ describe('plexus feedback', () => {
     ]);
     expect(result.code).toBe(0);
     const greeting = JSON.parse(result.stdout).scores.Greeting;
+    // Saved in the run folder for the report and the MLflow sync.
+    expect(result.stderr).toContain(
+      `agreement saved in ${join(runDir, 'feedback-agreement.json')}`,
+    );
+    const saved = JSON.parse(readFileSync(join(runDir, 'feedback-agreement.json'), 'utf8'));
+    expect(saved.scores.Greeting).toEqual(greeting);
+    expect(Date.parse(saved.computed_at)).not.toBeNaN();
+    expect((await plexus(['report', runDir])).code).toBe(0);
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toContain('<h3>Reviewers');
     expect(greeting).toMatchObject({ items: 4, reviewers: 3, reviews: 8, majority_ties: 1 });
     // Majorities: c1 yes, c2 no (ana, cy vs ben), c4 no; the model says yes, no, no: all right.
     expect(greeting.model_vs_majority).toMatchObject({ n: 3, accuracy: 1 });

@@ -164,6 +164,11 @@ export {
   reportPage,
   runMeta,
 } from './report/report-page.js';
+export {
+  agreementFile,
+  type FeedbackAgreementFile,
+  readAgreement,
+} from './report/agreement-section.js';
 export { reportStyle } from './report/report-style.js';
 export { scoreItems } from './report/score-items.js';
 export { predictedDistribution, scoreSection } from './report/score-section.js';

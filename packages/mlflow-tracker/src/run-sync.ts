@@ -4,6 +4,7 @@ import {
   effectiveRunInfo,
   type RunInfo,
   type RunMetricsFile,
+  readAgreement,
   runIdOf,
   sha256,
   TrackerError,
@@ -124,7 +125,9 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
     );
   const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
   const runKey = runIdOf(info, dir);
-  const stamp = info.ended_at ?? '';
+  // Agreement with reviewers saved after the run (plexus feedback agreement --run) is synced too.
+  const agreement = await readAgreement(dir);
+  const stamp = `${info.ended_at ?? ''}${agreement ? ` feedback ${agreement.computed_at}` : ''}`;
   const experiment = await client.ensureExperiment(
     options.experimentName ?? `plexus/${info.scorecard.name}`,
   );
@@ -179,7 +182,7 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
     await client.setTag(runId, paramsTag, '1');
   }
   if (tags[metricsTag] !== stamp) {
-    await client.logBatch(runId, { metrics: runMetrics(info, metrics, endTime) });
+    await client.logBatch(runId, { metrics: runMetrics(info, metrics, endTime, agreement) });
     await client.setTag(runId, metricsTag, stamp);
   }
   for (const file of files)

@@ -1,4 +1,9 @@
-import { type RunInfo, type RunMetricsFile, sha256 } from '@plexus/core';
+import {
+  type FeedbackAgreementFile,
+  type RunInfo,
+  type RunMetricsFile,
+  sha256,
+} from '@plexus/core';
 import { parse } from 'yaml';
 
 /** MLflow's longest param value (MLflow 2.x and 3.x accept 6,000 characters). */
@@ -85,6 +90,7 @@ export function runMetrics(
   info: RunInfo,
   metrics: RunMetricsFile | undefined,
   timestamp: number,
+  agreement?: FeedbackAgreementFile,
 ): { key: string; value: number; timestamp: number; step: number }[] {
   const values = new Map<string, number>();
   for (const [name, entry] of Object.entries(metrics?.scores ?? {})) {
@@ -105,5 +111,8 @@ export function runMetrics(
   values.set('run.malformed_rows', info.counts.malformed_rows);
   values.set('run.cache_hits', info.counts.cache_hits);
   if (info.duration_s !== null) values.set('run.duration_s', info.duration_s);
+  // Agreement with reviewers (`plexus feedback agreement --run`): feedback.<score>.krippendorff_alpha, ...
+  for (const [name, entry] of Object.entries(agreement?.scores ?? {}))
+    flatten(`feedback.${mlflowName(name)}`, entry, values);
   return [...values].map(([key, value]) => ({ key: mlflowKey(key), value, timestamp, step: 0 }));
 }

@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { InvalidConfigError } from '@plexus/core';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { agreementFile, InvalidConfigError } from '@plexus/core';
 import {
   type AgreementReport,
   type FeedbackRecord,
@@ -85,6 +86,20 @@ async function withStore<T>(path: string | undefined, use: (store: FeedbackStore
   }
 }
 
+/** Keeps the agreement in the run folder (the report and the MLflow sync read it). */
+async function saveAgreement(run: string, report: AgreementReport, io: CliIo): Promise<void> {
+  const path = join(run, agreementFile);
+  const temporary = `${path}.tmp`;
+  await writeFile(
+    temporary,
+    `${JSON.stringify({ computed_at: new Date().toISOString(), ...report }, null, 2)}\n`,
+  );
+  await rename(temporary, path);
+  io.stderr(
+    `agreement saved in ${path} (plexus report ${run} shows it; plexus mlflow sync logs it)\n`,
+  );
+}
+
 /** `plexus feedback import|export|agreement`. */
 export function feedbackCommand(program: Command, io: CliIo): void {
   const feedback = program
@@ -156,6 +171,7 @@ export function feedbackCommand(program: Command, io: CliIo): void {
         );
         const answers = options.run ? await readRunAnswers(options.run) : undefined;
         const report = feedbackAgreement(records, { scores: options.score, answers });
+        if (options.run) await saveAgreement(options.run, report, io);
         io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : agreementText(report));
       },
     );

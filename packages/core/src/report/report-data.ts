@@ -10,6 +10,7 @@ import type { ResultLine } from '../result-line.js';
 import type { RunInfo, RunMetricsFile } from '../run-folder.js';
 import { effectiveRunInfo } from '../run-state.js';
 import { seededRandom } from '../sampling.js';
+import { type FeedbackAgreementFile, readAgreement } from './agreement-section.js';
 import { highlightsOf, type TracedCallEntry, tracedCalls } from './trace-reading.js';
 
 /** Item rows a report lists per score at most (misclassified and failed), stated on the page. */
@@ -61,6 +62,8 @@ export interface ReportData {
   /** Every misclassified and failed row kept, all scores (compatibility with older readers). */
   rows: ReportRow[];
   rowsLeftOut: number;
+  /** Agreement with reviewers, when `plexus feedback agreement --run` saved it in the run folder. */
+  agreement?: FeedbackAgreementFile;
 }
 
 export interface ReportRowsOptions {
@@ -231,6 +234,7 @@ export async function readReportData(
     for await (const line of readResultLines(join(dir, 'results.jsonl'))) collected.add(line);
   }
   if (collected.sawText) await fillTexts(join(dir, 'results.jsonl'), collected.scores);
+  const agreement = await readAgreement(dir);
   return {
     info,
     metrics,
@@ -238,5 +242,6 @@ export async function readReportData(
     maxRowsPerScore: collected.maxRowsPerScore,
     rows: collected.rows,
     rowsLeftOut: collected.rowsLeftOut,
+    ...(agreement ? { agreement } : {}),
   };
 }

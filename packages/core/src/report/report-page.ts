@@ -1,6 +1,7 @@
 import { formatUsd } from '../metrics/cost-tally.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { RunInfo, RunMetricsFile } from '../run-folder.js';
+import { agreementSection } from './agreement-section.js';
 import { escapeHtml, format } from './html.js';
 import type { ReportData } from './report-data.js';
 import { reportStyle } from './report-style.js';
@@ -60,7 +61,13 @@ export function reportPage(data: ReportData): string {
   const { info, metrics } = data;
   const sections = Object.entries(metrics.scores)
     .map(([name, score], index) =>
-      scoreSection(name, score, index, scoreItems(data.scores.get(name), data.maxRowsPerScore)),
+      scoreSection(
+        name,
+        score,
+        index,
+        agreementSection(data.agreement, name) +
+          scoreItems(data.scores.get(name), data.maxRowsPerScore),
+      ),
     )
     .join('');
   return `<!doctype html>

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { escapeHtml, format } from './html.js';
+
+/** The file `plexus feedback agreement --run RUN` leaves in the run folder. */
+export const agreementFile = 'feedback-agreement.json';
+
+interface Pair {
+  n: number;
+  accuracy: number;
+  cohen_kappa: number;
+  gwet_ac1: number;
+}
+
+/** What the report and the MLflow sync read of `feedback-agreement.json` (see `@plexus/feedback`). */
+export interface FeedbackAgreementFile {
+  computed_at: string;
+  scores: Record<
+    string,
+    {
+      items: number;
+      reviewers: number;
+      krippendorff_alpha: number | null;
+      fleiss_kappa: number | null;
+      human_ceiling: Pair | null;
+      model_vs_majority: Pair | null;
+    }
+  >;
+}
+
+/** The run folder's agreement with reviewers, when `plexus feedback agreement --run` saved one. */
+export async function readAgreement(dir: string): Promise<FeedbackAgreementFile | undefined> {
+  const path = join(dir, agreementFile);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as FeedbackAgreementFile;
+  } catch {
+    return undefined; // a broken file is no agreement; the run's own report is unaffected
+  }
+}
+
+function pairRow(name: string, pair: Pair | null): string {
+  if (!pair) return `<tr><td>${escapeHtml(name)}</td><td colspan="4">—</td></tr>`;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${format(pair.accuracy)}</td><td class="number">${format(pair.cohen_kappa)}</td><td class="number">${format(pair.gwet_ac1)}</td></tr>`;
+}
+
+/** A score's agreement with its reviewers: between reviewers, the human ceiling, the model. */
+export function agreementSection(
+  agreement: FeedbackAgreementFile | undefined,
+  score: string,
+): string {
+  const entry =
+    agreement && Object.hasOwn(agreement.scores, score) ? agreement.scores[score] : undefined;
+  if (!entry) return '';
+  return `<h3>Reviewers <small>${entry.items} items, ${entry.reviewers} reviewers; Krippendorff's alpha ${format(entry.krippendorff_alpha)}, Fleiss' kappa ${format(entry.fleiss_kappa)} (computed ${escapeHtml(agreement!.computed_at)})</small></h3><table class="classes"><thead><tr><th></th><th>n</th><th>accuracy</th><th>Cohen's kappa</th><th>Gwet's AC1</th></tr></thead><tbody>${pairRow('human ceiling (each reviewer vs the others)', entry.human_ceiling)}${pairRow('model vs reviewers\u2019 majority', entry.model_vs_majority)}</tbody></table>`;
+}
