@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluate, loadScorecard, type RunMetricsFile } from '@plexus/core';
+import { evaluate, loadScorecard, type RunMetricsFile, TrackerError } from '@plexus/core';
 import { testPlugin } from '@plexus/core/testing';
 import { describe, expect, inject, it } from 'vitest';
 import { MlflowClient } from './mlflow-client.js';
@@ -104,5 +104,10 @@ describe('mlflowTracker(): the tracker as a sink of evaluate()', () => {
     expect(warnings[0]).toMatch(/^MLflow: could not open the run \(.+\); scoring goes on$/);
     expect(tracker.outcome?.url).toBeUndefined();
     expect(tracker.outcome?.error).toBeTruthy();
+  });
+
+  it('without an http(s) tracking URI it refuses at once, before any run starts', () => {
+    expect(() => mlflowTracker({ uri: 'file:///tmp/mlruns' })).toThrow(TrackerError);
+    expect(() => mlflowTracker({ uri: 'file:///tmp/mlruns' })).toThrow(/MLFLOW_TRACKING_URI/);
   });
 });

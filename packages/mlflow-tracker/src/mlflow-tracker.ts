@@ -33,12 +33,15 @@ export interface MlflowTrackerSink extends RunSinkV1 {
  * reuses the one it has), then, once the run folder is closed, logs params, metrics, tags, the
  * dataset as an input and the folder's files as artifacts, and ends the run with its status (see
  * `syncRun`). Never fails the evaluation: a server that is down, slow or failing leaves the run
- * local (`outcome.error`), to be logged later with `plexus mlflow sync <dir>`.
+ * local (`outcome.error`), to be logged later with `plexus mlflow sync <dir>`. Throws `TrackerError`
+ * at once without a tracking URI (`uri` or `MLFLOW_TRACKING_URI`).
  */
 export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTrackerSink {
   let outcome: TrackedRun | undefined;
-  const client = (settings: MlflowClientOptions) =>
-    new MlflowClient({ ...options.client, ...settings, trackingUri: options.uri });
+  // Made now: no tracking URI (or not http) is a TrackerError here, before any run starts.
+  const client = new MlflowClient({ ...options.client, trackingUri: options.uri });
+  // Two attempts to open the run: a server that is down only means it is logged at the end or later.
+  const opening = new MlflowClient({ ...options.client, trackingUri: options.uri, attempts: 2 });
   return {
     specificationVersion: 'v1',
     name: 'mlflow',
@@ -48,9 +51,8 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
     async begin(run) {
       if (run.resumed) return;
       try {
-        // Two attempts: a server that is down only means the run is logged at the end or later.
         await startRun({
-          client: client({ attempts: 2 }),
+          client: opening,
           experimentName: options.experiment,
           runKey: run.id,
           scorecard: run.scorecard,
@@ -66,7 +68,7 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
     async finish(summary) {
       try {
         const synced = await syncRun(summary.dir, {
-          client: client({}),
+          client,
           experimentName: options.experiment,
         });
         outcome = { runId: synced.runId, url: synced.url };
