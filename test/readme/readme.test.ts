@@ -100,6 +100,11 @@ describe('README command reference', () => {
     'compare',
     'runs',
     'view',
+    'feedback import',
+    'feedback export',
+    'feedback agreement',
+    'review queue',
+    'calibrate',
   ];
 
   it('lists every flag of every command, as --help gives them', () => {
