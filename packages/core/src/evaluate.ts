@@ -147,6 +147,8 @@ function newRunInfo(
       scores: options.scores ?? null,
       limit: options.limit ?? null,
       sample: options.sample ?? null,
+      // Gold from elsewhere than the dataset (reviews): which, in words.
+      ...(options.gold ? { gold: options.gold.name } : {}),
     },
     status: 'running',
     started_at: run.started.toISOString(),

@@ -45,6 +45,9 @@ describe('evaluate with a gold source', () => {
     ]);
     // 2 of the 3 items with gold are right (the dataset's own "no" would give 2 of 4).
     expect(summary.scores.Card).toMatchObject({ n: 3, accuracy: 2 / 3 });
+    // run.json says where the gold came from.
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    expect(info.options.gold).toBe('reviews');
   });
 
   it('a score with gold: feedback needs no gold column (no "unlabeled" warning)', async () => {

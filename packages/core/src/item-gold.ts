@@ -7,7 +7,7 @@ import { nameRecord } from './name-records.js';
  * gold for that score (its dataset column, if any, is not used).
  */
 export interface GoldSource {
-  /** What the gold is, in words, for messages (`feedback (majority of reviewers) from …`). */
+  /** What the gold is, in words (`feedback (majority of reviewers) from …`): run.json's `options.gold`. */
   name: string;
   scores: readonly string[];
   labelOf: (score: string, itemId: string) => string | undefined;
