@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** `onStats` gets the server's per-second counters (requests, statuses). */
-export async function startBenchServer(latencyMs, { maxInFlight, onStats } = {}) {
-  const args = [join(here, 'llm-server.mjs'), String(latencyMs)];
-  if (maxInFlight) args.push(String(maxInFlight));
+/** `onStats` gets the server's per-second counters (requests, statuses); `faults` as the test server's. */
+export async function startBenchServer(latencyMs, { maxInFlight, onStats, faults } = {}) {
+  const args = [join(here, 'llm-server.mjs'), String(latencyMs), String(maxInFlight ?? 0)];
+  if (faults) args.push(JSON.stringify(faults));
   const server = spawn('taskset', ['-c', '1', process.execPath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

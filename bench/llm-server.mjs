@@ -1,10 +1,18 @@
 // Runs the OpenAI-compatible test server in its own process (for `taskset -c 1`), printing its URL.
-// Usage: node bench/llm-server.mjs LATENCY_MS [MAX_IN_FLIGHT]
+// Usage: node bench/llm-server.mjs LATENCY_MS [MAX_IN_FLIGHT|0] [FAULTS_JSON [SEED]]
 import { startTestServer } from '@plexus/classifier-llm/testing';
 
 const latencyMs = Number(process.argv[2] ?? 50);
-const maxInFlight = process.argv[3] ? Number(process.argv[3]) : undefined;
-const server = await startTestServer({ latencyMs, maxInFlight, retryAfterSeconds: 0.05 });
+const maxInFlight = Number(process.argv[3] ?? 0) || undefined;
+const faults = process.argv[4] ? JSON.parse(process.argv[4]) : undefined;
+const seed = Number(process.argv[5] ?? 1);
+const server = await startTestServer({
+  latencyMs,
+  maxInFlight,
+  retryAfterSeconds: 0.05,
+  faults,
+  seed,
+});
 process.stdout.write(`${server.url}\n`);
 process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
 setInterval(() => {

@@ -21,7 +21,9 @@ describe('RequestLimiter', () => {
 
   it('halves concurrency on a rate limit, pauses for retry-after, then grows back', async () => {
     const limiter = new RequestLimiter({ maxConcurrency: 8 });
-    limiter.rateLimited(50);
+    // With no answers before, the usual share is the prior 1 in 20: for 3 answers 0.15 expected,
+    // and 0.15 + 3 x 0.39 + 1 = 2.31, so the third 429 in a row is load, not the first two.
+    expect([1, 2, 3].map(() => limiter.rateLimited(50))).toEqual([false, false, true]);
     expect(limiter.concurrency).toBe(4);
     const started = Date.now();
     await limiter.run(1, async () => {});
@@ -33,7 +35,7 @@ describe('RequestLimiter', () => {
   it('halves and pauses once for the 429s of requests sent before the last halving', async () => {
     const limiter = new RequestLimiter({ maxConcurrency: 64 });
     const sent = limiter.epoch; // 64 requests sent together, then their 429s come back
-    limiter.rateLimited(10, sent);
+    for (let index = 0; index < 4; index += 1) limiter.rateLimited(10, sent);
     const pausedTill = Date.now() + 10;
     for (let index = 0; index < 10; index += 1) limiter.rateLimited(5_000, sent);
     expect(limiter.concurrency).toBe(32);
@@ -42,7 +44,8 @@ describe('RequestLimiter', () => {
     await limiter.run(1, async () => {});
     expect(Date.now()).toBeLessThan(pausedTill + 1_000);
     expect(Date.now() - started).toBeLessThan(1_000);
-    limiter.rateLimited(10, limiter.epoch); // a request sent after the halving: overload still
+    // Requests sent after the halving: overload still.
+    for (let index = 0; index < 4; index += 1) limiter.rateLimited(10, limiter.epoch);
     expect(limiter.concurrency).toBe(16);
   });
 
@@ -58,5 +61,24 @@ describe('RequestLimiter', () => {
     limiter.configure({});
     await Promise.all(tasks);
     expect(done).toEqual([1, 2, 3]);
+  });
+
+  it('takes a 429 among successes as noise, and a share well above the usual one as load', () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 64 });
+    // 5% noise: one 429 every 20 answers for 1,000 answers: never a halving.
+    for (let answer = 1; answer <= 1000; answer += 1) {
+      if (answer % 20 === 0) expect(limiter.rateLimited(50)).toBe(false);
+      else limiter.succeeded();
+    }
+    expect(limiter.concurrency).toBe(64);
+    // Then 1 in 5: with 64 recent answers, 3.2 429s expected from the 5% baseline, and
+    // 3.2 + 3 x 1.79 + 2 = 10.6: the 11th 429 is load.
+    const taken: boolean[] = [];
+    for (let answer = 1; answer <= 60; answer += 1) {
+      if (answer % 5 === 0) taken.push(limiter.rateLimited(50));
+      else limiter.succeeded();
+    }
+    expect(limiter.concurrency).toBe(32);
+    expect(taken.indexOf(true)).toBeGreaterThanOrEqual(4);
   });
 });

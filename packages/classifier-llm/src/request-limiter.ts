@@ -1,3 +1,5 @@
+import { RateLimitWindow } from './rate-limit-window.js';
+
 /** Limits for one provider and model. */
 export interface LimiterOptions {
   /** Requests in flight at most; default 8. */
@@ -10,15 +12,20 @@ export interface LimiterOptions {
 
 /**
  * Shared by every score that calls the same provider and model in this process. Concurrency adapts:
- * halved and paused for `retry-after` on a 429, at most once per round of requests in flight,
- * raised by one after a window of successes, up to the maximum. Requests and tokens per minute are kept with a sliding one-minute window.
+ * halved and paused for `retry-after` on a 429 caused by load (see `RateLimitWindow`: the share of
+ * 429s in the recent answers above the noise), at most once per round of requests in flight;
+ * raised by one after `limit` successes, up to the maximum. A 429 that is noise changes neither:
+ * only its own request waits. Requests and tokens per minute are kept with a sliding one-minute window.
  */
 export class RequestLimiter {
   private limit: number;
   private inFlight = 0;
+  /** Slots kept free for `retry-after` after a 429 taken as noise. */
+  private resting = 0;
   private pausedUntil = 0;
   private successes = 0;
   private decreases = 0;
+  private readonly answers = new RateLimitWindow();
   private readonly waiting: { release: () => void; tokens: number }[] = [];
   /** Requests of the last minute (only with a per-minute budget), from `windowStart` on. */
   private window: { at: number; tokens: number }[] = [];
@@ -68,21 +75,35 @@ export class RequestLimiter {
   }
 
   /**
-   * A 429: halve the concurrency and pause new requests for `retryAfterMs`, unless the limiter
-   * already did since the request was sent (`sentInEpoch`, from `epoch`; default: now). The
-   * request itself still waits `retry-after` before its retry.
+   * A 429: when the recent answers show load, halve the concurrency and pause new requests for
+   * `retryAfterMs`, unless the limiter already did since the request was sent (`sentInEpoch`, from
+   * `epoch`; default: now). The request itself still waits `retry-after` before its retry.
+   * Returns whether it was taken as load.
    */
-  rateLimited(retryAfterMs = 1000, sentInEpoch = this.decreases): void {
-    if (sentInEpoch !== this.decreases) return;
+  rateLimited(retryAfterMs = 1000, sentInEpoch = this.decreases): boolean {
+    if (sentInEpoch !== this.decreases) return false;
+    this.answers.add(true);
+    if (!this.answers.overloaded) {
+      // Noise, or load not yet sure: only the refused slot waits `retry-after` before reuse.
+      this.resting += 1;
+      setTimeout(() => {
+        this.resting -= 1;
+        this.pump();
+      }, retryAfterMs).unref();
+      return false;
+    }
+    this.answers.startOver();
     this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.decreases += 1;
     this.successes = 0;
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
     this.pump();
+    return true;
   }
 
   /** A success: after `limit` successes in a row, allow one more request in flight. */
   succeeded(): void {
+    this.answers.add(false);
     this.successes += 1;
     if (this.successes >= this.limit && this.limit < this.options.maxConcurrency) {
       this.limit += 1;
@@ -97,7 +118,11 @@ export class RequestLimiter {
     const budgeted = requestsPerMinute !== undefined || tokensPerMinute !== undefined;
     if (budgeted) this.forgetBefore(now - 60_000);
     let wakeAt = now < this.pausedUntil ? this.pausedUntil : 0;
-    while (this.waiting.length > 0 && this.inFlight < this.limit && now >= this.pausedUntil) {
+    while (
+      this.waiting.length > 0 &&
+      this.inFlight + this.resting < this.limit &&
+      now >= this.pausedUntil
+    ) {
       const recent = this.window.length - this.windowStart;
       if (
         (requestsPerMinute && recent >= requestsPerMinute) ||
