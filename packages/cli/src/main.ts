@@ -12,6 +12,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { initCommand } from './commands/init.js';
 import { mlflowCommand } from './commands/mlflow.js';
+import { optimizeCommand } from './commands/optimize.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
 import { reviewCommand } from './commands/review.js';
@@ -55,6 +56,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   viewCommand(program, io);
   trainCommand(program, io, setExit);
   mlflowCommand(program, io);
+  optimizeCommand(program, io);
   sparkCommand(program, io, setExit);
   cacheCommand(program, io);
   for (const command of program.commands)

@@ -7,3 +7,9 @@ export {
   type TestServerOptions,
   type TestServerStats,
 } from './openai-test-server.js';
+export {
+  type OptimizeScenario,
+  type OptimizeScenarioOptions,
+  optimizerMarker,
+  optimizeScenario,
+} from './optimize-scenario.js';

@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { InvalidConfigError, registerSecret } from '@plexus/core';
+import type { Command } from 'commander';
+import { positiveNumber, wholeNumber } from '../arguments.js';
+import type { OptimizerEndpoint } from '../optimize/optimizer-client.js';
+import { optimize } from '../optimize/run-optimize.js';
+import type { SplitName } from '../optimize/split.js';
+import type { CliIo } from '../output.js';
+
+interface OptimizeFlags {
+  score: string;
+  data?: string;
+  rounds: number;
+  candidates: number;
+  optimizerProvider: string;
+  optimizerModel: string;
+  optimizerBaseUrl?: string;
+  optimizerApiKeyEnv: string;
+  optimizerPrice?: string;
+  alpha: string;
+  maxCostIncrease: string;
+  maxUsd?: number;
+  seed: number;
+  split: string;
+  out?: string;
+  resume?: boolean;
+  cacheDir?: string;
+}
+
+function share(flag: string, value: string, maximum: number): number {
+  const parsed = Number(value);
+  if (!(Number.isFinite(parsed) && parsed >= 0 && parsed < maximum))
+    throw new InvalidConfigError([
+      { path: flag, message: `expected a number from 0 to below ${maximum}, got "${value}"` },
+    ]);
+  return parsed;
+}
+
+function fractionsOf(value: string): Record<SplitName, number> {
+  const parts = value.split(',').map(Number);
+  const total = parts.reduce((sum, part) => sum + part, 0);
+  if (parts.length !== 3 || parts.some((part) => !(part > 0)) || Math.abs(total - 1) > 1e-9)
+    throw new InvalidConfigError([
+      {
+        path: '--split',
+        message: `expected three shares above 0 adding to 1 (train,validation,holdout), got "${value}"`,
+      },
+    ]);
+  return { train: parts[0]!, validation: parts[1]!, holdout: parts[2]! };
+}
+
+function endpointOf(flags: OptimizeFlags): OptimizerEndpoint {
+  if (flags.optimizerProvider !== 'openai')
+    throw new InvalidConfigError([
+      {
+        path: '--optimizer-provider',
+        message: `only openai (any OpenAI-compatible endpoint) is supported, got "${flags.optimizerProvider}"`,
+      },
+    ]);
+  const apiKey = process.env[flags.optimizerApiKeyEnv];
+  if (apiKey) registerSecret(apiKey);
+  let price: OptimizerEndpoint['price'];
+  if (flags.optimizerPrice) {
+    const [input, output, ...rest] = flags.optimizerPrice.split(',').map(Number);
+    if (rest.length > 0 || !(input! >= 0) || !(output! >= 0))
+      throw new InvalidConfigError([
+        {
+          path: '--optimizer-price',
+          message: `expected INPUT,OUTPUT dollars per million tokens, got "${flags.optimizerPrice}"`,
+        },
+      ]);
+    price = { input: input!, output: output! };
+  }
+  return {
+    baseUrl: flags.optimizerBaseUrl ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+    model: flags.optimizerModel,
+    apiKey,
+    price,
+  };
+}
+
+export function optimizeCommand(program: Command, io: CliIo): void {
+  program
+    .command('optimize')
+    .description(
+      "improve an LLM score's prompt from its confusions; keep an edit only when McNemar's test on held-out items says it is significantly better",
+    )
+    .argument(
+      '<scorecard>',
+      'scorecard file (never overwritten: accepted versions are written to --out)',
+    )
+    .requiredOption('--score <name>', 'the llm/classifier or llm/graph score to improve')
+    .option('--data <file>', "labelled items (default the scorecard's data.path)")
+    .option('--rounds <n>', 'rounds at most', wholeNumber('--rounds'), 3)
+    .option(
+      '--candidates <k>',
+      'edits asked of the optimizer per round',
+      wholeNumber('--candidates'),
+      3,
+    )
+    .option('--optimizer-provider <p>', 'openai: any OpenAI-compatible endpoint', 'openai')
+    .requiredOption('--optimizer-model <m>', 'the model that proposes edits')
+    .option(
+      '--optimizer-base-url <url>',
+      'its endpoint; default $OPENAI_BASE_URL or https://api.openai.com/v1',
+    )
+    .option('--optimizer-api-key-env <name>', 'environment variable with its key', 'OPENAI_API_KEY')
+    .option(
+      '--optimizer-price <in,out>',
+      'its US dollars per million input,output tokens (else its cost is unknown)',
+    )
+    .option('--alpha <p>', "significance level of McNemar's test on the holdout", '0.05')
+    .option(
+      '--max-cost-increase <share>',
+      'largest rise of cost per item accepted (0.2: 20%)',
+      '0.2',
+    )
+    .option(
+      '--max-usd <dollars>',
+      "stop before the next paid step once the optimizer's and evaluations' spending reaches this",
+      positiveNumber('--max-usd'),
+    )
+    .option('--seed <n>', 'seed of the split', wholeNumber('--seed', 0), 0)
+    .option('--split <train,validation,holdout>', 'shares of the stratified split', '0.6,0.2,0.2')
+    .option('--out <dir>', 'output folder; default optimize/<scorecard>-<score>')
+    .option('--resume', 'continue the run in --out (its split, cache and changelog)')
+    .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
+    .action(async (scorecard: string, flags: OptimizeFlags) => {
+      const slug =
+        `${scorecard.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}-${flags.score}`.replace(
+          /[^A-Za-z0-9.-]+/g,
+          '-',
+        );
+      const log = await optimize({
+        file: scorecard,
+        score: flags.score,
+        data: flags.data,
+        outDir: flags.out ?? join('optimize', slug),
+        rounds: flags.rounds,
+        candidates: flags.candidates,
+        alpha: share('--alpha', flags.alpha, 1),
+        maxCostIncrease: share('--max-cost-increase', flags.maxCostIncrease, 100),
+        maxUsd: flags.maxUsd,
+        seed: flags.seed,
+        fractions: fractionsOf(flags.split),
+        endpoint: endpointOf(flags),
+        cacheDir: flags.cacheDir,
+        resume: flags.resume ?? false,
+        log: (line) => io.stderr(`${line}\n`),
+      });
+      const accepted = log.rounds.filter((entry) => entry.version).map((entry) => entry.version);
+      io.stdout(
+        accepted.length > 0
+          ? `accepted: ${accepted.join(', ')}\n`
+          : 'no significant improvement: the scorecard is unchanged\n',
+      );
+      io.stdout(`changelog: ${join(flags.out ?? join('optimize', slug), 'changelog.md')}\n`);
+    });
+}

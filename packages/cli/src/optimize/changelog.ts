@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RoundEntry } from './round.js';
+
+/** `changelog.json`: the run's settings, spending and every round. */
+export interface Changelog {
+  scorecard: string;
+  score: string;
+  alpha: number;
+  max_cost_increase: number;
+  spent_usd: number | null;
+  rounds: RoundEntry[];
+  stopped: string | null;
+}
+
+function figure(value: number | null, digits = 3): string {
+  return value === null ? '–' : value.toFixed(digits);
+}
+
+function pValue(value: number | null): string {
+  return value === null ? '–' : value.toPrecision(3);
+}
+
+function roundRow(entry: RoundEntry): string {
+  const { train, validation, holdout } = entry.metrics;
+  const cells = [
+    String(entry.round),
+    entry.outcome,
+    entry.edit ? `${entry.edit.node}: ${entry.reason ?? ''}` : '–',
+    `${figure(train.current)} → ${figure(train.candidate)}`,
+    `${figure(validation.current)} → ${figure(validation.candidate)}`,
+    `${figure(holdout.current)} → ${figure(holdout.candidate)} (n ${holdout.items ?? '–'})`,
+    pValue(entry.p_value),
+    `${figure(entry.cost_per_item.current, 6)} → ${figure(entry.cost_per_item.candidate, 6)}`,
+    figure(entry.generalisation_gap),
+    entry.version ?? '–',
+  ];
+  return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
+}
+
+/** The changelog as Markdown: one row per round, then each round's dropped candidates and why. */
+export function changelogMarkdown(log: Changelog): string {
+  const lines = [
+    `# Optimizing "${log.score}" of ${log.scorecard}`,
+    '',
+    `Accepted only when McNemar's exact test on the holdout gives p < ${log.alpha} and the new version is more accurate, with cost per item up by at most ${log.max_cost_increase * 100}%. Accuracy is current → candidate; the gap is train minus holdout accuracy of the version kept; "–" is not measured (no candidate got that far) or an unknown price.`,
+    '',
+    '| round | outcome | edit | train | validation | holdout | p | USD per item | gap | version |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...log.rounds.map(roundRow),
+    '',
+  ];
+  for (const entry of log.rounds) {
+    lines.push(`Round ${entry.round}: ${entry.why}.`);
+    for (const dropped of entry.dropped)
+      lines.push(`- dropped ${dropped.node ?? 'answer'}: ${dropped.reason}`);
+    lines.push('');
+  }
+  lines.push(
+    `Spent: ${log.spent_usd === null ? 'unknown (a model has no price)' : `$${log.spent_usd.toFixed(4)}`}.`,
+  );
+  if (log.stopped) lines.push('', `Stopped: ${log.stopped}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function writeChangelog(outDir: string, log: Changelog): Promise<void> {
+  await writeFile(join(outDir, 'changelog.json'), `${JSON.stringify(log, null, 2)}\n`);
+  await writeFile(join(outDir, 'changelog.md'), changelogMarkdown(log));
+}

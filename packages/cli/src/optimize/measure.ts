@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { evaluate, type LoadedScorecard, type ResultLine } from '@plexus/core';
+
+/** One version of the scorecard evaluated on one split. */
+export interface Measurement {
+  dir: string;
+  items: number;
+  correct: number;
+  accuracy: number;
+  /** US dollars of the calls made now (cache hits cost nothing); null when a price is unknown. */
+  spentUsd: number | null;
+  /** US dollars per item as if nothing were cached; null when a price is unknown. */
+  costPerItem: number | null;
+  lines: ResultLine[];
+}
+
+export interface MeasureOptions {
+  scorecard: LoadedScorecard;
+  score: string;
+  data: string;
+  dir: string;
+  cacheDir?: string;
+  signal?: AbortSignal;
+}
+
+async function readLines(dir: string, score: string): Promise<ResultLine[]> {
+  const text = await readFile(join(dir, 'results.jsonl'), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as ResultLine)
+    .filter((line) => line.score === score);
+}
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  let total = 0;
+  for (const value of values) {
+    if (value === null) return null;
+    total += value;
+  }
+  return total;
+}
+
+/**
+ * Evaluates the score on a split through the result cache (a folder left by an interrupted run is
+ * scored again: what it had paid for comes from the cache). An error counts as a wrong answer.
+ */
+export async function measure(options: MeasureOptions): Promise<Measurement> {
+  await rm(options.dir, { recursive: true, force: true });
+  const summary = await evaluate({
+    scorecard: options.scorecard,
+    data: options.data,
+    scores: [options.score],
+    outDir: options.dir,
+    cacheDir: options.cacheDir,
+    signal: options.signal,
+  });
+  if (summary.status !== 'completed')
+    throw new Error(
+      `the evaluation in ${options.dir} ended ${summary.status}${summary.error ? `: ${summary.error}` : ''}`,
+    );
+  const lines = (await readLines(options.dir, options.score)).filter((line) => line.label !== null);
+  const correct = lines.filter((line) => line.correct === true).length;
+  return {
+    dir: options.dir,
+    items: lines.length,
+    correct,
+    accuracy: lines.length === 0 ? 0 : correct / lines.length,
+    spentUsd: sumOrNull(lines.filter((line) => !line.cached).map((line) => line.cost_usd)),
+    costPerItem: await costPerItem(lines, options),
+    lines,
+  };
+}
+
+/**
+ * Dollars per item over the items paid for now; a cached line costs 0, so a version measured
+ * only from the cache takes the figure kept in `costs.json` (beside the run folders) when first paid.
+ */
+async function costPerItem(lines: readonly ResultLine[], options: MeasureOptions) {
+  const memoPath = join(options.dir, '..', '..', 'costs.json');
+  const key = `${options.scorecard.scores.find((entry) => entry.name === options.score)?.fingerprint}:${options.data}`;
+  const memo = existsSync(memoPath)
+    ? (JSON.parse(await readFile(memoPath, 'utf8')) as Record<string, number | null>)
+    : {};
+  const paid = lines.filter((line) => !line.cached);
+  if (paid.length === 0) return memo[key] ?? null;
+  const total = sumOrNull(paid.map((line) => line.cost_usd));
+  const value = total === null ? null : total / paid.length;
+  memo[key] = value;
+  await writeFile(memoPath, `${JSON.stringify(memo, null, 2)}\n`);
+  return value;
+}
+
+/** A confusion cell of wrong answers: gold, predicted, how many, and a bounded sample of its items. */
+export interface ConfusionCell {
+  gold: string;
+  predicted: string;
+  count: number;
+  examples: { id: string; text: string; explanation: string | null }[];
+}
+
+/** The largest cells of wrong answers (errors as predicted "error"), with up to `perCell` items each. */
+export function largestConfusions(
+  lines: readonly ResultLine[],
+  cells: number,
+  perCell: number,
+): ConfusionCell[] {
+  const byCell = new Map<string, ConfusionCell>();
+  for (const line of lines) {
+    if (line.correct !== false && line.status !== 'error') continue;
+    const predicted = line.value ?? 'error';
+    const key = JSON.stringify([line.label, predicted]);
+    const cell = byCell.get(key) ?? { gold: line.label ?? '', predicted, count: 0, examples: [] };
+    cell.count += 1;
+    if (cell.examples.length < perCell)
+      cell.examples.push({
+        id: line.item_id,
+        text: (line.text ?? '').slice(0, 600),
+        explanation: line.explanation ?? line.error?.message ?? null,
+      });
+    byCell.set(key, cell);
+  }
+  return [...byCell.values()].sort((a, b) => b.count - a.count).slice(0, cells);
+}

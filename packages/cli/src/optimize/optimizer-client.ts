@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage, PlexusError, redact, sha256 } from '@plexus/core';
+
+/** Where the optimizer model is: an OpenAI-compatible chat completions endpoint. */
+export interface OptimizerEndpoint {
+  baseUrl: string;
+  model: string;
+  apiKey: string | undefined;
+  /** US dollars per million input and output tokens; unset: the cost is unknown (null). */
+  price?: { input: number; output: number };
+}
+
+export interface OptimizerAnswer {
+  content: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** US dollars of this call; 0 when it came from the cache, null when the price is unknown. */
+  costUsd: number | null;
+  cached: boolean;
+}
+
+interface ChatAnswer {
+  choices?: { message?: { content?: string } }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+async function post(endpoint: OptimizerEndpoint, messages: unknown): Promise<ChatAnswer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
+  const body = JSON.stringify({ model: endpoint.model, messages, temperature: 0 });
+  let response: Response;
+  try {
+    response = await fetch(`${endpoint.baseUrl.replace(/\/$/, '')}/chat/completions`, {
+      method: 'POST',
+      headers,
+      body,
+    });
+  } catch (error) {
+    throw new PlexusError(`optimizer model: ${redact(errorMessage(error))}`);
+  }
+  const text = await response.text();
+  if (!response.ok)
+    throw new PlexusError(
+      `optimizer model: HTTP ${response.status}: ${redact(text.slice(0, 300))}`,
+    );
+  return JSON.parse(text) as ChatAnswer;
+}
+
+/**
+ * Asks the optimizer model once per distinct request: answers are kept in `cacheDir` by the hash
+ * of the request, so a resumed or repeated run pays nothing for a question it already asked.
+ */
+export async function askOptimizer(
+  endpoint: OptimizerEndpoint,
+  messages: { role: string; content: string }[],
+  cacheDir: string,
+): Promise<OptimizerAnswer> {
+  const key = sha256(JSON.stringify({ url: endpoint.baseUrl, model: endpoint.model, messages }));
+  const path = join(cacheDir, `${key}.json`);
+  if (existsSync(path)) {
+    const kept = JSON.parse(await readFile(path, 'utf8')) as OptimizerAnswer;
+    return { ...kept, costUsd: 0, cached: true };
+  }
+  const answer = await post(endpoint, messages);
+  const inputTokens = answer.usage?.prompt_tokens ?? 0;
+  const outputTokens = answer.usage?.completion_tokens ?? 0;
+  const price = endpoint.price;
+  const result: OptimizerAnswer = {
+    content: answer.choices?.[0]?.message?.content ?? '',
+    inputTokens,
+    outputTokens,
+    costUsd: price ? (inputTokens * price.input + outputTokens * price.output) / 1_000_000 : null,
+    cached: false,
+  };
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(path, `${JSON.stringify(result)}\n`);
+  return result;
+}

@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import { compareRuns, type LoadedScorecard } from '@plexus/core';
+import { buildCandidates, type CandidateEdit, parseEdits } from './candidates.js';
+import { largestConfusions, type Measurement, measure } from './measure.js';
+import { askOptimizer, type OptimizerEndpoint } from './optimizer-client.js';
+import { optimizerPrompt } from './prompt.js';
+
+export interface RoundSettings {
+  file: string;
+  score: string;
+  splits: { train: string; validation: string; holdout: string };
+  outDir: string;
+  candidates: number;
+  alpha: number;
+  /** Largest rise of cost per item accepted, as a share (0.2: 20% more). */
+  maxCostIncrease: number;
+  endpoint: OptimizerEndpoint;
+  cacheDir?: string;
+  /** Adds dollars spent; throws when the budget is gone (checked before each paid step). */
+  spend: (usd: number | null) => void;
+  checkBudget: () => void;
+  log: (line: string) => void;
+}
+
+/** What a round decided (the changelog entry of `changelog.json`). */
+export interface RoundEntry {
+  round: number;
+  outcome: 'accepted' | 'no significant improvement' | 'no valid candidate';
+  edit: CandidateEdit | null;
+  reason: string | null;
+  version: string | null;
+  metrics: {
+    train: { current: number; candidate: number | null };
+    validation: { current: number; candidate: number | null };
+    holdout: { current: number | null; candidate: number | null; items: number | null };
+  };
+  p_value: number | null;
+  cost_per_item: { current: number | null; candidate: number | null };
+  generalisation_gap: number | null;
+  dropped: { node: string | null; reason: string }[];
+  why: string;
+}
+
+function measured(
+  settings: RoundSettings,
+  scorecard: LoadedScorecard,
+  split: keyof RoundSettings['splits'],
+  dir: string,
+) {
+  settings.checkBudget();
+  return measure({
+    scorecard,
+    score: settings.score,
+    data: settings.splits[split],
+    dir,
+    cacheDir: settings.cacheDir,
+  }).then((result) => {
+    settings.spend(result.spentUsd);
+    return result;
+  });
+}
+
+async function proposals(settings: RoundSettings, source: string, train: Measurement) {
+  settings.checkBudget();
+  const cells = largestConfusions(train.lines, 3, 5);
+  const messages = optimizerPrompt({
+    source,
+    score: settings.score,
+    cells,
+    candidates: settings.candidates,
+  });
+  const answer = await askOptimizer(
+    settings.endpoint,
+    messages,
+    join(settings.outDir, 'optimizer-cache'),
+  );
+  settings.spend(answer.costUsd);
+  const parsed = parseEdits(answer.content);
+  const candidates = await buildCandidates({
+    edits: parsed.edits.slice(0, settings.candidates),
+    source,
+    file: settings.file,
+    score: settings.score,
+  });
+  return { candidates, problem: parsed.problem };
+}
+
+function costAllows(
+  settings: RoundSettings,
+  current: number | null,
+  candidate: number | null,
+): boolean {
+  if (current === null || candidate === null) return true;
+  return candidate <= current * (1 + settings.maxCostIncrease) + 1e-12;
+}
+
+/** One round: errors on train → K edits → the best on validation → McNemar on holdout. */
+export async function runRound(
+  settings: RoundSettings,
+  round: number,
+  current: { source: string; scorecard: LoadedScorecard },
+): Promise<RoundEntry & { accepted?: { source: string; scorecard: LoadedScorecard } }> {
+  const dir = join(settings.outDir, `round-${round}`);
+  const train = await measured(settings, current.scorecard, 'train', join(dir, 'current-train'));
+  const validation = await measured(
+    settings,
+    current.scorecard,
+    'validation',
+    join(dir, 'current-validation'),
+  );
+  settings.log(
+    `round ${round}: current train ${train.accuracy.toFixed(3)}, validation ${validation.accuracy.toFixed(3)}`,
+  );
+  const { candidates, problem } = await proposals(settings, current.source, train);
+  const dropped: RoundEntry['dropped'] = problem ? [{ node: null, reason: problem }] : [];
+  let best: { index: number; measurement: Measurement } | undefined;
+  for (const [index, candidate] of candidates.entries()) {
+    if (candidate.dropped !== undefined) {
+      dropped.push({ node: candidate.edit.node ?? null, reason: candidate.dropped });
+      continue;
+    }
+    const result = await measured(
+      settings,
+      candidate.scorecard,
+      'validation',
+      join(dir, `candidate-${index + 1}-validation`),
+    );
+    if (result.accuracy <= validation.accuracy)
+      dropped.push({
+        node: candidate.edit.node,
+        reason: `validation accuracy ${result.accuracy.toFixed(3)}, not above the current ${validation.accuracy.toFixed(3)}`,
+      });
+    else if (!best || result.accuracy > best.measurement.accuracy)
+      best = { index, measurement: result };
+  }
+  const entry: RoundEntry = {
+    round,
+    outcome: 'no valid candidate',
+    edit: null,
+    reason: null,
+    version: null,
+    metrics: {
+      train: { current: train.accuracy, candidate: null },
+      validation: { current: validation.accuracy, candidate: best?.measurement.accuracy ?? null },
+      holdout: { current: null, candidate: null, items: null },
+    },
+    p_value: null,
+    cost_per_item: { current: null, candidate: null },
+    generalisation_gap: null,
+    dropped,
+    why: 'no candidate validated and beat the current version on validation',
+  };
+  if (!best) return entry;
+  const chosen = candidates[best.index]!;
+  if (chosen.dropped !== undefined) return entry;
+  return decide(settings, { dir, entry, current, chosen, index: best.index });
+}
+
+async function decide(
+  settings: RoundSettings,
+  state: {
+    dir: string;
+    entry: RoundEntry;
+    current: { source: string; scorecard: LoadedScorecard };
+    chosen: { edit: CandidateEdit; source: string; scorecard: LoadedScorecard };
+    index: number;
+  },
+) {
+  const { dir, entry, current, chosen } = state;
+  const name = `candidate-${state.index + 1}`;
+  const candidateTrain = await measured(
+    settings,
+    chosen.scorecard,
+    'train',
+    join(dir, `${name}-train`),
+  );
+  const holdoutA = await measured(
+    settings,
+    current.scorecard,
+    'holdout',
+    join(dir, 'current-holdout'),
+  );
+  const holdoutB = await measured(
+    settings,
+    chosen.scorecard,
+    'holdout',
+    join(dir, `${name}-holdout`),
+  );
+  const comparison = await compareRuns({
+    runA: holdoutA.dir,
+    runB: holdoutB.dir,
+    pairs: [[settings.score, settings.score]],
+    alpha: settings.alpha,
+  });
+  const score = comparison.scores[0]!;
+  entry.edit = chosen.edit;
+  entry.reason = chosen.edit.reason;
+  entry.metrics.train.candidate = candidateTrain.accuracy;
+  entry.metrics.holdout = {
+    current: score.accuracy_a,
+    candidate: score.accuracy_b,
+    items: score.n,
+  };
+  entry.p_value = score.mcnemar_p;
+  entry.cost_per_item = { current: holdoutA.costPerItem, candidate: holdoutB.costPerItem };
+  const significant = score.mcnemar_p < settings.alpha && score.accuracy_b > score.accuracy_a;
+  const cheapEnough = costAllows(settings, holdoutA.costPerItem, holdoutB.costPerItem);
+  if (significant && cheapEnough) {
+    entry.outcome = 'accepted';
+    entry.generalisation_gap = candidateTrain.accuracy - score.accuracy_b;
+    entry.why = `holdout accuracy ${score.accuracy_a.toFixed(3)} → ${score.accuracy_b.toFixed(3)}, McNemar p = ${score.mcnemar_p.toPrecision(3)} < ${settings.alpha}`;
+    return { ...entry, accepted: { source: chosen.source, scorecard: chosen.scorecard } };
+  }
+  entry.outcome = 'no significant improvement';
+  entry.generalisation_gap = entry.metrics.train.current - score.accuracy_a;
+  entry.why = !significant
+    ? `holdout accuracy ${score.accuracy_a.toFixed(3)} → ${score.accuracy_b.toFixed(3)}, McNemar p = ${score.mcnemar_p.toPrecision(3)} (alpha ${settings.alpha})`
+    : `cost per item rises from ${holdoutA.costPerItem} to ${holdoutB.costPerItem} USD, over the allowed ${settings.maxCostIncrease * 100}%`;
+  return entry;
+}

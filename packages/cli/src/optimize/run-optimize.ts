@@ -1,0 +1,195 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  InvalidConfigError,
+  type LoadedScorecard,
+  PlexusError,
+  parseScorecard,
+} from '@plexus/core';
+import { type Changelog, writeChangelog } from './changelog.js';
+import type { OptimizerEndpoint } from './optimizer-client.js';
+import { type RoundSettings, runRound } from './round.js';
+import { type SplitName, writeSplits } from './split.js';
+
+export interface OptimizeOptions {
+  file: string;
+  score: string;
+  data?: string;
+  outDir: string;
+  rounds: number;
+  candidates: number;
+  alpha: number;
+  maxCostIncrease: number;
+  maxUsd?: number;
+  seed: number;
+  fractions: Record<SplitName, number>;
+  endpoint: OptimizerEndpoint;
+  cacheDir?: string;
+  resume: boolean;
+  log: (line: string) => void;
+}
+
+const optimizable = ['llm/classifier', 'llm/graph'];
+
+async function load(source: string, file: string, score: string): Promise<LoadedScorecard> {
+  return parseScorecard(source, {
+    file,
+    searchFrom: [dirname(fileURLToPath(import.meta.url))],
+    scores: [score],
+  });
+}
+
+function checkScore(scorecard: LoadedScorecard, score: string) {
+  const found = scorecard.scores.find((entry) => entry.name === score);
+  if (!found)
+    throw new InvalidConfigError([
+      { path: '--score', message: `no score "${score}" in the scorecard` },
+    ]);
+  if (!optimizable.includes(found.className))
+    throw new InvalidConfigError([
+      {
+        path: '--score',
+        message: `"${score}" is ${found.className}; plexus optimize changes ${optimizable.join(' and ')} scores only`,
+      },
+    ]);
+  return found;
+}
+
+/** Dollars spent so far, kept in `spent.json` after every paid step (a resumed run goes on counting). */
+function spending(outDir: string, maxUsd: number | undefined) {
+  const path = join(outDir, 'spent.json');
+  let spent: number | null = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as { usd: number | null }).usd
+    : 0;
+  return {
+    spent: () => spent,
+    spend: (usd: number | null) => {
+      spent = spent === null || usd === null ? null : spent + usd;
+      writeFileSync(path, `${JSON.stringify({ usd: spent })}\n`);
+    },
+    checkBudget: () => {
+      if (maxUsd === undefined) return;
+      if (spent === null)
+        throw new PlexusError(
+          '--max-usd: the spending is unknown (a model has no price); set its pricing or drop --max-usd',
+        );
+      if (spent >= maxUsd)
+        throw new PlexusError(
+          `--max-usd: $${spent.toFixed(4)} spent of $${maxUsd}; stopped before the next paid step (--resume continues with a higher budget)`,
+        );
+    },
+  };
+}
+
+async function startingPoint(options: OptimizeOptions, file: string) {
+  const logPath = join(options.outDir, 'changelog.json');
+  if (existsSync(logPath) && !options.resume)
+    throw new InvalidConfigError([
+      {
+        path: '--out',
+        message: `${options.outDir} holds an optimize run; pass --resume to continue it, or another --out`,
+      },
+    ]);
+  const log: Changelog | undefined = existsSync(logPath)
+    ? (JSON.parse(await readFile(logPath, 'utf8')) as Changelog)
+    : undefined;
+  const lastVersion = [...(log?.rounds ?? [])].reverse().find((entry) => entry.version)?.version;
+  const source = await readFile(lastVersion ? join(options.outDir, lastVersion) : file, 'utf8');
+  return { log, source };
+}
+
+/** `plexus optimize`: rounds of edits, each kept only when significantly better on the holdout. */
+export async function optimize(options: OptimizeOptions): Promise<Changelog> {
+  const file = resolve(options.file);
+  const original = await load(await readFile(file, 'utf8'), file, options.score);
+  const score = checkScore(original, options.score);
+  const data =
+    options.data ??
+    (original.data?.path ? resolve(original.baseDir, original.data.path) : undefined);
+  if (!data)
+    throw new InvalidConfigError([
+      { path: '--data', message: 'no labelled data: pass --data FILE or set data.path' },
+    ]);
+  await mkdir(options.outDir, { recursive: true });
+  const start = await startingPoint(options, file);
+  const split = await writeSplits({
+    dataPath: data,
+    score: options.score,
+    goldColumn: score.labelColumn ?? options.score,
+    seed: options.seed,
+    fractions: options.fractions,
+    outDir: options.outDir,
+  });
+  if (split.without_gold > 0)
+    options.log(
+      `${split.without_gold} items without a gold label for "${options.score}" left out of the split`,
+    );
+  const budget = spending(options.outDir, options.maxUsd);
+  const log: Changelog = start.log ?? {
+    scorecard: options.file,
+    score: options.score,
+    alpha: options.alpha,
+    max_cost_increase: options.maxCostIncrease,
+    spent_usd: 0,
+    rounds: [],
+    stopped: null,
+  };
+  const settings: RoundSettings = {
+    file,
+    score: options.score,
+    splits: {
+      train: join(options.outDir, 'train.jsonl'),
+      validation: join(options.outDir, 'validation.jsonl'),
+      holdout: join(options.outDir, 'holdout.jsonl'),
+    },
+    outDir: options.outDir,
+    candidates: options.candidates,
+    alpha: options.alpha,
+    maxCostIncrease: options.maxCostIncrease,
+    endpoint: options.endpoint,
+    cacheDir: options.cacheDir,
+    spend: budget.spend,
+    checkBudget: budget.checkBudget,
+    log: options.log,
+  };
+  await rounds(options, settings, log, { source: start.source, file, budget });
+  return log;
+}
+
+async function rounds(
+  options: OptimizeOptions,
+  settings: RoundSettings,
+  log: Changelog,
+  state: { source: string; file: string; budget: ReturnType<typeof spending> },
+) {
+  let current = {
+    source: state.source,
+    scorecard: await load(state.source, state.file, options.score),
+  };
+  const last = log.rounds.at(-1);
+  if (last && last.outcome !== 'accepted') {
+    options.log(`the run had stopped at round ${last.round}: ${last.outcome}`);
+    return;
+  }
+  const stem = basename(options.file).replace(/\.ya?ml$/, '');
+  for (let round = log.rounds.length + 1; round <= options.rounds; round += 1) {
+    const entry = await runRound(settings, round, current);
+    const { accepted, ...record } = entry;
+    if (accepted) {
+      record.version = `${stem}.v${log.rounds.filter((item) => item.version).length + 2}.yaml`;
+      await writeFile(join(options.outDir, record.version), accepted.source);
+      current = accepted;
+    }
+    log.rounds.push(record);
+    log.spent_usd = state.budget.spent();
+    await writeChangelog(options.outDir, log);
+    options.log(
+      `round ${round}: ${record.outcome}: ${record.why}${record.version ? ` → ${record.version}` : ''}`,
+    );
+    if (!accepted) return;
+  }
+  log.stopped = `${options.rounds} rounds done`;
+  await writeChangelog(options.outDir, log);
+}

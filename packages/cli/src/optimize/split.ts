@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidConfigError, readDataset, seededRandom } from '@plexus/core';
+
+export const splitNames = ['train', 'validation', 'holdout'] as const;
+export type SplitName = (typeof splitNames)[number];
+
+/** The split written to `split.json`: item ids per part, and the items left out (no gold). */
+export interface SplitRecord {
+  seed: number;
+  fractions: Record<SplitName, number>;
+  ids: Record<SplitName, string[]>;
+  without_gold: number;
+}
+
+interface SplitRow {
+  id: string;
+  row: Record<string, unknown>;
+  gold: string;
+}
+
+function shuffle<T>(values: T[], random: () => number): T[] {
+  for (let index = values.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [values[index], values[other]] = [values[other]!, values[index]!];
+  }
+  return values;
+}
+
+/** Each gold label's items, shuffled by the seed, cut into train, validation and holdout. */
+function stratify(rows: SplitRow[], seed: number, fractions: Record<SplitName, number>) {
+  const random = seededRandom(seed);
+  const parts: Record<SplitName, SplitRow[]> = { train: [], validation: [], holdout: [] };
+  const byGold = new Map<string, SplitRow[]>();
+  for (const row of rows) byGold.set(row.gold, [...(byGold.get(row.gold) ?? []), row]);
+  for (const gold of [...byGold.keys()].sort()) {
+    const group = shuffle(byGold.get(gold)!, random);
+    const train = Math.round(group.length * fractions.train);
+    const validation = Math.round(group.length * fractions.validation);
+    parts.train.push(...group.slice(0, train));
+    parts.validation.push(...group.slice(train, train + validation));
+    parts.holdout.push(...group.slice(train + validation));
+  }
+  return parts;
+}
+
+/**
+ * Splits the labelled items of `dataPath`, stratified by the score's gold label and seeded, into
+ * `train.jsonl`, `validation.jsonl` and `holdout.jsonl` in `outDir` (gold in `goldColumn`) and
+ * `split.json`. An existing `split.json` is kept: the split never changes during a run.
+ */
+export async function writeSplits(options: {
+  dataPath: string;
+  score: string;
+  goldColumn: string;
+  seed: number;
+  fractions: Record<SplitName, number>;
+  outDir: string;
+}): Promise<SplitRecord> {
+  const recordPath = join(options.outDir, 'split.json');
+  if (existsSync(recordPath)) return JSON.parse(await readFile(recordPath, 'utf8')) as SplitRecord;
+  const rows: SplitRow[] = [];
+  let withoutGold = 0;
+  const gold = { [options.score]: [options.goldColumn, 'label'] };
+  for await (const item of readDataset({ path: options.dataPath, gold })) {
+    const label = item.labels[options.score];
+    if (label === undefined || label === '') withoutGold += 1;
+    else
+      rows.push({
+        id: item.id,
+        gold: label,
+        row: { ...item.metadata, id: item.id, text: item.text },
+      });
+  }
+  const parts = stratify(rows, options.seed, options.fractions);
+  for (const name of splitNames)
+    if (parts[name].length === 0)
+      throw new InvalidConfigError([
+        {
+          path: '--data',
+          message: `${rows.length} labelled items leave the ${name} split empty; label more items`,
+        },
+      ]);
+  await mkdir(options.outDir, { recursive: true });
+  for (const name of splitNames) {
+    const lines = parts[name].map((entry) =>
+      JSON.stringify({ ...entry.row, [options.goldColumn]: entry.gold }),
+    );
+    await writeFile(join(options.outDir, `${name}.jsonl`), `${lines.join('\n')}\n`);
+  }
+  const record: SplitRecord = {
+    seed: options.seed,
+    fractions: options.fractions,
+    ids: {
+      train: parts.train.map((entry) => entry.id),
+      validation: parts.validation.map((entry) => entry.id),
+      holdout: parts.holdout.map((entry) => entry.id),
+    },
+    without_gold: withoutGold,
+  };
+  await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  return record;
+}

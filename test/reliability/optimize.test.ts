@@ -1,0 +1,176 @@
+// `plexus optimize` over real HTTP: the test server's optimize scenario (the scored model is right
+// only where the prompt describes the item's class; the optimizer proposes given edits).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { optimizeScenario, startTestServer, type TestServer } from '@plexus/classifier-llm/testing';
+import { afterEach, expect, it } from 'vitest';
+import { runCli, sleep, startCli, workDir } from './harness.js';
+
+const basePrompt = 'Is this SMS spam or ham?\n\nSMS: {{ text }}';
+const prizePrompt = `Spam includes prize offers. ${basePrompt}`;
+const rarePrompt = `Spam includes prize offers and rare lottery codes. ${basePrompt}`;
+
+type Kind = 'ham' | 'prize' | 'rare';
+/** 40 ham (always right), 50 prize spam (right once the prompt names prize offers), 5 rare spam. */
+const kinds: Kind[] = [
+  ...Array<Kind>(40).fill('ham'),
+  ...Array<Kind>(50).fill('prize'),
+  ...Array<Kind>(5).fill('rare'),
+];
+const markers: Record<Kind, string> = {
+  ham: '[[gold:ham]] see you at six',
+  prize: '[[gold:spam]] [[needs:prize offers]] you won, call now',
+  rare: '[[gold:spam]] [[needs:rare lottery codes]] code 7731 wins',
+};
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+function edit(prompt: string, reason: string) {
+  return { node: 'Spam', prompt, reason };
+}
+
+async function project(answers: object[], latencyMs = 0) {
+  const scenario = optimizeScenario({
+    optimizerAnswers: answers.map((answer) => JSON.stringify(answer)),
+  });
+  const server = await startTestServer({
+    decide: scenario.decide,
+    answer: scenario.answer,
+    latencyMs,
+  });
+  servers.push(server);
+  const dir = workDir('optimize');
+  const rows = kinds.map((kind, index) =>
+    JSON.stringify({
+      id: `i${index}`,
+      text: `${markers[kind]} #${index}`,
+      label: kind === 'ham' ? 'ham' : 'spam',
+    }),
+  );
+  writeFileSync(join(dir, 'items.jsonl'), `${rows.join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'spam.yaml'),
+    [
+      'name: Spam check',
+      'scores:',
+      '  - name: Spam',
+      '    class: llm/classifier',
+      '    labels: [spam, ham]',
+      '    label_column: label',
+      '    model: test-model',
+      `    base_url: ${server.url}`,
+      '    pricing: { input_per_million: 1, output_per_million: 2 }',
+      '    max_concurrency: 4',
+      `    prompt: ${JSON.stringify(basePrompt)}`,
+      '',
+    ].join('\n'),
+  );
+  const args = (out: string) => [
+    'optimize',
+    join(dir, 'spam.yaml'),
+    '--score',
+    'Spam',
+    '--data',
+    join(dir, 'items.jsonl'),
+    '--optimizer-model',
+    'test-optimizer',
+    '--optimizer-base-url',
+    server.url,
+    '--optimizer-price',
+    '1,2',
+    '--out',
+    join(dir, out),
+    '--candidates',
+    '3',
+  ];
+  const env = { PLEXUS_CACHE_DIR: join(dir, 'cache'), OPENAI_API_KEY: 'sk-test-optimize' };
+  return { scenario, server, dir, args, env };
+}
+
+interface Entry {
+  round: number;
+  outcome: string;
+  version: string | null;
+  p_value: number | null;
+  metrics: { holdout: { current: number | null; candidate: number | null; items: number | null } };
+  dropped: { node: string | null; reason: string }[];
+}
+
+function readLog(dir: string) {
+  return JSON.parse(readFileSync(join(dir, 'changelog.json'), 'utf8')) as {
+    rounds: Entry[];
+    spent_usd: number | null;
+  };
+}
+
+/** Holdout items of each kind, counted from split.json (independent of the changelog). */
+function holdoutKinds(dir: string): Record<Kind, number> {
+  const split = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8')) as {
+    ids: { holdout: string[] };
+  };
+  const counts: Record<Kind, number> = { ham: 0, prize: 0, rare: 0 };
+  for (const id of split.ids.holdout) counts[kinds[Number(id.slice(1))]!] += 1;
+  return counts;
+}
+
+it('accepts a real improvement, drops an invalid candidate, rejects one that does not help the holdout', async () => {
+  const { dir, args, env } = await project([
+    { candidates: [edit(prizePrompt, 'name prize offers as spam'), edit('', 'an empty prompt')] },
+    { candidates: [edit(rarePrompt, 'name rare lottery codes too')] },
+  ]);
+  const result = await runCli(args('out'), env);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain('accepted: spam.v2.yaml');
+  const out = join(dir, 'out');
+  const log = readLog(out);
+  const [first, second] = log.rounds;
+  // (a) accepted: holdout accuracy and McNemar's p by hand from the split.
+  const holdout = holdoutKinds(out);
+  const n = holdout.ham + holdout.prize + holdout.rare;
+  expect(first!.outcome).toBe('accepted');
+  expect(first!.metrics.holdout.items).toBe(n);
+  expect(first!.metrics.holdout.current).toBeCloseTo(holdout.ham / n, 10);
+  expect(first!.metrics.holdout.candidate).toBeCloseTo((holdout.ham + holdout.prize) / n, 10);
+  expect(first!.p_value).toBeCloseTo(Math.min(1, 2 * 0.5 ** holdout.prize), 10);
+  expect(readFileSync(join(out, 'spam.v2.yaml'), 'utf8')).toContain('prize offers');
+  expect(readFileSync(join(dir, 'spam.yaml'), 'utf8')).not.toContain('prize offers');
+  // (c) the empty prompt is dropped with the validator's reason.
+  expect(first!.dropped).toEqual([
+    expect.objectContaining({ node: 'Spam', reason: expect.stringContaining('does not validate') }),
+  ]);
+  // (b) the rare-codes edit helps train but at most 5 holdout items: never significant.
+  expect(second!.outcome).toBe('no significant improvement');
+  expect(second!.version).toBeNull();
+  expect(second!.p_value).toBeCloseTo(Math.min(1, 2 * 0.5 ** holdout.rare), 10);
+  expect(log.rounds).toHaveLength(2);
+  expect(log.spent_usd).toBeGreaterThan(0);
+  const markdown = readFileSync(join(out, 'changelog.md'), 'utf8');
+  expect(markdown).toContain('| 1 | accepted |');
+  expect(markdown).not.toContain('sk-test-optimize');
+}, 120_000);
+
+it('killed with -9, --resume continues the same round without repeating paid calls', async () => {
+  const { server, scenario, args, env, dir } = await project(
+    [{ candidates: [edit(prizePrompt, 'name prize offers as spam')] }, { candidates: [] }],
+    20,
+  );
+  const run = startCli(args('out'), env);
+  while (server.stats.requests < 25) await sleep(20);
+  run.child.kill('SIGKILL');
+  await run.done;
+  // Killed inside round 1: no round was recorded yet.
+  expect(existsSync(join(dir, 'out', 'changelog.json'))).toBe(false);
+  const before = server.stats.requests;
+  const resumed = await runCli([...args('out'), '--resume'], env);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  const log = readLog(join(dir, 'out'));
+  expect(log.rounds.map((entry) => entry.outcome)).toEqual(['accepted', 'no valid candidate']);
+  // Every request body answered once, but for at most the 4 in flight at the kill.
+  const repeated = [...server.stats.byBody.values()].reduce((sum, count) => sum + count - 1, 0);
+  expect(repeated).toBeLessThanOrEqual(4);
+  expect(scenario.optimizerRequests()).toBe(2);
+  expect(before).toBeGreaterThanOrEqual(25);
+}, 120_000);
