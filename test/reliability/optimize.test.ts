@@ -174,3 +174,34 @@ it('killed with -9, --resume continues the same round without repeating paid cal
   expect(scenario.optimizerRequests()).toBe(2);
   expect(before).toBeGreaterThanOrEqual(25);
 }, 120_000);
+
+it('stops at --max-usd before the next paid step and says so in the changelog', async () => {
+  const { args, env, dir } = await project([
+    { candidates: [{ node: 'Spam', label_descriptions: { spam: 'prize offers' }, reason: 'x' }] },
+  ]);
+  const result = await runCli([...args('out'), '--max-usd', '0.00001'], env);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('--max-usd');
+  const log = JSON.parse(readFileSync(join(dir, 'out', 'changelog.json'), 'utf8')) as {
+    stopped: string;
+    spent_usd: number;
+  };
+  expect(log.stopped).toMatch(/^round 1: --max-usd/);
+  expect(log.spent_usd).toBeGreaterThanOrEqual(0.00001);
+}, 120_000);
+
+it('label descriptions become part of the prompt and can be accepted', async () => {
+  const { args, env, dir } = await project([
+    {
+      candidates: [
+        { node: 'Spam', label_descriptions: { spam: 'prize offers' }, reason: 'say what spam is' },
+      ],
+    },
+    { candidates: [] },
+  ]);
+  const result = await runCli(args('out'), env);
+  expect(result.code, result.stderr).toBe(0);
+  const version = readFileSync(join(dir, 'out', 'spam.v2.yaml'), 'utf8');
+  expect(version).toContain('What each label means');
+  expect(version).toContain('spam: prize offers');
+}, 120_000);

@@ -46,6 +46,16 @@ function checkEdit(value: unknown): CandidateEdit | string {
   return edit as CandidateEdit;
 }
 
+/** The prompt with a paragraph saying what each label means (the scores have no field for it). */
+function withDescriptions(
+  prompt: string,
+  descriptions: Record<string, string> | undefined,
+): string {
+  if (!descriptions || Object.keys(descriptions).length === 0) return prompt;
+  const lines = Object.entries(descriptions).map(([label, text]) => `- ${label}: ${text}`);
+  return `${prompt.trimEnd()}\n\nWhat each label means:\n${lines.join('\n')}\n`;
+}
+
 /** The scorecard text with the edit applied to the score (or graph node) named `edit.node`. */
 function applyEdit(
   source: string,
@@ -61,9 +71,8 @@ function applyEdit(
     if (nodeIndex < 0) return { problem: `no node "${edit.node}" in score "${score}"` };
     path.push('nodes', nodeIndex);
   }
-  if (edit.prompt !== undefined) document.setIn([...path, 'prompt'], edit.prompt);
-  if (edit.label_descriptions !== undefined)
-    document.setIn([...path, 'label_descriptions'], edit.label_descriptions);
+  const prompt = edit.prompt ?? String(document.getIn([...path, 'prompt']) ?? '');
+  document.setIn([...path, 'prompt'], withDescriptions(prompt, edit.label_descriptions));
   return document.toString();
 }
 

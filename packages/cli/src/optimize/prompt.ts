@@ -28,7 +28,8 @@ export function optimizerPrompt(options: {
     'misclassified classes better, in general terms: never quote the items.',
     `Answer with JSON only: {"candidates": [{"node": "<score name, or a graph node's name>",`,
     '"prompt": "<the whole new prompt, keeping its {{ text }} placeholder>",',
-    '"reason": "<one line: why this helps>"}]}',
+    '"label_descriptions": {"<label>": "<what it means>"} (optional; added to the prompt),',
+    '"reason": "<one line: why this helps>"}]}. Give "prompt", "label_descriptions" or both.',
     `Give at most ${options.candidates} candidates.`,
   ].join('\n');
   const errors =

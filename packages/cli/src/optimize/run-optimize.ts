@@ -175,7 +175,14 @@ async function rounds(
   }
   const stem = basename(options.file).replace(/\.ya?ml$/, '');
   for (let round = log.rounds.length + 1; round <= options.rounds; round += 1) {
-    const entry = await runRound(settings, round, current);
+    const entry = await runRound(settings, round, current).catch(async (error: unknown) => {
+      if (error instanceof PlexusError && error.message.startsWith('--max-usd')) {
+        log.stopped = `round ${round}: ${error.message}`;
+        log.spent_usd = state.budget.spent();
+        await writeChangelog(options.outDir, log);
+      }
+      throw error;
+    });
     const { accepted, ...record } = entry;
     if (accepted) {
       record.version = `${stem}.v${log.rounds.filter((item) => item.version).length + 2}.yaml`;
