@@ -46,7 +46,9 @@ function check(root: string) {
   // One closing line when something is broken, naming how many.
   expect(summary).toEqual(
     problems.length > 0
-      ? [`check-architecture: ${problems.length} broken rule${problems.length === 1 ? '' : 's'} (see docs/ARCHITECTURE.md)`]
+      ? [
+          `check-architecture: ${problems.length} broken rule${problems.length === 1 ? '' : 's'} (see docs/ARCHITECTURE.md)`,
+        ]
       : [],
   );
   return { status: run.status, problems };
@@ -120,7 +122,8 @@ describe('check-architecture', () => {
         'packages/core/src/sweep/index.ts': "export { trial } from './trial.js';\n",
         'packages/core/src/sweep/trial.ts':
           "import { run } from '../run.js';\nexport const trial = () => run;\n",
-        'packages/core/src/run.ts': "import { trial } from './sweep';\nexport const run = () => trial;\n",
+        'packages/core/src/run.ts':
+          "import { trial } from './sweep';\nexport const run = () => trial;\n",
       }),
     );
     expect(status).toBe(1);
