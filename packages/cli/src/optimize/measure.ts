@@ -14,6 +14,8 @@ export interface Measurement {
   /** US dollars per item as if nothing were cached; null when a price is unknown. */
   costPerItem: number | null;
   lines: ResultLine[];
+  /** Some items were not scored: `--max-usd` ran out. */
+  budgetExhausted: boolean;
 }
 
 export interface MeasureOptions {
@@ -62,6 +64,7 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
       `the evaluation in ${options.dir} ended ${summary.status}${summary.error ? `: ${summary.error}` : ''}`,
     );
   const lines = (await readLines(options.dir, options.score)).filter((line) => line.label !== null);
+
   const correct = lines.filter((line) => line.correct === true).length;
   return {
     dir: options.dir,
@@ -71,6 +74,7 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     spentUsd: sumOrNull(lines.filter((line) => !line.cached).map((line) => line.cost_usd)),
     costPerItem: await costPerItem(lines, options),
     lines,
+    budgetExhausted: lines.some((line) => line.error?.code === 'budget_exhausted'),
   };
 }
 

@@ -1,5 +1,6 @@
-import { join } from 'node:path';
-import { compareRuns, type LoadedScorecard } from '@plexus/core';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compareRuns, type LoadedScorecard, PlexusError, parseScorecard } from '@plexus/core';
 import { buildCandidates, type CandidateEdit, parseEdits } from './candidates.js';
 import { largestConfusions, type Measurement, measure } from './measure.js';
 import { askOptimizer, type OptimizerEndpoint } from './optimizer-client.js';
@@ -19,6 +20,8 @@ export interface RoundSettings {
   /** Adds dollars spent; throws when the budget is gone (checked before each paid step). */
   spend: (usd: number | null) => void;
   checkBudget: () => void;
+  /** Dollars left of `--max-usd`; undefined without a budget. */
+  remainingUsd: () => number | undefined;
   log: (line: string) => void;
 }
 
@@ -41,21 +44,36 @@ export interface RoundEntry {
   why: string;
 }
 
-function measured(
+async function measured(
   settings: RoundSettings,
   scorecard: LoadedScorecard,
   split: keyof RoundSettings['splits'],
   dir: string,
 ) {
   settings.checkBudget();
+  const remaining = settings.remainingUsd();
+  // Within the run's budget, each evaluation reserves every call's worst case before sending it.
+  const budgeted =
+    remaining === undefined
+      ? scorecard
+      : await parseScorecard(scorecard.source, {
+          file: settings.file,
+          searchFrom: [dirname(fileURLToPath(import.meta.url))],
+          scores: [settings.score],
+          runBudget: { maxUsd: remaining },
+        });
   return measure({
-    scorecard,
+    scorecard: budgeted,
     score: settings.score,
     data: settings.splits[split],
     dir,
     cacheDir: settings.cacheDir,
   }).then((result) => {
     settings.spend(result.spentUsd);
+    if (result.budgetExhausted)
+      throw new PlexusError(
+        `--max-usd: the budget ran out while evaluating ${dir}; --resume with a higher --max-usd continues`,
+      );
     return result;
   });
 }

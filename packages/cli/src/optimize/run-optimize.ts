@@ -69,6 +69,10 @@ function spending(outDir: string, maxUsd: number | undefined) {
       spent = spent === null || usd === null ? null : spent + usd;
       writeFileSync(path, `${JSON.stringify({ usd: spent })}\n`);
     },
+    remaining: () => {
+      if (maxUsd === undefined || spent === null) return undefined;
+      return Math.max(0, maxUsd - spent);
+    },
     checkBudget: () => {
       if (maxUsd === undefined) return;
       if (spent === null)
@@ -152,6 +156,7 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     cacheDir: options.cacheDir,
     spend: budget.spend,
     checkBudget: budget.checkBudget,
+    remainingUsd: budget.remaining,
     log: options.log,
   };
   await rounds(options, settings, log, { source: start.source, file, budget });
