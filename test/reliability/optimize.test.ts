@@ -32,7 +32,20 @@ function edit(prompt: string, reason: string) {
   return { node: 'Spam', prompt, reason };
 }
 
-async function project(answers: object[], latencyMs = 0) {
+/** The score's lines: an llm/classifier, or an llm/graph whose one classifier node is "decide". */
+function scoreLines(graph: boolean): string[] {
+  if (!graph) return ['    class: llm/classifier', `    prompt: ${JSON.stringify(basePrompt)}`];
+  return [
+    '    class: llm/graph',
+    '    nodes:',
+    '      - name: decide',
+    '        type: classifier',
+    '        labels: [spam, ham]',
+    `        prompt: ${JSON.stringify(basePrompt)}`,
+  ];
+}
+
+async function project(answers: object[], latencyMs = 0, graph = false) {
   const scenario = optimizeScenario({
     optimizerAnswers: answers.map((answer) => JSON.stringify(answer)),
   });
@@ -57,14 +70,13 @@ async function project(answers: object[], latencyMs = 0) {
       'name: Spam check',
       'scores:',
       '  - name: Spam',
-      '    class: llm/classifier',
+      ...scoreLines(graph),
       '    labels: [spam, ham]',
       '    label_column: label',
       '    model: test-model',
       `    base_url: ${server.url}`,
       '    pricing: { input_per_million: 1, output_per_million: 2 }',
       '    max_concurrency: 4',
-      `    prompt: ${JSON.stringify(basePrompt)}`,
       '',
     ].join('\n'),
   );
@@ -130,6 +142,9 @@ it('accepts a real improvement, drops an invalid candidate, rejects one that doe
   // (a) accepted: holdout accuracy and McNemar's p by hand from the split.
   const holdout = holdoutKinds(out);
   const n = holdout.ham + holdout.prize + holdout.rare;
+  // Stratified: 40 ham and 55 spam, each cut 0.6/0.2/0.2 and rounded.
+  expect(holdout.ham).toBe(40 - 24 - 8);
+  expect(holdout.prize + holdout.rare).toBe(55 - 33 - 11);
   expect(first!.outcome).toBe('accepted');
   expect(first!.metrics.holdout.items).toBe(n);
   expect(first!.metrics.holdout.current).toBeCloseTo(holdout.ham / n, 10);
@@ -205,4 +220,28 @@ it('label descriptions become part of the prompt and can be accepted', async () 
   const version = readFileSync(join(dir, 'out', 'spam.v2.yaml'), 'utf8');
   expect(version).toContain('What each label means');
   expect(version).toContain('spam: prize offers');
+}, 120_000);
+
+it('edits a node of an llm/graph score by name', async () => {
+  const { args, env, dir } = await project(
+    [
+      {
+        candidates: [
+          { node: 'decide', prompt: prizePrompt, reason: 'name prize offers as spam' },
+          { node: 'missing', prompt: prizePrompt, reason: 'no such node' },
+        ],
+      },
+      { candidates: [] },
+    ],
+    0,
+    true,
+  );
+  const result = await runCli(args('out'), env);
+  expect(result.code, result.stderr).toBe(0);
+  const log = readLog(join(dir, 'out'));
+  expect(log.rounds[0]!.outcome).toBe('accepted');
+  expect(log.rounds[0]!.dropped).toEqual([
+    { node: 'missing', reason: 'no node "missing" in score "Spam"' },
+  ]);
+  expect(readFileSync(join(dir, 'out', 'spam.v2.yaml'), 'utf8')).toContain('prize offers');
 }, 120_000);
