@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { InvalidConfigError, registerSecret } from '@plexus/core';
 import type { Command } from 'commander';
 import { positiveNumber, wholeNumber } from '../arguments.js';
+import { mlflowOptimizeTracker } from '../optimize/mlflow-tracking.js';
 import type { OptimizerEndpoint } from '../optimize/optimizer-client.js';
 import { optimize } from '../optimize/run-optimize.js';
 import type { SplitName } from '../optimize/split.js';
 import type { CliIo } from '../output.js';
+import { trackerKind } from '../tracking.js';
 
 interface OptimizeFlags {
   score: string;
@@ -25,6 +27,7 @@ interface OptimizeFlags {
   out?: string;
   resume?: boolean;
   cacheDir?: string;
+  tracker?: string;
 }
 
 function share(flag: string, value: string, maximum: number): number {
@@ -124,6 +127,10 @@ export function optimizeCommand(program: Command, io: CliIo): void {
     .option('--split <train,validation,holdout>', 'shares of the stratified split', '0.6,0.2,0.2')
     .option('--out <dir>', 'output folder; default optimize/<scorecard>-<score>')
     .option('--resume', 'continue the run in --out (its split, cache and changelog)')
+    .option(
+      '--tracker <kind>',
+      'local, or mlflow (default when MLFLOW_TRACKING_URI is set): a parent run and a child run per candidate',
+    )
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
     .action(async (scorecard: string, flags: OptimizeFlags) => {
       const slug =
@@ -131,11 +138,32 @@ export function optimizeCommand(program: Command, io: CliIo): void {
           /[^A-Za-z0-9.-]+/g,
           '-',
         );
+      const outDir = flags.out ?? join('optimize', slug);
+      const startTracker =
+        trackerKind(flags.tracker) === 'mlflow'
+          ? () =>
+              mlflowOptimizeTracker({
+                outDir,
+                scorecardName: scorecard.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
+                score: flags.score,
+                params: {
+                  optimizer_model: flags.optimizerModel,
+                  alpha: flags.alpha,
+                  candidates: String(flags.candidates),
+                  rounds: String(flags.rounds),
+                  seed: String(flags.seed),
+                  split: flags.split,
+                  max_cost_increase: flags.maxCostIncrease,
+                },
+                onError: (message) => io.stderr(`${message}\n`),
+              })
+          : undefined;
       const log = await optimize({
+        startTracker,
         file: scorecard,
         score: flags.score,
         data: flags.data,
-        outDir: flags.out ?? join('optimize', slug),
+        outDir,
         rounds: flags.rounds,
         candidates: flags.candidates,
         alpha: share('--alpha', flags.alpha, 1),
@@ -154,6 +182,6 @@ export function optimizeCommand(program: Command, io: CliIo): void {
           ? `accepted: ${accepted.join(', ')}\n`
           : 'no significant improvement: the scorecard is unchanged\n',
       );
-      io.stdout(`changelog: ${join(flags.out ?? join('optimize', slug), 'changelog.md')}\n`);
+      io.stdout(`changelog: ${join(outDir, 'changelog.md')}\n`);
     });
 }

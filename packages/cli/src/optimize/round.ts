@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareRuns, type LoadedScorecard, PlexusError, parseScorecard } from '@plexus/core';
-import { buildCandidates, type CandidateEdit, parseEdits } from './candidates.js';
+import { buildCandidates, type Candidate, type CandidateEdit, parseEdits } from './candidates.js';
 import { largestConfusions, type Measurement, measure } from './measure.js';
 import { askOptimizer, type OptimizerEndpoint } from './optimizer-client.js';
 import { optimizerPrompt } from './prompt.js';
@@ -41,6 +41,8 @@ export interface RoundEntry {
   cost_per_item: { current: number | null; candidate: number | null };
   generalisation_gap: number | null;
   dropped: { node: string | null; reason: string }[];
+  /** Every candidate: its edit's node and reason, validation accuracy, or why it was dropped. */
+  candidates: CandidateRecord[];
   why: string;
 }
 
@@ -112,6 +114,57 @@ function costAllows(
   return candidate <= current * (1 + settings.maxCostIncrease) + 1e-12;
 }
 
+export interface CandidateRecord {
+  node: string | null;
+  reason: string | null;
+  validation_accuracy: number | null;
+  dropped: string | null;
+}
+
+/** Each valid candidate evaluated on validation; the best one that beats the current version. */
+async function tryCandidates(
+  settings: RoundSettings,
+  state: {
+    dir: string;
+    candidates: Candidate[];
+    problem: string | undefined;
+    validation: Measurement;
+  },
+) {
+  const { validation } = state;
+  const dropped: RoundEntry['dropped'] = state.problem
+    ? [{ node: null, reason: state.problem }]
+    : [];
+  const tried: CandidateRecord[] = [];
+  let best: { index: number; measurement: Measurement } | undefined;
+  for (const [index, candidate] of state.candidates.entries()) {
+    const record: CandidateRecord = {
+      node: candidate.edit.node ?? null,
+      reason: candidate.edit.reason ?? null,
+      validation_accuracy: null,
+      dropped: candidate.dropped ?? null,
+    };
+    tried.push(record);
+    if (candidate.dropped !== undefined) {
+      dropped.push({ node: record.node, reason: candidate.dropped });
+      continue;
+    }
+    const result = await measured(
+      settings,
+      candidate.scorecard,
+      'validation',
+      join(state.dir, `candidate-${index + 1}-validation`),
+    );
+    record.validation_accuracy = result.accuracy;
+    if (result.accuracy <= validation.accuracy) {
+      record.dropped = `validation accuracy ${result.accuracy.toFixed(3)}, not above the current ${validation.accuracy.toFixed(3)}`;
+      dropped.push({ node: record.node, reason: record.dropped });
+    } else if (!best || result.accuracy > best.measurement.accuracy)
+      best = { index, measurement: result };
+  }
+  return { dropped, tried, best };
+}
+
 /** One round: errors on train → K edits → the best on validation → McNemar on holdout. */
 export async function runRound(
   settings: RoundSettings,
@@ -130,27 +183,8 @@ export async function runRound(
     `round ${round}: current train ${train.accuracy.toFixed(3)}, validation ${validation.accuracy.toFixed(3)}`,
   );
   const { candidates, problem } = await proposals(settings, current.source, train);
-  const dropped: RoundEntry['dropped'] = problem ? [{ node: null, reason: problem }] : [];
-  let best: { index: number; measurement: Measurement } | undefined;
-  for (const [index, candidate] of candidates.entries()) {
-    if (candidate.dropped !== undefined) {
-      dropped.push({ node: candidate.edit.node ?? null, reason: candidate.dropped });
-      continue;
-    }
-    const result = await measured(
-      settings,
-      candidate.scorecard,
-      'validation',
-      join(dir, `candidate-${index + 1}-validation`),
-    );
-    if (result.accuracy <= validation.accuracy)
-      dropped.push({
-        node: candidate.edit.node,
-        reason: `validation accuracy ${result.accuracy.toFixed(3)}, not above the current ${validation.accuracy.toFixed(3)}`,
-      });
-    else if (!best || result.accuracy > best.measurement.accuracy)
-      best = { index, measurement: result };
-  }
+  const tried = await tryCandidates(settings, { dir, candidates, problem, validation });
+  const { dropped, best } = tried;
   const entry: RoundEntry = {
     round,
     outcome: 'no valid candidate',
@@ -166,6 +200,7 @@ export async function runRound(
     cost_per_item: { current: null, candidate: null },
     generalisation_gap: null,
     dropped,
+    candidates: tried.tried,
     why: 'no candidate validated and beat the current version on validation',
   };
   if (!best) return entry;

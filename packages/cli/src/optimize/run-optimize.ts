@@ -9,6 +9,7 @@ import {
   parseScorecard,
 } from '@plexus/core';
 import { type Changelog, writeChangelog } from './changelog.js';
+import type { OptimizeTracker } from './mlflow-tracking.js';
 import type { OptimizerEndpoint } from './optimizer-client.js';
 import { type RoundSettings, runRound } from './round.js';
 import { type SplitName, writeSplits } from './split.js';
@@ -28,6 +29,8 @@ export interface OptimizeOptions {
   endpoint: OptimizerEndpoint;
   cacheDir?: string;
   resume: boolean;
+  /** MLflow (`--tracker mlflow`): started once the output folder is checked; told each round and the end. */
+  startTracker?: () => Promise<OptimizeTracker | undefined>;
   log: (line: string) => void;
 }
 
@@ -131,6 +134,7 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
       `${split.without_gold} items without a gold label for "${options.score}" left out of the split`,
     );
   const budget = spending(options.outDir, options.maxUsd);
+  const tracker = await options.startTracker?.();
   const log: Changelog = start.log ?? {
     scorecard: options.file,
     score: options.score,
@@ -159,7 +163,13 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     remainingUsd: budget.remaining,
     log: options.log,
   };
-  await rounds(options, settings, log, { source: start.source, file, budget });
+  try {
+    await rounds(options, settings, log, { source: start.source, file, budget, tracker });
+  } catch (error) {
+    await tracker?.finish('FAILED');
+    throw error;
+  }
+  await tracker?.finish('FINISHED');
   return log;
 }
 
@@ -167,7 +177,12 @@ async function rounds(
   options: OptimizeOptions,
   settings: RoundSettings,
   log: Changelog,
-  state: { source: string; file: string; budget: ReturnType<typeof spending> },
+  state: {
+    source: string;
+    file: string;
+    budget: ReturnType<typeof spending>;
+    tracker: OptimizeTracker | undefined;
+  },
 ) {
   let current = {
     source: state.source,
@@ -197,6 +212,7 @@ async function rounds(
     log.rounds.push(record);
     log.spent_usd = state.budget.spent();
     await writeChangelog(options.outDir, log);
+    await state.tracker?.round(record, log.spent_usd);
     options.log(
       `round ${round}: ${record.outcome}: ${record.why}${record.version ? ` → ${record.version}` : ''}`,
     );

@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage, redact } from '@plexus/core';
+import type { MlflowClient } from '@plexus/mlflow-tracker';
+import type { CandidateRecord, RoundEntry } from './round.js';
+
+/** Where an optimize run is recorded besides its folder (MLflow: a parent run, a child per candidate). */
+export interface OptimizeTracker {
+  round(entry: RoundEntry, spentUsd: number | null): Promise<void>;
+  finish(status: 'FINISHED' | 'FAILED'): Promise<void>;
+}
+
+type Metric = { key: string; value: number; timestamp: number; step: number };
+
+function metrics(values: Record<string, number | null>, step: number): Metric[] {
+  const now = Date.now();
+  return Object.entries(values).flatMap(([key, value]) =>
+    value === null || !Number.isFinite(value) ? [] : [{ key, value, timestamp: now, step }],
+  );
+}
+
+function param(key: string, value: string | null) {
+  return value === null ? [] : [{ key, value: redact(value).slice(0, 500) }];
+}
+
+async function parentRun(
+  client: MlflowClient,
+  options: TrackerOptions,
+): Promise<{ experimentId: string; runId: string }> {
+  const path = join(options.outDir, 'mlflow.json');
+  const experiment = await client.ensureExperiment(`plexus/${options.scorecardName}`);
+  const experimentId = experiment.experiment_id;
+  if (existsSync(path)) {
+    const kept = JSON.parse(await readFile(path, 'utf8')) as { parent_run_id: string };
+    await client.updateRun(kept.parent_run_id, 'RUNNING');
+    return { experimentId, runId: kept.parent_run_id };
+  }
+  const run = await client.createRun({
+    experimentId,
+    runName: `optimize ${options.score}`,
+    startTime: Date.now(),
+    tags: {
+      'plexus.kind': 'optimize',
+      'plexus.score': options.score,
+      'mlflow.source.name': 'plexus optimize',
+    },
+  });
+  await client.logBatch(run.info.run_id, {
+    params: Object.entries(options.params).map(([key, value]) => ({ key, value: redact(value) })),
+  });
+  await writeFile(path, `${JSON.stringify({ parent_run_id: run.info.run_id })}\n`);
+  return { experimentId, runId: run.info.run_id };
+}
+
+interface TrackerOptions {
+  outDir: string;
+  scorecardName: string;
+  score: string;
+  params: Record<string, string>;
+  /** Told once when MLflow fails; the run goes on, recorded in its folder only. */
+  onError: (message: string) => void;
+}
+
+function isChosen(entry: RoundEntry, candidate: CandidateRecord): boolean {
+  return (
+    entry.edit !== null &&
+    candidate.dropped === null &&
+    entry.edit.node === candidate.node &&
+    entry.edit.reason === candidate.reason
+  );
+}
+
+async function logCandidate(
+  client: MlflowClient,
+  ids: { experimentId: string; runId: string },
+  entry: RoundEntry,
+  candidate: CandidateRecord,
+  index: number,
+) {
+  const chosen = isChosen(entry, candidate);
+  const outcome = chosen ? entry.outcome : candidate.dropped ? 'dropped' : 'not chosen';
+  const run = await client.createRun({
+    experimentId: ids.experimentId,
+    runName: `round ${entry.round} candidate ${index + 1}`,
+    startTime: Date.now(),
+    tags: {
+      'mlflow.parentRunId': ids.runId,
+      'plexus.kind': 'optimize-candidate',
+      'plexus.outcome': outcome,
+    },
+  });
+  await client.logBatch(run.info.run_id, {
+    params: [
+      { key: 'round', value: String(entry.round) },
+      ...param('node', candidate.node),
+      ...param('reason', candidate.reason),
+      ...param('dropped', candidate.dropped),
+    ],
+    metrics: metrics(
+      {
+        validation_accuracy: candidate.validation_accuracy,
+        train_accuracy: chosen ? entry.metrics.train.candidate : null,
+        holdout_accuracy: chosen ? entry.metrics.holdout.candidate : null,
+        mcnemar_p: chosen ? entry.p_value : null,
+        cost_per_item_usd: chosen ? entry.cost_per_item.candidate : null,
+      },
+      0,
+    ),
+  });
+  await client.updateRun(run.info.run_id, 'FINISHED', Date.now());
+}
+
+/** An MLflow parent run for the optimize run (kept in `mlflow.json` for `--resume`), a child run per candidate. */
+export async function mlflowOptimizeTracker(
+  options: TrackerOptions,
+): Promise<OptimizeTracker | undefined> {
+  const tracker = await import('@plexus/mlflow-tracker');
+  const client = new tracker.MlflowClient({ attempts: 2 });
+  let ids: { experimentId: string; runId: string } | undefined;
+  const guard = async (work: () => Promise<void>) => {
+    if (!ids) return;
+    try {
+      await work();
+    } catch (error) {
+      options.onError(
+        `MLflow: ${errorMessage(error)}; the run goes on, recorded in its folder only`,
+      );
+      ids = undefined;
+    }
+  };
+  try {
+    ids = await parentRun(client, options);
+  } catch (error) {
+    options.onError(`MLflow: ${errorMessage(error)}; the run goes on, recorded in its folder only`);
+    return undefined;
+  }
+  return {
+    round: (entry, spentUsd) =>
+      guard(async () => {
+        const parent = ids!;
+        for (const [index, candidate] of entry.candidates.entries())
+          await logCandidate(client, parent, entry, candidate, index);
+        const { train, validation, holdout } = entry.metrics;
+        await client.logBatch(parent.runId, {
+          metrics: metrics(
+            {
+              train_accuracy: train.current,
+              validation_accuracy: validation.current,
+              holdout_accuracy: entry.outcome === 'accepted' ? holdout.candidate : holdout.current,
+              mcnemar_p: entry.p_value,
+              generalisation_gap: entry.generalisation_gap,
+              accepted: entry.outcome === 'accepted' ? 1 : 0,
+              spent_usd: spentUsd,
+            },
+            entry.round,
+          ),
+        });
+      }),
+    finish: (status) => guard(() => client.updateRun(ids!.runId, status, Date.now())),
+  };
+}
