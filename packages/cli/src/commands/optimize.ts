@@ -82,6 +82,27 @@ function endpointOf(flags: OptimizeFlags): OptimizerEndpoint {
   };
 }
 
+/** With `--tracker mlflow` (or MLFLOW_TRACKING_URI set): starts the parent run once `--out` is checked. */
+function trackerStarter(flags: OptimizeFlags, scorecard: string, outDir: string, io: CliIo) {
+  if (trackerKind(flags.tracker) !== 'mlflow') return undefined;
+  return () =>
+    mlflowOptimizeTracker({
+      outDir,
+      scorecardName: scorecard.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
+      score: flags.score,
+      params: {
+        optimizer_model: flags.optimizerModel,
+        alpha: flags.alpha,
+        candidates: String(flags.candidates),
+        rounds: String(flags.rounds),
+        seed: String(flags.seed),
+        split: flags.split,
+        max_cost_increase: flags.maxCostIncrease,
+      },
+      onError: (message) => io.stderr(`${message}\n`),
+    });
+}
+
 export function optimizeCommand(program: Command, io: CliIo): void {
   program
     .command('optimize')
@@ -139,25 +160,7 @@ export function optimizeCommand(program: Command, io: CliIo): void {
           '-',
         );
       const outDir = flags.out ?? join('optimize', slug);
-      const startTracker =
-        trackerKind(flags.tracker) === 'mlflow'
-          ? () =>
-              mlflowOptimizeTracker({
-                outDir,
-                scorecardName: scorecard.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
-                score: flags.score,
-                params: {
-                  optimizer_model: flags.optimizerModel,
-                  alpha: flags.alpha,
-                  candidates: String(flags.candidates),
-                  rounds: String(flags.rounds),
-                  seed: String(flags.seed),
-                  split: flags.split,
-                  max_cost_increase: flags.maxCostIncrease,
-                },
-                onError: (message) => io.stderr(`${message}\n`),
-              })
-          : undefined;
+      const startTracker = trackerStarter(flags, scorecard, outDir, io);
       const log = await optimize({
         startTracker,
         file: scorecard,
