@@ -45,7 +45,13 @@ function scoreLines(graph: boolean): string[] {
   ];
 }
 
-export async function project(answers: object[], latencyMs = 0, graph = false) {
+/** `customColumns`: the items' id and text are in `key` and `body`, named by the scorecard's `data`. */
+export async function project(
+  answers: object[],
+  latencyMs = 0,
+  graph = false,
+  customColumns = false,
+) {
   const scenario = optimizeScenario({
     optimizerAnswers: answers.map((answer) => JSON.stringify(answer)),
   });
@@ -58,8 +64,8 @@ export async function project(answers: object[], latencyMs = 0, graph = false) {
   const dir = workDir('optimize');
   const rows = kinds.map((kind, index) =>
     JSON.stringify({
-      id: `i${index}`,
-      text: `${markers[kind]} #${index}`,
+      [customColumns ? 'key' : 'id']: `i${index}`,
+      [customColumns ? 'body' : 'text']: `${markers[kind]} #${index}`,
       label: kind === 'ham' ? 'ham' : 'spam',
     }),
   );
@@ -68,6 +74,7 @@ export async function project(answers: object[], latencyMs = 0, graph = false) {
     join(dir, 'spam.yaml'),
     [
       'name: Spam check',
+      ...(customColumns ? ['data: { id_column: key, text_column: body, format: jsonl }'] : []),
       'scores:',
       '  - name: Spam',
       ...scoreLines(graph),

@@ -120,7 +120,7 @@ it('label descriptions become part of the prompt and can be accepted', async () 
   expect(version).toContain('spam: prize offers');
 }, 120_000);
 
-it('edits a node of an llm/graph score by name', async () => {
+it("edits a node of an llm/graph score by name, reading the scorecard's data columns", async () => {
   const { args, env, dir } = await project(
     [
       {
@@ -133,6 +133,7 @@ it('edits a node of an llm/graph score by name', async () => {
     ],
     0,
     true,
+    true,
   );
   const result = await runCli(args('out'), env);
   expect(result.code, result.stderr).toBe(0);
@@ -142,4 +143,6 @@ it('edits a node of an llm/graph score by name', async () => {
     { node: 'missing', reason: 'no node "missing" in score "Spam"' },
   ]);
   expect(readFileSync(join(dir, 'out', 'spam.v2.yaml'), 'utf8')).toContain('prize offers');
+  const firstHoldout = readFileSync(join(dir, 'out', 'holdout.jsonl'), 'utf8').split('\n')[0]!;
+  expect(Object.keys(JSON.parse(firstHoldout) as object).sort()).toEqual(['body', 'key', 'label']);
 }, 120_000);

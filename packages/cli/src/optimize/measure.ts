@@ -52,7 +52,8 @@ function sumOrNull(values: readonly (number | null)[]): number | null {
 export async function measure(options: MeasureOptions): Promise<Measurement> {
   await rm(options.dir, { recursive: true, force: true });
   const summary = await evaluate({
-    scorecard: options.scorecard,
+    // The splits are JSON lines whatever the original dataset's format.
+    scorecard: { ...options.scorecard, data: { ...options.scorecard.data, format: 'jsonl' } },
     data: options.data,
     scores: [options.score],
     outDir: options.dir,

@@ -125,6 +125,11 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     dataPath: data,
     score: options.score,
     goldColumn: score.labelColumn ?? options.score,
+    columns: {
+      id: original.data?.id_column,
+      text: original.data?.text_column,
+      format: original.data?.format,
+    },
     seed: options.seed,
     fractions: options.fractions,
     outDir: options.outDir,

@@ -54,6 +54,8 @@ export async function writeSplits(options: {
   dataPath: string;
   score: string;
   goldColumn: string;
+  /** The scorecard's `data` settings: how the dataset is read, and the columns written. */
+  columns: { id?: string; text?: string; format?: 'csv' | 'jsonl' | 'parquet' };
   seed: number;
   fractions: Record<SplitName, number>;
   outDir: string;
@@ -63,14 +65,20 @@ export async function writeSplits(options: {
   const rows: SplitRow[] = [];
   let withoutGold = 0;
   const gold = { [options.score]: [options.goldColumn, 'label'] };
-  for await (const item of readDataset({ path: options.dataPath, gold })) {
+  const { columns } = options;
+  const reading = { idColumn: columns.id, textColumn: columns.text, format: columns.format };
+  for await (const item of readDataset({ path: options.dataPath, gold, ...reading })) {
     const label = item.labels[options.score];
     if (label === undefined || label === '') withoutGold += 1;
     else
       rows.push({
         id: item.id,
         gold: label,
-        row: { ...item.metadata, id: item.id, text: item.text },
+        row: {
+          ...item.metadata,
+          [columns.id ?? 'id']: item.id,
+          [columns.text ?? 'text']: item.text,
+        },
       });
   }
   const parts = stratify(rows, options.seed, options.fractions);
