@@ -43,7 +43,8 @@ function estimateTokens(request: ChatRequest): number {
 /**
  * Calls the model under the shared limiter, retrying what may succeed later (408, 409, 429, 5xx,
  * timeouts, resets) with jittered exponential back-off, never less than `retry-after`. A 429
- * also halves the limiter's concurrency, once for all requests sent at the same concurrency. 400, 401 and 403 fail at once.
+ * caused by load (see `RequestLimiter.rateLimited`) also halves the limiter's concurrency, once for
+ * all requests sent at the same concurrency. 400, 401 and 403 fail at once.
  */
 export async function callModel(options: ModelCallOptions): Promise<ModelCallResult> {
   const random = options.random ?? Math.random;
