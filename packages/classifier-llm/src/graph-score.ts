@@ -11,6 +11,7 @@ import {
   type ScoreOutputV1,
   stopsRun,
 } from '@plexus/core';
+import type { TracedCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
@@ -45,6 +46,8 @@ interface TraceStep extends NodeResult {
   attempts?: number;
   /** Nodes that ask the model: their calls, tokens and cost. */
   usage?: NodeUsage;
+  /** Nodes that ask the model: each call's rendered messages and raw answer. */
+  prompts?: TracedCall[];
 }
 
 const quoteInstruction =
@@ -70,6 +73,10 @@ interface RunContext {
   results: Record<string, NodeResult>;
   usage: UsageTally;
   signal: AbortSignal;
+  /** The calls of the node being run, for its trace step. */
+  prompts?: TracedCall[];
+  /** The node that failed, with the calls it made, for the error's trace. */
+  failed?: { node: string; prompts: TracedCall[] };
 }
 
 function scopeOf(context: RunContext): Record<string, unknown> {
@@ -138,9 +145,13 @@ function bestPhrase(text: string, compiled: readonly PhraseMatcher[]): PhraseHit
 async function runNode(plan: PlannedNode, context: RunContext): Promise<TraceStep> {
   if (plan.node.type === 'fuzzy' || plan.node.type === 'logic') return runStep(plan, context);
   const usage = emptyUsage();
+  const prompts: TracedCall[] = [];
   try {
-    const step = await runStep(plan, { ...context, usage });
-    return { ...step, usage: nodeUsage(usage) };
+    const step = await runStep(plan, { ...context, usage, prompts });
+    return { ...step, usage: nodeUsage(usage), prompts };
+  } catch (error) {
+    if (prompts.length > 0) context.failed = { node: plan.node.name, prompts };
+    throw error;
   } finally {
     addUsage(context.usage, usage);
   }
@@ -183,6 +194,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
     const { response, attempts } = await context.client.complete(messages, {
       usage: context.usage,
       signal: context.signal,
+      prompts: context.prompts,
     });
     const quote = response.content.trim().replace(/^["'“]|["'”]$/g, '');
     // The quote must really be in the text: a model that invents one gets not_found.
@@ -210,6 +222,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
     maxCorrections: context.settings.max_corrections,
     usage: context.usage,
     signal: context.signal,
+    prompts: context.prompts,
   });
   if (answer.label === undefined) {
     throw new NodeFailed(
@@ -229,7 +242,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
 /** Runs the graph for one item: nodes in order, following routes, to the end or the output mapping. */
 async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutputV1> {
   const path: TraceStep[] = [];
-  const trace = { path };
+  const trace: { path: TraceStep[]; failed?: RunContext['failed'] } = { path };
   try {
     let position = 0;
     let last: TraceStep | undefined;
@@ -279,6 +292,7 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
     };
   } catch (error) {
     if (context.signal.aborted || stopsRun(error)) throw error;
+    if (context.failed) trace.failed = context.failed;
     return { ...errorOutput(error, 'call_failed'), usage: context.usage, trace };
   }
 }
