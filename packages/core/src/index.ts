@@ -15,6 +15,11 @@ export {
 } from './cache.js';
 export { defaultCacheDir } from './cache-dir.js';
 export {
+  type CalibrationFile,
+  calibratedScore,
+  calibrationFileSchema,
+} from './calibrated-score.js';
+export {
   type CompareErrors,
   type CompareOptions,
   compareRuns,
@@ -66,11 +71,6 @@ export {
 export { FileSystemError, fileSystemError, fileSystemMeaning } from './file-system-error.js';
 export { hashValue, sha256, stableStringify } from './hash.js';
 export { type GoldSource, withGold } from './item-gold.js';
-export {
-  type CalibrationFile,
-  calibratedScore,
-  calibrationFileSchema,
-} from './calibrated-score.js';
 export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
 export {
   defaultItemTextChars,
@@ -143,6 +143,11 @@ export {
   sameGold,
 } from './provenance.js';
 export {
+  agreementFile,
+  type FeedbackAgreementFile,
+  readAgreement,
+} from './report/agreement-section.js';
+export {
   itemTableHead,
   renderCalls,
   renderExplanation,
@@ -164,11 +169,6 @@ export {
   reportPage,
   runMeta,
 } from './report/report-page.js';
-export {
-  agreementFile,
-  type FeedbackAgreementFile,
-  readAgreement,
-} from './report/agreement-section.js';
 export { reportStyle } from './report/report-style.js';
 export { scoreItems } from './report/score-items.js';
 export { predictedDistribution, scoreSection } from './report/score-section.js';

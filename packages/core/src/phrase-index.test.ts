@@ -51,7 +51,9 @@ const alphabet = [
 ];
 
 // ASCII alone: the index confirms ASCII hits without a regex.
-const asciiAlphabet = alphabet.filter((character) => /^[\x00-\x7f]+$/.test(character));
+const asciiAlphabet = alphabet.filter((character) =>
+  [...character].every((unit) => unit.charCodeAt(0) < 0x80),
+);
 
 function randomText(random: () => number, length: number, letters = alphabet): string {
   let text = '';
