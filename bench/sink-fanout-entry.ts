@@ -2,13 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RunMetrics } from '../packages/core/src/metrics/run-metrics.js';
 import { ReportRows } from '../packages/core/src/report/report-data.js';
-import type { ResultLine } from '../packages/core/src/result-line.js';
 import { callbackSink, coreSinks, RunFolderSink } from '../packages/core/src/run/core-sinks.js';
+import type { ResultLine } from '../packages/core/src/run/result-line.js';
+import { RunFolder, type RunInfo } from '../packages/core/src/run/run-folder.js';
+import { RunProvenance } from '../packages/core/src/run/run-provenance.js';
 import { SinkSet } from '../packages/core/src/run/sink-set.js';
-import { RunFolder, type RunInfo } from '../packages/core/src/run-folder.js';
-import { RunMetrics } from '../packages/core/src/run-metrics.js';
-import { RunProvenance } from '../packages/core/src/run-provenance.js';
 
 const scores = Array.from({ length: 6 }, (_, index) => ({ name: `Score ${index}` }));
 const lines: ResultLine[] = Array.from({ length: 600_000 }, (_, index) => ({

@@ -12,41 +12,8 @@ export {
   onCacheWarning,
   parseSize,
   type ResultCache,
-} from './cache.js';
-export { defaultCacheDir } from './cache-dir.js';
-export {
-  type CalibrationFile,
-  calibratedScore,
-  calibrationFileSchema,
-} from './calibrated-score.js';
-export {
-  type CompareErrors,
-  type CompareOptions,
-  compareRuns,
-  type RunComparison,
-  type ScoreComparison,
-} from './compare.js';
-export type { GoldDifference } from './compare-gold.js';
-export { skipReason } from './conditions.js';
-export { type CsvEvent, CsvParser } from './dataset/csv-parser.js';
-export {
-  type DatasetItem,
-  type DatasetOptions,
-  type DatasetProblem,
-  goldColumns,
-  itemOfRecord,
-  readDataset,
-} from './dataset/dataset.js';
-export { countRows, type RowCount } from './dataset/row-count.js';
-export { type DatasetFormat, formatOf } from './dataset/row-sources.js';
-export { orderByDependencies } from './dependency-graph.js';
-export {
-  type EngineItem,
-  type EngineOptions,
-  type EngineResult,
-  resultLines,
-  runEngine,
-} from './engine.js';
+} from './cache/cache.js';
+export { defaultCacheDir } from './cache/cache-dir.js';
 export {
   type ConfigProblem,
   DatasetError,
@@ -59,33 +26,59 @@ export {
   ScoreCallError,
   stopsRun,
   TrackerError,
-} from './errors.js';
-export { type EvaluateOptions, evaluate, type RunSummary } from './evaluate.js';
+} from './common/errors.js';
+export { FileSystemError, fileSystemError, fileSystemMeaning } from './common/file-system-error.js';
+export { hashValue, sha256, stableStringify } from './common/hash.js';
 export {
-  type ExternalLine,
-  type ExternalResults,
-  externalResults,
-  type ItemSource,
-  replayResults,
-} from './external-results.js';
-export { FileSystemError, fileSystemError, fileSystemMeaning } from './file-system-error.js';
-export { hashValue, sha256, stableStringify } from './hash.js';
-export { type GoldSource, withGold } from './item-gold.js';
-export { type LabelNormalization, matchLabel, normalizeLabel } from './labels.js';
+  clearSecrets,
+  hasSecrets,
+  redact,
+  redactedText,
+  registerAuthorization,
+  registerEnvironmentSecrets,
+  registerSecret,
+  registerUrlCredentials,
+  registerUrlCredentialsIn,
+  shortestSecret,
+} from './common/secrets.js';
 export {
-  defaultItemTextChars,
-  type LineStorageOptions,
-  type LineText,
-  textOfLine,
-  withoutPrompts,
-} from './line-storage.js';
+  type CompareErrors,
+  type CompareOptions,
+  compareRuns,
+  type RunComparison,
+  type ScoreComparison,
+} from './compare/compare.js';
+export type { GoldDifference } from './compare/compare-gold.js';
+export { type CsvEvent, CsvParser } from './dataset/csv-parser.js';
 export {
-  closeScorecard,
-  type LoadedScore,
-  type LoadedScorecard,
-  type ScoreDependency,
-} from './loaded-scorecard.js';
-export { fieldValue, numericField, numericValue } from './metadata-values.js';
+  type DatasetItem,
+  type DatasetOptions,
+  type DatasetProblem,
+  goldColumns,
+  itemOfRecord,
+  readDataset,
+} from './dataset/dataset.js';
+export { type GoldSource, withGold } from './dataset/item-gold.js';
+export { fieldValue, numericField, numericValue } from './dataset/metadata-values.js';
+export { countRows, type RowCount } from './dataset/row-count.js';
+export { type DatasetFormat, formatOf } from './dataset/row-sources.js';
+export { firstItems, sampleItems, seededRandom, stratifiedSample } from './dataset/sampling.js';
+export { skipReason } from './engine/conditions.js';
+export { orderByDependencies } from './engine/dependency-graph.js';
+export {
+  type EngineItem,
+  type EngineOptions,
+  type EngineResult,
+  resultLines,
+  runEngine,
+} from './engine/engine.js';
+export { checkOutput, errorOutput } from './engine/output-check.js';
+export { type PredictOptions, predict } from './engine/predict.js';
+export {
+  ExpressionError,
+  parseSafeExpression,
+  type SafeExpression,
+} from './engine/safe-expression.js';
 export { bootstrapIntervals } from './metrics/bootstrap.js';
 export {
   applyCalibration,
@@ -104,28 +97,8 @@ export {
 } from './metrics/classification.js';
 export { ConfusionCounts } from './metrics/confusion.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
+export { RunMetrics, type RunTotals } from './metrics/run-metrics.js';
 export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
-export {
-  checkModelOverwrite,
-  forestModelKind,
-  type ModelFileKind,
-  modelWriteTarget,
-  resolveModelPath,
-  trainedModelKinds,
-} from './model-path.js';
-export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './name-records.js';
-export { checkOutput, errorOutput } from './output-check.js';
-export { type FoundPackage, findPackage } from './package-lookup.js';
-export { foldCodePoint, PhraseIndex, type PhraseIndexOptions } from './phrase-index.js';
-export {
-  negationBefore,
-  type PhraseHit,
-  PhraseMatcher,
-  type PhraseMatcherOptions,
-  type RatioFunction,
-} from './phrase-matcher.js';
-export { builtInPlugins, PluginResolver, parseScoreClass } from './plugin-resolver.js';
-export { type PredictOptions, predict } from './predict.js';
 export {
   applyProcessor,
   applyProcessors,
@@ -134,14 +107,14 @@ export {
   hasAsyncProcessor,
   type ProcessorConfig,
   processorSchema,
-} from './processors.js';
+} from './processors/processors.js';
 export {
-  type DataProvenance,
-  type GoldDigest,
-  GoldDigests,
-  hashFile,
-  sameGold,
-} from './provenance.js';
+  cosine,
+  type SemanticConfig,
+  semanticText,
+  type TextEmbedder,
+} from './processors/semantic-processor.js';
+export { indelRatio, type WindowConfig, windowText } from './processors/window-processor.js';
 export {
   agreementFile,
   type FeedbackAgreementFile,
@@ -175,58 +148,79 @@ export { predictedDistribution, scoreSection } from './report/score-section.js';
 export { costCell, summaryRow, summaryTable } from './report/summary-section.js';
 export { highlightsOf, type TracedCallEntry, tracedCalls } from './report/trace-reading.js';
 export { writeReport } from './report/write-report.js';
-export { type ResultLine, toResultLine } from './result-line.js';
-export { runIdOf } from './run/run-stream.js';
+export { type EvaluateOptions, evaluate, type RunSummary } from './run/evaluate.js';
+export {
+  type ExternalLine,
+  type ExternalResults,
+  externalResults,
+  type ItemSource,
+  replayResults,
+} from './run/external-results.js';
+export {
+  defaultItemTextChars,
+  type LineStorageOptions,
+  type LineText,
+  textOfLine,
+  withoutPrompts,
+} from './run/line-storage.js';
+export {
+  type DataProvenance,
+  type GoldDigest,
+  GoldDigests,
+  hashFile,
+  sameGold,
+} from './run/provenance.js';
+export { type ResultLine, toResultLine } from './run/result-line.js';
 export {
   abandonOpenRuns,
   RunFolder,
   type RunInfo,
   type RunMetricsFile,
   type RunStatus,
-} from './run-folder.js';
-export { type LockHolder, lockState, RunLock } from './run-lock.js';
-export { RunMetrics, type RunTotals } from './run-metrics.js';
-export type * from './run-sink-spec.js';
-export { defineRunSink } from './run-sink-spec.js';
-export { deadRunReason, effectiveRunInfo, readRunInfo } from './run-state.js';
-export { ExpressionError, parseSafeExpression, type SafeExpression } from './safe-expression.js';
-export { firstItems, sampleItems, seededRandom, stratifiedSample } from './sampling.js';
-export { selectScores } from './score-selection.js';
-export type * from './score-spec.js';
-export { definePlugin, defineScoreFactory } from './score-spec.js';
+} from './run/run-folder.js';
+export { type LockHolder, lockState, RunLock } from './run/run-lock.js';
+export { deadRunReason, effectiveRunInfo, readRunInfo } from './run/run-state.js';
+export { runIdOf } from './run/run-stream.js';
+export {
+  type CalibrationFile,
+  calibratedScore,
+  calibrationFileSchema,
+} from './scorecard/calibrated-score.js';
+export {
+  closeScorecard,
+  type LoadedScore,
+  type LoadedScorecard,
+  type ScoreDependency,
+} from './scorecard/loaded-scorecard.js';
+export { type FoundPackage, findPackage } from './scorecard/package-lookup.js';
+export { builtInPlugins, PluginResolver, parseScoreClass } from './scorecard/plugin-resolver.js';
+export { selectScores } from './scorecard/score-selection.js';
 export {
   type LoadScorecardOptions,
   loadScorecard,
   maxScorecardBytes,
   type ParseScorecardOptions,
   parseScorecard,
-} from './scorecard-loader.js';
+} from './scorecard/scorecard-loader.js';
 export {
   type DataConfig,
   type ScorecardFile,
   scorecardJsonSchema,
   scorecardSchema,
   scoreSchema,
-} from './scorecard-schema.js';
+} from './scorecard/scorecard-schema.js';
 export {
-  clearSecrets,
-  hasSecrets,
-  redact,
-  redactedText,
-  registerAuthorization,
-  registerEnvironmentSecrets,
-  registerSecret,
-  registerUrlCredentials,
-  registerUrlCredentialsIn,
-  shortestSecret,
-} from './secrets.js';
-export {
-  cosine,
-  type SemanticConfig,
-  semanticText,
-  type TextEmbedder,
-} from './semantic-processor.js';
-export { closest } from './suggest.js';
+  checkModelOverwrite,
+  forestModelKind,
+  type ModelFileKind,
+  modelWriteTarget,
+  resolveModelPath,
+  trainedModelKinds,
+} from './spec/model-path.js';
+export type * from './spec/run-sink-spec.js';
+export { defineRunSink } from './spec/run-sink-spec.js';
+export type * from './spec/score-spec.js';
+export { definePlugin, defineScoreFactory } from './spec/score-spec.js';
 export {
   type SweepOptions,
   type SweepResult,
@@ -246,7 +240,19 @@ export {
 } from './sweep/sweep-file.js';
 export { rankTrials, type SweepInfo, type TrialRecord } from './sweep/sweep-folder.js';
 export { kFolds } from './sweep/sweep-trial.js';
+export { type LabelNormalization, matchLabel, normalizeLabel } from './text/labels.js';
+export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './text/name-records.js';
+export { foldCodePoint, PhraseIndex, type PhraseIndexOptions } from './text/phrase-index.js';
+export {
+  negationBefore,
+  type PhraseHit,
+  PhraseMatcher,
+  type PhraseMatcherOptions,
+  type RatioFunction,
+} from './text/phrase-matcher.js';
+export { closest } from './text/suggest.js';
 export { terminalSafe } from './text/terminal-safe.js';
+export { splitTurns, type Turn, TurnReader, turnAt } from './text/turns.js';
 export {
   checkTestFraction,
   type SplitMethod,
@@ -254,7 +260,7 @@ export {
   type TrainedScore,
   type TrainOptions,
   train,
-} from './train.js';
+} from './train/train.js';
 export {
   hashSplit,
   idFraction,
@@ -267,6 +273,4 @@ export {
   trainableScores,
   trainEnv,
   trainingDataPath,
-} from './train-data.js';
-export { splitTurns, type Turn, TurnReader, turnAt } from './turns.js';
-export { indelRatio, type WindowConfig, windowText } from './window-processor.js';
+} from './train/train-data.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '../common/errors.js';
 import { type DatasetItem, type DatasetProblem, goldColumns, readDataset } from './dataset.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-dataset-'));

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
-import { DatasetError } from '../errors.js';
-import { hasName, nameRecord, nameValue, setName } from '../name-records.js';
+import { DatasetError } from '../common/errors.js';
+import { hasName, nameRecord, nameValue, setName } from '../text/name-records.js';
 import { IdSet } from './id-set.js';
 import { type ByteTap, type DatasetFormat, formatOf, rawRows } from './row-sources.js';
 

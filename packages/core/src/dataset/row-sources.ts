@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { DatasetError, errorMessage } from '../errors.js';
-import { setName } from '../name-records.js';
+import { DatasetError, errorMessage } from '../common/errors.js';
+import { setName } from '../text/name-records.js';
 import { CsvParser } from './csv-parser.js';
 import { assertTextFile } from './text-check.js';
 

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { DatasetError, errorMessage } from '../errors.js';
+import { DatasetError, errorMessage } from '../common/errors.js';
 
 /** Bytes looked at: the first block of the file. */
 export const sniffBytes = 1 << 16;

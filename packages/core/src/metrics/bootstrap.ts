@@ -1,4 +1,4 @@
-import { seededRandom } from '../sampling.js';
+import { seededRandom } from '../dataset/sampling.js';
 
 /** Sets larger than this use the Poisson bootstrap. */
 const poissonAbove = 20_000;

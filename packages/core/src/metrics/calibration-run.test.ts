@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../evaluate.js';
-import { parseScorecard } from '../scorecard-loader.js';
+import { evaluate } from '../run/evaluate.js';
+import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import { testPlugin } from '../testing/contains-score.js';
 
 describe('metrics.json calibration', () => {

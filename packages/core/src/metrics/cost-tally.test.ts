@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineResult } from '../engine.js';
-import { type ResultLine, toResultLine } from '../result-line.js';
-import { RunMetrics } from '../run-metrics.js';
-import type { ScoreOutputV1 } from '../score-spec.js';
+import type { EngineResult } from '../engine/engine.js';
+import { type ResultLine, toResultLine } from '../run/result-line.js';
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { formatUsd } from './cost-tally.js';
+import { RunMetrics } from './run-metrics.js';
 
 function line(score: string, output: ScoreOutputV1, cached = false): ResultLine {
   const result = {

@@ -1,4 +1,4 @@
-import type { ResultLine } from '../result-line.js';
+import type { ResultLine } from '../run/result-line.js';
 
 /**
  * Dollars over result lines. One line at an unknown price makes the total unknown (`null`): a

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../evaluate.js';
 import { readReportData } from '../report/report-data.js';
-import type { ResultLine } from '../result-line.js';
-import { RunMetrics } from '../run-metrics.js';
-import { parseScorecard } from '../scorecard-loader.js';
+import { evaluate } from '../run/evaluate.js';
+import type { ResultLine } from '../run/result-line.js';
+import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import { testPlugin } from '../testing/contains-score.js';
+import { RunMetrics } from './run-metrics.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-errors-count-'));
 

@@ -1,4 +1,4 @@
-import type { ResultLine } from '../result-line.js';
+import type { ResultLine } from '../run/result-line.js';
 
 /** A labelled answer as the metrics count it: its confusion cell and whether it is correct. */
 export interface JudgedPair {

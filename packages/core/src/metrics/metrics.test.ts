@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ResultLine } from '../result-line.js';
+import type { ResultLine } from '../run/result-line.js';
 import { matrixMetrics } from './classification.js';
 import { ConfusionCounts } from './confusion.js';
 import { mcnemarExact } from './mcnemar.js';

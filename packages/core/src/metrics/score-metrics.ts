@@ -1,5 +1,5 @@
-import { type LabelNormalization, normalizeLabel } from '../labels.js';
-import type { ResultLine } from '../result-line.js';
+import type { ResultLine } from '../run/result-line.js';
+import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { type CalibrationMetrics, CalibrationTally } from './calibration.js';
 import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';

@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, InvalidConfigError } from '../errors.js';
-import { normalizeLabel } from '../labels.js';
-import { textOfLine } from '../line-storage.js';
+import { errorMessage, InvalidConfigError } from '../common/errors.js';
+import { seededRandom } from '../dataset/sampling.js';
 import { judgedPair } from '../metrics/judged-pair.js';
-import { readResultLines } from '../result-file.js';
-import type { ResultLine } from '../result-line.js';
-import type { RunInfo, RunMetricsFile } from '../run-folder.js';
-import { effectiveRunInfo } from '../run-state.js';
-import { seededRandom } from '../sampling.js';
+import { textOfLine } from '../run/line-storage.js';
+import { readResultLines } from '../run/result-file.js';
+import type { ResultLine } from '../run/result-line.js';
+import type { RunInfo, RunMetricsFile } from '../run/run-folder.js';
+import { effectiveRunInfo } from '../run/run-state.js';
+import { normalizeLabel } from '../text/labels.js';
 import { type FeedbackAgreementFile, readAgreement } from './agreement-section.js';
 import { highlightsOf, type TracedCallEntry, tracedCalls } from './trace-reading.js';
 

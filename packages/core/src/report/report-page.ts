@@ -1,6 +1,6 @@
 import { formatUsd } from '../metrics/cost-tally.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
-import type { RunInfo, RunMetricsFile } from '../run-folder.js';
+import type { RunInfo, RunMetricsFile } from '../run/run-folder.js';
 import { agreementSection } from './agreement-section.js';
 import { escapeHtml, format } from './html.js';
 import type { ReportData } from './report-data.js';

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvParser } from '../dataset/csv-parser.js';
-import { evaluate } from '../evaluate.js';
-import { seededRandom } from '../sampling.js';
-import type { PluginV1 } from '../score-spec.js';
-import { parseScorecard } from '../scorecard-loader.js';
+import { seededRandom } from '../dataset/sampling.js';
+import { evaluate } from '../run/evaluate.js';
+import { parseScorecard } from '../scorecard/scorecard-loader.js';
+import type { PluginV1 } from '../spec/score-spec.js';
 import { findChromium } from './find-chromium.js';
 import { writeReport } from './write-report.js';
 

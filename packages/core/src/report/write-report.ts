@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { redact } from '../secrets.js';
+import { redact } from '../common/secrets.js';
 import { type ReportRows, readReportData } from './report-data.js';
 import { reportPage } from './report-page.js';
 

@@ -1,10 +1,10 @@
-import type { LabelNormalization } from '../labels.js';
+import { RunMetrics } from '../metrics/run-metrics.js';
 import { ReportRows } from '../report/report-data.js';
-import type { ResultLine } from '../result-line.js';
-import type { RunFolder } from '../run-folder.js';
-import { RunMetrics } from '../run-metrics.js';
-import { RunProvenance } from '../run-provenance.js';
-import type { RunSinkV1 } from '../run-sink-spec.js';
+import type { RunSinkV1 } from '../spec/run-sink-spec.js';
+import type { LabelNormalization } from '../text/labels.js';
+import type { ResultLine } from './result-line.js';
+import type { RunFolder } from './run-folder.js';
+import { RunProvenance } from './run-provenance.js';
 
 /**
  * The sinks every run has besides its folder: they read every line the folder ends with (a resumed

@@ -1,11 +1,11 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../common/errors.js';
+import type { RunTotals } from '../metrics/run-metrics.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
-import type { DataProvenance } from '../provenance.js';
 import { writeReport } from '../report/write-report.js';
-import type { ResultLine } from '../result-line.js';
-import type { RunTotals } from '../run-metrics.js';
-import type { RunEndStatusV1, RunSummaryV1 } from '../run-sink-spec.js';
+import type { RunEndStatusV1, RunSummaryV1 } from '../spec/run-sink-spec.js';
 import type { CoreSinks } from './core-sinks.js';
+import type { DataProvenance } from './provenance.js';
+import type { ResultLine } from './result-line.js';
 import type { OpenedRun, StreamEnd } from './run-stream.js';
 import type { SinkSet } from './sink-set.js';
 

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidConfigError } from '../errors.js';
-import { evaluate } from '../evaluate.js';
-import { type ExternalLine, externalResults } from '../external-results.js';
-import type { ResultLine } from '../result-line.js';
-import type { RunSinkV1, RunStartV1, RunSummaryV1 } from '../run-sink-spec.js';
-import { parseScorecard } from '../scorecard-loader.js';
+import { InvalidConfigError } from '../common/errors.js';
+import { parseScorecard } from '../scorecard/scorecard-loader.js';
+import type { RunSinkV1, RunStartV1, RunSummaryV1 } from '../spec/run-sink-spec.js';
 import { testPlugin } from '../testing/contains-score.js';
+import { evaluate } from './evaluate.js';
+import { type ExternalLine, externalResults } from './external-results.js';
+import type { ResultLine } from './result-line.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-sinks-'));
 const data = join(folder, 'data.csv');

@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
-import { errorMessage, InvalidConfigError } from '../errors.js';
-import { sha256 } from '../hash.js';
-import type { LoadedScore, LoadedScorecard } from '../loaded-scorecard.js';
-import type { ResultLine } from '../result-line.js';
-import { RunFolder, type RunInfo } from '../run-folder.js';
-import type { RunProvenance } from '../run-provenance.js';
-import type { RunEndStatusV1, RunStartV1 } from '../run-sink-spec.js';
-import { readRunInfo } from '../run-state.js';
-import type { ScoreOutputV1 } from '../score-spec.js';
+import { errorMessage, InvalidConfigError } from '../common/errors.js';
+import { sha256 } from '../common/hash.js';
+import type { LoadedScore, LoadedScorecard } from '../scorecard/loaded-scorecard.js';
+import type { RunEndStatusV1, RunStartV1 } from '../spec/run-sink-spec.js';
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
+import type { ResultLine } from './result-line.js';
+import { RunFolder, type RunInfo } from './run-folder.js';
+import type { RunProvenance } from './run-provenance.js';
+import { readRunInfo } from './run-state.js';
 import type { SinkSet } from './sink-set.js';
 
 /** A run whose folder is open and whose sinks have begun. */

@@ -1,6 +1,6 @@
-import { InvalidConfigError } from '../errors.js';
-import type { ResultLine } from '../result-line.js';
-import type { RunSinkV1, RunStartV1, RunSummaryV1 } from '../run-sink-spec.js';
+import { InvalidConfigError } from '../common/errors.js';
+import type { RunSinkV1, RunStartV1, RunSummaryV1 } from '../spec/run-sink-spec.js';
+import type { ResultLine } from './result-line.js';
 
 /**
  * The sinks of one run, called in the order they were given. A sink's promise is awaited before

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidConfigError } from '../errors.js';
+import { InvalidConfigError } from '../common/errors.js';
 import { loadSweepFile, sweepTrials, withParameters } from './sweep-file.js';
 import { kFolds } from './sweep-trial.js';
 

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { errorMessage, InvalidConfigError } from '../errors.js';
-import { sha256 } from '../hash.js';
+import { errorMessage, InvalidConfigError } from '../common/errors.js';
+import { sha256 } from '../common/hash.js';
+import { seededRandom } from '../dataset/sampling.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
-import { isReservedName, reservedKeyProblems } from '../reserved-keys.js';
-import { seededRandom } from '../sampling.js';
-import { issueProblems, readYaml } from '../source-positions.js';
-import { shuffle } from '../train-data.js';
+import { isReservedName, reservedKeyProblems } from '../scorecard/reserved-keys.js';
+import { issueProblems, readYaml } from '../scorecard/source-positions.js';
+import { shuffle } from '../train/train-data.js';
 
 /** Metrics a sweep can optimise (all higher is better), read from a score's `metrics.json` entry. */
 export const sweepMetrics = {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidConfigError } from '../errors.js';
-import { fileSystemError } from '../file-system-error.js';
+import { InvalidConfigError } from '../common/errors.js';
+import { fileSystemError } from '../common/file-system-error.js';
 import type { SweepMetric, TrialParameters } from './sweep-file.js';
 
 /** What one trial did, as a line of `trials.jsonl`. */

@@ -1,8 +1,8 @@
 // The types of a sweep's options and result, apart from `sweep()` so that a trial can read them.
 import type { DatasetProblem } from '../dataset/dataset.js';
-import type { LoadedScorecard } from '../loaded-scorecard.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
-import type { SplitMethod } from '../train.js';
+import type { LoadedScorecard } from '../scorecard/loaded-scorecard.js';
+import type { SplitMethod } from '../train/train.js';
 import type { SweepFile, SweepMetric } from './sweep-file.js';
 import type { SweepInfo, TrialRecord } from './sweep-folder.js';
 

@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, InvalidConfigError } from '../errors.js';
-import type { LoadedScore } from '../loaded-scorecard.js';
-import { seededRandom } from '../sampling.js';
-import type { ScoreEnvV1 } from '../score-spec.js';
-import { type LabelledItem, measureScore, shuffle, stratifiedSplit } from '../train-data.js';
+import { errorMessage, InvalidConfigError } from '../common/errors.js';
+import { seededRandom } from '../dataset/sampling.js';
+import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
+import type { ScoreEnvV1 } from '../spec/score-spec.js';
+import { type LabelledItem, measureScore, shuffle, stratifiedSplit } from '../train/train-data.js';
 import {
   type SweepMetric,
   type SweepSpec,

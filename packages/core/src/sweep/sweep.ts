@@ -1,16 +1,16 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidConfigError, PlexusError } from '../errors.js';
-import type { LoadedScore } from '../loaded-scorecard.js';
+import { InvalidConfigError, PlexusError } from '../common/errors.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
-import { checkTestFraction, splitItems } from '../train.js';
+import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
+import { checkTestFraction, splitItems } from '../train/train.js';
 import {
   measureScore,
   readTrainData,
   trainableScores,
   trainEnv,
   trainingDataPath,
-} from '../train-data.js';
+} from '../train/train-data.js';
 import { sweepTrials } from './sweep-file.js';
 import { rankTrials, SweepFolder } from './sweep-folder.js';
 import type { SweepOptions, SweepResult, SweepTracker } from './sweep-options.js';
@@ -58,6 +58,7 @@ async function openFolder(options: SweepOptions, path: string, entry: LoadedScor
   });
 }
 
+// Over 80 lines: the sweep's steps in order (open, split, trials, retrain the best, test) share its folder and tracker.
 /**
  * Tunes a trainable score: runs every trial of the sweep file with k-fold or holdout validation
  * on the training side, retrains the best settings on all of it, and tests that model on the

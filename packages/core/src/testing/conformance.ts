@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScoreEnvV1, ScoreFactoryV1, ScoreItemV1, ScoreV1 } from '../score-spec.js';
+import type { ScoreEnvV1, ScoreFactoryV1, ScoreItemV1, ScoreV1 } from '../spec/score-spec.js';
 
 export interface ConformanceOptions<Settings> {
   factory: ScoreFactoryV1<Settings>;
@@ -39,6 +39,7 @@ const defaultItems: ScoreItemV1[] = [
   { id: 'd', text: 'ünïcödé — 日本語 <script>alert(1)</script>', metadata: {}, results: {} },
 ];
 
+// Over 80 lines: a vitest describe block listing the suite's tests, each `it` a few lines.
 /**
  * The ScoreV1 conformance suite: every score package runs it against each of its factories.
  * Call it inside a vitest test file.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { hashValue } from '../hash.js';
-import { definePlugin, defineScoreFactory, type ScoreOutputV1 } from '../score-spec.js';
+import { hashValue } from '../common/hash.js';
+import { definePlugin, defineScoreFactory, type ScoreOutputV1 } from '../spec/score-spec.js';
 
 const settingsSchema = z
   .object({

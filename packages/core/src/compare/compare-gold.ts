@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidConfigError } from '../common/errors.js';
+import { sameGold } from '../run/provenance.js';
+import type { RunInfo, RunStatus } from '../run/run-folder.js';
+import { effectiveRunInfo } from '../run/run-state.js';
+import { normalizeLabel } from '../text/labels.js';
+
+/** Compared items whose gold labels differ between the two runs, for one pair of scores. */
+export interface GoldDifference {
+  score_a: string;
+  score_b: string;
+  /** Compared items with a different gold label in each run. */
+  items: number;
+  /** Up to 5 of them: item id, gold in run A, gold in run B. */
+  examples: { item_id: string; gold_a: string; gold_b: string }[];
+}
+
+async function runInfo(dir: string): Promise<RunInfo | undefined> {
+  try {
+    return effectiveRunInfo(dir, JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks that two runs compared item by item scored the same gold labels: per pair of scores,
+ * equal gold digests in their run.json prove it at once (fast path); otherwise each compared
+ * item's gold is checked as run B's lines stream by.
+ */
+export class GoldCheck {
+  private readonly differences: GoldDifference[];
+
+  private constructor(
+    private readonly proven: boolean[],
+    pairs: readonly (readonly [string, string])[],
+    /** Each run's status as read (a run left `running` by a dead process is `interrupted`). */
+    readonly statuses: { a: RunStatus | null; b: RunStatus | null },
+  ) {
+    this.differences = pairs.map(([scoreA, scoreB]) => ({
+      score_a: scoreA,
+      score_b: scoreB,
+      items: 0,
+      examples: [],
+    }));
+  }
+
+  static async open(
+    runA: string,
+    runB: string,
+    pairs: readonly (readonly [string, string])[],
+  ): Promise<GoldCheck> {
+    const [infoA, infoB] = await Promise.all([runInfo(runA), runInfo(runB)]);
+    const proven = pairs.map(([scoreA, scoreB]) =>
+      sameGold(infoA?.data.gold, scoreA, infoB?.data.gold, scoreB),
+    );
+    return new GoldCheck(proven, pairs, {
+      a: infoA?.status ?? null,
+      b: infoB?.status ?? null,
+    });
+  }
+
+  /** One compared item: `goldA` normalised (as compare keeps it), `labelB` as run B stored it. */
+  check(pair: number, itemId: string, goldA: string, labelB: string | null): void {
+    if (this.proven[pair] || labelB === null) return;
+    const goldB = normalizeLabel(labelB);
+    if (goldB === goldA) return;
+    const difference = this.differences[pair]!;
+    difference.items += 1;
+    if (difference.examples.length < 5)
+      difference.examples.push({ item_id: itemId, gold_a: goldA, gold_b: goldB });
+  }
+
+  /**
+   * The pairs whose gold differs; unless `allowDifferent`, any is bad input (exit 2): the runs
+   * did not measure against the same answers, so their difference means nothing.
+   */
+  finish(allowDifferent: boolean): GoldDifference[] {
+    const found = this.differences.filter((difference) => difference.items > 0);
+    if (found.length === 0 || allowDifferent) return found;
+    throw new InvalidConfigError(
+      found.map((difference) => ({
+        path: `${difference.score_a} vs ${difference.score_b}`,
+        message: `gold labels differ on ${difference.items} compared items (e.g. ${difference.examples
+          .map(
+            (example) => `${example.item_id}: "${example.gold_a}" in A, "${example.gold_b}" in B`,
+          )
+          .join(
+            '; ',
+          )}): the runs did not score the same gold. Compare runs of the same data, or pass --allow-different-gold`,
+      })),
+    );
+  }
+}

@@ -1,0 +1,19 @@
+// What the engine takes and gives, apart from the engine so that a result line can read it.
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
+
+/** An item the engine scores. */
+export interface EngineItem {
+  id: string;
+  text: string;
+  metadata: Record<string, unknown>;
+}
+
+/** One score's result for one item, as the engine yields it. */
+export interface EngineResult<Item extends EngineItem = EngineItem> {
+  item: Item;
+  score: string;
+  output: ScoreOutputV1;
+  /** Wall time of the call that produced it, in milliseconds (0 for cache hits and skips). */
+  latencyMs: number;
+  cached: boolean;
+}

@@ -1,0 +1,53 @@
+import { errorMessage, ScoreCallError } from '../common/errors.js';
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
+import { matchLabel } from '../text/labels.js';
+
+const statuses = new Set(['ok', 'skipped', 'error', 'disabled']);
+
+/** An `error` output for an item, from anything thrown. */
+export function errorOutput(error: unknown, code = 'score_failed'): ScoreOutputV1 {
+  const retryable =
+    ScoreCallError.isInstance(error) && error instanceof ScoreCallError ? error.isRetryable : false;
+  const errorCode = error instanceof ScoreCallError && error.code ? error.code : code;
+  return {
+    value: null,
+    status: 'error',
+    error: { message: errorMessage(error), code: errorCode, retryable },
+  };
+}
+
+/**
+ * Checks what a score returned: a known status, and for `ok` a value among the labels
+ * (matched ignoring case and trailing punctuation). Anything else becomes an `error` output.
+ */
+export function checkOutput(
+  output: unknown,
+  labels: readonly string[],
+  scoreName: string,
+): ScoreOutputV1 {
+  const candidate = output as ScoreOutputV1 | undefined;
+  if (typeof candidate !== 'object' || candidate === null || !statuses.has(candidate.status)) {
+    return errorOutput(
+      new Error(`score "${scoreName}" returned an output without a valid status`),
+      'bad_output',
+    );
+  }
+  if (candidate.status !== 'ok') return candidate;
+  if (typeof candidate.value !== 'string') {
+    return errorOutput(new Error(`score "${scoreName}" returned ok without a label`), 'bad_output');
+  }
+  const label = matchLabel(candidate.value, labels);
+  if (label === undefined) {
+    return {
+      ...candidate,
+      value: null,
+      status: 'error',
+      error: {
+        message: `score "${scoreName}" answered "${candidate.value.slice(0, 200)}", which is not one of its labels (${labels.join(', ')})`,
+        code: 'invalid_label',
+        retryable: false,
+      },
+    };
+  }
+  return label === candidate.value ? candidate : { ...candidate, value: label };
+}

@@ -1,0 +1,71 @@
+import type { ResultLine } from '../run/result-line.js';
+import type { LabelNormalization } from '../text/labels.js';
+import { CostTally } from './cost-tally.js';
+import { type ScoreMetrics, ScoreMetricsAccumulator } from './score-metrics.js';
+
+/** Totals over every score of a run. */
+export interface RunTotals {
+  results: number;
+  errors: number;
+  skipped: number;
+  cache_hits: number;
+  /** US dollars; null when some calls have no price (see `unpriced_models`). */
+  cost_usd: number | null;
+  /** The models whose calls have no price, sorted; empty when all are priced. */
+  unpriced_models: string[];
+  input_tokens: number;
+  output_tokens: number;
+  llm_calls: number;
+  retries: number;
+}
+
+/** Streaming metrics of a run: one accumulator per score, plus totals. */
+export class RunMetrics {
+  private readonly scores = new Map<string, ScoreMetricsAccumulator>();
+  private readonly cost = new CostTally();
+  readonly totals: RunTotals = {
+    results: 0,
+    errors: 0,
+    skipped: 0,
+    cache_hits: 0,
+    cost_usd: 0,
+    unpriced_models: [],
+    input_tokens: 0,
+    output_tokens: 0,
+    llm_calls: 0,
+    retries: 0,
+  };
+
+  constructor(scores: readonly { name: string; normalization?: LabelNormalization | undefined }[]) {
+    for (const score of scores)
+      this.scores.set(score.name, new ScoreMetricsAccumulator(score.normalization));
+  }
+
+  add(line: ResultLine): void {
+    let accumulator = this.scores.get(line.score);
+    if (!accumulator) {
+      accumulator = new ScoreMetricsAccumulator();
+      this.scores.set(line.score, accumulator);
+    }
+    accumulator.add(line);
+    const totals = this.totals;
+    totals.results += 1;
+    if (line.status === 'error') totals.errors += 1;
+    else if (line.status === 'skipped' || line.status === 'disabled') totals.skipped += 1;
+    if (line.cached) totals.cache_hits += 1;
+    this.cost.add(line);
+    totals.cost_usd = this.cost.usd;
+    if (line.cost_usd === null) totals.unpriced_models = this.cost.unpricedModels;
+    totals.input_tokens += line.input_tokens;
+    totals.output_tokens += line.output_tokens;
+    totals.llm_calls += line.llm_calls;
+    totals.retries += line.retries ?? 0;
+  }
+
+  /** The metrics of every score; `seed` makes the bootstrap intervals repeatable. */
+  finish(seed = 0): Record<string, ScoreMetrics> {
+    return Object.fromEntries(
+      [...this.scores].map(([name, accumulator]) => [name, accumulator.finish(seed)]),
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { redact } from '../common/secrets.js';
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
+import { hasName, nameRecord, nameValue } from '../text/name-records.js';
+import { readResultLines } from './result-file.js';
+import { outputOfLine, type ResultLine } from './result-line.js';
+
+/** How a resume treats the stored results (see `RunFolder.resume`). */
+export interface ResumeOptions {
+  /** Score again the items whose result is `error` (budget_exhausted included); `ok` ones stay. */
+  retryErrors?: boolean;
+  /** Direct dependencies per score: a `skipped` result downstream of a retried error is retried too. */
+  dependsOn?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Lines per write while rewriting. */
+const linesPerWrite = 256;
+
+/**
+ * Rewrites `results.jsonl` with the lines a resume keeps (see `RunFolder.resume`), in batches,
+ * to a new file renamed over the old one; returns the kept outputs per item.
+ */
+export async function compactResults(
+  dir: string,
+  storedFingerprints: Readonly<Record<string, string>>,
+  fingerprints: Readonly<Record<string, string>>,
+  onLine: (line: ResultLine) => void,
+  options: ResumeOptions,
+): Promise<Map<string, Record<string, ScoreOutputV1>>> {
+  const outputs = new Map<string, Record<string, ScoreOutputV1>>();
+  // Per item, the scores whose results are scored again: what is skipped downstream goes too.
+  const retried = new Map<string, Set<string>>();
+  const resultsPath = join(dir, 'results.jsonl');
+  const compacted = `${resultsPath}.resume`;
+  const fd = openSync(compacted, 'w');
+  let batch: string[] = [];
+  const write = () => {
+    if (batch.length > 0) writeSync(fd, `${batch.join('\n')}\n`);
+    batch = [];
+  };
+  try {
+    if (existsSync(resultsPath)) {
+      for await (const line of readResultLines(resultsPath)) {
+        if (nameValue(storedFingerprints, line.score) !== nameValue(fingerprints, line.score))
+          continue;
+        // Keyed by score names (`toString`, `__proto__` are names too): no prototype.
+        const stored = outputs.get(line.item_id) ?? nameRecord<ScoreOutputV1>();
+        if (hasName(stored, line.score)) continue;
+        if (options.retryErrors && isRetried(line, retried, options.dependsOn)) continue;
+        stored[line.score] = outputOfLine(line);
+        outputs.set(line.item_id, stored);
+        batch.push(redact(JSON.stringify(line)));
+        if (batch.length >= linesPerWrite) write();
+        onLine(line);
+      }
+    }
+    write();
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  await rename(compacted, resultsPath);
+  syncFolder(dir);
+  return outputs;
+}
+
+/** With --retry-errors: an error, or a skip downstream of a retried score, is scored again. */
+function isRetried(
+  line: ResultLine,
+  retried: Map<string, Set<string>>,
+  dependsOn: ReadonlyMap<string, readonly string[]> | undefined,
+): boolean {
+  const scores = retried.get(line.item_id);
+  const retry =
+    line.status === 'error' ||
+    (line.status === 'skipped' &&
+      scores !== undefined &&
+      (dependsOn?.get(line.score) ?? []).some((dependency) => scores.has(dependency)));
+  if (!retry) return false;
+  if (scores) scores.add(line.score);
+  else retried.set(line.item_id, new Set([line.score]));
+  return true;
+}
+
+/** Makes a rename in `dir` durable (best effort: some file systems refuse to sync a folder). */
+function syncFolder(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not supported here
+  }
+}

@@ -1,0 +1,318 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage, InvalidConfigError, RunStoreError } from '../common/errors.js';
+import { fileSystemError } from '../common/file-system-error.js';
+import { redact } from '../common/secrets.js';
+import type { DatasetProblem } from '../dataset/dataset.js';
+import type { ScoreMetrics } from '../metrics/score-metrics.js';
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
+import { openRuns } from './open-runs.js';
+import type { DataProvenance } from './provenance.js';
+import { compactResults, type ResumeOptions } from './result-compaction.js';
+import type { ResultLine } from './result-line.js';
+import { RunLock } from './run-lock.js';
+
+export { abandonOpenRuns } from './open-runs.js';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+/** Contents of `run.json`. */
+export interface RunInfo {
+  version: 1;
+  /** Unique id of the run (trackers use it to find the run again); absent in early folders. */
+  id?: string;
+  scorecard: { name: string; key: string; path: string; hash: string };
+  /** Effective fingerprint per score: results stored under another one are scored again. */
+  fingerprints: Record<string, string>;
+  /** The dataset and, once read, what proves which data and gold were scored (see `DataProvenance`). */
+  data: { path: string } & Partial<DataProvenance>;
+  options: Record<string, unknown>;
+  status: RunStatus;
+  started_at: string;
+  ended_at: string | null;
+  duration_s: number | null;
+  counts: {
+    items: number;
+    results: number;
+    errors: number;
+    skipped: number;
+    malformed_rows: number;
+    cache_hits: number;
+  };
+  error: string | null;
+  /** Problems that did not change the results, e.g. a cache that could not write (absent: none). */
+  warnings?: string[];
+}
+
+/** Contents of `metrics.json`. */
+export interface RunMetricsFile {
+  scorecard: string;
+  items: number;
+  scores: Record<string, ScoreMetrics>;
+  cost: {
+    /** US dollars; null when some calls have no price (listed in `unpriced_models`). */
+    usd: number | null;
+    /** The models whose calls have no price; empty when every call was priced. */
+    unpriced_models: string[];
+    input_tokens: number;
+    output_tokens: number;
+    llm_calls: number;
+    retries: number;
+  };
+  duration_s: number;
+}
+
+/** What a resumed run already has. */
+export interface StoredRun {
+  info: RunInfo;
+  /** Stored outputs per item id, for the scores whose fingerprint is unchanged. */
+  outputs: Map<string, Record<string, ScoreOutputV1>>;
+}
+
+export type { ResumeOptions } from './result-compaction.js';
+
+/** Lines kept before a write; a crash loses at most these free lines (scored again on resume). */
+const bufferedLines = 256;
+/** Longest a line waits in the buffer, in milliseconds. */
+const flushDelayMs = 200;
+
+/**
+ * A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard
+ * and `run.lock` while a process writes it (one writer at a time).
+ */
+export class RunFolder {
+  private lock: RunLock | undefined;
+  private resultsFd: number | undefined;
+  private problemsFd: number | undefined;
+  private pending: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** A write that failed in the background, thrown by the next call. */
+  private failure: unknown;
+
+  private constructor(
+    readonly dir: string,
+    public info: RunInfo,
+  ) {}
+
+  /** `scorecard`: the file's path (for its extension) and the text that was run. */
+  static async create(
+    dir: string,
+    info: RunInfo,
+    scorecard: { path: string; source: string },
+  ): Promise<RunFolder> {
+    let lock: RunLock | undefined;
+    try {
+      await mkdir(dir, { recursive: true });
+      // Taken before looking for run.json: two runs started into one --out cannot both go on.
+      lock = RunLock.acquire(dir, 'evaluate');
+      if (existsSync(join(dir, 'run.json'))) {
+        throw new InvalidConfigError([
+          {
+            path: '--out',
+            message: `${dir} already holds a run; use --resume ${dir} to continue it or choose another --out`,
+          },
+        ]);
+      }
+      await writeFile(
+        join(dir, scorecard.path.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
+        redact(scorecard.source),
+      );
+    } catch (error) {
+      lock?.release();
+      if (error instanceof InvalidConfigError) throw error;
+      throw fileSystemError(error, dir, 'create the run folder');
+    }
+    const folder = new RunFolder(dir, info);
+    folder.lock = lock;
+    folder.open('w');
+    await folder.writeInfo();
+    return folder;
+  }
+
+  /**
+   * Opens a run folder to continue it, holding its lock. Results of scores whose fingerprint
+   * changed, a line cut short by a crash, a repeated (item, score) and, with `retryErrors`, error
+   * results are dropped: the file is rewritten without them (a new file, then a rename) before
+   * anything is appended. `onLine` sees each line kept.
+   */
+  static async resume(
+    dir: string,
+    fingerprints: Readonly<Record<string, string>>,
+    onLine: (line: ResultLine) => void,
+    options: ResumeOptions = {},
+  ): Promise<{ folder: RunFolder; stored: StoredRun }> {
+    let info: RunInfo;
+    try {
+      info = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunInfo;
+    } catch (error) {
+      throw new InvalidConfigError([
+        { path: '--resume', message: `${dir} is not a run folder (${errorMessage(error)})` },
+      ]);
+    }
+    const lock = RunLock.acquire(dir, 'evaluate --resume');
+    let outputs: Map<string, Record<string, ScoreOutputV1>>;
+    try {
+      outputs = await compactResults(dir, info.fingerprints, fingerprints, onLine, options);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    info.fingerprints = { ...fingerprints };
+    info.status = 'running';
+    info.ended_at = null;
+    info.error = null;
+    const folder = new RunFolder(dir, info);
+    folder.lock = lock;
+    folder.open('a');
+    await folder.writeInfo();
+    return { folder, stored: { info, outputs } };
+  }
+
+  private open(mode: 'w' | 'a'): void {
+    try {
+      this.resultsFd = openSync(join(this.dir, 'results.jsonl'), mode);
+      this.problemsFd = openSync(join(this.dir, 'dataset-errors.jsonl'), 'w');
+    } catch (error) {
+      throw fileSystemError(error, this.dir, 'write into the run folder', this.resumable());
+    }
+    openRuns.add(this);
+  }
+
+  /**
+   * Appends a result line. Free lines (rules, cache hits, skips) reach the OS in groups of up to
+   * 256, or within 200 ms: one system call per group. A line that cost an LLM call is written at
+   * once, with the free lines before it, by a synchronous write: it is in the kernel before the
+   * caller's next await, so a crash (even kill -9) cannot make the resumed run pay for it again.
+   */
+  append(line: ResultLine): void {
+    if (this.failure) throw this.failure;
+    this.pending.push(redact(JSON.stringify(line)));
+    if (this.pending.length >= bufferedLines || line.llm_calls > 0) this.flush();
+    else this.timer ??= setTimeout(() => this.flushInBackground(), flushDelayMs).unref();
+  }
+
+  private flushInBackground(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.failure = error;
+    }
+  }
+
+  /** Writes the buffered result lines. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0 || this.resultsFd === undefined) return;
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    try {
+      writeSync(this.resultsFd, text);
+    } catch (error) {
+      throw fileSystemError(error, join(this.dir, 'results.jsonl'), 'write', this.resumable());
+    }
+  }
+
+  /** How to continue this run after a failed write, once run.json exists (see `fileSystemError`). */
+  private resumable(): { resume?: string } {
+    if (!existsSync(join(this.dir, 'run.json'))) return {};
+    return { resume: `plexus evaluate ${this.info.scorecard.path} --resume ${this.dir}` };
+  }
+
+  /** Records a dataset row that was skipped. */
+  problem(problem: DatasetProblem): void {
+    try {
+      writeSync(this.problemsFd!, `${redact(JSON.stringify(problem))}\n`);
+    } catch (error) {
+      const path = join(this.dir, 'dataset-errors.jsonl');
+      throw fileSystemError(error, path, 'write', this.resumable());
+    }
+  }
+
+  /** Writes `metrics.json`. */
+  async writeMetrics(metrics: RunMetricsFile): Promise<void> {
+    const path = join(this.dir, 'metrics.json');
+    await writeFile(path, `${JSON.stringify(metrics, null, 2)}\n`).catch((error: unknown) => {
+      throw fileSystemError(error, path, 'write', this.resumable());
+    });
+  }
+
+  async writeInfo(): Promise<void> {
+    const path = join(this.dir, 'run.json');
+    try {
+      await writeFile(`${path}.tmp`, `${redact(JSON.stringify(this.info, null, 2))}\n`);
+      await rename(`${path}.tmp`, path);
+    } catch (error) {
+      throw fileSystemError(error, path, 'write', this.resumable());
+    }
+  }
+
+  /** Flushes files, writes the final `run.json` and releases the lock. */
+  async close(): Promise<void> {
+    try {
+      if (this.failure) throw this.failure;
+      this.flush();
+      this.closeFiles();
+      await this.writeInfo();
+    } finally {
+      openRuns.delete(this);
+      this.lock?.release();
+    }
+  }
+
+  private closeFiles(): void {
+    for (const fd of [this.resultsFd, this.problemsFd]) {
+      if (fd === undefined) continue;
+      try {
+        fsyncSync(fd);
+      } catch {
+        // fsync is best effort on file systems that do not support it
+      }
+      closeSync(fd);
+    }
+    this.resultsFd = undefined;
+    this.problemsFd = undefined;
+  }
+
+  /** Ends the run at once, synchronously (see `abandonOpenRuns`); every step is best effort. */
+  abandon(status: 'failed' | 'interrupted', reason: string): void {
+    openRuns.delete(this);
+    // Nothing is written after this: a later append says so instead of dropping its line.
+    this.failure ??= new RunStoreError(`the run in ${this.dir} was ended: ${reason}`);
+    try {
+      this.flush();
+    } catch {
+      // the disk refused: the lines are scored again on resume
+    }
+    try {
+      this.closeFiles();
+    } catch {
+      // already closed
+    }
+    const ended = new Date();
+    this.info = {
+      ...this.info,
+      status,
+      ended_at: ended.toISOString(),
+      duration_s: (ended.getTime() - Date.parse(this.info.started_at)) / 1000,
+      error: this.info.error ?? reason,
+    };
+    const path = join(this.dir, 'run.json');
+    try {
+      writeFileSync(`${path}.tmp`, `${redact(JSON.stringify(this.info, null, 2))}\n`);
+      renameSync(`${path}.tmp`, path);
+    } catch {
+      // readers report a run left running by a dead process as interrupted
+    }
+    this.lock?.release();
+  }
+}

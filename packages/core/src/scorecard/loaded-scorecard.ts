@@ -1,0 +1,57 @@
+import type { ProcessorConfig } from '../processors/processors.js';
+import type { ScoreFactoryV1, ScoreV1 } from '../spec/score-spec.js';
+import type { LabelNormalization } from '../text/labels.js';
+import type { DataConfig } from './scorecard-schema.js';
+
+/** A dependency of a score, with the condition on the upstream label if any. */
+export interface ScoreDependency {
+  score: string;
+  /** Absent: the dependency only orders scores and passes results. */
+  operator?: '==' | '!=' | 'in' | 'not in';
+  values?: readonly string[];
+  /** Run only when the upstream's confidence is below this. */
+  confidenceBelow?: number;
+  /** Run even when the upstream is not `ok`. */
+  optional?: boolean;
+}
+
+/** A score of a loaded scorecard: its configuration and the created score. */
+export interface LoadedScore {
+  name: string;
+  className: string;
+  labels: readonly string[];
+  labelColumn: string | undefined;
+  /** `gold: feedback`: the gold label comes from reviewers' labels, not the dataset. */
+  gold?: 'dataset' | 'feedback';
+  dependsOn: readonly ScoreDependency[];
+  processors: readonly ProcessorConfig[];
+  disabled: boolean;
+  /** How gold and predicted labels are compared. */
+  normalization: LabelNormalization | undefined;
+  settings: unknown;
+  factory: ScoreFactoryV1;
+  /** Present unless the scorecard was loaded with `create: false`. */
+  score: ScoreV1 | undefined;
+  /** Hash of the score's own fingerprint, labels, processors and conditions. */
+  fingerprint: string;
+}
+
+/** A validated scorecard whose scores are in dependency order. */
+export interface LoadedScorecard {
+  name: string;
+  key: string;
+  description: string | undefined;
+  /** Absolute path of the file, or a label for in-memory sources. */
+  path: string;
+  baseDir: string;
+  /** SHA-256 of the file's text. */
+  hash: string;
+  source: string;
+  data: DataConfig | undefined;
+  scores: LoadedScore[];
+}
+
+/** Closes every created score. */
+export async function closeScorecard(scorecard: LoadedScorecard): Promise<void> {
+  await Promise.all(scorecard.scores.map((entry) => entry.score?.close?.()));
+}

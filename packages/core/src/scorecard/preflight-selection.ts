@@ -1,0 +1,103 @@
+import type { ConfigProblem } from '../common/errors.js';
+import { normalizeLabel } from '../text/labels.js';
+import { closest } from '../text/suggest.js';
+import type { ScoreDependency } from './loaded-scorecard.js';
+import type { SourcePositions } from './source-positions.js';
+
+/** A score whose common fields parsed, whatever its class and settings: enough to check the graph. */
+export interface ScoreNode {
+  /** Position in the file's `scores` list. */
+  index: number;
+  name: string;
+  dependsOn: readonly ScoreDependency[];
+  /** The labels it can give, when known (declared, or produced by valid settings). */
+  labels: readonly string[] | undefined;
+}
+
+/** The scores `--score` names plus everything they depend on; every score when none is named. */
+export function selectNodes(
+  nodes: readonly ScoreNode[],
+  wanted: readonly string[] | undefined,
+): { selected: Set<number>; problems: ConfigProblem[] } {
+  if (!wanted || wanted.length === 0)
+    return { selected: new Set(nodes.map((node) => node.index)), problems: [] };
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  const selected = new Set<number>();
+  const problems: ConfigProblem[] = [];
+  const add = (name: string): void => {
+    const node = byName.get(name);
+    if (!node || selected.has(node.index)) return;
+    selected.add(node.index);
+    for (const dependency of node.dependsOn) add(dependency.score);
+  };
+  for (const name of wanted) {
+    if (!byName.has(name)) {
+      const guess = closest(name, byName.keys());
+      problems.push({
+        path: '--score',
+        message: `no score named "${name}"${guess ? `; did you mean "${guess}"?` : ''} (scores: ${[...byName.keys()].join(', ')})`,
+      });
+    }
+    add(name);
+  }
+  return { selected, problems };
+}
+
+/** Whether a problem belongs to a score left out by `--score` (`scores[3].model`). */
+export function aboutUnselectedScore(
+  problem: ConfigProblem,
+  selected: ReadonlySet<number>,
+): boolean {
+  const match = /^scores\[(\d+)\]/.exec(problem.path);
+  return match !== null && !selected.has(Number(match[1]));
+}
+
+/** Dependencies on unknown scores, and conditions on labels the upstream score cannot give. */
+export function dependencyProblems(
+  nodes: readonly ScoreNode[],
+  names: ReadonlyMap<string, number>,
+  positions: SourcePositions,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  for (const node of nodes) {
+    for (const dependency of node.dependsOn) {
+      const at = ['scores', node.index, 'depends_on'];
+      if (!names.has(dependency.score)) {
+        const guess = closest(dependency.score, names.keys());
+        const hint = guess ? `; did you mean "${guess}"?` : '';
+        problems.push(positions.problem(at, `unknown score "${dependency.score}"${hint}`));
+        continue;
+      }
+      const labels = byName.get(dependency.score)?.labels;
+      if (!labels || !dependency.values) continue;
+      const known = new Set(labels.map((label) => normalizeLabel(label)));
+      for (const value of dependency.values) {
+        if (!known.has(normalizeLabel(value))) {
+          problems.push(
+            positions.problem(
+              [...at, dependency.score],
+              `"${value}" is not a label of ${dependency.score} (${labels.join(', ')})`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Each dependency cycle as a problem at the `depends_on` of its first score. */
+export function cycleProblems(
+  cycles: readonly string[][],
+  nodes: readonly ScoreNode[],
+  positions: SourcePositions,
+): ConfigProblem[] {
+  const byName = new Map(nodes.map((node) => [node.name, node]));
+  return cycles.map((cycle) =>
+    positions.problem(
+      ['scores', byName.get(cycle[0]!)!.index, 'depends_on'],
+      `dependency cycle: ${cycle.join(' → ')}`,
+    ),
+  );
+}

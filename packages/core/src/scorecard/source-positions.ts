@@ -1,0 +1,131 @@
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from 'yaml';
+import type { z } from 'zod';
+import { type ConfigProblem, errorMessage, InvalidConfigError } from '../common/errors.js';
+import { closest } from '../text/suggest.js';
+import { plainYamlProblems } from './yaml-errors.js';
+
+/** Maps field paths of a parsed YAML/JSON document back to line and column. */
+export class SourcePositions {
+  constructor(
+    private readonly document: Document,
+    private readonly lines: LineCounter,
+    private readonly file: string,
+  ) {}
+
+  /** Position of the value at `path`, or of the key `key` inside it, or of the nearest parent. */
+  locate(path: readonly PropertyKey[], key?: string): { line?: number; column?: number } {
+    let node: unknown = this.document.contents;
+    let offset: number | undefined = rangeStart(node);
+    for (const segment of path) {
+      const next = child(node, segment);
+      if (!next) break;
+      offset = next.offset ?? offset;
+      node = next.node;
+    }
+    if (key !== undefined && isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (pair && isScalar(pair.key)) offset = pair.key.range?.[0] ?? offset;
+    }
+    if (offset === undefined) return {};
+    const position = this.lines.linePos(offset);
+    return { line: position.line, column: position.col };
+  }
+
+  problem(path: readonly PropertyKey[], message: string, key?: string): ConfigProblem {
+    const fullPath = key === undefined ? path : [...path, key];
+    return { file: this.file, ...this.locate(path, key), path: formatPath(fullPath), message };
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null)?.range?.[0];
+}
+
+function child(
+  node: unknown,
+  segment: PropertyKey,
+): { node: unknown; offset?: number } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find(
+      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+    );
+    if (!pair) return undefined;
+    return { node: pair.value, offset: rangeStart(pair.value) ?? rangeStart(pair.key) };
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    const item = node.items[segment];
+    return item === undefined ? undefined : { node: item, offset: rangeStart(item) };
+  }
+  return undefined;
+}
+
+/** `['scores', 1, 'phrases']` → `scores[1].phrases`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return text;
+}
+
+export { LineCounter };
+
+type Issue = z.core.$ZodIssue;
+
+/** Zod issues as problems with file, line and column; unknown keys get a "did you mean". */
+export function issueProblems(
+  issues: readonly Issue[],
+  positions: SourcePositions,
+  prefix: readonly PropertyKey[],
+  known: () => readonly string[],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const guess = closest(key, known());
+        const hint = guess ? `; did you mean "${guess}"?` : `; known: ${known().join(', ')}`;
+        problems.push(positions.problem(path, `unknown setting "${key}"${hint}`, key));
+      }
+    } else if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+      problems.push(positions.problem(path, `required (${issue.expected})`));
+    } else {
+      problems.push(positions.problem(path, issue.message));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parses a YAML (or JSON) configuration file: syntax errors and duplicate keys are
+ * `InvalidConfigError`s with line and column; aliases are capped (no alias bombs).
+ */
+export function readYaml(
+  source: string,
+  file: string,
+  what: string,
+): { raw: unknown; positions: SourcePositions } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const syntaxProblems = plainYamlProblems(source, document.errors, lineCounter, file);
+  if (syntaxProblems.length > 0) throw new InvalidConfigError(syntaxProblems);
+  try {
+    const raw = document.toJS({ maxAliasCount: 100 });
+    return { raw, positions: new SourcePositions(document, lineCounter, file) };
+  } catch (error) {
+    throw new InvalidConfigError([
+      { file, path: '', message: `cannot read the ${what}: ${errorMessage(error)}` },
+    ]);
+  }
+}
