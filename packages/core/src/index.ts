@@ -120,6 +120,7 @@ export {
   type FeedbackAgreementFile,
   readAgreement,
 } from './report/agreement-section.js';
+export { escapeHtml } from './report/html.js';
 export {
   itemTableHead,
   renderCalls,

@@ -1,14 +1,7 @@
-import { reportStyle } from '@plexus/core';
+import { escapeHtml, reportStyle } from '@plexus/core';
 
-/** Escapes text for HTML element content and attribute values: data never becomes markup. */
-export function escapeHtml(text: unknown): string {
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+/** The report's escaping: data never becomes markup. */
+export { escapeHtml };
 
 /** A number with `digits` decimals, or a dash for none. */
 export function formatNumber(value: number | null | undefined, digits = 3): string {

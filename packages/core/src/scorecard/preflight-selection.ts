@@ -2,6 +2,7 @@ import type { ConfigProblem } from '../common/errors.js';
 import { normalizeLabel } from '../text/labels.js';
 import { closest } from '../text/suggest.js';
 import type { ScoreDependency } from './loaded-scorecard.js';
+import { withDependencies } from './score-selection.js';
 import type { SourcePositions } from './source-positions.js';
 
 /** A score whose common fields parsed, whatever its class and settings: enough to check the graph. */
@@ -21,25 +22,8 @@ export function selectNodes(
 ): { selected: Set<number>; problems: ConfigProblem[] } {
   if (!wanted || wanted.length === 0)
     return { selected: new Set(nodes.map((node) => node.index)), problems: [] };
-  const byName = new Map(nodes.map((node) => [node.name, node]));
-  const selected = new Set<number>();
-  const problems: ConfigProblem[] = [];
-  const add = (name: string): void => {
-    const node = byName.get(name);
-    if (!node || selected.has(node.index)) return;
-    selected.add(node.index);
-    for (const dependency of node.dependsOn) add(dependency.score);
-  };
-  for (const name of wanted) {
-    if (!byName.has(name)) {
-      const guess = closest(name, byName.keys());
-      problems.push({
-        path: '--score',
-        message: `no score named "${name}"${guess ? `; did you mean "${guess}"?` : ''} (scores: ${[...byName.keys()].join(', ')})`,
-      });
-    }
-    add(name);
-  }
+  const { wanted: names, problems } = withDependencies(nodes, wanted);
+  const selected = new Set(nodes.filter((node) => names.has(node.name)).map((node) => node.index));
   return { selected, problems };
 }
 
