@@ -18,6 +18,9 @@ async function written(
     const cache = new DirectoryCache<string>(folder);
     await Promise.all(keys.map((n) => cache.set(key(n), value(n, writer))));
     cache.close();
+    // Logs are ordered by the time their writer opened them (in ms): a later writer must start
+    // in a later millisecond for "last entry wins" to be defined across logs.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return folder;
 }
