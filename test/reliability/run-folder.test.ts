@@ -222,7 +222,8 @@ it('out of heap (V8 aborts, no handler runs): run.json stays running, every read
   const run = join(dir, 'oom');
   const ended = await runCli(evaluateArgs(['--out', run]), {
     ...env,
-    EXHAUST_WHEN_EXISTS: join(run, 'run.lock'),
+    // Once run.json is written (the lock comes first): the heap runs out in the middle of the run.
+    EXHAUST_WHEN_EXISTS: join(run, 'run.json'),
     NODE_OPTIONS: `--max-old-space-size=96 --import ${join(dir, 'exhaust-heap.mjs')}`,
   });
   expect(ended.code === 134 || ended.signal === 'SIGABRT').toBe(true);
