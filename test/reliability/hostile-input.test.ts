@@ -299,6 +299,16 @@ describe('strict settings everywhere', () => {
     );
   });
 
+  it('a reserved key is reported with every other problem, not alone', async () => {
+    const error = await refusal(
+      `name: X\nscores:\n  - name: A\n    class: heuristic/keywordz\n    labels: [yes, no]\n  - name: B\n    ${keywords}\n    phrasse: [b]\n    __proto__: { a: 1 }\n`,
+    );
+    expect(error.message).toMatch(/scores\[1\]\.__proto__: unknown setting "__proto__"/);
+    expect(error.message).toMatch(/unknown kind "keywordz"/);
+    expect(error.message).toMatch(/phrasse/);
+    expect(error.message.match(/__proto__/g)).toHaveLength(2);
+  });
+
   it('the CLI refuses __proto__ inside a score with exit 2 and the place', async () => {
     const card = join(dir, 'proto.yaml');
     writeFileSync(

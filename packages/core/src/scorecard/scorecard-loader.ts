@@ -130,13 +130,17 @@ export async function parseScorecard(
   const displayName = options.displayName ?? options.file;
   const baseDir = dirname(options.file);
   const { raw, positions } = readYaml(source, displayName, 'scorecard');
+  // Reported with every other problem (no stage hides another); nothing is created then.
   const reserved = reservedKeyProblems(raw, positions);
-  if (reserved.length > 0) throw new InvalidConfigError(reserved);
   registerUrlCredentialsIn(raw); // a password in a URL setting is redacted wherever it goes
   const checked = scorecardSchema.safeParse(raw);
-  const problems: ConfigProblem[] = checked.success
-    ? []
-    : issueProblems(checked.error.issues, positions, [], () => Object.keys(scorecardSchema.shape));
+  const problems: ConfigProblem[] = [...reserved];
+  if (!checked.success)
+    problems.push(
+      ...issueProblems(checked.error.issues, positions, [], () =>
+        Object.keys(scorecardSchema.shape),
+      ),
+    );
 
   const resolver = new PluginResolver({
     plugins: options.plugins,
@@ -156,7 +160,7 @@ export async function parseScorecard(
     context,
     problems,
   );
-  const create = options.create ?? true;
+  const create = (options.create ?? true) && reserved.length === 0;
   const found = await preflight({
     scores: checks,
     allNames: new Set(names.keys()),
@@ -190,8 +194,13 @@ export async function parseScorecard(
   problems.push(...(await applyCalibrations(scores, raw, { baseDir, positions })));
   if (problems.length > 0) {
     await Promise.allSettled(scores.map((entry) => entry.score?.close?.()));
-    problems.sort((left, right) => (left.line ?? 0) - (right.line ?? 0));
-    throw new InvalidConfigError(problems);
+    // A reserved key is said once: the schema's own word on the same place is dropped.
+    const reservedAt = new Set(reserved.map((problem) => problem.path));
+    const said = problems.filter(
+      (problem) => reserved.includes(problem) || !reservedAt.has(problem.path),
+    );
+    said.sort((left, right) => (left.line ?? 0) - (right.line ?? 0));
+    throw new InvalidConfigError(said);
   }
   // With --score, a schema problem in a score left out does not count: read the rest alone.
   const card =
