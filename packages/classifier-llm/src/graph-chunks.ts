@@ -80,7 +80,8 @@ export async function runNodePerChunk<Run extends ChunkedRun>(
   const settled: (ChunkedStep | Error)[] = await Promise.all(
     texts.map((text) =>
       runNode(plan, { ...run, item: { ...run.item, text } }).catch((error: unknown) => {
-        if (run.signal.aborted || stopsRun(error)) throw error;
+        // A stopping run (a chunk not started) leaves the whole item unscored, not a partial vote.
+        if (run.signal.aborted || stopsRun(error) || notStarted(error)) throw error;
         return error instanceof Error ? error : new Error(String(error));
       }),
     ),
@@ -109,6 +110,11 @@ export async function runNodePerChunk<Run extends ChunkedRun>(
   };
 }
 
+/** A call the stopping run did not send (code `not_started`, see `ScoreContextV1.drain`). */
+function notStarted(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'not_started';
+}
+
 /**
  * The whole tree once per chunk (each chunk with its own node answers), the chunks' values
  * combined by `chunking.combine`. The trace keeps every chunk's path; when no chunk ends with a
@@ -125,6 +131,8 @@ export async function runGraphPerChunk<Run extends ChunkedRun>(
   const outputs = await Promise.all(
     texts.map((text) => runGraph({ ...run, item: { ...run.item, text }, results: nameRecord() })),
   );
+  const stopping = outputs.find((output) => output.error?.code === 'not_started');
+  if (stopping) return stopping;
   const chunks = outputs.map((output, chunk) => ({
     chunk,
     value: output.value,

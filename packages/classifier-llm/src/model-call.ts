@@ -10,6 +10,8 @@ export interface ModelCallOptions {
   request: ChatRequest;
   policy: RetryPolicy;
   signal: AbortSignal;
+  /** Aborted when the run stops starting work: a call not yet sent is not sent (`not_started`). */
+  drain?: AbortSignal;
   random?: () => number;
 }
 
@@ -52,6 +54,11 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
   for (let attempt = 1; ; attempt += 1) {
     try {
       const response = await options.limiter.run(estimateTokens(options.request), () => {
+        // Checked when the slot is granted, just before sending: a stopping run sends nothing new.
+        if (options.drain?.aborted)
+          throw new ScoreCallError('not started: the run is stopping; a resume scores it', {
+            code: 'not_started',
+          });
         epoch = options.limiter.epoch;
         return options.provider.complete(options.request, options.signal);
       });

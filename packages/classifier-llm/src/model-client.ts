@@ -140,6 +140,8 @@ export class ModelClient {
   readonly batch: boolean;
   /** The run folder of the run calling (a batch's ids are recorded there); see `useRun`. */
   private runDir: string | undefined;
+  /** The run's drain signal: once aborted, no new call is sent. */
+  private drain: AbortSignal | undefined;
 
   /** `provider`: for tests, another endpoint than the settings'. */
   constructor(
@@ -181,8 +183,9 @@ export class ModelClient {
   }
 
   /** The run calling, from the score's context: its folder keeps the batches' ids. */
-  useRun(context: { runDir?: string }): void {
+  useRun(context: { runDir?: string; drain?: AbortSignal }): void {
     this.runDir = context.runDir;
+    this.drain = context.drain;
   }
 
   /** One call (with retries); its usage is added to `usage`. */
@@ -220,6 +223,7 @@ export class ModelClient {
       limiter: this.limiter,
       policy: this.policy,
       signal: options.signal,
+      drain: this.drain,
       request,
     });
     const { response } = result;

@@ -250,6 +250,8 @@ export async function* runEngine<Item extends EngineItem>(
       if (done.has(index) || index < 0 || index >= pending.length) return;
       const { work, key } = pending[index]!;
       if (signal.aborted && raw?.status === 'error') return; // abandoned, not failed
+      // Not started because the run is stopping: left unscored, for a resume.
+      if (raw?.status === 'error' && raw.error?.code === 'not_started' && halted()) return;
       done.add(index);
       const checked = checkOutput(raw, entry.labels, entry.name);
       if (useCache && checked.status === 'ok')
@@ -264,6 +266,7 @@ export async function* runEngine<Item extends EngineItem>(
         context: {
           scorecard: options.scorecard,
           ...(options.runDir === undefined ? {} : { runDir: options.runDir }),
+          ...(options.drain === undefined ? {} : { drain: options.drain }),
         },
         onOutput: (index, output) => {
           if (!signal.aborted) finish(index, output);

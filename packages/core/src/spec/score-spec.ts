@@ -62,6 +62,12 @@ export interface ScoreContextV1 {
    * run needs (a provider batch's ids).
    */
   runDir?: string;
+  /**
+   * Aborted when the run stops starting work (Ctrl-C, SIGTERM): a score should send no new call
+   * and end each item it has not started with an error output of code `not_started`, which the
+   * engine leaves unscored (a resume scores it). Calls already sent finish and are stored.
+   */
+  drain?: AbortSignal;
 }
 
 export interface DoScoreOptionsV1 {
