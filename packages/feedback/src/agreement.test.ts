@@ -131,6 +131,28 @@ describe('feedbackAgreement', () => {
     expect(score.krippendorff_alpha).toBeCloseTo(1 - (5 * 2) / 18, 12);
   });
 
+  it('compares labels as the run does: case and trailing punctuation do not disagree', () => {
+    const shouted = records.map((record) => ({
+      ...record,
+      label: `${record.label.toUpperCase()}.`,
+    }));
+    const answers = new Map([
+      [
+        'Greeting',
+        new Map([
+          ['1', 'Yes'],
+          ['2', 'YES'],
+          ['3', 'no.'],
+          ['4', 'No'],
+        ]),
+      ],
+    ]);
+    const plain = feedbackAgreement(records, { answers }).scores.Greeting!;
+    const score = feedbackAgreement(shouted, { answers }).scores.Greeting!;
+    expect(score.model_vs_majority!.accuracy).toBeCloseTo(2 / 3, 12);
+    expect(score.krippendorff_alpha).toBeCloseTo(plain.krippendorff_alpha!, 12);
+  });
+
   it('leaves the model out without a run', () => {
     const score = feedbackAgreement(records).scores.Greeting!;
     expect(score.model_vs_majority).toBeNull();

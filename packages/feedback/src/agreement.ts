@@ -1,4 +1,4 @@
-import { nameRecord } from '@plexus/core';
+import { nameRecord, normalizeLabel } from '@plexus/core';
 import {
   fleissKappa,
   krippendorffAlphaNominal,
@@ -143,9 +143,15 @@ function monthAgreement(
 /** Agreement of one score's reviews, and of a run's answers with them. */
 export function scoreAgreement(
   records: readonly FeedbackRecord[],
-  answers?: ReadonlyMap<string, string>,
+  modelAnswers?: ReadonlyMap<string, string>,
 ): ScoreAgreement {
-  const latest = latestPerReviewer(records);
+  // Labels compared as the run's metrics compare them (`Yes.` is `yes`), on both sides.
+  const answers =
+    modelAnswers &&
+    new Map([...modelAnswers].map(([item, answer]) => [item, normalizeLabel(answer)]));
+  const latest = latestPerReviewer(
+    records.map((record) => ({ ...record, label: normalizeLabel(record.label) })),
+  );
   const items = byItem(latest);
   const units = [...items.values()].map((reviews) => reviews.map((review) => review.label));
   const model = new Pairs();

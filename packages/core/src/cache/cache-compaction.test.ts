@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,23 @@ describe('cache compaction', () => {
     const names = readdirSync(join(folder, 'log'));
     const newest = Math.max(...names.map((name) => statSync(join(folder, 'log', name)).mtimeMs));
     expect(compactCacheFolder(folder, { now: newest + 61_000 }).after.logs).toBe(1);
+  });
+
+  it('leaves an already compact log as it is when newer logs sit beside it', async () => {
+    const folder = await written([[1, 2, 3]]);
+    compactCacheFolder(folder, { minAgeMs: 0 });
+    const [compacted] = readdirSync(join(folder, 'log'));
+    const past = new Date(Date.now() - 120_000);
+    utimesSync(join(folder, 'log', compacted!), past, past);
+    const before = statSync(join(folder, 'log', compacted!)).mtimeMs;
+    const cache = new DirectoryCache<string>(folder);
+    await cache.set(key(9), 'new');
+    cache.close();
+    // The new log is recent (left alone); the compacted one holds no stale line: nothing to do.
+    const result = compactCacheFolder(folder);
+    expect(result.merged).toBe(1);
+    expect(readdirSync(join(folder, 'log'))).toContain(compacted);
+    expect(statSync(join(folder, 'log', compacted!)).mtimeMs).toBe(before);
   });
 
   it('indexes a SHA-256 key by 64 bits, other keys whole', () => {

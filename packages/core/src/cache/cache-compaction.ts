@@ -99,8 +99,12 @@ export function compactCacheFolder(
     .filter((path) => !old.includes(path))
     .reduce((sum, path) => sum + statSync(path).size, 0);
   const latest = new Map<string, Place>();
+  let oldLines = 0;
   old.forEach((path, log) => {
-    scanLog(path, 0, (key, offset, length) => latest.set(key, { log, offset, length }));
+    scanLog(path, 0, (key, offset, length) => {
+      oldLines += 1;
+      latest.set(key, { log, offset, length });
+    });
   });
   // The entries kept, oldest first: each key at its last place.
   const kept = [...latest.values()].sort((a, b) => a.log - b.log || a.offset - b.offset);
@@ -111,7 +115,7 @@ export function compactCacheFolder(
     total -= kept[dropped]!.length;
     dropped += 1;
   }
-  if (old.length > 1 || dropped > 0 || (old.length === 1 && kept.length < before.lines))
+  if (old.length > 1 || dropped > 0 || (old.length === 1 && kept.length < oldLines))
     writeCompacted(folder, old, kept.slice(dropped), now);
   return { before, after: cacheFolderStats(folder), merged: old.length, dropped };
 }

@@ -125,6 +125,22 @@ describe('agreement on hand-computed examples', () => {
 });
 
 describe('ScoreMetricsAccumulator', () => {
+  it('counts a self-consistency flip only when the answered samples name different labels', () => {
+    const accumulator = new ScoreMetricsAccumulator();
+    const sampled = (samples: (string | null)[]) => ({
+      ...line('yes', 'yes'),
+      trace: { self_consistency: { samples } },
+    });
+    // "Yes" and "yes." are one label; a failed sample (null) is no answer: 1 flip in 3 items.
+    for (const samples of [
+      ['Yes', 'yes.', 'yes'],
+      ['yes', null, 'yes'],
+      ['yes', 'no', 'yes'],
+    ])
+      accumulator.add(sampled(samples));
+    expect(accumulator.finish(0).self_consistency).toEqual({ items: 3, flip_rate: 1 / 3 });
+  });
+
   it('counts errors, skips and unlabeled apart, normalises labels and gives seeded intervals', () => {
     const accumulator = new ScoreMetricsAccumulator();
     const lines = [

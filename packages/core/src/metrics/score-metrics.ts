@@ -125,7 +125,10 @@ export class ScoreMetricsAccumulator {
       ?.self_consistency?.samples;
     if (!Array.isArray(samples)) return;
     this.sampled += 1;
-    if (new Set(samples).size > 1) this.flipped += 1;
+    // Compared as the metrics compare labels; a failed sample (null) is no answer, not a flip.
+    const answers = samples.filter((sample): sample is string => typeof sample === 'string');
+    const distinct = new Set(answers.map((answer) => normalizeLabel(answer, this.normalization)));
+    if (distinct.size > 1) this.flipped += 1;
   }
 
   finish(seed = 0): ScoreMetrics {
