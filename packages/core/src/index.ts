@@ -31,7 +31,6 @@ export { FileSystemError, fileSystemError, fileSystemMeaning } from './common/fi
 export { hashValue, sha256, stableStringify } from './common/hash.js';
 export {
   clearSecrets,
-  hasSecrets,
   redact,
   redactedText,
   registerAuthorization,

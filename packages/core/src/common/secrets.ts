@@ -104,11 +104,6 @@ export function redact(text: string): string {
   return result;
 }
 
-/** Whether any secret is registered (callers may skip work when none is). */
-export function hasSecrets(): boolean {
-  return forms.length > 0;
-}
-
 /** Forgets every secret (for tests). */
 export function clearSecrets(): void {
   forms = [];
