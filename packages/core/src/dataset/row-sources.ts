@@ -86,8 +86,11 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
   if (rows.length > 0) yield rows;
 }
 
-/** One JSON Lines line as a row, or why it is not one; undefined for a blank line. */
-function jsonlRow(text: string, line: number): RawRow | undefined {
+/**
+ * One JSON Lines line as a row, or why it is not one; undefined for a blank line. Spark's worker
+ * (spark-runner) parses the lines Spark reads as text with it, as in-process reading does.
+ */
+export function jsonlRow(text: string, line: number): RawRow | undefined {
   if (text.trim() === '') return undefined;
   let value: unknown;
   try {
