@@ -3,6 +3,7 @@ import {
   compareRuns,
   InvalidConfigError,
   type RunComparison,
+  type ScoreComparison,
 } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect } from '../arguments.js';
@@ -36,6 +37,36 @@ function runLine(name: string, dir: string, status: string | null): string {
     : `${name}: ${dir} (${status})`;
 }
 
+/** A figure in 3 decimals, or "—" when it is absent (the score's `no_metrics_reason` says why). */
+function figure(value: number | null): string {
+  return value === null ? '—' : value.toFixed(3);
+}
+
+/** The lines of one compared score; without items to compare, the reason instead of figures. */
+function scoreLines(score: ScoreComparison, errors: CompareErrors): string[] {
+  const name =
+    score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
+  const scope =
+    errors === 'wrong'
+      ? 'an error counts as wrong'
+      : 'items either run failed left out (--errors exclude)';
+  const lines = [
+    `${name}: ${score.n} items scored by both (${scope})`,
+    `  errors    A ${score.errors_a}  B ${score.errors_b}`,
+  ];
+  if (score.no_metrics_reason !== null)
+    return [...lines, `  accuracy, F1 and McNemar: none (${score.no_metrics_reason})`, ''];
+  const interval = score.f1_macro_delta_ci95;
+  return [
+    ...lines,
+    `  accuracy  A ${figure(score.accuracy_a)}  B ${figure(score.accuracy_b)}`,
+    `  F1 macro  A ${figure(score.f1_macro_a)}  B ${figure(score.f1_macro_b)}  (B-A ${figure(score.f1_macro_delta)}, 95% CI ${figure(interval?.[0] ?? null)} to ${figure(interval?.[1] ?? null)})`,
+    `  right only in A: ${score.only_a_correct}, only in B: ${score.only_b_correct}`,
+    `  ${score.verdict}`,
+    '',
+  ];
+}
+
 function formatComparison(result: RunComparison): string {
   const lines = [
     runLine('A', result.run_a, result.status_a),
@@ -47,23 +78,7 @@ function formatComparison(result: RunComparison): string {
       `gold labels differ on ${difference.items} compared items of ${difference.score_a} vs ${difference.score_b} (--allow-different-gold)`,
       '',
     );
-  for (const score of result.scores) {
-    const name =
-      score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
-    const scope =
-      result.errors === 'wrong'
-        ? 'an error counts as wrong'
-        : 'items either run failed left out (--errors exclude)';
-    lines.push(`${name}: ${score.n} items scored by both (${scope})`);
-    lines.push(`  errors    A ${score.errors_a}  B ${score.errors_b}`);
-    lines.push(`  accuracy  A ${score.accuracy_a.toFixed(3)}  B ${score.accuracy_b.toFixed(3)}`);
-    lines.push(
-      `  F1 macro  A ${score.f1_macro_a.toFixed(3)}  B ${score.f1_macro_b.toFixed(3)}  (B-A ${score.f1_macro_delta.toFixed(3)}, 95% CI ${score.f1_macro_delta_ci95[0].toFixed(3)} to ${score.f1_macro_delta_ci95[1].toFixed(3)})`,
-    );
-    lines.push(`  right only in A: ${score.only_a_correct}, only in B: ${score.only_b_correct}`);
-    lines.push(`  ${score.verdict}`);
-    lines.push('');
-  }
+  for (const score of result.scores) lines.push(...scoreLines(score, result.errors));
   return lines.join('\n');
 }
 
@@ -89,6 +104,15 @@ export function compareCommand(program: Command, io: CliIo): void {
     )
     .option('--json', 'print the comparison as JSON')
     .option('--quiet', 'print nothing but --json output')
+    .addHelpText(
+      'after',
+      `
+The verdict follows McNemar's exact test at --alpha; when the bootstrap 95% interval of the
+accuracy difference says otherwise (excludes 0 when the test is not significant, or the
+reverse), the verdict says the tests disagree (JSON: tests_agree false): treat it as borderline.
+With no item to compare (e.g. --errors exclude and no item answered by both runs), accuracy,
+F1, intervals and p are absent (JSON: null) and no_metrics_reason says why.`,
+    )
     .action(
       async (
         runA: string,

@@ -17,25 +17,36 @@ export interface CompareView {
   textOf: (id: string) => ItemText | undefined;
 }
 
-function signed(value: number, digits = 3): string {
+function signed(value: number | null, digits = 3): string {
+  if (value === null) return '—';
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
-/** A p-value in two significant digits, in exponent form below 0.001. */
-export function pValue(p: number): string {
+/** A p-value in two significant digits, in exponent form below 0.001; "—" when absent. */
+export function pValue(p: number | null): string {
+  if (p === null) return '—';
   return p < 0.001 ? p.toExponential(1) : p.toPrecision(2);
 }
 
 function deltaClass(score: ScoreComparison): string {
-  if (!score.significant) return '';
+  if (!score.significant || score.accuracy_delta === null) return '';
   return score.accuracy_delta > 0 ? 'better' : 'worse';
+}
+
+/** The accuracy difference with its interval, or "—" (the reason is in the verdict row). */
+function deltaCell(score: ScoreComparison): string {
+  const interval = score.accuracy_delta_ci95;
+  const shown = interval
+    ? ` <span class="note">[${signed(interval[0])}, ${signed(interval[1])}]</span>`
+    : '';
+  return `<td class="number ${deltaClass(score)}">${signed(score.accuracy_delta)}${shown}</td>`;
 }
 
 function scoreRow(score: ScoreComparison): string {
   const name =
     score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
-  const [low, high] = score.accuracy_delta_ci95;
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td><td class="number ${deltaClass(score)}">${signed(score.accuracy_delta)} <span class="note">[${signed(low)}, ${signed(high)}]</span></td><td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note">${escapeHtml(score.verdict)}</td></tr>`;
+  const borderline = score.tests_agree === false ? ' borderline' : '';
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td>${deltaCell(score)}<td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
 }
 
 function flipRow(view: CompareView, flip: Flip): string {
@@ -81,7 +92,7 @@ export function comparePage(view: CompareView): string {
     )
     .join('');
   const table = `<table id="comparison"><thead><tr><th>score</th><th class="number">items</th><th class="number">accuracy A</th><th class="number">accuracy B</th><th class="number">B − A [95% CI]</th><th class="number">F1 A</th><th class="number">F1 B</th><th class="number">F1 B − A</th><th class="number">right only in A</th><th class="number">right only in B</th><th class="number">McNemar p</th><th class="number">errors A / B</th></tr></thead><tbody>${comparison.scores.map(scoreRow).join('')}</tbody></table>
-<p class="note">Items with a gold label both runs were due to answer. ${errors} Significance level ${comparison.alpha}.</p>`;
+<p class="note">Items with a gold label both runs were due to answer. ${errors} Significance level ${comparison.alpha}; the verdict follows McNemar's exact test and says when the bootstrap interval disagrees. — : no item to compare (the verdict says why).</p>`;
   return page(
     `compare ${view.runA} ${view.runB}`,
     `${head}${gold}${table}${view.flips.map((flips) => flipsSection(view, flips)).join('')}`,

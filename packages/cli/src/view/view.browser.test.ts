@@ -222,7 +222,7 @@ describe('plexus view in Chromium', () => {
     await page.selectOption('select[name=b]', nameB);
     await page.click('button:text-is("Compare")');
     await page.waitForURL(/\/compare\?/);
-    const p = score.mcnemar_p;
+    const p = score.mcnemar_p!;
     expect(await page.locator('#comparison td.mcnemar').textContent()).toBe(
       p < 0.001 ? p.toExponential(1) : p.toPrecision(2),
     );

@@ -90,7 +90,7 @@ describe('compare counts errors', () => {
     expect(score!.f1_macro_a).toBeCloseTo((f1(100, 100, 200) + f1(200, 200, 200)) / 2, 12);
     // B: ham 180 right of 200, predicted 220 times; spam 160 of 200, predicted 180 times.
     expect(score!.f1_macro_b).toBeCloseTo((f1(180, 220, 200) + f1(160, 180, 200)) / 2, 12);
-    const [low, high] = score!.accuracy_delta_ci95;
+    const [low, high] = score!.accuracy_delta_ci95!;
     expect(low).toBeGreaterThan(0);
     expect(high).toBeGreaterThan(low);
     expect(score!.verdict).toContain('Spam (run B) is more accurate by 10.0 points (95% CI +');
@@ -115,7 +115,7 @@ describe('compare counts errors', () => {
     expect(score!.accuracy_b).toBeCloseTo(260 / 300, 12);
     expect(score!.mcnemar_p).toBeCloseTo(exactMcnemar(40, 0), 15);
     // The JSON interval is of B - A (negative here); the verdict names A, so it shows A - B.
-    const [low, high] = score!.accuracy_delta_ci95;
+    const [low, high] = score!.accuracy_delta_ci95!;
     expect(high).toBeLessThan(0);
     const shown = score!.verdict.match(
       /^significant: Spam \(run A\) is more accurate by 13\.3 points \(95% CI ([+-][\d.]+) to ([+-][\d.]+);/,

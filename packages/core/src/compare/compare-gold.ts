@@ -30,35 +30,28 @@ async function runInfo(dir: string): Promise<RunInfo | undefined> {
  * item's gold is checked as run B's lines stream by.
  */
 export class GoldCheck {
-  private readonly differences: GoldDifference[];
+  private readonly differences: GoldDifference[] = [];
+  private readonly proven: boolean[] = [];
 
   private constructor(
-    private readonly proven: boolean[],
-    pairs: readonly (readonly [string, string])[],
+    private readonly infos: { a: RunInfo | undefined; b: RunInfo | undefined },
     /** Each run's status as read (a run left `running` by a dead process is `interrupted`). */
     readonly statuses: { a: RunStatus | null; b: RunStatus | null },
-  ) {
-    this.differences = pairs.map(([scoreA, scoreB]) => ({
-      score_a: scoreA,
-      score_b: scoreB,
-      items: 0,
-      examples: [],
-    }));
+  ) {}
+
+  static async open(runA: string, runB: string): Promise<GoldCheck> {
+    const [infoA, infoB] = await Promise.all([runInfo(runA), runInfo(runB)]);
+    return new GoldCheck(
+      { a: infoA, b: infoB },
+      { a: infoA?.status ?? null, b: infoB?.status ?? null },
+    );
   }
 
-  static async open(
-    runA: string,
-    runB: string,
-    pairs: readonly (readonly [string, string])[],
-  ): Promise<GoldCheck> {
-    const [infoA, infoB] = await Promise.all([runInfo(runA), runInfo(runB)]);
-    const proven = pairs.map(([scoreA, scoreB]) =>
-      sameGold(infoA?.data.gold, scoreA, infoB?.data.gold, scoreB),
-    );
-    return new GoldCheck(proven, pairs, {
-      a: infoA?.status ?? null,
-      b: infoB?.status ?? null,
-    });
+  /** Starts checking a pair of scores; returns its number for `check`. */
+  addPair(scoreA: string, scoreB: string): number {
+    this.proven.push(sameGold(this.infos.a?.data.gold, scoreA, this.infos.b?.data.gold, scoreB));
+    this.differences.push({ score_a: scoreA, score_b: scoreB, items: 0, examples: [] });
+    return this.differences.length - 1;
   }
 
   /** One compared item: `goldA` normalised (as compare keeps it), `labelB` as run B stored it. */
@@ -73,11 +66,14 @@ export class GoldCheck {
   }
 
   /**
-   * The pairs whose gold differs; unless `allowDifferent`, any is bad input (exit 2): the runs
-   * did not measure against the same answers, so their difference means nothing.
+   * Of the compared `pairs` (numbers from `addPair`), those whose gold differs; unless
+   * `allowDifferent`, any is bad input (exit 2): the runs did not measure against the same
+   * answers, so their difference means nothing.
    */
-  finish(allowDifferent: boolean): GoldDifference[] {
-    const found = this.differences.filter((difference) => difference.items > 0);
+  finish(pairs: readonly number[], allowDifferent: boolean): GoldDifference[] {
+    const found = pairs
+      .map((pair) => this.differences[pair]!)
+      .filter((difference) => difference.items > 0);
     if (found.length === 0 || allowDifferent) return found;
     throw new InvalidConfigError(
       found.map((difference) => ({

@@ -4,12 +4,13 @@ import { judgedPair } from '../metrics/judged-pair.js';
 import { mcnemarExact } from '../metrics/mcnemar.js';
 import type { ResultLine } from '../run/result-line.js';
 import { normalizeLabel } from '../text/labels.js';
+import { testsAgree, verdictOf } from './compare-verdict.js';
 
 /** How `compareRuns` treats an item a run ended in error: as a wrong answer, or left out. */
 export type CompareErrors = 'wrong' | 'exclude';
 
-/** One score compared between two runs, on the items both were due to answer, with a gold label. */
-export interface ScoreComparison {
+/** What every compared score has: names and counts (true counts, 0 meaning none). */
+interface ComparedCounts {
   score_a: string;
   score_b: string;
   /**
@@ -20,6 +21,17 @@ export interface ScoreComparison {
   /** Of the items due in both runs, those each run ended in error (counted wrong, or left out). */
   errors_a: number;
   errors_b: number;
+  /** Items only run A got right, and only run B. */
+  only_a_correct: number;
+  only_b_correct: number;
+  /** The test `significant` and the verdict follow: McNemar's exact test at alpha. */
+  verdict_test: 'mcnemar';
+  verdict: string;
+}
+
+/** A score compared on at least one item: every figure is computed. */
+export interface MeasuredComparison extends ComparedCounts {
+  no_metrics_reason: null;
   accuracy_a: number;
   accuracy_b: number;
   /** accuracy_b - accuracy_a, with a paired bootstrap 95% interval of the same difference. */
@@ -29,14 +41,39 @@ export interface ScoreComparison {
   f1_macro_b: number;
   f1_macro_delta: number;
   f1_macro_delta_ci95: [number, number];
-  /** Items only run A got right, and only run B. */
-  only_a_correct: number;
-  only_b_correct: number;
   /** McNemar's exact test on the discordant items. */
   mcnemar_p: number;
+  /** McNemar's p below alpha. */
   significant: boolean;
-  verdict: string;
+  /**
+   * Whether the bootstrap interval of `accuracy_delta` excludes 0 exactly when McNemar's test is
+   * significant; when false the verdict says the tests disagree (treat as borderline).
+   */
+  tests_agree: boolean;
 }
+
+/** A score with no item to compare (`n` is 0): no figure, and the reason. */
+export interface UnmeasuredComparison extends ComparedCounts {
+  /** Why there is no figure, e.g. "no item answered by both runs (…)". */
+  no_metrics_reason: string;
+  accuracy_a: null;
+  accuracy_b: null;
+  accuracy_delta: null;
+  accuracy_delta_ci95: null;
+  f1_macro_a: null;
+  f1_macro_b: null;
+  f1_macro_delta: null;
+  f1_macro_delta_ci95: null;
+  mcnemar_p: null;
+  significant: false;
+  tests_agree: null;
+}
+
+/**
+ * One score compared between two runs, on the items both were due to answer, with a gold label.
+ * `no_metrics_reason` is null when the figures are there, else it says why they are all null.
+ */
+export type ScoreComparison = MeasuredComparison | UnmeasuredComparison;
 
 /** The predicted "label" of an item a run ended in error: never a gold label, so always wrong. */
 const errorLabel = '\u0001error';
@@ -64,10 +101,6 @@ export function dueResult(line: ResultLine, gold?: string): DueResult | undefine
   return { gold: reference, predicted };
 }
 
-function percent(value: number): string {
-  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
-}
-
 /** Macro F1 over the labels, the error column not being a class: an error only lowers recall. */
 function macroF1(metrics: MatrixMetrics): number {
   const values = Object.entries(metrics.f1.per_class)
@@ -76,58 +109,38 @@ function macroF1(metrics: MatrixMetrics): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+type Cell = { cell: { gold: string; a: string; b: string }; count: number };
+
 /** The triples' cells, with the errors of each run counted; `exclude` drops cells with an error. */
 function cellsOf(counts: Map<string, number>, errors: CompareErrors) {
   let errorsA = 0;
   let errorsB = 0;
-  const cells: { cell: { gold: string; a: string; b: string }; count: number }[] = [];
+  let left = 0;
+  const cells: Cell[] = [];
   for (const [key, count] of counts) {
     const [gold, a, b] = key.split('\u0000') as [string, string, string];
     if (a === errorLabel) errorsA += count;
     if (b === errorLabel) errorsB += count;
-    if (errors === 'exclude' && (a === errorLabel || b === errorLabel)) continue;
+    if (errors === 'exclude' && (a === errorLabel || b === errorLabel)) {
+      left += count;
+      continue;
+    }
     cells.push({ cell: { gold, a, b }, count });
   }
-  return { cells, errorsA, errorsB };
+  return { cells, errorsA, errorsB, left };
 }
 
-/** The plain verdict; `interval` is of B - A, as `delta`. */
-function verdictOf(options: {
-  scoreA: string;
-  scoreB: string;
-  n: number;
-  delta: number;
-  interval: [number, number];
-  p: number;
-  significant: boolean;
-}): string {
-  const { delta, p } = options;
-  const [low, high] = options.interval;
-  if (options.n === 0) return 'no items in common with gold labels: nothing to compare';
-  const test = `McNemar p = ${p.toPrecision(2)}`;
-  if (!options.significant)
-    return `not significant: accuracy differs by ${percent(delta)} points, B - A (95% CI ${percent(low)} to ${percent(high)}; ${test})`;
-  // The verdict names the better run, so its interval is of the same difference (better minus
-  // worse): B - A when B wins, A - B (the B - A interval negated and reversed) when A wins.
-  const bWins = delta > 0;
-  const better = bWins ? `${options.scoreB} (run B)` : `${options.scoreA} (run A)`;
-  const [from, to] = bWins ? [low, high] : [-high, -low];
-  return `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (95% CI ${percent(from)} to ${percent(to)}; ${test})`;
+/** Why nothing was compared: no item due in both, or (`exclude`) none answered by both. */
+function noItemsReason(left: number): string {
+  if (left === 0) return 'no item with a gold label was due an answer in both runs';
+  return `no item answered by both runs (the ${left} items due in both failed in one run or both; --errors exclude leaves them out)`;
 }
 
-export function compareScore(options: {
-  scoreA: string;
-  scoreB: string;
-  counts: Map<string, number>;
-  alpha: number;
-  errors: CompareErrors;
-  seed: number;
-}): ScoreComparison {
-  const { scoreA, scoreB, alpha, seed } = options;
-  const { cells, errorsA, errorsB } = cellsOf(options.counts, options.errors);
+/** Accuracy and macro F1 of each run, over the cells weighted by `weights` (one per cell). */
+function statisticsOf(cells: readonly Cell[]) {
   const labels = [...new Set(cells.flatMap(({ cell }) => [cell.gold, cell.a, cell.b]))].sort();
   const index = new Map(labels.map((label, position) => [label, position]));
-  const statistics = (weights: readonly number[]) => {
+  return (weights: readonly number[]): [number, number, number, number] => {
     const matrixA = labels.map(() => labels.map(() => 0));
     const matrixB = labels.map(() => labels.map(() => 0));
     weights.forEach((weight, position) => {
@@ -139,48 +152,93 @@ export function compareScore(options: {
     const metricsB = presentMatrixMetrics(labels, matrixB);
     return [metricsA.accuracy, metricsB.accuracy, macroF1(metricsA), macroF1(metricsB)];
   };
-  const n = cells.reduce((sum, entry) => sum + entry.count, 0);
-  const [accuracyA, accuracyB, f1A, f1B] =
-    n > 0 ? statistics(cells.map((entry) => entry.count)) : [0, 0, 0, 0];
-  const intervals = bootstrapIntervals(
-    cells,
-    (weights) => {
-      const [a, b, fa, fb] = statistics(weights);
-      return [b! - a!, fb! - fa!];
-    },
-    seed,
-  ) ?? [
-    [0, 0],
-    [0, 0],
-  ];
+}
+
+/** Items only run A got right, and only run B. */
+function discordant(cells: readonly Cell[]): { onlyA: number; onlyB: number } {
   let onlyA = 0;
   let onlyB = 0;
   for (const { cell, count } of cells) {
     if (cell.a === cell.gold && cell.b !== cell.gold) onlyA += count;
     if (cell.b === cell.gold && cell.a !== cell.gold) onlyB += count;
   }
-  const p = mcnemarExact(onlyA, onlyB);
-  const significant = p < alpha;
-  const delta = accuracyB! - accuracyA!;
-  const verdict = verdictOf({ scoreA, scoreB, n, delta, interval: intervals[0]!, p, significant });
+  return { onlyA, onlyB };
+}
+
+/** The metric fields when there is no item to compare: null, with the reason. */
+function absentMetrics(reason: string): Omit<UnmeasuredComparison, keyof ComparedCounts> & {
+  verdict_test: 'mcnemar';
+  verdict: string;
+} {
   return {
+    no_metrics_reason: reason,
+    accuracy_a: null,
+    accuracy_b: null,
+    accuracy_delta: null,
+    accuracy_delta_ci95: null,
+    f1_macro_a: null,
+    f1_macro_b: null,
+    f1_macro_delta: null,
+    f1_macro_delta_ci95: null,
+    mcnemar_p: null,
+    significant: false,
+    verdict_test: 'mcnemar',
+    tests_agree: null,
+    verdict: `nothing to compare: ${reason}`,
+  };
+}
+
+export function compareScore(options: {
+  scoreA: string;
+  scoreB: string;
+  counts: Map<string, number>;
+  alpha: number;
+  errors: CompareErrors;
+  seed: number;
+}): ScoreComparison {
+  const { scoreA, scoreB, alpha } = options;
+  const { cells, errorsA, errorsB, left } = cellsOf(options.counts, options.errors);
+  const n = cells.reduce((sum, entry) => sum + entry.count, 0);
+  const { onlyA, onlyB } = discordant(cells);
+  const counted = {
     score_a: scoreA,
     score_b: scoreB,
     n,
     errors_a: errorsA,
     errors_b: errorsB,
-    accuracy_a: accuracyA!,
-    accuracy_b: accuracyB!,
-    accuracy_delta: delta,
-    accuracy_delta_ci95: intervals[0]!,
-    f1_macro_a: f1A!,
-    f1_macro_b: f1B!,
-    f1_macro_delta: f1B! - f1A!,
-    f1_macro_delta_ci95: intervals[1]!,
     only_a_correct: onlyA,
     only_b_correct: onlyB,
+  };
+  const statistics = statisticsOf(cells);
+  const intervals = bootstrapIntervals(
+    cells,
+    (weights) => {
+      const [a, b, fa, fb] = statistics(weights);
+      return [b - a, fb - fa];
+    },
+    options.seed,
+  );
+  if (n === 0 || !intervals) return { ...counted, ...absentMetrics(noItemsReason(left)) };
+  const [accuracyA, accuracyB, f1A, f1B] = statistics(cells.map((entry) => entry.count));
+  const p = mcnemarExact(onlyA, onlyB);
+  const significant = p < alpha;
+  const delta = accuracyB - accuracyA;
+  const interval = intervals[0]!;
+  return {
+    ...counted,
+    no_metrics_reason: null,
+    accuracy_a: accuracyA,
+    accuracy_b: accuracyB,
+    accuracy_delta: delta,
+    accuracy_delta_ci95: interval,
+    f1_macro_a: f1A,
+    f1_macro_b: f1B,
+    f1_macro_delta: f1B - f1A,
+    f1_macro_delta_ci95: intervals[1]!,
     mcnemar_p: p,
     significant,
-    verdict,
+    verdict_test: 'mcnemar',
+    tests_agree: testsAgree(interval, significant),
+    verdict: verdictOf({ scoreA, scoreB, delta, interval, p, alpha, significant }),
   };
 }

@@ -59,8 +59,8 @@ describe('compareRuns', () => {
     expect(score!.accuracy_delta).toBeCloseTo(0.15, 12);
     expect(score!.mcnemar_p).toBeLessThan(1e-10);
     expect(score!.significant).toBe(true);
-    expect(score!.accuracy_delta_ci95[0]).toBeGreaterThan(0.1);
-    expect(score!.accuracy_delta_ci95[1]).toBeLessThan(0.2);
+    expect(score!.accuracy_delta_ci95![0]).toBeGreaterThan(0.1);
+    expect(score!.accuracy_delta_ci95![1]).toBeLessThan(0.2);
     expect(score!.verdict).toMatch(
       /^significant: Spam Model \(run B\) is more accurate by 15\.0 points/,
     );

@@ -13,7 +13,12 @@ import {
   type ScoreComparison,
 } from './compare-score.js';
 
-export type { CompareErrors, ScoreComparison } from './compare-score.js';
+export type {
+  CompareErrors,
+  MeasuredComparison,
+  ScoreComparison,
+  UnmeasuredComparison,
+} from './compare-score.js';
 
 export interface RunComparison {
   run_a: string;
@@ -103,47 +108,103 @@ function choosePairs(
 }
 
 /**
+ * The (gold, value in A, value in B) counts of every pair of scores that may be compared, filled
+ * in one pass over run B: the pairs chosen at the end (`choosePairs` needs run B's score names)
+ * are among them. A pair is a candidate when given, or when its names match, or, when run A has
+ * one score, for each score of run B (the "only score of each run" pairing).
+ */
+class PairTables {
+  private readonly numbers = new Map<string, number>();
+  private readonly ofScoreB = new Map<string, number[]>();
+  readonly tables: Map<string, number>[] = [];
+  /** The score of run A of each candidate pair, by number. */
+  readonly scoreAOf: string[] = [];
+  readonly scoresB = new Set<string>();
+
+  constructor(
+    private readonly scoresA: readonly string[],
+    private readonly gold: GoldCheck,
+    private readonly given: readonly (readonly [string, string])[],
+  ) {}
+
+  /** The numbers of the candidate pairs a line of run B's `scoreB` counts in. */
+  candidates(scoreB: string): number[] {
+    const known = this.ofScoreB.get(scoreB);
+    if (known) return known;
+    this.scoresB.add(scoreB);
+    const scoresA =
+      this.given.length > 0
+        ? this.given.filter(([, b]) => b === scoreB).map(([a]) => a)
+        : this.scoresA.includes(scoreB)
+          ? [scoreB]
+          : this.scoresA.slice(0, this.scoresA.length === 1 ? 1 : 0);
+    const numbers = [...new Set(scoresA)].map((scoreA) => this.add(scoreA, scoreB));
+    this.ofScoreB.set(scoreB, numbers);
+    return numbers;
+  }
+
+  private add(scoreA: string, scoreB: string): number {
+    const number = this.tables.length;
+    this.tables.push(new Map());
+    this.scoreAOf.push(scoreA);
+    this.numbers.set(`${scoreA}\u0000${scoreB}`, number);
+    this.gold.addPair(scoreA, scoreB);
+    return number;
+  }
+
+  /** The number of a chosen pair (a pair of no line of run B has an empty table). */
+  numberOf(scoreA: string, scoreB: string): number {
+    return this.numbers.get(`${scoreA}\u0000${scoreB}`) ?? this.add(scoreA, scoreB);
+  }
+}
+
+/** Run B's lines, read once, counted into each candidate pair's table; the gold checked. */
+async function countRunB(
+  dir: string,
+  runA: Map<string, Map<string, DueResult>>,
+  tables: PairTables,
+  gold: GoldCheck,
+): Promise<void> {
+  for await (const line of resultLines(dir)) {
+    for (const number of tables.candidates(line.score)) {
+      const fromA = runA.get(tables.scoreAOf[number]!)?.get(line.item_id);
+      if (!fromA) continue;
+      const fromB = dueResult(line, fromA.gold);
+      if (!fromB) continue;
+      gold.check(number, line.item_id, fromA.gold, line.label);
+      const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}`;
+      const counts = tables.tables[number]!;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+}
+
+/**
  * Compares two runs over the same data, per score: accuracy and macro-F1 deltas with paired
  * bootstrap intervals, and McNemar's exact test, on the items with a gold label that both runs
  * were due to answer. An error counts as a wrong answer unless `errors: 'exclude'`, so a score
- * cannot win by failing on the hard items.
+ * cannot win by failing on the hard items. Each run's results are read once.
  */
 export async function compareRuns(options: CompareOptions): Promise<RunComparison> {
   const alpha = options.alpha ?? 0.05;
   const errors = options.errors ?? 'wrong';
   const runA = await dueResults(options.runA);
-  const scoresB = new Set<string>();
-  for await (const line of resultLines(options.runB)) scoresB.add(line.score);
-  const pairs = choosePairs([...runA.keys()], [...scoresB], options.pairs);
-  // One table of (gold, value in A, value in B) counts per pair.
-  const triples = pairs.map(() => new Map<string, number>());
-  const pairsOfB = new Map<string, number[]>();
-  for (const [index, [, b]] of pairs.entries())
-    pairsOfB.set(b, [...(pairsOfB.get(b) ?? []), index]);
-  const gold = await GoldCheck.open(options.runA, options.runB, pairs);
-  for await (const line of resultLines(options.runB)) {
-    for (const index of pairsOfB.get(line.score) ?? []) {
-      const fromA = runA.get(pairs[index]![0])?.get(line.item_id);
-      if (!fromA) continue;
-      const fromB = dueResult(line, fromA.gold);
-      if (!fromB) continue;
-      gold.check(index, line.item_id, fromA.gold, line.label);
-      const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}`;
-      const counts = triples[index]!;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
+  const gold = await GoldCheck.open(options.runA, options.runB);
+  const tables = new PairTables([...runA.keys()], gold, options.pairs ?? []);
+  await countRunB(options.runB, runA, tables, gold);
+  const pairs = choosePairs([...runA.keys()], [...tables.scoresB], options.pairs);
+  const numbers = pairs.map(([scoreA, scoreB]) => tables.numberOf(scoreA, scoreB));
   const scores = pairs.map(([scoreA, scoreB], index) =>
     compareScore({
       scoreA,
       scoreB,
-      counts: triples[index]!,
+      counts: tables.tables[numbers[index]!]!,
       alpha,
       errors,
       seed: options.seed ?? 0,
     }),
   );
-  const goldDifferences = gold.finish(options.allowDifferentGold ?? false);
+  const goldDifferences = gold.finish(numbers, options.allowDifferentGold ?? false);
   return {
     run_a: options.runA,
     run_b: options.runB,

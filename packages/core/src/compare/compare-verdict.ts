@@ -1,0 +1,58 @@
+/** What the verdict of one compared score is made of; `interval` is of B - A, as `delta`. */
+export interface VerdictInput {
+  scoreA: string;
+  scoreB: string;
+  delta: number;
+  interval: [number, number];
+  p: number;
+  alpha: number;
+  significant: boolean;
+}
+
+function percent(value: number): string {
+  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
+}
+
+/** A p-value in two significant digits. */
+function pText(p: number): string {
+  return p.toPrecision(2);
+}
+
+/**
+ * Whether the bootstrap interval of B - A says what McNemar's test says: it excludes 0 exactly
+ * when the test is significant. The two ask the same question by different means (an exact test
+ * on the discordant items, a percentile interval of the paired difference), so near the edge they
+ * can disagree.
+ */
+export function testsAgree(interval: readonly [number, number], significant: boolean): boolean {
+  const [low, high] = interval;
+  const excludesZero = low > 0 || high < 0;
+  return excludesZero === significant;
+}
+
+/** When the tests disagree, the clause that says so (empty when they agree). */
+function disagreement(input: VerdictInput): string {
+  if (testsAgree(input.interval, input.significant)) return '';
+  const interval = input.significant ? 'includes 0' : 'excludes 0';
+  return `; the verdict follows McNemar's test, but the bootstrap 95% interval ${interval}: the tests disagree, treat as borderline`;
+}
+
+/**
+ * The plain verdict. It follows McNemar's exact test at `alpha` (named in the text); when the
+ * bootstrap interval of the same difference says otherwise, the verdict says so.
+ */
+export function verdictOf(input: VerdictInput): string {
+  const { delta, p, alpha } = input;
+  const [low, high] = input.interval;
+  const against = `${input.significant ? '<' : '>='} ${alpha}`;
+  const test = `McNemar p = ${pText(p)} ${against}`;
+  const warning = disagreement(input);
+  if (!input.significant)
+    return `not significant: accuracy differs by ${percent(delta)} points, B - A (95% CI ${percent(low)} to ${percent(high)}; ${test})${warning}`;
+  // The verdict names the better run, so its interval is of the same difference (better minus
+  // worse): B - A when B wins, A - B (the B - A interval negated and reversed) when A wins.
+  const bWins = delta > 0;
+  const better = bWins ? `${input.scoreB} (run B)` : `${input.scoreA} (run A)`;
+  const [from, to] = bWins ? [low, high] : [-high, -low];
+  return `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (95% CI ${percent(from)} to ${percent(to)}; ${test})${warning}`;
+}
