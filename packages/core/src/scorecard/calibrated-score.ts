@@ -7,6 +7,7 @@ import { applyCalibration, type CalibrationMap } from '../metrics/calibration.js
 import type { ScoreV1 } from '../spec/score-spec.js';
 import type { LoadedScore } from './loaded-scorecard.js';
 import type { SourcePositions } from './source-positions.js';
+import { wrappedScore } from './wrapped-score.js';
 
 /** A calibration file (`plexus calibrate` writes it; a score's `calibration:` names it). */
 export const calibrationFileSchema = z.object({
@@ -33,14 +34,7 @@ export function calibratedScore(score: ScoreV1, map: CalibrationMap): ScoreV1 {
         ? { ...output, confidence: applyCalibration(map, output.confidence) }
         : output,
     );
-  return new Proxy(score, {
-    get(target, property) {
-      if (property === 'fingerprint') return fingerprint;
-      if (property === 'doScore') return doScore;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return wrappedScore(score, fingerprint, doScore);
 }
 
 async function readCalibration(

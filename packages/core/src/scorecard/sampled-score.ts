@@ -3,6 +3,7 @@ import { hashValue } from '../common/hash.js';
 import type { ScoreOutputV1, ScoreUsageV1, ScoreV1 } from '../spec/score-spec.js';
 import type { LoadedScore } from './loaded-scorecard.js';
 import type { SourcePositions } from './source-positions.js';
+import { wrappedScore } from './wrapped-score.js';
 
 /** What a self-consistent answer keeps in its trace: every sample's label (null: no answer). */
 export interface SelfConsistencyTrace {
@@ -58,20 +59,13 @@ export function combineSamples(outputs: readonly ScoreOutputV1[]): ScoreOutputV1
 /** The score asked `samples` times per item (its settings need a temperature above 0). */
 export function sampledScore(score: ScoreV1, samples: number): ScoreV1 {
   const fingerprint = hashValue({ score: score.fingerprint, samples });
+  // Every sample must be a fresh call: the result cache stores the combined answer only.
   const doScore: ScoreV1['doScore'] = async (options) => {
     const { onOutput: _onOutput, ...single } = options;
     const runs = await Promise.all(Array.from({ length: samples }, () => score.doScore(single)));
     return options.items.map((_, index) => combineSamples(runs.map((run) => run[index]!)));
   };
-  return new Proxy(score, {
-    get(target, property) {
-      if (property === 'fingerprint') return fingerprint;
-      if (property === 'doScore') return doScore;
-      // Every sample must be a fresh call: the result cache stores the combined answer only.
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return wrappedScore(score, fingerprint, doScore);
 }
 
 /** Positions (in the file's `scores`) of the scores with `samples:`: created without a response cache. */
