@@ -1,5 +1,6 @@
 // The baselines' shared loop: the same calls as bench/llm-throughput.mjs (same body shape, C in
 // flight) through a given `post(url, body) -> parsed answer`, nothing else; prints one table row.
+// BENCH_URL=<url>: use that running test server (bench/llm-evaluate-floor.mjs) instead of starting one.
 import { labelResponseFormat } from '@plexus/classifier-llm';
 import { startBenchServer } from './llm-bench-server.mjs';
 
@@ -7,7 +8,9 @@ export async function runBaselineLoop(name, post) {
   const items = Number(process.argv[2] ?? 10_000);
   const concurrency = Number(process.argv[3] ?? 64);
   const latencyMs = Number(process.argv[4] ?? 50);
-  const { url, stop } = await startBenchServer(latencyMs);
+  const { url, stop } = process.env.BENCH_URL
+    ? { url: process.env.BENCH_URL, stop: () => {} }
+    : await startBenchServer(latencyMs);
   const endpoint = `${url}/chat/completions`;
   const schema = labelResponseFormat(['spam', 'ham']);
   let next = 0;

@@ -3,7 +3,6 @@ import { basename, join } from 'node:path';
 import {
   type DirectoryCache,
   directoryCache,
-  hashValue,
   InvalidConfigError,
   resolveModelPath,
   type ScoreEnvV1,
@@ -20,6 +19,7 @@ import { createLlamaCppProvider, importLlamaCpp } from './llama-cpp-provider.js'
 import { callModel } from './model-call.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import { type ModelPrice, modelPrice, responseCost } from './pricing.js';
+import { requestKey } from './request-key.js';
 import { type RequestLimiter, sharedLimiter } from './request-limiter.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { addCost, type UsageTally } from './usage-tally.js';
@@ -210,7 +210,7 @@ export class ModelClient {
     };
     // Keyed by everything that changes the answer: endpoint, model, messages, schema, parameters.
     const key = this.cache
-      ? hashValue({ provider: this.provider.name, baseUrl: this.settings.base_url ?? '', request })
+      ? requestKey(this.provider.name, this.settings.base_url ?? '', request)
       : '';
     const stored = await this.cache?.get(key);
     if (stored) {

@@ -111,9 +111,11 @@ export function parseTemplate(
   const parsed = engine.parse(source);
   const options = { renderLimit: limits.render_ms, memoryLimit: limits.memory };
   return {
+    // liquidjs's synchronous renderer: the same output and limits (no tag or filter here is
+    // asynchronous: templates cannot read files) without its promise per node, per item.
     render: async (scope) => {
       try {
-        return (await engine.render(parsed, scope, options)) as string;
+        return engine.renderSync(parsed, scope, options) as string;
       } catch (error) {
         if (!isLimit(error)) throw error;
         throw new TemplateLimitError(

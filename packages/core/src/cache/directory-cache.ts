@@ -24,6 +24,8 @@ const refreshMs = 1000;
 
 interface Segment {
   name: string;
+  /** `log/<name>`, joined once (a hit reads from it: no path join per lookup). */
+  path: string;
   /** Open only for this process's own log (written to). */
   fd: number | undefined;
   /** Bytes indexed so far (up to the last complete line). */
@@ -118,7 +120,7 @@ export class DirectoryCache<Value = unknown> {
     try {
       while (written < buffer.length) written += writeSync(segment.fd as number, buffer, written);
     } catch (error) {
-      this.stopWriting(error, join(this.logDir, segment.name));
+      this.stopWriting(error, segment.path);
       return;
     }
     for (const [key, line] of lines) {
@@ -151,7 +153,7 @@ export class DirectoryCache<Value = unknown> {
       try {
         ftruncateSync(segment.fd, own.size);
         closeSync(segment.fd);
-        if (own.size === 0) unlinkSync(join(this.logDir, segment.name));
+        if (own.size === 0) unlinkSync(segment.path);
       } catch {
         // best effort: a reader ignores a cut last line
       }
@@ -172,8 +174,9 @@ export class DirectoryCache<Value = unknown> {
     if (this.own && this.own.size < segmentLimit) return this.own;
     this.createdDir = mkdirSync(this.logDir, { recursive: true }) ?? this.createdDir;
     const name = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.jsonl`;
-    const fd = openSync(join(this.logDir, name), 'a+');
-    this.segments.push({ name, fd, scanned: 0 });
+    const path = join(this.logDir, name);
+    const fd = openSync(path, 'a+');
+    this.segments.push({ name, path, fd, scanned: 0 });
     this.own = { segment: this.segments.length - 1, size: 0 };
     this.folderId ??= folderId(this.logDir);
     if (exitFlush.size === 0) process.once('exit', flushAll);
@@ -191,12 +194,15 @@ export class DirectoryCache<Value = unknown> {
     if (place === undefined) return undefined;
     const segment = this.segments[Math.floor(place / offsetSpan)] as Segment;
     const line = this.lineAt(segment, place % offsetSpan);
-    return line?.startsWith(`${key}\t`) ? line : undefined;
+    // The whole key, then its tab (no `${key}\t` string built per hit).
+    return line !== undefined && line.charCodeAt(key.length) === 9 && line.startsWith(key)
+      ? line
+      : undefined;
   }
 
   /** The line at `offset` of a segment (see `readLineAt`). */
   private lineAt(segment: Segment, offset: number): string | undefined {
-    return readLineAt(this.block, segment, join(this.logDir, segment.name), segment.fd, offset);
+    return readLineAt(this.block, segment, segment.path, segment.fd, offset);
   }
 
   private load(): void {
@@ -222,7 +228,8 @@ export class DirectoryCache<Value = unknown> {
     }
     const known = new Set(this.segments.map((segment) => segment.name));
     for (const name of names.sort())
-      if (!known.has(name)) this.segments.push({ name, fd: undefined, scanned: 0 });
+      if (!known.has(name))
+        this.segments.push({ name, path: join(this.logDir, name), fd: undefined, scanned: 0 });
     this.segments.forEach((segment, number) => {
       if (number !== this.own?.segment) this.scan(segment, number);
     });
@@ -231,7 +238,7 @@ export class DirectoryCache<Value = unknown> {
   private scan(segment: Segment, number: number): void {
     try {
       segment.scanned = scanLog(
-        join(this.logDir, segment.name),
+        segment.path,
         segment.scanned,
         (key, offset) => this.index.set(key, number * offsetSpan + offset),
         segment.fd,

@@ -1,0 +1,129 @@
+// The LLM rows of issue 28, each against its floor in the same script run, N rounds in turns:
+// 1. `plexus evaluate` of N items (one llm/classifier score, C in flight, server latency L), a whole
+//    process with a fresh cache, vs bench/llm-http-loop.mjs (a bare node:http keep-alive loop making
+//    the same calls), also a whole process. Target: evaluate >= 0.95x the loop's items/s.
+// 2. warm cache: the same N items again as a new `plexus evaluate` process (every answer from the
+//    cache of 1.), vs a one-item run of the same scorecard with the same cache. Target: <= 1.2x.
+// The test server runs once, pinned to core 1; every client process is pinned to core 0.
+// Usage: node bench/llm-evaluate-floor.mjs [items] [C] [L_ms] [rounds]   (after building)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBenchServer } from './llm-bench-server.mjs';
+
+const items = Number(process.argv[2] ?? 10_000);
+const concurrency = Number(process.argv[3] ?? 64);
+const latencyMs = Number(process.argv[4] ?? 50);
+const rounds = Number(process.argv[5] ?? 3);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const cli = join(here, '../packages/cli/dist/bin.js');
+const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-llm-floor-'));
+const { url, stop } = await startBenchServer(latencyMs);
+const rows = Array.from({ length: items }, (_, index) => `m${index},message number ${index}`);
+const data = join(folder, 'items.csv');
+writeFileSync(data, `id,text\n${rows.join('\n')}\n`);
+const one = join(folder, 'one.csv');
+writeFileSync(one, `id,text\n${rows[0]}\n`);
+const card = join(folder, 'card.yaml');
+writeFileSync(
+  card,
+  `name: Throughput\nscores:\n  - { name: Spam, class: llm/classifier, labels: [spam, ham], model: bench, base_url: "${url}", api_key_env: BENCH_KEY, max_concurrency: ${concurrency}, prompt: "Spam? {{ text }}" }\n`,
+);
+const env = { ...process.env, BENCH_KEY: 'bench', BENCH_URL: url, MLFLOW_TRACKING_URI: '' };
+
+/**
+ * Wall seconds and CPU seconds (user + system, by /usr/bin/time) of one process pinned to core 0,
+ * run from bench/ (score packages resolve from here). CPU is what a shared machine disturbs least.
+ */
+function timed(args) {
+  const cpuFile = join(folder, 'cpu.txt');
+  const started = performance.now();
+  const time = ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile];
+  const result = spawnSync('taskset', ['-c', '0', ...time, process.execPath, ...args], {
+    cwd: here,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0)
+    throw new Error(`${args.join(' ')}: exit ${result.status} ${result.stderr}`);
+  const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  return { seconds, cpu: user + system, stdout: result.stdout };
+}
+
+/** One `plexus evaluate`; checks every item was scored, and from the cache when `hits` says so. */
+function evaluate(dataFile, cacheDir, out, expected, hits) {
+  const run = timed([
+    cli,
+    'evaluate',
+    card,
+    '--data',
+    dataFile,
+    '--cache-dir',
+    cacheDir,
+    '--out',
+    out,
+    '--json',
+    '--quiet',
+  ]);
+  const summary = JSON.parse(run.stdout);
+  if (summary.results !== expected || summary.errors !== 0 || summary.cacheHits !== hits)
+    throw new Error(`evaluate ${out}: ${JSON.stringify(summary)}`);
+  return run;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; ${items} items, C=${concurrency}, L=${latencyMs} ms`,
+);
+const throughput = [];
+const warm = [];
+for (let round = 1; round <= rounds; round += 1) {
+  const cacheDir = join(folder, `cache-${round}`);
+  const loadBefore = load();
+  const cold = evaluate(data, cacheDir, join(folder, `cold-${round}`), items, 0);
+  const loop = timed([
+    join(here, 'llm-http-loop.mjs'),
+    String(items),
+    String(concurrency),
+    String(latencyMs),
+  ]);
+  const again = evaluate(data, cacheDir, join(folder, `warm-${round}`), items, items);
+  const single = evaluate(one, cacheDir, join(folder, `one-${round}`), 1, 1);
+  throughput.push({ round, load: `${loadBefore} -> ${load()}`, cold, loop });
+  warm.push({ round, again, single });
+  rmSync(cacheDir, { recursive: true, force: true });
+}
+stop();
+const perItem = (run, count) => ((run.cpu * 1000) / count).toFixed(3);
+console.log(
+  '\n| round | load average | evaluate s | loop s | evaluate items/s | loop items/s | ratio | CPU ms per item, evaluate / loop |',
+);
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const { round, load: loads, cold, loop } of throughput)
+  console.log(
+    `| ${round} | ${loads} | ${cold.seconds.toFixed(2)} | ${loop.seconds.toFixed(2)} | ${Math.round(items / cold.seconds)} | ${Math.round(items / loop.seconds)} | ${(loop.seconds / cold.seconds).toFixed(3)}x | ${perItem(cold, items)} / ${perItem(loop, items)} |`,
+  );
+console.log(
+  `median ratio ${median(throughput.map((row) => row.loop.seconds / row.cold.seconds)).toFixed(3)}x (target >= 0.95x)`,
+);
+console.log(
+  `\n| round | warm ${items} items s | one item s | ratio | CPU s, warm / one item | CPU ratio |`,
+);
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const { round, again, single } of warm)
+  console.log(
+    `| ${round} | ${again.seconds.toFixed(3)} | ${single.seconds.toFixed(3)} | ${(again.seconds / single.seconds).toFixed(2)}x | ${again.cpu.toFixed(2)} / ${single.cpu.toFixed(2)} | ${(again.cpu / single.cpu).toFixed(2)}x |`,
+  );
+console.log(
+  `median ratio ${median(warm.map((row) => row.again.seconds / row.single.seconds)).toFixed(2)}x (target <= 1.2x); CPU ${median(warm.map((row) => row.again.cpu / row.single.cpu)).toFixed(2)}x`,
+);
+if (process.env.BENCH_KEEP) console.log(`kept ${folder}`);
+else rmSync(folder, { recursive: true, force: true });
