@@ -19,6 +19,7 @@ export {
   type HuggingFaceProviderOptions,
 } from './huggingface-provider.js';
 export { lastLabel, parseLabel } from './label-parsing.js';
+export { createLlamaCppProvider, type LlamaCppProviderOptions } from './llama-cpp-provider.js';
 export { callModel, type ModelCallOptions } from './model-call.js';
 export { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js';
 export { plugin, plugin as default } from './plugin.js';

@@ -21,6 +21,11 @@ export interface LlamaCppProviderOptions {
   timeoutMs?: number;
   /** CPU threads per evaluation; default half the cores (at least 1). */
   threads?: number;
+  /**
+   * A JSON schema (node-llama-cpp's supported subset) that answers to requests without `labels`
+   * must follow, enforced by a grammar: a small model's answer then always parses.
+   */
+  jsonSchema?: object;
 }
 
 /**
@@ -144,6 +149,21 @@ function grammarFor(loaded: LoadedModel, labels: readonly string[]) {
   return grammar;
 }
 
+/** The grammar of `jsonSchema`, made once per loaded model and schema. */
+function schemaGrammar(loaded: LoadedModel, schema: object) {
+  const key = `schema:${JSON.stringify(schema)}`;
+  let grammar = loaded.grammars.get(key);
+  if (!grammar) {
+    // The schema is the caller's, known only at run time: the typed overload cannot infer it.
+    const create = loaded.llama.createGrammarForJsonSchema.bind(loaded.llama) as (
+      schema: object,
+    ) => Promise<NodeLlamaCpp.LlamaJsonSchemaGrammar<never>>;
+    grammar = create(schema);
+    loaded.grammars.set(key, grammar);
+  }
+  return grammar;
+}
+
 function historyOf(request: ChatRequest): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = request.messages.map((message) =>
     message.role === 'assistant'
@@ -172,7 +192,11 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): ChatPr
         options.contextSize ?? 4096,
         options.threads ?? defaultThreads(),
       );
-      const grammar = request.labels ? await grammarFor(loaded, request.labels) : undefined;
+      const grammar = request.labels
+        ? await grammarFor(loaded, request.labels)
+        : options.jsonSchema
+          ? await schemaGrammar(loaded, options.jsonSchema)
+          : undefined;
       const chat = await take(loaded);
       const timeout = AbortSignal.timeout(timeoutMs);
       const before = chat.sequence.tokenMeter.getState();

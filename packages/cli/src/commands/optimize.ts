@@ -1,9 +1,11 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InvalidConfigError, registerSecret } from '@plexus/core';
 import type { Command } from 'commander';
 import { positiveNumber, wholeNumber } from '../arguments.js';
 import { mlflowOptimizeTracker } from '../optimize/mlflow-tracking.js';
-import type { OptimizerEndpoint } from '../optimize/optimizer-client.js';
+import type { HttpOptimizer, OptimizerEndpoint } from '../optimize/optimizer-client.js';
 import { optimize } from '../optimize/run-optimize.js';
 import type { SplitName } from '../optimize/split.js';
 import type { CliIo } from '../output.js';
@@ -52,17 +54,47 @@ function fractionsOf(value: string): Record<SplitName, number> {
   return { train: parts[0]!, validation: parts[1]!, holdout: parts[2]! };
 }
 
-function endpointOf(flags: OptimizeFlags): OptimizerEndpoint {
+/** `--optimizer-provider llama-cpp`: a GGUF file run in this process; no key, no network, no cost. */
+function localEndpoint(flags: OptimizeFlags, scorecard: string): OptimizerEndpoint {
+  const model = resolve(flags.optimizerModel);
+  if (!existsSync(model))
+    throw new InvalidConfigError([
+      {
+        path: '--optimizer-model',
+        message: `no GGUF file at ${model}; give the path of a local model (scripts/fetch-gemma.sh fetches Gemma 3 270M)`,
+      },
+    ]);
+  for (const [flag, value] of [
+    ['--optimizer-base-url', flags.optimizerBaseUrl],
+    ['--optimizer-price', flags.optimizerPrice],
+  ] as const)
+    if (value !== undefined)
+      throw new InvalidConfigError([
+        { path: flag, message: 'not for --optimizer-provider llama-cpp (a local model, cost 0)' },
+      ]);
+  return {
+    provider: 'llama-cpp',
+    model,
+    searchFrom: [
+      dirname(resolve(scorecard)),
+      process.cwd(),
+      dirname(fileURLToPath(import.meta.url)),
+    ],
+  };
+}
+
+function endpointOf(flags: OptimizeFlags, scorecard: string): OptimizerEndpoint {
+  if (flags.optimizerProvider === 'llama-cpp') return localEndpoint(flags, scorecard);
   if (flags.optimizerProvider !== 'openai')
     throw new InvalidConfigError([
       {
         path: '--optimizer-provider',
-        message: `only openai (any OpenAI-compatible endpoint) is supported, got "${flags.optimizerProvider}"`,
+        message: `expected openai (any OpenAI-compatible endpoint) or llama-cpp (a local GGUF file), got "${flags.optimizerProvider}"`,
       },
     ]);
   const apiKey = process.env[flags.optimizerApiKeyEnv];
   if (apiKey) registerSecret(apiKey);
-  let price: OptimizerEndpoint['price'];
+  let price: HttpOptimizer['price'];
   if (flags.optimizerPrice) {
     const [input, output, ...rest] = flags.optimizerPrice.split(',').map(Number);
     if (rest.length > 0 || !(input! >= 0) || !(output! >= 0))
@@ -75,6 +107,7 @@ function endpointOf(flags: OptimizeFlags): OptimizerEndpoint {
     price = { input: input!, output: output! };
   }
   return {
+    provider: 'openai',
     baseUrl: flags.optimizerBaseUrl ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
     model: flags.optimizerModel,
     apiKey,
@@ -122,8 +155,15 @@ export function optimizeCommand(program: Command, io: CliIo): void {
       wholeNumber('--candidates'),
       3,
     )
-    .option('--optimizer-provider <p>', 'openai: any OpenAI-compatible endpoint', 'openai')
-    .requiredOption('--optimizer-model <m>', 'the model that proposes edits')
+    .option(
+      '--optimizer-provider <p>',
+      'openai: any OpenAI-compatible endpoint; llama-cpp: a local GGUF file (no key, no network, cost 0)',
+      'openai',
+    )
+    .requiredOption(
+      '--optimizer-model <m>',
+      'the model that proposes edits (for llama-cpp, the path of its .gguf file)',
+    )
     .option(
       '--optimizer-base-url <url>',
       'its endpoint; default $OPENAI_BASE_URL or https://api.openai.com/v1',
@@ -174,7 +214,7 @@ export function optimizeCommand(program: Command, io: CliIo): void {
         maxUsd: flags.maxUsd,
         seed: flags.seed,
         fractions: fractionsOf(flags.split),
-        endpoint: endpointOf(flags),
+        endpoint: endpointOf(flags, scorecard),
         cacheDir: flags.cacheDir,
         resume: flags.resume ?? false,
         log: (line) => io.stderr(`${line}\n`),

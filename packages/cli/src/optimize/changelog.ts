@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RoundEntry } from './round.js';
+import type { CandidateRecord, RoundEntry } from './round.js';
 
 /** `changelog.json`: the run's settings, spending and every round. */
 export interface Changelog {
@@ -38,6 +38,20 @@ function roundRow(entry: RoundEntry): string {
   return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
 }
 
+/** A candidate: its node and reason as proposed, its validation accuracy, and why it was dropped. */
+function candidateLine(index: number, candidate: CandidateRecord): string {
+  const reason = candidate.reason === null ? '' : ` (${JSON.stringify(candidate.reason)})`;
+  const measured =
+    candidate.validation_accuracy === null
+      ? ''
+      : `, validation ${candidate.validation_accuracy.toFixed(3)}`;
+  const fate =
+    candidate.dropped === null
+      ? 'beat the current version on validation'
+      : `dropped: ${candidate.dropped}`;
+  return `- candidate ${index + 1}, ${candidate.node ?? 'no node'}${reason}${measured}: ${fate}`;
+}
+
 /** The changelog as Markdown: one row per round, then each round's dropped candidates and why. */
 export function changelogMarkdown(log: Changelog): string {
   const lines = [
@@ -52,8 +66,10 @@ export function changelogMarkdown(log: Changelog): string {
   ];
   for (const entry of log.rounds) {
     lines.push(`Round ${entry.round}: ${entry.why}.`);
-    for (const dropped of entry.dropped)
-      lines.push(`- dropped ${dropped.node ?? 'answer'}: ${dropped.reason}`);
+    for (const dropped of entry.dropped.filter((item) => item.node === null))
+      lines.push(`- dropped the answer: ${dropped.reason}`);
+    for (const [index, candidate] of entry.candidates.entries())
+      lines.push(candidateLine(index, candidate));
     lines.push('');
   }
   lines.push(

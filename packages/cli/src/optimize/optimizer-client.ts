@@ -2,9 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, PlexusError, redact, sha256 } from '@plexus/core';
+import { askLocal, type LocalOptimizer } from './local-optimizer.js';
 
-/** Where the optimizer model is: an OpenAI-compatible chat completions endpoint. */
-export interface OptimizerEndpoint {
+/** Where the optimizer model is: an OpenAI-compatible endpoint, or a local GGUF file. */
+export type OptimizerEndpoint = HttpOptimizer | LocalOptimizer;
+
+/** An OpenAI-compatible chat completions endpoint. */
+export interface HttpOptimizer {
+  provider: 'openai';
   baseUrl: string;
   model: string;
   apiKey: string | undefined;
@@ -16,7 +21,7 @@ export interface OptimizerAnswer {
   content: string;
   inputTokens: number;
   outputTokens: number;
-  /** US dollars of this call; 0 when it came from the cache, null when the price is unknown. */
+  /** US dollars of this call; 0 from the cache or a local model, null when the price is unknown. */
   costUsd: number | null;
   cached: boolean;
 }
@@ -26,7 +31,7 @@ interface ChatAnswer {
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
-async function post(endpoint: OptimizerEndpoint, messages: unknown): Promise<ChatAnswer> {
+async function post(endpoint: HttpOptimizer, messages: unknown): Promise<ChatAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
   const body = JSON.stringify({ model: endpoint.model, messages, temperature: 0 });
@@ -48,32 +53,50 @@ async function post(endpoint: OptimizerEndpoint, messages: unknown): Promise<Cha
   return JSON.parse(text) as ChatAnswer;
 }
 
-/**
- * Asks the optimizer model once per distinct request: answers are kept in `cacheDir` by the hash
- * of the request, so a resumed or repeated run pays nothing for a question it already asked.
- */
-export async function askOptimizer(
-  endpoint: OptimizerEndpoint,
+async function askHttp(
+  endpoint: HttpOptimizer,
   messages: { role: string; content: string }[],
-  cacheDir: string,
 ): Promise<OptimizerAnswer> {
-  const key = sha256(JSON.stringify({ url: endpoint.baseUrl, model: endpoint.model, messages }));
-  const path = join(cacheDir, `${key}.json`);
-  if (existsSync(path)) {
-    const kept = JSON.parse(await readFile(path, 'utf8')) as OptimizerAnswer;
-    return { ...kept, costUsd: 0, cached: true };
-  }
   const answer = await post(endpoint, messages);
   const inputTokens = answer.usage?.prompt_tokens ?? 0;
   const outputTokens = answer.usage?.completion_tokens ?? 0;
   const price = endpoint.price;
-  const result: OptimizerAnswer = {
+  return {
     content: answer.choices?.[0]?.message?.content ?? '',
     inputTokens,
     outputTokens,
     costUsd: price ? (inputTokens * price.input + outputTokens * price.output) / 1_000_000 : null,
     cached: false,
   };
+}
+
+/**
+ * Asks the optimizer model once per distinct request: answers are kept in `cacheDir` by the hash
+ * of the request, so a resumed or repeated run pays nothing for a question it already asked.
+ * A local model's answer follows `schema` (a grammar) and costs 0, a known figure.
+ */
+export async function askOptimizer(
+  endpoint: OptimizerEndpoint,
+  messages: { role: string; content: string }[],
+  cacheDir: string,
+  schema?: object,
+): Promise<OptimizerAnswer> {
+  const key = sha256(
+    JSON.stringify(
+      endpoint.provider === 'llama-cpp'
+        ? { provider: endpoint.provider, model: endpoint.model, schema, messages }
+        : { url: endpoint.baseUrl, model: endpoint.model, messages },
+    ),
+  );
+  const path = join(cacheDir, `${key}.json`);
+  if (existsSync(path)) {
+    const kept = JSON.parse(await readFile(path, 'utf8')) as OptimizerAnswer;
+    return { ...kept, costUsd: 0, cached: true };
+  }
+  const result =
+    endpoint.provider === 'llama-cpp'
+      ? { ...(await askLocal(endpoint, messages, schema)), costUsd: 0, cached: false }
+      : await askHttp(endpoint, messages);
   await mkdir(cacheDir, { recursive: true });
   await writeFile(path, `${JSON.stringify(result)}\n`);
   return result;

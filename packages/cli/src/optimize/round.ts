@@ -16,6 +16,8 @@ export interface RoundSettings {
   /** Largest rise of cost per item accepted, as a share (0.2: 20% more). */
   maxCostIncrease: number;
   endpoint: OptimizerEndpoint;
+  /** The JSON schema a local optimizer's answer is held to (see `candidateSchema`). */
+  answerSchema?: object;
   cacheDir?: string;
   /** Adds dollars spent; throws when the budget is gone (checked before each paid step). */
   spend: (usd: number | null) => void;
@@ -93,6 +95,7 @@ async function proposals(settings: RoundSettings, source: string, train: Measure
     settings.endpoint,
     messages,
     join(settings.outDir, 'optimizer-cache'),
+    settings.answerSchema,
   );
   settings.spend(answer.costUsd);
   const parsed = parseEdits(answer.content);
@@ -256,6 +259,12 @@ async function decide(
   };
   entry.p_value = score.mcnemar_p;
   entry.cost_per_item = { current: holdoutA.costPerItem, candidate: holdoutB.costPerItem };
+  if (score.no_metrics_reason !== null) {
+    // No holdout item to compare: no accuracy or p (null in the log), and why.
+    entry.outcome = 'no significant improvement';
+    entry.why = `holdout: ${score.no_metrics_reason}`;
+    return entry;
+  }
   const significant = score.mcnemar_p < settings.alpha && score.accuracy_b > score.accuracy_a;
   const cheapEnough = costAllows(settings, holdoutA.costPerItem, holdoutB.costPerItem);
   if (significant && cheapEnough) {

@@ -4,11 +4,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   InvalidConfigError,
+  type LoadedScore,
   type LoadedScorecard,
   PlexusError,
   parseScorecard,
 } from '@plexus/core';
 import { type Changelog, writeChangelog } from './changelog.js';
+import { candidateSchema } from './local-optimizer.js';
 import type { OptimizeTracker } from './mlflow-tracking.js';
 import type { OptimizerEndpoint } from './optimizer-client.js';
 import { type RoundSettings, runRound } from './round.js';
@@ -58,6 +60,21 @@ function checkScore(scorecard: LoadedScorecard, score: string) {
       },
     ]);
   return found;
+}
+
+/** What an edit may name: an llm/classifier score itself, or an llm/graph's nodes that have a prompt. */
+function editableNodes(score: LoadedScore): string[] {
+  const nodes = (score.settings as { nodes?: unknown } | undefined)?.nodes;
+  const prompted = Array.isArray(nodes)
+    ? nodes.filter(
+        (node): node is { name: string } =>
+          typeof node === 'object' &&
+          node !== null &&
+          typeof (node as { name?: unknown }).name === 'string' &&
+          typeof (node as { prompt?: unknown }).prompt === 'string',
+      )
+    : [];
+  return prompted.length > 0 ? prompted.map((node) => node.name) : [score.name];
 }
 
 /** Dollars spent so far, kept in `spent.json` after every paid step (a resumed run goes on counting). */
@@ -162,6 +179,14 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     alpha: options.alpha,
     maxCostIncrease: options.maxCostIncrease,
     endpoint: options.endpoint,
+    answerSchema:
+      options.endpoint.provider === 'llama-cpp'
+        ? candidateSchema({
+            nodes: editableNodes(score),
+            labels: score.labels,
+            candidates: options.candidates,
+          })
+        : undefined,
     cacheDir: options.cacheDir,
     spend: budget.spend,
     checkBudget: budget.checkBudget,
