@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { DatasetError, errorMessage } from '../common/errors.js';
 import { setName } from '../text/name-records.js';
 import { CsvParser } from './csv-parser.js';
+import { parquetRows } from './parquet-rows.js';
 import { assertTextFile } from './text-check.js';
 
 /** A raw row with the line (or row number) it came from, or a row that could not be read. */
@@ -31,15 +32,22 @@ export function formatOf(path: string): DatasetFormat | undefined {
 /** Receives a text dataset's bytes as they are read: a run hashes its dataset while reading it. */
 export type ByteTap = (bytes: Buffer) => void;
 
+/**
+ * Bytes read at a time from a text dataset: 1 MiB, about a thousand rows of call transcripts. The
+ * rows of one read reach the engine in one turn, so they share its micro-batches (a rule score's
+ * batch is one guarded call: 64 KB reads made batches of ~80 items and three times the calls).
+ */
+const textChunkBytes = 1 << 20;
+
 function openText(path: string, tap?: ByteTap): AsyncIterable<unknown> {
-  if (!tap) return createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
+  if (!tap) return createReadStream(path, { encoding: 'utf8', highWaterMark: textChunkBytes });
   return tappedText(path, tap);
 }
 
 /** The file as text, as `openText` reads it (one UTF-8 decoder across chunks), bytes to `tap`. */
 async function* tappedText(path: string, tap: ByteTap): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: textChunkBytes })) {
     tap(chunk as Buffer);
     const text = decoder.write(chunk as Buffer);
     if (text !== '') yield text;
@@ -145,79 +153,6 @@ export async function* jsonlRows(path: string, tap?: ByteTap): AsyncGenerator<Ra
     const rows = take(rest.split(/\r\n|\n|\r/));
     if (rows.length > 0) yield rows;
   }
-}
-
-function plain(value: unknown): unknown {
-  if (typeof value === 'bigint') {
-    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  }
-  if (value instanceof Date) return value.toISOString();
-  return value;
-}
-
-/** Rows skipped per batch when a row group cannot be decoded: one problem per row, in slices. */
-const skippedBatch = 10_000;
-
-/**
- * Parquet rows, one row group at a time; `line` is the 1-based row number. A row group that
- * cannot be decoded (corrupt pages) is one problem per row, naming the file, group and rows, and
- * the next groups are read.
- */
-export async function* parquetRows(path: string): AsyncGenerator<RawRow[]> {
-  // Loaded on first use: most runs read CSV or JSONL and should not pay for it at start-up.
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(
-    'hyparquet'
-  );
-  let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
-  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
-  try {
-    file = await asyncBufferFromFile(path);
-    metadata = await parquetMetadataAsync(file);
-  } catch (error) {
-    throw new DatasetError(`${path}: not a readable Parquet file (${errorMessage(error)})`, {
-      cause: error,
-    });
-  }
-  let rowStart = 0;
-  const groups = metadata.row_groups.length;
-  for (const [index, group] of metadata.row_groups.entries()) {
-    const rowEnd = rowStart + Number(group.num_rows);
-    let rows: Record<string, unknown>[] | undefined;
-    let failure: unknown;
-    try {
-      rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd });
-    } catch (error) {
-      failure = error;
-    }
-    if (rows) {
-      yield rows.map((row, offset): RawRow => {
-        const record: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(row)) setName(record, key, plain(value));
-        return { kind: 'row', line: rowStart + offset + 1, record };
-      });
-    } else {
-      const place: RowGroupPlace = {
-        file: path,
-        row_group: index + 1,
-        row_range: [rowStart + 1, rowEnd],
-      };
-      yield* skippedGroup(
-        place,
-        `row group ${index + 1} of ${groups} (rows ${rowStart + 1}-${rowEnd}) of ${path} cannot be decoded (${errorMessage(failure)}); its rows were skipped`,
-      );
-    }
-    rowStart = rowEnd;
-  }
-}
-
-/** The rows of a row group that could not be decoded, each a problem, in slices. */
-function* skippedGroup(place: RowGroupPlace, message: string): Generator<RawRow[]> {
-  const [firstRow, lastRow] = place.row_range;
-  for (let first = firstRow; first <= lastRow; first += skippedBatch)
-    yield Array.from(
-      { length: Math.min(skippedBatch, lastRow - first + 1) },
-      (_, offset): RawRow => ({ kind: 'error', line: first + offset, message, place }),
-    );
 }
 
 /** Rows of a dataset file in the given or guessed format, in batches; CSV and JSONL bytes to `tap`. */
