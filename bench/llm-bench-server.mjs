@@ -20,5 +20,14 @@ export async function startBenchServer(latencyMs, { maxInFlight, onStats, faults
   const url = await new Promise((resolve) =>
     createInterface({ input: server.stdout }).once('line', resolve),
   );
-  return { url, stop: () => server.kill('SIGTERM') };
+  const exited = new Promise((resolve) => server.once('close', resolve));
+  return {
+    url,
+    stop: () => server.kill('SIGTERM'),
+    /** Stops the server and waits for it (its last counters reach `onStats` first). */
+    end: () => {
+      server.kill('SIGTERM');
+      return exited;
+    },
+  };
 }

@@ -2,19 +2,31 @@
 // answering 5% 429 (random, not caused by load), 2% 500, 1% malformed and 1% hangs (2 s timeout),
 // and the same run without faults (the floor), alternating in one process. Target: the fault run
 // >= 0.6x the fault-free items/s. The server runs pinned to core 1 (bench/llm-bench-server.mjs).
-// Usage: taskset -c 0 node bench/llm-faults.mjs [items] [C] [L_ms] [rounds]
+// Beside each ratio: the ceiling of that run (bench/fault-ceiling.mjs), from its own fault counts
+// and the floor's time per call, and how the limiter took the 429s (noise or load).
+// Usage: taskset -c 0 node bench/llm-faults.mjs [items] [C] [L_ms] [rounds] [kinds]
+// kinds: all (default), or a comma list of 429, 500, malformed, hang: only those faults, at their rates.
+// PLEXUS_LLM_MODULE=<path to a build of @plexus/classifier-llm>: run that build (a before/after).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { plugin } from '@plexus/classifier-llm';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { evaluate, parseScorecard } from '@plexus/core';
+import { faultCeiling } from './fault-ceiling.mjs';
 import { startBenchServer } from './llm-bench-server.mjs';
 
 const items = Number(process.argv[2] ?? 5_000);
 const concurrency = Number(process.argv[3] ?? 64);
 const latencyMs = Number(process.argv[4] ?? 20);
 const rounds = Number(process.argv[5] ?? 2);
-const faults = { 429: 0.05, 500: 0.02, malformed: 0.01, hang: 0.01 };
+const kinds = process.argv[6] ?? 'all';
+const rates = { 429: 0.05, 500: 0.02, malformed: 0.01, hang: 0.01 };
+const faults = Object.fromEntries(
+  Object.entries(rates).filter(([kind]) => kinds === 'all' || kinds.split(',').includes(kind)),
+);
+if (Object.keys(faults).length === 0) throw new Error(`no fault kind in "${kinds}"`);
+const timeoutMs = 2000;
+const retryAfterMs = 50; // bench/llm-server.mjs sends retry-after: 0.05
 const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-faults-'));
 const data = join(folder, 'items.csv');
 writeFileSync(
@@ -22,16 +34,34 @@ writeFileSync(
   `id,text\n${Array.from({ length: items }, (_, index) => `m${index},message number ${index}`).join('\n')}\n`,
 );
 process.env.BENCH_KEY = 'bench';
+const { plugin, sharedLimiter } = await import(
+  process.env.PLEXUS_LLM_MODULE
+    ? pathToFileURL(resolve(process.env.PLEXUS_LLM_MODULE)).href
+    : '@plexus/classifier-llm'
+);
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
 
-/** One run against a fresh server; items/s, errors, retries. */
+/** One run against a fresh server: items/s, the server's counts, the limiter's, the tail. */
 async function once(withFaults, round) {
-  const { url, stop } = await startBenchServer(latencyMs, {
+  let last = { requests: 0, faults: {} };
+  const server = await startBenchServer(latencyMs, {
     faults: withFaults ? faults : undefined,
+    onStats: (stats) => {
+      last = stats;
+    },
   });
   const file = join(folder, `card-${withFaults}-${round}.yaml`);
-  const source = `name: Faults\nscores:\n  - { name: Spam, class: llm/classifier, labels: [spam, ham], model: faults, base_url: "${url}", api_key_env: BENCH_KEY, max_concurrency: ${concurrency}, timeout_ms: 2000, max_retries: 10, prompt: "Spam? {{ text }}" }\n`;
+  const source = `name: Faults\nscores:\n  - { name: Spam, class: llm/classifier, labels: [spam, ham], model: faults, base_url: "${server.url}", api_key_env: BENCH_KEY, max_concurrency: ${concurrency}, timeout_ms: ${timeoutMs}, max_retries: 10, prompt: "Spam? {{ text }}" }\n`;
   writeFileSync(file, source);
   const scorecard = await parseScorecard(source, { file, plugins: [plugin], cacheDir: folder });
+  // The limiter the score uses (one per provider, base URL and model in the process).
+  const limiter = sharedLimiter(`openai|${server.url}|faults`, { maxConcurrency: concurrency });
+  const samples = [];
+  const sampler = setInterval(() => samples.push(limiter.concurrency), 10);
+  const done = [];
   const started = performance.now();
   const summary = await evaluate({
     scorecard,
@@ -40,31 +70,57 @@ async function once(withFaults, round) {
     cache: false,
     window: 1024,
     concurrency,
+    onResult: () => done.push(performance.now()),
   });
   const seconds = (performance.now() - started) / 1000;
-  stop();
-  return { rate: items / seconds, seconds, errors: summary.errors, retries: summary.retries };
+  clearInterval(sampler);
+  await server.end();
+  // The tail: from the result that left C items to go, to the end.
+  const cut = done[Math.max(0, done.length - concurrency)] ?? started;
+  return {
+    rate: items / seconds,
+    seconds,
+    errors: summary.errors,
+    retries: summary.retries,
+    requests: last.requests,
+    faults: last.faults ?? {},
+    limited: limiter.limited ?? { noise: '?', load: limiter.epoch },
+    meanConcurrency: samples.reduce((sum, value) => sum + value, 0) / Math.max(1, samples.length),
+    tail: seconds - (cut - started) / 1000,
+  };
 }
 
 console.log(
-  `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; load average ${loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ')}`,
+  `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; load average ${load()}`,
 );
-console.log('| round | fault-free items/s | with faults items/s | ratio | errors | retries |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  `${process.env.PLEXUS_LLM_MODULE ?? '@plexus/classifier-llm'}: ${items} items, C=${concurrency}, L=${latencyMs} ms, timeout ${timeoutMs} ms, faults ${JSON.stringify(faults)}`,
+);
+console.log(
+  '| round | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | requests | 429 / 500 / malformed / hang | 429s as noise / load | mean concurrency | tail s (floor) | errors |',
+);
+console.log(
+  '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | ---: |',
+);
 const ratios = [];
 for (let round = 1; round <= rounds; round += 1) {
   const floor = await once(false, round);
   const faulty = await once(true, round);
+  const ceiling = faultCeiling({
+    items,
+    concurrency,
+    floor: { seconds: floor.seconds, requests: floor.requests },
+    run: { requests: faulty.requests, faults: faulty.faults },
+    timeoutMs,
+    retryAfterMs,
+  });
   ratios.push(faulty.rate / floor.rate);
+  const counts = ['429', '500', 'malformed', 'hang'].map((kind) => faulty.faults[kind] ?? 0);
   console.log(
-    `| ${round} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${faulty.errors} | ${faulty.retries} |`,
+    `| ${round} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ceiling.rate.toFixed(0)} (${(ceiling.rate / floor.rate).toFixed(2)}x) | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${faulty.requests} | ${counts.join(' / ')} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
   );
 }
 ratios.sort((a, b) => a - b);
 console.log(
-  `median ratio ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}x; load average after ${loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ')}`,
+  `median ratio ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}x; load average after ${load()}`,
 );

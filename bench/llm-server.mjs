@@ -14,9 +14,13 @@ const server = await startTestServer({
   seed,
 });
 process.stdout.write(`${server.url}\n`);
-process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
-setInterval(() => {
+const report = () =>
   process.stderr.write(
-    `${JSON.stringify({ requests: server.stats.requests, maxInFlight: server.stats.maxInFlight, statuses: server.stats.statuses })}\n`,
+    `${JSON.stringify({ requests: server.stats.requests, maxInFlight: server.stats.maxInFlight, statuses: server.stats.statuses, faults: server.stats.faults })}\n`,
   );
-}, 1000).unref();
+// The last counters on the way out (a run ends between two seconds).
+process.on('SIGTERM', () => {
+  report();
+  server.close().then(() => process.exit(0));
+});
+setInterval(report, 1000).unref();

@@ -22,7 +22,8 @@ describe('RequestLimiter', () => {
   it('halves concurrency on a rate limit, pauses for retry-after, then grows back', async () => {
     const limiter = new RequestLimiter({ maxConcurrency: 8 });
     // With no answers before, the usual share is the prior 1 in 20: for 3 answers 0.15 expected,
-    // and 0.15 + 3 x 0.39 + 1 = 2.31, so the third 429 in a row is load, not the first two.
+    // and 0.15 + 3 x 0.39 + 1 = 2.31 (3 deviations while the recent window fills), so the third
+    // 429 in a row is load, not the first two.
     expect([1, 2, 3].map(() => limiter.rateLimited(50))).toEqual([false, false, true]);
     expect(limiter.concurrency).toBe(4);
     const started = Date.now();
@@ -49,6 +50,15 @@ describe('RequestLimiter', () => {
     expect(limiter.concurrency).toBe(16);
   });
 
+  it('takes the third 429 in a row as load after a clean history', () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 64 });
+    for (let answer = 0; answer < 600; answer += 1) limiter.succeeded();
+    // Usual share (0 + 1) / (512 + 20): 0.12 expected in 64 answers, and with the recent window
+    // full (5 deviations) 0.12 + 5 x 0.35 + 1 = 2.85.
+    expect([1, 2, 3].map(() => limiter.rateLimited(50))).toEqual([false, false, true]);
+    expect(limiter.limited).toEqual({ noise: 2, load: 1 });
+  });
+
   it('holds requests beyond the per-minute budget', async () => {
     let now = 0;
     const limiter = new RequestLimiter({ maxConcurrency: 10, requestsPerMinute: 2 }, () => now);
@@ -71,14 +81,15 @@ describe('RequestLimiter', () => {
       else limiter.succeeded();
     }
     expect(limiter.concurrency).toBe(64);
-    // Then 1 in 5: with 64 recent answers, 3.2 429s expected from the 5% baseline, and
-    // 3.2 + 3 x 1.79 + 1 = 9.6: some 10 429s in the last 64 answers are load.
+    // Then 1 in 5: with 64 recent answers, some 3.1 429s expected from the 5% baseline, and
+    // 3.1 + 5 x 1.77 + 1 = 13 (the window is full: 5 deviations): the 13th 429 in the last 64
+    // answers (the 12th of these) is load, once (at 3 deviations it halved twice in these 80).
     const taken: boolean[] = [];
-    for (let answer = 1; answer <= 60; answer += 1) {
+    for (let answer = 1; answer <= 80; answer += 1) {
       if (answer % 5 === 0) taken.push(limiter.rateLimited(50));
       else limiter.succeeded();
     }
     expect(limiter.concurrency).toBe(32);
-    expect(taken.indexOf(true)).toBeGreaterThanOrEqual(4);
+    expect(taken.indexOf(true)).toBe(11);
   });
 });

@@ -25,6 +25,7 @@ export class RequestLimiter {
   private pausedUntil = 0;
   private successes = 0;
   private decreases = 0;
+  private noise = 0;
   private readonly answers = new RateLimitWindow();
   private readonly waiting: { release: () => void; tokens: number }[] = [];
   /** Requests of the last minute (only with a per-minute budget), from `windowStart` on. */
@@ -74,6 +75,11 @@ export class RequestLimiter {
     return this.decreases;
   }
 
+  /** 429s taken as noise and as load (each load one halved the concurrency), for reports. */
+  get limited(): { noise: number; load: number } {
+    return { noise: this.noise, load: this.decreases };
+  }
+
   /**
    * A 429: when the recent answers show load, halve the concurrency and pause new requests for
    * `retryAfterMs`, unless the limiter already did since the request was sent (`sentInEpoch`, from
@@ -85,6 +91,7 @@ export class RequestLimiter {
     this.answers.add(true);
     if (!this.answers.overloaded) {
       // Noise, or load not yet sure: only the refused slot waits `retry-after` before reuse.
+      this.noise += 1;
       this.resting += 1;
       setTimeout(() => {
         this.resting -= 1;

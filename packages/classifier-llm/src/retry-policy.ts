@@ -4,7 +4,10 @@ import { ScoreCallError } from '@plexus/core';
 export interface RetryPolicy {
   /** Retries after the first attempt; default 4. */
   maxRetries: number;
-  /** First back-off, in milliseconds; doubles each retry, with full jitter; default 250. */
+  /**
+   * Back-off step, in milliseconds; default 250. The first retry waits up to a quarter of it, the
+   * second up to twice it, then it doubles each retry (full jitter).
+   */
   baseDelayMs: number;
   /** Longest back-off, in milliseconds; default 20,000. */
   maxDelayMs: number;
@@ -22,15 +25,28 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** Back-off before retry number `attempt` (1-based): full jitter, at least `retryAfterMs`. */
+/**
+ * The first retry's jitter, as a share of `baseDelayMs`: a sporadic failure (a 500, a timeout, a
+ * 429 of noise) usually passes at once, and its wait holds the item's slot in the engine.
+ */
+export const FIRST_RETRY_SHARE = 0.25;
+
+/**
+ * Back-off before retry number `attempt` (1-based): the server's `retry-after` (when it sent one)
+ * plus full jitter, up to `baseDelayMs` x `FIRST_RETRY_SHARE` for the first retry and
+ * `baseDelayMs` x 2^(attempt - 1) after it (at most `maxDelayMs`).
+ */
 export function backoffMs(
   policy: RetryPolicy,
   attempt: number,
   random: () => number,
   retryAfterMs = 0,
 ): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.max(retryAfterMs, Math.floor(random() * ceiling));
+  const step =
+    attempt === 1
+      ? policy.baseDelayMs * FIRST_RETRY_SHARE
+      : policy.baseDelayMs * 2 ** (attempt - 1);
+  return retryAfterMs + Math.floor(random() * Math.min(policy.maxDelayMs, step));
 }
 
 /** A provider error with its HTTP status and `retry-after`, when the server sent them. */

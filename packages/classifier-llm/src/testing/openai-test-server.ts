@@ -56,6 +56,8 @@ export interface TestServerStats {
   byBody: Map<string, number>;
   maxInFlight: number;
   statuses: Record<string, number>;
+  /** Faults given, by kind (random and queued; a hang is counted when it starts). */
+  faults: Partial<Record<Fault, number>>;
 }
 
 /**
@@ -211,7 +213,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const random = seeded(options.seed ?? 1);
   const queued: Fault[] = [];
   let inFlight = 0;
-  const stats: TestServerStats = { requests: 0, byBody: new Map(), maxInFlight: 0, statuses: {} };
+  const stats: TestServerStats = {
+    requests: 0,
+    byBody: new Map(),
+    maxInFlight: 0,
+    statuses: {},
+    faults: {},
+  };
   const sockets = new Set<import('node:net').Socket>();
   const decide = options.decide ?? defaultDecide;
   const batches = new BatchEndpoints(options.batch ?? {}, (body, hash) => {
@@ -231,10 +239,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     response.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
 
+  const counted = (fault: Fault | undefined): Fault | undefined => {
+    if (fault) stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
+    return fault;
+  };
   const pickFault = (): Fault | undefined => {
-    if (queued.length > 0) return queued.shift();
+    if (queued.length > 0) return counted(queued.shift());
     for (const [fault, rate] of Object.entries(options.faults ?? {})) {
-      if (random() < (rate ?? 0)) return fault as Fault;
+      if (random() < (rate ?? 0)) return counted(fault as Fault);
     }
     return undefined;
   };
@@ -364,6 +376,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       stats.byBody.clear();
       stats.maxInFlight = 0;
       stats.statuses = {};
+      stats.faults = {};
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,26 @@
+// The ceiling of a run with faults at C in flight (bench/llm-faults.mjs), from the run's own counts.
+// A slot is busy for every request the server answered, as long as a call of the fault-free run
+// held one (C x its seconds / its requests: latency plus the client's own time per call); for the
+// whole timeout for every hang (a call in flight until it times out, as max_concurrency promises);
+// and for retry-after after every 429 (the refused request's slot rests that long). No run can
+// finish before those slot-seconds are spent C at a time. What the ceiling leaves out, the run
+// lost elsewhere: back-off sleeps, halvings of the concurrency, the tail of the last hangs.
+
+/**
+ * @param {{ items: number, concurrency: number, floor: { seconds: number, requests: number },
+ *   run: { requests: number, faults: Record<string, number> }, timeoutMs: number, retryAfterMs: number }} counts
+ * @returns {{ rate: number, seconds: number, slotSeconds: number, callSeconds: number }}
+ */
+export function faultCeiling({ items, concurrency, floor, run, timeoutMs, retryAfterMs }) {
+  if (!(floor.requests > 0 && floor.seconds > 0))
+    throw new Error('fault ceiling: the fault-free run has no requests or no time');
+  const callSeconds = (concurrency * floor.seconds) / floor.requests;
+  const hangs = run.faults.hang ?? 0;
+  const limited = run.faults['429'] ?? 0;
+  const slotSeconds =
+    (run.requests - hangs) * callSeconds +
+    (hangs * timeoutMs) / 1000 +
+    (limited * retryAfterMs) / 1000;
+  const seconds = slotSeconds / concurrency;
+  return { rate: items / seconds, seconds, slotSeconds, callSeconds };
+}

@@ -1,0 +1,49 @@
+// node --test bench/fault-ceiling.test.mjs
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { faultCeiling } from './fault-ceiling.mjs';
+
+test('the ceiling of a run with faults, against a hand count', () => {
+  // Fault-free: 1,000 calls at C=10 in 10 s: a call holds a slot 0.1 s.
+  // With faults: 1,100 requests, 10 of them hangs (2 s each) and 50 429s (50 ms rest each):
+  // 1,090 x 0.1 + 10 x 2 + 50 x 0.05 = 109 + 20 + 2.5 = 131.5 slot-seconds, 13.15 s at C=10.
+  const ceiling = faultCeiling({
+    items: 1000,
+    concurrency: 10,
+    floor: { seconds: 10, requests: 1000 },
+    run: { requests: 1100, faults: { hang: 10, 429: 50, 500: 20, malformed: 10 } },
+    timeoutMs: 2000,
+    retryAfterMs: 50,
+  });
+  assert.equal(ceiling.callSeconds, 0.1);
+  assert.ok(Math.abs(ceiling.slotSeconds - 131.5) < 1e-9);
+  assert.ok(Math.abs(ceiling.seconds - 13.15) < 1e-9);
+  assert.ok(Math.abs(ceiling.rate - 1000 / 13.15) < 1e-9);
+});
+
+test('no faults: the ceiling is the fault-free rate', () => {
+  const ceiling = faultCeiling({
+    items: 500,
+    concurrency: 8,
+    floor: { seconds: 2, requests: 500 },
+    run: { requests: 500, faults: {} },
+    timeoutMs: 2000,
+    retryAfterMs: 50,
+  });
+  assert.ok(Math.abs(ceiling.rate - 250) < 1e-9);
+});
+
+test('a fault-free run without requests is refused with the reason', () => {
+  assert.throws(
+    () =>
+      faultCeiling({
+        items: 1,
+        concurrency: 1,
+        floor: { seconds: 1, requests: 0 },
+        run: { requests: 1, faults: {} },
+        timeoutMs: 1,
+        retryAfterMs: 0,
+      }),
+    /fault-free run has no requests/,
+  );
+});
