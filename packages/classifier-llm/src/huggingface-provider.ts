@@ -1,11 +1,5 @@
-import {
-  chatCompletion,
-  InferenceClientInputError,
-  InferenceClientProviderApiError,
-  InferenceClientProviderOutputError,
-  textClassification,
-  zeroShotClassification,
-} from '@huggingface/inference';
+type HuggingFaceInference = typeof import('@huggingface/inference');
+
 import {
   type ChatProvider,
   type ChatRequest,
@@ -14,6 +8,14 @@ import {
 } from './chat-provider.js';
 import { createHttpFetch } from './http-fetch.js';
 import { ProviderCallError } from './retry-policy.js';
+
+let inference: Promise<HuggingFaceInference> | undefined;
+
+/** `@huggingface/inference`, loaded at the first call to Hugging Face (not at every LLM run's start). */
+function loadInference(): Promise<HuggingFaceInference> {
+  inference ??= import('@huggingface/inference');
+  return inference;
+}
 
 /** What the endpoint is asked: a chat completion, or a Hugging Face classification task. */
 export type HuggingFaceTask = 'chat' | 'zero-shot-classification' | 'text-classification';
@@ -45,9 +47,10 @@ export function createHuggingFaceProvider(options: HuggingFaceProviderOptions): 
       const timeout = AbortSignal.timeout(timeoutMs);
       const callOptions = { signal: AbortSignal.any([signal, timeout]), fetch };
       const text = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
+      const hf = await loadInference();
       try {
         if (options.task === 'chat') {
-          const completion = await chatCompletion(
+          const completion = await hf.chatCompletion(
             {
               accessToken: token,
               ...target,
@@ -68,7 +71,7 @@ export function createHuggingFaceProvider(options: HuggingFaceProviderOptions): 
         }
         const ranked =
           options.task === 'zero-shot-classification'
-            ? await zeroShotClassification(
+            ? await hf.zeroShotClassification(
                 {
                   accessToken: token,
                   ...target,
@@ -82,7 +85,7 @@ export function createHuggingFaceProvider(options: HuggingFaceProviderOptions): 
                 },
                 callOptions,
               )
-            : await textClassification(
+            : await hf.textClassification(
                 { accessToken: token, ...target, inputs: text },
                 callOptions,
               );
@@ -105,15 +108,15 @@ export function createHuggingFaceProvider(options: HuggingFaceProviderOptions): 
             cause: error,
             code: 'timeout',
           });
-        throw toProviderError(error);
+        throw toProviderError(error, hf);
       }
     },
   };
 }
 
-function toProviderError(error: unknown): ProviderCallError {
+function toProviderError(error: unknown, hf: HuggingFaceInference): ProviderCallError {
   if (error instanceof ProviderCallError) return error;
-  if (error instanceof InferenceClientProviderApiError) {
+  if (error instanceof hf.InferenceClientProviderApiError) {
     const status = error.httpResponse.status;
     const hint = status === 401 || status === 403 ? ': check your token (HF_TOKEN)' : '';
     return new ProviderCallError(`the endpoint answered ${status}${hint} (${error.message})`, {
@@ -122,12 +125,12 @@ function toProviderError(error: unknown): ProviderCallError {
       ...(status === 401 ? { code: 'auth' } : {}),
     });
   }
-  if (error instanceof InferenceClientProviderOutputError)
+  if (error instanceof hf.InferenceClientProviderOutputError)
     return new ProviderCallError(`the endpoint's answer is malformed: ${error.message}`, {
       status: 502,
       cause: error,
     });
-  if (error instanceof InferenceClientInputError)
+  if (error instanceof hf.InferenceClientInputError)
     return new ProviderCallError(error.message, { status: 400, cause: error });
   return new ProviderCallError(
     `cannot reach the endpoint: ${error instanceof Error ? error.message : String(error)}`,

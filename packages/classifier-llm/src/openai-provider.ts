@@ -1,16 +1,9 @@
-import OpenAI, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
 import {
   type ChatProvider,
   type ChatRequest,
   type ChatResponse,
   labelResponseFormat,
 } from './chat-provider.js';
-import { createHttpFetch } from './http-fetch.js';
 import { HttpRequestError, httpRequest, keepAliveAgents } from './http-request.js';
 import { ProviderCallError, parseRetryAfter } from './retry-policy.js';
 
@@ -31,9 +24,9 @@ export interface OpenAiProviderOptions {
 }
 
 /** What one chat completion call sends and gets back, whichever client sends it. */
-type Send = (body: ChatBody, apiKey: string, signal: AbortSignal) => Promise<Completion>;
-type ChatBody = ReturnType<typeof chatBody>;
-interface Completion {
+export type Send = (body: ChatBody, apiKey: string, signal: AbortSignal) => Promise<Completion>;
+export type ChatBody = ReturnType<typeof chatBody>;
+export interface Completion {
   choices?: { message?: { content?: string | null }; logprobs?: LogProbs | null }[];
   usage?: {
     prompt_tokens?: number;
@@ -101,7 +94,7 @@ export function baseUrlOf(options: Pick<OpenAiProviderOptions, 'baseUrl'>): stri
 }
 
 /** An error answer as a `ProviderCallError`: retried or not by its status. */
-function statusError(
+export function statusError(
   status: number,
   detail: string,
   retryAfter: string | null | undefined,
@@ -164,60 +157,14 @@ function header(answer: { headers: Record<string, string | string[] | undefined>
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * The `openai` package's client, loaded at the first call that uses it: a run on the default
+ * `http` client never loads the SDK (a part of every LLM run's start-up).
+ */
 function sdkSend(options: OpenAiProviderOptions): Send {
-  let client: OpenAI | undefined;
-  let clientKey: string | undefined;
+  let send: Promise<Send> | undefined;
   return async (body, apiKey, signal) => {
-    if (!client || clientKey !== apiKey) {
-      client = new OpenAI({
-        apiKey,
-        baseURL: baseUrlOf(options),
-        maxRetries: 0, // retries are ours: shared limiter, back-off, retry-after
-        timeout: options.timeoutMs ?? 60_000,
-        fetch: options.fetch ?? createHttpFetch(),
-      });
-      clientKey = apiKey;
-    }
-    // The SDK and fetch add listeners to the signal they get: give them one of their own, linked
-    // to the run's shared signal by a single listener, so the shared one does not pile up.
-    const own = new AbortController();
-    const forward = () => own.abort(signal.reason);
-    if (signal.aborted) own.abort(signal.reason);
-    else signal.addEventListener('abort', forward, { once: true });
-    try {
-      return (await client.chat.completions.create(body, { signal: own.signal })) as Completion;
-    } catch (error) {
-      throw sdkError(error);
-    } finally {
-      signal.removeEventListener('abort', forward);
-    }
+    send ??= import('./openai-sdk-send.js').then((module) => module.sdkSend(options));
+    return (await send)(body, apiKey, signal);
   };
-}
-
-function sdkError(error: unknown): ProviderCallError {
-  if (error instanceof ProviderCallError) return error;
-  if (error instanceof APIUserAbortError)
-    return new ProviderCallError('the call was aborted', {
-      cause: error,
-      code: 'aborted',
-      status: 499,
-    });
-  if (error instanceof APIConnectionTimeoutError)
-    return new ProviderCallError('the call timed out', { cause: error, code: 'timeout' });
-  if (error instanceof APIConnectionError)
-    return new ProviderCallError(`cannot reach the endpoint: ${error.message}`, {
-      cause: error,
-      code: 'connection',
-    });
-  if (error instanceof APIError)
-    return statusError(
-      error.status ?? 500,
-      error.message,
-      error.headers?.get?.('retry-after'),
-      error,
-    );
-  return new ProviderCallError(
-    `the call failed: ${error instanceof Error ? error.message : String(error)}`,
-    { cause: error, code: 'unknown' },
-  );
 }
