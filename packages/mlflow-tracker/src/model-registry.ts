@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { TrackerError } from '@plexus/core';
 import { parse, stringify } from 'yaml';
 import type { MlflowClient, ModelVersion } from './mlflow-client.js';
+import { onnxProblem } from './onnx-check.js';
 
 /** What a model file is: an ONNX model or a Plexus random forest. */
 export type ModelKind = 'onnx' | 'forest';
@@ -28,8 +29,19 @@ export interface RegisterOptions {
   now?: () => Date;
 }
 
+/**
+ * The kind of model file, by name and content; a `.onnx` file whose bytes are not an ONNX model
+ * (see `onnxProblem`) is refused here, before anything is uploaded.
+ */
 export function modelKind(file: string, bytes: Uint8Array): ModelKind {
-  if (file.endsWith('.onnx')) return 'onnx';
+  if (file.endsWith('.onnx')) {
+    const problem = onnxProblem(bytes);
+    if (problem)
+      throw new TrackerError(
+        `${file}: not an ONNX model (${problem}); nothing was registered. Register the .onnx file your export wrote (e.g. skl2onnx, torch.onnx.export), whole`,
+      );
+    return 'onnx';
+  }
   const head = new TextDecoder().decode(bytes.subarray(0, 64));
   if (head.includes('"format":"plexus-forest"')) return 'forest';
   throw new TrackerError(

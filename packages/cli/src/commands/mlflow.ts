@@ -38,7 +38,9 @@ export function mlflowCommand(program: Command, io: CliIo): void {
     });
   mlflow
     .command('register')
-    .description('register a model file (.onnx or a plexus-forest JSON) as a new model version')
+    .description(
+      'register a model file (.onnx or a plexus-forest JSON) as a new model version; an .onnx file that is not an ONNX model (wrong file, cut short) is refused before anything is uploaded',
+    )
     .argument('<model-file>', 'the model file')
     .requiredOption('--name <name>', 'registered model name', modelName)
     .option('--alias <alias>', 'point this alias (e.g. champion, challenger) at the new version')
