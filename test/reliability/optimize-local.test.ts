@@ -175,6 +175,35 @@ it('runs the keyless demo: the local model scores and optimizes; the changelog f
   expect(markdown).toContain('Spent: $0.0000.');
 }, 600_000);
 
+it('refuses a missing GGUF file and HTTP-only flags with --optimizer-provider llama-cpp', async () => {
+  const dir = workDir('optimize-local-flags');
+  const base = ['optimize', scorecard, '--score', 'Spam LLM', '--optimizer-provider', 'llama-cpp'];
+  const missing = await runCli([
+    ...base,
+    '--optimizer-model',
+    join(dir, 'none.gguf'),
+    '--out',
+    join(dir, 'a'),
+  ]);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain('--optimizer-model');
+  expect(missing.stderr).toContain(`no GGUF file at ${join(dir, 'none.gguf')}`);
+  const priced = await runCli([
+    ...base,
+    '--optimizer-model',
+    model,
+    '--optimizer-price',
+    '1,2',
+    '--out',
+    join(dir, 'b'),
+  ]);
+  expect(priced.code).toBe(2);
+  expect(priced.stderr).toContain('--optimizer-price');
+  expect(priced.stderr).toContain('cost 0');
+  expect(existsSync(join(dir, 'a'))).toBe(false);
+  expect(existsSync(join(dir, 'b'))).toBe(false);
+});
+
 /** Accepted exactly when McNemar's p < 0.05 and the candidate is more accurate on the holdout. */
 function checkDecision(round: Round, runs: string, gold: Map<string, string>, out: string) {
   if (round.outcome === 'no valid candidate') {
