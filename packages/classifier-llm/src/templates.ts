@@ -1,6 +1,7 @@
 import { ScoreCallError } from '@plexus/core';
 import { Liquid } from 'liquidjs';
 import { z } from 'zod';
+import { plainTemplate, renderPlain } from './plain-template.js';
 
 // Templates may not read files: every partial or layout lookup fails.
 const noFiles = {
@@ -110,11 +111,15 @@ export function parseTemplate(
   const engine = engineFor(limits.parse_chars);
   const parsed = engine.parse(source);
   const options = { renderLimit: limits.render_ms, memoryLimit: limits.memory };
+  const plain = plainTemplate(source);
   return {
-    // liquidjs's synchronous renderer: the same output and limits (no tag or filter here is
-    // asynchronous: templates cannot read files) without its promise per node, per item.
+    // Plain substitutions joined (see `plainTemplate`), else liquidjs's synchronous renderer:
+    // the same output and limits (no tag or filter here is asynchronous: templates cannot read
+    // files) without its promise per node, per item.
     render: async (scope) => {
       try {
+        const text = plain && renderPlain(plain, scope);
+        if (text !== undefined) return text;
         return engine.renderSync(parsed, scope, options) as string;
       } catch (error) {
         if (!isLimit(error)) throw error;
