@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { type ResultLine, RunMetrics } from '@plexus/core';
+import { type LabelNormalization, type ResultLine, RunMetrics } from '@plexus/core';
 import { type ItemText, keptIndexes, searchedTextChars, snippetChars } from './item-texts.js';
 import { TextStore } from './text-store.js';
 
@@ -7,6 +7,12 @@ import { TextStore } from './text-store.js';
 export const searchedExplanationChars = 1000;
 /** Bytes read from results.jsonl at a time while indexing. */
 const chunkBytes = 4 * 1024 * 1024;
+
+/** A score's name and how it compares labels. */
+export interface ScoreNormalization {
+  name: string;
+  normalization: LabelNormalization | undefined;
+}
 
 /** How an answer compares with its gold label. */
 export type Outcome = 'correct' | 'incorrect' | 'unjudged';
@@ -55,8 +61,8 @@ export class ResultIndex {
   readonly itemNumbers = new Map<string, number>();
   /** Line numbers (into the arrays above) of each item, by item number, in file order. */
   readonly linesOfItemNumber: number[][] = [];
-  /** Metrics over the lines read so far (a live run has no metrics.json yet). */
-  readonly metrics = new RunMetrics([]);
+  /** Metrics over the lines read so far (a live run has no metrics.json yet), labels compared as the scores do. */
+  readonly metrics: RunMetrics;
   /**
    * Item texts the result lines keep (`text`, the first characters; `text_length` when cut), by
    * item number: the first line of an item with a text gives it. Runs written before lines kept
@@ -73,7 +79,13 @@ export class ResultIndex {
   private modified = -1;
   private size = -1;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    /** Each score's `normalize_labels`, for the metrics (see `runScoring`). */
+    readonly normalizations: readonly ScoreNormalization[] = [],
+  ) {
+    this.metrics = new RunMetrics(normalizations);
+  }
 
   get lineCount(): number {
     return this.offsets.length;
@@ -214,12 +226,13 @@ const indexes = new Map<string, ResultIndex>();
 
 /**
  * The index of a results file, built once and kept while the file is unchanged; lines appended
- * since the last request are added, a replaced file is indexed again. The `keptIndexes` last
- * used are kept.
+ * since the last request are added; a replaced file, or scores that now compare labels otherwise
+ * (a resume with an edited scorecard), is indexed again. The `keptIndexes` last used are kept.
  */
-export function resultIndex(path: string): ResultIndex {
+export function resultIndex(path: string, scores: readonly ScoreNormalization[] = []): ResultIndex {
   let index = indexes.get(path);
-  if (!index || index.replaced()) index = new ResultIndex(path);
+  const changed = index && JSON.stringify(index.normalizations) !== JSON.stringify(scores);
+  if (!index || changed || index.replaced()) index = new ResultIndex(path, scores);
   indexes.delete(path);
   indexes.set(path, index);
   while (indexes.size > keptIndexes) indexes.delete(indexes.keys().next().value!);

@@ -5,6 +5,7 @@ import { type RunInfo, type RunMetricsFile, readRunInfo, type ScoreMetrics } fro
 import { type ItemText, type ItemTexts, itemTexts } from './item-texts.js';
 import { type ResultIndex, resultIndex } from './result-index.js';
 import { metricsOfLastEnd } from './run-list.js';
+import { type RunScoring, runScoring } from './run-scoring.js';
 
 /** A run folder the viewer may read: directly under the runs folder, no way out of it. */
 export interface OpenedRun {
@@ -13,6 +14,8 @@ export interface OpenedRun {
   info: RunInfo;
   index: ResultIndex;
   texts: ItemTexts;
+  /** How its scores compare labels (from its scorecard copy), for the live metrics. */
+  scoring: RunScoring;
 }
 
 /**
@@ -67,23 +70,38 @@ export async function openRun(root: string, name: string): Promise<OpenedRun | u
   const info = await readRunInfo(dir);
   const results = runFile(dir, 'results.jsonl');
   if (!results) return undefined;
-  const index = resultIndex(results);
+  const scoring = runScoring(dir);
+  const index = resultIndex(results, scoring.scores);
   const texts = itemTexts(dir, info);
-  return { name, dir, info, index, texts };
+  return { name, dir, info, index, texts, scoring };
+}
+
+/** The run's metrics, where they come from, and what a page must say beside them. */
+export interface RunMetricsView {
+  metrics: Record<string, ScoreMetrics>;
+  source: 'final' | 'live';
+  /**
+   * The folder's metrics.json (of any end) is of a Plexus that counted a call to a model without a
+   * price as $0: the live costs cannot be trusted either (see `costText`).
+   */
+  olderRun: boolean;
+}
+
+async function readMetricsFile(path: string | undefined): Promise<RunMetricsFile | undefined> {
+  if (!path) return undefined;
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RunMetricsFile;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The run's metrics: metrics.json of its last end, else computed from its results so far. */
-export async function runMetrics(
-  run: OpenedRun,
-): Promise<{ metrics: Record<string, ScoreMetrics>; source: 'final' | 'live' }> {
-  const path = runFile(run.dir, 'metrics.json');
-  if (path && metricsOfLastEnd(run.dir, run.info)) {
-    try {
-      const file = JSON.parse(await readFile(path, 'utf8')) as RunMetricsFile;
-      return { metrics: file.scores, source: 'final' };
-    } catch {
-      // no metrics.json (the run ended before writing it): computed from its results
-    }
-  }
-  return { metrics: run.index.metrics.finish(0), source: 'live' };
+export async function runMetrics(run: OpenedRun): Promise<RunMetricsView> {
+  const file = await readMetricsFile(runFile(run.dir, 'metrics.json'));
+  const olderRun = file !== undefined && !Array.isArray(file.cost?.unpriced_models);
+  if (file && metricsOfLastEnd(run.dir, run.info))
+    return { metrics: file.scores, source: 'final', olderRun };
+  // no metrics.json of the last end (the run is going, or ended before writing it): from its results
+  return { metrics: run.index.metrics.finish(0), source: 'live', olderRun };
 }

@@ -5,6 +5,7 @@ import { type FilteredItems, type ItemFilter, pageSize, queryOf } from './item-f
 import { type ItemTexts, searchedTextChars } from './item-texts.js';
 import { outcomeOf, type ResultIndex, searchedExplanationChars } from './result-index.js';
 import { textOf } from './run-folders.js';
+import { costText } from './run-scoring.js';
 
 /** What the run page shows. */
 export interface RunView {
@@ -13,6 +14,10 @@ export interface RunView {
   metrics: Record<string, ScoreMetrics>;
   /** `final`: metrics.json; `live`: computed from the results written so far. */
   metricsSource: 'final' | 'live';
+  /** The folder's metrics.json is of a Plexus that counted unpriced calls as $0 (see `costText`). */
+  olderRun?: boolean;
+  /** Why the live metrics compare labels the default way: the scores' `normalize_labels` are unknown. */
+  normalizationProblem?: string | null;
   index: ResultIndex;
   texts: ItemTexts;
   filter: ItemFilter;
@@ -32,13 +37,13 @@ function summaryTable(view: RunView): string {
       const interval = score.accuracy_ci95
         ? ` <span class="note">[${score.accuracy_ci95.map((value) => value.toFixed(3)).join(', ')}]</span>`
         : '';
-      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${formatNumber(score.gwet_ac1)}</td><td class="number">${score.n_errors}</td><td class="number">${score.n_skipped}</td><td class="number">${score.n_unlabeled}</td><td class="number">${score.cost_usd === null ? 'unknown' : `$${score.cost_usd.toFixed(4)}`}</td></tr>`;
+      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${formatNumber(score.gwet_ac1)}</td><td class="number">${score.n_errors}</td><td class="number">${score.n_skipped}</td><td class="number">${score.n_unlabeled}</td><td class="number cost">${escapeHtml(costText(score, view.olderRun))}</td></tr>`;
     })
     .join('');
   const source =
     view.metricsSource === 'final'
       ? 'from metrics.json'
-      : `live: computed from the ${view.index.lineCount} results written so far`;
+      : `live: computed from the ${view.index.lineCount} results written so far${view.normalizationProblem ? `; labels compared the default way (ignoring case, n/a as na): ${view.normalizationProblem}` : ''}`;
   const sections = Object.entries(view.metrics)
     .map(
       ([name, score], index) =>

@@ -31,7 +31,7 @@ const reportPolicy =
 async function runAnswer(root: string, name: string, query: URLSearchParams): Promise<Answer> {
   const run = await openRun(root, name);
   if (!run) return notFound;
-  const { metrics, source } = await runMetrics(run);
+  const { metrics, source, olderRun } = await runMetrics(run);
   await run.texts.ensure(run.index.itemsWithoutText());
   let filter = filterOf(query);
   let filtered = filterItems(run.index, filter, run.texts);
@@ -47,6 +47,8 @@ async function runAnswer(root: string, name: string, query: URLSearchParams): Pr
     info: run.info,
     metrics,
     metricsSource: source,
+    olderRun,
+    normalizationProblem: run.scoring.problem,
     index: run.index,
     texts: run.texts,
     filter,
