@@ -1,10 +1,13 @@
 // Spark local[2] vs in-process, LLM workload: N items, one llm/classifier score, C requests in
 // flight in total (in-process: C; Spark: max_concurrency C for the job, divided among its 2
 // tasks), server latency L on core 1. With `rules` as 4th argument: one heuristic/keywords score
-// and no server instead.
-// Usage: node bench/spark-throughput.mjs [items] [C] [L_ms] [rules]   (after `pnpm build`)
+// and no server instead. P: the Spark job's partitions (default 2).
+// Also Spark's floor: `spark-submit` (same master) of a trivial job that reads the same file and
+// writes it back (JVM, context, Python, one read and one write): the part of the Spark run that no
+// Plexus code can remove. Prints both ratios: end to end, and with the floor taken off Spark's time.
+// Usage: node bench/spark-throughput.mjs [items] [C] [L_ms] [rules|llm] [P]   (after `pnpm build`)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,22 +15,29 @@ import { fileURLToPath } from 'node:url';
 import { plugin as heuristic } from '@plexus/classifier-heuristic';
 import { plugin } from '@plexus/classifier-llm';
 import { evaluate, loadScorecard } from '@plexus/core';
-import { runOnSpark } from '@plexus/spark-runner';
+import { runOnSpark, sparkSubmit as sparkSubmitJob } from '@plexus/spark-runner';
 import { localSpark } from '@plexus/spark-runner/testing';
 
 const items = Number(process.argv[2] ?? 10_000);
 const concurrency = Number(process.argv[3] ?? 64);
 const latencyMs = Number(process.argv[4] ?? 50);
 const rules = process.argv[5] === 'rules';
+const partitions = Number(process.argv[6] ?? 2);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-spark-'));
 const server = spawn(
   'taskset',
   ['-c', '1', process.execPath, join(here, 'llm-server.mjs'), String(latencyMs)],
   {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
+// The server's requests so far, once a second: when the Spark job's calls start and stop.
+const counts = [];
+createInterface({ input: server.stderr }).on('line', (line) => {
+  if (line.startsWith('{'))
+    counts.push({ at: performance.now(), requests: JSON.parse(line).requests });
+});
 const url = await new Promise((resolve) =>
   createInterface({ input: server.stdout }).once('line', resolve),
 );
@@ -68,7 +78,7 @@ const spark = await runOnSpark({
   input: data,
   output: join(folder, 'spark-out'),
   runDir: join(folder, 'spark-run'),
-  partitions: 2,
+  partitions,
   sparkSubmit,
   cacheDir: join(folder, 'cache-spark'),
   // BENCH_VERBOSE=1: Spark's and the job's lines with seconds since submit (where the time goes).
@@ -77,7 +87,54 @@ const spark = await runOnSpark({
     : undefined,
 });
 const sparkS = (performance.now() - started) / 1000;
+const sparkEnded = performance.now();
+const calls = callWindow(started, sparkEnded);
+const floorS = await sparkFloor(sparkSubmit);
 server.kill('SIGTERM');
 console.log(
-  `| ${rules ? 'rules' : 'LLM'} | ${items} | ${concurrency} | ${latencyMs} | ${(local.items / localS).toFixed(0)} (${localS.toFixed(1)} s) | ${(spark.items / sparkS).toFixed(0)} (${sparkS.toFixed(1)} s) | ${(localS / sparkS).toFixed(2)} | ${local.errors}/${spark.errors} |`,
+  `| ${rules ? 'rules' : 'LLM'} | ${items} | ${concurrency} | ${latencyMs} | ${partitions} | ${(local.items / localS).toFixed(0)} (${localS.toFixed(1)} s) | ${(spark.items / sparkS).toFixed(0)} (${sparkS.toFixed(1)} s) | ${floorS.toFixed(1)} | ${(localS / sparkS).toFixed(2)} | ${(localS / Math.max(0.1, sparkS - floorS)).toFixed(2)} | ${local.errors}/${spark.errors} | ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} |`,
 );
+if (calls) console.log(calls);
+
+/** When the server saw the Spark job's calls (1-s samples): the span and the rate within it. */
+function callWindow(from, to) {
+  const samples = counts.filter((sample) => sample.at >= from && sample.at <= to + 1500);
+  // Spark calls nothing in its first second (JVM start): the count then is the in-process run's.
+  const base = counts.filter((sample) => sample.at < from + 1000).at(-1)?.requests ?? 0;
+  const first = samples.find((sample) => sample.requests > base);
+  const total = samples.at(-1)?.requests ?? base;
+  const last = samples.find((sample) => sample.requests === total);
+  if (rules || !first || !last || last.at <= first.at) return undefined;
+  const spanS = (last.at - first.at) / 1000;
+  return `Spark's calls: first seen ${((first.at - from) / 1000).toFixed(1)} s after submit, ${total - base} calls in ${spanS.toFixed(1)} s (${((total - base) / spanS).toFixed(0)}/s; C/L = ${((concurrency * 1000) / latencyMs).toFixed(0)}/s at most)`;
+}
+
+/** Seconds of `spark-submit` of a job that reads the input as text and writes it back. */
+async function sparkFloor(submit) {
+  const job = join(folder, 'floor_job.py');
+  writeFileSync(
+    job,
+    [
+      'import sys',
+      'from pyspark.sql import SparkSession',
+      'spark = SparkSession.builder.appName("floor").getOrCreate()',
+      'spark.read.text(sys.argv[1]).write.mode("overwrite").text(sys.argv[2])',
+      'spark.stop()',
+      '',
+    ].join('\n'),
+  );
+  const floorStarted = performance.now();
+  await sparkSubmitJob(
+    [
+      '--master',
+      'local[2]',
+      '--conf',
+      'spark.ui.enabled=false',
+      job,
+      data,
+      join(folder, 'floor-out'),
+    ],
+    { sparkSubmit: submit },
+  );
+  return (performance.now() - floorStarted) / 1000;
+}

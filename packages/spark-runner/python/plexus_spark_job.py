@@ -4,20 +4,25 @@ spark-submit plexus_spark_job.py --input PATH --output PATH --scorecard FILE --w
     [--node NODE] [--cache-dir DIR] [--partitions N] [--tasks N] [--format parquet|jsonl|csv]
     [--batch --job-key KEY]
 
-Each task streams its partition's rows (JSON lines) to `node worker.mjs` and turns the worker's
-result lines into Arrow record batches (mapInArrow). Output: Parquet, one row per item and score
+Each task streams its partition's rows to `node worker.mjs` as JSON text, one Arrow batch per write
+(JSONL lines as Spark read them; Parquet and CSV rows turned into JSON by Spark's `to_json` in the
+JVM), and turns the worker's flat result lines into Arrow in blocks with pyarrow's JSON reader
+(mapInArrow): no Python work per row. Output: Parquet, one row per item and score
 with the fields of results.jsonl (JSON fields as strings), rows that could not be read as rows
 with `problem_line` set, and Spark's _SUCCESS marker. One bad item never fails a partition; a
 worker that dies fails the task, and Spark's retry finds finished items in the shared cache.
 """
 import argparse
+import io
 import json
 import os
 import subprocess
 import sys
 import threading
+import time
 
 import pyarrow as pa
+import pyarrow.json as pajson
 from pyspark import TaskContext
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -34,32 +39,47 @@ FIELDS = [
 ARROW_SCHEMA = pa.schema(FIELDS)
 SPARK_TYPES = {pa.string(): "string", pa.bool_(): "boolean", pa.float64(): "double", pa.int64(): "long"}
 SPARK_SCHEMA = ", ".join(f"{name} {SPARK_TYPES[kind]}" for name, kind in FIELDS)
-JSON_FIELDS = ("probabilities", "error", "trace")
-ROW_NUMBER = "__plexus_row"
 
 
-def to_record(line: dict) -> dict:
-    if "problem" in line:
-        problem = line["problem"]
-        return {"item_id": None, "score": None, "status": "error", "problem_line": problem.get("line"),
-                "problem_message": problem.get("message")}
-    record = {name: line.get(name) for name, _ in FIELDS}
-    for name in JSON_FIELDS:
-        if record[name] is not None:
-            record[name] = json.dumps(record[name])
-    return record
+ROW_NUMBER_SHIFT = 33  # row numbers as Spark's monotonically_increasing_id: partition << 33 + index
+JSON_READ = pajson.ParseOptions(explicit_schema=ARROW_SCHEMA, unexpected_field_behavior="ignore")
+BLOCK_BYTES = 4 << 20  # worker output converted to Arrow in blocks of about this size
+BLOCK_SECONDS = 1.0  # ... or at least this often, so that progress and results keep flowing
 
 
-def run_worker(command, lines_in, on_line):
-    """Streams lines to a worker's stdin while reading its stdout; raises with its stderr if it fails."""
+def input_blocks(batches, first_row: int, counter: list):
+    """Each Arrow batch of JSON texts as one block of the worker's input (see worker-protocol.ts)."""
+    number = first_row
+    for batch in batches:
+        texts = ["" if text is None else text for text in batch.column(0).to_pylist()]
+        if not texts:
+            continue
+        header = json.dumps({"first": number, "count": len(texts)})
+        number += len(texts)
+        counter[0] += len(texts)
+        yield ("\n".join([header, *texts]) + "\n").encode("utf-8")
+
+
+def arrow_block(data: bytes) -> pa.Table:
+    """Complete result lines of the worker as a table with the output's columns, in order."""
+    table = pajson.read_json(io.BytesIO(data), parse_options=JSON_READ,
+                             read_options=pajson.ReadOptions(use_threads=False, block_size=max(1 << 20, len(data) + 1)))
+    columns = [table.column(name) if name in table.column_names else pa.nulls(table.num_rows, kind)
+               for name, kind in FIELDS]
+    return pa.Table.from_arrays(columns, schema=ARROW_SCHEMA)
+
+
+def run_worker(command, blocks_in):
+    """Streams blocks to a worker's stdin while reading its stdout; yields its complete lines in
+    blocks (bytes); raises with its stderr if it fails."""
     worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, encoding="utf-8", bufsize=1 << 16)
+                              bufsize=0)
     errors = []
 
     def feed():
         try:
-            for line in lines_in:
-                worker.stdin.write(line + "\n")
+            for block in blocks_in:
+                worker.stdin.write(block)
         except BrokenPipeError:
             pass
         except Exception as error:  # noqa: BLE001 - reported after the worker ends
@@ -74,15 +94,29 @@ def run_worker(command, lines_in, on_line):
 
     def drain_stderr():
         for text in worker.stderr:
-            stderr_tail.append(text)
+            stderr_tail.append(text.decode("utf-8", "replace"))
             del stderr_tail[:-20]
 
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     threading.Thread(target=drain_stderr, daemon=True).start()
-    for text in worker.stdout:
-        if text.strip():
-            yield on_line(json.loads(text))
+    try:
+        pending = b""
+        flushed = time.monotonic()
+        while True:
+            data = worker.stdout.read(1 << 20)
+            if data:
+                pending += data
+            end = pending.rfind(b"\n") + 1
+            if end > 0 and (not data or end >= BLOCK_BYTES or time.monotonic() - flushed >= BLOCK_SECONDS):
+                yield pending[:end]
+                pending = pending[end:]
+                flushed = time.monotonic()
+            if not data:
+                break
+    finally:
+        if worker.poll() is None and (errors or sys.exc_info()[0] is not None):
+            worker.kill()
     code = worker.wait()
     feeder.join()
     if errors:
@@ -94,58 +128,66 @@ def run_worker(command, lines_in, on_line):
 def score_partitions(args, fail_first_attempt: bool):
     def run(batches):
         context = TaskContext.get()
+        partition = context.partitionId()
         command = [args.node, args.worker, "--scorecard", args.scorecard, "--cache-dir", args.cache_dir,
                    "--tasks", str(args.tasks)]
         if args.batch:
             # One record of batches per partition: a retry of this task re-attaches to them.
-            folder = os.path.join(args.cache_dir, "batches", args.job_key, f"partition-{context.partitionId()}")
+            folder = os.path.join(args.cache_dir, "batches", args.job_key, f"partition-{partition}")
             command += ["--batch", "--batch-dir", folder]
-
         sent = [0]
-
-        def rows():
-            for batch in batches:
-                for row in batch.to_pylist():
-                    number = row.pop(ROW_NUMBER)
-                    sent[0] += 1
-                    if args.format == "jsonl":
-                        # Read as text: the worker parses the line (no schema inference pass).
-                        yield json.dumps({"n": number + 1, "line": row["value"]})
-                    else:
-                        yield json.dumps({"n": number + 1, "row": row}, default=str)
-
-        records = []
+        # Row numbers (1-based) as before: monotonically_increasing_id + 1 of each row.
+        blocks = input_blocks(batches, (partition << ROW_NUMBER_SHIFT) + 1, sent)
         received = 0
-        forced = fail_first_attempt and context.partitionId() == 0 and context.attemptNumber() == 0
-        for record in run_worker(command, rows(), to_record):
-            received += 1
+        forced = fail_first_attempt and partition == 0 and context.attemptNumber() == 0
+        for block in run_worker(command, blocks):
+            table = arrow_block(block)
+            received += table.num_rows
             if forced:
                 # A task that fails after the worker finished what it had started (its calls are
                 # in the cache): the retry must not call the LLM again for any of them.
                 continue
-            records.append(record)
-            if len(records) >= 1000:
-                yield pa.RecordBatch.from_pylist(records, schema=ARROW_SCHEMA)
-                records = []
-                print(f"plexus-progress partition={context.partitionId()} results={received}", file=sys.stderr, flush=True)
+            yield from table.to_batches()
+            print(f"plexus-progress partition={partition} results={received}", file=sys.stderr, flush=True)
         if forced:
             raise RuntimeError("plexus: forced task failure (spark.plexus.failFirstAttempt), to test retries")
-        if records:
-            yield pa.RecordBatch.from_pylist(records, schema=ARROW_SCHEMA)
-        print(f"plexus-progress partition={context.partitionId()} results={received} done rows={sent[0]}", file=sys.stderr, flush=True)
+        print(f"plexus-progress partition={partition} results={received} done rows={sent[0]}", file=sys.stderr, flush=True)
 
     return run
 
 
-def read_input(spark, path: str, kind: str):
-    if kind == "parquet":
-        return spark.read.parquet(path)
+def input_bytes(spark, path: str) -> int:
+    """The input's size in bytes, on any filesystem Spark reads (Hadoop's FileSystem)."""
+    hadoop_path = spark._jvm.org.apache.hadoop.fs.Path(path)
+    filesystem = hadoop_path.getFileSystem(spark._jsc.hadoopConfiguration())
+    return filesystem.getContentSummary(hadoop_path).getLength()
+
+
+def read_input(spark, path: str, kind: str, partitions: int):
+    """The input as partitions of one string column of JSON texts, one per row."""
     if kind == "jsonl":
-        # One string column per line: Spark infers no schema (a full pass over the data).
-        return spark.read.text(path)
-    frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(path)
-    # Empty CSV fields are empty strings, not null, as Plexus reads CSV in-process.
-    return frame.na.fill("")
+        if partitions > 0:
+            # Byte ranges of about size / partitions each: the read itself gives the partitions,
+            # with no shuffle of the data (repartition below only if it does not).
+            split = max(1, -(-input_bytes(spark, path) // partitions))
+            spark.conf.set("spark.sql.files.maxPartitionBytes", str(split))
+            spark.conf.set("spark.sql.files.openCostInBytes", "0")
+        # One string column per line: Spark infers no schema (a full pass over the data), and the
+        # worker parses each line as in-process reading does.
+        frame = spark.read.text(path)
+    elif kind == "parquet":
+        frame = spark.read.parquet(path)
+    else:
+        frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(path)
+        # Empty CSV fields are empty strings, not null, as Plexus reads CSV in-process.
+        frame = frame.na.fill("")
+    if partitions > 0 and frame.rdd.getNumPartitions() != partitions:
+        frame = frame.repartition(partitions)
+    if kind == "jsonl":
+        return frame
+    # Each row as JSON text, made in the JVM (nulls kept as null, as the rows were sent before).
+    columns = [F.col("`" + name.replace("`", "``") + "`") for name in frame.columns]
+    return frame.select(F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value"))
 
 
 def tasks_at_once(spark, partitions: int) -> int:
@@ -171,11 +213,9 @@ def main() -> None:
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()
     fail_first_attempt = spark.conf.get("spark.plexus.failFirstAttempt", "false") == "true"
-    frame = read_input(spark, args.input, args.format)
-    if args.partitions > 0:
-        frame = frame.repartition(args.partitions)
-    frame = frame.withColumn(ROW_NUMBER, F.monotonically_increasing_id())
-    args.tasks = args.tasks or tasks_at_once(spark, frame.rdd.getNumPartitions())
+    frame = read_input(spark, args.input, args.format, args.partitions)
+    partitions = args.partitions if args.partitions > 0 else frame.rdd.getNumPartitions()
+    args.tasks = args.tasks or tasks_at_once(spark, partitions)
     print(f"plexus: request limits divided among {args.tasks} tasks at once", file=sys.stderr, flush=True)
     results = frame.mapInArrow(score_partitions(args, fail_first_attempt), SPARK_SCHEMA)
     results.write.mode("overwrite").parquet(args.output)

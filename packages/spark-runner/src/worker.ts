@@ -1,7 +1,7 @@
-// The Plexus Spark worker: one long-lived process per Spark task. Reads rows as JSON lines on
-// stdin ({"n": row number, "row": {...}}), scores them with the normal engine (batching,
-// concurrency, cache) and writes one JSON line per item and score on stdout, or
-// {"problem": {...}} for a row that cannot become an item. Exit code 2: bad scorecard.
+// The Plexus Spark worker: one long-lived process per Spark task. Reads blocks of rows on stdin,
+// scores them with the normal engine (batching, concurrency, cache) and writes one flat JSON
+// line per item and score on stdout, or a problem row for a row that cannot become an item (the
+// protocol: worker-protocol.ts). Exit code 2: bad scorecard.
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { plugin as forest } from '@plexus/classifier-forest';
@@ -20,33 +20,32 @@ import {
   resultLines,
   type ScoreOutputV1,
 } from '@plexus/core';
+import { lineWriter, problemRow, sparkRow, workerRows } from './worker-protocol.js';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-/** A JSON Lines line as a record, or the problem in-process reading reports; undefined when blank. */
-function jsonlRecord(
-  text: string,
-  line: number,
-):
-  | { kind: 'row'; record: Record<string, unknown> }
-  | { kind: 'problem'; problem: { line: number; message: string } }
-  | undefined {
-  if (text.trim() === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return {
-      kind: 'problem',
-      problem: { line, message: `is not valid JSON (${errorMessage(error)})` },
-    };
+/** The items of the input's rows; rows that cannot be items go to `problems` as output rows. */
+async function* itemsOf(
+  lines: AsyncIterable<string>,
+  options: {
+    idColumn: string;
+    textColumn: string;
+    gold: ReturnType<typeof goldColumns>;
+    problems: unknown[];
+  },
+): AsyncGenerator<DatasetItem> {
+  for await (const row of workerRows(lines)) {
+    if (row.kind === 'error') {
+      options.problems.push(problemRow(row));
+      continue;
+    }
+    const item = itemOfRecord(row.record, { ...options, rowNumber: row.line, line: row.line });
+    if ('message' in item) options.problems.push(problemRow(item));
+    else yield item;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { kind: 'problem', problem: { line, message: 'is not a JSON object' } };
-  return { kind: 'row', record: value as Record<string, unknown> };
 }
 
 async function main(): Promise<number> {
@@ -68,44 +67,14 @@ async function main(): Promise<number> {
   });
   const batchDir = argument('--batch-dir');
   if (batchDir) mkdirSync(batchDir, { recursive: true });
-  const gold = goldColumns(card.scores);
-  const out = (value: unknown) => {
-    if (!process.stdout.write(`${JSON.stringify(value)}\n`))
-      return new Promise((resolve) => process.stdout.once('drain', resolve));
-    return undefined;
-  };
+  const { write: out, flush } = lineWriter(process.stdout);
   const problems: unknown[] = [];
-  const items = (async function* (): AsyncGenerator<DatasetItem> {
-    for await (const text of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-      if (text.trim() === '') continue;
-      const message = JSON.parse(text) as {
-        n: number;
-        row?: Record<string, unknown>;
-        line?: string;
-      };
-      const { n } = message;
-      // JSONL read as text by Spark: the line is parsed here, as in-process.
-      const parsed =
-        message.line === undefined
-          ? { kind: 'row' as const, record: message.row! }
-          : jsonlRecord(message.line, n);
-      if (parsed === undefined) continue;
-      if (parsed.kind === 'problem') {
-        problems.push({ problem: parsed.problem });
-        continue;
-      }
-      const row = parsed.record;
-      const item = itemOfRecord(row, {
-        idColumn: card.data?.id_column ?? 'id',
-        textColumn: card.data?.text_column ?? 'text',
-        gold,
-        rowNumber: n,
-        line: n,
-      });
-      if ('message' in item) problems.push({ problem: item });
-      else yield item;
-    }
-  })();
+  const items = itemsOf(createInterface({ input: process.stdin, crlfDelay: Infinity }), {
+    idColumn: card.data?.id_column ?? 'id',
+    textColumn: card.data?.text_column ?? 'text',
+    gold: goldColumns(card.scores),
+    problems,
+  });
   const cache = process.argv.includes('--no-cache')
     ? undefined
     : directoryCache<ScoreOutputV1>(`${cacheDir}/results`);
@@ -118,9 +87,10 @@ async function main(): Promise<number> {
       ...(batchDir ? { runDir: batchDir } : {}),
     })) {
       while (problems.length > 0) await out(problems.shift());
-      await out(line);
+      await out(sparkRow(line));
     }
     while (problems.length > 0) await out(problems.shift());
+    await flush();
   } finally {
     await closeScorecard(card);
   }

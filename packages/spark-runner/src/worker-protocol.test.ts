@@ -1,0 +1,111 @@
+import { PassThrough } from 'node:stream';
+import type { ResultLine } from '@plexus/core';
+import { describe, expect, it } from 'vitest';
+import { lineWriter, problemRow, sparkRow, type WorkerRow, workerRows } from './worker-protocol.js';
+
+async function rowsOf(lines: string[]): Promise<WorkerRow[]> {
+  const rows: WorkerRow[] = [];
+  for await (const row of workerRows(
+    (async function* () {
+      yield* lines;
+    })(),
+  ))
+    rows.push(row);
+  return rows;
+}
+
+describe('workerRows', () => {
+  it('numbers the rows of each block from its header and parses them as JSONL lines', async () => {
+    const rows = await rowsOf([
+      '{"first": 5, "count": 3}',
+      '{"id": "a", "text": "one"}',
+      '',
+      '[1, 2]',
+      '{"first": 8589934593, "count": 1}',
+      '{"id": "b", "text": "two"',
+    ]);
+    expect(rows).toEqual([
+      { kind: 'row', line: 5, record: { id: 'a', text: 'one' } },
+      // line 6 is blank: skipped, as in-process
+      { kind: 'error', line: 7, message: 'is not a JSON object' },
+      { kind: 'error', line: 8589934593, message: expect.stringContaining('is not valid JSON') },
+    ]);
+  });
+
+  it('refuses input that is not a block header, and input that ends inside a block', async () => {
+    await expect(rowsOf(['{"id": "a"}'])).rejects.toThrow('expected a block header');
+    await expect(rowsOf(['{"first": 1, "count": 2}', '{}'])).rejects.toThrow(
+      'ended 1 rows before the end',
+    );
+  });
+});
+
+describe('sparkRow', () => {
+  it('keeps the output columns and turns probabilities, error and trace into JSON strings', () => {
+    const line: ResultLine = {
+      item_id: 'a',
+      score: 'Spam',
+      value: 'spam',
+      status: 'ok',
+      label: 'ham',
+      correct: false,
+      explanation: null,
+      confidence: 0.9,
+      probabilities: { spam: 0.9, ham: 0.1 },
+      cost_usd: null,
+      input_tokens: 12,
+      output_tokens: 1,
+      llm_calls: 1,
+      retries: 0,
+      latency_ms: 51.5,
+      cached: false,
+      error: null,
+      trace: { prompts: [] },
+      text: 'not an output column',
+    };
+    expect(sparkRow(line)).toEqual({
+      item_id: 'a',
+      score: 'Spam',
+      value: 'spam',
+      status: 'ok',
+      label: 'ham',
+      correct: false,
+      explanation: null,
+      confidence: 0.9,
+      probabilities: '{"spam":0.9,"ham":0.1}',
+      cost_usd: null,
+      input_tokens: 12,
+      output_tokens: 1,
+      llm_calls: 1,
+      retries: 0,
+      latency_ms: 51.5,
+      cached: false,
+      error: null,
+      trace: '{"prompts":[]}',
+    });
+    expect(problemRow({ line: 3, message: 'has no text' })).toEqual({
+      item_id: null,
+      score: null,
+      status: 'error',
+      problem_line: 3,
+      problem_message: 'has no text',
+    });
+  });
+});
+
+describe('lineWriter', () => {
+  it('writes the lines of one turn in one chunk, every line once and in order', async () => {
+    const stream = new PassThrough();
+    const chunks: string[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    const writer = lineWriter(stream);
+    for (let index = 0; index < 5; index += 1) await writer.write({ index });
+    await new Promise((resolve) => setImmediate(resolve));
+    await writer.write({ index: 5 });
+    await writer.flush();
+    expect(chunks).toEqual([
+      '{"index":0}\n{"index":1}\n{"index":2}\n{"index":3}\n{"index":4}\n',
+      '{"index":5}\n',
+    ]);
+  });
+});
