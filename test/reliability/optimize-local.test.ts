@@ -123,6 +123,9 @@ it('runs the keyless demo: the local model scores and optimizes; the changelog f
   const seconds = (performance.now() - started) / 1000;
   console.log(`keyless optimize demo: ${seconds.toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)}`);
   expect(result.code, result.stderr).toBe(0);
+  expect(result.stderr).toContain(
+    'optimizer: llama-cpp gemma-3-270m-q4_k_m.gguf (local, CPU; cost 0)',
+  );
 
   // The original scorecard and the example folder are untouched: versions go to --out only.
   expect(digest(scorecard)).toBe(before);
@@ -211,6 +214,8 @@ function checkDecision(round: Round, runs: string, gold: Map<string, string>, ou
     expect(round.p_value).toBeNull();
     expect(round.version).toBeNull();
     for (const candidate of round.candidates) expect(candidate.dropped).not.toBeNull();
+    expect(readdirSync(runs).filter((name) => name.endsWith('-holdout'))).toEqual([]);
+    expect(existsSync(join(out, 'optimize.v2.yaml'))).toBe(false);
     return;
   }
   const candidate = readdirSync(runs).find((name) => /^candidate-\d+-holdout$/.test(name))!;

@@ -156,6 +156,8 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
       `${split.without_gold} items without a gold label for "${options.score}" left out of the split`,
     );
   const budget = spending(options.outDir, options.maxUsd);
+  if (options.endpoint.provider === 'llama-cpp')
+    options.log(`optimizer: llama-cpp ${basename(options.endpoint.model)} (local, CPU; cost 0)`);
   const tracker = await options.startTracker?.();
   const log: Changelog = start.log ?? {
     scorecard: options.file,
