@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { registerAuthorization, registerUrlCredentials } from '@plexus/core';
 import { whenAborted } from './when-aborted.js';
 
@@ -69,8 +70,12 @@ export function httpRequest(
       else resolve(answer as HttpAnswer);
     };
     const request = transport.request(
-      url,
-      { method: options.method, headers, agent: options.agents[url.protocol as 'http:'] },
+      {
+        ...targetOf(url),
+        method: options.method,
+        headers,
+        agent: options.agents[url.protocol as 'http:'],
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -100,6 +105,22 @@ export function httpRequest(
     request.on('error', (error) => finish(connectionError(error)));
     request.end(body);
   });
+}
+
+type Target = ReturnType<typeof urlToHttpOptions>;
+const targets = new WeakMap<URL, { href: string; target: Target }>();
+
+/**
+ * A URL as `node:http` request options, converted once per URL object (`http.request(url,
+ * options)` converts it on every call).
+ */
+function targetOf(url: URL): Target {
+  const known = targets.get(url);
+  // Changed since (a caller set its path): converted again.
+  if (known?.href === url.href) return known.target;
+  const target = urlToHttpOptions(url);
+  targets.set(url, { href: url.href, target });
+  return target;
 }
 
 /** Headers whose values are credentials. */
