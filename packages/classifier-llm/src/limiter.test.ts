@@ -50,6 +50,34 @@ describe('RequestLimiter', () => {
     expect(limiter.concurrency).toBe(16);
   });
 
+  it('rests only the refused slot after a 429 of noise: the others run at once', async () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 3 });
+    expect(limiter.rateLimited(60_000)).toBe(false); // noise: one slot rests for a minute
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Two slots are left: the first two run, the third waits for one of them, not for the minute.
+    const first = limiter.run(1, async () => {
+      order.push('first');
+      await held;
+    });
+    const second = limiter.run(1, async () => {
+      order.push('second');
+      await held;
+    });
+    const third = limiter.run(1, async () => {
+      order.push('third');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual(['first', 'second']);
+    release();
+    await Promise.all([first, second, third]);
+    expect(order).toEqual(['first', 'second', 'third']);
+    expect(limiter.concurrency).toBe(3);
+  });
+
   it('takes the third 429 in a row as load after a clean history', () => {
     const limiter = new RequestLimiter({ maxConcurrency: 64 });
     for (let answer = 0; answer < 600; answer += 1) limiter.succeeded();

@@ -1,0 +1,63 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { callModel } from './model-call.js';
+import { createOpenAiProvider } from './openai-provider.js';
+import { RequestLimiter } from './request-limiter.js';
+import { startTestServer } from './testing/index.js';
+
+process.env.FAULTS_TEST_KEY = 'faults-key';
+const servers: { close: () => Promise<void> }[] = [];
+afterAll(async () => {
+  for (const server of servers) await server.close();
+});
+
+describe('RequestLimiter under the fault mix of issue 28', () => {
+  it('counts hung calls in flight, answers every call, and never halves for noise', async () => {
+    const server = await startTestServer({
+      latencyMs: 2,
+      retryAfterSeconds: 0.005,
+      seed: 11,
+      faults: { '429': 0.05, '500': 0.02, hang: 0.02 },
+    });
+    servers.push(server);
+    const provider = createOpenAiProvider({
+      baseUrl: server.url,
+      apiKeyEnv: 'FAULTS_TEST_KEY',
+      timeoutMs: 150,
+    });
+    const limiter = new RequestLimiter({ maxConcurrency: 8 });
+    const policy = { maxRetries: 10, baseDelayMs: 5, maxDelayMs: 50 };
+    const signal = new AbortController().signal;
+    const results = await Promise.all(
+      Array.from({ length: 400 }, (_, index) =>
+        callModel({
+          provider,
+          limiter,
+          policy,
+          signal,
+          request: {
+            model: 'faults',
+            messages: [{ role: 'user', content: `message ${index} Labels: spam, ham` }],
+            temperature: 0,
+            maxTokens: 8,
+            logprobs: false,
+          },
+        }),
+      ),
+    );
+    expect(results).toHaveLength(400);
+    const faults = server.stats.faults;
+    // The seeded mix gave some of each kind.
+    expect(faults['429']).toBeGreaterThan(5);
+    expect(faults['500']).toBeGreaterThan(2);
+    expect(faults.hang).toBeGreaterThan(2);
+    // Every fault cost one more request: 400 answers plus one per fault.
+    const given = (faults['429'] ?? 0) + (faults['500'] ?? 0) + (faults.hang ?? 0);
+    expect(server.stats.requests).toBe(400 + given);
+    expect(results.reduce((sum, result) => sum + result.attempts, 0)).toBe(400 + given);
+    // A hung call holds its slot until its timeout: never more than 8 at the server at once.
+    expect(server.stats.maxInFlight).toBe(8);
+    // Every 429 was noise: the concurrency was never halved.
+    expect(limiter.limited).toEqual({ noise: faults['429'], load: 0 });
+    expect(limiter.concurrency).toBe(8);
+  });
+});
