@@ -86,7 +86,12 @@ interface Round {
     validation: { current: number; candidate: number | null };
     holdout: { current: number | null; candidate: number | null; items: number | null };
   };
-  candidates: { validation_accuracy: number | null; dropped: string | null }[];
+  candidates: {
+    node: string | null;
+    reason: string | null;
+    validation_accuracy: number | null;
+    dropped: string | null;
+  }[];
 }
 
 it('runs the keyless demo: the local model scores and optimizes; the changelog follows McNemar', async () => {
@@ -176,6 +181,11 @@ it('runs the keyless demo: the local model scores and optimizes; the changelog f
   const markdown = readFileSync(join(out, 'changelog.md'), 'utf8');
   expect(markdown).toContain(`| 1 | ${round.outcome} |`);
   expect(markdown).toContain('Spent: $0.0000.');
+  // Every candidate is listed with what it proposed and what became of it.
+  for (const [index, candidate] of round.candidates.entries())
+    expect(markdown).toContain(
+      `- candidate ${index + 1}, ${candidate.node} (${JSON.stringify(candidate.reason)}), validation ${candidate.validation_accuracy?.toFixed(3)}: `,
+    );
 }, 600_000);
 
 it('refuses a missing GGUF file and HTTP-only flags with --optimizer-provider llama-cpp', async () => {
