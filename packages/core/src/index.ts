@@ -68,8 +68,10 @@ export {
   type EngineItem,
   type EngineOptions,
   type EngineResult,
+  resultLineBatches,
   resultLines,
   runEngine,
+  runEngineBatches,
 } from './engine/engine.js';
 export { checkOutput, errorOutput } from './engine/output-check.js';
 export { type PredictOptions, predict } from './engine/predict.js';

@@ -1,6 +1,6 @@
 import type { ScoreDependency } from '../scorecard/loaded-scorecard.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
-import { normalizeLabel } from '../text/labels.js';
+import { normalizedLabel } from '../text/labels.js';
 import { nameValue } from '../text/name-records.js';
 
 /**
@@ -24,8 +24,8 @@ export function skipReason(
         return `${dependency.score} is confident enough (${confidence.toFixed(2)} ≥ ${dependency.confidenceBelow})`;
     }
     if (!dependency.operator || !dependency.values) continue;
-    const value = normalizeLabel(upstream.value ?? '');
-    const wanted = dependency.values.map((label) => normalizeLabel(label));
+    const value = normalizedLabel(upstream.value ?? '');
+    const wanted = dependency.values.map((label) => normalizedLabel(label));
     const met =
       dependency.operator === '=='
         ? value === wanted[0]

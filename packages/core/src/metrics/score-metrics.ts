@@ -1,5 +1,5 @@
 import type { ResultLine } from '../run/result-line.js';
-import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
+import { type LabelNormalization, normalizedLabel } from '../text/labels.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { type CalibrationMetrics, CalibrationTally } from './calibration.js';
 import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';
@@ -106,10 +106,10 @@ export class ScoreMetricsAccumulator {
       return;
     }
     this.countSamples(line.trace);
-    const pair = judgedPair(line, (label) => normalizeLabel(label, this.normalization));
+    const pair = judgedPair(line, (label) => normalizedLabel(label, this.normalization));
     if (!pair) {
       this.unlabeled += 1;
-      const label = normalizeLabel(line.value, this.normalization);
+      const label = normalizedLabel(line.value, this.normalization);
       this.unlabeledPredicted.set(label, (this.unlabeledPredicted.get(label) ?? 0) + 1);
       return;
     }
@@ -127,7 +127,7 @@ export class ScoreMetricsAccumulator {
     this.sampled += 1;
     // Compared as the metrics compare labels; a failed sample (null) is no answer, not a flip.
     const answers = samples.filter((sample): sample is string => typeof sample === 'string');
-    const distinct = new Set(answers.map((answer) => normalizeLabel(answer, this.normalization)));
+    const distinct = new Set(answers.map((answer) => normalizedLabel(answer, this.normalization)));
     if (distinct.size > 1) this.flipped += 1;
   }
 

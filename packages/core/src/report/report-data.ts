@@ -9,7 +9,7 @@ import { readResultLines } from '../run/result-file.js';
 import type { ResultLine } from '../run/result-line.js';
 import type { RunInfo, RunMetricsFile } from '../run/run-folder.js';
 import { effectiveRunInfo } from '../run/run-state.js';
-import { normalizeLabel } from '../text/labels.js';
+import { normalizedLabel } from '../text/labels.js';
 import { type FeedbackAgreementFile, readAgreement } from './agreement-section.js';
 import { highlightsOf, type TracedCallEntry, tracedCalls } from './trace-reading.js';
 
@@ -136,7 +136,7 @@ export class ReportRows {
   add(line: ResultLine): void {
     const rows = this.score(line.score);
     if (!this.sawText && textOfLine(line)) this.sawText = true;
-    if (line.status === 'error' || judgedPair(line, normalizeLabel)?.correct === false) {
+    if (line.status === 'error' || judgedPair(line, normalizedLabel)?.correct === false) {
       if (rows.problems.length >= this.maxRowsPerScore) rows.problemsLeftOut += 1;
       else rows.problems.push(rowOf(line, line.status === 'error' ? 'error' : 'misclassified'));
       return;

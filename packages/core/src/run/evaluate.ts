@@ -12,7 +12,7 @@ import {
 import { type GoldSource, withGold } from '../dataset/item-gold.js';
 import type { DatasetFormat } from '../dataset/row-sources.js';
 import { firstItems, sampleItems, stratifiedSample } from '../dataset/sampling.js';
-import { resultLines } from '../engine/engine.js';
+import { resultLineBatches } from '../engine/engine.js';
 import type { LoadedScore, LoadedScorecard } from '../scorecard/loaded-scorecard.js';
 import { selectScores } from '../scorecard/score-selection.js';
 import type { RunSinkV1, RunSummaryV1 } from '../spec/run-sink-spec.js';
@@ -203,8 +203,8 @@ function engineLines(
   items: AsyncIterable<DatasetItem>,
   prior: OpenedRun['prior'],
   runDir: string,
-): AsyncIterable<ResultLine> {
-  return resultLines({
+): AsyncIterable<ResultLine[]> {
+  return resultLineBatches({
     scores,
     items,
     scorecard: options.scorecard.name,

@@ -1,6 +1,6 @@
 import type { EngineResult } from '../engine/engine-result.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
-import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
+import { type LabelNormalization, normalizedLabel } from '../text/labels.js';
 
 /** One line of `results.jsonl`: one item and one score. */
 export interface ResultLine {
@@ -50,7 +50,7 @@ export function toResultLine(
   const label = gold ?? null;
   const correct =
     label !== null && output.status === 'ok' && output.value !== null
-      ? normalizeLabel(output.value, normalization) === normalizeLabel(label, normalization)
+      ? normalizedLabel(output.value, normalization) === normalizedLabel(label, normalization)
       : null;
   const line: ResultLine = {
     item_id: result.item.id,

@@ -19,7 +19,8 @@ export interface SourceCounts {
 
 /** An item source as the run sees it: its result lines and what it counted while they came. */
 export interface LineSource {
-  lines: AsyncIterable<ResultLine>;
+  /** One at a time or in groups (the engine's). */
+  lines: AsyncIterable<ResultLine | readonly ResultLine[]>;
   counts: SourceCounts;
 }
 

@@ -106,19 +106,25 @@ export interface StreamEnd {
 }
 
 /**
- * Gives every line of the source to the sinks, in order, awaiting a sink that returns a promise.
- * Bad input found while scoring (exit code 2) closes the folder as failed and throws; any other
- * error ends the run as `failed` with its results so far stored.
+ * Gives every line of the source (one at a time, or in groups: the engine's) to the sinks, in
+ * order, awaiting a sink that returns a promise. Bad input found while scoring (exit code 2)
+ * closes the folder as failed and throws; any other error ends the run as `failed` with its
+ * results so far stored.
  */
 export async function streamLines(
-  lines: AsyncIterable<ResultLine>,
+  lines: AsyncIterable<ResultLine | readonly ResultLine[]>,
   sinks: SinkSet,
   run: { folder: RunFolder; stopped: () => boolean },
 ): Promise<StreamEnd> {
   try {
-    for await (const line of lines) {
-      const pending = sinks.add(line);
-      if (pending) await pending;
+    for await (const group of lines) {
+      const lineGroup = Array.isArray(group)
+        ? (group as readonly ResultLine[])
+        : [group as ResultLine];
+      for (const line of lineGroup) {
+        const pending = sinks.add(line);
+        if (pending) await pending;
+      }
     }
     return { status: run.stopped() ? 'interrupted' : 'completed' };
   } catch (error) {

@@ -18,6 +18,29 @@ export function normalizeLabel(label: string, options: LabelNormalization = {}):
   return result;
 }
 
+/** Distinct labels remembered per normalisation at most (a run has few; free text is not kept). */
+const rememberedLabels = 1024;
+const remembered = new WeakMap<LabelNormalization, Map<string, string>>();
+const rememberedDefault = new Map<string, string>();
+
+/**
+ * `normalizeLabel`, remembered per normalisation object: a run compares the same few labels on
+ * every one of its result lines (the result line, the metrics, the report rows, conditions).
+ */
+export function normalizedLabel(label: string, options?: LabelNormalization): string {
+  let memo = options ? remembered.get(options) : rememberedDefault;
+  if (!memo) {
+    memo = new Map();
+    remembered.set(options!, memo);
+  }
+  let result = memo.get(label);
+  if (result === undefined) {
+    result = normalizeLabel(label, options);
+    if (memo.size < rememberedLabels) memo.set(label, result);
+  }
+  return result;
+}
+
 /** Finds the declared label that a value stands for, ignoring case and trailing punctuation. */
 export function matchLabel(value: string, labels: readonly string[]): string | undefined {
   if (labels.includes(value)) return value;

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { ResultLine } from '../run/result-line.js';
+import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
+import { parseScorecard } from '../scorecard/scorecard-loader.js';
+import type { ScoreV1 } from '../spec/score-spec.js';
+import { testPlugin } from '../testing/contains-score.js';
+import {
+  type EngineItem,
+  resultLineBatches,
+  resultLines,
+  runEngine,
+  runEngineBatches,
+} from './engine.js';
+
+async function scoresOf(yaml: string): Promise<LoadedScore[]> {
+  const card = await parseScorecard(yaml, {
+    file: '/tmp/engine-batches-card.yaml',
+    plugins: [testPlugin],
+    cacheDir: '/tmp',
+  });
+  return card.scores;
+}
+
+function itemsOf(count: number): (EngineItem & { labels: Record<string, string> })[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: `item-${index}`,
+    text: index % 3 === 0 ? `a card, number ${index}` : `hello ${index}`,
+    metadata: {},
+    labels: { Card: index % 2 === 0 ? 'yes' : 'no' },
+  }));
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const value of iterable) all.push(value);
+  return all;
+}
+
+const card = `name: X
+scores:
+  - { name: Card, class: test/contains, word: card, batch_size: 100 }
+  - { name: Lost, class: test/contains, word: number, depends_on: { Card: { operator: "==", value: "yes" } } }
+`;
+
+describe('runEngineBatches', () => {
+  it('yields in groups exactly the results runEngine yields one at a time', async () => {
+    const scores = await scoresOf(card);
+    const single = await collect(runEngine({ scores, scorecard: 'X', items: itemsOf(1000) }));
+    const groups = await collect(
+      runEngineBatches({ scores, scorecard: 'X', items: itemsOf(1000) }),
+    );
+    const key = (result: { item: { id: string }; score: string; output: unknown }) =>
+      JSON.stringify([result.item.id, result.score, result.output]);
+    expect(single).toHaveLength(2000);
+    // Fewer groups than results: results completed together come out together.
+    expect(groups.length).toBeLessThan(single.length);
+    expect(groups.flat().map(key).sort()).toEqual(single.map(key).sort());
+  });
+
+  it('gives result lines in groups equal to resultLines, the text on each item`s first line', async () => {
+    const scores = await scoresOf(card);
+    const options = { scores, scorecard: 'X', storage: { itemTextChars: 5 } };
+    const lines = await collect(resultLines({ ...options, items: itemsOf(300) }));
+    const grouped = (await collect(resultLineBatches({ ...options, items: itemsOf(300) }))).flat();
+    const strip = (line: ResultLine) => JSON.stringify({ ...line, latency_ms: 0 });
+    expect(grouped.map(strip).sort()).toEqual(lines.map(strip).sort());
+    // Hand count: 300 items, each text stored once, cut to 5 characters.
+    const withText = grouped.filter((line) => line.text !== undefined);
+    expect(withText).toHaveLength(300);
+    expect(new Set(withText.map((line) => line.item_id)).size).toBe(300);
+    expect(withText.every((line) => line.text!.length === 5 && line.text_length! > 5)).toBe(true);
+    // Gold compared as the score normalises: items 0, 6, 12... contain "card" and have gold yes.
+    const card0 = grouped.find((line) => line.item_id === 'item-0' && line.score === 'Card')!;
+    expect(card0).toMatchObject({ value: 'yes', label: 'yes', correct: true });
+    const card3 = grouped.find((line) => line.item_id === 'item-3' && line.score === 'Card')!;
+    expect(card3).toMatchObject({ value: 'yes', label: 'no', correct: false });
+  });
+
+  it('fills a batch score`s batches beyond 256 items: the window grows to its maxBatchSize', async () => {
+    const [entry] = await scoresOf(card);
+    const sizes: number[] = [];
+    const score: ScoreV1 = {
+      specificationVersion: 'v1',
+      kind: 'test/sizes',
+      name: 'Card',
+      fingerprint: 'sizes',
+      maxBatchSize: 1000,
+      async doScore({ items }) {
+        sizes.push(items.length);
+        return items.map(() => ({ value: 'yes', status: 'ok' as const }));
+      },
+    };
+    const results = await collect(
+      runEngineBatches({ scores: [{ ...entry!, score }], scorecard: 'X', items: itemsOf(3000) }),
+    );
+    expect(results.flat()).toHaveLength(3000);
+    expect(sizes.reduce((total, size) => total + size, 0)).toBe(3000);
+    // In memory, every item is ready in the first turn: three full batches (the window was 256).
+    expect(sizes).toEqual([1000, 1000, 1000]);
+  });
+
+  it('keeps an explicit window: batches never hold more items than it', async () => {
+    const [entry] = await scoresOf(card);
+    const sizes: number[] = [];
+    const score: ScoreV1 = {
+      specificationVersion: 'v1',
+      kind: 'test/sizes',
+      name: 'Card',
+      fingerprint: 'sizes',
+      maxBatchSize: 1000,
+      async doScore({ items }) {
+        sizes.push(items.length);
+        return items.map(() => ({ value: 'yes', status: 'ok' as const }));
+      },
+    };
+    await collect(
+      runEngineBatches({
+        scores: [{ ...entry!, score }],
+        scorecard: 'X',
+        items: itemsOf(500),
+        window: 64,
+      }),
+    );
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(64);
+    expect(sizes.reduce((total, size) => total + size, 0)).toBe(500);
+  });
+});

@@ -1,0 +1,29 @@
+// What the engine takes: the scores, the items and how the run may stop.
+import type { ResultCache } from '../cache/cache.js';
+import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
+import type { EngineItem } from './engine-result.js';
+
+export interface EngineOptions<Item extends EngineItem> {
+  /** Scores in dependency order (as `loadScorecard` returns them), each created. */
+  scores: readonly LoadedScore[];
+  /** Streamed (async) or in memory. */
+  items: AsyncIterable<Item> | Iterable<Item>;
+  scorecard: string;
+  /** Abandons everything at once: calls in flight are cancelled, their items left unscored. */
+  signal?: AbortSignal;
+  /** Stops starting work; calls in flight finish and their results come out (a first Ctrl-C). */
+  drain?: AbortSignal;
+  /**
+   * Items in flight at most; default 256, or the largest batch a score takes (`maxBatchSize`, or
+   * `collects` for a batch API), so that its batches can fill up. Memory stays bounded by it.
+   */
+  window?: number;
+  /** `doScore` calls in flight per score at most; default 4. */
+  concurrency?: number;
+  cache?: ResultCache;
+  /** The run folder, passed to scores in their context (see `ScoreContextV1.runDir`). */
+  runDir?: string;
+  /** Outputs already stored for an item (resume): those scores are not run again. */
+  prior?: (item: Item) => Readonly<Record<string, ScoreOutputV1>> | undefined;
+}

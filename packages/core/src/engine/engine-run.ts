@@ -1,0 +1,301 @@
+// The state of one engine run: its item source, per-score queues, results ready to be taken, and
+// how it stops. `runEngine` and `runEngineBatches` (engine.ts) drive it.
+import type { ResultCache } from '../cache/cache.js';
+import {
+  applyProcessors,
+  applyProcessorsAsync,
+  hasAsyncProcessor,
+} from '../processors/processors.js';
+import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
+import type { ScoreOutputV1 } from '../spec/score-spec.js';
+import { hasName, nameRecordOf } from '../text/name-records.js';
+import { skipReason } from './conditions.js';
+import type { EngineOptions } from './engine-options.js';
+import type { EngineItem, EngineResult } from './engine-result.js';
+import { errorOutput } from './output-check.js';
+import { type BatchRun, type ItemState, runBatch, type Work } from './score-batch.js';
+
+interface ScoreQueue<Item> {
+  entry: LoadedScore;
+  waiting: Work<Item>[];
+  /** Batches of this score in flight. */
+  running: number;
+  /** A dispatch is due at the end of this turn (items ready in one turn share a batch). */
+  scheduled: boolean;
+}
+
+/**
+ * Items in flight at most, by default: 256, or the largest batch a score takes (`collects`, or a
+ * synchronous score's `maxBatchSize`), so that such a score's batches can fill up.
+ */
+function defaultWindow(scores: readonly LoadedScore[]): number {
+  return Math.max(
+    256,
+    ...scores.map((entry) => Math.max(entry.score?.collects ?? 0, entry.score?.maxBatchSize ?? 0)),
+  );
+}
+
+export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
+  readonly scorecard: string;
+  readonly runDir: string | undefined;
+  readonly drain: AbortSignal | undefined;
+  readonly cache: ResultCache | undefined;
+  readonly signal: AbortSignal;
+  private readonly window: number;
+  private readonly concurrency: number;
+  /** Aborted by the caller's signal, or by a score's error that stops the run. */
+  private readonly stop = new AbortController();
+  private readonly queues: Map<string, ScoreQueue<Item>>;
+  private readonly iterator: AsyncIterator<Item>;
+  /** Results completed and not yet taken. */
+  private ready: EngineResult<Item>[] = [];
+  /** Items admitted and not yet complete. */
+  private inFlight = 0;
+  private activeBatches = 0;
+  private exhausted = false;
+  private pulling = false;
+  private failure: unknown;
+  private wake: (() => void) | undefined;
+  private readonly notify = () => {
+    const resolve = this.wake;
+    this.wake = undefined;
+    resolve?.();
+  };
+  private readonly forward = () => this.stop.abort(this.options.signal?.reason);
+
+  constructor(private readonly options: EngineOptions<Item>) {
+    this.scorecard = options.scorecard;
+    this.runDir = options.runDir;
+    this.drain = options.drain;
+    this.cache = options.cache;
+    this.window = options.window ?? defaultWindow(options.scores);
+    this.concurrency = options.concurrency ?? 4;
+    this.signal = this.stop.signal;
+    this.queues = new Map(
+      options.scores.map((entry) => [
+        entry.name,
+        { entry, waiting: [], running: 0, scheduled: false },
+      ]),
+    );
+    const source = options.items;
+    this.iterator =
+      Symbol.asyncIterator in source
+        ? source[Symbol.asyncIterator]()
+        : (async function* () {
+            yield* source;
+          })();
+    const outer = options.signal;
+    if (outer?.aborted) this.forward();
+    else outer?.addEventListener('abort', this.forward, { once: true });
+    this.signal.addEventListener('abort', this.notify, { once: true });
+    options.drain?.addEventListener('abort', this.notify, { once: true });
+  }
+
+  halted(): boolean {
+    return this.signal.aborted || this.options.drain?.aborted === true;
+  }
+
+  stopRun(error: unknown): void {
+    this.failure ??= error;
+    this.stop.abort(error);
+  }
+
+  /** The results one at a time, as they complete. */
+  results(): AsyncGenerator<EngineResult<Item>> {
+    return this.drive(() => this.ready.shift()!);
+  }
+
+  /** The results as they complete, in groups: every result ready when the consumer asks. */
+  batches(): AsyncGenerator<EngineResult<Item>[]> {
+    return this.drive(() => {
+      const ready = this.ready;
+      this.ready = [];
+      return ready;
+    });
+  }
+
+  /** Pulls items, and gives `take()` of the ready results whenever there are some, until the end. */
+  private async *drive<Taken>(take: () => Taken): AsyncGenerator<Taken> {
+    try {
+      for (;;) {
+        if (this.failure !== undefined) throw this.failure;
+        this.startPulling();
+        if (this.ready.length > 0) {
+          yield take();
+          continue;
+        }
+        if (this.ended()) break;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Nothing more will come: every item read and complete, or halted with no batch in flight. */
+  private ended(): boolean {
+    if (this.pulling) return false;
+    const finished = this.exhausted && this.inFlight === 0;
+    return finished || (this.halted() && this.activeBatches === 0);
+  }
+
+  private async close(): Promise<void> {
+    this.signal.removeEventListener('abort', this.notify);
+    this.options.drain?.removeEventListener('abort', this.notify);
+    this.options.signal?.removeEventListener('abort', this.forward);
+    if (!this.exhausted) await this.iterator.return?.();
+  }
+
+  /** Whether the window has room for another item. */
+  private hasRoom(): boolean {
+    return (
+      !this.exhausted &&
+      !this.halted() &&
+      this.inFlight < this.window &&
+      this.ready.length < this.window
+    );
+  }
+
+  private startPulling(): void {
+    if (this.pulling || !this.hasRoom()) return;
+    this.pulling = true;
+    this.pull()
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => {
+        this.pulling = false;
+        this.notify();
+      });
+  }
+
+  /** Reads items while the window has room; each starts the scores it is ready for. */
+  private async pull(): Promise<void> {
+    while (this.hasRoom()) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.exhausted = true;
+        return;
+      }
+      const state = this.admit(next.value);
+      if (state.remaining === 0) continue;
+      this.inFlight += 1;
+      this.advance(state);
+    }
+  }
+
+  /** A new item's state, with the outputs a resumed run already has for it. */
+  private admit(item: Item): ItemState<Item> {
+    const prior = this.options.prior?.(item);
+    // Keyed by score names, which may be `toString` or `__proto__`: no prototype.
+    const results = nameRecordOf<ScoreOutputV1>(prior ? Object.entries(prior) : []);
+    return {
+      item,
+      results,
+      started: new Set(Object.keys(results)),
+      remaining: this.options.scores.filter((entry) => !hasName(results, entry.name)).length,
+    };
+  }
+
+  complete(
+    state: ItemState<Item>,
+    score: string,
+    output: ScoreOutputV1,
+    latencyMs: number,
+    cached: boolean,
+  ): void {
+    state.results[score] = output;
+    state.remaining -= 1;
+    this.ready.push({ item: state.item, score, output, latencyMs, cached });
+    if (state.remaining === 0) this.inFlight -= 1;
+    else this.advance(state);
+    this.notify();
+  }
+
+  /** Starts every score of the item whose dependencies have answered. */
+  private advance(state: ItemState<Item>): void {
+    if (this.halted()) return;
+    for (const entry of this.options.scores) {
+      if (state.started.has(entry.name)) continue;
+      if (!entry.dependsOn.every((dependency) => hasName(state.results, dependency.score)))
+        continue;
+      state.started.add(entry.name);
+      this.startScore(state, entry);
+    }
+  }
+
+  /** Disabled, skipped by its condition, or queued once its processors have run. */
+  private startScore(state: ItemState<Item>, entry: LoadedScore): void {
+    if (entry.disabled) {
+      this.complete(state, entry.name, { value: null, status: 'disabled' }, 0, false);
+      return;
+    }
+    const reason = skipReason(entry.dependsOn, state.results);
+    if (reason !== undefined) {
+      const skipped: ScoreOutputV1 = { value: null, status: 'skipped', explanation: reason };
+      this.complete(state, entry.name, skipped, 0, false);
+      return;
+    }
+    const queue = this.queues.get(entry.name)!;
+    const failed = (error: unknown) =>
+      this.complete(state, entry.name, errorOutput(error, 'processor_failed'), 0, false);
+    if (hasAsyncProcessor(entry.processors)) {
+      // A semantic processor runs a model: the item joins the queue once its text is ready.
+      applyProcessorsAsync(state.item.text, entry.processors).then(
+        (text) => this.enqueue(queue, { state, text }),
+        failed,
+      );
+      return;
+    }
+    let text: string;
+    try {
+      text = applyProcessors(state.item.text, entry.processors);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    this.enqueue(queue, { state, text });
+  }
+
+  private enqueue(queue: ScoreQueue<Item>, work: Work<Item>): void {
+    queue.waiting.push(work);
+    this.schedule(queue);
+  }
+
+  /** A full batch goes at once; the rest at the end of this turn, with whatever joined it. */
+  private schedule(queue: ScoreQueue<Item>): void {
+    const batchSize = queue.entry.score?.maxBatchSize ?? 1;
+    if (queue.waiting.length >= batchSize) this.dispatch(queue);
+    if (queue.waiting.length > 0 && !queue.scheduled) {
+      queue.scheduled = true;
+      setImmediate(() => {
+        queue.scheduled = false;
+        this.dispatch(queue);
+      });
+    }
+  }
+
+  /** Starts batches of the queue up to the score's concurrency. */
+  private dispatch(queue: ScoreQueue<Item>): void {
+    const batchSize = Math.max(1, queue.entry.score?.maxBatchSize ?? 1);
+    // A score that collects items (a batch API) answers none before it has many: no bound.
+    const limit = queue.entry.score?.collects ? Number.POSITIVE_INFINITY : this.concurrency;
+    while (queue.running < limit && queue.waiting.length > 0 && !this.halted()) {
+      const batch = queue.waiting.splice(0, batchSize);
+      queue.running += 1;
+      this.activeBatches += 1;
+      runBatch(this, queue.entry, batch)
+        .catch((error: unknown) => {
+          this.failure ??= error;
+        })
+        .finally(() => {
+          queue.running -= 1;
+          this.activeBatches -= 1;
+          this.schedule(queue);
+          this.notify();
+        });
+    }
+  }
+}

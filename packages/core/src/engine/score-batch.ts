@@ -1,0 +1,183 @@
+// One micro-batch of one score: cache lookups, the score's call, checked outputs, cache writes.
+import { cacheKey, type ResultCache } from '../cache/cache.js';
+import { stopsRun } from '../common/errors.js';
+import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
+import type { ScoreItemV1, ScoreOutputV1 } from '../spec/score-spec.js';
+import { nameRecordOf, nameValue } from '../text/name-records.js';
+import type { EngineItem } from './engine-result.js';
+import { checkOutput, errorOutput } from './output-check.js';
+
+/** An item being scored: its outputs so far and the scores started for it. */
+export interface ItemState<Item> {
+  item: Item;
+  results: Record<string, ScoreOutputV1>;
+  started: Set<string>;
+  /** Scores not yet completed for the item. */
+  remaining: number;
+}
+
+/** An item waiting for (or in) a batch of one score, with its text after the score's processors. */
+export interface Work<Item> {
+  state: ItemState<Item>;
+  text: string;
+}
+
+/** What a batch needs from the run it belongs to. */
+export interface BatchRun<Item extends EngineItem> {
+  readonly scorecard: string;
+  readonly runDir: string | undefined;
+  readonly drain: AbortSignal | undefined;
+  readonly cache: ResultCache | undefined;
+  /** The run's own signal: aborted by the caller or by a score's error that stops the run. */
+  readonly signal: AbortSignal;
+  /** Nothing new starts (aborted or draining). */
+  halted(): boolean;
+  complete(
+    state: ItemState<Item>,
+    score: string,
+    output: ScoreOutputV1,
+    latencyMs: number,
+    cached: boolean,
+  ): void;
+  /** Stops the run for an error every further call would repeat (the items stay unscored). */
+  stopRun(error: unknown): void;
+}
+
+interface Pending<Item> {
+  work: Work<Item>;
+  /** Cache key; '' when the batch does not use the cache. */
+  key: string;
+}
+
+/** The cache key of an item for a score: its fingerprint, text, metadata and upstream values. */
+function keyOf<Item extends EngineItem>(entry: LoadedScore, work: Work<Item>): string {
+  return cacheKey({
+    fingerprint: entry.fingerprint,
+    text: work.text,
+    metadata: work.state.item.metadata,
+    upstream: nameRecordOf(
+      entry.dependsOn.map((dependency) => [
+        dependency.score,
+        nameValue(work.state.results, dependency.score)?.value ?? null,
+      ]),
+    ),
+  });
+}
+
+/**
+ * Completes the items the cache holds; resolves with the others, or undefined when the run was
+ * aborted meanwhile.
+ */
+async function takeCached<Item extends EngineItem>(
+  run: BatchRun<Item>,
+  entry: LoadedScore,
+  pending: Pending<Item>[],
+): Promise<Pending<Item>[] | undefined> {
+  const cache = run.cache!;
+  const hits = cache.getNow
+    ? pending.map(({ key }) => cache.getNow!(key))
+    : await Promise.all(pending.map(({ key }) => cache.get(key)));
+  if (run.signal.aborted) return undefined;
+  const misses: Pending<Item>[] = [];
+  for (const [index, hit] of hits.entries()) {
+    const candidate = pending[index]!;
+    if (hit) run.complete(candidate.work.state, entry.name, hit, 0, true);
+    else misses.push(candidate);
+  }
+  return misses;
+}
+
+/**
+ * Stores outputs of the batch, each once: checked, cached when ok, completed for its item. An
+ * output that is an error because the run was abandoned, or a call not started because the run is
+ * stopping, is left out: the item stays unscored, for a resume.
+ */
+function outputStore<Item extends EngineItem>(
+  run: BatchRun<Item>,
+  entry: LoadedScore,
+  pending: Pending<Item>[],
+  useCache: boolean,
+) {
+  const started = performance.now();
+  const writes: Promise<void>[] = [];
+  const done = new Set<number>();
+  const finish = (index: number, raw: ScoreOutputV1 | undefined) => {
+    if (done.has(index) || index < 0 || index >= pending.length) return;
+    const { work, key } = pending[index]!;
+    if (run.signal.aborted && raw?.status === 'error') return; // abandoned, not failed
+    if (raw?.status === 'error' && raw.error?.code === 'not_started' && run.halted()) return;
+    done.add(index);
+    const checked = checkOutput(raw, entry.labels, entry.name);
+    if (useCache && checked.status === 'ok')
+      writes.push(run.cache!.set(key, checked).catch(() => {}));
+    run.complete(work.state, entry.name, checked, performance.now() - started, false);
+  };
+  return { finish, writes };
+}
+
+/**
+ * The score's outputs for the items, in order; each may also come early through `onOutput`. A
+ * call that throws gives every item an error output, unless the error stops the run (then
+ * undefined, as when the run was aborted).
+ */
+async function callScore<Item extends EngineItem>(
+  run: BatchRun<Item>,
+  entry: LoadedScore,
+  items: ScoreItemV1[],
+  onOutput: (index: number, output: ScoreOutputV1) => void,
+): Promise<ScoreOutputV1[] | undefined> {
+  try {
+    const outputs = await entry.score!.doScore({
+      items,
+      signal: run.signal,
+      context: {
+        scorecard: run.scorecard,
+        ...(run.runDir === undefined ? {} : { runDir: run.runDir }),
+        ...(run.drain === undefined ? {} : { drain: run.drain }),
+      },
+      onOutput: (index, output) => {
+        if (!run.signal.aborted) onOutput(index, output);
+      },
+    });
+    if (!Array.isArray(outputs) || outputs.length !== items.length) {
+      throw new Error(
+        `score "${entry.name}" returned ${Array.isArray(outputs) ? outputs.length : 'no'} outputs for ${items.length} items`,
+      );
+    }
+    return outputs;
+  } catch (error) {
+    if (run.signal.aborted) return undefined;
+    if (stopsRun(error)) {
+      run.stopRun(error);
+      return undefined;
+    }
+    return items.map(() => errorOutput(error));
+  }
+}
+
+/** Scores one micro-batch of one score: cache first, then one `doScore` call for the rest. */
+export async function runBatch<Item extends EngineItem>(
+  run: BatchRun<Item>,
+  entry: LoadedScore,
+  batch: Work<Item>[],
+): Promise<void> {
+  if (!entry.score) throw new Error(`score "${entry.name}" was not created`);
+  const useCache = run.cache !== undefined && entry.score.cacheable !== false;
+  let pending: Pending<Item>[] | undefined = batch.map((work) => ({
+    work,
+    key: useCache ? keyOf(entry, work) : '',
+  }));
+  if (useCache) pending = await takeCached(run, entry, pending);
+  if (pending === undefined || pending.length === 0) return;
+  const items: ScoreItemV1[] = pending.map(({ work }) => ({
+    id: work.state.item.id,
+    text: work.text,
+    metadata: work.state.item.metadata,
+    results: work.state.results,
+  }));
+  const store = outputStore(run, entry, pending, useCache);
+  const outputs = await callScore(run, entry, items, store.finish);
+  if (outputs === undefined) return;
+  for (const [index, raw] of outputs.entries()) store.finish(index, raw);
+  await Promise.all(store.writes);
+}
