@@ -10,11 +10,6 @@ export function indexKey(key: string): string {
   return key.length === 64 ? key.slice(48) : key;
 }
 
-/** `indexKey` for keeping in the index: copied, as a slice would keep the whole key alive. */
-export function storedIndexKey(key: string): string {
-  return key.length === 64 ? Buffer.from(key.slice(48), 'latin1').toString('latin1') : key;
-}
-
 /**
  * Calls `onEntry(indexKey(key), offset, length)` for each whole line (`key<TAB>json\n`) of a log from `from` on;
  * returns the offset after the last whole line (a line cut by a crash is looked at again later).
@@ -26,32 +21,58 @@ export function scanLog(
   onEntry: (key: string, offset: number, length: number) => void,
   fd?: number,
 ): number {
+  return scanLines(
+    path,
+    from,
+    (buffer, start, tab, newline, offset) =>
+      onEntry(
+        buffer.toString('latin1', tab - start === 64 ? tab - 16 : start, tab),
+        offset,
+        newline + 1 - start,
+      ),
+    fd,
+  );
+}
+
+/**
+ * `scanLog` by bytes: `onLine(buffer, start, tab, newline, offset)` for each whole line with a key,
+ * the key being `buffer[start, tab)` and the line starting at `offset` of the file. The buffer is
+ * reused: read it during the call only.
+ */
+export function scanLines(
+  path: string,
+  from: number,
+  onLine: (buffer: Buffer, start: number, tab: number, newline: number, offset: number) => void,
+  fd?: number,
+): number {
   const own = fd === undefined;
   const descriptor = fd ?? openSync(path, 'r');
   try {
     const size = fstatSync(descriptor).size;
     if (size <= from) return from;
-    const chunk = Buffer.allocUnsafe(Math.min(size - from, 1 << 20));
-    let carry = Buffer.alloc(0);
-    let at = from; // file offset of carry's first byte
-    while (at + carry.length < size) {
-      const read = readSync(descriptor, chunk, 0, chunk.length, at + carry.length);
-      if (read === 0) break;
-      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk;
-      const end = carry.length + read;
-      let start = 0;
-      for (let newline = data.indexOf(10, start); newline >= 0 && newline < end; ) {
-        const tab = data.indexOf(9, start);
-        if (tab > start && tab < newline)
-          onEntry(
-            data.toString('latin1', tab - start === 64 ? tab - 16 : start, tab),
-            at + start,
-            newline + 1 - start,
-          );
-        start = newline + 1;
-        newline = data.indexOf(10, start);
+    // One buffer for the whole scan: a line cut at its end moves to its start and the next read
+    // goes after it (no new buffer per read); it doubles only for a line longer than itself.
+    let buffer = Buffer.allocUnsafe(Math.min(size - from, 1 << 20));
+    let kept = 0; // bytes of a cut line at the buffer's start
+    let at = from; // file offset of the buffer's first byte
+    while (at + kept < size) {
+      if (kept === buffer.length) {
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, 0, kept);
+        buffer = larger;
       }
-      carry = Buffer.from(data.subarray(start, end));
+      const read = readSync(descriptor, buffer, kept, buffer.length - kept, at + kept);
+      if (read === 0) break;
+      const end = kept + read;
+      let start = 0;
+      for (let newline = buffer.indexOf(10, start); newline >= 0 && newline < end; ) {
+        const tab = buffer.indexOf(9, start);
+        if (tab > start && tab < newline) onLine(buffer, start, tab, newline, at + start);
+        start = newline + 1;
+        newline = buffer.indexOf(10, start);
+      }
+      buffer.copy(buffer, 0, start, end);
+      kept = end - start;
       at += start;
     }
     return at;

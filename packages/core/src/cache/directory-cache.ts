@@ -13,7 +13,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { redact } from '../common/secrets.js';
-import { indexKey, type ReadBlock, readLineAt, scanLog, storedIndexKey } from './cache-log.js';
+import { CacheIndex } from './cache-index.js';
+import { type ReadBlock, readLineAt, scanLines } from './cache-log.js';
 import { cacheWriteFailure, recordCacheWriteFailure } from './cache-warnings.js';
 
 /** Offsets fit in 2^33 (8 GiB); a segment is closed at 4 GiB and a new one started. */
@@ -39,13 +40,13 @@ interface Segment {
  * the folder (Spark tasks, retries, parallel runs) never write to the same file, so nobody reads
  * half an entry (a line cut by a crash is ignored), and each sees the others' entries when it opens
  * the cache and, on a miss, at most a second after they were written. The index keeps 64 bits of
- * each key (see `indexKey`): about 80 bytes of memory per entry (bench/cache-index.mjs);
+ * each key in typed arrays (see `CacheIndex`; memory per entry in bench/cache-index.mjs);
  * `plexus cache compact|prune` (cache-compaction.ts) merges the logs and bounds the size.
  */
 export class DirectoryCache<Value = unknown> {
   private readonly logDir: string;
   private readonly segments: Segment[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly index = new CacheIndex();
   private readonly pending = new Map<string, string>();
   private own: { segment: number; size: number } | undefined;
   private flushing: Promise<void> | undefined;
@@ -124,7 +125,7 @@ export class DirectoryCache<Value = unknown> {
       return;
     }
     for (const [key, line] of lines) {
-      this.index.set(storedIndexKey(key), own.segment * offsetSpan + own.size);
+      this.index.set(key, own.segment * offsetSpan + own.size);
       own.size += Buffer.byteLength(line);
     }
     (this.segments[own.segment] as Segment).scanned = own.size;
@@ -186,10 +187,10 @@ export class DirectoryCache<Value = unknown> {
 
   private read(key: string): string | undefined {
     this.load();
-    let place = this.index.get(indexKey(key));
+    let place = this.index.get(key);
     if (place === undefined && Date.now() - this.refreshedAt > refreshMs) {
       this.refresh();
-      place = this.index.get(indexKey(key));
+      place = this.index.get(key);
     }
     if (place === undefined) return undefined;
     const segment = this.segments[Math.floor(place / offsetSpan)] as Segment;
@@ -237,10 +238,11 @@ export class DirectoryCache<Value = unknown> {
 
   private scan(segment: Segment, number: number): void {
     try {
-      segment.scanned = scanLog(
+      segment.scanned = scanLines(
         segment.path,
         segment.scanned,
-        (key, offset) => this.index.set(key, number * offsetSpan + offset),
+        (buffer, start, tab, _newline, offset) =>
+          this.index.setFromBytes(buffer, start, tab, number * offsetSpan + offset),
         segment.fd,
       );
     } catch {
