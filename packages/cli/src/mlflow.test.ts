@@ -1,17 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { MlflowClient } from '@plexus/mlflow-tracker';
 import { type MlflowServer, startMlflowServer } from '@plexus/mlflow-tracker/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { writeSlowPackage } from './test-packages.js';
+import { cuttableLink, writeGatedPackage } from './mlflow-test-outage.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const spamDir = fileURLToPath(new URL('../../../examples/spam/', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'plexus-cli-mlflow-'));
-writeSlowPackage(project);
+writeGatedPackage(project);
 let server: MlflowServer;
 
 beforeAll(async () => {
@@ -19,31 +20,45 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(() => server?.stop());
 
-function env() {
+function env(uri = server.uri) {
   return {
     ...process.env,
-    MLFLOW_TRACKING_URI: server.uri,
+    MLFLOW_TRACKING_URI: uri,
     PLEXUS_CACHE_DIR: join(project, 'cache'),
   };
 }
 
-function run(args: string[]) {
+function run(args: string[], uri = server.uri) {
   const result = spawnSync(process.execPath, [bin, ...args], {
     cwd: project,
     encoding: 'utf8',
-    env: env(),
+    env: env(uri),
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** `run` without blocking this process (the link to MLflow lives in it). */
+async function runAsync(args: string[], uri: string) {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: env(uri),
+  });
+  return { stdout, stderr };
+}
+
 it('finishes an evaluation locally when MLflow dies mid-run; sync then completes that one run', async () => {
+  const gate = join(project, 'gate');
+  // The CLI reaches MLflow through a link the test cuts: to the CLI, exactly a server that died
+  // (connections refused), and "restarting" it takes no MLflow startup (10-60 s).
+  const link = await cuttableLink(server.uri);
   writeFileSync(
     join(project, 'numbers.csv'),
     `id,text,Parity\n${Array.from({ length: 1500 }, (_, index) => `n${index},${index},${index % 2 ? 'odd' : 'even'}`).join('\n')}\n`,
   );
   writeFileSync(
     join(project, 'slow.yaml'),
-    'name: Slow Parity\nscores:\n  - { name: Parity, class: plexus-score-slow/parity, labels: [even, odd], delay_ms: 40 }\n',
+    `name: Slow Parity\nscores:\n  - { name: Parity, class: plexus-score-gated/parity, labels: [even, odd], open_below: 100, gate: ${gate} }\n`,
   );
   const child = spawn(
     process.execPath,
@@ -59,15 +74,17 @@ it('finishes an evaluation locally when MLflow dies mid-run; sync then completes
       '--concurrency',
       '1',
     ],
-    { cwd: project, env: env() },
+    { cwd: project, env: env(link.uri) },
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  // Kill the server once the run shows in MLflow (RUNNING), well before the evaluation ends.
+  // Cut MLflow off once the run shows there (RUNNING). The items from 100 on wait for the gate,
+  // which opens only after the cut: the evaluation cannot end before MLflow is gone.
   const client = new MlflowClient({ trackingUri: server.uri });
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  // (Up to 60 s for a busy machine: the run waits at the gate, so waiting costs only the wait.)
+  for (let attempt = 0; attempt < 600; attempt += 1) {
     const experiment = await client.getExperimentByName('plexus/Slow Parity');
     if (
       experiment &&
@@ -78,18 +95,20 @@ it('finishes an evaluation locally when MLflow dies mid-run; sync then completes
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   expect(child.exitCode).toBeNull();
-  server.kill();
+  await link.cut();
+  writeFileSync(gate, '');
   const code = await new Promise((resolve) => child.once('exit', resolve));
   expect(code).toBe(0);
   expect(stderr).toMatch(
     /MLflow: not logged \(.*\)\. The run is complete in run; log it later with: plexus mlflow sync run/,
   );
 
-  await server.restart();
-  const synced = run(['mlflow', 'sync', 'run']);
+  await link.restore();
+  const synced = await runAsync(['mlflow', 'sync', 'run'], link.uri);
   expect(synced.stderr).toBe('');
   expect(synced.stdout).toMatch(/^run: updated http/);
-  expect(run(['mlflow', 'sync', 'run']).stdout).toMatch(/^run: unchanged/);
+  expect((await runAsync(['mlflow', 'sync', 'run'], link.uri)).stdout).toMatch(/^run: unchanged/);
+  await link.cut();
   const experiment = await client.getExperimentByName('plexus/Slow Parity');
   const runs = await client.findRunsByTag(
     experiment!.experiment_id,
