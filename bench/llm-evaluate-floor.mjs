@@ -5,6 +5,8 @@
 // 2. warm cache: the same N items again as a new `plexus evaluate` process (every answer from the
 //    cache of 1.), vs a one-item run of the same scorecard with the same cache. Target: <= 1.2x.
 // The test server runs once, pinned to core 1; every client process is pinned to core 0.
+// BENCH_BEFORE=<dir>: also runs the same commands from a copy of the repository at another
+// version (its packages built in <dir>/packages, run from <dir>/bench), in the same rounds.
 // Usage: node bench/llm-evaluate-floor.mjs [items] [C] [L_ms] [rounds]   (after building)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,14 @@ const concurrency = Number(process.argv[3] ?? 64);
 const latencyMs = Number(process.argv[4] ?? 50);
 const rounds = Number(process.argv[5] ?? 3);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const cli = join(here, '../packages/cli/dist/bin.js');
+/** The versions measured: this checkout, and the one BENCH_BEFORE names. */
+const trees = [{ name: 'now', cli: join(here, '../packages/cli/dist/bin.js'), cwd: here }];
+if (process.env.BENCH_BEFORE)
+  trees.unshift({
+    name: 'before',
+    cli: join(process.env.BENCH_BEFORE, 'packages/cli/dist/bin.js'),
+    cwd: join(process.env.BENCH_BEFORE, 'bench'),
+  });
 const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-llm-floor-'));
 const { url, stop } = await startBenchServer(latencyMs);
 const rows = Array.from({ length: items }, (_, index) => `m${index},message number ${index}`);
@@ -37,12 +46,12 @@ const env = { ...process.env, BENCH_KEY: 'bench', BENCH_URL: url, MLFLOW_TRACKIN
  * Wall seconds and CPU seconds (user + system, by /usr/bin/time) of one process pinned to core 0,
  * run from bench/ (score packages resolve from here). CPU is what a shared machine disturbs least.
  */
-function timed(args) {
+function timed(args, cwd = here) {
   const cpuFile = join(folder, 'cpu.txt');
   const started = performance.now();
   const time = ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile];
   const result = spawnSync('taskset', ['-c', '0', ...time, process.execPath, ...args], {
-    cwd: here,
+    cwd,
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,20 +64,23 @@ function timed(args) {
 }
 
 /** One `plexus evaluate`; checks every item was scored, and from the cache when `hits` says so. */
-function evaluate(dataFile, cacheDir, out, expected, hits) {
-  const run = timed([
-    cli,
-    'evaluate',
-    card,
-    '--data',
-    dataFile,
-    '--cache-dir',
-    cacheDir,
-    '--out',
-    out,
-    '--json',
-    '--quiet',
-  ]);
+function evaluate(tree, dataFile, cacheDir, out, expected, hits) {
+  const run = timed(
+    [
+      tree.cli,
+      'evaluate',
+      card,
+      '--data',
+      dataFile,
+      '--cache-dir',
+      cacheDir,
+      '--out',
+      out,
+      '--json',
+      '--quiet',
+    ],
+    tree.cwd,
+  );
   const summary = JSON.parse(run.stdout);
   if (summary.results !== expected || summary.errors !== 0 || summary.cacheHits !== hits)
     throw new Error(`evaluate ${out}: ${JSON.stringify(summary)}`);
@@ -83,47 +95,60 @@ const load = () =>
 console.log(
   `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; ${items} items, C=${concurrency}, L=${latencyMs} ms`,
 );
-const throughput = [];
-const warm = [];
+const results = [];
 for (let round = 1; round <= rounds; round += 1) {
-  const cacheDir = join(folder, `cache-${round}`);
   const loadBefore = load();
-  const cold = evaluate(data, cacheDir, join(folder, `cold-${round}`), items, 0);
+  const runs = trees.map((tree) => {
+    const cacheDir = join(folder, `cache-${tree.name}-${round}`);
+    const out = (kind) => join(folder, `${kind}-${tree.name}-${round}`);
+    return { tree, cacheDir, cold: evaluate(tree, data, cacheDir, out('cold'), items, 0), out };
+  });
   const loop = timed([
     join(here, 'llm-http-loop.mjs'),
     String(items),
     String(concurrency),
     String(latencyMs),
   ]);
-  const again = evaluate(data, cacheDir, join(folder, `warm-${round}`), items, items);
-  const single = evaluate(one, cacheDir, join(folder, `one-${round}`), 1, 1);
-  throughput.push({ round, load: `${loadBefore} -> ${load()}`, cold, loop });
-  warm.push({ round, again, single });
-  rmSync(cacheDir, { recursive: true, force: true });
+  for (const run of runs) {
+    const again = evaluate(run.tree, data, run.cacheDir, run.out('warm'), items, items);
+    const single = evaluate(run.tree, one, run.cacheDir, run.out('one'), 1, 1);
+    results.push({
+      round,
+      name: run.tree.name,
+      load: loadBefore,
+      cold: run.cold,
+      loop,
+      again,
+      single,
+    });
+    rmSync(run.cacheDir, { recursive: true, force: true });
+  }
+  results.at(-1).load = `${loadBefore} -> ${load()}`;
 }
 stop();
 const perItem = (run, count) => ((run.cpu * 1000) / count).toFixed(3);
+const version = trees.length > 1 ? ' | version' : '';
 console.log(
-  '\n| round | load average | evaluate s | loop s | evaluate items/s | loop items/s | ratio | CPU ms per item, evaluate / loop |',
+  `\n| round${version} | load average | evaluate s | loop s | evaluate items/s | loop items/s | ratio | CPU ms per item, evaluate / loop |`,
 );
-console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const { round, load: loads, cold, loop } of throughput)
+console.log(`| ---:${version ? ' | ---' : ''} | --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
+for (const { round, name, load: loads, cold, loop } of results)
   console.log(
-    `| ${round} | ${loads} | ${cold.seconds.toFixed(2)} | ${loop.seconds.toFixed(2)} | ${Math.round(items / cold.seconds)} | ${Math.round(items / loop.seconds)} | ${(loop.seconds / cold.seconds).toFixed(3)}x | ${perItem(cold, items)} / ${perItem(loop, items)} |`,
+    `| ${round}${version ? ` | ${name}` : ''} | ${loads} | ${cold.seconds.toFixed(2)} | ${loop.seconds.toFixed(2)} | ${Math.round(items / cold.seconds)} | ${Math.round(items / loop.seconds)} | ${(loop.seconds / cold.seconds).toFixed(3)}x | ${perItem(cold, items)} / ${perItem(loop, items)} |`,
   );
 console.log(
-  `median ratio ${median(throughput.map((row) => row.loop.seconds / row.cold.seconds)).toFixed(3)}x (target >= 0.95x)`,
+  `\n| round${version} | warm ${items} items s | one item s | ratio | CPU s, warm / one item | CPU ratio |`,
 );
-console.log(
-  `\n| round | warm ${items} items s | one item s | ratio | CPU s, warm / one item | CPU ratio |`,
-);
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const { round, again, single } of warm)
+console.log(`| ---:${version ? ' | ---' : ''} | ---: | ---: | ---: | ---: | ---: |`);
+for (const { round, name, again, single } of results)
   console.log(
-    `| ${round} | ${again.seconds.toFixed(3)} | ${single.seconds.toFixed(3)} | ${(again.seconds / single.seconds).toFixed(2)}x | ${again.cpu.toFixed(2)} / ${single.cpu.toFixed(2)} | ${(again.cpu / single.cpu).toFixed(2)}x |`,
+    `| ${round}${version ? ` | ${name}` : ''} | ${again.seconds.toFixed(3)} | ${single.seconds.toFixed(3)} | ${(again.seconds / single.seconds).toFixed(2)}x | ${again.cpu.toFixed(2)} / ${single.cpu.toFixed(2)} | ${(again.cpu / single.cpu).toFixed(2)}x |`,
   );
-console.log(
-  `median ratio ${median(warm.map((row) => row.again.seconds / row.single.seconds)).toFixed(2)}x (target <= 1.2x); CPU ${median(warm.map((row) => row.again.cpu / row.single.cpu)).toFixed(2)}x`,
-);
+for (const tree of trees) {
+  const own = results.filter((row) => row.name === tree.name);
+  console.log(
+    `${tree.name}: median throughput ratio ${median(own.map((row) => row.loop.seconds / row.cold.seconds)).toFixed(3)}x (target >= 0.95x); warm ratio ${median(own.map((row) => row.again.seconds / row.single.seconds)).toFixed(2)}x (target <= 1.2x), CPU ${median(own.map((row) => row.again.cpu / row.single.cpu)).toFixed(2)}x`,
+  );
+}
 if (process.env.BENCH_KEEP) console.log(`kept ${folder}`);
 else rmSync(folder, { recursive: true, force: true });
