@@ -6,7 +6,9 @@
 // and the floor's time per call, and how the limiter took the 429s (noise or load).
 // Usage: taskset -c 0 node bench/llm-faults.mjs [items] [C] [L_ms] [rounds] [kinds]
 // kinds: all (default), or a comma list of 429, 500, malformed, hang: only those faults, at their rates.
-// PLEXUS_LLM_MODULE=<path to a build of @plexus/classifier-llm>: run that build (a before/after).
+// PLEXUS_LLM_MODULE=<path to a build of @plexus/classifier-llm>: run that build instead;
+// PLEXUS_LLM_COMPARE=<path to another build>: each round also runs the faults with it, right after
+// the same floor (a before/after under the same load).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,18 +36,20 @@ writeFileSync(
   `id,text\n${Array.from({ length: items }, (_, index) => `m${index},message number ${index}`).join('\n')}\n`,
 );
 process.env.BENCH_KEY = 'bench';
-const { plugin, sharedLimiter } = await import(
-  process.env.PLEXUS_LLM_MODULE
-    ? pathToFileURL(resolve(process.env.PLEXUS_LLM_MODULE)).href
-    : '@plexus/classifier-llm'
-);
+const builds = [];
+for (const path of [process.env.PLEXUS_LLM_MODULE, process.env.PLEXUS_LLM_COMPARE]) {
+  if (path === undefined && builds.length > 0) continue;
+  const module = await import(path ? pathToFileURL(resolve(path)).href : '@plexus/classifier-llm');
+  builds.push({ label: path ?? '@plexus/classifier-llm', ...module });
+}
 const load = () =>
   loadavg()
     .map((value) => value.toFixed(1))
     .join(' ');
 
 /** One run against a fresh server: items/s, the server's counts, the limiter's, the tail. */
-async function once(withFaults, round) {
+async function once(withFaults, round, build) {
+  const { plugin, sharedLimiter } = build;
   let last = { requests: 0, faults: {} };
   const server = await startBenchServer(latencyMs, {
     faults: withFaults ? faults : undefined,
@@ -53,7 +57,8 @@ async function once(withFaults, round) {
       last = stats;
     },
   });
-  const file = join(folder, `card-${withFaults}-${round}.yaml`);
+  const tag = `${withFaults}-${round}-${builds.indexOf(build)}`;
+  const file = join(folder, `card-${tag}.yaml`);
   const source = `name: Faults\nscores:\n  - { name: Spam, class: llm/classifier, labels: [spam, ham], model: faults, base_url: "${server.url}", api_key_env: BENCH_KEY, max_concurrency: ${concurrency}, timeout_ms: ${timeoutMs}, max_retries: 10, prompt: "Spam? {{ text }}" }\n`;
   writeFileSync(file, source);
   const scorecard = await parseScorecard(source, { file, plugins: [plugin], cacheDir: folder });
@@ -66,7 +71,7 @@ async function once(withFaults, round) {
   const summary = await evaluate({
     scorecard,
     data,
-    outDir: join(folder, `run-${withFaults}-${round}`),
+    outDir: join(folder, `run-${tag}`),
     cache: false,
     window: 1024,
     concurrency,
@@ -94,18 +99,29 @@ console.log(
   `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; load average ${load()}`,
 );
 console.log(
-  `${process.env.PLEXUS_LLM_MODULE ?? '@plexus/classifier-llm'}: ${items} items, C=${concurrency}, L=${latencyMs} ms, timeout ${timeoutMs} ms, faults ${JSON.stringify(faults)}`,
+  `builds: ${builds.map((build, index) => `${index + 1}. ${build.label}`).join('; ')} (the floor runs the first); ${items} items, C=${concurrency}, L=${latencyMs} ms, timeout ${timeoutMs} ms, faults ${JSON.stringify(faults)}`,
 );
 console.log(
-  '| round | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | requests | 429 / 500 / malformed / hang | 429s as noise / load | mean concurrency | tail s (floor) | errors |',
+  '| round | build | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | requests | 429 / 500 / malformed / hang | 429s as noise / load | mean concurrency | tail s (floor) | errors |',
 );
 console.log(
-  '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | ---: |',
+  '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | ---: |',
 );
-const ratios = [];
+const ratios = builds.map(() => []);
 for (let round = 1; round <= rounds; round += 1) {
-  const floor = await once(false, round);
-  const faulty = await once(true, round);
+  const floor = await once(false, round, builds[0]);
+  // The builds take turns going first.
+  const order = builds.map((_, index) => (index + round - 1) % builds.length);
+  for (const index of order) row(round, index, floor, await once(true, round, builds[index]));
+}
+for (const [index, list] of ratios.entries()) {
+  list.sort((a, b) => a - b);
+  console.log(`build ${index + 1}: median ratio ${list[Math.floor(list.length / 2)].toFixed(2)}x`);
+}
+console.log(`load average after ${load()}`);
+
+/** One table row: a run with faults against the floor of its round and its own ceiling. */
+function row(round, index, floor, faulty) {
   const ceiling = faultCeiling({
     items,
     concurrency,
@@ -114,13 +130,9 @@ for (let round = 1; round <= rounds; round += 1) {
     timeoutMs,
     retryAfterMs,
   });
-  ratios.push(faulty.rate / floor.rate);
+  ratios[index].push(faulty.rate / floor.rate);
   const counts = ['429', '500', 'malformed', 'hang'].map((kind) => faulty.faults[kind] ?? 0);
   console.log(
-    `| ${round} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ceiling.rate.toFixed(0)} (${(ceiling.rate / floor.rate).toFixed(2)}x) | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${faulty.requests} | ${counts.join(' / ')} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
+    `| ${round} | ${index + 1} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ceiling.rate.toFixed(0)} (${(ceiling.rate / floor.rate).toFixed(2)}x) | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${faulty.requests} | ${counts.join(' / ')} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
   );
 }
-ratios.sort((a, b) => a - b);
-console.log(
-  `median ratio ${ratios[Math.floor(ratios.length / 2)].toFixed(2)}x; load average after ${load()}`,
-);
