@@ -37,4 +37,5 @@ export {
   collectCacheWarnings,
   onCacheWarning,
 } from './cache-warnings.js';
-export { DirectoryCache, directoryCache } from './directory-cache.js';
+export { DirectoryCache } from './directory-cache.js';
+export { directoryCache } from './directory-caches.js';

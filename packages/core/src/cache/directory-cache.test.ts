@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheWriteFailure, onCacheWarning } from './cache-warnings.js';
-import { DirectoryCache, directoryCache } from './directory-cache.js';
+import { DirectoryCache } from './directory-cache.js';
+import { directoryCache } from './directory-caches.js';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'plexus-cache-'));
 const key = (n: number) => n.toString(16).padStart(64, '0');

@@ -7,12 +7,12 @@ import {
   readdirSync,
   readFileSync,
   rmdirSync,
-  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { redact } from '../common/secrets.js';
+import { folderId } from './cache-dir.js';
 import { CacheIndex } from './cache-index.js';
 import { type ReadBlock, readLineAt, scanLines } from './cache-log.js';
 import { cacheWriteFailure, recordCacheWriteFailure } from './cache-warnings.js';
@@ -261,30 +261,6 @@ export class DirectoryCache<Value = unknown> {
 }
 
 const exitFlush = new Set<DirectoryCache>();
-
-const open = new Map<string, DirectoryCache>();
-
-/**
- * The process's cache for a folder: one index and one log file per folder however many scores
- * use it (a new one if the folder was deleted since).
- */
-export function directoryCache<Value>(dir: string): DirectoryCache<Value> {
-  let cache = open.get(dir);
-  if (!cache || cache.stale()) {
-    cache?.flush();
-    cache = new DirectoryCache(dir);
-    open.set(dir, cache);
-  }
-  return cache as DirectoryCache<Value>;
-}
-
-function folderId(path: string): number | undefined {
-  try {
-    return statSync(path, { throwIfNoEntry: false })?.ino;
-  } catch {
-    return undefined; // a part of the path is a file (ENOTDIR): no folder
-  }
-}
 
 function flushAll(): void {
   for (const cache of exitFlush) {
