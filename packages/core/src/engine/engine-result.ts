@@ -16,4 +16,6 @@ export interface EngineResult<Item extends EngineItem = EngineItem> {
   /** Wall time of the call that produced it, in milliseconds (0 for cache hits and skips). */
   latencyMs: number;
   cached: boolean;
+  /** Whether it is the item's first result of this run (its line stores the item's text). */
+  first?: boolean;
 }

@@ -196,6 +196,7 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
       results,
       started: new Set(Object.keys(results)),
       remaining: this.options.scores.filter((entry) => !hasName(results, entry.name)).length,
+      reported: false,
     };
   }
 
@@ -208,7 +209,9 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   ): void {
     state.results[score] = output;
     state.remaining -= 1;
-    this.ready.push({ item: state.item, score, output, latencyMs, cached });
+    const first = !state.reported;
+    state.reported = true;
+    this.ready.push({ item: state.item, score, output, latencyMs, cached, first });
     if (state.remaining === 0) this.inFlight -= 1;
     else this.advance(state);
     this.notify();

@@ -38,14 +38,11 @@ export async function* resultLineBatches<
 >(options: EngineOptions<Item> & { storage?: LineStorageOptions }): AsyncGenerator<ResultLine[]> {
   const normalizations = new Map(options.scores.map((entry) => [entry.name, entry.normalization]));
   const storage = options.storage ?? {};
-  // An item's results share its object: the first one stores the text (weakly held: bounded).
-  const seen = new WeakSet<object>();
   const lineOf = (result: EngineResult<Item>): ResultLine => {
-    const first = !seen.has(result.item);
-    if (first) seen.add(result.item);
     const gold = nameValue(result.item.labels, result.score);
     const line = toResultLine(result, gold, normalizations.get(result.score));
-    return storedLine(line, { text: result.item.text, first }, storage);
+    // The item's first result stores its text.
+    return storedLine(line, { text: result.item.text, first: result.first === true }, storage);
   };
   for await (const results of runEngineBatches(options)) yield results.map(lineOf);
 }

@@ -1,5 +1,5 @@
 import jsep, { type Expression } from 'jsep';
-import { normalizeLabel } from '../text/labels.js';
+import { normalizedLabel } from '../text/labels.js';
 
 jsep.addBinaryOp('and', 2);
 jsep.addBinaryOp('or', 1);
@@ -97,7 +97,7 @@ function check(node: Expression, roots: ReadonlySet<string>, keys: Map<string, S
 }
 
 function loose(value: unknown): unknown {
-  return typeof value === 'string' ? normalizeLabel(value) : value;
+  return typeof value === 'string' ? normalizedLabel(value) : value;
 }
 
 /** Labels compare ignoring case; a numeric string compares as a number with a number. */

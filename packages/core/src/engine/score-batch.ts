@@ -14,6 +14,8 @@ export interface ItemState<Item> {
   started: Set<string>;
   /** Scores not yet completed for the item. */
   remaining: number;
+  /** Whether a result of the item came out in this run. */
+  reported: boolean;
 }
 
 /** An item waiting for (or in) a batch of one score, with its text after the score's processors. */

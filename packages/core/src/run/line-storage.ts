@@ -24,13 +24,16 @@ export interface LineText {
   length: number | null;
 }
 
-// In memory only (never serialised): the text of lines that do not store it.
-const lineTexts = new WeakMap<object, LineText>();
+// In memory only (never serialised): the text of lines that do not store it, on a property that
+// JSON, `Object.keys` and spreads do not see. A property, not a WeakMap keyed by the line: a
+// rules run carries 500,000 such lines, and each WeakMap entry is an ephemeron the garbage
+// collector handles one by one.
+const carriedText = Symbol('plexus.lineText');
 
 /** The item's text of a line: stored on it (`text`), or carried in memory by `storedLine`. */
 export function textOfLine(line: ResultLine): LineText | undefined {
   if (line.text !== undefined) return { text: line.text, length: line.text_length ?? null };
-  return lineTexts.get(line);
+  return (line as { [carriedText]?: LineText })[carriedText];
 }
 
 /** Characters of an item's text `plexus evaluate` keeps on each result line. */
@@ -78,7 +81,7 @@ export function storedLine(
     if (item.first) {
       line.text = kept.text;
       if (kept.length !== null) line.text_length = kept.length;
-    } else lineTexts.set(line, kept);
+    } else Object.defineProperty(line, carriedText, { value: kept });
   }
   if (options.tracePrompts === false && line.trace !== undefined && hasPrompts(line.trace))
     line.trace = withoutPrompts(line.trace);
