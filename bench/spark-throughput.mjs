@@ -5,6 +5,8 @@
 // Also Spark's floor: `spark-submit` (same master) of a trivial job that reads the same file and
 // writes it back (JVM, context, Python, one read and one write): the part of the Spark run that no
 // Plexus code can remove. Prints both ratios: end to end, and with the floor taken off Spark's time.
+// BENCH_UDF_FLOOR=1 adds a second floor: the same job with an identity mapInArrow (what any PySpark
+// job of this shape pays). BENCH_VERBOSE=1 prints Spark's lines with seconds since submit.
 // Usage: node bench/spark-throughput.mjs [items] [C] [L_ms] [rules|llm] [P]   (after `pnpm build`)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -89,12 +91,19 @@ const spark = await runOnSpark({
 const sparkS = (performance.now() - started) / 1000;
 const sparkEnded = performance.now();
 const calls = callWindow(started, sparkEnded);
-const floorS = await sparkFloor(sparkSubmit);
+const floorS = await sparkFloor(sparkSubmit, false);
+// BENCH_UDF_FLOOR=1: also the floor of any PySpark job of this shape (the same read and write
+// with an identity mapInArrow between: Python workers started, every row through Arrow and back).
+const udfFloorS = process.env.BENCH_UDF_FLOOR ? await sparkFloor(sparkSubmit, true) : undefined;
 server.kill('SIGTERM');
 console.log(
   `| ${rules ? 'rules' : 'LLM'} | ${items} | ${concurrency} | ${latencyMs} | ${partitions} | ${(local.items / localS).toFixed(0)} (${localS.toFixed(1)} s) | ${(spark.items / sparkS).toFixed(0)} (${sparkS.toFixed(1)} s) | ${floorS.toFixed(1)} | ${(localS / sparkS).toFixed(2)} | ${(localS / Math.max(0.1, sparkS - floorS)).toFixed(2)} | ${local.errors}/${spark.errors} | ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} |`,
 );
 if (calls) console.log(calls);
+if (udfFloorS !== undefined)
+  console.log(
+    `floor with an identity mapInArrow: ${udfFloorS.toFixed(1)} s; in-process / (Spark - that floor) = ${(localS / Math.max(0.1, sparkS - udfFloorS)).toFixed(2)}`,
+  );
 
 /** When the server saw the Spark job's calls (1-s samples): the span and the rate within it. */
 function callWindow(from, to) {
@@ -110,15 +119,17 @@ function callWindow(from, to) {
 }
 
 /** Seconds of `spark-submit` of a job that reads the input as text and writes it back. */
-async function sparkFloor(submit) {
-  const job = join(folder, 'floor_job.py');
+async function sparkFloor(submit, udf) {
+  const job = join(folder, udf ? 'udf_floor_job.py' : 'floor_job.py');
   writeFileSync(
     job,
     [
       'import sys',
       'from pyspark.sql import SparkSession',
       'spark = SparkSession.builder.appName("floor").getOrCreate()',
-      'spark.read.text(sys.argv[1]).write.mode("overwrite").text(sys.argv[2])',
+      'frame = spark.read.text(sys.argv[1])',
+      udf ? 'frame = frame.mapInArrow(lambda batches: batches, "value string")' : '',
+      'frame.write.mode("overwrite").text(sys.argv[2])',
       'spark.stop()',
       '',
     ].join('\n'),
