@@ -5,9 +5,9 @@ import {
   type ScoreNeedsV1,
   type ScoreNeedV1,
 } from '@plexus/core';
-import { Liquid } from 'liquidjs';
 import type { ClassifierSettings } from './classifier-settings.js';
 import type { GraphSettings } from './graph-settings.js';
+import { Liquid } from './liquid.js';
 
 // Only parses, to list the variables a template reads; templates are rendered elsewhere. A
 // template longer than the default `template_limits.parse_chars` is not analysed here (the score's

@@ -1,6 +1,6 @@
 import { ScoreCallError } from '@plexus/core';
-import { Liquid } from 'liquidjs';
 import { z } from 'zod';
+import { Liquid } from './liquid.js';
 import { plainTemplate, renderPlain } from './plain-template.js';
 
 // Templates may not read files: every partial or layout lookup fails.
