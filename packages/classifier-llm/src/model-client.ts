@@ -212,7 +212,7 @@ export class ModelClient {
     const key = this.cache
       ? requestKey(this.provider.name, this.settings.base_url ?? '', request)
       : '';
-    const stored = await this.cache?.get(key);
+    const stored = this.cache?.getNow(key); // a lookup in memory and one read: no promise
     if (stored) {
       options.usage.cacheHits += 1;
       options.prompts?.push(traceCall(messages, stored.content));
