@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@plexus/classifier-llm/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { runCli, sleep, startCli, storedResults, workDir } from './harness.js';
 
 const dir = workDir('run-folder');
@@ -13,15 +13,25 @@ const items = 120;
 let requests: string[] = [];
 let server: TestServer;
 const env = { TEST_KEY: 'test-key' };
+// The server reads its latency per request: 60 ms keeps a run going (120 items, 2 at a time: 3.6 s)
+// while a test acts on it; once the run only has to finish, `finishFast` answers at once.
+const serverOptions = {
+  latencyMs: 60,
+  answer: ({ text }: { text: string }) => {
+    requests.push(/msg-\d+/.exec(text)?.[0] ?? '?');
+    return undefined;
+  },
+};
+const finishFast = () => {
+  serverOptions.latencyMs = 0;
+};
+
+beforeEach(() => {
+  serverOptions.latencyMs = 60;
+});
 
 beforeAll(async () => {
-  server = await startTestServer({
-    latencyMs: 60,
-    answer: ({ text }) => {
-      requests.push(/msg-\d+/.exec(text)?.[0] ?? '?');
-      return undefined;
-    },
-  });
+  server = await startTestServer(serverOptions);
   writeFileSync(
     join(dir, 'items.csv'),
     `id,text\n${Array.from({ length: items }, (_, index) => `m${index},msg-${index} please call me back`).join('\n')}\n`,
@@ -119,6 +129,7 @@ it('two --resume of one run folder at once: the second exits 2 naming the holder
   expect(second.code).toBe(2);
   expect(second.stderr).toContain(`in use by process ${first.child.pid}`);
   expect(second.stderr).not.toMatch(/\n\s+at /);
+  finishFast();
   const ended = await first.done;
   expect(ended.code).toBe(0);
   exactlyOnce(run);
@@ -146,12 +157,14 @@ it('a second run into an --out being written exits 2; the first is unharmed', as
   const second = await runCli(evaluateArgs(['--out', run]), env);
   expect(second.code).toBe(2);
   expect(second.stderr).toContain(`in use by process ${first.child.pid}`);
+  finishFast();
   expect((await first.done).code).toBe(0);
   exactlyOnce(run);
 });
 
 it('a folder left running by a dead process reads as interrupted (report, compare) and resumes, taking over the stale lock', async () => {
   const run = await killedRun('dead');
+  finishFast();
   const report = await runCli(['report', run]);
   expect(report.code).toBe(2);
   expect(report.stderr).toContain('the run is interrupted (the process running it ended');
@@ -213,6 +226,7 @@ it('an uncaught error marks the run failed with its message and releases the loc
   });
   expect(existsSync(join(run, 'run.lock'))).toBe(false);
   // Resumable like any failed run.
+  finishFast();
   const resumed = await runCli(evaluateArgs(['--resume', run]), env);
   expect(resumed.code).toBe(0);
   exactlyOnce(run);
@@ -228,6 +242,7 @@ it('out of heap (V8 aborts, no handler runs): run.json stays running, every read
   });
   expect(ended.code === 134 || ended.signal === 'SIGABRT').toBe(true);
   expect(runJson(run).status).toBe('running');
+  finishFast();
   const report = await runCli(['report', run]);
   expect(report.code).toBe(2);
   expect(report.stderr).toContain('the run is interrupted (the process running it ended');
