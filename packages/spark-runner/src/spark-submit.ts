@@ -229,18 +229,35 @@ function submit(command: string, args: readonly string[], options: SubmitOptions
  * folder with the same `results.jsonl`, `metrics.json` and `report.html` as an in-process run.
  */
 export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
-  await sparkSubmit(submitArguments(options, sparkFiles()), options);
+  let written: (() => void) | undefined;
+  const resultsWritten = new Promise<void>((resolvePromise) => {
+    written = resolvePromise;
+  });
+  const submitted = sparkSubmit(submitArguments(options, sparkFiles()), {
+    ...options,
+    onOutput: (line) => {
+      // Printed once the output and its _SUCCESS marker are written: the results are read back
+      // while Spark stops (its JVM takes seconds to shut down). A failing exit still fails the run.
+      if (line.startsWith('plexus: results written to ')) written?.();
+      options.onOutput?.(line);
+    },
+  });
+  await Promise.race([submitted, resultsWritten]);
   const runDir =
     options.runDir ??
     join(
       'runs',
       `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.scorecard.key}-spark`,
     );
-  return evaluate({
-    scorecard: options.scorecard,
-    data: options.input,
-    outDir: runDir,
-    items: externalResults(readSparkResults(resolve(options.output))),
-    sinks: options.sinks,
-  });
+  const [summary] = await Promise.all([
+    evaluate({
+      scorecard: options.scorecard,
+      data: options.input,
+      outDir: runDir,
+      items: externalResults(readSparkResults(resolve(options.output))),
+      sinks: options.sinks,
+    }),
+    submitted,
+  ]);
+  return summary;
 }

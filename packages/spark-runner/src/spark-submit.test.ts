@@ -1,0 +1,47 @@
+// runOnSpark with a stand-in for spark-submit (a shell script): no Spark needed.
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { plugin as heuristic } from '@plexus/classifier-heuristic';
+import { loadScorecard } from '@plexus/core';
+import { expect, it } from 'vitest';
+import { RunnerError, runOnSpark } from './spark-submit.js';
+
+async function setup(script: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-submit-'));
+  const submit = join(dir, 'fake-spark-submit');
+  writeFileSync(submit, `#!/bin/sh\n${script}\n`);
+  chmodSync(submit, 0o755);
+  writeFileSync(join(dir, 'items.jsonl'), '{"id": "a", "text": "free prize"}\n');
+  writeFileSync(
+    join(dir, 'card.yaml'),
+    'name: Fake\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [spam, ham], phrases: [free] }\n',
+  );
+  const scorecard = await loadScorecard(join(dir, 'card.yaml'), { plugins: [heuristic] });
+  const output = join(dir, 'out');
+  mkdirSync(output);
+  writeFileSync(join(output, '_SUCCESS'), '');
+  return {
+    scorecard,
+    input: join(dir, 'items.jsonl'),
+    output,
+    runDir: join(dir, 'run'),
+    sparkSubmit: submit,
+    cacheDir: join(dir, 'cache'),
+  };
+}
+
+it('fails the run when spark-submit fails after the job said its results were written', async () => {
+  // The results are read back while Spark stops; its failing exit still fails the run.
+  const options = await setup(
+    'echo "plexus: results written to somewhere" >&2; sleep 0.5; echo "Exception: stopping failed" >&2; exit 1',
+  );
+  const failure = runOnSpark(options);
+  await expect(failure).rejects.toThrow(RunnerError);
+  await expect(failure).rejects.toThrow('spark-submit exited with 1');
+});
+
+it('fails with the last lines of spark-submit when the job never wrote its results', async () => {
+  const options = await setup('echo "Exception: no executors" >&2; exit 3');
+  await expect(runOnSpark(options)).rejects.toThrow(/exited with 3:\nException: no executors/);
+});
