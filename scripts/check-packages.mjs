@@ -1,7 +1,7 @@
 // publint and @arethetypeswrong/cli (ESM-only profile) on every published package, from the
 // tarball pnpm would publish: each package is packed once and both tools read that tarball. Two
 // packages are checked at a time (the machines have 2 cores). Run after the build (pnpm test runs
-// it last).
+// it as the turbo task //#lint:packages, once the packages are built, beside the tests).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
