@@ -10,7 +10,8 @@
 # $PLEXUS_VENV_CACHE (default ${XDG_CACHE_HOME:-~/.cache}/plexus/venvs), one folder per content
 # of the requirements file and Python version, and .cache/venv-python links to it. A fresh clone
 # (CI, a second worktree) then reuses it instead of installing 1.6 GB again (about 2 minutes).
-# PLEXUS_VENV_CACHE= (empty) makes it inside the checkout, as a plain folder.
+# PLEXUS_VENV_CACHE= (empty), or no HOME, makes it inside the checkout, as a plain folder.
+# Environments of older requirements stay there (1.6 GB each) until the folder is deleted.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 name="$1"
@@ -21,7 +22,8 @@ mkdir -p "$root/.cache"
 # Test files and packages run in parallel and ask for it at once: one installs, the others wait.
 exec 9>"$venv.lock"
 flock 9
-cache="${PLEXUS_VENV_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/plexus/venvs}"
+user_cache="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
+cache="${PLEXUS_VENV_CACHE-${user_cache:+$user_cache/plexus/venvs}}"
 current() { [ -x "$1/bin/python" ] && cmp -s "$shared" "$1/.requirements"; }
 if [ ! -L "$venv" ] && current "$venv"; then
   : # A checkout that made its own environment (a plain folder) keeps it while it is current.
