@@ -1,11 +1,14 @@
 // The floor of the rules end-to-end row (issue 28): what any program must do for the call-center
 // rules card over a JSONL file: read it line by line, test six regexes on each item's text, write
 // one result line per item and score. No explanation, no trace, no metrics, no report.
-// Usage: node bench/rules-floor-loop.mjs DATA.jsonl OUT.jsonl
+// Two ways of writing, both straightforward: in 64 KB chunks (default, the fastest), or one
+// `stream.write` per result line (`--per-line`, as the issue's floor was measured).
+// Usage: node bench/rules-floor-loop.mjs DATA.jsonl OUT.jsonl [--per-line]
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-const [data, out] = process.argv.slice(2);
+const [data, out, mode] = process.argv.slice(2);
+const perLine = mode === '--per-line';
 const scores = [
   ['Greeting', /(?<![\p{L}\p{N}_])harper\s+valley\s+national\s+bank(?![\p{L}\p{N}_])/iu],
   ['Asks How To Help', /how (can|may|could) i (help|assist)/i],
@@ -21,7 +24,9 @@ for await (const text of createInterface({ input: createReadStream(data), crlfDe
   const item = JSON.parse(text);
   for (const [score, pattern] of scores) {
     const value = pattern.test(item.text) ? 'yes' : 'no';
-    chunk += `${JSON.stringify({ item_id: item.id, score, status: 'ok', value })}\n`;
+    const line = `${JSON.stringify({ item_id: item.id, score, status: 'ok', value })}\n`;
+    if (!perLine) chunk += line;
+    else if (!sink.write(line)) await new Promise((resolve) => sink.once('drain', resolve));
   }
   if (chunk.length > 65_536) {
     if (!sink.write(chunk)) await new Promise((resolve) => sink.once('drain', resolve));

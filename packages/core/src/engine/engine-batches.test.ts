@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readDataset } from '../dataset/dataset.js';
 import type { ResultLine } from '../run/result-line.js';
 import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
 import { parseScorecard } from '../scorecard/scorecard-loader.js';
@@ -76,7 +80,7 @@ describe('runEngineBatches', () => {
     expect(card3).toMatchObject({ value: 'yes', label: 'no', correct: false });
   });
 
-  it('fills a batch score`s batches beyond 256 items: the window grows to its maxBatchSize', async () => {
+  it('fills a batch score`s batches up to the window when the items are ready at once', async () => {
     const [entry] = await scoresOf(card);
     const sizes: number[] = [];
     const score: ScoreV1 = {
@@ -95,8 +99,46 @@ describe('runEngineBatches', () => {
     );
     expect(results.flat()).toHaveLength(3000);
     expect(sizes.reduce((total, size) => total + size, 0)).toBe(3000);
-    // In memory, every item is ready in the first turn: three full batches (the window was 256).
-    expect(sizes).toEqual([1000, 1000, 1000]);
+    // In memory, the whole default window (256 items) is ready in one turn: one batch of it.
+    expect(sizes[0]).toBe(256);
+    expect(Math.max(...sizes)).toBe(256);
+  });
+
+  it('reads a JSONL dataset in large enough pieces that a batch fills the window', async () => {
+    const [entry] = await scoresOf(card);
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-engine-batches-'));
+    try {
+      const path = join(folder, 'items.jsonl');
+      // 2,000 rows of about 800 bytes: 64 KB reads held about 80 rows, so batches of about 80.
+      const rows = Array.from({ length: 2000 }, (_, index) =>
+        JSON.stringify({ id: `item-${index}`, text: `Agent: hello ${'x'.repeat(760)} ${index}` }),
+      );
+      writeFileSync(path, `${rows.join('\n')}\n`);
+      const sizes: number[] = [];
+      const score: ScoreV1 = {
+        specificationVersion: 'v1',
+        kind: 'test/sizes',
+        name: 'Card',
+        fingerprint: 'sizes',
+        maxBatchSize: 1000,
+        async doScore({ items }) {
+          sizes.push(items.length);
+          return items.map(() => ({ value: 'yes', status: 'ok' as const }));
+        },
+      };
+      const results = await collect(
+        runEngineBatches({
+          scores: [{ ...entry!, score }],
+          scorecard: 'X',
+          items: readDataset({ path }),
+        }),
+      );
+      expect(results.flat()).toHaveLength(2000);
+      expect(sizes.reduce((total, size) => total + size, 0)).toBe(2000);
+      expect(Math.max(...sizes)).toBe(256);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('keeps an explicit window: batches never hold more items than it', async () => {

@@ -15,8 +15,8 @@ export interface EngineOptions<Item extends EngineItem> {
   /** Stops starting work; calls in flight finish and their results come out (a first Ctrl-C). */
   drain?: AbortSignal;
   /**
-   * Items in flight at most; default 256, or the largest batch a score takes (`maxBatchSize`, or
-   * `collects` for a batch API), so that its batches can fill up. Memory stays bounded by it.
+   * Items in flight at most; default 256, or the largest `collects` of the scores (a batch
+   * API's). Memory stays bounded by it, and so does a batch.
    */
   window?: number;
   /** `doScore` calls in flight per score at most; default 4. */

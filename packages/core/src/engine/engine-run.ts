@@ -24,15 +24,9 @@ interface ScoreQueue<Item> {
   scheduled: boolean;
 }
 
-/**
- * Items in flight at most, by default: 256, or the largest batch a score takes (`collects`, or a
- * synchronous score's `maxBatchSize`), so that such a score's batches can fill up.
- */
+/** Items in flight at most, by default: 256, or the largest `collects` (a batch API's). */
 function defaultWindow(scores: readonly LoadedScore[]): number {
-  return Math.max(
-    256,
-    ...scores.map((entry) => Math.max(entry.score?.collects ?? 0, entry.score?.maxBatchSize ?? 0)),
-  );
+  return Math.max(256, ...scores.map((entry) => entry.score?.collects ?? 0));
 }
 
 export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
