@@ -88,6 +88,7 @@ async function once(withFaults, round, build) {
     errors: summary.errors,
     retries: summary.retries,
     requests: last.requests,
+    maxInFlight: last.maxInFlight,
     faults: last.faults ?? {},
     limited: limiter.limited ?? { noise: '?', load: limiter.epoch },
     meanConcurrency: samples.reduce((sum, value) => sum + value, 0) / Math.max(1, samples.length),
@@ -102,10 +103,10 @@ console.log(
   `builds: ${builds.map((build, index) => `${index + 1}. ${build.label}`).join('; ')} (the floor runs the first); ${items} items, C=${concurrency}, L=${latencyMs} ms, timeout ${timeoutMs} ms, faults ${JSON.stringify(faults)}`,
 );
 console.log(
-  '| round | build | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | requests | 429 / 500 / malformed / hang | 429s as noise / load | mean concurrency | tail s (floor) | errors |',
+  '| round | build | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | requests | 429 / 500 / malformed / hang | 429s as noise / load | mean concurrency | most in flight at the server | tail s (floor) | errors |',
 );
 console.log(
-  '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | ---: |',
+  '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: |',
 );
 const ratios = builds.map(() => []);
 for (let round = 1; round <= rounds; round += 1) {
@@ -133,6 +134,6 @@ function row(round, index, floor, faulty) {
   ratios[index].push(faulty.rate / floor.rate);
   const counts = ['429', '500', 'malformed', 'hang'].map((kind) => faulty.faults[kind] ?? 0);
   console.log(
-    `| ${round} | ${index + 1} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ceiling.rate.toFixed(0)} (${(ceiling.rate / floor.rate).toFixed(2)}x) | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${faulty.requests} | ${counts.join(' / ')} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
+    `| ${round} | ${index + 1} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ceiling.rate.toFixed(0)} (${(ceiling.rate / floor.rate).toFixed(2)}x) | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${faulty.requests} | ${counts.join(' / ')} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.maxInFlight} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
   );
 }
