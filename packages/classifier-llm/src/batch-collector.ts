@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hashValue } from '@plexus/core';
-import { type BatchApi, type BatchObject, endedStatuses } from './batch-api.js';
+import type { BatchApi, BatchObject } from './batch-api.js';
+import { pollUntilEnded } from './batch-poll.js';
 import type { BatchRecord, OpenBatch } from './batch-record.js';
-import { deliveredAnswers, missingAnswer } from './batch-results.js';
+import { deliveredAnswers, isResponse, missingAnswer } from './batch-results.js';
 import type { ChatRequest, ChatResponse } from './chat-provider.js';
 import { chatBody } from './openai-provider.js';
-import { ProviderCallError } from './retry-policy.js';
 import { whenAborted } from './when-aborted.js';
 
 /** At most this many requests in one batch file (OpenAI's limit). */
@@ -223,33 +223,18 @@ export class BatchCollector {
   }
 
   private async pollLoop(tracked: Tracked): Promise<void> {
-    let delay = this.options.pollMs;
-    let shown = '';
-    let failures = 0;
-    while (this.hasWaiters(tracked)) {
-      let batch: BatchObject;
-      try {
-        batch = await this.options.api.get(tracked.batchId!);
-        failures = 0;
-      } catch (error) {
-        // A poll that fails for a while (network, 5xx) is tried again; the batch goes on anyway.
-        failures += 1;
-        if (!(error instanceof ProviderCallError && error.isRetryable) || failures > 5) throw error;
-        await this.pause(tracked, delay);
-        continue;
-      }
-      const counts = batch.request_counts;
-      const line = `plexus: batch ${batch.id} (${this.options.model}): ${batch.status}, ${counts?.completed ?? 0}/${counts?.total || tracked.ids.size} done, ${counts?.failed ?? 0} failed`;
-      if (line !== shown) this.log(line);
-      shown = line;
-      if (endedStatuses.has(batch.status)) {
-        await this.finish(tracked, batch);
-        return;
-      }
-      await this.pause(tracked, delay);
-      delay = Math.min(delay * 1.5, Math.max(this.options.pollMs, 60_000));
-    }
-    // Nobody waits (the run stopped): the batch stays open in the record for a resume.
+    const batch = await pollUntilEnded({
+      api: this.options.api,
+      batchId: tracked.batchId!,
+      model: this.options.model,
+      requests: () => tracked.ids.size,
+      pollMs: this.options.pollMs,
+      log: this.log,
+      waited: () => this.hasWaiters(tracked),
+      pause: (delay) => this.pause(tracked, delay),
+    });
+    // Undefined: nobody waits (the run stopped): the batch stays open in the record for a resume.
+    if (batch) await this.finish(tracked, batch);
   }
 
   /** Waits `delay` ms, or less when the last caller gives up. */
@@ -310,8 +295,4 @@ export class BatchCollector {
       }
     }
   }
-}
-
-function isResponse(value: unknown): value is ChatResponse {
-  return typeof value === 'object' && value !== null && 'content' in value;
 }

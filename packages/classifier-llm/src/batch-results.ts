@@ -87,3 +87,8 @@ export async function deliveredAnswers(
   }
   return answers;
 }
+
+/** Whether a settled answer is a response (else it is the error to reject with). */
+export function isResponse(value: unknown): value is ChatResponse {
+  return typeof value === 'object' && value !== null && 'content' in value;
+}
