@@ -32,3 +32,19 @@ export function lastLabel(text: string, labels: readonly string[]): string | und
   for (const match of text.matchAll(pattern)) last = match[1];
   return last === undefined ? undefined : matchLabel(last, labels);
 }
+
+/** The reasoning of a JSON answer, or the answer itself (shortened). */
+export function explanationOf(answer: string): string {
+  try {
+    const parsed = JSON.parse(answer) as { reasoning?: unknown };
+    if (typeof parsed.reasoning === 'string') return parsed.reasoning;
+  } catch {
+    // plain text answer
+  }
+  return answer.length > 1000 ? `${answer.slice(0, 1000)}…` : answer;
+}
+
+/** The instruction added to every labelled question. */
+export function labelInstruction(labels: readonly string[]): string {
+  return `Reason briefly, then answer with exactly one label. Labels: ${labels.join(', ')}`;
+}

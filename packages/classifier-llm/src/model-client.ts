@@ -46,6 +46,7 @@ export type ModelSettings = Pick<
 > &
   Partial<Pick<ClassifierSettings, 'execution' | 'batch_poll_ms'>>;
 
+export { explanationOf, labelInstruction } from './label-parsing.js';
 export { addUsage, emptyUsage, type UsageTally } from './usage-tally.js';
 
 /** What asking for a label gave: the label (or none after the corrections), and every answer. */
@@ -288,22 +289,6 @@ export class ModelClient {
       });
     }
   }
-}
-
-/** The reasoning of a JSON answer, or the answer itself (shortened). */
-export function explanationOf(answer: string): string {
-  try {
-    const parsed = JSON.parse(answer) as { reasoning?: unknown };
-    if (typeof parsed.reasoning === 'string') return parsed.reasoning;
-  } catch {
-    // plain text answer
-  }
-  return answer.length > 1000 ? `${answer.slice(0, 1000)}…` : answer;
-}
-
-/** The instruction added to every labelled question. */
-export function labelInstruction(labels: readonly string[]): string {
-  return `Reason briefly, then answer with exactly one label. Labels: ${labels.join(', ')}`;
 }
 
 /** The named fields of an object (the settings that change answers, for fingerprints). */
