@@ -77,6 +77,9 @@ export async function cuttableLink(target: string): Promise<CuttableLink> {
     const upstream = connect(Number(port), hostname);
     keep(client);
     keep(upstream);
+    // Either side gone takes the other with it (no half-open connection left behind).
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
     client.pipe(upstream).pipe(client);
   });
   const listen = (at: number) =>
