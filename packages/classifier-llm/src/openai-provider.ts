@@ -1,42 +1,24 @@
-import {
-  type ChatProvider,
-  type ChatRequest,
-  type ChatResponse,
-  labelResponseFormat,
-} from './chat-provider.js';
+import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import { HttpRequestError, httpRequest, keepAliveAgents } from './http-request.js';
-import { ProviderCallError, parseRetryAfter } from './retry-policy.js';
+import {
+  baseUrlOf,
+  type Completion,
+  chatBody,
+  type OpenAiProviderOptions,
+  type Send,
+  statusError,
+} from './openai-wire.js';
+import { ProviderCallError } from './retry-policy.js';
 
-export interface OpenAiProviderOptions {
-  /** Endpoint, e.g. `http://localhost:11434/v1` for Ollama; default `OPENAI_BASE_URL`, else OpenAI. */
-  baseUrl?: string;
-  /** Environment variable with the API key, read at call time; default `OPENAI_API_KEY`. */
-  apiKeyEnv?: string;
-  /** Per-request timeout in milliseconds; default 60,000. */
-  timeoutMs?: number;
-  /**
-   * How requests are sent: `http` (default: Plexus's own HTTP/1.1 client with keep-alive, about a
-   * third of the CPU per call) or `sdk` (the `openai` package, with the `fetch` given here).
-   */
-  client?: 'http' | 'sdk';
-  /** For `sdk`: the fetch to use. */
-  fetch?: typeof fetch;
-}
-
-/** What one chat completion call sends and gets back, whichever client sends it. */
-export type Send = (body: ChatBody, apiKey: string, signal: AbortSignal) => Promise<Completion>;
-export type ChatBody = ReturnType<typeof chatBody>;
-export interface Completion {
-  choices?: { message?: { content?: string | null }; logprobs?: LogProbs | null }[];
-  usage?: {
-    prompt_tokens?: number;
-    completion_tokens?: number;
-    prompt_tokens_details?: { cached_tokens?: number };
-  };
-}
-interface LogProbs {
-  content?: { logprob: number }[] | null;
-}
+export {
+  baseUrlOf,
+  type ChatBody,
+  type Completion,
+  chatBody,
+  type OpenAiProviderOptions,
+  type Send,
+  statusError,
+} from './openai-wire.js';
 
 /** An OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server). */
 export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatProvider {
@@ -75,38 +57,6 @@ export function toChatResponse(completion: Completion | unknown): ChatResponse {
     cachedTokens: answer.usage?.prompt_tokens_details?.cached_tokens ?? 0,
     ...(logprob === undefined ? {} : { labelLogprob: logprob }),
   };
-}
-
-/** The request body of a chat completion (also a Batch API line's `body`). */
-export function chatBody(request: ChatRequest) {
-  return {
-    model: request.model,
-    messages: request.messages,
-    temperature: request.temperature,
-    max_tokens: request.maxTokens,
-    ...(request.logprobs ? { logprobs: true } : {}),
-    ...(request.labels ? { response_format: labelResponseFormat(request.labels) } : {}),
-  };
-}
-
-export function baseUrlOf(options: Pick<OpenAiProviderOptions, 'baseUrl'>): string {
-  return options.baseUrl ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
-}
-
-/** An error answer as a `ProviderCallError`: retried or not by its status. */
-export function statusError(
-  status: number,
-  detail: string,
-  retryAfter: string | null | undefined,
-  cause?: unknown,
-): ProviderCallError {
-  const hint = status === 401 || status === 403 ? ': check your API key' : '';
-  return new ProviderCallError(`the endpoint answered ${status}${hint} (${detail})`, {
-    status,
-    retryAfterMs: parseRetryAfter(retryAfter),
-    cause,
-    ...(status === 401 ? { code: 'auth' } : {}),
-  });
 }
 
 function httpSend(options: OpenAiProviderOptions): Send {

@@ -11,7 +11,7 @@ import {
   type OpenAiProviderOptions,
   type Send,
   statusError,
-} from './openai-provider.js';
+} from './openai-wire.js';
 import { ProviderCallError } from './retry-policy.js';
 
 /** `client: sdk`: requests through the `openai` package (loaded only when a score asks for it). */
