@@ -163,8 +163,8 @@ def input_bytes(spark, path: str) -> int:
     return filesystem.getContentSummary(hadoop_path).getLength()
 
 
-def read_input(spark, path: str, kind: str, partitions: int):
-    """The input as partitions of one string column of JSON texts, one per row."""
+def read_frame(spark, path: str, kind: str, partitions: int = 0):
+    """The input as Spark reads it: JSONL as one string column of lines, CSV and Parquet by column."""
     if kind == "jsonl":
         if partitions > 0:
             # Byte ranges of about size / partitions each: the read itself gives the partitions,
@@ -183,6 +183,12 @@ def read_input(spark, path: str, kind: str, partitions: int):
         frame = frame.na.fill("")
     if partitions > 0 and frame.rdd.getNumPartitions() != partitions:
         frame = frame.repartition(partitions)
+    return frame
+
+
+def read_input(spark, path: str, kind: str, partitions: int):
+    """The input as partitions of one string column of JSON texts, one per row."""
+    frame = read_frame(spark, path, kind, partitions)
     if kind == "jsonl":
         return frame
     # Each row as JSON text, made in the JVM (nulls kept as null, as the rows were sent before).

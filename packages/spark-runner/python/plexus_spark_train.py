@@ -25,7 +25,7 @@ import pyarrow as pa
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from plexus_spark_job import read_input, run_worker
+from plexus_spark_job import read_frame, run_worker as run_worker_blocks
 
 PREPARED = "kind string, side string, shard long, payload string"
 PREPARED_ARROW = pa.schema([("kind", pa.string()), ("side", pa.string()), ("shard", pa.int64()), ("payload", pa.string())])
@@ -34,6 +34,15 @@ PREPARED_ARROW = pa.schema([("kind", pa.string()), ("side", pa.string()), ("shar
 def worker_command(args, step, *extra):
     return [args.node, args.worker, step, "--scorecard", args.scorecard, "--score", args.score,
             "--shards", str(args.shards), *extra]
+
+
+def run_worker(command, lines_in, on_line):
+    """The worker as lines: JSON texts in, each answer line parsed and passed through on_line."""
+    blocks = ((line + "\n").encode("utf-8") for line in lines_in)
+    for block in run_worker_blocks(command, blocks):
+        for text in block.decode("utf-8").splitlines():
+            if text.strip():
+                yield on_line(json.loads(text))
 
 
 def prepare_partitions(args):
@@ -117,7 +126,7 @@ def main() -> None:
 
     spark = SparkSession.builder.appName("plexus-train").getOrCreate()
     step("spark-started")
-    frame = read_input(spark, args.input, args.format)
+    frame = read_frame(spark, args.input, args.format)
     parallelism = max(args.shards, spark.sparkContext.defaultParallelism)
     if spark.conf.get("spark.sql.shuffle.partitions") == "200":  # Spark's default: far too many here
         spark.conf.set("spark.sql.shuffle.partitions", str(parallelism))
