@@ -19,6 +19,7 @@ import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults, type ResumeOptions } from './result-compaction.js';
 import type { ResultLine } from './result-line.js';
+import { countsOnDisk } from './run-folder-counts.js';
 import { RunLock } from './run-lock.js';
 
 export { abandonOpenRuns } from './open-runs.js';
@@ -299,12 +300,22 @@ export class RunFolder {
       // already closed
     }
     const ended = new Date();
+    // The counts of the lines on disk (the orderly end counts them as they pass; none ran here).
+    const counts = countsOnDisk(this.dir);
     this.info = {
       ...this.info,
       status,
       ended_at: ended.toISOString(),
       duration_s: (ended.getTime() - Date.parse(this.info.started_at)) / 1000,
       error: this.info.error ?? reason,
+      ...('unknown' in counts
+        ? {
+            warnings: [
+              ...(this.info.warnings ?? []),
+              `counts not taken (each 0 in counts means unknown): ${counts.unknown}`,
+            ],
+          }
+        : { counts }),
     };
     const path = join(this.dir, 'run.json');
     try {
