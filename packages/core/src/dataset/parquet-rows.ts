@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { DatasetError, errorMessage } from '../common/errors.js';
 import { setName } from '../text/name-records.js';
-import type { RawRow, RowGroupPlace } from './row-sources.js';
+import type { RawRow, RowGroupPlace } from './raw-row.js';
 
 type Hyparquet = typeof import('hyparquet');
 type ParquetMetadata = Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>;

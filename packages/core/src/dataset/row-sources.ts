@@ -4,19 +4,10 @@ import { DatasetError, errorMessage } from '../common/errors.js';
 import { setName } from '../text/name-records.js';
 import { CsvParser } from './csv-parser.js';
 import { parquetRows } from './parquet-rows.js';
+import type { RawRow } from './raw-row.js';
 import { assertTextFile } from './text-check.js';
 
-/** A raw row with the line (or row number) it came from, or a row that could not be read. */
-export type RawRow =
-  | { kind: 'row'; line: number; record: Record<string, unknown> }
-  | { kind: 'error'; line: number; message: string; place?: RowGroupPlace };
-
-/** A Parquet row group that could not be decoded: file, group (1-based), first and last row. */
-export interface RowGroupPlace {
-  file: string;
-  row_group: number;
-  row_range: [number, number];
-}
+export type { RawRow, RowGroupPlace } from './raw-row.js';
 
 export type DatasetFormat = 'csv' | 'jsonl' | 'parquet';
 
