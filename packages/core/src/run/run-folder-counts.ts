@@ -1,7 +1,16 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../common/errors.js';
-import type { RunInfo } from './run-folder.js';
+
+/** run.json's counts of a run. */
+export interface RunCounts {
+  items: number;
+  results: number;
+  errors: number;
+  skipped: number;
+  malformed_rows: number;
+  cache_hits: number;
+}
 
 /** Bytes read at a time. */
 const chunkBytes = 4 * 1024 * 1024;
@@ -32,7 +41,7 @@ function forEachLine(path: string, onLine: (text: string) => void): void {
   }
 }
 
-type Counted = Pick<RunInfo['counts'], 'items' | 'results' | 'errors' | 'skipped' | 'cache_hits'>;
+type Counted = Pick<RunCounts, 'items' | 'results' | 'errors' | 'skipped' | 'cache_hits'>;
 
 /** What a count needs of a line. */
 interface Fields {
@@ -121,7 +130,7 @@ export function resultCounts(path: string): Counted {
  * the same lines as they pass (see `run-end.ts`); this reads them back, synchronously. Returns the
  * reason instead when a file cannot be read.
  */
-export function countsOnDisk(dir: string): RunInfo['counts'] | { unknown: string } {
+export function countsOnDisk(dir: string): RunCounts | { unknown: string } {
   let counted: Counted;
   try {
     counted = resultCounts(join(dir, 'results.jsonl'));

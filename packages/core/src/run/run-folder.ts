@@ -19,7 +19,7 @@ import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults, type ResumeOptions } from './result-compaction.js';
 import type { ResultLine } from './result-line.js';
-import { countsOnDisk } from './run-folder-counts.js';
+import { countsOnDisk, type RunCounts } from './run-folder-counts.js';
 import { RunLock } from './run-lock.js';
 
 export { abandonOpenRuns } from './open-runs.js';
@@ -41,14 +41,7 @@ export interface RunInfo {
   started_at: string;
   ended_at: string | null;
   duration_s: number | null;
-  counts: {
-    items: number;
-    results: number;
-    errors: number;
-    skipped: number;
-    malformed_rows: number;
-    cache_hits: number;
-  };
+  counts: RunCounts;
   error: string | null;
   /** Problems that did not change the results, e.g. a cache that could not write (absent: none). */
   warnings?: string[];
