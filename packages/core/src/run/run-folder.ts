@@ -15,6 +15,7 @@ import { redact } from '../common/secrets.js';
 import type { DatasetProblem } from '../dataset/dataset.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
+import { LineBuffer } from './line-buffer.js';
 import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults, type ResumeOptions } from './result-compaction.js';
@@ -87,7 +88,7 @@ export class RunFolder {
   private lock: RunLock | undefined;
   private resultsFd: number | undefined;
   private problemsFd: number | undefined;
-  private pending: string[] = [];
+  private readonly pending = new LineBuffer();
   private timer: NodeJS.Timeout | undefined;
   /** A write that failed in the background, thrown by the next call. */
   private failure: unknown;
@@ -190,7 +191,7 @@ export class RunFolder {
   append(line: ResultLine): void {
     if (this.failure) throw this.failure;
     this.pending.push(redact(JSON.stringify(line)));
-    if (this.pending.length >= bufferedLines || line.llm_calls > 0) this.flush();
+    if (this.pending.count >= bufferedLines || line.llm_calls > 0) this.flush();
     else this.timer ??= setTimeout(() => this.flushInBackground(), flushDelayMs).unref();
   }
 
@@ -206,11 +207,9 @@ export class RunFolder {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0 || this.resultsFd === undefined) return;
-    const text = `${this.pending.join('\n')}\n`;
-    this.pending = [];
+    if (this.pending.count === 0 || this.resultsFd === undefined) return;
     try {
-      writeSync(this.resultsFd, text);
+      this.pending.writeTo(this.resultsFd);
     } catch (error) {
       throw fileSystemError(error, join(this.dir, 'results.jsonl'), 'write', this.resumable());
     }
