@@ -40,7 +40,9 @@ def run_worker(command, lines_in, on_line):
     """The worker as lines: JSON texts in, each answer line parsed and passed through on_line."""
     blocks = ((line + "\n").encode("utf-8") for line in lines_in)
     for block in run_worker_blocks(command, blocks):
-        for text in block.decode("utf-8").splitlines():
+        # Split on "\n" only: str.splitlines() also splits on U+2028, U+2029 and U+0085, which
+        # JSON.stringify leaves unescaped in item texts.
+        for text in block.split(b"\n"):
             if text.strip():
                 yield on_line(json.loads(text))
 
