@@ -1,5 +1,5 @@
 // runOnSpark with a stand-in for spark-submit (a shell script): no Spark needed.
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plugin as heuristic } from '@plexus/classifier-heuristic';
@@ -39,6 +39,10 @@ it('fails the run when spark-submit fails after the job said its results were wr
   const failure = runOnSpark(options);
   await expect(failure).rejects.toThrow(RunnerError);
   await expect(failure).rejects.toThrow('spark-submit exited with 1');
+  // The run folder says so too: not `completed` beside a failing command.
+  const info = JSON.parse(readFileSync(join(options.runDir, 'run.json'), 'utf8'));
+  expect(info.status).toBe('failed');
+  expect(info.error).toContain('spark-submit exited with 1');
 });
 
 it('fails with the last lines of spark-submit when the job never wrote its results', async () => {

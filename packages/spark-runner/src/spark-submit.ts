@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   defaultCacheDir,
+  errorMessage,
   evaluate,
   externalResults,
   formatOf,
@@ -13,6 +15,8 @@ import {
   PlexusError,
   type RunSinkV1,
   type RunSummary,
+  readRunInfo,
+  redact,
 } from '@plexus/core';
 import { readSparkResults } from './spark-results.js';
 
@@ -249,15 +253,35 @@ export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
       'runs',
       `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.scorecard.key}-spark`,
     );
-  const [summary] = await Promise.all([
+  // A failing spark-submit stops the reading back, and the run folder says the run failed: its
+  // status and the command's exit agree, even when Spark fails after everything was read.
+  const stop = new AbortController();
+  submitted.catch((error) => stop.abort(`spark-submit failed: ${errorMessage(error)}`));
+  const [scored, submit] = await Promise.allSettled([
     evaluate({
       scorecard: options.scorecard,
       data: options.input,
       outDir: runDir,
       items: externalResults(readSparkResults(resolve(options.output))),
       sinks: options.sinks,
+      signal: stop.signal,
     }),
     submitted,
   ]);
-  return summary;
+  if (submit.status === 'rejected') {
+    await markFailed(runDir, submit.reason);
+    throw submit.reason;
+  }
+  if (scored.status === 'rejected') throw scored.reason;
+  return scored.value;
+}
+
+/** Ends a run folder's run.json as `failed` with the reason (nothing to do without a run.json). */
+async function markFailed(runDir: string, reason: unknown): Promise<void> {
+  const path = join(runDir, 'run.json');
+  if (!existsSync(path)) return;
+  const info = await readRunInfo(runDir);
+  const ended = { ...info, status: 'failed', error: redact(errorMessage(reason)) };
+  await writeFile(`${path}.tmp`, `${JSON.stringify(ended, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
 }
