@@ -112,7 +112,14 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   private async *drive<Taken>(take: () => Taken): AsyncGenerator<Taken> {
     try {
       for (;;) {
-        if (this.failure !== undefined) throw this.failure;
+        if (this.failure !== undefined) {
+          // What completed before the failure is given out first: those lines are kept.
+          if (this.ready.length > 0) {
+            yield take();
+            continue;
+          }
+          throw this.failure;
+        }
         this.startPulling();
         if (this.ready.length > 0) {
           yield take();

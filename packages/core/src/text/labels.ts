@@ -18,8 +18,10 @@ export function normalizeLabel(label: string, options: LabelNormalization = {}):
   return result;
 }
 
-/** Distinct labels remembered per normalisation at most (a run has few; free text is not kept). */
+/** Distinct labels remembered per normalisation at most (a run has few), and the longest kept:
+ * a longer answer is free text, normalised each time and not kept. */
 const rememberedLabels = 1024;
+const rememberedLength = 200;
 const remembered = new WeakMap<LabelNormalization, Map<string, string>>();
 const rememberedDefault = new Map<string, string>();
 
@@ -36,7 +38,7 @@ export function normalizedLabel(label: string, options?: LabelNormalization): st
   let result = memo.get(label);
   if (result === undefined) {
     result = normalizeLabel(label, options);
-    if (memo.size < rememberedLabels) memo.set(label, result);
+    if (memo.size < rememberedLabels && label.length <= rememberedLength) memo.set(label, result);
   }
   return result;
 }
