@@ -194,7 +194,10 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
   await client.logBatch(runId, {
     tags: [
       { key: 'plexus.status', value: info.status },
-      { key: 'plexus.items', value: String(info.counts.items) },
+      {
+        key: 'plexus.items',
+        value: info.counts_unknown ? `unknown: ${info.counts_unknown}` : String(info.counts.items),
+      },
       ...provenanceTags(info),
     ],
   });

@@ -48,3 +48,14 @@ describe('runMetrics and unknown costs', () => {
     expect(known.get('Azure.cost_usd')).toBe(0.25);
   });
 });
+
+describe('runMetrics and unknown counts', () => {
+  it('logs no run count when the run could not take its counts (an MLflow metric has no unknown)', () => {
+    const keys = (runInfo: RunInfo) => runMetrics(runInfo, undefined, 0).map((entry) => entry.key);
+    expect(keys(info)).toContain('run.items');
+    const unknown = { ...info, counts_unknown: 'results.jsonl could not be counted' } as RunInfo;
+    expect(
+      keys(unknown).filter((key) => key.startsWith('run.') && key !== 'run.duration_s'),
+    ).toEqual([]);
+  });
+});

@@ -104,12 +104,15 @@ export function runMetrics(
     }
   }
   if (metrics) flatten('run.cost', metrics.cost, values);
-  values.set('run.items', info.counts.items);
-  values.set('run.results', info.counts.results);
-  values.set('run.errors', info.counts.errors);
-  values.set('run.skipped', info.counts.skipped);
-  values.set('run.malformed_rows', info.counts.malformed_rows);
-  values.set('run.cache_hits', info.counts.cache_hits);
+  // Counts a run could not take are not logged (an MLflow metric has no "unknown").
+  if (!info.counts_unknown) {
+    values.set('run.items', info.counts.items);
+    values.set('run.results', info.counts.results);
+    values.set('run.errors', info.counts.errors);
+    values.set('run.skipped', info.counts.skipped);
+    values.set('run.malformed_rows', info.counts.malformed_rows);
+    values.set('run.cache_hits', info.counts.cache_hits);
+  }
   if (info.duration_s !== null) values.set('run.duration_s', info.duration_s);
   // Agreement with reviewers (`plexus feedback agreement --run`): feedback.<score>.krippendorff_alpha, ...
   for (const [name, entry] of Object.entries(agreement?.scores ?? {}))

@@ -115,7 +115,10 @@ export async function readRunEntry(
     ended_at: info.ended_at ?? null,
     status: info.status,
     error: info.error ?? null,
-    items: info.status === 'running' ? null : (metrics?.items ?? info.counts?.items ?? null),
+    items:
+      info.status === 'running' || (info.counts_unknown && !metrics)
+        ? null
+        : (metrics?.items ?? info.counts?.items ?? null),
     scores: metrics ? headlines(metrics) : [],
     metrics: metrics ? 'final' : 'absent',
   };

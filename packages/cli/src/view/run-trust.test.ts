@@ -113,3 +113,26 @@ describe('the viewer shows no $0 for a cost it does not know', () => {
     expect(page.match(/<td class="number cost">([^<]*)<\/td>/)?.[1]).toBe('$0.0000');
   });
 });
+
+describe('the viewer shows no count a run could not take', () => {
+  it('shows unknown, and why, for counts_unknown (never the figures left in counts)', async () => {
+    const run = join(root, 'case');
+    const kept = readFileSync(join(run, 'run.json'), 'utf8');
+    const info = JSON.parse(kept);
+    writeFileSync(
+      join(run, 'run.json'),
+      JSON.stringify({
+        ...info,
+        counts: { ...info.counts, items: 7 },
+        counts_unknown: 'results.jsonl could not be counted (EACCES)',
+      }),
+    );
+    try {
+      const page = await (await fetch(new URL('/run/case', viewer.url))).text();
+      expect(page).toContain('items: unknown (results.jsonl could not be counted (EACCES))');
+      expect(page).not.toContain('items: 7');
+    } finally {
+      writeFileSync(join(run, 'run.json'), kept);
+    }
+  });
+});

@@ -94,6 +94,7 @@ function writeRunInfo(context: RunEnd, data: DataProvenance, durationS: number):
       malformed_rows: context.counts.malformedRows,
       cache_hits: totals.cache_hits,
     },
+    counts_unknown: undefined, // counted here: an earlier end's unknown counts are replaced
     error: context.end.failure ?? context.interruption ?? null,
   };
   if (context.warnings.length > 0) folder.info.warnings = context.warnings;

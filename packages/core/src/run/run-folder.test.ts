@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -100,4 +100,18 @@ it('resume with retryErrors drops errors and the skips downstream of them, keeps
     '2A',
     '2B',
   ]);
+});
+
+it('an abrupt end that cannot count its lines says the counts are unknown, never shows stale ones', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'plexus-run-folder-')), 'run');
+  // Counts left by an earlier end of the same folder (a resumed run): not this end's figures.
+  const earlier = { ...structuredClone(info), counts: { ...info.counts, items: 7, results: 7 } };
+  const folder = await RunFolder.create(dir, earlier, { path: 'c.yaml', source: '' });
+  folder.append(line('paid-1', 1));
+  // The results file is gone when the run is abandoned: nothing to count.
+  rmSync(join(dir, 'results.jsonl'));
+  folder.abandon('interrupted', 'a second Ctrl-C');
+  const ended = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunInfo;
+  expect(ended.status).toBe('interrupted');
+  expect(ended.counts_unknown).toMatch(/results\.jsonl could not be counted/);
 });

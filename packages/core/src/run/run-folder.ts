@@ -43,6 +43,9 @@ export interface RunInfo {
   ended_at: string | null;
   duration_s: number | null;
   counts: RunCounts;
+  /** Set when the counts could not be taken (a run ended at once, its lines unreadable): why. The
+   * figures in `counts` are then not this run's and are never shown as numbers. */
+  counts_unknown?: string;
   error: string | null;
   /** Problems that did not change the results, e.g. a cache that could not write (absent: none). */
   warnings?: string[];
@@ -301,13 +304,8 @@ export class RunFolder {
       duration_s: (ended.getTime() - Date.parse(this.info.started_at)) / 1000,
       error: this.info.error ?? reason,
       ...('unknown' in counts
-        ? {
-            warnings: [
-              ...(this.info.warnings ?? []),
-              `counts not taken (each 0 in counts means unknown): ${counts.unknown}`,
-            ],
-          }
-        : { counts }),
+        ? { counts_unknown: counts.unknown }
+        : { counts, counts_unknown: undefined }),
     };
     const path = join(this.dir, 'run.json');
     try {
