@@ -97,6 +97,13 @@ export {
   matrixMetrics,
 } from './metrics/classification.js';
 export { ConfusionCounts } from './metrics/confusion.js';
+export {
+  costText,
+  olderCostReason,
+  type RecordedCost,
+  type ShownCost,
+  shownCost,
+} from './metrics/cost-shown.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
 export { RunMetrics, type RunTotals } from './metrics/run-metrics.js';
 export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage, type LabelNormalization, type ScoreMetrics } from '@plexus/core';
+import {
+  errorMessage,
+  type LabelNormalization,
+  costText as recordedCostText,
+  type ScoreMetrics,
+} from '@plexus/core';
 import { parse } from 'yaml';
 
 /** How a run's scores compare labels, as its scorecard copy says (`normalize_labels`). */
@@ -54,30 +59,15 @@ export function runScoring(dir: string): RunScoring {
 }
 
 /**
- * Whether a run's metrics came from a Plexus that told unknown prices apart: before, a call to a
- * model missing from the price table counted $0 and metrics had no `unpriced_models`.
- */
-export function recordsUnknownPrices(score: ScoreMetrics): boolean {
-  return Array.isArray((score as { unpriced_models?: unknown }).unpriced_models);
-}
-
-/**
- * A score's cost for a page: dollars when known; else "unknown" and why (a model without a price,
- * a run written before unknown prices were recorded, or no cost recorded at all). `olderRun`: the
- * run folder's metrics.json is of that older format (live metrics cannot tell by themselves).
+ * A score's cost for a page (core's `costText`): dollars when known, else unknown and why.
+ * `olderRun`: the run folder's metrics.json is of the format that counted unpriced calls as $0
+ * (live metrics cannot tell by themselves).
  */
 export function costText(score: ScoreMetrics, olderRun = false): string {
-  const usd = score.cost_usd as unknown;
-  if (usd === null) {
-    const models = score.unpriced_models ?? [];
-    return models.length > 0 ? `unknown (no price for ${models.join(', ')})` : 'unknown';
-  }
-  if (typeof usd !== 'number' || !Number.isFinite(usd)) return 'unknown (no cost recorded)';
-  if ((olderRun || !recordsUnknownPrices(score)) && (score.llm_calls ?? 0) > 0) {
-    // Unpriced calls counted $0: the figure is a floor, and $0 says nothing.
-    const why =
-      'run written before Plexus recorded unknown prices: a call to a model without a price counted $0';
-    return usd > 0 ? `at least $${usd.toFixed(4)} (${why})` : `unknown (${why})`;
-  }
-  return `$${usd.toFixed(4)}`;
+  const recorded = {
+    usd: score.cost_usd,
+    unpricedModels: score.unpriced_models,
+    llmCalls: score.llm_calls,
+  };
+  return recordedCostText(recorded, olderRun);
 }

@@ -1,4 +1,4 @@
-import { formatUsd } from '../metrics/cost-tally.js';
+import { costText } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { RunInfo, RunMetricsFile } from '../run/run-folder.js';
 import { agreementSection } from './agreement-section.js';
@@ -42,7 +42,7 @@ const script = `
 /** The run's line under the title: status, items, start, duration, cost, skipped rows. */
 export function runMeta(info: RunInfo, metrics: RunMetricsFile): string {
   const cost = metrics.cost;
-  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${format(metrics.duration_s, 1)} s</span><span>cost: ${cost.usd === null ? '' : '$'}${escapeHtml(formatUsd(cost.usd, cost.unpriced_models))} (${cost.llm_calls} LLM calls, ${cost.input_tokens} + ${cost.output_tokens} tokens)</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
+  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${format(metrics.duration_s, 1)} s</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls} LLM calls, ${cost.input_tokens} + ${cost.output_tokens} tokens)</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
 }
 
 /** The navigation that stays in view: the summary, each score with its accuracy, the filters. */

@@ -1,7 +1,8 @@
-import { formatUsd } from '../metrics/cost-tally.js';
+import { costText } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { escapeHtml, format, interval } from './html.js';
 import { reliabilitySection } from './reliability-section.js';
+import { recordedCost } from './summary-section.js';
 
 /** Above this many labels the heatmap drops the numbers (hover shows them) and lists top confusions. */
 const compactLabels = 20;
@@ -19,7 +20,7 @@ function headline(metrics: ScoreMetrics): string {
     ['accuracy counting errors', format(metrics.accuracy_counting_errors)],
     ['skipped', String(metrics.n_skipped)],
     ['unlabeled', String(metrics.n_unlabeled)],
-    ['cost (USD)', formatUsd(metrics.cost_usd, metrics.unpriced_models)],
+    ['cost', costText(recordedCost(metrics))],
     ['mean latency (ms)', format(metrics.latency_ms_mean, 1)],
   ];
   return `<div class="cards">${cards

@@ -1,17 +1,34 @@
+import { type RecordedCost, shownCost } from '../metrics/cost-shown.js';
 import { formatUsd } from '../metrics/cost-tally.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { escapeHtml, format, interval } from './html.js';
 
 /** A score's cost for a table cell: dollars, or "unknown" with the reason on hover and below. */
-export function costCell(metrics: Pick<ScoreMetrics, 'cost_usd' | 'unpriced_models'>): string {
-  if (metrics.cost_usd !== null && metrics.cost_usd !== undefined)
-    return `<td class="number">$${escapeHtml(formatUsd(metrics.cost_usd, []))}</td>`;
-  const models = metrics.unpriced_models ?? [];
+export function costCell(
+  metrics: Pick<ScoreMetrics, 'cost_usd' | 'unpriced_models' | 'llm_calls'>,
+  olderFormat = false,
+): string {
+  const shown = shownCost(recordedCost(metrics), olderFormat);
+  if (shown.kind === 'usd') return `<td class="number">$${escapeHtml(formatUsd(shown.usd))}</td>`;
   const reason =
-    models.length > 0
-      ? `no price for ${models.join(', ')}: add pricing: to the score`
-      : 'not recorded by this run';
-  return `<td class="number unknown" title="${escapeHtml(reason)}">unknown<div class="reason">${escapeHtml(reason)}</div></td>`;
+    shown.reason === undefined
+      ? 'not recorded by this run'
+      : shown.reason.startsWith('no price for')
+        ? `${shown.reason}: add pricing: to the score`
+        : shown.reason;
+  const figure = shown.kind === 'at_least' ? `at least $${formatUsd(shown.usd)}` : 'unknown';
+  return `<td class="number unknown" title="${escapeHtml(reason)}">${escapeHtml(figure)}<div class="reason">${escapeHtml(reason)}</div></td>`;
+}
+
+/** A score's recorded cost, for `shownCost`. */
+export function recordedCost(
+  metrics: Pick<ScoreMetrics, 'cost_usd' | 'unpriced_models' | 'llm_calls'>,
+): RecordedCost {
+  return {
+    usd: metrics.cost_usd,
+    unpricedModels: metrics.unpriced_models,
+    llmCalls: metrics.llm_calls,
+  };
 }
 
 function count(value: number | undefined): string {
