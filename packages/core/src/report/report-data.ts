@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, InvalidConfigError } from '../common/errors.js';
-import { seededRandom } from '../dataset/sampling.js';
 import { judgedPair } from '../metrics/judged-pair.js';
 import { textOfLine } from '../run/line-storage.js';
 import { readResultLines } from '../run/result-file.js';
@@ -114,13 +113,15 @@ export class ReportRows {
   /** Whether any line had its item's text (else no pass looks for the texts of rows). */
   sawText = false;
   private readonly sampleRows: number;
-  private readonly random: () => number;
+  private readonly seed: number;
+  /** Each sampled row's rank (see `sampleRank`), kept beside it. */
+  private readonly ranks = new WeakMap<ReportRow, number>();
 
   constructor(options: ReportRowsOptions | number = {}) {
     const settings = typeof options === 'number' ? { maxRowsPerScore: options } : options;
     this.maxRowsPerScore = settings.maxRowsPerScore ?? defaultMaxRowsPerScore;
     this.sampleRows = settings.sampleRows ?? defaultSampleRows;
-    this.random = seededRandom(settings.seed ?? 0);
+    this.seed = settings.seed ?? 0;
   }
 
   private score(name: string): ScoreRows {
@@ -144,21 +145,27 @@ export class ReportRows {
     if (line.status !== 'ok' || line.value === null) return;
     if (line.correct === true) {
       rows.correctSeen += 1;
-      this.sample(rows.correct, rows.correctSeen, line, 'correct');
+      this.sample(rows.correct, line, 'correct');
     } else if (line.label === null) {
       rows.unlabeledSeen += 1;
-      this.sample(rows.unlabeled, rows.unlabeledSeen, line, 'unlabeled');
+      this.sample(rows.unlabeled, line, 'unlabeled');
     }
   }
 
-  /** Reservoir sampling: each of the `seen` lines is kept with the same chance. */
-  private sample(kept: ReportRow[], seen: number, line: ResultLine, kind: ReportRow['kind']) {
-    if (kept.length < this.sampleRows) {
-      kept.push(rowOf(line, kind));
-      return;
-    }
-    const slot = Math.floor(this.random() * seen);
-    if (slot < this.sampleRows) kept[slot] = rowOf(line, kind);
+  /**
+   * Bottom-k sampling: the `sampleRows` items of smallest seeded rank, kept in rank order. Each item
+   * has the same chance, and the sample is the same whatever order the results arrive in.
+   */
+  private sample(kept: ReportRow[], line: ResultLine, kind: ReportRow['kind']) {
+    const rank = sampleRank(line.item_id, this.seed);
+    const full = kept.length >= this.sampleRows;
+    if (full && rank >= (this.ranks.get(kept[kept.length - 1]!) ?? 0)) return;
+    const row = rowOf(line, kind);
+    this.ranks.set(row, rank);
+    let at = kept.length;
+    while (at > 0 && (this.ranks.get(kept[at - 1]!) ?? 0) > rank) at -= 1;
+    kept.splice(at, 0, row);
+    if (kept.length > this.sampleRows) kept.pop();
   }
 
   /** Every misclassified and failed row kept, score by score. */
@@ -244,4 +251,19 @@ export async function readReportData(
     rowsLeftOut: collected.rowsLeftOut,
     ...(agreement ? { agreement } : {}),
   };
+}
+
+/** A seeded rank in [0, 2^32) of an item id: FNV-1a of its UTF-16 units, then a 32-bit mix. */
+export function sampleRank(id: string, seed: number): number {
+  let hash = (0x811c9dc5 ^ seed) >>> 0;
+  for (let index = 0; index < id.length; index += 1) {
+    hash ^= id.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
