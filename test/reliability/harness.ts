@@ -2,7 +2,7 @@
 // CLI run that does not block the test process (the LLM test server answers from it), and a
 // reader of results.jsonl that tolerates a line cut by a kill.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,3 +72,28 @@ export function storedResults(dir: string): { item: string; score: string; statu
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A call-back project in `dir`: `items` messages asking for a call, a card of a keywords score and
+ * an LLM score (`max_concurrency: 8`) against `serverUrl`. Returns the `evaluate` arguments (plus
+ * `extra`) and the environment with the test key.
+ */
+export function callBackProject(dir: string, name: string, items: number, serverUrl: string) {
+  writeFileSync(
+    join(dir, 'items.csv'),
+    `id,text\n${Array.from({ length: items }, (_, index) => `m${index},msg-${index} please call me back`).join('\n')}\n`,
+  );
+  writeFileSync(
+    join(dir, 'card.yaml'),
+    `name: ${name}\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [yes, no], phrases: [call] }\n  - { name: Asks, class: llm/classifier, labels: [yes, no], model: m, base_url: "${serverUrl}", api_key_env: TEST_KEY, max_concurrency: 8, prompt: "Does it ask for a call? {{ text }}" }\n`,
+  );
+  const args = (extra: string[]) => [
+    'evaluate',
+    join(dir, 'card.yaml'),
+    '--data',
+    join(dir, 'items.csv'),
+    '--no-cache',
+    ...extra,
+  ];
+  return { args, env: { TEST_KEY: 'test-key' } };
+}

@@ -1,16 +1,17 @@
 // A second Ctrl-C ends a run at once: run.json's counts are those of the lines on disk (counted
 // here from results.jsonl by hand), not the zeros of a run that never reached its orderly end.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@plexus/classifier-llm/testing';
 import type { RunInfo } from '@plexus/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sleep, startCli, storedResults, workDir } from './harness.js';
+import { callBackProject, sleep, startCli, storedResults, workDir } from './harness.js';
 
 const dir = workDir('interrupt-counts');
 const items = 200;
 let received = 0;
 let server: TestServer;
+let project: ReturnType<typeof callBackProject>;
 
 beforeAll(async () => {
   // Slow answers: the calls in flight at the first Ctrl-C are still going at the second.
@@ -21,33 +22,16 @@ beforeAll(async () => {
       return undefined;
     },
   });
-  writeFileSync(
-    join(dir, 'items.csv'),
-    `id,text\n${Array.from({ length: items }, (_, index) => `m${index},msg-${index} please call me back`).join('\n')}\n`,
-  );
-  writeFileSync(
-    join(dir, 'card.yaml'),
-    `name: Counts\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [yes, no], phrases: [call] }\n  - { name: Asks, class: llm/classifier, labels: [yes, no], model: m, base_url: "${server.url}", api_key_env: TEST_KEY, max_concurrency: 8, prompt: "Does it ask for a call? {{ text }}" }\n`,
-  );
+  project = callBackProject(dir, 'Counts', items, server.url);
 });
 afterAll(() => server?.close());
 
-const env = { TEST_KEY: 'test-key' };
-
-function evaluateArgs(extra: string[]) {
-  return [
-    'evaluate',
-    join(dir, 'card.yaml'),
-    '--data',
-    join(dir, 'items.csv'),
-    '--no-cache',
-    ...extra,
-  ];
-}
+const evaluateArgs = (extra: string[]) => project.args(extra);
+const env = () => project.env;
 
 /** Starts a run, waits for `calls` calls, then Ctrl-C twice: the second ends it at once (130). */
 async function interruptTwice(args: string[], calls: number) {
-  const started = startCli(evaluateArgs(args), env);
+  const started = startCli(evaluateArgs(args), env());
   while (received < calls && started.child.exitCode === null) await sleep(20);
   started.child.kill('SIGINT');
   await sleep(300);

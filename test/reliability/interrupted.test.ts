@@ -2,18 +2,19 @@
 // run interrupted; kill -9 at seeded random moments, then --resume, gives exactly one result per
 // item and score, no LLM call is repeated for an item whose result was stored, and at most the
 // calls in flight at each kill are asked again.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@plexus/classifier-llm/testing';
 import { seededRandom } from '@plexus/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli, sleep, startCli, storedResults, workDir } from './harness.js';
+import { callBackProject, runCli, sleep, startCli, storedResults, workDir } from './harness.js';
 
 const dir = workDir('interrupted');
 const items = 600;
 /** Every request the server answered, in order: the item it was for. */
 let requests: string[] = [];
 let server: TestServer;
+let project: ReturnType<typeof callBackProject>;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -23,29 +24,12 @@ beforeAll(async () => {
       return undefined;
     },
   });
-  writeFileSync(
-    join(dir, 'items.csv'),
-    `id,text\n${Array.from({ length: items }, (_, index) => `m${index},msg-${index} please call me back`).join('\n')}\n`,
-  );
-  writeFileSync(
-    join(dir, 'card.yaml'),
-    `name: Interrupted\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [yes, no], phrases: [call] }\n  - { name: Asks, class: llm/classifier, labels: [yes, no], model: m, base_url: "${server.url}", api_key_env: TEST_KEY, max_concurrency: 8, prompt: "Does it ask for a call? {{ text }}" }\n`,
-  );
+  project = callBackProject(dir, 'Interrupted', items, server.url);
 });
 afterAll(() => server?.close());
 
-const env = { TEST_KEY: 'test-key' };
-
-function evaluateArgs(extra: string[]) {
-  return [
-    'evaluate',
-    join(dir, 'card.yaml'),
-    '--data',
-    join(dir, 'items.csv'),
-    '--no-cache',
-    ...extra,
-  ];
-}
+const evaluateArgs = (extra: string[]) => project.args(extra);
+const env = () => project.env;
 
 function exactlyOnce(run: string) {
   const stored = storedResults(run);
@@ -61,7 +45,10 @@ it('kill -9 at random moments, then --resume: one result per item and score, no 
   const random = seededRandom(41);
   const kills: { stored: Set<string>; requests: number }[] = [];
   for (let attempt = 0; attempt < 4; attempt += 1) {
-    const started = startCli(evaluateArgs(attempt === 0 ? ['--out', run] : ['--resume', run]), env);
+    const started = startCli(
+      evaluateArgs(attempt === 0 ? ['--out', run] : ['--resume', run]),
+      env(),
+    );
     // A random point of the run: after a random number of calls (past what earlier runs did),
     // and a random moment after that.
     const target = requests.length + 20 + Math.floor(random() * 120);
@@ -75,7 +62,7 @@ it('kill -9 at random moments, then --resume: one result per item and score, no 
   }
   expect(kills.at(-1)!.stored.size).toBeGreaterThan(0);
   expect(kills.at(-1)!.stored.size).toBeLessThan(items);
-  const finished = await runCli(evaluateArgs(['--resume', run]), env);
+  const finished = await runCli(evaluateArgs(['--resume', run]), env());
   expect(finished.code).toBe(0);
   exactlyOnce(run);
   expect(JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')).status).toBe('completed');
@@ -92,7 +79,7 @@ it('kill -9 at random moments, then --resume: one result per item and score, no 
 it('Ctrl-C finishes the calls in flight, marks the run interrupted, and --resume completes it with no call repeated', async () => {
   requests = [];
   const run = join(dir, 'interrupted');
-  const started = startCli(evaluateArgs(['--out', run]), env);
+  const started = startCli(evaluateArgs(['--out', run]), env());
   while (requests.length < 40) await sleep(20);
   started.child.kill('SIGINT');
   const ended = await started.done;
@@ -103,7 +90,7 @@ it('Ctrl-C finishes the calls in flight, marks the run interrupted, and --resume
   const stored = storedResults(run).filter((line) => line.score === 'Asks').length;
   // Every call started before Ctrl-C ended as a stored result.
   expect(stored).toBe(requests.length);
-  const resumed = await runCli(evaluateArgs(['--resume', run]), env);
+  const resumed = await runCli(evaluateArgs(['--resume', run]), env());
   expect(resumed.code).toBe(0);
   exactlyOnce(run);
   expect(requests).toHaveLength(items);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HttpRequestError, httpRequest, keepAliveAgents } from './http-request.js';
-import { baseUrlOf } from './openai-provider.js';
+import { baseUrlOf } from './openai-wire.js';
 import { ProviderCallError, parseRetryAfter } from './retry-policy.js';
 
 /** A batch as `/v1/batches` shows it (the fields Plexus reads). */

@@ -5,7 +5,7 @@ import { pollUntilEnded } from './batch-poll.js';
 import type { BatchRecord, OpenBatch } from './batch-record.js';
 import { deliveredAnswers, isResponse, missingAnswer } from './batch-results.js';
 import type { ChatRequest, ChatResponse } from './chat-provider.js';
-import { chatBody } from './openai-provider.js';
+import { chatBody } from './openai-wire.js';
 import { whenAborted } from './when-aborted.js';
 
 /** At most this many requests in one batch file (OpenAI's limit). */

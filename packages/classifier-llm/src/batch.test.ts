@@ -7,7 +7,7 @@ import { BatchApi } from './batch-api.js';
 import { BatchCollector, customIdOf } from './batch-collector.js';
 import { BatchRecord } from './batch-record.js';
 import type { ChatRequest } from './chat-provider.js';
-import { chatBody } from './openai-provider.js';
+import { chatBody } from './openai-wire.js';
 import { plugin } from './plugin.js';
 import { callCost, modelPrice } from './pricing.js';
 import { startTestServer } from './testing/openai-test-server.js';

@@ -21,7 +21,8 @@ export {
 export { lastLabel, parseLabel } from './label-parsing.js';
 export { createLlamaCppProvider, type LlamaCppProviderOptions } from './llama-cpp-provider.js';
 export { callModel, type ModelCallOptions } from './model-call.js';
-export { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js';
+export { createOpenAiProvider } from './openai-provider.js';
+export type { OpenAiProviderOptions } from './openai-wire.js';
 export { plugin, plugin as default } from './plugin.js';
 export { callCost, type ModelPrice, modelPrice, pricesAsOf } from './pricing.js';
 export { type LimiterOptions, RequestLimiter, sharedLimiter } from './request-limiter.js';

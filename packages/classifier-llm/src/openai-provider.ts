@@ -10,16 +10,6 @@ import {
 } from './openai-wire.js';
 import { ProviderCallError } from './retry-policy.js';
 
-export {
-  baseUrlOf,
-  type ChatBody,
-  type Completion,
-  chatBody,
-  type OpenAiProviderOptions,
-  type Send,
-  statusError,
-} from './openai-wire.js';
-
 /** An OpenAI-compatible endpoint (OpenAI, Azure, vLLM, Ollama, llama.cpp server). */
 export function createOpenAiProvider(options: OpenAiProviderOptions = {}): ChatProvider {
   const keyName = options.apiKeyEnv ?? 'OPENAI_API_KEY';

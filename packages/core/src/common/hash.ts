@@ -42,3 +42,14 @@ function isEmptyObject(value: unknown): boolean {
   for (const _ in value) return false;
   return true;
 }
+
+/** MurmurHash3's 32-bit finaliser: every input bit moves every output bit. */
+export function fmix32(value: number): number {
+  let h = value;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, InvalidConfigError } from '../common/errors.js';
+import { fmix32 } from '../common/hash.js';
 import { judgedPair } from '../metrics/judged-pair.js';
 import { textOfLine } from '../run/line-storage.js';
 import { readResultLines } from '../run/result-file.js';
@@ -253,17 +254,10 @@ export async function readReportData(
   };
 }
 
-/** A seeded rank in [0, 2^32) of an item id: FNV-1a of its UTF-16 units, then a 32-bit mix. */
+/** A seeded rank in [0, 2^32) of an item id: FNV-1a of its UTF-16 units, then `fmix32`. */
 export function sampleRank(id: string, seed: number): number {
   let hash = (0x811c9dc5 ^ seed) >>> 0;
-  for (let index = 0; index < id.length; index += 1) {
-    hash ^= id.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
+  for (let index = 0; index < id.length; index += 1)
+    hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193);
+  return fmix32(hash);
 }

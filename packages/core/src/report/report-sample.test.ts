@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ResultLine } from '../run/result-line.js';
+import { resultLine } from '../run/result-line-fixture.js';
 import { ReportRows } from './report-data.js';
-
-function correctLine(id: string): ResultLine {
-  return {
-    item_id: id,
-    score: 'S',
-    value: 'yes',
-    status: 'ok',
-    label: 'yes',
-    correct: true,
-    explanation: null,
-    confidence: null,
-    cost_usd: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    llm_calls: 0,
-    retries: 0,
-    latency_ms: 0,
-    cached: false,
-    error: null,
-  };
-}
 
 function sampled(ids: string[], seed: number, sampleRows = 50): string[] {
   const rows = new ReportRows({ seed, sampleRows });
-  for (const id of ids) rows.add(correctLine(id));
-  return rows.scores.get('S')!.correct.map((row) => row.item);
+  for (const id of ids) rows.add(resultLine(id));
+  return rows.scores.get('Spam')!.correct.map((row) => row.item);
 }
 
 const ids = Array.from({ length: 1000 }, (_, index) => `item-${index}`);

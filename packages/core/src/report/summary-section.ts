@@ -6,9 +6,8 @@ import { escapeHtml, format, interval } from './html.js';
 /** A score's cost for a table cell: dollars, or "unknown" with the reason on hover and below. */
 export function costCell(
   metrics: Pick<ScoreMetrics, 'cost_usd' | 'unpriced_models' | 'llm_calls'>,
-  olderFormat = false,
 ): string {
-  const shown = shownCost(recordedCost(metrics), olderFormat);
+  const shown = shownCost(recordedCost(metrics));
   if (shown.kind === 'usd') return `<td class="number">$${escapeHtml(formatUsd(shown.usd))}</td>`;
   const reason =
     shown.reason === undefined

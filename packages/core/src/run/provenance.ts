@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { errorMessage } from '../common/errors.js';
-import { normalizeLabel } from '../text/labels.js';
+import { fmix32 } from '../common/hash.js';
+import { normalizedLabel } from '../text/labels.js';
 import { hasName, nameRecord } from '../text/name-records.js';
 import type { ResultLine } from './result-line.js';
 
@@ -53,17 +54,6 @@ const multipliers = [0x01000193, 0x5bd1e995, 0xcc9e2d51, 0x1b873593] as const;
 const seeds = [0x811c9dc5, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35] as const;
 const modulus = 4294967296;
 
-/** MurmurHash3's 32-bit finaliser. */
-function finalMix(value: number): number {
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /**
  * Digests of the gold labels per score, independent of the order lines arrive in (a run scores
  * items concurrently and a resume appends), in constant memory per score. Definition (gold-v1):
@@ -75,8 +65,6 @@ function finalMix(value: number): number {
  */
 export class GoldDigests {
   private readonly sums = new Map<string, { lanes: Float64Array; labelled: number }>();
-  /** Normalised labels by raw label: a run has few distinct labels. */
-  private readonly normalized = new Map<string, string>();
 
   add(line: Pick<ResultLine, 'item_id' | 'score' | 'label'>): void {
     let entry = this.sums.get(line.score);
@@ -85,12 +73,7 @@ export class GoldDigests {
       this.sums.set(line.score, entry);
     }
     if (line.label === null) return;
-    let gold = this.normalized.get(line.label);
-    if (gold === undefined) {
-      gold = normalizeLabel(line.label);
-      if (this.normalized.size < 10_000) this.normalized.set(line.label, gold);
-    }
-    const text = `${line.item_id}\t${gold}`;
+    const text = `${line.item_id}\t${normalizedLabel(line.label)}`;
     let a: number = seeds[0];
     let b: number = seeds[1];
     let c: number = seeds[2];
@@ -103,10 +86,10 @@ export class GoldDigests {
       d = Math.imul(d ^ unit, multipliers[3]);
     }
     const { lanes } = entry;
-    lanes[0] = (lanes[0]! + finalMix(a ^ text.length)) % modulus;
-    lanes[1] = (lanes[1]! + finalMix(b ^ text.length)) % modulus;
-    lanes[2] = (lanes[2]! + finalMix(c ^ text.length)) % modulus;
-    lanes[3] = (lanes[3]! + finalMix(d ^ text.length)) % modulus;
+    lanes[0] = (lanes[0]! + fmix32(a ^ text.length)) % modulus;
+    lanes[1] = (lanes[1]! + fmix32(b ^ text.length)) % modulus;
+    lanes[2] = (lanes[2]! + fmix32(c ^ text.length)) % modulus;
+    lanes[3] = (lanes[3]! + fmix32(d ^ text.length)) % modulus;
     entry.labelled += 1;
   }
 

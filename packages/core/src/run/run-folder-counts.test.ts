@@ -3,30 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultLine } from './result-line.js';
+import { resultLine as line } from './result-line-fixture.js';
 import { countsOnDisk } from './run-folder-counts.js';
-
-/** A line as `toResultLine` writes it (its key order), with `changes` applied. */
-function line(id: string, changes: Partial<ResultLine> = {}): ResultLine {
-  return {
-    item_id: id,
-    score: 'Spam',
-    value: 'yes',
-    status: 'ok',
-    label: 'yes',
-    correct: true,
-    explanation: null,
-    confidence: null,
-    cost_usd: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    llm_calls: 0,
-    retries: 0,
-    latency_ms: 0,
-    cached: false,
-    error: null,
-    ...changes,
-  };
-}
 
 /** The counts by JSON.parse of every complete line: the reference the quick reader must match. */
 function parsedCounts(path: string) {
