@@ -3,7 +3,7 @@
 // as a model is never quoted; a cache that cannot write says so once and turns itself off; and
 // read-only, forbidden, full and vanished folders are named with what they mean.
 // Full and read-only disks are real tmpfs mounts (the suite runs as root in CI); "no permission"
-// runs the CLI as user nobody (or, not as root, in a folder without write permission).
+// runs the CLI in a mode-555 folder, as root without the capabilities that bypass file modes.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -73,20 +73,35 @@ function listing(folder: string): string[] {
     .sort();
 }
 
+/**
+ * How root runs the CLI without its power over file modes: `setpriv` drops the capabilities that
+ * bypass them (so a mode-555 folder refuses root too, wherever the checkout is, even in a folder
+ * only root can enter, as `mktemp -d` makes); without setpriv, as user nobody (who must be able to
+ * read the checkout).
+ */
+const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+const dropCaps = '-dac_override,-dac_read_search,-fowner';
+const asNobody = isRoot && !setpriv;
+
 /** A folder that the CLI cannot write into: root's own folder for user nobody, or mode 555. */
 function forbiddenFolder(name: string): string {
   const folder = join(dir, name);
   mkdirSync(folder, { recursive: true });
-  chmodSync(folder, isRoot ? 0o755 : 0o555);
+  chmodSync(folder, asNobody ? 0o755 : 0o555);
   return folder;
 }
 
-/** `plexus ...args` as user nobody when the tests run as root, else as the current user. */
+/** `plexus ...args` without the right to bypass file modes (see `setpriv`). */
 function runCliUnprivileged(args: string[], extra: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const command = [process.execPath, cli, ...args];
+  const [file, ...rest] =
+    isRoot && setpriv
+      ? [setpriv, `--inh-caps=${dropCaps}`, `--bounding-set=${dropCaps}`, '--', ...command]
+      : command;
+  const child = spawn(file!, rest, {
     cwd: here,
     env: { ...process.env, ...env, HOME: dir, ...extra },
-    ...(isRoot ? { uid: 65534, gid: 65534 } : {}),
+    ...(asNobody ? { uid: 65534, gid: 65534 } : {}),
   });
   let stdout = '';
   let stderr = '';
