@@ -32,6 +32,9 @@ it('records a parent run and a child run per candidate, with the holdout p-value
   expect(parents).toHaveLength(1);
   const parent = parents[0]!;
   expect(parent.info.status).toBe('FINISHED');
+  const param = (key: string) => parent.data?.params?.find((entry) => entry.key === key)?.value;
+  expect(param('optimizer_provider')).toBe('openai');
+  expect(param('optimizer_model')).toBe('test-optimizer');
   const children = await client.findRunsByTag(
     experiment!.experiment_id,
     'mlflow.parentRunId',

@@ -124,6 +124,7 @@ function trackerStarter(flags: OptimizeFlags, scorecard: string, outDir: string,
       scorecardName: scorecard.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
       score: flags.score,
       params: {
+        optimizer_provider: flags.optimizerProvider,
         optimizer_model: flags.optimizerModel,
         alpha: flags.alpha,
         candidates: String(flags.candidates),
