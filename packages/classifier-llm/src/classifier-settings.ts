@@ -14,6 +14,11 @@ export const pricingSchema = z
   })
   .strict();
 
+const hedgeAfterError = {
+  error:
+    "hedge_after_ms: give 'auto' (4x the recent 90th-percentile latency) or whole milliseconds from 10 to 600000; leave it out to send no duplicate requests",
+};
+
 /** Settings shared by LLM kinds: which model, where, how fast and at what price. */
 export const modelSettings = {
   /**
@@ -57,6 +62,21 @@ export const modelSettings = {
   tokens_per_minute: z.number().int().positive().optional(),
   /** Retries of retryable failures (429, 5xx, timeouts, resets); default 4. */
   max_retries: z.number().int().min(0).max(10).default(4),
+  /**
+   * Off by default: duplicate requests may be billed. A call still unanswered this many ms after
+   * it was sent gets a second attempt (a hedge), first in line for the next free slot (so
+   * `max_concurrency` holds); the first answer wins, the other attempt is aborted. `auto`: 4x the
+   * 90th-percentile latency of the recent successes. Not for `llama-cpp`, nor with a budget.
+   */
+  hedge_after_ms: z
+    .union(
+      [
+        z.literal('auto'),
+        z.number().int(hedgeAfterError).min(10, hedgeAfterError).max(600_000, hedgeAfterError),
+      ],
+      hedgeAfterError,
+    )
+    .optional(),
   /**
    * Price per million tokens; default the built-in table (`pricing.ts`, dated), free for
    * `llama-cpp`. A model without a price has cost `null` (unknown), and no budget in dollars.

@@ -1,5 +1,6 @@
 import { ScoreCallError } from '@plexus/core';
 import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
+import { hedgedCall } from './hedged-call.js';
 import type { RequestLimiter } from './request-limiter.js';
 import { backoffMs, ProviderCallError, type RetryPolicy } from './retry-policy.js';
 import { whenAborted } from './when-aborted.js';
@@ -13,12 +14,23 @@ export interface ModelCallOptions {
   /** Aborted when the run stops starting work: a call not yet sent is not sent (`not_started`). */
   drain?: AbortSignal;
   random?: () => number;
+  /**
+   * `hedge_after_ms`: a call still unanswered this long after it was sent (`auto`: 4x the recent
+   * 90th-percentile latency) gets a second attempt; the first answer wins (see `hedgedCall`).
+   * Undefined (the default): never.
+   */
+  hedgeAfterMs?: number | 'auto';
 }
 
 /** A completed call and how many attempts it took. */
 export interface ModelCallResult {
   response: ChatResponse;
   attempts: number;
+  /**
+   * Second attempts sent (hedges), over all attempts: requests sent besides `attempts`. Each such
+   * pair had one attempt aborted or failed, whose tokens (and cost) are unknown.
+   */
+  hedges: number;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -51,19 +63,56 @@ function estimateTokens(request: ChatRequest): number {
 export async function callModel(options: ModelCallOptions): Promise<ModelCallResult> {
   const random = options.random ?? Math.random;
   let epoch = options.limiter.epoch;
+  let hedges = 0;
+  const tokens = estimateTokens(options.request);
+  const notStarted = () => {
+    // Checked when the slot is granted, just before sending: a stopping run sends nothing new.
+    if (options.drain?.aborted)
+      throw new ScoreCallError('not started: the run is stopping; a resume scores it', {
+        code: 'not_started',
+      });
+  };
+  const once = (): Promise<ChatResponse> =>
+    options.limiter.run(tokens, () => {
+      notStarted();
+      epoch = options.limiter.epoch;
+      return options.provider.complete(options.request, options.signal);
+    });
+  const hedged = (after: number | 'auto'): Promise<ChatResponse> =>
+    hedgedCall<ChatResponse>(
+      ({ signal, hedge, sent }) =>
+        options.limiter.run(
+          tokens,
+          () => {
+            notStarted();
+            if (signal.aborted) return Promise.reject(signal.reason);
+            sent();
+            epoch = options.limiter.epoch;
+            return options.provider.complete(options.request, signal);
+          },
+          { first: hedge, signal },
+        ),
+      {
+        after,
+        limiter: options.limiter,
+        signal: options.signal,
+        drain: options.drain,
+        onHedgeSent: () => {
+          hedges += 1;
+        },
+        onLoserFailure: (error) => {
+          if (error instanceof ProviderCallError && error.status === 429)
+            options.limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, epoch);
+        },
+      },
+    );
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const response = await options.limiter.run(estimateTokens(options.request), () => {
-        // Checked when the slot is granted, just before sending: a stopping run sends nothing new.
-        if (options.drain?.aborted)
-          throw new ScoreCallError('not started: the run is stopping; a resume scores it', {
-            code: 'not_started',
-          });
-        epoch = options.limiter.epoch;
-        return options.provider.complete(options.request, options.signal);
-      });
+      const response = await (options.hedgeAfterMs === undefined
+        ? once()
+        : hedged(options.hedgeAfterMs));
       options.limiter.succeeded();
-      return { response, attempts: attempt };
+      return { response, attempts: attempt, hedges };
     } catch (error) {
       if (options.signal.aborted) throw error;
       // A refusal before the call (a spent budget) is final as it is.

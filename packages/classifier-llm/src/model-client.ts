@@ -12,6 +12,7 @@ import { CallBudgets } from './call-budgets.js';
 import { type TracedCall, traceCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import type { ClassifierSettings } from './classifier-settings.js';
+import { refuseHedging } from './hedged-call.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
 import { jobShare } from './job-share.js';
 import { parseLabel } from './label-parsing.js';
@@ -41,6 +42,7 @@ export type ModelSettings = Pick<
   | 'requests_per_minute'
   | 'tokens_per_minute'
   | 'max_retries'
+  | 'hedge_after_ms'
   | 'pricing'
   | 'budget'
 > &
@@ -143,6 +145,8 @@ export class ModelClient {
   private runDir: string | undefined;
   /** The run's drain signal: once aborted, no new call is sent. */
   private drain: AbortSignal | undefined;
+  /** `hedge_after_ms`; undefined: no second attempts. */
+  private readonly hedgeAfterMs: number | 'auto' | undefined;
 
   /** `provider`: for tests, another endpoint than the settings'. */
   constructor(
@@ -181,6 +185,9 @@ export class ModelClient {
     this.policy = { ...defaultRetryPolicy, maxRetries: this.batch ? 0 : settings.max_retries };
     this.price = this.batch ? batchPrice(modelPrice(settings)) : modelPrice(settings);
     this.budgets = new CallBudgets(settings, env, this.price);
+    refuseHedging(settings, env);
+    // A batch sends each request once, answered within 24 hours: no hedge.
+    this.hedgeAfterMs = this.batch ? undefined : settings.hedge_after_ms;
   }
 
   /** The run calling, from the score's context: its folder keeps the batches' ids. */
@@ -226,19 +233,22 @@ export class ModelClient {
       signal: options.signal,
       drain: this.drain,
       request,
+      hedgeAfterMs: this.hedgeAfterMs,
     });
     const { response } = result;
     // Only answers are kept: a failed call throws before this, so errors are never cached.
     await this.cache?.set(key, response).catch(() => {});
     options.prompts?.push(traceCall(messages, response.content));
-    options.usage.calls += 1;
+    // Requests sent: a hedged call's second attempt too (it may be billed).
+    options.usage.calls += 1 + result.hedges;
     options.usage.retries += result.attempts - 1;
     options.usage.inputTokens += response.inputTokens;
     options.usage.outputTokens += response.outputTokens;
     options.usage.cachedTokens += response.cachedTokens;
-    const cost = responseCost(this.price, response);
+    // A hedged call's aborted (or failed) attempt reported no tokens: its cost is unknown.
+    const cost = result.hedges > 0 ? null : responseCost(this.price, response);
     if (cost === null)
-      options.usage.unpricedModel = `${this.settings.provider} ${this.settings.model}`;
+      options.usage.unpricedModel = `${this.settings.provider} ${this.settings.model}${result.hedges > 0 ? ' (hedged: an aborted duplicate request, tokens unknown)' : ''}`;
     options.usage.costUsd = addCost(options.usage.costUsd, cost);
     return result;
   }

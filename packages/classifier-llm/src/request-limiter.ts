@@ -1,4 +1,15 @@
+import { LatencyWindow } from './latency-window.js';
 import { RateLimitWindow } from './rate-limit-window.js';
+import { whenAborted } from './when-aborted.js';
+
+/** A request waiting for its slot. */
+interface Waiting {
+  release: () => void;
+  tokens: number;
+}
+
+/** Hedges kept in reserve, in tenths (see `RequestLimiter.hedgeAfterMs`): 10 hedges. */
+const hedgeTenthsMax = 100;
 
 /** Limits for one provider and model. */
 export interface LimiterOptions {
@@ -27,7 +38,13 @@ export class RequestLimiter {
   private decreases = 0;
   private noise = 0;
   private readonly answers = new RateLimitWindow();
-  private readonly waiting: { release: () => void; tokens: number }[] = [];
+  private readonly waiting: Waiting[] = [];
+  /** How long the recent successes took, from the slot to the answer (for `hedgeAfterMs`). */
+  private readonly latencies = new LatencyWindow();
+  /** Hedges that may be sent, in tenths: one tenth earned per request sent, 10 hedges at most. */
+  private hedgeTenths = hedgeTenthsMax;
+  /** Second attempts (hedges): sent; answered first; attempts aborted because the other answered. */
+  readonly hedging = { sent: 0, won: 0, aborted: 0 };
   /** Requests of the last minute (only with a per-minute budget), from `windowStart` on. */
   private window: { at: number; tokens: number }[] = [];
   private windowStart = 0;
@@ -53,18 +70,78 @@ export class RequestLimiter {
     this.pump();
   }
 
-  /** Runs `task` when the limits allow; `tokens` is the estimate counted against tokens per minute. */
-  async run<T>(tokens: number, task: () => Promise<T>): Promise<T> {
-    await new Promise<void>((release) => {
-      this.waiting.push({ release, tokens });
-      this.pump();
-    });
+  /**
+   * Runs `task` when the limits allow; `tokens` is the estimate counted against tokens per minute.
+   * `first`: ahead of the requests waiting (a hedge), still within the limits. `signal`: once
+   * aborted, a request still waiting leaves the line unsent (rejected with the signal's reason).
+   */
+  async run<T>(
+    tokens: number,
+    task: () => Promise<T>,
+    options?: { first?: boolean; signal?: AbortSignal },
+  ): Promise<T> {
+    await (options ? this.queue(tokens, options) : this.enqueue(tokens));
+    const started = this.now();
     try {
-      return await task();
+      const value = await task();
+      this.latencies.add(this.now() - started);
+      return value;
     } finally {
       this.inFlight -= 1;
       this.pump();
     }
+  }
+
+  private enqueue(tokens: number): Promise<void> {
+    return new Promise<void>((release) => {
+      this.waiting.push({ release, tokens });
+      this.pump();
+    });
+  }
+
+  private queue(tokens: number, options: { first?: boolean; signal?: AbortSignal }) {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const entry: Waiting = {
+        tokens,
+        release: () => {
+          stop?.();
+          resolve();
+        },
+      };
+      const stop = signal
+        ? whenAborted(signal, () => {
+            const index = this.waiting.indexOf(entry);
+            if (index < 0) return; // already released: the task sees the abort
+            this.waiting.splice(index, 1);
+            reject(signal.reason);
+          })
+        : undefined;
+      if (options.first) this.waiting.unshift(entry);
+      else this.waiting.push(entry);
+      this.pump();
+    });
+  }
+
+  /**
+   * When a call still unanswered gets a second attempt (see `hedgedCall`): after `setting` ms, or
+   * with `auto` 4x the 90th percentile of the recent successes (at least 20 ms; none before 16
+   * successes). Undefined: no hedge now, also when hedges are spent (at most one per ten requests
+   * sent, with a reserve of 10), so hedges never more than add a tenth to the load.
+   */
+  hedgeAfterMs(setting: number | 'auto'): number | undefined {
+    if (this.hedgeTenths < 10) return undefined;
+    if (setting !== 'auto') return setting;
+    const percentile = this.latencies.percentile90();
+    return percentile === undefined ? undefined : Math.max(20, 4 * percentile);
+  }
+
+  /** Takes one hedge from the credit; false when none is left. */
+  takeHedge(): boolean {
+    if (this.hedgeTenths < 10) return false;
+    this.hedgeTenths -= 10;
+    return true;
   }
 
   /**
@@ -140,6 +217,7 @@ export class RequestLimiter {
       }
       const next = this.waiting.shift()!;
       this.inFlight += 1;
+      if (this.hedgeTenths < hedgeTenthsMax) this.hedgeTenths += 1;
       if (budgeted) {
         // Counted when released, so requests released together are all counted.
         this.window.push({ at: now, tokens: next.tokens });

@@ -72,6 +72,8 @@ export interface TestServer {
   batches: BatchEndpoints;
   /** Faults forced on the next requests, in order (before the random ones). */
   queueFaults(...faults: Fault[]): void;
+  /** Chat requests being answered now (a hang until the client closes its socket). */
+  readonly inFlight: number;
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -213,6 +215,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const random = seeded(options.seed ?? 1);
   const queued: Fault[] = [];
   let inFlight = 0;
+  let hanging = 0;
   const stats: TestServerStats = {
     requests: 0,
     byBody: new Map(),
@@ -284,6 +287,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       send(response, 400, { error: { message: 'invalid JSON body' } });
       return;
     }
+    // A hung request ends when the client closes its socket. A client that closed one and sent the
+    // next request at once: let the close be read first (same poll), so the count is exact.
+    if (hanging > 0) await new Promise((resolve) => setImmediate(resolve));
     if (options.maxInFlight !== undefined && inFlight >= options.maxInFlight) {
       send(
         response,
@@ -303,7 +309,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     try {
       const fault = pickFault();
       if (fault === 'hang') {
-        await new Promise<void>((resolve) => request.socket.once('close', () => resolve()));
+        hanging += 1;
+        // Ended by the client's close: its FIN ('end'), or the socket's close.
+        await new Promise<void>((resolve) => {
+          request.socket.once('end', () => resolve());
+          request.socket.once('close', () => resolve());
+        });
+        hanging -= 1;
         return;
       }
       if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
@@ -371,6 +383,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     stats,
     batches,
     queueFaults: (...faults) => queued.push(...faults),
+    get inFlight() {
+      return inFlight;
+    },
     resetStats: () => {
       stats.requests = 0;
       stats.byBody.clear();

@@ -1,0 +1,133 @@
+import { InvalidConfigError, type RunBudgetV1 } from '@plexus/core';
+import type { ClassifierSettings } from './classifier-settings.js';
+import type { RequestLimiter } from './request-limiter.js';
+import { whenAborted } from './when-aborted.js';
+
+/** One attempt of a hedged call, as `hedgedCall` hands it to `send`. */
+export interface HedgeAttempt {
+  /** Aborted when the other attempt answered first, or the call was aborted. */
+  signal: AbortSignal;
+  /** True for the second attempt: it goes first in line for the next free slot. */
+  hedge: boolean;
+  /** To be called just before the request goes out (inside its slot): it counts as sent. */
+  sent: () => void;
+}
+
+export interface HedgeOptions {
+  /** `hedge_after_ms`: milliseconds, or `auto` (see `RequestLimiter.hedgeAfterMs`). */
+  after: number | 'auto';
+  limiter: RequestLimiter;
+  /** The call's signal: aborting it aborts both attempts. */
+  signal: AbortSignal;
+  /** The run's drain signal: once aborted, no hedge is started. */
+  drain?: AbortSignal;
+  /** A second attempt went out (the caller counts it as a request sent). */
+  onHedgeSent: () => void;
+  /** An attempt failed while the other was still in flight (its 429 still tells the limiter). */
+  onLoserFailure: (error: unknown) => void;
+}
+
+interface Attempt {
+  controller: AbortController;
+  sent: boolean;
+  settled: boolean;
+}
+
+/**
+ * The first answer of a call and, when it is still unanswered `after` ms after it was sent, of a
+ * second attempt (a hedge) sent first in line for the next free slot, so `max_concurrency` still
+ * holds. The answer that comes first wins and the other attempt is aborted (its socket closed),
+ * or leaves the line unsent. The call fails once no attempt is left in flight: with the last
+ * error, a hedge still waiting for its slot withdrawn (the caller's retries and back-off apply).
+ */
+export function hedgedCall<T>(
+  send: (attempt: HedgeAttempt) => Promise<T>,
+  options: HedgeOptions,
+): Promise<T> {
+  const { limiter } = options;
+  const attempts: Attempt[] = [];
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<T>((resolve, reject) => {
+    const stopParent = whenAborted(options.signal, () => {
+      for (const attempt of attempts) attempt.controller.abort(options.signal.reason);
+    });
+    const end = (winner: Attempt | undefined, why: string) => {
+      done = true;
+      clearTimeout(timer);
+      stopParent();
+      for (const other of attempts) {
+        if (other === winner || other.settled) continue;
+        if (other.sent) limiter.hedging.aborted += 1;
+        other.controller.abort(new Error(why));
+      }
+    };
+    const start = (hedge: boolean) => {
+      const attempt: Attempt = { controller: new AbortController(), sent: false, settled: false };
+      attempts.push(attempt);
+      const sent = () => {
+        attempt.sent = true;
+        if (!hedge) return arm();
+        limiter.hedging.sent += 1;
+        options.onHedgeSent();
+      };
+      send({ signal: attempt.controller.signal, hedge, sent }).then(
+        (value) => {
+          attempt.settled = true;
+          if (done) return;
+          if (hedge) limiter.hedging.won += 1;
+          end(attempt, 'answered by the other attempt (hedged call)');
+          resolve(value);
+        },
+        (error: unknown) => {
+          attempt.settled = true;
+          if (done) return;
+          if (attempts.some((other) => other.sent && !other.settled)) {
+            options.onLoserFailure(error);
+            return;
+          }
+          end(undefined, 'the other attempt failed (hedged call): retried as one');
+          reject(error);
+        },
+      );
+    };
+    const arm = () => {
+      const after = limiter.hedgeAfterMs(options.after);
+      if (after === undefined) return;
+      timer = setTimeout(() => {
+        if (done || options.signal.aborted || options.drain?.aborted) return;
+        if (limiter.takeHedge()) start(true);
+      }, after);
+    };
+    start(false);
+  });
+}
+
+/**
+ * `hedge_after_ms` where it cannot hold: a local model (a second attempt competes for the same
+ * CPU), or a budget (an aborted duplicate's tokens are unknown, so no budget could count them).
+ */
+export function refuseHedging(
+  settings: Pick<ClassifierSettings, 'provider' | 'hedge_after_ms' | 'budget'>,
+  env: { runBudget?: RunBudgetV1 },
+): void {
+  if (settings.hedge_after_ms === undefined) return;
+  const problems: { path: string; message: string }[] = [];
+  if (settings.provider === 'llama-cpp')
+    problems.push({
+      path: 'hedge_after_ms',
+      message:
+        'a local llama-cpp model gains nothing from a duplicate request (it runs on the same CPU): remove hedge_after_ms',
+    });
+  if (
+    settings.budget ||
+    env.runBudget?.maxUsd !== undefined ||
+    env.runBudget?.maxTokens !== undefined
+  )
+    problems.push({
+      path: 'hedge_after_ms',
+      message:
+        'a budget cannot count an aborted duplicate request (its tokens are unknown): remove hedge_after_ms, or the budget (budget, --max-usd, --max-tokens)',
+    });
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+}
