@@ -54,8 +54,12 @@ export {
   type DatasetOptions,
   type DatasetProblem,
   goldColumns,
+  type ItemColumns,
+  type ItemReader,
   itemOfRecord,
+  itemReader,
   readDataset,
+  readDatasetBatches,
 } from './dataset/dataset.js';
 export { type GoldSource, withGold } from './dataset/item-gold.js';
 export { fieldValue, numericField, numericValue } from './dataset/metadata-values.js';

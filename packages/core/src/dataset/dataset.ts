@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { DatasetError } from '../common/errors.js';
 import { hasName, nameRecord, nameValue, setName } from '../text/name-records.js';
 import { IdSet } from './id-set.js';
-import { type ByteTap, type DatasetFormat, formatOf, rawRows } from './row-sources.js';
+import { type ByteTap, type DatasetFormat, formatOf, type RawRow, rawRows } from './row-sources.js';
 
 /** One item read from a dataset. */
 export interface DatasetItem {
@@ -61,94 +61,145 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether a string is empty or all white space (`trim() === ''`), without a trimmed copy mostly. */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  // A visible ASCII character first: not blank (most ids and labels).
+  if (first > 32 && first < 127) return false;
+  return text.trim() === '';
+}
+
+/** Which columns make an item: id, text and the gold label columns per score (`goldColumns`). */
+export interface ItemColumns {
+  idColumn: string;
+  textColumn: string;
+  gold?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
+/** A row made into an item (or why it cannot be): `itemOfRecord` with its columns prepared once. */
+export type ItemReader = (
+  record: Readonly<Record<string, unknown>>,
+  rowNumber: number,
+  line: number,
+) => DatasetItem | DatasetProblem;
+
+/** `itemOfRecord` for many rows: the gold columns are listed once, not per row. */
+export function itemReader(columns: ItemColumns): ItemReader {
+  const { idColumn, textColumn } = columns;
+  const gold = Object.entries(columns.gold ?? {});
+  return (record, rowNumber, line) => {
+    const text = asText(nameValue(record, textColumn));
+    if (text === undefined) return { line, message: `has no text in column "${textColumn}"` };
+    const rawId = hasName(record, idColumn) ? asText(record[idColumn]) : String(rowNumber);
+    if (rawId === undefined || isBlank(rawId))
+      return { line, message: `has no id in column "${idColumn}"` };
+    // Score and column names are data (`constructor`, `__proto__`): own keys only, no prototype.
+    const labels = nameRecord<string>();
+    for (const [score, names] of gold) {
+      const column = names.find((name) => hasName(record, name));
+      const value = column === undefined ? undefined : asText(record[column]);
+      if (value !== undefined && !isBlank(value)) labels[score] = value;
+    }
+    const metadata: Record<string, unknown> = {};
+    const keys = Object.keys(record);
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index] as string;
+      if (key !== idColumn && key !== textColumn) setName(metadata, key, record[key]);
+    }
+    return { id: rawId, text, metadata, labels, line };
+  };
+}
+
 /**
  * Turns one row into an item: id (or the row number), text, gold labels per score, the other
- * columns as metadata; or says why it cannot.
+ * columns as metadata; or says why it cannot. Many rows: `itemReader`.
  */
 export function itemOfRecord(
   record: Readonly<Record<string, unknown>>,
-  options: {
-    idColumn: string;
-    textColumn: string;
-    gold?: Readonly<Record<string, readonly string[]>> | undefined;
-    rowNumber: number;
-    line: number;
-  },
+  options: ItemColumns & { rowNumber: number; line: number },
 ): DatasetItem | DatasetProblem {
-  const { idColumn, textColumn, line } = options;
-  const text = asText(nameValue(record, textColumn));
-  if (text === undefined) return { line, message: `has no text in column "${textColumn}"` };
-  const rawId = hasName(record, idColumn) ? asText(record[idColumn]) : String(options.rowNumber);
-  if (rawId === undefined || rawId.trim() === '')
-    return { line, message: `has no id in column "${idColumn}"` };
-  // Score and column names are data (`constructor`, `__proto__`): own keys only, no prototype.
-  const labels = nameRecord<string>();
-  for (const [score, columns] of Object.entries(options.gold ?? {})) {
-    const column = columns.find((name) => hasName(record, name));
-    const value = column === undefined ? undefined : asText(record[column]);
-    if (value !== undefined && value.trim() !== '') labels[score] = value;
-  }
-  const metadata: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (key !== idColumn && key !== textColumn) setName(metadata, key, value);
-  }
-  return { id: rawId, text, metadata, labels, line };
+  return itemReader(options)(record, options.rowNumber, options.line);
 }
 
-/** Streams items from a CSV, JSONL or Parquet file; malformed rows go to `onProblem`. */
-export async function* readDataset(
-  options: DatasetOptions & { gold?: Readonly<Record<string, readonly string[]>> },
-): AsyncGenerator<DatasetItem> {
+/** A CSV or Parquet file's first row lacks the text column: a setup error, said so. */
+function missingTextColumn(path: string, textColumn: string, record: object): DatasetError {
+  const columns = Object.keys(record).join(',');
+  // UTF-16 (a BOM, NUL bytes between letters) reads as noise: say what the file is.
+  if (columns.startsWith('\ufffd') || columns.includes('\u0000'))
+    return new DatasetError(
+      `${path}: not UTF-8 (it looks like UTF-16: NUL bytes between letters); save it as UTF-8 (in Excel: CSV UTF-8)`,
+    );
+  return new DatasetError(
+    `${path}: no "${textColumn}" column; columns are: ${Object.keys(record).join(', ')}. Set data.text_column in the scorecard`,
+  );
+}
+
+type ReadOptions = DatasetOptions & { gold?: Readonly<Record<string, readonly string[]>> };
+
+/**
+ * The items of a dataset's rows, one row at a time: an item, or undefined for a row that is
+ * reported to `onProblem` (malformed, no text or id, a repeated id), when it is taken.
+ */
+function rowTaker(options: ReadOptions, format: DatasetFormat | undefined) {
+  const textColumn = options.textColumn ?? 'text';
+  const toItem = itemReader({ idColumn: options.idColumn ?? 'id', textColumn, gold: options.gold });
+  // CSV and Parquet have one set of columns: a missing text column is a setup error, not a row's.
+  let checkColumns = format !== 'jsonl';
+  const seen = new IdSet();
+  const report = options.onProblem ?? (() => {});
+  let rowNumber = 0;
+  return (row: RawRow): DatasetItem | undefined => {
+    rowNumber += 1;
+    if (row.kind === 'error') {
+      report({ line: row.line, message: row.message, ...row.place });
+      return undefined;
+    }
+    if (checkColumns && !hasName(row.record, textColumn))
+      throw missingTextColumn(options.path, textColumn, row.record);
+    checkColumns = false;
+    const item = toItem(row.record, rowNumber, row.line);
+    if ('message' in item) report(item);
+    else if (!seen.add(item.id))
+      report({ line: row.line, message: `repeats id "${item.id}"; ids must be unique` });
+    else return item;
+    return undefined;
+  };
+}
+
+async function rowsOf(options: ReadOptions): Promise<AsyncGenerator<RawRow[]>> {
   try {
     await access(options.path);
   } catch {
     throw new DatasetError(`${options.path}: dataset file not found`);
   }
-  const idColumn = options.idColumn ?? 'id';
-  const textColumn = options.textColumn ?? 'text';
-  const format = options.format ?? formatOf(options.path);
-  // CSV and Parquet have one set of columns: a missing text column is a setup error, not a row's.
-  const fixedColumns = format !== 'jsonl';
-  const seen = new IdSet();
-  const report = options.onProblem ?? (() => {});
-  let rowNumber = 0;
-  let checkedColumns = false;
-  for await (const rows of rawRows(options.path, format, options.onBytes)) {
+  return rawRows(options.path, options.format ?? formatOf(options.path), options.onBytes);
+}
+
+/** Streams items from a CSV, JSONL or Parquet file; malformed rows go to `onProblem`. */
+export async function* readDataset(options: ReadOptions): AsyncGenerator<DatasetItem> {
+  const take = rowTaker(options, options.format ?? formatOf(options.path));
+  for await (const rows of await rowsOf(options)) {
     for (const row of rows) {
-      rowNumber += 1;
-      if (row.kind === 'error') {
-        report({ line: row.line, message: row.message, ...row.place });
-        continue;
-      }
-      const record = row.record;
-      if (fixedColumns && !checkedColumns && !hasName(record, textColumn)) {
-        const columns = Object.keys(record).join(',');
-        // UTF-16 (a BOM, NUL bytes between letters) reads as noise: say what the file is.
-        if (columns.startsWith('\ufffd') || columns.includes('\u0000'))
-          throw new DatasetError(
-            `${options.path}: not UTF-8 (it looks like UTF-16: NUL bytes between letters); save it as UTF-8 (in Excel: CSV UTF-8)`,
-          );
-        throw new DatasetError(
-          `${options.path}: no "${textColumn}" column; columns are: ${Object.keys(record).join(', ')}. Set data.text_column in the scorecard`,
-        );
-      }
-      checkedColumns = true;
-      const item = itemOfRecord(record, {
-        idColumn,
-        textColumn,
-        gold: options.gold,
-        rowNumber,
-        line: row.line,
-      });
-      if ('message' in item) {
-        report(item);
-        continue;
-      }
-      if (!seen.add(item.id)) {
-        report({ line: row.line, message: `repeats id "${item.id}"; ids must be unique` });
-        continue;
-      }
-      yield item;
+      const item = take(row);
+      if (item) yield item;
     }
+  }
+}
+
+/**
+ * `readDataset` in batches, one per chunk read (about 1 MiB of CSV or JSONL) or Parquet row group,
+ * in file order: a consumer that takes a batch at a time saves an async generator's promise turns
+ * per item. The rows of a batch are reported to `onProblem` when the batch is made, so one that
+ * stops early (`--limit`) may have seen problems of rows after its last item.
+ */
+export async function* readDatasetBatches(options: ReadOptions): AsyncGenerator<DatasetItem[]> {
+  const take = rowTaker(options, options.format ?? formatOf(options.path));
+  for await (const rows of await rowsOf(options)) {
+    const items: DatasetItem[] = [];
+    for (const row of rows) {
+      const item = take(row);
+      if (item) items.push(item);
+    }
+    if (items.length > 0) yield items;
   }
 }

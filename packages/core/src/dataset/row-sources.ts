@@ -6,6 +6,7 @@ import { CsvParser } from './csv-parser.js';
 import { parquetRows } from './parquet-rows.js';
 import type { RawRow } from './raw-row.js';
 import { assertTextFile } from './text-check.js';
+import { LineSplitter } from './text-lines.js';
 
 export type { RawRow, RowGroupPlace } from './raw-row.js';
 
@@ -85,12 +86,15 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
   if (rows.length > 0) yield rows;
 }
 
+const openBrace = 123; // {
+
 /**
  * One JSON Lines line as a row, or why it is not one; undefined for a blank line. Spark's worker
  * (spark-runner) parses the lines Spark reads as text with it, as in-process reading does.
  */
 export function jsonlRow(text: string, line: number): RawRow | undefined {
-  if (text.trim() === '') return undefined;
+  // A line starting with `{` is not blank: no trimmed copy of it is made.
+  if (text.charCodeAt(0) !== openBrace && text.trim() === '') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -104,46 +108,26 @@ export function jsonlRow(text: string, line: number): RawRow | undefined {
 }
 
 /**
- * JSON Lines rows; blank lines are ignored. Lines end at \n, \r\n or \r. Only each new chunk is
- * searched for a line end (the pieces of a long line are joined once): linear in the line's size.
+ * JSON Lines rows; blank lines are ignored. Lines end at \n, \r\n or \r (see `LineSplitter`:
+ * linear in a line's size, however many chunks it spans).
  */
 export async function* jsonlRows(path: string, tap?: ByteTap): AsyncGenerator<RawRow[]> {
   await assertTextFile(path);
-  let pieces: string[] = [];
-  let line = 0;
-  const take = (lines: string[]): RawRow[] => {
-    const rows: RawRow[] = [];
-    for (const text of lines) {
-      line += 1;
-      const row = jsonlRow(text, line);
-      if (row) rows.push(row);
-    }
-    return rows;
+  const lines = new LineSplitter();
+  let rows: RawRow[] = [];
+  const take = (text: string, line: number): void => {
+    const row = jsonlRow(text, line);
+    if (row) rows.push(row);
   };
   for await (const chunk of openText(path, tap)) {
-    const text = chunk as string;
-    // Complete lines only; a \r at the very end may be the first half of a \r\n.
-    const search = text.charCodeAt(text.length - 1) === 13 ? text.length - 2 : text.length - 1;
-    const end =
-      search < 0 ? -1 : Math.max(text.lastIndexOf('\n', search), text.lastIndexOf('\r', search));
-    if (end < 0) {
-      pieces.push(text);
-      continue;
+    lines.push(chunk as string, take);
+    if (rows.length > 0) {
+      yield rows;
+      rows = [];
     }
-    const cut = text.charCodeAt(end) === 10 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    pieces.push(text.slice(0, cut));
-    let complete = pieces.join('');
-    // A \r\n split between two chunks: the \r ended the pieces, this \n starts the chunk.
-    if (end === 0 && complete.endsWith('\r')) complete = complete.slice(0, -1);
-    pieces = [text.slice(end + 1)];
-    const rows = take(complete.split(/\r\n|\n|\r/));
-    if (rows.length > 0) yield rows;
   }
-  const rest = pieces.join('');
-  if (rest !== '') {
-    const rows = take(rest.split(/\r\n|\n|\r/));
-    if (rows.length > 0) yield rows;
-  }
+  lines.end(take);
+  if (rows.length > 0) yield rows;
 }
 
 /** Rows of a dataset file in the given or guessed format, in batches; CSV and JSONL bytes to `tap`. */
