@@ -5,21 +5,28 @@
 // and for retry-after after every 429 (the refused request's slot rests that long). No run can
 // finish before those slot-seconds are spent C at a time. What the ceiling leaves out, the run
 // lost elsewhere: back-off sleeps, halvings of the concurrency, the tail of the last hangs.
+// With hedging (hedge_after_ms), `hedge` gives the hangs a hedge answered (`rescued`, at most the
+// hangs) and the mean hedge delay: such a hang holds its slot until its hedge answers (the delay
+// plus one call) instead of the whole timeout; the hedges themselves are among the requests.
 
 /**
  * @param {{ items: number, concurrency: number, floor: { seconds: number, requests: number },
- *   run: { requests: number, faults: Record<string, number> }, timeoutMs: number, retryAfterMs: number }} counts
+ *   run: { requests: number, faults: Record<string, number> }, timeoutMs: number, retryAfterMs: number,
+ *   hedge?: { rescued: number, afterMs: number } }} counts
  * @returns {{ rate: number, seconds: number, slotSeconds: number, callSeconds: number }}
  */
-export function faultCeiling({ items, concurrency, floor, run, timeoutMs, retryAfterMs }) {
+export function faultCeiling({ items, concurrency, floor, run, timeoutMs, retryAfterMs, hedge }) {
   if (!(floor.requests > 0 && floor.seconds > 0))
     throw new Error('fault ceiling: the fault-free run has no requests or no time');
   const callSeconds = (concurrency * floor.seconds) / floor.requests;
   const hangs = run.faults.hang ?? 0;
   const limited = run.faults['429'] ?? 0;
+  const rescued = Math.min(hangs, hedge?.rescued ?? 0);
+  const rescuedSeconds = hedge ? Math.min(timeoutMs, hedge.afterMs) / 1000 + callSeconds : 0;
   const slotSeconds =
     (run.requests - hangs) * callSeconds +
-    (hangs * timeoutMs) / 1000 +
+    ((hangs - rescued) * timeoutMs) / 1000 +
+    rescued * rescuedSeconds +
     (limited * retryAfterMs) / 1000;
   const seconds = slotSeconds / concurrency;
   return { rate: items / seconds, seconds, slotSeconds, callSeconds };

@@ -47,3 +47,31 @@ test('a fault-free run without requests is refused with the reason', () => {
     /fault-free run has no requests/,
   );
 });
+
+test('with hedging, a hang a hedge answered holds its slot for the hedge delay and one call', () => {
+  // As the first test, with 6 of the 10 hangs answered by a hedge sent after 80 ms (the 1,100
+  // requests include the hedges): 1,090 x 0.1 + 4 x 2 + 6 x (0.08 + 0.1) + 50 x 0.05
+  // = 109 + 8 + 1.08 + 2.5 = 120.58 slot-seconds, 12.058 s at C=10.
+  const ceiling = faultCeiling({
+    items: 1000,
+    concurrency: 10,
+    floor: { seconds: 10, requests: 1000 },
+    run: { requests: 1100, faults: { hang: 10, 429: 50 } },
+    timeoutMs: 2000,
+    retryAfterMs: 50,
+    hedge: { rescued: 6, afterMs: 80 },
+  });
+  assert.ok(Math.abs(ceiling.slotSeconds - 120.58) < 1e-9);
+  assert.ok(Math.abs(ceiling.seconds - 12.058) < 1e-9);
+  // More hedges won than hangs (slow calls hedged too): only the hangs count as rescued.
+  const capped = faultCeiling({
+    items: 1000,
+    concurrency: 10,
+    floor: { seconds: 10, requests: 1000 },
+    run: { requests: 1100, faults: { hang: 10, 429: 50 } },
+    timeoutMs: 2000,
+    retryAfterMs: 50,
+    hedge: { rescued: 25, afterMs: 80 },
+  });
+  assert.ok(Math.abs(capped.slotSeconds - (109 + 10 * 0.18 + 2.5)) < 1e-9);
+});

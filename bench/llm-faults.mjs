@@ -4,8 +4,12 @@
 // >= 0.6x the fault-free items/s. The server runs pinned to core 1 (bench/llm-bench-server.mjs).
 // Beside each ratio: the ceiling of that run (bench/fault-ceiling.mjs), from its own fault counts
 // and the floor's time per call, and how the limiter took the 429s (noise or load).
-// Usage: taskset -c 0 node bench/llm-faults.mjs [items] [C] [L_ms] [rounds] [kinds]
+// Usage: taskset -c 0 node bench/llm-faults.mjs [items] [C] [L_ms] [rounds] [kinds] [hedge]
 // kinds: all (default), or a comma list of 429, 500, malformed, hang: only those faults, at their rates.
+// hedge: off (default), or auto or milliseconds: each round also runs the faults with
+// hedge_after_ms set to it, right after the same floor; its ceiling counts the hangs a hedge
+// answered as held for the mean hedge delay plus one call, and the row shows beside it the
+// ceiling without hedging (every hang held for the whole timeout).
 // PLEXUS_LLM_MODULE=<path to a build of @plexus/classifier-llm>: run that build instead;
 // PLEXUS_LLM_COMPARE=<path to another build>: each round also runs the faults with it, right after
 // the same floor (a before/after under the same load).
@@ -22,6 +26,10 @@ const concurrency = Number(process.argv[3] ?? 64);
 const latencyMs = Number(process.argv[4] ?? 20);
 const rounds = Number(process.argv[5] ?? 2);
 const kinds = process.argv[6] ?? 'all';
+const hedgeArg = process.argv[7] ?? 'off';
+const hedge = hedgeArg === 'off' ? undefined : hedgeArg === 'auto' ? 'auto' : Number(hedgeArg);
+if (hedge !== undefined && hedge !== 'auto' && !(hedge >= 10))
+  throw new Error(`hedge: off, auto or milliseconds (>= 10), not "${hedgeArg}"`);
 const rates = { 429: 0.05, 500: 0.02, malformed: 0.01, hang: 0.01 };
 const faults = Object.fromEntries(
   Object.entries(rates).filter(([kind]) => kinds === 'all' || kinds.split(',').includes(kind)),
@@ -48,7 +56,7 @@ const load = () =>
     .join(' ');
 
 /** One run against a fresh server: items/s, the server's counts, the limiter's, the tail. */
-async function once(withFaults, round, build) {
+async function once(withFaults, round, build, hedged = false) {
   const { plugin, sharedLimiter } = build;
   let last = { requests: 0, faults: {} };
   const server = await startBenchServer(latencyMs, {
@@ -57,15 +65,20 @@ async function once(withFaults, round, build) {
       last = stats;
     },
   });
-  const tag = `${withFaults}-${round}-${builds.indexOf(build)}`;
+  const tag = `${withFaults}-${round}-${builds.indexOf(build)}-${hedged}`;
   const file = join(folder, `card-${tag}.yaml`);
-  const source = `name: Faults\nscores:\n  - { name: Spam, class: llm/classifier, labels: [spam, ham], model: faults, base_url: "${server.url}", api_key_env: BENCH_KEY, max_concurrency: ${concurrency}, timeout_ms: ${timeoutMs}, max_retries: 10, prompt: "Spam? {{ text }}" }\n`;
+  const source = `name: Faults\nscores:\n  - { name: Spam, class: llm/classifier, labels: [spam, ham], model: faults, base_url: "${server.url}", api_key_env: BENCH_KEY, max_concurrency: ${concurrency}, timeout_ms: ${timeoutMs}, max_retries: 10,${hedged ? ` hedge_after_ms: ${hedge},` : ''} prompt: "Spam? {{ text }}" }\n`;
   writeFileSync(file, source);
   const scorecard = await parseScorecard(source, { file, plugins: [plugin], cacheDir: folder });
   // The limiter the score uses (one per provider, base URL and model in the process).
   const limiter = sharedLimiter(`openai|${server.url}|faults`, { maxConcurrency: concurrency });
   const samples = [];
-  const sampler = setInterval(() => samples.push(limiter.concurrency), 10);
+  const delays = [];
+  const sampler = setInterval(() => {
+    samples.push(limiter.concurrency);
+    const after = hedged ? limiter.hedgeAfterMs(hedge) : undefined;
+    if (after !== undefined) delays.push(after);
+  }, 10);
   const done = [];
   const started = performance.now();
   const summary = await evaluate({
@@ -87,6 +100,13 @@ async function once(withFaults, round, build) {
     seconds,
     errors: summary.errors,
     retries: summary.retries,
+    llmCalls: summary.llmCalls,
+    hedged,
+    hedging: limiter.hedging ?? { sent: 0, won: 0, aborted: 0 },
+    hedgeDelayMs:
+      delays.length > 0
+        ? delays.reduce((sum, value) => sum + value, 0) / delays.length
+        : Number.NaN,
     requests: last.requests,
     maxInFlight: last.maxInFlight,
     faults: last.faults ?? {},
@@ -100,40 +120,59 @@ console.log(
   `machine: ${cpus().length} x ${cpus()[0].model}; node ${process.version}; ${new Date().toISOString()}; load average ${load()}`,
 );
 console.log(
-  `builds: ${builds.map((build, index) => `${index + 1}. ${build.label}`).join('; ')} (the floor runs the first); ${items} items, C=${concurrency}, L=${latencyMs} ms, timeout ${timeoutMs} ms, faults ${JSON.stringify(faults)}`,
+  `builds: ${builds.map((build, index) => `${index + 1}. ${build.label}`).join('; ')} (the floor runs the first); ${items} items, C=${concurrency}, L=${latencyMs} ms, timeout ${timeoutMs} ms, faults ${JSON.stringify(faults)}, hedge ${hedgeArg}`,
 );
 console.log(
-  '| round | build | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | requests | 429 / 500 / malformed / hang | 429s as noise / load | mean concurrency | most in flight at the server | tail s (floor) | errors |',
+  '| round | build | hedge | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | ceiling without hedging | requests | llm_calls + retries | 429 / 500 / malformed / hang | hedges sent / won / aborted (mean delay ms) | 429s as noise / load | mean concurrency | most in flight at the server | tail s (floor) | errors |',
 );
 console.log(
-  '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: |',
+  '| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | ---: |',
 );
 const ratios = builds.map(() => []);
+const hedgedRatios = [];
 for (let round = 1; round <= rounds; round += 1) {
   const floor = await once(false, round, builds[0]);
   // The builds take turns going first.
   const order = builds.map((_, index) => (index + round - 1) % builds.length);
   for (const index of order) row(round, index, floor, await once(true, round, builds[index]));
+  if (hedge !== undefined) row(round, 0, floor, await once(true, round, builds[0], true));
 }
 for (const [index, list] of ratios.entries()) {
   list.sort((a, b) => a - b);
   console.log(`build ${index + 1}: median ratio ${list[Math.floor(list.length / 2)].toFixed(2)}x`);
 }
+if (hedgedRatios.length > 0) {
+  hedgedRatios.sort((a, b) => a - b);
+  const median = hedgedRatios[Math.floor(hedgedRatios.length / 2)];
+  console.log(`build 1 with hedge_after_ms ${hedgeArg}: median ratio ${median.toFixed(2)}x`);
+}
 console.log(`load average after ${load()}`);
 
 /** One table row: a run with faults against the floor of its round and its own ceiling. */
 function row(round, index, floor, faulty) {
-  const ceiling = faultCeiling({
+  const counts = {
     items,
     concurrency,
     floor: { seconds: floor.seconds, requests: floor.requests },
     run: { requests: faulty.requests, faults: faulty.faults },
     timeoutMs,
     retryAfterMs,
-  });
-  ratios[index].push(faulty.rate / floor.rate);
-  const counts = ['429', '500', 'malformed', 'hang'].map((kind) => faulty.faults[kind] ?? 0);
+  };
+  const unhedged = faultCeiling(counts);
+  const ceiling = faulty.hedged
+    ? faultCeiling({
+        ...counts,
+        hedge: { rescued: faulty.hedging.won, afterMs: faulty.hedgeDelayMs },
+      })
+    : unhedged;
+  (faulty.hedged ? hedgedRatios : ratios[index]).push(faulty.rate / floor.rate);
+  const kinds = ['429', '500', 'malformed', 'hang'].map((kind) => faulty.faults[kind] ?? 0);
+  const { sent, won, aborted } = faulty.hedging;
+  const hedging = faulty.hedged
+    ? `${sent} / ${won} / ${aborted} (${faulty.hedgeDelayMs.toFixed(0)})`
+    : '-';
+  const ratio = (rate) => `${rate.toFixed(0)} (${(rate / floor.rate).toFixed(2)}x)`;
   console.log(
-    `| ${round} | ${index + 1} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ceiling.rate.toFixed(0)} (${(ceiling.rate / floor.rate).toFixed(2)}x) | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${faulty.requests} | ${counts.join(' / ')} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.maxInFlight} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
+    `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ratio(ceiling.rate)} | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${ratio(unhedged.rate)} | ${faulty.requests} | ${faulty.llmCalls + faulty.retries} | ${kinds.join(' / ')} | ${hedging} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.maxInFlight} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
   );
 }

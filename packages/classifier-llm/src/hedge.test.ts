@@ -157,6 +157,21 @@ describe('hedged calls (hedge_after_ms) against the real test server', () => {
   });
 });
 
+it('with auto, hedges a call sent before any answer once 16 others have answered', async () => {
+  const { server, call } = await setUp({}, 2000, 4);
+  server.queueFaults('hang');
+  const started = Date.now();
+  const hung = call(0, { hedgeAfterMs: 'auto' }).then((result) => ({
+    ...result,
+    ms: Date.now() - started,
+  }));
+  await Promise.all(Array.from({ length: 24 }, (_, index) => call(1 + index)));
+  const result = await hung;
+  expect(result.hedges).toBe(1);
+  expect(result.ms).toBeLessThan(1000); // the timeout is 2,000 ms
+  expect(server.stats.faults).toEqual({ hang: 1 });
+});
+
 describe('hedging limits', () => {
   it('sends at most 10 hedges in reserve, then one per ten requests sent', async () => {
     const limiter = new RequestLimiter({ maxConcurrency: 1 });

@@ -3,6 +3,9 @@ import type { ClassifierSettings } from './classifier-settings.js';
 import type { RequestLimiter } from './request-limiter.js';
 import { whenAborted } from './when-aborted.js';
 
+/** How often a call without a known hedge delay asks again, in ms. */
+const recheckMs = 50;
+
 /** One attempt of a hedged call, as `hedgedCall` hands it to `send`. */
 export interface HedgeAttempt {
   /** Aborted when the other attempt answered first, or the call was aborted. */
@@ -91,13 +94,25 @@ export function hedgedCall<T>(
         },
       );
     };
-    const arm = () => {
+    let sentAt = 0;
+    // When no delay is known yet (`auto` before 16 successes, or no hedge left), asked again a
+    // little later: the calls sent first, before any answer, are hedged too.
+    const check = () => {
+      timer = undefined;
+      if (done || options.signal.aborted || options.drain?.aborted) return;
       const after = limiter.hedgeAfterMs(options.after);
-      if (after === undefined) return;
-      timer = setTimeout(() => {
-        if (done || options.signal.aborted || options.drain?.aborted) return;
-        if (limiter.takeHedge()) start(true);
-      }, after);
+      if (after === undefined) {
+        timer = setTimeout(check, recheckMs);
+        return;
+      }
+      const left = sentAt + after - Date.now();
+      if (left > 0) timer = setTimeout(check, left);
+      else if (limiter.takeHedge()) start(true);
+    };
+    const arm = () => {
+      sentAt = Date.now();
+      const after = limiter.hedgeAfterMs(options.after);
+      timer = setTimeout(check, after ?? recheckMs);
     };
     start(false);
   });
