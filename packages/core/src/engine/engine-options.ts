@@ -7,8 +7,16 @@ import type { EngineItem } from './engine-result.js';
 export interface EngineOptions<Item extends EngineItem> {
   /** Scores in dependency order (as `loadScorecard` returns them), each created. */
   scores: readonly LoadedScore[];
-  /** Streamed (async) or in memory. */
-  items: AsyncIterable<Item> | Iterable<Item>;
+  /**
+   * Streamed (async) or in memory. An async source may give arrays of items (a dataset's chunk,
+   * `readDatasetBatches`): one promise turn per array rather than per item.
+   */
+  items: AsyncIterable<Item | readonly Item[]> | Iterable<Item>;
+  /**
+   * Called with each item as it is taken from `items`, before it is scored (also an item whose
+   * every result a resumed run already has): counts what was read, even from arrays.
+   */
+  onItem?: (item: Item) => void;
   scorecard: string;
   /** Abandons everything at once: calls in flight are cancelled, their items left unscored. */
   signal?: AbortSignal;

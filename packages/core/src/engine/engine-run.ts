@@ -29,6 +29,25 @@ function defaultWindow(scores: readonly LoadedScore[]): number {
   return Math.max(256, ...scores.map((entry) => entry.score?.collects ?? 0));
 }
 
+const noItems: readonly never[] = [];
+/** Items of an array source given at a time (one promise turn each). */
+const arrayLength = 1024;
+
+/** A source in memory: an array in slices; another iterable lazily, item by item, as before. */
+async function* inArrays<Item>(source: Iterable<Item>): AsyncGenerator<Item | readonly Item[]> {
+  if (!Array.isArray(source)) {
+    yield* source;
+    return;
+  }
+  const items: readonly Item[] = source;
+  for (let start = 0; start < items.length; start += arrayLength)
+    yield items.slice(start, start + arrayLength);
+}
+
+function isItemArray<Item>(value: Item | readonly Item[]): value is readonly Item[] {
+  return Array.isArray(value);
+}
+
 export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   readonly scorecard: string;
   readonly runDir: string | undefined;
@@ -40,7 +59,10 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   /** Aborted by the caller's signal, or by a score's error that stops the run. */
   private readonly stop = new AbortController();
   private readonly queues: Map<string, ScoreQueue<Item>>;
-  private readonly iterator: AsyncIterator<Item>;
+  private readonly iterator: AsyncIterator<Item | readonly Item[]>;
+  /** The array the source gave last (see `EngineOptions.items`), taken from `batchIndex` on. */
+  private batch: readonly Item[] = noItems;
+  private batchIndex = 0;
   /** Results completed and not yet taken. */
   private ready: EngineResult<Item>[] = [];
   /** Items admitted and not yet complete. */
@@ -73,11 +95,7 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
     );
     const source = options.items;
     this.iterator =
-      Symbol.asyncIterator in source
-        ? source[Symbol.asyncIterator]()
-        : (async function* () {
-            yield* source;
-          })();
+      Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : inArrays(source);
     const outer = options.signal;
     if (outer?.aborted) this.forward();
     else outer?.addEventListener('abort', this.forward, { once: true });
@@ -175,12 +193,27 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   /** Reads items while the window has room; each starts the scores it is ready for. */
   private async pull(): Promise<void> {
     while (this.hasRoom()) {
-      const next = await this.iterator.next();
-      if (next.done) {
-        this.exhausted = true;
-        return;
+      let item: Item;
+      if (this.batchIndex < this.batch.length) {
+        item = this.batch[this.batchIndex]!;
+        this.batchIndex += 1;
+        // The array is let go once taken: its items are not kept alive by it until the next one.
+        if (this.batchIndex === this.batch.length) this.batch = noItems;
+      } else {
+        const next = await this.iterator.next();
+        if (next.done) {
+          this.exhausted = true;
+          return;
+        }
+        if (isItemArray(next.value)) {
+          this.batch = next.value;
+          this.batchIndex = 0;
+          continue;
+        }
+        item = next.value;
       }
-      const state = this.admit(next.value);
+      this.options.onItem?.(item);
+      const state = this.admit(item);
       if (state.remaining === 0) continue;
       this.inFlight += 1;
       this.advance(state);

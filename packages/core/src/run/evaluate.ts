@@ -8,6 +8,7 @@ import {
   type DatasetProblem,
   goldColumns,
   readDataset,
+  readDatasetBatches,
 } from '../dataset/dataset.js';
 import { type GoldSource, withGold } from '../dataset/item-gold.js';
 import type { DatasetFormat } from '../dataset/row-sources.js';
@@ -200,13 +201,14 @@ function resultCache(options: EvaluateOptions): ResultCache | undefined {
 function engineLines(
   options: EvaluateOptions,
   scores: readonly LoadedScore[],
-  items: AsyncIterable<DatasetItem>,
+  source: { items: AsyncIterable<DatasetItem | readonly DatasetItem[]>; onItem?: () => void },
   prior: OpenedRun['prior'],
   runDir: string,
 ): AsyncIterable<ResultLine[]> {
   return resultLineBatches({
     scores,
-    items,
+    items: source.items,
+    onItem: source.onItem,
     scorecard: options.scorecard.name,
     runDir,
     signal: options.signal,
@@ -220,6 +222,30 @@ function engineLines(
       itemTextChars: options.itemTextChars ?? defaultItemTextChars,
     },
   });
+}
+
+/** The items of a run with gold from elsewhere, a sample or a limit, one at a time. */
+function chosenItems(
+  options: EvaluateOptions,
+  items: AsyncIterable<DatasetItem>,
+  onRead: () => void,
+): AsyncIterable<DatasetItem> {
+  const { sample, limit } = options;
+  let source = items;
+  if (options.gold) source = withGold(source, options.gold);
+  if (sample) source = countedBefore(source, onRead);
+  if (sample?.stratify !== undefined) {
+    const stratify = sample.stratify;
+    source = stratifiedSample(source, {
+      size: sample.size,
+      seed: sample.seed,
+      labelOf: (item) => item.labels[stratify],
+    });
+  } else if (sample) {
+    source = sampleItems(source, sample.size, sample.seed);
+  }
+  if (limit !== undefined) source = firstItems(source, limit);
+  return source;
 }
 
 /**
@@ -244,32 +270,31 @@ function datasetLines(
         ? (sample ? readItems : counts.items) + counts.malformedRows
         : { unknown: rowsUnknown(limit, status) },
   };
-  let source: AsyncIterable<DatasetItem> = readDataset({
+  const read = {
     path,
     format,
     onBytes: run.provenance.hashDataset(path, format, false),
     idColumn: scorecard.data?.id_column,
     textColumn: scorecard.data?.text_column,
     gold: goldColumns(run.scores),
-    onProblem: (problem) => {
+    onProblem: (problem: DatasetProblem) => {
       counts.malformedRows += 1;
       onProblem(problem);
     },
-  });
-  if (options.gold) source = withGold(source, options.gold);
-  // Items read from the dataset before a sample (its rows), and whether it was read to the end.
-  if (sample) source = countedBefore(source, () => (readItems += 1));
-  if (sample?.stratify !== undefined) {
-    const stratify = sample.stratify;
-    source = stratifiedSample(source, {
-      size: sample.size,
-      seed: sample.seed,
-      labelOf: (item) => item.labels[stratify],
-    });
-  } else if (sample) {
-    source = sampleItems(source, sample.size, sample.seed);
+  };
+  const lines = (items: Parameters<typeof engineLines>[2]) =>
+    engineLines(options, run.scores, items, run.opened.prior, run.opened.folder.dir);
+  if (!options.gold && !sample && limit === undefined) {
+    // Every row in file order: the engine takes the dataset's chunks as arrays (no promise turn
+    // per item) and counts each item as it takes it.
+    const chunks = (async function* () {
+      yield* readDatasetBatches(read);
+      readToEnd = true;
+    })();
+    return { lines: lines({ items: chunks, onItem: () => (counts.items += 1) }), counts };
   }
-  if (limit !== undefined) source = firstItems(source, limit);
+  // Items read from the dataset before a sample (its rows), and whether it was read to the end.
+  const source = chosenItems(options, readDataset(read), () => (readItems += 1));
   const counted = (async function* () {
     for await (const item of source) {
       counts.items += 1;
@@ -277,10 +302,7 @@ function datasetLines(
     }
     readToEnd = limit === undefined || counts.items < limit;
   })();
-  return {
-    lines: engineLines(options, run.scores, counted, run.opened.prior, run.opened.folder.dir),
-    counts,
-  };
+  return { lines: lines({ items: counted }), counts };
 }
 
 /** The sinks of a run, in the order each line reaches them: stored first, then read. */
