@@ -69,6 +69,15 @@ function isBlank(text: string): boolean {
   return text.trim() === '';
 }
 
+/** The value of the first of `names` that `record` has as its own column, if any. */
+function firstColumnValue(record: Readonly<Record<string, unknown>>, names: readonly string[]) {
+  for (let index = 0; index < names.length; index += 1) {
+    const name = names[index] as string;
+    if (Object.hasOwn(record, name)) return record[name];
+  }
+  return undefined;
+}
+
 /** Which columns make an item: id, text and the gold label columns per score (`goldColumns`). */
 export interface ItemColumns {
   idColumn: string;
@@ -96,8 +105,7 @@ export function itemReader(columns: ItemColumns): ItemReader {
     // Score and column names are data (`constructor`, `__proto__`): own keys only, no prototype.
     const labels = nameRecord<string>();
     for (const [score, names] of gold) {
-      const column = names.find((name) => hasName(record, name));
-      const value = column === undefined ? undefined : asText(record[column]);
+      const value = asText(firstColumnValue(record, names));
       if (value !== undefined && !isBlank(value)) labels[score] = value;
     }
     const metadata: Record<string, unknown> = {};
