@@ -114,6 +114,30 @@ async function readAll(path: string, batches: boolean) {
   return { items, problems };
 }
 
+describe('reading in 64 KiB pieces', () => {
+  it('keeps a character whose UTF-8 bytes straddle two pieces whole, in JSONL and CSV', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-pieces-'));
+    for (const offset of [0, 1, 2]) {
+      // The 3-byte 日 starts 3, 2 or 1 bytes before the first 64 KiB boundary (ends at it, or straddles it).
+      const head = '{"id":"a","text":"';
+      const pad = 'x'.repeat(65_536 - head.length - 3 + offset);
+      const text = `${pad}日本 ü`;
+      const jsonl = join(folder, `split-${offset}.jsonl`);
+      writeFileSync(jsonl, `${head}${text}"}\n{"id":"b","text":"日"}\n`);
+      const csv = join(folder, `split-${offset}.csv`);
+      writeFileSync(csv, `id,text\nb,${'y'.repeat(65_536 - 13 + offset)}日本\nc,ü\n`);
+      const fromJsonl = await readAll(jsonl, true);
+      expect(fromJsonl.items.map((item) => item.text)).toEqual([text, '日']);
+      const fromCsv = await readAll(csv, true);
+      expect(fromCsv.items.map((item) => item.text)).toEqual([
+        `${'y'.repeat(65_536 - 13 + offset)}日本`,
+        'ü',
+      ]);
+      expect([...fromJsonl.problems, ...fromCsv.problems]).toEqual([]);
+    }
+  });
+});
+
 describe('readDatasetBatches', () => {
   it('gives the items and problems readDataset gives, a batch per chunk read', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'plexus-batches-'));

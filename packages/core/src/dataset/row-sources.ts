@@ -31,21 +31,31 @@ export type ByteTap = (bytes: Buffer) => void;
  */
 const textChunkBytes = 1 << 20;
 
-function openText(path: string, tap?: ByteTap): AsyncIterable<unknown> {
-  if (!tap) return createReadStream(path, { encoding: 'utf8', highWaterMark: textChunkBytes });
-  return tappedText(path, tap);
-}
+/**
+ * Bytes decoded to one string: 64 KiB. A string of a whole 1 MiB read is a large object in V8
+ * (pages of its own, collected with the old generation); 64 KiB strings are young and die young
+ * (a row's values are copies: `JSON.parse`, `split` and `slice` of a line do not keep it).
+ */
+const decodeBytes = 1 << 16;
 
-/** The file as text, as `openText` reads it (one UTF-8 decoder across chunks), bytes to `tap`. */
-async function* tappedText(path: string, tap: ByteTap): AsyncGenerator<string> {
+/**
+ * The file as text, one array of strings per read (the pieces of one read's rows reach the engine
+ * together), one UTF-8 decoder across reads; each read's bytes to `tap` first.
+ */
+async function* openText(path: string, tap?: ByteTap): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   for await (const chunk of createReadStream(path, { highWaterMark: textChunkBytes })) {
-    tap(chunk as Buffer);
-    const text = decoder.write(chunk as Buffer);
-    if (text !== '') yield text;
+    const bytes = chunk as Buffer;
+    tap?.(bytes);
+    const pieces: string[] = [];
+    for (let start = 0; start < bytes.length; start += decodeBytes) {
+      const text = decoder.write(bytes.subarray(start, start + decodeBytes));
+      if (text !== '') pieces.push(text);
+    }
+    if (pieces.length > 0) yield pieces;
   }
   const rest = decoder.end();
-  if (rest !== '') yield rest;
+  if (rest !== '') yield [rest];
 }
 
 // Rows come in batches (one per chunk read, or per Parquet row group): an async generator costs
@@ -56,8 +66,7 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
   await assertTextFile(path);
   const parser = new CsvParser();
   let header: string[] | undefined;
-  const convert = (events: ReturnType<CsvParser['push']>): RawRow[] => {
-    const rows: RawRow[] = [];
+  const convert = (events: ReturnType<CsvParser['push']>, rows: RawRow[]): RawRow[] => {
     for (const event of events) {
       if (event.kind === 'error') {
         rows.push(event);
@@ -78,11 +87,12 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
     }
     return rows;
   };
-  for await (const chunk of openText(path, tap)) {
-    const rows = convert(parser.push(chunk as string));
+  for await (const pieces of openText(path, tap)) {
+    const rows: RawRow[] = [];
+    for (const piece of pieces) convert(parser.push(piece), rows);
     if (rows.length > 0) yield rows;
   }
-  const rows = convert(parser.end());
+  const rows = convert(parser.end(), []);
   if (rows.length > 0) yield rows;
 }
 
@@ -119,8 +129,8 @@ export async function* jsonlRows(path: string, tap?: ByteTap): AsyncGenerator<Ra
     const row = jsonlRow(text, line);
     if (row) rows.push(row);
   };
-  for await (const chunk of openText(path, tap)) {
-    lines.push(chunk as string, take);
+  for await (const pieces of openText(path, tap)) {
+    for (const piece of pieces) lines.push(piece, take);
     if (rows.length > 0) {
       yield rows;
       rows = [];
