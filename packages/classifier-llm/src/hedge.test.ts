@@ -130,13 +130,22 @@ describe('hedged calls (hedge_after_ms) against the real test server', () => {
 
   it('still retries: a failure with no attempt left in flight is retried after back-off', async () => {
     const { server, limiter, call } = await setUp({}, 300);
-    // The first attempt hangs, its hedge gets a 500 (the hung one stays in flight), the hung
-    // one times out: the call fails as one and is retried.
+    // The first attempt hangs, its hedge gets a 500 (the hung one stays in flight): after the
+    // back-off, a second hedge answers.
     server.queueFaults('hang', '500');
-    const result = await call(0, { hedgeAfterMs: 30 });
-    expect(result).toMatchObject({ attempts: 2, hedges: 1 });
+    const second = await call(0, { hedgeAfterMs: 30 });
+    expect(second).toMatchObject({ attempts: 1, hedges: 2 });
     expect(server.stats.requests).toBe(3);
-    expect(limiter.hedging).toEqual({ sent: 1, won: 0, aborted: 0 });
+    expect(limiter.hedging).toEqual({ sent: 2, won: 1, aborted: 1 });
+    // Both hedges get a 500: no third; the hung one times out, the call fails as one and is
+    // retried.
+    server.queueFaults('hang', '500', '500');
+    const started = Date.now();
+    const result = await call(2, { hedgeAfterMs: 30 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(result).toMatchObject({ attempts: 2, hedges: 2 });
+    expect(server.stats.requests).toBe(3 + 4);
+    expect(limiter.hedging).toEqual({ sent: 4, won: 1, aborted: 1 });
     // A 500 before the hedge delay: retried at once, no hedge.
     server.queueFaults('500');
     expect(await call(1, { hedgeAfterMs: 1000 })).toMatchObject({ attempts: 2, hedges: 0 });

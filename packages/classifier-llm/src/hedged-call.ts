@@ -5,6 +5,8 @@ import { whenAborted } from './when-aborted.js';
 
 /** How often a call without a known hedge delay asks again, in ms. */
 const recheckMs = 50;
+/** Hedges one call may start: a second when the first failed while the hung attempt waits. */
+const hedgesPerCall = 2;
 
 /** One attempt of a hedged call, as `hedgedCall` hands it to `send`. */
 export interface HedgeAttempt {
@@ -26,8 +28,12 @@ export interface HedgeOptions {
   drain?: AbortSignal;
   /** A second attempt went out (the caller counts it as a request sent). */
   onHedgeSent: () => void;
-  /** An attempt failed while the other was still in flight (its 429 still tells the limiter). */
-  onLoserFailure: (error: unknown) => void;
+  /**
+   * An attempt failed while the other was still in flight (its 429 still tells the limiter).
+   * Gives the back-off before another hedge may replace it (ms), or undefined when a new try
+   * would not pass.
+   */
+  onLoserFailure: (error: unknown) => number | undefined;
 }
 
 interface Attempt {
@@ -51,6 +57,9 @@ export function hedgedCall<T>(
   const attempts: Attempt[] = [];
   let done = false;
   let timer: NodeJS.Timeout | undefined;
+  let sentAt = 0;
+  /** Hedges started for this call. */
+  let hedges = 0;
   return new Promise<T>((resolve, reject) => {
     const stopParent = whenAborted(options.signal, () => {
       for (const attempt of attempts) attempt.controller.abort(options.signal.reason);
@@ -86,7 +95,14 @@ export function hedgedCall<T>(
           attempt.settled = true;
           if (done) return;
           if (attempts.some((other) => other.sent && !other.settled)) {
-            options.onLoserFailure(error);
+            // A failed hedge (a 429, a 500) leaves a hung attempt alone: it may be hedged again,
+            // the hedge delay counted from the end of its back-off, up to `hedgesPerCall` hedges.
+            const backoff = options.onLoserFailure(error);
+            if (backoff !== undefined && hedges < hedgesPerCall) {
+              clearTimeout(timer);
+              sentAt = Date.now() + backoff;
+              timer = setTimeout(check, backoff);
+            }
             return;
           }
           end(undefined, 'the other attempt failed (hedged call): retried as one');
@@ -94,7 +110,6 @@ export function hedgedCall<T>(
         },
       );
     };
-    let sentAt = 0;
     // When no delay is known yet (`auto` before 16 successes, or no hedge left), asked again a
     // little later: the calls sent first, before any answer, are hedged too.
     const check = () => {
@@ -107,7 +122,10 @@ export function hedgedCall<T>(
       }
       const left = sentAt + after - Date.now();
       if (left > 0) timer = setTimeout(check, left);
-      else if (limiter.takeHedge()) start(true);
+      else if (limiter.takeHedge()) {
+        hedges += 1;
+        start(true);
+      }
     };
     const arm = () => {
       sentAt = Date.now();

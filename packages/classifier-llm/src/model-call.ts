@@ -101,8 +101,12 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
           hedges += 1;
         },
         onLoserFailure: (error) => {
-          if (error instanceof ProviderCallError && error.status === 429)
+          if (!(error instanceof ProviderCallError)) return undefined;
+          if (error.status === 429)
             options.limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, epoch);
+          return error.isRetryable
+            ? backoffMs(options.policy, 1, random, error.retryAfterMs)
+            : undefined;
         },
       },
     );

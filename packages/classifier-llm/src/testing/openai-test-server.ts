@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { BatchEndpoints, type BatchServerOptions } from './batch-endpoints.js';
 import type { ChatBody, Fault } from './chat-body.js';
 
@@ -211,11 +211,36 @@ export function buildCompletion(
 }
 
 /** Starts the server on 127.0.0.1 on a free port. */
+/**
+ * When the client closes the connection of a request being answered (its FIN, or the socket's
+ * close): `gone` resolves and `closed` is true. `stop` removes the listeners (a keep-alive socket
+ * carries many requests).
+ */
+function clientGone(socket: Socket): { gone: Promise<void>; closed: boolean; stop: () => void } {
+  let done: () => void = () => {};
+  const state = {
+    gone: new Promise<void>((resolve) => {
+      done = resolve;
+    }),
+    closed: false,
+    stop: () => {
+      socket.off('end', onClose);
+      socket.off('close', onClose);
+    },
+  };
+  const onClose = () => {
+    state.closed = true;
+    done();
+  };
+  socket.once('end', onClose);
+  socket.once('close', onClose);
+  return state;
+}
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const random = seeded(options.seed ?? 1);
   const queued: Fault[] = [];
   let inFlight = 0;
-  let hanging = 0;
   const stats: TestServerStats = {
     requests: 0,
     byBody: new Map(),
@@ -287,9 +312,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       send(response, 400, { error: { message: 'invalid JSON body' } });
       return;
     }
-    // A hung request ends when the client closes its socket. A client that closed one and sent the
-    // next request at once: let the close be read first (same poll), so the count is exact.
-    if (hanging > 0) await new Promise((resolve) => setImmediate(resolve));
+    // A request is in flight until answered or until the client closes its connection (a hang, an
+    // aborted call). A client that closed one and sent the next request at once: let the close be
+    // read first (the same poll), so the count is exact.
+    if (inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
     if (options.maxInFlight !== undefined && inFlight >= options.maxInFlight) {
       send(
         response,
@@ -306,19 +332,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
     inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+    const client = clientGone(request.socket);
     try {
       const fault = pickFault();
       if (fault === 'hang') {
-        hanging += 1;
-        // Ended by the client's close: its FIN ('end'), or the socket's close.
-        await new Promise<void>((resolve) => {
-          request.socket.once('end', () => resolve());
-          request.socket.once('close', () => resolve());
-        });
-        hanging -= 1;
+        await client.gone;
         return;
       }
-      if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+      if (options.latencyMs) {
+        await Promise.race([
+          new Promise((resolve) => setTimeout(resolve, options.latencyMs)),
+          client.gone,
+        ]);
+        if (client.closed) return;
+      }
       if (fault === 'reset') {
         request.socket.destroy();
         return;
@@ -365,6 +392,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }
       send(response, 200, completion);
     } finally {
+      client.stop();
       inFlight -= 1;
     }
   };
