@@ -29,7 +29,9 @@ export class IdSet {
 
 function insert(table: Float64Array, value: number): boolean {
   const mask = table.length - 1;
-  let slot = (value % table.length) & mask;
+  // The hash's low 32 bits (`>>> 0`), masked: the slot `value % table.length` gives, without a
+  // floating-point remainder (the table's length is a power of two).
+  let slot = (value >>> 0) & mask;
   for (;;) {
     const current = table[slot]!;
     if (current === 0) {
