@@ -8,7 +8,7 @@ import {
 } from '../processors/processors.js';
 import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
-import { hasName, nameRecordOf } from '../text/name-records.js';
+import { hasName, nameRecord, nameRecordOf } from '../text/name-records.js';
 import { skipReason } from './conditions.js';
 import type { EngineOptions } from './engine-options.js';
 import type { EngineItem, EngineResult } from './engine-result.js';
@@ -224,7 +224,17 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   private admit(item: Item): ItemState<Item> {
     const prior = this.options.prior?.(item);
     // Keyed by score names, which may be `toString` or `__proto__`: no prototype.
-    const results = nameRecordOf<ScoreOutputV1>(prior ? Object.entries(prior) : []);
+    if (!prior) {
+      const { length } = this.options.scores;
+      return {
+        item,
+        results: nameRecord(),
+        started: new Set(),
+        remaining: length,
+        reported: false,
+      };
+    }
+    const results = nameRecordOf<ScoreOutputV1>(Object.entries(prior));
     return {
       item,
       results,

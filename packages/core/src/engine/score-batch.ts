@@ -3,7 +3,7 @@ import { cacheKey, type ResultCache } from '../cache/cache.js';
 import { stopsRun } from '../common/errors.js';
 import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
 import type { ScoreItemV1, ScoreOutputV1 } from '../spec/score-spec.js';
-import { nameRecordOf, nameValue } from '../text/name-records.js';
+import { nameRecord, nameRecordOf, nameValue } from '../text/name-records.js';
 import type { EngineItem } from './engine-result.js';
 import { checkOutput, errorOutput } from './output-check.js';
 
@@ -51,18 +51,26 @@ interface Pending<Item> {
   key: string;
 }
 
+/** The upstream values of a score without dependencies (never written to). */
+const noUpstream: Readonly<Record<string, string | null>> = Object.freeze(
+  nameRecord<string | null>(),
+);
+
 /** The cache key of an item for a score: its fingerprint, text, metadata and upstream values. */
 function keyOf<Item extends EngineItem>(entry: LoadedScore, work: Work<Item>): string {
   return cacheKey({
     fingerprint: entry.fingerprint,
     text: work.text,
     metadata: work.state.item.metadata,
-    upstream: nameRecordOf(
-      entry.dependsOn.map((dependency) => [
-        dependency.score,
-        nameValue(work.state.results, dependency.score)?.value ?? null,
-      ]),
-    ),
+    upstream:
+      entry.dependsOn.length === 0
+        ? noUpstream
+        : nameRecordOf(
+            entry.dependsOn.map((dependency) => [
+              dependency.score,
+              nameValue(work.state.results, dependency.score)?.value ?? null,
+            ]),
+          ),
   });
 }
 

@@ -75,6 +75,16 @@ export interface ReportRowsOptions {
   seed?: number;
 }
 
+/**
+ * Whether a line is a labelled answer judged wrong (`judgedPair`): its own `correct` when it has
+ * one (every line Plexus writes), without normalising its labels again.
+ */
+function judgedWrong(line: ResultLine): boolean {
+  if (line.status !== 'ok' || line.value === null || line.label === null) return false;
+  if (line.correct === true || line.correct === false) return !line.correct;
+  return judgedPair(line, normalizedLabel)?.correct === false;
+}
+
 function rowOf(line: ResultLine, kind: ReportRow['kind']): ReportRow {
   const text = textOfLine(line);
   return {
@@ -138,7 +148,7 @@ export class ReportRows {
   add(line: ResultLine): void {
     const rows = this.score(line.score);
     if (!this.sawText && textOfLine(line)) this.sawText = true;
-    if (line.status === 'error' || judgedPair(line, normalizedLabel)?.correct === false) {
+    if (line.status === 'error' || judgedWrong(line)) {
       if (rows.problems.length >= this.maxRowsPerScore) rows.problemsLeftOut += 1;
       else rows.problems.push(rowOf(line, line.status === 'error' ? 'error' : 'misclassified'));
       return;

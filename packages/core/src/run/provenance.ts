@@ -53,6 +53,7 @@ export async function tryHashFile(
 const multipliers = [0x01000193, 0x5bd1e995, 0xcc9e2d51, 0x1b873593] as const;
 const seeds = [0x811c9dc5, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35] as const;
 const modulus = 4294967296;
+const tab = 9;
 
 /**
  * Digests of the gold labels per score, independent of the order lines arrive in (a run scores
@@ -73,23 +74,31 @@ export class GoldDigests {
       this.sums.set(line.score, entry);
     }
     if (line.label === null) return;
-    const text = `${line.item_id}\t${normalizedLabel(line.label)}`;
+    // The units of `item_id + "\t" + label`, read from the two strings (no joined string per line).
+    const id = line.item_id;
+    const label = normalizedLabel(line.label);
+    const length = id.length + 1 + label.length;
     let a: number = seeds[0];
     let b: number = seeds[1];
     let c: number = seeds[2];
     let d: number = seeds[3];
-    for (let index = 0; index < text.length; index += 1) {
-      const unit = text.charCodeAt(index);
+    for (let index = 0; index < length; index += 1) {
+      const unit =
+        index < id.length
+          ? id.charCodeAt(index)
+          : index === id.length
+            ? tab
+            : label.charCodeAt(index - id.length - 1);
       a = Math.imul(a ^ unit, multipliers[0]);
       b = Math.imul(b ^ unit, multipliers[1]);
       c = Math.imul(c ^ unit, multipliers[2]);
       d = Math.imul(d ^ unit, multipliers[3]);
     }
     const { lanes } = entry;
-    lanes[0] = (lanes[0]! + fmix32(a ^ text.length)) % modulus;
-    lanes[1] = (lanes[1]! + fmix32(b ^ text.length)) % modulus;
-    lanes[2] = (lanes[2]! + fmix32(c ^ text.length)) % modulus;
-    lanes[3] = (lanes[3]! + fmix32(d ^ text.length)) % modulus;
+    lanes[0] = (lanes[0]! + fmix32(a ^ length)) % modulus;
+    lanes[1] = (lanes[1]! + fmix32(b ^ length)) % modulus;
+    lanes[2] = (lanes[2]! + fmix32(c ^ length)) % modulus;
+    lanes[3] = (lanes[3]! + fmix32(d ^ length)) % modulus;
     entry.labelled += 1;
   }
 

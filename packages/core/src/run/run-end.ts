@@ -47,6 +47,8 @@ export interface RunEnd {
  */
 export async function endRun(context: RunEnd): Promise<RunSummaryV1> {
   const { folder } = context.run;
+  // Every line is appended: they reach the disk while the metrics are computed.
+  folder.startSync();
   const scores = context.core.metrics.finish(context.seed);
   const data = await context.core.provenance.finish(context.counts.rows(context.end.status));
   const durationS = (context.ended.getTime() - Date.parse(context.run.start.startedAt)) / 1000;

@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  fsync,
   fsyncSync,
   openSync,
   renameSync,
@@ -95,6 +96,8 @@ export class RunFolder {
   private timer: NodeJS.Timeout | undefined;
   /** A write that failed in the background, thrown by the next call. */
   private failure: unknown;
+  /** `results.jsonl` reaching the disk in the background (see `startSync`); never rejects. */
+  private syncing: Promise<void> | undefined;
 
   private constructor(
     readonly dir: string,
@@ -218,6 +221,25 @@ export class RunFolder {
     }
   }
 
+  /**
+   * Writes the buffered lines and starts moving `results.jsonl` to the disk in a background thread,
+   * for a run whose lines have all been appended: the run's end computes its metrics meanwhile, and
+   * the `fsync` of `close` (before the final run.json) finds little left to do. A failed write is
+   * thrown by `close`, as it would have been there.
+   */
+  startSync(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.failure ??= error;
+      return;
+    }
+    const fd = this.resultsFd;
+    if (fd === undefined || this.syncing) return;
+    // Best effort, as in `closeFiles`: a file system without fsync is synced there or not at all.
+    this.syncing = new Promise((resolve) => fsync(fd, () => resolve()));
+  }
+
   /** How to continue this run after a failed write, once run.json exists (see `fileSystemError`). */
   private resumable(): { resume?: string } {
     if (!existsSync(join(this.dir, 'run.json'))) return {};
@@ -257,6 +279,8 @@ export class RunFolder {
     try {
       if (this.failure) throw this.failure;
       this.flush();
+      // The descriptor stays open until a background fsync is done with it.
+      await this.syncing;
       this.closeFiles();
       await this.writeInfo();
     } finally {
