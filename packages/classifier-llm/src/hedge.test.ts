@@ -68,6 +68,18 @@ describe('hedged calls (hedge_after_ms) against the real test server', () => {
     expect(limiter.hedging).toEqual({ sent: 1, won: 1, aborted: 1 });
   });
 
+  it('hedges once more when the hedge hangs too, and closes both hung sockets', async () => {
+    const { server, limiter, call } = await setUp({}, 2000, 3);
+    server.queueFaults('hang', 'hang');
+    const started = Date.now();
+    const result = await call(0, { hedgeAfterMs: 50 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result).toMatchObject({ attempts: 1, hedges: 2 });
+    expect(server.stats.requests).toBe(3);
+    expect(await serverIdle(server)).toBe(true);
+    expect(limiter.hedging).toEqual({ sent: 2, won: 1, aborted: 2 });
+  });
+
   it('aborts the hedge when the first attempt answers first', async () => {
     const { server, limiter, call } = await setUp({ latencyMs: 150 }, 2000);
     const result = await call(0, { hedgeAfterMs: 20 });

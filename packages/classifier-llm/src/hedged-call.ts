@@ -5,7 +5,10 @@ import { whenAborted } from './when-aborted.js';
 
 /** How often a call without a known hedge delay asks again, in ms. */
 const recheckMs = 50;
-/** Hedges one call may start: a second when the first failed while the hung attempt waits. */
+/**
+ * Hedges one attempt of a call may start: a second when the first failed or hangs too (at 1%
+ * hangs, both hang once in 10,000 calls, a stall of the whole timeout).
+ */
 const hedgesPerCall = 2;
 
 /** One attempt of a hedged call, as `hedgedCall` hands it to `send`. */
@@ -16,6 +19,11 @@ export interface HedgeAttempt {
   hedge: boolean;
   /** To be called just before the request goes out (inside its slot): it counts as sent. */
   sent: () => void;
+  /**
+   * To be called on an answer, still inside the slot: the other attempts are withdrawn before the
+   * slot is freed (else a hedge waiting for a slot could take the winner's and go out for nothing).
+   */
+  answered: () => void;
 }
 
 export interface HedgeOptions {
@@ -56,6 +64,7 @@ export function hedgedCall<T>(
   const { limiter } = options;
   const attempts: Attempt[] = [];
   let done = false;
+  let winner: Attempt | undefined;
   let timer: NodeJS.Timeout | undefined;
   let sentAt = 0;
   /** Hedges started for this call. */
@@ -79,17 +88,22 @@ export function hedgedCall<T>(
       attempts.push(attempt);
       const sent = () => {
         attempt.sent = true;
-        if (!hedge) return arm();
-        limiter.hedging.sent += 1;
-        options.onHedgeSent();
+        limiter.hedging.sent += hedge ? 1 : 0;
+        if (hedge) options.onHedgeSent();
+        // A hedge unanswered as long (both hung) may be hedged once more.
+        if (!hedge || hedges < hedgesPerCall) arm();
       };
-      send({ signal: attempt.controller.signal, hedge, sent }).then(
+      const answered = () => {
+        if (done) return;
+        winner = attempt;
+        if (hedge) limiter.hedging.won += 1;
+        end(attempt, 'answered by the other attempt (hedged call)');
+      };
+      send({ signal: attempt.controller.signal, hedge, sent, answered }).then(
         (value) => {
           attempt.settled = true;
-          if (done) return;
-          if (hedge) limiter.hedging.won += 1;
-          end(attempt, 'answered by the other attempt (hedged call)');
-          resolve(value);
+          answered();
+          if (winner === attempt) resolve(value);
         },
         (error: unknown) => {
           attempt.settled = true;
@@ -128,6 +142,7 @@ export function hedgedCall<T>(
       }
     };
     const arm = () => {
+      clearTimeout(timer);
       sentAt = Date.now();
       const after = limiter.hedgeAfterMs(options.after);
       timer = setTimeout(check, after ?? recheckMs);

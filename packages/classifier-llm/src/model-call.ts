@@ -80,7 +80,7 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
     });
   const hedged = (after: number | 'auto'): Promise<ChatResponse> =>
     hedgedCall<ChatResponse>(
-      ({ signal, hedge, sent }) =>
+      ({ signal, hedge, sent, answered }) =>
         options.limiter.run(
           tokens,
           () => {
@@ -88,7 +88,10 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
             if (signal.aborted) return Promise.reject(signal.reason);
             sent();
             epoch = options.limiter.epoch;
-            return options.provider.complete(options.request, signal);
+            return options.provider.complete(options.request, signal).then((response) => {
+              answered();
+              return response;
+            });
           },
           { first: hedge, signal },
         ),
