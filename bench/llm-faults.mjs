@@ -81,6 +81,7 @@ async function once(withFaults, round, build, hedged = false) {
   }, 10);
   const done = [];
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const summary = await evaluate({
     scorecard,
     data,
@@ -91,6 +92,7 @@ async function once(withFaults, round, build, hedged = false) {
     onResult: () => done.push(performance.now()),
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   await server.end();
   // The tail: from the result that left C items to go, to the end.
@@ -98,6 +100,7 @@ async function once(withFaults, round, build, hedged = false) {
   return {
     rate: items / seconds,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     errors: summary.errors,
     retries: summary.retries,
     llmCalls: summary.llmCalls,
@@ -123,10 +126,10 @@ console.log(
   `builds: ${builds.map((build, index) => `${index + 1}. ${build.label}`).join('; ')} (the floor runs the first); ${items} items, C=${concurrency}, L=${latencyMs} ms, timeout ${timeoutMs} ms, faults ${JSON.stringify(faults)}, hedge ${hedgeArg}`,
 );
 console.log(
-  '| round | build | hedge | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | ceiling without hedging | requests | llm_calls + retries | 429 / 500 / malformed / hang | hedges sent / won / aborted (mean delay ms) | 429s as noise / load | mean concurrency | most in flight at the server | tail s (floor) | errors |',
+  '| round | build | hedge | load average | fault-free items/s | with faults items/s | ratio | ceiling items/s | of ceiling | ceiling without hedging | requests | llm_calls + retries | 429 / 500 / malformed / hang | hedges sent / won / aborted (mean delay ms) | 429s as noise / load | mean concurrency | most in flight at the server | tail s (floor) | client CPU s / wall s (floor) | errors |',
 );
 console.log(
-  '| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | ---: |',
+  '| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | --- | ---: |',
 );
 const ratios = builds.map(() => []);
 const hedgedRatios = [];
@@ -173,6 +176,6 @@ function row(round, index, floor, faulty) {
     : '-';
   const ratio = (rate) => `${rate.toFixed(0)} (${(rate / floor.rate).toFixed(2)}x)`;
   console.log(
-    `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ratio(ceiling.rate)} | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${ratio(unhedged.rate)} | ${faulty.requests} | ${faulty.llmCalls + faulty.retries} | ${kinds.join(' / ')} | ${hedging} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.maxInFlight} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.errors} |`,
+    `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ratio(ceiling.rate)} | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${ratio(unhedged.rate)} | ${faulty.requests} | ${faulty.llmCalls + faulty.retries} | ${kinds.join(' / ')} | ${hedging} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.maxInFlight} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.cpuSeconds.toFixed(2)} / ${faulty.seconds.toFixed(2)} (${floor.cpuSeconds.toFixed(2)} / ${floor.seconds.toFixed(2)}) | ${faulty.errors} |`,
   );
 }
