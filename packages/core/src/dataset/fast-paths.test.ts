@@ -2,10 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nameRecord } from '../text/name-records.js';
 import { type CsvEvent, CsvParser } from './csv-parser.js';
 import {
   type DatasetItem,
   type DatasetProblem,
+  itemReader,
   readDataset,
   readDatasetBatches,
 } from './dataset.js';
@@ -135,6 +137,37 @@ describe('reading in 64 KiB pieces', () => {
       ]);
       expect([...fromJsonl.problems, ...fromCsv.problems]).toEqual([]);
     }
+  });
+});
+
+describe('itemReader', () => {
+  it('keeps labels of scores named __proto__, constructor and toString as data, inheriting none', () => {
+    const gold = nameRecord<string[]>();
+    for (const [score, column] of [
+      ['__proto__', 'label'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+      ['Missing', 'absent'],
+    ] as const)
+      gold[score] = [column];
+    const read = itemReader({ idColumn: 'id', textColumn: 'text', gold });
+    const item = read(JSON.parse('{"id":"1","text":"x","label":"L","c":"C","t":" ","k":1}'), 1, 1);
+    if ('message' in item) throw new Error(item.message);
+    expect(Object.entries(item.labels)).toEqual([
+      ['__proto__', 'L'],
+      ['constructor', 'C'],
+    ]);
+    // A blank label is none; nothing is inherited: not `toString`, not a prototype's `constructor`.
+    const bare = read(JSON.parse('{"id":"2","text":"y"}'), 2, 2);
+    if ('message' in bare) throw new Error(bare.message);
+    expect([bare.labels.toString, bare.labels.constructor, 'toString' in bare.labels]).toEqual([
+      undefined,
+      undefined,
+      false,
+    ]);
+    expect(JSON.stringify(item)).toBe(
+      '{"id":"1","text":"x","metadata":{"label":"L","c":"C","t":" ","k":1},"labels":{"__proto__":"L","constructor":"C"},"line":1}',
+    );
   });
 });
 
