@@ -44,6 +44,12 @@ async function* inArrays<Item>(source: Iterable<Item>): AsyncGenerator<Item | re
     yield items.slice(start, start + arrayLength);
 }
 
+/** Whether every score `entry` depends on has a result for the item. */
+function dependenciesAnswered(entry: LoadedScore, results: Record<string, ScoreOutputV1>): boolean {
+  for (const dependency of entry.dependsOn) if (!hasName(results, dependency.score)) return false;
+  return true;
+}
+
 function isItemArray<Item>(value: Item | readonly Item[]): value is readonly Item[] {
   return Array.isArray(value);
 }
@@ -226,20 +232,15 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
     // Keyed by score names, which may be `toString` or `__proto__`: no prototype.
     if (!prior) {
       const { length } = this.options.scores;
-      return {
-        item,
-        results: nameRecord(),
-        started: new Set(),
-        remaining: length,
-        reported: false,
-      };
+      return { item, results: nameRecord(), started: [], remaining: length, reported: false };
     }
     const results = nameRecordOf<ScoreOutputV1>(Object.entries(prior));
+    const started = this.options.scores.map((entry) => hasName(results, entry.name));
     return {
       item,
       results,
-      started: new Set(Object.keys(results)),
-      remaining: this.options.scores.filter((entry) => !hasName(results, entry.name)).length,
+      started,
+      remaining: started.filter((stored) => !stored).length,
       reported: false,
     };
   }
@@ -264,11 +265,12 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   /** Starts every score of the item whose dependencies have answered. */
   private advance(state: ItemState<Item>): void {
     if (this.halted()) return;
-    for (const entry of this.options.scores) {
-      if (state.started.has(entry.name)) continue;
-      if (!entry.dependsOn.every((dependency) => hasName(state.results, dependency.score)))
-        continue;
-      state.started.add(entry.name);
+    const { scores } = this.options;
+    for (let index = 0; index < scores.length; index += 1) {
+      if (state.started[index] === true) continue;
+      const entry = scores[index]!;
+      if (!dependenciesAnswered(entry, state.results)) continue;
+      state.started[index] = true;
       this.startScore(state, entry);
     }
   }

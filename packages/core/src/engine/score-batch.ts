@@ -11,7 +11,8 @@ import { checkOutput, errorOutput } from './output-check.js';
 export interface ItemState<Item> {
   item: Item;
   results: Record<string, ScoreOutputV1>;
-  started: Set<string>;
+  /** Per score, by its position in the run's scores: whether it was started (or stored). */
+  started: boolean[];
   /** Scores not yet completed for the item. */
   remaining: number;
   /** Whether a result of the item came out in this run. */

@@ -216,7 +216,8 @@ function engineLines(
     concurrency: options.concurrency,
     window: options.window,
     cache: resultCache(options),
-    prior: (item) => prior.get(item.id),
+    // A new run has nothing stored: no lookup per item.
+    prior: prior.size > 0 ? (item) => prior.get(item.id) : undefined,
     storage: {
       tracePrompts: options.tracePrompts,
       itemTextChars: options.itemTextChars ?? defaultItemTextChars,
