@@ -6,9 +6,9 @@ import { startTestServer } from '@plexus/classifier-llm/testing';
 import { loadScorecard } from '@plexus/core';
 import { beforeAll, expect, it } from 'vitest';
 import { runOnSpark } from './spark-submit.js';
-import { localSpark } from './testing.js';
+import { type LocalSpark, localSpark } from './testing.js';
 
-let spark: { sparkSubmit: string; python: string };
+let spark: LocalSpark;
 
 beforeAll(() => {
   spark = localSpark();
@@ -42,6 +42,7 @@ it('spark submit --batch: one batch per partition, recorded in the cache; a retr
       // Partition 0's first attempt fails after its batch ended: the retry must not pay again.
       conf: { 'spark.plexus.failFirstAttempt': 'true' },
       sparkSubmit: spark.sparkSubmit,
+      env: { ...process.env, ...spark.javaEnv },
       cacheDir: join(dir, 'cache'),
       onOutput: (line) => lines.push(line),
     });

@@ -19,9 +19,9 @@ import { startTestServer } from '@plexus/classifier-llm/testing';
 import { evaluate, loadScorecard } from '@plexus/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runOnSpark } from './spark-submit.js';
-import { localSpark } from './testing.js';
+import { type LocalSpark, localSpark } from './testing.js';
 
-let spark: { sparkSubmit: string; python: string };
+let spark: LocalSpark;
 const started: ChildProcess[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-cluster-'));
 
@@ -46,6 +46,7 @@ function sparkClass(args: string[], ready: RegExp): Promise<ChildProcess> {
       JAVA_HOME: dirname(dirname(java)),
       SPARK_LOG_DIR: join(dir, 'logs'),
       PYSPARK_PYTHON: spark.python,
+      SPARK_DAEMON_JAVA_OPTS: spark.javaOptions,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -228,8 +229,13 @@ it('scores on a standalone cluster with an executor killed mid-job: the results 
       runDir: join(dir, 'run'),
       master,
       partitions: 4,
-      conf: { 'spark.executor.memory': '1g', 'spark.task.maxFailures': '4' },
+      conf: {
+        'spark.executor.memory': '1g',
+        'spark.task.maxFailures': '4',
+        'spark.executor.extraJavaOptions': spark.javaOptions,
+      },
       sparkSubmit: spark.sparkSubmit,
+      env: { ...process.env, ...spark.javaEnv },
       cacheDir,
       onOutput: (line) => lines.push(line),
     }).finally(() => clearInterval(killer));

@@ -6,9 +6,9 @@ import { startTestServer } from '@plexus/classifier-llm/testing';
 import { loadScorecard } from '@plexus/core';
 import { beforeAll, expect, it } from 'vitest';
 import { runOnSpark } from './spark-submit.js';
-import { localSpark } from './testing.js';
+import { type LocalSpark, localSpark } from './testing.js';
 
-let spark: { sparkSubmit: string; python: string };
+let spark: LocalSpark;
 
 beforeAll(() => {
   spark = localSpark();
@@ -40,6 +40,7 @@ it("divides a score's max_concurrency among the tasks that run at once; JSONL re
       master: 'local[3]',
       partitions: 3,
       sparkSubmit: spark.sparkSubmit,
+      env: { ...process.env, ...spark.javaEnv },
       cacheDir: join(dir, 'cache'),
       onOutput: (line) => lines.push(line),
     });

@@ -60,6 +60,7 @@ it('scores Parquet rows (numbers, nulls, a row without text) as an in-process ru
     runDir: join(dir, 'spark-run'),
     partitions: 2,
     sparkSubmit: spark.sparkSubmit,
+    env: { ...process.env, ...spark.javaEnv },
     cacheDir: join(dir, 'cache'),
   });
   expect(local).toMatchObject({ items: 299, results: 598 });

@@ -9,10 +9,10 @@ import { plugin as onnx } from '@plexus/classifier-onnx';
 import { evaluate, loadScorecard, readDataset } from '@plexus/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runOnSpark } from './spark-submit.js';
-import { localSpark } from './testing.js';
+import { type LocalSpark, localSpark } from './testing.js';
 
 const spam = fileURLToPath(new URL('../../../examples/spam/', import.meta.url));
-let spark: { sparkSubmit: string; python: string };
+let spark: LocalSpark;
 
 beforeAll(() => {
   spark = localSpark();
@@ -51,6 +51,7 @@ describe('spark-runner on local Spark', () => {
       runDir: join(dir, 'spark-run'),
       partitions: 3,
       sparkSubmit: spark.sparkSubmit,
+      env: { ...process.env, ...spark.javaEnv },
       cacheDir: join(dir, 'cache'),
       onOutput: (line) => lines.push(line),
     });
@@ -106,6 +107,7 @@ describe('spark-runner on local Spark', () => {
         partitions: 2,
         conf: { 'spark.plexus.failFirstAttempt': 'true' },
         sparkSubmit: spark.sparkSubmit,
+        env: { ...process.env, ...spark.javaEnv },
         cacheDir: join(dir, 'cache'),
         onOutput: (line) => lines.push(line),
       });

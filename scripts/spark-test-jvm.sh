@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Prints the JVM options for the Spark JVMs the tests start (packages/spark-runner's localSpark()
+# passes them as SPARK_SUBMIT_OPTS and spark.executor.extraJavaOptions). Usage:
+# spark-test-jvm.sh SPARK_SUBMIT (the spark-submit of .cache/venv-python, see python-venv.sh).
+#
+# The tests' JVMs live seconds and do little work; most of their CPU is class loading and the JIT
+# compiling code it runs a few times. So: the C1 compiler only (-XX:TieredStopAtLevel=1), the
+# serial collector, and an application class-data archive (CDS) of the classes a small Spark job
+# loads, made once (-XX:ArchiveClassesAtExit, about 15 CPU seconds) and kept beside the venv
+# cache ($PLEXUS_VENV_CACHE, default ~/.cache/plexus/venvs; in .cache/ when that is empty), named
+# by the Java, the pyspark jars and the warm-up job, so a new Java or pyspark makes a new one. If
+# it cannot be made, the options come without it (the tests run, only slower), and a
+# `.failed` file beside it with the log stops every test file from trying again.
+# PLEXUS_TEST_SPARK_JAVA_OPTIONS, when set (even empty), is printed instead: the options to use.
+set -euo pipefail
+if [ -n "${PLEXUS_TEST_SPARK_JAVA_OPTIONS+set}" ]; then
+  printf '%s\n' "$PLEXUS_TEST_SPARK_JAVA_OPTIONS"
+  exit 0
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+submit="$1"
+options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+java="${JAVA_HOME:+$JAVA_HOME/bin/java}"
+java="${java:-$(command -v java || true)}"
+jars="$(dirname "$(readlink -f "$submit")")/../jars"
+[ -d "$jars" ] || jars="$(dirname "$submit")/../lib/python3*/site-packages/pyspark/jars"
+if [ -z "$java" ] || ! compgen -G "$jars" >/dev/null; then
+  printf '%s\n' "$options" # no Java or no pyspark jars here: nothing to archive
+  exit 0
+fi
+jars=$(compgen -G "$jars" | head -1)
+user_cache="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
+cache="${PLEXUS_VENV_CACHE-${user_cache:+$user_cache/plexus/venvs}}"
+cache="${cache:-$root/.cache}"
+warmup="$root/scripts/spark-cds-warmup.py"
+key=$({
+  readlink -f "$java"
+  "$java" -version 2>&1
+  ls -l "$jars"
+  cat "$warmup"
+  echo "$options"
+} | sha256sum | cut -c1-16)
+archive="$cache/spark-cds-$key.jsa"
+mkdir -p "$cache"
+exec 9>"$archive.lock"
+flock 9
+if [ ! -s "$archive" ] && [ ! -f "$archive.failed" ]; then
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  if SPARK_SUBMIT_OPTS="$options -XX:ArchiveClassesAtExit=$scratch/classes.jsa" \
+    SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$(dirname "$submit")/python" \
+    "$submit" --master 'local[2]' --conf spark.ui.enabled=false "$warmup" "$scratch" \
+    >"$scratch/log" 2>&1 && [ -s "$scratch/classes.jsa" ]; then
+    mv "$scratch/classes.jsa" "$archive.tmp"
+    mv "$archive.tmp" "$archive"
+  else
+    cp "$scratch/log" "$archive.failed"
+    echo "spark-test-jvm.sh: no class archive (see $archive.failed); Spark's tests run without it" >&2
+  fi
+fi
+if [ -s "$archive" ]; then
+  printf '%s\n' "$options -XX:SharedArchiveFile=$archive"
+else
+  printf '%s\n' "$options"
+fi
