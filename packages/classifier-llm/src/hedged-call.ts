@@ -61,94 +61,120 @@ export function hedgedCall<T>(
   send: (attempt: HedgeAttempt) => Promise<T>,
   options: HedgeOptions,
 ): Promise<T> {
-  const { limiter } = options;
-  const attempts: Attempt[] = [];
-  let done = false;
-  let winner: Attempt | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let sentAt = 0;
-  /** Hedges started for this call. */
-  let hedges = 0;
   return new Promise<T>((resolve, reject) => {
-    const stopParent = whenAborted(options.signal, () => {
-      for (const attempt of attempts) attempt.controller.abort(options.signal.reason);
-    });
-    const end = (winner: Attempt | undefined, why: string) => {
-      done = true;
-      clearTimeout(timer);
-      stopParent();
-      for (const other of attempts) {
-        if (other === winner || other.settled) continue;
-        if (other.sent) limiter.hedging.aborted += 1;
-        other.controller.abort(new Error(why));
-      }
-    };
-    const start = (hedge: boolean) => {
-      const attempt: Attempt = { controller: new AbortController(), sent: false, settled: false };
-      attempts.push(attempt);
-      const sent = () => {
-        attempt.sent = true;
-        limiter.hedging.sent += hedge ? 1 : 0;
-        if (hedge) options.onHedgeSent();
-        // A hedge unanswered as long (both hung) may be hedged once more.
-        if (!hedge || hedges < hedgesPerCall) arm();
-      };
-      const answered = () => {
-        if (done) return;
-        winner = attempt;
-        if (hedge) limiter.hedging.won += 1;
-        end(attempt, 'answered by the other attempt (hedged call)');
-      };
-      send({ signal: attempt.controller.signal, hedge, sent, answered }).then(
-        (value) => {
-          attempt.settled = true;
-          answered();
-          if (winner === attempt) resolve(value);
-        },
-        (error: unknown) => {
-          attempt.settled = true;
-          if (done) return;
-          if (attempts.some((other) => other.sent && !other.settled)) {
-            // A failed hedge (a 429, a 500) leaves a hung attempt alone: it may be hedged again,
-            // the hedge delay counted from the end of its back-off, up to `hedgesPerCall` hedges.
-            const backoff = options.onLoserFailure(error);
-            if (backoff !== undefined && hedges < hedgesPerCall) {
-              clearTimeout(timer);
-              sentAt = Date.now() + backoff;
-              timer = setTimeout(check, backoff);
-            }
-            return;
-          }
-          end(undefined, 'the other attempt failed (hedged call): retried as one');
-          reject(error);
-        },
-      );
-    };
-    // When no delay is known yet (`auto` before 16 successes, or no hedge left), asked again a
-    // little later: the calls sent first, before any answer, are hedged too.
-    const check = () => {
-      timer = undefined;
-      if (done || options.signal.aborted || options.drain?.aborted) return;
-      const after = limiter.hedgeAfterMs(options.after);
-      if (after === undefined) {
-        timer = setTimeout(check, recheckMs);
-        return;
-      }
-      const left = sentAt + after - Date.now();
-      if (left > 0) timer = setTimeout(check, left);
-      else if (limiter.takeHedge()) {
-        hedges += 1;
-        start(true);
-      }
-    };
-    const arm = () => {
-      clearTimeout(timer);
-      sentAt = Date.now();
-      const after = limiter.hedgeAfterMs(options.after);
-      timer = setTimeout(check, after ?? recheckMs);
-    };
-    start(false);
+    new HedgedCall(send, options, resolve, reject).start(false);
   });
+}
+
+/** One call's attempts, its hedge timer, and how it ends (see `hedgedCall`). */
+class HedgedCall<T> {
+  private readonly attempts: Attempt[] = [];
+  private done = false;
+  private winner: Attempt | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** From when the hedge delay counts: the last send, or the end of a failed hedge's back-off. */
+  private from = 0;
+  /** Hedges started for this call. */
+  private hedges = 0;
+  private readonly stopParent: () => void;
+
+  constructor(
+    private readonly send: (attempt: HedgeAttempt) => Promise<T>,
+    private readonly options: HedgeOptions,
+    private readonly resolve: (value: T) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.stopParent = whenAborted(options.signal, () => {
+      for (const attempt of this.attempts) attempt.controller.abort(options.signal.reason);
+    });
+  }
+
+  start(hedge: boolean): void {
+    const attempt: Attempt = { controller: new AbortController(), sent: false, settled: false };
+    this.attempts.push(attempt);
+    const sent = () => {
+      attempt.sent = true;
+      if (hedge) {
+        this.options.limiter.hedging.sent += 1;
+        this.options.onHedgeSent();
+      }
+      // A hedge unanswered as long (both hung) may be hedged once more.
+      if (!hedge || this.hedges < hedgesPerCall) this.arm(0);
+    };
+    const answered = () => this.answered(attempt, hedge);
+    this.send({ signal: attempt.controller.signal, hedge, sent, answered }).then(
+      (value) => {
+        attempt.settled = true;
+        this.answered(attempt, hedge);
+        if (this.winner === attempt) this.resolve(value);
+      },
+      (error: unknown) => {
+        attempt.settled = true;
+        this.failed(error);
+      },
+    );
+  }
+
+  private answered(attempt: Attempt, hedge: boolean): void {
+    if (this.done) return;
+    this.winner = attempt;
+    if (hedge) this.options.limiter.hedging.won += 1;
+    this.end('answered by the other attempt (hedged call)');
+  }
+
+  private failed(error: unknown): void {
+    if (this.done) return;
+    if (this.attempts.some((other) => other.sent && !other.settled)) {
+      // A failed attempt (a 429, a 500) beside one still in flight, maybe hung: another hedge
+      // may follow, the hedge delay counted from the end of its back-off.
+      const backoff = this.options.onLoserFailure(error);
+      if (backoff !== undefined && this.hedges < hedgesPerCall) this.arm(backoff);
+      return;
+    }
+    this.end('the other attempt failed (hedged call): retried as one');
+    this.reject(error);
+  }
+
+  /** Aborts every attempt but the winner: in flight (counted), or still waiting for a slot. */
+  private end(why: string): void {
+    this.done = true;
+    clearTimeout(this.timer);
+    this.stopParent();
+    for (const other of this.attempts) {
+      if (other === this.winner || other.settled) continue;
+      if (other.sent) this.options.limiter.hedging.aborted += 1;
+      other.controller.abort(new Error(why));
+    }
+  }
+
+  /** Counts the hedge delay from `waitMs` from now. */
+  private arm(waitMs: number): void {
+    clearTimeout(this.timer);
+    this.from = Date.now() + waitMs;
+    const after = this.options.limiter.hedgeAfterMs(this.options.after);
+    this.timer = setTimeout(() => this.check(), waitMs + (after ?? recheckMs));
+  }
+
+  /**
+   * Sends a hedge when its delay has passed. With no delay known yet (`auto` before 16 successes,
+   * or no hedge left), asks again a little later: the calls sent before any answer are hedged too.
+   */
+  private check(): void {
+    this.timer = undefined;
+    const { options } = this;
+    if (this.done || options.signal.aborted || options.drain?.aborted) return;
+    const after = options.limiter.hedgeAfterMs(options.after);
+    if (after === undefined) {
+      this.timer = setTimeout(() => this.check(), recheckMs);
+      return;
+    }
+    const left = this.from + after - Date.now();
+    if (left > 0) this.timer = setTimeout(() => this.check(), left);
+    else if (options.limiter.takeHedge()) {
+      this.hedges += 1;
+      this.start(true);
+    }
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ScoreCallError } from '@plexus/core';
 import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
-import { hedgedCall } from './hedged-call.js';
+import { type HedgeAttempt, hedgedCall } from './hedged-call.js';
 import type { RequestLimiter } from './request-limiter.js';
 import { backoffMs, ProviderCallError, type RetryPolicy } from './retry-policy.js';
 import { whenAborted } from './when-aborted.js';
@@ -54,72 +54,93 @@ function estimateTokens(request: ChatRequest): number {
   );
 }
 
+/** What a call keeps across its attempts: the limiter's epoch at the last send, hedges sent. */
+interface CallState {
+  epoch: number;
+  hedges: number;
+  tokens: number;
+}
+
+/** Checked when the slot is granted, just before sending: a stopping run sends nothing new. */
+function refuseWhenDraining(drain: AbortSignal | undefined): void {
+  if (drain?.aborted)
+    throw new ScoreCallError('not started: the run is stopping; a resume scores it', {
+      code: 'not_started',
+    });
+}
+
+/** One attempt in one limiter slot. */
+function sendOnce(options: ModelCallOptions, state: CallState): Promise<ChatResponse> {
+  return options.limiter.run(state.tokens, () => {
+    refuseWhenDraining(options.drain);
+    state.epoch = options.limiter.epoch;
+    return options.provider.complete(options.request, options.signal);
+  });
+}
+
+/** One attempt and its hedges (see `hedgedCall`), each in its own limiter slot. */
+function sendHedged(
+  options: ModelCallOptions,
+  state: CallState,
+  after: number | 'auto',
+  random: () => number,
+): Promise<ChatResponse> {
+  const { limiter } = options;
+  const attempt = ({ signal, hedge, sent, answered }: HedgeAttempt) =>
+    limiter.run(
+      state.tokens,
+      () => {
+        refuseWhenDraining(options.drain);
+        if (signal.aborted) return Promise.reject(signal.reason);
+        sent();
+        state.epoch = limiter.epoch;
+        return options.provider.complete(options.request, signal).then((response) => {
+          answered();
+          return response;
+        });
+      },
+      { first: hedge, signal },
+    );
+  return hedgedCall<ChatResponse>(attempt, {
+    after,
+    limiter,
+    signal: options.signal,
+    drain: options.drain,
+    onHedgeSent: () => {
+      state.hedges += 1;
+    },
+    onLoserFailure: (error) => {
+      if (!(error instanceof ProviderCallError)) return undefined;
+      if (error.status === 429)
+        limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
+      return error.isRetryable
+        ? backoffMs(options.policy, 1, random, error.retryAfterMs)
+        : undefined;
+    },
+  });
+}
+
 /**
  * Calls the model under the shared limiter, retrying what may succeed later (408, 409, 429, 5xx,
  * timeouts, resets) with jittered exponential back-off, never less than `retry-after`. A 429
  * caused by load (see `RequestLimiter.rateLimited`) also halves the limiter's concurrency, once for
- * all requests sent at the same concurrency. 400, 401 and 403 fail at once.
+ * all requests sent at the same concurrency. 400, 401 and 403 fail at once. With `hedgeAfterMs`,
+ * each attempt may be hedged (see `hedgedCall`).
  */
 export async function callModel(options: ModelCallOptions): Promise<ModelCallResult> {
   const random = options.random ?? Math.random;
-  let epoch = options.limiter.epoch;
-  let hedges = 0;
-  const tokens = estimateTokens(options.request);
-  const notStarted = () => {
-    // Checked when the slot is granted, just before sending: a stopping run sends nothing new.
-    if (options.drain?.aborted)
-      throw new ScoreCallError('not started: the run is stopping; a resume scores it', {
-        code: 'not_started',
-      });
+  const state: CallState = {
+    epoch: options.limiter.epoch,
+    hedges: 0,
+    tokens: estimateTokens(options.request),
   };
-  const once = (): Promise<ChatResponse> =>
-    options.limiter.run(tokens, () => {
-      notStarted();
-      epoch = options.limiter.epoch;
-      return options.provider.complete(options.request, options.signal);
-    });
-  const hedged = (after: number | 'auto'): Promise<ChatResponse> =>
-    hedgedCall<ChatResponse>(
-      ({ signal, hedge, sent, answered }) =>
-        options.limiter.run(
-          tokens,
-          () => {
-            notStarted();
-            if (signal.aborted) return Promise.reject(signal.reason);
-            sent();
-            epoch = options.limiter.epoch;
-            return options.provider.complete(options.request, signal).then((response) => {
-              answered();
-              return response;
-            });
-          },
-          { first: hedge, signal },
-        ),
-      {
-        after,
-        limiter: options.limiter,
-        signal: options.signal,
-        drain: options.drain,
-        onHedgeSent: () => {
-          hedges += 1;
-        },
-        onLoserFailure: (error) => {
-          if (!(error instanceof ProviderCallError)) return undefined;
-          if (error.status === 429)
-            options.limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, epoch);
-          return error.isRetryable
-            ? backoffMs(options.policy, 1, random, error.retryAfterMs)
-            : undefined;
-        },
-      },
-    );
   for (let attempt = 1; ; attempt += 1) {
     try {
       const response = await (options.hedgeAfterMs === undefined
-        ? once()
-        : hedged(options.hedgeAfterMs));
+        ? sendOnce(options, state)
+        : sendHedged(options, state, options.hedgeAfterMs, random));
       options.limiter.succeeded();
-      return { response, attempts: attempt, hedges };
+      return { response, attempts: attempt, hedges: state.hedges };
     } catch (error) {
       if (options.signal.aborted) throw error;
       // A refusal before the call (a spent budget) is final as it is.
@@ -139,7 +160,10 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
         );
       }
       if (failure.status === 429)
-        options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs, epoch);
+        options.limiter.rateLimited(
+          failure.retryAfterMs ?? options.policy.baseDelayMs,
+          state.epoch,
+        );
       await sleep(backoffMs(options.policy, attempt, random, failure.retryAfterMs), options.signal);
     }
   }
