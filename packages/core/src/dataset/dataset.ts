@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { DatasetError } from '../common/errors.js';
-import { hasName, nameRecord, nameValue, setName } from '../text/name-records.js';
+import { hasName, nameRecord, nameValue } from '../text/name-records.js';
 import { IdSet } from './id-set.js';
 import { type ByteTap, type DatasetFormat, formatOf, type RawRow, rawRows } from './row-sources.js';
 
@@ -117,12 +117,8 @@ export function itemReader(columns: ItemColumns): ItemReader {
       const value = asText(firstColumnValue(record, names));
       if (value !== undefined && !isBlank(value)) labels[score] = value;
     }
-    const metadata: Record<string, unknown> = {};
-    const keys = Object.keys(record);
-    for (let index = 0; index < keys.length; index += 1) {
-      const key = keys[index] as string;
-      if (key !== idColumn && key !== textColumn) setName(metadata, key, record[key]);
-    }
+    // The other columns, in order, as own data properties (a `__proto__` column too): a rest copy.
+    const { [idColumn]: _id, [textColumn]: _text, ...metadata } = record;
     return { id: rawId, text, metadata, labels, line };
   };
 }
