@@ -165,6 +165,14 @@ describe('itemReader', () => {
       undefined,
       false,
     ]);
+    // A `__proto__` column is metadata like any other: an own key, the prototype unchanged.
+    const odd = read(JSON.parse('{"id":"3","text":"z","__proto__":{"polluted":1}}'), 3, 3);
+    if ('message' in odd) throw new Error(odd.message);
+    expect(Object.entries(odd.metadata)).toEqual([['__proto__', { polluted: 1 }]]);
+    expect([Object.getPrototypeOf(odd.metadata), 'polluted' in odd.metadata]).toEqual([
+      Object.prototype,
+      false,
+    ]);
     expect(JSON.stringify(item)).toBe(
       '{"id":"1","text":"x","metadata":{"label":"L","c":"C","t":" ","k":1},"labels":{"__proto__":"L","constructor":"C"},"line":1}',
     );
