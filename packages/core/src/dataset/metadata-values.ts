@@ -10,6 +10,11 @@ export function numericValue(value: unknown): number | undefined {
 
 /** The value at a dotted path of own properties (`call.duration`), or undefined. */
 export function fieldValue(record: Readonly<Record<string, unknown>>, path: string): unknown {
+  // A plain name (most fields, read for every item): no array of one key per call.
+  if (!path.includes('.'))
+    return typeof record === 'object' && record !== null && Object.hasOwn(record, path)
+      ? record[path]
+      : undefined;
   let current: unknown = record;
   for (const key of path.split('.')) {
     if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key))
