@@ -12,6 +12,7 @@ import {
   readDatasetBatches,
 } from './dataset.js';
 import { seededRandom } from './sampling.js';
+import { badBytes } from './text-check.js';
 import { LineSplitter } from './text-lines.js';
 
 // The readers' fast paths (indexOf over whole lines) against independent readings of the same
@@ -115,6 +116,37 @@ async function readAll(path: string, batches: boolean) {
   else for await (const item of readDataset(options)) items.push(item);
   return { items, problems };
 }
+
+describe('badBytes fast path', () => {
+  it('counts as the byte loop does: each control byte, wherever the text is valid UTF-8', () => {
+    const random = seededRandom(5);
+    const pieces = [
+      'a',
+      ' ',
+      '\n',
+      '\t',
+      '\r',
+      '\u001b',
+      'é',
+      '日',
+      '😀',
+      '\u0000',
+      '\u0007',
+      '\u001f',
+    ];
+    const controls = new Set([0, 7, 31]);
+    for (let round = 0; round < 200; round += 1) {
+      const text = randomText(random, pieces, round % 50);
+      const block = new TextEncoder().encode(text);
+      const control = [...block].filter((byte) => controls.has(byte)).length;
+      expect(badBytes(block), JSON.stringify(text)).toEqual({ control, invalid: 0 });
+      // The same bytes inside a larger buffer (a subarray, as a file's first block is).
+      const framed = new Uint8Array(block.length + 4);
+      framed.set(block, 2);
+      expect(badBytes(framed.subarray(2, 2 + block.length))).toEqual({ control, invalid: 0 });
+    }
+  });
+});
 
 describe('reading in 64 KiB pieces', () => {
   it('keeps a character whose UTF-8 bytes straddle two pieces whole, in JSONL and CSV', async () => {

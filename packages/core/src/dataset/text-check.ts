@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { DatasetError, errorMessage } from '../common/errors.js';
 
@@ -85,8 +86,19 @@ function isControl(byte: number): boolean {
   return byte < 0x20 && !(byte >= 0x09 && byte <= 0x0d) && byte !== 0x1b;
 }
 
+/** Any NUL or control byte that `isControl` counts, in a block read as Latin-1 (a byte a character). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const controlByte = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
+
 /** Counts of the bytes in a block that text does not have. */
 export function badBytes(block: Uint8Array): { control: number; invalid: number } {
+  // Most files are valid UTF-8 without control bytes, told by two native scans instead of a
+  // loop over 64 KB (a byte below 0x80 in valid UTF-8 is always a character of its own).
+  if (
+    isUtf8(block) &&
+    !controlByte.test(Buffer.from(block.buffer, block.byteOffset, block.length).toString('latin1'))
+  )
+    return { control: 0, invalid: 0 };
   let control = 0;
   let invalid = 0;
   let index = 0;
