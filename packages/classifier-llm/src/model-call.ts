@@ -54,17 +54,6 @@ function estimateTokens(request: ChatRequest): number {
   );
 }
 
-/** Tells the limiter of a 429; true when it took it as noise (not load, nor an overload it knew). */
-function tookAsNoise(
-  options: ModelCallOptions,
-  failure: ProviderCallError,
-  epoch: number,
-): boolean {
-  const before = options.limiter.limited.noise;
-  options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs, epoch);
-  return options.limiter.limited.noise > before;
-}
-
 /** What a call keeps across its attempts: the limiter's epoch at the last send, hedges sent. */
 interface CallState {
   epoch: number;
@@ -145,8 +134,6 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
     hedges: 0,
     tokens: estimateTokens(options.request),
   };
-  // Failures that raise the back-off: all but the 429s the limiter took as noise (see below).
-  let escalations = 0;
   for (let attempt = 1; ; attempt += 1) {
     try {
       const response = await (options.hedgeAfterMs === undefined
@@ -172,13 +159,12 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
           },
         );
       }
-      const noise = failure.status === 429 && tookAsNoise(options, failure, state.epoch);
-      // A 429 of noise is retried after its `retry-after` and the first retry's jitter however
-      // many came before: the server said when, and the answers show no load. Other failures
-      // back off further each time.
-      if (!noise) escalations += 1;
-      const step = noise ? 1 : escalations;
-      await sleep(backoffMs(options.policy, step, random, failure.retryAfterMs), options.signal);
+      if (failure.status === 429)
+        options.limiter.rateLimited(
+          failure.retryAfterMs ?? options.policy.baseDelayMs,
+          state.epoch,
+        );
+      await sleep(backoffMs(options.policy, attempt, random, failure.retryAfterMs), options.signal);
     }
   }
 }
