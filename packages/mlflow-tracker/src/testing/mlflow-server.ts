@@ -86,9 +86,15 @@ export async function startMlflowServer(options: { dir?: string } = {}): Promise
         '1',
       ],
       // Its own process group: mlflow server forks workers, and a crash must take them all.
+      // Without MLflow 3's server-side jobs (a job runner and seven huey consumers polling the
+      // database, which Plexus never uses): half the CPU of a start, 6.4 s instead of 13.6.
       {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, MLFLOW_TRACKING_URI: '' },
+        env: {
+          ...process.env,
+          MLFLOW_TRACKING_URI: '',
+          MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+        },
         detached: true,
       },
     );
