@@ -17,6 +17,7 @@ import type { DatasetProblem } from '../dataset/dataset.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { LineBuffer } from './line-buffer.js';
+import { resultLineJson } from './line-json.js';
 import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults, type ResumeOptions } from './result-compaction.js';
@@ -196,7 +197,7 @@ export class RunFolder {
    */
   append(line: ResultLine): void {
     if (this.failure) throw this.failure;
-    this.pending.push(redact(JSON.stringify(line)));
+    this.pending.push(redact(resultLineJson(line)));
     if (this.pending.count >= bufferedLines || line.llm_calls > 0) this.flush();
     else this.timer ??= setTimeout(() => this.flushInBackground(), flushDelayMs).unref();
   }
