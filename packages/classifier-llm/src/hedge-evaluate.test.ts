@@ -19,7 +19,7 @@ function card(folder: string, extra: string) {
 }
 
 /** Runs four items (the first call hangs) and gives the result lines. */
-async function runFour(extra: string): Promise<{ lines: ResultLine[]; seconds: number }> {
+async function runFour(extra: string) {
   const folder = mkdtempSync(join(tmpdir(), 'plexus-hedge-'));
   const data = join(folder, 'items.csv');
   writeFileSync(data, `id,text\n${[0, 1, 2, 3].map((i) => `m${i},message ${i}`).join('\n')}\n`);
@@ -28,17 +28,19 @@ async function runFour(extra: string): Promise<{ lines: ResultLine[]; seconds: n
   server.queueFaults('hang');
   const started = Date.now();
   const out = join(folder, 'run');
-  await evaluate({ scorecard, data, outDir: out, cache: false, concurrency: 2 });
+  const summary = await evaluate({ scorecard, data, outDir: out, cache: false, concurrency: 2 });
   const lines = readFileSync(join(out, 'results.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as ResultLine);
-  return { lines, seconds: (Date.now() - started) / 1000 };
+  return { lines, summary, seconds: (Date.now() - started) / 1000 };
 }
 
 describe('hedge_after_ms in a run', () => {
   it('answers the hung item by its hedge: llm_calls 2, cost unknown and named hedged', async () => {
-    const { lines, seconds } = await runFour('    timeout_ms: 2000\n    hedge_after_ms: 50\n');
+    const { lines, summary, seconds } = await runFour(
+      '    timeout_ms: 2000\n    hedge_after_ms: 50\n',
+    );
     expect(seconds).toBeLessThan(1.5); // the hung call's timeout alone is 2 s
     expect(lines).toHaveLength(4);
     expect(lines.every((line) => line.status === 'ok')).toBe(true);
@@ -54,6 +56,10 @@ describe('hedge_after_ms in a run', () => {
     }
     // The server saw one request per llm_call: 4 answers, the hung one, its hedge.
     expect(server.stats.requests).toBe(5);
+    // The run's cost is unknown too, and says why.
+    expect(summary.llmCalls).toBe(5);
+    expect(summary.costUsd).toBeNull();
+    expect(summary.unpricedModels).toEqual([hedged[0]!.unpriced_model]);
   });
 
   it('is off by default: the hung item waits for its timeout, is retried, no duplicate sent', async () => {
