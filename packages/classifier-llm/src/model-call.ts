@@ -99,7 +99,8 @@ function sendHedged(
           return response;
         });
       },
-      { first: hedge, signal },
+      // Only a hedge can be withdrawn while it waits (the first attempt is sent before any hedge).
+      hedge ? { first: true, signal } : undefined,
     );
   return hedgedCall<ChatResponse>(attempt, {
     after,
