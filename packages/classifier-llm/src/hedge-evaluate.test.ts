@@ -80,5 +80,8 @@ describe('hedge_after_ms in a run', () => {
     await expect(
       card(folder, '    hedge_after_ms: auto\n    budget: { max_tokens: 1000 }\n'),
     ).rejects.toThrow(/a budget cannot count an aborted duplicate request/);
+    await expect(card(folder, '    timeout_ms: 500\n    hedge_after_ms: 500\n')).rejects.toThrow(
+      /500 ms is not below timeout_ms \(500 ms\), so no hedge could be sent/,
+    );
   });
 });

@@ -179,10 +179,11 @@ class HedgedCall<T> {
 
 /**
  * `hedge_after_ms` where it cannot hold: a local model (a second attempt competes for the same
- * CPU), or a budget (an aborted duplicate's tokens are unknown, so no budget could count them).
+ * CPU), a budget (an aborted duplicate's tokens are unknown, so no budget could count them), or
+ * a delay the timeout would always beat.
  */
 export function refuseHedging(
-  settings: Pick<ClassifierSettings, 'provider' | 'hedge_after_ms' | 'budget'>,
+  settings: Pick<ClassifierSettings, 'provider' | 'hedge_after_ms' | 'budget' | 'timeout_ms'>,
   env: { runBudget?: RunBudgetV1 },
 ): void {
   if (settings.hedge_after_ms === undefined) return;
@@ -202,6 +203,12 @@ export function refuseHedging(
       path: 'hedge_after_ms',
       message:
         'a budget cannot count an aborted duplicate request (its tokens are unknown): remove hedge_after_ms, or the budget (budget, --max-usd, --max-tokens)',
+    });
+  const after = settings.hedge_after_ms;
+  if (after !== 'auto' && after >= settings.timeout_ms)
+    problems.push({
+      path: 'hedge_after_ms',
+      message: `${after} ms is not below timeout_ms (${settings.timeout_ms} ms), so no hedge could be sent: lower it, or give auto`,
     });
   if (problems.length > 0) throw new InvalidConfigError(problems);
 }
