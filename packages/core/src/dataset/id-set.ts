@@ -1,23 +1,43 @@
+/** Ids kept exactly, in a `Set`, before the set moves to hashes: at most about 3 MB. */
+const exactIds = 1 << 16;
+
 /**
  * A set of item ids that stores a 53-bit hash per id (8 bytes) instead of the strings, so checking
  * a dataset for repeated ids stays small whatever its size: about 16 bytes per item including the
  * table's free room, against about 50 for a `Set<string>`. Two different ids share a hash with
  * probability about n²/2⁵⁴ (1e-4 for a million items), which would report a repeat that is not one.
+ * The first 65,536 ids are kept in a `Set` (native hashing: a run of 10,000 items spent more on
+ * hashing ids in JavaScript code not yet optimised), then hashed into the table once.
  */
 export class IdSet {
+  private exact: Set<string> | undefined = new Set();
   private table = new Float64Array(1024);
   private count = 0;
 
-  /** Adds an id; false when it (or an id with the same hash) was there already. */
+  /** Adds an id; false when it (or, past the first 65,536, an id with the same hash) was there. */
   add(id: string): boolean {
-    if ((this.count + 1) * 2 > this.table.length) this.grow();
-    const inserted = insert(this.table, hash53(id));
-    if (inserted) this.count += 1;
-    return inserted;
+    const exact = this.exact;
+    if (exact) {
+      if (exact.size < exactIds) {
+        const before = exact.size;
+        return exact.add(id).size > before;
+      }
+      if (exact.has(id)) return false;
+      this.exact = undefined;
+      for (const known of exact) this.addHash(hash53(known));
+    }
+    return this.addHash(hash53(id));
   }
 
   get size(): number {
-    return this.count;
+    return this.exact ? this.exact.size : this.count;
+  }
+
+  private addHash(value: number): boolean {
+    if ((this.count + 1) * 2 > this.table.length) this.grow();
+    const inserted = insert(this.table, value);
+    if (inserted) this.count += 1;
+    return inserted;
   }
 
   private grow(): void {
