@@ -169,7 +169,7 @@ export {
   type ItemSource,
   replayResults,
 } from './run/external-results.js';
-export { resultLineJson } from './run/line-json.js';
+export { jsonWarmUpLines, resultLineJson } from './run/line-json.js';
 export {
   defaultItemTextChars,
   type LineStorageOptions,
