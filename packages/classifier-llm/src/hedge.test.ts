@@ -80,6 +80,31 @@ describe('hedged calls (hedge_after_ms) against the real test server', () => {
     expect(limiter.hedging).toEqual({ sent: 2, won: 1, aborted: 2 });
   });
 
+  it('with client: sdk too, the hung attempt is aborted and its connection closed', async () => {
+    const { server } = await setUp({}, 2000);
+    const sdk = createOpenAiProvider({
+      baseUrl: server.url,
+      apiKeyEnv: 'HEDGE_TEST_KEY',
+      client: 'sdk',
+      timeoutMs: 2000,
+    });
+    const limiter = new RequestLimiter({ maxConcurrency: 2 });
+    server.queueFaults('hang');
+    const started = Date.now();
+    const result = await callModel({
+      provider: sdk,
+      limiter,
+      policy,
+      signal: new AbortController().signal,
+      request: request(0),
+      hedgeAfterMs: 50,
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result).toMatchObject({ attempts: 1, hedges: 1 });
+    expect(await serverIdle(server)).toBe(true);
+    expect(limiter.hedging).toEqual({ sent: 1, won: 1, aborted: 1 });
+  });
+
   it('aborts the hedge when the first attempt answers first', async () => {
     const { server, limiter, call } = await setUp({ latencyMs: 150 }, 2000);
     const result = await call(0, { hedgeAfterMs: 20 });
