@@ -23,6 +23,8 @@ export function judgedPair(
 ): JudgedPair | null {
   if (line.status !== 'ok' || line.value === null || line.label === null) return null;
   const gold = normalize(line.label);
+  // Judged correct when the line was built: its cell is the gold label's, the value is not read.
+  if (line.correct === true) return { gold, predicted: gold, correct: true };
   const predicted = normalize(line.value);
   const correct = line.correct ?? gold === predicted;
   if (correct) return { gold, predicted: gold, correct };

@@ -84,6 +84,9 @@ export class ScoreMetricsAccumulator {
   private sampled = 0;
   private flipped = 0;
 
+  /** The score's label normalisation, one function for every line. */
+  private readonly normalize = (label: string) => normalizedLabel(label, this.normalization);
+
   constructor(private readonly normalization: LabelNormalization = {}) {}
 
   add(line: ResultLine): void {
@@ -106,7 +109,7 @@ export class ScoreMetricsAccumulator {
       return;
     }
     this.countSamples(line.trace);
-    const pair = judgedPair(line, (label) => normalizedLabel(label, this.normalization));
+    const pair = judgedPair(line, this.normalize);
     if (!pair) {
       this.unlabeled += 1;
       const label = normalizedLabel(line.value, this.normalization);
