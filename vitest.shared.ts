@@ -22,3 +22,12 @@ function workersFromEnvironment(): number | undefined {
  */
 export const maxWorkers =
   workersFromEnvironment() ?? Math.max(1, Math.floor(availableParallelism() / 2));
+
+/**
+ * Test files at once for suites whose files mostly wait (test servers with latencies, `plexus`
+ * subprocesses, signals): at least 2 even on 2 cores, where a second file uses the CPU the first
+ * leaves idle. classifier-llm: 22.4 s wall instead of 40.8 for 14.6 CPU s instead of 13.8;
+ * test/reliability: 79 s instead of 154 (bench/RESULTS.md). `PLEXUS_TEST_WORKERS` sets it too.
+ */
+export const waitingMaxWorkers =
+  workersFromEnvironment() ?? Math.max(2, Math.floor(availableParallelism() / 2));
