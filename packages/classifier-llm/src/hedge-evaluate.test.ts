@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, parseScorecard, type ResultLine } from '@plexus/core';
+import { costText, evaluate, parseScorecard, type ResultLine } from '@plexus/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plugin } from './plugin.js';
 import { startTestServer } from './testing/index.js';
@@ -60,6 +60,11 @@ describe('hedge_after_ms in a run', () => {
     expect(summary.llmCalls).toBe(5);
     expect(summary.costUsd).toBeNull();
     expect(summary.unpricedModels).toEqual([hedged[0]!.unpriced_model]);
+    // gpt-4o-mini has a price: the words say its tokens are unknown, never "no price".
+    const words = costText({ usd: null, unpricedModels: summary.unpricedModels, llmCalls: 5 });
+    expect(words).toBe(
+      'unknown (tokens unknown for openai gpt-4o-mini: a hedged call aborted a duplicate request)',
+    );
   });
 
   it('is off by default: the hung item waits for its timeout, is retried, no duplicate sent', async () => {

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import {
   type DirectoryCache,
   directoryCache,
+  hedgedUnpricedModel,
   InvalidConfigError,
   resolveModelPath,
   type ScoreEnvV1,
@@ -247,8 +248,10 @@ export class ModelClient {
     options.usage.cachedTokens += response.cachedTokens;
     // A hedged call's aborted (or failed) attempt reported no tokens: its cost is unknown.
     const cost = result.hedges > 0 ? null : responseCost(this.price, response);
-    if (cost === null)
-      options.usage.unpricedModel = `${this.settings.provider} ${this.settings.model}${result.hedges > 0 ? ' (hedged: an aborted duplicate request, tokens unknown)' : ''}`;
+    if (cost === null) {
+      const model = `${this.settings.provider} ${this.settings.model}`;
+      options.usage.unpricedModel = result.hedges > 0 ? hedgedUnpricedModel(model) : model;
+    }
     options.usage.costUsd = addCost(options.usage.costUsd, cost);
     return result;
   }

@@ -1,4 +1,4 @@
-import { type RunSummary, type ScoreMetrics, terminalSafe } from '@plexus/core';
+import { type RunSummary, type ScoreMetrics, terminalSafe, unknownCostReason } from '@plexus/core';
 
 /** Columns the table fits in. */
 const tableWidth = 80;
@@ -123,9 +123,11 @@ function unpricedNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
     if (score.cost_usd === null)
       for (const model of score.unpriced_models ?? []) models.add(terminalSafe(model));
   if (models.size === 0) return [];
+  const reason = unknownCostReason([...models].sort()) ?? '';
+  if (!reason.startsWith('no price for')) return ['', `cost unknown: ${reason}.`];
   return [
     '',
-    `cost unknown: no price for ${[...models].sort().join(', ')}.`,
+    `cost unknown: ${reason}.`,
     'Add to the score: pricing: {input_per_million: N, output_per_million: N} (USD)',
   ];
 }

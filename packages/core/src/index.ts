@@ -103,10 +103,12 @@ export {
 export { ConfusionCounts } from './metrics/confusion.js';
 export {
   costText,
+  hedgedUnpricedModel,
   olderCostReason,
   type RecordedCost,
   type ShownCost,
   shownCost,
+  unknownCostReason,
 } from './metrics/cost-shown.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
 export { RunMetrics, type RunTotals } from './metrics/run-metrics.js';

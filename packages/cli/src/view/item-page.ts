@@ -1,4 +1,10 @@
-import { type ResultLine, renderCalls, renderExplanation, tracedCalls } from '@plexus/core';
+import {
+  type ResultLine,
+  renderCalls,
+  renderExplanation,
+  tracedCalls,
+  unknownCostReason,
+} from '@plexus/core';
 import { escapeHtml, formatNumber, page, segment } from './html.js';
 import { shownTextChars } from './item-texts.js';
 import { outcomeOf } from './result-index.js';
@@ -49,7 +55,7 @@ function scoreCard(line: ResultLine): string {
     [
       'cost',
       line.cost_usd === null
-        ? `unknown (${escapeHtml(line.unpriced_model ?? 'no price')})`
+        ? `unknown (${escapeHtml(unknownCostReason(line.unpriced_model ? [line.unpriced_model] : []) ?? 'no price')})`
         : `$${line.cost_usd.toFixed(6)}`,
     ],
     ['LLM calls', `${line.llm_calls} (${line.input_tokens} + ${line.output_tokens} tokens)`],

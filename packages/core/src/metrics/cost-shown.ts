@@ -2,6 +2,33 @@
 export const olderCostReason =
   'run written before Plexus recorded unknown prices: a call to a model without a price counted $0';
 
+/** How a hedged call's model is recorded in `unpriced_model(s)`: priced, but its tokens unknown. */
+const hedgedSuffix = ' (hedged: an aborted duplicate request, tokens unknown)';
+
+/** The `unpriced_model` of a call whose hedge was aborted: it reported no tokens (`openai x`). */
+export function hedgedUnpricedModel(model: string): string {
+  return `${model}${hedgedSuffix}`;
+}
+
+/**
+ * Why a cost is unknown, from the recorded `unpriced_models`: `no price for` the models without
+ * one, and `tokens unknown for` the models of hedged calls (priced, but an aborted duplicate
+ * request reported no tokens); undefined when none is named.
+ */
+export function unknownCostReason(models: readonly string[]): string | undefined {
+  const unpriced = models.filter((model) => !model.endsWith(hedgedSuffix));
+  const hedged = models
+    .filter((model) => model.endsWith(hedgedSuffix))
+    .map((model) => model.slice(0, -hedgedSuffix.length));
+  const reasons: string[] = [];
+  if (unpriced.length > 0) reasons.push(`no price for ${unpriced.join(', ')}`);
+  if (hedged.length > 0)
+    reasons.push(
+      `tokens unknown for ${hedged.join(', ')}: a hedged call aborted a duplicate request`,
+    );
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
 /** A cost as recorded: a score's (`cost_usd`) or a run's (`cost.usd`), with its LLM calls. */
 export interface RecordedCost {
   usd: number | null | undefined;
@@ -24,11 +51,7 @@ export type ShownCost =
 export function shownCost(cost: RecordedCost, olderFormat = false): ShownCost {
   const usd = cost.usd as unknown;
   if (usd === null) {
-    const models = cost.unpricedModels ?? [];
-    return {
-      kind: 'unknown',
-      reason: models.length > 0 ? `no price for ${models.join(', ')}` : undefined,
-    };
+    return { kind: 'unknown', reason: unknownCostReason(cost.unpricedModels ?? []) };
   }
   if (typeof usd !== 'number' || !Number.isFinite(usd))
     return { kind: 'unknown', reason: 'no cost recorded' };

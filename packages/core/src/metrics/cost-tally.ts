@@ -1,4 +1,5 @@
 import type { ResultLine } from '../run/result-line.js';
+import { unknownCostReason } from './cost-shown.js';
 
 /**
  * Dollars over result lines. One line at an unknown price makes the total unknown (`null`): a
@@ -27,7 +28,6 @@ export class CostTally {
 /** `0.0123` (4 decimals), or `unknown (no price for openai gpt-5-mini)` when the cost is null. */
 export function formatUsd(usd: number | null, unpricedModels: readonly string[] = []): string {
   if (usd !== null) return usd.toFixed(4);
-  return unpricedModels.length > 0
-    ? `unknown (no price for ${unpricedModels.join(', ')})`
-    : 'unknown';
+  const reason = unknownCostReason(unpricedModels);
+  return reason === undefined ? 'unknown' : `unknown (${reason})`;
 }
