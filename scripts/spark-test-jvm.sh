@@ -29,6 +29,9 @@ if [ -z "$java" ] || ! compgen -G "$jars" >/dev/null; then
   exit 0
 fi
 jars=$(compgen -G "$jars" | head -1)
+# From here, any failure (no flock or sha256sum, as on macOS; a cache folder it cannot write; a
+# failed move) gives the options without an archive, never a failed script (localSpark throws).
+trap 'echo "spark-test-jvm.sh: no class archive (a step failed); Spark tests run without it" >&2; printf "%s\n" "$options"; exit 0' ERR
 user_cache="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
 cache="${PLEXUS_VENV_CACHE-${user_cache:+$user_cache/plexus/venvs}}"
 cache="${cache:-$root/.cache}"
