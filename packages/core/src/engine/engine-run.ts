@@ -13,7 +13,7 @@ import { skipReason } from './conditions.js';
 import type { EngineOptions } from './engine-options.js';
 import type { EngineItem, EngineResult } from './engine-result.js';
 import { errorOutput } from './output-check.js';
-import { type BatchRun, type ItemState, runBatch, type Work } from './score-batch.js';
+import { type BatchRun, cachedOutput, type ItemState, runBatch, type Work } from './score-batch.js';
 
 interface ScoreQueue<Item> {
   entry: LoadedScore;
@@ -309,6 +309,12 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   }
 
   private enqueue(queue: ScoreQueue<Item>, work: Work<Item>): void {
+    // A cache hit completes now; a miss is looked up again in its batch (it may be cached by then).
+    const hit = this.halted() ? undefined : cachedOutput(this, queue.entry, work);
+    if (hit !== undefined) {
+      this.complete(work.state, queue.entry.name, hit, 0, true);
+      return;
+    }
     queue.waiting.push(work);
     this.schedule(queue);
   }

@@ -23,6 +23,8 @@ export interface ItemState<Item> {
 export interface Work<Item> {
   state: ItemState<Item>;
   text: string;
+  /** Its cache key, once computed (a lookup before the batch: see `cachedOutput`). */
+  key?: string;
 }
 
 /** What a batch needs from the run it belongs to. */
@@ -73,6 +75,22 @@ function keyOf<Item extends EngineItem>(entry: LoadedScore, work: Work<Item>): s
             ]),
           ),
   });
+}
+
+/**
+ * The cached output of a work item, looked up without a batch (no promise per hit: a warm run's
+ * items complete in the turn they are read); undefined when the score does not use the cache, the
+ * cache has no synchronous lookup, or the item is not in it. Remembers the key for the batch.
+ */
+export function cachedOutput<Item extends EngineItem>(
+  run: BatchRun<Item>,
+  entry: LoadedScore,
+  work: Work<Item>,
+): ScoreOutputV1 | undefined {
+  const cache = run.cache;
+  if (cache?.getNow === undefined || !entry.score || entry.score.cacheable === false) return;
+  work.key = keyOf(entry, work);
+  return cache.getNow(work.key) || undefined; // as `takeCached`: a falsy entry is a miss
 }
 
 /**
@@ -176,7 +194,7 @@ export async function runBatch<Item extends EngineItem>(
   const useCache = run.cache !== undefined && entry.score.cacheable !== false;
   let pending: Pending<Item>[] | undefined = batch.map((work) => ({
     work,
-    key: useCache ? keyOf(entry, work) : '',
+    key: useCache ? (work.key ?? keyOf(entry, work)) : '',
   }));
   if (useCache) pending = await takeCached(run, entry, pending);
   if (pending === undefined || pending.length === 0) return;
