@@ -1,5 +1,5 @@
 """A small local Spark job that loads the JVM classes the Plexus Spark tests use, run once by
-scripts/spark-cds.sh with -XX:ArchiveClassesAtExit so that later JVMs map them from the archive
+scripts/spark-test-jvm.sh with -XX:ArchiveClassesAtExit so that later JVMs map them from the archive
 instead of loading and verifying them from the jars again. It reads JSON lines as text, CSV and
 Parquet, builds JSON in the JVM (to_json), maps partitions through Python with Arrow
 (mapInArrow), shuffles (repartition), writes Parquet and reads it back: the same paths as

@@ -210,7 +210,6 @@ export function buildCompletion(
   return { completion, cut };
 }
 
-/** Starts the server on 127.0.0.1 on a free port. */
 /**
  * When the client closes the connection of a request being answered (its FIN, or the socket's
  * close): `gone` resolves and `closed` is true. `stop` removes the listeners (a keep-alive socket
@@ -237,6 +236,7 @@ function clientGone(socket: Socket): { gone: Promise<void>; closed: boolean; sto
   return state;
 }
 
+/** Starts the server on 127.0.0.1 on a free port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const random = seeded(options.seed ?? 1);
   const queued: Fault[] = [];
