@@ -123,11 +123,12 @@ function unpricedNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
     if (score.cost_usd === null)
       for (const model of score.unpriced_models ?? []) models.add(terminalSafe(model));
   if (models.size === 0) return [];
+  // Models without a price, and priced models of hedged calls (their tokens unknown).
   const reason = unknownCostReason([...models].sort()) ?? '';
-  if (!reason.startsWith('no price for')) return ['', `cost unknown: ${reason}.`];
+  const note = ['', ...wrap(`cost unknown: ${reason}.`, tableWidth)];
+  if (!reason.startsWith('no price for')) return note;
   return [
-    '',
-    `cost unknown: ${reason}.`,
+    ...note,
     'Add to the score: pricing: {input_per_million: N, output_per_million: N} (USD)',
   ];
 }
