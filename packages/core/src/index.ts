@@ -109,6 +109,7 @@ export {
   type ShownCost,
   shownCost,
   unknownCostReason,
+  unlistedUnknownCostReason,
 } from './metrics/cost-shown.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
 export { RunMetrics, type RunTotals } from './metrics/run-metrics.js';

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { unlistedUnknownCostReason } from '@plexus/core';
 import type { CandidateRecord, RoundEntry } from './round.js';
 
 /** `changelog.json`: the run's settings, spending and every round. */
@@ -73,7 +74,7 @@ export function changelogMarkdown(log: Changelog): string {
     lines.push('');
   }
   lines.push(
-    `Spent: ${log.spent_usd === null ? 'unknown (a model has no price)' : `$${log.spent_usd.toFixed(4)}`}.`,
+    `Spent: ${log.spent_usd === null ? `unknown (${unlistedUnknownCostReason})` : `$${log.spent_usd.toFixed(4)}`}.`,
   );
   if (log.stopped) lines.push('', `Stopped: ${log.stopped}.`);
   return `${lines.join('\n')}\n`;

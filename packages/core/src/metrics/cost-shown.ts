@@ -29,6 +29,10 @@ export function unknownCostReason(models: readonly string[]): string | undefined
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
+/** Why a sum of costs is unknown where the models behind it are not listed (an optimizer's spending). */
+export const unlistedUnknownCostReason =
+  'a model has no price, or a hedged call aborted a duplicate request whose tokens are unknown';
+
 /** A cost as recorded: a score's (`cost_usd`) or a run's (`cost.usd`), with its LLM calls. */
 export interface RecordedCost {
   usd: number | null | undefined;
