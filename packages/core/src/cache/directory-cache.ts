@@ -16,7 +16,6 @@ import { folderId } from './cache-dir.js';
 import { CacheIndex } from './cache-index.js';
 import { type ReadBlock, readLineAt, scanLines } from './cache-log.js';
 import { cacheWriteFailure, recordCacheWriteFailure } from './cache-warnings.js';
-import { entryValue } from './entry-value.js';
 
 /** Offsets fit in 2^33 (8 GiB); a segment is closed at 4 GiB and a new one started. */
 const offsetSpan = 2 ** 33;
@@ -75,7 +74,7 @@ export class DirectoryCache<Value = unknown> {
     const line = this.pending.get(key) ?? this.read(key);
     if (line === undefined) return this.legacy ? this.readLegacy(key) : undefined;
     try {
-      return entryValue(line, key.length + 1) as Value;
+      return JSON.parse(line.slice(key.length + 1)) as Value;
     } catch {
       return undefined; // an unreadable entry is a miss
     }

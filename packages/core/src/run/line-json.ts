@@ -3,7 +3,6 @@
 // constant text, the run of fields before the explanation is remembered per score and answer, and
 // `JSON.stringify` is called only for the strings and nested values. Any line of another shape or
 // with a value of another type is written by `JSON.stringify` itself.
-import { rawTraceText } from '../cache/entry-value.js';
 import type { ResultLine } from './result-line.js';
 
 /** The keys every line has, in `toResultLine`'s order. */
@@ -165,7 +164,7 @@ export function fastJson(line: ResultLine): string | undefined {
   const counts = countsText(line);
   if (counts === undefined) return undefined;
   let json = `{"item_id":${JSON.stringify(item_id)}${answerText(score, value, status, label, correct)}${explanation === null ? 'null' : JSON.stringify(explanation)},"confidence":${numberText(confidence)}${counts},"cached":${cached},"error":${error === null ? 'null' : JSON.stringify(error)}`;
-  if ((tail & 1) !== 0) json += `,"trace":${rawTraceText(trace) ?? JSON.stringify(trace)}`;
+  if ((tail & 1) !== 0) json += `,"trace":${JSON.stringify(trace)}`;
   if ((tail & 2) !== 0) json += `,"text":${JSON.stringify(text)}`;
   return `${json}}`;
 }
@@ -182,8 +181,7 @@ let linesWritten = 0;
 export function resultLineJson(line: ResultLine): string {
   if (linesWritten < jsonWarmUpLines) {
     linesWritten += 1;
-    // A cached result's trace is copied as its entry holds it (see `rawTraceText`): no warm-up.
-    if (rawTraceText(line.trace) === undefined) return JSON.stringify(line);
+    return JSON.stringify(line);
   }
   return fastJson(line) ?? JSON.stringify(line);
 }
