@@ -130,7 +130,11 @@ function outputStore<Item extends EngineItem>(
   const started = performance.now();
   const writes: Promise<void>[] = [];
   const done = new Set<number>();
-  const finish = (index: number, raw: ScoreOutputV1 | undefined) => {
+  const finish = (
+    index: number,
+    raw: ScoreOutputV1 | undefined,
+    latencyMs = performance.now() - started,
+  ) => {
     if (done.has(index) || index < 0 || index >= pending.length) return;
     const { work, key } = pending[index]!;
     if (run.signal.aborted && raw?.status === 'error') return; // abandoned, not failed
@@ -139,9 +143,17 @@ function outputStore<Item extends EngineItem>(
     const checked = checkOutput(raw, entry.labels, entry.name);
     if (useCache && checked.status === 'ok')
       writes.push(run.cache!.set(key, checked).catch(() => {}));
-    run.complete(work.state, entry.name, checked, performance.now() - started, false);
+    run.complete(work.state, entry.name, checked, latencyMs, false);
   };
-  return { finish, writes };
+  /**
+   * The outputs `doScore` returned and did not give early: they were made together, so each one's
+   * latency is the batch's time shared among them (not the whole batch's time for every item).
+   */
+  const finishReturned = (outputs: (ScoreOutputV1 | undefined)[]) => {
+    const shared = (performance.now() - started) / Math.max(1, outputs.length - done.size);
+    for (const [index, raw] of outputs.entries()) finish(index, raw, shared);
+  };
+  return { finish, finishReturned, writes };
 }
 
 /**
@@ -207,6 +219,6 @@ export async function runBatch<Item extends EngineItem>(
   const store = outputStore(run, entry, pending, useCache);
   const outputs = await callScore(run, entry, items, store.finish);
   if (outputs === undefined) return;
-  for (const [index, raw] of outputs.entries()) store.finish(index, raw);
+  store.finishReturned(outputs);
   await Promise.all(store.writes);
 }
