@@ -251,6 +251,15 @@ export class RequestLimiter {
 
 const limiters = new Map<string, RequestLimiter>();
 
+/**
+ * Forgets every shared limiter (for tests whose files share one process: a later file's test
+ * server may get an earlier one's port, and must not inherit its halved concurrency, hedges or
+ * latencies).
+ */
+export function forgetSharedLimiters(): void {
+  limiters.clear();
+}
+
 /** The process-wide limiter of a provider and model, created with `options` the first time. */
 export function sharedLimiter(key: string, options: LimiterOptions): RequestLimiter {
   let limiter = limiters.get(key);
