@@ -5,6 +5,7 @@ import {
   directoryCache,
   hedgedUnpricedModel,
   InvalidConfigError,
+  keptUnpricedModel,
   resolveModelPath,
   type ScoreEnvV1,
 } from '@plexus/core';
@@ -250,7 +251,10 @@ export class ModelClient {
     const cost = result.hedges > 0 ? null : responseCost(this.price, response);
     if (cost === null) {
       const model = `${this.settings.provider} ${this.settings.model}`;
-      options.usage.unpricedModel = result.hedges > 0 ? hedgedUnpricedModel(model) : model;
+      options.usage.unpricedModel = keptUnpricedModel(
+        options.usage.unpricedModel,
+        result.hedges > 0 ? hedgedUnpricedModel(model) : model,
+      );
     }
     options.usage.costUsd = addCost(options.usage.costUsd, cost);
     return result;

@@ -1,3 +1,5 @@
+import { keptUnpricedModel } from '@plexus/core';
+
 /** Tokens, calls and cost, added up over the calls for one item. */
 export interface UsageTally {
   inputTokens: number;
@@ -41,7 +43,8 @@ export function addUsage(into: UsageTally, part: UsageTally): void {
   into.cacheHits += part.cacheHits;
   into.retries += part.retries;
   into.costUsd = addCost(into.costUsd, part.costUsd);
-  if (part.unpricedModel) into.unpricedModel = part.unpricedModel;
+  const unpriced = keptUnpricedModel(into.unpricedModel, part.unpricedModel);
+  if (unpriced !== undefined) into.unpricedModel = unpriced;
 }
 
 /** What one graph node's model calls used, as its trace step keeps it. */

@@ -104,6 +104,8 @@ export { ConfusionCounts } from './metrics/confusion.js';
 export {
   costText,
   hedgedUnpricedModel,
+  isHedgedUnpricedModel,
+  keptUnpricedModel,
   olderCostReason,
   type RecordedCost,
   type ShownCost,

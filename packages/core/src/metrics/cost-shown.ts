@@ -10,15 +10,32 @@ export function hedgedUnpricedModel(model: string): string {
   return `${model}${hedgedSuffix}`;
 }
 
+/** Whether an `unpriced_model` is a hedged call's note (a priced model), not a model without a price. */
+export function isHedgedUnpricedModel(name: string): boolean {
+  return name.endsWith(hedgedSuffix);
+}
+
+/**
+ * The one `unpriced_model` an item keeps when several calls had an unknown cost: a model without a
+ * price (the user can fix it with `pricing:`) over a hedged call's note; else the first one named.
+ */
+export function keptUnpricedModel(
+  kept: string | undefined,
+  next: string | undefined,
+): string | undefined {
+  if (kept === undefined || next === undefined) return kept ?? next;
+  return isHedgedUnpricedModel(kept) && !isHedgedUnpricedModel(next) ? next : kept;
+}
+
 /**
  * Why a cost is unknown, from the recorded `unpriced_models`: `no price for` the models without
  * one, and `tokens unknown for` the models of hedged calls (priced, but an aborted duplicate
  * request reported no tokens); undefined when none is named.
  */
 export function unknownCostReason(models: readonly string[]): string | undefined {
-  const unpriced = models.filter((model) => !model.endsWith(hedgedSuffix));
+  const unpriced = models.filter((model) => !isHedgedUnpricedModel(model));
   const hedged = models
-    .filter((model) => model.endsWith(hedgedSuffix))
+    .filter(isHedgedUnpricedModel)
     .map((model) => model.slice(0, -hedgedSuffix.length));
   const reasons: string[] = [];
   if (unpriced.length > 0) reasons.push(`no price for ${unpriced.join(', ')}`);
