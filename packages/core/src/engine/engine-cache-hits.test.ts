@@ -150,6 +150,24 @@ describe('the engine, with every answer cached', () => {
     expect(results.map(outcome)).toEqual(['late:Card=cached answer:true:true']);
   });
 
+  it('a cache that throws fails the run as it did from the batch, with its error', async () => {
+    const scores = await scoresOf(card);
+    let lookups = 0;
+    const cache: ResultCache = {
+      get: () => Promise.resolve(undefined),
+      getNow: () => {
+        lookups += 1;
+        throw new Error('the cache folder is gone');
+      },
+      set: () => Promise.resolve(),
+    };
+    await expect(groupsOf({ scores, scorecard: 'X', items: itemsOf(10), cache })).rejects.toThrow(
+      'the cache folder is gone',
+    );
+    // Looked up as queued, then again by the batch, which fails.
+    expect(lookups).toBeGreaterThanOrEqual(2);
+  });
+
   it('completes no hit once the run is aborted', async () => {
     const scores = await scoresOf(card);
     const controller = new AbortController();

@@ -89,8 +89,14 @@ export function cachedOutput<Item extends EngineItem>(
 ): ScoreOutputV1 | undefined {
   const cache = run.cache;
   if (cache?.getNow === undefined || !entry.score || entry.score.cacheable === false) return;
-  work.key = keyOf(entry, work);
-  return cache.getNow(work.key) || undefined; // as `takeCached`: a falsy entry is a miss
+  try {
+    work.key = keyOf(entry, work);
+    return cache.getNow(work.key) || undefined; // as `takeCached`: a falsy entry is a miss
+  } catch {
+    // Queued as a miss: its batch computes the key and looks it up again, and fails as before
+    // (this may be called where nothing would catch, after an asynchronous processor).
+    return undefined;
+  }
 }
 
 /**
