@@ -51,10 +51,12 @@ else
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$shared" >&2
   cp "$shared" "$venv/.requirements"
 fi
-wanted="$*"
-# A requirements file's content is part of what is wanted: editing it installs again.
+# What is wanted: the arguments, a requirements file by its content (editing it installs again),
+# not its path, so that checkouts at other paths (every fresh clone) sharing the cached
+# environment do not run pip again.
+wanted=""
 for arg in "$@"; do
-  if [ -f "$arg" ]; then wanted="$wanted $(cat "$arg")"; fi
+  if [ -f "$arg" ]; then wanted="$wanted $(basename "$arg"): $(cat "$arg")"; else wanted="$wanted $arg"; fi
 done
 stamp="$venv/.requirements-$name"
 if [ "$#" -gt 0 ] && { [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; }; then
