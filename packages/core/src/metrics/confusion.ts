@@ -30,11 +30,16 @@ export class ConfusionCounts {
     );
   }
 
-  /** Every non-empty cell, for resampling. */
+  /**
+   * Every non-empty cell, for resampling, sorted by gold then predicted label: a seeded bootstrap
+   * gives the same intervals for the same counts whatever order the results arrived in.
+   */
   entries(): { gold: string; predicted: string; count: number }[] {
     const result = [];
-    for (const [gold, row] of this.cells) {
-      for (const [predicted, count] of row) result.push({ gold, predicted, count });
+    for (const gold of [...this.cells.keys()].sort()) {
+      const row = this.cells.get(gold)!;
+      for (const predicted of [...row.keys()].sort())
+        result.push({ gold, predicted, count: row.get(predicted)! });
     }
     return result;
   }
