@@ -117,7 +117,11 @@ function cellsOf(counts: Map<string, number>, errors: CompareErrors) {
   let errorsB = 0;
   let left = 0;
   const cells: Cell[] = [];
-  for (const [key, count] of counts) {
+  // In key order, not the order the runs' lines came in: a seeded interval of the same counts is
+  // the same interval.
+  const keys = [...counts.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  for (const key of keys) {
+    const count = counts.get(key)!;
     const [gold, a, b] = key.split('\u0000') as [string, string, string];
     if (a === errorLabel) errorsA += count;
     if (b === errorLabel) errorsB += count;
