@@ -2,14 +2,12 @@
 // items, not the whole batch's time given to every item (which made a rule score's mean latency
 // grow with its batch size).
 import { expect, it } from 'vitest';
-import { parseScorecard } from '../scorecard/scorecard-loader.js';
-import { testPlugin } from '../testing/contains-score.js';
 import { type EngineItem, runEngineBatches } from './engine.js';
+import { testScores } from './engine-fixture.js';
 
 it('shares the time of a batch among the items of the batch', async () => {
-  const card = await parseScorecard(
+  const scores = await testScores(
     'name: X\nscores:\n  - { name: Slow, class: test/contains, word: card, batch_size: 100, delay_ms: 200 }\n',
-    { file: '/tmp/batch-latency-card.yaml', plugins: [testPlugin], cacheDir: '/tmp' },
   );
   const items: EngineItem[] = Array.from({ length: 200 }, (_, index) => ({
     id: `item-${index}`,
@@ -18,7 +16,7 @@ it('shares the time of a batch among the items of the batch', async () => {
   }));
   const latencies: number[] = [];
   const started = performance.now();
-  for await (const group of runEngineBatches({ scores: card.scores, scorecard: 'X', items }))
+  for await (const group of runEngineBatches({ scores, scorecard: 'X', items }))
     for (const result of group) latencies.push(result.latencyMs);
   const elapsed = performance.now() - started;
   expect(latencies).toHaveLength(200);

@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
-import { parseScorecard } from '../scorecard/scorecard-loader.js';
-import { testPlugin } from '../testing/contains-score.js';
 import { type EngineItem, runEngineBatches } from './engine.js';
-
-async function scoresOf(yaml: string): Promise<LoadedScore[]> {
-  const card = await parseScorecard(yaml, {
-    file: '/tmp/engine-arrays-card.yaml',
-    plugins: [testPlugin],
-    cacheDir: '/tmp',
-  });
-  return card.scores;
-}
-
-function itemsOf(count: number): EngineItem[] {
-  return Array.from({ length: count }, (_, index) => ({
-    id: `item-${index}`,
-    text: index % 3 === 0 ? `a card, number ${index}` : `hello ${index}`,
-    metadata: {},
-  }));
-}
+import { cardItems, testScores } from './engine-fixture.js';
 
 const card = `name: X
 scores:
@@ -43,8 +24,8 @@ async function* inArrays(items: EngineItem[], size: number): AsyncGenerator<Engi
 
 describe('the engine, given arrays of items', () => {
   it('scores every item of every array once, as it scores them one at a time', async () => {
-    const scores = await scoresOf(card);
-    const items = itemsOf(1000);
+    const scores = await testScores(card);
+    const items = cardItems(1000);
     const oneByOne = await outcomes({
       scores,
       scorecard: 'X',
@@ -69,8 +50,8 @@ describe('the engine, given arrays of items', () => {
   });
 
   it('mixes arrays and single items, and scores an in-memory array in slices', async () => {
-    const scores = await scoresOf(card);
-    const items = itemsOf(3000);
+    const scores = await testScores(card);
+    const items = cardItems(3000);
     const mixed = (async function* () {
       yield items.slice(0, 10);
       yield items[10]!;
@@ -83,7 +64,7 @@ describe('the engine, given arrays of items', () => {
   });
 
   it('keeps at most the window of items in flight, also when an array is larger', async () => {
-    const scores = await scoresOf(card);
+    const scores = await testScores(card);
     let taken = 0;
     let scoredMax = 0;
     const window = 50;
@@ -91,7 +72,7 @@ describe('the engine, given arrays of items', () => {
       scores,
       scorecard: 'X',
       window,
-      items: inArrays(itemsOf(1000), 400),
+      items: inArrays(cardItems(1000), 400),
       onItem: () => {
         taken += 1;
       },
@@ -105,7 +86,7 @@ describe('the engine, given arrays of items', () => {
   });
 
   it('stops taking items from an array on abort, and counts only those taken', async () => {
-    const scores = await scoresOf(card);
+    const scores = await testScores(card);
     const controller = new AbortController();
     let taken = 0;
     let results = 0;
@@ -114,7 +95,7 @@ describe('the engine, given arrays of items', () => {
       scorecard: 'X',
       window: 20,
       signal: controller.signal,
-      items: inArrays(itemsOf(1000), 1000),
+      items: inArrays(cardItems(1000), 1000),
       onItem: () => {
         taken += 1;
       },

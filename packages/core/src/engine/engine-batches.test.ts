@@ -4,41 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDataset } from '../dataset/dataset.js';
 import type { ResultLine } from '../run/result-line.js';
-import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
-import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import type { ScoreV1 } from '../spec/score-spec.js';
-import { testPlugin } from '../testing/contains-score.js';
-import {
-  type EngineItem,
-  resultLineBatches,
-  resultLines,
-  runEngine,
-  runEngineBatches,
-} from './engine.js';
+import { resultLineBatches, resultLines, runEngine, runEngineBatches } from './engine.js';
+import { cardItems, collect, testScores } from './engine-fixture.js';
 
-async function scoresOf(yaml: string): Promise<LoadedScore[]> {
-  const card = await parseScorecard(yaml, {
-    file: '/tmp/engine-batches-card.yaml',
-    plugins: [testPlugin],
-    cacheDir: '/tmp',
-  });
-  return card.scores;
-}
-
-function itemsOf(count: number): (EngineItem & { labels: Record<string, string> })[] {
-  return Array.from({ length: count }, (_, index) => ({
-    id: `item-${index}`,
-    text: index % 3 === 0 ? `a card, number ${index}` : `hello ${index}`,
-    metadata: {},
-    labels: { Card: index % 2 === 0 ? 'yes' : 'no' },
-  }));
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const value of iterable) all.push(value);
-  return all;
-}
+const labelledItems = (count: number) =>
+  cardItems(count, (index) => ({ labels: { Card: index % 2 === 0 ? 'yes' : 'no' } }));
 
 const card = `name: X
 scores:
@@ -48,10 +19,10 @@ scores:
 
 describe('runEngineBatches', () => {
   it('yields in groups exactly the results runEngine yields one at a time', async () => {
-    const scores = await scoresOf(card);
-    const single = await collect(runEngine({ scores, scorecard: 'X', items: itemsOf(1000) }));
+    const scores = await testScores(card);
+    const single = await collect(runEngine({ scores, scorecard: 'X', items: labelledItems(1000) }));
     const groups = await collect(
-      runEngineBatches({ scores, scorecard: 'X', items: itemsOf(1000) }),
+      runEngineBatches({ scores, scorecard: 'X', items: labelledItems(1000) }),
     );
     const key = (result: { item: { id: string }; score: string; output: unknown }) =>
       JSON.stringify([result.item.id, result.score, result.output]);
@@ -62,10 +33,12 @@ describe('runEngineBatches', () => {
   });
 
   it('gives result lines in groups equal to resultLines, the text on each item`s first line', async () => {
-    const scores = await scoresOf(card);
+    const scores = await testScores(card);
     const options = { scores, scorecard: 'X', storage: { itemTextChars: 5 } };
-    const lines = await collect(resultLines({ ...options, items: itemsOf(300) }));
-    const grouped = (await collect(resultLineBatches({ ...options, items: itemsOf(300) }))).flat();
+    const lines = await collect(resultLines({ ...options, items: labelledItems(300) }));
+    const grouped = (
+      await collect(resultLineBatches({ ...options, items: labelledItems(300) }))
+    ).flat();
     const strip = (line: ResultLine) => JSON.stringify({ ...line, latency_ms: 0 });
     expect(grouped.map(strip).sort()).toEqual(lines.map(strip).sort());
     // Hand count: 300 items, each text stored once, cut to 5 characters.
@@ -81,7 +54,7 @@ describe('runEngineBatches', () => {
   });
 
   it('fills a batch score`s batches up to the window when the items are ready at once', async () => {
-    const [entry] = await scoresOf(card);
+    const [entry] = await testScores(card);
     const sizes: number[] = [];
     const score: ScoreV1 = {
       specificationVersion: 'v1',
@@ -95,7 +68,11 @@ describe('runEngineBatches', () => {
       },
     };
     const results = await collect(
-      runEngineBatches({ scores: [{ ...entry!, score }], scorecard: 'X', items: itemsOf(3000) }),
+      runEngineBatches({
+        scores: [{ ...entry!, score }],
+        scorecard: 'X',
+        items: labelledItems(3000),
+      }),
     );
     expect(results.flat()).toHaveLength(3000);
     expect(sizes.reduce((total, size) => total + size, 0)).toBe(3000);
@@ -105,7 +82,7 @@ describe('runEngineBatches', () => {
   });
 
   it('reads a JSONL dataset in large enough pieces that a batch fills the window', async () => {
-    const [entry] = await scoresOf(card);
+    const [entry] = await testScores(card);
     const folder = mkdtempSync(join(tmpdir(), 'plexus-engine-batches-'));
     try {
       const path = join(folder, 'items.jsonl');
@@ -142,7 +119,7 @@ describe('runEngineBatches', () => {
   });
 
   it('keeps an explicit window: batches never hold more items than it', async () => {
-    const [entry] = await scoresOf(card);
+    const [entry] = await testScores(card);
     const sizes: number[] = [];
     const score: ScoreV1 = {
       specificationVersion: 'v1',
@@ -159,7 +136,7 @@ describe('runEngineBatches', () => {
       runEngineBatches({
         scores: [{ ...entry!, score }],
         scorecard: 'X',
-        items: itemsOf(500),
+        items: labelledItems(500),
         window: 64,
       }),
     );

@@ -4,33 +4,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheKey, type ResultCache } from '../cache/cache.js';
 import { DirectoryCache } from '../cache/directory-cache.js';
-import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
-import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
-import { testPlugin } from '../testing/contains-score.js';
-import { type EngineItem, type EngineResult, runEngineBatches } from './engine.js';
+import { type EngineResult, runEngineBatches } from './engine.js';
+import { cardItems, testScores } from './engine-fixture.js';
 
 const folders: string[] = [];
 afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-async function scoresOf(yaml: string): Promise<LoadedScore[]> {
-  const card = await parseScorecard(yaml, {
-    file: '/tmp/engine-cache-hits-card.yaml',
-    plugins: [testPlugin],
-    cacheDir: '/tmp',
-  });
-  return card.scores;
-}
-
-function itemsOf(count: number): EngineItem[] {
-  return Array.from({ length: count }, (_, index) => ({
-    id: `item-${index}`,
-    text: index % 3 === 0 ? `a card, number ${index}` : `hello ${index}`,
-    metadata: { row: index },
-  }));
-}
+const rowItems = (count: number) => cardItems(count, (index) => ({ metadata: { row: index } }));
 
 const card = `name: X
 scores:
@@ -69,8 +52,8 @@ const outcome = (result: EngineResult) =>
 
 describe('the engine, with every answer cached', () => {
   it('completes hits as the items are read, with the outputs and counts of a batch lookup', async () => {
-    const scores = await scoresOf(card);
-    const items = itemsOf(1000);
+    const scores = await testScores(card);
+    const items = rowItems(1000);
     const { cache, counted, counts } = countingCache();
     const cold = await groupsOf({ scores, scorecard: 'X', items, cache: counted });
     const coldResults = cold.flat();
@@ -122,7 +105,7 @@ describe('the engine, with every answer cached', () => {
   });
 
   it('looks a miss up again in its batch: an item cached meanwhile is a hit', async () => {
-    const scores = await scoresOf(
+    const scores = await testScores(
       'name: X\nscores:\n  - { name: Card, class: test/contains, word: card }\n',
     );
     const [entry] = scores;
@@ -151,7 +134,7 @@ describe('the engine, with every answer cached', () => {
   });
 
   it('a cache that throws fails the run as it did from the batch, with its error', async () => {
-    const scores = await scoresOf(card);
+    const scores = await testScores(card);
     let lookups = 0;
     const cache: ResultCache = {
       get: () => Promise.resolve(undefined),
@@ -161,7 +144,7 @@ describe('the engine, with every answer cached', () => {
       },
       set: () => Promise.resolve(),
     };
-    await expect(groupsOf({ scores, scorecard: 'X', items: itemsOf(10), cache })).rejects.toThrow(
+    await expect(groupsOf({ scores, scorecard: 'X', items: rowItems(10), cache })).rejects.toThrow(
       'the cache folder is gone',
     );
     // Looked up as queued, then again by the batch, which fails.
@@ -169,7 +152,7 @@ describe('the engine, with every answer cached', () => {
   });
 
   it('completes no hit once the run is aborted', async () => {
-    const scores = await scoresOf(card);
+    const scores = await testScores(card);
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
     let lookups = 0;
@@ -186,7 +169,7 @@ describe('the engine, with every answer cached', () => {
       for await (const group of runEngineBatches({
         scores,
         scorecard: 'X',
-        items: itemsOf(10),
+        items: rowItems(10),
         cache,
         signal: controller.signal,
       }))

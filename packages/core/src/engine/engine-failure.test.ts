@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
-import { parseScorecard } from '../scorecard/scorecard-loader.js';
-import { testPlugin } from '../testing/contains-score.js';
 import { type EngineItem, runEngineBatches } from './engine.js';
-
-async function scoresOf(yaml: string): Promise<LoadedScore[]> {
-  const card = await parseScorecard(yaml, {
-    file: '/tmp/engine-failure-card.yaml',
-    plugins: [testPlugin],
-    cacheDir: '/tmp',
-  });
-  return card.scores;
-}
+import { testScores } from './engine-fixture.js';
 
 /** Three items, three more while the consumer is busy, then a source that breaks. */
 async function* breakingSource(): AsyncGenerator<EngineItem> {
@@ -25,7 +14,7 @@ async function* breakingSource(): AsyncGenerator<EngineItem> {
 
 describe('a run-stopping failure', () => {
   it('gives out the results completed before it, then the failure', async () => {
-    const scores = await scoresOf(
+    const scores = await testScores(
       'name: X\nscores:\n  - { name: Card, class: test/contains, word: card }\n',
     );
     const received: string[] = [];

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
-import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import type { ScoreOutputV1, ScoreV1 } from '../spec/score-spec.js';
-import { testPlugin } from '../testing/contains-score.js';
 import { type EngineItem, runEngine } from './engine.js';
-
-async function scoresOf(yaml: string): Promise<LoadedScore[]> {
-  const card = await parseScorecard(yaml, {
-    file: '/tmp/engine-card.yaml',
-    plugins: [testPlugin],
-    cacheDir: '/tmp',
-  });
-  return card.scores;
-}
+import { collect, testScores } from './engine-fixture.js';
 
 async function* itemsOf(
   count: number,
@@ -20,12 +9,6 @@ async function* itemsOf(
 ): AsyncGenerator<EngineItem> {
   for (let index = 0; index < count; index += 1)
     yield { id: String(index), text: text(index), metadata: {} };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const value of iterable) all.push(value);
-  return all;
 }
 
 function outputsByKey(
@@ -38,7 +21,7 @@ function outputsByKey(
 
 describe('runEngine', () => {
   it('runs scores in dependency order and skips unmet conditions', async () => {
-    const scores = await scoresOf(`name: X
+    const scores = await testScores(`name: X
 scores:
   - { name: Card, class: test/contains, word: card }
   - { name: Lost, class: test/contains, word: lost, depends_on: { Card: { operator: "==", value: YES } } }
@@ -62,7 +45,7 @@ scores:
   });
 
   it('runs a second tier only below a confidence, and a score after an optional upstream', async () => {
-    const scores = await scoresOf(`name: X
+    const scores = await testScores(`name: X
 scores:
   - { name: First, class: test/contains, word: card, unsure_on: maybe }
   - { name: Second, class: test/contains, word: lost, depends_on: { First: { confidence_below: 0.5 } } }
@@ -87,7 +70,7 @@ scores:
 
   it('rejects a condition with an operator and no value', async () => {
     await expect(
-      scoresOf(`name: X
+      testScores(`name: X
 scores:
   - { name: A, class: test/contains, word: a }
   - { name: B, class: test/contains, word: b, depends_on: { A: { operator: "==" } } }
@@ -96,7 +79,7 @@ scores:
   });
 
   it('gives an error result for a failing batch and goes on', async () => {
-    const scores = await scoresOf(`name: X
+    const scores = await testScores(`name: X
 scores:
   - { name: A, class: test/contains, word: a, throw_on: boom, batch_size: 1 }
   - { name: B, class: test/contains, word: b, depends_on: [A] }
@@ -130,7 +113,7 @@ scores:
         return items.map(() => ({ value: 'yes', status: 'ok' as const }));
       },
     };
-    const [entry] = await scoresOf(
+    const [entry] = await testScores(
       'name: X\nscores:\n  - { name: Batch, class: test/contains, word: a }\n',
     );
     const results = await collect(
@@ -158,7 +141,7 @@ scores:
         yield { id: String(index), text: 'x', metadata: {} };
       }
     }
-    const scores = await scoresOf(
+    const scores = await testScores(
       'name: X\nscores:\n  - { name: A, class: test/contains, word: a, delay_ms: 1 }\n',
     );
     for await (const _result of runEngine({
@@ -173,7 +156,7 @@ scores:
   });
 
   it('turns labels outside the score labels into errors, and matches case', async () => {
-    const [entry] = await scoresOf(
+    const [entry] = await testScores(
       'name: X\nscores:\n  - { name: A, class: test/contains, word: a }\n',
     );
     const answers = ['YES', 'maybe'];
@@ -195,7 +178,7 @@ scores:
   });
 
   it('stops starting work when aborted and yields nothing for abandoned items', async () => {
-    const scores = await scoresOf(
+    const scores = await testScores(
       'name: X\nscores:\n  - { name: A, class: test/contains, word: a, delay_ms: 20, batch_size: 1 }\n',
     );
     const controller = new AbortController();
@@ -216,7 +199,7 @@ scores:
   });
 
   it('returns at once, with nothing, when the signal is aborted before it starts', async () => {
-    const scores = await scoresOf(
+    const scores = await testScores(
       'name: X\nscores:\n  - { name: A, class: test/contains, word: a, delay_ms: 20 }\n',
     );
     const controller = new AbortController();
@@ -233,7 +216,7 @@ scores:
   });
 
   it('drains: after the drain signal nothing new starts, and calls in flight finish with results', async () => {
-    const scores = await scoresOf(
+    const scores = await testScores(
       'name: X\nscores:\n  - { name: A, class: test/contains, word: a, delay_ms: 30, batch_size: 1 }\n',
     );
     const drain = new AbortController();
