@@ -1,5 +1,6 @@
 // Result lines for tests: a correct answer with every field a line has, in toResultLine's order.
 import type { ResultLine } from './result-line.js';
+import type { RunInfo } from './run-folder.js';
 
 /** A line as `toResultLine` writes it (its key order), with `changes` applied. */
 export function resultLine(id: string, changes: Partial<ResultLine> = {}): ResultLine {
@@ -21,5 +22,22 @@ export function resultLine(id: string, changes: Partial<ResultLine> = {}): Resul
     cached: false,
     error: null,
     ...changes,
+  };
+}
+
+/** A running run's run.json for a folder of tests, with these score fingerprints. */
+export function runInfo(fingerprints: Record<string, string>): RunInfo {
+  return {
+    version: 1,
+    scorecard: { name: 'C', key: 'c', path: 'c.yaml', hash: 'h' },
+    fingerprints,
+    data: { path: 'data.csv' },
+    options: {},
+    status: 'running',
+    started_at: new Date().toISOString(),
+    ended_at: null,
+    duration_s: null,
+    counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
+    error: null,
   };
 }

@@ -2,22 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { resultLine } from './result-line-fixture.js';
+import { resultLine, runInfo } from './result-line-fixture.js';
 import { RunFolder, type RunInfo } from './run-folder.js';
 
-const info = {
-  version: 1,
-  scorecard: { name: 'C', key: 'c', path: 'c.yaml', hash: 'h' },
-  fingerprints: { Spam: 'f' },
-  data: { path: 'data.csv' },
-  options: {},
-  status: 'running',
-  started_at: new Date().toISOString(),
-  ended_at: null,
-  duration_s: null,
-  counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
-  error: null,
-} satisfies RunInfo;
+const info = runInfo({ Spam: 'f' });
 
 it('startSync writes the waiting lines at once; close after it ends the run with every line', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'plexus-run-folder-sync-')), 'run');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { ResultLine } from './result-line.js';
+import { runInfo } from './result-line-fixture.js';
 import { RunFolder, type RunInfo } from './run-folder.js';
 
 function line(item: string, llmCalls: number): ResultLine {
@@ -26,19 +27,7 @@ function line(item: string, llmCalls: number): ResultLine {
   };
 }
 
-const info = {
-  version: 1,
-  scorecard: { name: 'C', key: 'c', path: 'c.yaml', hash: 'h' },
-  fingerprints: { S: 'f' },
-  data: { path: 'data.csv' },
-  options: {},
-  status: 'running',
-  started_at: new Date().toISOString(),
-  ended_at: null,
-  duration_s: null,
-  counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
-  error: null,
-} satisfies RunInfo;
+const info = runInfo({ S: 'f' });
 
 it('a paid line is in the file when append returns (no await between), free lines batched before it', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'plexus-run-folder-')), 'run');
