@@ -36,13 +36,26 @@ it('fails the run when spark-submit fails after the job said its results were wr
   const options = await setup(
     'echo "plexus: results written to somewhere" >&2; sleep 0.5; echo "Exception: stopping failed" >&2; exit 1',
   );
-  const failure = runOnSpark(options);
+  const ended: string[] = [];
+  const failure = runOnSpark({
+    ...options,
+    sinks: [
+      {
+        specificationVersion: 'v1',
+        name: 'test',
+        add: () => {},
+        finish: (summary) => void ended.push(summary.status),
+      },
+    ],
+  });
   await expect(failure).rejects.toThrow(RunnerError);
   await expect(failure).rejects.toThrow('spark-submit exited with 1');
   // The run folder says so too: not `completed` beside a failing command.
   const info = JSON.parse(readFileSync(join(options.runDir, 'run.json'), 'utf8'));
   expect(info.status).toBe('failed');
   expect(info.error).toContain('spark-submit exited with 1');
+  // Every sink (MLflow) hears the same end, once: never `completed`.
+  expect(ended).toEqual(['failed']);
 });
 
 it('fails with the last lines of spark-submit when the job never wrote its results', async () => {

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   defaultCacheDir,
-  errorMessage,
   evaluate,
   externalResults,
   formatOf,
@@ -15,8 +13,6 @@ import {
   PlexusError,
   type RunSinkV1,
   type RunSummary,
-  readRunInfo,
-  redact,
 } from '@plexus/core';
 import { readSparkResults } from './spark-results.js';
 
@@ -247,41 +243,32 @@ export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
     },
   });
   await Promise.race([submitted, resultsWritten]);
+  // Awaited at the end of the results (untilExit); handled here so that a failure before then is
+  // not an unhandled rejection.
+  submitted.catch(() => {});
   const runDir =
     options.runDir ??
     join(
       'runs',
       `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.scorecard.key}-spark`,
     );
-  // A failing spark-submit stops the reading back, and the run folder says the run failed: its
-  // status and the command's exit agree, even when Spark fails after everything was read.
-  const stop = new AbortController();
-  submitted.catch((error) => stop.abort(`spark-submit failed: ${errorMessage(error)}`));
-  const [scored, submit] = await Promise.allSettled([
-    evaluate({
-      scorecard: options.scorecard,
-      data: options.input,
-      outDir: runDir,
-      items: externalResults(readSparkResults(resolve(options.output))),
-      sinks: options.sinks,
-      signal: stop.signal,
-    }),
-    submitted,
-  ]);
-  if (submit.status === 'rejected') {
-    await markFailed(runDir, submit.reason);
-    throw submit.reason;
-  }
-  if (scored.status === 'rejected') throw scored.reason;
-  return scored.value;
+  const summary = await evaluate({
+    scorecard: options.scorecard,
+    data: options.input,
+    outDir: runDir,
+    items: externalResults(untilExit(readSparkResults(resolve(options.output)), submitted)),
+    sinks: options.sinks,
+  });
+  // The run ended `failed` when spark-submit did: its error is the command's.
+  await submitted;
+  return summary;
 }
 
-/** Ends a run folder's run.json as `failed` with the reason (nothing to do without a run.json). */
-async function markFailed(runDir: string, reason: unknown): Promise<void> {
-  const path = join(runDir, 'run.json');
-  if (!existsSync(path)) return;
-  const info = await readRunInfo(runDir);
-  const ended = { ...info, status: 'failed', error: redact(errorMessage(reason)) };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(ended, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+/**
+ * The results read back, then spark-submit's exit: a failing exit (even after everything was read)
+ * fails the item source, so core ends the run `failed` once, for the run folder and every sink.
+ */
+async function* untilExit<Line>(lines: AsyncIterable<Line>, submitted: Promise<unknown>) {
+  yield* lines;
+  await submitted;
 }
