@@ -14,9 +14,10 @@ function workersFromEnvironment(): number | undefined {
 }
 
 /**
- * Test files run at once per package. `pnpm test` runs two packages at a time (turbo
- * `--concurrency=2`, see the root package.json), so each package gets half the cores: one on the
- * 2-core machines CI and development use, where more workers only fight over the same cores.
+ * Test files run at once per package. `pnpm test` runs three packages at a time (turbo
+ * `--concurrency=3`, see the root package.json; many suites mostly wait), and each package gets
+ * half the cores: one on the 2-core machines CI and development use, where more workers only
+ * fight over the same cores.
  * `PLEXUS_TEST_WORKERS=N` sets it (e.g. 2, for suites whose files mostly wait on servers and
  * processes), to try another fit without editing this file.
  */

@@ -6,7 +6,7 @@
 # The tests' JVMs live seconds and do little work; most of their CPU is class loading and the JIT
 # compiling code it runs a few times. So: the C1 compiler only (-XX:TieredStopAtLevel=1), the
 # serial collector, and an application class-data archive (CDS) of the classes a small Spark job
-# loads, made once (-XX:ArchiveClassesAtExit, about 15 CPU seconds) and kept beside the venv
+# loads, made once (-XX:ArchiveClassesAtExit, about 25 CPU seconds) and kept beside the venv
 # cache ($PLEXUS_VENV_CACHE, default ~/.cache/plexus/venvs; in .cache/ when that is empty), named
 # by the Java, the pyspark jars and the warm-up job, so a new Java or pyspark makes a new one. If
 # it cannot be made, the options come without it (the tests run, only slower), and a

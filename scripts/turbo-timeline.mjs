@@ -14,7 +14,7 @@ const option = (name, fallback) => {
   const at = args.indexOf(name);
   return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
 };
-const slots = option('--slots', 2);
+const slots = option('--slots', 3); // `pnpm test`: turbo --concurrency=3
 const top = option('--top', 15);
 
 /** The newest run summary of the repository, or undefined when turbo wrote none. */

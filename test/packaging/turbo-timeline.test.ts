@@ -21,7 +21,8 @@ const task = (taskId: string, start: number, end: number, status = 'MISS') => ({
 });
 
 it('prints the longest tasks with their start and end, and how busy the slots were', () => {
-  // Span 0-100 s; durations 60 + 30 + 50 = 140 s of 2 x 100 slot-seconds: 70%.
+  // Span 0-100 s; durations 60 + 30 + 50 = 140 s of 3 x 100 slot-seconds (the default, as
+  // `pnpm test`'s turbo --concurrency=3): 47%.
   const result = timeline({
     tasks: [
       task('a#build', 0, 60),
@@ -32,7 +33,7 @@ it('prints the longest tasks with their start and end, and how busy the slots we
   });
   expect(result.status).toBe(0);
   const lines = result.stdout.trim().split('\n');
-  expect(lines[0]).toMatch(/^turbo: 3 tasks in 100\.0 s; slots busy 70% of 2 x the span/);
+  expect(lines[0]).toMatch(/^turbo: 3 tasks in 100\.0 s; slots busy 47% of 3 x the span/);
   expect(lines.slice(2).map((line) => line.trim().split(/\s+/))).toEqual([
     ['60.0', '0.0', '60.0', 'a#build'],
     ['50.0', '50.0', '100.0', 'c#test'],
