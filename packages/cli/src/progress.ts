@@ -1,3 +1,4 @@
+import { isTimed } from '@plexus/core';
 import type { CliIo } from './output.js';
 import { plural } from './summary-table.js';
 
@@ -70,7 +71,7 @@ export class Progress {
     if (!this.options.enabled) return;
     this.results += 1;
     if (line.status === 'error') this.errors += 1;
-    if (!line.cached && line.latency_ms > 0) {
+    if (isTimed(line)) {
       const entry = this.latency.get(line.score) ?? { total: 0, count: 0 };
       entry.total += line.latency_ms;
       entry.count += 1;

@@ -115,7 +115,7 @@ export {
 } from './metrics/cost-shown.js';
 export { mcnemarExact } from './metrics/mcnemar.js';
 export { RunMetrics, type RunTotals } from './metrics/run-metrics.js';
-export { type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
+export { isTimed, type ScoreMetrics, ScoreMetricsAccumulator } from './metrics/score-metrics.js';
 export {
   applyProcessor,
   applyProcessors,

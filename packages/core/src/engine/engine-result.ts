@@ -13,7 +13,10 @@ export interface EngineResult<Item extends EngineItem = EngineItem> {
   item: Item;
   score: string;
   output: ScoreOutputV1;
-  /** Wall time of the call that produced it, in milliseconds (0 for cache hits and skips). */
+  /**
+   * Milliseconds: from its batch's start to an answer given on its own (`onOutput`), or its share
+   * of the batch's time when the batch was answered at once; 0 for cache hits and skips.
+   */
   latencyMs: number;
   cached: boolean;
   /** Whether it is the item's first result of this run (its line stores the item's text). */

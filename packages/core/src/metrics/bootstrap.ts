@@ -27,7 +27,9 @@ const rounds = 1000;
 /**
  * Percentile bootstrap 95% intervals of statistics of weighted categories (cells of a confusion
  * matrix, or kinds of paired outcomes): resampling items with replacement is resampling cells in
- * proportion to their counts, so only the counts are needed. Seeded: same counts, same interval.
+ * proportion to their counts, so only the counts are needed. Seeded: the same cells in the same
+ * order give the same interval (callers pass them sorted: the order results arrived in does not
+ * matter).
  */
 export function bootstrapIntervals<Cell>(
   cells: readonly { cell: Cell; count: number }[],

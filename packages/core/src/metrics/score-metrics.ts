@@ -50,7 +50,10 @@ export interface ScoreMetrics {
   input_tokens: number;
   output_tokens: number;
   llm_calls: number;
-  /** Mean latency of the calls that produced results, in milliseconds (cache hits excluded). */
+  /**
+   * Mean latency of the results scored in this run, in milliseconds (cache hits and skips
+   * excluded; for a score that answers a batch at once, each item's share of its batch's time).
+   */
   latency_ms_mean: number | null;
   /**
    * How well the confidence matches how often the score is right, over the labelled answers that
@@ -62,6 +65,14 @@ export interface ScoreMetrics {
    * samples did not all give the same label (`flip_rate`); absent for other scores.
    */
   self_consistency?: { items: number; flip_rate: number };
+}
+
+/**
+ * Whether a line's `latency_ms` counts in a mean latency: every line scored in this run, however
+ * fast (its 0 is a time, not a missing one); not cache hits or skips.
+ */
+export function isTimed(line: { cached: boolean; status: string }): boolean {
+  return !line.cached && line.status !== 'skipped';
 }
 
 /** Accumulates one score's results (streaming) and computes its metrics at the end. */
@@ -95,7 +106,7 @@ export class ScoreMetricsAccumulator {
     this.inputTokens += line.input_tokens;
     this.outputTokens += line.output_tokens;
     this.calls += line.llm_calls;
-    if (!line.cached && line.latency_ms > 0) {
+    if (isTimed(line)) {
       this.latencyTotal += line.latency_ms;
       this.latencyCount += 1;
     }
