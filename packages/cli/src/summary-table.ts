@@ -1,4 +1,10 @@
-import { type RunSummary, type ScoreMetrics, terminalSafe, unknownCostReason } from '@plexus/core';
+import {
+  lacksPrice,
+  type RunSummary,
+  type ScoreMetrics,
+  terminalSafe,
+  unknownCostReason,
+} from '@plexus/core';
 
 /** Columns the table fits in. */
 const tableWidth = 80;
@@ -126,7 +132,7 @@ function unpricedNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
   // Models without a price, and priced models of hedged calls (their tokens unknown).
   const reason = unknownCostReason([...models].sort()) ?? '';
   const note = ['', ...wrap(`cost unknown: ${reason}.`, tableWidth)];
-  if (!reason.startsWith('no price for')) return note;
+  if (!lacksPrice([...models])) return note;
   return [
     ...note,
     'Add to the score: pricing: {input_per_million: N, output_per_million: N} (USD)',

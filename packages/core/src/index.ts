@@ -106,6 +106,7 @@ export {
   hedgedUnpricedModel,
   isHedgedUnpricedModel,
   keptUnpricedModel,
+  lacksPrice,
   olderCostReason,
   type RecordedCost,
   type ShownCost,

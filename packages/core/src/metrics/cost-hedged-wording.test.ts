@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costCell } from '../report/summary-section.js';
 import { costText, hedgedUnpricedModel, unknownCostReason } from './cost-shown.js';
-import { formatUsd } from './cost-tally.js';
 
 // A hedged call's cost is unknown because its aborted duplicate reported no tokens, not because
 // its model has no price: the reason must not say "no price" for a priced model.
@@ -14,7 +13,6 @@ describe('the cost of a hedged call: unknown tokens, not "no price"', () => {
       'unknown (tokens unknown for openai gpt-5-mini: a hedged call aborted a duplicate request)',
     );
     expect(text).not.toContain('no price');
-    expect(formatUsd(null, [hedged])).toBe(text);
   });
 
   it('keeps "no price" for the unpriced models beside the hedged ones', () => {
@@ -30,5 +28,11 @@ describe('the cost of a hedged call: unknown tokens, not "no price"', () => {
     expect(cell).not.toContain('no price');
     const unpriced = costCell({ cost_usd: null, unpriced_models: ['openai x'], llm_calls: 2 });
     expect(unpriced).toContain('no price for openai x: add pricing: to the score');
+    // Both: the hint follows the model without a price, not the hedged call's priced model.
+    const both = costCell({ cost_usd: null, unpriced_models: ['openai x', hedged], llm_calls: 3 });
+    expect(both).toContain(
+      'no price for openai x: add pricing: to the score; tokens unknown for openai gpt-5-mini: a hedged call aborted a duplicate request',
+    );
+    expect(both).not.toContain('duplicate request: add pricing');
   });
 });

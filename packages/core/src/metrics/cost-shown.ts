@@ -30,20 +30,30 @@ export function keptUnpricedModel(
 /**
  * Why a cost is unknown, from the recorded `unpriced_models`: `no price for` the models without
  * one, and `tokens unknown for` the models of hedged calls (priced, but an aborted duplicate
- * request reported no tokens); undefined when none is named.
+ * request reported no tokens); undefined when none is named. `pricingHint` follows the models
+ * without a price (what to do about them), never a hedged call's priced model.
  */
-export function unknownCostReason(models: readonly string[]): string | undefined {
+export function unknownCostReason(
+  models: readonly string[],
+  pricingHint?: string,
+): string | undefined {
   const unpriced = models.filter((model) => !isHedgedUnpricedModel(model));
   const hedged = models
     .filter(isHedgedUnpricedModel)
     .map((model) => model.slice(0, -hedgedSuffix.length));
   const reasons: string[] = [];
-  if (unpriced.length > 0) reasons.push(`no price for ${unpriced.join(', ')}`);
+  if (unpriced.length > 0)
+    reasons.push(`no price for ${unpriced.join(', ')}${pricingHint ? `: ${pricingHint}` : ''}`);
   if (hedged.length > 0)
     reasons.push(
       `tokens unknown for ${hedged.join(', ')}: a hedged call aborted a duplicate request`,
     );
   return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+/** Whether some of the recorded `unpriced_models` have no price (not only hedged calls'). */
+export function lacksPrice(models: readonly string[]): boolean {
+  return models.some((model) => !isHedgedUnpricedModel(model));
 }
 
 /** Why a sum of costs is unknown where the models behind it are not listed (an optimizer's spending). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineResult } from '../engine/engine.js';
 import { type ResultLine, toResultLine } from '../run/result-line.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
-import { formatUsd } from './cost-tally.js';
+import { costText } from './cost-shown.js';
 import { RunMetrics } from './run-metrics.js';
 
 function line(score: string, output: ScoreOutputV1, cached = false): ResultLine {
@@ -48,11 +48,11 @@ describe('costs at an unknown price', () => {
   });
 
   it('print as unknown, naming the models; known costs with 4 decimals', () => {
-    expect(formatUsd(null, ['openai a', 'openai b'])).toBe(
-      'unknown (no price for openai a, openai b)',
-    );
-    expect(formatUsd(null)).toBe('unknown');
-    expect(formatUsd(0)).toBe('0.0000');
-    expect(formatUsd(0.12345)).toBe('0.1235');
+    const cost = (usd: number | null, unpricedModels: string[] = []) =>
+      costText({ usd, unpricedModels, llmCalls: 1 });
+    expect(cost(null, ['openai a', 'openai b'])).toBe('unknown (no price for openai a, openai b)');
+    expect(cost(null)).toBe('unknown');
+    expect(cost(0)).toBe('$0.0000');
+    expect(cost(0.12345)).toBe('$0.1235');
   });
 });

@@ -1,5 +1,4 @@
 import type { ResultLine } from '../run/result-line.js';
-import { unknownCostReason } from './cost-shown.js';
 
 /**
  * Dollars over result lines. One line at an unknown price makes the total unknown (`null`): a
@@ -23,11 +22,4 @@ export class CostTally {
   get unpricedModels(): string[] {
     return [...this.unpriced].sort();
   }
-}
-
-/** `0.0123` (4 decimals), or `unknown (no price for openai gpt-5-mini)` when the cost is null. */
-export function formatUsd(usd: number | null, unpricedModels: readonly string[] = []): string {
-  if (usd !== null) return usd.toFixed(4);
-  const reason = unknownCostReason(unpricedModels);
-  return reason === undefined ? 'unknown' : `unknown (${reason})`;
 }

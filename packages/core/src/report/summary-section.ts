@@ -1,5 +1,4 @@
-import { type RecordedCost, shownCost } from '../metrics/cost-shown.js';
-import { formatUsd } from '../metrics/cost-tally.js';
+import { type RecordedCost, shownCost, unknownCostReason } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { escapeHtml, format, interval } from './html.js';
 
@@ -8,14 +7,12 @@ export function costCell(
   metrics: Pick<ScoreMetrics, 'cost_usd' | 'unpriced_models' | 'llm_calls'>,
 ): string {
   const shown = shownCost(recordedCost(metrics));
-  if (shown.kind === 'usd') return `<td class="number">$${escapeHtml(formatUsd(shown.usd))}</td>`;
+  if (shown.kind === 'usd') return `<td class="number">$${escapeHtml(shown.usd.toFixed(4))}</td>`;
+  const models = metrics.unpriced_models ?? [];
   const reason =
-    shown.reason === undefined
-      ? 'not recorded by this run'
-      : shown.reason.startsWith('no price for')
-        ? `${shown.reason}: add pricing: to the score`
-        : shown.reason;
-  const figure = shown.kind === 'at_least' ? `at least $${formatUsd(shown.usd)}` : 'unknown';
+    (shown.kind === 'unknown' && unknownCostReason(models, 'add pricing: to the score')) ||
+    (shown.reason ?? 'not recorded by this run');
+  const figure = shown.kind === 'at_least' ? `at least $${shown.usd.toFixed(4)}` : 'unknown';
   return `<td class="number unknown" title="${escapeHtml(reason)}">${escapeHtml(figure)}<div class="reason">${escapeHtml(reason)}</div></td>`;
 }
 
