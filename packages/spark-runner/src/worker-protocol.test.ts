@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
-import type { ResultLine } from '@plexus/core';
+import type { RawRow, ResultLine } from '@plexus/core';
 import { describe, expect, it } from 'vitest';
-import { lineWriter, problemRow, sparkRow, type WorkerRow, workerRows } from './worker-protocol.js';
+import { lineWriter, problemRow, sparkRow, workerRows } from './worker-protocol.js';
 
-async function rowsOf(lines: string[]): Promise<WorkerRow[]> {
-  const rows: WorkerRow[] = [];
+async function rowsOf(lines: string[]): Promise<RawRow[]> {
+  const rows: RawRow[] = [];
   for await (const row of workerRows(
     (async function* () {
       yield* lines;

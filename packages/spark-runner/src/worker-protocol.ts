@@ -6,18 +6,13 @@
 // Out: one flat JSON line per item and score with the columns of the job's Parquet output
 // (`probabilities`, `error` and `trace` as JSON strings), so that the job converts whole blocks
 // of lines to Arrow at once (pyarrow's JSON reader) with no per-row Python work.
-import { jsonlRow, type ResultLine } from '@plexus/core';
-
-/** A row of the input (its row number and record) or a row that is not one (line and reason). */
-export type WorkerRow =
-  | { kind: 'row'; line: number; record: Record<string, unknown> }
-  | { kind: 'error'; line: number; message: string };
+import { jsonlRow, type RawRow, type ResultLine } from '@plexus/core';
 
 /**
  * Turns the worker's input lines into rows: reads each block's header, then its rows, parsed as
  * in-process JSONL reading does (blank lines skipped, a line that is not a JSON object a problem).
  */
-export async function* workerRows(lines: AsyncIterable<string>): AsyncGenerator<WorkerRow> {
+export async function* workerRows(lines: AsyncIterable<string>): AsyncGenerator<RawRow> {
   let next = 0;
   let left = 0;
   for await (const text of lines) {
@@ -36,7 +31,7 @@ export async function* workerRows(lines: AsyncIterable<string>): AsyncGenerator<
     next += 1;
     left -= 1;
     const row = jsonlRow(text, line);
-    if (row) yield row as WorkerRow;
+    if (row) yield row;
   }
   if (left > 0) throw new Error(`the input ended ${left} rows before the end of its last block`);
 }

@@ -1,4 +1,3 @@
-import { hash as oneShot } from 'node:crypto';
 import { sha256, stableStringify } from '../common/hash.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 
@@ -17,14 +16,11 @@ export function cacheKey(parts: {
   metadata: unknown;
   upstream: Readonly<Record<string, string | null>>;
 }): string {
-  const metadata = stableStringify(parts.metadata);
-  const upstream = stableStringify(parts.upstream);
-  if (typeof metadata !== 'string' || typeof upstream !== 'string')
-    return sha256(parts.fingerprint, parts.text, metadata, upstream);
-  // `sha256` of the four parts, with its separators, in one call: no array or check per key.
-  return oneShot(
-    'sha256',
-    `${parts.fingerprint}\u0000${parts.text}\u0000${metadata}\u0000${upstream}\u0000`,
+  return sha256(
+    parts.fingerprint,
+    parts.text,
+    stableStringify(parts.metadata),
+    stableStringify(parts.upstream),
   );
 }
 
