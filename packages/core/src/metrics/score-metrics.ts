@@ -123,7 +123,7 @@ export class ScoreMetricsAccumulator {
     const pair = judgedPair(line, this.normalize);
     if (!pair) {
       this.unlabeled += 1;
-      const label = normalizedLabel(line.value, this.normalization);
+      const label = this.normalize(line.value);
       this.unlabeledPredicted.set(label, (this.unlabeledPredicted.get(label) ?? 0) + 1);
       return;
     }
@@ -141,7 +141,7 @@ export class ScoreMetricsAccumulator {
     this.sampled += 1;
     // Compared as the metrics compare labels; a failed sample (null) is no answer, not a flip.
     const answers = samples.filter((sample): sample is string => typeof sample === 'string');
-    const distinct = new Set(answers.map((answer) => normalizedLabel(answer, this.normalization)));
+    const distinct = new Set(answers.map(this.normalize));
     if (distinct.size > 1) this.flipped += 1;
   }
 
