@@ -6,6 +6,7 @@ import {
   type ScoreItemV1,
   type ScoreOutputV1,
 } from '@plexus/core';
+import { isLinearPattern } from './linear-pattern.js';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
 import { type CompiledPattern, firstMatches, type PatternMatch } from './pattern-match.js';
 import { Re2Matcher } from './re2-matcher.js';
@@ -115,6 +116,13 @@ export const regexFactory = defineScoreFactory({
     const patterns = compile(settings);
     let re2: Promise<Re2Matcher | undefined> | undefined;
     const context = { settings, patterns, match: outcome.match, noMatch: outcome.noMatch };
+    // Patterns that cannot backtrack more than a bounded number of times per position run in time
+    // linear in the text, as RE2 would run them: no watchdog (a thread per batch, ~0.3-0.5 ms).
+    const linear = patterns.every((pattern) => isLinearPattern(pattern.source));
+    const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {
+      const segments = new ScopedSegments(item, settings);
+      return toOutput(firstMatches(patterns, segments), segments, context);
+    };
     const timedOut = (): ScoreOutputV1 => ({
       value: null,
       status: 'error',
@@ -147,14 +155,12 @@ export const regexFactory = defineScoreFactory({
       cacheable: false,
       async doScore({ items, signal }: { items: readonly ScoreItemV1[]; signal: AbortSignal }) {
         signal.throwIfAborted();
+        if (linear) return items.map(scoreItem);
         const slow: number[] = [];
         const outputs = mapWithTimeLimit<ScoreOutputV1 | undefined>(
           items.length,
           settings.timeout_ms,
-          (index) => {
-            const segments = new ScopedSegments(items[index]!, settings);
-            return toOutput(firstMatches(patterns, segments), segments, context);
-          },
+          (index) => scoreItem(items[index]!),
           (index) => {
             slow.push(index);
             return undefined;
