@@ -1,13 +1,15 @@
 """Plexus on Apache Spark: scores a dataset with a scorecard, one long-lived Node worker per task.
 
-spark-submit plexus_spark_job.py --input PATH --output PATH --scorecard FILE --worker worker.mjs
+spark-submit --py-files plexus_spark_rows.py plexus_spark_job.py --input PATH --output PATH --scorecard FILE --worker worker.mjs
     [--node NODE] [--cache-dir DIR] [--partitions N] [--tasks N] [--format parquet|jsonl|csv]
     [--batch --job-key KEY]
 
 Each task streams its partition's rows to `node worker.mjs` as JSON text, one Arrow batch per write
-(JSONL lines as Spark read them; Parquet and CSV rows turned into JSON by Spark's `to_json` in the
-JVM), and turns the worker's flat result lines into Arrow in blocks with pyarrow's JSON reader
-(mapInArrow): no Python work per row. Output: Parquet, one row per item and score
+(JSONL lines as Spark read them, Parquet rows turned into JSON by Spark's `to_json` in the JVM, CSV
+rows as core's parser reads them, `--parse-csv`), each with its row number and line as a local
+read gives them (plexus_spark_rows.py: the ids of rows without an id column), and turns the
+worker's flat result lines into Arrow in blocks with pyarrow's JSON reader (mapInArrow): no
+Python work per row. Output: Parquet, one row per item and score
 with the fields of results.jsonl (JSON fields as strings), rows that could not be read as rows
 with `problem_line` set, and Spark's _SUCCESS marker. One bad item never fails a partition; a
 worker that dies fails the task, and Spark's retry finds finished items in the shared cache.
@@ -27,6 +29,8 @@ from pyspark import TaskContext
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from plexus_spark_rows import BLANK_LINE, numbered
+
 FIELDS = [
     ("item_id", pa.string()), ("score", pa.string()), ("value", pa.string()), ("status", pa.string()),
     ("label", pa.string()), ("correct", pa.bool_()), ("explanation", pa.string()),
@@ -41,32 +45,37 @@ SPARK_TYPES = {pa.string(): "string", pa.bool_(): "boolean", pa.float64(): "doub
 SPARK_SCHEMA = ", ".join(f"{name} {SPARK_TYPES[kind]}" for name, kind in FIELDS)
 
 
-ROW_NUMBER_SHIFT = 33  # row numbers as Spark's monotonically_increasing_id: partition << 33 + index
 JSON_READ = pajson.ParseOptions(explicit_schema=ARROW_SCHEMA, unexpected_field_behavior="ignore")
 BLOCK_BYTES = 4 << 20  # worker output converted to Arrow in blocks of about this size
 BLOCK_SECONDS = 1.0  # ... or at least this often, so that progress and results keep flowing
 
 
-def input_blocks(batches, first_row: int, counter: list):
-    """Each Arrow batch of JSON texts as one block of the worker's input (see worker-protocol.ts)."""
-    number = first_row
+def input_blocks(batches, counter: list):
+    """Each Arrow batch (JSON texts, row numbers, lines, problems) as one block of the worker's
+    input (see worker-protocol.ts)."""
     for batch in batches:
-        texts = ["" if text is None else text for text in batch.column(0).to_pylist()]
+        texts = ["" if text is None else text for text in batch.column("value").to_pylist()]
         if not texts:
             continue
-        header = json.dumps({"first": number, "count": len(texts)})
-        number += len(texts)
+        column = batch.column("problem")
+        problems = [] if column.null_count == len(column) else \
+            [[index, message] for index, message in enumerate(column.to_pylist()) if message is not None]
+        header = json.dumps({"rows": batch.column("n").to_pylist(), "lines": batch.column("line").to_pylist(),
+                             "problems": problems})
         counter[0] += len(texts)
         yield ("\n".join([header, *texts]) + "\n").encode("utf-8")
 
 
-def arrow_block(data: bytes) -> pa.Table:
-    """Complete result lines of the worker as a table with the output's columns, in order."""
-    table = pajson.read_json(io.BytesIO(data), parse_options=JSON_READ,
+def arrow_block(data: bytes, schema: pa.Schema = ARROW_SCHEMA) -> pa.Table:
+    """Complete JSON lines of a worker as a table with the schema's columns, in order (the
+    output's columns by default)."""
+    options = JSON_READ if schema is ARROW_SCHEMA else \
+        pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+    table = pajson.read_json(io.BytesIO(data), parse_options=options,
                              read_options=pajson.ReadOptions(use_threads=False, block_size=max(1 << 20, len(data) + 1)))
-    columns = [table.column(name) if name in table.column_names else pa.nulls(table.num_rows, kind)
-               for name, kind in FIELDS]
-    return pa.Table.from_arrays(columns, schema=ARROW_SCHEMA)
+    columns = [table.column(field.name) if field.name in table.column_names else pa.nulls(table.num_rows, field.type)
+               for field in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def run_worker(command, blocks_in):
@@ -136,8 +145,7 @@ def score_partitions(args, fail_first_attempt: bool):
             folder = os.path.join(args.cache_dir, "batches", args.job_key, f"partition-{partition}")
             command += ["--batch", "--batch-dir", folder]
         sent = [0]
-        # Row numbers (1-based) as before: monotonically_increasing_id + 1 of each row.
-        blocks = input_blocks(batches, (partition << ROW_NUMBER_SHIFT) + 1, sent)
+        blocks = input_blocks(batches, sent)
         received = 0
         forced = fail_first_attempt and partition == 0 and context.attemptNumber() == 0
         for block in run_worker(command, blocks):
@@ -164,36 +172,74 @@ def input_bytes(spark, path: str) -> int:
 
 
 def read_frame(spark, path: str, kind: str, partitions: int = 0):
-    """The input as Spark reads it: JSONL as one string column of lines, CSV and Parquet by column."""
+    """The input as Spark reads it: JSONL as one string column of lines, CSV and Parquet by column,
+    partitioned as read (in file order). With `partitions`, JSONL is read in about that many
+    byte ranges."""
     if kind == "jsonl":
         if partitions > 0:
             # Byte ranges of about size / partitions each: the read itself gives the partitions,
-            # with no shuffle of the data (repartition below only if it does not).
+            # with no shuffle of the data (read_input repartitions only if it does not).
             split = max(1, -(-input_bytes(spark, path) // partitions))
             spark.conf.set("spark.sql.files.maxPartitionBytes", str(split))
             spark.conf.set("spark.sql.files.openCostInBytes", "0")
         # One string column per line: Spark infers no schema (a full pass over the data), and the
         # worker parses each line as in-process reading does.
-        frame = spark.read.text(path)
-    elif kind == "parquet":
-        frame = spark.read.parquet(path)
+        return spark.read.text(path)
+    if kind == "parquet":
+        return spark.read.parquet(path)
+    frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(path)
+    # Empty CSV fields are empty strings, not null, as Plexus reads CSV in-process.
+    return frame.na.fill("")
+
+
+PARSED = "value string, n long, line long, problem string"
+PARSED_ARROW = pa.schema([("value", pa.string()), ("n", pa.int64()), ("line", pa.int64()), ("problem", pa.string())])
+
+
+def parsed_csv(spark, args):
+    """A CSV file's rows as core's parser reads them in-process (quoted fields over several lines,
+    blank lines skipped, a malformed row a problem on its first line), numbered as a local read
+    numbers them: `node worker.mjs --parse-csv` reads the file's text in one task, streamed in
+    file order (Spark's own multi-line CSV read also takes a file in one task)."""
+    # One split for the whole file: the parser needs its lines in order.
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(1 << 60))
+    spark.conf.set("spark.sql.files.openCostInBytes", str(1 << 60))
+    # Lines end at "\n" only (a "\r" before it stays): joined again, they are the file's text.
+    lines = spark.read.text(args.input, lineSep="\n")
+    command = [args.node, args.worker, "--parse-csv"]
+
+    def run(batches):
+        blocks = (("\n".join(["" if text is None else text for text in batch.column(0).to_pylist()]) + "\n")
+                  .encode("utf-8") for batch in batches if batch.num_rows > 0)
+        for block in run_worker(command, blocks):
+            yield from arrow_block(block, PARSED_ARROW).to_batches()
+
+    return lines.mapInArrow(run, PARSED)
+
+
+def read_input(spark, args):
+    """The input as JSON texts (`value`, one per row, or null with `problem` for a CSV row that
+    could not be read), each with its row number `n` and `line` as a local read gives them (the
+    ids of rows without an id column, the lines of problems), numbered in file order, then
+    repartitioned into `--partitions`."""
+    no_problem = F.lit(None).cast("string").alias("problem")
+    if args.format == "csv":
+        frame = parsed_csv(spark, args)
+    elif args.format == "jsonl":
+        lines = read_frame(spark, args.input, "jsonl", args.partitions)
+        # Blank lines are not rows (core's jsonlRow): not counted in `n`, counted in `line`.
+        frame = numbered(lines, ~F.col("value").rlike(BLANK_LINE)).select("value", "n", "line", no_problem)
     else:
-        frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(path)
-        # Empty CSV fields are empty strings, not null, as Plexus reads CSV in-process.
-        frame = frame.na.fill("")
-    if partitions > 0 and frame.rdd.getNumPartitions() != partitions:
-        frame = frame.repartition(partitions)
+        rows = read_frame(spark, args.input, "parquet")
+        # Each row as JSON text, made in the JVM (nulls kept as null, as the rows were sent before).
+        columns = [F.col("`" + name.replace("`", "``") + "`") for name in rows.columns]
+        value = F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value")
+        frame = numbered(rows).select(value, "n", "line", no_problem)
+    read = frame.rdd.getNumPartitions()
+    print(f"plexus: input read in {read} partitions, rows numbered in file order", file=sys.stderr, flush=True)
+    if args.partitions > 0 and read != args.partitions:
+        frame = frame.repartition(args.partitions)
     return frame
-
-
-def read_input(spark, path: str, kind: str, partitions: int):
-    """The input as partitions of one string column of JSON texts, one per row."""
-    frame = read_frame(spark, path, kind, partitions)
-    if kind == "jsonl":
-        return frame
-    # Each row as JSON text, made in the JVM (nulls kept as null, as the rows were sent before).
-    columns = [F.col("`" + name.replace("`", "``") + "`") for name in frame.columns]
-    return frame.select(F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value"))
 
 
 def tasks_at_once(spark, partitions: int) -> int:
@@ -219,7 +265,7 @@ def main() -> None:
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()
     fail_first_attempt = spark.conf.get("spark.plexus.failFirstAttempt", "false") == "true"
-    frame = read_input(spark, args.input, args.format, args.partitions)
+    frame = read_input(spark, args)
     partitions = args.partitions if args.partitions > 0 else frame.rdd.getNumPartitions()
     args.tasks = args.tasks or tasks_at_once(spark, partitions)
     print(f"plexus: request limits divided among {args.tasks} tasks at once", file=sys.stderr, flush=True)

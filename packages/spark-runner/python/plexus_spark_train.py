@@ -1,6 +1,6 @@
 """Plexus on Apache Spark: trains a random-forest score, its trees grown by shard across executors.
 
-spark-submit --py-files plexus_spark_job.py plexus_spark_train.py --input PATH --output DIR
+spark-submit --py-files plexus_spark_job.py,plexus_spark_rows.py plexus_spark_train.py --input PATH --output DIR
     --scorecard FILE --score NAME --worker train-worker.mjs [--node NODE] --shards N --seed S
     --test-fraction F [--format parquet|jsonl|csv]
 
@@ -26,6 +26,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from plexus_spark_job import read_frame, run_worker as run_worker_blocks
+from plexus_spark_rows import numbered
 
 PREPARED = "kind string, side string, shard long, payload string"
 PREPARED_ARROW = pa.schema([("kind", pa.string()), ("side", pa.string()), ("shard", pa.int64()), ("payload", pa.string())])
@@ -84,23 +85,6 @@ def grow_shards(args, header):
         return (json.dumps(line) for line in grown)
 
     return run
-
-
-def numbered(frame):
-    """Adds `n`: row numbers as a local read counts them (1-based, in file order), the ids of rows
-    without an id column. Computed in the JVM: each partition's rows are numbered after the rows of
-    the partitions before it."""
-    frame = frame.withColumn("__partition", F.spark_partition_id()) \
-        .withColumn("__index", F.monotonically_increasing_id()).cache()
-    counts = sorted((row["__partition"], row["count"]) for row in frame.groupBy("__partition").count().collect())
-    offsets, total = {}, 0
-    for partition, count in counts:
-        offsets[partition] = total
-        total += count
-    offset = F.create_map(*[F.lit(value) for pair in offsets.items() for value in pair]) if offsets else F.create_map()
-    # monotonically_increasing_id puts the partition in the upper 31 bits and the row's position below.
-    position = F.col("__index") - F.shiftleft(F.col("__partition").cast("long"), 33)
-    return frame.withColumn("n", offset[F.col("__partition")] + position + 1).drop("__partition", "__index")
 
 
 def featurizer_of(args, spark_terms, documents):

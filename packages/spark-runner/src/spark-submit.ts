@@ -91,12 +91,15 @@ export function sparkFiles(): {
   job: string;
   trainWorker: string;
   trainJob: string;
+  rows: string;
 } {
   return {
     worker: bundle('worker.mjs'),
     job: pythonFile('plexus_spark_job.py'),
     trainWorker: bundle('train-worker.mjs'),
     trainJob: pythonFile('plexus_spark_train.py'),
+    // Row numbers as a local read gives them, imported by both jobs (shipped with --py-files).
+    rows: pythonFile('plexus_spark_rows.py'),
   };
 }
 
@@ -115,12 +118,14 @@ export function inputFormat(path: string): 'parquet' | 'jsonl' | 'csv' {
 /** The spark-submit arguments of a job. */
 export function submitArguments(
   options: SparkOptions,
-  files: { worker: string; job: string },
+  files: { worker: string; job: string; rows: string },
 ): string[] {
   const args = ['--master', options.master ?? 'local[2]', '--conf', 'spark.ui.enabled=false'];
   for (const [key, value] of Object.entries(options.conf ?? {}))
     args.push('--conf', `${key}=${value}`);
   args.push(
+    '--py-files',
+    files.rows,
     files.job,
     '--input',
     resolve(options.input),

@@ -154,7 +154,7 @@ export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTra
   const args = ['--master', options.master ?? 'local[2]', '--conf', 'spark.ui.enabled=false'];
   for (const [key, value] of Object.entries(options.conf ?? {}))
     args.push('--conf', `${key}=${value}`);
-  args.push('--py-files', files.job, files.trainJob);
+  args.push('--py-files', `${files.job},${files.rows}`, files.trainJob);
   args.push(
     ...['--input', resolve(options.input), '--output', output, '--scorecard', scorecard.path],
     ...[

@@ -18,6 +18,26 @@ beforeAll(() => {
   spark = localSpark();
 }, 900_000);
 
+const gold = { label: ['label'] };
+
+/** Ids (row numbers, when there is no id column) and problems as core's reader gives them. */
+async function localRead(path: string) {
+  const problems: { line: number; message: string }[] = [];
+  const items: { id: string; label: string | undefined }[] = [];
+  for await (const item of readDataset({ path, gold, onProblem: (row) => problems.push(row) }))
+    items.push({ id: item.id, label: item.labels.label });
+  return { items, problems: problems.map(({ line, message }) => ({ line, message })) };
+}
+
+/** The problems of a run folder (`dataset-errors.jsonl`): line and message. */
+function problemsOf(dir: string): { line: number; message: string }[] {
+  return readFileSync(join(dir, 'dataset-errors.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((text) => JSON.parse(text) as { line: number; message: string })
+    .map(({ line, message }) => ({ line, message }));
+}
+
 function resultsOf(dir: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const text of readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n')) {
@@ -35,12 +55,18 @@ describe('spark-runner on local Spark', () => {
       card,
       `name: Spark Spam\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [spam, ham], label_column: label, phrases: [free, win, prize, claim, txt] }\n  - { name: ONNX, class: onnx/classifier, labels: [spam, ham], label_column: label, model: ${JSON.stringify(join(spam, 'models/spam.onnx'))} }\n`,
     );
-    // An empty text stays an empty string (scored), as in-process.
+    // No id column: each item's id is its row number as core's reader counts it (a blank line is
+    // no row, a malformed one is: a problem on its line), on Spark as in-process. Some texts span
+    // lines (quoted), so rows and lines differ.
     const data = join(dir, 'sms.csv');
-    writeFileSync(
-      data,
-      `${readFileSync(join(spam, 'data/test.csv'), 'utf8').trimEnd()}\nempty-text,,ham\n`,
-    );
+    const rows = ['text,label'];
+    for await (const item of readDataset({ path: join(spam, 'data/test.csv'), gold })) {
+      rows.push(`"${item.text.replaceAll('"', '""')}",${item.labels.label}`);
+    }
+    rows.splice(500, 0, '', 'one,two,three');
+    rows.push(',ham'); // An empty text stays an empty string (scored), as in-process.
+    writeFileSync(data, `${rows.join('\n')}\n`);
+    const read = await localRead(data);
     const scorecard = await loadScorecard(card, { plugins: [heuristic, onnx] });
     const local = await evaluate({ scorecard, data, outDir: join(dir, 'local'), cache: false });
     const lines: string[] = [];
@@ -59,11 +85,22 @@ describe('spark-runner on local Spark', () => {
       status: 'completed',
       items: 1115,
       results: 2230,
-      malformedRows: 0,
+      malformedRows: 1,
       errors: 0,
     });
     expect(lines.filter((line) => line.includes('done rows='))).toHaveLength(3);
-    expect(resultsOf(join(dir, 'spark-run'))).toEqual(resultsOf(join(dir, 'local')));
+    const onSpark = resultsOf(join(dir, 'spark-run'));
+    expect(onSpark).toEqual(resultsOf(join(dir, 'local')));
+    // The ids core's reader gives (by hand: 1114 rows, the malformed one is row 500, the last 1116).
+    expect(new Set([...onSpark.keys()].map((key) => key.split('|')[0]))).toEqual(
+      new Set(read.items.map((item) => item.id)),
+    );
+    expect(read.items.map((item) => item.id).slice(498, 501)).toEqual(['499', '501', '502']);
+    expect(read.items.at(-1)?.id).toBe('1116');
+    expect(problemsOf(join(dir, 'spark-run'))).toEqual(read.problems);
+    expect(read.problems).toEqual([
+      { line: expect.any(Number), message: expect.stringContaining('has 3 fields') },
+    ]);
     for (const score of ['Words', 'ONNX']) {
       expect(summary.scores[score]!.accuracy).toBe(local.scores[score]!.accuracy);
       expect(summary.scores[score]!.f1).toEqual(local.scores[score]!.f1);
@@ -82,20 +119,24 @@ describe('spark-runner on local Spark', () => {
       );
       process.env.PLEXUS_SPARK_TEST_KEY = 'test-key';
       // 300 distinct messages (identical texts in flight at once would each call, retry or not),
-      // as JSONL with one malformed line, which must become an error row.
+      // as JSONL without ids, with one malformed line, which must become an error row, and a
+      // blank line in the first of the two byte ranges Spark reads: ids are row numbers as
+      // core's reader counts them (the blank line is no row, the malformed one is).
       const data = join(dir, 'sms.jsonl');
       const seen = new Set<string>();
       const rows: string[] = [];
-      for await (const item of readDataset({
-        path: join(spam, 'data/test.csv'),
-        gold: { label: ['label'] },
-      })) {
+      for await (const item of readDataset({ path: join(spam, 'data/test.csv'), gold })) {
         if (rows.length >= 300 || seen.has(item.text)) continue;
         seen.add(item.text);
-        rows.push(JSON.stringify({ id: item.id, text: item.text, label: item.labels.label }));
+        rows.push(JSON.stringify({ text: item.text, label: item.labels.label }));
       }
-      rows.splice(150, 0, '{"id": "broken", "text": ');
+      rows.splice(150, 0, '{"text": ');
+      rows.splice(100, 0, '  ');
       writeFileSync(data, `${rows.join('\n')}\n`);
+      const read = await localRead(data);
+      // By hand: the malformed line is line 152, row 151.
+      expect(read.problems).toEqual([{ line: 152, message: expect.stringContaining('not valid') }]);
+      expect(read.items.map((item) => item.id).slice(149, 151)).toEqual(['150', '152']);
       const scorecard = await loadScorecard(card, { plugins: [llm] });
       const lines: string[] = [];
       const summary = await runOnSpark({
@@ -112,6 +153,9 @@ describe('spark-runner on local Spark', () => {
         onOutput: (line) => lines.push(line),
       });
       expect(lines.some((line) => line.includes('forced task failure'))).toBe(true);
+      // Two byte ranges at least: the second's ids start after the first's rows.
+      const ranges = lines.join('\n').match(/input read in (\d+) partitions/);
+      expect(Number(ranges?.[1])).toBeGreaterThan(1);
       expect(summary).toMatchObject({
         status: 'completed',
         items: 300,
@@ -119,14 +163,15 @@ describe('spark-runner on local Spark', () => {
         errors: 0,
         malformedRows: 1,
       });
-      expect(readFileSync(join(dir, 'run/dataset-errors.jsonl'), 'utf8')).toContain(
-        'is not valid JSON',
-      );
-      const ids = readFileSync(join(dir, 'run/results.jsonl'), 'utf8')
+      expect(problemsOf(join(dir, 'run'))).toEqual(read.problems);
+      const labels = readFileSync(join(dir, 'run/results.jsonl'), 'utf8')
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line).item_id);
-      expect(new Set(ids).size).toBe(300);
+        .map((line) => JSON.parse(line) as { item_id: string; label: string })
+        .map((line) => ({ id: line.item_id, label: line.label }))
+        .sort((left, right) => Number(left.id) - Number(right.id));
+      // Each id is the same row's as core's: its gold label follows it.
+      expect(labels).toEqual(read.items);
       expect(server.stats.requests).toBe(300);
       expect([...server.stats.byBody.values()].every((count) => count === 1)).toBe(true);
     } finally {

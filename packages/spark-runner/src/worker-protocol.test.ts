@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
-import type { RawRow, ResultLine } from '@plexus/core';
+import type { ResultLine } from '@plexus/core';
 import { describe, expect, it } from 'vitest';
-import { lineWriter, problemRow, sparkRow, workerRows } from './worker-protocol.js';
+import { lineWriter, problemRow, sparkRow, type WorkerRow, workerRows } from './worker-protocol.js';
 
-async function rowsOf(lines: string[]): Promise<RawRow[]> {
-  const rows: RawRow[] = [];
+async function rowsOf(lines: string[]): Promise<WorkerRow[]> {
+  const rows: WorkerRow[] = [];
   for await (const row of workerRows(
     (async function* () {
       yield* lines;
@@ -15,28 +15,37 @@ async function rowsOf(lines: string[]): Promise<RawRow[]> {
 }
 
 describe('workerRows', () => {
-  it('numbers the rows of each block from its header and parses them as JSONL lines', async () => {
+  it('gives each row of a block its row number and line from the header, parsed as JSONL', async () => {
     const rows = await rowsOf([
-      '{"first": 5, "count": 3}',
+      '{"rows": [5, 6, 7], "lines": [5, 7, 8], "problems": []}',
       '{"id": "a", "text": "one"}',
-      '',
       '[1, 2]',
-      '{"first": 8589934593, "count": 1}',
       '{"id": "b", "text": "two"',
+      '{"rows": [2, 9], "lines": [2, 12], "problems": [[1, "has 3 fields, the header has 2"]]}',
+      '{"text": "three"}',
+      '',
     ]);
     expect(rows).toEqual([
-      { kind: 'row', line: 5, record: { id: 'a', text: 'one' } },
-      // line 6 is blank: skipped, as in-process
-      { kind: 'error', line: 7, message: 'is not a JSON object' },
-      { kind: 'error', line: 8589934593, message: expect.stringContaining('is not valid JSON') },
+      { kind: 'row', line: 5, record: { id: 'a', text: 'one' }, rowNumber: 5 },
+      { kind: 'error', line: 7, message: 'is not a JSON object', rowNumber: 6 },
+      {
+        kind: 'error',
+        line: 8,
+        message: expect.stringContaining('is not valid JSON'),
+        rowNumber: 7,
+      },
+      // Rows after a repartition: numbers from anywhere in the file, in any order.
+      { kind: 'row', line: 2, record: { text: 'three' }, rowNumber: 2 },
+      { kind: 'error', line: 12, message: 'has 3 fields, the header has 2', rowNumber: 9 },
     ]);
   });
 
   it('refuses input that is not a block header, and input that ends inside a block', async () => {
     await expect(rowsOf(['{"id": "a"}'])).rejects.toThrow('expected a block header');
-    await expect(rowsOf(['{"first": 1, "count": 2}', '{}'])).rejects.toThrow(
-      'ended 1 rows before the end',
-    );
+    await expect(rowsOf(['{"first": 1, "count": 1}'])).rejects.toThrow('expected a block header');
+    await expect(
+      rowsOf(['{"rows": [1, 2], "lines": [1, 2], "problems": []}', '{}']),
+    ).rejects.toThrow('ended 1 rows before the end');
   });
 });
 

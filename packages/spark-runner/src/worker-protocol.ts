@@ -1,39 +1,65 @@
 // The worker's stdin/stdout protocol with the PySpark job (python/plexus_spark_job.py).
 //
-// In: blocks of rows, each a header line `{"first": N, "count": K}` and then K lines, each row as
-// the text of one JSON object (a JSONL line as Spark read it, or a Parquet/CSV row turned into
-// JSON by Spark's `to_json`): row N, N+1, ... The job writes a whole Arrow batch as one block.
+// In: blocks of rows, each a header line `{"rows": [N...], "lines": [L...], "problems": [[I, M]...]}`
+// and then one line per row, the text of one JSON object (a JSONL line as Spark read it, a Parquet
+// row turned into JSON by Spark's `to_json`, a CSV row as `--parse-csv` read it): row I of the
+// block is row number N (its id when the data has no id column) read from line L (the line
+// problems name), or, in `problems`, a row that could not be read, with message M. The numbers
+// are a local read's (python/plexus_spark_rows.py); the job writes a whole Arrow batch as one block.
 // Out: one flat JSON line per item and score with the columns of the job's Parquet output
 // (`probabilities`, `error` and `trace` as JSON strings), so that the job converts whole blocks
 // of lines to Arrow at once (pyarrow's JSON reader) with no per-row Python work.
 import { jsonlRow, type RawRow, type ResultLine } from '@plexus/core';
 
+/** A row of the worker's input with its row number, as a local read numbers it. */
+export type WorkerRow = RawRow & { rowNumber: number };
+
+interface BlockHeader {
+  rows: number[];
+  lines: number[];
+  problems: Map<number, string>;
+}
+
+function blockHeader(text: string): BlockHeader {
+  const header = JSON.parse(text) as { rows?: unknown; lines?: unknown; problems?: unknown };
+  const { rows, lines, problems = [] } = header;
+  const numbers = (value: unknown): value is number[] =>
+    Array.isArray(value) && value.every((number) => Number.isInteger(number));
+  if (!numbers(rows) || !numbers(lines) || rows.length !== lines.length || !Array.isArray(problems))
+    throw new Error(
+      `expected a block header {"rows": [...], "lines": [...], "problems": [...]}, read: ${text.slice(0, 80)}`,
+    );
+  return { rows, lines, problems: new Map(problems as [number, string][]) };
+}
+
 /**
  * Turns the worker's input lines into rows: reads each block's header, then its rows, parsed as
  * in-process JSONL reading does (blank lines skipped, a line that is not a JSON object a problem).
  */
-export async function* workerRows(lines: AsyncIterable<string>): AsyncGenerator<RawRow> {
-  let next = 0;
-  let left = 0;
+export async function* workerRows(lines: AsyncIterable<string>): AsyncGenerator<WorkerRow> {
+  let header: BlockHeader | undefined;
+  let index = 0;
   for await (const text of lines) {
-    if (left === 0) {
+    if (!header || index === header.rows.length) {
       if (text.trim() === '') continue;
-      const header = JSON.parse(text) as { first?: unknown; count?: unknown };
-      if (!Number.isInteger(header.first) || !Number.isInteger(header.count))
-        throw new Error(
-          `expected a block header {"first": N, "count": K}, read: ${text.slice(0, 80)}`,
-        );
-      next = header.first as number;
-      left = header.count as number;
+      header = blockHeader(text);
+      index = 0;
       continue;
     }
-    const line = next;
-    next += 1;
-    left -= 1;
-    const row = jsonlRow(text, line);
-    if (row) yield row;
+    const rowNumber = header.rows[index]!;
+    const line = header.lines[index]!;
+    const problem = header.problems.get(index);
+    index += 1;
+    if (problem !== undefined) yield { kind: 'error', line, message: problem, rowNumber };
+    else {
+      const row = jsonlRow(text, line);
+      if (row) yield { ...row, rowNumber };
+    }
   }
-  if (left > 0) throw new Error(`the input ended ${left} rows before the end of its last block`);
+  if (header && index < header.rows.length)
+    throw new Error(
+      `the input ended ${header.rows.length - index} rows before the end of its last block`,
+    );
 }
 
 const jsonColumns = ['probabilities', 'error', 'trace'] as const;

@@ -1,7 +1,8 @@
 // The Plexus Spark worker: one long-lived process per Spark task. Reads blocks of rows on stdin,
 // scores them with the normal engine (batching, concurrency, cache) and writes one flat JSON
 // line per item and score on stdout, or a problem row for a row that cannot become an item (the
-// protocol: worker-protocol.ts). Exit code 2: bad scorecard.
+// protocol: worker-protocol.ts). Exit code 2: bad scorecard. With --parse-csv: reads a CSV file's
+// text on stdin and writes its rows, numbered as a local read numbers them (csv-rows.ts).
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { plugin as forest } from '@plexus/classifier-forest';
@@ -20,6 +21,7 @@ import {
   resultLines,
   type ScoreOutputV1,
 } from '@plexus/core';
+import { writeCsvRows } from './csv-rows.js';
 import { lineWriter, problemRow, sparkRow, workerRows } from './worker-protocol.js';
 
 function argument(name: string): string | undefined {
@@ -42,13 +44,17 @@ async function* itemsOf(
       options.problems.push(problemRow(row));
       continue;
     }
-    const item = itemOfRecord(row.record, { ...options, rowNumber: row.line, line: row.line });
+    const item = itemOfRecord(row.record, { ...options, rowNumber: row.rowNumber, line: row.line });
     if ('message' in item) options.problems.push(problemRow(item));
     else yield item;
   }
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--parse-csv')) {
+    await writeCsvRows(process.stdin, process.stdout);
+    return 0;
+  }
   const path = argument('--scorecard');
   const cacheDir = argument('--cache-dir');
   if (!path || !cacheDir) {
