@@ -4,6 +4,9 @@
 //    the same calls), also a whole process. Target: evaluate >= 0.95x the loop's items/s.
 // 2. warm cache: the same N items again as a new `plexus evaluate` process (every answer from the
 //    cache of 1.), vs a one-item run of the same scorecard with the same cache. Target: <= 1.2x.
+//    Beside it, bench/warm-floor-loop.mjs (read the CSV, load the cache's index, per item hash,
+//    look up, parse and write a result line) over the N items and over one: what the N hits cost a
+//    bare loop, and the ratio the one-item run would have if evaluate's hits cost only that.
 // The test server runs once, pinned to core 1; every client process is pinned to core 0.
 // BENCH_BEFORE=<dir>: also runs the same commands from a copy of the repository at another
 // version (its packages built in <dir>/packages, run from <dir>/bench), in the same rounds.
@@ -112,7 +115,15 @@ for (let round = 1; round <= rounds; round += 1) {
   for (const run of runs) {
     const again = evaluate(run.tree, data, run.cacheDir, run.out('warm'), items, items);
     const single = evaluate(run.tree, one, run.cacheDir, run.out('one'), 1, 1);
+    const floorLog = join(folder, 'floor-log.jsonl');
+    const floorLoop = join(here, 'warm-floor-loop.mjs');
+    const resultsLog = join(run.cacheDir, 'results', 'log');
+    timed([floorLoop, '--setup', data, resultsLog, floorLog]);
+    const floorAll = timed([floorLoop, data, floorLog, join(folder, 'floor-out.jsonl')]);
+    const floorOne = timed([floorLoop, one, floorLog, join(folder, 'floor-out.jsonl')]);
     results.push({
+      floorAll,
+      floorOne,
       round,
       name: run.tree.name,
       load: loadBefore,
@@ -137,17 +148,20 @@ for (const { round, name, load: loads, cold, loop } of results)
     `| ${round}${version ? ` | ${name}` : ''} | ${loads} | ${cold.seconds.toFixed(2)} | ${loop.seconds.toFixed(2)} | ${Math.round(items / cold.seconds)} | ${Math.round(items / loop.seconds)} | ${(loop.seconds / cold.seconds).toFixed(3)}x | ${perItem(cold, items)} / ${perItem(loop, items)} |`,
   );
 console.log(
-  `\n| round${version} | warm ${items} items s | one item s | ratio | CPU s, warm / one item | CPU ratio |`,
+  `\n| round${version} | warm ${items} items s | one item s | ratio | CPU s, warm / one item | CPU ratio | bare loop s, ${items} / one | one item + the bare loop's hits, ratio |`,
 );
-console.log(`| ---:${version ? ' | ---' : ''} | ---: | ---: | ---: | ---: | ---: |`);
-for (const { round, name, again, single } of results)
+console.log(`| ---:${version ? ' | ---' : ''} | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+/** The ratio of a one-item run whose N hits cost what the bare loop's cost (its N-item minus one-item time). */
+const floorRatio = ({ single, floorAll, floorOne }) =>
+  (single.seconds + floorAll.seconds - floorOne.seconds) / single.seconds;
+for (const row of results)
   console.log(
-    `| ${round}${version ? ` | ${name}` : ''} | ${again.seconds.toFixed(3)} | ${single.seconds.toFixed(3)} | ${(again.seconds / single.seconds).toFixed(2)}x | ${again.cpu.toFixed(2)} / ${single.cpu.toFixed(2)} | ${(again.cpu / single.cpu).toFixed(2)}x |`,
+    `| ${row.round}${version ? ` | ${row.name}` : ''} | ${row.again.seconds.toFixed(3)} | ${row.single.seconds.toFixed(3)} | ${(row.again.seconds / row.single.seconds).toFixed(2)}x | ${row.again.cpu.toFixed(2)} / ${row.single.cpu.toFixed(2)} | ${(row.again.cpu / row.single.cpu).toFixed(2)}x | ${row.floorAll.seconds.toFixed(3)} / ${row.floorOne.seconds.toFixed(3)} | ${floorRatio(row).toFixed(2)}x |`,
   );
 for (const tree of trees) {
   const own = results.filter((row) => row.name === tree.name);
   console.log(
-    `${tree.name}: median throughput ratio ${median(own.map((row) => row.loop.seconds / row.cold.seconds)).toFixed(3)}x (target >= 0.95x); warm ratio ${median(own.map((row) => row.again.seconds / row.single.seconds)).toFixed(2)}x (target <= 1.2x), CPU ${median(own.map((row) => row.again.cpu / row.single.cpu)).toFixed(2)}x`,
+    `${tree.name}: median throughput ratio ${median(own.map((row) => row.loop.seconds / row.cold.seconds)).toFixed(3)}x (target >= 0.95x); warm ratio ${median(own.map((row) => row.again.seconds / row.single.seconds)).toFixed(2)}x (target <= 1.2x), CPU ${median(own.map((row) => row.again.cpu / row.single.cpu)).toFixed(2)}x; with the bare loop's hits ${median(own.map(floorRatio)).toFixed(2)}x`,
   );
 }
 if (process.env.BENCH_KEEP) console.log(`kept ${folder}`);

@@ -200,7 +200,7 @@ export async function* readDataset(options: ReadOptions): AsyncGenerator<Dataset
 }
 
 /**
- * `readDataset` in batches, one per chunk read (about 1 MiB of CSV or JSONL) or Parquet row group,
+ * `readDataset` in batches, one per chunk read (128 KiB of CSV or JSONL) or Parquet row group,
  * in file order: a consumer that takes a batch at a time saves an async generator's promise turns
  * per item. The rows of a batch are reported to `onProblem` when the batch is made, so one that
  * stops early (`--limit`) may have seen problems of rows after its last item.

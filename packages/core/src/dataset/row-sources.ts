@@ -25,14 +25,17 @@ export function formatOf(path: string): DatasetFormat | undefined {
 export type ByteTap = (bytes: Buffer) => void;
 
 /**
- * Bytes read at a time from a text dataset: 1 MiB, about a thousand rows of call transcripts. The
- * rows of one read reach the engine in one turn, so they share its micro-batches (a rule score's
- * batch is one guarded call: 64 KB reads made batches of ~80 items and three times the calls).
+ * Bytes read at a time from a text dataset: 128 KiB, about 150 rows of call transcripts. The rows
+ * of one read reach the engine in one turn, so they share its micro-batches (a rule score's batch
+ * is one guarded call: 64 KB reads made batches of ~80 items and more calls). 1 MiB reads made the
+ * fewest calls but kept a thousand items, their outputs and result lines alive across V8's young
+ * collections, which copied them each time: 100,000 transcripts through six rules spent 540-860 ms
+ * in scavenges at 1 MiB, 224-314 ms at 128 KiB (bench/RESULTS.md, session 10).
  */
-const textChunkBytes = 1 << 20;
+const textChunkBytes = 1 << 17;
 
 /**
- * Bytes decoded to one string: 64 KiB. A string of a whole 1 MiB read is a large object in V8
+ * Bytes decoded to one string: 64 KiB. A string of a larger read is a large object in V8
  * (pages of its own, collected with the old generation); 64 KiB strings are young and die young
  * (a row's values are copies: `JSON.parse`, `split` and `slice` of a line do not keep it).
  */

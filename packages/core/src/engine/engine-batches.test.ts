@@ -81,12 +81,13 @@ describe('runEngineBatches', () => {
     expect(Math.max(...sizes)).toBe(256);
   });
 
-  it('reads a JSONL dataset in large enough pieces that a batch fills the window', async () => {
+  it('reads a JSONL dataset in pieces whose rows share one batch', async () => {
     const [entry] = await testScores(card);
     const folder = mkdtempSync(join(tmpdir(), 'plexus-engine-batches-'));
     try {
       const path = join(folder, 'items.jsonl');
-      // 2,000 rows of about 800 bytes: 64 KB reads held about 80 rows, so batches of about 80.
+      // 2,000 rows of about 800 bytes: a 128 KiB read holds about 163 of them, one batch (64 KB
+      // reads made batches of about 80; 1 MiB reads filled the window of 256).
       const rows = Array.from({ length: 2000 }, (_, index) =>
         JSON.stringify({ id: `item-${index}`, text: `Agent: hello ${'x'.repeat(760)} ${index}` }),
       );
@@ -112,7 +113,8 @@ describe('runEngineBatches', () => {
       );
       expect(results.flat()).toHaveLength(2000);
       expect(sizes.reduce((total, size) => total + size, 0)).toBe(2000);
-      expect(Math.max(...sizes)).toBe(256);
+      expect(Math.max(...sizes)).toBeGreaterThanOrEqual(160);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(170);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
