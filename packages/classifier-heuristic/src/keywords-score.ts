@@ -220,6 +220,25 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
         noMatch: `no match (${settings.match})${scope}: `,
       };
 
+      // Explanations of an item without any hit, every phrase searched: the same for each such
+      // item, made once (by heading).
+      const nothingFound = new Map<string, string>();
+      const explanationOf = (
+        hits: LocatedHit[],
+        heading: string,
+        searched: number,
+        found: number,
+      ) => {
+        if (hits.length > 0 || searched !== settings.phrases.length)
+          return explain(hits, settings, heading, { searched, found });
+        let text = nothingFound.get(heading);
+        if (text === undefined) {
+          text = explain(hits, settings, heading, { searched, found });
+          nothingFound.set(heading, text);
+        }
+        return text;
+      };
+
       const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {
         const segments: SegmentSource = scoped
           ? new ScopedSegments(item, settings)
@@ -228,13 +247,19 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
         const exact = index && new SegmentHits(index);
         let found = 0;
         let searched = 0;
+        // One search object per item, pointed at each phrase in turn.
+        const search: PhraseSearch = { phrase: 0, matcher: matchers[0]!, fuzzy: false, exact };
         for (let phrase = 0; phrase < matchers.length; phrase += 1) {
           const before = hits.length;
-          const search = { phrase, matcher: matchers[phrase]!, fuzzy: false, exact };
+          search.phrase = phrase;
+          search.matcher = matchers[phrase]!;
+          search.fuzzy = false;
           let present = firstHits(search, segments, negation, hits);
           // Fuzzy search only for phrases that occur nowhere in the scope as written.
-          if (fuzzy && hits.length === before)
-            present = firstHits({ ...search, fuzzy: true }, segments, negation, hits);
+          if (fuzzy && hits.length === before) {
+            search.fuzzy = true;
+            present = firstHits(search, segments, negation, hits);
+          }
           searched += 1;
           if (present) found += 1;
           // Once the rule is decided the other phrases are not searched (their hits could not
@@ -256,10 +281,12 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
           value: matched ? outcome.match : outcome.noMatch,
           status: 'ok',
           confidence: 1,
-          explanation: explain(hits, settings, matched ? headings.match : headings.noMatch, {
+          explanation: explanationOf(
+            hits,
+            matched ? headings.match : headings.noMatch,
             searched,
             found,
-          }),
+          ),
           trace: { hits: hits.map(traceOf) },
         };
       };

@@ -64,7 +64,9 @@ function scopeOf(item: ScoreItemV1): Record<string, unknown> {
   // Keyed by score names, which may be `toString` or `__proto__`: no prototype.
   const results = nameRecord<string | null>();
   const confidence = nameRecord<number | null>();
-  for (const [name, output] of Object.entries(item.results)) {
+  // The own enumerable names, as Object.entries lists them, without a pair made for each.
+  for (const name of Object.keys(item.results)) {
+    const output = item.results[name]!;
     results[name] = output.value;
     confidence[name] = output.confidence ?? null;
   }
@@ -107,22 +109,22 @@ export const logicFactory = defineScoreFactory({
   outputLabels: logicLabels,
   needs: (settings) => logicNeeds(settings),
   create(settings, env) {
-    const rules = compileRules(settings, env.dependsOn);
+    // Explanations made once, not per item.
+    const rules = compileRules(settings, env.dependsOn).map((rule) => ({
+      ...rule,
+      because: `${rule.expression.source} is true`,
+    }));
+    const noRule = `no rule holds (${rules.map((rule) => rule.expression.source).join('; ')})`;
     const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {
       const scope = scopeOf(item);
       for (const rule of rules) {
         if (rule.expression.evaluate(scope)) {
-          return {
-            ...outcomeOf(rule.label, item, `${rule.expression.source} is true`),
-            trace: { rule: rule.expression.source },
-          };
+          const output = outcomeOf(rule.label, item, rule.because);
+          output.trace = { rule: rule.expression.source };
+          return output;
         }
       }
-      return outcomeOf(
-        settings.otherwise,
-        item,
-        `no rule holds (${rules.map((rule) => rule.expression.source).join('; ')})`,
-      );
+      return outcomeOf(settings.otherwise, item, noRule);
     };
     return {
       specificationVersion: 'v1',

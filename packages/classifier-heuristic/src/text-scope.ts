@@ -47,6 +47,22 @@ function canonical(speaker: string | undefined): string | undefined {
   return canonicalLower(speaker?.toLowerCase());
 }
 
+/** Per scope speaker: the lower-cased names that stand for it (`caller`: caller, customer, client). */
+const namesOf = new Map<string, readonly (string | undefined)[] | undefined>();
+
+/** The names a turn's lower-cased speaker must be one of to be kept; undefined keeps every turn. */
+function speakerNames(speaker: string): readonly (string | undefined)[] | undefined {
+  if (namesOf.has(speaker)) return namesOf.get(speaker);
+  const wanted = canonical(speaker);
+  // A name not among the synonyms stands for itself only: the candidates are complete.
+  const names =
+    wanted === 'any'
+      ? undefined
+      : [wanted, ...synonyms.keys()].filter((name) => canonicalLower(name) === wanted);
+  namesOf.set(speaker, names);
+  return names;
+}
+
 function structuredSegments(metadata: Readonly<Record<string, unknown>>): Segment[] | undefined {
   const segments = metadata.segments;
   if (!Array.isArray(segments)) return undefined;
@@ -108,7 +124,7 @@ export class WholeText implements SegmentSource {
 export class ScopedSegments implements SegmentSource {
   private readonly read: Segment[] = [];
   private readonly reader: TurnReader | undefined;
-  private readonly wanted: string | undefined;
+  private readonly names: readonly (string | undefined)[] | undefined;
   private turn = 0;
   private charsLeft: number;
   private done = false;
@@ -117,7 +133,7 @@ export class ScopedSegments implements SegmentSource {
     private readonly item: ScoreItemV1,
     private readonly scope: ScopeSettings,
   ) {
-    this.wanted = canonical(scope.speaker);
+    this.names = speakerNames(scope.speaker);
     this.charsLeft = scope.first_chars ?? Number.POSITIVE_INFINITY;
     if (scope.last_turns !== undefined || scope.last_chars !== undefined) this.readAll();
     else this.reader = new TurnReader(item.text);
@@ -144,7 +160,7 @@ export class ScopedSegments implements SegmentSource {
     }
     this.turn += 1;
     // The reader gives speakers lower-cased.
-    if (this.wanted !== 'any' && canonicalLower(turn.speaker) !== this.wanted) return;
+    if (this.names !== undefined && !this.names.includes(turn.speaker)) return;
     const text = turn.text.length > this.charsLeft ? turn.text.slice(0, this.charsLeft) : turn.text;
     this.read.push({ speaker: turn.speaker, turn: this.turn, text });
     this.charsLeft -= turn.text.length;

@@ -1,0 +1,72 @@
+import * as fuzzball from 'fuzzball';
+import { describe, expect, it } from 'vitest';
+import { commonLength, indelRatio } from './fuzzy-ratio.js';
+
+/** The textbook table: the longest common subsequence, counted independently. */
+function tableCommon(left: string, right: string): number {
+  let previous = new Array<number>(right.length + 1).fill(0);
+  for (let row = 1; row <= left.length; row += 1) {
+    const current = [0];
+    for (let column = 1; column <= right.length; column += 1)
+      current[column] =
+        left[row - 1] === right[column - 1]
+          ? previous[column - 1]! + 1
+          : Math.max(previous[column]!, current[column - 1]!);
+    previous = current;
+  }
+  return previous[right.length]!;
+}
+
+/** A seeded generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+const alphabet = ['a', 'b', 'c', ' ', "'", 'é', '😀', 'n', 'k'];
+
+function text(next: () => number, length: number): string {
+  let result = '';
+  while (result.length < length) result += alphabet[Math.floor(next() * alphabet.length)];
+  return result.slice(0, length);
+}
+
+describe('the fuzzy ratio', () => {
+  const ratio = indelRatio(fuzzball.ratio);
+  const options = { full_process: false };
+
+  it('counts the common subsequence as the table does', () => {
+    const next = random(7);
+    for (let round = 0; round < 3000; round += 1) {
+      const left = text(next, 1 + Math.floor(next() * 30));
+      const right = text(next, Math.floor(next() * 45));
+      expect(commonLength(left, right), `${left} / ${right}`).toBe(tableCommon(left, right));
+    }
+  });
+
+  it("gives fuzzball's ratio for every pair, ties of rounding included", () => {
+    const next = random(11);
+    const pairs: [string, string][] = [
+      ['harper valley national bank', 'harper value national bank'],
+      ['harper valley national bank', 'harper valley national bank'],
+      ['card', 'card'],
+      ['', 'card'],
+      ['card', ''],
+      // Length sum 16, common 1: 12.5 exactly. Sum 80, common 23: 57.5, which fuzzball's
+      // 100 * (46 / 80) rounds to 57 (200 * 23 / 80 would round to 58).
+      ['abcdefgh', 'ahhhhhhh'],
+      [`${'a'.repeat(23)}${'b'.repeat(7)}`, `${'a'.repeat(23)}${'c'.repeat(27)}`],
+      ['x'.repeat(31), 'x'.repeat(29)], // over 30 units: fuzzball itself
+    ];
+    for (let round = 0; round < 5000; round += 1)
+      pairs.push([text(next, 1 + Math.floor(next() * 34)), text(next, Math.floor(next() * 60))]);
+    expect(ratio(...pairs[6]!, options)).toBe(57);
+    for (const [left, right] of pairs)
+      expect(ratio(left, right, options), `${left} / ${right}`).toBe(
+        fuzzball.ratio(left, right, options),
+      );
+  });
+});
