@@ -6,6 +6,12 @@ import { whenAborted } from './when-aborted.js';
 /** How often a call without a known hedge delay asks again, in ms. */
 const recheckMs = 50;
 /**
+ * A known delay is asked again at least this often, in ms: one grown in a stall of the machine
+ * (every call in flight answered late, so 4x their 90th percentile passed the timeout) does not
+ * hold the calls sent then until their timeout once the latencies are back.
+ */
+const longestWaitMs = 250;
+/**
  * Hedges one attempt of a call may start: a second when the first failed or hangs too (at 1%
  * hangs, both hang once in 10,000 calls, a stall of the whole timeout).
  */
@@ -152,7 +158,10 @@ class HedgedCall<T> {
     clearTimeout(this.timer);
     this.from = Date.now() + waitMs;
     const after = this.options.limiter.hedgeAfterMs(this.options.after);
-    this.timer = setTimeout(() => this.check(), waitMs + (after ?? recheckMs));
+    this.timer = setTimeout(
+      () => this.check(),
+      waitMs + Math.min(after ?? recheckMs, longestWaitMs),
+    );
   }
 
   /**
@@ -169,7 +178,7 @@ class HedgedCall<T> {
       return;
     }
     const left = this.from + after - Date.now();
-    if (left > 0) this.timer = setTimeout(() => this.check(), left);
+    if (left > 0) this.timer = setTimeout(() => this.check(), Math.min(left, longestWaitMs));
     else if (options.limiter.takeHedge()) {
       this.hedges += 1;
       this.start(true);

@@ -54,12 +54,19 @@ function estimateTokens(request: ChatRequest): number {
   );
 }
 
-/** What a call keeps across its attempts: the limiter's epoch at the last send, hedges sent. */
+/**
+ * What a call keeps across its attempts: the limiter's epoch at the last send, hedges sent, and
+ * the failures that grow its back-off (429s, and server failures above their usual share).
+ */
 interface CallState {
   epoch: number;
   hedges: number;
   tokens: number;
+  steps: number;
 }
+
+/** A retry waits for the next free slot ahead of the first attempts (its item waited once). */
+const firstInLine = { first: true } as const;
 
 /** Checked when the slot is granted, just before sending: a stopping run sends nothing new. */
 function refuseWhenDraining(drain: AbortSignal | undefined): void {
@@ -69,13 +76,21 @@ function refuseWhenDraining(drain: AbortSignal | undefined): void {
     });
 }
 
-/** One attempt in one limiter slot. */
-function sendOnce(options: ModelCallOptions, state: CallState): Promise<ChatResponse> {
-  return options.limiter.run(state.tokens, () => {
-    refuseWhenDraining(options.drain);
-    state.epoch = options.limiter.epoch;
-    return options.provider.complete(options.request, options.signal);
-  });
+/** One attempt in one limiter slot (a retry first in line). */
+function sendOnce(
+  options: ModelCallOptions,
+  state: CallState,
+  retry: boolean,
+): Promise<ChatResponse> {
+  return options.limiter.run(
+    state.tokens,
+    () => {
+      refuseWhenDraining(options.drain);
+      state.epoch = options.limiter.epoch;
+      return options.provider.complete(options.request, options.signal);
+    },
+    retry ? firstInLine : undefined,
+  );
 }
 
 /** One attempt and its hedges (see `hedgedCall`), each in its own limiter slot. */
@@ -84,6 +99,7 @@ function sendHedged(
   state: CallState,
   after: number | 'auto',
   random: () => number,
+  retry: boolean,
 ): Promise<ChatResponse> {
   const { limiter } = options;
   const attempt = ({ signal, hedge, sent, answered }: HedgeAttempt) =>
@@ -100,7 +116,7 @@ function sendHedged(
         });
       },
       // Only a hedge can be withdrawn while it waits (the first attempt is sent before any hedge).
-      hedge ? { first: true, signal } : undefined,
+      hedge ? { first: true, signal } : retry ? firstInLine : undefined,
     );
   return hedgedCall<ChatResponse>(attempt, {
     after,
@@ -114,6 +130,7 @@ function sendHedged(
       if (!(error instanceof ProviderCallError)) return undefined;
       if (error.status === 429)
         limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
+      else if (error.isRetryable) limiter.serverFailed();
       return error.isRetryable
         ? backoffMs(options.policy, 1, random, error.retryAfterMs)
         : undefined;
@@ -122,8 +139,22 @@ function sendHedged(
 }
 
 /**
+ * Tells the limiter of a retryable failure; true when it grows the call's back-off: a 429 always,
+ * a server failure (5xx, timeout, lost connection) only while such failures run above their usual
+ * share. A sporadic failure is noise: its retry waits as a first retry does, so an item unlucky
+ * twice (a hang, then a 500) is not left asleep 0.5 s, then 1 s, at the end of a run.
+ */
+function growsBackoff(options: ModelCallOptions, state: CallState, failure: ProviderCallError) {
+  if (failure.status !== 429) return options.limiter.serverFailed();
+  options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
+  return true;
+}
+
+/**
  * Calls the model under the shared limiter, retrying what may succeed later (408, 409, 429, 5xx,
- * timeouts, resets) with jittered exponential back-off, never less than `retry-after`. A 429
+ * timeouts, resets) with jittered exponential back-off, never less than `retry-after`, growing
+ * with 429s and with server failures above their usual share (see `growsBackoff`), each retry
+ * first in line for a free slot. A 429
  * caused by load (see `RequestLimiter.rateLimited`) also halves the limiter's concurrency, once for
  * all requests sent at the same concurrency. 400, 401 and 403 fail at once. With `hedgeAfterMs`,
  * each attempt may be hedged (see `hedgedCall`).
@@ -134,12 +165,13 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
     epoch: options.limiter.epoch,
     hedges: 0,
     tokens: estimateTokens(options.request),
+    steps: 0,
   };
   for (let attempt = 1; ; attempt += 1) {
     try {
       const response = await (options.hedgeAfterMs === undefined
-        ? sendOnce(options, state)
-        : sendHedged(options, state, options.hedgeAfterMs, random));
+        ? sendOnce(options, state, attempt > 1)
+        : sendHedged(options, state, options.hedgeAfterMs, random, attempt > 1));
       options.limiter.succeeded();
       return { response, attempts: attempt, hedges: state.hedges };
     } catch (error) {
@@ -160,12 +192,9 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
           },
         );
       }
-      if (failure.status === 429)
-        options.limiter.rateLimited(
-          failure.retryAfterMs ?? options.policy.baseDelayMs,
-          state.epoch,
-        );
-      await sleep(backoffMs(options.policy, attempt, random, failure.retryAfterMs), options.signal);
+      if (growsBackoff(options, state, failure)) state.steps += 1;
+      const step = Math.max(1, state.steps);
+      await sleep(backoffMs(options.policy, step, random, failure.retryAfterMs), options.signal);
     }
   }
 }

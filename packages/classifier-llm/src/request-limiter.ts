@@ -38,6 +38,11 @@ export class RequestLimiter {
   private decreases = 0;
   private noise = 0;
   private readonly answers = new RateLimitWindow();
+  /**
+   * Server failures (5xx, timeouts, lost connections) among the answers, told from their usual
+   * share the same way as 429s (see `failing`).
+   */
+  private readonly serverFailures = new RateLimitWindow();
   private readonly waiting: Waiting[] = [];
   /** How long the recent successes took, from the slot to the answer (for `hedgeAfterMs`). */
   private readonly latencies = new LatencyWindow();
@@ -185,9 +190,21 @@ export class RequestLimiter {
     return true;
   }
 
+  /**
+   * A server failure (a 5xx, a timeout, a lost connection; not a 429). Returns whether such
+   * failures now run above their usual share (as `RateLimitWindow` tells 429s of load: 8 or more
+   * and a quarter of the last 64 answers, or well above the share before them). While not, the
+   * failure is noise and its retry's back-off does not grow (see `callModel`).
+   */
+  serverFailed(): boolean {
+    this.serverFailures.add(true);
+    return this.serverFailures.overloaded;
+  }
+
   /** A success: after `limit` successes in a row, allow one more request in flight. */
   succeeded(): void {
     this.answers.add(false);
+    this.serverFailures.add(false);
     this.successes += 1;
     if (this.successes >= this.limit && this.limit < this.options.maxConcurrency) {
       this.limit += 1;

@@ -1,0 +1,108 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { callModel, type ModelCallOptions } from './model-call.js';
+import { createOpenAiProvider } from './openai-provider.js';
+import { RequestLimiter } from './request-limiter.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './testing/index.js';
+
+process.env.BACKOFF_TEST_KEY = 'backoff-key';
+const servers: TestServer[] = [];
+afterAll(async () => {
+  for (const server of servers) await server.close();
+});
+
+// Base 400 ms and the jitter at its top: a first retry waits 99 ms (a quarter of the base), a
+// second 799 ms, a third 1,599 ms (see backoffMs), plus retry-after (5 ms) after a 429.
+const policy = { maxRetries: 4, baseDelayMs: 400, maxDelayMs: 5000 };
+const highest = () => 0.999;
+const request = (index: number) => ({
+  model: 'backoff',
+  messages: [{ role: 'user' as const, content: `message ${index} Labels: spam, ham` }],
+  temperature: 0,
+  maxTokens: 8,
+  logprobs: false,
+});
+
+/** A real test server (the order of the requests it answered) and calls through one limiter. */
+async function setUp(options: TestServerOptions, concurrency = 4, timeoutMs = 2000) {
+  const order: string[] = [];
+  const server = await startTestServer({
+    latencyMs: 2,
+    retryAfterSeconds: 0.005,
+    decide: ({ text }) => {
+      order.push(/message (\d+)/.exec(text)?.[1] ?? '?');
+      return 'ham';
+    },
+    ...options,
+  });
+  servers.push(server);
+  const provider = createOpenAiProvider({
+    baseUrl: server.url,
+    apiKeyEnv: 'BACKOFF_TEST_KEY',
+    timeoutMs,
+  });
+  const limiter = new RequestLimiter({ maxConcurrency: concurrency });
+  const call = async (index: number, extra: Partial<ModelCallOptions> = {}) => {
+    const started = Date.now();
+    const result = await callModel({
+      provider,
+      limiter,
+      policy,
+      random: highest,
+      signal: new AbortController().signal,
+      request: request(index),
+      ...extra,
+    });
+    return { ...result, ms: Date.now() - started };
+  };
+  return { server, limiter, call, order };
+}
+
+describe('back-off after failures that are noise', () => {
+  it('retries three 500s in a row as first retries while 500s are at their usual share', async () => {
+    const { server, call } = await setUp({});
+    server.queueFaults('500', '500', '500');
+    const result = await call(0);
+    expect(result.attempts).toBe(4);
+    // 3 x 99 ms (growing, as before: 99 + 799 + 1,599 ms).
+    expect(result.ms).toBeGreaterThanOrEqual(297);
+    expect(result.ms).toBeLessThan(1000);
+  });
+
+  it('retries a 429 after a timed-out call as a first retry (a hang is not a rate limit)', async () => {
+    const { server, call } = await setUp({}, 4, 150);
+    server.queueFaults('hang', '429');
+    const result = await call(0);
+    expect(result.attempts).toBe(3);
+    // 150 ms timeout + 99 ms, then 5 + 99 ms (growing, as before: 5 + 799 ms after the 429).
+    expect(result.ms).toBeGreaterThanOrEqual(350);
+    expect(result.ms).toBeLessThan(750);
+  });
+
+  it('still grows the back-off on 429s in a row', async () => {
+    const { server, call } = await setUp({});
+    server.queueFaults('429', '429');
+    const result = await call(0);
+    expect(result.attempts).toBe(3);
+    expect(result.ms).toBeGreaterThanOrEqual(5 + 99 + 5 + 799);
+  });
+
+  it('grows it on server failures above their usual share (a failing server)', async () => {
+    const { server, limiter, call } = await setUp({});
+    // Eight failures among the last answers: 8 or more, and at least a quarter of them.
+    for (let index = 0; index < 7; index += 1) limiter.serverFailed();
+    expect(limiter.serverFailed()).toBe(true);
+    server.queueFaults('500', '500');
+    const result = await call(0);
+    expect(result.attempts).toBe(3);
+    expect(result.ms).toBeGreaterThanOrEqual(99 + 799);
+  });
+
+  it('sends a retry ahead of the first attempts waiting for a slot', async () => {
+    const { server, call, order } = await setUp({ latencyMs: 30 }, 1);
+    server.queueFaults('500');
+    // One slot: 0 fails (a 500), 1 takes the slot; 0's retry (no jitter) waits while 1 runs and
+    // goes before 2 (it went after 2 before). The answers, in order:
+    await Promise.all([0, 1, 2].map((index) => call(index, { random: () => 0 })));
+    expect(order).toEqual(['1', '0', '2']);
+  });
+});

@@ -1,0 +1,53 @@
+import { afterAll, expect, it } from 'vitest';
+import { callModel } from './model-call.js';
+import { createOpenAiProvider } from './openai-provider.js';
+import { RequestLimiter } from './request-limiter.js';
+import { startTestServer, type TestServer } from './testing/index.js';
+
+process.env.HEDGE_STALL_KEY = 'stall-key';
+const servers: TestServer[] = [];
+afterAll(async () => {
+  for (const server of servers) await server.close();
+});
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+it('hedges a hung call sent during a stall once the latencies are back, not at its timeout', async () => {
+  const server = await startTestServer({ latencyMs: 2 });
+  servers.push(server);
+  const provider = createOpenAiProvider({
+    baseUrl: server.url,
+    apiKeyEnv: 'HEDGE_STALL_KEY',
+    timeoutMs: 2000,
+  });
+  const limiter = new RequestLimiter({ maxConcurrency: 64 });
+  // A stall: 64 calls answered after 600 ms, so auto's delay (4x their 90th percentile) passes the
+  // 2,000 ms timeout.
+  await Promise.all(Array.from({ length: 64 }, () => limiter.run(1, () => wait(600))));
+  expect(limiter.hedgeAfterMs('auto')).toBeGreaterThanOrEqual(2400);
+  server.queueFaults('hang');
+  const started = Date.now();
+  const hung = callModel({
+    provider,
+    limiter,
+    policy: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 50 },
+    signal: new AbortController().signal,
+    request: {
+      model: 'stall',
+      messages: [{ role: 'user', content: 'message 0 Labels: spam, ham' }],
+      temperature: 0,
+      maxTokens: 8,
+      logprobs: false,
+    },
+    hedgeAfterMs: 'auto',
+  });
+  // The latencies are back: 64 answers at once, a delay of 20 ms.
+  await wait(20);
+  await Promise.all(Array.from({ length: 64 }, () => limiter.run(1, async () => undefined)));
+  expect(limiter.hedgeAfterMs('auto')).toBe(20);
+  const result = await hung;
+  // The delay is asked again every 250 ms: hedged within about that, not retried after 2,000 ms.
+  expect(result).toMatchObject({ attempts: 1, hedges: 1 });
+  expect(Date.now() - started).toBeLessThan(1000);
+  expect(server.stats.faults).toEqual({ hang: 1 });
+});
