@@ -26,4 +26,14 @@ describe('jsonlRows', () => {
       ['row', 2],
     ]);
   });
+
+  it('reads a first line that starts with a byte-order mark (UTF-8 with BOM)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-jsonl-'));
+    const path = join(folder, 'bom.jsonl');
+    writeFileSync(path, '\uFEFF{"id":"a","text":"x"}\n\uFEFF{"id":"b","text":"y"}\n');
+    const read = await rows(path);
+    expect(read[0]).toEqual({ kind: 'row', line: 1, record: { id: 'a', text: 'x' } });
+    // Only the file's start: a mark inside the file is a malformed line, as JSON says.
+    expect(read[1]).toMatchObject({ kind: 'error', line: 2 });
+  });
 });

@@ -100,12 +100,16 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
 }
 
 const openBrace = 123; // {
+const byteOrderMark = 0xfeff;
 
 /**
  * One JSON Lines line as a row, or why it is not one; undefined for a blank line. Spark's worker
- * (spark-runner) parses the lines Spark reads as text with it, as in-process reading does.
+ * (spark-runner) parses the lines Spark reads as text with it, as in-process reading does. A
+ * byte-order mark before the first line (Notepad's and PowerShell's "UTF-8 with BOM") is not
+ * part of the row, as in a CSV file.
  */
 export function jsonlRow(text: string, line: number): RawRow | undefined {
+  if (line === 1 && text.charCodeAt(0) === byteOrderMark) return jsonlRow(text.slice(1), line);
   // A line starting with `{` is not blank: no trimmed copy of it is made.
   if (text.charCodeAt(0) !== openBrace && text.trim() === '') return undefined;
   let value: unknown;
