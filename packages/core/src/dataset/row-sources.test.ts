@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonlRows, type RawRow } from './row-sources.js';
+import { csvRows, jsonlRows, type RawRow } from './row-sources.js';
 
 async function rows(path: string): Promise<RawRow[]> {
   const all: RawRow[] = [];
@@ -35,5 +35,23 @@ describe('jsonlRows', () => {
     expect(read[0]).toEqual({ kind: 'row', line: 1, record: { id: 'a', text: 'x' } });
     // Only the file's start: a mark inside the file is a malformed line, as JSON says.
     expect(read[1]).toMatchObject({ kind: 'error', line: 2 });
+  });
+});
+
+describe('csvRows', () => {
+  it('refuses a header that names a column twice', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-csv-'));
+    const path = join(folder, 'twice.csv');
+    writeFileSync(path, 'id,text,text,,\n1,free,other,,\n');
+    const read = async () => {
+      for await (const _batch of csvRows(path)) {
+        // reading is what fails
+      }
+    };
+    await expect(read()).rejects.toThrow(
+      `${path}: the header (line 1) names column "text" twice (columns 2 and 3)`,
+    );
+    writeFileSync(path, 'id,text,,\n1,free,,\n');
+    await expect(read()).resolves.toBeUndefined(); // unnamed columns may repeat
   });
 });

@@ -64,6 +64,22 @@ async function* openText(path: string, tap?: ByteTap): AsyncGenerator<string[]> 
 // Rows come in batches (one per chunk read, or per Parquet row group): an async generator costs
 // a few promise turns per value, which per row was a large part of reading a dataset.
 
+/**
+ * Refuses a header naming a column twice: a row would keep only the last of the two values, so a
+ * scorecard reading `text` could score the wrong column without a word (unnamed columns may repeat).
+ */
+function assertDistinctColumns(path: string, header: readonly string[]): void {
+  const seen = new Map<string, number>();
+  header.forEach((name, index) => {
+    const first = seen.get(name);
+    if (first !== undefined && name !== '')
+      throw new DatasetError(
+        `${path}: the header (line 1) names column "${name}" twice (columns ${first + 1} and ${index + 1}); rename one so each column has its own name`,
+      );
+    seen.set(name, index);
+  });
+}
+
 /** CSV rows keyed by the header's column names. */
 export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawRow[]> {
   await assertTextFile(path);
@@ -75,6 +91,7 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
         rows.push(event);
       } else if (!header) {
         header = event.fields.map((field) => field.trim());
+        assertDistinctColumns(path, header);
       } else if (event.fields.length !== header.length) {
         rows.push({
           kind: 'error',
