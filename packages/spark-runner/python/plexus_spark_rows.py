@@ -11,7 +11,8 @@ PARTITION_SHIFT = 33  # monotonically_increasing_id: the partition above bit 33,
 
 # A JSONL line that is blank as core's `jsonlRow` sees it (JavaScript's String.prototype.trim
 # removes exactly these: ASCII whitespace, the Unicode space separators, LS, PS and the BOM).
-BLANK_LINE = r"^[\t\n\x0B\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]*$"
+# \z, not $: Java's $ also matches before a last line terminator such as U+0085, not one of these.
+BLANK_LINE = r"^[\t\n\x0B\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]*\z"
 
 
 def _offsets(counts, name):

@@ -131,7 +131,7 @@ describe('spark-runner on local Spark', () => {
         rows.push(JSON.stringify({ text: item.text, label: item.labels.label }));
       }
       rows.splice(150, 0, '{"text": ');
-      rows.splice(100, 0, '  ');
+      rows.splice(100, 0, ' \u3000\t'); // blank: whitespace only, as JavaScript's trim sees it
       writeFileSync(data, `${rows.join('\n')}\n`);
       const read = await localRead(data);
       // By hand: the malformed line is line 152, row 151.
