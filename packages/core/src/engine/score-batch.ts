@@ -91,12 +91,25 @@ export function cachedOutput<Item extends EngineItem>(
   if (cache?.getNow === undefined || !entry.score || entry.score.cacheable === false) return;
   try {
     work.key = keyOf(entry, work);
-    return cache.getNow(work.key) || undefined; // as `takeCached`: a falsy entry is a miss
+    return storedOutput(entry, cache.getNow(work.key));
   } catch {
     // Queued as a miss: its batch computes the key and looks it up again, and fails as before
     // (this may be called where nothing would catch, after an asynchronous processor).
     return undefined;
   }
+}
+
+/**
+ * A cached output as this score stores one (`ok`, a value among its labels as `checkOutput` leaves
+ * it), or undefined: any other entry (cut, edited by hand, written by another version) is a miss and
+ * the item is scored again, never a result with an unknown status or a label the score lacks.
+ */
+function storedOutput(
+  entry: LoadedScore,
+  hit: ScoreOutputV1 | undefined,
+): ScoreOutputV1 | undefined {
+  if (typeof hit !== 'object' || hit === null || hit.status !== 'ok') return undefined;
+  return checkOutput(hit, entry.labels, entry.name) === hit ? hit : undefined;
 }
 
 /**
@@ -109,12 +122,13 @@ async function takeCached<Item extends EngineItem>(
   pending: Pending<Item>[],
 ): Promise<Pending<Item>[] | undefined> {
   const cache = run.cache!;
-  const hits = cache.getNow
+  const found = cache.getNow
     ? pending.map(({ key }) => cache.getNow!(key))
     : await Promise.all(pending.map(({ key }) => cache.get(key)));
   if (run.signal.aborted) return undefined;
   const misses: Pending<Item>[] = [];
-  for (const [index, hit] of hits.entries()) {
+  for (const [index, entryFound] of found.entries()) {
+    const hit = storedOutput(entry, entryFound);
     const candidate = pending[index]!;
     if (hit) run.complete(candidate.work.state, entry.name, hit, 0, true);
     else misses.push(candidate);
