@@ -215,6 +215,7 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
       ];
       const scoped = settings.speaker !== 'any' || limits.some((limit) => limit !== undefined);
       const scope = settings.speaker === 'any' ? '' : ` (${settings.speaker} only)`;
+      const wholeTextFirst = scoped && !index && settings.first_turns === undefined;
       const headings = {
         match: `match (${settings.match})${scope}: `,
         noMatch: `no match (${settings.match})${scope}: `,
@@ -249,12 +250,20 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
         let searched = 0;
         // One search object per item, pointed at each phrase in turn.
         const search: PhraseSearch = { phrase: 0, matcher: matchers[0]!, fuzzy: false, exact };
+        // A phrase with no exact hit in the whole text has none in its turns: they are not read
+        // for it. Only where the scope reads every turn of a speaker (with `first_turns` the first
+        // turns are cheaper to search than the text) and the phrases are few (each its own regex).
+        const turnsOfText =
+          wholeTextFirst && segments instanceof ScopedSegments && segments.wholeTurns();
         for (let phrase = 0; phrase < matchers.length; phrase += 1) {
           const before = hits.length;
           search.phrase = phrase;
           search.matcher = matchers[phrase]!;
           search.fuzzy = false;
-          let present = firstHits(search, segments, negation, hits);
+          let present =
+            turnsOfText && !search.matcher.nextExact(item.text, 0)
+              ? false
+              : firstHits(search, segments, negation, hits);
           // Fuzzy search only for phrases that occur nowhere in the scope as written.
           if (fuzzy && hits.length === before) {
             search.fuzzy = true;

@@ -145,6 +145,18 @@ export class ScopedSegments implements SegmentSource {
     return this.read[index];
   }
 
+  /**
+   * Whether the segments are whole turns of the item's text, each its text's slice (its `\r\n`
+   * made `\n`) between a speaker prefix and a line end: the text has speaker lines and no
+   * character limit cuts a turn. Then a phrase (words apart from each other by whitespace, perhaps
+   * between non-word lookarounds) found nowhere in the text is found in none of the segments.
+   */
+  wholeTurns(): boolean {
+    if (this.reader === undefined || this.scope.first_chars !== undefined) return false;
+    if (this.turn === 0 && !this.done) this.readTurn();
+    return this.reader.sawSpeaker;
+  }
+
   private readAll(): void {
     this.read.push(...scopeSegments(this.item, this.scope));
     this.done = true;
