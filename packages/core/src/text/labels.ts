@@ -8,12 +8,43 @@ export interface LabelNormalization {
 
 const naValues = new Set(['', 'n/a', 'na', 'none', 'null', 'nan', 'n.a.']);
 
-/** Normalises a label: trims, lower-cases, drops trailing `.!?`, folds n/a-style values to `na`. */
+/** Whether a UTF-16 unit is what `trim()` removes, or zero-width (invisible, as a space is). */
+function blank(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200d) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x2060 ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** The text without the spaces and zero-width characters around it (linear, unlike a regex). */
+function trimmed(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && blank(text.charCodeAt(start))) start += 1;
+  while (end > start && blank(text.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/**
+ * Normalises a label: Unicode NFC (a `café` typed with a combining accent is the same label),
+ * trims spaces and zero-width characters, lower-cases, drops trailing `.!?`, folds n/a-style
+ * values to `na`.
+ */
 export function normalizeLabel(label: string, options: LabelNormalization = {}): string {
-  let result = label.trim();
+  let result = trimmed(label.normalize('NFC'));
   if (options.case ?? true) result = result.toLowerCase();
   if ((options.na ?? true) && naValues.has(result.toLowerCase())) return 'na';
-  result = result.replace(/[.!?]+$/, '').trim();
+  result = trimmed(result.replace(/[.!?]+$/, ''));
   if ((options.na ?? true) && naValues.has(result.toLowerCase())) return 'na';
   return result;
 }
