@@ -31,3 +31,39 @@ export function faultCeiling({ items, concurrency, floor, run, timeoutMs, retryA
   const seconds = slotSeconds / concurrency;
   return { rate: items / seconds, seconds, slotSeconds, callSeconds };
 }
+
+/**
+ * The ceiling as a schedule: the run's requests in the order they got their slots (`kinds`, from
+ * bench/slot-trace.mjs), each started in the first of C slots to come free and holding it as the
+ * sum above counts (a call of the fault-free run; a hang the whole timeout, or with `hedge` the
+ * hedge delay plus one call when a hedge answered it and it was aborted; a 429 one call plus
+ * retry-after). Never below the sum's time (slot-seconds / C): it also keeps the hangs of the
+ * last seconds, whose timeout no other work is left to fill, as a run without hedging must.
+ *
+ * @param {{ items: number, concurrency: number, callSeconds: number, kinds: string[],
+ *   timeoutMs: number, retryAfterMs: number, hedge?: { afterMs: number } }} counts
+ * @returns {{ rate: number, seconds: number }}
+ */
+export function scheduleCeiling({
+  items,
+  concurrency,
+  callSeconds,
+  kinds,
+  timeoutMs,
+  retryAfterMs,
+  hedge,
+}) {
+  const holds = {
+    hang: timeoutMs / 1000,
+    429: callSeconds + retryAfterMs / 1000,
+    aborted: hedge ? Math.min(timeoutMs, hedge.afterMs) / 1000 + callSeconds : callSeconds,
+  };
+  const free = new Float64Array(concurrency);
+  for (const kind of kinds) {
+    let slot = 0;
+    for (let index = 1; index < concurrency; index += 1) if (free[index] < free[slot]) slot = index;
+    free[slot] += holds[kind] ?? callSeconds;
+  }
+  const seconds = Math.max(...free);
+  return { rate: items / seconds, seconds };
+}

@@ -1,7 +1,7 @@
 // node --test bench/fault-ceiling.test.mjs
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { faultCeiling } from './fault-ceiling.mjs';
+import { faultCeiling, scheduleCeiling } from './fault-ceiling.mjs';
 
 test('the ceiling of a run with faults, against a hand count', () => {
   // Fault-free: 1,000 calls at C=10 in 10 s: a call holds a slot 0.1 s.
@@ -74,4 +74,26 @@ test('with hedging, a hang a hedge answered holds its slot for the hedge delay a
     hedge: { rescued: 25, afterMs: 80 },
   });
   assert.ok(Math.abs(capped.slotSeconds - (109 + 10 * 0.18 + 2.5)) < 1e-9);
+});
+
+test('the schedule ceiling, against a hand count', () => {
+  // C=2, a call 0.1 s, timeout 1 s, retry-after 0.05 s; in slot order: ok, hang, ok, 429, ok, ok.
+  // Slot A: ok 0-0.1; slot B: hang 0-1; A: ok 0.1-0.2, 429 0.2-0.35, ok 0.35-0.45, ok 0.45-0.55.
+  // The run cannot end before the hang's 1 s (the sum: 1.55 slot-seconds / 2 = 0.775 s).
+  const base = { items: 6, concurrency: 2, callSeconds: 0.1, timeoutMs: 1000, retryAfterMs: 50 };
+  const first = scheduleCeiling({ ...base, kinds: ['ok', 'hang', 'ok', '429', 'ok', 'ok'] });
+  assert.ok(Math.abs(first.seconds - 1) < 1e-9);
+  // The hang last: ok 0-0.1 A, ok 0-0.1 B, 429 0.1-0.25 A, ok 0.1-0.2 B, ok 0.2-0.3 B; A is free
+  // first (0.25): the hang runs 0.25-1.25.
+  const last = scheduleCeiling({ ...base, kinds: ['ok', 'ok', '429', 'ok', 'ok', 'hang'] });
+  assert.ok(Math.abs(last.seconds - 1.25) < 1e-9);
+  assert.ok(Math.abs(last.rate - 6 / 1.25) < 1e-9);
+  // With a hedge after 0.2 s, an aborted (hung) attempt holds 0.2 + 0.1 s: ok 0-0.1 A,
+  // aborted 0-0.3 B, ok 0.1-0.2 A, ok 0.2-0.3 A; end 0.3.
+  const hedged = scheduleCeiling({
+    ...base,
+    kinds: ['ok', 'aborted', 'ok', 'ok'],
+    hedge: { afterMs: 200 },
+  });
+  assert.ok(Math.abs(hedged.seconds - 0.3) < 1e-9);
 });

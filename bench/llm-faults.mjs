@@ -5,9 +5,10 @@
 // Beside each ratio: the ceiling of that run (bench/fault-ceiling.mjs), from its own fault counts
 // and the floor's time per call, and how the limiter took the 429s (noise or load).
 // Usage: taskset -c 0 node bench/llm-faults.mjs [items] [C] [L_ms] [rounds] [kinds] [hedge]
-// kinds: all (default), or a comma list of 429, 500, malformed, hang: only those faults, at their rates.
+// kinds: all (default), or a comma list of 429, 500, malformed, hang: only those faults, at their
+// rates; or none: the "fault runs" have no faults either (two builds' fault-free rates compared).
 // hedge: off (default), or auto or milliseconds: each round also runs the faults with
-// hedge_after_ms set to it, right after the same floor; its ceiling counts the hangs a hedge
+// hedge_after_ms set to it (with each build), right after the same floor; its ceiling counts the hangs a hedge
 // answered as held for the mean hedge delay plus one call, and the row shows beside it the
 // ceiling without hedging (every hang held for the whole timeout).
 // PLEXUS_LLM_MODULE=<path to a build of @plexus/classifier-llm>: run that build instead;
@@ -18,8 +19,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { evaluate, parseScorecard } from '@plexus/core';
-import { faultCeiling } from './fault-ceiling.mjs';
+import { faultCeiling, scheduleCeiling } from './fault-ceiling.mjs';
 import { startBenchServer } from './llm-bench-server.mjs';
+import { traceSlots } from './slot-trace.mjs';
 
 const items = Number(process.argv[2] ?? 5_000);
 const concurrency = Number(process.argv[3] ?? 64);
@@ -34,7 +36,8 @@ const rates = { 429: 0.05, 500: 0.02, malformed: 0.01, hang: 0.01 };
 const faults = Object.fromEntries(
   Object.entries(rates).filter(([kind]) => kinds === 'all' || kinds.split(',').includes(kind)),
 );
-if (Object.keys(faults).length === 0) throw new Error(`no fault kind in "${kinds}"`);
+if (Object.keys(faults).length === 0 && kinds !== 'none')
+  throw new Error(`no fault kind in "${kinds}" (none: fault-free runs of each build)`);
 const timeoutMs = 2000;
 const retryAfterMs = 50; // bench/llm-server.mjs sends retry-after: 0.05
 const folder = mkdtempSync(join(tmpdir(), 'plexus-bench-faults-'));
@@ -80,6 +83,8 @@ async function once(withFaults, round, build, hedged = false) {
     if (after !== undefined) delays.push(after);
   }, 10);
   const done = [];
+  const slowest = { seconds: 0 };
+  const trace = traceSlots(limiter, concurrency);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const summary = await evaluate({
@@ -89,11 +94,16 @@ async function once(withFaults, round, build, hedged = false) {
     cache: false,
     window: 1024,
     concurrency,
-    onResult: () => done.push(performance.now()),
+    onResult: (line) => {
+      done.push(performance.now());
+      if (line.latency_ms / 1000 > slowest.seconds)
+        Object.assign(slowest, { seconds: line.latency_ms / 1000, line });
+    },
   });
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
+  const slots = trace.stop();
   await server.end();
   // The tail: from the result that left C items to go, to the end.
   const cut = done[Math.max(0, done.length - concurrency)] ?? started;
@@ -116,6 +126,8 @@ async function once(withFaults, round, build, hedged = false) {
     limited: limiter.limited ?? { noise: '?', load: limiter.epoch },
     meanConcurrency: samples.reduce((sum, value) => sum + value, 0) / Math.max(1, samples.length),
     tail: seconds - (cut - started) / 1000,
+    slots,
+    slowest: `${slowest.seconds.toFixed(2)} s, ${slowest.line?.retries} retries, ${slowest.line?.llm_calls} calls`,
   };
 }
 
@@ -132,22 +144,35 @@ console.log(
   '| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | --- | ---: |',
 );
 const ratios = builds.map(() => []);
-const hedgedRatios = [];
+const hedgedRatios = builds.map(() => []);
+const slotRows = [];
 for (let round = 1; round <= rounds; round += 1) {
   const floor = await once(false, round, builds[0]);
   // The builds take turns going first.
   const order = builds.map((_, index) => (index + round - 1) % builds.length);
   for (const index of order) row(round, index, floor, await once(true, round, builds[index]));
-  if (hedge !== undefined) row(round, 0, floor, await once(true, round, builds[0], true));
+  if (hedge === undefined) continue;
+  for (const index of order) row(round, index, floor, await once(true, round, builds[index], true));
 }
+console.log(
+  '\nWhere the slot-seconds went (C x wall; bench/slot-trace.mjs), and the ceiling as a schedule (bench/fault-ceiling.mjs):',
+);
+console.log(
+  '| round | build | hedge | wall s | slot-s | held: ok / 429 / 5xx / hang (timed out) / aborted / other | idle: resting after 429 / nothing waiting / waiting | schedule ceiling items/s | run / schedule ceiling | slowest item |',
+);
+console.log('| ---: | ---: | --- | ---: | ---: | --- | --- | ---: | ---: | --- |');
+for (const line of slotRows) console.log(line);
 for (const [index, list] of ratios.entries()) {
   list.sort((a, b) => a - b);
   console.log(`build ${index + 1}: median ratio ${list[Math.floor(list.length / 2)].toFixed(2)}x`);
 }
-if (hedgedRatios.length > 0) {
-  hedgedRatios.sort((a, b) => a - b);
-  const median = hedgedRatios[Math.floor(hedgedRatios.length / 2)];
-  console.log(`build 1 with hedge_after_ms ${hedgeArg}: median ratio ${median.toFixed(2)}x`);
+for (const [index, list] of hedgedRatios.entries()) {
+  if (list.length === 0) continue;
+  list.sort((a, b) => a - b);
+  const median = list[Math.floor(list.length / 2)];
+  console.log(
+    `build ${index + 1} with hedge_after_ms ${hedgeArg}: median ratio ${median.toFixed(2)}x, lowest ${list[0].toFixed(2)}x`,
+  );
 }
 console.log(`load average after ${load()}`);
 
@@ -168,14 +193,36 @@ function row(round, index, floor, faulty) {
         hedge: { rescued: faulty.hedging.won, afterMs: faulty.hedgeDelayMs },
       })
     : unhedged;
-  (faulty.hedged ? hedgedRatios : ratios[index]).push(faulty.rate / floor.rate);
+  (faulty.hedged ? hedgedRatios : ratios)[index].push(faulty.rate / floor.rate);
   const kinds = ['429', '500', 'malformed', 'hang'].map((kind) => faulty.faults[kind] ?? 0);
   const { sent, won, aborted } = faulty.hedging;
   const hedging = faulty.hedged
     ? `${sent} / ${won} / ${aborted} (${faulty.hedgeDelayMs.toFixed(0)})`
     : '-';
   const ratio = (rate) => `${rate.toFixed(0)} (${(rate / floor.rate).toFixed(2)}x)`;
+  slotRows.push(slotRow(round, index, floor, faulty, ceiling.callSeconds, ratio));
   console.log(
     `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ratio(ceiling.rate)} | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${ratio(unhedged.rate)} | ${faulty.requests} | ${faulty.llmCalls + faulty.retries} | ${kinds.join(' / ')} | ${hedging} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.maxInFlight} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.cpuSeconds.toFixed(2)} / ${faulty.seconds.toFixed(2)} (${floor.cpuSeconds.toFixed(2)} / ${floor.seconds.toFixed(2)}) | ${faulty.errors} |`,
   );
+}
+
+/** A row of the slot table: where the run's slot-seconds went, and its schedule ceiling. */
+function slotRow(round, index, floor, faulty, callSeconds, ratio) {
+  const { requests, held, idle } = faulty.slots;
+  const schedule = scheduleCeiling({
+    items,
+    concurrency,
+    callSeconds,
+    kinds: requests.map((request) => request.kind),
+    timeoutMs,
+    retryAfterMs,
+    hedge: faulty.hedged ? { afterMs: faulty.hedgeDelayMs } : undefined,
+  });
+  const heldText = ['ok', '429', '5xx', 'hang', 'aborted', 'other']
+    .map((kind) => (held[kind] ?? 0).toFixed(1))
+    .join(' / ');
+  const idleText = [idle.resting, idle.nothingWaiting, idle.waiting]
+    .map((value) => value.toFixed(1))
+    .join(' / ');
+  return `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${faulty.seconds.toFixed(2)} | ${(concurrency * faulty.seconds).toFixed(0)} | ${heldText} | ${idleText} | ${ratio(schedule.rate)} | ${(faulty.rate / schedule.rate).toFixed(2)}x | ${faulty.slowest} |`;
 }
