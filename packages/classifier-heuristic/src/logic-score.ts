@@ -60,15 +60,33 @@ function compileRules(
   return compiled;
 }
 
-function scopeOf(item: ScoreItemV1): Record<string, unknown> {
+/** Which of the records made per item the rules can read at all. */
+interface ScopeReads {
+  results: boolean;
+  confidence: boolean;
+}
+
+/**
+ * A name that appears in no rule's source cannot be read by any rule: the language has no way to
+ * spell a name other than writing it (a backslash anywhere, in case of an escape, counts as all).
+ */
+function scopeReads(sources: readonly string[]): ScopeReads {
+  const mention = (name: string) =>
+    sources.some((source) => source.includes(name) || source.includes('\\'));
+  return { results: mention('results'), confidence: mention('confidence') };
+}
+
+function scopeOf(item: ScoreItemV1, reads: ScopeReads): Record<string, unknown> {
   // Keyed by score names, which may be `toString` or `__proto__`: no prototype.
-  const results = nameRecord<string | null>();
-  const confidence = nameRecord<number | null>();
+  const results = reads.results ? nameRecord<string | null>() : undefined;
+  const confidence = reads.confidence ? nameRecord<number | null>() : undefined;
   // The own enumerable names, as Object.entries lists them, without a pair made for each.
-  for (const name of Object.keys(item.results)) {
-    const output = item.results[name]!;
-    results[name] = output.value;
-    confidence[name] = output.confidence ?? null;
+  if (results || confidence) {
+    for (const name of Object.keys(item.results)) {
+      const output = item.results[name]!;
+      if (results) results[name] = output.value;
+      if (confidence) confidence[name] = output.confidence ?? null;
+    }
   }
   return { results, confidence, metadata: item.metadata, text: item.text };
 }
@@ -115,8 +133,9 @@ export const logicFactory = defineScoreFactory({
       because: `${rule.expression.source} is true`,
     }));
     const noRule = `no rule holds (${rules.map((rule) => rule.expression.source).join('; ')})`;
+    const reads = scopeReads(rules.map((rule) => rule.expression.source));
     const scoreItem = (item: ScoreItemV1): ScoreOutputV1 => {
-      const scope = scopeOf(item);
+      const scope = scopeOf(item, reads);
       for (const rule of rules) {
         if (rule.expression.evaluate(scope)) {
           const output = outcomeOf(rule.label, item, rule.because);
