@@ -3,7 +3,8 @@ import { InvalidConfigError } from '@plexus/core';
 /** Parses a whole number option, or throws a bad-input error naming the flag. */
 export function wholeNumber(flag: string, minimum = 1): (value: string) => number {
   return (value: string) => {
-    const parsed = Number(value);
+    // Number('') is 0: an empty value is no number, not zero.
+    const parsed = value.trim() === '' ? Number.NaN : Number(value);
     if (!Number.isInteger(parsed) || parsed < minimum) {
       throw new InvalidConfigError([
         { path: flag, message: `expected a whole number >= ${minimum}, got "${value}"` },
