@@ -172,9 +172,8 @@ def input_bytes(spark, path: str) -> int:
 
 
 def read_frame(spark, path: str, kind: str, partitions: int = 0):
-    """The input as Spark reads it: JSONL as one string column of lines, CSV and Parquet by column,
-    partitioned as read (in file order). With `partitions`, JSONL is read in about that many
-    byte ranges."""
+    """JSONL as one string column of lines, or Parquet by column, as Spark reads them: partitions
+    in file order. With `partitions`, JSONL is read in about that many byte ranges."""
     if kind == "jsonl":
         if partitions > 0:
             # Byte ranges of about size / partitions each: the read itself gives the partitions,
@@ -185,28 +184,24 @@ def read_frame(spark, path: str, kind: str, partitions: int = 0):
         # One string column per line: Spark infers no schema (a full pass over the data), and the
         # worker parses each line as in-process reading does.
         return spark.read.text(path)
-    if kind == "parquet":
-        return spark.read.parquet(path)
-    frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(path)
-    # Empty CSV fields are empty strings, not null, as Plexus reads CSV in-process.
-    return frame.na.fill("")
+    return spark.read.parquet(path)
 
 
 PARSED = "value string, n long, line long, problem string"
 PARSED_ARROW = pa.schema([("value", pa.string()), ("n", pa.int64()), ("line", pa.int64()), ("problem", pa.string())])
 
 
-def parsed_csv(spark, args):
+def parsed_csv(spark, path: str, command):
     """A CSV file's rows as core's parser reads them in-process (quoted fields over several lines,
     blank lines skipped, a malformed row a problem on its first line), numbered as a local read
-    numbers them: `node worker.mjs --parse-csv` reads the file's text in one task, streamed in
-    file order (Spark's own multi-line CSV read also takes a file in one task)."""
+    numbers them: `command` (a worker's CSV step, csv-rows.ts) reads the file's text in one task,
+    streamed in file order (Spark's own multi-line CSV read also takes a file in one task; it
+    gives no line numbers and pads or cuts a row with the wrong number of fields)."""
     # One split for the whole file: the parser needs its lines in order.
     spark.conf.set("spark.sql.files.maxPartitionBytes", str(1 << 60))
     spark.conf.set("spark.sql.files.openCostInBytes", str(1 << 60))
     # Lines end at "\n" only (a "\r" before it stays): joined again, they are the file's text.
-    lines = spark.read.text(args.input, lineSep="\n")
-    command = [args.node, args.worker, "--parse-csv"]
+    lines = spark.read.text(path, lineSep="\n")
 
     def run(batches):
         blocks = (("\n".join(["" if text is None else text for text in batch.column(0).to_pylist()]) + "\n")
@@ -217,28 +212,28 @@ def parsed_csv(spark, args):
     return lines.mapInArrow(run, PARSED)
 
 
-def read_input(spark, args):
+def read_input(spark, path: str, kind: str, partitions: int, parse_csv):
     """The input as JSON texts (`value`, one per row, or null with `problem` for a CSV row that
     could not be read), each with its row number `n` and `line` as a local read gives them (the
     ids of rows without an id column, the lines of problems), numbered in file order, then
-    repartitioned into `--partitions`."""
+    repartitioned into `partitions` (if > 0). `parse_csv`: the command of a worker's CSV step."""
     no_problem = F.lit(None).cast("string").alias("problem")
-    if args.format == "csv":
-        frame = parsed_csv(spark, args)
-    elif args.format == "jsonl":
-        lines = read_frame(spark, args.input, "jsonl", args.partitions)
+    if kind == "csv":
+        frame = parsed_csv(spark, path, parse_csv)
+    elif kind == "jsonl":
+        lines = read_frame(spark, path, "jsonl", partitions)
         # Blank lines are not rows (core's jsonlRow): not counted in `n`, counted in `line`.
         frame = numbered(lines, ~F.col("value").rlike(BLANK_LINE)).select("value", "n", "line", no_problem)
     else:
-        rows = read_frame(spark, args.input, "parquet")
+        rows = read_frame(spark, path, "parquet")
         # Each row as JSON text, made in the JVM (nulls kept as null, as the rows were sent before).
         columns = [F.col("`" + name.replace("`", "``") + "`") for name in rows.columns]
         value = F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value")
         frame = numbered(rows).select(value, "n", "line", no_problem)
     read = frame.rdd.getNumPartitions()
     print(f"plexus: input read in {read} partitions, rows numbered in file order", file=sys.stderr, flush=True)
-    if args.partitions > 0 and read != args.partitions:
-        frame = frame.repartition(args.partitions)
+    if partitions > 0 and read != partitions:
+        frame = frame.repartition(partitions)
     return frame
 
 
@@ -265,7 +260,7 @@ def main() -> None:
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()
     fail_first_attempt = spark.conf.get("spark.plexus.failFirstAttempt", "false") == "true"
-    frame = read_input(spark, args)
+    frame = read_input(spark, args.input, args.format, args.partitions, [args.node, args.worker, "--parse-csv"])
     partitions = args.partitions if args.partitions > 0 else frame.rdd.getNumPartitions()
     args.tasks = args.tasks or tasks_at_once(spark, partitions)
     print(f"plexus: request limits divided among {args.tasks} tasks at once", file=sys.stderr, flush=True)

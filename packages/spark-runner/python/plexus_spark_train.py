@@ -4,6 +4,8 @@ spark-submit --py-files plexus_spark_job.py,plexus_spark_rows.py plexus_spark_tr
     --scorecard FILE --score NAME --worker train-worker.mjs [--node NODE] --shards N --seed S
     --test-fraction F [--format parquet|jsonl|csv]
 
+Rows are read as the scoring job reads them (plexus_spark_job.read_input): JSON texts numbered
+as a local read numbers them, CSV parsed by `train-worker.mjs parse-csv` with core's parser.
 1. prepare: each partition's rows go through `node train-worker.mjs prepare`, which makes items
    (the score's processors applied), puts each on the train or test side (by a hash of its id and
    the seed) and in a shard (by a hash of its id), and counts the terms of its training items.
@@ -25,8 +27,7 @@ import pyarrow as pa
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from plexus_spark_job import read_frame, run_worker as run_worker_blocks
-from plexus_spark_rows import numbered
+from plexus_spark_job import read_input, run_worker as run_worker_blocks
 
 PREPARED = "kind string, side string, shard long, payload string"
 PREPARED_ARROW = pa.schema([("kind", pa.string()), ("side", pa.string()), ("shard", pa.int64()), ("payload", pa.string())])
@@ -53,7 +54,7 @@ def prepare_partitions(args):
         def rows():
             for batch in batches:
                 for row in batch.to_pylist():
-                    yield json.dumps({"n": row["n"], "row": json.loads(row["row"])})
+                    yield json.dumps({"n": row["n"], "line": row["line"], "text": row["value"], "problem": row["problem"]})
 
         def record(line):
             kind = line.pop("kind")
@@ -112,12 +113,12 @@ def main() -> None:
 
     spark = SparkSession.builder.appName("plexus-train").getOrCreate()
     step("spark-started")
-    frame = read_frame(spark, args.input, args.format)
     parallelism = max(args.shards, spark.sparkContext.defaultParallelism)
     if spark.conf.get("spark.sql.shuffle.partitions") == "200":  # Spark's default: far too many here
         spark.conf.set("spark.sql.shuffle.partitions", str(parallelism))
-    row = F.to_json(F.struct(*[F.col(f"`{name}`") for name in frame.columns]), {"ignoreNullFields": "false"})
-    rows = numbered(frame).select("n", row.alias("row")).repartition(parallelism)
+    # Rows as the scoring job reads them: JSON texts numbered as a local read numbers them (the
+    # ids of rows without an id column decide their side and shard), then spread.
+    rows = read_input(spark, args.input, args.format, 0, [args.node, args.worker, "parse-csv"]).repartition(parallelism)
     prepared = rows.mapInArrow(prepare_partitions(args), PREPARED).cache()
 
     kinds = {row["kind"]: row["count"] for row in prepared.groupBy("kind").count().collect()

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plugin as forest } from '@plexus/classifier-forest';
-import { evaluate, loadScorecard, train } from '@plexus/core';
+import { evaluate, loadScorecard, readDataset, train } from '@plexus/core';
 import { beforeAll, expect, it } from 'vitest';
 import { trainOnSpark } from './spark-train.js';
 import { type LocalSpark, localSpark } from './testing.js';
@@ -56,13 +56,21 @@ async function accuracyOn(card: string, data: string): Promise<number> {
 it('trains Banking77 on Spark: the model a local training with the same shards writes, as accurate as a local one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-train-'));
   // Every row ends as training data or as a counted reason: one without a label, one with a label
-  // the score does not declare.
-  const data = join(dir, 'train.csv');
-  writeFileSync(
-    data,
-    // (The file ends its lines with CRLF: so do these rows, or Spark's CSV reader joins them.)
-    `${readFileSync(join(banking, 'data/train.csv'), 'utf8').trimEnd()}\r\nwhere is my money,\r\nis this a real bank,not_an_intent\r\n`,
-  );
+  // the score does not declare, one that is not JSON; a blank line is no row. JSONL without ids,
+  // read in several byte ranges: each id is the row number a local read gives (ids decide the
+  // shards), so the model is the one a local training writes.
+  const data = join(dir, 'train.jsonl');
+  const rows: string[] = [];
+  const gold = { category: ['category'] };
+  for await (const item of readDataset({ path: join(banking, 'data/train.csv'), gold }))
+    rows.push(JSON.stringify({ text: item.text, category: item.labels.category }));
+  // The blank line in the first byte range; the rows after it keep the ids they have in the CSV
+  // (row numbers), and so the trees of the CSV's shards.
+  rows.splice(3000, 0, '   ');
+  rows.push('{"text": "where is my money"}');
+  rows.push('{"text": "is this a real bank", "category": "not_an_intent"}');
+  rows.push('{"text": "not json');
+  writeFileSync(data, `${rows.join('\n')}\n`);
   const card = scorecard(dir, 'Spark Banking', 'spark.json');
   const lines: string[] = [];
   const trained = await trainOnSpark({
@@ -72,13 +80,16 @@ it('trains Banking77 on Spark: the model a local training with the same shards w
     output: join(dir, 'out'),
     shards: 2,
     testFraction: 0,
+    conf: { 'spark.sql.files.maxPartitionBytes': String(400_000) },
     sparkSubmit: spark.sparkSubmit,
     env: { ...process.env, ...spark.javaEnv },
     onOutput: (line) => lines.push(line),
   });
   expect(lines.filter((line) => line.startsWith('plexus-progress shard='))).toHaveLength(2);
   expect(trained).toMatchObject({ shards: 2, trainItems: 10003, testItems: 0, metrics: null });
-  expect(trained.counts).toEqual({ item: 10003, unlabeled: 1, unknown: 1 });
+  expect(trained.counts).toEqual({ item: 10003, unlabeled: 1, unknown: 1, problem: 1 });
+  const ranges = lines.join('\n').match(/input read in (\d+) partitions/);
+  expect(Number(ranges?.[1])).toBeGreaterThan(1);
 
   // Locally, the same split and shards give the same file, byte for byte.
   const localCard = scorecard(dir, 'Local Banking', 'local.json');

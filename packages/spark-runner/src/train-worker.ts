@@ -1,6 +1,9 @@
 // The Plexus Spark training worker, one process per task and step of `plexus spark train`:
-//   prepare  rows ({"n", "row"} JSON lines) -> items with their side (train/test) and shard, the
-//            rows that could not be used, and the term statistics of the partition's training items
+//   parse-csv  a CSV file's text -> its rows, numbered as a local read numbers them (csv-rows.ts)
+//   prepare  rows ({"n", "line", "text"} or {"n", "line", "problem"} JSON lines: the row as JSON
+//            text, its row number and line as a local read gives them) -> items with their side
+//            (train/test) and shard, the rows that could not be used, and the term statistics of
+//            the partition's training items
 //   featurizer  summed term statistics (one JSON object) -> the featurizer as a model file holds it
 //   grow     {"featurizer", "class_counts"} then one shard's training items -> its trees
 // All steps load the scorecard to read the score's settings and processors, as `plexus train` does.
@@ -25,12 +28,14 @@ import {
   InvalidConfigError,
   idFraction,
   itemOfRecord,
+  jsonlRow,
   loadScorecard,
   matchLabel,
   nameValue,
   PlexusError,
   type TrainItemV1,
 } from '@plexus/core';
+import { writeCsvRows } from './csv-rows.js';
 
 function argument(name: string): string {
   const index = process.argv.indexOf(name);
@@ -65,23 +70,37 @@ async function loadScore() {
   return { card, entry, settings };
 }
 
+/** A row of the prepare step's input (see the top of this file). */
+interface PreparedRow {
+  n: number;
+  line: number;
+  text: string;
+  problem?: string | null;
+}
+
 async function prepare(): Promise<void> {
   const { card, entry, settings } = await loadScore();
   const seed = Number(argument('--seed'));
   const fraction = Number(argument('--test-fraction'));
   const gold = goldColumns(card.scores);
   const training: TrainItemV1[] = [];
-  for await (const text of lines()) {
-    const { n, row } = JSON.parse(text) as { n: number; row: Record<string, unknown> };
-    const item = itemOfRecord(row, {
-      idColumn: card.data?.id_column ?? 'id',
-      textColumn: card.data?.text_column ?? 'text',
-      gold: { [entry.name]: gold[entry.name] ?? [entry.name] },
-      rowNumber: n,
-      line: n,
-    });
+  for await (const input of lines()) {
+    const { n, line, text, problem: unread } = JSON.parse(input) as PreparedRow;
+    // The row parsed as in-process JSONL reading does (a Parquet or CSV row is JSON text too).
+    const row = unread ? { kind: 'error' as const, line, message: unread } : jsonlRow(text, line);
+    if (!row) continue;
+    const item =
+      row.kind === 'error'
+        ? row
+        : itemOfRecord(row.record, {
+            idColumn: card.data?.id_column ?? 'id',
+            textColumn: card.data?.text_column ?? 'text',
+            gold: { [entry.name]: gold[entry.name] ?? [entry.name] },
+            rowNumber: n,
+            line,
+          });
     if ('message' in item) {
-      await write({ kind: 'problem', line: n, message: item.message });
+      await write({ kind: 'problem', line, message: item.message });
       continue;
     }
     const raw = item.labels[entry.name];
@@ -154,11 +173,18 @@ async function grow(): Promise<void> {
   });
 }
 
-const steps: Record<string, () => Promise<void>> = { prepare, featurizer, grow };
+const steps: Record<string, () => Promise<void>> = {
+  'parse-csv': () => writeCsvRows(process.stdin, process.stdout),
+  prepare,
+  featurizer,
+  grow,
+};
 
 const step = steps[process.argv[2] ?? ''];
 if (!step) {
-  process.stderr.write('usage: train-worker.mjs prepare|featurizer|grow --scorecard F --score S\n');
+  process.stderr.write(
+    'usage: train-worker.mjs parse-csv | prepare|featurizer|grow --scorecard F --score S\n',
+  );
   process.exitCode = 2;
 } else
   step().then(
