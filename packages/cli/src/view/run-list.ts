@@ -79,6 +79,16 @@ export function metricsOfLastEnd(dir: string, info: RunInfo): boolean {
   }
 }
 
+/**
+ * Whether run.json's counts are the run's: not while it runs, nor when it never ended (a process
+ * killed with SIGKILL or out of memory leaves the counts it started with: 0, or a resumed run's
+ * earlier ones), nor when its end could not count them and no metrics.json says.
+ */
+function countsKnown(info: RunInfo, metrics?: RunMetricsFile): boolean {
+  if (info.status === 'running' || !info.ended_at) return false;
+  return !(info.counts_unknown && !metrics);
+}
+
 async function readMetrics(dir: string): Promise<RunMetricsFile | undefined> {
   try {
     return JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as RunMetricsFile;
@@ -115,10 +125,7 @@ export async function readRunEntry(
     ended_at: info.ended_at ?? null,
     status: info.status,
     error: info.error ?? null,
-    items:
-      info.status === 'running' || (info.counts_unknown && !metrics)
-        ? null
-        : (metrics?.items ?? info.counts?.items ?? null),
+    items: countsKnown(info, metrics) ? (metrics?.items ?? info.counts?.items ?? null) : null,
     scores: metrics ? headlines(metrics) : [],
     metrics: metrics ? 'final' : 'absent',
   };

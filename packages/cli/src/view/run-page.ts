@@ -128,6 +128,16 @@ function pager(view: RunView): string {
   return `<div class="pager"><span id="matched">${shown}</span>${link(filter.page - 1, '← previous')}<span>page ${filter.page} of ${filtered.pages}</span>${link(filter.page + 1, 'next →')}</div>`;
 }
 
+/** The run's items: run.json's count once the run ended and counted them, else what is known. */
+function itemsText(view: RunView): string {
+  const { info } = view;
+  if (info.status === 'running') return '—';
+  if (!info.ended_at)
+    return `unknown (the run ended without counting them; ${view.index.items.length} have results so far)`;
+  if (info.counts_unknown) return `unknown (${escapeHtml(info.counts_unknown)})`;
+  return String(info.counts.items);
+}
+
 function header(view: RunView): string {
   const { info } = view;
   const live =
@@ -145,7 +155,7 @@ function header(view: RunView): string {
     ? `<span><a href="/run/${segment(view.name)}/report.html">report.html</a></span>`
     : '';
   return `<h1>${escapeHtml(info.scorecard.name)} <span class="note">${escapeHtml(view.name)}</span></h1>
-<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${formatNumber(info.duration_s, 1)} s</span><span>items: ${info.status === 'running' ? '—' : info.counts_unknown ? `unknown (${escapeHtml(info.counts_unknown)})` : info.counts.items}</span><span>dataset: ${escapeHtml(info.data.path)}</span>${report}</div>${live}${problem}${textProblem}`;
+<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${formatNumber(info.duration_s, 1)} s</span><span>items: ${itemsText(view)}</span><span>dataset: ${escapeHtml(info.data.path)}</span>${report}</div>${live}${problem}${textProblem}`;
 }
 
 /** A run: its scores' metrics (live while it runs) and its results, filtered and paged. */
