@@ -181,6 +181,7 @@ export function evaluateCommand(
           gold,
           drain: interrupt.signal,
           sinks: attached.sinks,
+          onWarning: (message) => io.stderr(`warning: ${message}\n`),
           onDatasetProblem: (problem) => {
             problems += 1;
             if (problems <= shownProblems)

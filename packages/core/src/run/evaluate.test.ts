@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import { testPlugin } from '../testing/contains-score.js';
 import { evaluate } from './evaluate.js';
-import type { ResultLine } from './result-line.js';
+import { storedLines } from './result-line-fixture.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-evaluate-'));
 const data = join(folder, 'data.csv');
@@ -32,12 +32,7 @@ async function card() {
   return parseScorecard(yaml, { file, plugins: [testPlugin], cacheDir: folder });
 }
 
-function lines(dir: string): ResultLine[] {
-  return readFileSync(join(dir, 'results.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as ResultLine);
-}
+const lines = storedLines;
 
 describe('evaluate', () => {
   it('writes a run folder with one line per item and score, gold labels and counts', async () => {

@@ -58,6 +58,11 @@ export interface EvaluateOptions {
   /** Called with each line this run stores (a sink with only `add`: the CLI's progress line). */
   onResult?: (line: ResultLine) => void;
   onDatasetProblem?: (problem: DatasetProblem) => void;
+  /**
+   * Problems that do not stop the run, as they are found (also in run.json's `warnings`): stored
+   * results a resume scores again because they are not as Plexus writes them.
+   */
+  onWarning?: (message: string) => void;
   /** Clock, for tests. */
   now?: () => Date;
   /** Seed of the bootstrap intervals in the metrics; default 0. */
@@ -342,6 +347,7 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     sinks,
   });
   store.folder = opened.folder;
+  for (const warning of opened.warnings) options.onWarning?.(warning);
   const onProblem = (problem: DatasetProblem) => {
     opened.folder.problem(problem);
     options.onDatasetProblem?.(problem);
@@ -366,6 +372,6 @@ export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
     ended: now(),
     seed: options.seed ?? 0,
     interruption: interruption(options),
-    warnings: cacheWarnings.stop(),
+    warnings: [...opened.warnings, ...cacheWarnings.stop()],
   });
 }

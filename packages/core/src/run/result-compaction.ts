@@ -13,6 +13,11 @@ export interface ResumeOptions {
   retryErrors?: boolean;
   /** Direct dependencies per score: a `skipped` result downstream of a retried error is retried too. */
   dependsOn?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Why a stored line is not one Plexus writes (see `storedLineProblem`), or undefined: such a line
+   * is dropped and its item scored again.
+   */
+  check?: (line: ResultLine) => string | undefined;
 }
 
 /** Lines per write while rewriting. */
@@ -48,6 +53,7 @@ export async function compactResults(
         // Keyed by score names (`toString`, `__proto__` are names too): no prototype.
         const stored = outputs.get(line.item_id) ?? nameRecord<ScoreOutputV1>();
         if (hasName(stored, line.score)) continue;
+        if (options.check?.(line) !== undefined) continue;
         if (options.retryErrors && isRetried(line, retried, options.dependsOn)) continue;
         stored[line.score] = outputOfLine(line);
         outputs.set(line.item_id, stored);

@@ -1,4 +1,6 @@
 // Result lines for tests: a correct answer with every field a line has, in toResultLine's order.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ResultLine } from './result-line.js';
 import type { RunInfo } from './run-folder.js';
 
@@ -40,4 +42,12 @@ export function runInfo(fingerprints: Record<string, string>): RunInfo {
     counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
     error: null,
   };
+}
+
+/** The lines of a run folder's results.jsonl, parsed. */
+export function storedLines(dir: string): ResultLine[] {
+  return readFileSync(join(dir, 'results.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ResultLine);
 }

@@ -40,6 +40,17 @@ function costOf(output: ScoreOutputV1): number | null {
   return cost === undefined ? 0 : cost;
 }
 
+/** Whether an answer matches its gold label, as a line stores it (null: no label or no answer). */
+export function correctOf(
+  answer: { status: string; value: string | null },
+  label: string | null,
+  normalization: LabelNormalization | undefined,
+): boolean | null {
+  return label !== null && answer.status === 'ok' && answer.value !== null
+    ? normalizedLabel(answer.value, normalization) === normalizedLabel(label, normalization)
+    : null;
+}
+
 /** Builds the stored line of an engine result. */
 export function toResultLine(
   result: EngineResult,
@@ -48,10 +59,7 @@ export function toResultLine(
 ): ResultLine {
   const { output } = result;
   const label = gold ?? null;
-  const correct =
-    label !== null && output.status === 'ok' && output.value !== null
-      ? normalizedLabel(output.value, normalization) === normalizedLabel(label, normalization)
-      : null;
+  const correct = correctOf(output, label, normalization);
   const line: ResultLine = {
     item_id: result.item.id,
     score: result.score,

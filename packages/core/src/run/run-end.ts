@@ -36,7 +36,7 @@ export interface RunEnd {
   seed: number;
   /** Why the run was interrupted, when the signal said. */
   interruption: string | undefined;
-  /** Problems that did not change the results (a cache that could not write). */
+  /** Problems that did not change the results (a cache that could not write, stored results scored again). */
   warnings: string[];
 }
 

@@ -9,6 +9,7 @@ import { RunFolder, type RunInfo } from './run-folder.js';
 import type { RunProvenance } from './run-provenance.js';
 import { readRunInfo } from './run-state.js';
 import type { SinkSet } from './sink-set.js';
+import { storedLineChecker } from './stored-line-check.js';
 
 /** A run whose folder is open and whose sinks have begun. */
 export interface OpenedRun {
@@ -18,6 +19,8 @@ export interface OpenedRun {
   /** A resumed run's stored outputs per item id (the engine scores only what is missing). */
   prior: Map<string, Record<string, ScoreOutputV1>>;
   start: RunStartV1;
+  /** What opening found that did not stop it (stored results scored again on resume). */
+  warnings: string[];
 }
 
 /**
@@ -60,7 +63,7 @@ export async function createRun(
     await folder.close();
     throw error;
   }
-  return { folder, path: info.data.path, prior: new Map(), start };
+  return { folder, path: info.data.path, prior: new Map(), start, warnings: [] };
 }
 
 /** Direct dependencies per score, for a resume that retries errors. */
@@ -92,11 +95,15 @@ export async function resumeRun(options: {
   const info = { ...recorded, fingerprints: options.fingerprints, data: { path } };
   const start = runStart(info, dir, options.started, true);
   await sinks.begin(start);
+  const checker = storedLineChecker(options.scores);
   const resumed = await RunFolder.resume(dir, options.fingerprints, (line) => sinks.restore(line), {
     retryErrors: options.retryErrors,
     dependsOn: dependencyMap(options.scores),
+    check: checker.check,
   });
-  return { folder: resumed.folder, path, prior: resumed.stored.outputs, start };
+  const warning = checker.warning(dir);
+  const warnings = warning ? [warning] : [];
+  return { folder: resumed.folder, path, prior: resumed.stored.outputs, start, warnings };
 }
 
 /** How the stream of lines ended. */

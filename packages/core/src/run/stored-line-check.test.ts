@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseScorecard } from '../scorecard/scorecard-loader.js';
+import { testPlugin } from '../testing/contains-score.js';
+import { evaluate } from './evaluate.js';
+import { storedLines } from './result-line-fixture.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'plexus-stored-lines-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const yaml = 'name: Cards\nscores:\n  - { name: Card, class: test/contains, word: card }\n';
+// Ten items: the odd ones hold "card"; gold agrees with the score on all but i8 (gold yes).
+const data = join(folder, 'data.csv');
+writeFileSync(
+  data,
+  `id,text,Card\n${Array.from({ length: 10 }, (_, index) => `i${index},${index % 2 ? 'a card' : 'hello'},${index % 2 || index === 8 ? 'yes' : 'no'}`).join('\n')}\n`,
+);
+
+describe('a resume reading results.jsonl', () => {
+  it('scores again lines Plexus would not write and sets "correct" from value and label', async () => {
+    const file = join(folder, 'card.yaml');
+    writeFileSync(file, yaml);
+    const card = await parseScorecard(yaml, { file, plugins: [testPlugin], cacheDir: folder });
+    const out = join(folder, 'run');
+    await evaluate({ scorecard: card, data, outDir: out, cache: false });
+    // Tampered as a hand edit or another version might leave it, and marked interrupted.
+    const edited = storedLines(out).map((line) => {
+      if (line.item_id === 'i1') return { ...line, status: 'weird' };
+      if (line.item_id === 'i2') return { ...line, value: 'maybe' };
+      if (line.item_id === 'i8') return { ...line, correct: true }; // the score said no, gold yes
+      return line;
+    });
+    writeFileSync(
+      join(out, 'results.jsonl'),
+      `${edited.map((line) => JSON.stringify(line)).join('\n')}\n`,
+    );
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    writeFileSync(join(out, 'run.json'), JSON.stringify({ ...info, status: 'interrupted' }));
+    const warnings: string[] = [];
+    const summary = await evaluate({
+      scorecard: card,
+      outDir: undefined,
+      resumeDir: out,
+      cache: false,
+      onWarning: (message) => warnings.push(message),
+    });
+    const byItem = new Map(storedLines(out).map((line) => [line.item_id, line]));
+    expect(byItem.size).toBe(10);
+    expect(byItem.get('i1')).toMatchObject({ status: 'ok', value: 'yes', correct: true });
+    expect(byItem.get('i2')).toMatchObject({ status: 'ok', value: 'no', correct: true });
+    expect(byItem.get('i8')).toMatchObject({ value: 'no', label: 'yes', correct: false });
+    // By hand: nine of ten right (i8 wrong).
+    expect(summary.scores.Card).toMatchObject({ n: 10, accuracy: 0.9 });
+    expect(warnings).toEqual([
+      `${out}/results.jsonl: 2 stored results are not as Plexus writes them and were scored again ("i1" / Card: status "weird" is not ok, skipped or error; "i2" / Card: value "maybe" is not one of the score's labels (yes, no)); 1 stored result had a "correct" that its value and label do not give; set from them`,
+    ]);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).warnings).toEqual(warnings);
+  });
+});
