@@ -158,9 +158,9 @@ console.log(
   '\nWhere the slot-seconds went (C x wall; bench/slot-trace.mjs), and the ceiling as a schedule (bench/fault-ceiling.mjs):',
 );
 console.log(
-  '| round | build | hedge | wall s | slot-s | held: ok / 429 / 5xx / hang (timed out) / aborted / other | idle: resting after 429 / nothing waiting / waiting | schedule ceiling items/s | run / schedule ceiling | slowest item |',
+  '| round | build | hedge | wall s | slot-s | held: ok / 429 / 5xx / hang (timed out) / aborted / other | idle: resting after 429 / nothing waiting / waiting | schedule ceiling items/s | run / schedule ceiling | run / schedule ceiling at its own call time | slowest item |',
 );
-console.log('| ---: | ---: | --- | ---: | ---: | --- | --- | ---: | ---: | --- |');
+console.log('| ---: | ---: | --- | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |');
 for (const line of slotRows) console.log(line);
 for (const [index, list] of ratios.entries()) {
   list.sort((a, b) => a - b);
@@ -200,29 +200,35 @@ function row(round, index, floor, faulty) {
     ? `${sent} / ${won} / ${aborted} (${faulty.hedgeDelayMs.toFixed(0)})`
     : '-';
   const ratio = (rate) => `${rate.toFixed(0)} (${(rate / floor.rate).toFixed(2)}x)`;
-  slotRows.push(slotRow(round, index, floor, faulty, ceiling.callSeconds, ratio));
+  slotRows.push(slotRow(round, index, faulty, ceiling.callSeconds, ratio));
   console.log(
     `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${load()} | ${floor.rate.toFixed(0)} | ${faulty.rate.toFixed(0)} | ${(faulty.rate / floor.rate).toFixed(2)}x | ${ratio(ceiling.rate)} | ${(faulty.rate / ceiling.rate).toFixed(2)}x | ${ratio(unhedged.rate)} | ${faulty.requests} | ${faulty.llmCalls + faulty.retries} | ${kinds.join(' / ')} | ${hedging} | ${faulty.limited.noise} / ${faulty.limited.load} | ${faulty.meanConcurrency.toFixed(1)} | ${faulty.maxInFlight} | ${faulty.tail.toFixed(2)} (${floor.tail.toFixed(2)}) | ${faulty.cpuSeconds.toFixed(2)} / ${faulty.seconds.toFixed(2)} (${floor.cpuSeconds.toFixed(2)} / ${floor.seconds.toFixed(2)}) | ${faulty.errors} |`,
   );
 }
 
 /** A row of the slot table: where the run's slot-seconds went, and its schedule ceiling. */
-function slotRow(round, index, floor, faulty, callSeconds, ratio) {
+function slotRow(round, index, faulty, callSeconds, ratio) {
   const { requests, held, idle } = faulty.slots;
-  const schedule = scheduleCeiling({
-    items,
-    concurrency,
-    callSeconds,
-    kinds: requests.map((request) => request.kind),
-    timeoutMs,
-    retryAfterMs,
-    hedge: faulty.hedged ? { afterMs: faulty.hedgeDelayMs } : undefined,
-  });
+  const kinds = requests.map((request) => request.kind);
+  const answered = kinds.filter((kind) => kind === 'ok').length;
+  const ceilingAt = (seconds) =>
+    scheduleCeiling({
+      items,
+      concurrency,
+      callSeconds: seconds,
+      kinds,
+      timeoutMs,
+      retryAfterMs,
+      hedge: faulty.hedged ? { afterMs: faulty.hedgeDelayMs } : undefined,
+    });
+  const schedule = ceilingAt(callSeconds);
+  // The same with the run's own time per answered call (the machine's speed during the run).
+  const own = ceilingAt((held.ok ?? 0) / Math.max(1, answered));
   const heldText = ['ok', '429', '5xx', 'hang', 'aborted', 'other']
     .map((kind) => (held[kind] ?? 0).toFixed(1))
     .join(' / ');
   const idleText = [idle.resting, idle.nothingWaiting, idle.waiting]
     .map((value) => value.toFixed(1))
     .join(' / ');
-  return `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${faulty.seconds.toFixed(2)} | ${(concurrency * faulty.seconds).toFixed(0)} | ${heldText} | ${idleText} | ${ratio(schedule.rate)} | ${(faulty.rate / schedule.rate).toFixed(2)}x | ${faulty.slowest} |`;
+  return `| ${round} | ${index + 1} | ${faulty.hedged ? hedgeArg : 'off'} | ${faulty.seconds.toFixed(2)} | ${(concurrency * faulty.seconds).toFixed(0)} | ${heldText} | ${idleText} | ${ratio(schedule.rate)} | ${(faulty.rate / schedule.rate).toFixed(2)}x | ${(faulty.rate / own.rate).toFixed(2)}x | ${faulty.slowest} |`;
 }

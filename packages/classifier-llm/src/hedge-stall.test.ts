@@ -51,3 +51,36 @@ it('hedges a hung call sent during a stall once the latencies are back, not at i
   expect(Date.now() - started).toBeLessThan(1000);
   expect(server.stats.faults).toEqual({ hang: 1 });
 });
+
+it('sends the next hedge right after a failed hedge’s back-off when the first attempt hangs', async () => {
+  const server = await startTestServer({ latencyMs: 2, retryAfterSeconds: 0.05 });
+  servers.push(server);
+  const provider = createOpenAiProvider({
+    baseUrl: server.url,
+    apiKeyEnv: 'HEDGE_STALL_KEY',
+    timeoutMs: 2000,
+  });
+  const limiter = new RequestLimiter({ maxConcurrency: 4 });
+  server.queueFaults('hang', '429');
+  const started = Date.now();
+  const result = await callModel({
+    provider,
+    limiter,
+    policy: { maxRetries: 2, baseDelayMs: 4, maxDelayMs: 50 },
+    signal: new AbortController().signal,
+    request: {
+      model: 'stall',
+      messages: [{ role: 'user', content: 'message 1 Labels: spam, ham' }],
+      temperature: 0,
+      maxTokens: 8,
+      logprobs: false,
+    },
+    hedgeAfterMs: 300,
+  });
+  const elapsed = Date.now() - started;
+  // Hedge 1 after 300 ms gets a 429; hedge 2 after its back-off (50 ms retry-after, up to 1 ms
+  // more): about 355 ms. Before, it waited 300 ms more (about 655 ms).
+  expect(result).toMatchObject({ attempts: 1, hedges: 2 });
+  expect(elapsed).toBeGreaterThanOrEqual(350);
+  expect(elapsed).toBeLessThan(550);
+});

@@ -53,6 +53,8 @@ export interface HedgeOptions {
 interface Attempt {
   controller: AbortController;
   sent: boolean;
+  /** When it was sent (Date.now()). */
+  sentAt: number;
   settled: boolean;
 }
 
@@ -78,7 +80,7 @@ class HedgedCall<T> {
   private done = false;
   private winner: Attempt | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** From when the hedge delay counts: the last send, or the end of a failed hedge's back-off. */
+  /** From when the hedge delay counts: the last send of an attempt still in flight. */
   private from = 0;
   /** Hedges started for this call. */
   private hedges = 0;
@@ -96,16 +98,22 @@ class HedgedCall<T> {
   }
 
   start(hedge: boolean): void {
-    const attempt: Attempt = { controller: new AbortController(), sent: false, settled: false };
+    const attempt: Attempt = {
+      controller: new AbortController(),
+      sent: false,
+      sentAt: 0,
+      settled: false,
+    };
     this.attempts.push(attempt);
     const sent = () => {
       attempt.sent = true;
+      attempt.sentAt = Date.now();
       if (hedge) {
         this.options.limiter.hedging.sent += 1;
         this.options.onHedgeSent();
       }
       // A hedge unanswered as long (both hung) may be hedged once more.
-      if (!hedge || this.hedges < hedgesPerCall) this.arm(0);
+      if (!hedge || this.hedges < hedgesPerCall) this.arm(attempt.sentAt, 0);
     };
     const answered = () => this.answered(attempt, hedge);
     this.send({ signal: attempt.controller.signal, hedge, sent, answered }).then(
@@ -130,11 +138,14 @@ class HedgedCall<T> {
 
   private failed(error: unknown): void {
     if (this.done) return;
-    if (this.attempts.some((other) => other.sent && !other.settled)) {
+    const inFlight = this.attempts.filter((other) => other.sent && !other.settled);
+    if (inFlight.length > 0) {
       // A failed attempt (a 429, a 500) beside one still in flight, maybe hung: another hedge
-      // may follow, the hedge delay counted from the end of its back-off.
+      // may follow after its back-off, once the one in flight is past the hedge delay (a hung
+      // first attempt long is: its hedge failed, the next goes right after the back-off).
       const backoff = this.options.onLoserFailure(error);
-      if (backoff !== undefined && this.hedges < hedgesPerCall) this.arm(backoff);
+      const latest = Math.max(...inFlight.map((other) => other.sentAt));
+      if (backoff !== undefined && this.hedges < hedgesPerCall) this.arm(latest, backoff);
       return;
     }
     this.end('the other attempt failed (hedged call): retried as one');
@@ -153,15 +164,13 @@ class HedgedCall<T> {
     }
   }
 
-  /** Counts the hedge delay from `waitMs` from now. */
-  private arm(waitMs: number): void {
+  /** Counts the hedge delay from `from` (a send), asking no sooner than `waitMs` (a back-off). */
+  private arm(from: number, waitMs: number): void {
     clearTimeout(this.timer);
-    this.from = Date.now() + waitMs;
+    this.from = from;
     const after = this.options.limiter.hedgeAfterMs(this.options.after);
-    this.timer = setTimeout(
-      () => this.check(),
-      waitMs + Math.min(after ?? recheckMs, longestWaitMs),
-    );
+    const left = after === undefined ? recheckMs : from + after - Date.now();
+    this.timer = setTimeout(() => this.check(), Math.max(waitMs, Math.min(left, longestWaitMs)));
   }
 
   /**
