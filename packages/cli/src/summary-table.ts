@@ -1,4 +1,5 @@
 import {
+  costText,
   lacksPrice,
   type RunSummary,
   type ScoreMetrics,
@@ -53,8 +54,16 @@ function cells(score: ScoreMetrics): string[] {
     String(score.n_errors),
     String(score.n_skipped),
     score.n_unlabeled === undefined ? '—' : String(score.n_unlabeled),
-    score.cost_usd === null ? 'unknown' : (score.cost_usd?.toFixed(4) ?? '—'),
+    costCell(score),
   ];
+}
+
+/** The cost column (its header says `$`): `0.0123`, `<0.0001` for a cost that rounds to 0, `unknown`. */
+function costCell(score: ScoreMetrics): string {
+  if (score.cost_usd === null) return 'unknown';
+  if (score.cost_usd === undefined) return '—';
+  const text = costText({ usd: score.cost_usd, unpricedModels: [], llmCalls: 0 });
+  return text.replace('$', '');
 }
 
 /**

@@ -93,10 +93,18 @@ export function shownCost(cost: RecordedCost, olderFormat = false): ShownCost {
   return { kind: 'usd', usd };
 }
 
-/** `shownCost` in words: `$0.0123`, `at least $0.0100 (why)`, `unknown (why)`. */
+/**
+ * Dollars to the hundredth of a cent: `$0.0123`; `$0.0000` only for nothing spent, and
+ * `<$0.0001` for a cost that rounds to it (a few cheap calls are not free).
+ */
+export function dollars(usd: number): string {
+  return usd > 0 && usd < 0.00005 ? '<$0.0001' : `$${usd.toFixed(4)}`;
+}
+
+/** `shownCost` in words: `$0.0123`, `<$0.0001`, `at least $0.0100 (why)`, `unknown (why)`. */
 export function costText(cost: RecordedCost, olderFormat = false): string {
   const shown = shownCost(cost, olderFormat);
-  if (shown.kind === 'usd') return `$${shown.usd.toFixed(4)}`;
-  if (shown.kind === 'at_least') return `at least $${shown.usd.toFixed(4)} (${shown.reason})`;
+  if (shown.kind === 'usd') return dollars(shown.usd);
+  if (shown.kind === 'at_least') return `at least ${dollars(shown.usd)} (${shown.reason})`;
   return shown.reason ? `unknown (${shown.reason})` : 'unknown';
 }

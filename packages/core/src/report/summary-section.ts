@@ -1,4 +1,4 @@
-import { type RecordedCost, shownCost, unknownCostReason } from '../metrics/cost-shown.js';
+import { dollars, type RecordedCost, shownCost, unknownCostReason } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { escapeHtml, format, interval } from './html.js';
 
@@ -7,12 +7,12 @@ export function costCell(
   metrics: Pick<ScoreMetrics, 'cost_usd' | 'unpriced_models' | 'llm_calls'>,
 ): string {
   const shown = shownCost(recordedCost(metrics));
-  if (shown.kind === 'usd') return `<td class="number">$${escapeHtml(shown.usd.toFixed(4))}</td>`;
+  if (shown.kind === 'usd') return `<td class="number">${escapeHtml(dollars(shown.usd))}</td>`;
   const models = metrics.unpriced_models ?? [];
   const reason =
     (shown.kind === 'unknown' && unknownCostReason(models, 'add pricing: to the score')) ||
     (shown.reason ?? 'not recorded by this run');
-  const figure = shown.kind === 'at_least' ? `at least $${shown.usd.toFixed(4)}` : 'unknown';
+  const figure = shown.kind === 'at_least' ? `at least ${dollars(shown.usd)}` : 'unknown';
   return `<td class="number unknown" title="${escapeHtml(reason)}">${escapeHtml(figure)}<div class="reason">${escapeHtml(reason)}</div></td>`;
 }
 
