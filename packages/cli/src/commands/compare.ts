@@ -79,6 +79,15 @@ function formatComparison(result: RunComparison): string {
       '',
     );
   for (const score of result.scores) lines.push(...scoreLines(score, result.errors));
+  const { a, b } = result.not_compared;
+  if (a.length > 0 || b.length > 0)
+    lines.push(
+      `not compared (in no pair; --pair A=B pairs two scores): ${[
+        ...(a.length > 0 ? [`run A: ${a.join(', ')}`] : []),
+        ...(b.length > 0 ? [`run B: ${b.join(', ')}`] : []),
+      ].join('; ')}`,
+      '',
+    );
   return lines.join('\n');
 }
 

@@ -93,8 +93,18 @@ export function comparePage(view: CompareView): string {
     .join('');
   const table = `<table id="comparison"><thead><tr><th>score</th><th class="number">items</th><th class="number">accuracy A</th><th class="number">accuracy B</th><th class="number">B − A [95% CI]</th><th class="number">F1 A</th><th class="number">F1 B</th><th class="number">F1 B − A</th><th class="number">right only in A</th><th class="number">right only in B</th><th class="number">McNemar p</th><th class="number">errors A / B</th></tr></thead><tbody>${comparison.scores.map(scoreRow).join('')}</tbody></table>
 <p class="note">Items with a gold label both runs were due to answer. ${errors} Significance level ${comparison.alpha}; the verdict follows McNemar's exact test and says when the bootstrap interval disagrees. — : no item to compare (the verdict says why).</p>`;
+  const { a, b } = comparison.not_compared ?? { a: [], b: [] };
+  const notCompared =
+    a.length > 0 || b.length > 0
+      ? `<p class="note" id="not-compared">Not compared (in no pair; add <code>&amp;pair=SCORE_A=SCORE_B</code>): ${escapeHtml(
+          [
+            ...(a.length > 0 ? [`run A: ${a.join(', ')}`] : []),
+            ...(b.length > 0 ? [`run B: ${b.join(', ')}`] : []),
+          ].join('; '),
+        )}</p>`
+      : '';
   return page(
     `compare ${view.runA} ${view.runB}`,
-    `${head}${gold}${table}${view.flips.map((flips) => flipsSection(view, flips)).join('')}`,
+    `${head}${gold}${table}${notCompared}${view.flips.map((flips) => flipsSection(view, flips)).join('')}`,
   );
 }

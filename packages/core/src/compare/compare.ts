@@ -31,6 +31,11 @@ export interface RunComparison {
   status_b: RunStatus | null;
   /** Pairs whose gold differs on compared items (only with `allowDifferentGold`). */
   gold_differences: GoldDifference[];
+  /**
+   * The scores of each run in no compared pair (no score of the same name in the other run, or
+   * left out of the `pairs` given): listed, not left out in silence. Empty when all are compared.
+   */
+  not_compared: { a: string[]; b: string[] };
 }
 
 export interface CompareOptions {
@@ -205,6 +210,7 @@ export async function compareRuns(options: CompareOptions): Promise<RunCompariso
     }),
   );
   const goldDifferences = gold.finish(numbers, options.allowDifferentGold ?? false);
+  const scoresB = [...tables.scoresB];
   return {
     run_a: options.runA,
     run_b: options.runB,
@@ -214,5 +220,9 @@ export async function compareRuns(options: CompareOptions): Promise<RunCompariso
     status_a: gold.statuses.a,
     status_b: gold.statuses.b,
     gold_differences: goldDifferences,
+    not_compared: {
+      a: [...runA.keys()].filter((score) => !pairs.some(([scoreA]) => scoreA === score)),
+      b: scoresB.filter((score) => !pairs.some(([, scoreB]) => scoreB === score)),
+    },
   };
 }
