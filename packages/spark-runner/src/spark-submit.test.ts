@@ -1,11 +1,18 @@
 // runOnSpark with a stand-in for spark-submit (a shell script): no Spark needed.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { plugin as heuristic } from '@plexus/classifier-heuristic';
 import { loadScorecard } from '@plexus/core';
 import { expect, it } from 'vitest';
-import { RunnerError, runOnSpark } from './spark-submit.js';
+import { RunnerError, runOnSpark, sparkFiles, submitArguments } from './spark-submit.js';
 
 async function setup(script: string) {
   const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-submit-'));
@@ -61,4 +68,19 @@ it('fails the run when spark-submit fails after the job said its results were wr
 it('fails with the last lines of spark-submit when the job never wrote its results', async () => {
   const options = await setup('echo "Exception: no executors" >&2; exit 3');
   await expect(runOnSpark(options)).rejects.toThrow(/exited with 3:\nException: no executors/);
+});
+
+it('ships the row-numbering module with the job (--py-files), beside the job unless named', async () => {
+  const options = await setup('exit 0');
+  const args = submitArguments(options, { worker: '/w/worker.mjs', job: '/p/plexus_spark_job.py' });
+  const at = args.indexOf('--py-files');
+  expect(args.slice(at, at + 3)).toEqual([
+    '--py-files',
+    '/p/plexus_spark_rows.py',
+    '/p/plexus_spark_job.py',
+  ]);
+  // The package's own files: the module is shipped beside the job.
+  const files = sparkFiles();
+  expect(existsSync(files.rows)).toBe(true);
+  expect(submitArguments(options, files)).toContain(files.rows);
 });

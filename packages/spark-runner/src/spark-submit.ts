@@ -118,14 +118,15 @@ export function inputFormat(path: string): 'parquet' | 'jsonl' | 'csv' {
 /** The spark-submit arguments of a job. */
 export function submitArguments(
   options: SparkOptions,
-  files: { worker: string; job: string; rows: string },
+  files: { worker: string; job: string; rows?: string },
 ): string[] {
   const args = ['--master', options.master ?? 'local[2]', '--conf', 'spark.ui.enabled=false'];
   for (const [key, value] of Object.entries(options.conf ?? {}))
     args.push('--conf', `${key}=${value}`);
   args.push(
     '--py-files',
-    files.rows,
+    // The module both jobs import (row numbers), beside the job unless named.
+    files.rows ?? join(dirname(files.job), 'plexus_spark_rows.py'),
     files.job,
     '--input',
     resolve(options.input),
