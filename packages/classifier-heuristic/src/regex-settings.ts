@@ -24,7 +24,10 @@ export const regexSettingsSchema = z
     match: matchModeSchema,
     /** Ignore case for patterns given as plain strings; default true. */
     ignore_case: z.boolean().default(true),
-    /** Time limit per item, in milliseconds; an item over it gets an error; default 1000. */
+    /**
+     * Time limit per item, in milliseconds, for patterns that can backtrack (linear ones run without
+     * it); an item over it is matched with RE2, or gets an error; default 1000.
+     */
     timeout_ms: z.number().int().min(10).max(60_000).default(1000),
     ...scopeSettings,
     ...outcomeSettings,
