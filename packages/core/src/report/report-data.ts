@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, InvalidConfigError } from '../common/errors.js';
 import { fmix32 } from '../common/hash.js';
+import { redact } from '../common/secrets.js';
 import { judgedPair } from '../metrics/judged-pair.js';
 import { textOfLine } from '../run/line-storage.js';
 import { readResultLines } from '../run/result-file.js';
@@ -85,6 +86,11 @@ function judgedWrong(line: ResultLine): boolean {
   return judgedPair(line, normalizedLabel)?.correct === false;
 }
 
+/**
+ * A row of a line. Its texts are redacted here, before the page shows a preview of them: the page
+ * is redacted whole when written, but a preview cut inside a secret keeps a piece no longer equal
+ * to it (the rows collected while a run is scored come from lines not yet redacted).
+ */
 function rowOf(line: ResultLine, kind: ReportRow['kind']): ReportRow {
   const text = textOfLine(line);
   return {
@@ -94,8 +100,8 @@ function rowOf(line: ResultLine, kind: ReportRow['kind']): ReportRow {
     gold: line.label,
     predicted: line.value,
     confidence: line.confidence,
-    detail: (kind === 'error' ? line.error?.message : line.explanation) ?? '',
-    text: text?.text ?? null,
+    detail: redact((kind === 'error' ? line.error?.message : line.explanation) ?? ''),
+    text: text ? redact(text.text) : null,
     textLength: text?.length ?? null,
     highlights: highlightsOf(line.trace),
     calls: tracedCalls(line.trace),
@@ -210,7 +216,7 @@ async function fillTexts(path: string, scores: Map<string, ScoreRows>): Promise<
     const waiting = line.text === undefined ? undefined : missing.get(line.item_id);
     if (!waiting) continue;
     for (const row of waiting) {
-      row.text = line.text!;
+      row.text = redact(line.text!);
       row.textLength = line.text_length ?? null;
     }
     missing.delete(line.item_id);

@@ -1,3 +1,5 @@
+import { redact } from '../common/secrets.js';
+
 /** One LLM call found in a trace (`prompts` lists, see `LineStorageOptions.tracePrompts`). */
 export interface TracedCallEntry {
   /** Where in the score it was made: `node "task"`, `chunk 2`, or empty for a one-prompt score. */
@@ -20,7 +22,9 @@ function record(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-function shortened(text: string): { text: string; cut: boolean } {
+/** A message for the page, redacted before it is cut (a cut inside a secret would keep a piece). */
+function shortened(whole: string): { text: string; cut: boolean } {
+  const text = redact(whole);
   if (text.length <= reportMessageChars) return { text, cut: false };
   const head = Math.ceil((reportMessageChars * 2) / 3);
   const tail = reportMessageChars - head;
