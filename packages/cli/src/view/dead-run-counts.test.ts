@@ -66,7 +66,13 @@ describe('a run killed before its end', () => {
 
   it('plexus runs lists its items as unknown (null, "—"), not 0', async () => {
     let stdout = '';
-    const io = { stdout: (text: string) => void (stdout += text), stderr: () => {}, isTty: false };
+    const io = {
+      stdout: (text: string) => {
+        stdout += text;
+      },
+      stderr: () => {},
+      isTty: false,
+    };
     expect(await main(['runs', root, '--json'], io)).toBe(0);
     const listed = JSON.parse(stdout).runs as { name: string; status: string; items: unknown }[];
     expect(listed).toEqual([
