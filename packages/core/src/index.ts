@@ -64,6 +64,7 @@ export {
 export { type GoldSource, withGold } from './dataset/item-gold.js';
 export { fieldValue, numericField, numericValue } from './dataset/metadata-values.js';
 export { countRows, type RowCount } from './dataset/row-count.js';
+export { csvRecords } from './dataset/csv-records.js';
 export { type DatasetFormat, formatOf, jsonlRow, type RawRow } from './dataset/row-sources.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './dataset/sampling.js';
 export { skipReason } from './engine/conditions.js';

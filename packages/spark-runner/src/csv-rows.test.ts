@@ -69,3 +69,9 @@ it('reads and numbers CSV rows as core reads the file (blank lines, quotes, bad 
     expect(rows.map((row) => row.n)).toEqual([1, 2, 3, 4, 5, 6]);
   }
 });
+
+it('stops at a header that names a column twice, as core does', async () => {
+  await expect(parsed('id,text,text\n1,a,b\n', 64)).rejects.toThrow(
+    'the CSV dataset: the header (line 1) names column "text" twice (columns 2 and 3)',
+  );
+});

@@ -1,7 +1,7 @@
 // The Spark job's CSV step (`worker.mjs --parse-csv`): a CSV file's text on stdin, its rows out as
 // JSON lines `{"value", "n", "line"}` (the row as JSON text, its row number, the line it starts
 // on) or `{"n", "line", "problem"}`, read and numbered as core's reader does in-process.
-import { type CsvEvent, CsvParser, setName } from '@plexus/core';
+import { type CsvEvent, CsvParser, csvRecords } from '@plexus/core';
 import { lineWriter } from './worker-protocol.js';
 
 /** A CSV row as the parse step writes it. */
@@ -17,33 +17,22 @@ export interface CsvRowLine {
 }
 
 /**
- * Turns the parser's events into rows as core's `csvRows` does (the header's names trimmed, a
- * record with another number of fields than the header a problem), numbered as core's reader
- * numbers them: every row after the header counts, problems too; blank lines are no rows.
+ * Turns the parser's events into rows with core's `csvRecords` (as `plexus evaluate` reads a CSV
+ * file), numbered as core's reader numbers them: every row after the header counts, problems too;
+ * blank lines are no rows. `source` names the file in a `DatasetError` (a header naming a column
+ * twice), which stops the step.
  */
-export function csvRowLines(): (events: readonly CsvEvent[], out: CsvRowLine[]) => void {
-  let header: string[] | undefined;
+export function csvRowLines(
+  source = 'the CSV dataset',
+): (events: readonly CsvEvent[], out: CsvRowLine[]) => void {
+  const convert = csvRecords(source);
   let rowNumber = 0;
   return (events, out) => {
-    for (const event of events) {
-      if (event.kind === 'record' && !header) {
-        header = event.fields.map((field) => field.trim());
-        continue;
-      }
+    for (const row of convert(events, [])) {
       rowNumber += 1;
-      const place = { n: rowNumber, line: event.line };
-      if (event.kind === 'error') out.push({ ...place, problem: event.message });
-      else if (event.fields.length !== header!.length)
-        out.push({
-          ...place,
-          problem: `has ${event.fields.length} fields, the header has ${header!.length}; quote fields that contain commas`,
-        });
-      else {
-        const record: Record<string, string> = {};
-        for (let index = 0; index < header!.length; index += 1)
-          setName(record, header![index]!, event.fields[index]!);
-        out.push({ ...place, value: JSON.stringify(record) });
-      }
+      const place = { n: rowNumber, line: row.line };
+      if (row.kind === 'error') out.push({ ...place, problem: row.message });
+      else out.push({ ...place, value: JSON.stringify(row.record) });
     }
   };
 }

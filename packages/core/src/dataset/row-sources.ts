@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { DatasetError, errorMessage } from '../common/errors.js';
-import { setName } from '../text/name-records.js';
 import { CsvParser } from './csv-parser.js';
+import { csvRecords } from './csv-records.js';
 import { parquetRows } from './parquet-rows.js';
 import type { RawRow } from './raw-row.js';
 import { assertTextFile } from './text-check.js';
@@ -64,49 +64,11 @@ async function* openText(path: string, tap?: ByteTap): AsyncGenerator<string[]> 
 // Rows come in batches (one per chunk read, or per Parquet row group): an async generator costs
 // a few promise turns per value, which per row was a large part of reading a dataset.
 
-/**
- * Refuses a header naming a column twice: a row would keep only the last of the two values, so a
- * scorecard reading `text` could score the wrong column without a word (unnamed columns may repeat).
- */
-function assertDistinctColumns(path: string, header: readonly string[]): void {
-  const seen = new Map<string, number>();
-  header.forEach((name, index) => {
-    const first = seen.get(name);
-    if (first !== undefined && name !== '')
-      throw new DatasetError(
-        `${path}: the header (line 1) names column "${name}" twice (columns ${first + 1} and ${index + 1}); rename one so each column has its own name`,
-      );
-    seen.set(name, index);
-  });
-}
-
 /** CSV rows keyed by the header's column names. */
 export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawRow[]> {
   await assertTextFile(path);
   const parser = new CsvParser();
-  let header: string[] | undefined;
-  const convert = (events: ReturnType<CsvParser['push']>, rows: RawRow[]): RawRow[] => {
-    for (const event of events) {
-      if (event.kind === 'error') {
-        rows.push(event);
-      } else if (!header) {
-        header = event.fields.map((field) => field.trim());
-        assertDistinctColumns(path, header);
-      } else if (event.fields.length !== header.length) {
-        rows.push({
-          kind: 'error',
-          line: event.line,
-          message: `has ${event.fields.length} fields, the header has ${header.length}; quote fields that contain commas`,
-        });
-      } else {
-        const record: Record<string, unknown> = {};
-        for (let index = 0; index < header.length; index += 1)
-          setName(record, header[index]!, event.fields[index]);
-        rows.push({ kind: 'row', line: event.line, record });
-      }
-    }
-    return rows;
-  };
+  const convert = csvRecords(path);
   for await (const pieces of openText(path, tap)) {
     const rows: RawRow[] = [];
     for (const piece of pieces) convert(parser.push(piece), rows);
