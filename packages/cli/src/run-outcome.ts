@@ -38,8 +38,19 @@ function percent(share: number): string {
 /**
  * One note per score that had errors, for the summary: the table's metrics are over the answered
  * items only, so say how many were answered and what the accuracy is with an error counted wrong.
+ * A run that stopped early also says which scores did not reach every item read.
  */
-export function errorNotes(summary: Pick<RunSummary, 'scores'>): string[] {
+export function errorNotes(
+  summary: Pick<RunSummary, 'scores'> & Partial<Pick<RunSummary, 'items' | 'status'>>,
+): string[] {
+  const stopped =
+    summary.items === undefined || summary.status === undefined
+      ? []
+      : unscoredNotes({ items: summary.items, status: summary.status, scores: summary.scores });
+  return [...stopped, ...scoreErrorNotes(summary)];
+}
+
+function scoreErrorNotes(summary: Pick<RunSummary, 'scores'>): string[] {
   return Object.entries(summary.scores)
     .filter(([, metrics]) => metrics.n_errors > 0)
     .map(([name, metrics]) => {
@@ -51,6 +62,21 @@ export function errorNotes(summary: Pick<RunSummary, 'scores'>): string[] {
           : `accuracy counting errors as wrong ${metrics.accuracy_counting_errors.toFixed(3)}`;
       return `${name}: ${metrics.n_errors} errors of ${itemsDue(metrics)} items due an answer; ${coverage}; ${accuracy}`;
     });
+}
+
+/**
+ * For a run that stopped early (interrupted, failed): the scores that did not give every item read
+ * a result (the summary's items count the items read, not those scored); none when all did.
+ */
+function unscoredNotes(summary: Pick<RunSummary, 'items' | 'scores' | 'status'>): string[] {
+  if (summary.status !== 'interrupted' && summary.status !== 'failed') return [];
+  const short = Object.entries(summary.scores)
+    .filter(([, metrics]) => metrics.n_results < summary.items)
+    .map(([name, metrics]) => `${name} ${metrics.n_results}`);
+  if (short.length === 0) return [];
+  return [
+    `The run stopped before every item read had a result: of the ${summary.items} items read, ${short.join(', ')} have one; --resume scores the rest`,
+  ];
 }
 
 /** What a completed run's exit code is, and why it is not 0. */
