@@ -1,6 +1,6 @@
 import type { ResultLine, RunComparison, ScoreComparison } from '@plexus/core';
 import { type Flip, listedFlips, type ScoreFlips } from './flips.js';
-import { escapeHtml, formatNumber, page, segment } from './html.js';
+import { escapeHtml, formatNumber, itemPath, page, segment } from './html.js';
 import type { ItemText } from './item-texts.js';
 
 /** What the compare page shows. */
@@ -55,7 +55,7 @@ function flipRow(view: CompareView, flip: Flip): string {
   const text = view.textOf(flip.itemId);
   const answer = (line: ResultLine) =>
     line.status === 'error' ? `error: ${line.error?.message ?? ''}` : (line.value ?? '—');
-  return `<tr><td><a href="/run/${segment(view.runA)}/item/${segment(flip.itemId)}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(a.label ?? '—')}</td><td>${escapeHtml(answer(a))}</td><td>${escapeHtml(answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;
+  return `<tr><td><a href="${escapeHtml(itemPath(view.runA, flip.itemId))}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(a.label ?? '—')}</td><td>${escapeHtml(answer(a))}</td><td>${escapeHtml(answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;
 }
 
 function flipTable(view: CompareView, title: string, list: Flip[], count: number): string {

@@ -14,6 +14,17 @@ export function segment(text: string): string {
 }
 
 /**
+ * The address of an item's page. An id `.` or `..` cannot be a path segment: URLs
+ * resolve it as "this folder" or "the parent", even percent-encoded, so it goes in the query.
+ */
+export function itemPath(run: string, itemId: string): string {
+  const base = `/run/${segment(run)}/item`;
+  return itemId === '.' || itemId === '..'
+    ? `${base}?id=${segment(itemId)}`
+    : `${base}/${segment(itemId)}`;
+}
+
+/**
  * No script runs on these pages and nothing is fetched from elsewhere: styles inline, images only
  * from this server (a screenshot in the README is not served here).
  */

@@ -1,6 +1,6 @@
 import { type ResultLine, type RunInfo, type ScoreMetrics, scoreSection } from '@plexus/core';
 import { startText } from '../commands/runs.js';
-import { escapeHtml, formatNumber, page, segment } from './html.js';
+import { escapeHtml, formatNumber, itemPath, page, segment } from './html.js';
 import { type FilteredItems, type ItemFilter, pageSize, queryOf } from './item-filter.js';
 import { type ItemTexts, searchedTextChars } from './item-texts.js';
 import { outcomeOf, type ResultIndex, searchedExplanationChars } from './result-index.js';
@@ -109,7 +109,7 @@ function row(view: RunView, number: number, line: ResultLine): string {
     : '<span class="note">—</span>';
   const outcome = outcomeOf(line);
   const explanation = line.status === 'error' ? line.error?.message : line.explanation;
-  const itemLink = `/run/${segment(view.name)}/item/${segment(line.item_id)}`;
+  const itemLink = itemPath(view.name, line.item_id);
   return `<tr data-line="${number}"><td><a href="${escapeHtml(itemLink)}">${escapeHtml(line.item_id)}</a></td><td>${escapeHtml(line.score)}</td><td>${escapeHtml(line.status)}</td><td>${escapeHtml(line.label ?? '—')}</td><td>${escapeHtml(line.value ?? '—')}</td><td class="${outcome}">${outcome}</td><td class="number">${formatNumber(line.confidence, 2)}</td><td class="text">${textCell}</td><td class="explanation">${escapeHtml(shortExplanation(explanation ?? ''))}</td></tr>`;
 }
 

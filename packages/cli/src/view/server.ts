@@ -107,6 +107,9 @@ export async function answer(root: string, url: URL): Promise<Answer> {
   if (first !== 'run' || name === undefined || rest.length > 0) return notFound;
   if (third === undefined) return runAnswer(root, name, url.searchParams);
   if (third === 'item' && fourth !== undefined) return itemAnswer(root, name, fourth);
+  // An id `.` or `..` comes in the query (see `itemPath`).
+  const queried = url.searchParams.get('id');
+  if (third === 'item' && queried !== null) return itemAnswer(root, name, queried);
   if (third === 'report.html' && fourth === undefined) {
     const run = await openRun(root, name);
     const report = run && runFile(run.dir, 'report.html');
