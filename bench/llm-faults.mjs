@@ -3,14 +3,18 @@
 // and the same run without faults (the floor), alternating in one process. Target: the fault run
 // >= 0.6x the fault-free items/s. The server runs pinned to core 1 (bench/llm-bench-server.mjs).
 // Beside each ratio: the ceiling of that run (bench/fault-ceiling.mjs), from its own fault counts
-// and the floor's time per call, and how the limiter took the 429s (noise or load).
+// and the floor's time per call, and how the limiter took the 429s (noise or load). A second
+// table says where each run's slot-seconds went (bench/slot-trace.mjs: held by answered calls,
+// 429s, 5xx, timed-out and aborted attempts; free while resting after a 429, with nothing waiting,
+// or with requests waiting), its ceiling as a schedule (the run's own requests in slot order, at
+// the floor's time per call and at its own), and its slowest item.
 // Usage: taskset -c 0 node bench/llm-faults.mjs [items] [C] [L_ms] [rounds] [kinds] [hedge]
 // kinds: all (default), or a comma list of 429, 500, malformed, hang: only those faults, at their
 // rates; or none: the "fault runs" have no faults either (two builds' fault-free rates compared).
 // hedge: off (default), or auto or milliseconds: each round also runs the faults with
-// hedge_after_ms set to it (with each build), right after the same floor; its ceiling counts the hangs a hedge
-// answered as held for the mean hedge delay plus one call, and the row shows beside it the
-// ceiling without hedging (every hang held for the whole timeout).
+// hedge_after_ms set to it (with each build), right after the same floor; its ceiling counts the
+// hangs a hedge answered as held for the mean hedge delay plus one call, and the row shows beside
+// it the ceiling without hedging (every hang held for the whole timeout).
 // PLEXUS_LLM_MODULE=<path to a build of @plexus/classifier-llm>: run that build instead;
 // PLEXUS_LLM_COMPARE=<path to another build>: each round also runs the faults with it, right after
 // the same floor (a before/after under the same load).
