@@ -1,21 +1,6 @@
 import * as fuzzball from 'fuzzball';
 import { describe, expect, it } from 'vitest';
-import { commonLength, indelRatio } from './fuzzy-ratio.js';
-
-/** The textbook table: the longest common subsequence, counted independently. */
-function tableCommon(left: string, right: string): number {
-  let previous = new Array<number>(right.length + 1).fill(0);
-  for (let row = 1; row <= left.length; row += 1) {
-    const current = [0];
-    for (let column = 1; column <= right.length; column += 1)
-      current[column] =
-        left[row - 1] === right[column - 1]
-          ? previous[column - 1]! + 1
-          : Math.max(previous[column]!, current[column - 1]!);
-    previous = current;
-  }
-  return previous[right.length]!;
-}
+import { indelRatio } from './fuzzy-ratio.js';
 
 /** A seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -37,15 +22,6 @@ function text(next: () => number, length: number): string {
 describe('the fuzzy ratio', () => {
   const ratio = indelRatio(fuzzball.ratio);
   const options = { full_process: false };
-
-  it('counts the common subsequence as the table does', () => {
-    const next = random(7);
-    for (let round = 0; round < 3000; round += 1) {
-      const left = text(next, 1 + Math.floor(next() * 30));
-      const right = text(next, Math.floor(next() * 45));
-      expect(commonLength(left, right), `${left} / ${right}`).toBe(tableCommon(left, right));
-    }
-  });
 
   it("gives fuzzball's ratio for every pair, ties of rounding included", () => {
     const next = random(11);

@@ -49,6 +49,7 @@ export {
 } from './compare/compare.js';
 export type { GoldDifference } from './compare/compare-gold.js';
 export { type CsvEvent, CsvParser } from './dataset/csv-parser.js';
+export { csvRecords } from './dataset/csv-records.js';
 export {
   type DatasetItem,
   type DatasetOptions,
@@ -64,7 +65,6 @@ export {
 export { type GoldSource, withGold } from './dataset/item-gold.js';
 export { fieldValue, numericField, numericValue } from './dataset/metadata-values.js';
 export { countRows, type RowCount } from './dataset/row-count.js';
-export { csvRecords } from './dataset/csv-records.js';
 export { type DatasetFormat, formatOf, jsonlRow, type RawRow } from './dataset/row-sources.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './dataset/sampling.js';
 export { skipReason } from './engine/conditions.js';
@@ -133,7 +133,7 @@ export {
   semanticText,
   type TextEmbedder,
 } from './processors/semantic-processor.js';
-export { indelRatio, type WindowConfig, windowText } from './processors/window-processor.js';
+export { type WindowConfig, windowText } from './processors/window-processor.js';
 export {
   agreementFile,
   type FeedbackAgreementFile,
@@ -261,6 +261,7 @@ export {
 } from './sweep/sweep-file.js';
 export { rankTrials, type SweepInfo, type TrialRecord } from './sweep/sweep-folder.js';
 export { kFolds } from './sweep/sweep-trial.js';
+export { commonLength, indelRatio } from './text/indel-ratio.js';
 export { type LabelNormalization, matchLabel, normalizeLabel } from './text/labels.js';
 export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './text/name-records.js';
 export { foldCodePoint, PhraseIndex, type PhraseIndexOptions } from './text/phrase-index.js';

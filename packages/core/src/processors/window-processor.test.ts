@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyProcessors, processorSchema } from './processors.js';
-import { indelRatio } from './window-processor.js';
 
 // Four Harper Valley Bank calls (Apache-2.0, see test-data/hvb/LICENSE-NOTE.md).
 const calls = new Map(
@@ -103,15 +102,5 @@ describe('window processor on real calls', () => {
     });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toBe('set words or turns, not both');
-  });
-});
-
-describe('indelRatio', () => {
-  it('is fuzzball ratio on processed text (hand-computed: 200 · common / total length)', () => {
-    expect(indelRatio('replacement', 'replace')).toBe(78); // 1400 / 18 = 77.8
-    expect(indelRatio('debit cards', 'debit card')).toBe(95); // 2000 / 21 = 95.2
-    expect(indelRatio('harper value', 'harper valley')).toBe(88); // common "harper vale": 2200 / 25
-    expect(indelRatio('abc', 'xyz')).toBe(0);
-    expect(indelRatio('', 'abc')).toBe(0);
   });
 });

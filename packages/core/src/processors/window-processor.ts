@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indelRatio } from '../text/indel-ratio.js';
 import { type PhraseHit, PhraseMatcher } from '../text/phrase-matcher.js';
 import { splitTurns } from '../text/turns.js';
 
@@ -32,28 +33,6 @@ export type WindowConfig = z.output<typeof windowProcessorSchema>;
 
 /** Words kept around a hit when neither `words` nor `turns` is set. */
 export const defaultWindowWords = 30;
-
-/**
- * fuzzball's `ratio` without its preprocessing: 100 · (length sum − indel distance) / length sum,
- * rounded (the indel distance is Levenshtein with substitutions costing 2: sum − 2 · LCS).
- */
-export function indelRatio(left: string, right: string): number {
-  if (left === '' || right === '') return 0;
-  let previous = new Uint16Array(right.length + 1);
-  let current = new Uint16Array(right.length + 1);
-  for (let row = 1; row <= left.length; row += 1) {
-    const code = left.charCodeAt(row - 1);
-    for (let column = 1; column <= right.length; column += 1) {
-      current[column] =
-        code === right.charCodeAt(column - 1)
-          ? previous[column - 1]! + 1
-          : Math.max(previous[column]!, current[column - 1]!);
-    }
-    [previous, current] = [current, previous];
-  }
-  const common = previous[right.length]!;
-  return Math.round((200 * common) / (left.length + right.length));
-}
 
 /** One turn of the text with its words' positions (in `text`, the turn's own text). */
 export interface TurnWords {
