@@ -41,6 +41,7 @@ export interface ScoreMetrics {
   f1_macro_ci95: [number, number] | null;
   confusion_matrix: { labels: string[]; matrix: number[][] };
   support: Record<string, number>;
+  /** Null with no item, and with one label only (gold and answers all the same label): 0/0. */
   cohen_kappa: number | null;
   gwet_ac1: number | null;
   /** US dollars; null when some calls have no price (see `unpriced_models`), never 0 for unknown. */
@@ -195,7 +196,9 @@ export class ScoreMetricsAccumulator {
       f1_macro_ci95: intervals?.[1] ?? null,
       confusion_matrix: { labels, matrix },
       support: computed?.support ?? {},
-      cohen_kappa: computed?.cohen_kappa ?? null,
+      // One label in gold and answers alike: chance agreement is 1 and kappa is 0/0 (scikit-learn:
+      // nan). Absent, not a perfect 1.
+      cohen_kappa: labels.length > 1 ? (computed?.cohen_kappa ?? null) : null,
       gwet_ac1: computed?.gwet_ac1 ?? null,
       cost_usd: this.cost.usd,
       unpriced_models: this.cost.unpricedModels,

@@ -12,7 +12,12 @@ function headline(metrics: ScoreMetrics): string {
     ['items in metrics', String(metrics.n)],
     ['accuracy', format(metrics.accuracy), interval(metrics.accuracy_ci95)],
     ['F1 macro', format(metrics.f1?.macro), interval(metrics.f1_macro_ci95)],
-    ["Cohen's kappa", format(metrics.cohen_kappa)],
+    [
+      "Cohen's kappa",
+      metrics.cohen_kappa === null && metrics.n > 0
+        ? 'undefined (one label only)'
+        : format(metrics.cohen_kappa),
+    ],
     ["Gwet's AC1", format(metrics.gwet_ac1)],
     ['errors', String(metrics.n_errors)],
     // Absent from runs written before these fields existed: shown as a dash, not a guess.
