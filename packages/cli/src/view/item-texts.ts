@@ -6,6 +6,7 @@ import {
   errorMessage,
   type RunInfo,
   readDataset,
+  redact,
 } from '@plexus/core';
 import { parse } from 'yaml';
 import { TextStore } from './text-store.js';
@@ -16,6 +17,18 @@ export const searchedTextChars = 1000;
 export const snippetChars = 300;
 /** Characters of an item's text the item page shows at most. */
 export const shownTextChars = 100_000;
+/** Characters past a cut that are redacted with the text before it: a secret is shorter. */
+const secretMargin = 4096;
+
+/**
+ * The first `chars` characters of a dataset's text, redacted before the cut (run folders keep
+ * texts redacted; the dataset does not): a cut inside a secret would keep a piece that no longer
+ * matches it.
+ */
+function redactedStart(text: string, chars: number): string {
+  return redact(text.slice(0, chars + secretMargin)).slice(0, chars);
+}
+
 /** Runs whose index and texts are kept at once (the last opened): memory stays bounded. */
 export const keptIndexes = 4;
 /** A live run's missing texts are looked for again at most this often. */
@@ -111,10 +124,10 @@ export class ItemTexts {
       for await (const item of this.items()) {
         if (!missing.delete(item.id)) continue;
         this.texts.set(item.id, {
-          snippet: item.text.slice(0, snippetChars),
+          snippet: redactedStart(item.text, snippetChars),
           length: item.text.length,
         });
-        this.search.add(item.text.slice(0, searchedTextChars));
+        this.search.add(redactedStart(item.text, searchedTextChars));
         this.entryIds.push(item.id);
         if (missing.size === 0) break;
       }
@@ -136,7 +149,7 @@ export class ItemTexts {
     if (this.problem !== null || !existsSync(this.datasetPath)) return null;
     try {
       for await (const item of this.items())
-        if (item.id === id) return item.text.slice(0, shownTextChars);
+        if (item.id === id) return redactedStart(item.text, shownTextChars);
     } catch {
       return null;
     }

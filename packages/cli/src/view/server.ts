@@ -166,7 +166,8 @@ async function handle(
   });
   if (request.method === 'HEAD') response.end();
   else if (result.file) createReadStream(result.file).pipe(response);
-  else response.end(result.html ?? '');
+  // Pages show data (a dataset's texts too): what a secret would reach is redacted, as report.html.
+  else response.end(redact(result.html ?? ''));
 }
 
 export interface Viewer {
