@@ -6,7 +6,7 @@ import {
   processorProblems,
 } from '../processors/processors.js';
 import type { ScoreEnvV1 } from '../spec/score-spec.js';
-import { normalizeLabel } from '../text/labels.js';
+import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
 import type { LoadedScore, ScoreDependency } from './loaded-scorecard.js';
 import { type PluginResolver, parseScoreClass } from './plugin-resolver.js';
 import type { PreflightData, PreflightScore } from './preflight.js';
@@ -167,6 +167,7 @@ export async function resolveEntry(
     problems.push(
       positions.problem([...at, 'processors', problem.index, problem.field], problem.message),
     );
+  problems.push(...sameLabels(labels, score.normalize_labels, positions, at));
   const declared = new Set(labels.map((label) => normalizeLabel(label)));
   for (const label of produced ?? []) {
     if (!declared.has(normalizeLabel(label))) {
@@ -194,6 +195,37 @@ export async function resolveEntry(
     score: undefined,
     fingerprint: '',
   };
+}
+
+/**
+ * Labels that compare equal once normalised (`Spam` and `spam.`, `none` and `n/a`): an answer or a
+ * gold label of one is the other, so the metrics would count a "no" as a "yes". One problem each.
+ */
+function sameLabels(
+  labels: readonly string[],
+  normalization: LabelNormalization | undefined,
+  positions: SourcePositions,
+  at: readonly PropertyKey[],
+): ConfigProblem[] {
+  const seen = new Map<string, string>();
+  const problems: ConfigProblem[] = [];
+  labels.forEach((label, index) => {
+    const normalized = normalizeLabel(label, normalization);
+    const first = seen.get(normalized);
+    if (first === undefined) {
+      seen.set(normalized, label);
+      return;
+    }
+    problems.push(
+      positions.problem(
+        [...at, 'labels', index],
+        first === label
+          ? `"${label}" is listed twice`
+          : `"${label}" and "${first}" are the same label once compared (case, surrounding spaces, trailing .!?, n/a and none as na): results could not tell them apart; keep one, or set normalize_labels`,
+      ),
+    );
+  });
+  return problems;
 }
 
 export function scoreEnv(
