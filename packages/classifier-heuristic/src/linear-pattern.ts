@@ -30,13 +30,18 @@ function groupBody(source: string, at: number): number {
   return -1;
 }
 
-/** Where the character class that opens at `at` (a `[`) ends: the index past its `]`, or -1. */
+/**
+ * Where the character class that opens at `at` (a `[`) ends: the index past its `]`, or -1, also
+ * for a class with `\q{…}` (flag `v`: strings, `[\q{x|xx}]` an alternation of its own).
+ */
 function classEnd(source: string, at: number): number {
   let index = at + 1;
   if (source[index] === '^') index += 1;
   for (; index < source.length; index += 1) {
-    if (source[index] === '\\') index += 1;
-    else if (source[index] === ']') return index + 1;
+    if (source[index] === '\\') {
+      index += 1;
+      if (source[index] === 'q') return -1;
+    } else if (source[index] === ']') return index + 1;
   }
   return -1;
 }
@@ -57,9 +62,10 @@ export function isLinearPattern(source: string): boolean {
     const character = source[index]!;
     if (character === '\\') {
       // A backreference (`\1`, `\k<name>`) can make a pattern match what RE2 cannot; `\p{…}`,
-      // `\u{…}` hold braces this reader would take for a repetition: all kept under the limit.
+      // `\u{…}` and `\q{…}` (strings of a flag `v` class nested in another) hold braces this
+      // reader would take for a repetition: all kept under the limit.
       const next = source[index + 1];
-      if (next === undefined || /[1-9kpPu]/.test(next)) return false;
+      if (next === undefined || /[1-9kpPqu]/.test(next)) return false;
       index += 1;
     } else if (character === '[') {
       const end = classEnd(source, index);
