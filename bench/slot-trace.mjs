@@ -17,9 +17,11 @@ export function kindOf(error) {
 /** Starts tracing `limiter` (of `concurrency` slots); `stop()` gives the requests and idle slot-seconds. */
 export function traceSlots(limiter, concurrency) {
   const requests = [];
-  const run = limiter.run.bind(limiter);
+  const own = Object.hasOwn(limiter, 'run');
+  const run = limiter.run;
   limiter.run = (tokens, task, options) =>
-    run(
+    run.call(
+      limiter,
       tokens,
       () => {
         const entry = { kind: 'pending', seconds: 0, at: performance.now() };
@@ -56,7 +58,8 @@ export function traceSlots(limiter, concurrency) {
   return {
     stop() {
       clearInterval(sampler);
-      limiter.run = run;
+      if (own) limiter.run = run;
+      else delete limiter.run;
       const held = {};
       for (const { kind, seconds } of requests) held[kind] = (held[kind] ?? 0) + seconds;
       return { requests, held, idle };
