@@ -54,10 +54,19 @@ export class GoldCheck {
     return this.differences.length - 1;
   }
 
-  /** One compared item: `goldA` normalised (as compare keeps it), `labelB` as run B stored it. */
-  check(pair: number, itemId: string, goldA: string, labelB: string | null): void {
+  /**
+   * One compared item: `goldA` normalised (as compare keeps it), `labelB` as run B stored it,
+   * normalised by `normalize` (run B's score's way).
+   */
+  check(
+    pair: number,
+    itemId: string,
+    goldA: string,
+    labelB: string | null,
+    normalize: (label: string) => string = normalizeLabel,
+  ): void {
     if (this.proven[pair] || labelB === null) return;
-    const goldB = normalizeLabel(labelB);
+    const goldB = normalize(labelB);
     if (goldB === goldA) return;
     const difference = this.differences[pair]!;
     difference.items += 1;

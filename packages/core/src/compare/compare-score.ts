@@ -87,12 +87,17 @@ export interface DueResult {
 /**
  * The item as compare counts it, or undefined when it was not due an answer or has no gold label.
  * The answer equals the gold label exactly when the line says it is `correct` (see `judgedPair`).
+ * `normalize`: how the line's score compares labels (its `normalize_labels`).
  */
-export function dueResult(line: ResultLine, gold?: string): DueResult | undefined {
+export function dueResult(
+  line: ResultLine,
+  gold?: string,
+  normalize: (label: string) => string = normalizeLabel,
+): DueResult | undefined {
   if (line.label === null) return undefined;
   if (line.status === 'error')
-    return { gold: gold ?? normalizeLabel(line.label), predicted: errorLabel };
-  const pair = judgedPair(line, normalizeLabel);
+    return { gold: gold ?? normalize(line.label), predicted: errorLabel };
+  const pair = judgedPair(line, normalize);
   if (!pair) return undefined;
   const reference = gold ?? pair.gold;
   if (pair.correct) return { gold: reference, predicted: reference };

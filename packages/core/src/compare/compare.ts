@@ -5,6 +5,7 @@ import { readResultLines } from '../run/result-file.js';
 import type { ResultLine } from '../run/result-line.js';
 import type { RunStatus } from '../run/run-folder.js';
 import { GoldCheck, type GoldDifference } from './compare-gold.js';
+import { runNormalizers } from './compare-normalization.js';
 import {
   type CompareErrors,
   compareScore,
@@ -65,9 +66,10 @@ async function* resultLines(dir: string): AsyncGenerator<ResultLine> {
 /** Every item of run A due an answer and with a gold label, per score. */
 async function dueResults(dir: string): Promise<Map<string, Map<string, DueResult>>> {
   const byScore = new Map<string, Map<string, DueResult>>();
+  const normalizer = await runNormalizers(dir);
   for await (const line of resultLines(dir)) {
     if (!byScore.has(line.score)) byScore.set(line.score, new Map());
-    const due = dueResult(line);
+    const due = dueResult(line, undefined, normalizer(line.score));
     if (due) byScore.get(line.score)!.set(line.item_id, due);
   }
   return byScore;
@@ -170,13 +172,15 @@ async function countRunB(
   tables: PairTables,
   gold: GoldCheck,
 ): Promise<void> {
+  const normalizer = await runNormalizers(dir);
   for await (const line of resultLines(dir)) {
+    const normalize = normalizer(line.score);
     for (const number of tables.candidates(line.score)) {
       const fromA = runA.get(tables.scoreAOf[number]!)?.get(line.item_id);
       if (!fromA) continue;
-      const fromB = dueResult(line, fromA.gold);
+      const fromB = dueResult(line, fromA.gold, normalize);
       if (!fromB) continue;
-      gold.check(number, line.item_id, fromA.gold, line.label);
+      gold.check(number, line.item_id, fromA.gold, line.label, normalize);
       const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}`;
       const counts = tables.tables[number]!;
       counts.set(key, (counts.get(key) ?? 0) + 1);
