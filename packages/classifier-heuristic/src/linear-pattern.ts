@@ -32,7 +32,8 @@ function groupBody(source: string, at: number): number {
 
 /**
  * Where the character class that opens at `at` (a `[`) ends: the index past its `]`, or -1, also
- * for a class with `\q{…}` (flag `v`: strings, `[\q{x|xx}]` an alternation of its own).
+ * for a class with `\q{…}` (flag `v`, not among a score's flags today: strings, `[\q{x|xx}]` an
+ * alternation of its own).
  */
 function classEnd(source: string, at: number): number {
   let index = at + 1;
