@@ -12,8 +12,11 @@ const recheckMs = 50;
  */
 const longestWaitMs = 250;
 /**
- * Hedges one attempt of a call may start: a second when the first failed or hangs too (at 1%
- * hangs, both hang once in 10,000 calls, a stall of the whole timeout).
+ * Hedges of one attempt of a call that may be in flight or answered: a second when the first hangs
+ * too (at 1% hangs, both hang once in 10,000 calls, a stall of the whole timeout). A hedge that
+ * failed (a 429, a 500: an error answer, not work a provider bills) does not count, so a hung call
+ * whose two hedges both failed is hedged again after the back-off instead of held to its timeout;
+ * the limiter's allowance (one hedge per ten requests) still bounds them all.
  */
 const hedgesPerCall = 2;
 
@@ -124,6 +127,7 @@ class HedgedCall<T> {
       },
       (error: unknown) => {
         attempt.settled = true;
+        if (hedge && attempt.sent) this.hedges -= 1;
         this.failed(error);
       },
     );
