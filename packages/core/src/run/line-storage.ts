@@ -1,3 +1,4 @@
+import { redact } from '../common/secrets.js';
 import type { ResultLine } from './result-line.js';
 
 /** What a stored result line keeps beside the result itself. */
@@ -62,8 +63,19 @@ function hasPrompts(trace: unknown): boolean {
   return false;
 }
 
+/** Characters past a cut redacted with the text before it: a secret is shorter. */
+const secretMargin = 4096;
+
 /**
- * The line as stored: the item's text (capped) on the item's `first` line, in memory on the others,
+ * The first `chars` characters of a text, redacted before the cut: the line is redacted when
+ * written, but a cut inside a secret keeps a piece that no longer equals it.
+ */
+function redactedStart(text: string, chars: number): string {
+  return redact(text.slice(0, chars + secretMargin)).slice(0, chars);
+}
+
+/**
+ * The line as stored: the item's text (capped, redacted before the cut) on the item's `first` line, in memory on the others,
  * and prompts dropped when asked.
  */
 export function storedLine(
@@ -75,7 +87,7 @@ export function storedLine(
   if (limit > 0) {
     const whole = item.text;
     const kept = {
-      text: whole.length > limit ? whole.slice(0, limit) : whole,
+      text: whole.length > limit ? redactedStart(whole, limit) : whole,
       length: whole.length > limit ? whole.length : null,
     };
     if (item.first) {
