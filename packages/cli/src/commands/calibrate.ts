@@ -140,6 +140,16 @@ async function writeCalibration(path: string, flags: CalibrateFlags, fit: Calibr
   return file;
 }
 
+/**
+ * A confidence threshold as it is: 3 decimals when they are exact, else every digit. Rounded, a
+ * threshold of 0.98749 read 0.987, and `confidence_below: 0.987` kept answers the precision was
+ * not measured on.
+ */
+function thresholdText(threshold: number): string {
+  const short = threshold.toFixed(3);
+  return Number(short) === threshold ? short : String(threshold);
+}
+
 function report(fit: CalibrationFit, flags: CalibrateFlags, file: string): string {
   const lines = [
     `${flags.score}: ${flags.method} fitted on ${fit.fitted_on} answers, measured on ${fit.held_out} held out (seed ${flags.seed})`,
@@ -148,7 +158,7 @@ function report(fit: CalibrationFit, flags: CalibrateFlags, file: string): strin
   if (fit.threshold !== undefined && flags.targetPrecision !== undefined) {
     lines.push(
       fit.threshold
-        ? `  precision ≥ ${flags.targetPrecision}: confidence ≥ ${fit.threshold.threshold.toFixed(3)} (precision ${fit.threshold.precision.toFixed(3)} on ${fit.threshold.kept} of ${fit.threshold.held_out} held-out answers); send the rest on with confidence_below: ${fit.threshold.threshold.toFixed(3)}`
+        ? `  precision ≥ ${flags.targetPrecision}: confidence ≥ ${thresholdText(fit.threshold.threshold)} (precision ${fit.threshold.precision.toFixed(3)} on ${fit.threshold.kept} of ${fit.threshold.held_out} held-out answers); send the rest on with confidence_below: ${thresholdText(fit.threshold.threshold)}`
         : `  precision ≥ ${flags.targetPrecision}: no confidence threshold reaches it on the held-out answers`,
     );
   }
