@@ -48,7 +48,8 @@ export function confOf(values: readonly string[]): Record<string, string> {
 
 /** `--test-fraction`: a number in [0, 1). */
 export function testFraction(value: string): number {
-  const parsed = Number(value);
+  // Number('') is 0: an empty value is no number, not zero (no test set).
+  const parsed = value.trim() === '' ? Number.NaN : Number(value);
   if (!(parsed >= 0 && parsed < 1))
     throw new InvalidConfigError([
       { path: '--test-fraction', message: `expected a number in [0, 1), got "${value}"` },
