@@ -25,6 +25,8 @@ import type { ResultLine } from './result-line.js';
 import { endRun, type LineSource, type SourceCounts } from './run-end.js';
 import type { RunInfo } from './run-folder.js';
 import { countedBefore, type RunProvenance, rowsUnknown } from './run-provenance.js';
+import { resumedSelection } from './run-selection.js';
+import { readRunInfo } from './run-state.js';
 import { createRun, type OpenedRun, resumeRun, streamLines } from './run-stream.js';
 import { checkSinks, SinkSet } from './sink-set.js';
 
@@ -328,7 +330,14 @@ function runSinks(options: EvaluateOptions, store: RunFolderSink, core: CoreSink
  * trackers, yours). Resolves when the run ends, with status `completed`, `interrupted` (aborted)
  * or `failed`; bad input throws `InvalidConfigError`.
  */
-export async function evaluate(options: EvaluateOptions): Promise<RunSummary> {
+export async function evaluate(given: EvaluateOptions): Promise<RunSummary> {
+  // A resume keeps the run's own --score, --limit and --sample unless given again.
+  const options = given.resumeDir
+    ? {
+        ...given,
+        ...resumedSelection(given, (await readRunInfo(given.resumeDir, '--resume')).options),
+      }
+    : given;
   const now = options.now ?? (() => new Date());
   const scores = selectScores(options.scorecard.scores, options.scores);
   // Bad input first, before any folder is made: no dataset, then an unknown --stratify score.
