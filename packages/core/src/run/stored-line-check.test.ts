@@ -54,7 +54,7 @@ describe('a resume reading results.jsonl', () => {
     // By hand: nine of ten right (i8 wrong).
     expect(summary.scores.Card).toMatchObject({ n: 10, accuracy: 0.9 });
     expect(warnings).toEqual([
-      `${out}/results.jsonl: 2 stored results are not as Plexus writes them and were scored again ("i1" / Card: status "weird" is not ok, skipped or error; "i2" / Card: value "maybe" is not one of the score's labels (yes, no)); 1 stored result had a "correct" that its value and label do not give; set from them`,
+      `${out}/results.jsonl: 2 stored results are not as Plexus writes them and were scored again ("i1" / Card: status "weird" is not ok, skipped, error or disabled; "i2" / Card: value "maybe" is not one of the score's labels (yes, no)); 1 stored result had a "correct" that its value and label do not give; set from them`,
     ]);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).warnings).toEqual(warnings);
   });

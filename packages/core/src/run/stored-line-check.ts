@@ -21,7 +21,8 @@ const quoted = 60;
  */
 export function storedLineProblem(line: ResultLine, score: StoredLineScore): string | undefined {
   if (typeof line.item_id !== 'string') return `item_id ${quote(line.item_id)} is not text`;
-  if (!statuses.has(line.status)) return `status ${quote(line.status)} is not ok, skipped or error`;
+  if (!statuses.has(line.status))
+    return `status ${quote(line.status)} is not ok, skipped, error or disabled`;
   const { value, label } = line;
   if (line.status === 'ok') {
     if (typeof value !== 'string') return 'an ok result without a value';
