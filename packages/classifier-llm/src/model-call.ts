@@ -183,7 +183,7 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
           ? error
           : new ProviderCallError(String(error), { cause: error });
       if (!failure.isRetryable || attempt > options.policy.maxRetries) {
-        throw new ProviderCallError(
+        const final = new ProviderCallError(
           `${failure.message}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`,
           {
             status: failure.status,
@@ -191,6 +191,9 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
             code: failure.code,
           },
         );
+        // The requests it sent are counted (`llm_calls`, `retries`) though no answer came.
+        final.sent = { attempts: attempt, hedges: state.hedges };
+        throw final;
       }
       if (growsBackoff(options, state, failure)) state.steps += 1;
       const step = Math.max(1, state.steps);

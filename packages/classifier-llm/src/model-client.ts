@@ -24,7 +24,7 @@ import { createOpenAiProvider } from './openai-provider.js';
 import { type ModelPrice, modelPrice, responseCost } from './pricing.js';
 import { requestKey } from './request-key.js';
 import { type RequestLimiter, sharedLimiter } from './request-limiter.js';
-import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { defaultRetryPolicy, ProviderCallError, type RetryPolicy } from './retry-policy.js';
 import { addCost, type UsageTally } from './usage-tally.js';
 
 /** The model settings every LLM kind has (see `modelSettings`). */
@@ -236,6 +236,14 @@ export class ModelClient {
       drain: this.drain,
       request,
       hedgeAfterMs: this.hedgeAfterMs,
+    }).catch((error: unknown) => {
+      // A call that gave up sent its requests all the same: `llm_calls` and `retries` count them
+      // (no tokens come back with an error; the cost stays as for a retried attempt's failures).
+      if (error instanceof ProviderCallError && error.sent) {
+        options.usage.calls += error.sent.attempts + error.sent.hedges;
+        options.usage.retries += error.sent.attempts - 1;
+      }
+      throw error;
     });
     const { response } = result;
     // Only answers are kept: a failed call throws before this, so errors are never cached.

@@ -53,6 +53,8 @@ export function backoffMs(
 export class ProviderCallError extends ScoreCallError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** For a call that gave up: the requests it sent (attempts, and hedges beside them). */
+  sent: { attempts: number; hedges: number } | undefined;
 
   constructor(
     message: string,

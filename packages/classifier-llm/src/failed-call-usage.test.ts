@@ -1,0 +1,51 @@
+// A call that gives up still sent its requests: the item's error result counts them.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseScorecard } from '@plexus/core';
+import { afterAll, expect, it } from 'vitest';
+import { plugin } from './plugin.js';
+import { startTestServer } from './testing/openai-test-server.js';
+
+const server = await startTestServer({ seed: 3, retryAfterSeconds: 0.01 });
+afterAll(() => server.close());
+process.env.PLEXUS_FAILED_CALL_KEY = 'failed-call-key';
+
+async function scoreOne(settings: Record<string, unknown>) {
+  const score = {
+    name: 'S',
+    class: 'llm/classifier',
+    labels: ['spam', 'ham'],
+    model: 'test-model',
+    base_url: server.url,
+    api_key_env: 'PLEXUS_FAILED_CALL_KEY',
+    prompt: 'Is this spam?\n{{ text }}',
+    ...settings,
+  };
+  const card = await parseScorecard(`name: T\nscores:\n  - ${JSON.stringify(score)}\n`, {
+    file: '/tmp/failed-call.yaml',
+    plugins: [plugin],
+    cacheDir: mkdtempSync(join(tmpdir(), 'plexus-failed-call-')),
+  });
+  const [output] = await card.scores[0]!.score!.doScore({
+    items: [{ id: '1', text: 'win money [[spam]]', metadata: {}, results: {} }],
+    signal: new AbortController().signal,
+    context: { scorecard: 'T' },
+  });
+  return output!;
+}
+
+it('counts every request of a call that gave up: calls and retries as the server saw them', async () => {
+  server.resetStats();
+  server.queueFaults('500', '500', '500');
+  const output = await scoreOne({ max_retries: 2 });
+  expect(output.status).toBe('error');
+  expect(server.stats.requests).toBe(3);
+  expect(output.usage).toMatchObject({ calls: 3, retries: 2, inputTokens: 0, outputTokens: 0 });
+  // A refusal that is not retried: one request, no retry.
+  server.resetStats();
+  server.queueFaults('400');
+  const refused = await scoreOne({ max_retries: 2 });
+  expect(server.stats.requests).toBe(1);
+  expect(refused.usage).toMatchObject({ calls: 1, retries: 0 });
+});
