@@ -58,14 +58,23 @@ async function setUp(options: TestServerOptions, concurrency = 4, timeoutMs = 20
 }
 
 describe('back-off after failures that are noise', () => {
-  it('retries three 500s in a row as first retries while 500s are at their usual share', async () => {
+  it('retries two 500s in a row as first retries while 500s are at their usual share', async () => {
     const { server, call } = await setUp({});
-    server.queueFaults('500', '500', '500');
+    server.queueFaults('500', '500');
     const result = await call(0);
-    expect(result.attempts).toBe(4);
-    // 3 x 99 ms (growing, as before: 99 + 799 + 1,599 ms).
-    expect(result.ms).toBeGreaterThanOrEqual(297);
-    expect(result.ms).toBeLessThan(1000);
+    expect(result.attempts).toBe(3);
+    // 2 x 99 ms (growing, as before: 99 + 799 ms).
+    expect(result.ms).toBeGreaterThanOrEqual(198);
+    expect(result.ms).toBeLessThan(700);
+  });
+
+  it("grows it from a lone call's own third failure in a row (a short outage is waited out)", async () => {
+    const { server, call } = await setUp({});
+    server.queueFaults('500', '500', '500', '500');
+    const result = await call(0);
+    expect(result.attempts).toBe(5);
+    // 99 + 99, then 799 and 1,599 ms: 2.6 s of waiting, where four first retries gave up in 0.4 s.
+    expect(result.ms).toBeGreaterThanOrEqual(99 + 99 + 799 + 1599);
   });
 
   it('retries a 429 after a timed-out call as a first retry (a hang is not a rate limit)', async () => {

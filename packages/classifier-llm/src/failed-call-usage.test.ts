@@ -42,10 +42,11 @@ it('counts every request of a call that gave up: calls and retries as the server
   expect(output.status).toBe('error');
   expect(server.stats.requests).toBe(3);
   expect(output.usage).toMatchObject({ calls: 3, retries: 2, inputTokens: 0, outputTokens: 0 });
-  // A refusal that is not retried: one request, no retry.
+  // No retry allowed: one request, none retried.
   server.resetStats();
-  server.queueFaults('400');
-  const refused = await scoreOne({ max_retries: 2 });
+  server.queueFaults('500');
+  const once = await scoreOne({ max_retries: 0 });
+  expect(once.status).toBe('error');
   expect(server.stats.requests).toBe(1);
-  expect(refused.usage).toMatchObject({ calls: 1, retries: 0 });
+  expect(once.usage).toMatchObject({ calls: 1, retries: 0 });
 });
