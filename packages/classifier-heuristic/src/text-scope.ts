@@ -1,4 +1,4 @@
-import { type ScoreItemV1, splitTurns, TurnReader, turnAt } from '@plexus/core';
+import { redactedSlice, type ScoreItemV1, splitTurns, TurnReader, turnAt } from '@plexus/core';
 import { z } from 'zod';
 
 /** Settings that choose which part of a transcript a rule reads. */
@@ -206,9 +206,12 @@ export function describeSegment(segment: Segment): string {
   return `${segment.speaker ?? 'unknown speaker'} turn ${segment.turn}`;
 }
 
-/** A short quote of the text around a match. */
+/**
+ * A short quote of the text around a match, redacted: a registered secret the quote would cut is
+ * taken whole and replaced (the result line's redaction finds whole secrets only).
+ */
 export function quote(text: string, start: number, end: number, margin = 30): string {
   const from = Math.max(0, start - margin);
   const to = Math.min(text.length, end + margin);
-  return `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+  return `${from > 0 ? '…' : ''}${redactedSlice(text, from, to)}${to < text.length ? '…' : ''}`;
 }

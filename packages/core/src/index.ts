@@ -32,6 +32,7 @@ export { hashValue, sha256, stableStringify } from './common/hash.js';
 export {
   clearSecrets,
   redact,
+  redactedSlice,
   redactedText,
   registerAuthorization,
   registerEnvironmentSecrets,

@@ -104,6 +104,24 @@ export function redact(text: string): string {
   return result;
 }
 
+/**
+ * `text.slice(from, to)` redacted, a secret the slice would cut in two included whole first (then
+ * replaced): a quote around a match must not keep a piece of a secret that the line's redaction,
+ * which finds whole secrets only, would miss.
+ */
+export function redactedSlice(text: string, from: number, to: number): string {
+  let start = from;
+  let end = to;
+  for (const form of forms) {
+    let at = text.indexOf(form, Math.max(0, start - form.length + 1));
+    for (; at !== -1 && at < end; at = text.indexOf(form, at + 1)) {
+      start = Math.min(start, at);
+      end = Math.max(end, at + form.length);
+    }
+  }
+  return redact(text.slice(start, end));
+}
+
 /** Forgets every secret (for tests). */
 export function clearSecrets(): void {
   forms = [];
