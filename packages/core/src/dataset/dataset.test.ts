@@ -110,6 +110,21 @@ describe('readDataset', () => {
     ]);
   });
 
+  it('refuses a numeric id too large to read exactly (above 2^53), not a rounded one', async () => {
+    const path = join(folder, 'big-ids.jsonl');
+    // Both read as 12345678901234567000: the two rows would share an id.
+    writeFileSync(
+      path,
+      '{"id":12345678901234567890,"text":"a"}\n{"id":12345678901234567891,"text":"b"}\n{"id":9007199254740991,"text":"c"}\n{"id":"12345678901234567890","text":"d"}\n{"id":1e400,"text":"e"}\n',
+    );
+    const { items, problems } = await read(path, {});
+    expect(items.map((item) => item.id)).toEqual(['9007199254740991', '12345678901234567890']);
+    expect(problems.map((problem) => problem.line)).toEqual([1, 2, 5]);
+    expect(problems[0]!.message).toBe(
+      'has a number in column "id" too large to read exactly (12345678901234567000: JSON numbers above 2^53 lose their last digits); write the id as a string ("...")',
+    );
+  });
+
   it('reads Parquet row groups', async () => {
     const path = join(folder, 'items.parquet');
     parquetWriteFile({

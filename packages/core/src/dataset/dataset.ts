@@ -101,6 +101,14 @@ export type ItemReader = (
   line: number,
 ) => DatasetItem | DatasetProblem;
 
+/**
+ * Why a numeric id above 2^53 is refused: a JSON number that large has lost its last digits when it
+ * was read (12345678901234567890 reads as 12345678901234567000), so two rows could share an id.
+ */
+function inexactId(idColumn: string, value: number): string {
+  return `has a number in column "${idColumn}" too large to read exactly (${String(value)}: JSON numbers above 2^53 lose their last digits); write the id as a string ("...")`;
+}
+
 /** `itemOfRecord` for many rows: the gold columns are listed once, not per row. */
 export function itemReader(columns: ItemColumns): ItemReader {
   const { idColumn, textColumn } = columns;
@@ -108,9 +116,12 @@ export function itemReader(columns: ItemColumns): ItemReader {
   return (record, rowNumber, line) => {
     const text = asText(nameValue(record, textColumn));
     if (text === undefined) return { line, message: `has no text in column "${textColumn}"` };
-    const rawId = hasName(record, idColumn) ? asText(record[idColumn]) : String(rowNumber);
+    const idValue = hasName(record, idColumn) ? record[idColumn] : rowNumber;
+    const rawId = asText(idValue);
     if (rawId === undefined || isBlank(rawId))
       return { line, message: `has no id in column "${idColumn}"` };
+    if (typeof idValue === 'number' && Math.abs(idValue) > Number.MAX_SAFE_INTEGER)
+      return { line, message: inexactId(idColumn, idValue) };
     // Score and column names are data (`constructor`, `__proto__`): own keys only, no prototype.
     const labels = new LabelRecord();
     for (const [score, names] of gold) {
