@@ -1,7 +1,13 @@
-/** A number from a value: numbers, or numeric strings as CSV gives them; otherwise undefined. */
+/**
+ * A decimal number as text (`12`, `-0.5`, `.5`, `1e3`, spaces around): `Number` alone also reads
+ * `0x20` as 32, `0b11` as 3 and `0o7` as 7, which a CSV field never means.
+ */
+const decimal = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i;
+
+/** A number from a value: numbers, or decimal strings as CSV gives them; otherwise undefined. */
 export function numericValue(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && value.trim() !== '') {
+  if (typeof value === 'string' && decimal.test(value)) {
     const parsed = Number(value);
     return Number.isFinite(parsed) ? parsed : undefined;
   }
