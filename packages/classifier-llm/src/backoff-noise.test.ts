@@ -58,17 +58,17 @@ async function setUp(options: TestServerOptions, concurrency = 4, timeoutMs = 20
 }
 
 describe('back-off after failures that are noise', () => {
-  it('retries two 500s in a row as first retries while 500s are at their usual share', async () => {
-    const { server, call } = await setUp({});
-    server.queueFaults('500', '500');
+  it('retries failures of mixed kinds as first retries while they are at their usual share', async () => {
+    const { server, call } = await setUp({}, 4, 150);
+    server.queueFaults('500', 'hang', '500');
     const result = await call(0);
-    expect(result.attempts).toBe(3);
-    // 2 x 99 ms (growing, as before: 99 + 799 ms).
-    expect(result.ms).toBeGreaterThanOrEqual(198);
-    expect(result.ms).toBeLessThan(700);
+    expect(result.attempts).toBe(4);
+    // 3 x 99 ms and a 150 ms timeout (growing, as before: 99 + 799 + 1,599 ms).
+    expect(result.ms).toBeGreaterThanOrEqual(3 * 99 + 150);
+    expect(result.ms).toBeLessThan(1000);
   });
 
-  it("grows it from a lone call's own third failure in a row (a short outage is waited out)", async () => {
+  it("grows it from a lone call's second failure of one kind in a row (an outage is waited out)", async () => {
     const { server, call } = await setUp({});
     server.queueFaults('500', '500', '500', '500');
     const result = await call(0);

@@ -63,6 +63,8 @@ interface CallState {
   hedges: number;
   tokens: number;
   steps: number;
+  /** The last failure's kind (its status, else its code): an outage repeats one. */
+  lastFailure?: string | number;
 }
 
 /** A retry waits for the next free slot ahead of the first attempts (its item waited once). */
@@ -141,19 +143,18 @@ function sendHedged(
 /**
  * Tells the limiter of a retryable failure; true when it grows the call's back-off: a 429 always,
  * a server failure (5xx, timeout, lost connection) while such failures run above their usual
- * share, or from the call's own second failure in a row (its third attempt on waits as a first
- * retry, the fourth 0.5 s later, then 1 s...). A sporadic failure is noise: its retry waits as a
- * first retry does, so an item unlucky twice (a hang, then a 500) is not left asleep 0.5 s, then
- * 1 s, at the end of a run; but a lone call through a short outage (a few seconds of 503s, too
- * few answers for a share) still waits it out instead of spending its retries in 0.3 s.
+ * share, or when it is the call's second failure in a row of the same kind (a 503 after a 503:
+ * its third attempt waits as a first retry, the fourth 0.5 s later, then 1 s...). A sporadic
+ * failure is noise: its retry waits as a first retry does, so an item unlucky twice (a hang, then
+ * a 500) is not left asleep 0.5 s, then 1 s, at the end of a run; but a lone call through a short
+ * outage (a few seconds of 503s, too few answers for a share) still waits it out instead of
+ * spending its retries in 0.3 s.
  */
-function growsBackoff(
-  options: ModelCallOptions,
-  state: CallState,
-  failure: ProviderCallError,
-  attempt: number,
-) {
-  if (failure.status !== 429) return options.limiter.serverFailed() || attempt >= 2;
+function growsBackoff(options: ModelCallOptions, state: CallState, failure: ProviderCallError) {
+  const kind = failure.status ?? failure.code;
+  const repeated = state.lastFailure === kind;
+  state.lastFailure = kind;
+  if (failure.status !== 429) return options.limiter.serverFailed() || repeated;
   options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
   return true;
 }
@@ -203,7 +204,7 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
         final.sent = { attempts: attempt, hedges: state.hedges };
         throw final;
       }
-      if (growsBackoff(options, state, failure, attempt)) state.steps += 1;
+      if (growsBackoff(options, state, failure)) state.steps += 1;
       const step = Math.max(1, state.steps);
       await sleep(backoffMs(options.policy, step, random, failure.retryAfterMs), options.signal);
     }
