@@ -187,6 +187,7 @@ function openRun(
       dir: options.resumeDir,
       data: path,
       retryErrors: options.retryErrors,
+      selection: options,
     });
   }
   const dir = options.outDir ?? defaultRunDir(scorecard.key, run.started);

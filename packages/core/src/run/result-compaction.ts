@@ -37,6 +37,8 @@ export async function compactResults(
   const outputs = new Map<string, Record<string, ScoreOutputV1>>();
   // Per item, the scores whose results are scored again: what is skipped downstream goes too.
   const retried = new Map<string, Set<string>>();
+  // Per item, the scores whose lines the check refused: everything downstream goes too.
+  const dropped = new Map<string, Set<string>>();
   const resultsPath = join(dir, 'results.jsonl');
   const compacted = `${resultsPath}.resume`;
   const fd = openSync(compacted, 'w');
@@ -53,7 +55,12 @@ export async function compactResults(
         // Keyed by score names (`toString`, `__proto__` are names too): no prototype.
         const stored = outputs.get(line.item_id) ?? nameRecord<ScoreOutputV1>();
         if (hasName(stored, line.score)) continue;
-        if (options.check?.(line) !== undefined) continue;
+        // A line the check refuses is scored again, and so is every line downstream of it: their
+        // answers were given from the refused one's.
+        if (options.check?.(line) !== undefined || dependsOnAny(line, dropped, options.dependsOn)) {
+          markScore(dropped, line);
+          continue;
+        }
         if (options.retryErrors && isRetried(line, retried, options.dependsOn)) continue;
         stored[line.score] = outputOfLine(line);
         outputs.set(line.item_id, stored);
@@ -72,22 +79,37 @@ export async function compactResults(
   return outputs;
 }
 
+/** Whether the line's score depends directly on a score marked for its item. */
+function dependsOnAny(
+  line: ResultLine,
+  marked: Map<string, Set<string>>,
+  dependsOn: ReadonlyMap<string, readonly string[]> | undefined,
+): boolean {
+  const scores = marked.get(line.item_id);
+  return (
+    scores !== undefined &&
+    (dependsOn?.get(line.score) ?? []).some((dependency) => scores.has(dependency))
+  );
+}
+
+/** Marks the line's score for its item. */
+function markScore(marked: Map<string, Set<string>>, line: ResultLine): void {
+  const scores = marked.get(line.item_id);
+  if (scores) scores.add(line.score);
+  else marked.set(line.item_id, new Set([line.score]));
+}
+
 /** With --retry-errors: an error, or a skip downstream of a retried score, is scored again. */
 function isRetried(
   line: ResultLine,
   retried: Map<string, Set<string>>,
   dependsOn: ReadonlyMap<string, readonly string[]> | undefined,
 ): boolean {
-  const scores = retried.get(line.item_id);
   const retry =
     line.status === 'error' ||
-    (line.status === 'skipped' &&
-      scores !== undefined &&
-      (dependsOn?.get(line.score) ?? []).some((dependency) => scores.has(dependency)));
-  if (!retry) return false;
-  if (scores) scores.add(line.score);
-  else retried.set(line.item_id, new Set([line.score]));
-  return true;
+    (line.status === 'skipped' && dependsOnAny(line, retried, dependsOn));
+  if (retry) markScore(retried, line);
+  return retry;
 }
 
 /** Makes a rename in `dir` durable (best effort: some file systems refuse to sync a folder). */

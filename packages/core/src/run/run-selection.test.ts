@@ -55,6 +55,9 @@ describe('a resume', () => {
     cutShort(out, 10);
     await evaluate({ scorecard: card, resumeDir: out, cache: false, limit: 12 });
     expect(storedLines(out)).toHaveLength(12);
+    // run.json says what the run now is: --score Card --limit 12 (a later resume keeps them).
+    const options = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).options;
+    expect(options).toMatchObject({ scores: ['Card'], limit: 12, sample: null });
   });
 
   it('ignores a recorded selection that is not one (a hand edit)', () => {

@@ -7,6 +7,7 @@ import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import type { ResultLine } from './result-line.js';
 import { RunFolder, type RunInfo } from './run-folder.js';
 import type { RunProvenance } from './run-provenance.js';
+import type { RunSelection } from './run-selection.js';
 import { readRunInfo } from './run-state.js';
 import type { SinkSet } from './sink-set.js';
 import { storedLineChecker } from './stored-line-check.js';
@@ -84,6 +85,8 @@ export async function resumeRun(options: {
   scores: readonly LoadedScore[];
   fingerprints: Record<string, string>;
   retryErrors: boolean | undefined;
+  /** The --score, --limit and --sample this resume runs with (run.json's `options` says so). */
+  selection: RunSelection;
   started: Date;
   provenance: RunProvenance;
   sinks: SinkSet;
@@ -101,6 +104,15 @@ export async function resumeRun(options: {
     dependsOn: dependencyMap(options.scores),
     check: checker.check,
   });
+  const { scores, limit, sample } = options.selection;
+  const folderInfo = resumed.folder.info;
+  folderInfo.options = {
+    ...folderInfo.options,
+    scores: scores ?? null,
+    limit: limit ?? null,
+    sample: sample ?? null,
+  };
+  await resumed.folder.writeInfo(); // a resume of this resume goes on with the same selection
   const warning = checker.warning(dir);
   const warnings = warning ? [warning] : [];
   return { folder: resumed.folder, path, prior: resumed.stored.outputs, start, warnings };

@@ -59,3 +59,45 @@ describe('a resume reading results.jsonl', () => {
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).warnings).toEqual(warnings);
   });
 });
+
+describe('a resume dropping a stored line', () => {
+  it('scores again the lines downstream of it too (their answers came from the dropped one)', async () => {
+    const downstream = `name: Cards
+scores:
+  - { name: Card, class: test/contains, word: card }
+  - { name: Lost, class: test/contains, word: lost, depends_on: [Card] }
+`;
+    const file = join(folder, 'downstream.yaml');
+    writeFileSync(file, downstream);
+    const card = await parseScorecard(downstream, {
+      file,
+      plugins: [testPlugin],
+      cacheDir: folder,
+    });
+    const out = join(folder, 'downstream-run');
+    await evaluate({ scorecard: card, data, outDir: out, cache: false });
+    // i1's Card line is refused (a label the score lacks); its Lost line is a valid line, marked
+    // so that a kept copy shows; i3's Lost line, downstream of a kept Card line, is marked too.
+    const edited = storedLines(out).map((line) => {
+      if (line.item_id === 'i1' && line.score === 'Card') return { ...line, value: 'maybe' };
+      if ((line.item_id === 'i1' || line.item_id === 'i3') && line.score === 'Lost')
+        return { ...line, explanation: 'stored before' };
+      return line;
+    });
+    writeFileSync(
+      join(out, 'results.jsonl'),
+      `${edited.map((line) => JSON.stringify(line)).join('\n')}\n`,
+    );
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+    writeFileSync(join(out, 'run.json'), JSON.stringify({ ...info, status: 'interrupted' }));
+    await evaluate({ scorecard: card, resumeDir: out, cache: false, onWarning: () => {} });
+    const lost = new Map(
+      storedLines(out)
+        .filter((line) => line.score === 'Lost')
+        .map((line) => [line.item_id, line.explanation]),
+    );
+    expect(lost.size).toBe(10);
+    expect(lost.get('i1')).not.toBe('stored before');
+    expect(lost.get('i3')).toBe('stored before');
+  });
+});
