@@ -20,6 +20,12 @@ export interface ModelCallOptions {
    * Undefined (the default): never.
    */
   hedgeAfterMs?: number | 'auto';
+  /**
+   * Called with an answer while its limiter slot is still held (the response cache stores it
+   * there): the next request waits for it, so a kill -9 can lose at most the calls in flight, never
+   * one answered (and paid for) whose slot had already gone to another request.
+   */
+  onAnswer?: (response: ChatResponse) => Promise<unknown> | undefined;
 }
 
 /** A completed call and how many attempts it took. */
@@ -89,7 +95,10 @@ function sendOnce(
     () => {
       refuseWhenDraining(options.drain);
       state.epoch = options.limiter.epoch;
-      return options.provider.complete(options.request, options.signal);
+      return options.provider.complete(options.request, options.signal).then(async (response) => {
+        await options.onAnswer?.(response);
+        return response;
+      });
     },
     retry ? firstInLine : undefined,
   );
@@ -112,8 +121,9 @@ function sendHedged(
         if (signal.aborted) return Promise.reject(signal.reason);
         sent();
         state.epoch = limiter.epoch;
-        return options.provider.complete(options.request, signal).then((response) => {
+        return options.provider.complete(options.request, signal).then(async (response) => {
           answered();
+          await options.onAnswer?.(response);
           return response;
         });
       },

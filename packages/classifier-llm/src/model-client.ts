@@ -236,6 +236,9 @@ export class ModelClient {
       drain: this.drain,
       request,
       hedgeAfterMs: this.hedgeAfterMs,
+      // Only answers are kept (a failed call throws before this, so errors are never cached),
+      // stored while the call still holds its slot.
+      onAnswer: this.cache ? (answer) => this.cache!.set(key, answer).catch(() => {}) : undefined,
     }).catch((error: unknown) => {
       // A call that gave up sent its requests all the same: `llm_calls` and `retries` count them
       // (no tokens come back with an error; the cost stays as for a retried attempt's failures).
@@ -246,8 +249,6 @@ export class ModelClient {
       throw error;
     });
     const { response } = result;
-    // Only answers are kept: a failed call throws before this, so errors are never cached.
-    await this.cache?.set(key, response).catch(() => {});
     options.prompts?.push(traceCall(messages, response.content));
     // Requests sent: a hedged call's second attempt too (it may be billed).
     options.usage.calls += 1 + result.hedges;
