@@ -21,10 +21,10 @@ it('hedges a hung call sent during a stall once the latencies are back, not at i
     timeoutMs: 2000,
   });
   const limiter = new RequestLimiter({ maxConcurrency: 64 });
-  // A stall: 64 calls answered after 600 ms, so auto's delay (4x their 90th percentile) passes the
-  // 2,000 ms timeout.
+  // A stall: 64 calls answered after 600 ms, so auto's delay (4x their 90th percentile, about
+  // 2,400 ms: a timer may fire a millisecond early) passes the 2,000 ms timeout.
   await Promise.all(Array.from({ length: 64 }, () => limiter.run(1, () => wait(600))));
-  expect(limiter.hedgeAfterMs('auto')).toBeGreaterThanOrEqual(2400);
+  expect(limiter.hedgeAfterMs('auto')).toBeGreaterThan(2000);
   server.queueFaults('hang');
   const started = Date.now();
   const hung = callModel({
