@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@plexus/core';
@@ -6,40 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { precisionThreshold, splitAnswers } from './calibration-fit.js';
 import { withSetting } from './commands/calibrate.js';
-import { main } from './main.js';
+import { runMain, writeEchoPackage } from './test-packages.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-calibrate-'));
 
-// A third-party score that answers the label and confidence written in the text ("yes 0.83").
-const plugin = join(project, 'node_modules', 'plexus-score-echo');
-mkdirSync(plugin, { recursive: true });
-writeFileSync(
-  join(plugin, 'package.json'),
-  JSON.stringify({ name: 'plexus-score-echo', type: 'module', exports: './index.js' }),
-);
-writeFileSync(
-  join(plugin, 'index.js'),
-  `export const plugin = {
-  specificationVersion: 'v1',
-  name: 'plexus-score-echo',
-  factories: [{
-    specificationVersion: 'v1',
-    kind: 'echo',
-    settingsSchema: { safeParse: (value) => ({ success: true, data: value }) },
-    create: (settings, env) => ({
-      specificationVersion: 'v1', kind: 'plexus-score-echo/echo', name: env.name,
-      labels: ['yes', 'no'], fingerprint: 'echo-1',
-      async doScore({ items }) {
-        return items.map((item) => {
-          const [value, confidence] = item.text.split(' ');
-          return { value, confidence: Number(confidence), status: 'ok' };
-        });
-      },
-    }),
-  }],
-};
-`,
-);
+// A third-party score that answers the label and confidence written in the text ('yes 0.83').
+writeEchoPackage(project);
 
 // 200 over-confident answers: a confidence c is right with probability c^2 (seeded).
 const random = seededRandom(11);
@@ -55,16 +27,7 @@ writeFileSync(
   '# Echo card\nname: Echo\ndata: { path: data.csv }\nscores:\n  - name: Echo # keep this comment\n    class: plexus-score-echo/echo\n    labels: [yes, no]\n',
 );
 
-async function plexus(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const plexus = runMain;
 
 describe('plexus calibrate', () => {
   it('fits on a seeded split, lowers ECE on held-out answers, and the score uses the map from then on', async () => {

@@ -1,23 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { writeScorePackage } from './test-packages.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'plexus-exit-codes-'));
 
 // A third-party score that answers the parity of the text, and fails (status error) on every
 // `fail_every`-th number: a score that fails on some items, as a flaky service does.
-const flaky = join(project, 'node_modules', 'plexus-score-flaky');
-mkdirSync(flaky, { recursive: true });
-writeFileSync(
-  join(flaky, 'package.json'),
-  JSON.stringify({ name: 'plexus-score-flaky', type: 'module', exports: './index.js' }),
-);
-writeFileSync(
-  join(flaky, 'index.js'),
+writeScorePackage(
+  project,
+  'plexus-score-flaky',
   `export const plugin = {
   specificationVersion: 'v1',
   name: 'plexus-score-flaky',

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { runMain } from './test-packages.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-feedback-cli-'));
 const db = join(project, 'feedback.sqlite');
@@ -13,16 +13,7 @@ function write(name: string, text: string): string {
   return path;
 }
 
-async function plexus(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const plexus = runMain;
 
 // Four calls; Greeting says yes when the agent thanks the caller.
 const calls = write(

@@ -3,23 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageNameFor } from './commands/init.js';
-import { main } from './main.js';
+import { runMain } from './test-packages.js';
 
 /** Runs `plexus` in this process; its exit code and what it printed. */
-async function plexus(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const plexus = (...args: string[]) => runMain(args);
 
 function filesUnder(folder: string, prefix = ''): string[] {
   return readdirSync(join(folder, prefix), { withFileTypes: true }).flatMap((entry) =>

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { runMain } from './test-packages.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-review-cli-'));
 
@@ -12,16 +12,7 @@ function write(name: string, text: string): string {
   return path;
 }
 
-async function plexus(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const plexus = runMain;
 
 const calls = write(
   'calls.csv',

@@ -2,27 +2,14 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runMain } from '../test-packages.js';
 import { comparePageFor } from './compare-route.js';
 import { type TestRow, writeTestRun } from './test-runs.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-compare-trust-'));
 const root = join(folder, 'runs');
 
-async function plexus(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const plexus = runMain;
 
 const gold = (index: number) => (index % 2 ? 'odd' : 'even');
 const wrong = (index: number) => (index % 2 ? 'even' : 'odd');

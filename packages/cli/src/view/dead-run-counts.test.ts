@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
-import { writeSlowPackage } from '../test-packages.js';
+import { runMain, writeSlowPackage } from '../test-packages.js';
 import { startViewer, type Viewer } from './server.js';
 
 // A run killed with SIGKILL (as the kernel's OOM killer does) never writes its counts: run.json
@@ -65,22 +64,19 @@ describe('a run killed before its end', () => {
   });
 
   it('plexus runs lists its items as unknown (null, "—"), not 0', async () => {
-    let stdout = '';
-    const io = {
-      stdout: (text: string) => {
-        stdout += text;
-      },
-      stderr: () => {},
-      isTty: false,
-    };
-    expect(await main(['runs', root, '--json'], io)).toBe(0);
-    const listed = JSON.parse(stdout).runs as { name: string; status: string; items: unknown }[];
+    const json = await runMain(['runs', root, '--json']);
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.stdout).runs as {
+      name: string;
+      status: string;
+      items: unknown;
+    }[];
     expect(listed).toEqual([
       expect.objectContaining({ name: 'killed', status: 'interrupted', items: null }),
     ]);
-    stdout = '';
-    expect(await main(['runs', root], io)).toBe(0);
-    expect(stdout).toMatch(/killed\s+Slow\s+\S+ \S+\s+interrupted\s+—/);
+    const table = await runMain(['runs', root]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/killed\s+Slow\s+\S+ \S+\s+interrupted\s+—/);
   });
 
   it('the run page says the items are unknown and how many have results', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunInfo, RunLock, type RunMetricsFile } from '@plexus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runMain } from '../test-packages.js';
 import { startViewer, type Viewer } from './server.js';
 import { type TestRow, writeTestRun } from './test-runs.js';
 
@@ -30,20 +30,7 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-async function plexus(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTty: false,
-  });
-  return { code, stdout, stderr };
-}
+const plexus = runMain;
 
 beforeAll(async () => {
   mkdirSync(root, { recursive: true });

@@ -1,4 +1,4 @@
-import { redact } from '../common/secrets.js';
+import { redactedSlice } from '../common/secrets.js';
 import type { ResultLine } from './result-line.js';
 
 /** What a stored result line keeps beside the result itself. */
@@ -63,15 +63,13 @@ function hasPrompts(trace: unknown): boolean {
   return false;
 }
 
-/** Characters past a cut redacted with the text before it: a secret is shorter. */
-const secretMargin = 4096;
-
 /**
- * The first `chars` characters of a text, redacted before the cut: the line is redacted when
- * written, but a cut inside a secret keeps a piece that no longer equals it.
+ * The first `chars` characters of a text, redacted before the cut (`redactedSlice` takes a secret
+ * the cut would split whole): the line is redacted when written, but a cut inside a secret keeps a
+ * piece that no longer equals it.
  */
 function redactedStart(text: string, chars: number): string {
-  return redact(text.slice(0, chars + secretMargin)).slice(0, chars);
+  return redactedSlice(text, 0, chars).slice(0, chars);
 }
 
 /**

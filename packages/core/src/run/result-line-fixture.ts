@@ -1,5 +1,5 @@
 // Result lines for tests: a correct answer with every field a line has, in toResultLine's order.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultLine } from './result-line.js';
 import type { RunInfo } from './run-folder.js';
@@ -50,4 +50,17 @@ export function storedLines(dir: string): ResultLine[] {
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as ResultLine);
+}
+
+/**
+ * Rewrites a run folder's results.jsonl with `lines` (as given: a test may spoil them) and marks the
+ * run interrupted, as a kill would leave it.
+ */
+export function interruptedWith(dir: string, lines: readonly object[]): void {
+  writeFileSync(
+    join(dir, 'results.jsonl'),
+    `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`,
+  );
+  const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...info, status: 'interrupted' }));
 }

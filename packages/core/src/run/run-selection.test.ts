@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import { testPlugin } from '../testing/contains-score.js';
 import { evaluate } from './evaluate.js';
-import { storedLines } from './result-line-fixture.js';
+import { interruptedWith, storedLines } from './result-line-fixture.js';
 import { resumedSelection } from './run-selection.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-run-selection-'));
@@ -23,12 +23,8 @@ writeFileSync(
 );
 
 /** Keeps the first `kept` lines of a finished run and marks it interrupted, as a kill would. */
-function cutShort(dir: string, kept: number): void {
-  const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8').split('\n').slice(0, kept);
-  writeFileSync(join(dir, 'results.jsonl'), `${lines.join('\n')}\n`);
-  const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...info, status: 'interrupted' }));
-}
+const cutShort = (dir: string, kept: number) =>
+  interruptedWith(dir, storedLines(dir).slice(0, kept));
 
 describe('a resume', () => {
   it("keeps the run's own --score and --limit when they are not given again", async () => {

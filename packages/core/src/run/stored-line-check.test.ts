@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import { testPlugin } from '../testing/contains-score.js';
 import { evaluate } from './evaluate.js';
-import { storedLines } from './result-line-fixture.js';
+import { interruptedWith, storedLines } from './result-line-fixture.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-stored-lines-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -32,12 +32,7 @@ describe('a resume reading results.jsonl', () => {
       if (line.item_id === 'i8') return { ...line, correct: true }; // the score said no, gold yes
       return line;
     });
-    writeFileSync(
-      join(out, 'results.jsonl'),
-      `${edited.map((line) => JSON.stringify(line)).join('\n')}\n`,
-    );
-    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    writeFileSync(join(out, 'run.json'), JSON.stringify({ ...info, status: 'interrupted' }));
+    interruptedWith(out, edited);
     const warnings: string[] = [];
     const summary = await evaluate({
       scorecard: card,
@@ -84,12 +79,7 @@ scores:
         return { ...line, explanation: 'stored before' };
       return line;
     });
-    writeFileSync(
-      join(out, 'results.jsonl'),
-      `${edited.map((line) => JSON.stringify(line)).join('\n')}\n`,
-    );
-    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-    writeFileSync(join(out, 'run.json'), JSON.stringify({ ...info, status: 'interrupted' }));
+    interruptedWith(out, edited);
     await evaluate({ scorecard: card, resumeDir: out, cache: false, onWarning: () => {} });
     const lost = new Map(
       storedLines(out)

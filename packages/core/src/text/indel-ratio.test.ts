@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../dataset/sampling.js';
 import { commonLength, indelRatio } from './indel-ratio.js';
 
 /** The textbook recurrence, written out on its own: the longest common subsequence. */
@@ -15,15 +16,6 @@ function handCommon(left: string, right: string): number {
   return table[left.length]![right.length]!;
 }
 
-/** A seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
 const alphabet = ['a', 'b', 'c', ' ', "'", 'é', '😀', 'n', 'k'];
 
 function text(next: () => number, length: number): string {
@@ -34,7 +26,7 @@ function text(next: () => number, length: number): string {
 
 describe('commonLength', () => {
   it('counts the common subsequence as the table does, both ways of counting', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 3000; round += 1) {
       // Up to 40 units: the bit-parallel count (<= 30) and the table (longer) both run.
       const left = text(next, 1 + Math.floor(next() * 40));
