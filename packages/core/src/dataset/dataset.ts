@@ -78,11 +78,59 @@ function isBlank(text: string): boolean {
 const LabelRecord = function LabelRecord() {} as unknown as new () => Record<string, string>;
 LabelRecord.prototype = Object.freeze(Object.create(null));
 
-/** The value of the first of `names` that `record` has as its own column, if any. */
-function firstColumnValue(record: Readonly<Record<string, unknown>>, names: readonly string[]) {
+/** The first of `names` that `record` has as its own column, if any. */
+function firstColumn(
+  record: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): string | undefined {
   for (let index = 0; index < names.length; index += 1) {
     const name = names[index] as string;
-    if (Object.hasOwn(record, name)) return record[name];
+    if (Object.hasOwn(record, name)) return name;
+  }
+  return undefined;
+}
+
+/** Shown gold values are cut to this many characters. */
+const shownGold = 40;
+
+/**
+ * Why a list or object in a gold column is refused: a gold label is one value, and which of a
+ * list's labels is the gold (or whether it is several) cannot be guessed. A JSON list or object
+ * (a Parquet list, struct or JSON column) is reported as the row's problem, with the fix.
+ */
+function unreadableGold(column: string, value: object): string {
+  const written = JSON.stringify(value) ?? String(value);
+  const shown = written.length > shownGold ? `${written.slice(0, shownGold)}…` : written;
+  const kind = Array.isArray(value) ? 'a list' : 'an object';
+  const only = Array.isArray(value) && value.length === 1 ? asText(value[0]) : undefined;
+  const example = only === undefined || only.length > shownGold ? '...' : only;
+  return `has ${kind}, not a label, in gold column "${column}" (${shown}): a gold label is one value; write the label as text (${JSON.stringify(column)}: ${JSON.stringify(example)})`;
+}
+
+/**
+ * The gold labels of a row (`labels`, by score), or why one cannot be read. Text is the label as
+ * written (blank: none); a number or boolean is read as JavaScript writes it, the text a CSV cell
+ * with the same value has (1 and 1.0 are "1", 1e3 is "1000", true is "true"); null and NaN (a
+ * missing value in a Parquet float column) are no label; a list or object is refused.
+ */
+function readGold(
+  record: Readonly<Record<string, unknown>>,
+  gold: readonly [string, readonly string[]][],
+  labels: Record<string, string>,
+): string | undefined {
+  for (const [score, names] of gold) {
+    const column = firstColumn(record, names);
+    if (column === undefined) continue;
+    const value = record[column];
+    if (typeof value === 'string') {
+      if (!isBlank(value)) labels[score] = value;
+    } else if (typeof value === 'number') {
+      if (!Number.isNaN(value)) labels[score] = String(value);
+    } else if (typeof value === 'boolean' || typeof value === 'bigint') {
+      labels[score] = String(value);
+    } else if (typeof value === 'object' && value !== null) {
+      return unreadableGold(column, value);
+    }
   }
   return undefined;
 }
@@ -124,10 +172,8 @@ export function itemReader(columns: ItemColumns): ItemReader {
       return { line, message: inexactId(idColumn, idValue) };
     // Score and column names are data (`constructor`, `__proto__`): own keys only, no prototype.
     const labels = new LabelRecord();
-    for (const [score, names] of gold) {
-      const value = asText(firstColumnValue(record, names));
-      if (value !== undefined && !isBlank(value)) labels[score] = value;
-    }
+    const unreadable = readGold(record, gold, labels);
+    if (unreadable !== undefined) return { line, message: unreadable };
     // The other columns, in order, as own data properties (a `__proto__` column too): a rest copy.
     const { [idColumn]: _id, [textColumn]: _text, ...metadata } = record;
     return { id: rawId, text, metadata, labels, line };
