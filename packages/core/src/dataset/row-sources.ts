@@ -7,6 +7,7 @@ import { parquetRows } from './parquet-rows.js';
 import type { RawRow } from './raw-row.js';
 import { assertTextFile } from './text-check.js';
 import { LineSplitter } from './text-lines.js';
+import { Utf8Check } from './utf8-check.js';
 
 export type { RawRow, RowGroupPlace } from './raw-row.js';
 
@@ -43,13 +44,14 @@ const decodeBytes = 1 << 16;
 
 /**
  * The file as text, one array of strings per read (the pieces of one read's rows reach the engine
- * together), one UTF-8 decoder across reads; each read's bytes to `tap` first.
+ * together), one UTF-8 decoder across reads; each read's bytes to `tap` and `check` first.
  */
-async function* openText(path: string, tap?: ByteTap): AsyncGenerator<string[]> {
+async function* openText(path: string, check: Utf8Check, tap?: ByteTap): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   for await (const chunk of createReadStream(path, { highWaterMark: textChunkBytes })) {
     const bytes = chunk as Buffer;
     tap?.(bytes);
+    check.see(bytes);
     const pieces: string[] = [];
     for (let start = 0; start < bytes.length; start += decodeBytes) {
       const text = decoder.write(bytes.subarray(start, start + decodeBytes));
@@ -57,6 +59,7 @@ async function* openText(path: string, tap?: ByteTap): AsyncGenerator<string[]> 
     }
     if (pieces.length > 0) yield pieces;
   }
+  check.end();
   const rest = decoder.end();
   if (rest !== '') yield [rest];
 }
@@ -69,13 +72,16 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
   await assertTextFile(path);
   const parser = new CsvParser();
   const convert = csvRecords(path);
-  for await (const pieces of openText(path, tap)) {
+  const check = new Utf8Check();
+  const checked = (rows: RawRow[]) =>
+    check.invalidSeen ? rows.map((row) => check.checked(row)) : rows;
+  for await (const pieces of openText(path, check, tap)) {
     const rows: RawRow[] = [];
     for (const piece of pieces) convert(parser.push(piece), rows);
-    if (rows.length > 0) yield rows;
+    if (rows.length > 0) yield checked(rows);
   }
   const rows = convert(parser.end(), []);
-  if (rows.length > 0) yield rows;
+  if (rows.length > 0) yield checked(rows);
 }
 
 const openBrace = 123; // {
@@ -110,12 +116,13 @@ export function jsonlRow(text: string, line: number): RawRow | undefined {
 export async function* jsonlRows(path: string, tap?: ByteTap): AsyncGenerator<RawRow[]> {
   await assertTextFile(path);
   const lines = new LineSplitter();
+  const check = new Utf8Check();
   let rows: RawRow[] = [];
   const take = (text: string, line: number): void => {
-    const row = jsonlRow(text, line);
+    const row = check.checkedLine(text, line) ?? jsonlRow(text, line);
     if (row) rows.push(row);
   };
-  for await (const pieces of openText(path, tap)) {
+  for await (const pieces of openText(path, check, tap)) {
     for (const piece of pieces) lines.push(piece, take);
     if (rows.length > 0) {
       yield rows;
