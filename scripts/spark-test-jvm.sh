@@ -11,6 +11,15 @@
 # by the Java, the pyspark jars and the warm-up job, so a new Java or pyspark makes a new one. If
 # it cannot be made, the options come without it (the tests run, only slower), and a
 # `.failed` file beside it with the log stops every test file from trying again.
+# The key also names the spark-submit path: the JVM records the jars' paths in the archive and
+# refuses it under another classpath (a checkout elsewhere gets its own archive, not an unusable one).
+#
+# A JVM dies with SIGBUS when it maps an archive shorter than its header says (a truncated copy),
+# so: the archive is written to a temporary file in the cache folder, synced, tried, and renamed
+# (never seen half-written); a `.ok` stamp beside it records its size, time and inode once a JVM
+# has started with it; an archive that does not match its stamp is tried again
+# (`java -XX:SharedArchiveFile=... -version`), and one a JVM cannot start with is removed and made
+# again.
 # PLEXUS_TEST_SPARK_JAVA_OPTIONS, when set (even empty), is printed instead: the options to use.
 set -euo pipefail
 if [ -n "${PLEXUS_TEST_SPARK_JAVA_OPTIONS+set}" ]; then
@@ -39,23 +48,42 @@ warmup="$root/scripts/spark-cds-warmup.py"
 key=$({
   readlink -f "$java"
   "$java" -version 2>&1
+  echo "$submit"
   ls -l "$jars"
   cat "$warmup"
   echo "$options"
 } | sha256sum | cut -c1-16)
 archive="$cache/spark-cds-$key.jsa"
 mkdir -p "$cache"
+# Whether a JVM starts with the archive (a truncated one dies of SIGBUS while mapping it).
+starts() {
+  ("$java" $options -XX:SharedArchiveFile="$1" -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash \
+    -version) >/dev/null 2>&1
+}
+stamp() { stat -c '%s %Y %i' "$1"; }
 exec 9>"$archive.lock"
 flock 9
-if [ ! -s "$archive" ] && [ ! -f "$archive.failed" ]; then
+if [ -e "$archive" ] && [ "$(cat "$archive.ok" 2>/dev/null || true)" != "$(stamp "$archive")" ]; then
+  if [ -s "$archive" ] && starts "$archive"; then
+    stamp "$archive" >"$archive.ok"
+  else
+    echo "spark-test-jvm.sh: $archive is damaged (a JVM cannot start with it); making it again" >&2
+    rm -f "$archive" "$archive.ok"
+  fi
+fi
+if [ ! -e "$archive" ] && [ ! -f "$archive.failed" ]; then
   scratch=$(mktemp -d)
-  trap 'rm -rf "$scratch"' EXIT
+  partial="$archive.$$.tmp" # in the cache folder: the rename below is atomic
+  trap 'rm -rf "$scratch" "$partial"' EXIT
   if SPARK_SUBMIT_OPTS="$options -XX:ArchiveClassesAtExit=$scratch/classes.jsa" \
     SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$(dirname "$submit")/python" \
     "$submit" --master 'local[2]' --conf spark.ui.enabled=false "$warmup" "$scratch" \
-    >"$scratch/log" 2>&1 && [ -s "$scratch/classes.jsa" ]; then
-    mv "$scratch/classes.jsa" "$archive.tmp"
-    mv "$archive.tmp" "$archive"
+    >"$scratch/log" 2>&1 && [ -s "$scratch/classes.jsa" ] &&
+    { starts "$scratch/classes.jsa" || ! echo "a JVM cannot start with the archive made" >>"$scratch/log"; }; then
+    cp "$scratch/classes.jsa" "$partial"
+    sync "$partial"
+    mv -f "$partial" "$archive"
+    stamp "$archive" >"$archive.ok"
   else
     cp "$scratch/log" "$archive.failed"
     echo "spark-test-jvm.sh: no class archive (see $archive.failed); Spark's tests run without it" >&2

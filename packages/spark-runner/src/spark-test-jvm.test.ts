@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  statSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,20 +20,23 @@ import { describe, expect, it } from 'vitest';
 const script = fileURLToPath(new URL('../../../scripts/spark-test-jvm.sh', import.meta.url));
 const baseOptions = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
-/** A pyspark-like layout whose spark-submit always fails: bin/spark-submit beside jars/. */
-function fakeSpark(): string {
+/**
+ * A pyspark-like layout, bin/spark-submit beside jars/, whose spark-submit runs `body` (by default
+ * it fails).
+ */
+function fakeSpark(body = 'exit 3'): string {
   const home = mkdtempSync(join(tmpdir(), 'plexus-fake-spark-'));
   mkdirSync(join(home, 'bin'));
   mkdirSync(join(home, 'jars'));
   const submit = join(home, 'bin', 'spark-submit');
-  writeFileSync(submit, '#!/bin/sh\nexit 3\n');
+  writeFileSync(submit, `#!/bin/sh\n${body}\n`);
   chmodSync(submit, 0o755);
   return submit;
 }
 
-function options(env: Record<string, string>): string {
+function options(env: Record<string, string>, submit = fakeSpark()): string {
   const { PLEXUS_TEST_SPARK_JAVA_OPTIONS: _set, ...rest } = process.env;
-  return execFileSync(script, [fakeSpark()], {
+  return execFileSync(script, [submit], {
     encoding: 'utf8',
     env: { ...rest, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,5 +72,41 @@ describe.skipIf(!hasJava)('spark-test-jvm.sh falls back to the options without a
     const cache = mkdtempSync(join(tmpdir(), 'plexus-cds-cache-'));
     const path = `${bin}:${process.env.PATH ?? ''}`;
     expect(options({ PLEXUS_VENV_CACHE: cache, PATH: path })).toBe(baseOptions);
+  });
+});
+
+/** Exit status and signal of a JVM started with `options` (the tests' Spark JVMs start so). */
+function startJava(options: string): { status: number | null; signal: string | null } {
+  const { status, signal } = spawnSync(
+    'java',
+    [...options.split(' '), '-XX:ErrorFile=/dev/null', '-XX:-CreateCoredumpOnCrash', '-version'],
+    { stdio: 'ignore' },
+  );
+  return { status, signal };
+}
+
+describe.skipIf(!hasJava)('spark-test-jvm.sh never gives a damaged archive', () => {
+  it('a truncated archive (a JVM dies of SIGBUS mapping it) is found and made again', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'plexus-cds-cache-'));
+    // A stand-in for the warm-up job: one JVM with the script's options, which writes an archive
+    // of the classes it loaded (-XX:ArchiveClassesAtExit), as Spark's driver does.
+    const submit = fakeSpark('exec java $SPARK_SUBMIT_OPTS -version 2>/dev/null');
+    const first = options({ PLEXUS_VENV_CACHE: cache }, submit);
+    const archive = /-XX:SharedArchiveFile=(\S+)$/.exec(first)?.[1] ?? '';
+    expect(first).toBe(`${baseOptions} -XX:SharedArchiveFile=${archive}`);
+    expect(startJava(first)).toEqual({ status: 0, signal: null });
+    // Written to a temporary file and renamed: nothing else left in the folder.
+    expect(readdirSync(cache).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+    const size = statSync(archive).size;
+    chmodSync(archive, 0o644);
+    truncateSync(archive, Math.floor(size / 2));
+    // The hazard itself: a JVM started with the truncated archive dies (SIGBUS, then abort).
+    expect(startJava(first).status).not.toBe(0);
+
+    const second = options({ PLEXUS_VENV_CACHE: cache }, submit);
+    expect(second).toBe(first);
+    expect(statSync(archive).size).toBeGreaterThan(size / 2);
+    expect(startJava(second)).toEqual({ status: 0, signal: null });
   });
 });
