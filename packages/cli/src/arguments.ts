@@ -14,10 +14,21 @@ export function wholeNumber(flag: string, minimum = 1): (value: string) => numbe
   };
 }
 
+/**
+ * A finite number written in decimals (`0.05`, `2`, `.5`, `1e-3`), else NaN: `Number` reads an
+ * empty value (and the empty halves of `,`) as 0, `0x10` as 16 and `Infinity` or `1e999` as a number.
+ */
+export function decimalNumber(text: string): number {
+  const parsed = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(text)
+    ? Number(text)
+    : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : Number.NaN;
+}
+
 /** Parses a positive number option (`--max-usd 2.5`), or throws a bad-input error naming the flag. */
 export function positiveNumber(flag: string): (value: string) => number {
   return (value: string) => {
-    const parsed = Number(value);
+    const parsed = decimalNumber(value);
     if (!Number.isFinite(parsed) || parsed <= 0) {
       throw new InvalidConfigError([
         { path: flag, message: `expected a number > 0, got "${value}"` },

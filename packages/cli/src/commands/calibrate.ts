@@ -199,6 +199,14 @@ export function calibrateCommand(program: Command, io: CliIo): void {
         throw new InvalidConfigError([
           { path: '--test-fraction', message: 'a share between 0 and 1, e.g. 0.3' },
         ]);
+      // A precision above 1 is never reached: refused before the data is scored.
+      if (flags.targetPrecision !== undefined && flags.targetPrecision > 1)
+        throw new InvalidConfigError([
+          {
+            path: '--target-precision',
+            message: `a precision from 0 to 1, e.g. 0.95; got ${flags.targetPrecision}`,
+          },
+        ]);
       const path = resolve(scorecard);
       const answers = await rawAnswers(path, flags);
       const fit = fitCalibration(answers, {

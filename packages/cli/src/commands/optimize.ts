@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidConfigError, registerSecret } from '@plexus/core';
 import type { Command } from 'commander';
-import { positiveNumber, wholeNumber } from '../arguments.js';
+import { decimalNumber, positiveNumber, wholeNumber } from '../arguments.js';
 import { mlflowOptimizeTracker } from '../optimize/mlflow-tracking.js';
 import type { HttpOptimizer, OptimizerEndpoint } from '../optimize/optimizer-client.js';
 import { optimize } from '../optimize/run-optimize.js';
@@ -32,17 +32,22 @@ interface OptimizeFlags {
   tracker?: string;
 }
 
-function share(flag: string, value: string, maximum: number): number {
-  const parsed = Number(value);
-  if (!(Number.isFinite(parsed) && parsed >= 0 && parsed < maximum))
+/** A number in [0, maximum) (`--max-cost-increase`), or (0, maximum) with `above0` (`--alpha`). */
+function share(flag: string, value: string, maximum: number, above0 = false): number {
+  // decimalNumber: an empty value is no number, not 0.
+  const parsed = decimalNumber(value);
+  if (!(parsed >= 0 && parsed < maximum) || (above0 && parsed === 0))
     throw new InvalidConfigError([
-      { path: flag, message: `expected a number from 0 to below ${maximum}, got "${value}"` },
+      {
+        path: flag,
+        message: `expected a number ${above0 ? 'above 0' : 'from 0'} to below ${maximum}, got "${value}"`,
+      },
     ]);
   return parsed;
 }
 
 function fractionsOf(value: string): Record<SplitName, number> {
-  const parts = value.split(',').map(Number);
+  const parts = value.split(',').map(decimalNumber);
   const total = parts.reduce((sum, part) => sum + part, 0);
   if (parts.length !== 3 || parts.some((part) => !(part > 0)) || Math.abs(total - 1) > 1e-9)
     throw new InvalidConfigError([
@@ -95,8 +100,9 @@ function endpointOf(flags: OptimizeFlags, scorecard: string): OptimizerEndpoint 
   const apiKey = process.env[flags.optimizerApiKeyEnv];
   if (apiKey) registerSecret(apiKey);
   let price: HttpOptimizer['price'];
-  if (flags.optimizerPrice) {
-    const [input, output, ...rest] = flags.optimizerPrice.split(',').map(Number);
+  if (flags.optimizerPrice !== undefined) {
+    // `,` or `1,` are no prices: Number('') is 0, which would make every call free.
+    const [input, output, ...rest] = flags.optimizerPrice.split(',').map(decimalNumber);
     if (rest.length > 0 || !(input! >= 0) || !(output! >= 0))
       throw new InvalidConfigError([
         {
@@ -210,7 +216,7 @@ export function optimizeCommand(program: Command, io: CliIo): void {
         outDir,
         rounds: flags.rounds,
         candidates: flags.candidates,
-        alpha: share('--alpha', flags.alpha, 1),
+        alpha: share('--alpha', flags.alpha, 1, true),
         maxCostIncrease: share('--max-cost-increase', flags.maxCostIncrease, 100),
         maxUsd: flags.maxUsd,
         seed: flags.seed,
