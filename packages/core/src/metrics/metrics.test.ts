@@ -189,8 +189,8 @@ describe('ScoreMetricsAccumulator', () => {
   });
 });
 
-describe('bootstrap intervals on large sets (Poisson bootstrap)', () => {
-  it('match the normal approximation for accuracy 0.9 over 30,000 items', () => {
+describe('intervals on large sets', () => {
+  it("accuracy's (Wilson) matches the normal approximation for accuracy 0.9 over 30,000 items", () => {
     const accumulator = new ScoreMetricsAccumulator();
     for (let index = 0; index < 30_000; index += 1)
       accumulator.add(line('a', index % 10 === 0 ? 'b' : 'a'));

@@ -1,11 +1,12 @@
 import type { ResultLine } from '../run/result-line.js';
 import { type LabelNormalization, normalizedLabel } from '../text/labels.js';
-import { bootstrapIntervals } from './bootstrap.js';
+import { bootstrapIntervalsOrReasons, type IntervalOrReason } from './bootstrap.js';
 import { type CalibrationMetrics, CalibrationTally } from './calibration.js';
 import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';
 import { ConfusionCounts } from './confusion.js';
 import { CostTally } from './cost-tally.js';
 import { judgedPair } from './judged-pair.js';
+import { wilsonInterval } from './wilson.js';
 
 /** The metrics of one score, as written to `metrics.json`. All values are plain numbers (0..1). */
 export interface ScoreMetrics {
@@ -34,11 +35,21 @@ export interface ScoreMetrics {
   /** Sorted union of (normalised) gold and predicted labels. */
   labels: string[];
   accuracy: number | null;
+  /**
+   * Wilson score 95% interval of `accuracy` (statsmodels' `proportion_confint(method="wilson")`):
+   * [0.207, 1] for one right answer of one, never a collapsed [1, 1]. Null when `n` is 0.
+   */
   accuracy_ci95: [number, number] | null;
   precision: AveragedMetric | null;
   recall: AveragedMetric | null;
   f1: AveragedMetric | null;
+  /** Percentile bootstrap 95% interval of macro F1; null where the resamples cannot vary. */
   f1_macro_ci95: [number, number] | null;
+  /**
+   * Why `f1_macro_ci95` is null ("too few items (1): ...", "no variation in the resamples: ..."),
+   * null when it is there. Absent from runs written before it existed.
+   */
+  f1_macro_ci95_reason: string | null;
   confusion_matrix: { labels: string[]; matrix: number[][] };
   support: Record<string, number>;
   /** Null with no item, and with one label only (gold and answers all the same label): 0/0. */
@@ -146,6 +157,25 @@ export class ScoreMetricsAccumulator {
     if (distinct.size > 1) this.flipped += 1;
   }
 
+  /**
+   * Macro F1's percentile bootstrap interval over the confusion cells (sorted: the order results
+   * arrived in does not matter), or why there is none (see `bootstrapIntervalsOrReasons`).
+   */
+  private macroF1Interval(labels: readonly string[], seed: number): IntervalOrReason {
+    const cells = this.confusion.entries().map((entry) => ({ cell: entry, count: entry.count }));
+    const index = new Map(labels.map((label, position) => [label, position]));
+    const macroF1 = (counts: readonly number[]) => {
+      const sample = labels.map(() => labels.map(() => 0));
+      counts.forEach((count, position) => {
+        const { gold, predicted } = cells[position]!.cell;
+        sample[index.get(gold)!]![index.get(predicted)!]! += count;
+      });
+      return [presentMatrixMetrics(labels, sample).f1.macro];
+    };
+    const intervals = bootstrapIntervalsOrReasons(cells, macroF1, seed);
+    return intervals?.[0] ?? { ci95: null, reason: 'no item with a gold label was answered' };
+  }
+
   finish(seed = 0): ScoreMetrics {
     const answered = this.results - this.errors - this.skipped;
     const due = answered + this.errors;
@@ -153,26 +183,7 @@ export class ScoreMetricsAccumulator {
     const labels = this.confusion.labels();
     const matrix = this.confusion.matrix(labels);
     const computed = labels.length > 0 ? matrixMetrics(labels, matrix) : undefined;
-    const cells = this.confusion.entries().map((entry) => ({ cell: entry, count: entry.count }));
-    const index = new Map(labels.map((label, position) => [label, position]));
-    const resampled = (counts: readonly number[]) => {
-      const sample = labels.map(() => labels.map(() => 0));
-      counts.forEach((count, position) => {
-        const { gold, predicted } = cells[position]!.cell;
-        sample[index.get(gold)!]![index.get(predicted)!]! += count;
-      });
-      return presentMatrixMetrics(labels, sample);
-    };
-    const intervals = computed
-      ? bootstrapIntervals(
-          cells,
-          (counts) => {
-            const metrics = resampled(counts);
-            return [metrics.accuracy, metrics.f1.macro];
-          },
-          seed,
-        )
-      : null;
+    const f1Interval = this.macroF1Interval(labels, seed);
     return {
       n: this.confusion.total,
       n_results: this.results,
@@ -189,11 +200,12 @@ export class ScoreMetricsAccumulator {
       accuracy_counting_errors: labelledDue > 0 ? this.correct / labelledDue : null,
       labels,
       accuracy: computed?.accuracy ?? null,
-      accuracy_ci95: intervals?.[0] ?? null,
+      accuracy_ci95: wilsonInterval(this.correct, this.confusion.total),
       precision: computed?.precision ?? null,
       recall: computed?.recall ?? null,
       f1: computed?.f1 ?? null,
-      f1_macro_ci95: intervals?.[1] ?? null,
+      f1_macro_ci95: f1Interval.ci95,
+      f1_macro_ci95_reason: f1Interval.reason,
       confusion_matrix: { labels, matrix },
       support: computed?.support ?? {},
       // One label in gold and answers alike: chance agreement is 1 and kappa is 0/0 (scikit-learn:

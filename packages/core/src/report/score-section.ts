@@ -7,11 +7,24 @@ import { recordedCost } from './summary-section.js';
 /** Above this many labels the heatmap drops the numbers (hover shows them) and lists top confusions. */
 const compactLabels = 20;
 
+/**
+ * The note under a figure: its 95% interval, or why it has none (a run written before reasons
+ * were recorded has none: nothing is said).
+ */
+function intervalNote(value: [number, number] | null, reason?: string | null): string {
+  if (value) return `95% CI ${interval(value)}`;
+  return reason ? `no 95% CI: ${reason}` : '';
+}
+
 function headline(metrics: ScoreMetrics): string {
   const cards: [string, string, string?][] = [
     ['items in metrics', String(metrics.n)],
-    ['accuracy', format(metrics.accuracy), interval(metrics.accuracy_ci95)],
-    ['F1 macro', format(metrics.f1?.macro), interval(metrics.f1_macro_ci95)],
+    ['accuracy', format(metrics.accuracy), intervalNote(metrics.accuracy_ci95)],
+    [
+      'F1 macro',
+      format(metrics.f1?.macro),
+      intervalNote(metrics.f1_macro_ci95, metrics.f1 ? metrics.f1_macro_ci95_reason : null),
+    ],
     [
       "Cohen's kappa",
       metrics.cohen_kappa === null && metrics.n > 0
@@ -31,7 +44,7 @@ function headline(metrics: ScoreMetrics): string {
   return `<div class="cards">${cards
     .map(
       ([name, value, note]) =>
-        `<div class="card"><div class="name">${escapeHtml(name)}</div><div class="value">${escapeHtml(value)}</div>${note ? `<div class="note">95% CI ${escapeHtml(note)}</div>` : ''}</div>`,
+        `<div class="card"><div class="name">${escapeHtml(name)}</div><div class="value">${escapeHtml(value)}</div>${note ? `<div class="note">${escapeHtml(note)}</div>` : ''}</div>`,
     )
     .join('')}</div>`;
 }
