@@ -51,6 +51,16 @@ export function reservedKeyProblems(raw: unknown, positions: SourcePositions): C
             key,
           ),
         );
+      } else if (key === '<<' && !keysAreNames) {
+        // YAML 1.2 (what the loader reads) has no merge keys: `<<: *base` is an ordinary key, and
+        // the settings it meant to bring would be missing ("class: required").
+        problems.push(
+          positions.problem(
+            path,
+            '`<<` (a YAML 1.1 merge key) is not read: Plexus reads YAML 1.2, where it is an ordinary key; write the settings out in this entry',
+            key,
+          ),
+        );
       } else if (typeof key === 'string' && reservedNames.has(key) && !keysAreNames) {
         problems.push(
           positions.problem(

@@ -93,6 +93,9 @@ function plainParserMessage(error: YAMLError): string {
     return "a 'quoted' value is not closed: add the closing '";
   if (/Flow map .* end with a \}/.test(message)) return 'a `{` is not closed: end it with `}`';
   if (/Flow sequence .* end with a \]/.test(message)) return 'a `[` is not closed: end it with `]`';
+  // The parser recurses per level: thousands of `[` or `- ` inside each other overflow its stack.
+  if (/Maximum call stack size exceeded/.test(message))
+    return 'nested too deeply to read (lists or maps thousands of levels inside each other); its settings are a few levels deep: remove the extra nesting';
   return message;
 }
 
