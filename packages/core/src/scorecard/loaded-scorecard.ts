@@ -30,9 +30,11 @@ export interface LoadedScore {
   normalization: LabelNormalization | undefined;
   settings: unknown;
   factory: ScoreFactoryV1;
+  /** The score package's name, version and code hash (`packageCode`); none for a plugin given in code. */
+  code?: string;
   /** Present unless the scorecard was loaded with `create: false`. */
   score: ScoreV1 | undefined;
-  /** Hash of the score's own fingerprint, labels, processors and conditions. */
+  /** Hash of the score's own fingerprint, its package's code, labels, processors and conditions. */
   fingerprint: string;
 }
 

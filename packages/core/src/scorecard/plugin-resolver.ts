@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { errorMessage } from '../common/errors.js';
 import type { PluginV1, ScoreFactoryV1 } from '../spec/score-spec.js';
 import { closest } from '../text/suggest.js';
+import { packageCode } from './package-code.js';
 import { findPackage, installedScorePackages } from './package-lookup.js';
 
 /** Plugin names that map to `@plexus/classifier-<name>`. */
@@ -51,6 +52,8 @@ function isPlugin(value: unknown): value is PluginV1 {
 /** Finds and imports score packages, once each. */
 export class PluginResolver {
   private readonly loaded = new Map<string, Promise<PluginV1 | string>>();
+  /** `packageCode` of each package imported. */
+  private readonly codes = new Map<string, string>();
 
   constructor(private readonly options: PluginResolverOptions) {}
 
@@ -62,6 +65,11 @@ export class PluginResolver {
     if (factory) return factory;
     const kinds = plugin.factories.map((candidate) => candidate.kind).join(', ');
     return `unknown kind "${parsed.kind}" in ${parsed.packageName}; it provides: ${kinds}`;
+  }
+
+  /** The code identity of a package `factory` imported (`packageCode`); none for a given plugin. */
+  codeOf(packageName: string): string | undefined {
+    return this.codes.get(packageName);
   }
 
   private plugin(parsed: ParsedClass): Promise<PluginV1 | string> {
@@ -94,6 +102,7 @@ export class PluginResolver {
     if (!plugin) {
       return `package ${name} is not a Plexus score package: it exports no "plugin" with specificationVersion "v1"`;
     }
+    this.codes.set(name, packageCode(name, found.folder, resolved));
     return plugin;
   }
 }

@@ -192,6 +192,7 @@ export async function resolveEntry(
     normalization: score.normalize_labels,
     settings: settingsResult.data,
     factory,
+    code: context.resolver.codeOf(parsedClass.packageName),
     score: undefined,
     fingerprint: '',
   };

@@ -321,6 +321,7 @@ async function createScores(
 function effectiveFingerprint(entry: LoadedScore): string {
   return hashValue({
     class: entry.className,
+    code: entry.code,
     score: entry.score?.fingerprint ?? hashValue(entry.settings),
     labels: entry.labels,
     processors: entry.processors,

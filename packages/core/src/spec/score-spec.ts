@@ -92,7 +92,10 @@ export interface ScoreV1 {
   readonly kind: string;
   readonly name: string;
   readonly labels?: readonly string[];
-  /** Hash of everything that changes outputs: settings, prompts, model bytes. */
+  /**
+   * Hash of everything that changes outputs: settings, prompts, model bytes. (The loader adds the
+   * package's name, version and code hash: a code change need not change it.)
+   */
   readonly fingerprint: string;
   /** What the score runs on, for people: a model file, or a provider and model name. */
   readonly model?: string;
