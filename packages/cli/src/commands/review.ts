@@ -11,6 +11,16 @@ function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/**
+ * A cell shown to the reviewer only (the answers and the text), made inert for a
+ * spreadsheet: text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be run
+ * as a formula (`=HYPERLINK(...)` in an item's text), so it gets a leading `'`. The columns that
+ * `feedback import` reads back (item_id, score, ...) are written as they are.
+ */
+function shownField(value: string | number | null): string {
+  return csvField(typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+}
+
 function order(value: string): QueueOrder {
   if (value === 'uncertainty' || value === 'disagreement' || value === 'cell') return value;
   throw new InvalidConfigError([
@@ -50,17 +60,9 @@ export function queueCsv(queue: ReviewQueue, scores: readonly string[]): string 
   for (const item of queue.items) {
     for (const score of scores.filter((name) => name in item.answers)) {
       const answers = answerColumns.map((name) => item.answers[name] ?? null);
-      const fields = [
-        item.item_id,
-        score,
-        '',
-        '',
-        '',
-        '',
-        item.answers[score] ?? null,
-        item.priority,
-      ];
-      rows.push([...fields, ...answers, item.text].map(csvField).join(','));
+      const imported = [item.item_id, score, '', '', '', ''].map(csvField);
+      const shown = [item.answers[score] ?? null, item.priority, ...answers, item.text];
+      rows.push([...imported, ...shown.map(shownField)].join(','));
     }
   }
   return `${rows.join('\n')}\n`;
