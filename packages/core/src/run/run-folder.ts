@@ -18,6 +18,7 @@ import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { LineBuffer } from './line-buffer.js';
 import { resultLineJson } from './line-json.js';
+import { assertNewRunFolder } from './new-run-folder.js';
 import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults, type ResumeOptions } from './result-compaction.js';
@@ -116,14 +117,7 @@ export class RunFolder {
       await mkdir(dir, { recursive: true });
       // Taken before looking for run.json: two runs started into one --out cannot both go on.
       lock = RunLock.acquire(dir, 'evaluate');
-      if (existsSync(join(dir, 'run.json'))) {
-        throw new InvalidConfigError([
-          {
-            path: '--out',
-            message: `${dir} already holds a run; use --resume ${dir} to continue it or choose another --out`,
-          },
-        ]);
-      }
+      assertNewRunFolder(dir);
       await writeFile(
         join(dir, scorecard.path.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
         redact(scorecard.source),
