@@ -1,3 +1,5 @@
+import { ConfusionCounts, matrixMetrics } from '@plexus/core';
+
 /**
  * Agreement statistics over units (items) each rated by several raters, nominal labels.
  * A unit is the list of labels it received (one per rater; missing ratings simply absent).
@@ -73,15 +75,20 @@ export function fleissKappa(units: readonly (readonly string[])[]): number | nul
 export interface PairAgreement {
   n: number;
   accuracy: number;
-  cohen_kappa: number;
-  gwet_ac1: number;
+  /** Null when both raters gave one and the same label only: chance agreement 1, kappa 0/0. */
+  cohen_kappa: number | null;
+  /** Null then too: its chance agreement divides by the number of labels minus one, 0. */
+  gwet_ac1: number | null;
+  /** Why `cohen_kappa` and `gwet_ac1` are null; null when they are numbers. */
+  kappa_ac1_reason: string | null;
 }
 
 /**
- * Agreement of two label lists of equal length (first the reference, then the other rater), as
- * scikit-learn computes accuracy and Cohen's kappa; Gwet's AC1 with chance sum_k pi_k (1 - pi_k) / (K - 1).
- * Both are 1 when the raters agree on everything with one label, 0 when chance agreement is 1 otherwise.
- * Null for no items.
+ * Agreement of two label lists of equal length (first the reference, then the other rater):
+ * accuracy and Cohen's kappa as scikit-learn computes them, Gwet's AC1 with chance
+ * sum_k pi_k (1 - pi_k) / (K - 1), by core's `matrixMetrics` (the run's metrics compute them the
+ * same way). Kappa and AC1 are null, with `kappa_ac1_reason`, when one label only occurs. Null
+ * for no items.
  */
 export function pairAgreement(
   reference: readonly string[],
@@ -89,29 +96,15 @@ export function pairAgreement(
 ): PairAgreement | null {
   const n = reference.length;
   if (n === 0) return null;
-  const labels = [...new Set([...reference, ...other])];
-  const first = new Map<string, number>();
-  const second = new Map<string, number>();
-  let agreeing = 0;
-  reference.forEach((label, index) => {
-    first.set(label, (first.get(label) ?? 0) + 1);
-    second.set(other[index]!, (second.get(other[index]!) ?? 0) + 1);
-    if (label === other[index]) agreeing += 1;
-  });
-  const accuracy = agreeing / n;
-  const kappaChance = labels.reduce(
-    (sum, label) => sum + ((first.get(label) ?? 0) * (second.get(label) ?? 0)) / (n * n),
-    0,
-  );
-  const ac1Chance =
-    labels.length > 1
-      ? labels.reduce((sum, label) => {
-          const pi = ((first.get(label) ?? 0) + (second.get(label) ?? 0)) / (2 * n);
-          return sum + pi * (1 - pi);
-        }, 0) /
-        (labels.length - 1)
-      : 1;
-  const corrected = (chance: number) =>
-    chance === 1 ? (accuracy === 1 ? 1 : 0) : (accuracy - chance) / (1 - chance);
-  return { n, accuracy, cohen_kappa: corrected(kappaChance), gwet_ac1: corrected(ac1Chance) };
+  const counts = new ConfusionCounts();
+  for (let index = 0; index < n; index += 1) counts.add(reference[index]!, other[index]!);
+  const labels = counts.labels();
+  const metrics = matrixMetrics(labels, counts.matrix(labels));
+  return {
+    n,
+    accuracy: metrics.accuracy,
+    cohen_kappa: metrics.cohen_kappa,
+    gwet_ac1: metrics.gwet_ac1,
+    kappa_ac1_reason: metrics.kappa_ac1_reason,
+  };
 }

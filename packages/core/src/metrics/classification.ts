@@ -13,9 +13,17 @@ export interface MatrixMetrics {
   recall: AveragedMetric;
   f1: AveragedMetric;
   support: Record<string, number>;
-  cohen_kappa: number;
-  gwet_ac1: number;
+  /** Null with one label only (gold and predicted alike): chance agreement 1, kappa 0/0. */
+  cohen_kappa: number | null;
+  /** Null with one label only: chance agreement divides by the number of labels minus one, 0. */
+  gwet_ac1: number | null;
+  /** Why `cohen_kappa` and `gwet_ac1` are null (`oneLabelAgreement`); null when they are numbers. */
+  kappa_ac1_reason: string | null;
 }
+
+/** Why Cohen's kappa and Gwet's AC1 are undefined for a table of one label. */
+export const oneLabelAgreement =
+  'one label only (both sides gave the same single label): chance agreement is certain, so kappa is 0/0 and AC1 divides by the number of labels minus one, 0';
 
 /** a / b, or 0 when b is 0 (scikit-learn's `zero_division=0`). */
 function divide(numerator: number, denominator: number): number {
@@ -47,7 +55,11 @@ function average(
  * Metrics from a confusion matrix, matching scikit-learn: precision, recall and F1 per class over
  * the union of gold and predicted labels, zero division gives 0, micro averages over all items.
  * Cohen's kappa with chance agreement from both marginals; Gwet's AC1 with chance agreement
- * sum_k pi_k (1 - pi_k) / (K - 1), pi_k the mean of the two marginal proportions.
+ * sum_k pi_k (1 - pi_k) / (K - 1), pi_k the mean of the two marginal proportions (irrCAC's
+ * formula). With one label occurring (K = 1) both are undefined, null with `kappa_ac1_reason`: kappa's
+ * chance agreement is 1 (0/0, scikit-learn's `nan`), AC1's divides by K - 1 = 0. With two labels
+ * or more neither chance agreement reaches 1. One implementation: score metrics and
+ * `@plexus/feedback`'s agreement both use it.
  */
 export function matrixMetrics(
   labels: readonly string[],
@@ -72,17 +84,20 @@ export function matrixMetrics(
     total * total,
   );
   const pi = labels.map((_, index) => divide(rowSums[index]! + columnSums[index]!, 2 * total));
-  const ac1Chance =
-    size > 1 ? pi.reduce((sum, value) => sum + value * (1 - value), 0) / (size - 1) : 1;
+  // Labels that occur, as gold or predicted: with fewer than two, chance agreement is certain.
+  const oneLabel = labels.filter((_, index) => rowSums[index]! + columnSums[index]! > 0).length < 2;
+  const ac1Chance = oneLabel
+    ? 1
+    : pi.reduce((sum, value) => sum + value * (1 - value), 0) / (size - 1);
   return {
     accuracy,
     precision: average(precision, rowSums, accuracy, labels),
     recall: average(recall, rowSums, accuracy, labels),
     f1: average(f1, rowSums, accuracy, labels),
     support: Object.fromEntries(labels.map((label, index) => [label, rowSums[index]!])),
-    cohen_kappa:
-      kappaChance === 1 ? (observed === 1 ? 1 : 0) : (observed - kappaChance) / (1 - kappaChance),
-    gwet_ac1: ac1Chance === 1 ? (observed === 1 ? 1 : 0) : (observed - ac1Chance) / (1 - ac1Chance),
+    cohen_kappa: oneLabel ? null : (observed - kappaChance) / (1 - kappaChance),
+    gwet_ac1: oneLabel ? null : (observed - ac1Chance) / (1 - ac1Chance),
+    kappa_ac1_reason: oneLabel ? oneLabelAgreement : null,
   };
 }
 

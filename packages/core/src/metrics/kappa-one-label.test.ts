@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { agreementSection } from '../report/agreement-section.js';
 import { evaluate } from '../run/evaluate.js';
 import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import { testPlugin } from '../testing/contains-score.js';
+import { matrixMetrics, oneLabelAgreement } from './classification.js';
 
 /** Scores `rows` (text, gold) with test/contains (yes when the text has "card") into a run folder. */
 async function runOf(rows: [string, string][]) {
@@ -35,9 +37,39 @@ describe("Cohen's kappa", () => {
     expect(metrics.labels).toEqual(['yes']);
     expect(metrics.accuracy).toBe(1);
     expect(metrics.cohen_kappa).toBeNull();
-    // AC1 over a one-label table: chance agreement sum pi (1 - pi) = 0, so AC1 = 1.
-    expect(metrics.gwet_ac1).toBe(1);
-    expect(report).toContain('undefined (one label only)');
+    // AC1's chance agreement divides sum pi (1 - pi) by the number of labels minus one: 0/0 with
+    // one label (irrCAC: NaN). It was printed as a perfect 1.
+    expect(metrics.gwet_ac1).toBeNull();
+    expect(metrics.kappa_ac1_reason).toBe(oneLabelAgreement);
+    expect(report).toContain(
+      '<div class="name">Cohen&#39;s kappa</div><div class="value">undefined (one label only)</div>',
+    );
+    expect(report).toContain(
+      '<div class="name">Gwet&#39;s AC1</div><div class="value">undefined (one label only)</div>',
+    );
+  });
+
+  it('is null in matrixMetrics too, the one implementation feedback agreement uses', () => {
+    expect(matrixMetrics(['yes'], [[3]])).toMatchObject({
+      accuracy: 1,
+      cohen_kappa: null,
+      gwet_ac1: null,
+      kappa_ac1_reason: oneLabelAgreement,
+    });
+    // Gold all yes, answers all no: two labels, kappa 0 (pe = 0) and AC1 -1 (pe = 1/2).
+    expect(
+      matrixMetrics(
+        ['no', 'yes'],
+        [
+          [0, 0],
+          [3, 0],
+        ],
+      ),
+    ).toMatchObject({
+      cohen_kappa: 0,
+      gwet_ac1: -1,
+      kappa_ac1_reason: null,
+    });
   });
 
   it('is computed as soon as a second label occurs (hand count: 0)', async () => {
@@ -50,5 +82,37 @@ describe("Cohen's kappa", () => {
     ]);
     expect(metrics.labels).toEqual(['no', 'yes']);
     expect(metrics.cohen_kappa).toBe(0);
+    expect(metrics.kappa_ac1_reason).toBeNull();
+  });
+});
+
+describe("the report's agreement with reviewers", () => {
+  it('says kappa and AC1 are undefined where feedback-agreement.json has them null', () => {
+    const pair = {
+      n: 3,
+      accuracy: 1,
+      cohen_kappa: null,
+      gwet_ac1: null,
+      kappa_ac1_reason: oneLabelAgreement,
+    };
+    const html = agreementSection(
+      {
+        computed_at: '2026-12-07T00:00:00.000Z',
+        scores: {
+          Card: {
+            items: 3,
+            reviewers: 2,
+            krippendorff_alpha: null,
+            fleiss_kappa: null,
+            human_ceiling: pair,
+            model_vs_majority: null,
+          },
+        },
+      },
+      'Card',
+    );
+    expect(html).toContain(
+      '<td class="number">1.000</td><td class="number">undefined (one label only)</td><td class="number">undefined (one label only)</td>',
+    );
   });
 });

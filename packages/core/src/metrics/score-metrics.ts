@@ -54,7 +54,10 @@ export interface ScoreMetrics {
   support: Record<string, number>;
   /** Null with no item, and with one label only (gold and answers all the same label): 0/0. */
   cohen_kappa: number | null;
+  /** Null with no item, and with one label only: its chance agreement divides by 0. */
   gwet_ac1: number | null;
+  /** Why `cohen_kappa` and `gwet_ac1` are null (`oneLabelAgreement`); null when they are numbers. */
+  kappa_ac1_reason: string | null;
   /** US dollars; null when some calls have no price (see `unpriced_models`), never 0 for unknown. */
   cost_usd: number | null;
   /** The models whose calls have no price (`openai gpt-5-mini`); add `pricing:` to the score. */
@@ -208,10 +211,13 @@ export class ScoreMetricsAccumulator {
       f1_macro_ci95_reason: f1Interval.reason,
       confusion_matrix: { labels, matrix },
       support: computed?.support ?? {},
-      // One label in gold and answers alike: chance agreement is 1 and kappa is 0/0 (scikit-learn:
-      // nan). Absent, not a perfect 1.
-      cohen_kappa: labels.length > 1 ? (computed?.cohen_kappa ?? null) : null,
+      // One label in gold and answers alike: kappa is 0/0 (scikit-learn: nan) and AC1 divides by
+      // the number of labels minus one (irrCAC: NaN). Absent with the reason, not a perfect 1.
+      cohen_kappa: computed?.cohen_kappa ?? null,
       gwet_ac1: computed?.gwet_ac1 ?? null,
+      kappa_ac1_reason: computed
+        ? computed.kappa_ac1_reason
+        : 'no item with a gold label was answered',
       cost_usd: this.cost.usd,
       unpriced_models: this.cost.unpricedModels,
       input_tokens: this.inputTokens,

@@ -9,8 +9,18 @@ export const agreementFile = 'feedback-agreement.json';
 interface Pair {
   n: number;
   accuracy: number;
-  cohen_kappa: number;
-  gwet_ac1: number;
+  /** Null (with `kappa_ac1_reason`) when one label only occurs: undefined there. */
+  cohen_kappa: number | null;
+  gwet_ac1: number | null;
+  kappa_ac1_reason?: string | null;
+}
+
+/**
+ * Kappa or AC1 (of a score or a pair) as shown: null over some items means one label only, where
+ * both are undefined (`kappa_ac1_reason`); over no item a dash.
+ */
+export function chanceCorrected(value: number | null, items: number): string {
+  return value === null && items > 0 ? 'undefined (one label only)' : format(value);
 }
 
 /** What the report and the MLflow sync read of `feedback-agreement.json` (see `@plexus/feedback`). */
@@ -42,7 +52,7 @@ export async function readAgreement(dir: string): Promise<FeedbackAgreementFile 
 
 function pairRow(name: string, pair: Pair | null): string {
   if (!pair) return `<tr><td>${escapeHtml(name)}</td><td colspan="4">—</td></tr>`;
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${format(pair.accuracy)}</td><td class="number">${format(pair.cohen_kappa)}</td><td class="number">${format(pair.gwet_ac1)}</td></tr>`;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${format(pair.accuracy)}</td><td class="number">${chanceCorrected(pair.cohen_kappa, pair.n)}</td><td class="number">${chanceCorrected(pair.gwet_ac1, pair.n)}</td></tr>`;
 }
 
 /** A score's agreement with its reviewers: between reviewers, the human ceiling, the model. */

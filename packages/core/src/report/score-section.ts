@@ -1,5 +1,6 @@
 import { costText } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
+import { chanceCorrected } from './agreement-section.js';
 import { escapeHtml, format, interval } from './html.js';
 import { reliabilitySection } from './reliability-section.js';
 import { recordedCost } from './summary-section.js';
@@ -25,13 +26,8 @@ function headline(metrics: ScoreMetrics): string {
       format(metrics.f1?.macro),
       intervalNote(metrics.f1_macro_ci95, metrics.f1 ? metrics.f1_macro_ci95_reason : null),
     ],
-    [
-      "Cohen's kappa",
-      metrics.cohen_kappa === null && metrics.n > 0
-        ? 'undefined (one label only)'
-        : format(metrics.cohen_kappa),
-    ],
-    ["Gwet's AC1", format(metrics.gwet_ac1)],
+    ["Cohen's kappa", chanceCorrected(metrics.cohen_kappa, metrics.n)],
+    ["Gwet's AC1", chanceCorrected(metrics.gwet_ac1, metrics.n)],
     ['errors', String(metrics.n_errors)],
     // Absent from runs written before these fields existed: shown as a dash, not a guess.
     ['coverage', format(metrics.coverage)],
