@@ -3,9 +3,9 @@ import { escapeHtml, reportStyle } from '@plexus/core';
 /** The report's escaping: data never becomes markup. */
 export { escapeHtml };
 
-/** A number with `digits` decimals, or a dash for none. */
+/** A number with `digits` decimals, or a dash for none (or for a value a line holds that is no number). */
 export function formatNumber(value: number | null | undefined, digits = 3): string {
-  return value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
 
 /** A path segment of a link: the run or item id percent-encoded (ids may hold `/`, `?`, `#`). */

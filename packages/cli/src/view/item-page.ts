@@ -25,7 +25,9 @@ export interface ItemView {
 
 /** The explanation, as fields when it is a JSON object (the report's rendering). */
 function explanationHtml(explanation: string | null): string {
-  if (explanation === null || explanation === '') return '<span class="note">none</span>';
+  // Absent on a line an older version or a hand edit left: none, as null.
+  if (typeof explanation !== 'string' || explanation === '')
+    return '<span class="note">none</span>';
   return `<div class="explanation-block">${renderExplanation(explanation)}</div>`;
 }
 
@@ -44,6 +46,13 @@ function traceHtml(trace: unknown): string {
   return `${asked}<h3>Trace</h3><pre class="trace">${escapeHtml(text.slice(0, shownTraceChars))}</pre>${cut}`;
 }
 
+/** The line's cost: unknown with the reason when it has no price; a dash when it has no number. */
+function costOf(line: ResultLine): string {
+  if (line.cost_usd === null)
+    return `unknown (${escapeHtml(unknownCostReason(line.unpriced_model ? [line.unpriced_model] : []) ?? 'no price')})`;
+  return typeof line.cost_usd === 'number' ? `$${formatNumber(line.cost_usd, 6)}` : '—';
+}
+
 function scoreCard(line: ResultLine): string {
   const outcome = outcomeOf(line);
   const fields: [string, string][] = [
@@ -52,13 +61,11 @@ function scoreCard(line: ResultLine): string {
     ['predicted', escapeHtml(line.value ?? '—')],
     ['answer', `<span class="${outcome}">${outcome}</span>`],
     ['confidence', formatNumber(line.confidence, 3)],
+    ['cost', costOf(line)],
     [
-      'cost',
-      line.cost_usd === null
-        ? `unknown (${escapeHtml(unknownCostReason(line.unpriced_model ? [line.unpriced_model] : []) ?? 'no price')})`
-        : `$${line.cost_usd.toFixed(6)}`,
+      'LLM calls',
+      `${formatNumber(line.llm_calls, 0)} (${formatNumber(line.input_tokens, 0)} + ${formatNumber(line.output_tokens, 0)} tokens)`,
     ],
-    ['LLM calls', `${line.llm_calls} (${line.input_tokens} + ${line.output_tokens} tokens)`],
     ['latency', `${formatNumber(line.latency_ms, 1)} ms${line.cached ? ' (from the cache)' : ''}`],
   ];
   if (line.error) fields.push(['error', escapeHtml(line.error.message)]);

@@ -16,8 +16,13 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/**
+ * A number with `digits` decimals, or a dash for none. A run folder's files are read as they are
+ * (an older version's line without `confidence`, one edited by hand): anything but a finite number
+ * is a dash, never a crash of the whole page.
+ */
 export function format(value: number | null | undefined, digits = 3): string {
-  return value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
 
 export function interval(value: [number, number] | null | undefined): string {

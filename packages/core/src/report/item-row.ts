@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.js';
+import { escapeHtml, format } from './html.js';
 import type { ReportRow } from './report-data.js';
 import type { TracedCallEntry } from './trace-reading.js';
 
@@ -121,7 +121,7 @@ export const itemTableHead =
  * explanation (fields when JSON) or error, and the LLM calls. Every value is escaped.
  */
 export function renderItemRow(row: ReportRow): string {
-  const confidence = row.confidence === null ? '—' : row.confidence.toFixed(3);
+  const confidence = format(row.confidence);
   return `<tr class="item kind-${row.kind}" data-score="${escapeHtml(row.score)}" data-kind="${row.kind}" data-item="${escapeHtml(row.item)}"><td class="id">${escapeHtml(row.item)}<div class="kind">${row.kind}</div></td><td class="item-text">${renderItemText(row)}</td><td>${label(row.gold)}</td><td>${label(row.predicted)}</td><td class="number">${confidence}</td><td class="explanation">${renderExplanation(row.detail)}${renderCalls(row.calls)}</td></tr>`;
 }
 
