@@ -125,7 +125,10 @@ export function evaluateCommand(
       wholeNumber('--max-tokens'),
     )
     .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
-    .option('--resume <dir>', 'continue the run in this folder')
+    .option(
+      '--resume <dir>',
+      'continue the run in this folder, with the scorecard it ran (a score changed since is scored again)',
+    )
     .option(
       '--retry-errors',
       'with --resume: score again the items whose result is an error (budget_exhausted included); ok results are kept',
@@ -138,7 +141,10 @@ export function evaluateCommand(
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
     .option('--tracker <kind>', 'local, or mlflow (default when MLFLOW_TRACKING_URI is set)')
     .option('--json', 'print the run summary as JSON on stdout')
-    .option('--quiet', 'no progress and no table')
+    .option(
+      '--quiet',
+      'print only problems: no progress, no table, no run folder line (name it with --out)',
+    )
     .option(
       '--gold <source>',
       "dataset, or feedback: every score's gold from reviews (plexus feedback import); default: the dataset, and reviews for scores with gold: feedback",
