@@ -45,10 +45,11 @@ user_cache="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
 cache="${PLEXUS_VENV_CACHE-${user_cache:+$user_cache/plexus/venvs}}"
 cache="${cache:-$root/.cache}"
 warmup="$root/scripts/spark-cds-warmup.py"
+bin=$(cd "$(dirname "$submit")" && pwd) # absolute, symbolic links kept (as the venv's Python has it)
 key=$({
   readlink -f "$java"
   "$java" -version 2>&1
-  echo "$submit"
+  echo "$bin" # the jars' path as Spark's classpath names them
   ls -l "$jars"
   cat "$warmup"
   echo "$options"
