@@ -47,10 +47,41 @@ export const batchLimits = { metrics: 1000, params: 100, tags: 100 } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A tracking URI without its `user:password@` (fetch refuses a URL with credentials: every request
+ * failed, reported as "unreachable"), and those credentials, decoded, to send as basic auth.
+ */
+function withoutCredentials(uri: string): {
+  url: string;
+  credentials?: { username: string; password: string };
+} {
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    return { url: uri };
+  }
+  if (!parsed.username && !parsed.password) return { url: uri };
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text; // a `%` that starts no escape is the character itself
+    }
+  };
+  const credentials = { username: decoded(parsed.username), password: decoded(parsed.password) };
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), credentials };
+}
+
 /** A small typed client for MLflow's REST API (2.0 endpoints; MLflow 2 and 3 servers). */
 export class MlflowClient {
+  /** The server's URL, without the user and password a tracking URI may hold. */
   readonly trackingUri: string;
   private readonly fetchImpl: typeof fetch;
+  /** `http://user:password@host`: the URL's credentials, sent as basic auth. */
+  private readonly urlCredentials: { username: string; password: string } | undefined;
 
   constructor(private readonly options: MlflowClientOptions = {}) {
     const uri = options.trackingUri ?? process.env.MLFLOW_TRACKING_URI;
@@ -59,15 +90,23 @@ export class MlflowClient {
         `MLflow needs an http(s) tracking URI (got ${uri ? `"${uri}"` : 'none'}); set MLFLOW_TRACKING_URI=http://host:port`,
       );
     registerUrlCredentials(uri);
-    this.trackingUri = uri.replace(/\/+$/, '');
+    const { url, credentials } = withoutCredentials(uri);
+    this.urlCredentials = credentials;
+    this.trackingUri = url.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? fetch;
   }
 
   private headers(json: boolean): Record<string, string> {
     const headers: Record<string, string> = json ? { 'content-type': 'application/json' } : {};
     const token = this.options.token ?? process.env.MLFLOW_TRACKING_TOKEN;
-    const username = this.options.username ?? process.env.MLFLOW_TRACKING_USERNAME;
-    const password = this.options.password ?? process.env.MLFLOW_TRACKING_PASSWORD;
+    const username =
+      this.options.username ??
+      process.env.MLFLOW_TRACKING_USERNAME ??
+      this.urlCredentials?.username;
+    const password =
+      this.options.password ??
+      process.env.MLFLOW_TRACKING_PASSWORD ??
+      this.urlCredentials?.password;
     if (token) headers.authorization = `Bearer ${token}`;
     else if (username && password)
       headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
