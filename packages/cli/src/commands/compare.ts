@@ -57,10 +57,13 @@ function scoreLines(score: ScoreComparison, errors: CompareErrors): string[] {
   if (score.no_metrics_reason !== null)
     return [...lines, `  accuracy, F1 and McNemar: none (${score.no_metrics_reason})`, ''];
   const interval = score.f1_macro_delta_ci95;
+  const shown = interval
+    ? `95% CI ${figure(interval[0])} to ${figure(interval[1])}`
+    : `no 95% CI: ${score.f1_macro_delta_ci95_reason}`;
   return [
     ...lines,
     `  accuracy  A ${figure(score.accuracy_a)}  B ${figure(score.accuracy_b)}`,
-    `  F1 macro  A ${figure(score.f1_macro_a)}  B ${figure(score.f1_macro_b)}  (B-A ${figure(score.f1_macro_delta)}, 95% CI ${figure(interval?.[0] ?? null)} to ${figure(interval?.[1] ?? null)})`,
+    `  F1 macro  A ${figure(score.f1_macro_a)}  B ${figure(score.f1_macro_b)}  (B-A ${figure(score.f1_macro_delta)}, ${shown})`,
     `  right only in A: ${score.only_a_correct}, only in B: ${score.only_b_correct}`,
     `  ${score.verdict}`,
     '',
@@ -119,7 +122,8 @@ export function compareCommand(program: Command, io: CliIo): void {
 The verdict follows McNemar's exact test at --alpha; when the bootstrap 95% interval of the
 accuracy difference says otherwise (excludes 0 when the test is not significant, or the
 reverse), the verdict says the tests disagree (JSON: tests_agree false): treat it as borderline.
-With no item to compare (e.g. --errors exclude and no item answered by both runs), accuracy,
+Where the resamples cannot vary (one item; no item right in one run only) an interval is absent
+(JSON: null, tests_agree null) and *_ci95_reason says why, not a one-value [0, 0]. With no item to compare (e.g. --errors exclude and no item answered by both runs), accuracy,
 F1, intervals and p are absent (JSON: null) and no_metrics_reason says why.`,
     )
     .action(

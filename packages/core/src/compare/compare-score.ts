@@ -1,4 +1,4 @@
-import { bootstrapIntervals } from '../metrics/bootstrap.js';
+import { bootstrapIntervalsOrReasons, type IntervalOrReason } from '../metrics/bootstrap.js';
 import { type MatrixMetrics, presentMatrixMetrics } from '../metrics/classification.js';
 import { judgedPair } from '../metrics/judged-pair.js';
 import { mcnemarExact } from '../metrics/mcnemar.js';
@@ -36,20 +36,28 @@ export interface MeasuredComparison extends ComparedCounts {
   accuracy_b: number;
   /** accuracy_b - accuracy_a, with a paired bootstrap 95% interval of the same difference. */
   accuracy_delta: number;
-  accuracy_delta_ci95: [number, number];
+  /**
+   * Null where the resamples cannot vary (one item; no item only one run got right: every
+   * resample's difference is 0), a one-value interval that would claim certainty; the reason in
+   * `accuracy_delta_ci95_reason` (null when the interval is there).
+   */
+  accuracy_delta_ci95: [number, number] | null;
+  accuracy_delta_ci95_reason: string | null;
   f1_macro_a: number;
   f1_macro_b: number;
   f1_macro_delta: number;
-  f1_macro_delta_ci95: [number, number];
+  f1_macro_delta_ci95: [number, number] | null;
+  f1_macro_delta_ci95_reason: string | null;
   /** McNemar's exact test on the discordant items. */
   mcnemar_p: number;
   /** McNemar's p below alpha. */
   significant: boolean;
   /**
    * Whether the bootstrap interval of `accuracy_delta` excludes 0 exactly when McNemar's test is
-   * significant; when false the verdict says the tests disagree (treat as borderline).
+   * significant; when false the verdict says the tests disagree (treat as borderline). Null
+   * without an interval.
    */
-  tests_agree: boolean;
+  tests_agree: boolean | null;
 }
 
 /** A score with no item to compare (`n` is 0): no figure, and the reason. */
@@ -60,10 +68,13 @@ export interface UnmeasuredComparison extends ComparedCounts {
   accuracy_b: null;
   accuracy_delta: null;
   accuracy_delta_ci95: null;
+  /** `no_metrics_reason`. */
+  accuracy_delta_ci95_reason: string;
   f1_macro_a: null;
   f1_macro_b: null;
   f1_macro_delta: null;
   f1_macro_delta_ci95: null;
+  f1_macro_delta_ci95_reason: string;
   mcnemar_p: null;
   significant: false;
   tests_agree: null;
@@ -185,10 +196,12 @@ function absentMetrics(reason: string): Omit<UnmeasuredComparison, keyof Compare
     accuracy_b: null,
     accuracy_delta: null,
     accuracy_delta_ci95: null,
+    accuracy_delta_ci95_reason: reason,
     f1_macro_a: null,
     f1_macro_b: null,
     f1_macro_delta: null,
     f1_macro_delta_ci95: null,
+    f1_macro_delta_ci95_reason: reason,
     mcnemar_p: null,
     significant: false,
     verdict_test: 'mcnemar',
@@ -219,7 +232,7 @@ export function compareScore(options: {
     only_b_correct: onlyB,
   };
   const statistics = statisticsOf(cells);
-  const intervals = bootstrapIntervals(
+  const intervals = bootstrapIntervalsOrReasons(
     cells,
     (weights) => {
       const [a, b, fa, fb] = statistics(weights);
@@ -232,7 +245,8 @@ export function compareScore(options: {
   const p = mcnemarExact(onlyA, onlyB);
   const significant = p < alpha;
   const delta = accuracyB - accuracyA;
-  const interval = intervals[0]!;
+  const [accuracyInterval, f1Interval] = intervals as [IntervalOrReason, IntervalOrReason];
+  const interval = accuracyInterval.ci95;
   return {
     ...counted,
     no_metrics_reason: null,
@@ -240,14 +254,25 @@ export function compareScore(options: {
     accuracy_b: accuracyB,
     accuracy_delta: delta,
     accuracy_delta_ci95: interval,
+    accuracy_delta_ci95_reason: accuracyInterval.reason,
     f1_macro_a: f1A,
     f1_macro_b: f1B,
     f1_macro_delta: f1B - f1A,
-    f1_macro_delta_ci95: intervals[1]!,
+    f1_macro_delta_ci95: f1Interval.ci95,
+    f1_macro_delta_ci95_reason: f1Interval.reason,
     mcnemar_p: p,
     significant,
     verdict_test: 'mcnemar',
-    tests_agree: testsAgree(interval, significant),
-    verdict: verdictOf({ scoreA, scoreB, delta, interval, p, alpha, significant }),
+    tests_agree: interval ? testsAgree(interval, significant) : null,
+    verdict: verdictOf({
+      scoreA,
+      scoreB,
+      delta,
+      interval,
+      intervalReason: accuracyInterval.reason,
+      p,
+      alpha,
+      significant,
+    }),
   };
 }

@@ -3,7 +3,9 @@ export interface VerdictInput {
   scoreA: string;
   scoreB: string;
   delta: number;
-  interval: [number, number];
+  /** Null where the resamples cannot vary; `intervalReason` says why. */
+  interval: [number, number] | null;
+  intervalReason?: string | null;
   p: number;
   alpha: number;
   significant: boolean;
@@ -30,11 +32,19 @@ export function testsAgree(interval: readonly [number, number], significant: boo
   return excludesZero === significant;
 }
 
-/** When the tests disagree, the clause that says so (empty when they agree). */
+/** When the tests disagree, the clause that says so (empty when they agree or there is no interval). */
 function disagreement(input: VerdictInput): string {
-  if (testsAgree(input.interval, input.significant)) return '';
+  if (!input.interval || testsAgree(input.interval, input.significant)) return '';
   const interval = input.significant ? 'includes 0' : 'excludes 0';
   return `; the verdict follows McNemar's test, but the bootstrap 95% interval ${interval}: the tests disagree, treat as borderline`;
+}
+
+/** The interval in the verdict, of B - A (`asBMinusA`) or A - B; or why there is none. */
+function intervalText(input: VerdictInput, asBMinusA: boolean): string {
+  if (!input.interval) return `no 95% CI: ${input.intervalReason ?? 'not computed'}`;
+  const [low, high] = input.interval;
+  const [from, to] = asBMinusA ? [low, high] : [-high, -low];
+  return `95% CI ${percent(from)} to ${percent(to)}`;
 }
 
 /**
@@ -43,16 +53,15 @@ function disagreement(input: VerdictInput): string {
  */
 export function verdictOf(input: VerdictInput): string {
   const { delta, p, alpha } = input;
-  const [low, high] = input.interval;
   const against = `${input.significant ? '<' : '>='} ${alpha}`;
   const test = `McNemar p = ${pText(p)} ${against}`;
   const warning = disagreement(input);
-  if (!input.significant)
-    return `not significant: accuracy differs by ${percent(delta)} points, B - A (95% CI ${percent(low)} to ${percent(high)}; ${test})${warning}`;
   // The verdict names the better run, so its interval is of the same difference (better minus
   // worse): B - A when B wins, A - B (the B - A interval negated and reversed) when A wins.
-  const bWins = delta > 0;
+  const bWins = input.significant && delta > 0;
+  const interval = intervalText(input, !input.significant || bWins);
+  if (!input.significant)
+    return `not significant: accuracy differs by ${percent(delta)} points, B - A (${interval}; ${test})${warning}`;
   const better = bWins ? `${input.scoreB} (run B)` : `${input.scoreA} (run A)`;
-  const [from, to] = bWins ? [low, high] : [-high, -low];
-  return `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (95% CI ${percent(from)} to ${percent(to)}; ${test})${warning}`;
+  return `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (${interval}; ${test})${warning}`;
 }
