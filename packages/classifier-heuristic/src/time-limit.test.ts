@@ -12,12 +12,15 @@ function busy(ms: number): void {
 describe('mapWithTimeLimit', () => {
   it('gives items that outlast the limit together a fresh limit each, so none fails', () => {
     const calls: number[] = [];
+    // Each item takes 150 ms of a 400 ms limit: five outlast it together, and one alone has
+    // 250 ms to spare for a loaded machine (the limit is wall time: at load 6 on two cores, an
+    // item of 40 ms outlasted a 100 ms limit alone).
     const results = mapWithTimeLimit(
       5,
-      100,
+      400,
       (index) => {
         calls.push(index);
-        busy(40);
+        busy(150);
         return index * 2;
       },
       () => -1,
