@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, sep } from 'node:path';
 import { type RunInfo, type RunMetricsFile, readRunInfo, type ScoreMetrics } from '@plexus/core';
 import { type ItemText, type ItemTexts, itemTexts } from './item-texts.js';
 import { type ResultIndex, resultIndex } from './result-index.js';
-import { metricsOfLastEnd } from './run-list.js';
+import { metricsFromText, metricsOfLastEnd } from './run-list.js';
 import { type RunScoring, runScoring } from './run-scoring.js';
 
 /** A run folder the viewer may read: directly under the runs folder, no way out of it. */
@@ -90,7 +90,8 @@ export interface RunMetricsView {
 async function readMetricsFile(path: string | undefined): Promise<RunMetricsFile | undefined> {
   if (!path) return undefined;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as RunMetricsFile;
+    // Not metrics (`{}`, a null score): computed from the results, as for a run without the file.
+    return metricsFromText(await readFile(path, 'utf8'));
   } catch {
     return undefined;
   }

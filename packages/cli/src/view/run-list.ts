@@ -89,9 +89,27 @@ function countsKnown(info: RunInfo, metrics?: RunMetricsFile): boolean {
   return !(info.counts_unknown && !metrics);
 }
 
+/**
+ * A `metrics.json` text as metrics, or undefined when it is not JSON or not their shape (`{}`, a
+ * score that is null: another tool's file, a hand edit), as if it were absent: one such folder
+ * made the whole run list fail ("Cannot convert undefined or null to object").
+ */
+export function metricsFromText(text: string): RunMetricsFile | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const scores = (parsed as { scores?: unknown } | null)?.scores;
+  if (typeof scores !== 'object' || scores === null || Array.isArray(scores)) return undefined;
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null;
+  return Object.values(scores).every(isObject) ? (parsed as RunMetricsFile) : undefined;
+}
+
 async function readMetrics(dir: string): Promise<RunMetricsFile | undefined> {
   try {
-    return JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as RunMetricsFile;
+    return metricsFromText(await readFile(join(dir, 'metrics.json'), 'utf8'));
   } catch {
     return undefined;
   }

@@ -235,6 +235,25 @@ async function readJson<T>(path: string): Promise<T> {
 }
 
 /**
+ * Refuses a metrics.json that parses but holds no per-score metrics (`{}`, a score that is null:
+ * another tool's file, a hand edit), naming it: the page died on it with "Cannot convert undefined
+ * or null to object".
+ */
+function checkMetricsShape(metrics: RunMetricsFile, path: string): void {
+  const scores: unknown = (metrics as { scores?: unknown } | null)?.scores;
+  const isObject = (value: unknown) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isObject(scores) && Object.values(scores as object).every(isObject)) return;
+  throw new InvalidConfigError([
+    {
+      path,
+      message:
+        'it holds no per-score metrics (no "scores" object of one object per score); is this a finished run folder of Plexus?',
+    },
+  ]);
+}
+
+/**
  * Reads a run folder for the report. `rows` collected while the run was scored spare a second
  * pass over `results.jsonl`; without them the file is streamed.
  */
@@ -252,6 +271,7 @@ export async function readReportData(
       },
     ]);
   const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
+  checkMetricsShape(metrics, join(dir, 'metrics.json'));
   let collected = options.rows;
   if (!collected) {
     collected = new ReportRows({ maxRowsPerScore: options.maxRows });
