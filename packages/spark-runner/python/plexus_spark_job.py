@@ -2,7 +2,7 @@
 
 spark-submit --py-files plexus_spark_rows.py plexus_spark_job.py --input PATH --output PATH --scorecard FILE --worker worker.mjs
     [--node NODE] [--cache-dir DIR] [--partitions N] [--tasks N] [--format parquet|jsonl|csv]
-    [--batch --job-key KEY]
+    [--id-column NAME] [--batch --job-key KEY]
 
 Each task streams its partition's rows to `node worker.mjs` as JSON text, one Arrow batch per write
 (JSONL lines as Spark read them, Parquet rows turned into JSON by Spark's `to_json` in the JVM, CSV
@@ -24,12 +24,14 @@ import threading
 import time
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pajson
 from pyspark import TaskContext
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.types import LongType
 
-from plexus_spark_rows import BLANK_LINE, numbered
+from plexus_spark_rows import BLANK_LINE, numbered, sharing_ids
 
 FIELDS = [
     ("item_id", pa.string()), ("score", pa.string()), ("value", pa.string()), ("status", pa.string()),
@@ -60,8 +62,12 @@ def input_blocks(batches, counter: list):
         column = batch.column("problem")
         problems = [] if column.null_count == len(column) else \
             [[index, message] for index, message in enumerate(column.to_pylist()) if message is not None]
-        header = json.dumps({"rows": batch.column("n").to_pylist(), "lines": batch.column("line").to_pylist(),
-                             "problems": problems})
+        fields = {"rows": batch.column("n").to_pylist(), "lines": batch.column("line").to_pylist(),
+                  "problems": problems}
+        if "shared" in batch.schema.names:
+            # Rows whose id may repeat another's (plexus_spark_rows.sharing_ids): the worker checks them.
+            fields["shared"] = pc.indices_nonzero(pc.fill_null(batch.column("shared"), False)).to_pylist()
+        header = json.dumps(fields)
         counter[0] += len(texts)
         yield ("\n".join([header, *texts]) + "\n").encode("utf-8")
 
@@ -140,6 +146,8 @@ def score_partitions(args, fail_first_attempt: bool):
         partition = context.partitionId()
         command = [args.node, args.worker, "--scorecard", args.scorecard, "--cache-dir", args.cache_dir,
                    "--tasks", str(args.tasks)]
+        if args.int64_columns:
+            command += ["--int64-columns", json.dumps(args.int64_columns)]
         if args.batch:
             # One record of batches per partition: a retry of this task re-attaches to them.
             folder = os.path.join(args.cache_dir, "batches", args.job_key, f"partition-{partition}")
@@ -188,6 +196,7 @@ def read_frame(spark, path: str, kind: str, partitions: int = 0):
 
 
 PARSED = "value string, n long, line long, problem string"
+MAX_SAFE_INTEGER = (1 << 53) - 1
 PARSED_ARROW = pa.schema([("value", pa.string()), ("n", pa.int64()), ("line", pa.int64()), ("problem", pa.string())])
 
 
@@ -212,12 +221,32 @@ def parsed_csv(spark, path: str, command):
     return lines.mapInArrow(run, PARSED)
 
 
-def read_input(spark, path: str, kind: str, partitions: int, parse_csv):
+def parquet_json(rows, exact_longs: bool):
+    """Each Parquet row as JSON text, made in the JVM (nulls kept as null, as the rows were sent
+    before), and the names of its 64-bit integer columns. With `exact_longs` those are written as
+    strings ("digits"): Spark's `to_json` writes numbers, which JavaScript reads rounded above
+    2^53; the scoring worker turns each back into a number when it is exact (`--int64-columns`),
+    as core's Parquet reader does."""
+    quoted = {name: F.col("`" + name.replace("`", "``") + "`") for name in rows.columns}
+    longs = [field.name for field in rows.schema.fields if isinstance(field.dataType, LongType)] \
+        if exact_longs else []
+    columns = [quoted[name].cast("string").alias(name) if name in longs else quoted[name] for name in rows.columns]
+    return F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value"), longs
+
+
+def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None):
     """The input as JSON texts (`value`, one per row, or null with `problem` for a CSV row that
     could not be read), each with its row number `n` and `line` as a local read gives them (the
     ids of rows without an id column, the lines of problems), numbered in file order, then
-    repartitioned into `partitions` (if > 0). `parse_csv`: the command of a worker's CSV step."""
+    repartitioned into `partitions` (if > 0). `parse_csv`: the command of a worker's CSV step.
+
+    With `job` (the scoring job's arguments): rows are repartitioned by id instead, with `shared`
+    set on the rows whose id may repeat another's (sharing_ids, by `job.id_column`), and Parquet
+    int64 columns are sent exact, named in `job.int64_columns`."""
     no_problem = F.lit(None).cast("string").alias("problem")
+    keyed = job is not None
+    id_column = job.id_column if keyed else "id"
+    extra = []
     if kind == "csv":
         frame = parsed_csv(spark, path, parse_csv)
     elif kind == "jsonl":
@@ -226,14 +255,21 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv):
         frame = numbered(lines, ~F.col("value").rlike(BLANK_LINE)).select("value", "n", "line", no_problem)
     else:
         rows = read_frame(spark, path, "parquet")
-        # Each row as JSON text, made in the JVM (nulls kept as null, as the rows were sent before).
-        columns = [F.col("`" + name.replace("`", "``") + "`") for name in rows.columns]
-        value = F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value")
-        frame = numbered(rows).select(value, "n", "line", no_problem)
+        value, longs = parquet_json(rows, keyed)
+        if keyed:
+            job.int64_columns = longs
+            # Without an id column every id is a row number: none repeats, nothing to group.
+            keyed = id_column in rows.columns
+            if keyed:
+                extra = [F.col("`" + id_column.replace("`", "``") + "`").cast("string").alias("__id")]
+        frame = numbered(rows).select(value, "n", "line", no_problem, *extra)
     read = frame.rdd.getNumPartitions()
     print(f"plexus: input read in {read} partitions, rows numbered in file order", file=sys.stderr, flush=True)
-    if partitions > 0 and read != partitions:
-        frame = frame.repartition(partitions)
+    target = partitions if partitions > 0 else read
+    if keyed:
+        return sharing_ids(frame, id_column, target)
+    if target != read:
+        frame = frame.repartition(target)
     return frame
 
 
@@ -257,10 +293,13 @@ def main() -> None:
     parser.add_argument("--batch", action="store_true")
     parser.add_argument("--job-key", default="job")
     parser.add_argument("--format", choices=["parquet", "jsonl", "csv"], required=True)
+    # The scorecard's data.id_column: rows are grouped by it, so that a repeated id is found.
+    parser.add_argument("--id-column", default="id")
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()
     fail_first_attempt = spark.conf.get("spark.plexus.failFirstAttempt", "false") == "true"
-    frame = read_input(spark, args.input, args.format, args.partitions, [args.node, args.worker, "--parse-csv"])
+    args.int64_columns = []
+    frame = read_input(spark, args.input, args.format, args.partitions, [args.node, args.worker, "--parse-csv"], args)
     partitions = args.partitions if args.partitions > 0 else frame.rdd.getNumPartitions()
     args.tasks = args.tasks or tasks_at_once(spark, partitions)
     print(f"plexus: request limits divided among {args.tasks} tasks at once", file=sys.stderr, flush=True)

@@ -4,8 +4,13 @@ A row without an id column gets its row number as its id: 1-based, in file order
 a local read gives (core's dataset reader: blank JSONL lines are not rows; malformed ones are).
 Spark's monotonically_increasing_id (partition << 33 + position) is not that number; `numbered`
 computes it in the JVM, with no data on the driver (a count per partition only).
+
+A repeated id is a problem in a local read (the later row is not scored); `sharing_ids` groups
+the rows by id so that the scoring worker finds them the same way.
 """
+from pyspark.sql import Window
 from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
 
 PARTITION_SHIFT = 33  # monotonically_increasing_id: the partition above bit 33, the position below
 
@@ -51,3 +56,37 @@ def numbered(frame, kept=None):
     frame = frame.withColumn("line", _offsets(counts, "lines") + F.col("__line") + 1).where(F.col("__kept"))
     return frame.withColumn("n", _offsets(counts, "rows") + _position() + 1) \
         .drop("__partition", "__line", "__kept")
+
+
+def _same_number(text):
+    """`text` as a number written one way (5, 5.0, 5e0 and "5" alike), or as it is if not one."""
+    number = text.try_cast("double") + F.lit(0.0)  # + 0.0: -0 is 0, as JavaScript writes it
+    return F.coalesce(number.cast("string"), text)
+
+
+def id_key(frame, id_column: str):
+    """A key per row, equal for the rows whose ids a local read finds equal (core's itemReader: the
+    id column's text, a number or boolean as JavaScript writes it, the row number when the column
+    is missing), and for a few more (5, 5.0 and "5" share one; the worker decides).
+
+    `__id`: the id column as text (a Parquet column cast, or read from the JSON text `value` of
+    JSONL lines and CSV rows by sharing_ids), or null where a row has none."""
+    return F.coalesce(_same_number(F.col("__id")), _same_number(F.col("n").cast("string")))
+
+
+def sharing_ids(frame, id_column: str, partitions: int):
+    """The frame in `partitions` partitions by id key (id_key), so that all the rows that may
+    share an id are in one partition, each key's rows in line order, and `shared` true on the rows
+    whose key another row has. A local read reports a row whose id an earlier row has; the worker
+    does the same among its `shared` rows, in the order they come: the lowest line is kept.
+    One shuffle (it replaces the repartition of the rows) and a sort by key and line in each
+    partition; the ids never reach the driver."""
+    if "__id" not in frame.columns:
+        schema = StructType([StructField(id_column, StringType())])  # numbers kept as written
+        frame = frame.withColumn("__id", F.from_json(F.col("value"), schema).getField(id_column))
+    keyed = frame.withColumn("__key", id_key(frame, id_column)).repartition(partitions, "__key")
+    # Already partitioned by key: the window adds only a sort within each partition.
+    group = Window.partitionBy("__key").orderBy("line") \
+        .rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
+    return keyed.withColumn("shared", F.count(F.lit(1)).over(group) > 1).drop("__key", "__id")
+

@@ -142,6 +142,9 @@ export function submitArguments(
     resolve(options.cacheDir ?? defaultCacheDir()),
     '--format',
     inputFormat(options.input),
+    // Rows are grouped by id on Spark, so that a repeated id is a problem as in a local read.
+    '--id-column',
+    options.scorecard.data?.id_column ?? 'id',
   );
   if (options.partitions) args.push('--partitions', String(options.partitions));
   if (options.tasks) args.push('--tasks', String(options.tasks));

@@ -29,13 +29,14 @@ async function localRead(path: string) {
   return { items, problems: problems.map(({ line, message }) => ({ line, message })) };
 }
 
-/** The problems of a run folder (`dataset-errors.jsonl`): line and message. */
+/** The problems of a run folder (`dataset-errors.jsonl`) by line (Spark's come in any order). */
 function problemsOf(dir: string): { line: number; message: string }[] {
   return readFileSync(join(dir, 'dataset-errors.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((text) => JSON.parse(text) as { line: number; message: string })
-    .map(({ line, message }) => ({ line, message }));
+    .map(({ line, message }) => ({ line, message }))
+    .sort((left, right) => left.line - right.line);
 }
 
 function resultsOf(dir: string): Map<string, string> {
@@ -121,22 +122,34 @@ describe('spark-runner on local Spark', () => {
       // 300 distinct messages (identical texts in flight at once would each call, retry or not),
       // as JSONL without ids, with one malformed line, which must become an error row, and a
       // blank line in the first of the two byte ranges Spark reads: ids are row numbers as
-      // core's reader counts them (the blank line is no row, the malformed one is).
+      // core's reader counts them (the blank line is no row, the malformed one is). And ids that
+      // repeat, each a problem as in a local read (the row with the lowest line kept): line 3 has
+      // id 250, so row 250 (line 251, in the other byte range) repeats it; the last two lines
+      // repeat rows 5 and 7 as 5.0 and "7" (the same ids as JavaScript reads them).
       const data = join(dir, 'sms.jsonl');
       const seen = new Set<string>();
       const rows: string[] = [];
       for await (const item of readDataset({ path: join(spam, 'data/test.csv'), gold })) {
-        if (rows.length >= 300 || seen.has(item.text)) continue;
+        if (rows.length >= 301 || seen.has(item.text)) continue;
         seen.add(item.text);
         rows.push(JSON.stringify({ text: item.text, label: item.labels.label }));
       }
+      const withId = { id: 250, ...(JSON.parse(rows.pop() ?? '{}') as object) };
       rows.splice(150, 0, '{"text": ');
       rows.splice(100, 0, ' \u3000\t'); // blank: whitespace only, as JavaScript's trim sees it
+      rows.splice(2, 0, JSON.stringify(withId));
+      rows.push(`{"id": 5.0, ${rows[0]!.slice(1)}`, `{"id": "7", ${rows[1]!.slice(1)}`);
       writeFileSync(data, `${rows.join('\n')}\n`);
       const read = await localRead(data);
-      // By hand: the malformed line is line 152, row 151.
-      expect(read.problems).toEqual([{ line: 152, message: expect.stringContaining('not valid') }]);
-      expect(read.items.map((item) => item.id).slice(149, 151)).toEqual(['150', '152']);
+      // By hand: the malformed line is line 153, row 152; rows 250, 303 and 304 repeat ids.
+      expect(read.problems).toEqual([
+        { line: 153, message: expect.stringContaining('not valid') },
+        { line: 251, message: 'repeats id "250"; ids must be unique' },
+        { line: 304, message: 'repeats id "5"; ids must be unique' },
+        { line: 305, message: 'repeats id "7"; ids must be unique' },
+      ]);
+      expect(read.items.map((item) => item.id).slice(0, 4)).toEqual(['1', '2', '250', '4']);
+      expect(read.items.map((item) => item.id).slice(150, 152)).toEqual(['151', '153']);
       const scorecard = await loadScorecard(card, { plugins: [llm] });
       const lines: string[] = [];
       const summary = await runOnSpark({
@@ -161,17 +174,19 @@ describe('spark-runner on local Spark', () => {
         items: 300,
         results: 300,
         errors: 0,
-        malformedRows: 1,
+        malformedRows: 4, // the malformed line and the three repeated ids
       });
       expect(problemsOf(join(dir, 'run'))).toEqual(read.problems);
+      const byId = (left: { id: string }, right: { id: string }) =>
+        Number(left.id) - Number(right.id);
       const labels = readFileSync(join(dir, 'run/results.jsonl'), 'utf8')
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as { item_id: string; label: string })
         .map((line) => ({ id: line.item_id, label: line.label }))
-        .sort((left, right) => Number(left.id) - Number(right.id));
+        .sort(byId);
       // Each id is the same row's as core's: its gold label follows it.
-      expect(labels).toEqual(read.items);
+      expect(labels).toEqual([...read.items].sort(byId));
       expect(server.stats.requests).toBe(300);
       expect([...server.stats.byBody.values()].every((count) => count === 1)).toBe(true);
     } finally {

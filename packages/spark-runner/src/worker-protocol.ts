@@ -1,35 +1,57 @@
 // The worker's stdin/stdout protocol with the PySpark job (python/plexus_spark_job.py).
 //
-// In: blocks of rows, each a header line `{"rows": [N...], "lines": [L...], "problems": [[I, M]...]}`
-// and then one line per row, the text of one JSON object (a JSONL line as Spark read it, a Parquet
+// In: blocks of rows, each a header line `{"rows": [N...], "lines": [L...], "problems": [[I, M]...],
+// "shared": [I...]}` and then one line per row, the text of one JSON object (a JSONL line as Spark read it, a Parquet
 // row turned into JSON by Spark's `to_json`, a CSV row as `--parse-csv` read it): row I of the
 // block is row number N (its id when the data has no id column) read from line L (the line
-// problems name), or, in `problems`, a row that could not be read, with message M. The numbers
-// are a local read's (python/plexus_spark_rows.py); the job writes a whole Arrow batch as one block.
+// problems name), or, in `problems`, a row that could not be read, with message M; rows listed in
+// `shared` (optional) may repeat the id of another row of this task's input (the job groups rows
+// by id: sharing_ids), and the worker checks them as a local read does. The numbers are a local
+// read's (python/plexus_spark_rows.py); the job writes a whole Arrow batch as one block.
 // Out: one flat JSON line per item and score with the columns of the job's Parquet output
 // (`probabilities`, `error` and `trace` as JSON strings), so that the job converts whole blocks
 // of lines to Arrow at once (pyarrow's JSON reader) with no per-row Python work.
 import { jsonlRow, type RawRow, type ResultLine } from '@plexus/core';
 
-/** A row of the worker's input with its row number, as a local read numbers it. */
-export type WorkerRow = RawRow & { rowNumber: number };
+/**
+ * A row of the worker's input with its row number, as a local read numbers it; `shared` when its
+ * id may repeat another row's.
+ */
+export type WorkerRow = RawRow & { rowNumber: number; shared?: true };
 
 interface BlockHeader {
   rows: number[];
   lines: number[];
   problems: Map<number, string>;
+  shared: Set<number>;
 }
 
 function blockHeader(text: string): BlockHeader {
-  const header = JSON.parse(text) as { rows?: unknown; lines?: unknown; problems?: unknown };
-  const { rows, lines, problems = [] } = header;
+  const header = JSON.parse(text) as {
+    rows?: unknown;
+    lines?: unknown;
+    problems?: unknown;
+    shared?: unknown;
+  };
+  const { rows, lines, problems = [], shared = [] } = header;
   const numbers = (value: unknown): value is number[] =>
     Array.isArray(value) && value.every((number) => Number.isInteger(number));
-  if (!numbers(rows) || !numbers(lines) || rows.length !== lines.length || !Array.isArray(problems))
+  if (
+    !numbers(rows) ||
+    !numbers(lines) ||
+    rows.length !== lines.length ||
+    !Array.isArray(problems) ||
+    !numbers(shared)
+  )
     throw new Error(
       `expected a block header {"rows": [...], "lines": [...], "problems": [...]}, read: ${text.slice(0, 80)}`,
     );
-  return { rows, lines, problems: new Map(problems as [number, string][]) };
+  return {
+    rows,
+    lines,
+    problems: new Map(problems as [number, string][]),
+    shared: new Set(shared),
+  };
 }
 
 /**
@@ -49,17 +71,36 @@ export async function* workerRows(lines: AsyncIterable<string>): AsyncGenerator<
     const rowNumber = header.rows[index]!;
     const line = header.lines[index]!;
     const problem = header.problems.get(index);
+    const shared = header.shared.has(index) ? { shared: true as const } : {};
     index += 1;
     if (problem !== undefined) yield { kind: 'error', line, message: problem, rowNumber };
     else {
       const row = jsonlRow(text, line);
-      if (row) yield { ...row, rowNumber };
+      if (row) yield { ...row, rowNumber, ...shared };
     }
   }
   if (header && index < header.rows.length)
     throw new Error(
       `the input ended ${header.rows.length - index} rows before the end of its last block`,
     );
+}
+
+/**
+ * A Parquet row's 64-bit integer columns (`names`), which the job sends as strings of digits, as
+ * core's Parquet reader gives them: a number when it is exact (within 2^53), else the digits.
+ */
+export function exactIntegers(record: Record<string, unknown>, names: readonly string[]): void {
+  for (const name of names) {
+    const value = Object.hasOwn(record, name) ? record[name] : undefined;
+    if (typeof value !== 'string') continue;
+    const number = Number(value);
+    if (Number.isSafeInteger(number)) record[name] = number;
+  }
+}
+
+/** Why a row is not an item: its id is an earlier row's (core's reader says so, in these words). */
+export function repeatedId(id: string, line: number): { line: number; message: string } {
+  return { line, message: `repeats id "${id}"; ids must be unique` };
 }
 
 const jsonColumns = ['probabilities', 'error', 'trace'] as const;

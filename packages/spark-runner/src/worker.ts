@@ -22,32 +22,59 @@ import {
   type ScoreOutputV1,
 } from '@plexus/core';
 import { writeCsvRows } from './csv-rows.js';
-import { lineWriter, problemRow, sparkRow, workerRows } from './worker-protocol.js';
+import {
+  exactIntegers,
+  lineWriter,
+  problemRow,
+  repeatedId,
+  sparkRow,
+  workerRows,
+} from './worker-protocol.js';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-/** The items of the input's rows; rows that cannot be items go to `problems` as output rows. */
+/**
+ * The items of the input's rows; rows that cannot be items go to `problems` as output rows. A
+ * row whose id an earlier `shared` row has is one of them, as in a local read (the job sends the
+ * rows that may share an id to one task, each id's rows in line order).
+ */
 async function* itemsOf(
   lines: AsyncIterable<string>,
   options: {
     idColumn: string;
     textColumn: string;
     gold: ReturnType<typeof goldColumns>;
+    int64Columns: readonly string[];
     problems: unknown[];
   },
 ): AsyncGenerator<DatasetItem> {
+  const sharedIds = new Set<string>();
   for await (const row of workerRows(lines)) {
     if (row.kind === 'error') {
       options.problems.push(problemRow(row));
       continue;
     }
+    exactIntegers(row.record, options.int64Columns);
     const item = itemOfRecord(row.record, { ...options, rowNumber: row.rowNumber, line: row.line });
     if ('message' in item) options.problems.push(problemRow(item));
-    else yield item;
+    else if (row.shared && sharedIds.has(item.id))
+      options.problems.push(problemRow(repeatedId(item.id, row.line)));
+    else {
+      if (row.shared) sharedIds.add(item.id);
+      yield item;
+    }
   }
+}
+
+/** `--int64-columns '["a", ...]'`: the Parquet columns of 64-bit integers, sent as digits. */
+function int64Columns(): string[] {
+  const names: unknown = JSON.parse(argument('--int64-columns') ?? '[]');
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
+    throw new Error('--int64-columns: expected a JSON list of column names');
+  return names;
 }
 
 async function main(): Promise<number> {
@@ -79,6 +106,7 @@ async function main(): Promise<number> {
     idColumn: card.data?.id_column ?? 'id',
     textColumn: card.data?.text_column ?? 'text',
     gold: goldColumns(card.scores),
+    int64Columns: int64Columns(),
     problems,
   });
   const cache = process.argv.includes('--no-cache')
