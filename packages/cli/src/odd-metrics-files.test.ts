@@ -72,4 +72,27 @@ describe('run folders whose metrics.json is not metrics', () => {
       expect(report.stderr).toContain('no per-score metrics');
     }
   });
+
+  it('a run.json that is not a run (`{}`, `null`) is listed as not read, the others shown', async () => {
+    const runs = join(project, 'runs-info');
+    expect((await runMain(['evaluate', card, '--out', join(runs, 'good'), '--quiet'])).code).toBe(
+      0,
+    );
+    for (const [name, text] of Object.entries({ empty: '{}', null: 'null', list: '[1]' })) {
+      cpSync(join(runs, 'good'), join(runs, name), { recursive: true });
+      writeFileSync(join(runs, name, 'run.json'), text);
+    }
+    // Before: "Cannot read properties of undefined (reading 'length')", exit 1, nothing listed.
+    const listed = await runMain(['runs', runs]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/good .*Spam Words: accuracy 0\.667/);
+    for (const name of ['empty', 'null', 'list'])
+      expect(listed.stdout).toContain(`${name}: run.json is not a Plexus run's`);
+    const viewer = await startViewer({ root: runs, port: 0 });
+    try {
+      expect((await fetch(new URL('/', viewer.url))).status).toBe(200);
+    } finally {
+      await viewer.close();
+    }
+  });
 });

@@ -128,11 +128,21 @@ export async function readRunEntry(
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { name, message: `run.json cannot be read (${errorMessage(error)})` };
   }
-  let info: RunInfo;
+  let parsed: unknown;
   try {
-    info = effectiveRunInfo(dir, JSON.parse(text) as RunInfo);
+    parsed = JSON.parse(text);
   } catch (error) {
     return { name, message: `run.json is not valid JSON (${errorMessage(error)})` };
+  }
+  // `{}` or `null` (another tool's file, a hand edit) made the whole list fail.
+  const fields = (parsed ?? {}) as { status?: unknown; started_at?: unknown };
+  if (typeof fields.status !== 'string' || typeof fields.started_at !== 'string')
+    return { name, message: 'run.json is not a Plexus run\'s: it has no "status" or "started_at"' };
+  let info: RunInfo;
+  try {
+    info = effectiveRunInfo(dir, parsed as RunInfo);
+  } catch (error) {
+    return { name, message: `run.json cannot be read (${errorMessage(error)})` };
   }
   const metrics = metricsOfLastEnd(dir, info) ? await readMetrics(dir) : undefined;
   return {
