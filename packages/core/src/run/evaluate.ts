@@ -184,6 +184,7 @@ function openRun(
   if (options.resumeDir) {
     return resumeRun({
       ...run,
+      scorecard,
       dir: options.resumeDir,
       data: path,
       retryErrors: options.retryErrors,

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidConfigError } from '../common/errors.js';
+import { hasName } from '../text/name-records.js';
 
 /** Files a run writes beside run.json: a folder holding one is not written into (`create`). */
 const runFileNames = [
@@ -44,4 +45,29 @@ export function assertNewRunFolder(dir: string): void {
       },
     ]);
   }
+}
+
+/**
+ * Throws when a resume would delete stored results: scores of the run that it does not score (a
+ * scorecard without them, another scorecard, `--score` leaving them out). Their lines would be
+ * dropped from results.jsonl: a resume with another scorecard replaced a run's results with
+ * another score's. A score whose settings changed (another fingerprint) is scored again, as before.
+ */
+export function refuseDroppedScores(
+  dir: string,
+  stored: {
+    fingerprints: Readonly<Record<string, string>>;
+    scorecard: { name: string; path: string };
+  },
+  fingerprints: Readonly<Record<string, string>>,
+): void {
+  const dropped = Object.keys(stored.fingerprints).filter((name) => !hasName(fingerprints, name));
+  if (dropped.length === 0) return;
+  const names = dropped.map((name) => JSON.stringify(name)).join(', ');
+  throw new InvalidConfigError([
+    {
+      path: '--resume',
+      message: `${dir} holds results of ${names}, which this resume would not score (not in the scorecard given, or left out by --score) and so would delete; resume with the scorecard the run used (${stored.scorecard.path}, "${stored.scorecard.name}") and without --score, or start a new run with another --out`,
+    },
+  ]);
 }

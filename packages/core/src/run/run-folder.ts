@@ -18,7 +18,7 @@ import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { LineBuffer } from './line-buffer.js';
 import { resultLineJson } from './line-json.js';
-import { assertNewRunFolder } from './new-run-folder.js';
+import { assertNewRunFolder, refuseDroppedScores } from './new-run-folder.js';
 import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults, type ResumeOptions } from './result-compaction.js';
@@ -90,6 +90,17 @@ const flushDelayMs = 200;
  * A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard
  * and `run.lock` while a process writes it (one writer at a time).
  */
+/** The scorecard a run was scored with, as `scorecard.yaml` (or `.json`) in its folder. */
+export async function writeScorecardCopy(
+  dir: string,
+  scorecard: { path: string; source: string },
+): Promise<void> {
+  await writeFile(
+    join(dir, scorecard.path.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
+    redact(scorecard.source),
+  );
+}
+
 export class RunFolder {
   private lock: RunLock | undefined;
   private resultsFd: number | undefined;
@@ -118,10 +129,7 @@ export class RunFolder {
       // Taken before looking for run.json: two runs started into one --out cannot both go on.
       lock = RunLock.acquire(dir, 'evaluate');
       assertNewRunFolder(dir);
-      await writeFile(
-        join(dir, scorecard.path.endsWith('.json') ? 'scorecard.json' : 'scorecard.yaml'),
-        redact(scorecard.source),
-      );
+      await writeScorecardCopy(dir, scorecard);
     } catch (error) {
       lock?.release();
       if (error instanceof InvalidConfigError) throw error;
@@ -154,6 +162,7 @@ export class RunFolder {
         { path: '--resume', message: `${dir} is not a run folder (${errorMessage(error)})` },
       ]);
     }
+    refuseDroppedScores(dir, info, fingerprints);
     const lock = RunLock.acquire(dir, 'evaluate --resume');
     let outputs: Map<string, Record<string, ScoreOutputV1>>;
     try {

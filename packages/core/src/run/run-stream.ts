@@ -5,7 +5,7 @@ import type { LoadedScore, LoadedScorecard } from '../scorecard/loaded-scorecard
 import type { RunEndStatusV1, RunStartV1 } from '../spec/run-sink-spec.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import type { ResultLine } from './result-line.js';
-import { RunFolder, type RunInfo } from './run-folder.js';
+import { RunFolder, type RunInfo, writeScorecardCopy } from './run-folder.js';
 import type { RunProvenance } from './run-provenance.js';
 import type { RunSelection } from './run-selection.js';
 import { readRunInfo } from './run-state.js';
@@ -80,6 +80,8 @@ function dependencyMap(scores: readonly LoadedScore[]): Map<string, string[]> {
  */
 export async function resumeRun(options: {
   dir: string;
+  /** The scorecard the resume runs (run.json and the folder's copy follow it when edited). */
+  scorecard: LoadedScorecard;
   /** Another dataset path (`--data`); default the one the run recorded. */
   data: string | undefined;
   scores: readonly LoadedScore[];
@@ -106,6 +108,14 @@ export async function resumeRun(options: {
   });
   const { scores, limit, sample } = options.selection;
   const folderInfo = resumed.folder.info;
+  // An edited scorecard: its results are now those of the edited one (a changed score is scored
+  // again, an unchanged one answers as before), and the folder says so.
+  const { scorecard } = options;
+  if (scorecard.hash !== folderInfo.scorecard.hash) {
+    const { name, key, path, hash } = scorecard;
+    folderInfo.scorecard = { name, key, path, hash };
+    await writeScorecardCopy(dir, scorecard);
+  }
   folderInfo.options = {
     ...folderInfo.options,
     scores: scores ?? null,
