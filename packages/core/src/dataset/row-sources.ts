@@ -143,7 +143,15 @@ export function rawRows(
   if (chosen === 'csv') return csvRows(path, tap);
   if (chosen === 'jsonl') return jsonlRows(path, tap);
   if (chosen === 'parquet') return parquetRows(path);
-  throw new DatasetError(
-    `${path}: unknown dataset format; use a .csv, .jsonl or .parquet file or set data.format`,
-  );
+  throw new DatasetError(`${path}: unknown dataset format; ${formatHint(path)}`);
+}
+
+/** What to do with a file of another format: a spreadsheet's own formats get their fix. */
+function formatHint(path: string): string {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.tsv') || lower.endsWith('.tab'))
+    return 'tab-separated files are not read: save it as CSV (comma-separated, UTF-8), or as JSON Lines';
+  if (/\.(xlsx|xlsm|xls|ods|numbers)$/.test(lower))
+    return 'a spreadsheet workbook is not read: save the sheet as "CSV UTF-8 (Comma delimited)"';
+  return 'use a .csv, .jsonl or .parquet file or set data.format';
 }
