@@ -86,6 +86,10 @@ describe('PluginResolver', () => {
     expect(await factoryFor(dir, 'heuristc/keywords')).toBe(
       'no package named heuristc is installed; did you mean heuristic (@plexus/classifier-heuristic)? (if heuristc is the package you want, install it with: npm install heuristc)',
     );
+    // A full package name misspelled is offered the installed one (it was told to install the typo).
+    expect(await factoryFor(dir, '@plexus/classifer-heuristic/keywords')).toBe(
+      'no package named @plexus/classifer-heuristic is installed; did you mean @plexus/classifier-heuristic? (if @plexus/classifer-heuristic is the package you want, install it with: npm install @plexus/classifer-heuristic)',
+    );
     // Packages that are not score packages are never offered.
     expect(await factoryFor(dir, 'left-pud/x')).toBe(
       'no package named left-pud is installed; install it with: npm install left-pud',

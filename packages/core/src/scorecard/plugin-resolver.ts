@@ -115,9 +115,11 @@ function classPrefix(packageName: string): string {
 
 /** Says a package is missing, with the closest installed score package, then how to install. */
 function notInstalled(name: string, searchFrom: readonly string[]): string {
+  // By the prefix a class is written with (`heuristic`) and by the whole package name.
   const byPrefix = new Map<string, string>();
   for (const installed of installedScorePackages(searchFrom)) {
     byPrefix.set(classPrefix(installed), installed);
+    byPrefix.set(installed, installed);
   }
   const written = classPrefix(name);
   const near = closest(written, byPrefix.keys());
