@@ -88,6 +88,25 @@ export function registerUrlCredentialsIn(value: unknown): void {
   visit(value);
 }
 
+/**
+ * Adds the password of every `scheme://user:password@` in a text, before it is parsed: a file with
+ * a mistake is quoted in the error that names it (`missing ':' after \`base_url\`: write
+ * \`base_url: http://user:password@host\``), before its settings could be read. Linear: it looks
+ * from each `://` only, at most 2,048 characters on.
+ */
+export function registerUrlCredentialsInText(text: string): void {
+  for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', at + 3)) {
+    const password = /^[^/\s@:]*:([^/\s@]*)@/.exec(text.slice(at + 3, at + 3 + 2048))?.[1];
+    if (!password) continue;
+    registerSecret(password);
+    try {
+      registerSecret(decodeURIComponent(password));
+    } catch {
+      // a `%` that starts no escape: the text as is is registered
+    }
+  }
+}
+
 /** Adds the values of variables named like secrets (`*_API_KEY`, `*_TOKEN`, `*_PASSWORD`, ...). */
 export function registerEnvironmentSecrets(env: NodeJS.ProcessEnv = process.env): void {
   for (const [name, value] of Object.entries(env)) {

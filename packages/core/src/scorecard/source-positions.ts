@@ -10,6 +10,7 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from '../common/errors.js';
+import { registerUrlCredentialsInText } from '../common/secrets.js';
 import { closest } from '../text/suggest.js';
 import { plainYamlProblems } from './yaml-errors.js';
 
@@ -116,6 +117,8 @@ export function readYaml(
   file: string,
   what: string,
 ): { raw: unknown; positions: SourcePositions } {
+  // A syntax error's fix quotes its line: a password in a URL there is a secret already.
+  registerUrlCredentialsInText(source);
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const syntaxProblems = plainYamlProblems(source, document.errors, lineCounter, file);
