@@ -249,7 +249,7 @@ export function evaluateCommand(
           const models = modelLines(selectScores(card.scores, flags.score));
           if (models) io.stdout(`${models}\n`);
           io.stdout(
-            `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped, ${summary.cacheHits} from cache, ${plural(summary.llmCalls, 'LLM call')} (${summary.retries} retried), ${summary.durationS.toFixed(1)} s\n`,
+            `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped, ${summary.cacheHits} from cache, ${plural(summary.llmCalls, 'LLM call')} (${summary.retries} retried), ${summary.durationS.toFixed(1)} s${flags.resume === undefined ? '' : ' this resume (the counts are the whole run)'}\n`,
           );
           io.stdout(`Run folder: ${summary.dir}\n`);
           if (summary.report) io.stdout(`Report: ${summary.report}\n`);
