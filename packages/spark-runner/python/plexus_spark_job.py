@@ -7,7 +7,9 @@ spark-submit --py-files plexus_spark_rows.py plexus_spark_job.py --input PATH --
 Each task streams its partition's rows to `node worker.mjs` as JSON text, one Arrow batch per write
 (JSONL lines as Spark read them, Parquet rows turned into JSON by Spark's `to_json` in the JVM, CSV
 rows as core's parser reads them, `--parse-csv`), each with its row number and line as a local
-read gives them (plexus_spark_rows.py: the ids of rows without an id column), and turns the
+read gives them (plexus_spark_rows.py: the ids of rows without an id column), grouped by id
+(`--id-column`, the scorecard's data.id_column: a repeated id is a problem, as in a local read;
+sharing_ids), and turns the
 worker's flat result lines into Arrow in blocks with pyarrow's JSON reader (mapInArrow): no
 Python work per row. Output: Parquet, one row per item and score
 with the fields of results.jsonl (JSON fields as strings), rows that could not be read as rows
@@ -29,9 +31,8 @@ import pyarrow.json as pajson
 from pyspark import TaskContext
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import LongType
 
-from plexus_spark_rows import BLANK_LINE, numbered, sharing_ids
+from plexus_spark_rows import BLANK_LINE, numbered, parquet_json, sharing_ids
 
 FIELDS = [
     ("item_id", pa.string()), ("score", pa.string()), ("value", pa.string()), ("status", pa.string()),
@@ -196,7 +197,6 @@ def read_frame(spark, path: str, kind: str, partitions: int = 0):
 
 
 PARSED = "value string, n long, line long, problem string"
-MAX_SAFE_INTEGER = (1 << 53) - 1
 PARSED_ARROW = pa.schema([("value", pa.string()), ("n", pa.int64()), ("line", pa.int64()), ("problem", pa.string())])
 
 
@@ -219,19 +219,6 @@ def parsed_csv(spark, path: str, command):
             yield from arrow_block(block, PARSED_ARROW).to_batches()
 
     return lines.mapInArrow(run, PARSED)
-
-
-def parquet_json(rows, exact_longs: bool):
-    """Each Parquet row as JSON text, made in the JVM (nulls kept as null, as the rows were sent
-    before), and the names of its 64-bit integer columns. With `exact_longs` those are written as
-    strings ("digits"): Spark's `to_json` writes numbers, which JavaScript reads rounded above
-    2^53; the scoring worker turns each back into a number when it is exact (`--int64-columns`),
-    as core's Parquet reader does."""
-    quoted = {name: F.col("`" + name.replace("`", "``") + "`") for name in rows.columns}
-    longs = [field.name for field in rows.schema.fields if isinstance(field.dataType, LongType)] \
-        if exact_longs else []
-    columns = [quoted[name].cast("string").alias(name) if name in longs else quoted[name] for name in rows.columns]
-    return F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value"), longs
 
 
 def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None):

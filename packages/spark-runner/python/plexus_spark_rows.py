@@ -6,11 +6,12 @@ Spark's monotonically_increasing_id (partition << 33 + position) is not that num
 computes it in the JVM, with no data on the driver (a count per partition only).
 
 A repeated id is a problem in a local read (the later row is not scored); `sharing_ids` groups
-the rows by id so that the scoring worker finds them the same way.
+the rows by id so that the scoring worker finds them the same way. `parquet_json`: Parquet rows
+as the JSON texts the workers read (int64 exact for scoring).
 """
 from pyspark.sql import Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.types import LongType, StringType, StructField, StructType
 
 PARTITION_SHIFT = 33  # monotonically_increasing_id: the partition above bit 33, the position below
 
@@ -90,3 +91,15 @@ def sharing_ids(frame, id_column: str, partitions: int):
         .rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)
     return keyed.withColumn("shared", F.count(F.lit(1)).over(group) > 1).drop("__key", "__id")
 
+
+def parquet_json(rows, exact_longs: bool):
+    """Each Parquet row as JSON text, made in the JVM (nulls kept as null, as the rows were sent
+    before), and the names of its 64-bit integer columns. With `exact_longs` those are written as
+    strings ("digits"): Spark's `to_json` writes numbers, which JavaScript reads rounded above
+    2^53; the scoring worker turns each back into a number when it is exact (`--int64-columns`),
+    as core's Parquet reader does."""
+    quoted = {name: F.col("`" + name.replace("`", "``") + "`") for name in rows.columns}
+    longs = [field.name for field in rows.schema.fields if isinstance(field.dataType, LongType)] \
+        if exact_longs else []
+    columns = [quoted[name].cast("string").alias(name) if name in longs else quoted[name] for name in rows.columns]
+    return F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value"), longs
