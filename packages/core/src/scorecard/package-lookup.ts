@@ -97,11 +97,20 @@ function packageScope(folder: string): string | undefined {
   }
 }
 
+const npmPackageName = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
+
+/** Whether `name` is an npm package name (`name`, `@scope/name`), never a path (`../x`, `/x`, `file:`). */
+export function isPackageName(name: string): boolean {
+  return npmPackageName.test(name) && !name.includes('..');
+}
+
 /**
  * Finds an installed package the way Node does: a package naming itself from inside (a scorecard
- * next to a score package's source), else each folder's `node_modules` chain.
+ * next to a score package's source), else each folder's `node_modules` chain. A name that is a
+ * path finds nothing: `node_modules/../x` would load a file beside `node_modules`.
  */
 export function findPackage(name: string, searchFrom: readonly string[]): FoundPackage | undefined {
+  if (!isPackageName(name)) return undefined;
   for (const start of searchFrom) {
     const scope = packageScope(start);
     if (scope && readManifest(scope)?.name === name)

@@ -16,6 +16,7 @@ import {
   dependencyProblems,
   selectNodes,
 } from './preflight-selection.js';
+import { processorPackageProblems, sharedProcessorProblems } from './processor-packages.js';
 import { reservedKeyProblems } from './reserved-keys.js';
 import { applySampling, sampledIndexes } from './sampled-score.js';
 import {
@@ -134,7 +135,9 @@ export async function parseScorecard(
   const reserved = reservedKeyProblems(raw, positions);
   registerUrlCredentialsIn(raw); // a password in a URL setting is redacted wherever it goes
   const checked = scorecardSchema.safeParse(raw);
-  const problems: ConfigProblem[] = [...reserved];
+  // Said once, as reserved keys are: the "not installed" of the same place is dropped.
+  const sayOnce = [...reserved, ...processorPackageProblems(raw, positions)];
+  const problems: ConfigProblem[] = [...sayOnce];
   if (!checked.success)
     problems.push(
       ...issueProblems(checked.error.issues, positions, [], () =>
@@ -170,6 +173,9 @@ export async function parseScorecard(
     sampleRows: options.sampleRows,
   });
   problems.push(...found.problems);
+  // The scorecard's own processors (a semantic model file or package missing): each score's are
+  // checked with the score; these were found only at the first item, every item failing.
+  problems.push(...sharedProcessorProblems(context.processors, baseDir, positions));
   for (const warning of found.warnings) options.onWarning?.(warning);
 
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
@@ -195,9 +201,9 @@ export async function parseScorecard(
   if (problems.length > 0) {
     await Promise.allSettled(scores.map((entry) => entry.score?.close?.()));
     // A reserved key is said once: the schema's own word on the same place is dropped.
-    const reservedAt = new Set(reserved.map((problem) => problem.path));
+    const reservedAt = new Set(sayOnce.map((problem) => problem.path));
     const said = problems.filter(
-      (problem) => reserved.includes(problem) || !reservedAt.has(problem.path),
+      (problem) => sayOnce.includes(problem) || !reservedAt.has(problem.path),
     );
     said.sort((left, right) => (left.line ?? 0) - (right.line ?? 0));
     throw new InvalidConfigError(said);
