@@ -42,8 +42,11 @@ function pair(agreement: PairAgreement | null): string {
   return `n ${agreement.n}  accuracy ${number(agreement.accuracy)}  kappa ${number(agreement.cohen_kappa)}  AC1 ${number(agreement.gwet_ac1)}`;
 }
 
-/** The agreement report as a table per score ("—": undefined, e.g. no item with two reviews). */
-export function agreementText(report: AgreementReport): string {
+/**
+ * The agreement report as a table per score ("—": undefined, e.g. no item with two reviews). With
+ * `withRun` (`--run`), a score the model cannot be compared on says so and why.
+ */
+export function agreementText(report: AgreementReport, withRun = false): string {
   const lines: string[] = [];
   for (const [name, score] of Object.entries(report.scores)) {
     lines.push(
@@ -53,6 +56,10 @@ export function agreementText(report: AgreementReport): string {
     );
     if (score.model_vs_majority !== null || Object.values(score.by_reviewer).some((r) => r.model))
       lines.push(`  model vs majority   ${pair(score.model_vs_majority)}`);
+    else if (withRun)
+      lines.push(
+        '  model               n/a: no reviewed item has an answer of this score in the run (are the item ids and the score name the same?)',
+      );
     for (const [reviewer, entry] of Object.entries(score.by_reviewer)) {
       const model = entry.model ? `  model vs them: ${pair(entry.model)}` : '';
       lines.push(
@@ -172,7 +179,11 @@ export function feedbackCommand(program: Command, io: CliIo): void {
         const answers = options.run ? await readRunAnswers(options.run) : undefined;
         const report = feedbackAgreement(records, { scores: options.score, answers });
         if (options.run) await saveAgreement(options.run, report, io);
-        io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : agreementText(report));
+        io.stdout(
+          options.json
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : agreementText(report, options.run !== undefined),
+        );
       },
     );
 }
