@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,11 @@ describe('plexus feedback agreement --run', () => {
     const table = await runMain(['feedback', 'agreement', '--feedback-db', db, '--run', run]);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(modelLine);
+    // The report says it too, where it showed a bare dash.
+    expect((await runMain(['report', run])).code).toBe(0);
+    expect(readFileSync(join(run, 'report.html'), 'utf8')).toMatch(
+      /model vs reviewers’ majority<\/td><td colspan="4">— <span class="note">no reviewed item with a majority label has an answer of this score in this run/,
+    );
     // Without --run nothing is said of the model.
     const alone = await runMain(['feedback', 'agreement', '--feedback-db', db]);
     expect(alone.stdout).not.toContain('model');
