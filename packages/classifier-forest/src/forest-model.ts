@@ -17,6 +17,11 @@ export const trainingInfoSchema = z.looseObject({
   seed: z.number(),
   items: z.number(),
   data_sha256: z.string(),
+  /** `textHash` of each training item's text, sorted and joined (see `trainedTexts`). */
+  text_hashes: z
+    .string()
+    .regex(/^[0-9a-f]*$/)
+    .optional(),
 });
 
 /** A saved model file: `format`, `version`, labels, featurizer, trees and how it was trained. */

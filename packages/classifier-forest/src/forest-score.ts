@@ -19,6 +19,7 @@ import { FeatureError } from './featurizer.js';
 import { type ForestFile, ForestModel } from './forest-model.js';
 import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
 import { trainForest } from './forest-trainer.js';
+import { trainedTexts } from './trained-texts.js';
 
 function checkWritable(settings: ForestSettings): void {
   if (settings.model.startsWith('models:/'))
@@ -92,6 +93,7 @@ export const randomForestFactory = defineScoreFactory({
     const path = await resolveModelPath(settings.model, env);
     const { model, hash } = await loadForestModel(path, env);
     const labels = model.labels;
+    const inTraining = trainedTexts(model.file.training.text_hashes);
     const positive = settings.positive_label ?? env.labels[0] ?? labels[0]!;
     if (settings.threshold !== undefined && (labels.length !== 2 || !labels.includes(positive)))
       throw configError(
@@ -137,6 +139,7 @@ export const randomForestFactory = defineScoreFactory({
         confidence,
         probabilities,
         explanation: `${value} (p=${confidence.toFixed(2)}); most influential: ${describe(model, prediction.influences) || 'no split features'}`,
+        ...(inTraining?.(item.text) ? { trace: { in_training: true } } : {}),
       };
     };
     return {

@@ -3,6 +3,7 @@ import { numericField, seededRandom, sha256, type TrainItemV1 } from '@plexus/co
 import { Featurizer, type FitOptions, termStatistics } from './featurizer.js';
 import type { ForestFile } from './forest-model.js';
 import { type ForestSettings, featuresPerSplit } from './forest-settings.js';
+import { textHash, trainedTextsField } from './trained-texts.js';
 import { toMatrix } from './training-matrix.js';
 import { growTree, type TreeArrays } from './tree-builder.js';
 
@@ -29,6 +30,8 @@ export interface GrownShard {
   items: number;
   /** Items per class index. */
   classCounts: number[];
+  /** `textHash` of each item's text (what scoring checks: `trainedTexts`); absent from Spark's. */
+  textHashes?: string[];
 }
 
 /** The seed of tree `index`: trees can be grown in any order or place and still be the same. */
@@ -106,7 +109,9 @@ export function growShard(options: {
 }): GrownShard {
   const { settings, labels, featurizer } = options;
   const hash = createHash('sha256');
+  const textHashes: string[] = [];
   const vectors = options.items.map((item) => {
+    textHashes.push(textHash(item.text));
     const text = settings.features.text ? item.text : '';
     hash.update(
       JSON.stringify([
@@ -152,6 +157,7 @@ export function growShard(options: {
     digest: hash.digest('hex'),
     items: options.items.length,
     classCounts: classCountsOf(options.items, labels),
+    textHashes,
   };
 }
 
@@ -197,6 +203,7 @@ export function assembleForest(options: {
       feature_count: featurizer.featureCount,
       data_sha256:
         shards.length === 1 ? shards[0]!.digest : sha256(...shards.map((shard) => shard.digest)),
+      ...trainedTextsField(shards),
     },
   };
 }

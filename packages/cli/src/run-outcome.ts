@@ -47,7 +47,20 @@ export function errorNotes(
     summary.items === undefined || summary.status === undefined
       ? []
       : unscoredNotes({ items: summary.items, status: summary.status, scores: summary.scores });
-  return [...stopped, ...scoreErrorNotes(summary)];
+  return [...stopped, ...scoreErrorNotes(summary), ...inTrainingNotes(summary)];
+}
+
+/** Scores that answered items of their own training data: their accuracy is partly remembered. */
+function inTrainingNotes(summary: Pick<RunSummary, 'scores'>): string[] {
+  return Object.entries(summary.scores)
+    .filter(([, metrics]) => (metrics.n_in_training ?? 0) > 0)
+    .map(([name, metrics]) => {
+      const others =
+        metrics.accuracy_not_in_training === null || metrics.accuracy_not_in_training === undefined
+          ? 'no labelled item outside it: evaluate on data the model was not trained on'
+          : `accuracy over the ${metrics.n_not_in_training} labelled items outside it ${metrics.accuracy_not_in_training.toFixed(3)}`;
+      return `warning: ${name}: ${metrics.n_in_training} of its answers are on items of its model's training data (the same text), where it remembers rather than predicts; ${others}`;
+    });
 }
 
 function scoreErrorNotes(summary: Pick<RunSummary, 'scores'>): string[] {

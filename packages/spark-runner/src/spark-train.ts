@@ -67,6 +67,7 @@ interface Part {
   digest?: string;
   items?: number;
   class_counts?: number[];
+  text_hashes?: string[];
 }
 
 type ForestPackage = typeof import('@plexus/classifier-forest/internal');
@@ -109,6 +110,7 @@ async function readParts(
       found.digest = part.digest!;
       found.items = part.items!;
       found.classCounts = part.class_counts!;
+      found.textHashes = part.text_hashes;
     }
   }
   if (!featurizer) throw new RunnerError(`${path} has no featurizer: the Spark job did not finish`);

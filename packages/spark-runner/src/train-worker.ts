@@ -170,6 +170,7 @@ async function grow(): Promise<void> {
     digest: grown.digest,
     items: grown.items,
     class_counts: grown.classCounts,
+    text_hashes: grown.textHashes,
   });
 }
 

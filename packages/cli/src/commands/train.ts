@@ -5,6 +5,7 @@ import { onInterrupt } from '../interrupt.js';
 import { checkModelTargets } from '../model-targets.js';
 import type { CliIo } from '../output.js';
 import { registerTrained } from '../registration.js';
+import { errorNotes } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { runSweepCommand } from './sweep.js';
@@ -170,8 +171,11 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
         const scores = Object.fromEntries(
           trained.flatMap((score) => (score.metrics ? [[score.name, score.metrics]] : [])),
         );
-        if (Object.keys(scores).length > 0)
+        if (Object.keys(scores).length > 0) {
           io.stdout(`\nHeld-out test metrics:\n${formatSummaryTable({ scores })}\n`);
+          // Held-out items whose text is also a training item's (a repeated message).
+          for (const note of errorNotes({ scores })) io.stdout(`${note}\n`);
+        }
       } finally {
         interrupt.dispose();
       }

@@ -5,6 +5,7 @@ import { type CalibrationMetrics, CalibrationTally } from './calibration.js';
 import { type AveragedMetric, matrixMetrics, presentMatrixMetrics } from './classification.js';
 import { ConfusionCounts } from './confusion.js';
 import { CostTally } from './cost-tally.js';
+import { InTrainingTally } from './in-training.js';
 import { judgedPair } from './judged-pair.js';
 import { wilsonInterval } from './wilson.js';
 
@@ -80,6 +81,13 @@ export interface ScoreMetrics {
    * samples did not all give the same label (`flip_rate`); absent for other scores.
    */
   self_consistency?: { items: number; flip_rate: number };
+  /**
+   * Answered items the score marked as in its training data (`trace.in_training`), the labelled
+   * answers that are not, and the accuracy over those (`InTrainingTally`); absent when none is.
+   */
+  n_in_training?: number;
+  n_not_in_training?: number;
+  accuracy_not_in_training?: number | null;
 }
 
 /**
@@ -109,6 +117,7 @@ export class ScoreMetricsAccumulator {
   private readonly calibration = new CalibrationTally();
   private sampled = 0;
   private flipped = 0;
+  private readonly inTraining = new InTrainingTally();
 
   /** The score's label normalisation, one function for every line. */
   private readonly normalize = (label: string) => normalizedLabel(label, this.normalization);
@@ -136,6 +145,7 @@ export class ScoreMetricsAccumulator {
     }
     this.countSamples(line.trace);
     const pair = judgedPair(line, this.normalize);
+    this.inTraining.add(line.trace, pair?.correct);
     if (!pair) {
       this.unlabeled += 1;
       const label = this.normalize(line.value);
@@ -228,6 +238,7 @@ export class ScoreMetricsAccumulator {
       ...(this.sampled > 0
         ? { self_consistency: { items: this.sampled, flip_rate: this.flipped / this.sampled } }
         : {}),
+      ...this.inTraining.finish(),
     };
   }
 }

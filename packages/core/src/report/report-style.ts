@@ -13,6 +13,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 0 0 12px;
 h3 small, th small { font-weight: normal; color: #6b7280; }
 .meta { color: #4b5563; } .meta span { margin-right: 18px; }
 .note, .muted { color: #6b7280; } .note { font-size: 13px; }
+.warning { color: #b45309; border-left: 3px solid #b45309; padding-left: 8px; }
 section { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; padding: 16px 20px; margin: 16px 0; scroll-margin-top: 8px; }
 .cards { display: flex; flex-wrap: wrap; gap: 8px; }
 .card { border: 1px solid #e5e7eb; border-radius: 6px; padding: 6px 10px; min-width: 110px; }

@@ -124,6 +124,16 @@ export function predictedDistribution(metrics: ScoreMetrics): string {
 }
 
 /** The metrics part of a score's section: confusions first when there are many labels. */
+/** A score that answered items of its own training data: says so above its figures. */
+function inTrainingNote(metrics: ScoreMetrics): string {
+  if (!metrics.n_in_training) return '';
+  const others =
+    metrics.accuracy_not_in_training === null || metrics.accuracy_not_in_training === undefined
+      ? 'No labelled item is outside it: evaluate on data the model was not trained on.'
+      : `Accuracy over the ${metrics.n_not_in_training} labelled items outside it: ${metrics.accuracy_not_in_training.toFixed(3)}.`;
+  return `<p class="warning">${metrics.n_in_training} of its answers are on items of its model's training data (the same text), where it remembers rather than predicts. ${escapeHtml(others)}</p>`;
+}
+
 function metricsBody(metrics: ScoreMetrics): string {
   if (metrics.n === 0)
     return `<p>No item has both an answer and a gold label: no accuracy.</p>${predictedDistribution(metrics)}`;
@@ -142,5 +152,5 @@ export function scoreSection(
   index: number,
   items = '',
 ): string {
-  return `<section class="score" id="score-${index}"><h2>${escapeHtml(name)}</h2>${headline(metrics)}${metricsBody(metrics)}${items}</section>`;
+  return `<section class="score" id="score-${index}"><h2>${escapeHtml(name)}</h2>${headline(metrics)}${inTrainingNote(metrics)}${metricsBody(metrics)}${items}</section>`;
 }
