@@ -3,12 +3,12 @@ import { basename, join } from 'node:path';
 import {
   effectiveRunInfo,
   type RunInfo,
-  type RunMetricsFile,
   readAgreement,
   runIdOf,
   sha256,
   TrackerError,
 } from '@plexus/core';
+import { readRunMetrics } from './metrics-file.js';
 import type { MlflowClient } from './mlflow-client.js';
 import { runMetrics, runParams } from './run-values.js';
 
@@ -123,7 +123,7 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
     throw new TrackerError(
       `${dir}: the run has not ended (status running): finish it with plexus evaluate --resume ${dir}, then sync`,
     );
-  const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
+  const metrics = await readRunMetrics(dir);
   const runKey = runIdOf(info, dir);
   // Agreement with reviewers saved after the run (plexus feedback agreement --run) is synced too.
   const agreement = await readAgreement(dir);
