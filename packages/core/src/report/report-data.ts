@@ -248,7 +248,7 @@ function checkMetricsShape(metrics: RunMetricsFile, path: string): void {
     {
       path,
       message:
-        'it holds no per-score metrics (no "scores" object of one object per score); is this a finished run folder of Plexus?',
+        'it holds no per-score metrics (no "scores" object of one object per score); plexus evaluate SCORECARD --resume on the run folder writes it again from results.jsonl',
     },
   ]);
 }
