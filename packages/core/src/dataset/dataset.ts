@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { DatasetError } from '../common/errors.js';
 import { hasName, nameRecord, nameValue } from '../text/name-records.js';
 import { IdSet } from './id-set.js';
+import { maxNesting, tooDeepColumn } from './metadata-values.js';
 import { type ByteTap, type DatasetFormat, formatOf, type RawRow, rawRows } from './row-sources.js';
 
 /** One item read from a dataset. */
@@ -176,6 +177,12 @@ export function itemReader(columns: ItemColumns): ItemReader {
     if (unreadable !== undefined) return { line, message: unreadable };
     // The other columns, in order, as own data properties (a `__proto__` column too): a rest copy.
     const { [idColumn]: _id, [textColumn]: _text, ...metadata } = record;
+    const deep = tooDeepColumn(metadata);
+    if (deep !== undefined)
+      return {
+        line,
+        message: `has a value nested more than ${maxNesting} levels deep in column "${deep}": flatten it (or drop the column)`,
+      };
     return { id: rawId, text, metadata, labels, line };
   };
 }

@@ -45,3 +45,32 @@ export function numericField(
     };
   return { value };
 }
+
+/**
+ * Levels a column's value may nest (JSON Lines objects in lists in objects ...). Deeper, a row is
+ * reported: hashing it for the cache recursed until the stack overflowed and the whole run failed
+ * with "Maximum call stack size exceeded", naming no row.
+ */
+export const maxNesting = 64;
+
+/** The first column of `record` whose value nests deeper than `maxNesting`, if any. */
+export function tooDeepColumn(record: Readonly<Record<string, unknown>>): string | undefined {
+  for (const column in record) {
+    const value = record[column];
+    if (typeof value === 'object' && value !== null && nestsDeeper(value, maxNesting))
+      return column;
+  }
+  return undefined;
+}
+
+/** Whether `value` has objects or lists more than `limit` levels deep (without recursion). */
+function nestsDeeper(value: object, limit: number): boolean {
+  const pending: [object, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (depth > limit) return true;
+    for (const child of Object.values(current))
+      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+  }
+  return false;
+}
