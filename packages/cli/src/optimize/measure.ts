@@ -129,3 +129,20 @@ export function largestConfusions(
   }
   return [...byCell.values()].sort((a, b) => b.count - a.count).slice(0, cells);
 }
+
+/** ` (3 of 57 failed, counted wrong)` when items failed: the accuracy counts them wrong. */
+export function failedText(measurement: Measurement): string {
+  const failed = measurement.lines.filter((line) => line.status === 'error').length;
+  return failed === 0 ? '' : ` (${failed} of ${measurement.items} failed, counted wrong)`;
+}
+
+/**
+ * Why a round must stop before the optimizer is paid: the score failed on every train item (a
+ * model name the endpoint does not know, a request it refuses). No prompt fixes that, and the
+ * round went on to "no significant improvement", as if the prompt were the problem.
+ */
+export function allFailedProblem(score: string, train: Measurement): string | undefined {
+  const failed = train.lines.filter((line) => line.status === 'error');
+  if (train.items === 0 || failed.length < train.items) return undefined;
+  return `the score "${score}" failed on every one of the ${train.items} train items (${failed[0]?.error?.message ?? 'no message'}): a prompt cannot fix that, so the optimizer was not asked; fix the score (plexus evaluate on its scorecard lists the errors), then run optimize again`;
+}

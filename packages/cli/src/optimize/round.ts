@@ -2,7 +2,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareRuns, type LoadedScorecard, PlexusError, parseScorecard } from '@plexus/core';
 import { buildCandidates, type Candidate, type CandidateEdit, parseEdits } from './candidates.js';
-import { largestConfusions, type Measurement, measure } from './measure.js';
+import {
+  allFailedProblem,
+  failedText,
+  largestConfusions,
+  type Measurement,
+  measure,
+} from './measure.js';
 import { askOptimizer, type OptimizerEndpoint } from './optimizer-client.js';
 import { optimizerPrompt } from './prompt.js';
 
@@ -176,6 +182,9 @@ export async function runRound(
 ): Promise<RoundEntry & { accepted?: { source: string; scorecard: LoadedScorecard } }> {
   const dir = join(settings.outDir, `round-${round}`);
   const train = await measured(settings, current.scorecard, 'train', join(dir, 'current-train'));
+  // Before validation is scored and the optimizer paid: a score that fails everywhere stops here.
+  const allFailed = allFailedProblem(settings.score, train);
+  if (allFailed) throw new PlexusError(allFailed);
   const validation = await measured(
     settings,
     current.scorecard,
@@ -183,7 +192,7 @@ export async function runRound(
     join(dir, 'current-validation'),
   );
   settings.log(
-    `round ${round}: current train ${train.accuracy.toFixed(3)}, validation ${validation.accuracy.toFixed(3)}`,
+    `round ${round}: current train ${train.accuracy.toFixed(3)}${failedText(train)}, validation ${validation.accuracy.toFixed(3)}${failedText(validation)}`,
   );
   const { candidates, problem } = await proposals(settings, current.source, train);
   const tried = await tryCandidates(settings, { dir, candidates, problem, validation });
