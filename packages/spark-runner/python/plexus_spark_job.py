@@ -149,6 +149,9 @@ def score_partitions(args, fail_first_attempt: bool):
                    "--tasks", str(args.tasks)]
         if args.int64_columns:
             command += ["--int64-columns", json.dumps(args.int64_columns)]
+        if args.grouped_by is not None:
+            # The worker refuses a scorecard whose ids are in another column: its repeats would be missed.
+            command += ["--grouped-by", args.grouped_by]
         if args.batch:
             # One record of batches per partition: a retry of this task re-attaches to them.
             folder = os.path.join(args.cache_dir, "batches", args.job_key, f"partition-{partition}")
@@ -229,7 +232,8 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None
 
     With `job` (the scoring job's arguments): rows are repartitioned by id instead, with `shared`
     set on the rows whose id may repeat another's (sharing_ids, by `job.id_column`), and Parquet
-    int64 columns are sent exact, named in `job.int64_columns`."""
+    int64 columns are sent exact, named in `job.int64_columns` (`job.grouped_by`: the id column
+    the rows were grouped by, if they were)."""
     no_problem = F.lit(None).cast("string").alias("problem")
     keyed = job is not None
     id_column = job.id_column if keyed else "id"
@@ -254,6 +258,7 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None
     print(f"plexus: input read in {read} partitions, rows numbered in file order", file=sys.stderr, flush=True)
     target = partitions if partitions > 0 else read
     if keyed:
+        job.grouped_by = id_column
         return sharing_ids(frame, id_column, target)
     if target != read:
         frame = frame.repartition(target)
@@ -285,7 +290,7 @@ def main() -> None:
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()
     fail_first_attempt = spark.conf.get("spark.plexus.failFirstAttempt", "false") == "true"
-    args.int64_columns = []
+    args.int64_columns, args.grouped_by = [], None
     frame = read_input(spark, args.input, args.format, args.partitions, [args.node, args.worker, "--parse-csv"], args)
     partitions = args.partitions if args.partitions > 0 else frame.rdd.getNumPartitions()
     args.tasks = args.tasks or tasks_at_once(spark, partitions)

@@ -2,7 +2,7 @@
 // rows: a repeated id among the rows the job marks `shared` is the problem a local read reports
 // (the first kept), and Parquet int64 columns sent as digits become the values core's Parquet
 // reader gives (a number when exact, else the digits).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,30 @@ it('reports a repeated id as core reads it, the first row kept', async () => {
       .filter((line) => line.problem_line !== undefined)
       .map((line) => ({ line: line.problem_line, message: line.problem_message })),
   ).toEqual(problems.map(({ line, message }) => ({ line, message })));
+});
+
+it('refuses rows grouped by another column than the scorecard ids (repeats would be missed)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plexus-worker-grouped-'));
+  const card = join(dir, 'card.yaml');
+  writeFileSync(
+    card,
+    'name: Ids\ndata: { id_column: call_id }\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [spam, ham], phrases: [win] }\n',
+  );
+  const worker = [sparkFiles().worker, '--scorecard', card, '--cache-dir', join(dir, 'cache')];
+  const refused = spawnSync(process.execPath, [...worker, '--grouped-by', 'id'], {
+    input: '',
+    encoding: 'utf8',
+  });
+  expect(refused.status).toBe(2);
+  expect(refused.stderr).toContain(
+    'the job grouped rows by column "id", but the scorecard\'s ids are in "call_id"',
+  );
+  expect(refused.stderr).toContain('pass --id-column "call_id"');
+  const grouped = spawnSync(process.execPath, [...worker, '--grouped-by', 'call_id'], {
+    input: '',
+    encoding: 'utf8',
+  });
+  expect(grouped.status).toBe(0);
 });
 
 it('turns int64 digits into what core reads from Parquet: numbers when exact', () => {

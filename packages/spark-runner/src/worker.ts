@@ -15,6 +15,7 @@ import {
   directoryCache,
   errorMessage,
   goldColumns,
+  InvalidConfigError,
   itemOfRecord,
   loadScorecard,
   PlexusError,
@@ -77,6 +78,21 @@ function int64Columns(): string[] {
   return names;
 }
 
+/**
+ * `--grouped-by NAME`: the column the job grouped rows by (sharing_ids). Another column than the
+ * scorecard's ids would miss repeated ids: refused, with the fix.
+ */
+function groupingProblem(idColumn: string): InvalidConfigError | undefined {
+  const groupedBy = argument('--grouped-by');
+  if (groupedBy === undefined || groupedBy === idColumn) return undefined;
+  return new InvalidConfigError([
+    {
+      path: '--id-column',
+      message: `the job grouped rows by column "${groupedBy}", but the scorecard's ids are in "${idColumn}" (data.id_column): repeated ids would be missed; pass --id-column ${JSON.stringify(idColumn)}`,
+    },
+  ]);
+}
+
 async function main(): Promise<number> {
   if (process.argv.includes('--parse-csv')) {
     await writeCsvRows(process.stdin, process.stdout);
@@ -88,6 +104,7 @@ async function main(): Promise<number> {
     process.stderr.write('usage: worker.mjs --scorecard FILE --cache-dir DIR [--no-cache]\n');
     return 2;
   }
+  const int64 = int64Columns();
   // Tasks running the job at once: each keeps its share of a score's request limits.
   const tasks = Number(argument('--tasks') ?? '1');
   const card = await loadScorecard(path, {
@@ -102,11 +119,17 @@ async function main(): Promise<number> {
   if (batchDir) mkdirSync(batchDir, { recursive: true });
   const { write: out, flush } = lineWriter(process.stdout);
   const problems: unknown[] = [];
+  const idColumn = card.data?.id_column ?? 'id';
+  const refused = groupingProblem(idColumn);
+  if (refused) {
+    await closeScorecard(card);
+    throw refused;
+  }
   const items = itemsOf(createInterface({ input: process.stdin, crlfDelay: Infinity }), {
-    idColumn: card.data?.id_column ?? 'id',
+    idColumn,
     textColumn: card.data?.text_column ?? 'text',
     gold: goldColumns(card.scores),
-    int64Columns: int64Columns(),
+    int64Columns: int64,
     problems,
   });
   const cache = process.argv.includes('--no-cache')
