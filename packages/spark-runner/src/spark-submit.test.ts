@@ -8,7 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { plugin as heuristic } from '@plexus/classifier-heuristic';
 import { loadScorecard } from '@plexus/core';
 import { expect, it } from 'vitest';
@@ -83,4 +83,18 @@ it('ships the row-numbering module with the job (--py-files), beside the job unl
   const files = sparkFiles();
   expect(existsSync(files.rows)).toBe(true);
   expect(submitArguments(options, files)).toContain(files.rows);
+});
+
+it("passes the scorecard's id column to the job (--id-column: rows are grouped by it)", async () => {
+  const options = await setup('exit 0');
+  const files = { worker: '/w/worker.mjs', job: '/p/plexus_spark_job.py' };
+  const idColumn = (args: string[]) => args[args.indexOf('--id-column') + 1];
+  expect(idColumn(submitArguments(options, files))).toBe('id');
+  const card = join(dirname(options.input), 'ids.yaml');
+  writeFileSync(
+    card,
+    'name: Ids\ndata: { id_column: call_id }\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [spam, ham], phrases: [free] }\n',
+  );
+  const scorecard = await loadScorecard(card, { plugins: [heuristic] });
+  expect(idColumn(submitArguments({ ...options, scorecard }, files))).toBe('call_id');
 });
