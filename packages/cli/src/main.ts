@@ -1,4 +1,5 @@
 import {
+  type ConfigProblem,
   errorMessage,
   onCacheWarning,
   PlexusError,
@@ -21,7 +22,7 @@ import { sparkCommand } from './commands/spark.js';
 import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { viewCommand } from './commands/view.js';
-import { type CliIo, processIo } from './output.js';
+import { type CliIo, problemsText, processIo } from './output.js';
 
 /**
  * Runs the `plexus` command; resolves to the exit code: 0 done, 1 run failed or interrupted,
@@ -76,7 +77,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return 2;
     }
     if (PlexusError.isInstance(error)) {
-      io.stderr(`${error.message}\n`);
+      const problems = (error as { problems?: unknown }).problems;
+      io.stderr(
+        `${Array.isArray(problems) ? problemsText(problems as ConfigProblem[]) : error.message}\n`,
+      );
       return error.exitCode;
     }
     io.stderr(`plexus: ${errorMessage(error)}\n`);

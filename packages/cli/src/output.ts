@@ -1,4 +1,4 @@
-import { redact, terminalSafe } from '@plexus/core';
+import { type ConfigProblem, formatProblem, redact, terminalSafe } from '@plexus/core';
 
 /** Where the CLI writes; injectable so tests can capture it. */
 export interface CliIo {
@@ -26,3 +26,20 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(printable(text)),
   isTty: Boolean(process.stderr.isTTY),
 };
+
+/**
+ * A problem's message on one line: a line break that came with data (a gold label or a column name
+ * from the dataset, quoted in the message) is shown as `\n`, so it cannot print a line of its own
+ * (`valid scorecard ...`) that Plexus did not write. A problem is one line by design.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, (match) => JSON.stringify(match).slice(1, -1));
+}
+
+/** Problems as `InvalidConfigError` words them (`N problems:` then one per line), each on one line. */
+export function problemsText(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((problem) =>
+    formatProblem({ ...problem, message: oneLine(problem.message) }),
+  );
+  return lines.length === 1 ? lines[0]! : `${lines.length} problems:\n${lines.join('\n')}`;
+}

@@ -7,6 +7,7 @@ import {
   loadScorecard,
   type RunBudgetV1,
 } from '@plexus/core';
+import { oneLine } from './output.js';
 
 /** With MLFLOW_TRACKING_URI set, `models:/` URIs in model settings come from the MLflow registry. */
 function registryResolver(
@@ -55,7 +56,9 @@ export function loadForCli(
     checkData: options.checkData,
     onWarning: warn
       ? (warning) =>
-          warn(`${formatProblem({ ...warning, message: `warning: ${warning.message}` })}\n`)
+          warn(
+            `${formatProblem({ ...warning, message: `warning: ${oneLine(warning.message)}` })}\n`,
+          )
       : undefined,
   });
 }
