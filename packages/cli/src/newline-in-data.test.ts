@@ -37,6 +37,21 @@ describe('line breaks that come with data, in problems and warnings', () => {
     expect(lines[0]).toContain(`"ham\\n${forged}" ×1`);
   });
 
+  it('predict: a repeated id with a line break stays on its skipped-row line', async () => {
+    const data = write(
+      'ids.csv',
+      `id,text,label\n"x\n${forged.replaceAll('"', '""')}",free,spam\n"x\n${forged.replaceAll('"', '""')}",hi,ham\n`,
+    );
+    const { code, stderr } = await runMain(['predict', card, '--data', data]);
+    expect(code).toBe(0);
+    const skipped = printable(stderr)
+      .split('\n')
+      .filter((line) => !line.includes('warning: unlabeled') && line !== '');
+    expect(skipped).toEqual([
+      `${data}:4: row skipped: repeats id "x\\n${forged}"; ids must be unique`,
+    ]);
+  });
+
   it('a column name with a line break stays on its problem line', async () => {
     const data = write(
       'column.csv',

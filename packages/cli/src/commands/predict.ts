@@ -1,7 +1,7 @@
 import { closeScorecard, InvalidConfigError, predict } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
-import type { CliIo } from '../output.js';
+import { type CliIo, oneLine } from '../output.js';
 import { loadForCli } from '../scorecard.js';
 
 interface PredictFlags {
@@ -48,7 +48,9 @@ export function predictCommand(program: Command, io: CliIo): void {
           concurrency: flags.concurrency,
           onDatasetProblem: (problem) => {
             if (!flags.quiet)
-              io.stderr(`${flags.data}:${problem.line}: row skipped: ${problem.message}\n`);
+              io.stderr(
+                `${flags.data}:${problem.line}: row skipped: ${oneLine(problem.message)}\n`,
+              );
           },
         });
         for await (const line of lines) {
