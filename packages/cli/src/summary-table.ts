@@ -84,7 +84,8 @@ export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string 
   const numbers = widths.reduce((sum, width) => sum + width + 2, 0);
   const longest = Math.max('score'.length, ...entries.map((entry) => entry.name.length));
   const room = tableWidth - numbers;
-  const ownLines = room < minNameWidth;
+  // Names that fit the room stay in their column, however narrow.
+  const ownLines = room < Math.min(minNameWidth, longest);
   // Names on lines of their own: no name column, the numbers start the line.
   const nameWidth = ownLines ? 0 : Math.min(longest, room);
   const row = (name: string, values: string[]) =>
