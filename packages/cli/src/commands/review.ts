@@ -1,6 +1,13 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { InvalidConfigError } from '@plexus/core';
-import { type QueueOrder, type ReviewQueue, readRunResults, reviewQueue } from '@plexus/feedback';
+import {
+  type QueueOrder,
+  type ReviewQueue,
+  readFeedbackFile,
+  readRunResults,
+  reviewQueue,
+} from '@plexus/feedback';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
@@ -77,6 +84,34 @@ interface QueueFlags {
   out: string;
 }
 
+/**
+ * Refuses an `--out` that holds a reviewer's work or another file: a queue with labels filled in
+ * (not imported yet, perhaps) or any file that is not a review queue. Writing over it lost them.
+ * An unfilled queue (the last one written) is written over.
+ */
+async function refuseFilledQueue(out: string): Promise<void> {
+  if (!existsSync(out)) return;
+  let labelled: number;
+  try {
+    // A reviewer's name may be left for import's --reviewer: any name counts the rows here.
+    labelled = (await readFeedbackFile(out, { reviewer: 'reviewer' })).records.length;
+  } catch {
+    throw new InvalidConfigError([
+      {
+        path: '--out',
+        message: `${out} exists and is not a review queue; choose another --out (nothing was written)`,
+      },
+    ]);
+  }
+  if (labelled === 0) return;
+  throw new InvalidConfigError([
+    {
+      path: '--out',
+      message: `${out} holds ${labelled} reviewed rows (labels filled in); import them (plexus feedback import ${out} --reviewer NAME; importing twice changes nothing), then choose another --out or delete it (nothing was written)`,
+    },
+  ]);
+}
+
 /** `plexus review queue`: the items a human should label next, as a file to fill and import. */
 export function reviewCommand(program: Command, io: CliIo): void {
   const review = program.command('review').description('choose the items a human labels next');
@@ -109,6 +144,7 @@ export function reviewCommand(program: Command, io: CliIo): void {
       });
       const scores =
         flags.score.length > 0 ? flags.score : [...new Set(results.map((result) => result.score))];
+      await refuseFilledQueue(flags.out);
       await writeFile(flags.out, queueCsv(queue, scores));
       const left =
         queue.unranked > 0
