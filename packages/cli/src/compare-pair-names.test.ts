@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain } from './test-packages.js';
+import { startViewer } from './view/server.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-compare-pair-names-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -76,5 +77,22 @@ describe('plexus compare --pair with = in a score name', () => {
     const none = await runMain(['compare', runA, runB, '--pair', 'nope=x=y']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('expected SCORE_A=SCORE_B');
+
+    // The viewer's compare page reads `pair=` the same way; one that is no pair is said on the
+    // page (it was left out in silence and the scores compared by name).
+    const viewer = await startViewer({ root: project, port: 0 });
+    try {
+      const page = async (pair: string) =>
+        (
+          await fetch(new URL(`/compare?a=a&b=b&pair=${encodeURIComponent(pair)}`, viewer.url))
+        ).text();
+      const paired = await page('free=any=any=words');
+      expect(paired).toContain('free=any');
+      expect(paired).toContain('any=words');
+      expect(paired).not.toContain('class="problem"');
+      expect(await page('free')).toContain('expected SCORE_A=SCORE_B');
+    } finally {
+      await viewer.close();
+    }
   });
 });

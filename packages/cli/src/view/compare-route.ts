@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRuns, errorMessage, PlexusError, type RunComparison } from '@plexus/core';
+import { pairOf } from '../score-pairs.js';
 import { comparePage } from './compare-page.js';
 import { flips } from './flips.js';
-import { openRun, textOf } from './run-folders.js';
+import { type OpenedRun, openRun, textOf } from './run-folders.js';
 
 /** The last comparisons, kept while both results files are unchanged. */
 const comparisons = new Map<string, RunComparison>();
@@ -28,12 +29,16 @@ async function comparison(
   return result;
 }
 
-/** `pair=A=B` parameters: score A of run A against score B of run B (else scores by name). */
-function pairsOf(query: URLSearchParams): [string, string][] {
-  return query.getAll('pair').flatMap((value) => {
-    const at = value.indexOf('=');
-    return at > 0 ? [[value.slice(0, at), value.slice(at + 1)] as [string, string]] : [];
-  });
+/**
+ * `pair=A=B` parameters: score A of run A against score B of run B (else scores by name). One that
+ * is no pair is a problem on the page (`pairOf`), not left out in silence.
+ */
+function pairsOf(query: URLSearchParams, runA: OpenedRun, runB: OpenedRun): [string, string][] {
+  const names = {
+    a: new Set(Object.keys(runA.info.fingerprints ?? {})),
+    b: new Set(Object.keys(runB.info.fingerprints ?? {})),
+  };
+  return query.getAll('pair').map((value) => pairOf(value, names));
 }
 
 /** The compare page of `?a=RUN&b=RUN`; undefined (404) when a run is not in the runs folder. */
@@ -48,7 +53,7 @@ export async function comparePageFor(
   let result: RunComparison | null = null;
   let problem: string | null = null;
   try {
-    result = await comparison(runA.dir, runB.dir, pairsOf(query));
+    result = await comparison(runA.dir, runB.dir, pairsOf(query, runA, runB));
   } catch (error) {
     if (!PlexusError.isInstance(error)) throw error;
     problem = errorMessage(error);
