@@ -93,10 +93,13 @@ export async function askOptimizer(
     const kept = JSON.parse(await readFile(path, 'utf8')) as OptimizerAnswer;
     return { ...kept, costUsd: 0, cached: true };
   }
-  const result =
+  const answered =
     endpoint.provider === 'llama-cpp'
       ? { ...(await askLocal(endpoint, messages, schema)), costUsd: 0, cached: false }
       : await askHttp(endpoint, messages);
+  // What a server sends back is redacted before it is kept (a careless proxy that echoes the
+  // `Authorization` header): it reaches the cache, changelog.md/json, candidates and MLflow.
+  const result = { ...answered, content: redact(answered.content) };
   await mkdir(cacheDir, { recursive: true });
   await writeFile(path, `${JSON.stringify(result)}\n`);
   return result;
