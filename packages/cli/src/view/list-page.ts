@@ -5,7 +5,13 @@ import type { RunEntry, RunList } from './run-list.js';
 function scoresCell(run: RunEntry): string {
   if (run.metrics === 'absent')
     return `<span class="note">${run.status === 'running' ? 'running: metrics on the run page' : 'no metrics.json'}</span>`;
-  return run.scores.map((score) => escapeHtml(headlineText(score))).join('<br>');
+  // The name isolated (<bdi>): a right-to-left override in it reversed the numbers after it.
+  return run.scores
+    .map(
+      (score) =>
+        `<bdi>${escapeHtml(score.name)}</bdi>${escapeHtml(headlineText(score).slice(score.name.length))}`,
+    )
+    .join('<br>');
 }
 
 function runRow(run: RunEntry): string {
