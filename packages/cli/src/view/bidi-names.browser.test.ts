@@ -50,22 +50,23 @@ describe('the run list with a score name holding a bidi override', () => {
       const page = await browser.newPage();
       await page.goto(viewer.url);
       // The x of the first and the last character of "accuracy", as drawn.
-      const [first, last] = await page.evaluate(() => {
+      // (A string: the test is type-checked without the DOM's types.)
+      const [first, last] = (await page.evaluate(`(() => {
         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          const at = node.textContent?.indexOf('accuracy') ?? -1;
+          const at = node.textContent.indexOf('accuracy');
           if (at === -1) continue;
-          const x = (offset: number) => {
+          const x = (offset) => {
             const range = document.createRange();
-            range.setStart(node!, offset);
-            range.setEnd(node!, offset + 1);
+            range.setStart(node, offset);
+            range.setEnd(node, offset + 1);
             return range.getBoundingClientRect().left;
           };
           return [x(at), x(at + 'accuracy'.length - 1)];
         }
-        return [Number.NaN, Number.NaN];
-      });
-      expect(first).toBeLessThan(last!);
+        return [NaN, NaN];
+      })()`)) as [number, number];
+      expect(first).toBeLessThan(last);
     } finally {
       await viewer.close();
     }
