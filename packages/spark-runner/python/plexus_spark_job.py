@@ -32,7 +32,7 @@ from pyspark import TaskContext
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from plexus_spark_rows import BLANK_LINE, numbered, parquet_json, sharing_ids
+from plexus_spark_rows import BLANK_LINE, key_pattern, numbered, numbered_counting, parquet_json, sharing_ids
 
 FIELDS = [
     ("item_id", pa.string()), ("score", pa.string()), ("value", pa.string()), ("status", pa.string()),
@@ -230,7 +230,8 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None
     ids of rows without an id column, the lines of problems), numbered in file order, then
     repartitioned into `partitions` (if > 0). `parse_csv`: the command of a worker's CSV step.
 
-    With `job` (the scoring job's arguments): rows are repartitioned by id instead, with `shared`
+    With `job` (the scoring job's arguments): rows are repartitioned by id instead (unless no row
+    can have an id column: JSONL lines none of which names it, Parquet without it), with `shared`
     set on the rows whose id may repeat another's (sharing_ids, by `job.id_column`), and Parquet
     int64 columns are sent exact, named in `job.int64_columns` (`job.grouped_by`: the id column
     the rows were grouped by, if they were)."""
@@ -242,8 +243,14 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None
         frame = parsed_csv(spark, path, parse_csv)
     elif kind == "jsonl":
         lines = read_frame(spark, path, "jsonl", partitions)
-        # Blank lines are not rows (core's jsonlRow): not counted in `n`, counted in `line`.
-        frame = numbered(lines, ~F.col("value").rlike(BLANK_LINE)).select("value", "n", "line", no_problem)
+        # Blank lines are not rows (core's jsonlRow): not counted in `n`, counted in `line`. The
+        # same pass counts the lines that may name the id column (key_pattern): with none, every
+        # id is a row number, none repeats, and the rows stay in the byte ranges read (no shuffle).
+        pattern = key_pattern(id_column) if keyed else None
+        naming = F.col("value").rlike(pattern) if pattern else F.lit(keyed)
+        frame, naming_rows = numbered_counting(lines, ~F.col("value").rlike(BLANK_LINE), naming)
+        frame = frame.select("value", "n", "line", no_problem)
+        keyed = naming_rows > 0
     else:
         rows = read_frame(spark, path, "parquet")
         value, longs = parquet_json(rows, keyed)
@@ -259,6 +266,8 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None
     target = partitions if partitions > 0 else read
     if keyed:
         job.grouped_by = id_column
+        print(f"plexus: rows grouped by id (column {json.dumps(id_column)}) in {target} partitions",
+              file=sys.stderr, flush=True)
         return sharing_ids(frame, id_column, target)
     if target != read:
         frame = frame.repartition(target)

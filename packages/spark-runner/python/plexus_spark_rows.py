@@ -38,6 +38,11 @@ def _position():
 
 
 def numbered(frame, kept=None):
+    """`numbered_counting` without a count (see there)."""
+    return numbered_counting(frame, kept)[0]
+
+
+def numbered_counting(frame, kept=None, counted=None):
     """Adds `n`, row numbers as a local read counts them (1-based, in file order: the ids of rows
     without an id column), and `line`, each row's position among all rows read (1-based: a JSONL
     file's line number, a Parquet file's row number). With `kept` (a boolean column), only the rows
@@ -45,18 +50,44 @@ def numbered(frame, kept=None):
 
     Computed in the JVM: one pass counts each partition's rows, then each partition's rows are
     numbered after those of the partitions before it. Call it on the frame as read (its
-    partitions in file order), before any repartition or filter.
+    partitions in file order), before any repartition or filter. Returns the frame and, in the
+    same pass, the number of kept rows where `counted` (a boolean column) is true (0 without it).
     """
     frame = frame.withColumn("__partition", F.spark_partition_id()) \
         .withColumn("__line", _position()) \
         .withColumn("__kept", F.lit(True) if kept is None else kept)
+    counting = F.lit(False) if counted is None else F.col("__kept") & counted
     counts = frame.groupBy("__partition").agg(
-        F.count(F.lit(1)).alias("lines"), F.sum(F.col("__kept").cast("long")).alias("rows")).collect()
+        F.count(F.lit(1)).alias("lines"), F.sum(F.col("__kept").cast("long")).alias("rows"),
+        F.sum(counting.cast("long")).alias("counted")).collect()
     # A filter is not moved below the nondeterministic positions above: `__line` counts every row,
     # the position taken after the filter only the kept ones.
     frame = frame.withColumn("line", _offsets(counts, "lines") + F.col("__line") + 1).where(F.col("__kept"))
-    return frame.withColumn("n", _offsets(counts, "rows") + _position() + 1) \
+    frame = frame.withColumn("n", _offsets(counts, "rows") + _position() + 1) \
         .drop("__partition", "__line", "__kept")
+    return frame, sum(row["counted"] or 0 for row in counts)
+
+
+def key_pattern(name: str):
+    """A Java (and Python) regular expression found in every JSON text whose object may have the
+    key `name`: its characters each as JSON can write them (as they are, `\\uXXXX` in either
+    case, a short escape such as `\\/`), then `"`, white space and `:`. A line it is not found in
+    has no such key. None for a name beyond ASCII (surrogate pairs): every line may have it."""
+    if not name.isascii():
+        return None
+    # JSON's short escapes: a backslash, then this character.
+    short = {'"': '"', "\\": "\\", "/": "/", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
+    parts = []
+    for char in name:
+        ways = []
+        if char >= " " and char not in '"\\':
+            ways.append(char if char.isalnum() else "\\" + char)
+        hex_digits = "".join(f"[{digit}{digit.upper()}]" if digit.isalpha() else digit for digit in f"{ord(char):04x}")
+        ways.append("\\\\u" + hex_digits)
+        if char in short:
+            ways.append("\\\\" + ("\\" + short[char] if not short[char].isalnum() else short[char]))
+        parts.append("(?:" + "|".join(ways) + ")")
+    return '"' + "".join(parts) + '"\\s*:'
 
 
 def _same_number(text):

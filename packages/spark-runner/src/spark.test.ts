@@ -169,6 +169,9 @@ describe('spark-runner on local Spark', () => {
       // Two byte ranges at least: the second's ids start after the first's rows.
       const ranges = lines.join('\n').match(/input read in (\d+) partitions/);
       expect(Number(ranges?.[1])).toBeGreaterThan(1);
+      // Three lines name the id column: the rows are grouped by id (a shuffle), not left in the
+      // byte ranges read as for a file without ids.
+      expect(lines).toContain('plexus: rows grouped by id (column "id") in 2 partitions');
       expect(summary).toMatchObject({
         status: 'completed',
         items: 300,
