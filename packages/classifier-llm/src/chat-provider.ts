@@ -23,6 +23,12 @@ export interface ChatResponse {
   cachedTokens: number;
   /** Log-probability of the answer's label token, when the provider returns it. */
   labelLogprob?: number;
+  /** The answer stopped at `max_tokens` (`finish_reason: length`): it may be unfinished. */
+  cutAtMaxTokens?: boolean;
+  /** The model's refusal (OpenAI's `message.refusal`), when it gave one instead of an answer. */
+  refusal?: string;
+  /** The endpoint reported no usage: the tokens are unknown (not 0), and so is the cost. */
+  usageMissing?: boolean;
 }
 
 /** OpenAI's `response_format` asking for `{reasoning, label}` with the label among `labels`. */

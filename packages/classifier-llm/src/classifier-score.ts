@@ -22,6 +22,7 @@ import {
   modelLabel,
   pick,
   type UsageTally,
+  whyNot,
 } from './model-client.js';
 import { classifierNeeds } from './score-needs.js';
 import { parseTemplate, type Template } from './templates.js';
@@ -183,7 +184,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
             usage,
             trace,
             error: {
-              message: `the model gave no valid label after ${answer.answers.length} answers; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}`,
+              message: `the model gave no valid label after ${answer.answers.length} answers${whyNot(answer)}; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}`,
               code: 'invalid_answer',
               retryable: false,
             },

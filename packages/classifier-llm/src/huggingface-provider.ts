@@ -7,6 +7,7 @@ import {
   labelResponseFormat,
 } from './chat-provider.js';
 import { createHttpFetch } from './http-fetch.js';
+import { toChatResponse } from './openai-provider.js';
 import { ProviderCallError } from './retry-policy.js';
 
 let inference: Promise<HuggingFaceInference> | undefined;
@@ -62,12 +63,8 @@ export function createHuggingFaceProvider(options: HuggingFaceProviderOptions): 
             },
             callOptions,
           );
-          return {
-            content: completion.choices?.[0]?.message?.content ?? '',
-            inputTokens: completion.usage?.prompt_tokens ?? 0,
-            outputTokens: completion.usage?.completion_tokens ?? 0,
-            cachedTokens: 0,
-          };
+          // OpenAI's shape: the same reading of cut answers, refusals and missing usage.
+          return toChatResponse(completion);
         }
         const ranked =
           options.task === 'zero-shot-classification'

@@ -1,17 +1,124 @@
 import { matchLabel } from '@plexus/core';
+import type { ChatResponse } from './chat-provider.js';
 
-/** The label an answer gives, or undefined when it gives none of the labels. */
+/** What an answer says: one of the labels, or why it gives none (never a guess). */
+export type LabelReading =
+  | { label: string; problem?: undefined }
+  | { label?: undefined; problem: string };
+
+/** An answer's label, or why it has none: a refusal, or an answer cut at `max_tokens`, has none. */
+export function answerReading(
+  response: ChatResponse,
+  labels: readonly string[],
+  maxTokens: number,
+): LabelReading {
+  if (response.refusal !== undefined)
+    return { problem: `the model refused: ${JSON.stringify(response.refusal.slice(0, 300))}` };
+  if (response.cutAtMaxTokens)
+    return { problem: `it was cut at max_tokens (${maxTokens}) before it ended: raise max_tokens` };
+  return readLabel(response.content, labels);
+}
+
+/** Why an answer gave no label, for an error message: ` (the last one: it names none of the labels)`. */
+export function whyNot(answer: { problem?: string }): string {
+  return answer.problem === undefined ? '' : ` (the last one: ${answer.problem})`;
+}
+
+/** The label an answer gives, or undefined when it gives none (see `readLabel`). */
 export function parseLabel(answer: string, labels: readonly string[]): string | undefined {
-  const trimmed = answer.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(trimmed) as { label?: unknown };
-      if (typeof parsed.label === 'string') return matchLabel(parsed.label, labels);
-    } catch {
-      // not JSON after all: read it as text
-    }
+  return readLabel(answer, labels).label;
+}
+
+/**
+ * The label an answer gives, or why it gives none. A reasoning model's `<think>` block is not the
+ * answer (an unfinished one is no answer); a JSON object (alone, in a code fence or with prose
+ * around it) gives its `label` or none, never a word of its reasoning; JSON cut short gives none.
+ * Text gives the label right after its last `Answer:`/`Label:`, else the label of its last line
+ * that names one: a line naming two labels ("spam or ham") gives none.
+ */
+export function readLabel(answer: string, labels: readonly string[]): LabelReading {
+  const final = afterThinking(answer);
+  if (final === undefined)
+    return { problem: 'it is an unfinished <think> block: no answer after the reasoning' };
+  return jsonLabel(final, labels) ?? textLabel(final, labels);
+}
+
+/** The answer after a reasoning model's `<think>…</think>`; undefined when the block never closes. */
+function afterThinking(answer: string): string | undefined {
+  const closings = [...answer.matchAll(/<\/think(?:ing)?>/gi)];
+  const last = closings.at(-1);
+  if (last) return answer.slice(last.index + last[0].length);
+  return /<think(?:ing)?>/i.test(answer) ? undefined : answer;
+}
+
+/** A JSON object's label, or why it has none; undefined when the answer is not JSON. */
+function jsonLabel(answer: string, labels: readonly string[]): LabelReading | undefined {
+  let body = answer.trim();
+  const fenced = /```[\w-]*[^\S\n]*\n?([\s\S]*?)(?:```|$)/.exec(body)?.[1]?.trim();
+  if (fenced?.startsWith('{')) body = fenced;
+  const meant = body.startsWith('{');
+  const start = body.indexOf('{');
+  const end = body.lastIndexOf('}');
+  let parsed: unknown;
+  try {
+    parsed = start >= 0 && end > start ? JSON.parse(body.slice(start, end + 1)) : undefined;
+  } catch {
+    parsed = undefined;
   }
-  return lastLabel(trimmed, labels);
+  const object =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  if (!object || !Object.hasOwn(object, 'label')) {
+    if (!meant) return undefined; // prose that happens to hold braces: read as text
+    return {
+      problem: object ? 'its JSON has no "label"' : 'its JSON is cut short or invalid',
+    };
+  }
+  const value = object.label;
+  const label = typeof value === 'string' ? matchLabel(value, labels) : undefined;
+  if (label !== undefined) return { label };
+  return {
+    problem: `its JSON label ${JSON.stringify(value)?.slice(0, 100)} is not one of the labels`,
+  };
+}
+
+/** Words that introduce the answer in text: `Answer: ham`, `**Label:** ham`. */
+const answerMarker =
+  /(?<![\p{L}\p{N}_])(?:final answer|answer|label|classification|category)\s*[:\uff1a]/giu;
+
+/** A text answer's label: after its last answer marker, else its last line naming one. */
+function textLabel(text: string, labels: readonly string[]): LabelReading {
+  const pattern = labelPattern(labels);
+  for (const marker of [...text.matchAll(answerMarker)].reverse()) {
+    const rest = text.slice(marker.index + marker[0].length).replace(/^[\s*"'`_]+/, '');
+    const first = pattern.exec(rest);
+    pattern.lastIndex = 0;
+    if (first?.index === 0) return { label: matchLabel(first[1]!, labels)! };
+  }
+  const lines = text.split(/\r?\n/);
+  for (let index = lines.length - 1; index >= 0; index -= 1) {
+    const named = [
+      ...new Set(
+        [...lines[index]!.matchAll(pattern)].map((match) => matchLabel(match[1]!, labels)!),
+      ),
+    ];
+    if (named.length === 1) return { label: named[0]! };
+    if (named.length > 1)
+      return {
+        problem: `its last line naming a label names ${named.length} (${named.join(', ')}): ${JSON.stringify(lines[index]!.trim().slice(0, 120))}`,
+      };
+  }
+  return { problem: 'it names none of the labels' };
+}
+
+/** Any label, on word boundaries, ignoring case, longer labels first (they contain shorter ones). */
+function labelPattern(labels: readonly string[]): RegExp {
+  const ordered = [...labels].sort((left, right) => right.length - left.length);
+  return new RegExp(
+    `(?<![\\p{L}\\p{N}_])(${ordered.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_])`,
+    'giu',
+  );
 }
 
 function escapeRegExp(text: string): string {
@@ -23,11 +130,7 @@ function escapeRegExp(text: string): string {
  * last, so "not spam... Answer: ham" gives ham. Longer labels win over labels they contain.
  */
 export function lastLabel(text: string, labels: readonly string[]): string | undefined {
-  const ordered = [...labels].sort((left, right) => right.length - left.length);
-  const pattern = new RegExp(
-    `(?<![\\p{L}\\p{N}_])(${ordered.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_])`,
-    'giu',
-  );
+  const pattern = labelPattern(labels);
   let last: string | undefined;
   for (const match of text.matchAll(pattern)) last = match[1];
   return last === undefined ? undefined : matchLabel(last, labels);

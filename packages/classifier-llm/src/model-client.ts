@@ -17,11 +17,11 @@ import type { ClassifierSettings } from './classifier-settings.js';
 import { refuseHedging } from './hedged-call.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
 import { jobShare } from './job-share.js';
-import { parseLabel } from './label-parsing.js';
+import { answerReading } from './label-parsing.js';
 import { createLlamaCppProvider, importLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
 import { createOpenAiProvider } from './openai-provider.js';
-import { type ModelPrice, modelPrice, responseCost } from './pricing.js';
+import { isFree, type ModelPrice, modelPrice, responseCost, usageMissingModel } from './pricing.js';
 import { requestKey } from './request-key.js';
 import { type RequestLimiter, sharedLimiter } from './request-limiter.js';
 import { defaultRetryPolicy, ProviderCallError, type RetryPolicy } from './retry-policy.js';
@@ -50,7 +50,7 @@ export type ModelSettings = Pick<
 > &
   Partial<Pick<ClassifierSettings, 'execution' | 'batch_poll_ms'>>;
 
-export { explanationOf, labelInstruction } from './label-parsing.js';
+export { explanationOf, labelInstruction, whyNot } from './label-parsing.js';
 export { addUsage, emptyUsage, type UsageTally } from './usage-tally.js';
 
 /** What asking for a label gave: the label (or none after the corrections), and every answer. */
@@ -60,6 +60,8 @@ export interface LabelAnswer {
   attempts: number;
   corrections: number;
   logprob: number | undefined;
+  /** Why the last answer gave no label (`label` undefined): cut, refused, two labels, none. */
+  problem?: string;
 }
 
 /** Requests in flight per provider and model when neither the scorecard nor `--concurrency` says. */
@@ -256,13 +258,19 @@ export class ModelClient {
     options.usage.inputTokens += response.inputTokens;
     options.usage.outputTokens += response.outputTokens;
     options.usage.cachedTokens += response.cachedTokens;
-    // A hedged call's aborted (or failed) attempt reported no tokens: its cost is unknown.
-    const cost = result.hedges > 0 ? null : responseCost(this.price, response);
+    // A hedged call's aborted (or failed) attempt reported no tokens: its cost is unknown. So is
+    // that of an answer without usage, unless the model is free.
+    const tokensUnknown = response.usageMissing === true && !isFree(this.price);
+    const cost = result.hedges > 0 || tokensUnknown ? null : responseCost(this.price, response);
     if (cost === null) {
       const model = `${this.settings.provider} ${this.settings.model}`;
       options.usage.unpricedModel = keptUnpricedModel(
         options.usage.unpricedModel,
-        result.hedges > 0 ? hedgedUnpricedModel(model) : model,
+        result.hedges > 0
+          ? hedgedUnpricedModel(model)
+          : tokensUnknown && this.price
+            ? usageMissingModel(model)
+            : model,
       );
     }
     options.usage.costUsd = addCost(options.usage.costUsd, cost);
@@ -298,7 +306,7 @@ export class ModelClient {
       });
       attempts += tries;
       answers.push(response.content);
-      const label = parseLabel(response.content, options.labels);
+      const { label, problem } = answerReading(response, options.labels, this.settings.max_tokens);
       if (label !== undefined || correction >= options.maxCorrections) {
         return {
           label,
@@ -306,6 +314,7 @@ export class ModelClient {
           attempts,
           corrections: correction,
           logprob: label === undefined ? undefined : response.labelLogprob,
+          ...(problem === undefined ? {} : { problem }),
         };
       }
       conversation.push({ role: 'assistant', content: response.content });

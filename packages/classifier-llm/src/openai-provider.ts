@@ -40,12 +40,20 @@ export function toChatResponse(completion: Completion | unknown): ChatResponse {
   const answer = completion as Completion;
   const choice = answer.choices?.[0];
   const logprob = choice?.logprobs?.content?.at(-1)?.logprob;
+  const refusal = choice?.message?.refusal;
+  const usage = answer.usage;
   return {
     content: choice?.message?.content ?? '',
-    inputTokens: answer.usage?.prompt_tokens ?? 0,
-    outputTokens: answer.usage?.completion_tokens ?? 0,
-    cachedTokens: answer.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    inputTokens: usage?.prompt_tokens ?? 0,
+    outputTokens: usage?.completion_tokens ?? 0,
+    cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
     ...(logprob === undefined ? {} : { labelLogprob: logprob }),
+    ...(choice?.finish_reason === 'length' ? { cutAtMaxTokens: true } : {}),
+    ...(typeof refusal === 'string' && refusal !== '' ? { refusal } : {}),
+    // No usage, or one without its token counts: unknown, not 0 (a $0 cost would pass for free).
+    ...(typeof usage?.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number'
+      ? {}
+      : { usageMissing: true }),
   };
 }
 

@@ -24,7 +24,11 @@ export interface OpenAiProviderOptions {
 export type Send = (body: ChatBody, apiKey: string, signal: AbortSignal) => Promise<Completion>;
 export type ChatBody = ReturnType<typeof chatBody>;
 export interface Completion {
-  choices?: { message?: { content?: string | null }; logprobs?: LogProbs | null }[];
+  choices?: {
+    message?: { content?: string | null; refusal?: string | null };
+    logprobs?: LogProbs | null;
+    finish_reason?: string | null;
+  }[];
   usage?: {
     prompt_tokens?: number;
     completion_tokens?: number;

@@ -104,3 +104,13 @@ export function responseCost(
     cached: response.cachedTokens,
   });
 }
+
+/** A model whose every token costs nothing (a local model, `pricing` of zeros). */
+export function isFree(price: ModelPrice | undefined): boolean {
+  return price !== undefined && price.input === 0 && price.output === 0 && !price.cachedInput;
+}
+
+/** The `unpriced_model` of a priced model whose answer reported no usage: its tokens are unknown. */
+export function usageMissingModel(model: string): string {
+  return `${model} (its endpoint reported no token usage: tokens and cost unknown)`;
+}

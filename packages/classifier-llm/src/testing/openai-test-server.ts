@@ -36,6 +36,13 @@ export interface TestServerOptions {
    */
   answer?: (request: { labels: string[]; text: string; structured: boolean }) => string | undefined;
   /**
+   * A refusal for a request, as OpenAI gives one (`message.refusal`, `content: null`); undefined:
+   * the normal answer.
+   */
+  refusal?: (request: { labels: string[]; text: string }) => string | undefined;
+  /** `false`: answers without `usage`, as some OpenAI-compatible servers send them. Default true. */
+  usage?: boolean;
+  /**
    * Labels of the Hugging Face text-classification task (`POST /models/...` with `inputs`);
    * default POSITIVE, NEGATIVE. Zero-shot requests bring their `candidate_labels`.
    */
@@ -164,6 +171,8 @@ export function buildCompletion(
   options: {
     decide: (request: { labels: string[]; text: string }) => string;
     answer?: TestServerOptions['answer'];
+    refusal?: TestServerOptions['refusal'];
+    usage?: boolean;
     fault?: Fault;
     because?: string;
     hash: string;
@@ -186,6 +195,12 @@ export function buildCompletion(
   const cap = body.max_completion_tokens ?? body.max_tokens;
   const cut = cap !== undefined && tokens(content) > cap;
   if (cut) content = content.slice(0, cap * 4);
+  const refusal = options.refusal?.({ labels, text });
+  const usage = {
+    prompt_tokens: promptTokens(body),
+    completion_tokens: tokens(refusal ?? content),
+    total_tokens: promptTokens(body) + tokens(refusal ?? content),
+  };
   const completion = {
     id: `chatcmpl-${hash.slice(0, 12)}`,
     object: 'chat.completion',
@@ -195,17 +210,16 @@ export function buildCompletion(
       {
         index: 0,
         finish_reason: cut ? 'length' : 'stop',
-        message: { role: 'assistant', content },
+        message:
+          refusal === undefined
+            ? { role: 'assistant', content }
+            : { role: 'assistant', content: null, refusal },
         logprobs: body.logprobs
           ? { content: [{ token: label, logprob: Math.log(0.9), top_logprobs: [] }] }
           : null,
       },
     ],
-    usage: {
-      prompt_tokens: promptTokens(body),
-      completion_tokens: tokens(content),
-      total_tokens: promptTokens(body) + tokens(content),
-    },
+    ...(options.usage === false ? {} : { usage }),
   };
   return { completion, cut };
 }
@@ -252,7 +266,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const decide = options.decide ?? defaultDecide;
   const batches = new BatchEndpoints(options.batch ?? {}, (body, hash) => {
     const fault = pickFault();
-    const { completion } = buildCompletion(body, { decide, answer: options.answer, fault, hash });
+    const { completion } = buildCompletion(body, {
+      decide,
+      answer: options.answer,
+      refusal: options.refusal,
+      usage: options.usage,
+      fault,
+      hash,
+    });
     return { completion, fault };
   });
 
@@ -375,6 +396,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const { completion } = buildCompletion(body, {
         decide,
         answer: options.answer,
+        refusal: options.refusal,
+        usage: options.usage,
         fault,
         because,
         hash,

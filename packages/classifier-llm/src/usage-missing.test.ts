@@ -1,0 +1,51 @@
+// An OpenAI-compatible server that sends no `usage`: the tokens are unknown, so the cost of a
+// priced model is unknown (null, naming why), never $0; a free model still costs 0.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluate, parseScorecard, type ResultLine, type RunMetricsFile } from '@plexus/core';
+import { afterAll, expect, it } from 'vitest';
+import { plugin } from './plugin.js';
+import { startTestServer } from './testing/openai-test-server.js';
+
+const server = await startTestServer({ usage: false });
+afterAll(() => server.close());
+
+it('costs null in results.jsonl and metrics.json when the answers carry no usage', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'plexus-no-usage-'));
+  const score = (name: string, settings: Record<string, unknown>) =>
+    `  - ${JSON.stringify({ name, class: 'llm/classifier', labels: ['spam', 'ham'], base_url: server.url, prompt: `${name}\n{{ text }}`, ...settings })}\n`;
+  const card = await parseScorecard(
+    `name: U\nscores:\n${score('Priced', { model: 'gpt-4o-mini' })}${score('Free', { model: 'my-local', pricing: { input_per_million: 0, output_per_million: 0 } })}`,
+    { file: join(folder, 'card.yaml'), plugins: [plugin], cacheDir: folder, cache: false },
+  );
+  const data = join(folder, 'items.csv');
+  writeFileSync(data, 'id,text\na,win a prize [[spam]]\nb,lunch at one [[ham]]\nc,hi [[ham]]\n');
+  const outDir = join(folder, 'run');
+  const summary = await evaluate({ scorecard: card, data, outDir, cache: false });
+  expect(summary).toMatchObject({ status: 'completed', results: 6, errors: 0 });
+
+  const lines = readFileSync(join(outDir, 'results.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ResultLine);
+  const priced = lines.filter((line) => line.score === 'Priced');
+  expect(priced.map((line) => line.value)).toEqual(['spam', 'ham', 'ham']);
+  for (const line of priced) {
+    expect(line.llm_calls).toBe(1);
+    expect(line.cost_usd).toBeNull(); // was 0: $0 for three paid calls
+    expect(line.unpriced_model).toBe(
+      'openai gpt-4o-mini (its endpoint reported no token usage: tokens and cost unknown)',
+    );
+  }
+  // Free is free whatever the tokens.
+  for (const line of lines.filter((line) => line.score === 'Free')) {
+    expect(line.cost_usd).toBe(0);
+    expect(line.unpriced_model).toBeUndefined();
+  }
+  const metrics = JSON.parse(readFileSync(join(outDir, 'metrics.json'), 'utf8')) as RunMetricsFile;
+  expect(metrics.cost.usd).toBeNull();
+  expect(metrics.cost.unpriced_models).toEqual([
+    'openai gpt-4o-mini (its endpoint reported no token usage: tokens and cost unknown)',
+  ]);
+});
