@@ -184,7 +184,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
             usage,
             trace,
             error: {
-              message: `the model gave no valid label after ${answer.answers.length} answers${whyNot(answer)}; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}`,
+              message: `the model gave no valid label after ${answer.answers.length} answers; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}${whyNot(answer)}`,
               code: 'invalid_answer',
               retryable: false,
             },

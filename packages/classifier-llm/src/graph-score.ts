@@ -227,7 +227,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
   });
   if (answer.label === undefined) {
     throw new NodeFailed(
-      `node "${node.name}" gave no valid label after ${answer.answers.length} answers${whyNot(answer)}; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}`,
+      `node "${node.name}" gave no valid label after ${answer.answers.length} answers; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}${whyNot(answer)}`,
       'invalid_answer',
     );
   }

@@ -13,15 +13,15 @@ export function answerReading(
   maxTokens: number,
 ): LabelReading {
   if (response.refusal !== undefined)
-    return { problem: `the model refused: ${JSON.stringify(response.refusal.slice(0, 300))}` };
+    return { problem: `the model refused: ${JSON.stringify(response.refusal.slice(0, 100))}` };
   if (response.cutAtMaxTokens)
     return { problem: `it was cut at max_tokens (${maxTokens}) before it ended: raise max_tokens` };
   return readLabel(response.content, labels);
 }
 
-/** Why an answer gave no label, for an error message: ` (the last one: it names none of the labels)`. */
+/** Why the last answer gave no label, for an error message: ` (why: it names none of the labels)`. */
 export function whyNot(answer: { problem?: string }): string {
-  return answer.problem === undefined ? '' : ` (the last one: ${answer.problem})`;
+  return answer.problem === undefined ? '' : ` (why: ${answer.problem})`;
 }
 
 /** The label an answer gives, or undefined when it gives none (see `readLabel`). */
@@ -106,7 +106,7 @@ function textLabel(text: string, labels: readonly string[]): LabelReading {
     if (named.length === 1) return { label: named[0]! };
     if (named.length > 1)
       return {
-        problem: `its last line naming a label names ${named.length} (${named.join(', ')}): ${JSON.stringify(lines[index]!.trim().slice(0, 120))}`,
+        problem: `its last line naming a label names ${named.length} (${named.join(', ')}): ${JSON.stringify(lines[index]!.trim().slice(0, 60))}`,
       };
   }
   return { problem: 'it names none of the labels' };
