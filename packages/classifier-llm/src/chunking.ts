@@ -40,6 +40,23 @@ export async function splitTokens(
   }
 }
 
+/**
+ * `any of 3 chunks: no`, saying when chunks without a valid label were left out of the vote (it
+ * might have gone the other way with them).
+ */
+export function combinedExplanation(
+  rule: Chunking['combine'],
+  chunks: number,
+  leftOut: number,
+  value: string,
+): string {
+  const note =
+    leftOut === 0
+      ? ''
+      : ` (${leftOut} chunk${leftOut === 1 ? '' : 's'} without a valid label left out of the vote)`;
+  return `${rule} of ${chunks} chunks: ${value}${note}`;
+}
+
 function mostFrequent(labels: readonly string[]): string | undefined {
   const counts = new Map<string, number>();
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);

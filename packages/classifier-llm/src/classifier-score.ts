@@ -9,7 +9,7 @@ import {
 } from '@plexus/core';
 import type { TracedCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
-import { combineLabels, splitTokens } from './chunking.js';
+import { combinedExplanation, combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
 import { llmScore } from './llm-score.js';
 import {
@@ -156,7 +156,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         const usage = emptyUsage();
         // Each call's rendered messages and raw answer (chunks keep their own).
         const prompts: TracedCall[] = [];
-        let answer: LabelAnswer & { chunks?: unknown[] };
+        let answer: LabelAnswer & { chunks?: { label: string | null }[] };
         try {
           answer = settings.chunking
             ? await askChunks(item, usage, signal)
@@ -194,7 +194,12 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           value: answer.label,
           status: 'ok',
           explanation: answer.chunks
-            ? `${settings.chunking!.combine} of ${answer.chunks.length} chunks: ${answer.label}`
+            ? combinedExplanation(
+                settings.chunking!.combine,
+                answer.chunks.length,
+                answer.chunks.filter((chunk) => chunk.label === null).length,
+                answer.label,
+              )
             : explanationOf(answer.answers.at(-1)!),
           ...(answer.logprob === undefined
             ? {}

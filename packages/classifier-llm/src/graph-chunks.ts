@@ -6,10 +6,10 @@ import {
   type ScoreOutputV1,
   stopsRun,
 } from '@plexus/core';
-import { type Chunking, combineLabels, splitTokens } from './chunking.js';
+import { type Chunking, combinedExplanation, combineLabels, splitTokens } from './chunking.js';
 import type { PlannedNode } from './graph-plan.js';
 import type { GraphSettings } from './graph-settings.js';
-import { addCost, type NodeUsage } from './usage-tally.js';
+import { addUsage, emptyUsage, type NodeUsage, nodeUsage, type UsageTally } from './usage-tally.js';
 
 /** What the chunk logic needs of a graph run. */
 export interface ChunkedRun {
@@ -17,6 +17,8 @@ export interface ChunkedRun {
   settings: GraphSettings;
   signal: AbortSignal;
   results: Record<string, unknown>;
+  /** The item's calls, tokens and cost. */
+  usage: UsageTally;
 }
 
 /** What a node's trace step holds that chunking reads. */
@@ -50,17 +52,6 @@ function chunksOf(item: ScoreItemV1, chunking: Chunking): Promise<string[]> {
   return texts;
 }
 
-function sumUsage(steps: readonly ChunkedStep[]): NodeUsage | undefined {
-  const usages = steps.flatMap((step) => (step.usage ? [step.usage] : []));
-  if (usages.length === 0) return undefined;
-  return usages.reduce((total, usage) => ({
-    calls: total.calls + usage.calls,
-    input_tokens: total.input_tokens + usage.input_tokens,
-    output_tokens: total.output_tokens + usage.output_tokens,
-    cost_usd: addCost(total.cost_usd, usage.cost_usd),
-  }));
-}
-
 /**
  * A `per_chunk` node: run once per chunk of the item's text (all at once; the client's limits
  * apply), its labels combined by the node's `combine` rule (default `chunking.combine`). A chunk
@@ -77,15 +68,19 @@ export async function runNodePerChunk<Run extends ChunkedRun>(
   const rule = node.combine ?? chunking.combine;
   const positive = matchLabel(node.positive_label ?? plan.labels[0]!, plan.labels)!;
   const texts = await chunksOf(run.item, chunking);
+  // Each chunk's calls, failed ones too: the node's usage adds up to what the item spent.
+  const spent = emptyUsage();
   const settled: (ChunkedStep | Error)[] = await Promise.all(
     texts.map((text) =>
-      runNode(plan, { ...run, item: { ...run.item, text } }).catch((error: unknown) => {
-        // A stopping run (a chunk not started) leaves the whole item unscored, not a partial vote.
-        if (run.signal.aborted || stopsRun(error) || notStarted(error)) throw error;
-        return error instanceof Error ? error : new Error(String(error));
-      }),
+      runNode(plan, { ...run, item: { ...run.item, text }, usage: spent }).catch(
+        (error: unknown) => {
+          // A stopping run (a chunk not started) leaves the whole item unscored, not a partial vote.
+          if (run.signal.aborted || stopsRun(error) || notStarted(error)) throw error;
+          return error instanceof Error ? error : new Error(String(error));
+        },
+      ),
     ),
-  );
+  ).finally(() => addUsage(run.usage, spent));
   const steps = settled.filter((step): step is ChunkedStep => !(step instanceof Error));
   const value = combineLabels(
     steps.map((step) => step.value),
@@ -94,11 +89,12 @@ export async function runNodePerChunk<Run extends ChunkedRun>(
   );
   if (value === undefined) throw settled[0];
   const chosen = steps.find((step) => step.value === value);
-  const usage = sumUsage(steps);
+  const asked = settled.some((step) => step instanceof Error || step.usage !== undefined);
+  const usage = asked ? nodeUsage(spent) : undefined;
   return {
     node: node.name,
     value,
-    explanation: `${rule} of ${texts.length} chunks: ${value}`,
+    explanation: combinedExplanation(rule, texts.length, settled.length - steps.length, value),
     ...(chosen?.quote === undefined ? {} : { quote: chosen.quote }),
     combine: rule,
     chunks: settled.map((step, chunk) =>
@@ -149,7 +145,12 @@ export async function runGraphPerChunk<Run extends ChunkedRun>(
   return {
     value,
     status: 'ok',
-    explanation: `${chunking.combine} of ${texts.length} chunks: ${value}`,
+    explanation: combinedExplanation(
+      chunking.combine,
+      texts.length,
+      outputs.length - values.length,
+      value,
+    ),
     usage: outputs.at(-1)!.usage,
     trace,
   };

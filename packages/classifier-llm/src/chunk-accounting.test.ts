@@ -1,0 +1,90 @@
+// Chunked calls over real HTTP: the tokens of an item are the server's usage summed over its
+// chunks (a hand count of the server's rule), a graph node asked per chunk counts the calls of
+// every chunk, failed ones too (its trace's usage adds up to the item's), and a vote that left a
+// chunk out says so in its explanation.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseScorecard, type ScoreOutputV1 } from '@plexus/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { labelResponseFormat } from './chat-provider.js';
+import { splitTokens } from './chunking.js';
+import { plugin } from './plugin.js';
+import { startTestServer } from './testing/openai-test-server.js';
+
+// A chunk with "zebra" gets an answer without a label; every other chunk is answered "no".
+const server = await startTestServer({
+  decide: () => 'no',
+  answer: ({ text }) => (/\bzebra\b/.test(text) ? 'I cannot tell.' : undefined),
+});
+afterAll(() => server.close());
+
+const text = Array.from({ length: 60 }, (_, index) =>
+  index === 25 ? 'zebra' : `word${index}`,
+).join(' ');
+const chunking = { max_tokens: 40, overlap: 0, combine: 'any' };
+
+async function scoreWith(score: Record<string, unknown>): Promise<ScoreOutputV1> {
+  const card = await parseScorecard(
+    `name: C\nscores:\n  - ${JSON.stringify({ name: 'S', labels: ['yes', 'no'], model: 'test-model', base_url: server.url, max_corrections: 0, chunking, ...score })}\n`,
+    {
+      file: '/tmp/chunk-accounting.yaml',
+      plugins: [plugin],
+      cacheDir: mkdtempSync(join(tmpdir(), 'plexus-chunk-count-')),
+      cache: false,
+    },
+  );
+  const [output] = await card.scores[0]!.score!.doScore({
+    items: [{ id: '1', text, metadata: {}, results: {} }],
+    signal: new AbortController().signal,
+    context: { scorecard: 'C' },
+  });
+  return output!;
+}
+
+/** The server's count of a request's input tokens, by hand: 4 characters a token (rounded up). */
+function inputTokens(messages: { content: string }[], labels: string[]): number {
+  const tokens = (value: string) => Math.max(1, Math.ceil(value.length / 4));
+  const schema = tokens(JSON.stringify(labelResponseFormat(labels)));
+  return 3 + schema + messages.reduce((sum, message) => sum + 4 + tokens(message.content), 0);
+}
+
+describe('chunked calls', () => {
+  it('llm/classifier: tokens are the chunks’ server usage, and the vote says what it left out', async () => {
+    const chunks = await splitTokens(text, 40, 0);
+    const zebra = chunks.filter((chunk) => /\bzebra\b/.test(chunk)).length;
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    expect(zebra).toBe(1);
+    const output = await scoreWith({ class: 'llm/classifier', prompt: 'Q?\n{{ text }}' });
+    expect(output).toMatchObject({ value: 'no', status: 'ok', usage: { calls: chunks.length } });
+    const trace = output.trace as {
+      chunks: { label: string | null; prompts: { messages: { content: string }[] }[] }[];
+    };
+    const expected = trace.chunks.reduce(
+      (sum, chunk) => sum + inputTokens(chunk.prompts[0]!.messages, ['yes', 'no']),
+      0,
+    );
+    expect(output.usage!.inputTokens).toBe(expected);
+    expect(trace.chunks.filter((chunk) => chunk.label === null)).toHaveLength(zebra);
+    expect(output.explanation).toBe(
+      `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote)`,
+    );
+  });
+
+  it('llm/graph: a per-chunk node counts the calls of its failed chunk, adding up to the item’s', async () => {
+    const chunks = await splitTokens(text, 40, 0);
+    const node = { name: 'ask', type: 'classifier', per_chunk: true, prompt: 'Q?\n{{ text }}' };
+    const output = await scoreWith({
+      class: 'llm/graph',
+      nodes: [{ ...node, labels: ['yes', 'no'] }],
+    });
+    expect(output).toMatchObject({ value: 'no', status: 'ok', usage: { calls: chunks.length } });
+    const [step] = (output.trace as { path: { usage: { calls: number; input_tokens: number } }[] })
+      .path;
+    expect(step!.usage.calls).toBe(chunks.length);
+    expect(step!.usage.input_tokens).toBe(output.usage!.inputTokens);
+    expect(output.explanation).toBe(
+      `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote)`,
+    );
+  });
+});
