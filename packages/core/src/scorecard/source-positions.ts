@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from '../common/errors.js';
 import { registerUrlCredentialsInText } from '../common/secrets.js';
 import { closest } from '../text/suggest.js';
+import { aliasesExpandPast, maxAliasedValues } from './alias-expansion.js';
 import { plainYamlProblems } from './yaml-errors.js';
 
 /** Maps field paths of a parsed YAML/JSON document back to line and column. */
@@ -110,7 +111,8 @@ export function issueProblems(
 
 /**
  * Parses a YAML (or JSON) configuration file: syntax errors and duplicate keys are
- * `InvalidConfigError`s with line and column; aliases are capped (no alias bombs).
+ * `InvalidConfigError`s with line and column; aliases are capped (no alias bombs): the uses of an
+ * anchor, and the values all aliases repeat (`aliasesExpandPast`).
  */
 export function readYaml(
   source: string,
@@ -123,12 +125,26 @@ export function readYaml(
   const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const syntaxProblems = plainYamlProblems(source, document.errors, lineCounter, file);
   if (syntaxProblems.length > 0) throw new InvalidConfigError(syntaxProblems);
+  let raw: unknown;
   try {
-    const raw = document.toJS({ maxAliasCount: 100 });
-    return { raw, positions: new SourcePositions(document, lineCounter, file) };
+    // Uses of one anchor (times the aliases inside it): 150 scores sharing `labels: *yes_no` are
+    // fine; what aliases add in all is bounded below.
+    raw = document.toJS({ maxAliasCount: 10_000 });
   } catch (error) {
+    const message = /Excessive alias count/.test(errorMessage(error))
+      ? 'its aliases (*name) are used too many times (over 10,000 uses of one anchor, counting the aliases inside it); write the repeated part out or use it less'
+      : errorMessage(error);
     throw new InvalidConfigError([
-      { file, path: '', message: `cannot read the ${what}: ${errorMessage(error)}` },
+      { file, path: '', message: `cannot read the ${what}: ${message}` },
     ]);
   }
+  if (aliasesExpandPast(raw))
+    throw new InvalidConfigError([
+      {
+        file,
+        path: '',
+        message: `cannot read the ${what}: its aliases (*name) repeat more than ${maxAliasedValues.toLocaleString('en-US')} values beyond the file's own (a long list reused many times, or an anchor that contains itself); write the repeated part fewer times`,
+      },
+    ]);
+  return { raw, positions: new SourcePositions(document, lineCounter, file) };
 }
