@@ -72,7 +72,7 @@ describe('aliases in a scorecard', () => {
     expect(aliasesExpandPast(JSON.parse('[1, 2]'))).toBe(false);
     const cyclic = await problemsOf(
       'cyclic.yaml',
-      'name: C\nscores:\n' + score(0, ', phrases: &p [free, *p]') + '\n',
+      `name: C\nscores:\n${score(0, ', phrases: &p [free, *p]')}\n`,
     );
     expect(cyclic).toEqual([expect.stringContaining('repeat more than 1,000,000 values')]);
   });
