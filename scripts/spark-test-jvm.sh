@@ -13,6 +13,8 @@
 # `.failed` file beside it with the log stops every test file from trying again.
 # The key also names the spark-submit path: the JVM records the jars' paths in the archive and
 # refuses it under another classpath (a checkout elsewhere gets its own archive, not an unusable one).
+# A `.bin` file beside each archive names that path; making an archive removes those whose path
+# no longer exists.
 #
 # A JVM dies with SIGBUS when it maps an archive shorter than its header says (a truncated copy),
 # so: the archive is written to a temporary file in the cache folder, synced, tried, and renamed
@@ -85,6 +87,15 @@ if [ ! -e "$archive" ] && [ ! -f "$archive.failed" ]; then
     sync "$partial"
     mv -f "$partial" "$archive"
     stamp "$archive" >"$archive.ok"
+    printf '%s\n' "$bin" >"$archive.bin"
+    # One archive per checkout path (about 170 MB): those of venv paths that no longer exist (a
+    # clone since deleted) are removed, unless a script holds their lock.
+    for other in "$cache"/spark-cds-*.jsa.bin; do
+      stale="${other%.bin}"
+      if [ "$stale" != "$archive" ] && [ -f "$other" ] && [ ! -d "$(cat "$other")" ]; then
+        (flock -n 8 && rm -f "$stale" "$stale.ok" "$stale.bin" "$stale.failed") 8>"$stale.lock" || true
+      fi
+    done
   else
     cp "$scratch/log" "$archive.failed"
     echo "spark-test-jvm.sh: no class archive (see $archive.failed); Spark's tests run without it" >&2

@@ -1,9 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  rmSync,
   statSync,
   symlinkSync,
   truncateSync,
@@ -108,5 +110,28 @@ describe.skipIf(!hasJava)('spark-test-jvm.sh never gives a damaged archive', () 
     expect(second).toBe(first);
     expect(statSync(archive).size).toBeGreaterThan(size / 2);
     expect(startJava(second)).toEqual({ status: 0, signal: null });
+  });
+
+  it('one archive per checkout path; those of paths since deleted go when one is made', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'plexus-cds-cache-'));
+    const body = 'exec java $SPARK_SUBMIT_OPTS -version 2>/dev/null';
+    const archiveOf = (options: string) => /-XX:SharedArchiveFile=(\S+)$/.exec(options)?.[1] ?? '';
+    const gone = fakeSpark(body);
+    const first = archiveOf(options({ PLEXUS_VENV_CACHE: cache }, gone));
+    expect(existsSync(first)).toBe(true);
+    // Another checkout (another path): its own archive, as the JVM refuses one made for other jars.
+    const kept = fakeSpark(body);
+    const second = archiveOf(options({ PLEXUS_VENV_CACHE: cache }, kept));
+    expect(second).not.toBe(first);
+    expect(existsSync(first)).toBe(true);
+    // The first checkout is deleted: the next archive made removes its archive, not the second's.
+    rmSync(join(gone, '../..'), { recursive: true });
+    const third = archiveOf(options({ PLEXUS_VENV_CACHE: cache }, fakeSpark(body)));
+    expect([existsSync(first), existsSync(`${first}.ok`), existsSync(`${first}.bin`)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect([existsSync(second), existsSync(third)]).toEqual([true, true]);
   });
 });
