@@ -1,3 +1,5 @@
+import type { TokenLogprob } from './label-logprob.js';
+
 /** A chat message. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -21,8 +23,10 @@ export interface ChatResponse {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
-  /** Log-probability of the answer's label token, when the provider returns it. */
+  /** Log-probability of the answer's label, when the provider gives it directly (Hugging Face tasks). */
   labelLogprob?: number;
+  /** Each token of `content` with its log-probability, when asked for (`logprobs`). */
+  tokenLogprobs?: TokenLogprob[];
   /** The answer stopped at `max_tokens` (`finish_reason: length`): it may be unfinished. */
   cutAtMaxTokens?: boolean;
   /** The model's refusal (OpenAI's `message.refusal`), when it gave one instead of an answer. */

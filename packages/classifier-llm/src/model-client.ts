@@ -17,6 +17,7 @@ import type { ClassifierSettings } from './classifier-settings.js';
 import { refuseHedging } from './hedged-call.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
 import { jobShare } from './job-share.js';
+import { labelLogprob } from './label-logprob.js';
 import { answerReading } from './label-parsing.js';
 import { createLlamaCppProvider, importLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
@@ -313,7 +314,7 @@ export class ModelClient {
           answers,
           attempts,
           corrections: correction,
-          logprob: label === undefined ? undefined : response.labelLogprob,
+          logprob: label === undefined ? undefined : labelLogprob(response, label),
           ...(problem === undefined ? {} : { problem }),
         };
       }

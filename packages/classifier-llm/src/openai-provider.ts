@@ -39,7 +39,8 @@ export function toChatResponse(completion: Completion | unknown): ChatResponse {
     );
   const answer = completion as Completion;
   const choice = answer.choices?.[0];
-  const logprob = choice?.logprobs?.content?.at(-1)?.logprob;
+  // Every token: the label's are found once the answer is read (the last token is often `"}`).
+  const tokens = choice?.logprobs?.content;
   const refusal = choice?.message?.refusal;
   const usage = answer.usage;
   return {
@@ -47,7 +48,9 @@ export function toChatResponse(completion: Completion | unknown): ChatResponse {
     inputTokens: usage?.prompt_tokens ?? 0,
     outputTokens: usage?.completion_tokens ?? 0,
     cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-    ...(logprob === undefined ? {} : { labelLogprob: logprob }),
+    ...(Array.isArray(tokens)
+      ? { tokenLogprobs: tokens.map(({ token, logprob }) => ({ token, logprob })) }
+      : {}),
     ...(choice?.finish_reason === 'length' ? { cutAtMaxTokens: true } : {}),
     ...(typeof refusal === 'string' && refusal !== '' ? { refusal } : {}),
     // No usage, or one without its token counts: unknown, not 0 (a $0 cost would pass for free).

@@ -36,7 +36,7 @@ export interface Completion {
   };
 }
 interface LogProbs {
-  content?: { logprob: number }[] | null;
+  content?: { token: string; logprob: number }[] | null;
 }
 
 /** The request body of a chat completion (also a Batch API line's `body`). */

@@ -165,6 +165,30 @@ function promptTokens(body: ChatBody): number {
   return count;
 }
 
+/**
+ * Log-probabilities of an answer's tokens (4 characters each) that spell it: the label's last
+ * mention (a structured answer's `label` value) is one token at probability 0.9, the rest 0.99.
+ */
+function tokenLogprobs(content: string, label: string) {
+  const tokens: { token: string; logprob: number; top_logprobs: [] }[] = [];
+  const add = (text: string, probability: number) => {
+    for (let at = 0; at < text.length; at += 4)
+      tokens.push({
+        token: text.slice(at, at + 4),
+        logprob: Math.log(probability),
+        top_logprobs: [],
+      });
+  };
+  const at = content.lastIndexOf(label);
+  if (at < 0) add(content, 0.99);
+  else {
+    add(content.slice(0, at), 0.99);
+    tokens.push({ token: label, logprob: Math.log(0.9), top_logprobs: [] });
+    add(content.slice(at + label.length), 0.99);
+  }
+  return tokens;
+}
+
 /** A chat completion for a request body (for the chat route and for batch lines alike). */
 export function buildCompletion(
   body: ChatBody,
@@ -214,9 +238,7 @@ export function buildCompletion(
           refusal === undefined
             ? { role: 'assistant', content }
             : { role: 'assistant', content: null, refusal },
-        logprobs: body.logprobs
-          ? { content: [{ token: label, logprob: Math.log(0.9), top_logprobs: [] }] }
-          : null,
+        logprobs: body.logprobs ? { content: tokenLogprobs(content, label) } : null,
       },
     ],
     ...(options.usage === false ? {} : { usage }),
