@@ -46,6 +46,21 @@ describe('aliases in a scorecard', () => {
     expect((cpu.user + cpu.system) / 1e6).toBeLessThan(10);
   });
 
+  it('a file of over a million list items is refused before it is parsed', async () => {
+    // 1.1 million one-letter phrases in 2.2 MB: the parser took 1.2 GB and seconds on a million.
+    const list = `[${Array.from({ length: 1_100_000 }, () => 'x').join(',')}]`;
+    const started = process.cpuUsage();
+    const problems = await problemsOf(
+      'huge.yaml',
+      `name: Huge\nscores:\n${score(0, `, phrases: ${list}`)}\n`,
+    );
+    const cpu = process.cpuUsage(started);
+    expect(problems).toEqual([
+      ': cannot read the scorecard: it has over 1,000,000 list items and lines (commas and line breaks), more than it may (350,000 keyword phrases fit); split it into several',
+    ]);
+    expect((cpu.user + cpu.system) / 1e6).toBeLessThan(2);
+  });
+
   it('a shared label list in 150 scores is read (it was "a resource exhaustion attack")', async () => {
     const lines = ['name: Many', 'scores:', score(0, ', labels_note: &yn [spam, ham]')];
     for (let index = 1; index < 150; index += 1) lines.push(score(index, ', extra: *yn'));

@@ -12,7 +12,12 @@ import type { z } from 'zod';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from '../common/errors.js';
 import { registerUrlCredentialsInText } from '../common/secrets.js';
 import { closest } from '../text/suggest.js';
-import { aliasesExpandPast, maxAliasedValues } from './alias-expansion.js';
+import {
+  aliasesExpandPast,
+  maxAliasedValues,
+  maxSeparators,
+  separatorsPast,
+} from './alias-expansion.js';
 import { plainYamlProblems } from './yaml-errors.js';
 
 /** Maps field paths of a parsed YAML/JSON document back to line and column. */
@@ -121,6 +126,14 @@ export function readYaml(
 ): { raw: unknown; positions: SourcePositions } {
   // A syntax error's fix quotes its line: a password in a URL there is a secret already.
   registerUrlCredentialsInText(source);
+  if (separatorsPast(source) !== undefined)
+    throw new InvalidConfigError([
+      {
+        file,
+        path: '',
+        message: `cannot read the ${what}: it has over ${maxSeparators.toLocaleString('en-US')} list items and lines (commas and line breaks), more than it may (350,000 keyword phrases fit); split it into several`,
+      },
+    ]);
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const syntaxProblems = plainYamlProblems(source, document.errors, lineCounter, file);
