@@ -13,6 +13,7 @@ import {
 } from '@plexus/core';
 import type { TracedCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
+import { readQuote, unaskedNote } from './graph-answers.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
@@ -53,13 +54,6 @@ interface TraceStep extends NodeResult {
 
 const quoteInstruction =
   'Answer with the exact words quoted from the text and nothing else, or NONE if the text has no such words.';
-
-function normalized(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
 
 class NodeFailed extends ScoreCallError {
   constructor(message: string, code: string) {
@@ -183,11 +177,13 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
       metadata: context.item.metadata,
       text: context.item.text,
     };
-    const rule = plan.rules!.find((candidate) => candidate.expression.evaluate(scope));
+    const rules = plan.rules!;
+    const held = rules.findIndex((candidate) => candidate.expression.evaluate(scope));
+    const rule = rules[held];
     return {
       node: node.name,
       value: rule?.label ?? node.otherwise,
-      explanation: rule ? `${rule.expression.source} is true` : 'no rule holds',
+      explanation: `${rule ? `${rule.expression.source} is true` : 'no rule holds'}${unaskedNote(rules.slice(0, held < 0 ? rules.length : held + 1), context.results)}`,
     };
   }
   if (node.type === 'extractor') {
@@ -197,12 +193,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
       signal: context.signal,
       prompts: context.prompts,
     });
-    const quote = response.content.trim().replace(/^["'“]|["'”]$/g, '');
-    // The quote must really be in the text: a model that invents one gets not_found.
-    const found =
-      quote !== '' &&
-      quote.toUpperCase() !== 'NONE' &&
-      normalized(context.item.text).includes(normalized(quote));
+    const { quote, found } = readQuote(response.content, context.item.text);
     return {
       node: node.name,
       value: found ? 'found' : 'not_found',

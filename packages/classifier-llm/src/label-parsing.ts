@@ -44,7 +44,7 @@ export function readLabel(answer: string, labels: readonly string[]): LabelReadi
 }
 
 /** The answer after a reasoning model's `<think>…</think>`; undefined when the block never closes. */
-function afterThinking(answer: string): string | undefined {
+export function afterThinking(answer: string): string | undefined {
   const closings = [...answer.matchAll(/<\/think(?:ing)?>/gi)];
   const last = closings.at(-1);
   if (last) return answer.slice(last.index + last[0].length);
