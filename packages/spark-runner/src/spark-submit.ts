@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   defaultCacheDir,
   evaluate,
   externalResults,
+  firstLineNotUtf8,
   formatOf,
   hashValue,
   InvalidConfigError,
@@ -113,6 +114,23 @@ export function inputFormat(path: string): 'parquet' | 'jsonl' | 'csv' {
       { path: '--input', message: `cannot read ${extname(path)} files; use Parquet, JSONL or CSV` },
     ]);
   return format;
+}
+
+/**
+ * A CSV or JSONL input with bytes that are not UTF-8 is refused before the job: Spark reads them
+ * as U+FFFD and would score the garbled text, where a local read reports such rows one by one.
+ */
+async function refuseNotUtf8(input: string): Promise<void> {
+  if (inputFormat(input) === 'parquet' || !existsSync(input) || statSync(input).isDirectory())
+    return;
+  const line = await firstLineNotUtf8(resolve(input));
+  if (line === undefined) return;
+  throw new InvalidConfigError([
+    {
+      path: '--input',
+      message: `${input}:${line} has bytes that are not UTF-8 (a Latin-1 "é"?); Spark would read them as U+FFFD and score the garbled text: save the file as UTF-8 (in Excel: CSV UTF-8), or score it with plexus evaluate, which reports such rows one by one`,
+    },
+  ]);
 }
 
 /** The spark-submit arguments of a job. */
@@ -238,6 +256,7 @@ function submit(command: string, args: readonly string[], options: SubmitOptions
  * folder with the same `results.jsonl`, `metrics.json` and `report.html` as an in-process run.
  */
 export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
+  await refuseNotUtf8(options.input);
   let written: (() => void) | undefined;
   const resultsWritten = new Promise<void>((resolvePromise) => {
     written = resolvePromise;

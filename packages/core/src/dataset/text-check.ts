@@ -55,7 +55,7 @@ export function looksLikeUtf16(block: Uint8Array): boolean {
 }
 
 /** Length of the UTF-8 sequence starting at `index`, or 0 when it is invalid (cut at the end: -1). */
-function utf8Length(block: Uint8Array, index: number): number {
+export function utf8Length(block: Uint8Array, index: number): number {
   const lead = block[index]!;
   if (lead < 0x80) return 1;
   const length =

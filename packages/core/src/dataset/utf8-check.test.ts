@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvRows, jsonlRows, type RawRow } from './row-sources.js';
+import { firstLineNotUtf8 } from './utf8-check.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-utf8-'));
 
@@ -77,5 +78,30 @@ describe('bytes that are not UTF-8', () => {
   it('a lead byte at the very end of the file is not UTF-8', async () => {
     const bytes = Buffer.concat([Buffer.from('id,text\n1,caf'), Buffer.from([0xc3])]);
     expect(kinds(await read('end.csv', bytes))).toEqual([[2, 'error']]);
+  });
+});
+
+describe('firstLineNotUtf8', () => {
+  it('gives the line of the first byte that is not UTF-8, across reads of 1 MiB', async () => {
+    const path = join(folder, 'scan.csv');
+    // 2 MiB of ASCII lines, a "€" cut by the first read's end, then a Latin-1 byte on line 40,002.
+    const line = `${'x'.repeat(49)}\n`;
+    const head = line.repeat(20_971);
+    const euro = Buffer.from('€', 'utf8');
+    const pad = 'y'.repeat((1 << 20) - head.length - 1);
+    const bytes = Buffer.concat([
+      Buffer.from(head + pad),
+      euro,
+      Buffer.from(`\n${line.repeat(19_029)}caf`),
+      Buffer.from([0xe9]),
+      Buffer.from('\n'),
+    ]);
+    expect(bytes[(1 << 20) - 1]).toBe(euro[0]);
+    writeFileSync(path, bytes);
+    expect(await firstLineNotUtf8(path)).toBe(20_971 + 1 + 19_029 + 1);
+    writeFileSync(path, Buffer.concat([Buffer.from(head + pad), euro, Buffer.from('\nok\n')]));
+    expect(await firstLineNotUtf8(path)).toBeUndefined();
+    writeFileSync(path, Buffer.from('a\nb\nc\xc3', 'latin1'));
+    expect(await firstLineNotUtf8(path)).toBe(3);
   });
 });

@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import type { RawRow } from './raw-row.js';
+import { utf8Length } from './text-check.js';
 
 /** What a row that held bytes which are not UTF-8 (in a column, when known) is reported with. */
 const notUtf8 = (where: string) =>
@@ -58,5 +60,52 @@ export class Utf8Check {
     return this.invalidSeen && text.includes('\uFFFD')
       ? { kind: 'error', line, message: notUtf8('') }
       : undefined;
+  }
+}
+
+/** Bytes read at a time by `firstLineNotUtf8`. */
+const scanBytes = 1 << 20;
+
+/** How many newline bytes `bytes` holds before `end`. */
+function newlines(bytes: Uint8Array, end: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(10); at !== -1 && at < end; at = bytes.indexOf(10, at + 1))
+    count += 1;
+  return count;
+}
+
+/** The index of the first byte of `bytes` that does not start a UTF-8 character. */
+function firstInvalid(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const length = utf8Length(bytes, index);
+    if (length <= 0) return index;
+    index += length;
+  }
+  return bytes.length;
+}
+
+/**
+ * The line (1-based) of a file's first byte that is not UTF-8, or undefined when it is UTF-8
+ * throughout: for readers that cannot report such rows one by one (Spark decodes them as U+FFFD).
+ */
+export async function firstLineNotUtf8(path: string): Promise<number | undefined> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(scanBytes);
+    let carried: Uint8Array = new Uint8Array(0);
+    let linesBefore = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, scanBytes, null);
+      if (bytesRead === 0) return carried.length > 0 ? linesBefore + 1 : undefined;
+      const whole = Buffer.concat([carried, buffer.subarray(0, bytesRead)]);
+      const cut = bytesRead < scanBytes ? 0 : cutSequence(whole);
+      const checked = whole.subarray(0, whole.length - cut);
+      if (!isUtf8(checked)) return linesBefore + newlines(checked, firstInvalid(checked)) + 1;
+      linesBefore += newlines(checked, checked.length);
+      carried = whole.slice(whole.length - cut);
+    }
+  } finally {
+    await file.close();
   }
 }
