@@ -67,8 +67,8 @@ export { type GoldSource, withGold } from './dataset/item-gold.js';
 export { fieldValue, numericField, numericValue } from './dataset/metadata-values.js';
 export { countRows, type RowCount } from './dataset/row-count.js';
 export { type DatasetFormat, formatOf, jsonlRow, type RawRow } from './dataset/row-sources.js';
-export { firstLineNotUtf8 } from './dataset/utf8-check.js';
 export { firstItems, sampleItems, seededRandom, stratifiedSample } from './dataset/sampling.js';
+export { firstLineNotUtf8 } from './dataset/utf8-check.js';
 export { skipReason } from './engine/conditions.js';
 export { orderByDependencies } from './engine/dependency-graph.js';
 export {
