@@ -2,10 +2,10 @@
 // chunks (a hand count of the server's rule), a graph node asked per chunk counts the calls of
 // every chunk, failed ones too (its trace's usage adds up to the item's), and a vote that left a
 // chunk out says so in its explanation.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseScorecard, type ScoreOutputV1 } from '@plexus/core';
+import { evaluate, parseScorecard, type ResultLine, type ScoreOutputV1 } from '@plexus/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labelResponseFormat } from './chat-provider.js';
 import { splitTokens } from './chunking.js';
@@ -86,5 +86,47 @@ describe('chunked calls', () => {
     expect(output.explanation).toBe(
       `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote)`,
     );
+  });
+});
+
+describe('a chunk whose call fails', () => {
+  it('ends the item as an error once every chunk has answered, counting every request sent', async () => {
+    const failing = await startTestServer({ decide: () => 'no', latencyMs: 20 });
+    try {
+      const folder = mkdtempSync(join(tmpdir(), 'plexus-chunk-fail-'));
+      const score = {
+        name: 'S',
+        class: 'llm/classifier',
+        labels: ['yes', 'no'],
+        model: 'gpt-4o-mini',
+        base_url: failing.url,
+        prompt: 'Q?\n{{ text }}',
+        max_retries: 0,
+        chunking,
+      };
+      const card = await parseScorecard(`name: C\nscores:\n  - ${JSON.stringify(score)}\n`, {
+        file: join(folder, 'card.yaml'),
+        plugins: [plugin],
+        cacheDir: folder,
+        cache: false,
+      });
+      const data = join(folder, 'items.jsonl');
+      writeFileSync(data, `${JSON.stringify({ id: 'long', text })}\n`);
+      failing.queueFaults('500'); // the first chunk's request to arrive
+      const outDir = join(folder, 'run');
+      await evaluate({ scorecard: card, data, outDir, cache: false });
+      const [line] = readFileSync(join(outDir, 'results.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((entry) => JSON.parse(entry) as ResultLine);
+      const chunks = (await splitTokens(text, 40, 0)).length;
+      expect(failing.stats.requests).toBe(chunks);
+      expect(line).toMatchObject({ status: 'error', llm_calls: chunks });
+      expect(line!.error!.message).toContain('500');
+      // The answered chunks' tokens are counted too: all but the failed request's.
+      expect(line!.input_tokens).toBeGreaterThan(0);
+    } finally {
+      await failing.close();
+    }
   });
 });

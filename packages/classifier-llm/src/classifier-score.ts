@@ -123,7 +123,10 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         const chunking = settings.chunking!;
         const texts = await splitTokens(item.text, chunking.max_tokens, chunking.overlap);
         const prompts = texts.map((): TracedCall[] => []);
-        const answers = await Promise.all(
+        // Every chunk ends before the item does: a failed chunk's error is the item's once the
+        // others are answered, so the requests they sent are in its usage (they were added after
+        // the result was written, which counted only the calls done by then).
+        const settled = await Promise.allSettled(
           texts.map((text, index) =>
             ask(
               { ...scopeOf(item), text, chunk: { index, count: texts.length } },
@@ -132,6 +135,14 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
               prompts[index]!,
             ),
           ),
+        );
+        const failures = settled.flatMap((chunk) =>
+          chunk.status === 'rejected' ? [chunk.reason as unknown] : [],
+        );
+        // A failure that stops the run (a 401) over an item's own error.
+        if (failures.length > 0) throw failures.find(stopsRun) ?? failures[0];
+        const answers = settled.map(
+          (chunk) => (chunk as PromiseFulfilledResult<LabelAnswer>).value,
         );
         const valid = answers.flatMap((answer) =>
           answer.label === undefined ? [] : [answer.label],
