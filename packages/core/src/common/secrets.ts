@@ -53,22 +53,48 @@ export function registerAuthorization(value: string | undefined): void {
   }
 }
 
-/** Adds the password of a URL such as `https://user:secret@host/v1`. */
+/**
+ * Query parameters whose value is a credential, by a word of their name: `?api-key=...`,
+ * `&access_token=...`, `&sig=...` (not `keyword` or `design`).
+ */
+const secretWords = new Set(
+  'key apikey token secret password passwd pwd sig signature auth credential credentials'.split(
+    ' ',
+  ),
+);
+const isSecretParameter = (name: string) =>
+  name
+    .toLowerCase()
+    .split(/[-_.]/)
+    .some((word) => secretWords.has(word));
+
+/**
+ * Adds the password of a URL such as `https://user:secret@host/v1`, and the values of its query
+ * parameters named like credentials (`https://host/v1?api-key=...`, as some gateways take the key).
+ */
 export function registerUrlCredentials(url: string | undefined): void {
   if (!url) return;
   try {
-    const password = new URL(url).password;
-    if (password) {
-      registerSecret(password);
-      registerSecret(decodeURIComponent(password));
+    const parsed = new URL(url);
+    if (parsed.password) {
+      registerSecret(parsed.password);
+      registerSecret(decodeURIComponent(parsed.password));
     }
+    for (const [name, value] of parsed.searchParams)
+      if (isSecretParameter(name)) registerSecret(value);
   } catch {
     // not a URL: nothing to register
   }
 }
 
-/** A string shaped like a URL with a password: `scheme://user:password@host...`. */
-const credentialUrl = /^[a-z][\w+.-]*:\/\/[^/\s@]*:[^/\s@]*@/i;
+/**
+ * URLs with credentials read from one file at most: a scorecard has a few, and every secret is
+ * looked for in every text written after (a file of a million URLs must not make a million).
+ */
+const maxUrlsWithCredentials = 100;
+
+/** A string shaped like a URL with a password or a query: `scheme://user:password@host...`, `...?key=`. */
+const credentialUrl = /^[a-z][\w+.-]*:\/\/(?:[^/\s@]*:[^/\s@]*@|[^?\s]*\?)/i;
 
 /**
  * Adds the password of every URL with credentials in a parsed file (a scorecard's `base_url`):
@@ -76,9 +102,13 @@ const credentialUrl = /^[a-z][\w+.-]*:\/\/[^/\s@]*:[^/\s@]*@/i;
  */
 export function registerUrlCredentialsIn(value: unknown): void {
   const seen = new Set<object>();
+  let found = 0;
   const visit = (node: unknown): void => {
     if (typeof node === 'string') {
-      if (credentialUrl.test(node)) registerUrlCredentials(node);
+      if (found < maxUrlsWithCredentials && credentialUrl.test(node)) {
+        found += 1;
+        registerUrlCredentials(node);
+      }
       return;
     }
     if (typeof node !== 'object' || node === null || seen.has(node)) return;
@@ -91,12 +121,22 @@ export function registerUrlCredentialsIn(value: unknown): void {
 /**
  * Adds the password of every `scheme://user:password@` in a text, before it is parsed: a file with
  * a mistake is quoted in the error that names it (`missing ':' after \`base_url\`: write
- * \`base_url: http://user:password@host\``), before its settings could be read. Linear: it looks
- * from each `://` only, at most 2,048 characters on.
+ * \`base_url: http://user:password@host\``), before its settings could be read; and the values of
+ * query parameters named like credentials (`?api-key=...`). Linear: it looks from each `://` to
+ * the next, at most 2,048 characters on.
  */
 export function registerUrlCredentialsInText(text: string): void {
-  for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', at + 3)) {
-    const password = /^[^/\s@:]*:([^/\s@]*)@/.exec(text.slice(at + 3, at + 3 + 2048))?.[1];
+  let found = 0;
+  for (let at = text.indexOf('://'); at !== -1 && found < maxUrlsWithCredentials; ) {
+    const next = text.indexOf('://', at + 3);
+    // Up to the next `://` (each character looked at once) and 2,048 characters at most.
+    const rest = text.slice(at + 3, Math.min(next === -1 ? text.length : next, at + 3 + 2048));
+    at = next;
+    // A query's credentials (`?api-key=...`): the URL up to a space, quote or bracket.
+    const query = /^[^\s"'`,{}[\]]*\?[^\s"'`,{}[\]]*/.exec(rest)?.[0];
+    if (query) registerUrlCredentials(`http://${query}`);
+    const password = /^[^/\s@:]*:([^/\s@]*)@/.exec(rest)?.[1];
+    if (query || password) found += 1;
     if (!password) continue;
     registerSecret(password);
     try {
