@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from './chat-provider.js';
+import { labelLogprob } from './label-logprob.js';
 import { createOpenAiProvider } from './openai-provider.js';
 import { startTestServer } from './testing/openai-test-server.js';
 
@@ -38,7 +39,9 @@ describe.each(['http', 'sdk'] as const)('the openai provider with client %s', (c
     expect(JSON.parse(answer.content)).toMatchObject({ label: 'ham' });
     expect(answer.inputTokens).toBeGreaterThan(0);
     expect(answer.outputTokens).toBeGreaterThan(0);
-    expect(answer.labelLogprob).toBeCloseTo(Math.log(0.9));
+    // Every token, spelling the answer; the label's (0.9 from the server) is found from them.
+    expect(answer.tokenLogprobs!.map((token) => token.token).join('')).toBe(answer.content);
+    expect(labelLogprob(answer, 'ham')).toBeCloseTo(Math.log(0.9), 12);
   });
 
   it('reports statuses with retry-after, and a 401 as a key problem that stops the run', async () => {
