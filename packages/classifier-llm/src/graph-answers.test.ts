@@ -16,14 +16,25 @@ const server = await startTestServer({
 });
 afterAll(() => server.close());
 
-async function run(nodes: unknown[], text: string): Promise<ScoreOutputV1> {
+function run(nodes: unknown[], text: string): Promise<ScoreOutputV1> {
+  return runWith({ nodes }, text);
+}
+
+const classify = (name: string) => ({
+  name,
+  type: 'classifier',
+  prompt: `${name}?\n{{ text }}`,
+  labels: ['yes', 'no'],
+});
+
+async function runWith(settings: Record<string, unknown>, text: string): Promise<ScoreOutputV1> {
   const score = {
     name: 'G',
     class: 'llm/graph',
     labels: ['yes', 'no'],
     model: 'test-model',
     base_url: server.url,
-    nodes,
+    ...settings,
   };
   const card = await parseScorecard(`name: T\nscores:\n  - ${JSON.stringify(score)}\n`, {
     file: '/tmp/graph-answers.yaml',
@@ -94,5 +105,37 @@ describe('graph answers', () => {
       'nodes["promise"] != "yes" is true (not asked on this path, so without an answer: promise)',
     );
     expect(output.explanation).toBe(path[1]!.explanation);
+  });
+
+  it('a graph ending on a value outside the labels names where the value came from', async () => {
+    const text = 'Agent: we will send it. [[quote:we will send it]] [[no]]';
+    const endsOn = async (nodes: unknown[], output?: unknown) => {
+      const result = await runWith({ nodes, ...(output ? { output } : {}) }, text);
+      expect(result).toMatchObject({
+        value: null,
+        status: 'error',
+        error: { code: 'invalid_label' },
+      });
+      return result.error!.message;
+    };
+    // No output: the last node's own label is the value ("found" is not yes or no).
+    expect(await endsOn([extract])).toBe(
+      'the last node "quote" (no output: maps its labels) gave "found", not one of the score\'s labels (yes, no)',
+    );
+    // An output template reading a node this path did not ask renders "".
+    const task = { ...classify('task'), routes: { no: 'quote' } };
+    expect(
+      await endsOn([task, classify('promise'), extract], { value: '{{ nodes.promise.value }}' }),
+    ).toBe(
+      'output.value "{{ nodes.promise.value }}" gave "", not one of the score\'s labels (yes, no)',
+    );
+    // An end route whose template gives another value.
+    const routed = {
+      ...classify('task'),
+      routes: { no: { end: { value: '{{ nodes.task.explanation }}' } } },
+    };
+    expect(await endsOn([routed, extract])).toMatch(
+      /^the end route of node "task" for "no" gave "The text points to no\.", not one of/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import {
   defineScoreFactory,
   errorOutput,
   InvalidConfigError,
+  matchLabel,
   nameRecord,
   type PhraseHit,
   PhraseMatcher,
@@ -232,7 +233,24 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
 }
 
 /** Runs the graph for one item: nodes in order, following routes, to the end or the output mapping. */
-async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutputV1> {
+/**
+ * The graph's value when it is one of the score's labels; else an `invalid_label` error naming
+ * where it came from (an end route or `output` template that rendered another value, or the last
+ * node's own label when there is no `output`), rather than the engine's bare "not one of its labels".
+ */
+function ending(value: string, labels: readonly string[], where: string): string {
+  if (matchLabel(value, labels) !== undefined) return value;
+  throw new NodeFailed(
+    `${where} gave ${JSON.stringify(value.slice(0, 100))}, not one of the score's labels (${labels.join(', ')})`,
+    'invalid_label',
+  );
+}
+
+async function runGraph(
+  plan: GraphPlan,
+  context: RunContext,
+  labels: readonly string[],
+): Promise<ScoreOutputV1> {
   const path: TraceStep[] = [];
   const trace: { path: TraceStep[]; failed?: RunContext['failed'] } = { path };
   try {
@@ -255,7 +273,11 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
       else if ('next' in step) position = step.next;
       else {
         const scope = scopeOf(context);
-        const value = (await step.end.value.render(scope)).trim();
+        const value = ending(
+          (await step.end.value.render(scope)).trim(),
+          labels,
+          `the end route of node "${node.node.name}" for "${last.value}"`,
+        );
         const explanation = step.end.explanation
           ? await step.end.explanation.render(scope)
           : last.explanation;
@@ -267,8 +289,13 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
       const explanation = plan.output.explanation
         ? await plan.output.explanation.render(scope)
         : last!.explanation;
+      const source = context.settings.output!.value;
       return {
-        value: (await plan.output.value.render(scope)).trim(),
+        value: ending(
+          (await plan.output.value.render(scope)).trim(),
+          labels,
+          `output.value ${JSON.stringify(source.slice(0, 100))}`,
+        ),
         status: 'ok',
         explanation,
         usage: context.usage,
@@ -276,7 +303,11 @@ async function runGraph(plan: GraphPlan, context: RunContext): Promise<ScoreOutp
       };
     }
     return {
-      value: last!.value,
+      value: ending(
+        last!.value,
+        labels,
+        `the last node "${last!.node}" (no output: maps its labels)`,
+      ),
       status: 'ok',
       explanation: last!.explanation,
       usage: context.usage,
@@ -342,8 +373,10 @@ export function createGraphFactory(
             signal,
           };
           const output = wholeTreePerChunk(settings)
-            ? await runGraphPerChunk(context, env.labels, (chunk) => runGraph(plan, chunk))
-            : await runGraph(plan, context);
+            ? await runGraphPerChunk(context, env.labels, (chunk) =>
+                runGraph(plan, chunk, env.labels),
+              )
+            : await runGraph(plan, context, env.labels);
           // What the graph saw (after processors), size-capped, so reports can show it.
           output.trace = { input: seenText(item.text), ...(output.trace as object) };
           return output;
