@@ -99,6 +99,13 @@ describe('an answer gives the label it states, or an error saying why', () => {
       expect(output.trace).toMatchObject({ answers: [answer] });
     });
 
+  it('explains with the JSON reasoning wherever the JSON is, and without the <think> block', async () => {
+    const fenced = '```json\n{"label": "ham", "reasoning": "no spam words"}\n```';
+    expect((await scoreOne(fenced, spamHam)).explanation).toBe('no spam words');
+    const thinking = `<think>${'weighing it. '.repeat(20)}</think>\nham, a note from a friend`;
+    expect((await scoreOne(thinking, spamHam)).explanation).toBe('ham, a note from a friend');
+  });
+
   it('an answer cut at max_tokens (finish_reason length) is an error, not a label from its reasoning', async () => {
     // The server's structured answer is {"reasoning":"The text points to spam.","label":"spam"}:
     // 15 tokens at 4 characters each; a cap of 10 cuts it after 40 characters, in the reasoning.

@@ -51,12 +51,15 @@ export function afterThinking(answer: string): string | undefined {
   return /<think(?:ing)?>/i.test(answer) ? undefined : answer;
 }
 
-/** A JSON object's label, or why it has none; undefined when the answer is not JSON. */
-function jsonLabel(answer: string, labels: readonly string[]): LabelReading | undefined {
+/**
+ * The JSON object an answer holds (alone, in a code fence or with prose around it), and whether
+ * the answer meant to be JSON (it starts with `{` or a fenced `{`): JSON cut short is meant but
+ * has no object.
+ */
+function jsonObjectOf(answer: string): { object?: Record<string, unknown>; meant: boolean } {
   let body = answer.trim();
   const fenced = /```[\w-]*[^\S\n]*\n?([\s\S]*?)(?:```|$)/.exec(body)?.[1]?.trim();
   if (fenced?.startsWith('{')) body = fenced;
-  const meant = body.startsWith('{');
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');
   let parsed: unknown;
@@ -69,6 +72,12 @@ function jsonLabel(answer: string, labels: readonly string[]): LabelReading | un
     typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
       : undefined;
+  return { ...(object ? { object } : {}), meant: body.startsWith('{') };
+}
+
+/** A JSON object's label, or why it has none; undefined when the answer is not JSON. */
+function jsonLabel(answer: string, labels: readonly string[]): LabelReading | undefined {
+  const { object, meant } = jsonObjectOf(answer);
   if (!object || !Object.hasOwn(object, 'label')) {
     if (!meant) return undefined; // prose that happens to hold braces: read as text
     return {
@@ -136,15 +145,16 @@ export function lastLabel(text: string, labels: readonly string[]): string | und
   return last === undefined ? undefined : matchLabel(last, labels);
 }
 
-/** The reasoning of a JSON answer, or the answer itself (shortened). */
+/**
+ * The reasoning of a JSON answer (alone, fenced or with prose around it), else the answer after a
+ * reasoning model's `<think>` block, shortened.
+ */
 export function explanationOf(answer: string): string {
-  try {
-    const parsed = JSON.parse(answer) as { reasoning?: unknown };
-    if (typeof parsed.reasoning === 'string') return parsed.reasoning;
-  } catch {
-    // plain text answer
-  }
-  return answer.length > 1000 ? `${answer.slice(0, 1000)}…` : answer;
+  // What follows a reasoning model's <think> block (the block itself when nothing does).
+  const final = afterThinking(answer)?.trim() || answer;
+  const reasoning = jsonObjectOf(final).object?.reasoning;
+  if (typeof reasoning === 'string') return reasoning;
+  return final.length > 1000 ? `${final.slice(0, 1000)}…` : final;
 }
 
 /** The instruction added to every labelled question. */
