@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { closeScorecard, evaluate, InvalidConfigError } from '@plexus/core';
+import { closeScorecard, evaluate, InvalidConfigError, sha256 } from '@plexus/core';
 import type { Command } from 'commander';
 import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { positiveNumber, wholeNumber } from '../arguments.js';
@@ -84,8 +84,27 @@ async function rawAnswers(path: string, flags: CalibrateFlags): Promise<JudgedAn
   }
 }
 
-function fileName(score: string): string {
-  return `${score.replace(/[^A-Za-z0-9._-]+/g, '-')}.calibration.json`;
+/** The score of a calibration file, or undefined when the file is not one. */
+function calibratedScore(file: string): string | undefined {
+  try {
+    const score = (JSON.parse(readFileSync(file, 'utf8')) as { score?: unknown }).score;
+    return typeof score === 'string' ? score : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `NAME.calibration.json` beside the scorecard, the name's other characters as `-`. Two names can
+ * give one file (`Spam Words`, `Spam/Words`): when it holds another score's calibration (or is no
+ * calibration), the name takes 8 hex digits of the score's hash instead of writing over it (the
+ * other score lost its fit and its scorecard no longer loaded).
+ */
+function calibrationFile(dir: string, score: string): string {
+  const slug = score.replace(/[^A-Za-z0-9._-]+/g, '-');
+  const plain = join(dir, `${slug}.calibration.json`);
+  if (!existsSync(plain) || calibratedScore(plain) === score) return plain;
+  return join(dir, `${slug}-${sha256(score).slice(0, 8)}.calibration.json`);
 }
 
 /**
@@ -111,7 +130,7 @@ export function withSetting(text: string, node: YAMLMap, value: string): string 
 
 /** Writes the calibration file beside the scorecard and points the score's `calibration:` at it. */
 async function writeCalibration(path: string, flags: CalibrateFlags, fit: CalibrationFit) {
-  const file = join(dirname(path), fileName(flags.score));
+  const file = calibrationFile(dirname(path), flags.score);
   const content = {
     version: 1,
     score: flags.score,
