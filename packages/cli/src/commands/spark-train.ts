@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { collect, confOf, testFraction, wholeNumber } from '../arguments.js';
 import { checkModelTargets } from '../model-targets.js';
 import type { CliIo } from '../output.js';
-import { registerTrained } from '../registration.js';
+import { checkRegisteredNames, registerTrained } from '../registration.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 
@@ -69,6 +69,14 @@ export function sparkTrainCommand(spark: Command, io: CliIo): void {
         throw new InvalidConfigError([{ path: '--alias', message: 'only with --register' }]);
       const card = await loadForCli(path, { create: false });
       checkModelTargets(card, [flags.score], flags.out);
+      if (flags.register) {
+        const trainable = card.scores.filter((entry) => entry.factory.train);
+        await checkRegisteredNames(
+          card.key,
+          trainable.map((entry) => entry.name),
+          [flags.score],
+        );
+      }
       const { trainOnSpark } = await import('@plexus/spark-runner');
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const output = flags.output ?? `runs/${stamp}-${card.key}-spark-train`;

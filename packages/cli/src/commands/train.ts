@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { collect, testFraction, wholeNumber } from '../arguments.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkModelTargets } from '../model-targets.js';
-import type { CliIo } from '../output.js';
-import { registerTrained } from '../registration.js';
+import { type CliIo, oneLine } from '../output.js';
+import { checkRegisteredNames, registerTrained } from '../registration.js';
 import { errorNotes } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
@@ -132,6 +132,13 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
             { path: flags.resume ? '--resume' : '--sweep-dir', message: 'only with --sweep FILE' },
           ]);
         checkModelTargets(card, flags.score ?? card.scores.map((entry) => entry.name), flags.out);
+        if (flags.register) {
+          // The scores train can register: trainable ones (their model names must not meet).
+          const trainable = card.scores
+            .filter((entry) => entry.factory.train)
+            .map((entry) => entry.name);
+          await checkRegisteredNames(card.key, trainable, flags.score ?? trainable);
+        }
         const trained = await train({
           scorecard: card,
           data: flags.data,
@@ -149,7 +156,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
           onDatasetProblem: (problem) => {
             if (!flags.quiet)
               io.stderr(
-                `${flags.data ?? 'data'}:${problem.line}: row skipped: ${problem.message}\n`,
+                `${flags.data ?? 'data'}:${problem.line}: row skipped: ${oneLine(problem.message)}\n`,
               );
           },
         });
