@@ -39,13 +39,26 @@ interface LogProbs {
   content?: { token: string; logprob: number }[] | null;
 }
 
+/**
+ * OpenAI's reasoning models by name (`gpt-5`, `gpt-5.4-mini`, `o1`, `o3-mini`, `o4-mini`, dated or
+ * `openai/` too): they answer 400 to `max_tokens` ("use 'max_completion_tokens'") and to any
+ * `temperature` but their default (1).
+ */
+export function isReasoningModel(model: string): boolean {
+  return /^(?:openai\/)?(?:gpt-5|o[1-9])(?:$|[-.])/i.test(model.trim());
+}
+
 /** The request body of a chat completion (also a Batch API line's `body`). */
 export function chatBody(request: ChatRequest) {
+  // A reasoning model gets its output cap as `max_completion_tokens` (reasoning tokens included)
+  // and no temperature: sent as to the others, every call was refused.
+  const limits = isReasoningModel(request.model)
+    ? { max_completion_tokens: request.maxTokens }
+    : { temperature: request.temperature, max_tokens: request.maxTokens };
   return {
     model: request.model,
     messages: request.messages,
-    temperature: request.temperature,
-    max_tokens: request.maxTokens,
+    ...limits,
     ...(request.logprobs ? { logprobs: true } : {}),
     ...(request.labels ? { response_format: labelResponseFormat(request.labels) } : {}),
   };

@@ -18,4 +18,5 @@ export interface ChatBody {
   logprobs?: boolean;
   max_tokens?: number;
   max_completion_tokens?: number;
+  temperature?: number;
 }

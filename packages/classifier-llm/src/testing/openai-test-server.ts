@@ -272,6 +272,19 @@ function clientGone(socket: Socket): { gone: Promise<void>; closed: boolean; sto
   return state;
 }
 
+/**
+ * What OpenAI answers (400) to a reasoning model's request (`gpt-5*`, `o1`, `o3`, `o4-mini`) with
+ * `max_tokens` or a temperature other than 1; undefined for a request it takes.
+ */
+function reasoningRefusal(body: ChatBody): string | undefined {
+  if (!/^(?:openai\/)?(?:gpt-5|o[1-9])(?:$|[-.])/i.test(body.model?.trim() ?? '')) return undefined;
+  if (body.max_tokens !== undefined)
+    return "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+  if (body.temperature !== undefined && body.temperature !== 1)
+    return `Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`;
+  return undefined;
+}
+
 /** Starts the server on 127.0.0.1 on a free port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const random = seeded(options.seed ?? 1);
@@ -366,6 +379,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         { error: { message: 'too many requests in flight' } },
         { 'retry-after': String(options.retryAfterSeconds ?? 0.05) },
       );
+      return;
+    }
+    const refused = reasoningRefusal(body);
+    if (refused) {
+      send(response, 400, { error: { message: refused, type: 'invalid_request_error' } });
       return;
     }
     const echoed = `Authorization: ${request.headers.authorization ?? '(none)'}`;
