@@ -68,6 +68,8 @@ describe('an answer gives the label it states, or an error saying why', () => {
     ['The caller asked twice.\nyes, partly', ['yes', 'yes, partly', 'no'], 'yes, partly'],
     ['SPAM!', spamHam, 'spam'],
     ['{"reasoning": "un café", "label": "Café"}', ['café', 'thé'], 'café'],
+    // The accent as a combining character (NFD), as some models and keyboards write it.
+    ['Réponse : un cafe\u0301.\nAnswer: Cafe\u0301', ['café', 'thé'], 'café'],
   ];
   for (const [answer, labels, label] of stated)
     it(`${JSON.stringify(answer)} gives ${label}`, async () => {

@@ -97,7 +97,9 @@ const answerMarker =
   /(?<![\p{L}\p{N}_])(?:final answer|answer|label|classification|category)\s*[:\uff1a]/giu;
 
 /** A text answer's label: after its last answer marker, else its last line naming one. */
-function textLabel(text: string, labels: readonly string[]): LabelReading {
+function textLabel(answer: string, labels: readonly string[]): LabelReading {
+  // One Unicode form for the answer and the labels: a "café" written with a combining accent.
+  const text = answer.normalize('NFC');
   const pattern = labelPattern(labels);
   for (const marker of [...text.matchAll(answerMarker)].reverse()) {
     const rest = text.slice(marker.index + marker[0].length).replace(/^[\s*"'`_]+/, '');
@@ -123,7 +125,9 @@ function textLabel(text: string, labels: readonly string[]): LabelReading {
 
 /** Any label, on word boundaries, ignoring case, longer labels first (they contain shorter ones). */
 function labelPattern(labels: readonly string[]): RegExp {
-  const ordered = [...labels].sort((left, right) => right.length - left.length);
+  const ordered = labels
+    .map((label) => label.normalize('NFC'))
+    .sort((left, right) => right.length - left.length);
   return new RegExp(
     `(?<![\\p{L}\\p{N}_])(${ordered.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}_])`,
     'giu',
