@@ -77,10 +77,14 @@ export class CallBudgets {
         held.push(budget);
       }
       const response = await provider.complete(request, signal);
-      spent = {
-        usd: responseCost(this.price, response) ?? 0,
-        tokens: response.inputTokens + response.outputTokens,
-      };
+      // An answer without usage spent an unknown amount: its worst case stays counted (as 0 it
+      // let a budget pay for every call of the run).
+      spent = response.usageMissing
+        ? worst
+        : {
+            usd: responseCost(this.price, response) ?? 0,
+            tokens: response.inputTokens + response.outputTokens,
+          };
       return response;
     } finally {
       for (const budget of held) budget.settle(worst, spent);

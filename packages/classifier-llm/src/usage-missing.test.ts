@@ -49,3 +49,52 @@ it('costs null in results.jsonl and metrics.json when the answers carry no usage
     'openai gpt-4o-mini (its endpoint reported no token usage: tokens and cost unknown)',
   ]);
 });
+
+it('keeps a budget when the answers carry no usage: each call counts its worst case', async () => {
+  const reporting = await startTestServer();
+  try {
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-no-usage-budget-'));
+    const run = async (url: string, budget: number | undefined) => {
+      const score = {
+        name: 'B',
+        class: 'llm/classifier',
+        labels: ['spam', 'ham'],
+        model: 'gpt-4o-mini',
+        base_url: url,
+        prompt: 'Spam?\n{{ text }}',
+        max_tokens: 64,
+        ...(budget === undefined ? {} : { budget: { max_tokens: budget } }),
+      };
+      const card = await parseScorecard(`name: U\nscores:\n  - ${JSON.stringify(score)}\n`, {
+        file: join(folder, 'card.yaml'),
+        plugins: [plugin],
+        cacheDir: folder,
+        cache: false,
+      });
+      const data = join(folder, 'items.csv');
+      const rows = Array.from({ length: 10 }, (_, index) => `m${index},message ${index} [[ham]]`);
+      writeFileSync(data, `id,text\n${rows.join('\n')}\n`);
+      const outDir = join(folder, `run-${url === server.url ? 'silent' : 'reporting'}`);
+      await evaluate({ scorecard: card, data, outDir, cache: false });
+      return readFileSync(join(outDir, 'results.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as ResultLine);
+    };
+    // What one call really spends, as a server that reports usage counts it (the same requests).
+    const reported = await run(reporting.url, undefined);
+    const perCall = Math.max(...reported.map((line) => line.input_tokens + line.output_tokens));
+    const budget = 4 * perCall;
+    server.resetStats();
+    const lines = await run(server.url, budget);
+    const answered = lines.filter((line) => line.status === 'ok').length;
+    expect(server.stats.requests).toBe(answered);
+    // Spent, by hand: the calls sent times what each really spends, within the budget.
+    expect(server.stats.requests * perCall).toBeLessThanOrEqual(budget);
+    expect(answered).toBeGreaterThan(0);
+    const exhausted = lines.filter((line) => line.error?.code === 'budget_exhausted');
+    expect(answered + exhausted.length).toBe(10); // every item a result or a reported error
+  } finally {
+    await reporting.close();
+  }
+});
