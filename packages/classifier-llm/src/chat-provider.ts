@@ -1,4 +1,8 @@
-import type { TokenLogprob } from './label-logprob.js';
+/** One token of an answer with its log-probability (OpenAI's `logprobs.content`). */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+}
 
 /** A chat message. */
 export interface ChatMessage {

@@ -1,11 +1,5 @@
 import type { ChatResponse } from './chat-provider.js';
 
-/** One token of an answer with its log-probability (OpenAI's `logprobs.content`). */
-export interface TokenLogprob {
-  token: string;
-  logprob: number;
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
