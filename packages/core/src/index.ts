@@ -186,6 +186,7 @@ export {
   textOfLine,
   withoutPrompts,
 } from './run/line-storage.js';
+export { assertNewRunFolder } from './run/new-run-folder.js';
 export {
   type DataProvenance,
   type GoldDigest,

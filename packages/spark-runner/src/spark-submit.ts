@@ -3,6 +3,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  assertNewRunFolder,
   defaultCacheDir,
   evaluate,
   externalResults,
@@ -257,6 +258,15 @@ function submit(command: string, args: readonly string[], options: SubmitOptions
  */
 export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
   await refuseNotUtf8(options.input);
+  const runDir =
+    options.runDir ??
+    join(
+      'runs',
+      `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.scorecard.key}-spark`,
+    );
+  // Before the job, not once its results are back: a folder that cannot take the run (it holds
+  // one, or a file a run writes) was refused after the whole Spark job had run.
+  assertNewRunFolder(runDir);
   let written: (() => void) | undefined;
   const resultsWritten = new Promise<void>((resolvePromise) => {
     written = resolvePromise;
@@ -274,12 +284,6 @@ export async function runOnSpark(options: SparkOptions): Promise<RunSummary> {
   // Awaited at the end of the results (untilExit); handled here so that a failure before then is
   // not an unhandled rejection.
   submitted.catch(() => {});
-  const runDir =
-    options.runDir ??
-    join(
-      'runs',
-      `${new Date().toISOString().replace(/[:.]/g, '-')}-${options.scorecard.key}-spark`,
-    );
   const summary = await evaluate({
     scorecard: options.scorecard,
     data: options.input,
