@@ -1,4 +1,6 @@
-// A call that gives up still sent its requests: the item's error result counts them.
+// A call that gives up still sent its requests: the item's error result counts them, as a call
+// that succeeds does: the requests the server saw are `llm_calls + retries` either way (a call
+// that gave up after 3 requests counted 3 calls and 2 retries: 5).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +38,20 @@ async function scoreOne(settings: Record<string, unknown>) {
 }
 
 it('counts every request of a call that gave up: calls and retries as the server saw them', async () => {
+  // A call answered after two failures: 3 requests, 1 call and 2 retries.
+  server.resetStats();
+  server.queueFaults('500', '500');
+  const answered = await scoreOne({ max_retries: 2 });
+  expect(answered.status).toBe('ok');
+  expect(server.stats.requests).toBe(3);
+  expect(answered.usage).toMatchObject({ calls: 1, retries: 2 });
+  // A call that gave up after three: the same 3 requests, counted the same way.
   server.resetStats();
   server.queueFaults('500', '500', '500');
   const output = await scoreOne({ max_retries: 2 });
   expect(output.status).toBe('error');
   expect(server.stats.requests).toBe(3);
-  expect(output.usage).toMatchObject({ calls: 3, retries: 2, inputTokens: 0, outputTokens: 0 });
+  expect(output.usage).toMatchObject({ calls: 1, retries: 2, inputTokens: 0, outputTokens: 0 });
   // No retry allowed: one request, none retried.
   server.resetStats();
   server.queueFaults('500');

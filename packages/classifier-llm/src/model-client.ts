@@ -243,10 +243,12 @@ export class ModelClient {
       // stored while the call still holds its slot.
       onAnswer: this.cache ? (answer) => this.cache!.set(key, answer).catch(() => {}) : undefined,
     }).catch((error: unknown) => {
-      // A call that gave up sent its requests all the same: `llm_calls` and `retries` count them
-      // (no tokens come back with an error; the cost stays as for a retried attempt's failures).
+      // A call that gave up sent its requests all the same, counted as for a call answered: one
+      // call (and its hedges) and its retries, the requests sent being `calls + retries` (its
+      // attempts counted as calls too, they were counted twice). No tokens come back with an
+      // error; the cost stays as for a retried attempt's failures.
       if (error instanceof ProviderCallError && error.sent) {
-        options.usage.calls += error.sent.attempts + error.sent.hedges;
+        options.usage.calls += 1 + error.sent.hedges;
         options.usage.retries += error.sent.attempts - 1;
       }
       throw error;
