@@ -33,6 +33,29 @@ export function checkOutput(
     );
   }
   if (candidate.status !== 'ok') return candidate;
+  const { confidence } = candidate;
+  if (typeof confidence === 'number' && isShare(confidence) && (confidence < 0 || confidence > 1))
+    // A float's last bit (a float32 softmax's 1.0000001): the nearest share.
+    return checkOutput(
+      { ...candidate, confidence: Math.min(1, Math.max(0, confidence)) },
+      labels,
+      scoreName,
+    );
+  if (confidence !== undefined && confidence !== null && !isShare(confidence)) {
+    // Stored as given, 1.7 or "0.5" was a confidence calibration then clamped without a word.
+    // The rest of the output is kept: its usage was paid for.
+    const { confidence: _refused, ...rest } = candidate;
+    return {
+      ...rest,
+      value: null,
+      status: 'error',
+      error: {
+        message: `score "${scoreName}" returned confidence ${String(JSON.stringify(confidence)).slice(0, 40)}: a confidence is a number from 0 to 1 (or null when the score has none)`,
+        code: 'bad_output',
+        retryable: false,
+      },
+    };
+  }
   if (typeof candidate.value !== 'string') {
     return errorOutput(new Error(`score "${scoreName}" returned ok without a label`), 'bad_output');
   }
@@ -50,4 +73,12 @@ export function checkOutput(
     };
   }
   return label === candidate.value ? candidate : { ...candidate, value: label };
+}
+
+/** Rounding a confidence may be off by, and still be one. */
+const roundingSlack = 1e-6;
+
+/** A number from 0 to 1, give or take rounding. */
+function isShare(value: unknown): boolean {
+  return typeof value === 'number' && value >= -roundingSlack && value <= 1 + roundingSlack;
 }
