@@ -36,6 +36,11 @@ export function oneLine(text: string): string {
   return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, (match) => JSON.stringify(match).slice(1, -1));
 }
 
+/** The line a command prints for a dataset row it skipped (`data.csv:12: row skipped: why`). */
+export function skippedRowLine(file: string, problem: { line: number; message: string }): string {
+  return `${file}:${problem.line}: row skipped: ${oneLine(problem.message)}\n`;
+}
+
 /** Problems as `InvalidConfigError` words them (`N problems:` then one per line), each on one line. */
 export function problemsText(problems: readonly ConfigProblem[]): string {
   const lines = problems.map((problem) =>

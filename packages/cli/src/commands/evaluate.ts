@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { collect, positiveNumber, wholeNumber } from '../arguments.js';
 import { feedbackGoldSource, type GoldFlags } from '../feedback-gold.js';
 import { onInterrupt } from '../interrupt.js';
-import type { CliIo } from '../output.js';
+import { type CliIo, skippedRowLine } from '../output.js';
 import { Progress } from '../progress.js';
 import { progressTotal } from '../progress-total.js';
 import {
@@ -227,9 +227,7 @@ export function evaluateCommand(
           onDatasetProblem: (problem) => {
             problems += 1;
             if (problems <= shownProblems)
-              io.stderr(
-                `${flags.data ?? card.data?.path ?? 'data'}:${problem.line}: row skipped: ${problem.message}\n`,
-              );
+              io.stderr(skippedRowLine(flags.data ?? card.data?.path ?? 'data', problem));
           },
         });
         progress.done();

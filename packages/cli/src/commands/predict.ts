@@ -1,7 +1,7 @@
 import { closeScorecard, InvalidConfigError, predict } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
-import { type CliIo, oneLine } from '../output.js';
+import { type CliIo, skippedRowLine } from '../output.js';
 import { loadForCli } from '../scorecard.js';
 
 interface PredictFlags {
@@ -47,10 +47,7 @@ export function predictCommand(program: Command, io: CliIo): void {
           scores: flags.score,
           concurrency: flags.concurrency,
           onDatasetProblem: (problem) => {
-            if (!flags.quiet)
-              io.stderr(
-                `${flags.data}:${problem.line}: row skipped: ${oneLine(problem.message)}\n`,
-              );
+            if (!flags.quiet) io.stderr(skippedRowLine(flags.data ?? 'data', problem));
           },
         });
         for await (const line of lines) {

@@ -9,7 +9,7 @@ import {
   type TrialRecord,
 } from '@plexus/core';
 import { checkModelTargets } from '../model-targets.js';
-import type { CliIo } from '../output.js';
+import { type CliIo, skippedRowLine } from '../output.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { trackerKind } from '../tracking.js';
 
@@ -107,8 +107,7 @@ export async function runSweepCommand(options: {
       ),
     onTrial: (record, total) => talk(`${trialLine(record, total)}\n`),
     onProgress: (message) => talk(`${score}: ${message}\n`),
-    onDatasetProblem: (problem) =>
-      talk(`${flags.data ?? 'data'}:${problem.line}: row skipped: ${problem.message}\n`),
+    onDatasetProblem: (problem) => talk(skippedRowLine(flags.data ?? 'data', problem)),
   });
   if (result.status === 'interrupted') {
     io.stderr(

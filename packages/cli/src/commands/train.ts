@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { collect, testFraction, wholeNumber } from '../arguments.js';
 import { onInterrupt } from '../interrupt.js';
 import { checkModelTargets } from '../model-targets.js';
-import { type CliIo, oneLine } from '../output.js';
+import { type CliIo, skippedRowLine } from '../output.js';
 import { checkRegisteredNames, registerTrained } from '../registration.js';
 import { errorNotes } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
@@ -154,10 +154,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
             if (!flags.quiet && !flags.json) io.stderr(`${score}: ${message}\n`);
           },
           onDatasetProblem: (problem) => {
-            if (!flags.quiet)
-              io.stderr(
-                `${flags.data ?? 'data'}:${problem.line}: row skipped: ${oneLine(problem.message)}\n`,
-              );
+            if (!flags.quiet) io.stderr(skippedRowLine(flags.data ?? 'data', problem));
           },
         });
         const registered = flags.register
