@@ -86,10 +86,6 @@ const bufferedLines = 256;
 /** Longest a line waits in the buffer, in milliseconds. */
 const flushDelayMs = 200;
 
-/**
- * A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard
- * and `run.lock` while a process writes it (one writer at a time).
- */
 /** The scorecard a run was scored with, as `scorecard.yaml` (or `.json`) in its folder. */
 export async function writeScorecardCopy(
   dir: string,
@@ -101,6 +97,10 @@ export async function writeScorecardCopy(
   );
 }
 
+/**
+ * A run folder: `run.json`, `results.jsonl` (append-only), `dataset-errors.jsonl`, the scorecard
+ * and `run.lock` while a process writes it (one writer at a time).
+ */
 export class RunFolder {
   private lock: RunLock | undefined;
   private resultsFd: number | undefined;
