@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScorecard, type ScoreItemV1, type ScoreOutputV1 } from '@plexus/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseLabel } from './label-parsing.js';
 import { plugin } from './plugin.js';
 import { startTestServer } from './testing/openai-test-server.js';
 
@@ -100,6 +101,17 @@ describe('an answer gives the label it states, or an error saying why', () => {
       // The raw answer is kept for the reader.
       expect(output.trace).toMatchObject({ answers: [answer] });
     });
+
+  it('reads a huge answer in linear time (a hostile server can send any size)', () => {
+    // 1.1 MB of "answer: x" markers with no label after them, and one at the end.
+    const markers = 'answer: x\n'.repeat(110_000);
+    const started = process.cpuUsage();
+    expect(parseLabel(`${markers}Answer: ham`, spamHam)).toBe('ham');
+    expect(parseLabel(markers, spamHam)).toBeUndefined();
+    const cpu = process.cpuUsage(started);
+    // CPU seconds, measured: well under one (a search of the rest after each marker took 10).
+    expect((cpu.user + cpu.system) / 1e6).toBeLessThan(2);
+  });
 
   it('explains with the JSON reasoning wherever the JSON is, and without the <think> block', async () => {
     const fenced = '```json\n{"label": "ham", "reasoning": "no spam words"}\n```';
