@@ -30,7 +30,7 @@ export interface GrownShard {
   items: number;
   /** Items per class index. */
   classCounts: number[];
-  /** `textHash` of each item's text (what scoring checks: `trainedTexts`); absent from Spark's. */
+  /** `textHash` of each item's text (what scoring checks: `trainedTexts`), Spark's shards too. */
   textHashes?: string[];
 }
 

@@ -10,7 +10,7 @@ export function textHash(text: string): string {
 
 /**
  * `training.text_hashes` of a model: `textHash` of every training item's text, sorted, joined.
- * Absent when a shard did not record them (Spark training).
+ * Absent when a shard did not record them (Spark training records them too).
  */
 export function trainedTextsField(shards: readonly { textHashes?: string[] }[]): {
   text_hashes?: string;
