@@ -125,6 +125,11 @@ describe('a chunk whose call fails', () => {
       expect(line!.error!.message).toContain('500');
       // The answered chunks' tokens are counted too: all but the failed request's.
       expect(line!.input_tokens).toBeGreaterThan(0);
+      // The trace keeps every chunk: the failed one's error, the others' answers and prompts.
+      const traced = (line!.trace as { chunks: { error?: string; answers?: string[] }[] }).chunks;
+      expect(traced).toHaveLength(chunks);
+      expect(traced.filter((chunk) => chunk.error?.includes('500'))).toHaveLength(1);
+      expect(traced.filter((chunk) => chunk.answers?.length === 1)).toHaveLength(chunks - 1);
     } finally {
       await failing.close();
     }

@@ -119,7 +119,13 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       };
 
       /** One answer per token window of the text, combined (see `chunking`). */
-      const askChunks = async (item: ScoreItemV1, usage: UsageTally, signal: AbortSignal) => {
+      const askChunks = async (
+        item: ScoreItemV1,
+        usage: UsageTally,
+        signal: AbortSignal,
+        /** Filled with each chunk's calls when one failed: the error's trace. */
+        failedTrace: unknown[],
+      ) => {
         const chunking = settings.chunking!;
         const texts = await splitTokens(item.text, chunking.max_tokens, chunking.overlap);
         const prompts = texts.map((): TracedCall[] => []);
@@ -139,8 +145,19 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         const failures = settled.flatMap((chunk) =>
           chunk.status === 'rejected' ? [chunk.reason as unknown] : [],
         );
-        // A failure that stops the run (a 401) over an item's own error.
-        if (failures.length > 0) throw failures.find(stopsRun) ?? failures[0];
+        if (failures.length > 0) {
+          failedTrace.push(
+            ...settled.map((chunk, index) => ({
+              chunk: index,
+              ...(chunk.status === 'rejected'
+                ? { error: errorMessage(chunk.reason) }
+                : { label: chunk.value.label ?? null, answers: chunk.value.answers }),
+              prompts: prompts[index]!,
+            })),
+          );
+          // A failure that stops the run (a 401) over an item's own error.
+          throw failures.find(stopsRun) ?? failures[0];
+        }
         const answers = settled.map(
           (chunk) => (chunk as PromiseFulfilledResult<LabelAnswer>).value,
         );
@@ -148,8 +165,14 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           answer.label === undefined ? [] : [answer.label],
         );
         const label = combineLabels(valid, chunking.combine, positive);
+        const last = answers.at(-1)!;
         return {
           label,
+          ...(label === undefined
+            ? {
+                problem: `no chunk gave a valid label${last.problem ? `; the last: ${last.problem}` : ''}`,
+              }
+            : {}),
           answers: answers.flatMap((answer) => answer.answers),
           attempts: answers.reduce((sum, answer) => sum + answer.attempts, 0),
           corrections: answers.reduce((sum, answer) => sum + answer.corrections, 0),
@@ -167,18 +190,22 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         const usage = emptyUsage();
         // Each call's rendered messages and raw answer (chunks keep their own).
         const prompts: TracedCall[] = [];
+        const failedChunks: unknown[] = [];
         let answer: LabelAnswer & { chunks?: { label: string | null }[] };
         try {
           answer = settings.chunking
-            ? await askChunks(item, usage, signal)
+            ? await askChunks(item, usage, signal, failedChunks)
             : await ask(scopeOf(item), usage, signal, prompts);
         } catch (error) {
           if (signal.aborted || stopsRun(error)) throw error;
-          return {
-            ...errorOutput(error, 'call_failed'),
-            usage,
-            ...(prompts.length > 0 ? { trace: { prompts } } : {}),
-          };
+          // What was asked and answered before the failure (chunks: every chunk's, and its error).
+          const trace =
+            failedChunks.length > 0
+              ? { trace: { chunks: failedChunks } }
+              : prompts.length > 0
+                ? { trace: { prompts } }
+                : {};
+          return { ...errorOutput(error, 'call_failed'), usage, ...trace };
         }
         const trace = {
           answers: answer.answers,
