@@ -77,6 +77,14 @@ export function feedbackRecord(
   };
 }
 
+/**
+ * A cell without the `'` a spreadsheet-safe export puts before text it would run as a formula
+ * (`'=x`, `'-1`: `plexus feedback export`), so that an exported file imports as it was.
+ */
+function unquotedFormula(value: string | undefined): string | undefined {
+  return value !== undefined && /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
 function csvRows(
   content: string,
   file: string,
@@ -101,7 +109,9 @@ function csvRows(
       continue;
     }
     if (event.fields.length === 1 && event.fields[0] === '') continue;
-    const fields = Object.fromEntries(header.map((name, index) => [name, event.fields[index]]));
+    const fields = Object.fromEntries(
+      header.map((name, index) => [name, unquotedFormula(event.fields[index])]),
+    );
     rows.push({ line: event.line, fields: fields as Record<string, string> });
   }
   return rows;

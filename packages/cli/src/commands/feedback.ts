@@ -13,23 +13,22 @@ import {
 } from '@plexus/feedback';
 import type { Command } from 'commander';
 import { collect } from '../arguments.js';
+import { inertField } from '../csv-cells.js';
 import type { CliIo } from '../output.js';
 
 const columns = ['item_id', 'score', 'label', 'reviewer', 'reviewed_at', 'comment'] as const;
 
-function csvField(value: string | null): string {
-  if (value === null) return '';
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/** Reviews as CSV (the import format) or JSONL. */
+/**
+ * Reviews as CSV (the import format: a cell a spreadsheet would run as a formula gets a leading
+ * `'`, which `feedback import` takes off) or JSONL.
+ */
 export function feedbackText(records: readonly FeedbackRecord[], format: string): string {
   if (format === 'jsonl') return records.map((record) => `${JSON.stringify(record)}\n`).join('');
   if (format !== 'csv')
     throw new InvalidConfigError([
       { path: '--format', message: `expected csv or jsonl, got "${format}"` },
     ]);
-  const rows = records.map((record) => columns.map((name) => csvField(record[name])).join(','));
+  const rows = records.map((record) => columns.map((name) => inertField(record[name])).join(','));
   return `${[columns.join(','), ...rows].join('\n')}\n`;
 }
 

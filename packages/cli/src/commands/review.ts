@@ -10,23 +10,8 @@ import {
 } from '@plexus/feedback';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
+import { csvField, inertField } from '../csv-cells.js';
 import type { CliIo } from '../output.js';
-
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/**
- * A cell shown to the reviewer only (the answers and the text), made inert for a
- * spreadsheet: text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be run
- * as a formula (`=HYPERLINK(...)` in an item's text), so it gets a leading `'`. The columns that
- * `feedback import` reads back (item_id, score, ...) are written as they are.
- */
-function shownField(value: string | number | null): string {
-  return csvField(typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-}
 
 function order(value: string): QueueOrder {
   if (value === 'uncertainty' || value === 'disagreement' || value === 'cell') return value;
@@ -69,7 +54,7 @@ export function queueCsv(queue: ReviewQueue, scores: readonly string[]): string 
       const answers = answerColumns.map((name) => item.answers[name] ?? null);
       const imported = [item.item_id, score, '', '', '', ''].map(csvField);
       const shown = [item.answers[score] ?? null, item.priority, ...answers, item.text];
-      rows.push([...imported, ...shown.map(shownField)].join(','));
+      rows.push([...imported, ...shown.map(inertField)].join(','));
     }
   }
   return `${rows.join('\n')}\n`;
