@@ -24,7 +24,7 @@ const text = Array.from({ length: 60 }, (_, index) =>
 ).join(' ');
 const chunking = { max_tokens: 40, overlap: 0, combine: 'any' };
 
-async function scoreWith(score: Record<string, unknown>): Promise<ScoreOutputV1> {
+async function scoreWith(score: Record<string, unknown>, itemText = text): Promise<ScoreOutputV1> {
   const card = await parseScorecard(
     `name: C\nscores:\n  - ${JSON.stringify({ name: 'S', labels: ['yes', 'no'], model: 'test-model', base_url: server.url, max_corrections: 0, chunking, ...score })}\n`,
     {
@@ -35,7 +35,7 @@ async function scoreWith(score: Record<string, unknown>): Promise<ScoreOutputV1>
     },
   );
   const [output] = await card.scores[0]!.score!.doScore({
-    items: [{ id: '1', text, metadata: {}, results: {} }],
+    items: [{ id: '1', text: itemText, metadata: {}, results: {} }],
     signal: new AbortController().signal,
     context: { scorecard: 'C' },
   });
@@ -68,6 +68,21 @@ describe('chunked calls', () => {
     expect(trace.chunks.filter((chunk) => chunk.label === null)).toHaveLength(zebra);
     expect(output.explanation).toBe(
       `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote)`,
+    );
+  });
+
+  it('llm/classifier: no chunk with a valid label is an error saying so', async () => {
+    const output = await scoreWith(
+      { class: 'llm/classifier', prompt: 'Q?\n{{ text }}' },
+      Array.from({ length: 60 }, () => 'zebra').join(' '),
+    );
+    expect(output).toMatchObject({
+      value: null,
+      status: 'error',
+      error: { code: 'invalid_answer' },
+    });
+    expect(output.error!.message).toContain(
+      '(why: no chunk gave a valid label; the last: it names none of the labels)',
     );
   });
 
