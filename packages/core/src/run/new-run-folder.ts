@@ -64,10 +64,14 @@ export function refuseDroppedScores(
   const dropped = Object.keys(stored.fingerprints).filter((name) => !hasName(fingerprints, name));
   if (dropped.length === 0) return;
   const names = dropped.map((name) => JSON.stringify(name)).join(', ');
+  // `--score B` to add B to a run started with `--score A` is refused too: say how to add it.
+  const own = Object.keys(stored.fingerprints)
+    .map((name) => `--score ${JSON.stringify(name)}`)
+    .join(' ');
   throw new InvalidConfigError([
     {
       path: '--resume',
-      message: `${dir} holds results of ${names}, which this resume would not score (not in the scorecard given, or left out by --score) and so would delete; resume with the scorecard the run used (${stored.scorecard.path}, "${stored.scorecard.name}") and without --score, or start a new run with another --out`,
+      message: `${dir} holds results of ${names}, which this resume would not score (not in the scorecard given, or left out by --score) and so would delete; resume with the scorecard the run used (${stored.scorecard.path}, "${stored.scorecard.name}") and without --score; to add scores to the run, give --score for its own too (${own}); or start a new run with another --out`,
     },
   ]);
 }
