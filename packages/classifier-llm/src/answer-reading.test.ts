@@ -13,7 +13,9 @@ import { startTestServer } from './testing/openai-test-server.js';
 const scripted = new Map<string, string>();
 const keyOf = (text: string) => /\[\[say:(\w+)\]\]/.exec(text)?.[1];
 const server = await startTestServer({
-  answer: ({ text }) => scripted.get(keyOf(text) ?? ''),
+  // A model that mends an answer once told it named two labels.
+  answer: ({ text }) =>
+    text.includes('names 2 (spam, ham)') ? 'Answer: ham' : scripted.get(keyOf(text) ?? ''),
   refusal: ({ text }) => (text.includes('[[refuse]]') ? "I can't help with that." : undefined),
 });
 afterAll(() => server.close());
@@ -132,6 +134,15 @@ describe('an answer gives the label it states, or an error saying why', () => {
     expect(cut.trace).toMatchObject({ answers: ['{"reasoning":"The text points to spam.",'] });
     // The same answer uncut gives its label.
     expect(await scoreText(text, spamHam, { max_tokens: 256 })).toMatchObject({ value: 'spam' });
+  });
+
+  it('a correction says why the answer gave no label, and the model mends it', async () => {
+    // The model names two labels; told so (not "none of the labels"), it answers with one.
+    const output = await scoreOne('spam or ham', spamHam, {
+      structured_output: false,
+      max_corrections: 1,
+    });
+    expect(output).toMatchObject({ value: 'ham', status: 'ok', usage: { calls: 2 } });
   });
 
   it('a refusal (OpenAI message.refusal) is an error quoting it, after its correction', async () => {

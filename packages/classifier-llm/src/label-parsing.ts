@@ -19,6 +19,19 @@ export function answerReading(
   return readLabel(response.content, labels);
 }
 
+/** The answer that names no label (`textLabel`): its correction says so as it always did. */
+const namesNone = 'it names none of the labels';
+
+/**
+ * The start of a corrective message: why the answer gave no label ("it names 2 (spam, ham)", "it
+ * was cut at max_tokens"), so the model can mend it; an answer naming none is told so as before.
+ */
+export function correctionOf(problem: string | undefined): string {
+  return problem === undefined || problem === namesNone
+    ? 'That answer has none of the labels.'
+    : `That answer gives no single label: ${problem}.`;
+}
+
 /** Why the last answer gave no label, for an error message: ` (why: it names none of the labels)`. */
 export function whyNot(answer: { problem?: string }): string {
   return answer.problem === undefined ? '' : ` (why: ${answer.problem})`;
@@ -124,7 +137,7 @@ function textLabel(answer: string, labels: readonly string[]): LabelReading {
         problem: `its last line naming a label names ${named.length} (${named.join(', ')}): ${JSON.stringify(lines[index]!.trim().slice(0, 60))}`,
       };
   }
-  return { problem: 'it names none of the labels' };
+  return { problem: namesNone };
 }
 
 /** Any label, on word boundaries, ignoring case, longer labels first (they contain shorter ones). */
