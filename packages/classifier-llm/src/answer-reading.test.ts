@@ -145,6 +145,16 @@ describe('an answer gives the label it states, or an error saying why', () => {
     expect(output).toMatchObject({ value: 'ham', status: 'ok', usage: { calls: 2 } });
   });
 
+  it('lists labels holding a comma quoted, so the prompt names three labels, not four', async () => {
+    const labels = ['yes', 'yes, partly', 'no'];
+    const output = await scoreText('[[label:yes, partly]] the caller asked twice', labels, {
+      structured_output: false,
+    });
+    expect(output).toMatchObject({ value: 'yes, partly', status: 'ok' });
+    const [call] = (output.trace as { prompts: { messages: { content: string }[] }[] }).prompts;
+    expect(call!.messages[0]!.content).toMatch(/Labels: "yes", "yes, partly", "no"$/);
+  });
+
   it('a refusal (OpenAI message.refusal) is an error quoting it, after its correction', async () => {
     const refused = await scoreText('a message [[refuse]]', spamHam, { max_corrections: 1 });
     expect(refused).toMatchObject({ value: null, status: 'error', usage: { calls: 2 } });

@@ -180,5 +180,15 @@ export function explanationOf(answer: string): string {
 
 /** The instruction added to every labelled question. */
 export function labelInstruction(labels: readonly string[]): string {
-  return `Reason briefly, then answer with exactly one label. Labels: ${labels.join(', ')}`;
+  return `Reason briefly, then answer with exactly one label. Labels: ${labelList(labels)}`;
+}
+
+/**
+ * The labels as a prompt lists them: `spam, ham`; quoted when one holds a comma or a quote
+ * (`"yes", "yes, partly", "no"`: unquoted, a model read four labels).
+ */
+export function labelList(labels: readonly string[]): string {
+  return labels.some((label) => /[,"]/.test(label))
+    ? labels.map((label) => JSON.stringify(label)).join(', ')
+    : labels.join(', ');
 }

@@ -18,7 +18,7 @@ import { refuseHedging } from './hedged-call.js';
 import { createHuggingFaceProvider } from './huggingface-provider.js';
 import { jobShare } from './job-share.js';
 import { labelLogprob } from './label-logprob.js';
-import { answerReading, correctionOf } from './label-parsing.js';
+import { answerReading, correctionOf, labelList } from './label-parsing.js';
 import { createLlamaCppProvider, importLlamaCpp } from './llama-cpp-provider.js';
 import { callModel } from './model-call.js';
 import { createOpenAiProvider } from './openai-provider.js';
@@ -323,7 +323,7 @@ export class ModelClient {
       conversation.push({ role: 'assistant', content: response.content });
       conversation.push({
         role: 'user',
-        content: `${correctionOf(problem)} Answer again with exactly one of: ${options.labels.join(', ')}`,
+        content: `${correctionOf(problem)} Answer again with exactly one of: ${labelList(options.labels)}`,
       });
     }
   }

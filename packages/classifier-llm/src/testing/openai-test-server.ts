@@ -108,8 +108,16 @@ function textOf(body: ChatBody): string {
 function labelsOf(body: ChatBody, text: string): string[] {
   const fromSchema = body.response_format?.json_schema?.schema?.properties?.label?.enum;
   if (fromSchema && fromSchema.length > 0) return fromSchema;
-  const listed = /Labels?:\s*([^\n]+)/i.exec(text);
-  return listed ? listed[1]!.split(/\s*,\s*/).filter(Boolean) : [];
+  const listed = /Labels?:\s*([^\n]+)/i.exec(text)?.[1];
+  if (!listed) return [];
+  if (listed.startsWith('"')) {
+    try {
+      return (JSON.parse(`[${listed}]`) as unknown[]).map(String); // quoted: labels with commas
+    } catch {
+      // not a quoted list after all
+    }
+  }
+  return listed.split(/\s*,\s*/).filter(Boolean);
 }
 
 function defaultDecide({ labels, text }: { labels: string[]; text: string }): string {
