@@ -57,7 +57,12 @@ export const maxNesting = 64;
 export function tooDeepColumn(record: Readonly<Record<string, unknown>>): string | undefined {
   for (const column in record) {
     const value = record[column];
-    if (typeof value === 'object' && value !== null && nestsDeeper(value, maxNesting))
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      !ArrayBuffer.isView(value) &&
+      nestsDeeper(value, maxNesting)
+    )
       return column;
   }
   return undefined;
@@ -69,6 +74,8 @@ function nestsDeeper(value: object, limit: number): boolean {
   while (pending.length > 0) {
     const [current, depth] = pending.pop()!;
     if (depth > limit) return true;
+    // Bytes (a Parquet binary column) are one value, not a list to walk.
+    if (ArrayBuffer.isView(current)) continue;
     for (const child of Object.values(current))
       if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
   }

@@ -74,7 +74,7 @@ export async function* csvRows(path: string, tap?: ByteTap): AsyncGenerator<RawR
   const convert = csvRecords(path);
   const check = new Utf8Check();
   const checked = (rows: RawRow[]) =>
-    check.invalidSeen ? rows.map((row) => check.checked(row)) : rows;
+    check.invalidSeen ? rows.map((row) => check.checked(row, path)) : rows;
   for await (const pieces of openText(path, check, tap)) {
     const rows: RawRow[] = [];
     for (const piece of pieces) convert(parser.push(piece), rows);

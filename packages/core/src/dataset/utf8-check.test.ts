@@ -75,6 +75,13 @@ describe('bytes that are not UTF-8', () => {
     ]);
   });
 
+  it('a header with such bytes is one error for the file, not one per row', async () => {
+    const bytes = Buffer.from('id,text,caf\xe9\n1,hello,x\n2,bye,y\n', 'latin1');
+    await expect(read('header.csv', bytes)).rejects.toThrow(
+      /header\.csv: its header has bytes that are not UTF-8 \(column "caf\uFFFD"\): save it as UTF-8/,
+    );
+  });
+
   it('a lead byte at the very end of the file is not UTF-8', async () => {
     const bytes = Buffer.concat([Buffer.from('id,text\n1,caf'), Buffer.from([0xc3])]);
     expect(kinds(await read('end.csv', bytes))).toEqual([[2, 'error']]);

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
+import { DatasetError } from '../common/errors.js';
 import type { RawRow } from './raw-row.js';
 import { utf8Length } from './text-check.js';
 
@@ -44,12 +45,19 @@ export class Utf8Check {
     if (this.carried.length > 0) this.invalidSeen = true;
   }
 
-  /** The row, or a reported row when its values hold U+FFFD after bytes that are not UTF-8. */
-  checked(row: RawRow): RawRow {
+  /**
+   * The row, or a reported row when its values hold U+FFFD after bytes that are not UTF-8. A
+   * column name holding it is the header's: one error for the file, not one per row.
+   */
+  checked(row: RawRow, path: string): RawRow {
     if (!this.invalidSeen || row.kind !== 'row') return row;
     for (const key in row.record) {
+      if (key.includes('\uFFFD'))
+        throw new DatasetError(
+          `${path}: its header has bytes that are not UTF-8 (column ${JSON.stringify(key)}): save it as UTF-8 (in Excel: CSV UTF-8)`,
+        );
       const value = row.record[key];
-      if ((typeof value === 'string' && value.includes('\uFFFD')) || key.includes('\uFFFD'))
+      if (typeof value === 'string' && value.includes('\uFFFD'))
         return { kind: 'error', line: row.line, message: notUtf8(` in column "${key}"`) };
     }
     return row;
