@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-/** Files hashed at most, and their bytes; above either, their names, sizes and times are. */
+/**
+ * Files hashed at most, and their bytes; above either, their names and sizes are (not their
+ * times, which every install changes: the cache would miss after each one).
+ */
 const maxFiles = 1000;
 const maxBytes = 64 << 20;
 const codeFile = /\.(?:js|mjs|cjs)$/;
@@ -47,7 +50,7 @@ export function packageCode(name: string, folder: string, entry: string): string
     files.forEach((file, index) => {
       hash.update(`${relative(root, file)}\u0000`);
       const stat = sizes[index]!;
-      hash.update(whole ? readFileSync(file) : `${stat.size} ${stat.mtimeMs}`);
+      hash.update(whole ? readFileSync(file) : String(stat.size));
       hash.update('\u0000');
     });
   } catch (error) {
