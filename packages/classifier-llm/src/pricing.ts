@@ -33,6 +33,8 @@ const openAiPrices: Readonly<Record<string, ModelPrice>> = {
   'gpt-4.1-nano': { input: 0.1, cachedInput: 0.025, output: 0.4 },
   'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 },
   'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 },
+  // The first gpt-4o snapshot kept its launch price (priced as gpt-4o, it cost half of it).
+  'gpt-4o-2024-05-13': { input: 5, output: 15 },
   o1: { input: 15, cachedInput: 7.5, output: 60 },
   o3: { input: 2, cachedInput: 0.5, output: 8 },
   'o3-mini': { input: 1.1, cachedInput: 0.55, output: 4.4 },
@@ -43,13 +45,16 @@ const openAiPrices: Readonly<Record<string, ModelPrice>> = {
 /** A local model: it costs nothing ("none", not "unknown"). */
 const free: ModelPrice = { input: 0, output: 0 };
 
-/** `gpt-4o-mini-2024-07-18` and `openai/gpt-4o-mini` are priced as `gpt-4o-mini`. */
+/**
+ * `gpt-4o-mini-2024-07-18` and `openai/gpt-4o-mini` are priced as `gpt-4o-mini`, unless the dated
+ * snapshot has a price of its own in the table (`gpt-4o-2024-05-13`).
+ */
 function tableName(model: string): string {
-  return model
+  const name = model
     .trim()
     .toLowerCase()
-    .replace(/^openai\//, '')
-    .replace(/-\d{4}-\d{2}-\d{2}$/, '');
+    .replace(/^openai\//, '');
+  return Object.hasOwn(openAiPrices, name) ? name : name.replace(/-\d{4}-\d{2}-\d{2}$/, '');
 }
 
 /**
