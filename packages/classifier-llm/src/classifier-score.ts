@@ -11,6 +11,7 @@ import type { TracedCall } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { combinedExplanation, combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
+import { emptyTextNote } from './label-parsing.js';
 import { llmScore } from './llm-score.js';
 import {
   checkProvider,
@@ -87,6 +88,10 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       if (!provider) await checkProvider(settings, clientEnv);
       const client = new ModelClient(settings, clientEnv, provider);
 
+      // Whether the question shows the text (an answer about an empty one then says so).
+      const readsText =
+        settings.chunking !== undefined ||
+        /\btext\b/.test(`${settings.prompt} ${settings.system ?? ''}`);
       const positive = settings.chunking?.positive_label ?? labels[0]!;
       if (settings.chunking && !labels.includes(positive))
         throw new InvalidConfigError([
@@ -231,14 +236,16 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         return {
           value: answer.label,
           status: 'ok',
-          explanation: answer.chunks
-            ? combinedExplanation(
-                settings.chunking!.combine,
-                answer.chunks.length,
-                answer.chunks.filter((chunk) => chunk.label === null).length,
-                answer.label,
-              )
-            : explanationOf(answer.answers.at(-1)!),
+          explanation:
+            (answer.chunks
+              ? combinedExplanation(
+                  settings.chunking!.combine,
+                  answer.chunks.length,
+                  answer.chunks.filter((chunk) => chunk.label === null).length,
+                  answer.label,
+                )
+              : explanationOf(answer.answers.at(-1)!)) +
+            (readsText ? emptyTextNote(item.text) : ''),
           ...(answer.logprob === undefined
             ? {}
             : { confidence: Math.min(1, Math.exp(answer.logprob)) }),

@@ -18,6 +18,7 @@ import { readQuote, unaskedNote } from './graph-answers.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
+import { emptyTextNote } from './label-parsing.js';
 import { llmScore } from './llm-score.js';
 import {
   addUsage,
@@ -379,6 +380,8 @@ export function createGraphFactory(
             : await runGraph(plan, context, env.labels);
           // What the graph saw (after processors), size-capped, so reports can show it.
           output.trace = { input: seenText(item.text), ...(output.trace as object) };
+          if (output.status === 'ok' && context.usage.calls + context.usage.cacheHits > 0)
+            output.explanation = `${output.explanation ?? ''}${emptyTextNote(item.text)}`;
           return output;
         },
       });

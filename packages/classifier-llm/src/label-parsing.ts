@@ -178,6 +178,17 @@ export function explanationOf(answer: string): string {
   return final.length > 1000 ? `${final.slice(0, 1000)}…` : final;
 }
 
+/**
+ * Said after the explanation of an answer about an empty text (` (asked about an empty text: …)`):
+ * a relevance filter that kept nothing (`window`'s `fallback: empty`) still asks the model, whose
+ * label then rests on no evidence. Empty for a text with words.
+ */
+export function emptyTextNote(text: string): string {
+  return text.trim() === ''
+    ? ' (asked about an empty text: the processors kept nothing, or the item has no text)'
+    : '';
+}
+
 /** The instruction added to every labelled question. */
 export function labelInstruction(labels: readonly string[]): string {
   return `Reason briefly, then answer with exactly one label. Labels: ${labelList(labels)}`;
