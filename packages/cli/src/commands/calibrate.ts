@@ -36,7 +36,14 @@ async function scoreNode(path: string, name: string) {
 }
 
 /** The score's labelled answers with a confidence, scored without any calibration it has. */
-async function rawAnswers(path: string, flags: CalibrateFlags): Promise<JudgedAnswer[]> {
+/**
+ * The score's raw answers on the data, and its package's code (`fitted.code`: a calibration
+ * loaded with other code says it may no longer fit).
+ */
+async function rawAnswers(
+  path: string,
+  flags: CalibrateFlags,
+): Promise<{ answers: JudgedAnswer[]; code: string | null }> {
   const { document, node } = await scoreNode(path, flags.score);
   // Fit on raw confidences: with a calibration already, a copy of the scorecard without it.
   const copy = node.has('calibration')
@@ -45,11 +52,13 @@ async function rawAnswers(path: string, flags: CalibrateFlags): Promise<JudgedAn
   node.delete('calibration');
   if (copy) await writeFile(copy, String(document));
   const run = mkdtempSync(join(tmpdir(), 'plexus-calibrate-'));
+  let code: string | null = null;
   try {
     const card = await loadForCli(copy ?? path, {
       cacheDir: flags.cacheDir,
       scores: [flags.score],
     });
+    code = card.scores.find((entry) => entry.name === flags.score)?.code ?? null;
     try {
       await evaluate({
         scorecard: card,
@@ -63,7 +72,7 @@ async function rawAnswers(path: string, flags: CalibrateFlags): Promise<JudgedAn
       await closeScorecard(card);
     }
     const text = await readFile(join(run, 'results.jsonl'), 'utf8');
-    return text
+    const answers = text
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line))
@@ -78,6 +87,7 @@ async function rawAnswers(path: string, flags: CalibrateFlags): Promise<JudgedAn
         confidence: line.confidence,
         correct: line.correct,
       }));
+    return { answers, code };
   } finally {
     if (copy) rmSync(copy, { force: true });
     rmSync(run, { recursive: true, force: true });
@@ -129,7 +139,12 @@ export function withSetting(text: string, node: YAMLMap, value: string): string 
 }
 
 /** Writes the calibration file beside the scorecard and points the score's `calibration:` at it. */
-async function writeCalibration(path: string, flags: CalibrateFlags, fit: CalibrationFit) {
+async function writeCalibration(
+  path: string,
+  flags: CalibrateFlags,
+  fit: CalibrationFit,
+  code: string | null,
+) {
   const file = calibrationFile(dirname(path), flags.score);
   const content = {
     version: 1,
@@ -144,6 +159,7 @@ async function writeCalibration(path: string, flags: CalibrateFlags, fit: Calibr
       held_out: fit.held_out,
       ece_before: fit.before.ece,
       ece_after: fit.after.ece,
+      code,
     },
   };
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
@@ -227,14 +243,14 @@ export function calibrateCommand(program: Command, io: CliIo): void {
           },
         ]);
       const path = resolve(scorecard);
-      const answers = await rawAnswers(path, flags);
+      const { answers, code } = await rawAnswers(path, flags);
       const fit = fitCalibration(answers, {
         method: flags.method,
         seed: flags.seed,
         testFraction: flags.testFraction,
         targetPrecision: flags.targetPrecision,
       });
-      const file = await writeCalibration(path, flags, fit);
+      const file = await writeCalibration(path, flags, fit, code);
       io.stdout(report(fit, flags, file));
     });
 }

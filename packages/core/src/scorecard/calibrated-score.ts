@@ -40,7 +40,7 @@ export function calibratedScore(score: ScoreV1, map: CalibrationMap): ScoreV1 {
 async function readCalibration(
   path: string,
   score: string,
-): Promise<{ map: CalibrationMap } | { problem: string }> {
+): Promise<{ map: CalibrationMap; code?: unknown } | { problem: string }> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
@@ -59,7 +59,22 @@ async function readCalibration(
   const { map } = checked.data;
   if (map.method === 'isotonic' && map.x.length !== map.y.length)
     return { problem: `${path}: x and y differ in length; run plexus calibrate again` };
-  return { map };
+  return { map, code: checked.data.fitted?.code };
+}
+
+/**
+ * Why a calibration may no longer fit its score: it was fitted on confidences the score's package
+ * gave then, and the package's code has changed since (a Plexus upgrade may change what a
+ * confidence is). Undefined when it is the same code, or the file does not say.
+ */
+function staleCalibration(
+  path: string,
+  fitted: unknown,
+  now: string | undefined,
+): string | undefined {
+  if (typeof fitted !== 'string' || now === undefined || fitted === now) return undefined;
+  const name = (code: string) => code.split(' ')[0];
+  return `${path} was fitted on the confidences of ${name(fitted)} (code ${fitted.slice(-12)}), and the score now runs ${name(now)} (code ${now.slice(-12)}): if its confidence changed meaning, the map no longer fits; fit it again with plexus calibrate`;
 }
 
 /**
@@ -69,7 +84,11 @@ async function readCalibration(
 export async function applyCalibrations(
   scores: readonly (LoadedScore & { index: number })[],
   raw: unknown,
-  context: { baseDir: string; positions: SourcePositions },
+  context: {
+    baseDir: string;
+    positions: SourcePositions;
+    onWarning?: (warning: ConfigProblem) => void;
+  },
 ): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   const files = (raw as { scores?: unknown })?.scores;
@@ -77,13 +96,15 @@ export async function applyCalibrations(
   for (const entry of scores) {
     const setting = (files[entry.index] as { calibration?: unknown } | undefined)?.calibration;
     if (typeof setting !== 'string') continue;
-    const read = await readCalibration(resolve(context.baseDir, setting), entry.name);
+    const path = resolve(context.baseDir, setting);
+    const read = await readCalibration(path, entry.name);
+    const at = ['scores', entry.index, 'calibration'] as const;
     if ('problem' in read) {
-      problems.push(
-        context.positions.problem(['scores', entry.index, 'calibration'], read.problem),
-      );
+      problems.push(context.positions.problem(at, read.problem));
       continue;
     }
+    const stale = staleCalibration(setting, read.code, entry.code);
+    if (stale) context.onWarning?.(context.positions.problem(at, stale));
     if (entry.score) entry.score = calibratedScore(entry.score, read.map);
   }
   return problems;

@@ -36,7 +36,8 @@ function codeFiles(folder: string): string[] {
 export function packageCode(name: string, folder: string, entry: string): string {
   let version = 'unknown';
   try {
-    version = String(JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).version);
+    const given = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).version;
+    if (typeof given === 'string' && given !== '') version = given;
   } catch {
     // A package.json that cannot be read: the code's hash still tells versions apart.
   }

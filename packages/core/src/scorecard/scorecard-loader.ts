@@ -197,7 +197,9 @@ export async function parseScorecard(
       })),
     );
   problems.push(...applySampling(scores, raw, positions));
-  problems.push(...(await applyCalibrations(scores, raw, { baseDir, positions })));
+  problems.push(
+    ...(await applyCalibrations(scores, raw, { baseDir, positions, onWarning: options.onWarning })),
+  );
   if (problems.length > 0) {
     await Promise.allSettled(scores.map((entry) => entry.score?.close?.()));
     // A reserved key is said once: the schema's own word on the same place is dropped.
