@@ -5,11 +5,11 @@ import { seededRandom } from '@plexus/core';
 import { expect, it } from 'vitest';
 import { runMain, writeEchoPackage } from './test-packages.js';
 
-// A calibration map is fitted on the confidences a score's code gave. This session changed what an
-// LLM score's confidence is (the label's probability, no more the last token's): a map fitted
-// before was applied to the new confidences without a word. The file now records the package's
-// code, and a score loaded with other code says its calibration may no longer fit.
-it('warns when the calibrated score runs other code than the calibration was fitted on', async () => {
+// A calibration map is fitted on the confidences one version of a score's package gave; an upgrade
+// may change what a confidence is (this session's LLM confidence did). The map was applied to the
+// new confidences without a word. The file now records `name@version`, and a score loaded with
+// another version says its calibration may no longer fit.
+it('warns when the calibrated score runs another package version than the calibration was fitted on', async () => {
   const project = mkdtempSync(join(tmpdir(), 'plexus-calibrate-stale-'));
   writeEchoPackage(project);
   const random = seededRandom(3);
@@ -27,15 +27,19 @@ it('warns when the calibrated score runs other code than the calibration was fit
   const fitted = await runMain(['calibrate', card, '--score', 'Echo', '--cache-dir', cacheDir]);
   expect(fitted.code, fitted.stderr).toBe(0);
   const file = JSON.parse(readFileSync(join(project, 'Echo.calibration.json'), 'utf8'));
-  expect(file.fitted.code).toMatch(/^plexus-score-echo@unknown [0-9a-f]{64}$/);
+  expect(file.fitted.package).toBe('plexus-score-echo@unknown');
   const same = await runMain(['validate', card]);
   expect(same.code, same.stderr).toBe(0);
   expect(same.stderr).not.toContain('fit it again');
-  // The package's code changes (a new version of it): the calibration is still applied, and said.
-  appendFileSync(join(project, 'node_modules', 'plexus-score-echo', 'index.js'), '\n// v2\n');
+  // A code change alone (no new version) says nothing; a new version: still applied, and said.
+  const folder = join(project, 'node_modules', 'plexus-score-echo');
+  appendFileSync(join(folder, 'index.js'), '\n// v2\n');
+  expect((await runMain(['validate', card])).stderr).not.toContain('fit it again');
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ ...manifest, version: '2.0.0' }));
   const changed = await runMain(['validate', card]);
   expect(changed.code, changed.stderr).toBe(0);
   expect(changed.stderr).toMatch(
-    /card\.yaml:\d+:\d+: scores\[0\]\.calibration: warning: Echo\.calibration\.json was fitted on the confidences of plexus-score-echo@unknown \(code [0-9a-f]{12}\), and the score now runs plexus-score-echo@unknown \(code [0-9a-f]{12}\): .*fit it again with plexus calibrate/,
+    /card\.yaml:\d+:\d+: scores\[0\]\.calibration: warning: Echo\.calibration\.json was fitted on the confidences of plexus-score-echo@unknown, and the score now runs plexus-score-echo@2\.0\.0: .*fit it again with plexus calibrate/,
   );
 });

@@ -37,8 +37,8 @@ async function scoreNode(path: string, name: string) {
 
 /** The score's labelled answers with a confidence, scored without any calibration it has. */
 /**
- * The score's raw answers on the data, and its package's code (`fitted.code`: a calibration
- * loaded with other code says it may no longer fit).
+ * The score's raw answers on the data, and its package's code identity (`fitted.package`, its
+ * `name@version`: a calibration loaded with another version says it may no longer fit).
  */
 async function rawAnswers(
   path: string,
@@ -159,7 +159,7 @@ async function writeCalibration(
       held_out: fit.held_out,
       ece_before: fit.before.ece,
       ece_after: fit.after.ece,
-      code,
+      package: code?.split(' ')[0] ?? null,
     },
   };
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);

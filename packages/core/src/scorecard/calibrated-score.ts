@@ -59,22 +59,22 @@ async function readCalibration(
   const { map } = checked.data;
   if (map.method === 'isotonic' && map.x.length !== map.y.length)
     return { problem: `${path}: x and y differ in length; run plexus calibrate again` };
-  return { map, code: checked.data.fitted?.code };
+  return { map, code: checked.data.fitted?.package };
 }
 
 /**
- * Why a calibration may no longer fit its score: it was fitted on confidences the score's package
- * gave then, and the package's code has changed since (a Plexus upgrade may change what a
- * confidence is). Undefined when it is the same code, or the file does not say.
+ * Why a calibration may no longer fit its score: it was fitted on the confidences one version of
+ * the score's package gave (`fitted.package`, `name@version`), and another runs it now (an
+ * upgrade may change what a confidence is). Undefined when the same, or the file does not say.
  */
 function staleCalibration(
   path: string,
   fitted: unknown,
   now: string | undefined,
 ): string | undefined {
-  if (typeof fitted !== 'string' || now === undefined || fitted === now) return undefined;
-  const name = (code: string) => code.split(' ')[0];
-  return `${path} was fitted on the confidences of ${name(fitted)} (code ${fitted.slice(-12)}), and the score now runs ${name(now)} (code ${now.slice(-12)}): if its confidence changed meaning, the map no longer fits; fit it again with plexus calibrate`;
+  const running = now?.split(' ')[0];
+  if (typeof fitted !== 'string' || running === undefined || fitted === running) return undefined;
+  return `${path} was fitted on the confidences of ${fitted}, and the score now runs ${running}: if its confidence changed meaning, the map no longer fits; fit it again with plexus calibrate`;
 }
 
 /**
