@@ -33,6 +33,14 @@ export function cutMiddle(text: string, limit: number): string {
   return `${text.slice(0, head)}${marker}${text.slice(text.length - (keep - head))}`;
 }
 
+/**
+ * Answers as a trace keeps them (`trace.answers`): each cut to 2,048 characters, its start and end
+ * kept, as in `prompts` (a server sending 300 KB answers made 600 KB result lines).
+ */
+export function tracedAnswers(answers: readonly string[]): string[] {
+  return answers.map((answer) => cutMiddle(answer, answerChars));
+}
+
 /** A call for the trace: secrets redacted first (a cut could split one), then size-capped. */
 export function traceCall(sent: readonly ChatMessage[], answer: string): TracedCall {
   const lastAnswer = sent.findLastIndex((message) => message.role === 'assistant');

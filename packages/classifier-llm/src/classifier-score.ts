@@ -7,7 +7,7 @@ import {
   type ScoreOutputV1,
   stopsRun,
 } from '@plexus/core';
-import type { TracedCall } from './call-trace.js';
+import { type TracedCall, tracedAnswers } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { combinedExplanation, combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
@@ -156,7 +156,10 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
               chunk: index,
               ...(chunk.status === 'rejected'
                 ? { error: errorMessage(chunk.reason) }
-                : { label: chunk.value.label ?? null, answers: chunk.value.answers }),
+                : {
+                    label: chunk.value.label ?? null,
+                    answers: tracedAnswers(chunk.value.answers),
+                  }),
               prompts: prompts[index]!,
             })),
           );
@@ -185,7 +188,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           chunks: answers.map((answer, index) => ({
             chunk: index,
             label: answer.label ?? null,
-            answers: answer.answers,
+            answers: tracedAnswers(answer.answers),
             prompts: prompts[index]!,
           })),
         };
@@ -213,7 +216,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           return { ...errorOutput(error, 'call_failed'), usage, ...trace };
         }
         const trace = {
-          answers: answer.answers,
+          answers: tracedAnswers(answer.answers),
           attempts: answer.attempts,
           corrections: answer.corrections,
           ...(answer.chunks

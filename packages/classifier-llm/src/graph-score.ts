@@ -12,7 +12,7 @@ import {
   type ScoreOutputV1,
   stopsRun,
 } from '@plexus/core';
-import type { TracedCall } from './call-trace.js';
+import { type TracedCall, tracedAnswers } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { readQuote, unaskedNote } from './graph-answers.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
@@ -205,7 +205,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
         : quote && quote.toUpperCase() !== 'NONE'
           ? `the quote "${quote.slice(0, 200)}" is not in the text`
           : 'nothing to quote',
-      answers: [response.content],
+      answers: tracedAnswers([response.content]),
       attempts,
     };
   }
@@ -228,7 +228,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
     node: node.name,
     value: answer.label,
     explanation: explanationOf(answer.answers.at(-1)!),
-    answers: answer.answers,
+    answers: tracedAnswers(answer.answers),
     attempts: answer.attempts,
   };
 }

@@ -174,8 +174,9 @@ export function explanationOf(answer: string): string {
   // What follows a reasoning model's <think> block (the block itself when nothing does).
   const final = afterThinking(answer)?.trim() || answer;
   const reasoning = jsonObjectOf(final).object?.reasoning;
-  if (typeof reasoning === 'string') return reasoning;
-  return final.length > 1000 ? `${final.slice(0, 1000)}…` : final;
+  const shown = typeof reasoning === 'string' ? reasoning : final;
+  // Its first 1,000 characters, the JSON's reasoning too (it was whole: 300 KB in a result line).
+  return shown.length > 1000 ? `${shown.slice(0, 1000)}…` : shown;
 }
 
 /**
