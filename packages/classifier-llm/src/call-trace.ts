@@ -38,7 +38,8 @@ export function cutMiddle(text: string, limit: number): string {
  * kept, as in `prompts` (a server sending 300 KB answers made 600 KB result lines).
  */
 export function tracedAnswers(answers: readonly string[]): string[] {
-  return answers.map((answer) => cutMiddle(answer, answerChars));
+  // Secrets redacted first, as for `prompts`: a cut could split one.
+  return answers.map((answer) => cutMiddle(redact(answer), answerChars));
 }
 
 /** A call for the trace: secrets redacted first (a cut could split one), then size-capped. */

@@ -11,7 +11,7 @@ import { type TracedCall, tracedAnswers } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { combinedExplanation, combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
-import { emptyTextNote } from './label-parsing.js';
+import { emptyTextNote, quotedAnswer } from './label-parsing.js';
 import { llmScore } from './llm-score.js';
 import {
   checkProvider,
@@ -230,7 +230,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
             usage,
             trace,
             error: {
-              message: `the model gave no valid label after ${answer.answers.length} answers; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}${whyNot(answer)}`,
+              message: `the model gave no valid label after ${answer.answers.length} answers; last answer: ${quotedAnswer(answer.answers)}${whyNot(answer)}`,
               code: 'invalid_answer',
               retryable: false,
             },

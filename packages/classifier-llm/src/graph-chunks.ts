@@ -2,6 +2,7 @@ import {
   errorMessage,
   matchLabel,
   nameRecord,
+  redactedSlice,
   type ScoreItemV1,
   type ScoreOutputV1,
   stopsRun,
@@ -37,7 +38,8 @@ export const traceTextLimit = 4000;
 export function seenText(text: string): { chars: number; text: string; truncated?: true } {
   return text.length <= traceTextLimit
     ? { chars: text.length, text }
-    : { chars: text.length, text: text.slice(0, traceTextLimit), truncated: true };
+    : // Cut around a secret, not through it (the line's redaction finds secrets whole only).
+      { chars: text.length, text: redactedSlice(text, 0, traceTextLimit), truncated: true };
 }
 
 // An item's chunks, cut once for every node that runs per chunk.

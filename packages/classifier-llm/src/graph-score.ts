@@ -7,6 +7,7 @@ import {
   type PhraseHit,
   PhraseMatcher,
   type RatioFunction,
+  redactedSlice,
   ScoreCallError,
   type ScoreItemV1,
   type ScoreOutputV1,
@@ -18,7 +19,7 @@ import { readQuote, unaskedNote } from './graph-answers.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
-import { emptyTextNote } from './label-parsing.js';
+import { emptyTextNote, quotedAnswer } from './label-parsing.js';
 import { llmScore } from './llm-score.js';
 import {
   addUsage,
@@ -203,7 +204,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
       explanation: found
         ? `quoted: "${quote}"`
         : quote && quote.toUpperCase() !== 'NONE'
-          ? `the quote "${quote.slice(0, 200)}" is not in the text`
+          ? `the quote "${redactedSlice(quote, 0, 200)}" is not in the text`
           : 'nothing to quote',
       answers: tracedAnswers([response.content]),
       attempts,
@@ -220,7 +221,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
   });
   if (answer.label === undefined) {
     throw new NodeFailed(
-      `node "${node.name}" gave no valid label after ${answer.answers.length} answers; last answer: ${JSON.stringify(answer.answers.at(-1)?.slice(0, 300))}${whyNot(answer)}`,
+      `node "${node.name}" gave no valid label after ${answer.answers.length} answers; last answer: ${quotedAnswer(answer.answers)}${whyNot(answer)}`,
       'invalid_answer',
     );
   }
@@ -242,7 +243,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
 function ending(value: string, labels: readonly string[], where: string): string {
   if (matchLabel(value, labels) !== undefined) return value;
   throw new NodeFailed(
-    `${where} gave ${JSON.stringify(value.slice(0, 100))}, not one of the score's labels (${labels.join(', ')})`,
+    `${where} gave ${JSON.stringify(redactedSlice(value, 0, 100))}, not one of the score's labels (${labels.join(', ')})`,
     'invalid_label',
   );
 }

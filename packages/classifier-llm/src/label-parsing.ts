@@ -1,4 +1,4 @@
-import { matchLabel } from '@plexus/core';
+import { matchLabel, redactedSlice } from '@plexus/core';
 import type { ChatResponse } from './chat-provider.js';
 
 /** What an answer says: one of the labels, or why it gives none (never a guess). */
@@ -13,7 +13,9 @@ export function answerReading(
   maxTokens: number,
 ): LabelReading {
   if (response.refusal !== undefined)
-    return { problem: `the model refused: ${JSON.stringify(response.refusal.slice(0, 100))}` };
+    return {
+      problem: `the model refused: ${JSON.stringify(redactedSlice(response.refusal, 0, 100))}`,
+    };
   if (response.cutAtMaxTokens)
     return { problem: `it was cut at max_tokens (${maxTokens}) before it ended: raise max_tokens` };
   return readLabel(response.content, labels);
@@ -30,6 +32,15 @@ export function correctionOf(problem: string | undefined): string {
   return problem === undefined || problem === namesNone
     ? 'That answer has none of the labels.'
     : `That answer gives no single label: ${problem}.`;
+}
+
+/**
+ * The last answer as an error quotes it: its first 300 characters, JSON-quoted, cut around a
+ * secret rather than through it (the line's redaction finds secrets whole only).
+ */
+export function quotedAnswer(answers: readonly string[]): string {
+  const last = answers.at(-1);
+  return last === undefined ? 'none' : JSON.stringify(redactedSlice(last, 0, 300));
 }
 
 /** Why the last answer gave no label, for an error message: ` (why: it names none of the labels)`. */
@@ -91,6 +102,13 @@ function jsonObjectOf(answer: string): { object?: Record<string, unknown>; meant
 /** A JSON object's label, or why it has none; undefined when the answer is not JSON. */
 function jsonLabel(answer: string, labels: readonly string[]): LabelReading | undefined {
   const { object, meant } = jsonObjectOf(answer);
+  if (!object && meant) {
+    // Cut short after a whole first field `"label": "..."` (a small model's reasoning ran on
+    // past max_tokens): that label was given in full.
+    const first = cutFirstLabel(answer);
+    const label = first === undefined ? undefined : matchLabel(first, labels);
+    if (label !== undefined) return { label };
+  }
   if (!object || !Object.hasOwn(object, 'label')) {
     if (!meant) return undefined; // prose that happens to hold braces: read as text
     return {
@@ -98,11 +116,24 @@ function jsonLabel(answer: string, labels: readonly string[]): LabelReading | un
     };
   }
   const value = object.label;
-  const label = typeof value === 'string' ? matchLabel(value, labels) : undefined;
+  // A number or a boolean is the label it writes (`"label": 1` for labels 0 and 1).
+  const written = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+  const label = typeof written === 'string' ? matchLabel(written, labels) : undefined;
   if (label !== undefined) return { label };
   return {
-    problem: `its JSON label ${JSON.stringify(value)?.slice(0, 100)} is not one of the labels`,
+    problem: `its JSON label ${redactedSlice(JSON.stringify(value) ?? String(value), 0, 100)} is not one of the labels`,
   };
+}
+
+/** The string of a JSON answer's first field when it is `"label"` and closed, cut or not. */
+function cutFirstLabel(answer: string): string | undefined {
+  const field = /^\s*(?:```[\w-]*\s*)?\{\s*"label"\s*:\s*("(?:[^"\\\n]|\\.)*")/.exec(answer)?.[1];
+  if (field === undefined) return undefined;
+  try {
+    return JSON.parse(field) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Words that introduce the answer in text: `Answer: ham`, `**Label:** ham`. */
@@ -134,7 +165,7 @@ function textLabel(answer: string, labels: readonly string[]): LabelReading {
     if (named.length === 1) return { label: named[0]! };
     if (named.length > 1)
       return {
-        problem: `its last line naming a label names ${named.length} (${named.join(', ')}): ${JSON.stringify(lines[index]!.trim().slice(0, 60))}`,
+        problem: `its last line naming a label names ${named.length} (${named.join(', ')}): ${JSON.stringify(redactedSlice(lines[index]!.trim(), 0, 60))}`,
       };
   }
   return { problem: namesNone };
@@ -176,7 +207,7 @@ export function explanationOf(answer: string): string {
   const reasoning = jsonObjectOf(final).object?.reasoning;
   const shown = typeof reasoning === 'string' ? reasoning : final;
   // Its first 1,000 characters, the JSON's reasoning too (it was whole: 300 KB in a result line).
-  return shown.length > 1000 ? `${shown.slice(0, 1000)}…` : shown;
+  return shown.length > 1000 ? `${redactedSlice(shown, 0, 1000)}…` : shown;
 }
 
 /**
