@@ -16,8 +16,13 @@ export function answerReading(
     return {
       problem: `the model refused: ${JSON.stringify(redactedSlice(response.refusal, 0, 100))}`,
     };
-  if (response.cutAtMaxTokens)
+  if (response.cutAtMaxTokens) {
+    // Cut, it may still have given its label whole: as its first JSON field, or as all it said.
+    const whole = cutFirstLabel(response.content) ?? response.content;
+    const label = matchLabel(whole.trim(), labels);
+    if (label !== undefined) return { label };
     return { problem: `it was cut at max_tokens (${maxTokens}) before it ended: raise max_tokens` };
+  }
   return readLabel(response.content, labels);
 }
 
