@@ -59,3 +59,23 @@ describe('answerReading: an answer cut at max_tokens (finish_reason length)', ()
       });
   });
 });
+
+describe('readLabel: a line that is a label and nothing else', () => {
+  it('is the answer, whatever a later line names', () => {
+    // The old reader and the new one both gave spam: the last line naming a label.
+    expect(readLabel('ham\nIt is a note from a friend, not spam.', ['spam', 'ham'])).toEqual({
+      label: 'ham',
+    });
+    expect(
+      readLabel('It offers a prize, not a note from a friend.\n**Spam**', ['spam', 'ham']),
+    ).toEqual({
+      label: 'spam',
+    });
+  });
+
+  it('gives none when two lines are two labels alone', () => {
+    expect(readLabel('spam\nor rather\nham', ['spam', 'ham'])).toEqual({
+      problem: 'it gives 2 labels on lines of their own (spam, ham)',
+    });
+  });
+});

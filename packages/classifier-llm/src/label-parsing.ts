@@ -141,11 +141,17 @@ function cutFirstLabel(answer: string): string | undefined {
   }
 }
 
+/** Markup and quotes around a line's text (`**ham**`, `- ham`, `"ham"`). */
+const bareEnds = /^[\s*_"'`#>-]+|[\s*_"'`]+$/g;
+
 /** Words that introduce the answer in text: `Answer: ham`, `**Label:** ham`. */
 const answerMarker =
   /(?<![\p{L}\p{N}_])(?:final answer|answer|label|classification|category)\s*[:\uff1a]/giu;
 
-/** A text answer's label: after its last answer marker, else its last line naming one. */
+/**
+ * A text answer's label: after its last answer marker, else the label a line holds alone, else
+ * its last line naming one.
+ */
 function textLabel(answer: string, labels: readonly string[]): LabelReading {
   // One Unicode form for the answer and the labels: a "café" written with a combining accent.
   const text = answer.normalize('NFC');
@@ -161,6 +167,15 @@ function textLabel(answer: string, labels: readonly string[]): LabelReading {
     if (first) return { label: matchLabel(first[1]!, labels)! };
   }
   const lines = text.split(/\r?\n/);
+  // A line that is a label and nothing else is the answer ("ham" then why, "not spam" in it).
+  const alone = [
+    ...new Set(lines.flatMap((line) => matchLabel(line.replace(bareEnds, ''), labels) ?? [])),
+  ];
+  if (alone.length === 1) return { label: alone[0]! };
+  if (alone.length > 1)
+    return {
+      problem: `it gives ${alone.length} labels on lines of their own (${alone.join(', ')})`,
+    };
   for (let index = lines.length - 1; index >= 0; index -= 1) {
     const named = [
       ...new Set(
