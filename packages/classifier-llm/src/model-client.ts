@@ -264,6 +264,8 @@ export class ModelClient {
     // A hedged call's aborted (or failed) attempt reported no tokens: its cost is unknown. So is
     // that of an answer without usage, unless the model is free.
     const tokensUnknown = response.usageMissing === true && !isFree(this.price);
+    // The tokens themselves are unknown either way, a free model's too.
+    if (response.usageMissing === true || result.hedges > 0) options.usage.tokensUnknown = true;
     const cost = result.hedges > 0 || tokensUnknown ? null : responseCost(this.price, response);
     if (cost === null) {
       const model = `${this.settings.provider} ${this.settings.model}`;

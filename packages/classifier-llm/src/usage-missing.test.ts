@@ -31,6 +31,11 @@ it('costs null in results.jsonl and metrics.json when the answers carry no usage
     .map((line) => JSON.parse(line) as ResultLine);
   const priced = lines.filter((line) => line.score === 'Priced');
   expect(priced.map((line) => line.value)).toEqual(['spam', 'ham', 'ham']);
+  for (const line of lines) {
+    // Tokens: unknown (was 0 + 0), a free model's too; counted when reported, never guessed.
+    expect(line.tokens_unknown).toBe(true);
+    expect([line.input_tokens, line.output_tokens]).toEqual([0, 0]);
+  }
   for (const line of priced) {
     expect(line.llm_calls).toBe(1);
     expect(line.cost_usd).toBeNull(); // was 0: $0 for three paid calls
@@ -45,6 +50,20 @@ it('costs null in results.jsonl and metrics.json when the answers carry no usage
   }
   const metrics = JSON.parse(readFileSync(join(outDir, 'metrics.json'), 'utf8')) as RunMetricsFile;
   expect(metrics.cost.usd).toBeNull();
+  // Unknown tokens are not 0 tokens: null, with the results that did not report them counted.
+  expect(metrics.cost).toMatchObject({
+    input_tokens: null,
+    output_tokens: null,
+    tokens_unknown_results: 6,
+  });
+  expect(metrics.scores.Free).toMatchObject({
+    input_tokens: null,
+    output_tokens: null,
+    tokens_unknown_results: 3,
+  });
+  expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain(
+    "tokens unknown: 6 results' calls reported none",
+  );
   expect(metrics.cost.unpriced_models).toEqual([
     'openai gpt-4o-mini (its endpoint reported no token usage: tokens and cost unknown)',
   ]);

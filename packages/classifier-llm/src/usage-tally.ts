@@ -15,6 +15,8 @@ export interface UsageTally {
   cacheHits: number;
   /** Attempts repeated after retryable failures. */
   retries: number;
+  /** Some call's tokens are not known (no usage reported, a hedge's aborted attempt). */
+  tokensUnknown?: boolean;
 }
 
 export function emptyUsage(): UsageTally {
@@ -45,6 +47,7 @@ export function addUsage(into: UsageTally, part: UsageTally): void {
   into.costUsd = addCost(into.costUsd, part.costUsd);
   const unpriced = keptUnpricedModel(into.unpricedModel, part.unpricedModel);
   if (unpriced !== undefined) into.unpricedModel = unpriced;
+  if (part.tokensUnknown) into.tokensUnknown = true;
 }
 
 /** What one graph node's model calls used, as its trace step keeps it. */

@@ -38,6 +38,7 @@ FIELDS = [
     ("item_id", pa.string()), ("score", pa.string()), ("value", pa.string()), ("status", pa.string()),
     ("label", pa.string()), ("correct", pa.bool_()), ("explanation", pa.string()),
     ("confidence", pa.float64()), ("probabilities", pa.string()), ("cost_usd", pa.float64()),
+    ("unpriced_model", pa.string()), ("tokens_unknown", pa.bool_()),
     ("input_tokens", pa.int64()), ("output_tokens", pa.int64()), ("llm_calls", pa.int64()),
     ("retries", pa.int64()), ("latency_ms", pa.float64()), ("cached", pa.bool_()),
     ("error", pa.string()), ("trace", pa.string()), ("problem_line", pa.int64()),

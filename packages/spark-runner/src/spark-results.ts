@@ -38,6 +38,9 @@ export function lineOfRow(row: Record<string, unknown>): ExternalLine {
     cached: row.cached === true,
     error: (parseJson(row.error) as ResultLine['error']) ?? null,
   };
+  // The model without a price, and tokens not reported, as a local run's line says them.
+  if (typeof row.unpriced_model === 'string') line.unpriced_model = row.unpriced_model;
+  if (row.tokens_unknown === true) line.tokens_unknown = true;
   const probabilities = parseJson(row.probabilities);
   if (probabilities !== undefined && probabilities !== null)
     line.probabilities = probabilities as Record<string, number>;

@@ -62,6 +62,9 @@ describe('sparkRow', () => {
       confidence: 0.9,
       probabilities: { spam: 0.9, ham: 0.1 },
       cost_usd: null,
+      unpriced_model:
+        'openai gpt-x (its endpoint reported no token usage: tokens and cost unknown)',
+      tokens_unknown: true,
       input_tokens: 12,
       output_tokens: 1,
       llm_calls: 1,
@@ -83,6 +86,10 @@ describe('sparkRow', () => {
       confidence: 0.9,
       probabilities: '{"spam":0.9,"ham":0.1}',
       cost_usd: null,
+      // A local line's unknown price and tokens reach the run folder from Spark too.
+      unpriced_model:
+        'openai gpt-x (its endpoint reported no token usage: tokens and cost unknown)',
+      tokens_unknown: true,
       input_tokens: 12,
       output_tokens: 1,
       llm_calls: 1,

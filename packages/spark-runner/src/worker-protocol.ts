@@ -117,6 +117,8 @@ export function sparkRow(line: ResultLine): Record<string, unknown> {
     explanation: line.explanation,
     confidence: line.confidence,
     cost_usd: line.cost_usd,
+    unpriced_model: line.unpriced_model ?? null,
+    tokens_unknown: line.tokens_unknown ?? null,
     input_tokens: line.input_tokens,
     output_tokens: line.output_tokens,
     llm_calls: line.llm_calls,

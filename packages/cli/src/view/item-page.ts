@@ -64,7 +64,9 @@ function scoreCard(line: ResultLine): string {
     ['cost', costOf(line)],
     [
       'LLM calls',
-      `${formatNumber(line.llm_calls, 0)} (${formatNumber(line.input_tokens, 0)} + ${formatNumber(line.output_tokens, 0)} tokens)`,
+      line.tokens_unknown === true
+        ? `${formatNumber(line.llm_calls, 0)} (tokens unknown: not every call reported them)`
+        : `${formatNumber(line.llm_calls, 0)} (${formatNumber(line.input_tokens, 0)} + ${formatNumber(line.output_tokens, 0)} tokens)`,
     ],
     ['latency', `${formatNumber(line.latency_ms, 1)} ms${line.cached ? ' (from the cache)' : ''}`],
   ];

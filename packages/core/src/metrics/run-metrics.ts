@@ -2,6 +2,7 @@ import type { ResultLine } from '../run/result-line.js';
 import type { LabelNormalization } from '../text/labels.js';
 import { CostTally } from './cost-tally.js';
 import { type ScoreMetrics, ScoreMetricsAccumulator } from './score-metrics.js';
+import { TokenTally } from './token-tally.js';
 
 /** Totals over every score of a run. */
 export interface RunTotals {
@@ -13,8 +14,10 @@ export interface RunTotals {
   cost_usd: number | null;
   /** The models whose calls have no price, sorted; empty when all are priced. */
   unpriced_models: string[];
-  input_tokens: number;
-  output_tokens: number;
+  /** Null when some result's tokens are unknown (`tokens_unknown_results` counts them). */
+  input_tokens: number | null;
+  output_tokens: number | null;
+  tokens_unknown_results?: number;
   llm_calls: number;
   retries: number;
 }
@@ -23,6 +26,7 @@ export interface RunTotals {
 export class RunMetrics {
   private readonly scores = new Map<string, ScoreMetricsAccumulator>();
   private readonly cost = new CostTally();
+  private readonly tokens = new TokenTally();
   readonly totals: RunTotals = {
     results: 0,
     errors: 0,
@@ -56,8 +60,10 @@ export class RunMetrics {
     this.cost.add(line);
     totals.cost_usd = this.cost.usd;
     if (line.cost_usd === null) totals.unpriced_models = this.cost.unpricedModels;
-    totals.input_tokens += line.input_tokens;
-    totals.output_tokens += line.output_tokens;
+    this.tokens.add(line);
+    totals.input_tokens = this.tokens.inputTokens;
+    totals.output_tokens = this.tokens.outputTokens;
+    if (line.tokens_unknown === true) totals.tokens_unknown_results = this.tokens.unknownResults;
     totals.llm_calls += line.llm_calls;
     totals.retries += line.retries ?? 0;
   }

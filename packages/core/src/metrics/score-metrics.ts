@@ -7,6 +7,7 @@ import { ConfusionCounts } from './confusion.js';
 import { CostTally } from './cost-tally.js';
 import { InTrainingTally } from './in-training.js';
 import { judgedPair } from './judged-pair.js';
+import { TokenTally } from './token-tally.js';
 import { wilsonInterval } from './wilson.js';
 
 /** The metrics of one score, as written to `metrics.json`. All values are plain numbers (0..1). */
@@ -63,8 +64,10 @@ export interface ScoreMetrics {
   cost_usd: number | null;
   /** The models whose calls have no price (`openai gpt-5-mini`); add `pricing:` to the score. */
   unpriced_models: string[];
-  input_tokens: number;
-  output_tokens: number;
+  /** Null when some result's tokens are unknown (`tokens_unknown_results` counts them). */
+  input_tokens: number | null;
+  output_tokens: number | null;
+  tokens_unknown_results?: number;
   llm_calls: number;
   /**
    * Mean latency of the results scored in this run, in milliseconds (cache hits and skips
@@ -109,8 +112,7 @@ export class ScoreMetricsAccumulator {
   private unlabeled = 0;
   private readonly unlabeledPredicted = new Map<string, number>();
   private readonly cost = new CostTally();
-  private inputTokens = 0;
-  private outputTokens = 0;
+  private readonly tokens = new TokenTally();
   private calls = 0;
   private latencyTotal = 0;
   private latencyCount = 0;
@@ -127,8 +129,7 @@ export class ScoreMetricsAccumulator {
   add(line: ResultLine): void {
     this.results += 1;
     this.cost.add(line);
-    this.inputTokens += line.input_tokens;
-    this.outputTokens += line.output_tokens;
+    this.tokens.add(line);
     this.calls += line.llm_calls;
     if (isTimed(line)) {
       this.latencyTotal += line.latency_ms;
@@ -230,8 +231,7 @@ export class ScoreMetricsAccumulator {
         : 'no item with a gold label was answered',
       cost_usd: this.cost.usd,
       unpriced_models: this.cost.unpricedModels,
-      input_tokens: this.inputTokens,
-      output_tokens: this.outputTokens,
+      ...this.tokens.finish(),
       llm_calls: this.calls,
       latency_ms_mean: this.latencyCount > 0 ? this.latencyTotal / this.latencyCount : null,
       ...calibrationField(this.calibration.finish()),

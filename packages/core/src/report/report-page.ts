@@ -42,7 +42,7 @@ const script = `
 /** The run's line under the title: status, items, start, duration, cost, skipped rows. */
 export function runMeta(info: RunInfo, metrics: RunMetricsFile): string {
   const cost = metrics.cost;
-  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${format(metrics.duration_s, 1)} s</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls} LLM calls, ${cost.input_tokens} + ${cost.output_tokens} tokens)</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
+  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${format(metrics.duration_s, 1)} s</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls} LLM calls, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
 }
 
 /** The navigation that stays in view: the summary, each score with its accuracy, the filters. */
@@ -82,4 +82,15 @@ export function reportPage(data: ReportData): string {
 <script>${script}</script>
 </body></html>
 `;
+}
+
+/** `96 + 14 tokens`, or why they are unknown (a run whose endpoint reported no usage). */
+function tokensText(cost: {
+  input_tokens: number | null;
+  output_tokens: number | null;
+  tokens_unknown_results?: number;
+}): string {
+  if (cost.input_tokens === null || cost.output_tokens === null)
+    return `tokens unknown: ${cost.tokens_unknown_results ?? 'some'} results' calls reported none`;
+  return `${cost.input_tokens} + ${cost.output_tokens} tokens`;
 }

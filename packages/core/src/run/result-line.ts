@@ -19,8 +19,11 @@ export interface ResultLine {
   cost_usd: number | null;
   /** With `cost_usd` null: the model without a price (`openai gpt-5-mini`). */
   unpriced_model?: string;
+  /** Tokens counted; with `tokens_unknown`, those of the calls that reported them only. */
   input_tokens: number;
   output_tokens: number;
+  /** Some call's tokens are not known (no usage reported, a hedged call's aborted attempt). */
+  tokens_unknown?: true;
   llm_calls: number;
   /** Calls repeated after retryable failures. */
   retries: number;
@@ -81,6 +84,7 @@ export function toResultLine(
   };
   if (line.cost_usd === null)
     line.unpriced_model = output.usage?.unpricedModel ?? `score ${result.score}`;
+  if (!result.cached && output.usage?.tokensUnknown === true) line.tokens_unknown = true;
   if (output.probabilities) line.probabilities = output.probabilities;
   if (output.trace !== undefined) line.trace = output.trace;
   return line;

@@ -73,6 +73,9 @@ function costOf(totals: RunTotals) {
     unpriced_models: totals.unpriced_models,
     input_tokens: totals.input_tokens,
     output_tokens: totals.output_tokens,
+    ...(totals.tokens_unknown_results
+      ? { tokens_unknown_results: totals.tokens_unknown_results }
+      : {}),
     llm_calls: totals.llm_calls,
     retries: totals.retries,
   };

@@ -64,8 +64,10 @@ export interface RunMetricsFile {
     usd: number | null;
     /** The models whose calls have no price; empty when every call was priced. */
     unpriced_models: string[];
-    input_tokens: number;
-    output_tokens: number;
+    /** Null when some result's tokens are unknown (`tokens_unknown_results` counts them). */
+    input_tokens: number | null;
+    output_tokens: number | null;
+    tokens_unknown_results?: number;
     llm_calls: number;
     retries: number;
   };

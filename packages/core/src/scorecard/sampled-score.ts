@@ -23,6 +23,7 @@ function sumUsage(outputs: readonly ScoreOutputV1[]): ScoreUsageV1 | undefined {
     cachedTokens: total('cachedTokens'),
     calls: total('calls'),
     retries: total('retries'),
+    ...(usages.some((usage) => usage.tokensUnknown) ? { tokensUnknown: true } : {}),
     ...(unpriced
       ? { costUsd: null, unpricedModel: unpriced.unpricedModel }
       : priced

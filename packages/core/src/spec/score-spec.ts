@@ -19,6 +19,11 @@ export interface ScoreUsageV1 {
   costUsd?: number | null;
   /** The model whose calls have no price, when `costUsd` is null (`openai gpt-5-mini`). */
   unpricedModel?: string;
+  /**
+   * Some call's tokens are not known (an endpoint that reported no usage, a hedged call's aborted
+   * attempt): `inputTokens` and `outputTokens` count the known ones only, and results say unknown.
+   */
+  tokensUnknown?: boolean;
 }
 
 /** Why a score could not answer for an item. */
