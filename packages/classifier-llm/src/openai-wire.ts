@@ -1,3 +1,4 @@
+import { isReasoningModel } from '@plexus/core';
 import { type ChatRequest, labelResponseFormat } from './chat-provider.js';
 import { ProviderCallError, parseRetryAfter } from './retry-policy.js';
 
@@ -37,15 +38,6 @@ export interface Completion {
 }
 interface LogProbs {
   content?: { token: string; logprob: number }[] | null;
-}
-
-/**
- * OpenAI's reasoning models by name (`gpt-5`, `gpt-5.4-mini`, `o1`, `o3-mini`, `o4-mini`, dated or
- * `openai/` too): they answer 400 to `max_tokens` ("use 'max_completion_tokens'") and to any
- * `temperature` but their default (1).
- */
-export function isReasoningModel(model: string): boolean {
-  return /^(?:openai\/)?(?:gpt-5|o[1-9])(?:$|[-.])/i.test(model.trim());
 }
 
 /** The request body of a chat completion (also a Batch API line's `body`). */

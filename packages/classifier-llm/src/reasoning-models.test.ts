@@ -4,9 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseScorecard, type ScoreOutputV1 } from '@plexus/core';
+import { isReasoningModel, parseScorecard, type ScoreOutputV1 } from '@plexus/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isReasoningModel } from './openai-wire.js';
 import { plugin } from './plugin.js';
 import { startTestServer } from './testing/openai-test-server.js';
 

@@ -29,6 +29,7 @@ export {
 } from './common/errors.js';
 export { FileSystemError, fileSystemError, fileSystemMeaning } from './common/file-system-error.js';
 export { hashValue, sha256, stableStringify } from './common/hash.js';
+export { isReasoningModel } from './common/reasoning-models.js';
 export {
   clearSecrets,
   redact,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, PlexusError, redact, sha256 } from '@plexus/core';
+import { errorMessage, isReasoningModel, PlexusError, redact, sha256 } from '@plexus/core';
 import { askLocal, type LocalOptimizer } from './local-optimizer.js';
 
 /** Where the optimizer model is: an OpenAI-compatible endpoint, or a local GGUF file. */
@@ -34,7 +34,9 @@ interface ChatAnswer {
 async function post(endpoint: HttpOptimizer, messages: unknown): Promise<ChatAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
-  const body = JSON.stringify({ model: endpoint.model, messages, temperature: 0 });
+  // A reasoning model refuses any temperature but its own (every round's call was a 400).
+  const temperature = isReasoningModel(endpoint.model) ? {} : { temperature: 0 };
+  const body = JSON.stringify({ model: endpoint.model, messages, ...temperature });
   let response: Response;
   try {
     response = await fetch(`${endpoint.baseUrl.replace(/\/$/, '')}/chat/completions`, {
