@@ -62,8 +62,9 @@ export function parseLabel(answer: string, labels: readonly string[]): string | 
  * The label an answer gives, or why it gives none. A reasoning model's `<think>` block is not the
  * answer (an unfinished one is no answer); a JSON object (alone, in a code fence or with prose
  * around it) gives its `label` or none, never a word of its reasoning; JSON cut short gives none.
- * Text gives the label right after its last `Answer:`/`Label:`, else the label of its last line
- * that names one: a line naming two labels ("spam or ham") gives none.
+ * Text gives the label right after its last `Answer:`/`Label:`, else the label its first or last
+ * line holds alone, else the label of its last line that names one: a line naming two labels
+ * ("spam or ham") gives none.
  */
 export function readLabel(answer: string, labels: readonly string[]): LabelReading {
   const final = afterThinking(answer);
@@ -167,9 +168,12 @@ function textLabel(answer: string, labels: readonly string[]): LabelReading {
     if (first) return { label: matchLabel(first[1]!, labels)! };
   }
   const lines = text.split(/\r?\n/);
-  // A line that is a label and nothing else is the answer ("ham" then why, "not spam" in it).
+  // A first or last line that is a label and nothing else is the answer ("ham" then why, "not
+  // spam" in it). A line between is reasoning: a recited list of the labels, an option weighed.
+  const written = lines.filter((line) => line.trim() !== '');
+  const ends = written.length > 1 ? [written[0]!, written.at(-1)!] : written;
   const alone = [
-    ...new Set(lines.flatMap((line) => matchLabel(line.replace(bareEnds, ''), labels) ?? [])),
+    ...new Set(ends.flatMap((line) => matchLabel(line.replace(bareEnds, ''), labels) ?? [])),
   ];
   if (alone.length === 1) return { label: alone[0]! };
   if (alone.length > 1)
