@@ -21,7 +21,10 @@ export interface OptimizerAnswer {
   content: string;
   inputTokens: number;
   outputTokens: number;
-  /** US dollars of this call; 0 from the cache or a local model, null when the price is unknown. */
+  /**
+   * US dollars of this call; 0 from the cache or a local model, null when the price is unknown or
+   * the answer reported no usage.
+   */
   costUsd: number | null;
   cached: boolean;
 }
@@ -60,14 +63,19 @@ async function askHttp(
   messages: { role: string; content: string }[],
 ): Promise<OptimizerAnswer> {
   const answer = await post(endpoint, messages);
-  const inputTokens = answer.usage?.prompt_tokens ?? 0;
-  const outputTokens = answer.usage?.completion_tokens ?? 0;
+  const inputTokens = answer.usage?.prompt_tokens;
+  const outputTokens = answer.usage?.completion_tokens;
   const price = endpoint.price;
+  // An answer without usage spent an unknown amount: priced as 0 tokens it was $0.
+  const counted = Number.isFinite(inputTokens) && Number.isFinite(outputTokens);
   return {
     content: answer.choices?.[0]?.message?.content ?? '',
-    inputTokens,
-    outputTokens,
-    costUsd: price ? (inputTokens * price.input + outputTokens * price.output) / 1_000_000 : null,
+    inputTokens: counted ? inputTokens! : 0,
+    outputTokens: counted ? outputTokens! : 0,
+    costUsd:
+      price && counted
+        ? (inputTokens! * price.input + outputTokens! * price.output) / 1_000_000
+        : null,
     cached: false,
   };
 }

@@ -97,7 +97,7 @@ function spending(outDir: string, maxUsd: number | undefined) {
       if (maxUsd === undefined) return;
       if (spent === null)
         throw new PlexusError(
-          '--max-usd: the spending is unknown (a model has no price); set its pricing or drop --max-usd',
+          '--max-usd: the spending is unknown (a model has no price, or an answer reported no usage); set its pricing or drop --max-usd',
         );
       if (spent >= maxUsd)
         throw new PlexusError(
