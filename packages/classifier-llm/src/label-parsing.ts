@@ -1,4 +1,4 @@
-import { matchLabel, redactedSlice } from '@plexus/core';
+import { matchLabel, normalizeLabel, redactedSlice } from '@plexus/core';
 import type { ChatResponse } from './chat-provider.js';
 
 /** What an answer says: one of the labels, or why it gives none (never a guess). */
@@ -18,12 +18,28 @@ export function answerReading(
     };
   if (response.cutAtMaxTokens) {
     // Cut, it may still have given its label whole: as its first JSON field, or as all it said.
-    const whole = cutFirstLabel(response.content) ?? response.content;
-    const label = matchLabel(whole.trim(), labels);
+    const field = cutFirstLabel(response.content);
+    const label =
+      field === undefined ? cutTextLabel(response.content, labels) : matchLabel(field, labels);
     if (label !== undefined) return { label };
     return { problem: `it was cut at max_tokens (${maxTokens}) before it ended: raise max_tokens` };
   }
   return readLabel(response.content, labels);
+}
+
+/**
+ * A cut answer that is a label and nothing else, unless a longer label starts with it: cut after
+ * "yes", the model may have been writing "yes, partly".
+ */
+function cutTextLabel(content: string, labels: readonly string[]): string | undefined {
+  const label = matchLabel(content.trim(), labels);
+  if (label === undefined) return undefined;
+  const start = normalizeLabel(content.trim());
+  const longer = labels.some((other) => {
+    const written = normalizeLabel(other);
+    return written.length > start.length && written.startsWith(start);
+  });
+  return longer ? undefined : label;
 }
 
 /** The answer that names no label (`textLabel`): its correction says so as it always did. */
