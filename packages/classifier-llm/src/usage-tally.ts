@@ -57,6 +57,8 @@ export interface NodeUsage {
   output_tokens: number;
   /** US dollars; null when the model has no price. */
   cost_usd: number | null;
+  /** Some call's tokens are not known: the counts are those of the calls that reported them. */
+  tokens_unknown?: true;
 }
 
 export function nodeUsage(usage: UsageTally): NodeUsage {
@@ -65,5 +67,6 @@ export function nodeUsage(usage: UsageTally): NodeUsage {
     input_tokens: usage.inputTokens,
     output_tokens: usage.outputTokens,
     cost_usd: usage.costUsd,
+    ...(usage.tokensUnknown ? { tokens_unknown: true as const } : {}),
   };
 }
