@@ -26,6 +26,13 @@ function blank(code: number): boolean {
   );
 }
 
+/** The text without the `.!?` it ends with (linear: `/[.!?]+$/` is retried at each dot of a run). */
+function withoutEndPunctuation(text: string): string {
+  let end = text.length;
+  while (end > 0 && '.!?'.includes(text[end - 1]!)) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
+}
+
 /** The text without the spaces and zero-width characters around it (linear, unlike a regex). */
 function trimmed(text: string): string {
   let start = 0;
@@ -44,7 +51,7 @@ export function normalizeLabel(label: string, options: LabelNormalization = {}):
   let result = trimmed(label.normalize('NFC'));
   if (options.case ?? true) result = result.toLowerCase();
   if ((options.na ?? true) && naValues.has(result.toLowerCase())) return 'na';
-  result = trimmed(result.replace(/[.!?]+$/, ''));
+  result = trimmed(withoutEndPunctuation(result));
   if ((options.na ?? true) && naValues.has(result.toLowerCase())) return 'na';
   return result;
 }
