@@ -147,10 +147,14 @@ function jsonLabel(answer: string, labels: readonly string[]): LabelReading | un
   };
 }
 
-/** The string of a JSON answer's first field when it is `"label"` and closed, cut or not. */
+/**
+ * The string of a JSON answer's first field when it is `"label"` and closed, cut or not; none when
+ * a second `"label"` follows (`{"label": "spam"} Actually: {"label": "ham"}`: it changed its mind).
+ */
 function cutFirstLabel(answer: string): string | undefined {
-  const field = /^\s*(?:```[\w-]*\s*)?\{\s*"label"\s*:\s*("(?:[^"\\\n]|\\.)*")/.exec(answer)?.[1];
-  if (field === undefined) return undefined;
+  const found = /^\s*(?:```[\w-]*\s*)?\{\s*"label"\s*:\s*("(?:[^"\\\n]|\\.)*")/.exec(answer);
+  const field = found?.[1];
+  if (field === undefined || /"label"\s*:/.test(answer.slice(found![0].length))) return undefined;
   try {
     return JSON.parse(field) as string;
   } catch {
