@@ -52,7 +52,8 @@ export function queueCsv(queue: ReviewQueue, scores: readonly string[]): string 
   for (const item of queue.items) {
     for (const score of scores.filter((name) => name in item.answers)) {
       const answers = answerColumns.map((name) => item.answers[name] ?? null);
-      const imported = [item.item_id, score, '', '', '', ''].map(csvField);
+      // Every cell inert, the item id too (a dataset's `=HYPERLINK(...)`): import takes the ' off.
+      const imported = [item.item_id, score, '', '', '', ''].map(inertField);
       const shown = [item.answers[score] ?? null, item.priority, ...answers, item.text];
       rows.push([...imported, ...shown.map(inertField)].join(','));
     }
