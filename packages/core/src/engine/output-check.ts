@@ -50,7 +50,7 @@ export function checkOutput(
       value: null,
       status: 'error',
       error: {
-        message: `score "${scoreName}" returned confidence ${String(JSON.stringify(confidence)).slice(0, 40)}: a confidence is a number from 0 to 1 (or null when the score has none)`,
+        message: `score "${scoreName}" returned confidence ${shownConfidence(confidence)}: a confidence is a number from 0 to 1 (or null when the score has none)`,
         code: 'bad_output',
         retryable: false,
       },
@@ -73,6 +73,12 @@ export function checkOutput(
     };
   }
   return label === candidate.value ? candidate : { ...candidate, value: label };
+}
+
+/** A confidence as an error quotes it: `NaN` and `Infinity` as such (JSON writes them `null`). */
+function shownConfidence(confidence: unknown): string {
+  const shown = typeof confidence === 'number' ? String(confidence) : JSON.stringify(confidence);
+  return String(shown).slice(0, 40);
 }
 
 /** Rounding a confidence may be off by, and still be one. */
