@@ -8,14 +8,22 @@ import { dirname, join, relative } from 'node:path';
  */
 const maxFiles = 1000;
 const maxBytes = 64 << 20;
+/**
+ * Files whose names and sizes are hashed at most. The walk stopped at `maxFiles + 1`, in the file
+ * system's order: which files those were varied, and a change to any other went unseen.
+ */
+const maxNamedFiles = 100_000;
 const codeFile = /\.(?:js|mjs|cjs)$/;
 
 /** The JavaScript files under `folder` (not in `node_modules` or dot folders), sorted. */
 function codeFiles(folder: string): string[] {
   const found: string[] = [];
   const visit = (at: string): void => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      if (found.length > maxFiles) return;
+    const entries = readdirSync(at, { withFileTypes: true }).sort((left, right) =>
+      left.name < right.name ? -1 : left.name > right.name ? 1 : 0,
+    );
+    for (const entry of entries) {
+      if (found.length >= maxNamedFiles) return;
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       const path = join(at, entry.name);
       if (entry.isDirectory()) visit(path);
