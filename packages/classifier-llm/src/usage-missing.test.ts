@@ -62,7 +62,7 @@ it('costs null in results.jsonl and metrics.json when the answers carry no usage
     tokens_unknown_results: 3,
   });
   expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain(
-    "tokens unknown: 6 results' calls reported none",
+    'tokens unknown: some calls of 6 results did not report theirs',
   );
   expect(metrics.cost.unpriced_models).toEqual([
     'openai gpt-4o-mini (its endpoint reported no token usage: tokens and cost unknown)',

@@ -91,6 +91,6 @@ function tokensText(cost: {
   tokens_unknown_results?: number;
 }): string {
   if (cost.input_tokens === null || cost.output_tokens === null)
-    return `tokens unknown: ${cost.tokens_unknown_results ?? 'some'} results' calls reported none`;
+    return `tokens unknown: some calls of ${cost.tokens_unknown_results ?? 'some'} results did not report theirs`;
   return `${cost.input_tokens} + ${cost.output_tokens} tokens`;
 }
