@@ -145,7 +145,7 @@ it('two --resume started at the same moment over a stale lock: one takes it over
     runCli(evaluateArgs(['--resume', run]), env),
     runCli(evaluateArgs(['--resume', run]), env),
   ]);
-  expect([one.code, two.code].sort()).toEqual([0, 2]);
+  expect([one.code, two.code].sort(), `${one.stderr}\n---\n${two.stderr}`).toEqual([0, 2]);
   expect([one, two].find((ended) => ended.code === 2)!.stderr).toContain('in use by process');
   exactlyOnce(run);
   expect(new Set(requests).size).toBe(requests.length);

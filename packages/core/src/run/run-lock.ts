@@ -1,4 +1,15 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InvalidConfigError } from '../common/errors.js';
@@ -63,13 +74,41 @@ function describe(holder: LockHolder): string {
   return `process ${holder.pid} on ${holder.host} (${holder.command}, since ${holder.started_at})`;
 }
 
+/**
+ * Creates the lock file with its holder in one step: written to a file of this process first, then
+ * linked into place (a link fails when the lock exists). Created empty and written after, a lock
+ * read in between looked unreadable, so stale: a second taker removed it and both runs went on.
+ */
 function createLock(path: string, holder: LockHolder): boolean {
+  const own = `${path}.${process.pid}.${randomUUID()}`;
+  try {
+    writeFileSync(own, `${JSON.stringify(holder)}\n`, { flag: 'wx' });
+  } catch (error) {
+    // Read-only, no permission, disk full: said so, with the path.
+    throw fileSystemError(error, path, 'create the lock');
+  }
+  try {
+    linkSync(own, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links: an exclusive create, as before.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP')
+      return createInPlace(path, holder);
+    throw fileSystemError(error, path, 'create the lock');
+  } finally {
+    rmSync(own, { force: true });
+  }
+}
+
+/** `createLock` where links cannot be made: the file created, then written. */
+function createInPlace(path: string, holder: LockHolder): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    // Read-only, no permission, disk full: said so, with the path.
     throw fileSystemError(error, path, 'create the lock');
   }
   try {
@@ -97,9 +136,10 @@ function removeStale(dir: string): void {
   if (!createLock(mutex, self)) return;
   try {
     // Checked again under the mutex: another taker may have replaced it with a live lock.
-    if (lockState(dir)?.state === 'stale') unlinkSync(join(dir, lockFileName));
+    if (lockState(dir)?.state === 'stale') rmSync(join(dir, lockFileName), { force: true });
   } finally {
-    unlinkSync(mutex);
+    // Gone already when a slow takeover outlived `takeoverTimeoutMs` and another removed it.
+    rmSync(mutex, { force: true });
   }
 }
 
