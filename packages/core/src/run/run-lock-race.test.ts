@@ -18,31 +18,41 @@ function deadPid(): number {
   }).stdout as unknown as number;
 }
 
-/** `takers` processes, each taking the lock once, all released at the same moment. */
+/**
+ * `takers` processes, each taking the lock once, all released at the same moment; one that takes
+ * it holds it until every process has said how it went (a taker started late under load would
+ * otherwise find the first one's lock stale, rightly, and take it over).
+ */
 async function race(dir: string, takers: number): Promise<string[]> {
-  const start = Date.now() + 400;
-  const script = `import { RunLock } from ${JSON.stringify(core)};
+  const start = Date.now() + 1500;
+  const done = join(dir, 'done');
+  const script = `import { existsSync } from 'node:fs';
+import { RunLock } from ${JSON.stringify(core)};
 while (Date.now() < ${start}) {}
-try { RunLock.acquire(${JSON.stringify(dir)}, 'race'); console.log('took'); setTimeout(() => {}, 300); }
-catch (error) { console.log(error.constructor.name + ': ' + error.message.split(';')[0]); }`;
-  return Promise.all(
-    Array.from(
-      { length: takers },
-      () =>
-        new Promise<string>((resolve) => {
-          const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
-          let out = '';
-          child.stdout.on('data', (chunk) => {
-            out += chunk;
-          });
-          child.on('close', () => resolve(out.trim()));
-        }),
-    ),
-  );
+try {
+  RunLock.acquire(${JSON.stringify(dir)}, 'race');
+  console.log('took');
+  const wait = setInterval(() => { if (existsSync(${JSON.stringify(done)})) clearInterval(wait); }, 20);
+} catch (error) { console.log(error.constructor.name + ': ' + error.message.split(';')[0]); }`;
+  const said: string[] = [];
+  const children = Array.from({ length: takers }, () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.endsWith('\n')) {
+        said.push(out.trim());
+        if (said.length === takers) writeFileSync(done, '');
+      }
+    });
+    return new Promise<void>((resolve) => child.on('close', () => resolve()));
+  });
+  await Promise.all(children);
+  return said;
 }
 
 it('over a stale lock, exactly one of many takers started together takes it; the others are told it is in use', async () => {
-  for (let round = 0; round < 4; round += 1) {
+  for (let round = 0; round < 2; round += 1) {
     const dir = mkdtempSync(join(tmpdir(), 'plexus-lock-race-'));
     const stale = {
       pid: Number(deadPid()),
@@ -59,7 +69,7 @@ it('over a stale lock, exactly one of many takers started together takes it; the
     for (const outcome of outcomes.filter((outcome) => outcome !== 'took'))
       expect(outcome).toMatch(/^InvalidConfigError: .*: the run folder is in use by process \d+/);
     // No file of a taker is left beside the lock.
-    expect(readdirSync(dir).filter((name) => name !== 'run.lock')).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name !== 'run.lock' && name !== 'done')).toEqual([]);
   }
 });
 
