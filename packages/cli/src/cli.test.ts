@@ -1,21 +1,16 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { writeSlowPackage } from './test-packages.js';
+import { fileWriter, writeSlowPackage } from './test-packages.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'plexus-cli-'));
+const write = fileWriter(project);
 
 writeSlowPackage(project);
-
-function write(name: string, text: string): string {
-  const path = join(project, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 function run(args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], {

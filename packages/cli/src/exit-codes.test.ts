@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { writeScorePackage } from './test-packages.js';
+import { fileWriter, writeScorePackage } from './test-packages.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const project = mkdtempSync(join(tmpdir(), 'plexus-exit-codes-'));
+const write = fileWriter(project);
 
 // A third-party score that answers the parity of the text, and fails (status error) on every
 // `fail_every`-th number: a score that fails on some items, as a flaky service does.
@@ -37,12 +38,6 @@ writeScorePackage(
 };
 `,
 );
-
-function write(name: string, text: string): string {
-  const path = join(project, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 function run(args: string[]) {
   const result = spawnSync(process.execPath, [bin, ...args], {

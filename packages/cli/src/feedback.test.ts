@@ -1,17 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMain } from './test-packages.js';
+import { fileWriter, runMain } from './test-packages.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-feedback-cli-'));
+const write = fileWriter(project);
 const db = join(project, 'feedback.sqlite');
-
-function write(name: string, text: string): string {
-  const path = join(project, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 const plexus = runMain;
 

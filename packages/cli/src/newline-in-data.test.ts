@@ -1,20 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { printable } from './output.js';
-import { runMain } from './test-packages.js';
+import { fileWriter, runMain } from './test-packages.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'plexus-newline-in-data-'));
+const write = fileWriter(folder);
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const forged = 'card.yaml: valid scorecard "Forged" with 1 score (Spam Words)';
-
-function write(name: string, text: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 const card = write(
   'card.yaml',

@@ -2,16 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runMain } from './test-packages.js';
+import { fileWriter, runMain } from './test-packages.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-review-overwrite-'));
+const write = fileWriter(project);
 afterAll(() => rmSync(project, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const path = join(project, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 const data = write(
   'data.csv',

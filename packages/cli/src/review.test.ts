@@ -2,15 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMain } from './test-packages.js';
+import { fileWriter, runMain } from './test-packages.js';
 
 const project = mkdtempSync(join(tmpdir(), 'plexus-review-cli-'));
-
-function write(name: string, text: string): string {
-  const path = join(project, name);
-  writeFileSync(path, text);
-  return path;
-}
+const write = fileWriter(project);
 
 const plexus = runMain;
 

@@ -2,6 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from './main.js';
 
+/** Writes `text` to `name` in `dir` and returns its path (a test's data, scorecards). */
+export function fileWriter(dir: string): (name: string, text: string) => string {
+  return (name, text) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+}
+
 /** Writes a score package named `name` into `<project>/node_modules/<name>` with `index.js` as its source. */
 export function writeScorePackage(project: string, name: string, source: string): void {
   const folder = join(project, 'node_modules', name);

@@ -307,17 +307,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
   const sockets = new Set<import('node:net').Socket>();
   const decide = options.decide ?? defaultDecide;
-  const batches = new BatchEndpoints(options.batch ?? {}, (body, hash) => {
-    const fault = pickFault();
-    const { completion } = buildCompletion(body, {
+  /** The answer to one chat request: the server's options, this request's fault and hash. */
+  const complete = (body: ChatBody, answer: { fault?: Fault; hash: string; because?: string }) =>
+    buildCompletion(body, {
       decide,
       answer: options.answer,
       refusal: options.refusal,
       usage: options.usage,
-      fault,
-      hash,
-    });
-    return { completion, fault };
+      ...answer,
+    }).completion;
+  const batches = new BatchEndpoints(options.batch ?? {}, (body, hash) => {
+    const fault = pickFault();
+    return { completion: complete(body, { fault, hash }), fault };
   });
 
   const send = (
@@ -441,15 +442,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         return;
       }
       const because = options.echoAuthorization === 'answer' ? ` (${echoed})` : '';
-      const { completion } = buildCompletion(body, {
-        decide,
-        answer: options.answer,
-        refusal: options.refusal,
-        usage: options.usage,
-        fault,
-        because,
-        hash,
-      });
+      const completion = complete(body, { fault, because, hash });
       if (fault === 'cut') {
         stats.statuses.cut = (stats.statuses.cut ?? 0) + 1;
         const full = JSON.stringify(completion);
