@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidConfigError, readDataset, seededRandom } from '@plexus/core';
+import { InvalidConfigError, readDataset, seededRandom, shuffle } from '@plexus/core';
 
 export const splitNames = ['train', 'validation', 'holdout'] as const;
 export type SplitName = (typeof splitNames)[number];
@@ -20,20 +20,16 @@ interface SplitRow {
   gold: string;
 }
 
-function shuffle<T>(values: T[], random: () => number): T[] {
-  for (let index = values.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [values[index], values[other]] = [values[other]!, values[index]!];
-  }
-  return values;
-}
-
 /** Each gold label's items, shuffled by the seed, cut into train, validation and holdout. */
 function stratify(rows: SplitRow[], seed: number, fractions: Record<SplitName, number>) {
   const random = seededRandom(seed);
   const parts: Record<SplitName, SplitRow[]> = { train: [], validation: [], holdout: [] };
   const byGold = new Map<string, SplitRow[]>();
-  for (const row of rows) byGold.set(row.gold, [...(byGold.get(row.gold) ?? []), row]);
+  for (const row of rows) {
+    const group = byGold.get(row.gold);
+    if (group) group.push(row);
+    else byGold.set(row.gold, [row]);
+  }
   for (const gold of [...byGold.keys()].sort()) {
     const group = shuffle(byGold.get(gold)!, random);
     const train = Math.round(group.length * fractions.train);

@@ -41,7 +41,11 @@ export function kFolds<Item extends { label: string }>(
   const random = seededRandom(seed);
   const foldOf = new Map<Item, number>();
   const groups = new Map<string, Item[]>();
-  for (const item of items) groups.set(item.label, [...(groups.get(item.label) ?? []), item]);
+  for (const item of items) {
+    const group = groups.get(item.label);
+    if (group) group.push(item);
+    else groups.set(item.label, [item]);
+  }
   let dealt = 0;
   for (const group of groups.values())
     for (const item of shuffle(group, random)) foldOf.set(item, dealt++ % folds);
