@@ -70,8 +70,8 @@ export interface ScoreMetrics {
   tokens_unknown_results?: number;
   llm_calls: number;
   /**
-   * Mean latency of the results scored in this run, in milliseconds (cache hits and skips
-   * excluded; for a score that answers a batch at once, each item's share of its batch's time).
+   * Mean latency of the results scored in this run, in milliseconds (cache hits, skips and
+   * disabled lines excluded: null when none was scored; for a score that answers a batch at once, each item's share of its batch's time).
    */
   latency_ms_mean: number | null;
   /**
@@ -95,10 +95,11 @@ export interface ScoreMetrics {
 
 /**
  * Whether a line's `latency_ms` counts in a mean latency: every line scored in this run, however
- * fast (its 0 is a time, not a missing one); not cache hits or skips.
+ * fast (its 0 is a time, not a missing one); not cache hits, skips or a disabled score's lines
+ * (nothing ran: their 0 is no time, and a disabled score's mean is null, not 0 ms).
  */
 export function isTimed(line: { cached: boolean; status: string }): boolean {
-  return !line.cached && line.status !== 'skipped';
+  return !line.cached && line.status !== 'skipped' && line.status !== 'disabled';
 }
 
 /** Accumulates one score's results (streaming) and computes its metrics at the end. */
