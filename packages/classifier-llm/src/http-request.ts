@@ -16,11 +16,39 @@ export class HttpRequestError extends Error {
   constructor(
     message: string,
     readonly reason: 'aborted' | 'timeout' | 'connection',
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /**
+       * False when no connection to the server was ever made (refused, unknown host, a failed TLS
+       * handshake, a timeout while connecting): the server never received the request.
+       */
+      connected?: boolean;
+    },
   ) {
     super(message, options);
     this.name = 'HttpRequestError';
+    this.connected = options?.connected ?? true;
   }
+
+  readonly connected: boolean;
+}
+
+/** The errors under requests that never connected, as thrown on to SDKs (`createHttpFetch`). */
+const unconnected = new WeakMap<object, HttpRequestError>();
+
+/**
+ * The error of a request that never connected to its server (no request was received, none can
+ * be billed), found in `error` or its causes (an SDK wraps what `createHttpFetch` threw); else
+ * undefined.
+ */
+export function unconnectedError(error: unknown): HttpRequestError | undefined {
+  for (let at = error, depth = 0; typeof at === 'object' && at !== null && depth < 8; depth += 1) {
+    if (at instanceof HttpRequestError) return at.connected ? undefined : at;
+    const known = unconnected.get(at);
+    if (known) return known;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 export type HttpAgents = Record<'http:' | 'https:', http.Agent>;
@@ -57,10 +85,17 @@ export function httpRequest(
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<HttpAnswer>((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new HttpRequestError('the call was aborted', 'aborted', { cause: signal.reason }));
+      reject(
+        new HttpRequestError('the call was aborted', 'aborted', {
+          cause: signal.reason,
+          connected: false,
+        }),
+      );
       return;
     }
     let settled = false;
+    // Until the socket connects (or was connected, reused by keep-alive), nothing reached the server.
+    let connected = false;
     const finish = (error: Error | undefined, answer?: HttpAnswer) => {
       if (settled) return;
       settled = true;
@@ -79,8 +114,10 @@ export function httpRequest(
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error) => finish(connectionError(error)));
-        response.on('aborted', () => finish(connectionError(new Error('the answer was cut'))));
+        response.on('error', (error) => finish(connectionError(error, url, true)));
+        response.on('aborted', () =>
+          finish(connectionError(new Error('the answer was cut'), url, true)),
+        );
         response.on('end', () =>
           finish(undefined, {
             status: response.statusCode ?? 500,
@@ -90,8 +127,20 @@ export function httpRequest(
         );
       },
     );
+    request.on('socket', (socket) => {
+      if (request.reusedSocket) connected = true;
+      else
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+          connected = true;
+        });
+    });
     const onAbort = () => {
-      finish(new HttpRequestError('the call was aborted', 'aborted', { cause: signal?.reason }));
+      finish(
+        new HttpRequestError('the call was aborted', 'aborted', {
+          cause: signal?.reason,
+          connected,
+        }),
+      );
       request.destroy();
     };
     const unsubscribe = signal ? whenAborted(signal, onAbort) : undefined;
@@ -99,10 +148,18 @@ export function httpRequest(
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            finish(new HttpRequestError('the call timed out', 'timeout'));
+            finish(
+              connected
+                ? new HttpRequestError('the call timed out', 'timeout')
+                : new HttpRequestError(
+                    `${unreachable(url)}: no connection within ${timeoutMs} ms; check base_url's host and port, and that the server is running`,
+                    'timeout',
+                    { connected: false },
+                  ),
+            );
             request.destroy();
           }, timeoutMs);
-    request.on('error', (error) => finish(connectionError(error)));
+    request.on('error', (error) => finish(connectionError(error, url, connected)));
     request.end(body);
   });
 }
@@ -137,8 +194,33 @@ function registerCredentials(url: URL, headers: Record<string, string>): void {
   if (url.password) registerUrlCredentials(url.href);
 }
 
-function connectionError(error: Error): HttpRequestError {
-  return new HttpRequestError(`cannot reach the endpoint: ${error.message}`, 'connection', {
-    cause: error,
-  });
+function connectionError(error: Error, url: URL, connected: boolean): HttpRequestError {
+  if (connected)
+    return new HttpRequestError(`cannot reach the endpoint: ${error.message}`, 'connection', {
+      cause: error,
+    });
+  const failed = new HttpRequestError(
+    `${unreachable(url)} (${error.message}): ${connectionFix(error, url)}`,
+    'connection',
+    { cause: error, connected: false },
+  );
+  unconnected.set(error, failed);
+  return failed;
+}
+
+/** "cannot reach the endpoint http://host:port/v1/chat/completions": the URL without credentials. */
+function unreachable(url: URL): string {
+  return `cannot reach the endpoint ${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/** What to do about a connection that could not be made, by its error code. */
+function connectionFix(error: Error, url: URL): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ECONNREFUSED')
+    return 'nothing listens there: start the server, or correct the port in base_url';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return 'the host name is not known: correct the host in base_url';
+  if (url.protocol === 'https:')
+    return 'no secure connection was made: check the scheme in base_url (http:// for a server without TLS), its host and port, and the server certificate';
+  return "check base_url's host and port, and that the server is running";
 }

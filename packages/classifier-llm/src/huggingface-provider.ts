@@ -7,6 +7,7 @@ import {
   labelResponseFormat,
 } from './chat-provider.js';
 import { createHttpFetch } from './http-fetch.js';
+import { unconnectedError } from './http-request.js';
 import { toChatResponse } from './openai-provider.js';
 import { ProviderCallError } from './retry-policy.js';
 
@@ -129,8 +130,11 @@ function toProviderError(error: unknown, hf: HuggingFaceInference): ProviderCall
     });
   if (error instanceof hf.InferenceClientInputError)
     return new ProviderCallError(error.message, { status: 400, cause: error });
+  // A request that never connected: not a call, and its message names the endpoint and the fix.
+  const unconnected = unconnectedError(error);
   return new ProviderCallError(
-    `cannot reach the endpoint: ${error instanceof Error ? error.message : String(error)}`,
-    { cause: error, code: 'connection' },
+    unconnected?.message ??
+      `cannot reach the endpoint: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error, code: 'connection', reachedServer: unconnected === undefined },
   );
 }

@@ -31,6 +31,7 @@ export interface ModelCallOptions {
 /** A completed call and how many attempts it took. */
 export interface ModelCallResult {
   response: ChatResponse;
+  /** Attempts its server received (an attempt that never connected is not one). */
   attempts: number;
   /**
    * Second attempts sent (hedges), over all attempts: requests sent besides `attempts`. Each such
@@ -71,6 +72,18 @@ interface CallState {
   steps: number;
   /** The last failure's kind (its status, else its code): an outage repeats one. */
   lastFailure?: string | number;
+  /** Attempts (not hedges) that never connected to the server: no request was received. */
+  unreached: number;
+}
+
+/**
+ * Counts an attempt that never connected (refused, unknown host, failed TLS handshake): its
+ * server received nothing. An aborted one is counted as sent (it may have been, as it was cut).
+ */
+function countUnreached(state: CallState, error: unknown): never {
+  if (error instanceof ProviderCallError && !error.reachedServer && error.code !== 'aborted')
+    state.unreached += 1;
+  throw error;
 }
 
 /** A retry waits for the next free slot ahead of the first attempts (its item waited once). */
@@ -95,10 +108,13 @@ function sendOnce(
     () => {
       refuseWhenDraining(options.drain);
       state.epoch = options.limiter.epoch;
-      return options.provider.complete(options.request, options.signal).then(async (response) => {
-        await options.onAnswer?.(response);
-        return response;
-      });
+      return options.provider.complete(options.request, options.signal).then(
+        async (response) => {
+          await options.onAnswer?.(response);
+          return response;
+        },
+        (error: unknown) => countUnreached(state, error),
+      );
     },
     retry ? firstInLine : undefined,
   );
@@ -121,11 +137,13 @@ function sendHedged(
         if (signal.aborted) return Promise.reject(signal.reason);
         sent();
         state.epoch = limiter.epoch;
-        return options.provider.complete(options.request, signal).then(async (response) => {
+        const answer = options.provider.complete(options.request, signal).then(async (response) => {
           answered();
           await options.onAnswer?.(response);
           return response;
         });
+        // A hedge is counted as sent (see `hedges`); a first attempt that never connected is not.
+        return hedge ? answer : answer.catch((error: unknown) => countUnreached(state, error));
       },
       // Only a hedge can be withdrawn while it waits (the first attempt is sent before any hedge).
       hedge ? { first: true, signal } : retry ? firstInLine : undefined,
@@ -185,6 +203,7 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
     hedges: 0,
     tokens: estimateTokens(options.request),
     steps: 0,
+    unreached: 0,
   };
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -192,7 +211,7 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
         ? sendOnce(options, state, attempt > 1)
         : sendHedged(options, state, options.hedgeAfterMs, random, attempt > 1));
       options.limiter.succeeded();
-      return { response, attempts: attempt, hedges: state.hedges };
+      return { response, attempts: attempt - state.unreached, hedges: state.hedges };
     } catch (error) {
       if (options.signal.aborted) throw error;
       // A refusal before the call (a spent budget) is final as it is.
@@ -210,8 +229,9 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
             code: failure.code,
           },
         );
-        // The requests it sent are counted (`llm_calls`, `retries`) though no answer came.
-        final.sent = { attempts: attempt, hedges: state.hedges };
+        // The requests its server received are counted (`llm_calls`, `retries`) though no answer
+        // came; an attempt that never connected is not one.
+        final.sent = { attempts: attempt - state.unreached, hedges: state.hedges };
         throw final;
       }
       if (growsBackoff(options, state, failure)) state.steps += 1;

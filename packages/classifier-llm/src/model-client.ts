@@ -244,20 +244,18 @@ export class ModelClient {
       onAnswer: this.cache ? (answer) => this.cache!.set(key, answer).catch(() => {}) : undefined,
     }).catch((error: unknown) => {
       // A call that gave up sent its requests all the same, counted as for a call answered: one
-      // call (and its hedges) and its retries, the requests sent being `calls + retries` (its
-      // attempts counted as calls too, they were counted twice). No tokens come back with an
-      // error; the cost stays as for a retried attempt's failures.
-      if (error instanceof ProviderCallError && error.sent) {
-        options.usage.calls += 1 + error.sent.hedges;
-        options.usage.retries += error.sent.attempts - 1;
-      }
+      // call (and its hedges) and its retries, the requests its server received being `calls +
+      // retries`; none when it never connected (refused, unknown host: not an LLM call, nothing
+      // billed). No tokens come back with an error; the cost stays as for a retried attempt's
+      // failures.
+      if (error instanceof ProviderCallError && error.sent)
+        countRequests(options.usage, error.sent);
       throw error;
     });
     const { response } = result;
     options.prompts?.push(traceCall(messages, response.content));
-    // Requests sent: a hedged call's second attempt too (it may be billed).
-    options.usage.calls += 1 + result.hedges;
-    options.usage.retries += result.attempts - 1;
+    // Requests received: a hedged call's second attempt too (it may be billed).
+    countRequests(options.usage, result);
     options.usage.inputTokens += response.inputTokens;
     options.usage.outputTokens += response.outputTokens;
     options.usage.cachedTokens += response.cachedTokens;
@@ -329,6 +327,15 @@ export class ModelClient {
       });
     }
   }
+}
+
+/**
+ * Adds a call's requests to `usage`: one call (and its hedges) and its retries, `calls + retries`
+ * being the requests its server received; attempts that never connected are in neither.
+ */
+function countRequests(usage: UsageTally, sent: { attempts: number; hedges: number }): void {
+  usage.calls += Math.min(1, sent.attempts) + sent.hedges;
+  usage.retries += Math.max(0, sent.attempts - 1);
 }
 
 /** The named fields of an object (the settings that change answers, for fingerprints). */

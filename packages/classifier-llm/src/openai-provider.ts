@@ -84,6 +84,7 @@ function httpSend(options: OpenAiProviderOptions): Send {
       throw new ProviderCallError(error.message, {
         cause: error.cause,
         code: error.reason,
+        reachedServer: error.connected,
         ...(error.reason === 'aborted' ? { status: 499 } : {}),
       });
     }

@@ -5,6 +5,7 @@ import OpenAI, {
   APIUserAbortError,
 } from 'openai';
 import { createHttpFetch } from './http-fetch.js';
+import { unconnectedError } from './http-request.js';
 import {
   baseUrlOf,
   type Completion,
@@ -55,11 +56,18 @@ function sdkError(error: unknown): ProviderCallError {
     });
   if (error instanceof APIConnectionTimeoutError)
     return new ProviderCallError('the call timed out', { cause: error, code: 'timeout' });
-  if (error instanceof APIConnectionError)
-    return new ProviderCallError(`cannot reach the endpoint: ${error.message}`, {
-      cause: error,
-      code: 'connection',
-    });
+  if (error instanceof APIConnectionError) {
+    // A request that never connected: its message names the endpoint and the fix.
+    const unconnected = unconnectedError(error);
+    return new ProviderCallError(
+      unconnected?.message ?? `cannot reach the endpoint: ${error.message}`,
+      {
+        cause: error,
+        code: 'connection',
+        reachedServer: unconnected === undefined,
+      },
+    );
+  }
   if (error instanceof APIError)
     return statusError(
       error.status ?? 500,

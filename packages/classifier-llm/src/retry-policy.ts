@@ -53,8 +53,13 @@ export function backoffMs(
 export class ProviderCallError extends ScoreCallError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
-  /** For a call that gave up: the requests it sent (attempts, and hedges beside them). */
+  /** For a call that gave up: the requests its server received (attempts, and hedges beside them). */
   sent: { attempts: number; hedges: number } | undefined;
+  /**
+   * False when the request never reached a server (connection refused, unknown host, a failed TLS
+   * handshake): not counted as an LLM call or a retry, and never billed.
+   */
+  readonly reachedServer: boolean;
 
   constructor(
     message: string,
@@ -65,6 +70,8 @@ export class ProviderCallError extends ScoreCallError {
       code?: string;
       /** Every later call would fail the same way (default: only for a 401). */
       stopsRun?: boolean;
+      /** False: the request never reached a server (default true). */
+      reachedServer?: boolean;
     },
   ) {
     super(message, {
@@ -76,6 +83,7 @@ export class ProviderCallError extends ScoreCallError {
     });
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.reachedServer = options.reachedServer ?? true;
   }
 }
 
