@@ -225,11 +225,12 @@ def parsed_csv(spark, path: str, command):
     return lines.mapInArrow(run, PARSED)
 
 
-def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None):
+def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None, spread=0):
     """The input as JSON texts (`value`, one per row, or null with `problem` for a CSV row that
     could not be read), each with its row number `n` and `line` as a local read gives them (the
     ids of rows without an id column, the lines of problems), numbered in file order, then
-    repartitioned into `partitions` (if > 0). `parse_csv`: the command of a worker's CSV step.
+    repartitioned into `partitions` (if > 0; `spread`, if > 0, instead, without changing how JSONL
+    is split when read). `parse_csv`: the command of a worker's CSV step.
 
     With `job` (the scoring job's arguments): rows are repartitioned by id instead (unless no row
     can have an id column: JSONL lines none of which names it, Parquet without it), with `shared`
@@ -264,7 +265,7 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None
         frame = numbered(rows).select(value, "n", "line", no_problem, *extra)
     read = frame.rdd.getNumPartitions()
     print(f"plexus: input read in {read} partitions, rows numbered in file order", file=sys.stderr, flush=True)
-    target = partitions if partitions > 0 else read
+    target = spread or partitions or read
     if keyed:
         job.grouped_by = id_column
         print(f"plexus: rows grouped by id (column {json.dumps(id_column)}) in {target} partitions",

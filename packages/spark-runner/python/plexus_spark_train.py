@@ -2,10 +2,12 @@
 
 spark-submit --py-files plexus_spark_job.py,plexus_spark_rows.py plexus_spark_train.py --input PATH --output DIR
     --scorecard FILE --score NAME --worker train-worker.mjs [--node NODE] --shards N --seed S
-    --test-fraction F [--format parquet|jsonl|csv]
+    --test-fraction F [--format parquet|jsonl|csv] [--id-column NAME]
 
 Rows are read as the scoring job reads them (plexus_spark_job.read_input): JSON texts numbered
-as a local read numbers them, CSV parsed by `train-worker.mjs parse-csv` with core's parser.
+as a local read numbers them, CSV parsed by `train-worker.mjs parse-csv` with core's parser,
+grouped by id (`--id-column`, the scorecard's data.id_column) so that the prepare step reports a
+repeated id as a local read does (the later rows not used), Parquet int64 columns sent exact.
 1. prepare: each partition's rows go through `node train-worker.mjs prepare`, which makes items
    (the score's processors applied), puts each on the train or test side (by a hash of its id and
    the seed) and in a shard (by a hash of its id), and counts the terms of its training items.
@@ -38,6 +40,17 @@ def worker_command(args, step, *extra):
             "--shards", str(args.shards), *extra]
 
 
+def prepare_command(args):
+    """The prepare step: the split and, as the scoring worker takes them, the Parquet int64
+    columns sent as digits and the id column the rows were grouped by."""
+    extra = ["--seed", str(args.seed), "--test-fraction", str(args.test_fraction)]
+    if args.int64_columns:
+        extra += ["--int64-columns", json.dumps(args.int64_columns)]
+    if args.grouped_by is not None:
+        extra += ["--grouped-by", args.grouped_by]
+    return worker_command(args, "prepare", *extra)
+
+
 def run_worker(command, lines_in, on_line):
     """The worker as lines: JSON texts in, each answer line parsed and passed through on_line."""
     blocks = ((line + "\n").encode("utf-8") for line in lines_in)
@@ -54,7 +67,9 @@ def prepare_partitions(args):
         def rows():
             for batch in batches:
                 for row in batch.to_pylist():
-                    yield json.dumps({"n": row["n"], "line": row["line"], "text": row["value"], "problem": row["problem"]})
+                    # `shared`: the row's id may repeat another's (sharing_ids); the worker checks it.
+                    yield json.dumps({"n": row["n"], "line": row["line"], "text": row["value"], "problem": row["problem"],
+                                      "shared": bool(row.get("shared"))})
 
         def record(line):
             kind = line.pop("kind")
@@ -62,9 +77,8 @@ def prepare_partitions(args):
             payload = line["item"] if kind == "item" else line
             return {"kind": kind, "side": line.get("side"), "shard": line.get("shard"), "payload": json.dumps(payload)}
 
-        command = worker_command(args, "prepare", "--seed", str(args.seed), "--test-fraction", str(args.test_fraction))
         records = []
-        for item in run_worker(command, rows(), record):
+        for item in run_worker(prepare_command(args), rows(), record):
             records.append(item)
             if len(records) >= 2000:
                 yield pa.RecordBatch.from_pylist(records, schema=PREPARED_ARROW)
@@ -105,7 +119,10 @@ def main() -> None:
     parser.add_argument("--max-features", type=int, default=0, help="learned vocabulary size; 0 for hashing")
     parser.add_argument("--min-df", type=int, default=1)
     parser.add_argument("--format", choices=["parquet", "jsonl", "csv"], required=True)
+    # The scorecard's data.id_column: rows are grouped by it, so that a repeated id is found.
+    parser.add_argument("--id-column", default="id")
     args = parser.parse_args()
+    args.int64_columns, args.grouped_by = [], None
     started = time.monotonic()
 
     def step(name):
@@ -117,8 +134,9 @@ def main() -> None:
     if spark.conf.get("spark.sql.shuffle.partitions") == "200":  # Spark's default: far too many here
         spark.conf.set("spark.sql.shuffle.partitions", str(parallelism))
     # Rows as the scoring job reads them: JSON texts numbered as a local read numbers them (the
-    # ids of rows without an id column decide their side and shard), then spread.
-    rows = read_input(spark, args.input, args.format, 0, [args.node, args.worker, "parse-csv"]).repartition(parallelism)
+    # ids of rows without an id column decide their side and shard), grouped by id (or spread)
+    # in `parallelism` partitions; Parquet int64 columns exact (args.int64_columns).
+    rows = read_input(spark, args.input, args.format, 0, [args.node, args.worker, "parse-csv"], args, parallelism)
     prepared = rows.mapInArrow(prepare_partitions(args), PREPARED).cache()
 
     kinds = {row["kind"]: row["count"] for row in prepared.groupBy("kind").count().collect()

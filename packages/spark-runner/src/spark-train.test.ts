@@ -1,9 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plugin as forest } from '@plexus/classifier-forest';
-import { evaluate, loadScorecard, readDataset, train } from '@plexus/core';
+import {
+  type DatasetProblem,
+  evaluate,
+  idFraction,
+  loadScorecard,
+  readDataset,
+  train,
+} from '@plexus/core';
 import { beforeAll, expect, it } from 'vitest';
 import { trainOnSpark } from './spark-train.js';
 import { type LocalSpark, localSpark } from './testing.js';
@@ -118,3 +126,97 @@ it('trains Banking77 on Spark: the model a local training with the same shards w
   expect(sparkAccuracy).toBeGreaterThan(0.8);
   expect(Math.abs(sparkAccuracy - wholeAccuracy)).toBeLessThanOrEqual(0.02);
 }, 900_000);
+
+/** The ids of the held-out items the Spark job wrote (`<output>/test/part-*`), sorted. */
+function heldOutIds(output: string): string[] {
+  const folder = join(output, 'test');
+  return readdirSync(folder)
+    .filter((name) => name.startsWith('part-'))
+    .flatMap((name) => readFileSync(join(folder, name), 'utf8').split('\n'))
+    .filter((text) => text.trim() !== '')
+    .map((text) => (JSON.parse(text) as { id: string }).id)
+    .sort();
+}
+
+it('trains on Parquet int64 ids as a local training does: a repeated id reported, not used twice; ids above 2^53 exact', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-train-ids-'));
+  const data = join(dir, 'train.parquet');
+  // 240 rows, int64 ids: row r's id is r (1-based) but for rows 100 and 151, 1234567890123456789
+  // (above 2^53: exact locally, rounded as a JSON number), row 201, 9007199254740993 (2^53 + 1),
+  // and row 107, 3 (row 3's id). Rows 107 and 151 repeat an earlier id: not used, reported.
+  execFileSync(spark.python, [
+    '-c',
+    [
+      'import sys, pyarrow as pa, pyarrow.parquet as pq',
+      'n = 240',
+      'texts = [("win a free prize now " if i % 3 == 0 else "see you at lunch ") + str(i) for i in range(n)]',
+      'labels = ["spam" if i % 3 == 0 else "ham" for i in range(n)]',
+      'ids = [i + 1 for i in range(n)]',
+      'ids[99] = ids[150] = 1234567890123456789',
+      'ids[200] = 9007199254740993',
+      'ids[106] = 3',
+      'table = pa.table({"id": pa.array(ids, pa.int64()), "text": texts, "label": labels})',
+      'pq.write_table(table, sys.argv[1], row_group_size=50)',
+    ].join('\n'),
+    data,
+  ]);
+  const card = (name: string, model: string) => {
+    const path = join(dir, `${name}.yaml`);
+    writeFileSync(
+      path,
+      `name: ${name}\nscores:\n  - { name: Spam Forest, class: forest/random-forest, labels: [spam, ham], label_column: label, model: ${model}, trees: 6 }\n`,
+    );
+    return path;
+  };
+  const lines: string[] = [];
+  const output = join(dir, 'out');
+  const trained = await trainOnSpark({
+    scorecard: await loadScorecard(card('Spark Ids', 'spark.json'), {
+      plugins: [forest],
+      create: false,
+    }),
+    score: 'Spam Forest',
+    input: data,
+    output,
+    shards: 2,
+    testFraction: 0.25,
+    // Splits of 1 KB: the row groups are read in several partitions.
+    conf: { 'spark.sql.files.maxPartitionBytes': '1024' },
+    sparkSubmit: spark.sparkSubmit,
+    env: { ...process.env, ...spark.javaEnv },
+    onOutput: (line) => lines.push(line),
+  });
+  const problems: DatasetProblem[] = [];
+  const [local] = await train({
+    scorecard: await loadScorecard(card('Local Ids', 'local.json'), {
+      plugins: [forest],
+      create: false,
+    }),
+    data,
+    testFraction: 0.25,
+    split: 'hash',
+    settingsOverride: { shards: 2 },
+    onDatasetProblem: (problem) => problems.push(problem),
+  });
+  expect(problems.map(({ line, message }) => ({ line, message }))).toEqual([
+    { line: 107, message: 'repeats id "3"; ids must be unique' },
+    { line: 151, message: 'repeats id "1234567890123456789"; ids must be unique' },
+  ]);
+  // The same rows used, split the same way: 238 items, the held-out ones by a hash of their ids.
+  const ids = Array.from({ length: 240 }, (_, index) => String(index + 1)).filter(
+    (id) => !['100', '107', '151', '201'].includes(id),
+  );
+  ids.push('1234567890123456789', '9007199254740993');
+  const heldOut = ids.filter((id) => idFraction(id, 0) < 0.25).sort();
+  expect(local).toMatchObject({ trainItems: 238 - heldOut.length, testItems: heldOut.length });
+  expect(trained).toMatchObject({ trainItems: local!.trainItems, testItems: local!.testItems });
+  expect(heldOutIds(output)).toEqual(heldOut);
+  expect(trained.counts).toEqual({ item: 238, problem: 2 });
+  expect(trained.firstProblems.sort((left, right) => left.line - right.line)).toEqual(
+    problems.map(({ line, message }) => ({ line, message })),
+  );
+  expect(trained.metrics?.accuracy).toBe(local!.metrics?.accuracy);
+  expect(
+    firstDifference(readFileSync(join(dir, 'local.json')), readFileSync(trained.modelPath)),
+  ).toBe(-1);
+}, 600_000);

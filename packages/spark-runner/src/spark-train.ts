@@ -169,6 +169,8 @@ export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTra
     ],
     ...['--shards', String(shards), '--seed', String(options.seed ?? 0)],
     ...['--test-fraction', String(testFraction), '--format', inputFormat(options.input)],
+    // Rows grouped by the scorecard's id column: a repeated id is reported, as a local read does.
+    ...['--id-column', scorecard.data?.id_column ?? 'id'],
     ...['--min-df', String(settings.features.min_df)],
     ...[
       '--max-features',

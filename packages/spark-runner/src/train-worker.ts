@@ -1,7 +1,10 @@
 // The Plexus Spark training worker, one process per task and step of `plexus spark train`:
 //   parse-csv  a CSV file's text -> its rows, numbered as a local read numbers them (csv-rows.ts)
-//   prepare  rows ({"n", "line", "text"} or {"n", "line", "problem"} JSON lines: the row as JSON
-//            text, its row number and line as a local read gives them) -> items with their side
+//   prepare  rows ({"n", "line", "text", "shared"} or {"n", "line", "problem"} JSON lines: the row
+//            as JSON text, its row number and line as a local read gives them, `shared` when its
+//            id may repeat another row's, the rows grouped by id as the scoring job groups them:
+//            a repeated id is a problem, as in a local read; Parquet int64 columns as digits,
+//            named by --int64-columns) -> items with their side
 //            (train/test) and shard, the rows that could not be used, and the term statistics of
 //            the partition's training items
 //   featurizer  summed term statistics (one JSON object) -> the featurizer as a model file holds it
@@ -36,6 +39,7 @@ import {
   type TrainItemV1,
 } from '@plexus/core';
 import { writeCsvRows } from './csv-rows.js';
+import { exactIntegers, groupingProblem, int64Columns, repeatedId } from './worker-protocol.js';
 
 function argument(name: string): string {
   const index = process.argv.indexOf(name);
@@ -76,6 +80,7 @@ interface PreparedRow {
   line: number;
   text: string;
   problem?: string | null;
+  shared?: boolean;
 }
 
 async function prepare(): Promise<void> {
@@ -83,26 +88,36 @@ async function prepare(): Promise<void> {
   const seed = Number(argument('--seed'));
   const fraction = Number(argument('--test-fraction'));
   const gold = goldColumns(card.scores);
+  const idColumn = card.data?.id_column ?? 'id';
+  const refused = groupingProblem(process.argv, idColumn);
+  if (refused) throw refused;
+  const int64 = int64Columns(process.argv);
   const training: TrainItemV1[] = [];
+  const sharedIds = new Set<string>();
   for await (const input of lines()) {
-    const { n, line, text, problem: unread } = JSON.parse(input) as PreparedRow;
+    const { n, line, text, problem: unread, shared } = JSON.parse(input) as PreparedRow;
     // The row parsed as in-process JSONL reading does (a Parquet or CSV row is JSON text too).
     const row = unread ? { kind: 'error' as const, line, message: unread } : jsonlRow(text, line);
     if (!row) continue;
-    const item =
+    if (row.kind !== 'error') exactIntegers(row.record, int64);
+    const read =
       row.kind === 'error'
         ? row
         : itemOfRecord(row.record, {
-            idColumn: card.data?.id_column ?? 'id',
+            idColumn,
             textColumn: card.data?.text_column ?? 'text',
             gold: { [entry.name]: gold[entry.name] ?? [entry.name] },
             rowNumber: n,
             line,
           });
+    // A row whose id an earlier row has (the rows that may share one come in line order).
+    const item =
+      !('message' in read) && shared && sharedIds.has(read.id) ? repeatedId(read.id, line) : read;
     if ('message' in item) {
       await write({ kind: 'problem', line, message: item.message });
       continue;
     }
+    if (shared) sharedIds.add(item.id);
     const raw = item.labels[entry.name];
     const label = raw === undefined ? undefined : matchLabel(raw, entry.labels);
     if (label === undefined) {

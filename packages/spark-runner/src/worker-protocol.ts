@@ -11,7 +11,7 @@
 // Out: one flat JSON line per item and score with the columns of the job's Parquet output
 // (`probabilities`, `error` and `trace` as JSON strings), so that the job converts whole blocks
 // of lines to Arrow at once (pyarrow's JSON reader) with no per-row Python work.
-import { jsonlRow, type RawRow, type ResultLine } from '@plexus/core';
+import { InvalidConfigError, jsonlRow, type RawRow, type ResultLine } from '@plexus/core';
 
 /**
  * A row of the worker's input with its row number, as a local read numbers it; `shared` when its
@@ -96,6 +96,38 @@ export function exactIntegers(record: Record<string, unknown>, names: readonly s
     const number = Number(value);
     if (Number.isSafeInteger(number)) record[name] = number;
   }
+}
+
+/** The value after `name` in a worker's arguments (`process.argv`). */
+function argumentOf(argv: readonly string[], name: string): string | undefined {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
+/** `--int64-columns '["a", ...]'`: the Parquet columns of 64-bit integers, sent as digits. */
+export function int64Columns(argv: readonly string[]): string[] {
+  const names: unknown = JSON.parse(argumentOf(argv, '--int64-columns') ?? '[]');
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
+    throw new Error('--int64-columns: expected a JSON list of column names');
+  return names;
+}
+
+/**
+ * `--grouped-by NAME`: the column the job grouped rows by (sharing_ids). Another column than the
+ * scorecard's ids would miss repeated ids: refused, with the fix.
+ */
+export function groupingProblem(
+  argv: readonly string[],
+  idColumn: string,
+): InvalidConfigError | undefined {
+  const groupedBy = argumentOf(argv, '--grouped-by');
+  if (groupedBy === undefined || groupedBy === idColumn) return undefined;
+  return new InvalidConfigError([
+    {
+      path: '--id-column',
+      message: `the job grouped rows by column "${groupedBy}", but the scorecard's ids are in "${idColumn}" (data.id_column): repeated ids would be missed; pass --id-column ${JSON.stringify(idColumn)}`,
+    },
+  ]);
 }
 
 /** Why a row is not an item: its id is an earlier row's (core's reader says so, in these words). */

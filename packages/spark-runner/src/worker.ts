@@ -15,7 +15,6 @@ import {
   directoryCache,
   errorMessage,
   goldColumns,
-  InvalidConfigError,
   itemOfRecord,
   loadScorecard,
   PlexusError,
@@ -25,6 +24,8 @@ import {
 import { writeCsvRows } from './csv-rows.js';
 import {
   exactIntegers,
+  groupingProblem,
+  int64Columns,
   lineWriter,
   problemRow,
   repeatedId,
@@ -70,29 +71,6 @@ async function* itemsOf(
   }
 }
 
-/** `--int64-columns '["a", ...]'`: the Parquet columns of 64-bit integers, sent as digits. */
-function int64Columns(): string[] {
-  const names: unknown = JSON.parse(argument('--int64-columns') ?? '[]');
-  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
-    throw new Error('--int64-columns: expected a JSON list of column names');
-  return names;
-}
-
-/**
- * `--grouped-by NAME`: the column the job grouped rows by (sharing_ids). Another column than the
- * scorecard's ids would miss repeated ids: refused, with the fix.
- */
-function groupingProblem(idColumn: string): InvalidConfigError | undefined {
-  const groupedBy = argument('--grouped-by');
-  if (groupedBy === undefined || groupedBy === idColumn) return undefined;
-  return new InvalidConfigError([
-    {
-      path: '--id-column',
-      message: `the job grouped rows by column "${groupedBy}", but the scorecard's ids are in "${idColumn}" (data.id_column): repeated ids would be missed; pass --id-column ${JSON.stringify(idColumn)}`,
-    },
-  ]);
-}
-
 async function main(): Promise<number> {
   if (process.argv.includes('--parse-csv')) {
     await writeCsvRows(process.stdin, process.stdout);
@@ -104,7 +82,7 @@ async function main(): Promise<number> {
     process.stderr.write('usage: worker.mjs --scorecard FILE --cache-dir DIR [--no-cache]\n');
     return 2;
   }
-  const int64 = int64Columns();
+  const int64 = int64Columns(process.argv);
   // Tasks running the job at once: each keeps its share of a score's request limits.
   const tasks = Number(argument('--tasks') ?? '1');
   const card = await loadScorecard(path, {
@@ -120,7 +98,7 @@ async function main(): Promise<number> {
   const { write: out, flush } = lineWriter(process.stdout);
   const problems: unknown[] = [];
   const idColumn = card.data?.id_column ?? 'id';
-  const refused = groupingProblem(idColumn);
+  const refused = groupingProblem(process.argv, idColumn);
   if (refused) {
     await closeScorecard(card);
     throw refused;

@@ -116,7 +116,7 @@ export function sparkTrainCommand(spark: Command, io: CliIo): void {
         `${flags.score}: trained on Spark (${trained.shards} shards) on ${trained.trainItems} items, tested on ${trained.testItems} (${trained.durationS.toFixed(1)} s)\n  ${trained.facts.join('\n  ')}\n  model: ${trained.modelPath}\n`,
       );
       const left = [
-        counts.problem ? `${counts.problem} unreadable rows` : '',
+        counts.problem ? `${counts.problem} rows unreadable or repeating an id` : '',
         counts.unlabeled ? `${counts.unlabeled} without a gold label` : '',
         counts.unknown ? `${counts.unknown} with a label the score does not declare` : '',
         counts.left_out ? `${counts.left_out} without their numeric features` : '',
