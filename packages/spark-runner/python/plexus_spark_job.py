@@ -32,7 +32,8 @@ from pyspark import TaskContext
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from plexus_spark_rows import BLANK_LINE, key_pattern, numbered, numbered_counting, parquet_json, sharing_ids
+from plexus_spark_rows import (BLANK_LINE, key_pattern, numbered, numbered_counting, parquet_json, sharing_ids,
+                               unsigned_longs)
 
 FIELDS = [
     ("item_id", pa.string()), ("score", pa.string()), ("value", pa.string()), ("status", pa.string()),
@@ -255,7 +256,7 @@ def read_input(spark, path: str, kind: str, partitions: int, parse_csv, job=None
         keyed = naming_rows > 0
     else:
         rows = read_frame(spark, path, "parquet")
-        value, longs = parquet_json(rows, keyed)
+        value, longs = parquet_json(rows, keyed, unsigned_longs(spark, path) if keyed else ())
         if keyed:
             job.int64_columns = longs
             # Without an id column every id is a row number: none repeats, nothing to group.

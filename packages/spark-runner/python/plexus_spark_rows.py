@@ -7,8 +7,10 @@ computes it in the JVM, with no data on the driver (a count per partition only).
 
 A repeated id is a problem in a local read (the later row is not scored); `sharing_ids` groups
 the rows by id so that the scoring worker finds them the same way. `parquet_json`: Parquet rows
-as the JSON texts the workers read (int64 exact for scoring).
+as the JSON texts the workers read (int64 and unsigned 64-bit columns exact: unsigned_longs).
 """
+import sys
+
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import LongType, StringType, StructField, StructType
@@ -123,14 +125,57 @@ def sharing_ids(frame, id_column: str, partitions: int):
     return keyed.withColumn("shared", F.count(F.lit(1)).over(group) > 1).drop("__key", "__id")
 
 
-def parquet_json(rows, exact_longs: bool):
+def _first_parquet_file(filesystem, path):
+    """The first data file under a Parquet path (a file, or a folder of part files, partition
+    folders included), skipping `_SUCCESS`, `_metadata` and hidden files; None if there is none."""
+    status = filesystem.getFileStatus(path)
+    if not status.isDirectory():
+        return path
+    entries = sorted(filesystem.listStatus(path), key=lambda entry: entry.getPath().getName())
+    for entry in entries:
+        name = entry.getPath().getName()
+        if name.startswith("_") or name.startswith("."):
+            continue
+        found = _first_parquet_file(filesystem, entry.getPath())
+        if found is not None:
+            return found
+    return None
+
+
+def unsigned_longs(spark, path: str):
+    """The names of the top-level unsigned 64-bit integer columns (Parquet `INTEGER(64,false)`) of
+    the Parquet input, read from the footer of its first file with Spark's own Parquet reader (any
+    filesystem Spark reads). Spark reads them as decimal(20,0), which `to_json` writes as numbers
+    that JavaScript rounds above 2^53; core's Parquet reader gives their exact value."""
+    jvm = spark._jvm
+    conf = spark._jsc.hadoopConfiguration()
+    try:
+        root = jvm.org.apache.hadoop.fs.Path(path)
+        first = _first_parquet_file(root.getFileSystem(conf), root)
+        if first is None:
+            return []
+        reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(
+            jvm.org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(first, conf))
+        try:
+            schema = reader.getFooter().getFileMetaData().getSchema()
+        finally:
+            reader.close()
+    except Exception as error:  # noqa: BLE001 - a glob, say: said, and the job goes on as before
+        print(f"plexus: could not read the Parquet footer of {path} ({str(error).splitlines()[0]}): unsigned "
+              "64-bit columns, if any, arrive rounded above 2^53", file=sys.stderr, flush=True)
+        return []
+    return [field.getName() for field in schema.getFields()
+            if field.isPrimitive() and str(field.getLogicalTypeAnnotation()) == "INTEGER(64,false)"]
+
+
+def parquet_json(rows, exact_longs: bool, unsigned=()):
     """Each Parquet row as JSON text, made in the JVM (nulls kept as null, as the rows were sent
     before), and the names of its 64-bit integer columns. With `exact_longs` those are written as
     strings ("digits"): Spark's `to_json` writes numbers, which JavaScript reads rounded above
-    2^53; the scoring worker turns each back into a number when it is exact (`--int64-columns`),
-    as core's Parquet reader does."""
+    2^53; the workers turn each back into a number when it is exact (`--int64-columns`), as core's
+    Parquet reader does. `unsigned` (unsigned_longs: decimal(20,0) in Spark) are among them."""
     quoted = {name: F.col("`" + name.replace("`", "``") + "`") for name in rows.columns}
-    longs = [field.name for field in rows.schema.fields if isinstance(field.dataType, LongType)] \
-        if exact_longs else []
+    longs = [field.name for field in rows.schema.fields
+             if isinstance(field.dataType, LongType) or field.name in unsigned] if exact_longs else []
     columns = [quoted[name].cast("string").alias(name) if name in longs else quoted[name] for name in rows.columns]
     return F.to_json(F.struct(*columns), {"ignoreNullFields": "false"}).alias("value"), longs

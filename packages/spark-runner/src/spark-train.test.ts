@@ -127,23 +127,30 @@ it('trains Banking77 on Spark: the model a local training with the same shards w
   expect(Math.abs(sparkAccuracy - wholeAccuracy)).toBeLessThanOrEqual(0.02);
 }, 900_000);
 
-/** The ids of the held-out items the Spark job wrote (`<output>/test/part-*`), sorted. */
-function heldOutIds(output: string): string[] {
+interface HeldOut {
+  id: string;
+  metadata: Record<string, unknown>;
+}
+
+/** The held-out items the Spark job wrote (`<output>/test/part-*`), by id. */
+function heldOutItems(output: string): HeldOut[] {
   const folder = join(output, 'test');
   return readdirSync(folder)
     .filter((name) => name.startsWith('part-'))
     .flatMap((name) => readFileSync(join(folder, name), 'utf8').split('\n'))
     .filter((text) => text.trim() !== '')
-    .map((text) => (JSON.parse(text) as { id: string }).id)
-    .sort();
+    .map((text) => JSON.parse(text) as HeldOut)
+    .sort((left, right) => (left.id < right.id ? -1 : 1));
 }
 
-it('trains on Parquet int64 ids as a local training does: a repeated id reported, not used twice; ids above 2^53 exact', async () => {
+it('trains on Parquet int64 ids as a local training does: a repeated id reported, not used twice; ids above 2^53 and unsigned 64-bit columns exact', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-train-ids-'));
   const data = join(dir, 'train.parquet');
   // 240 rows, int64 ids: row r's id is r (1-based) but for rows 100 and 151, 1234567890123456789
   // (above 2^53: exact locally, rounded as a JSON number), row 201, 9007199254740993 (2^53 + 1),
   // and row 107, 3 (row 3's id). Rows 107 and 151 repeat an earlier id: not used, reported.
+  // `account`, unsigned 64-bit (Spark reads it as decimal(20,0)): 2^64 - 1 on every 4th row,
+  // 2^53 + 1 on every 4th but one, else the row number; exact in a local read.
   execFileSync(spark.python, [
     '-c',
     [
@@ -155,7 +162,8 @@ it('trains on Parquet int64 ids as a local training does: a repeated id reported
       'ids[99] = ids[150] = 1234567890123456789',
       'ids[200] = 9007199254740993',
       'ids[106] = 3',
-      'table = pa.table({"id": pa.array(ids, pa.int64()), "text": texts, "label": labels})',
+      'accounts = [2**64 - 1 if i % 4 == 0 else 2**53 + 1 if i % 4 == 1 else i + 1 for i in range(n)]',
+      'table = pa.table({"id": pa.array(ids, pa.int64()), "text": texts, "label": labels, "account": pa.array(accounts, pa.uint64())})',
       'pq.write_table(table, sys.argv[1], row_group_size=50)',
     ].join('\n'),
     data,
@@ -210,7 +218,13 @@ it('trains on Parquet int64 ids as a local training does: a repeated id reported
   const heldOut = ids.filter((id) => idFraction(id, 0) < 0.25).sort();
   expect(local).toMatchObject({ trainItems: 238 - heldOut.length, testItems: heldOut.length });
   expect(trained).toMatchObject({ trainItems: local!.trainItems, testItems: local!.testItems });
-  expect(heldOutIds(output)).toEqual(heldOut);
+  const onSpark = heldOutItems(output);
+  expect(onSpark.map((item) => item.id)).toEqual(heldOut);
+  // Their metadata as a local read gives it: unsigned 64-bit numbers above 2^53 as their digits.
+  const read = new Map<string, unknown>();
+  for await (const item of readDataset({ path: data })) read.set(item.id, item.metadata.account);
+  expect(onSpark.map((item) => item.metadata.account)).toEqual(heldOut.map((id) => read.get(id)));
+  expect(new Set(read.values())).toContain('18446744073709551615');
   expect(trained.counts).toEqual({ item: 238, problem: 2 });
   expect(trained.firstProblems.sort((left, right) => left.line - right.line)).toEqual(
     problems.map(({ line, message }) => ({ line, message })),
