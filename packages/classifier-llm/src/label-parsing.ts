@@ -1,5 +1,6 @@
 import { matchLabel, normalizeLabel, redactedSlice } from '@plexus/core';
 import type { ChatResponse } from './chat-provider.js';
+import { asks, continuedBelow, lineLabels } from './label-statements.js';
 
 /** What an answer says: one of the labels, or why it gives none (never a guess). */
 export type LabelReading =
@@ -32,6 +33,7 @@ export function answerReading(
  * "yes", the model may have been writing "yes, partly".
  */
 function cutTextLabel(content: string, labels: readonly string[]): string | undefined {
+  if (asks(content.trim())) return undefined;
   const label = matchLabel(content.trim(), labels);
   if (label === undefined) return undefined;
   const start = normalizeLabel(content.trim());
@@ -138,13 +140,30 @@ function jsonLabel(answer: string, labels: readonly string[]): LabelReading | un
     };
   }
   const value = object.label;
-  // A number or a boolean is the label it writes (`"label": 1` for labels 0 and 1).
-  const written = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+  // A number or a boolean is the label it writes (`"label": 1` for labels 0 and 1), a number as
+  // written: `1.0` is not the label 1 (JSON.parse reads it as 1).
+  const written =
+    typeof value === 'number'
+      ? writtenNumber(answer, value)
+      : typeof value === 'boolean'
+        ? String(value)
+        : value;
   const label = typeof written === 'string' ? matchLabel(written, labels) : undefined;
   if (label !== undefined) return { label };
+  const shown = typeof value === 'number' ? written : JSON.stringify(value);
   return {
-    problem: `its JSON label ${redactedSlice(JSON.stringify(value) ?? String(value), 0, 100)} is not one of the labels`,
+    problem: `its JSON label ${redactedSlice(typeof shown === 'string' ? shown : String(value), 0, 100)} is not one of the labels`,
   };
+}
+
+/**
+ * A JSON `"label"` number as the answer writes it (`1.0`, `1e0`), found by its value; as
+ * JavaScript writes it when no `"label": <number>` holds it.
+ */
+function writtenNumber(answer: string, value: number): string {
+  for (const found of answer.matchAll(/"label"\s*:\s*(-?[0-9][0-9.eE+-]*)/g))
+    if (Number(found[1]) === value) return found[1]!;
+  return String(value);
 }
 
 /**
@@ -201,29 +220,52 @@ function textLabel(answer: string, labels: readonly string[]): LabelReading {
     if (first) return { label: matchLabel(first[1]!, labels)! };
   }
   const lines = text.split(/\r?\n/);
-  // A first or last line that is a label and nothing else is the answer ("ham" then why, "not
-  // spam" in it). A line between is reasoning: a recited list of the labels, an option weighed.
-  const written = lines.filter((line) => line.trim() !== '');
-  const ends = written.length > 1 ? [written[0]!, written.at(-1)!] : written;
-  const alone = [...new Set(ends.flatMap((line) => matchLabel(bareText(line), labels) ?? []))];
+  const alone = aloneLabels(lines, labels);
   if (alone.length === 1) return { label: alone[0]! };
   if (alone.length > 1)
     return {
       problem: `it gives ${alone.length} labels on lines of their own (${alone.join(', ')})`,
     };
+  // Labels named in a question ("Spam?", "Is it spam or ham?") are asked about, not stated.
+  let question: string | undefined;
   for (let index = lines.length - 1; index >= 0; index -= 1) {
-    const named = [
-      ...new Set(
-        [...lines[index]!.matchAll(pattern)].map((match) => matchLabel(match[1]!, labels)!),
-      ),
-    ];
-    if (named.length === 1) return { label: named[0]! };
-    if (named.length > 1)
+    const { stated, asked } = lineLabels(lines[index]!, pattern, labels);
+    if (stated.length === 1) return { label: stated[0]! };
+    if (stated.length > 1)
       return {
-        problem: `its last line naming a label names ${named.length} (${named.join(', ')}): ${JSON.stringify(redactedSlice(lines[index]!.trim(), 0, 60))}`,
+        problem: `its last line naming a label names ${stated.length} (${stated.join(', ')}): ${quotedLine(lines[index]!)}`,
       };
+    if (asked) question ??= lines[index]!;
   }
+  if (question !== undefined)
+    return { problem: `it names a label only in a question: ${quotedLine(question)}` };
   return { problem: namesNone };
+}
+
+/** A line as a problem quotes it: its first 60 characters, JSON-quoted. */
+function quotedLine(line: string): string {
+  return JSON.stringify(redactedSlice(line.trim(), 0, 60));
+}
+
+/**
+ * The labels the first and last written lines hold alone ("ham" then why, "not spam" in it). A
+ * line between is reasoning: a recited list of the labels, an option weighed. A question ("Spam?")
+ * holds none. A first line whose sentence goes on below ("Spam\nfilters would catch it") is no
+ * answer by itself, but still conflicts with another label alone ("spam\nor rather\nham").
+ */
+function aloneLabels(lines: readonly string[], labels: readonly string[]): string[] {
+  const written = lines.flatMap((line, index) => (line.trim() === '' ? [] : [index]));
+  const ends = written.length > 1 ? [written[0]!, written.at(-1)!] : written;
+  const found: string[] = [];
+  let answers = 0;
+  for (const index of ends) {
+    const bare = bareText(lines[index]!);
+    const label = asks(bare) ? undefined : matchLabel(bare, labels);
+    if (label === undefined) continue;
+    found.push(label);
+    if (!continuedBelow(lines, index)) answers += 1;
+  }
+  return answers === 0 ? [] : [...new Set(found)];
 }
 
 /** Any label, on word boundaries, ignoring case, longer labels first (they contain shorter ones). */

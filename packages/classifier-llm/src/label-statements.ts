@@ -1,0 +1,53 @@
+import { matchLabel } from '@plexus/core';
+
+/** The labels a line states, and whether it names one only to ask about it. */
+export interface LineLabels {
+  /** Distinct labels named outside questions, in the order first named. */
+  stated: string[];
+  /** Some label was named in a sentence that ends with `?` ("Spam?", "Is it spam or ham?"). */
+  asked: boolean;
+}
+
+const stops = '.!?';
+
+/**
+ * The labels a line names (`pattern`: any label on word boundaries, global), leaving out those in
+ * a question: a sentence whose closing run of `.!?` holds a `?`. Linear: each label's sentence end
+ * is found by one scan forward, shared by the labels before it.
+ */
+export function lineLabels(line: string, pattern: RegExp, labels: readonly string[]): LineLabels {
+  const stated = new Set<string>();
+  let asked = false;
+  // The first stop at or after the last label read, and whether its run holds a `?`.
+  let stop = -1;
+  let question = false;
+  for (const match of line.matchAll(pattern)) {
+    const end = match.index + match[0].length;
+    if (end > stop) {
+      stop = end;
+      while (stop < line.length && !stops.includes(line[stop]!)) stop += 1;
+      question = false;
+      for (let at = stop; at < line.length && stops.includes(line[at]!); at += 1)
+        if (line[at] === '?') question = true;
+    }
+    if (question) asked = true;
+    else stated.add(matchLabel(match[1]!, labels)!);
+  }
+  return { stated: [...stated], asked };
+}
+
+/** Whether a line's text (markup and quotes off) is a question: "Spam?" asks, it does not answer. */
+export function asks(text: string): boolean {
+  return text.endsWith('?');
+}
+
+/**
+ * Whether the line at `index` is a sentence continued on the next line: it ends with a letter or
+ * a digit (no `.!?:;`, no markup) and the next line starts with a lower-case letter ("Spam\nfilters
+ * would catch it": the label word is the sentence's first word, not an answer on its own line).
+ */
+export function continuedBelow(lines: readonly string[], index: number): boolean {
+  const next = lines[index + 1]?.trimStart();
+  if (!next || !/^\p{Ll}/u.test(next)) return false;
+  return /[\p{L}\p{N}]$/u.test(lines[index]!.trimEnd());
+}
