@@ -1,4 +1,4 @@
-import { nameRecord, normalizeLabel } from '@plexus/core';
+import { type LabelNormalizer, nameRecord, normalizeLabel } from '@plexus/core';
 import {
   fleissKappa,
   krippendorffAlphaNominal,
@@ -140,17 +140,20 @@ function monthAgreement(
   return result;
 }
 
-/** Agreement of one score's reviews, and of a run's answers with them. */
+/**
+ * Agreement of one score's reviews, and of a run's answers with them. `normalize`: how the score
+ * compares labels (with a run, its `normalize_labels` from the run folder: core's `runNormalizers`).
+ */
 export function scoreAgreement(
   records: readonly FeedbackRecord[],
   modelAnswers?: ReadonlyMap<string, string>,
+  normalize: LabelNormalizer = normalizeLabel,
 ): ScoreAgreement {
   // Labels compared as the run's metrics compare them (`Yes.` is `yes`), on both sides.
   const answers =
-    modelAnswers &&
-    new Map([...modelAnswers].map(([item, answer]) => [item, normalizeLabel(answer)]));
+    modelAnswers && new Map([...modelAnswers].map(([item, answer]) => [item, normalize(answer)]));
   const latest = latestPerReviewer(
-    records.map((record) => ({ ...record, label: normalizeLabel(record.label) })),
+    records.map((record) => ({ ...record, label: normalize(record.label) })),
   );
   const items = byItem(latest);
   const units = [...items.values()].map((reviews) => reviews.map((review) => review.label));
@@ -181,10 +184,17 @@ export function scoreAgreement(
   };
 }
 
-/** Agreement per score (only `scores` when given); `answers` from a run adds the model's side. */
+/**
+ * Agreement per score (only `scores` when given); `answers` from a run adds the model's side, and
+ * `normalizer` (the run's, core's `runNormalizers(run)`) compares each score's labels as the run did.
+ */
 export function feedbackAgreement(
   records: readonly FeedbackRecord[],
-  options: { scores?: readonly string[]; answers?: RunAnswers } = {},
+  options: {
+    scores?: readonly string[];
+    answers?: RunAnswers;
+    normalizer?: (score: string) => LabelNormalizer;
+  } = {},
 ): AgreementReport {
   const byScore = new Map<string, FeedbackRecord[]>();
   for (const record of records) {
@@ -196,6 +206,10 @@ export function feedbackAgreement(
   }
   const scores = nameRecord<ScoreAgreement>();
   for (const name of [...byScore.keys()].sort())
-    scores[name] = scoreAgreement(byScore.get(name)!, options.answers?.get(name));
+    scores[name] = scoreAgreement(
+      byScore.get(name)!,
+      options.answers?.get(name),
+      options.normalizer?.(name),
+    );
   return { scores };
 }

@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { agreementFile, InvalidConfigError } from '@plexus/core';
+import { agreementFile, InvalidConfigError, runNormalizers } from '@plexus/core';
 import {
   type AgreementReport,
   type FeedbackRecord,
@@ -176,7 +176,9 @@ export function feedbackCommand(program: Command, io: CliIo): void {
           store.reviews(options.score),
         );
         const answers = options.run ? await readRunAnswers(options.run) : undefined;
-        const report = feedbackAgreement(records, { scores: options.score, answers });
+        // Labels compared as the run's scores compare them (their normalize_labels).
+        const normalizer = options.run ? await runNormalizers(options.run) : undefined;
+        const report = feedbackAgreement(records, { scores: options.score, answers, normalizer });
         if (options.run) await saveAgreement(options.run, report, io);
         io.stdout(
           options.json
