@@ -1,4 +1,9 @@
-import { type GoldSource, InvalidConfigError, type LoadedScore } from '@plexus/core';
+import {
+  type GoldSource,
+  InvalidConfigError,
+  type LoadedScore,
+  normalizeLabel,
+} from '@plexus/core';
 import { FeedbackStore, feedbackDbPath, feedbackGold, type GoldRule } from '@plexus/feedback';
 import type { CliIo } from './output.js';
 
@@ -47,7 +52,11 @@ export async function feedbackGoldSource(
   } finally {
     store.close();
   }
-  const gold = feedbackGold(records, rule, names);
+  // Votes counted with labels compared as each score compares them (its normalize_labels).
+  const gold = feedbackGold(records, rule, names, (name) => {
+    const options = scores.find((score) => score.name === name)?.normalization;
+    return (label) => normalizeLabel(label, options);
+  });
   for (const name of names) {
     if (!gold.labels.has(name))
       io.stderr(

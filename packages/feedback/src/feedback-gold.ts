@@ -1,3 +1,4 @@
+import { type LabelNormalizer, normalizeLabel } from '@plexus/core';
 import type { FeedbackRecord } from './feedback-file.js';
 
 /** How an item's gold is taken from its reviews. */
@@ -27,40 +28,62 @@ function groupByItem(records: readonly FeedbackRecord[]): Map<string, FeedbackRe
   return groups;
 }
 
-/** The most frequent label, or the labels that tied for it (sorted). */
-export function majorityLabel(labels: readonly string[]): ReviewGold {
-  const counts = new Map<string, number>();
-  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const top = Math.max(...counts.values());
-  const leaders = [...counts.entries()]
-    .filter(([, count]) => count === top)
-    .map(([label]) => label);
+/**
+ * The most frequent label, or the labels that tied for it (sorted). Labels are counted as `same`
+ * compares them (as given by default; the score's way for gold: `Yes ` and `yes` are one vote
+ * each for `yes`), each named by its first spelling.
+ */
+export function majorityLabel(
+  labels: readonly string[],
+  same: LabelNormalizer = (label) => label,
+): ReviewGold {
+  const counts = new Map<string, { label: string; count: number }>();
+  for (const label of labels) {
+    const key = same(label);
+    const entry = counts.get(key);
+    if (entry) entry.count += 1;
+    else counts.set(key, { label, count: 1 });
+  }
+  const top = Math.max(...[...counts.values()].map((entry) => entry.count));
+  const leaders = [...counts.values()]
+    .filter((entry) => entry.count === top)
+    .map((entry) => entry.label);
   return leaders.length === 1 ? { label: leaders[0]! } : { tie: leaders.sort() };
 }
 
-function latestLabel(reviews: readonly FeedbackRecord[]): ReviewGold {
+function latestLabel(reviews: readonly FeedbackRecord[], same: LabelNormalizer): ReviewGold {
   const newest = reviews.reduce((latest, record) =>
     record.reviewed_at > latest.reviewed_at ? record : latest,
   );
   const atSameTime = reviews.filter((record) => record.reviewed_at === newest.reviewed_at);
-  return majorityLabel(atSameTime.map((record) => record.label));
+  return majorityLabel(
+    atSameTime.map((record) => record.label),
+    same,
+  );
 }
 
 /**
  * The gold of each item of one score: `latest` the most recent review (reviews at the very same
  * time that disagree are a tie), `majority` the label most reviewers gave (each reviewer's latest
- * review; a tie has no gold and is reported).
+ * review; a tie has no gold and is reported). Labels agree as `same` compares them: the score's
+ * `normalize_labels` (default: `normalizeLabel`, so `Yes ` and `yes` are one label).
  */
 export function goldFromReviews(
   records: readonly FeedbackRecord[],
   rule: GoldRule,
+  same: LabelNormalizer = normalizeLabel,
 ): Map<string, ReviewGold> {
   const kept = rule === 'majority' ? latestPerReviewer(records) : records;
   const gold = new Map<string, ReviewGold>();
   for (const [item, reviews] of groupByItem(kept)) {
     gold.set(
       item,
-      rule === 'latest' ? latestLabel(reviews) : majorityLabel(reviews.map((r) => r.label)),
+      rule === 'latest'
+        ? latestLabel(reviews, same)
+        : majorityLabel(
+            reviews.map((r) => r.label),
+            same,
+          ),
     );
   }
   return gold;
@@ -72,11 +95,15 @@ export interface FeedbackGold {
   ties: { score: string; item_id: string; labels: string[] }[];
 }
 
-/** Feedback gold for these scores (all reviewed scores when none are named). */
+/**
+ * Feedback gold for these scores (all reviewed scores when none are named); `normalizer` gives
+ * how each score compares labels (its `normalize_labels`; default `normalizeLabel`).
+ */
 export function feedbackGold(
   records: readonly FeedbackRecord[],
   rule: GoldRule,
   scores?: readonly string[],
+  normalizer?: (score: string) => LabelNormalizer,
 ): FeedbackGold {
   const labels = new Map<string, Map<string, string>>();
   const ties: FeedbackGold['ties'] = [];
@@ -89,7 +116,7 @@ export function feedbackGold(
   }
   for (const [score, reviews] of byScore) {
     const items = new Map<string, string>();
-    for (const [item, gold] of goldFromReviews(reviews, rule)) {
+    for (const [item, gold] of goldFromReviews(reviews, rule, normalizer?.(score))) {
       if ('label' in gold) items.set(item, gold.label);
       else ties.push({ score, item_id: item, labels: gold.tie });
     }
