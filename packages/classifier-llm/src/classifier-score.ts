@@ -219,6 +219,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           answers: tracedAnswers(answer.answers),
           attempts: answer.attempts,
           corrections: answer.corrections,
+          ...(answer.note === undefined ? {} : { answer_note: answer.note }),
           ...(answer.chunks
             ? { chunks: answer.chunks, combine: settings.chunking!.combine }
             : { prompts }),

@@ -49,6 +49,8 @@ interface TraceStep extends NodeResult {
   node: string;
   answers?: string[];
   attempts?: number;
+  /** Classifier nodes: what the last answer lacked (no `finish_reason`) and how it was read. */
+  answer_note?: string;
   /** Nodes that ask the model: their calls, tokens and cost. */
   usage?: NodeUsage;
   /** Nodes that ask the model: each call's rendered messages and raw answer. */
@@ -231,6 +233,7 @@ async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceSte
     explanation: explanationOf(answer.answers.at(-1)!),
     answers: tracedAnswers(answer.answers),
     attempts: answer.attempts,
+    ...(answer.note === undefined ? {} : { answer_note: answer.note }),
   };
 }
 

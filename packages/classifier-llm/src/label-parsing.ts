@@ -1,4 +1,5 @@
 import { matchLabel, normalizeLabel, redactedSlice } from '@plexus/core';
+import { mayBeCut, mayBeCutProblem } from './answer-notes.js';
 import type { ChatResponse } from './chat-provider.js';
 import { asks, continuedBelow, lineLabels } from './label-statements.js';
 
@@ -17,12 +18,15 @@ export function answerReading(
     return {
       problem: `the model refused: ${JSON.stringify(redactedSlice(response.refusal, 0, 100))}`,
     };
-  if (response.cutAtMaxTokens) {
-    // Cut, it may still have given its label whole: as its first JSON field, or as all it said.
+  // Cut, or maybe cut (no finish_reason, all max_tokens used), it may still have given its label
+  // whole: as its first JSON field, or as all it said.
+  const possiblyCut = mayBeCut(response, maxTokens);
+  if (response.cutAtMaxTokens || possiblyCut) {
     const field = cutFirstLabel(response.content);
     const label =
       field === undefined ? cutTextLabel(response.content, labels) : matchLabel(field, labels);
     if (label !== undefined) return { label };
+    if (possiblyCut) return { problem: mayBeCutProblem(response, maxTokens) };
     return { problem: `it was cut at max_tokens (${maxTokens}) before it ended: raise max_tokens` };
   }
   return readLabel(response.content, labels);

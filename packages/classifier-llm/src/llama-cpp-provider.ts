@@ -208,11 +208,14 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): ChatPr
           signal: AbortSignal.any([signal, timeout]),
         });
         const used = chat.sequence.tokenMeter.diff(before);
+        const cut = answer.metadata.stopReason === 'maxTokens';
         return {
           content: answer.response,
           inputTokens: used.usedInputTokens,
           outputTokens: used.usedOutputTokens,
           cachedTokens: 0,
+          finishReason: cut ? 'length' : 'stop',
+          ...(cut ? { cutAtMaxTokens: true } : {}),
         };
       } catch (error) {
         if (signal.aborted) throw error;

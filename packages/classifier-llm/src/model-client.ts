@@ -9,6 +9,7 @@ import {
   resolveModelPath,
   type ScoreEnvV1,
 } from '@plexus/core';
+import { answerNote } from './answer-notes.js';
 import { batchPrice, batchProvider, usesBatch } from './batch-provider.js';
 import { CallBudgets } from './call-budgets.js';
 import { type TracedCall, traceCall } from './call-trace.js';
@@ -63,6 +64,8 @@ export interface LabelAnswer {
   logprob: number | undefined;
   /** Why the last answer gave no label (`label` undefined): cut, refused, two labels, none. */
   problem?: string;
+  /** What the last answer lacks, and what that changed (`answerNote`): kept in the trace. */
+  note?: string;
 }
 
 /** Requests in flight per provider and model when neither the scorecard nor `--concurrency` says. */
@@ -311,13 +314,21 @@ export class ModelClient {
       answers.push(response.content);
       const { label, problem } = answerReading(response, options.labels, this.settings.max_tokens);
       if (label !== undefined || correction >= options.maxCorrections) {
+        const logprob = label === undefined ? undefined : labelLogprob(response, label);
+        const note = answerNote(response, {
+          cached: tries === 0,
+          maxTokens: this.settings.max_tokens,
+          confidenceMissing:
+            options.logprobs === true && label !== undefined && logprob === undefined,
+        });
         return {
           label,
           answers,
           attempts,
           corrections: correction,
-          logprob: label === undefined ? undefined : labelLogprob(response, label),
+          logprob,
           ...(problem === undefined ? {} : { problem }),
+          ...(note === undefined ? {} : { note }),
         };
       }
       conversation.push({ role: 'assistant', content: response.content });

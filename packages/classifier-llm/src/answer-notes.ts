@@ -1,0 +1,51 @@
+import type { ChatResponse } from './chat-provider.js';
+
+/**
+ * Whether an answer without a `finish_reason` (cached by an earlier Plexus, which kept none, or
+ * from an endpoint that sends none) may have been cut at `max_tokens`: it used all of them, or its
+ * tokens are unknown. One that used fewer ended on its own.
+ */
+export function mayBeCut(response: ChatResponse, maxTokens: number): boolean {
+  if (response.cutAtMaxTokens || response.finishReason !== undefined) return false;
+  return response.usageMissing === true || response.outputTokens >= maxTokens;
+}
+
+/** Why a possibly cut answer (see `mayBeCut`) gives no label. */
+export function mayBeCutProblem(response: ChatResponse, maxTokens: number): string {
+  const used = response.usageMissing
+    ? 'its token count is unknown'
+    : `it used all ${maxTokens} tokens`;
+  return `it may have been cut at max_tokens (${maxTokens}): it has no finish_reason (an answer cached by an earlier Plexus, or from an endpoint that sends none) and ${used}; raise max_tokens`;
+}
+
+/**
+ * What the trace says of an answer that lacks what Plexus reads (`trace.answer_note`): no
+ * `finish_reason` (how it was read), no token log-probabilities when they were asked for (why there
+ * is no confidence). Undefined when nothing is missing.
+ */
+export function answerNote(
+  response: ChatResponse,
+  options: {
+    /** From the response cache (else the endpoint just sent it). */
+    cached: boolean;
+    maxTokens: number;
+    /** `logprobs: true`, a label was read and it has no confidence. */
+    confidenceMissing: boolean;
+  },
+): string | undefined {
+  const notes: string[] = [];
+  const source = options.cached ? 'cached by an earlier Plexus' : 'from the endpoint';
+  if (!response.cutAtMaxTokens && response.finishReason === undefined)
+    notes.push(
+      mayBeCut(response, options.maxTokens)
+        ? `no finish_reason (${source}), and ${response.usageMissing ? 'its token count is unknown' : `it used all ${options.maxTokens} tokens`}: read as possibly cut at max_tokens`
+        : `no finish_reason (${source}): read as complete, it used ${response.outputTokens} of ${options.maxTokens} tokens`,
+    );
+  if (options.confidenceMissing)
+    notes.push(
+      response.tokenLogprobs
+        ? 'no confidence: its token log-probabilities do not spell the answer'
+        : `no confidence: no token log-probabilities (${source}${options.cached ? ', which kept only the last token’s' : ''})`,
+    );
+  return notes.length === 0 ? undefined : notes.join('; ');
+}

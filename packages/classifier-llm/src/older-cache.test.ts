@@ -1,0 +1,103 @@
+// Answers cached by an earlier Plexus have no `finish_reason` nor token log-probabilities: a text
+// answer cut at max_tokens was re-derived as complete (its reasoning's label taken), and the
+// missing confidence was not explained. Here an earlier Plexus's cache is made from a real one by
+// taking those fields off its stored answers (the log files, as an older version wrote them).
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseScorecard, type ScoreOutputV1 } from '@plexus/core';
+import { afterAll, expect, it } from 'vitest';
+import { plugin } from './plugin.js';
+import { startTestServer } from './testing/openai-test-server.js';
+
+const server = await startTestServer();
+afterAll(() => server.close());
+
+async function scoreWith(
+  cacheDir: string,
+  settings: Record<string, unknown>,
+): Promise<ScoreOutputV1> {
+  const score = JSON.stringify({
+    name: 'S',
+    class: 'llm/classifier',
+    labels: ['spam', 'ham'],
+    model: 'test-model',
+    base_url: server.url,
+    prompt: 'Classify:\n{{ text }}',
+    structured_output: false,
+    max_corrections: 0,
+    ...settings,
+  });
+  const card = await parseScorecard(`name: T\nscores:\n  - ${score}\n`, {
+    file: '/tmp/older-cache.yaml',
+    plugins: [plugin],
+    cacheDir,
+  });
+  const [output] = await card.scores[0]!.score!.doScore({
+    items: [{ id: '1', text: 'a message [[label:spam]]', metadata: {}, results: {} }],
+    signal: new AbortController().signal,
+    context: { scorecard: 'T' },
+  });
+  return output!;
+}
+
+/** A copy of a response cache as an earlier Plexus wrote it: no finish reason, no logprobs. */
+function olderCopy(cacheDir: string): string {
+  const older = mkdtempSync(join(tmpdir(), 'plexus-older-cache-'));
+  const logs = join(cacheDir, 'llm-responses', 'log');
+  mkdirSync(join(older, 'llm-responses', 'log'), { recursive: true });
+  for (const name of readdirSync(logs)) {
+    const lines = readFileSync(join(logs, name), 'utf8').split('\n').filter(Boolean);
+    const stripped = lines.map((line) => {
+      const tab = line.indexOf('\t');
+      const { finishReason, cutAtMaxTokens, tokenLogprobs, ...kept } = JSON.parse(
+        line.slice(tab + 1),
+      );
+      return `${line.slice(0, tab)}\t${JSON.stringify(kept)}`;
+    });
+    writeFileSync(join(older, 'llm-responses', 'log', name), `${stripped.join('\n')}\n`);
+  }
+  return older;
+}
+
+it('reads an older cached answer that used all max_tokens as possibly cut, and says why', async () => {
+  // The text answer "The text points to spam.\nAnswer: spam" is 10 tokens: a cap of 6 cuts it
+  // after "The text points to spam." (finish_reason: length).
+  const fresh = mkdtempSync(join(tmpdir(), 'plexus-fresh-cache-'));
+  server.resetStats();
+  const cut = await scoreWith(fresh, { max_tokens: 6 });
+  expect(cut).toMatchObject({ status: 'error', error: { code: 'invalid_answer' } });
+  expect(cut.error!.message).toContain('cut at max_tokens (6) before it ended');
+  expect(server.stats.requests).toBe(1);
+
+  // The same answer from an earlier Plexus's cache: no request, and not read as complete (spam).
+  const older = olderCopy(fresh);
+  const reread = await scoreWith(older, { max_tokens: 6 });
+  expect(server.stats.requests).toBe(1);
+  expect(reread).toMatchObject({ status: 'error', value: null, usage: { calls: 0, cacheHits: 1 } });
+  expect(reread.error!.message).toContain(
+    'it may have been cut at max_tokens (6): it has no finish_reason (an answer cached by an earlier Plexus, or from an endpoint that sends none) and it used all 6 tokens; raise max_tokens',
+  );
+  expect(reread.trace).toMatchObject({
+    answer_note:
+      'no finish_reason (cached by an earlier Plexus), and it used all 6 tokens: read as possibly cut at max_tokens',
+  });
+});
+
+it('reads an older cached answer that ended on its own as complete, and says why it has no confidence', async () => {
+  const fresh = mkdtempSync(join(tmpdir(), 'plexus-fresh-cache-'));
+  server.resetStats();
+  const answered = await scoreWith(fresh, { logprobs: true });
+  expect(answered).toMatchObject({ status: 'ok', value: 'spam' });
+  expect(answered.confidence).toBeCloseTo(0.9, 6);
+  expect(answered.trace).not.toHaveProperty('answer_note');
+
+  const reread = await scoreWith(olderCopy(fresh), { logprobs: true });
+  expect(server.stats.requests).toBe(1);
+  expect(reread).toMatchObject({ status: 'ok', value: 'spam', usage: { calls: 0, cacheHits: 1 } });
+  expect(reread).not.toHaveProperty('confidence');
+  expect(reread.trace).toMatchObject({
+    answer_note:
+      'no finish_reason (cached by an earlier Plexus): read as complete, it used 10 of 256 tokens; no confidence: no token log-probabilities (cached by an earlier Plexus, which kept only the last token’s)',
+  });
+});
