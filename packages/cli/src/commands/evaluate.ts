@@ -14,6 +14,7 @@ import { collect, positiveNumber, wholeNumber } from '../arguments.js';
 import { feedbackGoldSource, type GoldFlags } from '../feedback-gold.js';
 import { onInterrupt } from '../interrupt.js';
 import { type CliIo, skippedRowLine } from '../output.js';
+import { ownStdout } from '../own-stdout.js';
 import { Progress } from '../progress.js';
 import { progressTotal } from '../progress-total.js';
 import {
@@ -166,118 +167,134 @@ export function evaluateCommand(
     )
     .addHelpText('after', exitCodesHelp)
     .action(async (path: string, flags: EvaluateFlags) => {
-      if (flags.retryErrors && flags.resume === undefined) {
-        throw new InvalidConfigError([
-          { path: '--retry-errors', message: 'goes with --resume RUN_FOLDER' },
-        ]);
-      }
-      if (flags.stratify !== undefined && flags.sample === undefined) {
-        throw new InvalidConfigError([{ path: '--stratify', message: 'goes with --sample N' }]);
-      }
-      await resumeFlags(flags, io);
-      const card = await loadForCli(path, {
-        cacheDir: flags.cacheDir,
-        cache: flags.cache,
-        requestConcurrency: flags.concurrency,
-        // A resumed batch run stays one: its open batches are re-attached, never paid again.
-        ...(flags.batch || resumesBatches(flags.resume) ? { execution: 'batch' as const } : {}),
-        runBudget:
-          flags.maxUsd === undefined && flags.maxTokens === undefined
-            ? undefined
-            : { maxUsd: flags.maxUsd, maxTokens: flags.maxTokens },
-        // Before any item is scored: only the selected scores, checked against the dataset (a
-        // resumed run's dataset was checked when it started).
-        scores: flags.score,
-        checkData: flags.data ?? flags.resume === undefined,
-        warn: (line) => io.stderr(line),
-      });
-      const gold = await feedbackGoldSource(selectScores(card.scores, flags.score), flags, io);
-      // A first Ctrl-C lets the calls in flight finish (they are paid for) and stores them.
-      const interrupt = onInterrupt(io, 'finishing calls in flight');
-      const progress = new Progress({
-        io,
-        enabled: !flags.quiet && !flags.json,
-        scoresPerItem: selectScores(card.scores, flags.score).length,
-      });
-      // Counted while the run starts: a large file's count does not delay the first item.
-      if (!flags.quiet && !flags.json)
-        void progressTotal(card, flags).then((total) => progress.setTotal(total));
-      let problems = 0;
+      // stdout holds only the summary (JSON with --json): a score package's prints go to stderr.
+      const own = ownStdout(io);
       try {
-        const attached = await cliSinks({ kind: trackerKind(flags.tracker), progress, io });
-        const summary = await evaluate({
-          scorecard: card,
-          data: flags.data,
-          scores: flags.score,
-          limit: flags.limit,
-          sample: flags.sample
-            ? { size: flags.sample, seed: flags.seed, stratify: flags.stratify }
-            : undefined,
-          concurrency: flags.concurrency,
-          outDir: flags.out,
-          resumeDir: flags.resume,
-          retryErrors: flags.retryErrors,
-          cache: flags.cache,
-          cacheDir: flags.cacheDir,
-          tracePrompts: flags.tracePrompts,
-          gold,
-          drain: interrupt.signal,
-          sinks: attached.sinks,
-          onWarning: (message) => io.stderr(`warning: ${message}\n`),
-          onDatasetProblem: (problem) => {
-            problems += 1;
-            if (problems <= shownProblems)
-              io.stderr(skippedRowLine(flags.data ?? card.data?.path ?? 'data', problem));
-          },
-        });
-        progress.done();
-        if (problems > shownProblems)
-          io.stderr(
-            `… and ${problems - shownProblems} more skipped rows, listed in ${summary.dir}/dataset-errors.jsonl\n`,
-          );
-        const tracked = attached.tracked();
-        if (tracked) reportTracking(tracked, summary.dir, io);
-        if (flags.json) {
-          io.stdout(
-            `${JSON.stringify(tracked ? { ...summary, mlflow: tracked } : summary, null, 2)}\n`,
-          );
-        } else if (!flags.quiet) {
-          io.stdout(`${formatSummaryTable(summary)}\n\n`);
-          for (const note of errorNotes(summary)) io.stdout(`${note}\n`);
-          const models = modelLines(selectScores(card.scores, flags.score));
-          if (models) io.stdout(`${models}\n`);
-          io.stdout(
-            `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped, ${summary.cacheHits} from cache, ${plural(summary.llmCalls, 'LLM call')} (${summary.retries} retried), ${summary.durationS.toFixed(1)} s${flags.resume === undefined ? '' : ' this resume (the counts are the whole run)'}\n`,
-          );
-          io.stdout(`Run folder: ${summary.dir}\n`);
-          if (summary.report) io.stdout(`Report: ${summary.report}\n`);
-        }
-        if (summary.reportError) io.stderr(`${summary.reportError}\n`);
-        if (summary.status === 'interrupted') {
-          io.stderr(
-            `Run interrupted; continue it with: plexus evaluate ${path} --resume ${summary.dir}\n`,
-          );
-          setExit(1);
-        } else if (summary.status === 'failed') {
-          io.stderr(
-            `Run failed: ${summary.error}\nResults so far are in ${summary.dir}; continue with --resume ${summary.dir}\n`,
-          );
-          setExit(1);
-        } else {
-          const outcome = runOutcome(summary, flags.maxErrorRate);
-          for (const reason of outcome.reasons)
-            io.stderr(`Run completed, exit ${outcome.exitCode}: ${reason}\n`);
-          if (summary.errors > 0 && outcome.exitCode !== 0)
-            io.stderr(
-              `Score the failed items again with: plexus evaluate ${path} --resume ${summary.dir} --retry-errors\n`,
-            );
-          setExit(outcome.exitCode);
-        }
+        await runEvaluate(path, flags, own.io, setExit);
       } finally {
-        interrupt.dispose();
-        await closeScorecard(card);
+        own.restore();
       }
     });
+}
+
+/** `plexus evaluate`, with the io it prints through. */
+async function runEvaluate(
+  path: string,
+  flags: EvaluateFlags,
+  io: CliIo,
+  setExit: (code: number) => void,
+): Promise<void> {
+  if (flags.retryErrors && flags.resume === undefined) {
+    throw new InvalidConfigError([
+      { path: '--retry-errors', message: 'goes with --resume RUN_FOLDER' },
+    ]);
+  }
+  if (flags.stratify !== undefined && flags.sample === undefined) {
+    throw new InvalidConfigError([{ path: '--stratify', message: 'goes with --sample N' }]);
+  }
+  await resumeFlags(flags, io);
+  const card = await loadForCli(path, {
+    cacheDir: flags.cacheDir,
+    cache: flags.cache,
+    requestConcurrency: flags.concurrency,
+    // A resumed batch run stays one: its open batches are re-attached, never paid again.
+    ...(flags.batch || resumesBatches(flags.resume) ? { execution: 'batch' as const } : {}),
+    runBudget:
+      flags.maxUsd === undefined && flags.maxTokens === undefined
+        ? undefined
+        : { maxUsd: flags.maxUsd, maxTokens: flags.maxTokens },
+    // Before any item is scored: only the selected scores, checked against the dataset (a
+    // resumed run's dataset was checked when it started).
+    scores: flags.score,
+    checkData: flags.data ?? flags.resume === undefined,
+    warn: (line) => io.stderr(line),
+  });
+  const gold = await feedbackGoldSource(selectScores(card.scores, flags.score), flags, io);
+  // A first Ctrl-C lets the calls in flight finish (they are paid for) and stores them.
+  const interrupt = onInterrupt(io, 'finishing calls in flight');
+  const progress = new Progress({
+    io,
+    enabled: !flags.quiet && !flags.json,
+    scoresPerItem: selectScores(card.scores, flags.score).length,
+  });
+  // Counted while the run starts: a large file's count does not delay the first item.
+  if (!flags.quiet && !flags.json)
+    void progressTotal(card, flags).then((total) => progress.setTotal(total));
+  let problems = 0;
+  try {
+    const attached = await cliSinks({ kind: trackerKind(flags.tracker), progress, io });
+    const summary = await evaluate({
+      scorecard: card,
+      data: flags.data,
+      scores: flags.score,
+      limit: flags.limit,
+      sample: flags.sample
+        ? { size: flags.sample, seed: flags.seed, stratify: flags.stratify }
+        : undefined,
+      concurrency: flags.concurrency,
+      outDir: flags.out,
+      resumeDir: flags.resume,
+      retryErrors: flags.retryErrors,
+      cache: flags.cache,
+      cacheDir: flags.cacheDir,
+      tracePrompts: flags.tracePrompts,
+      gold,
+      drain: interrupt.signal,
+      sinks: attached.sinks,
+      onWarning: (message) => io.stderr(`warning: ${message}\n`),
+      onDatasetProblem: (problem) => {
+        problems += 1;
+        if (problems <= shownProblems)
+          io.stderr(skippedRowLine(flags.data ?? card.data?.path ?? 'data', problem));
+      },
+    });
+    progress.done();
+    if (problems > shownProblems)
+      io.stderr(
+        `… and ${problems - shownProblems} more skipped rows, listed in ${summary.dir}/dataset-errors.jsonl\n`,
+      );
+    const tracked = attached.tracked();
+    if (tracked) reportTracking(tracked, summary.dir, io);
+    if (flags.json) {
+      io.stdout(
+        `${JSON.stringify(tracked ? { ...summary, mlflow: tracked } : summary, null, 2)}\n`,
+      );
+    } else if (!flags.quiet) {
+      io.stdout(`${formatSummaryTable(summary)}\n\n`);
+      for (const note of errorNotes(summary)) io.stdout(`${note}\n`);
+      const models = modelLines(selectScores(card.scores, flags.score));
+      if (models) io.stdout(`${models}\n`);
+      io.stdout(
+        `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped, ${summary.cacheHits} from cache, ${plural(summary.llmCalls, 'LLM call')} (${summary.retries} retried), ${summary.durationS.toFixed(1)} s${flags.resume === undefined ? '' : ' this resume (the counts are the whole run)'}\n`,
+      );
+      io.stdout(`Run folder: ${summary.dir}\n`);
+      if (summary.report) io.stdout(`Report: ${summary.report}\n`);
+    }
+    if (summary.reportError) io.stderr(`${summary.reportError}\n`);
+    if (summary.status === 'interrupted') {
+      io.stderr(
+        `Run interrupted; continue it with: plexus evaluate ${path} --resume ${summary.dir}\n`,
+      );
+      setExit(1);
+    } else if (summary.status === 'failed') {
+      io.stderr(
+        `Run failed: ${summary.error}\nResults so far are in ${summary.dir}; continue with --resume ${summary.dir}\n`,
+      );
+      setExit(1);
+    } else {
+      const outcome = runOutcome(summary, flags.maxErrorRate);
+      for (const reason of outcome.reasons)
+        io.stderr(`Run completed, exit ${outcome.exitCode}: ${reason}\n`);
+      if (summary.errors > 0 && outcome.exitCode !== 0)
+        io.stderr(
+          `Score the failed items again with: plexus evaluate ${path} --resume ${summary.dir} --retry-errors\n`,
+        );
+      setExit(outcome.exitCode);
+    }
+  } finally {
+    interrupt.dispose();
+    await closeScorecard(card);
+  }
 }
 
 /** "Models: A, B: x.gguf; C: y.onnx", grouping the scores that run on the same model. */

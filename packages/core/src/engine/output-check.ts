@@ -1,6 +1,13 @@
 import { errorMessage, ScoreCallError } from '../common/errors.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { matchLabel } from '../text/labels.js';
+import { fieldProblem, usageProblem } from './output-fields.js';
+
+/** The package an output came from, for its errors; `json`: check that its trace is plain JSON. */
+export interface OutputSource {
+  packageName: string;
+  json: boolean;
+}
 
 const statuses = new Set(['ok', 'skipped', 'error', 'disabled']);
 
@@ -24,6 +31,7 @@ export function checkOutput(
   output: unknown,
   labels: readonly string[],
   scoreName: string,
+  from?: OutputSource,
 ): ScoreOutputV1 {
   const candidate = output as ScoreOutputV1 | undefined;
   if (typeof candidate !== 'object' || candidate === null || !statuses.has(candidate.status)) {
@@ -31,6 +39,10 @@ export function checkOutput(
       new Error(`score "${scoreName}" returned an output without a valid status`),
       'bad_output',
     );
+  }
+  if (from !== undefined) {
+    const problem = fieldProblem(candidate, from.json);
+    if (problem !== undefined) return badFields(candidate, scoreName, from.packageName, problem);
   }
   if (candidate.status !== 'ok') return candidate;
   const { confidence } = candidate;
@@ -75,8 +87,58 @@ export function checkOutput(
   return label === candidate.value ? candidate : { ...candidate, value: label };
 }
 
+/** How a package is told to fix what it returns. */
+function packageFix(packageName: string): string {
+  return `a fix for ${packageName}: return text, finite numbers and plain JSON objects as ScoreOutputV1 describes (the item is an error until then)`;
+}
+
+/** The error output of an output whose other fields are wrong; its usage kept when it is usage. */
+function badFields(
+  output: ScoreOutputV1,
+  scoreName: string,
+  packageName: string,
+  problem: string,
+): ScoreOutputV1 {
+  const message = `score "${scoreName}" (${packageName}) returned an output whose ${problem}; ${packageFix(packageName)}`;
+  const bad: ScoreOutputV1 = {
+    value: null,
+    status: 'error',
+    error: { message, code: 'bad_output', retryable: false },
+  };
+  if (output.usage != null && usageProblem(output.usage) === undefined) bad.usage = output.usage;
+  return bad;
+}
+
+/**
+ * What a score's call threw, as an Error whose message can be read: a string, null or an object
+ * thrown (or an Error whose message getter throws) is named as such, with the package and the fix.
+ */
+export function thrownError(thrown: unknown, scoreName: string, packageName: string): Error {
+  try {
+    if (thrown instanceof Error && typeof thrown.message === 'string') return thrown;
+  } catch {
+    // a proxy or a getter that throws: described below
+  }
+  return new Error(
+    `score "${scoreName}" (${packageName}) threw ${shownThrown(thrown)} instead of an Error; a fix for ${packageName}: throw an Error whose message says what went wrong`,
+  );
+}
+
+/** A thrown value as a message quotes it, whatever it is. */
+function shownThrown(thrown: unknown): string {
+  try {
+    if (typeof thrown === 'string') return `the text ${JSON.stringify(thrown.slice(0, 200))}`;
+    if (thrown === null || thrown === undefined) return String(thrown);
+    if (typeof thrown !== 'object') return `${typeof thrown} ${String(thrown).slice(0, 40)}`;
+    return `an object (${Object.prototype.toString.call(thrown)})`;
+  } catch {
+    return 'a value that cannot be read';
+  }
+}
+
 /** A confidence as an error quotes it: `NaN` and `Infinity` as such (JSON writes them `null`). */
 function shownConfidence(confidence: unknown): string {
+  if (typeof confidence === 'bigint') return `${String(confidence).slice(0, 39)}n`;
   const shown = typeof confidence === 'number' ? String(confidence) : JSON.stringify(confidence);
   return String(shown).slice(0, 40);
 }

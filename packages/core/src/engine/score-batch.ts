@@ -1,11 +1,12 @@
 // One micro-batch of one score: cache lookups, the score's call, checked outputs, cache writes.
 import { cacheKey, type ResultCache } from '../cache/cache.js';
-import { stopsRun } from '../common/errors.js';
+import { errorMessage, stopsRun } from '../common/errors.js';
 import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
 import type { ScoreItemV1, ScoreOutputV1 } from '../spec/score-spec.js';
 import { nameRecord, nameRecordOf, nameValue } from '../text/name-records.js';
 import type { EngineItem } from './engine-result.js';
-import { checkOutput, errorOutput } from './output-check.js';
+import { checkOutput, errorOutput, type OutputSource, thrownError } from './output-check.js';
+import { isBuiltInPackage, scorePackageOf } from './output-fields.js';
 
 /** An item being scored: its outputs so far and the scores started for it. */
 export interface ItemState<Item> {
@@ -150,6 +151,7 @@ function outputStore<Item extends EngineItem>(
   const started = performance.now();
   const writes: Promise<void>[] = [];
   const done = new Set<number>();
+  const from = outputSource(entry);
   const finish = (
     index: number,
     raw: ScoreOutputV1 | undefined,
@@ -157,10 +159,21 @@ function outputStore<Item extends EngineItem>(
   ) => {
     if (done.has(index) || index < 0 || index >= pending.length) return;
     const { work, key } = pending[index]!;
-    if (run.signal.aborted && raw?.status === 'error') return; // abandoned, not failed
-    if (raw?.status === 'error' && raw.error?.code === 'not_started' && run.halted()) return;
+    let checked: ScoreOutputV1;
+    try {
+      if (run.signal.aborted && raw?.status === 'error') return; // abandoned, not failed
+      if (raw?.status === 'error' && raw.error?.code === 'not_started' && run.halted()) return;
+      checked = checkOutput(raw, entry.labels, entry.name, from);
+    } catch (error) {
+      // A getter or proxy that throws as its fields are read: the item's error says so.
+      checked = errorOutput(
+        new Error(
+          `score "${entry.name}" (${from.packageName}) returned an output that cannot be read (${errorMessage(thrownError(error, entry.name, from.packageName))}); a fix for ${from.packageName}: return plain objects`,
+        ),
+        'bad_output',
+      );
+    }
     done.add(index);
-    const checked = checkOutput(raw, entry.labels, entry.name);
     if (useCache && checked.status === 'ok')
       writes.push(run.cache!.set(key, checked).catch(() => {}));
     run.complete(work.state, entry.name, checked, latencyMs, false);
@@ -208,12 +221,19 @@ async function callScore<Item extends EngineItem>(
     return outputs;
   } catch (error) {
     if (run.signal.aborted) return undefined;
-    if (stopsRun(error)) {
-      run.stopRun(error);
+    const failure = thrownError(error, entry.name, scorePackageOf(entry));
+    if (stopsRun(failure)) {
+      run.stopRun(failure);
       return undefined;
     }
-    return items.map(() => errorOutput(error));
+    return items.map(() => errorOutput(failure));
   }
+}
+
+/** Where a score's outputs come from; Plexus's own packages' traces are not stringified twice. */
+function outputSource(entry: LoadedScore): OutputSource {
+  const packageName = scorePackageOf(entry);
+  return { packageName, json: !isBuiltInPackage(packageName) };
 }
 
 /** Scores one micro-batch of one score: cache first, then one `doScore` call for the rest. */

@@ -1,7 +1,10 @@
+import { writeSync } from 'node:fs';
 import { errorMessage } from '../common/errors.js';
 
 /** A run folder that can be ended synchronously (`RunFolder`). */
 export interface OpenRun {
+  /** The run folder. */
+  readonly dir: string;
   abandon(status: 'failed' | 'interrupted', reason: string): void;
 }
 
@@ -29,12 +32,42 @@ function watchExit(): void {
       `${origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught error'}: ${errorMessage(error)}`,
     );
   });
-  process.on('exit', (code) =>
+  // The event loop emptied while a run was open: a score's call that never settles (nothing is
+  // left to wait for; Node then ends, with code 13 or 0).
+  let loopEmptied = false;
+  process.on('beforeExit', () => {
+    loopEmptied ||= openFolders.size > 0;
+  });
+  process.on('exit', (code) => {
+    const interrupted = code === 130 || code === 143 || code === 129;
+    const folders = [...openFolders];
+    const why = loopEmptied
+      ? "a score's call never settled (its promise neither resolved nor rejected) and nothing else was left to wait for"
+      : `something in the process (a score package?) called process.exit(${code})`;
     abandonOpenRuns(
-      code === 130 || code === 143 || code === 129 ? 'interrupted' : 'failed',
-      `the process exited (code ${code}) before the run ended`,
-    ),
-  );
+      interrupted ? 'interrupted' : 'failed',
+      `the process exited (code ${code}) before the run ended${interrupted ? '' : `: ${why}`}`,
+    );
+    if (!interrupted && folders.length > 0) sayExitedEarly(code, why, folders);
+  });
+}
+
+/**
+ * An exit nobody announced while runs were open (a score package's `process.exit(0)`, a score's
+ * call that never settled): said on stderr with the resume, and never exit 0, which a script would
+ * take for a finished run.
+ */
+function sayExitedEarly(code: number, why: string, folders: readonly OpenRun[]): void {
+  const resume = folders.map((folder) => `--resume ${folder.dir}`).join(', ');
+  try {
+    writeSync(
+      2,
+      `The process ended before the run did: ${why}. Results so far are kept; continue with ${resume}\n`,
+    );
+  } catch {
+    // stderr closed: run.json still says why
+  }
+  if (code === 0) process.exitCode = 1;
 }
 
 /** Folders open in this process: an exit that did not close them marks them (see `abandonOpenRuns`). */
