@@ -22,7 +22,7 @@ export {
 } from './model-registry.js';
 export { mlflowModelResolver } from './model-resolver.js';
 export { type SyncOptions, type SyncResult, startRun, syncRun } from './run-sync.js';
-export { mlflowKey, mlflowName, runMetrics, runParams } from './run-values.js';
+export { mlflowKey, mlflowName, runMetrics, runParams, scoreKey } from './run-values.js';
 export {
   aliasedVersion,
   mlflowSweepTracker,

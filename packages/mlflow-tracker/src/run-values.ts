@@ -24,6 +24,21 @@ export function mlflowName(name: string): string {
   return safe === name ? name : `${safe}_${sha256(name).slice(0, 8)}`;
 }
 
+/** The first segments of the run-level metrics: `run.items`, `run.cost.usd`, `feedback.<score>.*`. */
+const runPrefixes = /^(run|feedback)(\.|$)/;
+
+/**
+ * A score's name as the first segment of its metric keys: `mlflowName`, except that a name that
+ * is, or starts with, a run-level segment (`run`, `run.cost`, `feedback.x`) has its dots made `_`
+ * and 8 hex digits of its hash added (`run.cost` -> `run_cost_<hash>`), so that no score's metric
+ * is logged over a run total (`run.cost.input_tokens`) or the reviewers' agreement.
+ */
+export function scoreKey(name: string): string {
+  const safe = mlflowName(name);
+  if (!runPrefixes.test(safe)) return safe;
+  return `${mlflowKey(name).replace(/\./g, '_')}_${sha256(name).slice(0, 8)}`;
+}
+
 function param(key: string, value: unknown): { key: string; value: string } {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return {
@@ -94,7 +109,7 @@ export function runMetrics(
 ): { key: string; value: number; timestamp: number; step: number }[] {
   const values = new Map<string, number>();
   for (const [name, entry] of Object.entries(metrics?.scores ?? {})) {
-    const score = mlflowName(name);
+    const score = scoreKey(name);
     const { confusion_matrix: _matrix, labels: _labels, ...numbers } = entry;
     flatten(score, numbers, values);
     for (const average of ['macro', 'micro', 'weighted'] as const) {
@@ -116,6 +131,6 @@ export function runMetrics(
   if (info.duration_s !== null) values.set('run.duration_s', info.duration_s);
   // Agreement with reviewers (`plexus feedback agreement --run`): feedback.<score>.krippendorff_alpha, ...
   for (const [name, entry] of Object.entries(agreement?.scores ?? {}))
-    flatten(`feedback.${mlflowName(name)}`, entry, values);
+    flatten(`feedback.${scoreKey(name)}`, entry, values);
   return [...values].map(([key, value]) => ({ key: mlflowKey(key), value, timestamp, step: 0 }));
 }
