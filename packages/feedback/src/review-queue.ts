@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@plexus/core';
+import { InvalidConfigError, type LabelNormalizer, normalizeLabel } from '@plexus/core';
 import type { RunResult } from './run-answers.js';
 
 /** How the review queue picks items. */
@@ -12,6 +12,12 @@ export interface QueueOptions {
   scores?: readonly string[];
   /** With `by: 'cell'`: the gold and predicted labels of the confusion cell. */
   cell?: { gold: string; predicted: string };
+  /**
+   * How each score compares labels (the run's `normalize_labels`: core's `runNormalizers`);
+   * default `normalizeLabel`. A cell holds the items the metrics count in it; answers agree as the
+   * score would judge them.
+   */
+  normalizer?: (score: string) => LabelNormalizer;
 }
 
 /** One item of the queue: its text, each score's answer, and why it was picked. */
@@ -50,17 +56,32 @@ function uncertainty(results: readonly RunResult[]): number | undefined {
 }
 
 /** 1 - (commonest answer's count / answers): 0 when all agree; undefined with fewer than two answers. */
-function disagreement(results: readonly RunResult[]): number | undefined {
-  const values = results.filter((result) => result.value !== null).map((result) => result.value!);
+function disagreement(
+  results: readonly RunResult[],
+  normalizer: (score: string) => LabelNormalizer,
+): number | undefined {
+  const values = results
+    .filter((result) => result.value !== null)
+    .map((result) => normalizer(result.score)(result.value!));
   if (values.length < 2) return undefined;
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return 1 - Math.max(...counts.values()) / values.length;
 }
 
-function cellMatch(results: readonly RunResult[], cell: QueueOptions['cell']): number | undefined {
+/** 0 when the item's answer is in the cell (gold and answer compared as the score does). */
+function cellMatch(
+  results: readonly RunResult[],
+  cell: QueueOptions['cell'],
+  normalizer: (score: string) => LabelNormalizer,
+): number | undefined {
   const [result] = results;
-  return result && result.label === cell!.gold && result.value === cell!.predicted ? 0 : undefined;
+  if (result?.status !== 'ok' || result.label === null || result.value === null)
+    return undefined;
+  const same = normalizer(result.score);
+  return same(result.label) === same(cell!.gold) && same(result.value) === same(cell!.predicted)
+    ? 0
+    : undefined;
 }
 
 function checkOptions(options: QueueOptions, known: readonly string[]): readonly string[] {
@@ -92,6 +113,7 @@ function checkOptions(options: QueueOptions, known: readonly string[]): readonly
 export function reviewQueue(results: readonly RunResult[], options: QueueOptions): ReviewQueue {
   const known = [...new Set(results.map((result) => result.score))];
   const scores = checkOptions(options, known);
+  const normalizer = options.normalizer ?? (() => normalizeLabel);
   const ranked: { item: QueueItem; second: number; order: number }[] = [];
   let considered = 0;
   let order = 0;
@@ -104,8 +126,8 @@ export function reviewQueue(results: readonly RunResult[], options: QueueOptions
       options.by === 'uncertainty'
         ? uncertainty(chosen)
         : options.by === 'disagreement'
-          ? disagreement(chosen)
-          : cellMatch(chosen, options.cell);
+          ? disagreement(chosen, normalizer)
+          : cellMatch(chosen, options.cell, normalizer);
     if (priority === undefined) continue;
     const answers: Record<string, string | null> = Object.create(null);
     for (const result of all) answers[result.score] = result.value;

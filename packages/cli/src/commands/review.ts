@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { InvalidConfigError } from '@plexus/core';
+import { InvalidConfigError, runNormalizers } from '@plexus/core';
 import {
   type QueueOrder,
   type ReviewQueue,
@@ -127,6 +127,8 @@ export function reviewCommand(program: Command, io: CliIo): void {
         by: order(flags.by),
         cell: cell(flags.cell),
         scores: flags.score,
+        // Labels compared as the run's scores compare them: a cell is the metrics' cell.
+        normalizer: await runNormalizers(flags.run),
       });
       const scores =
         flags.score.length > 0 ? flags.score : [...new Set(results.map((result) => result.score))];
