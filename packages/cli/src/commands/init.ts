@@ -34,7 +34,7 @@ const needs: Record<TemplateName, { packages: string[]; next: string[] }> = {
   'custom-score': {
     packages: [],
     next: [
-      'npm install -D <plexus checkout>/.packs/*.tgz   # until @plexus/* is published; then npm install',
+      'npm install -D <plexus checkout>/.packs/*.tgz   # until @plexus/* is published (pnpm pack:all in the checkout writes .packs/); then npm install',
       'npm test',
       'npm run build',
       'npx plexus evaluate scorecard.yaml',

@@ -1,0 +1,34 @@
+import { type FeedbackRecord, feedbackAgreement } from '@plexus/feedback';
+import { describe, expect, it } from 'vitest';
+import { agreementText } from './commands/feedback.js';
+
+function review(item: string, reviewer: string, label: string): FeedbackRecord {
+  return {
+    item_id: item,
+    score: 'Lost Card',
+    label,
+    reviewer,
+    reviewed_at: '2026-12-07T00:00:00.000Z',
+    comment: null,
+  };
+}
+
+describe('feedback agreement text', () => {
+  it('says why there is no agreement between reviewers when no item has two reviews', () => {
+    const text = agreementText(
+      feedbackAgreement([review('a', 'ana', 'yes'), review('b', 'ana', 'no')]),
+    );
+    expect(text).toContain('Lost Card: 2 items, 1 reviewer, 2 reviews');
+    expect(text).toContain(
+      "Krippendorff's alpha —  Fleiss' kappa —   (no item has two reviews: agreement needs them)",
+    );
+  });
+
+  it('gives no such reason once an item has two reviews', () => {
+    const text = agreementText(
+      feedbackAgreement([review('a', 'ana', 'yes'), review('a', 'ben', 'no')]),
+    );
+    expect(text).toContain('Lost Card: 1 items, 2 reviewers, 2 reviews');
+    expect(text).not.toContain('agreement needs them');
+  });
+});
