@@ -11,7 +11,8 @@ import { type TracedCall, tracedAnswers } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
 import { combinedExplanation, combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
-import { emptyTextNote, quotedAnswer } from './label-parsing.js';
+import { checkEmptyTextLabel, emptyTextOutput, showsText } from './empty-text.js';
+import { quotedAnswer } from './label-parsing.js';
 import { llmScore } from './llm-score.js';
 import {
   checkProvider,
@@ -61,6 +62,7 @@ const answerFields = [
   'chunking',
   'temperature',
   'max_tokens',
+  'empty_text_label',
 ] as const;
 
 /** Options for tests: another provider (a fake clock or an in-process model). */
@@ -88,10 +90,10 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       if (!provider) await checkProvider(settings, clientEnv);
       const client = new ModelClient(settings, clientEnv, provider);
 
-      // Whether the question shows the text (an answer about an empty one then says so).
+      // Whether the question shows the text: an empty one leaves nothing to ask (no call).
       const readsText =
-        settings.chunking !== undefined ||
-        /\btext\b/.test(`${settings.prompt} ${settings.system ?? ''}`);
+        settings.chunking !== undefined || showsText([settings.prompt, settings.system]);
+      checkEmptyTextLabel(settings.empty_text_label, labels);
       const positive = settings.chunking?.positive_label ?? labels[0]!;
       if (settings.chunking && !labels.includes(positive))
         throw new InvalidConfigError([
@@ -195,6 +197,8 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       };
 
       const scoreItem = async (item: ScoreItemV1, signal: AbortSignal): Promise<ScoreOutputV1> => {
+        if (readsText && item.text.trim() === '')
+          return emptyTextOutput(settings.empty_text_label, labels);
         const usage = emptyUsage();
         // Each call's rendered messages and raw answer (chunks keep their own).
         const prompts: TracedCall[] = [];
@@ -240,16 +244,14 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         return {
           value: answer.label,
           status: 'ok',
-          explanation:
-            (answer.chunks
-              ? combinedExplanation(
-                  settings.chunking!.combine,
-                  answer.chunks.length,
-                  answer.chunks.filter((chunk) => chunk.label === null).length,
-                  answer.label,
-                )
-              : explanationOf(answer.answers.at(-1)!)) +
-            (readsText ? emptyTextNote(item.text) : ''),
+          explanation: answer.chunks
+            ? combinedExplanation(
+                settings.chunking!.combine,
+                answer.chunks.length,
+                answer.chunks.filter((chunk) => chunk.label === null).length,
+                answer.label,
+              )
+            : explanationOf(answer.answers.at(-1)!),
           ...(answer.logprob === undefined
             ? {}
             : { confidence: Math.min(1, Math.exp(answer.logprob)) }),

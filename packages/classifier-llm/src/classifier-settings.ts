@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { budgetSchema } from './budget.js';
 import { chunkingSchema } from './chunking.js';
+import { emptyTextSetting } from './empty-text.js';
 import { templateLimitsSchema } from './templates.js';
 
 export const pricingSchema = z
@@ -106,6 +107,7 @@ export const classifierSettingsSchema = z
     max_corrections: z.number().int().min(0).max(5).default(2),
     /** Ask for log-probabilities (confidence); default false. */
     logprobs: z.boolean().default(false),
+    ...emptyTextSetting,
     /** Long texts: ask once per token window of `text` and combine the labels. */
     chunking: chunkingSchema.optional(),
     /** Limits of the templates' parsing and rendering (see `templates.ts`); defaults apply. */

@@ -15,11 +15,12 @@ import {
 } from '@plexus/core';
 import { type TracedCall, tracedAnswers } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
+import { checkEmptyTextLabel, emptyTextOutput, showsText } from './empty-text.js';
 import { readQuote, unaskedNote } from './graph-answers.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import { type GraphPlan, type PlannedNode, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
-import { emptyTextNote, quotedAnswer } from './label-parsing.js';
+import { quotedAnswer } from './label-parsing.js';
 import { llmScore } from './llm-score.js';
 import {
   addUsage,
@@ -337,6 +338,7 @@ const answerFields = [
   'temperature',
   'max_tokens',
   'chunking',
+  'empty_text_label',
 ] as const;
 
 /** `llm/graph`: a decision tree of small prompts (classifier, extractor and logic nodes). */
@@ -355,6 +357,15 @@ export function createGraphFactory(
         ]);
       }
       const plan = planGraph(settings, env.labels, env.dependsOn);
+      checkEmptyTextLabel(settings.empty_text_label, env.labels);
+      // Whether a node asking the model shows the text: an empty one leaves nothing to ask.
+      const readsText =
+        settings.chunking !== undefined ||
+        settings.nodes.some(
+          (node) =>
+            (node.type === 'classifier' || node.type === 'extractor') &&
+            showsText([node.prompt, node.system]),
+        );
       const clientEnv = { ...env, cacheDir: env.cache === false ? undefined : env.cacheDir };
       const provider = options.provider?.(settings);
       if (!provider) await checkProvider(settings, clientEnv);
@@ -369,6 +380,8 @@ export function createGraphFactory(
         answerSettings: pick(settings, answerFields),
         client,
         scoreItem: async (item, signal) => {
+          if (readsText && item.text.trim() === '')
+            return emptyTextOutput(settings.empty_text_label, env.labels);
           const context: RunContext = {
             item,
             client,
@@ -384,8 +397,6 @@ export function createGraphFactory(
             : await runGraph(plan, context, env.labels);
           // What the graph saw (after processors), size-capped, so reports can show it.
           output.trace = { input: seenText(item.text), ...(output.trace as object) };
-          if (output.status === 'ok' && context.usage.calls + context.usage.cacheHits > 0)
-            output.explanation = `${output.explanation ?? ''}${emptyTextNote(item.text)}`;
           return output;
         },
       });

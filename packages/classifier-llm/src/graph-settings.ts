@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chunkingSchema } from './chunking.js';
 import { modelSettings } from './classifier-settings.js';
+import { emptyTextSetting } from './empty-text.js';
 import { templateLimitsSchema } from './templates.js';
 
 const endSchema = z
@@ -95,6 +96,7 @@ export const graphSettingsSchema = z
       .optional(),
     structured_output: z.boolean().default(true),
     max_corrections: z.number().int().min(0).max(5).default(2),
+    ...emptyTextSetting,
     /**
      * Long texts: cut into token windows (the settings of `llm/classifier`). The whole tree runs
      * per chunk and the chunks' values combine, or, when nodes say `per_chunk: true`, only those

@@ -311,17 +311,6 @@ export function explanationOf(answer: string): string {
   return shown.length > 1000 ? `${redactedSlice(shown, 0, 1000)}…` : shown;
 }
 
-/**
- * Said after the explanation of an answer about an empty text (` (asked about an empty text: …)`):
- * a relevance filter that kept nothing (`window`'s `fallback: empty`) still asks the model, whose
- * label then rests on no evidence. Empty for a text with words.
- */
-export function emptyTextNote(text: string): string {
-  return text.trim() === ''
-    ? ' (asked about an empty text: the processors kept nothing, or the item has no text)'
-    : '';
-}
-
 /** The instruction added to every labelled question. */
 export function labelInstruction(labels: readonly string[]): string {
   return `Reason briefly, then answer with exactly one label. Labels: ${labelList(labels)}`;
