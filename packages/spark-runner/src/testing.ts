@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pruneBeside } from './class-archives.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -24,7 +25,8 @@ export interface LocalSpark {
 /**
  * spark-submit of `.cache/venv-python` (pyspark from PyPI, created on first use), its Python,
  * and the JVM options the tests run Spark with. Benchmarks use `sparkSubmit` alone (Spark's
- * defaults, as users run it).
+ * defaults, as users run it). Removes the class-data archives of deleted checkouts beside the one
+ * the options name (`pruneClassArchives`).
  */
 export function localSpark(): LocalSpark {
   const python = execFileSync(
@@ -36,5 +38,7 @@ export function localSpark(): LocalSpark {
   const javaOptions = execFileSync(join(root, 'scripts/spark-test-jvm.sh'), [sparkSubmit], {
     encoding: 'utf8',
   }).trim();
+  // Archives of checkouts since deleted (about 170 MB each) are removed (class-archives.ts).
+  pruneBeside(javaOptions, dirname(sparkSubmit));
   return { sparkSubmit, python, javaOptions, javaEnv: { SPARK_SUBMIT_OPTS: javaOptions } };
 }
