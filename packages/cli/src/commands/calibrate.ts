@@ -185,17 +185,23 @@ function thresholdText(threshold: number): string {
   return Number(short) === threshold ? short : String(threshold);
 }
 
+/** The `--target-precision` line: the threshold to set, or why there is none. */
+function thresholdLine(threshold: CalibrationFit['threshold'], target: number): string {
+  if (!threshold)
+    return `  precision ≥ ${target}: no confidence threshold reaches it on the held-out answers`;
+  const reached = `  precision ≥ ${target}: confidence ≥ ${thresholdText(threshold.threshold)} (precision ${threshold.precision.toFixed(3)} on ${threshold.kept} of ${threshold.held_out} held-out answers)`;
+  if (threshold.kept === threshold.held_out)
+    return `${reached}: every held-out answer reaches it, no threshold is needed`;
+  return `${reached}; send the rest on with confidence_below: ${thresholdText(threshold.threshold)}`;
+}
+
 function report(fit: CalibrationFit, flags: CalibrateFlags, file: string): string {
   const lines = [
     `${flags.score}: ${flags.method} fitted on ${fit.fitted_on} answers, measured on ${fit.held_out} held out (seed ${flags.seed})`,
     `  ECE ${fit.before.ece.toFixed(3)} → ${fit.after.ece.toFixed(3)}   Brier (top label) ${fit.before.brier_top_label.toFixed(3)} → ${fit.after.brier_top_label.toFixed(3)}`,
   ];
   if (fit.threshold !== undefined && flags.targetPrecision !== undefined) {
-    lines.push(
-      fit.threshold
-        ? `  precision ≥ ${flags.targetPrecision}: confidence ≥ ${thresholdText(fit.threshold.threshold)} (precision ${fit.threshold.precision.toFixed(3)} on ${fit.threshold.kept} of ${fit.threshold.held_out} held-out answers); send the rest on with confidence_below: ${thresholdText(fit.threshold.threshold)}`
-        : `  precision ≥ ${flags.targetPrecision}: no confidence threshold reaches it on the held-out answers`,
-    );
+    lines.push(thresholdLine(fit.threshold, flags.targetPrecision));
   }
   lines.push(`Wrote ${file}; the score's calibration: points at it.`);
   return `${lines.join('\n')}\n`;
@@ -221,7 +227,7 @@ export function calibrateCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--target-precision <p>',
-      'also print the confidence threshold that reaches this precision on held-out answers',
+      'also print the confidence threshold that reaches this precision on held-out answers (the share right of the answers at or above it, any label)',
       positiveNumber('--target-precision'),
     )
     .option('--cache-dir <dir>', 'cache folder; default $PLEXUS_CACHE_DIR or ~/.cache/plexus')
