@@ -1,12 +1,6 @@
-import {
-  errorMessage,
-  redact,
-  registerAuthorization,
-  registerSecret,
-  registerUrlCredentials,
-  TrackerError,
-} from '@plexus/core';
+import { TrackerError } from '@plexus/core';
 import type { z } from 'zod';
+import { MlflowHttp } from './mlflow-http.js';
 import {
   anyResponse,
   artifactListSchema,
@@ -21,22 +15,7 @@ import {
   type runSchema,
 } from './mlflow-schemas.js';
 
-export interface MlflowClientOptions {
-  /** Server URL, e.g. `http://127.0.0.1:5000`; default `MLFLOW_TRACKING_URI`. */
-  trackingUri?: string;
-  /** Bearer token; default `MLFLOW_TRACKING_TOKEN` (read per request, never logged). */
-  token?: string;
-  /** Basic auth; default `MLFLOW_TRACKING_USERNAME` / `MLFLOW_TRACKING_PASSWORD`. */
-  username?: string;
-  password?: string;
-  fetch?: typeof fetch;
-  /** Attempts per request on 5xx and connection errors; default 4. */
-  attempts?: number;
-  /** First retry delay in ms, doubled each time; default 250. */
-  retryDelayMs?: number;
-  /** Per-request timeout in ms; default 30,000. */
-  timeoutMs?: number;
-}
+export type { MlflowClientOptions } from './mlflow-http.js';
 
 export type Experiment = z.infer<typeof experimentSchema>;
 export type Run = z.infer<typeof runSchema>;
@@ -45,146 +24,11 @@ export type ModelVersion = z.infer<typeof modelVersionSchema>;
 /** MLflow's limits per log-batch call. */
 export const batchLimits = { metrics: 1000, params: 100, tags: 100 } as const;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * A tracking URI without its `user:password@` (fetch refuses a URL with credentials: every request
- * failed, reported as "unreachable"), and those credentials, decoded, to send as basic auth.
+ * A small typed client for MLflow's REST API (2.0 endpoints; MLflow 2 and 3 servers):
+ * experiments, runs, artifacts and the model registry, over MlflowHttp's transport.
  */
-function withoutCredentials(uri: string): {
-  url: string;
-  credentials?: { username: string; password: string };
-} {
-  let parsed: URL;
-  try {
-    parsed = new URL(uri);
-  } catch {
-    return { url: uri };
-  }
-  if (!parsed.username && !parsed.password) return { url: uri };
-  const decoded = (text: string) => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return text; // a `%` that starts no escape is the character itself
-    }
-  };
-  const credentials = { username: decoded(parsed.username), password: decoded(parsed.password) };
-  parsed.username = '';
-  parsed.password = '';
-  return { url: parsed.toString(), credentials };
-}
-
-/** A small typed client for MLflow's REST API (2.0 endpoints; MLflow 2 and 3 servers). */
-export class MlflowClient {
-  /** The server's URL, without the user and password a tracking URI may hold. */
-  readonly trackingUri: string;
-  private readonly fetchImpl: typeof fetch;
-  /** `http://user:password@host`: the URL's credentials, sent as basic auth. */
-  private readonly urlCredentials: { username: string; password: string } | undefined;
-
-  constructor(private readonly options: MlflowClientOptions = {}) {
-    const uri = options.trackingUri ?? process.env.MLFLOW_TRACKING_URI;
-    if (!uri || !/^https?:\/\//.test(uri))
-      throw new TrackerError(
-        `MLflow needs an http(s) tracking URI (got ${uri ? `"${uri}"` : 'none'}); set MLFLOW_TRACKING_URI=http://host:port`,
-      );
-    registerUrlCredentials(uri);
-    const { url, credentials } = withoutCredentials(uri);
-    this.urlCredentials = credentials;
-    this.trackingUri = url.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? fetch;
-  }
-
-  private headers(json: boolean): Record<string, string> {
-    const headers: Record<string, string> = json ? { 'content-type': 'application/json' } : {};
-    const token = this.options.token ?? process.env.MLFLOW_TRACKING_TOKEN;
-    const username =
-      this.options.username ??
-      process.env.MLFLOW_TRACKING_USERNAME ??
-      this.urlCredentials?.username;
-    const password =
-      this.options.password ??
-      process.env.MLFLOW_TRACKING_PASSWORD ??
-      this.urlCredentials?.password;
-    if (token) headers.authorization = `Bearer ${token}`;
-    else if (username && password)
-      headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-    // Known before anything is sent: the payloads, errors and echoes are redacted of them.
-    registerSecret(password);
-    registerAuthorization(headers.authorization);
-    return headers;
-  }
-
-  /** One HTTP exchange with retries on 5xx, 429 and connection errors. */
-  async send(
-    method: string,
-    path: string,
-    body?: string | Uint8Array,
-    json = true,
-  ): Promise<Response> {
-    const attempts = this.options.attempts ?? 4;
-    let delay = this.options.retryDelayMs ?? 250;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      try {
-        const headers = this.headers(json && body !== undefined);
-        const response = await this.fetchImpl(`${this.trackingUri}${path}`, {
-          method,
-          headers,
-          // A text payload (params, tags, run names) never carries a secret to the server.
-          body: typeof body === 'string' ? redact(body) : body,
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-        });
-        if (response.ok) return response;
-        const text = await response.text().catch(() => '');
-        const error = new TrackerError(
-          `MLflow ${method} ${path.split('?')[0]} answered ${response.status}: ${redact(text).slice(0, 300)}`,
-          { status: response.status },
-        );
-        if (response.status < 500 && response.status !== 429) throw error;
-        lastError = error;
-      } catch (error) {
-        if (
-          error instanceof TrackerError &&
-          error.status !== undefined &&
-          error.status < 500 &&
-          error.status !== 429
-        )
-          throw error;
-        lastError = error;
-      }
-      if (attempt < attempts) await sleep(delay);
-      delay *= 2;
-    }
-    if (lastError instanceof TrackerError) throw lastError;
-    throw new TrackerError(
-      `MLflow at ${redact(this.trackingUri)} is unreachable (${redact(errorMessage(lastError))}); the run stays in its local folder: sync it later with plexus mlflow sync <run-dir>`,
-      { cause: lastError },
-    );
-  }
-
-  private async call<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    endpoint: string,
-    schema: z.ZodType<T>,
-    payload?: unknown,
-  ): Promise<T> {
-    let path = `/api/2.0/mlflow/${endpoint}`;
-    let body: string | undefined;
-    if (method === 'GET' && payload) {
-      const query = new URLSearchParams(Object.entries(payload as Record<string, string>));
-      path += `?${query}`;
-    } else if (payload !== undefined) body = JSON.stringify(payload);
-    const response = await this.send(method, path, body);
-    const parsed = schema.safeParse(await response.json().catch(() => ({})));
-    if (!parsed.success)
-      throw new TrackerError(
-        `MLflow ${endpoint} gave an unexpected answer: ${parsed.error.issues[0]?.message}`,
-      );
-    return parsed.data;
-  }
-
+export class MlflowClient extends MlflowHttp {
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
     try {
       const { experiment } = await this.call('GET', 'experiments/get-by-name', experimentResponse, {
