@@ -174,7 +174,7 @@ export function initCommand(program: Command, io: CliIo): void {
       const missing = missingPackages(flags.template, target);
       if (missing.length > 0) {
         io.stdout(
-          `install what it needs first: npm install ${missing.join(' ')}   (until @plexus/* is published: npm install <plexus checkout>/.packs/*.tgz, see the Plexus README)\n`,
+          `install what it needs first: npm install ${missing.join(' ')}${missing.some((name) => name.startsWith('@plexus/')) ? '   (until @plexus/* is published: npm install <plexus checkout>/.packs/*.tgz, see the Plexus README)' : ''}\n`,
         );
       }
       io.stdout(
