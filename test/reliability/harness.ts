@@ -2,7 +2,7 @@
 // CLI run that does not block the test process (the LLM test server answers from it), and a
 // reader of results.jsonl that tolerates a line cut by a kill.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,17 @@ export const here = fileURLToPath(new URL('.', import.meta.url));
 
 export function workDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `plexus-${name}-`));
+}
+
+/** A score package `name` in `<project>/node_modules`, `index.js` its source (found from a card there). */
+export function writeScorePackage(project: string, name: string, source: string): void {
+  const folder = join(project, 'node_modules', name);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(
+    join(folder, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', type: 'module', exports: './index.js' }),
+  );
+  writeFileSync(join(folder, 'index.js'), source);
 }
 
 export interface CliRun {

@@ -3,10 +3,10 @@
 // Before: a BigInt or a cycle in a trace failed the whole run (and every resume), a negative cost
 // went into the totals, `throw null` gave the message "null", `process.exit(0)` (or a call that
 // never settles) ended the run with exit 0 and no word, and `console.log` broke `--json`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, storedResults, workDir } from './harness.js';
+import { runCli, storedResults, workDir, writeScorePackage } from './harness.js';
 
 /** What the package does for an item whose text is the key (batches of one). */
 const behaviours: Record<string, string> = {
@@ -29,22 +29,12 @@ const behaviours: Record<string, string> = {
 /** A project: `plexus-score-odd` in its node_modules, a card using it, a dataset of `texts`. */
 function project(name: string, texts: readonly string[]): { card: string; dir: string } {
   const dir = workDir(`misbehaving-${name}`);
-  const folder = join(dir, 'node_modules', 'plexus-score-odd');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(
-    join(folder, 'package.json'),
-    JSON.stringify({
-      name: 'plexus-score-odd',
-      version: '1.0.0',
-      type: 'module',
-      exports: './index.js',
-    }),
-  );
   const cases = Object.entries(behaviours)
     .map(([key, output]) => `    case ${JSON.stringify(key)}: return ${output};`)
     .join('\n');
-  writeFileSync(
-    join(folder, 'index.js'),
+  writeScorePackage(
+    dir,
+    'plexus-score-odd',
     `function answer(text) {\n  switch (text) {\n${cases}\n  }\n}
 export const plugin = {
   specificationVersion: 'v1', name: 'plexus-score-odd',

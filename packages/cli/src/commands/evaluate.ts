@@ -277,9 +277,11 @@ async function runEvaluate(
       );
       setExit(1);
     } else if (summary.status === 'failed') {
-      io.stderr(
-        `Run failed: ${summary.error}\nResults so far are in ${summary.dir}; continue with --resume ${summary.dir}\n`,
-      );
+      // A dataset that changed while it was read cannot be resumed (its hash is of neither file).
+      const next = summary.error?.includes('changed while the run read it')
+        ? 'they are of a dataset that changed'
+        : `continue with --resume ${summary.dir}`;
+      io.stderr(`Run failed: ${summary.error}\nResults so far are in ${summary.dir}; ${next}\n`);
       setExit(1);
     } else {
       const outcome = runOutcome(summary, flags.maxErrorRate);

@@ -44,11 +44,13 @@ function watchExit(): void {
     const why = loopEmptied
       ? "a score's call never settled (its promise neither resolved nor rejected) and nothing else was left to wait for"
       : `something in the process (a score package?) called process.exit(${code})`;
+    // An error of the process's own with a code of its own (a full disk) was said by the caller.
+    const unannounced = !interrupted && (code === 0 || !loopEmptied);
     abandonOpenRuns(
       interrupted ? 'interrupted' : 'failed',
-      `the process exited (code ${code}) before the run ended${interrupted ? '' : `: ${why}`}`,
+      `the process exited (code ${code}) before the run ended${unannounced ? `: ${why}` : ''}`,
     );
-    if (!interrupted && folders.length > 0) sayExitedEarly(code, why, folders);
+    if (unannounced && folders.length > 0) sayExitedEarly(code, why, folders);
   });
 }
 

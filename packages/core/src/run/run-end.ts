@@ -51,6 +51,11 @@ export async function endRun(context: RunEnd): Promise<RunSummaryV1> {
   folder.startSync();
   const scores = context.core.metrics.finish(context.seed);
   const data = await context.core.provenance.finish(context.counts.rows(context.end.status));
+  // A dataset changed while it was read: the run is not complete, whatever it read (an interrupted
+  // or failed run is refused on resume by its hash).
+  const { changed } = context.core.provenance;
+  if (changed !== undefined && context.end.status === 'completed')
+    context.end = { status: 'failed', failure: changed };
   const durationS = (context.ended.getTime() - Date.parse(context.run.start.startedAt)) / 1000;
   writeRunInfo(context, data, durationS);
   await folder.writeMetrics({

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats, statSync } from 'node:fs';
 import { errorMessage, InvalidConfigError } from '../common/errors.js';
 import { type ByteTap, type DatasetFormat, formatOf } from '../dataset/row-sources.js';
 import { type DataProvenance, GoldDigests, tryHashFile } from './provenance.js';
@@ -17,6 +17,22 @@ export class RunProvenance {
   private hash: Promise<FileHash> | undefined;
   /** The hash of the bytes the run read, while it reads them (see `hashDataset`). */
   private tapped: { hash: Hash; bytes: number; open: boolean; path: string } | undefined;
+  /** The dataset file as it was when the run began reading it. */
+  private before: { path: string; stat: Stats } | undefined;
+  /**
+   * Set by `finish` when the file is not what it was when the run began reading it (truncated,
+   * appended to, replaced): why, for run.json's error. A run that read it is no longer complete.
+   */
+  changed: string | undefined;
+
+  /** Remembers the file's size, time and inode, to find a change while the run reads it. */
+  private see(path: string): void {
+    try {
+      this.before = { path, stat: statSync(path) };
+    } catch {
+      this.before = undefined; // the read says what is wrong with it
+    }
+  }
 
   /**
    * Before a resume: a run that recorded its dataset's SHA-256 goes on only with the same bytes
@@ -24,6 +40,7 @@ export class RunProvenance {
    */
   async checkDataset(path: string, recorded: Partial<DataProvenance>): Promise<void> {
     if (typeof recorded.sha256 !== 'string') return;
+    this.see(path);
     const now = await tryHashFile(path);
     if (now.sha256 !== null && now.sha256 !== recorded.sha256) {
       throw new InvalidConfigError([
@@ -48,6 +65,7 @@ export class RunProvenance {
     external: boolean,
   ): ByteTap | undefined {
     if (this.hash) return undefined;
+    this.see(path);
     const chosen = format ?? formatOf(path);
     if (external || (chosen !== 'csv' && chosen !== 'jsonl')) {
       this.hash = tryHashFile(path);
@@ -72,12 +90,20 @@ export class RunProvenance {
    * dataset was read to the end, else the reason it is unknown.
    */
   async finish(rows: number | { unknown: string }): Promise<DataProvenance> {
+    const change = this.changedSince();
     if (this.tapped) this.hash = finishTapped(this.tapped);
     const hash: FileHash = (await this.hash) ?? {
       sha256: null,
       bytes: null,
       reason: 'the dataset was not read',
     };
+    // The bytes the run read are the file's as it is now (touched, or appended to before the read
+    // reached its end): the run read one version of it.
+    const same =
+      change !== undefined &&
+      hash.sha256 !== null &&
+      (await tryHashFile(this.before!.path)).sha256 === hash.sha256;
+    this.changed = same ? undefined : change;
     return {
       sha256: hash.sha256,
       ...('reason' in hash ? { sha256_unknown: hash.reason } : {}),
@@ -86,6 +112,31 @@ export class RunProvenance {
       ...(typeof rows === 'number' ? {} : { rows_unknown: rows.unknown }),
       gold: this.gold.result(),
     };
+  }
+
+  /** Why the dataset is not the file the run began reading (see `changed`), if it is not. */
+  private changedSince(): string | undefined {
+    // A pipe or device changes as it is read: only a file is compared.
+    if (this.before === undefined || !this.before.stat.isFile()) return undefined;
+    const { path, stat } = this.before;
+    let now: Stats | undefined;
+    try {
+      now = statSync(path);
+    } catch {
+      now = undefined;
+    }
+    if (
+      now !== undefined &&
+      now.size === stat.size &&
+      now.mtimeMs === stat.mtimeMs &&
+      now.ino === stat.ino
+    )
+      return undefined;
+    const was = `${stat.size.toLocaleString('en')} bytes, modified ${stat.mtime.toISOString()}`;
+    const is = now
+      ? `${now.size.toLocaleString('en')} bytes, modified ${now.mtime.toISOString()}${now.ino === stat.ino ? '' : ', another file'}`
+      : 'gone';
+    return `the dataset ${path} changed while the run read it (${was} when the run began; now ${is}): its results may be of rows of two versions of the file, or miss rows. Run it again into a new folder (--out) once the file no longer changes`;
   }
 }
 
