@@ -107,7 +107,22 @@ export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string 
     const [first, ...rest] = wrap(entry.name, nameWidth);
     lines.push(row(first!, entry.cells), ...rest);
   }
-  return [...lines, ...predictedNote(summary.scores), ...unpricedNote(summary.scores)].join('\n');
+  return [
+    ...lines,
+    ...agreementNote(summary.scores),
+    ...predictedNote(summary.scores),
+    ...unpricedNote(summary.scores),
+  ].join('\n');
+}
+
+/** Under the table, for scores with answers whose AC1 is "—": why (one label only, say). */
+function agreementNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
+  const lines: string[] = [];
+  for (const [name, score] of Object.entries(scores)) {
+    if (score.n === 0 || score.gwet_ac1 !== null || !score.kappa_ac1_reason) continue;
+    lines.push(...wrap(`AC1 of ${terminalSafe(name)} —: ${score.kappa_ac1_reason}`, tableWidth));
+  }
+  return lines.length === 0 ? [] : ['', ...lines];
 }
 
 /** Under the table, for scores without gold labels: the labels they gave, most given first. */
