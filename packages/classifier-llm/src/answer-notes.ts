@@ -1,13 +1,16 @@
 import type { ChatResponse } from './chat-provider.js';
+import { jsonObjectOf } from './json-answer.js';
 
 /**
  * Whether an answer without a `finish_reason` (cached by an earlier Plexus, which kept none, or
  * from an endpoint that sends none) may have been cut at `max_tokens`: it used all of them, or its
- * tokens are unknown. One that used fewer ended on its own.
+ * tokens are unknown. One that used fewer ended on its own, and one holding a whole JSON object
+ * (the structured answer) was not cut before its label.
  */
 export function mayBeCut(response: ChatResponse, maxTokens: number): boolean {
   if (response.cutAtMaxTokens || response.finishReason !== undefined) return false;
-  return response.usageMissing === true || response.outputTokens >= maxTokens;
+  if (response.usageMissing !== true && response.outputTokens < maxTokens) return false;
+  return jsonObjectOf(response.content).object === undefined;
 }
 
 /** Why a possibly cut answer (see `mayBeCut`) gives no label. */
@@ -34,13 +37,17 @@ export function answerNote(
   },
 ): string | undefined {
   const notes: string[] = [];
-  const source = options.cached ? 'cached by an earlier Plexus' : 'from the endpoint';
-  if (!response.cutAtMaxTokens && response.finishReason === undefined)
+  const source = options.cached ? 'cached by an earlier Plexus' : 'the endpoint sent none';
+  if (!response.cutAtMaxTokens && response.finishReason === undefined) {
+    const used = response.usageMissing
+      ? 'its token count is unknown'
+      : `it used ${response.outputTokens} of ${options.maxTokens} tokens`;
     notes.push(
       mayBeCut(response, options.maxTokens)
-        ? `no finish_reason (${source}), and ${response.usageMissing ? 'its token count is unknown' : `it used all ${options.maxTokens} tokens`}: read as possibly cut at max_tokens`
-        : `no finish_reason (${source}): read as complete, it used ${response.outputTokens} of ${options.maxTokens} tokens`,
+        ? `no finish_reason (${source}), and ${used}: read as possibly cut at max_tokens`
+        : `no finish_reason (${source}): read as complete, ${response.usageMissing || response.outputTokens >= options.maxTokens ? 'it holds a whole JSON object' : used}`,
     );
+  }
   if (options.confidenceMissing)
     notes.push(
       response.tokenLogprobs

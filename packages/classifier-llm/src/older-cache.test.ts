@@ -80,7 +80,7 @@ it('reads an older cached answer that used all max_tokens as possibly cut, and s
   );
   expect(reread.trace).toMatchObject({
     answer_note:
-      'no finish_reason (cached by an earlier Plexus), and it used all 6 tokens: read as possibly cut at max_tokens',
+      'no finish_reason (cached by an earlier Plexus), and it used 6 of 6 tokens: read as possibly cut at max_tokens',
   });
 });
 
@@ -100,4 +100,49 @@ it('reads an older cached answer that ended on its own as complete, and says why
     answer_note:
       'no finish_reason (cached by an earlier Plexus): read as complete, it used 10 of 256 tokens; no confidence: no token log-probabilities (cached by an earlier Plexus, which kept only the last token’s)',
   });
+});
+
+it('reads an answer from an endpoint that sends no finish_reason the same way', async () => {
+  const bare = await startTestServer({ finishReason: false, usage: false });
+  try {
+    const settings = (maxTokens: number) => ({
+      base_url: bare.url,
+      max_tokens: maxTokens,
+      // A price of zero: the missing usage leaves the tokens unknown, not the cost.
+      pricing: { input_per_million: 0, output_per_million: 0 },
+    });
+    // Without usage, not even the tokens used tell whether it was cut: read as possibly cut.
+    const cached = mkdtempSync(join(tmpdir(), 'plexus-bare-endpoint-'));
+    const unsure = await scoreWith(cached, settings(256));
+    expect(unsure).toMatchObject({ status: 'error', error: { code: 'invalid_answer' } });
+    expect(unsure.error!.message).toContain(
+      'it may have been cut at max_tokens (256): it has no finish_reason (an answer cached by an earlier Plexus, or from an endpoint that sends none) and its token count is unknown; raise max_tokens',
+    );
+    expect(unsure.trace).toMatchObject({
+      answer_note:
+        'no finish_reason (the endpoint sent none), and its token count is unknown: read as possibly cut at max_tokens',
+    });
+    // By hand: one request, no correction (max_corrections: 0).
+    expect(bare.stats.requests).toBe(1);
+  } finally {
+    await bare.close();
+  }
+});
+
+it('reads a whole JSON answer without finish_reason as complete: it closed after its label', async () => {
+  const bare = await startTestServer({ finishReason: false, usage: false });
+  try {
+    const output = await scoreWith(mkdtempSync(join(tmpdir(), 'plexus-bare-json-')), {
+      base_url: bare.url,
+      structured_output: true,
+      pricing: { input_per_million: 0, output_per_million: 0 },
+    });
+    expect(output).toMatchObject({ status: 'ok', value: 'spam' });
+    expect(output.trace).toMatchObject({
+      answer_note:
+        'no finish_reason (the endpoint sent none): read as complete, it holds a whole JSON object',
+    });
+  } finally {
+    await bare.close();
+  }
 });

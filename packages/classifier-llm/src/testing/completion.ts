@@ -112,6 +112,7 @@ export function buildCompletion(
     answer?: TestServerOptions['answer'];
     refusal?: TestServerOptions['refusal'];
     usage?: boolean;
+    finishReason?: boolean;
     fault?: Fault;
     because?: string;
     hash: string;
@@ -148,7 +149,7 @@ export function buildCompletion(
     choices: [
       {
         index: 0,
-        finish_reason: cut ? 'length' : 'stop',
+        ...(options.finishReason === false ? {} : { finish_reason: cut ? 'length' : 'stop' }),
         message:
           refusal === undefined
             ? { role: 'assistant', content }

@@ -72,6 +72,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       answer: options.answer,
       refusal: options.refusal,
       usage: options.usage,
+      finishReason: options.finishReason,
       ...answer,
     }).completion;
   const batches = new BatchEndpoints(options.batch ?? {}, (body, hash) => {

@@ -37,6 +37,8 @@ export interface TestServerOptions {
   refusal?: (request: { labels: string[]; text: string }) => string | undefined;
   /** `false`: answers without `usage`, as some OpenAI-compatible servers send them. Default true. */
   usage?: boolean;
+  /** `false`: answers without `finish_reason` (cut or not), as some servers send them. Default true. */
+  finishReason?: boolean;
   /**
    * Labels of the Hugging Face text-classification task (`POST /models/...` with `inputs`);
    * default POSITIVE, NEGATIVE. Zero-shot requests bring their `candidate_labels`.
