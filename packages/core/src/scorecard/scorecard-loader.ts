@@ -27,7 +27,7 @@ import {
   resolveEntry,
   scoreNodes,
 } from './scorecard-entries.js';
-import { scorecardSchema } from './scorecard-schema.js';
+import { knownKeys, scorecardSchema } from './scorecard-schema.js';
 import { issueProblems, readYaml, type SourcePositions } from './source-positions.js';
 
 export interface LoadScorecardOptions {
@@ -139,11 +139,7 @@ export async function parseScorecard(
   const sayOnce = [...reserved, ...processorPackageProblems(raw, positions)];
   const problems: ConfigProblem[] = [...sayOnce];
   if (!checked.success)
-    problems.push(
-      ...issueProblems(checked.error.issues, positions, [], () =>
-        Object.keys(scorecardSchema.shape),
-      ),
-    );
+    problems.push(...issueProblems(checked.error.issues, positions, [], (path) => knownKeys(path)));
 
   const resolver = new PluginResolver({
     plugins: options.plugins,

@@ -82,6 +82,15 @@ export const scorecardSchema = z
   })
   .strict();
 
+/**
+ * The keys a scorecard may have where an unknown one is: top level, or `data` (`data.label_column`
+ * was offered the top-level keys); elsewhere none are listed rather than the wrong ones.
+ */
+export function knownKeys(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return Object.keys(scorecardSchema.shape);
+  return path.length === 1 && path[0] === 'data' ? Object.keys(dataSchema.shape) : [];
+}
+
 export type ScorecardFile = z.output<typeof scorecardSchema>;
 export type ScoreFile = z.output<typeof scoreSchema>;
 export type DataConfig = z.output<typeof dataSchema>;

@@ -94,15 +94,18 @@ export function issueProblems(
   issues: readonly Issue[],
   positions: SourcePositions,
   prefix: readonly PropertyKey[],
-  known: () => readonly string[],
+  /** The settings known where an issue is (its path below `prefix`). */
+  known: (path: readonly PropertyKey[]) => readonly string[],
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
+      const names = known(issue.path);
       for (const key of issue.keys) {
-        const guess = closest(key, known());
-        const hint = guess ? `; did you mean "${guess}"?` : `; known: ${known().join(', ')}`;
+        const guess = closest(key, names);
+        const listed = names.length > 0 ? `; known: ${names.join(', ')}` : '';
+        const hint = guess ? `; did you mean "${guess}"?` : listed;
         problems.push(positions.problem(path, `unknown setting "${key}"${hint}`, key));
       }
     } else if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
