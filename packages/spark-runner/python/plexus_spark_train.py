@@ -1,10 +1,10 @@
 """Plexus on Apache Spark: trains a random-forest score, its trees grown by shard across executors.
 
-spark-submit --py-files plexus_spark_job.py,plexus_spark_rows.py plexus_spark_train.py --input PATH --output DIR
+spark-submit --py-files plexus_spark_rows.py,plexus_spark_worker.py,plexus_spark_input.py plexus_spark_train.py --input PATH --output DIR
     --scorecard FILE --score NAME --worker train-worker.mjs [--node NODE] --shards N --seed S
     --test-fraction F [--format parquet|jsonl|csv] [--id-column NAME]
 
-Rows are read as the scoring job reads them (plexus_spark_job.read_input): JSON texts numbered
+Rows are read as the scoring job reads them (plexus_spark_input.read_input): JSON texts numbered
 as a local read numbers them, CSV parsed by `train-worker.mjs parse-csv` with core's parser,
 grouped by id (`--id-column`, the scorecard's data.id_column) so that the prepare step reports a
 repeated id as a local read does (the later rows not used), Parquet int64 columns sent exact.
@@ -29,7 +29,8 @@ import pyarrow as pa
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from plexus_spark_job import read_input, run_worker as run_worker_blocks
+from plexus_spark_input import read_input
+from plexus_spark_worker import run_worker as run_worker_blocks
 
 PREPARED = "kind string, side string, shard long, payload string"
 PREPARED_ARROW = pa.schema([("kind", pa.string()), ("side", pa.string()), ("shard", pa.int64()), ("payload", pa.string())])

@@ -1,11 +1,5 @@
+export { type SparkOptions, sparkFiles, submitArguments } from './spark-job.js';
+export { RunnerError, type SubmitOptions, sparkSubmit } from './spark-process.js';
 export { lineOfRow, readSparkResults } from './spark-results.js';
-export {
-  RunnerError,
-  runOnSpark,
-  type SparkOptions,
-  type SubmitOptions,
-  sparkFiles,
-  sparkSubmit,
-  submitArguments,
-} from './spark-submit.js';
+export { runOnSpark } from './spark-submit.js';
 export { type SparkTrained, type SparkTrainOptions, trainOnSpark } from './spark-train.js';

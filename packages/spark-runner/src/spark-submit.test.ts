@@ -12,7 +12,9 @@ import { dirname, join } from 'node:path';
 import { plugin as heuristic } from '@plexus/classifier-heuristic';
 import { loadScorecard } from '@plexus/core';
 import { expect, it } from 'vitest';
-import { RunnerError, runOnSpark, sparkFiles, submitArguments } from './spark-submit.js';
+import { sparkFiles, submitArguments } from './spark-job.js';
+import { RunnerError } from './spark-process.js';
+import { runOnSpark } from './spark-submit.js';
 
 async function setup(script: string) {
   const dir = mkdtempSync(join(tmpdir(), 'plexus-spark-submit-'));
@@ -70,19 +72,20 @@ it('fails with the last lines of spark-submit when the job never wrote its resul
   await expect(runOnSpark(options)).rejects.toThrow(/exited with 3:\nException: no executors/);
 });
 
-it('ships the row-numbering module with the job (--py-files), beside the job unless named', async () => {
+it("ships the job's modules with it (--py-files: row numbers, the workers' I/O, the input), beside the job unless named", async () => {
   const options = await setup('exit 0');
   const args = submitArguments(options, { worker: '/w/worker.mjs', job: '/p/plexus_spark_job.py' });
   const at = args.indexOf('--py-files');
   expect(args.slice(at, at + 3)).toEqual([
     '--py-files',
-    '/p/plexus_spark_rows.py',
+    '/p/plexus_spark_rows.py,/p/plexus_spark_worker.py,/p/plexus_spark_input.py',
     '/p/plexus_spark_job.py',
   ]);
-  // The package's own files: the module is shipped beside the job.
+  // The package's own files: the modules are shipped beside the job, and exist.
   const files = sparkFiles();
-  expect(existsSync(files.rows)).toBe(true);
-  expect(submitArguments(options, files)).toContain(files.rows);
+  const shipped = submitArguments(options, files)[at + 1]!.split(',');
+  expect(shipped[0]).toBe(files.rows);
+  for (const file of shipped) expect(existsSync(file)).toBe(true);
 });
 
 it("passes the scorecard's id column to the job (--id-column: rows are grouped by it)", async () => {

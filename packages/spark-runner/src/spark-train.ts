@@ -13,13 +13,8 @@ import {
   trainableScores,
   trainEnv,
 } from '@plexus/core';
-import {
-  inputFormat,
-  RunnerError,
-  type SubmitOptions,
-  sparkFiles,
-  sparkSubmit,
-} from './spark-submit.js';
+import { inputFormat, pyFiles, sparkFiles } from './spark-job.js';
+import { RunnerError, type SubmitOptions, sparkSubmit } from './spark-process.js';
 
 export interface SparkTrainOptions extends SubmitOptions {
   /** The scorecard, loaded with `create: false`; executors read the same file. */
@@ -156,7 +151,8 @@ export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTra
   const args = ['--master', options.master ?? 'local[2]', '--conf', 'spark.ui.enabled=false'];
   for (const [key, value] of Object.entries(options.conf ?? {}))
     args.push('--conf', `${key}=${value}`);
-  args.push('--py-files', `${files.job},${files.rows}`, files.trainJob);
+  // The modules the training job imports (rows, the workers' I/O, the input), as scoring ships them.
+  args.push('--py-files', pyFiles(files).join(','), files.trainJob);
   args.push(
     ...['--input', resolve(options.input), '--output', output, '--scorecard', scorecard.path],
     ...[

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDataset } from '@plexus/core';
 import { expect, it } from 'vitest';
-import { sparkFiles } from './spark-submit.js';
+import { sparkFiles } from './spark-job.js';
 import { exactIntegers } from './worker-protocol.js';
 
 const rows = [
