@@ -24,7 +24,7 @@ export function mcnemarExact(onlyA: number, onlyB: number): number {
     terms.push(logChoose - n * Math.LN2);
   }
   // A loop, not Math.max(...terms): spread over 200,000 terms overflows the call stack.
-  const largest = terms.reduce((top, term) => (term > top ? term : top), -Infinity);
+  const largest = terms.reduce((top, term) => Math.max(term, top), -Infinity);
   const tail = Math.exp(largest) * terms.reduce((sum, term) => sum + Math.exp(term - largest), 0);
   return Math.min(1, 2 * tail);
 }
