@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIo } from '../output.js';
 import { listRuns, type RunEntry, type RunList, type ScoreHeadline } from '../view/run-list.js';
@@ -41,9 +43,16 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** No runs: and when the folder is itself a run (`plexus runs runs/v2`), its runs folder. */
+function emptyText(root: string): string {
+  if (!existsSync(join(root, 'run.json'))) return `No runs in ${root}.`;
+  const parent = dirname(root);
+  return `No runs in ${root}: it is a run folder itself (it holds run.json); the runs folder is ${parent}: plexus runs ${parent}, plexus view ${parent}`;
+}
+
 function formatList(list: RunList): string {
   const lines: string[] = [];
-  if (list.runs.length === 0) lines.push(`No runs in ${list.root}.`);
+  if (list.runs.length === 0) lines.push(emptyText(list.root));
   else {
     const count = `${list.runs.length} run${list.runs.length === 1 ? '' : 's'}`;
     lines.push(`${count} in ${list.root}, newest first (times in UTC)`, '');
