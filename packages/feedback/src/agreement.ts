@@ -32,7 +32,13 @@ export interface MonthAgreement {
 export interface ScoreAgreement {
   items: number;
   reviewers: number;
+  /** Every review of the score, those `replaced_reviews` included. */
   reviews: number;
+  /**
+   * Of `reviews`, those replaced by the same reviewer's later review of the item: in no figure
+   * (`by_reviewer` and `by_month` count the others, each reviewer's latest).
+   */
+  replaced_reviews: number;
   /** Items with two or more reviewers: what alpha and Fleiss' kappa are computed on. */
   items_with_two_or_more: number;
   krippendorff_alpha: number | null;
@@ -173,6 +179,7 @@ export function scoreAgreement(
     items: items.size,
     reviewers: new Set(latest.map((review) => review.reviewer)).size,
     reviews: records.length,
+    replaced_reviews: records.length - latest.length,
     items_with_two_or_more: units.filter((labels) => labels.length >= 2).length,
     krippendorff_alpha: krippendorffAlphaNominal(units),
     fleiss_kappa: fleissKappa(units),

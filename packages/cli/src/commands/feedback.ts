@@ -49,7 +49,7 @@ export function agreementText(report: AgreementReport, withRun = false): string 
   const lines: string[] = [];
   for (const [name, score] of Object.entries(report.scores)) {
     lines.push(
-      `${name}: ${score.items} items, ${score.reviewers} ${score.reviewers === 1 ? 'reviewer' : 'reviewers'}, ${score.reviews} reviews (${score.items_with_two_or_more} items reviewed twice or more, ${score.majority_ties} majority ties)`,
+      `${name}: ${score.items} items, ${score.reviewers} ${score.reviewers === 1 ? 'reviewer' : 'reviewers'}, ${score.reviews} reviews${score.replaced_reviews > 0 ? ` (${score.replaced_reviews} replaced by the same reviewer's later review)` : ''} (${score.items_with_two_or_more} items reviewed twice or more, ${score.majority_ties} majority ties)`,
       `  between reviewers   Krippendorff's alpha ${number(score.krippendorff_alpha)}  Fleiss' kappa ${number(score.fleiss_kappa)}${score.items_with_two_or_more === 0 ? '   (no item has two reviews: agreement needs them)' : ''}`,
       `  human ceiling       ${pair(score.human_ceiling)}   (each reviewer vs the others' majority)`,
     );
