@@ -26,6 +26,7 @@ import {
 } from '@plexus/classifier-forest/internal';
 import {
   applyProcessors,
+  type DatasetItem,
   errorMessage,
   goldColumns,
   InvalidConfigError,
@@ -83,41 +84,57 @@ interface PreparedRow {
   shared?: boolean;
 }
 
-async function prepare(): Promise<void> {
-  const { card, entry, settings } = await loadScore();
-  const seed = Number(argument('--seed'));
-  const fraction = Number(argument('--test-fraction'));
+/**
+ * The items of the prepare step's input rows as a local read gives them, or a problem for a row
+ * that cannot be one (unreadable, no text, an id an earlier `shared` row has: the rows that may
+ * share an id come in line order).
+ */
+async function* rowItems(
+  card: Awaited<ReturnType<typeof loadScore>>['card'],
+  scoreName: string,
+): AsyncGenerator<DatasetItem | { line: number; message: string }> {
   const gold = goldColumns(card.scores);
   const idColumn = card.data?.id_column ?? 'id';
   const refused = groupingProblem(process.argv, idColumn);
   if (refused) throw refused;
   const int64 = int64Columns(process.argv);
-  const training: TrainItemV1[] = [];
   const sharedIds = new Set<string>();
   for await (const input of lines()) {
     const { n, line, text, problem: unread, shared } = JSON.parse(input) as PreparedRow;
     // The row parsed as in-process JSONL reading does (a Parquet or CSV row is JSON text too).
     const row = unread ? { kind: 'error' as const, line, message: unread } : jsonlRow(text, line);
     if (!row) continue;
-    if (row.kind !== 'error') exactIntegers(row.record, int64);
-    const read =
-      row.kind === 'error'
-        ? row
-        : itemOfRecord(row.record, {
-            idColumn,
-            textColumn: card.data?.text_column ?? 'text',
-            gold: { [entry.name]: gold[entry.name] ?? [entry.name] },
-            rowNumber: n,
-            line,
-          });
-    // A row whose id an earlier row has (the rows that may share one come in line order).
-    const item =
-      !('message' in read) && shared && sharedIds.has(read.id) ? repeatedId(read.id, line) : read;
-    if ('message' in item) {
-      await write({ kind: 'problem', line, message: item.message });
+    if (row.kind === 'error') {
+      yield row;
       continue;
     }
-    if (shared) sharedIds.add(item.id);
+    exactIntegers(row.record, int64);
+    const item = itemOfRecord(row.record, {
+      idColumn,
+      textColumn: card.data?.text_column ?? 'text',
+      gold: { [scoreName]: gold[scoreName] ?? [scoreName] },
+      rowNumber: n,
+      line,
+    });
+    if ('message' in item || !shared) yield item;
+    else if (sharedIds.has(item.id)) yield repeatedId(item.id, line);
+    else {
+      sharedIds.add(item.id);
+      yield item;
+    }
+  }
+}
+
+async function prepare(): Promise<void> {
+  const { card, entry, settings } = await loadScore();
+  const seed = Number(argument('--seed'));
+  const fraction = Number(argument('--test-fraction'));
+  const training: TrainItemV1[] = [];
+  for await (const item of rowItems(card, entry.name)) {
+    if ('message' in item) {
+      await write({ kind: 'problem', line: item.line, message: item.message });
+      continue;
+    }
     const raw = item.labels[entry.name];
     const label = raw === undefined ? undefined : matchLabel(raw, entry.labels);
     if (label === undefined) {
