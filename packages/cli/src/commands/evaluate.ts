@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  closeScorecard,
   evaluate,
   InvalidConfigError,
   type LoadedScore,
@@ -11,6 +10,7 @@ import {
 } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, positiveNumber, wholeNumber } from '../arguments.js';
+import { closeCard } from '../close-card.js';
 import { feedbackGoldSource, type GoldFlags } from '../feedback-gold.js';
 import { onInterrupt } from '../interrupt.js';
 import { type CliIo, skippedRowLine } from '../output.js';
@@ -295,7 +295,7 @@ async function runEvaluate(
     }
   } finally {
     interrupt.dispose();
-    await closeScorecard(card);
+    await closeCard(card, io);
   }
 }
 

@@ -1,6 +1,7 @@
-import { closeScorecard, InvalidConfigError, predict } from '@plexus/core';
+import { InvalidConfigError, predict } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
+import { closeCard } from '../close-card.js';
 import { type CliIo, skippedRowLine } from '../output.js';
 import { ownStdout } from '../own-stdout.js';
 import { loadForCli } from '../scorecard.js';
@@ -70,6 +71,6 @@ async function runPredict(path: string, flags: PredictFlags, io: CliIo): Promise
       );
     }
   } finally {
-    await closeScorecard(card);
+    await closeCard(card, io);
   }
 }

@@ -1,6 +1,6 @@
-import { closeScorecard } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect } from '../arguments.js';
+import { closeCard } from '../close-card.js';
 import type { CliIo } from '../output.js';
 import { loadForCli } from '../scorecard.js';
 import { plural } from '../summary-table.js';
@@ -39,7 +39,13 @@ export function validateCommand(program: Command, io: CliIo): void {
           io.stderr(line);
         },
       });
-      await closeScorecard(card);
+      await closeCard(card, {
+        ...io,
+        stderr: (line) => {
+          warnings.push(line.trimEnd());
+          io.stderr(line);
+        },
+      });
       if (flags.json) {
         io.stdout(
           `${JSON.stringify({ valid: true, scorecard: card.name, scores: card.scores.map((score) => ({ name: score.name, class: score.className, labels: score.labels })), warnings })}\n`,

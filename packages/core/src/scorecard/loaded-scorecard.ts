@@ -1,3 +1,6 @@
+import { errorMessage } from '../common/errors.js';
+import { thrownError } from '../engine/output-check.js';
+import { scorePackageOf } from '../engine/output-fields.js';
 import type { ProcessorConfig } from '../processors/processors.js';
 import type { ScoreFactoryV1, ScoreV1 } from '../spec/score-spec.js';
 import type { LabelNormalization } from '../text/labels.js';
@@ -53,7 +56,20 @@ export interface LoadedScorecard {
   scores: LoadedScore[];
 }
 
-/** Closes every created score. */
+/**
+ * Closes every created score, each even when another's `close` fails; then throws one error naming
+ * each score (and its package) whose `close` failed (a bare "close boom" named none, and left the
+ * scores after it open).
+ */
 export async function closeScorecard(scorecard: LoadedScorecard): Promise<void> {
-  await Promise.all(scorecard.scores.map((entry) => entry.score?.close?.()));
+  const closing = scorecard.scores.map(async (entry) => entry.score?.close?.());
+  const failed = (await Promise.allSettled(closing)).flatMap((outcome, index) => {
+    if (outcome.status === 'fulfilled') return [];
+    const entry = scorecard.scores[index]!;
+    const packageName = scorePackageOf(entry);
+    const error = thrownError(outcome.reason, entry.name, packageName);
+    return [`score "${entry.name}" (${packageName}) failed to close: ${errorMessage(error)}`];
+  });
+  if (failed.length > 0)
+    throw new Error(`${failed.join('; ')} (what it stored or printed before is kept)`);
 }

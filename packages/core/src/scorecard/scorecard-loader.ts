@@ -5,8 +5,11 @@ import { type ConfigProblem, errorMessage, InvalidConfigError } from '../common/
 import { hashValue, sha256 } from '../common/hash.js';
 import { registerUrlCredentialsIn } from '../common/secrets.js';
 import { orderByDependencies } from '../engine/dependency-graph.js';
+import { thrownError } from '../engine/output-check.js';
+import { scorePackageOf } from '../engine/output-fields.js';
 import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from '../spec/score-spec.js';
 import { applyCalibrations } from './calibrated-score.js';
+import { createdScoreProblem } from './created-score.js';
 import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
 import { PluginResolver } from './plugin-resolver.js';
 import { type PreflightScore, preflight, settingPath } from './preflight.js';
@@ -299,8 +302,14 @@ async function createScores(
     if (context.execution) env.execution = context.execution;
     if (context.jobTasks && context.jobTasks > 1) env.jobTasks = context.jobTasks;
     if (context.runBudget) env.runBudget = context.runBudget;
+    const packageName = scorePackageOf(entry);
     try {
       entry.score = await entry.factory.create(entry.settings, env);
+      const wrong = createdScoreProblem(entry.score);
+      if (wrong !== undefined) {
+        entry.score = undefined;
+        throw new Error(`${wrong}; a fix for ${packageName}`);
+      }
     } catch (error) {
       const at = ['scores', entry.index];
       if (error instanceof InvalidConfigError) {
@@ -313,7 +322,7 @@ async function createScores(
         problems.push(
           context.positions.problem(
             at,
-            `cannot create score "${entry.name}": ${errorMessage(error)}`,
+            `cannot create score "${entry.name}" (${packageName}): ${errorMessage(thrownError(error, entry.name, packageName))}`,
           ),
         );
       }
