@@ -24,6 +24,25 @@ describe('feedback agreement text', () => {
     );
   });
 
+  it('says why the kappa and AC1 of the model against the reviews are "—" (one label only)', () => {
+    const answers = new Map([
+      [
+        'Lost Card',
+        new Map([
+          ['a', 'no'],
+          ['b', 'no'],
+        ]),
+      ],
+    ]);
+    const text = agreementText(
+      feedbackAgreement([review('a', 'ana', 'no'), review('b', 'ana', 'no')], { answers }),
+      true,
+    );
+    expect(text).toContain(
+      'model vs majority   n 2  accuracy 1.000  kappa —  AC1 — (one label only)',
+    );
+  });
+
   it('gives no such reason once an item has two reviews', () => {
     const text = agreementText(
       feedbackAgreement([review('a', 'ana', 'yes'), review('a', 'ben', 'no')]),

@@ -38,7 +38,9 @@ function number(value: number | null | undefined): string {
 
 function pair(agreement: PairAgreement | null): string {
   if (!agreement) return 'n/a';
-  return `n ${agreement.n}  accuracy ${number(agreement.accuracy)}  kappa ${number(agreement.cohen_kappa)}  AC1 ${number(agreement.gwet_ac1)}`;
+  // Why kappa and AC1 are "—", in its first words ("one label only").
+  const why = agreement.kappa_ac1_reason ? ` (${agreement.kappa_ac1_reason.split(' (')[0]})` : '';
+  return `n ${agreement.n}  accuracy ${number(agreement.accuracy)}  kappa ${number(agreement.cohen_kappa)}  AC1 ${number(agreement.gwet_ac1)}${why}`;
 }
 
 /**
