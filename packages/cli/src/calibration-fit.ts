@@ -95,7 +95,7 @@ export function fitCalibration(
     throw new InvalidConfigError([
       {
         path: '--data',
-        message: `${answers.length} labelled answers with a confidence: calibration needs at least 10 (more is better)`,
+        message: `${answers.length} labelled answers with a confidence: calibration needs at least 10 (more is better)${answers.length === 0 ? "; this score's answers carry no confidence (an llm/classifier has one with logprobs: true)" : ''}`,
       },
     ]);
   const { fit, heldOut } = splitAnswers(answers, options.testFraction, options.seed);
