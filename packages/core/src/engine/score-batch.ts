@@ -147,11 +147,11 @@ function outputStore<Item extends EngineItem>(
   entry: LoadedScore,
   pending: Pending<Item>[],
   useCache: boolean,
+  from: OutputSource,
 ) {
   const started = performance.now();
   const writes: Promise<void>[] = [];
   const done = new Set<number>();
-  const from = outputSource(entry);
   const finish = (
     index: number,
     raw: ScoreOutputV1 | undefined,
@@ -236,6 +236,29 @@ function outputSource(entry: LoadedScore): OutputSource {
   return { packageName, json: !isBuiltInPackage(packageName) };
 }
 
+/**
+ * The item as `doScore` sees it. A package other than Plexus's own gets copies of the metadata and
+ * the upstream results: one that set `results.A.value` changed A's stored line (and its accuracy),
+ * and its metadata changes reached later scores and their cache keys.
+ */
+function scoreItem<Item extends EngineItem>(work: Work<Item>, copied: boolean): ScoreItemV1 {
+  const { item, results } = work.state;
+  if (!copied) return { id: item.id, text: work.text, metadata: item.metadata, results };
+  try {
+    return {
+      id: item.id,
+      text: work.text,
+      metadata: structuredClone(item.metadata),
+      results: nameRecordOf(
+        Object.entries(results).map(([name, output]) => [name, structuredClone(output)]),
+      ),
+    };
+  } catch {
+    // A value that cannot be copied (none that a dataset or a checked output holds): as it is.
+    return { id: item.id, text: work.text, metadata: item.metadata, results };
+  }
+}
+
 /** Scores one micro-batch of one score: cache first, then one `doScore` call for the rest. */
 export async function runBatch<Item extends EngineItem>(
   run: BatchRun<Item>,
@@ -250,13 +273,9 @@ export async function runBatch<Item extends EngineItem>(
   }));
   if (useCache) pending = await takeCached(run, entry, pending);
   if (pending === undefined || pending.length === 0) return;
-  const items: ScoreItemV1[] = pending.map(({ work }) => ({
-    id: work.state.item.id,
-    text: work.text,
-    metadata: work.state.item.metadata,
-    results: work.state.results,
-  }));
-  const store = outputStore(run, entry, pending, useCache);
+  const from = outputSource(entry);
+  const items = pending.map(({ work }) => scoreItem(work, from.json));
+  const store = outputStore(run, entry, pending, useCache, from);
   const outputs = await callScore(run, entry, items, store.finish);
   if (outputs === undefined) return;
   store.finishReturned(outputs);
