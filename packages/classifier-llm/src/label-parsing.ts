@@ -2,7 +2,7 @@ import { matchLabel, normalizeLabel, redactedSlice } from '@plexus/core';
 import { mayBeCut, mayBeCutProblem } from './answer-notes.js';
 import type { ChatResponse } from './chat-provider.js';
 import { cutFirstLabel, jsonLabel, jsonObjectOf, type LabelReading } from './json-answer.js';
-import { asks, continuedBelow, lineLabels } from './label-statements.js';
+import { askedAfter, asks, continuedBelow, lineLabels } from './label-statements.js';
 
 export type { LabelReading } from './json-answer.js';
 
@@ -137,7 +137,9 @@ function textLabel(answer: string, labels: readonly string[]): LabelReading {
     while (at < text.length && /[\s*"'`_]/.test(text[at]!)) at += 1;
     right.lastIndex = at;
     const first = right.exec(text);
-    if (first) return { label: matchLabel(first[1]!, labels)! };
+    // "Answer: spam?" asks (the marker's next words weigh it), it does not answer.
+    if (first && !askedAfter(text, right.lastIndex))
+      return { label: matchLabel(first[1]!, labels)! };
   }
   const lines = text.split(/\r?\n/);
   const alone = aloneLabels(lines, labels);

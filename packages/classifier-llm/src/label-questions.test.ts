@@ -40,6 +40,13 @@ describe('readLabel: a label word that begins a sentence, or is asked about, is 
       label: 'spam',
     });
     expect(readLabel('Is "spam"?! No: ham.', spamHam)).toEqual({ label: 'ham' });
+    // After an answer marker too: "Answer: spam?" weighs spam, the next line answers.
+    expect(readLabel('Answer: **spam**?\nNo, it is from a friend: ham.', spamHam)).toEqual({
+      label: 'ham',
+    });
+    expect(readLabel('Label: spam?', spamHam)).toEqual({
+      problem: 'it names a label only in a question: "Label: spam?"',
+    });
   });
 
   it('reads a JSON number label as it is written: 1.0 is not the label 1', () => {

@@ -41,6 +41,13 @@ export function asks(text: string): boolean {
   return text.endsWith('?');
 }
 
+/** Whether a `?` follows `at` (after closing markup and quotes): the label before it is asked. */
+export function askedAfter(text: string, at: number): boolean {
+  let next = at;
+  while (next < text.length && next - at < 8 && ' \t*"\'`_'.includes(text[next]!)) next += 1;
+  return text[next] === '?';
+}
+
 /**
  * Whether the line at `index` is a sentence continued on the next line: it ends with a letter or
  * a digit (no `.!?:;`, no markup) and the next line starts with a lower-case letter ("Spam\nfilters
