@@ -87,6 +87,25 @@ it('counts no call and no retry for a port nothing listens on; the error names t
   }
 });
 
+it('counts no call for a Hugging Face endpoint nothing listens on', async () => {
+  const { lines } = await runCard(
+    [
+      {
+        name: 'Hf',
+        class: 'llm/classifier',
+        provider: 'huggingface',
+        base_url: `http://127.0.0.1:${deadPort}`,
+        prompt: '{{ text }}',
+      },
+    ],
+    2,
+  );
+  for (const line of lines) {
+    expect(line).toMatchObject({ status: 'error', llm_calls: 0, retries: 0 });
+    expect(line.error!.message).toContain('nothing listens there');
+  }
+});
+
 it('counts no call for a refused TLS handshake: the server saw connections, no request', async () => {
   tcpConnections = 0;
   const { lines } = await runCard(
