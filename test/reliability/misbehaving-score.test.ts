@@ -158,6 +158,21 @@ describe('a score package that misbehaves', () => {
     expect(hung.stderr).toContain(`continue with --resume ${out}`);
   });
 
+  it('predict (no run folder) says it ended early too, not exit 0 with lines missing', async () => {
+    const { card, dir } = project('predict-early', ['ok', 'exit', 'never', 'ok']);
+    for (const [env, why] of [
+      [{ SCORE_EXITS: '1' }, 'called process.exit(0)'],
+      [{ SCORE_HANGS: '1' }, "a score's call never settled"],
+    ] as const) {
+      const predicted = await runCli(['predict', card, '--data', join(dir, 'data.csv')], env);
+      expect(predicted.code).toBe(1);
+      expect(predicted.stderr).toContain(`plexus predict ended before it finished: `);
+      expect(predicted.stderr).toContain(why);
+      // Fewer than the 4 items' lines reached stdout.
+      expect(predicted.stdout.trim().split('\n').filter(Boolean).length).toBeLessThan(4);
+    }
+  });
+
   it("what a package prints goes to stderr: evaluate --json and predict's lines stay JSON", async () => {
     const { card, dir } = project('prints', ['ok', 'prints', 'ok']);
     const run = await runCli(['evaluate', card, '--out', join(dir, 'run'), '--no-cache', '--json']);

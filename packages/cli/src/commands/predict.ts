@@ -5,6 +5,7 @@ import { closeCard } from '../close-card.js';
 import { type CliIo, skippedRowLine } from '../output.js';
 import { ownStdout } from '../own-stdout.js';
 import { loadForCli } from '../scorecard.js';
+import { watchUnfinished } from '../unfinished.js';
 
 interface PredictFlags {
   text?: string;
@@ -29,9 +30,11 @@ export function predictCommand(program: Command, io: CliIo): void {
     .action(async (path: string, flags: PredictFlags) => {
       // stdout holds only the JSON lines: a score package's prints go to stderr.
       const own = ownStdout(io);
+      const finished = watchUnfinished('predict');
       try {
         await runPredict(path, flags, own.io);
       } finally {
+        finished();
         own.restore();
       }
     });
