@@ -12,6 +12,7 @@ import type { RunInfo, RunMetricsFile } from '../run/run-folder.js';
 import { effectiveRunInfo } from '../run/run-state.js';
 import { normalizedLabel } from '../text/labels.js';
 import { type FeedbackAgreementFile, readAgreement } from './agreement-section.js';
+import { assertMetricsOfResults } from './metrics-freshness.js';
 import { highlightsOf, type TracedCallEntry, tracedCalls } from './trace-reading.js';
 
 /** Item rows a report lists per score at most (misclassified and failed), stated on the page. */
@@ -273,10 +274,17 @@ export async function readReportData(
   const metrics = await readJson<RunMetricsFile>(join(dir, 'metrics.json'));
   checkMetricsShape(metrics, join(dir, 'metrics.json'));
   let collected = options.rows;
+  let lines: Map<string, number> | undefined;
   if (!collected) {
     collected = new ReportRows({ maxRowsPerScore: options.maxRows });
-    for await (const line of readResultLines(join(dir, 'results.jsonl'))) collected.add(line);
+    lines = new Map();
+    for await (const line of readResultLines(join(dir, 'results.jsonl'))) {
+      collected.add(line);
+      lines.set(line.score, (lines.get(line.score) ?? 0) + 1);
+    }
   }
+  // Rows collected while the run was scored are of the metrics it just wrote.
+  if (!options.rows) assertMetricsOfResults(dir, info, metrics, lines);
   if (collected.sawText) await fillTexts(join(dir, 'results.jsonl'), collected.scores);
   const agreement = await readAgreement(dir);
   return {
