@@ -140,6 +140,7 @@ export {
 export { type WindowConfig, windowText } from './processors/window-processor.js';
 export {
   agreementFile,
+  chanceCorrected,
   type FeedbackAgreementFile,
   readAgreement,
 } from './report/agreement-section.js';

@@ -1,4 +1,10 @@
-import { type ResultLine, type RunInfo, type ScoreMetrics, scoreSection } from '@plexus/core';
+import {
+  chanceCorrected,
+  type ResultLine,
+  type RunInfo,
+  type ScoreMetrics,
+  scoreSection,
+} from '@plexus/core';
 import { startText } from '../commands/runs.js';
 import { escapeHtml, formatNumber, itemPath, page, segment } from './html.js';
 import { type FilteredItems, type ItemFilter, pageSize, queryOf } from './item-filter.js';
@@ -37,7 +43,7 @@ function summaryTable(view: RunView): string {
       const interval = score.accuracy_ci95
         ? ` <span class="note">[${score.accuracy_ci95.map((value) => value.toFixed(3)).join(', ')}]</span>`
         : '';
-      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${formatNumber(score.gwet_ac1)}</td><td class="number">${score.n_errors}</td><td class="number">${score.n_skipped}</td><td class="number">${score.n_unlabeled}</td><td class="number cost">${escapeHtml(costText(score, view.olderRun))}</td></tr>`;
+      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${escapeHtml(chanceCorrected(score.gwet_ac1, score.n))}</td><td class="number">${score.n_errors}</td><td class="number">${score.n_skipped}</td><td class="number">${score.n_unlabeled}</td><td class="number cost">${escapeHtml(costText(score, view.olderRun))}</td></tr>`;
     })
     .join('');
   const source =

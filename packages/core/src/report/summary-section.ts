@@ -1,5 +1,6 @@
 import { dollars, type RecordedCost, shownCost, unknownCostReason } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
+import { chanceCorrected } from './agreement-section.js';
 import { escapeHtml, format, interval } from './html.js';
 
 /** A score's cost for a table cell: dollars, or "unknown" with the reason on hover and below. */
@@ -37,7 +38,7 @@ export function summaryRow(name: string, metrics: ScoreMetrics, index: number): 
     metrics.accuracy === null
       ? '<td class="number muted">—</td>'
       : `<td class="number">${format(metrics.accuracy)}<div class="ci">${escapeHtml(interval(metrics.accuracy_ci95))}</div></td>`;
-  return `<tr><td class="name"><a href="#score-${index}">${escapeHtml(name)}</a></td><td class="number">${count(metrics.n_results)}</td><td class="number">${count(metrics.n)}</td>${accuracy}<td class="number">${format(metrics.f1?.macro)}</td><td class="number">${format(metrics.gwet_ac1)}</td><td class="number">${count(metrics.n_errors)}</td><td class="number">${count(metrics.n_skipped)}</td><td class="number">${count(metrics.n_unlabeled)}</td><td class="number">${format(metrics.coverage)}</td>${costCell(metrics)}</tr>`;
+  return `<tr><td class="name"><a href="#score-${index}">${escapeHtml(name)}</a></td><td class="number">${count(metrics.n_results)}</td><td class="number">${count(metrics.n)}</td>${accuracy}<td class="number">${format(metrics.f1?.macro)}</td><td class="number">${chanceCorrected(metrics.gwet_ac1, metrics.n)}</td><td class="number">${count(metrics.n_errors)}</td><td class="number">${count(metrics.n_skipped)}</td><td class="number">${count(metrics.n_unlabeled)}</td><td class="number">${format(metrics.coverage)}</td>${costCell(metrics)}</tr>`;
 }
 
 /**
