@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -131,6 +132,20 @@ export class DirectoryCache<Value = unknown> {
     (this.segments[own.segment] as Segment).scanned = own.size;
   }
 
+  /**
+   * Whether this process's log was removed while it held it open (`plexus cache compact` merges
+   * logs untouched for a minute: a run waiting on a batch API appended to the removed file, and
+   * those entries were lost). Its entries so far are in the merged log; new ones go to a new log.
+   */
+  private ownRemoved(own: { segment: number }): boolean {
+    const fd = (this.segments[own.segment] as Segment).fd;
+    try {
+      return fd !== undefined && fstatSync(fd).nlink === 0;
+    } catch {
+      return false;
+    }
+  }
+
   /** Closes the files this cache holds open (after a flush). */
   close(): void {
     this.flush();
@@ -172,7 +187,7 @@ export class DirectoryCache<Value = unknown> {
   }
 
   private ownSegment(): { segment: number; size: number } {
-    if (this.own && this.own.size < segmentLimit) return this.own;
+    if (this.own && this.own.size < segmentLimit && !this.ownRemoved(this.own)) return this.own;
     this.createdDir = mkdirSync(this.logDir, { recursive: true }) ?? this.createdDir;
     const name = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.jsonl`;
     const path = join(this.logDir, name);
