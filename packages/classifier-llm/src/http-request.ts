@@ -94,8 +94,6 @@ export function httpRequest(
       return;
     }
     let settled = false;
-    // Until the socket connects (or was connected, reused by keep-alive), nothing reached the server.
-    let connected = false;
     const finish = (error: Error | undefined, answer?: HttpAnswer) => {
       if (settled) return;
       settled = true;
@@ -127,18 +125,12 @@ export function httpRequest(
         );
       },
     );
-    request.on('socket', (socket) => {
-      if (request.reusedSocket) connected = true;
-      else
-        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
-          connected = true;
-        });
-    });
+    const connected = connection(request, url);
     const onAbort = () => {
       finish(
         new HttpRequestError('the call was aborted', 'aborted', {
           cause: signal?.reason,
-          connected,
+          connected: connected(),
         }),
       );
       request.destroy();
@@ -148,20 +140,38 @@ export function httpRequest(
       timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            finish(
-              connected
-                ? new HttpRequestError('the call timed out', 'timeout')
-                : new HttpRequestError(
-                    `${unreachable(url)}: no connection within ${timeoutMs} ms; check base_url's host and port, and that the server is running`,
-                    'timeout',
-                    { connected: false },
-                  ),
-            );
+            finish(timeoutError(url, timeoutMs, connected()));
             request.destroy();
           }, timeoutMs);
-    request.on('error', (error) => finish(connectionError(error, url, connected)));
+    request.on('error', (error) => finish(connectionError(error, url, connected())));
     request.end(body);
   });
+}
+
+/**
+ * Whether the request's connection is made: until its socket connects (a TLS socket: its handshake
+ * is done), or when keep-alive gave it a connected one, nothing reached the server.
+ */
+function connection(request: http.ClientRequest, url: URL): () => boolean {
+  let connected = false;
+  request.on('socket', (socket) => {
+    if (request.reusedSocket) connected = true;
+    else
+      socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+        connected = true;
+      });
+  });
+  return () => connected;
+}
+
+/** A request's time limit passed: waiting for its answer, or for a connection never made. */
+function timeoutError(url: URL, timeoutMs: number, connected: boolean): HttpRequestError {
+  if (connected) return new HttpRequestError('the call timed out', 'timeout');
+  return new HttpRequestError(
+    `${unreachable(url)}: no connection within ${timeoutMs} ms; check base_url's host and port, and that the server is running`,
+    'timeout',
+    { connected: false },
+  );
 }
 
 type Target = ReturnType<typeof urlToHttpOptions>;

@@ -3,7 +3,7 @@
 // servers received (it said "6 LLM calls (4 retried)" for a port nothing listens on), and the error
 // names the endpoint and the fix.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, parseScorecard, type ResultLine, type RunMetricsFile } from '@plexus/core';
@@ -22,6 +22,16 @@ const closing: Server = createServer((socket) => {
 await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
 const closingPort = (closing.address() as { port: number }).port;
 
+/** A TCP server that accepts and never answers (a TLS handshake never ends). */
+let silentConnections = 0;
+const silentSockets: Socket[] = [];
+const silent: Server = createServer((socket) => {
+  silentConnections += 1;
+  silentSockets.push(socket);
+});
+await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+const silentPort = (silent.address() as { port: number }).port;
+
 /** A port nothing listens on: one that was free a moment ago. */
 const probe = createServer();
 await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -31,6 +41,8 @@ await new Promise<void>((resolve) => probe.close(() => resolve()));
 afterAll(async () => {
   await server.close();
   await new Promise<void>((resolve) => closing.close(() => resolve()));
+  for (const socket of silentSockets) socket.destroy();
+  await new Promise<void>((resolve) => silent.close(() => resolve()));
 });
 
 async function runCard(scores: Record<string, unknown>[], items: number) {
@@ -127,6 +139,29 @@ it('counts no call for a refused TLS handshake: the server saw connections, no r
       'no secure connection was made: check the scheme in base_url',
     );
   }
+});
+
+it('counts no call for a TLS handshake that never ends: the time limit names the endpoint', async () => {
+  silentConnections = 0;
+  const { lines } = await runCard(
+    [
+      {
+        name: 'Silent',
+        class: 'llm/classifier',
+        base_url: `https://127.0.0.1:${silentPort}/v1`,
+        timeout_ms: 200,
+        max_retries: 1,
+        prompt: '{{ text }}',
+      },
+    ],
+    1,
+  );
+  // By hand: 1 item, 2 attempts, each a TCP connection whose handshake got no answer.
+  expect(silentConnections).toBe(2);
+  expect(lines[0]).toMatchObject({ status: 'error', llm_calls: 0, retries: 0 });
+  expect(lines[0]!.error!.message).toContain(
+    `cannot reach the endpoint https://127.0.0.1:${silentPort}/v1/chat/completions: no connection within 200 ms`,
+  );
 });
 
 it('a run with a live and a dead endpoint counts the requests the live server received', async () => {
