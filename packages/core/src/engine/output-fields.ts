@@ -28,7 +28,14 @@ export function isBuiltInPackage(name: string): boolean {
   return name.startsWith('@plexus/classifier-');
 }
 
-const countFields = ['inputTokens', 'outputTokens', 'cachedTokens', 'calls', 'retries'] as const;
+const countFields = [
+  'inputTokens',
+  'outputTokens',
+  'cachedTokens',
+  'calls',
+  'retries',
+  'cacheHits',
+] as const;
 
 /** A type as a message names it: `a BigInt`, `text`, `an object`. */
 function typeName(value: unknown): string {

@@ -61,6 +61,10 @@ export function toResultLine(
   normalization?: LabelNormalization,
 ): ResultLine {
   const { output } = result;
+  // Re-read from a response cache with no call made (a changed dataset column made the result
+  // cache miss): from the cache too, as the summary's "from cache" counts it (it counted nowhere).
+  const usage = output.usage;
+  const reused = result.cached || (!usage?.calls && (usage?.cacheHits ?? 0) > 0);
   const label = gold ?? null;
   const correct = correctOf(output, label, normalization);
   const line: ResultLine = {
@@ -79,7 +83,7 @@ export function toResultLine(
     retries: result.cached ? 0 : (output.usage?.retries ?? 0),
     // To the nanosecond: a rule score's share of its batch's time is often well below 1 us.
     latency_ms: Math.round(result.latencyMs * 1e6) / 1e6,
-    cached: result.cached,
+    cached: reused,
     error: output.error ?? null,
   };
   if (line.cost_usd === null)

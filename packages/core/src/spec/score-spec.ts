@@ -13,6 +13,11 @@ export interface ScoreUsageV1 {
   /** Attempts repeated after retryable failures (429, 5xx, timeouts). */
   retries?: number;
   /**
+   * Model answers read from the score's own response cache instead of a call (not in `calls`).
+   * An answer that needed no call and read at least one is a result from the cache (`cached`).
+   */
+  cacheHits?: number;
+  /**
    * Cost in US dollars. `null`: calls were made at an unknown price (say which model in
    * `unpricedModel`); absent: nothing paid (no calls, a local model).
    */
