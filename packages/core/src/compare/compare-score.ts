@@ -125,7 +125,11 @@ function macroF1(metrics: MatrixMetrics): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-type Cell = { cell: { gold: string; a: string; b: string }; count: number };
+/**
+ * Items alike: run A's gold and answer, run B's answer and gold (the same gold unless the runs'
+ * gold differs, `allowDifferentGold`: each run is measured against its own).
+ */
+type Cell = { cell: { gold: string; a: string; b: string; goldB: string }; count: number };
 
 /** The triples' cells, with the errors of each run counted; `exclude` drops cells with an error. */
 function cellsOf(counts: Map<string, number>, errors: CompareErrors) {
@@ -138,14 +142,14 @@ function cellsOf(counts: Map<string, number>, errors: CompareErrors) {
   const keys = [...counts.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   for (const key of keys) {
     const count = counts.get(key)!;
-    const [gold, a, b] = key.split('\u0000') as [string, string, string];
+    const [gold, a, b, goldB] = key.split('\u0000') as [string, string, string, string];
     if (a === errorLabel) errorsA += count;
     if (b === errorLabel) errorsB += count;
     if (errors === 'exclude' && (a === errorLabel || b === errorLabel)) {
       left += count;
       continue;
     }
-    cells.push({ cell: { gold, a, b }, count });
+    cells.push({ cell: { gold, a, b, goldB }, count });
   }
   return { cells, errorsA, errorsB, left };
 }
@@ -156,17 +160,22 @@ function noItemsReason(left: number): string {
   return `no item answered by both runs (the ${left} items due in both failed in one run or both; --errors exclude leaves them out)`;
 }
 
-/** Accuracy and macro F1 of each run, over the cells weighted by `weights` (one per cell). */
+/**
+ * Accuracy and macro F1 of each run against its own gold, over the cells weighted by `weights`
+ * (one per cell).
+ */
 function statisticsOf(cells: readonly Cell[]) {
-  const labels = [...new Set(cells.flatMap(({ cell }) => [cell.gold, cell.a, cell.b]))].sort();
+  const labels = [
+    ...new Set(cells.flatMap(({ cell }) => [cell.gold, cell.a, cell.b, cell.goldB])),
+  ].sort();
   const index = new Map(labels.map((label, position) => [label, position]));
   return (weights: readonly number[]): [number, number, number, number] => {
     const matrixA = labels.map(() => labels.map(() => 0));
     const matrixB = labels.map(() => labels.map(() => 0));
     weights.forEach((weight, position) => {
-      const { gold, a, b } = cells[position]!.cell;
+      const { gold, a, b, goldB } = cells[position]!.cell;
       matrixA[index.get(gold)!]![index.get(a)!]! += weight;
-      matrixB[index.get(gold)!]![index.get(b)!]! += weight;
+      matrixB[index.get(goldB)!]![index.get(b)!]! += weight;
     });
     const metricsA = presentMatrixMetrics(labels, matrixA);
     const metricsB = presentMatrixMetrics(labels, matrixB);
@@ -179,8 +188,10 @@ function discordant(cells: readonly Cell[]): { onlyA: number; onlyB: number } {
   let onlyA = 0;
   let onlyB = 0;
   for (const { cell, count } of cells) {
-    if (cell.a === cell.gold && cell.b !== cell.gold) onlyA += count;
-    if (cell.b === cell.gold && cell.a !== cell.gold) onlyB += count;
+    const rightA = cell.a === cell.gold;
+    const rightB = cell.b === cell.goldB;
+    if (rightA && !rightB) onlyA += count;
+    if (rightB && !rightA) onlyB += count;
   }
   return { onlyA, onlyB };
 }

@@ -115,7 +115,7 @@ function choosePairs(
 }
 
 /**
- * The (gold, value in A, value in B) counts of every pair of scores that may be compared, filled
+ * The (gold, value in A, value in B, gold in B) counts of every pair of scores that may be compared, filled
  * in one pass over run B: the pairs chosen at the end (`choosePairs` needs run B's score names)
  * are among them. A pair is a candidate when given, or when its names match, or, when run A has
  * one score, for each score of run B (the "only score of each run" pairing).
@@ -178,10 +178,11 @@ async function countRunB(
     for (const number of tables.candidates(line.score)) {
       const fromA = runA.get(tables.scoreAOf[number]!)?.get(line.item_id);
       if (!fromA) continue;
-      const fromB = dueResult(line, fromA.gold, normalize);
+      // Run B against its own gold: the same as A's unless they differ (allowDifferentGold).
+      const fromB = dueResult(line, undefined, normalize);
       if (!fromB) continue;
       gold.check(number, line.item_id, fromA.gold, line.label, normalize);
-      const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}`;
+      const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}\u0000${fromB.gold}`;
       const counts = tables.tables[number]!;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
