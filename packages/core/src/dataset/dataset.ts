@@ -4,6 +4,7 @@ import { hasName, nameRecord, nameValue } from '../text/name-records.js';
 import { IdSet } from './id-set.js';
 import { maxNesting, tooDeepColumn } from './metadata-values.js';
 import { type ByteTap, type DatasetFormat, formatOf, type RawRow, rawRows } from './row-sources.js';
+import { separatorProblem } from './separator-hint.js';
 
 /** One item read from a dataset. */
 export interface DatasetItem {
@@ -207,28 +208,11 @@ function missingTextColumn(path: string, textColumn: string, record: object): Da
       `${path}: not UTF-8 (it looks like UTF-16: NUL bytes between letters); save it as UTF-8 (in Excel: CSV UTF-8)`,
     );
   const names = Object.keys(record);
-  const separator = names.length === 1 ? otherSeparator(names[0]!, textColumn) : undefined;
-  if (separator !== undefined)
-    return new DatasetError(
-      `${path}: the header ${JSON.stringify(names[0])} is one column: its names are separated by ${separator}, not commas (Excel writes such files in many languages). Plexus reads comma-separated CSV: save it as "CSV UTF-8 (Comma delimited)", or replace the separators with commas`,
-    );
+  const separator = separatorProblem(path, names, textColumn);
+  if (separator !== undefined) return new DatasetError(separator);
   return new DatasetError(
     `${path}: no "${textColumn}" column; columns are: ${names.join(', ')}. Set data.text_column in the scorecard`,
   );
-}
-
-/** The separator a header uses instead of commas when splitting by it names `textColumn`. */
-function otherSeparator(header: string, textColumn: string): string | undefined {
-  const separators = [
-    [';', 'semicolons'],
-    ['\t', 'tabs'],
-    ['|', 'vertical bars'],
-  ] as const;
-  for (const [character, name] of separators) {
-    const split = header.split(character).map((part) => part.trim());
-    if (split.length > 1 && split.includes(textColumn)) return name;
-  }
-  return undefined;
 }
 
 type ReadOptions = DatasetOptions & { gold?: Readonly<Record<string, readonly string[]>> };

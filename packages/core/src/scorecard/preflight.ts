@@ -1,5 +1,6 @@
 import type { ConfigProblem } from '../common/errors.js';
 import type { DatasetFormat } from '../dataset/row-sources.js';
+import { separatorProblem } from '../dataset/separator-hint.js';
 import type { ScoreNeedsV1 } from '../spec/score-spec.js';
 import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
 import { closest } from '../text/suggest.js';
@@ -187,7 +188,8 @@ function columnProblems(options: DataCheckOptions, sample: DatasetSample): Confi
     problems.push(
       positions.problem(
         ['data', 'text_column'],
-        `${shownPath}: no "${textColumn}" column; columns are: ${columnList(sample)}. Set data.text_column in the scorecard${hint(textColumn, sample.columns)}`,
+        separatorProblem(shownPath, sample.columns, textColumn) ??
+          `${shownPath}: no "${textColumn}" column; columns are: ${columnList(sample)}. Set data.text_column in the scorecard${hint(textColumn, sample.columns)}`,
       ),
     );
   if (options.idColumn && !has(options.idColumn))
