@@ -46,11 +46,16 @@ function traceHtml(trace: unknown): string {
   return `${asked}<h3>Trace</h3><pre class="trace">${escapeHtml(text.slice(0, shownTraceChars))}</pre>${cut}`;
 }
 
-/** The line's cost: unknown with the reason when it has no price; a dash when it has no number. */
+/**
+ * The line's cost: unknown with the reason when it has no price; a dash when it has no number; a
+ * cost that rounds to $0.000000 (one call of a cheap model) is `<$0.000001`, not nothing spent.
+ */
 function costOf(line: ResultLine): string {
   if (line.cost_usd === null)
     return `unknown (${escapeHtml(unknownCostReason(line.unpriced_model ? [line.unpriced_model] : []) ?? 'no price')})`;
-  return typeof line.cost_usd === 'number' ? `$${formatNumber(line.cost_usd, 6)}` : '—';
+  if (typeof line.cost_usd !== 'number') return '—';
+  if (line.cost_usd > 0 && line.cost_usd < 0.0000005) return '&lt;$0.000001';
+  return `$${formatNumber(line.cost_usd, 6)}`;
 }
 
 function scoreCard(line: ResultLine): string {
