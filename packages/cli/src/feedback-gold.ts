@@ -1,4 +1,5 @@
 import {
+  closest,
   type GoldSource,
   InvalidConfigError,
   type LoadedScore,
@@ -33,6 +34,57 @@ function feedbackScores(scores: readonly LoadedScore[], gold: string | undefined
   return scores.filter((score) => score.gold === 'feedback').map((score) => score.name);
 }
 
+/** `"yse" ×3 (did you mean "yes"?)`: labels by how often they occur, the first ten. */
+function listedLabels(counts: Map<string, number>, known: readonly string[]): string {
+  return [...counts]
+    .sort((left, right) => right[1] - left[1])
+    .slice(0, 10)
+    .map(([label, count]) => {
+      const guess = closest(label, known);
+      return `"${label}" ×${count}${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`;
+    })
+    .join(', ');
+}
+
+/**
+ * Items whose gold from reviews is not one of the score's labels (a review typed `yse`): they
+ * count as wrong answers, which was said nowhere.
+ */
+function strayGold(score: LoadedScore, gold: Map<string, string> | undefined): string | undefined {
+  if (gold === undefined) return undefined;
+  const normalize = (label: string) => normalizeLabel(label, score.normalization);
+  const known = new Set(score.labels.map(normalize));
+  const counts = new Map<string, number>();
+  let stray = 0;
+  for (const label of gold.values()) {
+    if (known.has(normalize(label))) continue;
+    stray += 1;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  if (stray === 0) return undefined;
+  return `gold: ${stray} of ${gold.size} items of ${score.name} have a reviewed label that is not among its labels (${score.labels.join(', ')}): ${listedLabels(counts, score.labels)}; they count as wrong answers (plexus feedback export, correct the label on its row, import that row again)\n`;
+}
+
+/** Reviews of a score name the scorecard lacks but nearly has (`Lost Crad`): they are not used. */
+function misnamedReviews(
+  records: readonly { score: string }[],
+  scores: readonly LoadedScore[],
+): string[] {
+  const names = scores.map((score) => score.name);
+  const counts = new Map<string, number>();
+  for (const record of records)
+    if (!names.includes(record.score))
+      counts.set(record.score, (counts.get(record.score) ?? 0) + 1);
+  return [...counts].flatMap(([name, count]) => {
+    const guess = closest(name, names);
+    return guess === undefined
+      ? []
+      : [
+          `gold: ${count} review${count === 1 ? ' is' : 's are'} of "${name}", which no score of the scorecard is named; did you mean "${guess}"? They are not used (import them again with the score's name)\n`,
+        ];
+  });
+}
+
 /**
  * The gold source of `plexus evaluate` when some scores take their gold from reviews; says on
  * stderr which items tie (no gold) and which scores have no review at all.
@@ -48,7 +100,7 @@ export async function feedbackGoldSource(
   const store = await FeedbackStore.open(feedbackDbPath(flags.feedbackDb));
   let records: ReturnType<FeedbackStore['reviews']>;
   try {
-    records = store.reviews(names);
+    records = store.reviews();
   } finally {
     store.close();
   }
@@ -57,7 +109,10 @@ export async function feedbackGoldSource(
     const options = scores.find((score) => score.name === name)?.normalization;
     return (label) => normalizeLabel(label, options);
   });
+  for (const line of misnamedReviews(records, scores)) io.stderr(line);
   for (const name of names) {
+    const stray = strayGold(scores.find((score) => score.name === name)!, gold.labels.get(name));
+    if (stray !== undefined) io.stderr(stray);
     if (!gold.labels.has(name))
       io.stderr(
         `gold: no reviews of ${name} in ${store.path}: it runs without gold (plexus feedback import FILE)\n`,

@@ -1,0 +1,57 @@
+// `--gold feedback` with a review typed `yse` counted that item as a wrong answer, and reviews
+// imported under a misspelled score name (`Refnud`) were left out, both without a word.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { fileWriter, runMain } from './test-packages.js';
+
+const project = mkdtempSync(join(tmpdir(), 'plexus-feedback-gold-stray-'));
+const write = fileWriter(project);
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+// The rule answers yes on "refund" (k1, k3), no otherwise (k2, k4).
+const data = write('data.csv', 'id,text\nk1,refund please\nk2,hello\nk3,a refund\nk4,thanks\n');
+const reviews = write(
+  'reviews.csv',
+  [
+    'item_id,score,label,reviewer,reviewed_at',
+    'k1,Refund,yes,ana,2026-01-01',
+    'k2,Refund,no,ana,2026-01-01',
+    'k3,Refund,yse,ana,2026-01-01',
+    'k4,Refnud,no,ana,2026-01-01',
+    'k4,Refnud,no,bo,2026-01-01',
+  ].join('\n'),
+);
+const db = join(project, 'feedback.sqlite');
+const card = write(
+  'card.yaml',
+  `name: Stray\ndata: { path: ${data} }\nscores:\n  - { name: Refund, class: heuristic/keywords, phrases: [refund], labels: [yes, no] }\n`,
+);
+
+it('says which reviewed labels are no label of the score, and reviews of a near score name', async () => {
+  expect((await runMain(['feedback', 'import', reviews, '--feedback-db', db])).code).toBe(0);
+  const out = join(project, 'run');
+  const run = await runMain([
+    'evaluate',
+    card,
+    '--out',
+    out,
+    '--gold',
+    'feedback',
+    '--feedback-db',
+    db,
+    '--quiet',
+  ]);
+  expect(run.code).toBe(0);
+  expect(run.stderr).toContain(
+    'gold: 1 of 3 items of Refund have a reviewed label that is not among its labels (yes, no): "yse" ×1 (did you mean "yes"?); they count as wrong answers',
+  );
+  expect(run.stderr).toContain(
+    'gold: 2 reviews are of "Refnud", which no score of the scorecard is named; did you mean "Refund"?',
+  );
+  // By hand: k1 yes = yes, k2 no = no, k3 yes vs "yse" wrong; k4 has no gold: 2 of 3.
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).scores.Refund;
+  expect(metrics.n).toBe(3);
+  expect(metrics.accuracy).toBeCloseTo(2 / 3, 12);
+});
