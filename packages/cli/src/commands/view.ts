@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidConfigError } from '@plexus/core';
 import type { Command } from 'commander';
 import { wholeNumber } from '../arguments.js';
@@ -44,7 +44,9 @@ export function viewCommand(program: Command, io: CliIo): void {
             message: `no runs folder here; plexus evaluate writes runs under runs/, or name the folder: plexus view DIR`,
           },
         ]);
-      const root = resolve(dir);
+      // A run folder (`plexus view runs/v2`) is shown in its runs folder, at its own page.
+      const isRun = existsSync(join(dir, 'run.json'));
+      const root = isRun ? dirname(resolve(dir)) : resolve(dir);
       const viewer = await startViewer({ root, host: flags.host, port: flags.port }).catch(
         (error: NodeJS.ErrnoException) => {
           const why =
@@ -57,10 +59,12 @@ export function viewCommand(program: Command, io: CliIo): void {
       const reach = loopback.includes(flags.host)
         ? `bound to ${flags.host}: only this machine can open it`
         : `bound to ${flags.host}: other machines on the network can open it (no password)`;
-      io.stdout(
-        `plexus view: ${viewer.url}\n  runs folder ${root}\n  ${reach}\n  Ctrl-C stops it\n`,
-      );
-      if (flags.open) openBrowser(viewer.url);
+      const url = isRun
+        ? `${viewer.url}run/${encodeURIComponent(basename(resolve(dir)))}`
+        : viewer.url;
+      const shown = isRun ? `${root} (${dir} is a run folder: its page is opened)` : root;
+      io.stdout(`plexus view: ${url}\n  runs folder ${shown}\n  ${reach}\n  Ctrl-C stops it\n`);
+      if (flags.open) openBrowser(url);
       await new Promise<void>((done) => {
         const stop = () => {
           process.off('SIGINT', stop);
