@@ -8,7 +8,7 @@ import { jsonObjectOf } from './json-answer.js';
  * (the structured answer) was not cut before its label.
  */
 export function mayBeCut(response: ChatResponse, maxTokens: number): boolean {
-  if (response.cutAtMaxTokens || response.finishReason !== undefined) return false;
+  if (response.cutAtMaxTokens || typeof response.finishReason === 'string') return false;
   if (response.usageMissing !== true && response.outputTokens < maxTokens) return false;
   return jsonObjectOf(response.content).object === undefined;
 }
@@ -37,8 +37,10 @@ export function answerNote(
   },
 ): string | undefined {
   const notes: string[] = [];
-  const source = options.cached ? 'cached by an earlier Plexus' : 'the endpoint sent none';
-  if (!response.cutAtMaxTokens && response.finishReason === undefined) {
+  // An answer this Plexus kept says whether its endpoint sent a finish_reason (null: none).
+  const earlier = options.cached && response.finishReason === undefined && !response.cutAtMaxTokens;
+  const source = earlier ? 'cached by an earlier Plexus' : 'the endpoint sent none';
+  if (!response.cutAtMaxTokens && typeof response.finishReason !== 'string') {
     const used = response.usageMissing
       ? 'its token count is unknown'
       : `it used ${response.outputTokens} of ${options.maxTokens} tokens`;
@@ -52,7 +54,7 @@ export function answerNote(
     notes.push(
       response.tokenLogprobs
         ? 'no confidence: its token log-probabilities do not spell the answer'
-        : `no confidence: no token log-probabilities (${source}${options.cached ? ', which kept only the last token’s' : ''})`,
+        : `no confidence: no token log-probabilities (${source}${earlier ? ', which kept only the last token’s' : ''})`,
     );
   return notes.length === 0 ? undefined : notes.join('; ');
 }

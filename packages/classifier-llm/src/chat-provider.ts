@@ -34,11 +34,11 @@ export interface ChatResponse {
   /** The answer stopped at `max_tokens` (`finish_reason: length`): it may be unfinished. */
   cutAtMaxTokens?: boolean;
   /**
-   * Why the answer ended, as the endpoint said (`stop`, `length`, ...). Absent in answers cached by
-   * an earlier Plexus and from endpoints that send none: whether it was cut is then unknown (see
+   * Why the answer ended, as the endpoint said (`stop`, `length`, ...); null when it said nothing,
+   * absent in answers cached by an earlier Plexus. Whether such an answer was cut is unknown (see
    * `mayBeCut`).
    */
-  finishReason?: string;
+  finishReason?: string | null;
   /** The model's refusal (OpenAI's `message.refusal`), when it gave one instead of an answer. */
   refusal?: string;
   /** The endpoint reported no usage: the tokens are unknown (not 0), and so is the cost. */

@@ -124,6 +124,12 @@ it('reads an answer from an endpoint that sends no finish_reason the same way', 
     });
     // By hand: one request, no correction (max_corrections: 0).
     expect(bare.stats.requests).toBe(1);
+    // Cached by this Plexus, the answer still says its endpoint sent no finish_reason.
+    const again = await scoreWith(cached, settings(256));
+    expect(bare.stats.requests).toBe(1);
+    expect(again.trace).toMatchObject({
+      answer_note: (unsure.trace as { answer_note: string }).answer_note,
+    });
   } finally {
     await bare.close();
   }

@@ -52,7 +52,7 @@ export function toChatResponse(completion: Completion | unknown): ChatResponse {
       ? { tokenLogprobs: tokens.map(({ token, logprob }) => ({ token, logprob })) }
       : {}),
     ...(choice?.finish_reason === 'length' ? { cutAtMaxTokens: true } : {}),
-    ...(typeof choice?.finish_reason === 'string' ? { finishReason: choice.finish_reason } : {}),
+    finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : null,
     ...(typeof refusal === 'string' && refusal !== '' ? { refusal } : {}),
     // No usage, or one without its token counts: unknown, not 0 (a $0 cost would pass for free).
     ...(typeof usage?.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number'
