@@ -191,6 +191,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
             chunk: index,
             label: answer.label ?? null,
             answers: tracedAnswers(answer.answers),
+            ...(answer.note === undefined ? {} : { answer_note: answer.note }),
             prompts: prompts[index]!,
           })),
         };
