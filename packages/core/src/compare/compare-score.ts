@@ -27,6 +27,17 @@ interface ComparedCounts {
   /** The test `significant` and the verdict follow: McNemar's exact test at alpha. */
   verdict_test: 'mcnemar';
   verdict: string;
+  /**
+   * Of the items due in both runs, those run A's (B's) model was trained on (`trace.in_training`):
+   * its answers there are remembered, not predicted, so they flatter it.
+   */
+  in_training_a: number;
+  in_training_b: number;
+  /**
+   * The same comparison over the items neither run's model was trained on; null when no item due
+   * in both is in training data (the comparison above is then that one).
+   */
+  outside_training: ScoreComparison | null;
 }
 
 /** A score compared on at least one item: every figure is computed. */
@@ -93,6 +104,14 @@ const errorLabel = '\u0001error';
 export interface DueResult {
   gold: string;
   predicted: string;
+  /** The answer came from a model trained on this item (`trace.in_training`). */
+  inTraining?: true;
+}
+
+/** Whether a line's answer came from a model trained on its item (a forest's `trace.in_training`). */
+function inTraining(line: ResultLine): boolean {
+  const trace = line.trace as { in_training?: unknown } | null | undefined;
+  return typeof trace === 'object' && trace !== null && trace.in_training === true;
 }
 
 /**
@@ -111,10 +130,11 @@ export function dueResult(
   const pair = judgedPair(line, normalize);
   if (!pair) return undefined;
   const reference = gold ?? pair.gold;
-  if (pair.correct) return { gold: reference, predicted: reference };
+  const trained = inTraining(line) ? { inTraining: true as const } : {};
+  if (pair.correct) return { gold: reference, predicted: reference, ...trained };
   const predicted =
     pair.predicted !== reference ? pair.predicted : `${pair.predicted} (judged wrong)`;
-  return { gold: reference, predicted };
+  return { gold: reference, predicted, ...trained };
 }
 
 /** Macro F1 over the labels, the error column not being a class: an error only lowers recall. */
@@ -197,7 +217,10 @@ function discordant(cells: readonly Cell[]): { onlyA: number; onlyB: number } {
 }
 
 /** The metric fields when there is no item to compare: null, with the reason. */
-function absentMetrics(reason: string): Omit<UnmeasuredComparison, keyof ComparedCounts> & {
+function absentMetrics(reason: string): Omit<
+  UnmeasuredComparison,
+  keyof ComparedCounts | 'in_training_a' | 'in_training_b' | 'outside_training'
+> & {
   verdict_test: 'mcnemar';
   verdict: string;
 } {
@@ -221,6 +244,35 @@ function absentMetrics(reason: string): Omit<UnmeasuredComparison, keyof Compare
   };
 }
 
+/** Items in a model's training data, and the counts of the items outside both models' training. */
+export interface TrainingSplit {
+  a: number;
+  b: number;
+  outside: Map<string, number>;
+}
+
+/**
+ * The verdict told with the items a model was trained on first (its answers there are
+ * remembered, not predicted), then the verdict over the items outside both; as it was without.
+ */
+function withTraining(
+  verdict: string,
+  n: number,
+  training: TrainingSplit | undefined,
+  outside: ScoreComparison | null,
+): string {
+  if (!training || outside === null) return verdict;
+  const runs = [
+    ...(training.a > 0 ? [`${training.a} in run A's model's training data`] : []),
+    ...(training.b > 0 ? [`${training.b} in run B's`] : []),
+  ].join(', ');
+  const unseen =
+    outside.no_metrics_reason === null
+      ? `over the ${outside.n} outside both, ${outside.verdict}`
+      : 'no item is outside both, so nothing measures them on items they did not learn';
+  return `of the ${n} items, ${runs} (answers remembered, not predicted): ${unseen}; over all ${n}, ${verdict}`;
+}
+
 export function compareScore(options: {
   scoreA: string;
   scoreB: string;
@@ -228,8 +280,19 @@ export function compareScore(options: {
   alpha: number;
   errors: CompareErrors;
   seed: number;
+  /** The items either model was trained on: counted, and the comparison without them. */
+  training?: TrainingSplit;
 }): ScoreComparison {
-  const { scoreA, scoreB, alpha } = options;
+  const { scoreA, scoreB, alpha, training } = options;
+  const trained = training !== undefined && training.a + training.b > 0;
+  const outside = trained
+    ? compareScore({ ...options, counts: training.outside, training: undefined })
+    : null;
+  const trainingFields = {
+    in_training_a: training?.a ?? 0,
+    in_training_b: training?.b ?? 0,
+    outside_training: outside,
+  };
   const { cells, errorsA, errorsB, left } = cellsOf(options.counts, options.errors);
   const n = cells.reduce((sum, entry) => sum + entry.count, 0);
   const { onlyA, onlyB } = discordant(cells);
@@ -241,6 +304,7 @@ export function compareScore(options: {
     errors_b: errorsB,
     only_a_correct: onlyA,
     only_b_correct: onlyB,
+    ...trainingFields,
   };
   const statistics = statisticsOf(cells);
   const intervals = bootstrapIntervalsOrReasons(
@@ -251,7 +315,10 @@ export function compareScore(options: {
     },
     options.seed,
   );
-  if (n === 0 || !intervals) return { ...counted, ...absentMetrics(noItemsReason(left)) };
+  if (n === 0 || !intervals) {
+    const absent = absentMetrics(noItemsReason(left));
+    return { ...counted, ...absent, verdict: withTraining(absent.verdict, n, training, outside) };
+  }
   const [accuracyA, accuracyB, f1A, f1B] = statistics(cells.map((entry) => entry.count));
   const p = mcnemarExact(onlyA, onlyB);
   const significant = p < alpha;
@@ -275,15 +342,20 @@ export function compareScore(options: {
     significant,
     verdict_test: 'mcnemar',
     tests_agree: interval ? testsAgree(interval, significant) : null,
-    verdict: verdictOf({
-      scoreA,
-      scoreB,
-      delta,
-      interval,
-      intervalReason: accuracyInterval.reason,
-      p,
-      alpha,
-      significant,
-    }),
+    verdict: withTraining(
+      verdictOf({
+        scoreA,
+        scoreB,
+        delta,
+        interval,
+        intervalReason: accuracyInterval.reason,
+        p,
+        alpha,
+        significant,
+      }),
+      n,
+      training,
+      outside,
+    ),
   };
 }

@@ -12,6 +12,7 @@ import {
   type DueResult,
   dueResult,
   type ScoreComparison,
+  type TrainingSplit,
 } from './compare-score.js';
 
 export type {
@@ -124,6 +125,8 @@ class PairTables {
   private readonly numbers = new Map<string, number>();
   private readonly ofScoreB = new Map<string, number[]>();
   readonly tables: Map<string, number>[] = [];
+  /** Per pair: the items either model was trained on, and the counts of those neither was. */
+  readonly training: TrainingSplit[] = [];
   /** The score of run A of each candidate pair, by number. */
   readonly scoreAOf: string[] = [];
   readonly scoresB = new Set<string>();
@@ -153,6 +156,7 @@ class PairTables {
   private add(scoreA: string, scoreB: string): number {
     const number = this.tables.length;
     this.tables.push(new Map());
+    this.training.push({ a: 0, b: 0, outside: new Map() });
     this.scoreAOf.push(scoreA);
     this.numbers.set(`${scoreA}\u0000${scoreB}`, number);
     this.gold.addPair(scoreA, scoreB);
@@ -185,6 +189,11 @@ async function countRunB(
       const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}\u0000${fromB.gold}`;
       const counts = tables.tables[number]!;
       counts.set(key, (counts.get(key) ?? 0) + 1);
+      const training = tables.training[number]!;
+      if (fromA.inTraining) training.a += 1;
+      if (fromB.inTraining) training.b += 1;
+      if (!fromA.inTraining && !fromB.inTraining)
+        training.outside.set(key, (training.outside.get(key) ?? 0) + 1);
     }
   }
 }
@@ -212,6 +221,7 @@ export async function compareRuns(options: CompareOptions): Promise<RunCompariso
       alpha,
       errors,
       seed: options.seed ?? 0,
+      training: tables.training[numbers[index]!],
     }),
   );
   const goldDifferences = gold.finish(numbers, options.allowDifferentGold ?? false);
