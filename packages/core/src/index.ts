@@ -162,6 +162,7 @@ export {
   type ScoreRows,
 } from './report/report-data.js';
 export {
+  durationText,
   navigation,
   reportContentSecurityPolicy,
   reportPage,

@@ -39,10 +39,26 @@ const script = `
 })();
 `;
 
+/**
+ * A run's duration as shown beside its start: `duration_s` is its last session's (a resume's),
+ * so when the run's start and end lie further apart (by more than a second) that is said, with the
+ * time from start to end: a resumed run read "duration: 0.0 s" as if it had taken that long.
+ */
+export function durationText(
+  info: Pick<RunInfo, 'started_at' | 'ended_at'>,
+  durationS: number | null | undefined,
+): string {
+  const shown = `${format(durationS, 1)} s`;
+  const span = (Date.parse(info.ended_at ?? '') - Date.parse(info.started_at)) / 1000;
+  if (typeof durationS !== 'number' || !Number.isFinite(span) || span - durationS <= 1)
+    return shown;
+  return `${shown} (the last resume; ${span.toFixed(1)} s from the start of the run to its end)`;
+}
+
 /** The run's line under the title: status, items, start, duration, cost, skipped rows. */
 export function runMeta(info: RunInfo, metrics: RunMetricsFile): string {
   const cost = metrics.cost;
-  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${format(metrics.duration_s, 1)} s</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls} LLM calls, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
+  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${escapeHtml(durationText(info, metrics.duration_s))}</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls} LLM calls, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
 }
 
 /** The navigation that stays in view: the summary, each score with its accuracy, the filters. */
