@@ -1,3 +1,4 @@
+import type { ScoreComparison, TrainingSplit } from './compare-types.js';
 /** What the verdict of one compared score is made of; `interval` is of B - A, as `delta`. */
 export interface VerdictInput {
   scoreA: string;
@@ -64,4 +65,26 @@ export function verdictOf(input: VerdictInput): string {
     return `not significant: accuracy differs by ${percent(delta)} points, B - A (${interval}; ${test})${warning}`;
   const better = bWins ? `${input.scoreB} (run B)` : `${input.scoreA} (run A)`;
   return `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (${interval}; ${test})${warning}`;
+}
+
+/**
+ * The verdict told with the items a model was trained on first (its answers there are
+ * remembered, not predicted), then the verdict over the items outside both; as it was without.
+ */
+export function withTraining(
+  verdict: string,
+  n: number,
+  training: TrainingSplit | undefined,
+  outside: ScoreComparison | null,
+): string {
+  if (!training || outside === null) return verdict;
+  const runs = [
+    ...(training.a > 0 ? [`${training.a} in run A's model's training data`] : []),
+    ...(training.b > 0 ? [`${training.b} in run B's`] : []),
+  ].join(', ');
+  const unseen =
+    outside.no_metrics_reason === null
+      ? `over the ${outside.n} outside both, ${outside.verdict}`
+      : 'no item is outside both, so nothing measures them on items they did not learn';
+  return `of the ${n} items, ${runs} (answers remembered, not predicted): ${unseen}; over all ${n}, ${verdict}`;
 }
