@@ -11,7 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidConfigError } from '../common/errors.js';
 import { fileSystemError } from '../common/file-system-error.js';
 
@@ -26,6 +26,20 @@ export interface LockHolder {
 
 /** The lock file of a run folder. */
 export const lockFileName = 'run.lock';
+
+/** Lock files this process holds (absolute paths). */
+const heldHere = new Set<string>();
+
+/**
+ * Whether a lock naming this process's pid, which it does not hold, was taken before it began: an
+ * earlier process that had the same pid left it (a container restarted with the same host name
+ * numbers its processes alike, the CLI as pid 1 each time: the resume was told "in use by
+ * process 1; wait for it to end" for ever).
+ */
+function fromEarlierLife(path: string, holder: LockHolder): boolean {
+  if (holder.pid !== process.pid || heldHere.has(resolve(path))) return false;
+  return Date.parse(holder.started_at) < Date.now() - process.uptime() * 1000;
+}
 /** A takeover that has not finished within this long was cut short by its own process's death. */
 const takeoverTimeoutMs = 10_000;
 
@@ -67,6 +81,7 @@ export function lockState(
   const holder = readHolder(path);
   if (!holder) return { state: 'stale' };
   if (holder.host !== hostname()) return { holder, state: 'live' };
+  if (fromEarlierLife(path, holder)) return { holder, state: 'stale' };
   return { holder, state: processAlive(holder.pid) ? 'live' : 'stale' };
 }
 
@@ -162,7 +177,10 @@ export class RunLock {
       command,
     };
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      if (createLock(path, holder)) return new RunLock(path);
+      if (createLock(path, holder)) {
+        heldHere.add(resolve(path));
+        return new RunLock(path);
+      }
       const current = lockState(dir);
       if (current?.state === 'live' && current.holder) {
         const sameHost = current.holder.host === hostname();
@@ -186,6 +204,7 @@ export class RunLock {
   release(): void {
     if (this.released) return;
     this.released = true;
+    heldHere.delete(resolve(this.path));
     try {
       if (readHolder(this.path)?.pid === process.pid) unlinkSync(this.path);
     } catch {
