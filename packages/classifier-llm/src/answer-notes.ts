@@ -4,12 +4,16 @@ import { jsonObjectOf } from './json-answer.js';
 /**
  * Whether an answer without a `finish_reason` (cached by an earlier Plexus, which kept none, or
  * from an endpoint that sends none) may have been cut at `max_tokens`: it used all of them, or its
- * tokens are unknown. One that used fewer ended on its own, and one holding a whole JSON object
- * (the structured answer) was not cut before its label.
+ * tokens are unknown and it is at least `max_tokens` bytes long. One that used fewer ended on its
+ * own, and one holding a whole JSON object (the structured answer) was not cut before its label.
  */
 export function mayBeCut(response: ChatResponse, maxTokens: number): boolean {
   if (response.cutAtMaxTokens || typeof response.finishReason === 'string') return false;
   if (response.usageMissing !== true && response.outputTokens < maxTokens) return false;
+  // Tokens unknown: a token holds at least one byte, so an answer of fewer UTF-8 bytes than
+  // max_tokens used fewer tokens than that and ended on its own.
+  if (response.usageMissing === true && Buffer.byteLength(response.content) < maxTokens)
+    return false;
   return jsonObjectOf(response.content).object === undefined;
 }
 
@@ -19,6 +23,14 @@ export function mayBeCutProblem(response: ChatResponse, maxTokens: number): stri
     ? 'its token count is unknown'
     : `it used all ${maxTokens} tokens`;
   return `it may have been cut at max_tokens (${maxTokens}): it has no finish_reason (an answer cached by an earlier Plexus, or from an endpoint that sends none) and ${used}; raise max_tokens`;
+}
+
+/** Why an answer without a finish_reason reads as complete (`mayBeCut` said it was not cut). */
+function completeReason(response: ChatResponse, maxTokens: number, used: string): string {
+  if (!response.usageMissing && response.outputTokens < maxTokens) return used;
+  if (response.usageMissing && Buffer.byteLength(response.content) < maxTokens)
+    return `its token count is unknown, but its ${Buffer.byteLength(response.content)} bytes are fewer than max_tokens (${maxTokens}), a token being at least a byte`;
+  return 'it holds a whole JSON object';
 }
 
 /**
@@ -47,7 +59,7 @@ export function answerNote(
     notes.push(
       mayBeCut(response, options.maxTokens)
         ? `no finish_reason (${source}), and ${used}: read as possibly cut at max_tokens`
-        : `no finish_reason (${source}): read as complete, ${response.usageMissing || response.outputTokens >= options.maxTokens ? 'it holds a whole JSON object' : used}`,
+        : `no finish_reason (${source}): read as complete, ${completeReason(response, options.maxTokens, used)}`,
     );
   }
   if (options.confidenceMissing)

@@ -2,11 +2,13 @@
 // answer cut at max_tokens was re-derived as complete (its reasoning's label taken), and the
 // missing confidence was not explained. Here an earlier Plexus's cache is made from a real one by
 // taking those fields off its stored answers (the log files, as an older version wrote them).
+
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScorecard, type ScoreOutputV1 } from '@plexus/core';
 import { afterAll, expect, it } from 'vitest';
+import { mayBeCut } from './answer-notes.js';
 import { plugin } from './plugin.js';
 import { startTestServer } from './testing/openai-test-server.js';
 
@@ -111,22 +113,29 @@ it('reads an answer from an endpoint that sends no finish_reason the same way', 
       // A price of zero: the missing usage leaves the tokens unknown, not the cost.
       pricing: { input_per_million: 0, output_per_million: 0 },
     });
-    // Without usage, not even the tokens used tell whether it was cut: read as possibly cut.
+    // Without usage, an answer of fewer bytes than max_tokens used fewer tokens: complete.
+    const short = await scoreWith(mkdtempSync(join(tmpdir(), 'plexus-bare-short-')), settings(256));
+    expect(short).toMatchObject({ status: 'ok' });
+    expect((short.trace as { answer_note: string }).answer_note).toMatch(
+      /^no finish_reason \(the endpoint sent none\): read as complete, its token count is unknown, but its \d+ bytes are fewer than max_tokens \(256\)/,
+    );
+    expect(bare.stats.requests).toBe(1);
+    // Not so with as many bytes as max_tokens: not even the tokens used tell whether it was cut.
     const cached = mkdtempSync(join(tmpdir(), 'plexus-bare-endpoint-'));
-    const unsure = await scoreWith(cached, settings(256));
+    const unsure = await scoreWith(cached, settings(4));
     expect(unsure).toMatchObject({ status: 'error', error: { code: 'invalid_answer' } });
     expect(unsure.error!.message).toContain(
-      'it may have been cut at max_tokens (256): it has no finish_reason (an answer cached by an earlier Plexus, or from an endpoint that sends none) and its token count is unknown; raise max_tokens',
+      'it may have been cut at max_tokens (4): it has no finish_reason (an answer cached by an earlier Plexus, or from an endpoint that sends none) and its token count is unknown; raise max_tokens',
     );
     expect(unsure.trace).toMatchObject({
       answer_note:
         'no finish_reason (the endpoint sent none), and its token count is unknown: read as possibly cut at max_tokens',
     });
-    // By hand: one request, no correction (max_corrections: 0).
-    expect(bare.stats.requests).toBe(1);
+    // By hand: one request more, no correction (max_corrections: 0).
+    expect(bare.stats.requests).toBe(2);
     // Cached by this Plexus, the answer still says its endpoint sent no finish_reason.
-    const again = await scoreWith(cached, settings(256));
-    expect(bare.stats.requests).toBe(1);
+    const again = await scoreWith(cached, settings(4));
+    expect(bare.stats.requests).toBe(2);
     expect(again.trace).toMatchObject({
       answer_note: (unsure.trace as { answer_note: string }).answer_note,
     });
@@ -144,11 +153,31 @@ it('reads a whole JSON answer without finish_reason as complete: it closed after
       pricing: { input_per_million: 0, output_per_million: 0 },
     });
     expect(output).toMatchObject({ status: 'ok', value: 'spam' });
-    expect(output.trace).toMatchObject({
-      answer_note:
-        'no finish_reason (the endpoint sent none): read as complete, it holds a whole JSON object',
-    });
+    expect((output.trace as { answer_note: string }).answer_note).toMatch(
+      /^no finish_reason \(the endpoint sent none\): read as complete, (it holds a whole JSON object|its token count is unknown, but its \d+ bytes are fewer than max_tokens)/,
+    );
   } finally {
     await bare.close();
   }
+});
+
+it('bounds an answer without usage by its bytes: a token is at least one byte', () => {
+  const answer = (content: string) => ({
+    content,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    finishReason: null,
+    usageMissing: true,
+  });
+  // 14 bytes: fewer than 16 tokens' worth, so it ended on its own; 14 tokens may fill 14.
+  expect(mayBeCut(answer('spam spam spam'), 16)).toBe(false);
+  expect(mayBeCut(answer('spam spam spam'), 14)).toBe(true);
+  // "é" is two bytes: 9 bytes, not 8 characters.
+  expect(mayBeCut(answer('ham café'), 9)).toBe(true);
+  expect(mayBeCut(answer('ham café'), 10)).toBe(false);
+  // A whole JSON object ended with its closing brace, however long.
+  expect(mayBeCut(answer('{"label": "spam"}'), 4)).toBe(false);
+  // Usage known: its tokens say.
+  expect(mayBeCut({ ...answer('spam'), usageMissing: false, outputTokens: 4 }, 4)).toBe(true);
 });
