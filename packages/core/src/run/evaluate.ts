@@ -25,7 +25,7 @@ import type { ResultLine } from './result-line.js';
 import { endRun, type LineSource, type SourceCounts } from './run-end.js';
 import type { RunInfo } from './run-folder.js';
 import { countedBefore, type RunProvenance, rowsUnknown } from './run-provenance.js';
-import { resumedSelection } from './run-selection.js';
+import { narrowedSelection, resumedSelection } from './run-selection.js';
 import { readRunInfo } from './run-state.js';
 import { createRun, type OpenedRun, resumeRun, streamLines } from './run-stream.js';
 import { checkSinks, SinkSet } from './sink-set.js';
@@ -333,13 +333,14 @@ function runSinks(options: EvaluateOptions, store: RunFolderSink, core: CoreSink
  * or `failed`; bad input throws `InvalidConfigError`.
  */
 export async function evaluate(given: EvaluateOptions): Promise<RunSummary> {
-  // A resume keeps the run's own --score, --limit and --sample unless given again.
-  const options = given.resumeDir
-    ? {
-        ...given,
-        ...resumedSelection(given, (await readRunInfo(given.resumeDir, '--resume')).options),
-      }
-    : given;
+  // A resume keeps the run's own --score, --limit and --sample unless given again (never fewer items).
+  const recorded = given.resumeDir
+    ? (await readRunInfo(given.resumeDir, '--resume')).options
+    : undefined;
+  const narrowed = given.resumeDir ? narrowedSelection(given, recorded) : undefined;
+  if (narrowed !== undefined)
+    throw new InvalidConfigError([{ path: '--resume', message: narrowed }]);
+  const options = given.resumeDir ? { ...given, ...resumedSelection(given, recorded) } : given;
   const now = options.now ?? (() => new Date());
   const scores = selectScores(options.scorecard.scores, options.scores);
   // Bad input first, before any folder is made: no dataset, then an unknown --stratify score.
