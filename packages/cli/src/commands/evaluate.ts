@@ -128,7 +128,7 @@ export function evaluateCommand(
     .option('--out <dir>', 'run folder; default runs/<timestamp>-<scorecard key>')
     .option(
       '--resume <dir>',
-      'continue the run in this folder, with the scorecard it ran (a score changed since is scored again)',
+      'continue the run in this folder, with the scorecard it ran (a score changed since is scored again); its --score, --limit and --sample unless given again (a smaller --limit or another --sample is refused)',
     )
     .option(
       '--retry-errors',
