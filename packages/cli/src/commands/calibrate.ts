@@ -1,98 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { closeScorecard, evaluate, InvalidConfigError, sha256 } from '@plexus/core';
+import { dirname, join, relative, resolve } from 'node:path';
+import { costText, InvalidConfigError, sha256 } from '@plexus/core';
 import type { Command } from 'commander';
-import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { isScalar, type YAMLMap } from 'yaml';
 import { positiveNumber, wholeNumber } from '../arguments.js';
-import { type CalibrationFit, fitCalibration, type JudgedAnswer } from '../calibration-fit.js';
+import {
+  type CalibrateFlags,
+  type RawAnswers,
+  rawAnswers,
+  scoreNode,
+} from '../calibrate-answers.js';
+import { type CalibrationFit, fitCalibration } from '../calibration-fit.js';
 import type { CliIo } from '../output.js';
-import { loadForCli } from '../scorecard.js';
-
-interface CalibrateFlags {
-  score: string;
-  data?: string;
-  method: string;
-  seed: number;
-  testFraction: number;
-  targetPrecision?: number;
-  cacheDir?: string;
-}
-
-/** The scorecard's YAML document and the score's node in it. */
-async function scoreNode(path: string, name: string) {
-  const document = parseDocument(await readFile(path, 'utf8'));
-  const scores = document.get('scores');
-  const node = isSeq(scores)
-    ? scores.items.find((item) => isMap(item) && item.get('name') === name)
-    : undefined;
-  if (!node || !isMap(node))
-    throw new InvalidConfigError([
-      { path: '--score', message: `no score named "${name}" in ${path}` },
-    ]);
-  return { document, node };
-}
-
-/** The score's labelled answers with a confidence, scored without any calibration it has. */
-/**
- * The score's raw answers on the data, and its package's code identity (`fitted.package`, its
- * `name@version`: a calibration loaded with another version says it may no longer fit).
- */
-async function rawAnswers(
-  path: string,
-  flags: CalibrateFlags,
-): Promise<{ answers: JudgedAnswer[]; code: string | null }> {
-  const { document, node } = await scoreNode(path, flags.score);
-  // Fit on raw confidences: with a calibration already, a copy of the scorecard without it.
-  const copy = node.has('calibration')
-    ? join(dirname(path), `.${basename(path)}.${randomUUID()}.calibrate.yaml`)
-    : undefined;
-  node.delete('calibration');
-  if (copy) await writeFile(copy, String(document));
-  const run = mkdtempSync(join(tmpdir(), 'plexus-calibrate-'));
-  let code: string | null = null;
-  try {
-    const card = await loadForCli(copy ?? path, {
-      cacheDir: flags.cacheDir,
-      scores: [flags.score],
-    });
-    code = card.scores.find((entry) => entry.name === flags.score)?.code ?? null;
-    try {
-      await evaluate({
-        scorecard: card,
-        data: flags.data,
-        scores: [flags.score],
-        outDir: run,
-        cacheDir: flags.cacheDir,
-        itemTextChars: 0,
-      });
-    } finally {
-      await closeScorecard(card);
-    }
-    const text = await readFile(join(run, 'results.jsonl'), 'utf8');
-    const answers = text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line))
-      .filter(
-        (line) =>
-          line.score === flags.score &&
-          typeof line.confidence === 'number' &&
-          typeof line.correct === 'boolean',
-      )
-      .map((line) => ({
-        item_id: line.item_id,
-        confidence: line.confidence,
-        correct: line.correct,
-      }));
-    return { answers, code };
-  } finally {
-    if (copy) rmSync(copy, { force: true });
-    rmSync(run, { recursive: true, force: true });
-  }
-}
 
 /** The score of a calibration file, or undefined when the file is not one. */
 function calibratedScore(file: string): string | undefined {
@@ -138,12 +59,20 @@ export function withSetting(text: string, node: YAMLMap, value: string): string 
   return `${text.slice(0, at)}\n${indent}calibration: ${value}${text.slice(at)}`;
 }
 
-/** Writes the calibration file beside the scorecard and points the score's `calibration:` at it. */
+/** Whether the map lowers the held-out answers' ECE or keeps it (equal: a map of perfect answers). */
+function improves(fit: CalibrationFit): boolean {
+  return fit.after.ece <= fit.before.ece + 1e-12;
+}
+
+/**
+ * Writes the calibration file beside the scorecard and points the score's `calibration:` at it,
+ * unless the map makes the held-out answers worse calibrated.
+ */
 async function writeCalibration(
   path: string,
   flags: CalibrateFlags,
   fit: CalibrationFit,
-  code: string | null,
+  raw: RawAnswers,
 ) {
   const file = calibrationFile(dirname(path), flags.score);
   const content = {
@@ -151,7 +80,8 @@ async function writeCalibration(
     score: flags.score,
     map: fit.map,
     fitted: {
-      data: flags.data ?? null,
+      data: raw.dataPath,
+      left_out_in_training: raw.inTraining,
       method: flags.method,
       seed: flags.seed,
       test_fraction: flags.testFraction,
@@ -159,10 +89,12 @@ async function writeCalibration(
       held_out: fit.held_out,
       ece_before: fit.before.ece,
       ece_after: fit.after.ece,
-      package: code?.split(' ')[0] ?? null,
+      package: raw.code?.split(' ')[0] ?? null,
     },
   };
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+  // A map that makes held-out answers worse calibrated is kept, not used.
+  if (!improves(fit)) return file;
   const text = await readFile(path, 'utf8');
   const { node } = await scoreNode(path, flags.score);
   const reference = relative(dirname(path), file);
@@ -195,7 +127,7 @@ function thresholdLine(threshold: CalibrationFit['threshold'], target: number): 
   return `${reached}; send the rest on with confidence_below: ${thresholdText(threshold.threshold)}`;
 }
 
-function report(fit: CalibrationFit, flags: CalibrateFlags, file: string): string {
+function report(fit: CalibrationFit, flags: CalibrateFlags, file: string, raw: RawAnswers): string {
   const lines = [
     `${flags.score}: ${flags.method} fitted on ${fit.fitted_on} answers, measured on ${fit.held_out} held out (seed ${flags.seed})`,
     `  ECE ${fit.before.ece.toFixed(3)} → ${fit.after.ece.toFixed(3)}   Brier (top label) ${fit.before.brier_top_label.toFixed(3)} → ${fit.after.brier_top_label.toFixed(3)}`,
@@ -203,7 +135,17 @@ function report(fit: CalibrationFit, flags: CalibrateFlags, file: string): strin
   if (fit.threshold !== undefined && flags.targetPrecision !== undefined) {
     lines.push(thresholdLine(fit.threshold, flags.targetPrecision));
   }
-  lines.push(`Wrote ${file}; the score's calibration: points at it.`);
+  if (raw.inTraining > 0)
+    lines.push(
+      `  left out: ${raw.inTraining} answers on items its model was trained on (remembered, not predicted: their confidence says nothing of new items)`,
+    );
+  if (raw.cost.llmCalls)
+    lines.push(`  scoring the data: ${raw.cost.llmCalls} LLM calls, ${costText(raw.cost)}`);
+  lines.push(
+    improves(fit)
+      ? `Wrote ${file}; the score's calibration: points at it.`
+      : `Wrote ${file}, not used: it makes the held-out answers worse calibrated (ECE ${fit.before.ece.toFixed(3)} → ${fit.after.ece.toFixed(3)}), so the scorecard is left as it was; fit on more labelled items (--data) or try --method platt`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -249,14 +191,14 @@ export function calibrateCommand(program: Command, io: CliIo): void {
           },
         ]);
       const path = resolve(scorecard);
-      const { answers, code } = await rawAnswers(path, flags);
-      const fit = fitCalibration(answers, {
+      const raw = await rawAnswers(path, flags);
+      const fit = fitCalibration(raw.answers, {
         method: flags.method,
         seed: flags.seed,
         testFraction: flags.testFraction,
         targetPrecision: flags.targetPrecision,
       });
-      const file = await writeCalibration(path, flags, fit, code);
-      io.stdout(report(fit, flags, file));
+      const file = await writeCalibration(path, flags, fit, raw);
+      io.stdout(report(fit, flags, file, raw));
     });
 }
