@@ -43,3 +43,34 @@ it('warns when the calibrated score runs another package version than the calibr
     /card\.yaml:\d+:\d+: scores\[0\]\.calibration: warning: Echo\.calibration\.json was fitted on the confidences of plexus-score-echo@unknown, and the score now runs plexus-score-echo@2\.0\.0: .*fit it again with plexus calibrate/,
   );
 });
+
+// A file an earlier Plexus wrote has no `fitted.package`: it loaded without a word, though the LLM
+// confidence changed meaning since. It warns that it cannot tell.
+it('warns when the calibration file does not say which package version it was fitted on', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'plexus-calibrate-old-file-'));
+  writeEchoPackage(project);
+  const rows = Array.from({ length: 40 }, (_, index) => `i${index},yes 0.${50 + index},yes`);
+  writeFileSync(join(project, 'data.csv'), `id,text,Echo\n${rows.join('\n')}\n`);
+  const card = join(project, 'card.yaml');
+  writeFileSync(
+    card,
+    'name: Echo\ndata: { path: data.csv }\nscores:\n  - name: Echo\n    class: plexus-score-echo/echo\n    labels: [yes, no]\n    calibration: old.calibration.json\n',
+  );
+  const map = { method: 'isotonic', x: [0.5, 0.9], y: [0.6, 0.95] };
+  const fitted = { data: null, method: 'isotonic', seed: 0, fitted_on: 28, held_out: 12 };
+  writeFileSync(
+    join(project, 'old.calibration.json'),
+    JSON.stringify({ version: 1, score: 'Echo', map, fitted }),
+  );
+  const checked = await runMain(['validate', card]);
+  expect(checked.code, checked.stderr).toBe(0);
+  expect(checked.stderr).toMatch(
+    /scores\[0\]\.calibration: warning: old\.calibration\.json does not say which version of the score's package it was fitted on \(an earlier Plexus wrote it\); the score now runs plexus-score-echo@unknown: .*fit it again with plexus calibrate/,
+  );
+  // `package: null` (unknown when fitted) says nothing more than it knows.
+  writeFileSync(
+    join(project, 'old.calibration.json'),
+    JSON.stringify({ version: 1, score: 'Echo', map, fitted: { ...fitted, package: null } }),
+  );
+  expect((await runMain(['validate', card])).stderr).not.toContain('fit it again');
+});

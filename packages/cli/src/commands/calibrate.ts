@@ -80,7 +80,8 @@ async function writeCalibration(
     score: flags.score,
     map: fit.map,
     fitted: {
-      data: raw.dataPath,
+      // As given, else the scorecard's data.path relative to the scorecard (the file travels with it).
+      data: flags.data ?? (raw.dataPath === null ? null : relative(dirname(path), raw.dataPath)),
       left_out_in_training: raw.inTraining,
       method: flags.method,
       seed: flags.seed,

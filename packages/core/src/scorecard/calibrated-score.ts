@@ -65,7 +65,8 @@ async function readCalibration(
 /**
  * Why a calibration may no longer fit its score: it was fitted on the confidences one version of
  * the score's package gave (`fitted.package`, `name@version`), and another runs it now (an
- * upgrade may change what a confidence is). Undefined when the same, or the file does not say.
+ * upgrade may change what a confidence is), or the file does not say (an earlier Plexus wrote it).
+ * Undefined when the same, or unknown when it was fitted.
  */
 function staleCalibration(
   path: string,
@@ -73,7 +74,11 @@ function staleCalibration(
   now: string | undefined,
 ): string | undefined {
   const running = now?.split(' ')[0];
-  if (typeof fitted !== 'string' || running === undefined || fitted === running) return undefined;
+  if (running === undefined) return undefined;
+  // Absent (not null, which says the package was unknown then): written before Plexus kept it.
+  if (fitted === undefined)
+    return `${path} does not say which version of the score's package it was fitted on (an earlier Plexus wrote it); the score now runs ${running}: if its confidence changed meaning since (llm/classifier's did, to the label's token probability), the map no longer fits; fit it again with plexus calibrate`;
+  if (typeof fitted !== 'string' || fitted === running) return undefined;
   return `${path} was fitted on the confidences of ${fitted}, and the score now runs ${running}: if its confidence changed meaning, the map no longer fits; fit it again with plexus calibrate`;
 }
 
