@@ -86,6 +86,15 @@ describe('plexus report of a run whose resume did not end', () => {
     expect(report.stderr).toContain('metrics.json is not of the results in results.jsonl');
     expect(report.stderr).toContain(`Parity: 200 in metrics.json, ${onDisk} in results.jsonl`);
     expect(report.stderr).toContain(`--resume ${run}`);
+    // mlflow sync logged those figures: refused before anything is sent (nothing listens there).
+    const synced = spawnSync(process.execPath, [bin, 'mlflow', 'sync', run], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, MLFLOW_TRACKING_URI: 'http://127.0.0.1:9' },
+    });
+    expect(synced.stderr).toContain('metrics.json is not of the results in results.jsonl');
+    expect(synced.stderr).toContain(`Parity: 200 in metrics.json, ${onDisk} in results.jsonl`);
+    expect(synced.status).not.toBe(0);
   });
 
   it('refuses the metrics.json of an earlier end while a resume was killed', async () => {

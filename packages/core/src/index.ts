@@ -153,6 +153,7 @@ export {
   renderItemTable,
   renderItemText,
 } from './report/item-row.js';
+export { runFolderStaleMetrics } from './report/metrics-freshness.js';
 export {
   defaultMaxRowsPerScore,
   type ReportData,

@@ -4,6 +4,7 @@ import {
   effectiveRunInfo,
   type RunInfo,
   readAgreement,
+  runFolderStaleMetrics,
   runIdOf,
   sha256,
   TrackerError,
@@ -124,6 +125,12 @@ export async function syncRun(dir: string, options: SyncOptions): Promise<SyncRe
       `${dir}: the run has not ended (status running): finish it with plexus evaluate --resume ${dir}, then sync`,
     );
   const metrics = await readRunMetrics(dir);
+  // A killed or failed resume leaves the metrics of an earlier end beside other results.
+  const stale = metrics ? await runFolderStaleMetrics(dir, info, metrics) : undefined;
+  if (stale)
+    throw new TrackerError(
+      `${join(dir, 'metrics.json')} is not of the results in results.jsonl: ${stale}; plexus evaluate SCORECARD --resume ${dir} scores what is missing and writes it again, then sync`,
+    );
   const runKey = runIdOf(info, dir);
   // Agreement with reviewers saved after the run (plexus feedback agreement --run) is synced too.
   const agreement = await readAgreement(dir);

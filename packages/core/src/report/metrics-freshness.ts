@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { InvalidConfigError } from '../common/errors.js';
+import { readResultLines } from '../run/result-file.js';
 import type { RunInfo, RunMetricsFile } from '../run/run-folder.js';
 
 /**
@@ -54,4 +55,22 @@ export function assertMetricsOfResults(
       message: `metrics.json is not of the results in results.jsonl: ${stale}; plexus evaluate SCORECARD --resume ${dir} scores what is missing and writes it again (plexus view shows the results so far)`,
     },
   ]);
+}
+
+/**
+ * `staleMetricsReason` of a run folder: its results counted per score when the run did not
+ * complete (a completed run's metrics.json is of its lines). For `plexus mlflow sync`, which logged
+ * the metrics of an earlier end beside a killed or failed resume's results.
+ */
+export async function runFolderStaleMetrics(
+  dir: string,
+  info: RunInfo,
+  metrics: RunMetricsFile,
+): Promise<string | undefined> {
+  if (info.ended_at !== null && info.status === 'completed') return undefined;
+  const lines = new Map<string, number>();
+  if (info.ended_at !== null)
+    for await (const line of readResultLines(join(dir, 'results.jsonl')))
+      lines.set(line.score, (lines.get(line.score) ?? 0) + 1);
+  return staleMetricsReason(info, metrics, lines);
 }
