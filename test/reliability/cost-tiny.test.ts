@@ -33,7 +33,16 @@ describe('a cost below a hundredth of a cent', () => {
     const lines = readFileSync(join(out, 'results.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((text) => JSON.parse(text) as { score: string; cost_usd: number; llm_calls: number });
+      .map(
+        (text) =>
+          JSON.parse(text) as {
+            score: string;
+            cost_usd: number;
+            llm_calls: number;
+            input_tokens: number;
+            output_tokens: number;
+          },
+      );
     const llm = lines.find((line) => line.score === 'Spam LLM')!;
     expect(llm.llm_calls).toBe(1);
     expect(llm.cost_usd).toBeGreaterThan(0);
@@ -46,7 +55,9 @@ describe('a cost below a hundredth of a cent', () => {
     expect(result.stdout).toMatch(/^Spam Words .* 0\.0000$/m);
     const report = readFileSync(join(out, 'report.html'), 'utf8');
     // The run's line, the summary row and the score's card.
-    expect(report).toContain('cost: &lt;$0.0001 (1 LLM calls');
+    expect(report).toContain(
+      `cost: &lt;$0.0001 (1 LLM call, ${llm.input_tokens} input + ${llm.output_tokens} output tokens)`,
+    );
     expect(report).toContain('<td class="number">&lt;$0.0001</td>');
     expect(report).toContain('<td class="number">$0.0000</td>');
   });

@@ -58,7 +58,7 @@ export function durationText(
 /** The run's line under the title: status, items, start, duration, cost, skipped rows. */
 export function runMeta(info: RunInfo, metrics: RunMetricsFile): string {
   const cost = metrics.cost;
-  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${escapeHtml(durationText(info, metrics.duration_s))}</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls} LLM calls, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
+  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${escapeHtml(durationText(info, metrics.duration_s))}</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls.toLocaleString('en')} LLM call${cost.llm_calls === 1 ? '' : 's'}, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
 }
 
 /** The navigation that stays in view: the summary, each score with its accuracy, the filters. */
@@ -108,5 +108,5 @@ function tokensText(cost: {
 }): string {
   if (cost.input_tokens === null || cost.output_tokens === null)
     return `tokens unknown: some calls of ${cost.tokens_unknown_results ?? 'some'} results did not report theirs`;
-  return `${cost.input_tokens} + ${cost.output_tokens} tokens`;
+  return `${cost.input_tokens.toLocaleString('en')} input + ${cost.output_tokens.toLocaleString('en')} output tokens`;
 }
