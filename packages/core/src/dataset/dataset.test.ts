@@ -121,8 +121,20 @@ describe('readDataset', () => {
     expect(items.map((item) => item.id)).toEqual(['9007199254740991', '12345678901234567890']);
     expect(problems.map((problem) => problem.line)).toEqual([1, 2, 5]);
     expect(problems[0]!.message).toBe(
-      'has a number in column "id" too large to read exactly (12345678901234567000: JSON numbers above 2^53 lose their last digits); write the id as a string ("...")',
+      'has a number in column "id" too large to read exactly (12345678901234567000: a number above 2^53, in JSON or a Parquet DECIMAL or floating-point column, loses its last digits); write the id as text (JSON "...", a Parquet string or int64 column)',
     );
+    // A Parquet double id is told the Parquet way out, not a JSON string.
+    const parquet = join(folder, 'big-ids.parquet');
+    parquetWriteFile({
+      filename: parquet,
+      columnData: [
+        { name: 'id', data: [12345678901234567890, 7], type: 'DOUBLE' },
+        { name: 'text', data: ['a', 'b'], type: 'STRING' },
+      ],
+    });
+    const fromParquet = await read(parquet, {});
+    expect(fromParquet.items.map((item) => item.id)).toEqual(['7']);
+    expect(fromParquet.problems[0]!.message).toContain('a Parquet string or int64 column');
   });
 
   it('reads Parquet row groups', async () => {

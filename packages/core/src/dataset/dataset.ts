@@ -152,11 +152,12 @@ export type ItemReader = (
 ) => DatasetItem | DatasetProblem;
 
 /**
- * Why a numeric id above 2^53 is refused: a JSON number that large has lost its last digits when it
- * was read (12345678901234567890 reads as 12345678901234567000), so two rows could share an id.
+ * Why a numeric id above 2^53 is refused: a JSON number (or a Parquet DECIMAL or double) that large
+ * has lost its last digits when it was read (12345678901234567890 reads as 12345678901234567000),
+ * so two rows could share an id.
  */
 function inexactId(idColumn: string, value: number): string {
-  return `has a number in column "${idColumn}" too large to read exactly (${String(value)}: JSON numbers above 2^53 lose their last digits); write the id as a string ("...")`;
+  return `has a number in column "${idColumn}" too large to read exactly (${String(value)}: a number above 2^53, in JSON or a Parquet DECIMAL or floating-point column, loses its last digits); write the id as text (JSON "...", a Parquet string or int64 column)`;
 }
 
 /** `itemOfRecord` for many rows: the gold columns are listed once, not per row. */
