@@ -3,10 +3,11 @@
 // Before: a BigInt or a cycle in a trace failed the whole run (and every resume), a negative cost
 // went into the totals, `throw null` gave the message "null", `process.exit(0)` (or a call that
 // never settles) ended the run with exit 0 and no word, and `console.log` broke `--json`.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, storedResults, workDir, writeScorePackage } from './harness.js';
+import { cli, here, runCli, storedResults, workDir, writeScorePackage } from './harness.js';
 
 /** What the package does for an item whose text is the key (batches of one). */
 const behaviours: Record<string, string> = {
@@ -156,6 +157,32 @@ describe('a score package that misbehaves', () => {
     expect(hung.code).not.toBe(0);
     expect(hung.stderr).toContain("a score's call never settled");
     expect(hung.stderr).toContain(`continue with --resume ${out}`);
+  });
+
+  it('the commands it prints for a folder with spaces, quotes and Unicode can be pasted into a shell', async () => {
+    const { card, dir } = project('shell words', ['ok', 'throw_text', 'exit']);
+    const out = join(dir, "my runs/Zoë's run");
+    const exited = await runCli(['evaluate', card, '--out', out, '--no-cache'], {
+      SCORE_EXITS: '1',
+    });
+    expect(exited.code).toBe(1);
+    const printed = /continue with (--resume .*)\n/.exec(exited.stderr)?.[1];
+    expect(printed).toBe(`--resume '${dir}/my runs/Zoe'\\''s run'`.replace('Zoe', 'Zoë'));
+    // Pasted as printed: the shell hands the folder over whole ("--resume my runs/..." was three words).
+    const pasted = spawnSync(
+      'bash',
+      ['-c', `"$0" "$1" evaluate "$2" ${printed} --no-cache --quiet`, process.execPath, cli, card],
+      { cwd: here, encoding: 'utf8' },
+    );
+    expect(pasted.status, pasted.stderr).toBe(3);
+    const retry = /Score the failed items again with: plexus (.*)\n/.exec(pasted.stderr)?.[1];
+    expect(retry).toContain(`--resume '${dir}/my runs/Zo`);
+    // Hand count: the 3 items, one line each, the thrown one an error.
+    expect(
+      storedResults(out)
+        .map((line) => `${line.item}:${line.status}`)
+        .sort(),
+    ).toEqual(['1:ok', '2:error', '3:ok']);
   });
 
   it('predict (no run folder) says it ended early too, not exit 0 with lines missing', async () => {

@@ -25,6 +25,7 @@ import {
   runOutcome,
 } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
+import { shellWord } from '../shell-word.js';
 import { formatSummaryTable, plural } from '../summary-table.js';
 import { cliSinks, reportTracking, trackerKind } from '../tracking.js';
 
@@ -273,14 +274,14 @@ async function runEvaluate(
     if (summary.reportError) io.stderr(`${summary.reportError}\n`);
     if (summary.status === 'interrupted') {
       io.stderr(
-        `Run interrupted; continue it with: plexus evaluate ${path} --resume ${summary.dir}\n`,
+        `Run interrupted; continue it with: plexus evaluate ${shellWord(path)} --resume ${shellWord(summary.dir)}\n`,
       );
       setExit(1);
     } else if (summary.status === 'failed') {
       // A dataset that changed while it was read cannot be resumed (its hash is of neither file).
       const next = summary.error?.includes('changed while the run read it')
         ? 'they are of a dataset that changed'
-        : `continue with --resume ${summary.dir}`;
+        : `continue with --resume ${shellWord(summary.dir)}`;
       io.stderr(`Run failed: ${summary.error}\nResults so far are in ${summary.dir}; ${next}\n`);
       setExit(1);
     } else {
@@ -289,7 +290,7 @@ async function runEvaluate(
         io.stderr(`Run completed, exit ${outcome.exitCode}: ${reason}\n`);
       if (summary.errors > 0 && outcome.exitCode !== 0)
         io.stderr(
-          `Score the failed items again with: plexus evaluate ${path} --resume ${summary.dir} --retry-errors\n`,
+          `Score the failed items again with: plexus evaluate ${shellWord(path)} --resume ${shellWord(summary.dir)} --retry-errors\n`,
         );
       setExit(outcome.exitCode);
     }

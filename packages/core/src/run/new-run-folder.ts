@@ -2,6 +2,7 @@ import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidConfigError } from '../common/errors.js';
 import { hasName } from '../text/name-records.js';
+import { shellWord } from './shell-word.js';
 
 /** Files a run writes beside run.json: a folder holding one is not written into (`create`). */
 const runFileNames = [
@@ -32,7 +33,7 @@ export function assertNewRunFolder(dir: string): void {
     throw new InvalidConfigError([
       {
         path: '--out',
-        message: `${dir} already holds a run; use --resume ${dir} to continue it or choose another --out`,
+        message: `${dir} already holds a run; use --resume ${shellWord(dir)} to continue it or choose another --out`,
       },
     ]);
   }

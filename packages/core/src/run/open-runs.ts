@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { errorMessage } from '../common/errors.js';
+import { shellWord } from './shell-word.js';
 
 /** A run folder that can be ended synchronously (`RunFolder`). */
 export interface OpenRun {
@@ -60,7 +61,7 @@ function watchExit(): void {
  * take for a finished run.
  */
 function sayExitedEarly(code: number, why: string, folders: readonly OpenRun[]): void {
-  const resume = folders.map((folder) => `--resume ${folder.dir}`).join(', ');
+  const resume = folders.map((folder) => `--resume ${shellWord(folder.dir)}`).join(', ');
   try {
     writeSync(
       2,

@@ -25,6 +25,7 @@ import { compactResults, type ResumeOptions } from './result-compaction.js';
 import type { ResultLine } from './result-line.js';
 import { countsOnDisk, type RunCounts } from './run-folder-counts.js';
 import { RunLock } from './run-lock.js';
+import { shellWord } from './shell-word.js';
 
 export { abandonOpenRuns } from './open-runs.js';
 
@@ -249,7 +250,9 @@ export class RunFolder {
   /** How to continue this run after a failed write, once run.json exists (see `fileSystemError`). */
   private resumable(): { resume?: string } {
     if (!existsSync(join(this.dir, 'run.json'))) return {};
-    return { resume: `plexus evaluate ${this.info.scorecard.path} --resume ${this.dir}` };
+    return {
+      resume: `plexus evaluate ${shellWord(this.info.scorecard.path)} --resume ${shellWord(this.dir)}`,
+    };
   }
 
   /** Records a dataset row that was skipped. */

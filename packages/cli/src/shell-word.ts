@@ -1,0 +1,11 @@
+/** Characters a POSIX shell reads as part of a word without quotes. */
+const plainWord = /^[A-Za-z0-9_/.,:@%+=-]+$/;
+
+/**
+ * A path as a command Plexus prints must show it to be pasted into a shell: as it is when it holds
+ * only plain characters, else in single quotes ("--resume runs/my run" resumed "runs/my"). Core
+ * has the same function for the commands it prints (core/src/run/shell-word.ts, not exported).
+ */
+export function shellWord(text: string): string {
+  return plainWord.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
