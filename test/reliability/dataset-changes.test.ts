@@ -73,17 +73,32 @@ describe('a dataset that changes while the run reads it', () => {
         DATASET_PATH: data,
       });
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toContain(`the dataset ${data} changed while the run read it`);
+      expect(result.stderr).toContain(`the dataset ${data} changed while it was read`);
       expect(result.stderr).toContain('they are of a dataset that changed');
       const info = runInfo(out);
       expect(info.status).toBe('failed');
-      expect(info.error).toContain('changed while the run read it');
+      expect(info.error).toContain('changed while it was read');
       // Hand count: what was scored is not the file as it is now (10 rows, or 1).
       const now = readFileSync(data, 'utf8').trim().split('\n').length - 1;
       expect(now).toBe(action === 'truncate' ? 10 : 1);
       expect(storedResults(out).length).toBeGreaterThan(now);
     });
   }
+
+  it('predict: the lines are out, then it says the file changed and exits 1 (it exited 0)', async () => {
+    const { card, data } = project('predict');
+    const result = await runCli(['predict', card, '--data', data], {
+      DATASET_ACTION: 'truncate',
+      DATASET_PATH: data,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`the dataset ${data} changed while it was read`);
+    expect(result.stderr).toContain('predict it again once the file no longer changes');
+    // Hand count: more lines than the 10 rows the file has now, fewer than the 6,000 it had.
+    const printed = result.stdout.trim().split('\n').length;
+    expect(printed).toBeGreaterThan(10);
+    expect(printed).toBeLessThan(rows);
+  });
 
   // The run read the file as it is at its end: one version of it, every row.
   for (const [action, expected] of [

@@ -279,7 +279,7 @@ async function runEvaluate(
       setExit(1);
     } else if (summary.status === 'failed') {
       // A dataset that changed while it was read cannot be resumed (its hash is of neither file).
-      const next = summary.error?.includes('changed while the run read it')
+      const next = summary.error?.includes('changed while it was read')
         ? 'they are of a dataset that changed'
         : `continue with --resume ${shellWord(summary.dir)}`;
       io.stderr(`Run failed: ${summary.error}\nResults so far are in ${summary.dir}; ${next}\n`);

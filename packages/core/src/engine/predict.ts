@@ -1,5 +1,6 @@
 import { type DatasetItem, readDataset } from '../dataset/dataset.js';
 import type { ResultLine } from '../run/result-line.js';
+import { RunProvenance } from '../run/run-provenance.js';
 import type { LoadedScorecard } from '../scorecard/loaded-scorecard.js';
 import { selectScores } from '../scorecard/score-selection.js';
 import { resultLines } from './engine.js';
@@ -18,6 +19,8 @@ export interface PredictOptions {
 /** Scores items without writing a run folder or using the cache; yields result lines. */
 export async function* predict(options: PredictOptions): AsyncGenerator<ResultLine> {
   const scores = selectScores(options.scorecard.scores, options.scores);
+  // A dataset that changes while it is read is said at the end (its lines are out by then).
+  const watch = options.items ? undefined : new RunProvenance();
   const items =
     options.items ??
     readDataset({
@@ -25,6 +28,7 @@ export async function* predict(options: PredictOptions): AsyncGenerator<ResultLi
       idColumn: options.scorecard.data?.id_column,
       textColumn: options.scorecard.data?.text_column,
       onProblem: options.onDatasetProblem,
+      onBytes: watch?.hashDataset(options.data!, undefined, false),
     });
   yield* resultLines({
     scores,
@@ -33,4 +37,8 @@ export async function* predict(options: PredictOptions): AsyncGenerator<ResultLi
     concurrency: options.concurrency,
     signal: options.signal,
   });
+  if (watch === undefined || options.signal?.aborted) return;
+  await watch.finish({ unknown: 'not counted' });
+  if (watch.changed !== undefined)
+    throw new Error(`${watch.changed}; predict it again once the file no longer changes`);
 }

@@ -55,7 +55,10 @@ export async function endRun(context: RunEnd): Promise<RunSummaryV1> {
   // or failed run is refused on resume by its hash).
   const { changed } = context.core.provenance;
   if (changed !== undefined && context.end.status === 'completed')
-    context.end = { status: 'failed', failure: changed };
+    context.end = {
+      status: 'failed',
+      failure: `${changed}. Run it again into a new folder (--out) once the file no longer changes`,
+    };
   const durationS = (context.ended.getTime() - Date.parse(context.run.start.startedAt)) / 1000;
   writeRunInfo(context, data, durationS);
   await folder.writeMetrics({

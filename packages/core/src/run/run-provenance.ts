@@ -136,7 +136,7 @@ export class RunProvenance {
     const is = now
       ? `${now.size.toLocaleString('en')} bytes, modified ${now.mtime.toISOString()}${now.ino === stat.ino ? '' : ', another file'}`
       : 'gone';
-    return `the dataset ${path} changed while the run read it (${was} when the run began; now ${is}): its results may be of rows of two versions of the file, or miss rows. Run it again into a new folder (--out) once the file no longer changes`;
+    return `the dataset ${path} changed while it was read (${was} when reading began; now ${is}): the results may be of rows of two versions of the file, or miss rows`;
   }
 }
 
