@@ -12,8 +12,13 @@ export interface ItemFilter {
   /** `correct`, `incorrect` or `unjudged`; empty for all. */
   outcome: string;
   status: string;
-  /** Text search: ids, labels, explanations, errors and the start of the item's text. */
+  /** Text search, lowercased when compared; where it looks is `scope`. */
   text: string;
+  /**
+   * Where the search looks: `text` (default): the item's id, its text and the labels; `explanations`:
+   * explanations and error messages (a rule's names every phrase it did not find); `all`: both.
+   */
+  scope: string;
   /** 1-based. */
   page: number;
 }
@@ -27,6 +32,7 @@ export function filterOf(query: URLSearchParams): ItemFilter {
     outcome: query.get('outcome') ?? '',
     status: query.get('status') ?? '',
     text: (query.get('q') ?? '').trim(),
+    scope: query.get('in') ?? '',
     page: Number.isInteger(page) && page >= 1 ? page : 1,
   };
 }
@@ -42,6 +48,7 @@ export function queryOf(filter: ItemFilter, changes: Partial<ItemFilter> = {}): 
     ['outcome', merged.outcome],
     ['status', merged.status],
     ['q', merged.text],
+    ['in', merged.text === '' ? '' : merged.scope],
     ['page', merged.page > 1 ? String(merged.page) : ''],
   ];
   for (const [key, value] of entries) if (value !== '') query.set(key, value);
@@ -57,6 +64,18 @@ export interface FilteredItems {
   pages: number;
 }
 
+/** The answer filter's values; `outcomeOf` gives each line one. */
+export const outcomes: readonly Outcome[] = ['correct', 'incorrect', 'unjudged'];
+/** The search's places (`ItemFilter.scope`), the default first. */
+export const searchScopes = ['text', 'explanations', 'all'] as const;
+
+/** What a search looks at, as the page says it. */
+export function scopeText(scope: string): string {
+  if (scope === 'explanations') return 'explanations and error messages';
+  if (scope === 'all') return 'item ids, texts, labels, explanations and error messages';
+  return 'item ids, texts and labels';
+}
+
 /** An id that matches nothing: a filter naming an unknown label or score matches no line. */
 const nothing = -2;
 
@@ -65,17 +84,59 @@ function idOrNothing(value: string, find: (name: string) => number | undefined):
   return find(value) ?? nothing;
 }
 
-/** The lines whose own search text, and the items whose text, contain `needle`. */
-function searchMarks(index: ResultIndex, needle: string, texts?: ItemTexts) {
+/**
+ * Per score id, the label id a gold or predicted filter value stands for: the value normalised as
+ * that score compares labels (`Yes ` is `yes`, as the metrics name it), else as written.
+ */
+function labelIdsByScore(index: ResultIndex, value: string): number[] | undefined {
+  if (value === '') return undefined;
+  return index.scores.list.map(
+    (score) =>
+      index.labels.find(index.normalizerOf(score)(value)) ?? index.labels.find(value) ?? nothing,
+  );
+}
+
+/** Lines and items the search marks (1), in the places `scope` names. */
+function searchMarks(index: ResultIndex, needle: string, scope: string, texts?: ItemTexts) {
   const lines = new Uint8Array(index.lineCount);
-  index.searchText.search(needle, lines);
   const items = new Uint8Array(index.items.length);
+  if (scope === 'explanations' || scope === 'all') index.explanationText.search(needle, lines);
+  if (scope === 'explanations') return { lines, items };
+  index.searchText.search(needle, lines);
   index.itemText.search(needle, items, (entry) => index.itemOfText[entry]!);
   texts?.searchFor(needle, (id) => {
     const item = index.itemNumbers.get(id);
     if (item !== undefined) items[item] = 1;
   });
   return { lines, items };
+}
+
+/**
+ * What in `filter` names nothing the run has (an edited or old link): each is said on the page,
+ * with the values there are, rather than showing no results in silence.
+ */
+export function filterProblems(index: ResultIndex, filter: ItemFilter): string[] {
+  const problems: string[] = [];
+  const check = (name: string, value: string, known: readonly string[], found: boolean) => {
+    if (value === '' || found) return;
+    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, …` : known.join(', ');
+    problems.push(`${name} "${value}" is none of this run's: ${listed || 'none'}`);
+  };
+  const labelFound = (value: string) =>
+    labelIdsByScore(index, value)?.some((id) => id !== nothing) ?? true;
+  check('score', filter.score, index.scores.list, index.scores.find(filter.score) !== undefined);
+  check('gold', filter.gold, [...index.labels.list].sort(), labelFound(filter.gold));
+  check('predicted', filter.predicted, [...index.labels.list].sort(), labelFound(filter.predicted));
+  check('answer', filter.outcome, outcomes, outcomes.includes(filter.outcome as Outcome));
+  check(
+    'status',
+    filter.status,
+    index.statuses.list,
+    index.statuses.find(filter.status) !== undefined,
+  );
+  const scopes: readonly string[] = searchScopes;
+  check('search in', filter.scope, searchScopes, scopes.includes(filter.scope));
+  return problems;
 }
 
 /**
@@ -89,19 +150,19 @@ export function filterItems(
 ): FilteredItems {
   const score = idOrNothing(filter.score, (name) => index.scores.find(name));
   const status = idOrNothing(filter.status, (name) => index.statuses.find(name));
-  const gold = idOrNothing(filter.gold, (name) => index.labels.find(name));
-  const predicted = idOrNothing(filter.predicted, (name) => index.labels.find(name));
+  const gold = labelIdsByScore(index, filter.gold);
+  const predicted = labelIdsByScore(index, filter.predicted);
   const outcome = filter.outcome as Outcome | '';
   const needle = filter.text.toLowerCase();
-  const search = needle === '' ? undefined : searchMarks(index, needle, texts);
+  const search = needle === '' ? undefined : searchMarks(index, needle, filter.scope, texts);
   const first = (filter.page - 1) * pageSize;
   const lines: number[] = [];
   let matched = 0;
   for (let line = 0; line < index.lineCount; line += 1) {
     if (score !== -1 && index.scoreIds[line] !== score) continue;
     if (status !== -1 && index.statusIds[line] !== status) continue;
-    if (gold !== -1 && index.goldIds[line] !== gold) continue;
-    if (predicted !== -1 && index.valueIds[line] !== predicted) continue;
+    if (gold && index.goldIds[line] !== gold[index.scoreIds[line]!]) continue;
+    if (predicted && index.valueIds[line] !== predicted[index.scoreIds[line]!]) continue;
     if (outcome !== '' && index.outcomes[line] !== outcome) continue;
     if (search && !search.lines[line] && !search.items[index.itemOfLine[line]!]) continue;
     if (matched >= first && lines.length < pageSize) lines.push(line);

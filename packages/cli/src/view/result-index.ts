@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { type LabelNormalization, type ResultLine, RunMetrics } from '@plexus/core';
+import { type LabelNormalization, normalizeLabel, type ResultLine, RunMetrics } from '@plexus/core';
 import { type ItemText, keptIndexes, searchedTextChars, snippetChars } from './item-texts.js';
 import { TextStore } from './text-store.js';
 
@@ -47,12 +47,17 @@ export class ResultIndex {
   readonly itemOfLine: number[] = [];
   readonly scoreIds: number[] = [];
   readonly statusIds: number[] = [];
-  /** Label ids of the gold label and of the answer; -1 when absent. */
+  /**
+   * Label ids of the gold label and of the answer as the metrics name them (the score's
+   * `normalize_labels`: `Yes ` and `yes` are one label, as in the confusion matrix); -1 when absent.
+   */
   readonly goldIds: number[] = [];
   readonly valueIds: number[] = [];
   readonly outcomes: Outcome[] = [];
-  /** Per line: id, labels, the start of its explanation and error, lowercased. */
+  /** Per line: its item id and labels (as written and as the metrics name them), lowercased. */
   readonly searchText = new TextStore();
+  /** Per line: the start of its explanation and error, lowercased. */
+  readonly explanationText = new TextStore();
   readonly scores = new Names();
   readonly statuses = new Names();
   readonly labels = new Names();
@@ -85,6 +90,27 @@ export class ResultIndex {
     readonly normalizations: readonly ScoreNormalization[] = [],
   ) {
     this.metrics = new RunMetrics(normalizations);
+  }
+
+  private readonly normalizers = new Map<string, (label: string) => string>();
+
+  /** Score `score`'s label normalisation, remembered per label (a run has few). */
+  normalizerOf(score: string): (label: string) => string {
+    let normalizer = this.normalizers.get(score);
+    if (!normalizer) {
+      const options = this.normalizations.find((entry) => entry.name === score)?.normalization;
+      const known = new Map<string, string>();
+      normalizer = (label) => {
+        let key = known.get(label);
+        if (key === undefined) {
+          key = normalizeLabel(label, options);
+          if (known.size < 4096) known.set(label, key);
+        }
+        return key;
+      };
+      this.normalizers.set(score, normalizer);
+    }
+    return normalizer;
   }
 
   get lineCount(): number {
@@ -154,14 +180,16 @@ export class ResultIndex {
     this.itemOfLine.push(this.itemNumber(line.item_id, number));
     this.scoreIds.push(this.scores.id(line.score));
     this.statusIds.push(this.statuses.id(String(line.status)));
-    this.goldIds.push(line.label === null ? -1 : this.labels.id(String(line.label)));
-    this.valueIds.push(line.value === null ? -1 : this.labels.id(String(line.value)));
+    const [gold, value] = labelKeys(line, this.normalizerOf(line.score));
+    this.goldIds.push(gold === null ? -1 : this.labels.id(gold));
+    this.valueIds.push(value === null ? -1 : this.labels.id(value));
     this.outcomes.push(outcomeOf(line));
     const explanation = (line.explanation ?? '').slice(0, searchedExplanationChars);
     const error = line.error?.message?.slice(0, searchedExplanationChars) ?? '';
     this.searchText.add(
-      `${line.item_id}\n${line.value ?? ''}\n${line.label ?? ''}\n${explanation}\n${error}`,
+      `${line.item_id}\n${line.value ?? ''}\n${line.label ?? ''}\n${value ?? ''}\n${gold ?? ''}`,
     );
+    this.explanationText.add(`${explanation}\n${error}`);
     this.metrics.add(line);
     const item = this.itemOfLine[number]!;
     if (typeof line.text === 'string' && this.textOfItem[item] === undefined) {
@@ -213,6 +241,25 @@ export class ResultIndex {
     }
     return JSON.parse(buffer.toString('utf8')) as ResultLine;
   }
+}
+
+/**
+ * The gold label and the answer of a line as the metrics name them (core's `judgedPair`): each
+ * normalised with its score's `normalize_labels`; a correct answer is its gold label's; a wrong one
+ * that normalises to its gold label (judged by other rules) keeps its own name.
+ */
+export function labelKeys(
+  line: ResultLine,
+  normalize: (label: string) => string,
+): [string | null, string | null] {
+  const gold = line.label === null ? null : normalize(String(line.label));
+  if (line.value === null) return [gold, null];
+  const judged = line.status === 'ok' && gold !== null;
+  if (judged && line.correct === true) return [gold, gold];
+  const value = normalize(String(line.value));
+  if (judged && line.correct === false && value === gold)
+    return [gold, line.value !== gold ? String(line.value) : `${line.value} (judged wrong)`];
+  return [gold, value];
 }
 
 /** Correct or incorrect as the run judged it (its own `correct`); unjudged without gold or answer. */

@@ -8,7 +8,16 @@ import {
 } from '@plexus/core';
 import { startText } from '../commands/runs.js';
 import { escapeHtml, formatNumber, itemPath, page, segment } from './html.js';
-import { type FilteredItems, type ItemFilter, pageSize, queryOf } from './item-filter.js';
+import {
+  type FilteredItems,
+  filterProblems,
+  type ItemFilter,
+  outcomes,
+  pageSize,
+  queryOf,
+  scopeText,
+  searchScopes,
+} from './item-filter.js';
 import { type ItemTexts, searchedTextChars } from './item-texts.js';
 import { outcomeOf, type ResultIndex, searchedExplanationChars } from './result-index.js';
 import { textOf } from './run-folders.js';
@@ -60,7 +69,13 @@ function summaryTable(view: RunView): string {
   return `<h2>Scores <span class="note" id="scores-source">${escapeHtml(source)}</span></h2><table id="scores"><thead><tr><th>score</th><th class="number">results</th><th class="number">in metrics</th><th class="number">accuracy [95% CI]</th><th class="number">F1 macro</th><th class="number">Gwet's AC1</th><th class="number">errors</th><th class="number">skipped</th><th class="number">unlabeled</th><th class="number">cost</th></tr></thead><tbody>${rows}</tbody></table>${sections}`;
 }
 
-function select(name: string, label: string, values: readonly string[], chosen: string): string {
+function select(
+  name: string,
+  label: string,
+  values: readonly string[],
+  chosen: string,
+  first = '<option value="">all</option>',
+): string {
   if (values.length > listedLabels)
     return `<label>${escapeHtml(label)} <input name="${name}" value="${escapeHtml(chosen)}" size="12"></label>`;
   const options = values
@@ -69,7 +84,18 @@ function select(name: string, label: string, values: readonly string[], chosen: 
         `<option value="${escapeHtml(value)}"${value === chosen ? ' selected' : ''}>${escapeHtml(value)}</option>`,
     )
     .join('');
-  return `<label>${escapeHtml(label)} <select name="${name}"><option value="">all</option>${options}</select></label>`;
+  return `<label>${escapeHtml(label)} <select name="${name}">${first}${options}</select></label>`;
+}
+
+/** The search's places: item texts (the default), explanations and errors, or both. */
+function scopeSelect(chosen: string): string {
+  const options = searchScopes
+    .map(
+      (scope) =>
+        `<option value="${scope}"${scope === (chosen || 'text') ? ' selected' : ''}>${escapeHtml(scopeText(scope))}</option>`,
+    )
+    .join('');
+  return `<label>in <select name="in">${options}</select></label>`;
 }
 
 function filterForm(view: RunView): string {
@@ -79,11 +105,19 @@ function filterForm(view: RunView): string {
 ${select('score', 'score', index.scores.list, filter.score)}
 ${select('gold', 'gold', labels, filter.gold)}
 ${select('predicted', 'predicted', labels, filter.predicted)}
-${select('outcome', 'answer', ['correct', 'incorrect', 'unjudged'], filter.outcome)}
+${select('outcome', 'answer', outcomes, filter.outcome)}
 ${select('status', 'status', index.statuses.list, filter.status)}
-<input type="search" name="q" value="${escapeHtml(filter.text)}" placeholder="search ids, labels, explanations, text">
+<input type="search" name="q" value="${escapeHtml(filter.text)}" placeholder="search">
+${scopeSelect(filter.scope)}
 <button type="submit">Filter</button> <a href="/run/${segment(view.name)}">clear</a></form>
-<p class="note">The search looks at ids, labels, the first ${searchedExplanationChars} characters of explanations and errors, and the first ${searchedTextChars} characters of each item's text.</p>`;
+<p class="note">Gold and predicted labels are as the metrics name them (the score's normalize_labels: <code>Yes </code> and <code>yes</code> are one). The search looks, by default, at item ids, labels and the first ${searchedTextChars} characters of each item's text; with explanations, at the first ${searchedExplanationChars} characters of explanations and error messages (a rule's explanation names the phrases it did not find).</p>${problemsHtml(view)}`;
+}
+
+/** The filter values that name nothing in the run: said, not an empty list in silence. */
+function problemsHtml(view: RunView): string {
+  const problems = filterProblems(view.index, view.filter);
+  if (problems.length === 0) return '';
+  return `<p class="problem" id="filter-problem">Nothing can match: ${problems.map(escapeHtml).join('; ')}.</p>`;
 }
 
 /** Characters of an explanation a list row shows (the item page shows all). */
@@ -128,11 +162,12 @@ function pager(view: RunView): string {
       ? `<a href="${escapeHtml(base + queryOf(filter, { page: target }))}">${text}</a>`
       : `<span class="note">${text}</span>`;
   const first = (filter.page - 1) * pageSize + 1;
+  const searched = filter.text === '' ? '' : ` "${filter.text}" in ${scopeText(filter.scope)}`;
   const shown =
     filtered.matched === 0
-      ? 'no results match'
-      : `results ${first}–${first + filtered.lines.length - 1} of ${filtered.matched} matching (of ${view.index.lineCount})`;
-  return `<div class="pager"><span id="matched">${shown}</span>${link(filter.page - 1, '← previous')}<span>page ${filter.page} of ${filtered.pages}</span>${link(filter.page + 1, 'next →')}</div>`;
+      ? `no results match${searched}`
+      : `results ${first}–${first + filtered.lines.length - 1} of ${filtered.matched} matching${searched} (of ${view.index.lineCount})`;
+  return `<div class="pager"><span id="matched">${escapeHtml(shown)}</span>${link(filter.page - 1, '← previous')}<span>page ${filter.page} of ${filtered.pages}</span>${link(filter.page + 1, 'next →')}</div>`;
 }
 
 /** The run's items: run.json's count once the run ended and counted them, else what is known. */

@@ -157,7 +157,9 @@ describe('plexus view of a run whose lines keep no item text (written before the
     expect(stripped.join('\n')).not.toContain('"text"');
     writeFileSync(join(old, 'results.jsonl'), `${stripped.join('\n')}\n`);
     const page = await (await fetch(new URL('/run/old-style?q=number%2017', viewer.url))).text();
-    expect(page).toContain('results 1–1 of 1 matching (of 30)');
+    expect(page).toContain(
+      'results 1–1 of 1 matching &quot;number 17&quot; in item ids, texts and labels (of 30)',
+    );
     expect(page).toContain('<td class="text">number 17</td>');
     const item = await (await fetch(new URL('/run/old-style/item/n17', viewer.url))).text();
     expect(item).toContain('<pre class="item-text" id="item-text">number 17</pre>');
