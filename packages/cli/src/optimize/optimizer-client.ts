@@ -27,6 +27,10 @@ export interface OptimizerAnswer {
    */
   costUsd: number | null;
   cached: boolean;
+  /** The cache key of the request (`spent.json` counts each answer once by it). */
+  key: string;
+  /** What the answer cost when it was paid for (from the cache: its first call's cost). */
+  paidUsd: number | null;
 }
 
 interface ChatAnswer {
@@ -61,7 +65,7 @@ async function post(endpoint: HttpOptimizer, messages: unknown): Promise<ChatAns
 async function askHttp(
   endpoint: HttpOptimizer,
   messages: { role: string; content: string }[],
-): Promise<OptimizerAnswer> {
+): Promise<Omit<OptimizerAnswer, 'key' | 'paidUsd'>> {
   const answer = await post(endpoint, messages);
   const inputTokens = answer.usage?.prompt_tokens;
   const outputTokens = answer.usage?.completion_tokens;
@@ -101,7 +105,7 @@ export async function askOptimizer(
   const path = join(cacheDir, `${key}.json`);
   if (existsSync(path)) {
     const kept = JSON.parse(await readFile(path, 'utf8')) as OptimizerAnswer;
-    return { ...kept, costUsd: 0, cached: true };
+    return { ...kept, costUsd: 0, cached: true, key, paidUsd: kept.costUsd };
   }
   const answered =
     endpoint.provider === 'llama-cpp'
@@ -112,5 +116,5 @@ export async function askOptimizer(
   const result = { ...answered, content: redact(answered.content) };
   await mkdir(cacheDir, { recursive: true });
   await writeFile(path, `${JSON.stringify(result)}\n`);
-  return result;
+  return { ...result, key, paidUsd: result.costUsd };
 }

@@ -25,8 +25,13 @@ export interface RoundSettings {
   /** The JSON schema a local optimizer's answer is held to (see `candidateSchema`). */
   answerSchema?: object;
   cacheDir?: string;
-  /** Adds dollars spent; throws when the budget is gone (checked before each paid step). */
-  spend: (usd: number | null) => void;
+  /** Counts what a killed evaluation left in its folder, before the folder is evaluated again. */
+  beginEvaluation: (dir: string) => void;
+  /** Adds an evaluation's dollars, marking its folder counted. */
+  spendEvaluation: (dir: string, usd: number | null) => void;
+  /** Adds an optimizer answer's dollars, once per answer (a cached one a kill left uncounted too). */
+  spendOptimizer: (answer: { key: string; usd: number | null; cached: boolean }) => void;
+  /** Throws when the budget is gone (checked before each paid step). */
   checkBudget: () => void;
   /** Dollars left of `--max-usd`; undefined without a budget. */
   remainingUsd: () => number | undefined;
@@ -60,6 +65,7 @@ async function measured(
   split: keyof RoundSettings['splits'],
   dir: string,
 ) {
+  settings.beginEvaluation(dir);
   settings.checkBudget();
   const remaining = settings.remainingUsd();
   // Within the run's budget, each evaluation reserves every call's worst case before sending it.
@@ -79,7 +85,7 @@ async function measured(
     dir,
     cacheDir: settings.cacheDir,
   }).then((result) => {
-    settings.spend(result.spentUsd);
+    settings.spendEvaluation(dir, result.spentUsd);
     if (result.budgetExhausted)
       throw new PlexusError(
         `--max-usd: the budget ran out while evaluating ${dir}; --resume with a higher --max-usd continues`,
@@ -103,7 +109,7 @@ async function proposals(settings: RoundSettings, source: string, train: Measure
     join(settings.outDir, 'optimizer-cache'),
     settings.answerSchema,
   );
-  settings.spend(answer.costUsd);
+  settings.spendOptimizer({ key: answer.key, usd: answer.paidUsd, cached: answer.cached });
   const parsed = parseEdits(answer.content);
   const candidates = await buildCandidates({
     edits: parsed.edits.slice(0, settings.candidates),

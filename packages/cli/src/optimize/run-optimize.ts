@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { candidateSchema } from './local-optimizer.js';
 import type { OptimizeTracker } from './mlflow-tracking.js';
 import type { OptimizerEndpoint } from './optimizer-client.js';
 import { type RoundSettings, runRound } from './round.js';
+import { type Spending, spending } from './spending.js';
 import { type SplitName, writeSplits } from './split.js';
 
 export interface OptimizeOptions {
@@ -75,36 +76,6 @@ function editableNodes(score: LoadedScore): string[] {
       )
     : [];
   return prompted.length > 0 ? prompted.map((node) => node.name) : [score.name];
-}
-
-/** Dollars spent so far, kept in `spent.json` after every paid step (a resumed run goes on counting). */
-function spending(outDir: string, maxUsd: number | undefined) {
-  const path = join(outDir, 'spent.json');
-  let spent: number | null = existsSync(path)
-    ? (JSON.parse(readFileSync(path, 'utf8')) as { usd: number | null }).usd
-    : 0;
-  return {
-    spent: () => spent,
-    spend: (usd: number | null) => {
-      spent = spent === null || usd === null ? null : spent + usd;
-      writeFileSync(path, `${JSON.stringify({ usd: spent })}\n`);
-    },
-    remaining: () => {
-      if (maxUsd === undefined || spent === null) return undefined;
-      return Math.max(0, maxUsd - spent);
-    },
-    checkBudget: () => {
-      if (maxUsd === undefined) return;
-      if (spent === null)
-        throw new PlexusError(
-          '--max-usd: the spending is unknown (a model has no price, or an answer reported no usage); set its pricing or drop --max-usd',
-        );
-      if (spent >= maxUsd)
-        throw new PlexusError(
-          `--max-usd: $${spent.toFixed(4)} spent of $${maxUsd}; stopped before the next paid step (--resume continues with a higher budget)`,
-        );
-    },
-  };
 }
 
 async function startingPoint(options: OptimizeOptions, file: string) {
@@ -190,7 +161,9 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
           })
         : undefined,
     cacheDir: options.cacheDir,
-    spend: budget.spend,
+    beginEvaluation: budget.beginEvaluation,
+    spendEvaluation: budget.spendEvaluation,
+    spendOptimizer: budget.spendOptimizer,
     checkBudget: budget.checkBudget,
     remainingUsd: budget.remaining,
     log: options.log,
@@ -212,7 +185,7 @@ async function rounds(
   state: {
     source: string;
     file: string;
-    budget: ReturnType<typeof spending>;
+    budget: Spending;
     tracker: OptimizeTracker | undefined;
   },
 ) {

@@ -1,0 +1,119 @@
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { PlexusError } from '@plexus/core';
+
+/**
+ * `spent.json`: the dollars spent, and what they count, so that a run killed anywhere and resumed
+ * counts every paid call once. `evaluations`: the evaluation folders (relative to the output
+ * folder) whose calls are in `usd`; `optimizer`: the optimizer answers (their cache keys) in it.
+ * A file without them (an earlier Plexus) is `legacy`: its folders are taken as counted.
+ */
+interface SpentFile {
+  usd: number | null;
+  evaluations?: string[];
+  optimizer?: string[];
+}
+
+/** The dollars of the calls an evaluation folder's results.jsonl paid for (a line cut by a kill skipped). */
+export function paidInFolder(dir: string): number | null {
+  const path = join(dir, 'results.jsonl');
+  if (!existsSync(path)) return 0;
+  let total: number | null = 0;
+  for (const text of readFileSync(path, 'utf8').split('\n')) {
+    let line: { cached?: boolean; cost_usd?: number | null };
+    try {
+      line = JSON.parse(text) as typeof line;
+    } catch {
+      continue;
+    }
+    if (line.cached === true || line.cost_usd === undefined) continue;
+    total = total === null || line.cost_usd === null ? null : total + line.cost_usd;
+  }
+  return total;
+}
+
+/** Dollars spent so far, kept in `spent.json` after every paid step (a resumed run goes on counting). */
+export function spending(outDir: string, maxUsd: number | undefined) {
+  const path = join(outDir, 'spent.json');
+  const kept: SpentFile = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as SpentFile)
+    : { usd: 0, evaluations: [], optimizer: [] };
+  const legacy = kept.evaluations === undefined;
+  const evaluations = new Set(kept.evaluations ?? []);
+  const optimizer = new Set(kept.optimizer ?? []);
+  let spent = kept.usd;
+  const save = () => {
+    // A legacy file stays one: its completed folders were never marked.
+    const file: SpentFile = legacy
+      ? { usd: spent }
+      : { usd: spent, evaluations: [...evaluations], optimizer: [...optimizer] };
+    // Written whole, then renamed: a kill leaves the old file or the new one, never half of one.
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(file)}\n`);
+    renameSync(`${path}.tmp`, path);
+  };
+  const add = (usd: number | null) => {
+    spent = spent === null || usd === null ? null : spent + usd;
+  };
+  const name = (dir: string) => relative(outDir, dir);
+  return {
+    spent: () => spent,
+    /**
+     * Before an evaluation in `dir`: a folder left by one that was killed holds calls paid and not
+     * counted (its items come back from the cache at no cost): they are counted now, once.
+     */
+    beginEvaluation: (dir: string) => {
+      if (existsSync(dir) && !legacy && !evaluations.has(name(dir))) {
+        const aside = join(dirname(dir), `${basename(dir)}.interrupted-${Date.now()}`);
+        renameSync(dir, aside);
+      }
+      for (const entry of existsSync(dirname(dir)) ? readdirSync(dirname(dir)) : []) {
+        if (!entry.startsWith(`${basename(dir)}.interrupted-`)) continue;
+        const aside = join(dirname(dir), entry);
+        if (!evaluations.has(name(aside))) {
+          add(paidInFolder(aside));
+          evaluations.add(name(aside));
+          save();
+        }
+        rmSync(aside, { recursive: true, force: true });
+      }
+      if (evaluations.delete(name(dir))) {
+        rmSync(dir, { recursive: true, force: true });
+        save();
+      }
+    },
+    /** After an evaluation in `dir`: its calls counted, and the folder marked counted, together. */
+    spendEvaluation: (dir: string, usd: number | null) => {
+      add(usd);
+      evaluations.add(name(dir));
+      save();
+    },
+    /**
+     * An optimizer answer is counted once, whether it came now or from the cache of a killed run
+     * (`usd`: what it cost when it was paid for; `cached`: it came from the cache now).
+     */
+    spendOptimizer: (answer: { key: string; usd: number | null; cached: boolean }) => {
+      const { key, usd } = answer;
+      if (optimizer.has(key) || (legacy && answer.cached)) return;
+      add(usd);
+      optimizer.add(key);
+      save();
+    },
+    remaining: () => {
+      if (maxUsd === undefined || spent === null) return undefined;
+      return Math.max(0, maxUsd - spent);
+    },
+    checkBudget: () => {
+      if (maxUsd === undefined) return;
+      if (spent === null)
+        throw new PlexusError(
+          '--max-usd: the spending is unknown (a model has no price, or an answer reported no usage); set its pricing or drop --max-usd',
+        );
+      if (spent >= maxUsd)
+        throw new PlexusError(
+          `--max-usd: $${spent.toFixed(4)} spent of $${maxUsd}; stopped before the next paid step (--resume continues with a higher budget)`,
+        );
+    },
+  };
+}
+
+export type Spending = ReturnType<typeof spending>;
