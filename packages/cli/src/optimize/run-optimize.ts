@@ -78,6 +78,25 @@ function editableNodes(score: LoadedScore): string[] {
   return prompted.length > 0 ? prompted.map((node) => node.name) : [score.name];
 }
 
+/**
+ * A resume tests at the run's `--alpha` and `--max-cost-increase`: with others, its changelog would
+ * say one level and accept at another.
+ */
+function checkSameTest(log: Changelog, options: OptimizeOptions) {
+  const problems: { path: string; message: string }[] = [];
+  const flags = [
+    ['--alpha', log.alpha, options.alpha],
+    ['--max-cost-increase', log.max_cost_increase, options.maxCostIncrease],
+  ] as const;
+  for (const [flag, kept, asked] of flags)
+    if (kept !== asked)
+      problems.push({
+        path: flag,
+        message: `the run in ${options.outDir} tests with ${flag} ${kept}, not ${asked}; pass ${flag} ${kept} to resume it, or another --out for a new run`,
+      });
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+}
+
 async function startingPoint(options: OptimizeOptions, file: string) {
   const logPath = join(options.outDir, 'changelog.json');
   if (existsSync(logPath) && !options.resume)
@@ -87,9 +106,17 @@ async function startingPoint(options: OptimizeOptions, file: string) {
         message: `${options.outDir} holds an optimize run; pass --resume to continue it, or another --out`,
       },
     ]);
+  if (!existsSync(logPath) && existsSync(join(options.outDir, 'split.json')) && !options.resume)
+    throw new InvalidConfigError([
+      {
+        path: '--out',
+        message: `${options.outDir} holds the split of an optimize run; pass --resume to continue it, or another --out`,
+      },
+    ]);
   const log: Changelog | undefined = existsSync(logPath)
     ? (JSON.parse(await readFile(logPath, 'utf8')) as Changelog)
     : undefined;
+  if (log) checkSameTest(log, options);
   const lastVersion = [...(log?.rounds ?? [])].reverse().find((entry) => entry.version)?.version;
   const source = await readFile(lastVersion ? join(options.outDir, lastVersion) : file, 'utf8');
   return { log, source };
@@ -139,6 +166,8 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     rounds: [],
     stopped: null,
   };
+  // Written before round 1: a run killed in it keeps its settings and is resumed, not redone.
+  if (!start.log) await writeChangelog(options.outDir, log);
   const settings: RoundSettings = {
     file,
     score: options.score,

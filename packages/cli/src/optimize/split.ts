@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidConfigError, readDataset, seededRandom, shuffle } from '@plexus/core';
+import { hashFile, InvalidConfigError, readDataset, seededRandom, shuffle } from '@plexus/core';
 
 export const splitNames = ['train', 'validation', 'holdout'] as const;
 export type SplitName = (typeof splitNames)[number];
@@ -12,6 +12,9 @@ export interface SplitRecord {
   fractions: Record<SplitName, number>;
   ids: Record<SplitName, string[]>;
   without_gold: number;
+  /** The labelled file split, and its SHA-256 (absent in a split of an earlier Plexus). */
+  data?: string;
+  data_sha256?: string;
 }
 
 interface SplitRow {
@@ -42,6 +45,42 @@ function stratify(rows: SplitRow[], seed: number, fractions: Record<SplitName, n
 }
 
 /**
+ * A resumed run keeps its split: another `--seed`, `--split` or `--data` would be ignored in
+ * silence (the changelog would read as if they had been used), so it is refused.
+ */
+function checkSameSplit(
+  kept: SplitRecord,
+  asked: {
+    seed: number;
+    fractions: Record<SplitName, number>;
+    dataPath: string;
+    dataSha256: string;
+    outDir: string;
+  },
+) {
+  const keep = `; a resume keeps the split in ${asked.outDir}/split.json: pass the run's own, or another --out for a new run`;
+  const problems: { path: string; message: string }[] = [];
+  if (kept.seed !== asked.seed)
+    problems.push({
+      path: '--seed',
+      message: `the run was split with --seed ${kept.seed}, not ${asked.seed}${keep}`,
+    });
+  const shares = (fractions: Record<SplitName, number>) =>
+    splitNames.map((name) => fractions[name]).join(',');
+  if (shares(kept.fractions) !== shares(asked.fractions))
+    problems.push({
+      path: '--split',
+      message: `the run was split ${shares(kept.fractions)}, not ${shares(asked.fractions)}${keep}`,
+    });
+  if (kept.data_sha256 !== undefined && kept.data_sha256 !== asked.dataSha256)
+    problems.push({
+      path: '--data',
+      message: `${asked.dataPath} is not the file the run split (${kept.data ?? 'its data'}, SHA-256 ${kept.data_sha256.slice(0, 12)}…; this one ${asked.dataSha256.slice(0, 12)}…)${keep}`,
+    });
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+}
+
+/**
  * Splits the labelled items of `dataPath`, stratified by the score's gold label and seeded, into
  * `train.jsonl`, `validation.jsonl` and `holdout.jsonl` in `outDir` (gold in `goldColumn`) and
  * `split.json`. An existing `split.json` is kept: the split never changes during a run.
@@ -57,7 +96,12 @@ export async function writeSplits(options: {
   outDir: string;
 }): Promise<SplitRecord> {
   const recordPath = join(options.outDir, 'split.json');
-  if (existsSync(recordPath)) return JSON.parse(await readFile(recordPath, 'utf8')) as SplitRecord;
+  const dataSha256 = (await hashFile(options.dataPath)).sha256;
+  if (existsSync(recordPath)) {
+    const kept = JSON.parse(await readFile(recordPath, 'utf8')) as SplitRecord;
+    checkSameSplit(kept, { ...options, dataSha256 });
+    return kept;
+  }
   const rows: SplitRow[] = [];
   let withoutGold = 0;
   const gold = { [options.score]: [options.goldColumn, 'label'] };
@@ -102,6 +146,8 @@ export async function writeSplits(options: {
       holdout: parts.holdout.map((entry) => entry.id),
     },
     without_gold: withoutGold,
+    data: options.dataPath,
+    data_sha256: dataSha256,
   };
   await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return record;

@@ -1,0 +1,76 @@
+// `plexus optimize --resume` with other test settings than the run's: they were ignored (the split)
+// or used while the changelog named the first ones (--alpha), in silence.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { runCli, sleep, startCli } from './harness.js';
+import {
+  closeServers,
+  edit,
+  prizePrompt,
+  project,
+  rarePrompt,
+  readLog,
+} from './optimize-project.js';
+
+afterEach(closeServers);
+
+function withFlag(args: string[], flag: string, value: string): string[] {
+  const at = args.indexOf(flag);
+  return at < 0
+    ? [...args, flag, value]
+    : args.map((arg, index) => (index === at + 1 ? value : arg));
+}
+
+it('refuses a resume with another --alpha, --seed, --split or --data, and goes on with the same', async () => {
+  const { args, env, dir, scenario } = await project([
+    { candidates: [edit(prizePrompt, 'name prize offers as spam')] },
+    { candidates: [edit(rarePrompt, 'name rare lottery codes too')] },
+  ]);
+  const first = await runCli([...args('out'), '--rounds', '1'], env);
+  expect(first.code, first.stderr).toBe(0);
+  const out = join(dir, 'out');
+  const again = [...args('out'), '--rounds', '2', '--resume'];
+  // Round 2's edit gives p = 2 * 0.5^3 = 0.25 on the 3 rare holdout items: --alpha 0.5 accepted it
+  // while changelog.md said "Accepted only when ... p < 0.05".
+  const alpha = await runCli(withFlag(again, '--alpha', '0.5'), env);
+  expect(alpha.code).toBe(2);
+  expect(alpha.stderr).toContain('--alpha 0.05');
+  const seed = await runCli(withFlag(again, '--seed', '7'), env);
+  expect(seed.code).toBe(2);
+  expect(seed.stderr).toContain('--seed 0, not 7');
+  const split = await runCli(withFlag(again, '--split', '0.5,0.25,0.25'), env);
+  expect(split.code).toBe(2);
+  expect(split.stderr).toContain('--split');
+  const items = readFileSync(join(dir, 'items.jsonl'), 'utf8');
+  const more = join(dir, 'more.jsonl');
+  writeFileSync(more, `${items}{"id":"new","text":"[[gold:ham]] hello","label":"ham"}\n`);
+  const data = await runCli(withFlag(again, '--data', more), env);
+  expect(data.code).toBe(2);
+  expect(data.stderr).toContain('is not the file the run split');
+  expect(readLog(out).rounds).toHaveLength(1);
+  expect(scenario.optimizerRequests()).toBe(1);
+  const resumed = await runCli(again, env);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  const log = readLog(out);
+  expect(log.rounds.map((entry) => entry.outcome)).toEqual([
+    'accepted',
+    'no significant improvement',
+  ]);
+  expect(log.rounds[1]!.p_value).toBeCloseTo(0.25, 10);
+}, 180_000);
+
+it('refuses to start over a run killed in its first round without --resume', async () => {
+  const { server, args, env, dir } = await project([{ candidates: [] }], 20);
+  const run = startCli(args('out'), env);
+  while (server.stats.requests < 10) await sleep(10);
+  run.child.kill('SIGKILL');
+  await run.done;
+  const seven = await runCli([...args('out'), '--seed', '7'], env);
+  expect(seven.code).toBe(2);
+  expect(seven.stderr).toContain('--resume');
+  const split = JSON.parse(readFileSync(join(dir, 'out', 'split.json'), 'utf8')) as {
+    seed: number;
+  };
+  expect(split.seed).toBe(0);
+}, 120_000);
