@@ -1,4 +1,4 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidConfigError } from '../common/errors.js';
 import { hasName } from '../text/name-records.js';
@@ -24,11 +24,33 @@ function wouldOverwrite(path: string): boolean {
 }
 
 /**
+ * Throws when `--out DIR` is there and not a folder (nor a link to one): the run failed with
+ * "cannot create the run folder: EEXIST", exit 1, as if the run had failed.
+ */
+export function assertNotAFile(dir: string): void {
+  let file = false;
+  try {
+    file = !statSync(dir).isDirectory();
+  } catch {
+    // not there: created
+  }
+  if (file) {
+    throw new InvalidConfigError([
+      {
+        path: '--out',
+        message: `${dir} is a file, not a folder: choose another --out (a folder, new or holding no run files)`,
+      },
+    ]);
+  }
+}
+
+/**
  * Throws when `--out DIR` cannot take a new run: it holds one (run.json: resume it), or a file a
  * run would write over (`--out .` in a project folder, a report.html of one's own). A folder
  * holding only other files is written into, its files kept.
  */
 export function assertNewRunFolder(dir: string): void {
+  assertNotAFile(dir);
   if (existsSync(join(dir, 'run.json'))) {
     throw new InvalidConfigError([
       {

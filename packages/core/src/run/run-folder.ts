@@ -18,7 +18,7 @@ import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { LineBuffer } from './line-buffer.js';
 import { resultLineJson } from './line-json.js';
-import { assertNewRunFolder, refuseDroppedScores } from './new-run-folder.js';
+import { assertNewRunFolder, assertNotAFile, refuseDroppedScores } from './new-run-folder.js';
 import { openRuns } from './open-runs.js';
 import type { DataProvenance } from './provenance.js';
 import { compactResults, type ResumeOptions } from './result-compaction.js';
@@ -127,6 +127,7 @@ export class RunFolder {
     scorecard: { path: string; source: string },
   ): Promise<RunFolder> {
     let lock: RunLock | undefined;
+    assertNotAFile(dir);
     try {
       await mkdir(dir, { recursive: true });
       // Taken before looking for run.json: two runs started into one --out cannot both go on.
