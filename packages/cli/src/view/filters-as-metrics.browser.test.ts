@@ -167,4 +167,27 @@ describe('the run page filters as the metrics count', () => {
     );
     expect(problems).toEqual([]);
   });
+
+  it('draws the count after a searched right-to-left override left to right', async () => {
+    const { page, problems } = await open(`/run/${name}?q=${encodeURIComponent('\u202eab')}`);
+    expect(await matched(page)).toBe(`no results match "\u202eab" in item ids, texts and labels`);
+    // The x of the first and the last character of "labels", as drawn (a string: no DOM types).
+    const [first, last] = (await page.evaluate(`(() => {
+      const walker = document.createTreeWalker(document.getElementById('matched'), NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent.indexOf('labels');
+        if (at === -1) continue;
+        const x = (offset) => {
+          const range = document.createRange();
+          range.setStart(node, offset);
+          range.setEnd(node, offset + 1);
+          return range.getBoundingClientRect().left;
+        };
+        return [x(at), x(at + 'labels'.length - 1)];
+      }
+      return [NaN, NaN];
+    })()`)) as [number, number];
+    expect(first).toBeLessThan(last);
+    expect(problems).toEqual([]);
+  });
 });

@@ -111,16 +111,23 @@ function searchMarks(index: ResultIndex, needle: string, scope: string, texts?: 
   return { lines, items };
 }
 
+/** A filter value that names nothing in the run, and the values there are (the first 20). */
+export interface FilterProblem {
+  name: string;
+  value: string;
+  known: string;
+}
+
 /**
  * What in `filter` names nothing the run has (an edited or old link): each is said on the page,
  * with the values there are, rather than showing no results in silence.
  */
-export function filterProblems(index: ResultIndex, filter: ItemFilter): string[] {
-  const problems: string[] = [];
+export function filterProblems(index: ResultIndex, filter: ItemFilter): FilterProblem[] {
+  const problems: FilterProblem[] = [];
   const check = (name: string, value: string, known: readonly string[], found: boolean) => {
     if (value === '' || found) return;
     const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, …` : known.join(', ');
-    problems.push(`${name} "${value}" is none of this run's: ${listed || 'none'}`);
+    problems.push({ name, value, known: listed || 'none' });
   };
   const labelFound = (value: string) =>
     labelIdsByScore(index, value)?.some((id) => id !== nothing) ?? true;

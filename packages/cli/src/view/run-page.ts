@@ -117,7 +117,14 @@ ${scopeSelect(filter.scope)}
 function problemsHtml(view: RunView): string {
   const problems = filterProblems(view.index, view.filter);
   if (problems.length === 0) return '';
-  return `<p class="problem" id="filter-problem">Nothing can match: ${problems.map(escapeHtml).join('; ')}.</p>`;
+  // Each value isolated (<bdi>): a right-to-left override in a link's value reversed the rest.
+  const listed = problems
+    .map(
+      ({ name, value, known }) =>
+        `${escapeHtml(name)} "<bdi>${escapeHtml(value)}</bdi>" is none of this run's: <bdi>${escapeHtml(known)}</bdi>`,
+    )
+    .join('; ');
+  return `<p class="problem" id="filter-problem">Nothing can match: ${listed}.</p>`;
 }
 
 /** Characters of an explanation a list row shows (the item page shows all). */
@@ -162,12 +169,16 @@ function pager(view: RunView): string {
       ? `<a href="${escapeHtml(base + queryOf(filter, { page: target }))}">${text}</a>`
       : `<span class="note">${text}</span>`;
   const first = (filter.page - 1) * pageSize + 1;
-  const searched = filter.text === '' ? '' : ` "${filter.text}" in ${scopeText(filter.scope)}`;
+  // The searched text isolated (<bdi>): a right-to-left override in it reversed the counts after it.
+  const searched =
+    filter.text === ''
+      ? ''
+      : ` "<bdi>${escapeHtml(filter.text)}</bdi>" in ${scopeText(filter.scope)}`;
   const shown =
     filtered.matched === 0
       ? `no results match${searched}`
       : `results ${first}–${first + filtered.lines.length - 1} of ${filtered.matched} matching${searched} (of ${view.index.lineCount})`;
-  return `<div class="pager"><span id="matched">${escapeHtml(shown)}</span>${link(filter.page - 1, '← previous')}<span>page ${filter.page} of ${filtered.pages}</span>${link(filter.page + 1, 'next →')}</div>`;
+  return `<div class="pager"><span id="matched">${shown}</span>${link(filter.page - 1, '← previous')}<span>page ${filter.page} of ${filtered.pages}</span>${link(filter.page + 1, 'next →')}</div>`;
 }
 
 /** The run's items: run.json's count once the run ended and counted them, else what is known. */
@@ -197,7 +208,7 @@ function header(view: RunView): string {
     ? `<span><a href="/run/${segment(view.name)}/report.html">report.html</a></span>`
     : '';
   return `<h1>${escapeHtml(info.scorecard.name)} <span class="note">${escapeHtml(view.name)}</span></h1>
-<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${escapeHtml(durationText(info, info.duration_s))}</span><span>items: ${itemsText(view)}</span><span>dataset: ${escapeHtml(info.data.path)}</span>${report}</div>${live}${problem}${textProblem}`;
+<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${escapeHtml(durationText(info, info.duration_s))}</span><span>items: ${itemsText(view)}</span><span>dataset: <bdi>${escapeHtml(info.data.path)}</bdi></span>${report}</div>${live}${problem}${textProblem}`;
 }
 
 /** A run: its scores' metrics (live while it runs) and its results, filtered and paged. */
