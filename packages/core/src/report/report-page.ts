@@ -32,7 +32,8 @@ const script = `
       row.classList.toggle('hidden', !keep);
       if (keep) shown += 1;
     });
-    count.textContent = shown + ' of ' + rows.length + ' items shown';
+    count.textContent =
+      shown + ' of ' + rows.length + ' rows shown (an item has a row in each score that lists it)';
   }
   [search, kind].forEach(function (element) { element.addEventListener('input', render); });
   render();

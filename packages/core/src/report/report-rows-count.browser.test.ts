@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../run/evaluate.js';
+import type { ResultLine } from '../run/result-line.js';
+import { parseScorecard } from '../scorecard/scorecard-loader.js';
+import type { PluginV1 } from '../spec/score-spec.js';
+import { findChromium } from './find-chromium.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'plexus-report-rows-'));
+
+// Answers the item's `guess` column; `FAIL` is an error.
+const guessPlugin: PluginV1 = {
+  specificationVersion: 'v1',
+  name: 'rows',
+  factories: [
+    {
+      specificationVersion: 'v1',
+      kind: 'guess',
+      settingsSchema: { safeParse: (value: unknown) => ({ success: true, data: value }) } as never,
+      create: (_settings, env) => ({
+        specificationVersion: 'v1',
+        kind: 'rows/guess',
+        name: env.name,
+        labels: env.labels,
+        fingerprint: 'rows',
+        maxBatchSize: 64,
+        async doScore({ items }) {
+          return items.map((item) =>
+            item.metadata.guess === 'FAIL'
+              ? { value: null, status: 'error' as const, error: { message: 'failed' } }
+              : {
+                  value: String(item.metadata.guess),
+                  status: 'ok' as const,
+                  explanation: 'as told',
+                },
+          );
+        },
+      }),
+    },
+  ],
+};
+
+// 80 items, two scores: Intent (gold: 58 right, 20 wrong, 2 errors) and Free (no gold).
+const items = Array.from({ length: 80 }, (_, index) => ({
+  id: `i${index}`,
+  gold: index % 2 ? 'yes' : 'no',
+  guess: index < 2 ? 'FAIL' : index < 22 ? (index % 2 ? 'no' : 'yes') : index % 2 ? 'yes' : 'no',
+}));
+
+let browser: Browser;
+let dir: string;
+let lines: ResultLine[];
+
+beforeAll(async () => {
+  const data = join(folder, 'data.csv');
+  writeFileSync(
+    data,
+    `id,text,guess,Intent\n${items.map((item) => `${item.id},text ${item.id},${item.guess},${item.gold}`).join('\n')}\n`,
+  );
+  const file = join(folder, 'card.yaml');
+  const source = `name: Rows\nscores:\n  - { name: Intent, class: rows/guess, labels: ["yes", "no"] }\n  - { name: Free, class: rows/guess, labels: ["yes", "no"], label_column: none_such }\n`;
+  writeFileSync(file, source);
+  const scorecard = await parseScorecard(source, {
+    file,
+    plugins: [guessPlugin],
+    cacheDir: folder,
+  });
+  const summary = await evaluate({ scorecard, data, outDir: join(folder, 'run'), cache: false });
+  dir = summary.dir;
+  lines = readFileSync(join(dir, 'results.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ResultLine);
+  browser = await chromium.launch({
+    executablePath: findChromium(),
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('report.html counts the rows it lists', () => {
+  it('says rows, not items, and their number by hand', async () => {
+    // By hand: Intent lists its 20 wrong and 2 failed items and a sample of 50 of its 58 right
+    // ones; Free (no gold) a sample of 50 of its 78 answers and its 2 errors.
+    const intent = lines.filter((line) => line.score === 'Intent');
+    const wrong = intent.filter((line) => line.correct === false).length;
+    const failed = lines.filter((line) => line.status === 'error').length;
+    expect([wrong, failed]).toEqual([20, 4]);
+    const rows = wrong + failed + 50 + 50;
+    const page = await browser.newPage();
+    await page.goto(`file://${join(dir, 'report.html')}`);
+    expect(await page.locator('#items-count').textContent()).toBe(
+      `${rows} of ${rows} rows shown (an item has a row in each score that lists it)`,
+    );
+    await page.selectOption('#filter-kind', 'error');
+    expect(await page.locator('#items-count').textContent()).toBe(
+      `${failed} of ${rows} rows shown (an item has a row in each score that lists it)`,
+    );
+    // The header's items are the run's, not the rows.
+    expect(await page.locator('header .meta').textContent()).toContain(`items: ${items.length}`);
+  });
+});
