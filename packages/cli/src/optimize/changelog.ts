@@ -58,7 +58,7 @@ export function changelogMarkdown(log: Changelog): string {
   const lines = [
     `# Optimizing "${log.score}" of ${log.scorecard}`,
     '',
-    `Accepted only when McNemar's exact test on the holdout gives p < ${log.alpha} and the new version is more accurate, with cost per item up by at most ${log.max_cost_increase * 100}%. Accuracy is current → candidate; the gap is train minus holdout accuracy of the version kept; "–" is not measured (no candidate got that far) or an unknown price.`,
+    `Accepted only when McNemar's exact test on the holdout gives p < ${log.alpha} and the new version is more accurate, with cost per item up by at most ${log.max_cost_increase * 100}%. Accuracy is current → candidate; the gap is train minus holdout accuracy of the version kept; "–" is not measured (no candidate got that far) or an unknown cost (a model without a price, or answers from a result cache no optimize run filled).`,
     '',
     '| round | outcome | edit | train | validation | holdout | p | USD per item | gap | version |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evaluate, type LoadedScorecard, type ResultLine } from '@plexus/core';
+import { itemCosts } from './item-costs.js';
 
 /** One version of the scorecard evaluated on one split. */
 export interface Measurement {
@@ -11,8 +11,10 @@ export interface Measurement {
   accuracy: number;
   /** US dollars of the calls made now (cache hits cost nothing); null when a price is unknown. */
   spentUsd: number | null;
-  /** US dollars per item as if nothing were cached; null when a price is unknown. */
+  /** US dollars per item as if nothing were cached; null when some item's cost is unknown. */
   costPerItem: number | null;
+  /** Items whose cost is not known (see `itemCosts`). */
+  costUnknownItems: number;
   lines: ResultLine[];
   /** Some items were not scored: `--max-usd` ran out. */
   budgetExhausted: boolean;
@@ -67,35 +69,20 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
   const lines = (await readLines(options.dir, options.score)).filter((line) => line.label !== null);
 
   const correct = lines.filter((line) => line.correct === true).length;
+  const fingerprint =
+    options.scorecard.scores.find((entry) => entry.name === options.score)?.fingerprint ?? '';
+  const costs = itemCosts(lines, fingerprint, options.cacheDir);
   return {
     dir: options.dir,
     items: lines.length,
     correct,
     accuracy: lines.length === 0 ? 0 : correct / lines.length,
     spentUsd: sumOrNull(lines.filter((line) => !line.cached).map((line) => line.cost_usd)),
-    costPerItem: await costPerItem(lines, options),
+    costPerItem: costs.perItem,
+    costUnknownItems: costs.unknown,
     lines,
     budgetExhausted: lines.some((line) => line.error?.code === 'budget_exhausted'),
   };
-}
-
-/**
- * Dollars per item over the items paid for now; a cached line costs 0, so a version measured
- * only from the cache takes the figure kept in `costs.json` (beside the run folders) when first paid.
- */
-async function costPerItem(lines: readonly ResultLine[], options: MeasureOptions) {
-  const memoPath = join(options.dir, '..', '..', 'costs.json');
-  const key = `${options.scorecard.scores.find((entry) => entry.name === options.score)?.fingerprint}:${options.data}`;
-  const memo = existsSync(memoPath)
-    ? (JSON.parse(await readFile(memoPath, 'utf8')) as Record<string, number | null>)
-    : {};
-  const paid = lines.filter((line) => !line.cached);
-  if (paid.length === 0) return memo[key] ?? null;
-  const total = sumOrNull(paid.map((line) => line.cost_usd));
-  const value = total === null ? null : total / paid.length;
-  memo[key] = value;
-  await writeFile(memoPath, `${JSON.stringify(memo, null, 2)}\n`);
-  return value;
 }
 
 /** A confusion cell of wrong answers: gold, predicted, how many, and a bounded sample of its items. */

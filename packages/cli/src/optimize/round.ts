@@ -227,6 +227,13 @@ export async function runRound(
   return decide(settings, { dir, entry, current, chosen, index: best.index });
 }
 
+/** `; --max-cost-increase not checked: ...` when a version's cost per item is not known. */
+function uncheckedCost(current: Measurement, candidate: Measurement): string {
+  const unknown = current.costUnknownItems + candidate.costUnknownItems;
+  if (current.costPerItem !== null && candidate.costPerItem !== null) return '';
+  return `; --max-cost-increase not checked: the cost of ${unknown} of the ${current.items + candidate.items} holdout answers is not known (an unknown price, or answers from a result cache no optimize run filled)`;
+}
+
 async function decide(
   settings: RoundSettings,
   state: {
@@ -285,7 +292,7 @@ async function decide(
   if (significant && cheapEnough) {
     entry.outcome = 'accepted';
     entry.generalisation_gap = candidateTrain.accuracy - score.accuracy_b;
-    entry.why = `holdout accuracy ${score.accuracy_a.toFixed(3)} → ${score.accuracy_b.toFixed(3)}, McNemar p = ${score.mcnemar_p.toPrecision(3)} < ${settings.alpha}`;
+    entry.why = `holdout accuracy ${score.accuracy_a.toFixed(3)} → ${score.accuracy_b.toFixed(3)}, McNemar p = ${score.mcnemar_p.toPrecision(3)} < ${settings.alpha}${uncheckedCost(holdoutA, holdoutB)}`;
     return { ...entry, accepted: { source: chosen.source, scorecard: chosen.scorecard } };
   }
   entry.outcome = 'no significant improvement';
