@@ -171,10 +171,27 @@ export const randomForestFactory = defineScoreFactory({
       modelPath: target,
       settings: { ...settings, model: target },
       problems,
-      facts: [forestFacts(file)],
+      facts: [forestFacts(file), ...absentLabelFacts(items, env.labels)],
     };
   },
 });
+
+/**
+ * Labels no training item has: the model never answers them (trained on one label, it answers it
+ * for every item), said beside the facts; it was said nowhere (the held-out test may not show it).
+ */
+export function absentLabelFacts(
+  items: readonly { label: string }[],
+  labels: readonly string[],
+): string[] {
+  const present = new Set(items.map((item) => item.label));
+  const absent = labels.filter((label) => !present.has(label));
+  if (absent.length === 0) return [];
+  const named = absent.map((label) => JSON.stringify(label)).join(', ');
+  return [
+    `no training item is labelled ${named}: the model never answers ${absent.length === 1 ? 'it' : 'them'}; train on items of every label`,
+  ];
+}
 
 /**
  * Where training writes a score's model: its `model` path, which must be inside the scorecard's
