@@ -62,6 +62,9 @@ it('accepts a real improvement, drops an invalid candidate, rejects one that doe
   expect(log.spent_usd).toBeGreaterThan(0);
   const markdown = readFileSync(join(out, 'changelog.md'), 'utf8');
   expect(markdown).toContain('| 1 | accepted |');
+  // Both rounds were decided on the same holdout: the run's bound is 2 × 0.05, and it says so.
+  expect(markdown).toContain('The same holdout decided 2 rounds, each at p < 0.05');
+  expect(result.stderr).toContain('up to 2 × 0.05 = 0.1 over the run');
   expect(markdown).not.toContain('sk-test-optimize');
 }, 120_000);
 

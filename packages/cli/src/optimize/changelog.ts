@@ -12,6 +12,19 @@ export interface Changelog {
   spent_usd: number | null;
   rounds: RoundEntry[];
   stopped: string | null;
+  /** Rounds decided by McNemar's test on the (same) holdout; written with the changelog. */
+  holdout_tests?: number;
+}
+
+/**
+ * Each round tests on the same holdout at `alpha`: over n tests the chance that some accepted edit
+ * is no better than the version before is up to n × alpha (Bonferroni), not alpha. Said, with n.
+ */
+export function holdoutReuseText(log: Changelog): string | undefined {
+  const tests = log.rounds.filter((entry) => entry.p_value !== null).length;
+  if (tests < 2) return undefined;
+  const bound = Math.min(1, tests * log.alpha);
+  return `The same holdout decided ${tests} rounds, each at p < ${log.alpha}: the chance that an accepted edit is no better than the version before it is up to ${tests} × ${log.alpha} = ${Number(bound.toPrecision(3))} over the run (Bonferroni), not ${log.alpha}; the kept version's holdout accuracy is also the best of what was tried on it. Check it on labelled items the run never saw before relying on the gain.`;
 }
 
 function figure(value: number | null, digits = 3): string {
@@ -76,11 +89,14 @@ export function changelogMarkdown(log: Changelog): string {
   lines.push(
     `Spent: ${log.spent_usd === null ? `unknown (${unlistedUnknownCostReason})` : `$${log.spent_usd.toFixed(4)}`}.`,
   );
+  const reuse = holdoutReuseText(log);
+  if (reuse) lines.push('', reuse);
   if (log.stopped) lines.push('', `Stopped: ${log.stopped}.`);
   return `${lines.join('\n')}\n`;
 }
 
 export async function writeChangelog(outDir: string, log: Changelog): Promise<void> {
+  log.holdout_tests = log.rounds.filter((entry) => entry.p_value !== null).length;
   await writeFile(join(outDir, 'changelog.json'), `${JSON.stringify(log, null, 2)}\n`);
   await writeFile(join(outDir, 'changelog.md'), changelogMarkdown(log));
 }

@@ -9,7 +9,7 @@ import {
   PlexusError,
   parseScorecard,
 } from '@plexus/core';
-import { type Changelog, writeChangelog } from './changelog.js';
+import { type Changelog, holdoutReuseText, writeChangelog } from './changelog.js';
 import { candidateSchema } from './local-optimizer.js';
 import type { OptimizeTracker } from './mlflow-tracking.js';
 import type { OptimizerEndpoint } from './optimizer-client.js';
@@ -204,6 +204,8 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     throw error;
   }
   await tracker?.finish('FINISHED');
+  const reuse = holdoutReuseText(log);
+  if (reuse) options.log(reuse);
   return log;
 }
 
