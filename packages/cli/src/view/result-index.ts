@@ -79,6 +79,8 @@ export class ResultIndex {
   readonly itemOfText: number[] = [];
   /** Lines that were not JSON (a line cut short by a crash): not results. */
   unreadableLines = 0;
+  /** Lines whose result came from the cache (`cached: true`). */
+  cachedLines = 0;
   private bytesIndexed = 0;
   private inode = -1;
   private modified = -1;
@@ -191,6 +193,7 @@ export class ResultIndex {
     );
     this.explanationText.add(`${explanation}\n${error}`);
     this.metrics.add(line);
+    if (line.cached === true) this.cachedLines += 1;
     const item = this.itemOfLine[number]!;
     if (typeof line.text === 'string' && this.textOfItem[item] === undefined) {
       this.textOfItem[item] = {

@@ -208,7 +208,7 @@ function header(view: RunView): string {
     ? `<span><a href="/run/${segment(view.name)}/report.html">report.html</a></span>`
     : '';
   return `<h1>${escapeHtml(info.scorecard.name)} <span class="note">${escapeHtml(view.name)}</span></h1>
-<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${escapeHtml(durationText(info, info.duration_s))}</span><span>items: ${itemsText(view)}</span><span>dataset: <bdi>${escapeHtml(info.data.path)}</bdi></span>${report}</div>${live}${problem}${textProblem}`;
+<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${escapeHtml(durationText(info, info.duration_s))}</span><span>items: ${itemsText(view)}</span><span id="from-cache">from the cache: ${view.index.cachedLines} of ${view.index.lineCount} results</span><span>dataset: <bdi>${escapeHtml(info.data.path)}</bdi></span>${report}</div>${live}${problem}${textProblem}`;
 }
 
 /** A run: its scores' metrics (live while it runs) and its results, filtered and paged. */

@@ -59,7 +59,13 @@ export function durationText(
 /** The run's line under the title: status, items, start, duration, cost, skipped rows. */
 export function runMeta(info: RunInfo, metrics: RunMetricsFile): string {
   const cost = metrics.cost;
-  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${escapeHtml(durationText(info, metrics.duration_s))}</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls.toLocaleString('en')} LLM call${cost.llm_calls === 1 ? '' : 's'}, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span></div>`;
+  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${escapeHtml(durationText(info, metrics.duration_s))}</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls.toLocaleString('en')} LLM call${cost.llm_calls === 1 ? '' : 's'}, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span>${cachedText(info)}</div>`;
+}
+
+/** How many results came from the cache (their cost and time are not this run's); absent when unknown. */
+function cachedText(info: RunInfo): string {
+  if (info.counts_unknown || typeof info.counts.cache_hits !== 'number') return '';
+  return `<span>from the cache: ${info.counts.cache_hits.toLocaleString('en')} of ${info.counts.results.toLocaleString('en')} results</span>`;
 }
 
 /** The navigation that stays in view: the summary, each score with its accuracy, the filters. */

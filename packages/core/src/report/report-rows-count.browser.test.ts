@@ -105,4 +105,48 @@ describe('report.html counts the rows it lists', () => {
     // The header's items are the run's, not the rows.
     expect(await page.locator('header .meta').textContent()).toContain(`items: ${items.length}`);
   });
+
+  it('says how many results came from the cache, and why their latency is not shown', async () => {
+    // The same run twice with a result cache (no errors: they are not cached): the second one's
+    // answers all come from it.
+    const data = join(folder, 'answered.csv');
+    writeFileSync(
+      data,
+      `id,text,guess,Intent\n${items.map((item) => `${item.id},text ${item.id},${item.gold},${item.gold}`).join('\n')}\n`,
+    );
+    const source = `name: Rows\nscores:\n  - { name: Intent, class: rows/guess, labels: ["yes", "no"] }\n`;
+    const file = join(folder, 'cached.yaml');
+    writeFileSync(file, source);
+    const run = async (name: string) => {
+      const scorecard = await parseScorecard(source, {
+        file,
+        plugins: [guessPlugin],
+        cacheDir: join(folder, 'cache'),
+      });
+      return evaluate({
+        scorecard,
+        data,
+        outDir: join(folder, name),
+        cacheDir: join(folder, 'cache'),
+      });
+    };
+    await run('first');
+    const second = await run('second');
+    const cached = readFileSync(join(second.dir, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((line) => (JSON.parse(line) as ResultLine).cached).length;
+    // By hand: every answer came from the cache.
+    expect(cached).toBe(items.length);
+    const page = await browser.newPage();
+    await page.goto(`file://${join(second.dir, 'report.html')}`);
+    expect(await page.locator('header .meta').textContent()).toContain(
+      `from the cache: ${cached} of ${items.length} results`,
+    );
+    const latency = page.locator('#score-0 .card', { hasText: 'mean latency' });
+    expect(await latency.locator('.value').textContent()).toBe('—');
+    expect(await latency.locator('.note').textContent()).toBe(
+      'none timed: answers from the cache, skipped and disabled results take no time here',
+    );
+  });
 });

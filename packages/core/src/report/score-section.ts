@@ -35,7 +35,14 @@ function headline(metrics: ScoreMetrics): string {
     ['skipped', String(metrics.n_skipped)],
     ['unlabeled', String(metrics.n_unlabeled)],
     ['cost', costText(recordedCost(metrics))],
-    ['mean latency (ms)', format(metrics.latency_ms_mean, 1)],
+    [
+      'mean latency (ms)',
+      format(metrics.latency_ms_mean, 1),
+      // Absent with the reason: no result of this run was timed.
+      metrics.latency_ms_mean === null && metrics.n_results > 0
+        ? 'none timed: answers from the cache, skipped and disabled results take no time here'
+        : undefined,
+    ],
   ];
   return `<div class="cards">${cards
     .map(
