@@ -160,13 +160,21 @@ function inexactId(idColumn: string, value: number): string {
   return `has a number in column "${idColumn}" too large to read exactly (${String(value)}: a number above 2^53, in JSON or a Parquet DECIMAL or floating-point column, loses its last digits); write the id as text (JSON "...", a Parquet string or int64 column)`;
 }
 
+/** Why a row has no text: none, or a list or object where text goes (it was "has no text"). */
+function noText(value: unknown, textColumn: string): string {
+  if (typeof value !== 'object' || value === null) return `has no text in column "${textColumn}"`;
+  const kind = Array.isArray(value) ? 'a list' : 'an object';
+  return `has ${kind}, not text, in column "${textColumn}": write the item's text as a string`;
+}
+
 /** `itemOfRecord` for many rows: the gold columns are listed once, not per row. */
 export function itemReader(columns: ItemColumns): ItemReader {
   const { idColumn, textColumn } = columns;
   const gold = Object.entries(columns.gold ?? {});
   return (record, rowNumber, line) => {
     const text = asText(nameValue(record, textColumn));
-    if (text === undefined) return { line, message: `has no text in column "${textColumn}"` };
+    if (text === undefined)
+      return { line, message: noText(nameValue(record, textColumn), textColumn) };
     const idValue = hasName(record, idColumn) ? record[idColumn] : rowNumber;
     const rawId = asText(idValue);
     if (rawId === undefined || isBlank(rawId))
