@@ -136,6 +136,21 @@ describe('the run page filters as the metrics count', () => {
     );
     await page.goto(new URL(`/run/${name}?outcome=incorrect`, viewer.url).href);
     expect(await page.locator('#filter-problem').count()).toBe(0);
+    // A label the form offers (another score's) that the chosen score never has: said too.
+    await page.selectOption('select[name=score]', 'Followup');
+    await page.selectOption('select[name=gold]', 'yes');
+    await page.click('button[type=submit]');
+    expect(await page.locator('#filter-problem').textContent()).toBe(
+      `Nothing can match: gold "yes" is none of score Followup's: none.`,
+    );
+    await page.goto(new URL(`/run/${name}?score=Stolen&predicted=maybe`, viewer.url).href);
+    expect(await page.locator('#filter-problem').textContent()).toBe(
+      `Nothing can match: predicted "maybe" is none of score Stolen's: no, yes.`,
+    );
+    await page.goto(new URL(`/run/${name}?predicted=maybe&gold=MAYBE`, viewer.url).href);
+    expect(await page.locator('#filter-problem').textContent()).toBe(
+      `Nothing can match: predicted "maybe" is none of this run's: no, yes.`,
+    );
     expect(problems).toEqual([]);
   });
 

@@ -115,6 +115,8 @@ function searchMarks(index: ResultIndex, needle: string, scope: string, texts?: 
 export interface FilterProblem {
   name: string;
   value: string;
+  /** `this run's`, or `score NAME's` for a label when a score is chosen. */
+  whose: string;
   known: string;
 }
 
@@ -124,16 +126,33 @@ export interface FilterProblem {
  */
 export function filterProblems(index: ResultIndex, filter: ItemFilter): FilterProblem[] {
   const problems: FilterProblem[] = [];
-  const check = (name: string, value: string, known: readonly string[], found: boolean) => {
+  const check = (
+    name: string,
+    value: string,
+    known: readonly string[],
+    found: boolean,
+    whose = "this run's",
+  ) => {
     if (value === '' || found) return;
     const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}, …` : known.join(', ');
-    problems.push({ name, value, known: listed || 'none' });
+    problems.push({ name, value, whose, known: listed || 'none' });
   };
-  const labelFound = (value: string) =>
-    labelIdsByScore(index, value)?.some((id) => id !== nothing) ?? true;
-  check('score', filter.score, index.scores.list, index.scores.find(filter.score) !== undefined);
-  check('gold', filter.gold, [...index.labels.list].sort(), labelFound(filter.gold));
-  check('predicted', filter.predicted, [...index.labels.list].sort(), labelFound(filter.predicted));
+  const scoreId = filter.score === '' ? undefined : index.scores.find(filter.score);
+  check('score', filter.score, index.scores.list, filter.score === '' || scoreId !== undefined);
+  // A label is looked for in the chosen score's lines (gold `yes` is none of Topic's), else in all.
+  const chosen = (sets: Set<number>[]) =>
+    sets.flatMap((set, score) => (scoreId === undefined || score === scoreId ? [set] : []));
+  const labelCheck = (name: string, value: string, sets: Set<number>[]) => {
+    const ids = labelIdsByScore(index, value);
+    if (!ids) return;
+    const found = sets.some((set, score) => set?.has(ids[score]!) && (scoreId ?? score) === score);
+    const known = new Set(chosen(sets).flatMap((set) => [...set]));
+    const names = [...known].map((id) => index.labels.list[id]!).sort();
+    const whose = scoreId === undefined ? undefined : `score ${filter.score}'s`;
+    check(name, value, names, found, whose);
+  };
+  labelCheck('gold', filter.gold, index.goldOfScore);
+  labelCheck('predicted', filter.predicted, index.valuesOfScore);
   check('answer', filter.outcome, outcomes, outcomes.includes(filter.outcome as Outcome));
   check(
     'status',

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type LabelNormalization, normalizeLabel, type ResultLine, RunMetrics } from '@plexus/core';
 import { type ItemText, keptIndexes, searchedTextChars, snippetChars } from './item-texts.js';
+import { addTo, labelKeys } from './label-keys.js';
 import { TextStore } from './text-store.js';
 
 /** Characters of an explanation or error kept for the text search (the page says so). */
@@ -53,6 +54,9 @@ export class ResultIndex {
    */
   readonly goldIds: number[] = [];
   readonly valueIds: number[] = [];
+  /** Per score id, the label ids its lines have as gold, and as answers. */
+  readonly goldOfScore: Set<number>[] = [];
+  readonly valuesOfScore: Set<number>[] = [];
   readonly outcomes: Outcome[] = [];
   /** Per line: its item id and labels (as written and as the metrics name them), lowercased. */
   readonly searchText = new TextStore();
@@ -183,8 +187,11 @@ export class ResultIndex {
     this.scoreIds.push(this.scores.id(line.score));
     this.statusIds.push(this.statuses.id(String(line.status)));
     const [gold, value] = labelKeys(line, this.normalizerOf(line.score));
+    const score = this.scoreIds[number]!;
     this.goldIds.push(gold === null ? -1 : this.labels.id(gold));
     this.valueIds.push(value === null ? -1 : this.labels.id(value));
+    if (gold !== null) addTo(this.goldOfScore, score, this.goldIds[number]!);
+    if (value !== null) addTo(this.valuesOfScore, score, this.valueIds[number]!);
     this.outcomes.push(outcomeOf(line));
     const explanation = (line.explanation ?? '').slice(0, searchedExplanationChars);
     const error = line.error?.message?.slice(0, searchedExplanationChars) ?? '';
@@ -244,25 +251,6 @@ export class ResultIndex {
     }
     return JSON.parse(buffer.toString('utf8')) as ResultLine;
   }
-}
-
-/**
- * The gold label and the answer of a line as the metrics name them (core's `judgedPair`): each
- * normalised with its score's `normalize_labels`; a correct answer is its gold label's; a wrong one
- * that normalises to its gold label (judged by other rules) keeps its own name.
- */
-export function labelKeys(
-  line: ResultLine,
-  normalize: (label: string) => string,
-): [string | null, string | null] {
-  const gold = line.label === null ? null : normalize(String(line.label));
-  if (line.value === null) return [gold, null];
-  const judged = line.status === 'ok' && gold !== null;
-  if (judged && line.correct === true) return [gold, gold];
-  const value = normalize(String(line.value));
-  if (judged && line.correct === false && value === gold)
-    return [gold, line.value !== gold ? String(line.value) : `${line.value} (judged wrong)`];
-  return [gold, value];
 }
 
 /** Correct or incorrect as the run judged it (its own `correct`); unjudged without gold or answer. */

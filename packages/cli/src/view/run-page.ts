@@ -120,8 +120,8 @@ function problemsHtml(view: RunView): string {
   // Each value isolated (<bdi>): a right-to-left override in a link's value reversed the rest.
   const listed = problems
     .map(
-      ({ name, value, known }) =>
-        `${escapeHtml(name)} "<bdi>${escapeHtml(value)}</bdi>" is none of this run's: <bdi>${escapeHtml(known)}</bdi>`,
+      ({ name, value, whose, known }) =>
+        `${escapeHtml(name)} "<bdi>${escapeHtml(value)}</bdi>" is none of <bdi>${escapeHtml(whose)}</bdi>: <bdi>${escapeHtml(known)}</bdi>`,
     )
     .join('; ');
   return `<p class="problem" id="filter-problem">Nothing can match: ${listed}.</p>`;

@@ -158,7 +158,7 @@ describe('plexus view of a run whose lines keep no item text (written before the
     writeFileSync(join(old, 'results.jsonl'), `${stripped.join('\n')}\n`);
     const page = await (await fetch(new URL('/run/old-style?q=number%2017', viewer.url))).text();
     expect(page).toContain(
-      'results 1–1 of 1 matching &quot;number 17&quot; in item ids, texts and labels (of 30)',
+      'results 1–1 of 1 matching "<bdi>number 17</bdi>" in item ids, texts and labels (of 30)',
     );
     expect(page).toContain('<td class="text">number 17</td>');
     const item = await (await fetch(new URL('/run/old-style/item/n17', viewer.url))).text();
