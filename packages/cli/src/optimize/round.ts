@@ -1,16 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareRuns, type LoadedScorecard, PlexusError, parseScorecard } from '@plexus/core';
-import { buildCandidates, type Candidate, type CandidateEdit, parseEdits } from './candidates.js';
-import {
-  allFailedProblem,
-  failedText,
-  largestConfusions,
-  type Measurement,
-  measure,
-} from './measure.js';
-import { askOptimizer, type OptimizerEndpoint } from './optimizer-client.js';
-import { optimizerPrompt } from './prompt.js';
+import type { Candidate, CandidateEdit } from './candidates.js';
+import { allFailedProblem, failedText, type Measurement, measure } from './measure.js';
+import type { OptimizerEndpoint } from './optimizer-client.js';
+import { proposals } from './proposals.js';
 
 export interface RoundSettings {
   file: string;
@@ -92,32 +86,6 @@ async function measured(
       );
     return result;
   });
-}
-
-async function proposals(settings: RoundSettings, source: string, train: Measurement) {
-  settings.checkBudget();
-  const cells = largestConfusions(train.lines, 3, 5);
-  const messages = optimizerPrompt({
-    source,
-    score: settings.score,
-    cells,
-    candidates: settings.candidates,
-  });
-  const answer = await askOptimizer(
-    settings.endpoint,
-    messages,
-    join(settings.outDir, 'optimizer-cache'),
-    settings.answerSchema,
-  );
-  settings.spendOptimizer({ key: answer.key, usd: answer.paidUsd, cached: answer.cached });
-  const parsed = parseEdits(answer.content);
-  const candidates = await buildCandidates({
-    edits: parsed.edits.slice(0, settings.candidates),
-    source,
-    file: settings.file,
-    score: settings.score,
-  });
-  return { candidates, problem: parsed.problem };
 }
 
 function costAllows(

@@ -1,0 +1,54 @@
+// Optimizer answers a model really gives: a number as the prompt, a text as the descriptions, more
+// candidates than asked, JSON after prose with braces. Each is dropped or read with its reason.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { runCli } from './harness.js';
+import { closeServers, edit, prizePrompt, project, rarePrompt } from './optimize-project.js';
+
+afterEach(closeServers);
+
+interface Logged {
+  rounds: {
+    outcome: string;
+    candidates: {
+      node: string | null;
+      validation_accuracy: number | null;
+      dropped: string | null;
+    }[];
+  }[];
+}
+
+it('drops a malformed candidate with its reason, and lists the ones past --candidates', async () => {
+  const { args, env, dir } = await project([
+    {
+      candidates: [
+        { node: 'Spam', prompt: 123, label_descriptions: { spam: 'prize offers' }, reason: 'a' },
+        { node: 'Spam', label_descriptions: 'prize offers', reason: 'b' },
+        edit(prizePrompt, 'name prize offers as spam'),
+        edit(rarePrompt, 'one more than asked'),
+      ],
+    },
+  ]);
+  const result = await runCli([...args('out'), '--rounds', '1'], env);
+  // Before: "plexus: prompt.trimEnd is not a function", exit 1, and again on every --resume.
+  expect(result.code, result.stderr).toBe(0);
+  const log = JSON.parse(readFileSync(join(dir, 'out', 'changelog.json'), 'utf8')) as Logged;
+  const [round] = log.rounds;
+  expect(round!.outcome).toBe('accepted');
+  expect(round!.candidates.map((candidate) => candidate.dropped)).toEqual([
+    '"prompt" is the number 123, not text',
+    '"label_descriptions" is the text "prize offers", not {"<label>": "<what it means>"}',
+    null,
+    'beyond the 3 asked for (--candidates): not evaluated',
+  ]);
+  // Only the valid one was evaluated (a text as descriptions was, adding "- 0: p" lines).
+  expect(round!.candidates.map((candidate) => candidate.validation_accuracy !== null)).toEqual([
+    false,
+    false,
+    true,
+    false,
+  ]);
+  const markdown = readFileSync(join(dir, 'out', 'changelog.md'), 'utf8');
+  expect(markdown).toContain('- candidate 4, Spam ("one more than asked"): dropped: beyond the 3');
+}, 120_000);
