@@ -1,7 +1,7 @@
 // A resume given a smaller --limit (or another --sample) than its run: the results of the items it
 // left out stayed in results.jsonl and the metrics while the summary counted the new selection
 // ("3 items, 5 results"). Now refused, saying how to go on; a larger --limit still continues.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli, storedResults, workDir } from './harness.js';
@@ -39,4 +39,30 @@ it('a resume narrower than its run is refused; a wider one continues, counts mat
   };
   expect(metrics.items).toBe(7);
   expect(metrics.scores.Refund!.n).toBe(7);
+});
+
+it("a resume whose results.jsonl holds another run's items fails saying so (the metrics counted them)", async () => {
+  const dir = workDir('resume-strays');
+  const rows = (from: number) =>
+    Array.from({ length: 4 }, (_, index) => `${from + index},item ${from + index} refund,yes`);
+  writeFileSync(join(dir, 'a.csv'), `id,text,label\n${rows(1).join('\n')}\n`);
+  writeFileSync(join(dir, 'b.csv'), `id,text,label\n${rows(101).join('\n')}\n`);
+  const card = join(dir, 'card.yaml');
+  writeFileSync(
+    card,
+    'name: Sel\nscores:\n  - name: Refund\n    class: heuristic/keywords\n    labels: [yes, no]\n    label_column: label\n    phrases: [refund]\n',
+  );
+  const [a, b] = [join(dir, 'a'), join(dir, 'b')];
+  expect((await runCli(['evaluate', card, '--data', join(dir, 'a.csv'), '--out', a])).code).toBe(0);
+  expect((await runCli(['evaluate', card, '--data', join(dir, 'b.csv'), '--out', b])).code).toBe(0);
+  // `cat b/results.jsonl >> a/results.jsonl`, to "merge" the runs.
+  appendFileSync(join(a, 'results.jsonl'), readFileSync(join(b, 'results.jsonl')));
+  const resumed = await runCli(['evaluate', card, '--resume', a]);
+  expect(resumed.code, resumed.stderr).toBe(1);
+  expect(resumed.stderr).toContain(
+    `results.jsonl holds results of 4 item(s) that are not among the run's items ("101", "102", "103", and 1 more)`,
+  );
+  expect(resumed.stderr).toContain('remove the lines of the other items before a resume');
+  const info = JSON.parse(readFileSync(join(a, 'run.json'), 'utf8')) as { status: string };
+  expect(info.status).toBe('failed');
 });

@@ -278,11 +278,9 @@ async function runEvaluate(
       );
       setExit(1);
     } else if (summary.status === 'failed') {
-      // A dataset that changed while it was read cannot be resumed (its hash is of neither file).
-      const next = summary.error?.includes('changed while it was read')
-        ? 'they are of a dataset that changed'
-        : `continue with --resume ${shellWord(summary.dir)}`;
-      io.stderr(`Run failed: ${summary.error}\nResults so far are in ${summary.dir}; ${next}\n`);
+      io.stderr(
+        `Run failed: ${summary.error}\nResults so far are in ${summary.dir}; ${nextStep(summary)}\n`,
+      );
       setExit(1);
     } else {
       const outcome = runOutcome(summary, flags.maxErrorRate);
@@ -298,6 +296,18 @@ async function runEvaluate(
     interrupt.dispose();
     await closeCard(card, io);
   }
+}
+
+/**
+ * What to do after a failed run: resume it, unless a resume would fail again: a dataset that
+ * changed while it was read (its hash is of neither file), lines of other items in results.jsonl.
+ */
+function nextStep(summary: { dir: string; error?: string }): string {
+  if (summary.error?.includes('changed while it was read'))
+    return 'they are of a dataset that changed';
+  if (summary.error?.includes("not among the run's items"))
+    return 'remove the lines of the other items before a resume';
+  return `continue with --resume ${shellWord(summary.dir)}`;
 }
 
 /** "Models: A, B: x.gguf; C: y.onnx", grouping the scores that run on the same model. */

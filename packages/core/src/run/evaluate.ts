@@ -211,7 +211,7 @@ function engineLines(
   options: EvaluateOptions,
   scores: readonly LoadedScore[],
   source: { items: AsyncIterable<DatasetItem | readonly DatasetItem[]>; onItem?: () => void },
-  prior: OpenedRun['prior'],
+  prior: ((item: DatasetItem) => Record<string, ScoreOutputV1> | undefined) | undefined,
   runDir: string,
 ): AsyncIterable<ResultLine[]> {
   return resultLineBatches({
@@ -225,8 +225,7 @@ function engineLines(
     concurrency: options.concurrency,
     window: options.window,
     cache: resultCache(options),
-    // A new run has nothing stored: no lookup per item.
-    prior: prior.size > 0 ? (item) => prior.get(item.id) : undefined,
+    prior,
     storage: {
       tracePrompts: options.tracePrompts,
       itemTextChars: options.itemTextChars ?? defaultItemTextChars,
@@ -292,8 +291,19 @@ function datasetLines(
       onProblem(problem);
     },
   };
+  // A new run has nothing stored: no lookup per item. A resume notes the items it reads.
+  const { prior } = run.opened;
+  const seen = new Set<string>();
+  const lookup =
+    prior.size > 0
+      ? (item: DatasetItem) => {
+          seen.add(item.id);
+          return prior.get(item.id);
+        }
+      : undefined;
+  counts.strays = () => [...prior.keys()].filter((id) => !seen.has(id));
   const lines = (items: Parameters<typeof engineLines>[2]) =>
-    engineLines(options, run.scores, items, run.opened.prior, run.opened.folder.dir);
+    engineLines(options, run.scores, items, lookup, run.opened.folder.dir);
   if (!options.gold && !sample && limit === undefined) {
     // Every row in file order: the engine takes the dataset's chunks as arrays (no promise turn
     // per item) and counts each item as it takes it.

@@ -15,6 +15,19 @@ export interface SourceCounts {
   malformedRows: number;
   /** Data rows of the dataset (for provenance), or why they are unknown, once the run ended so. */
   rows(status: RunEndStatusV1): number | { unknown: string };
+  /** Ids of items with stored results that the run never read (see `strayMessage`). */
+  strays?(): string[];
+}
+
+/**
+ * Why a completed resume whose results.jsonl holds items it never read is not complete: lines of
+ * another run or dataset added to it (`cat a/results.jsonl >> b/results.jsonl`) were counted in
+ * the metrics beside the run's own ("5 items, 6 results").
+ */
+function strayMessage(strays: readonly string[]): string {
+  const shown = strays.slice(0, 3).map((id) => JSON.stringify(id.slice(0, 40)));
+  const more = strays.length > 3 ? `, and ${strays.length - 3} more` : '';
+  return `results.jsonl holds results of ${strays.length} item(s) that are not among the run's items (${shown.join(', ')}${more}): lines of another run or dataset were added to it, and the metrics counted them. Start a new run with --out, or remove those lines and resume`;
 }
 
 /** An item source as the run sees it: its result lines and what it counted while they came. */
@@ -53,6 +66,8 @@ export async function endRun(context: RunEnd): Promise<RunSummaryV1> {
   const data = await context.core.provenance.finish(context.counts.rows(context.end.status));
   // A dataset changed while it was read: the run is not complete, whatever it read (an interrupted
   // or failed run is refused on resume by its hash).
+  const strays = context.end.status === 'completed' ? (context.counts.strays?.() ?? []) : [];
+  if (strays.length > 0) context.end = { status: 'failed', failure: strayMessage(strays) };
   const { changed } = context.core.provenance;
   if (changed !== undefined && context.end.status === 'completed')
     context.end = {
