@@ -68,12 +68,23 @@ function cachedText(info: RunInfo): string {
   return `<span>from the cache: ${info.counts.cache_hits.toLocaleString('en')} of ${info.counts.results.toLocaleString('en')} results</span>`;
 }
 
+/**
+ * A score's figure in the navigation: its accuracy, else why it has none: its unlabeled answers,
+ * else its errors (a score that failed on every item read "0 unl."), else a dash.
+ */
+function navigationValue(metrics: ScoreMetrics): string {
+  if (metrics.accuracy !== null) return format(metrics.accuracy, 2);
+  if ((metrics.n_unlabeled ?? 0) > 0) return `${metrics.n_unlabeled} unl.`;
+  if (metrics.n_errors > 0) return `${metrics.n_errors} err.`;
+  return '—';
+}
+
 /** The navigation that stays in view: the summary, each score with its accuracy, the filters. */
 export function navigation(scores: Record<string, ScoreMetrics>): string {
   const links = Object.entries(scores)
     .map(
       ([name, metrics], index) =>
-        `<a href="#score-${index}" title="${escapeHtml(name)}"><span class="value">${metrics.accuracy === null ? `${metrics.n_unlabeled ?? 0} unl.` : format(metrics.accuracy, 2)}</span>${escapeHtml(name)}</a>`,
+        `<a href="#score-${index}" title="${escapeHtml(name)}"><span class="value">${navigationValue(metrics)}</span>${escapeHtml(name)}</a>`,
     )
     .join('');
   return `<nav class="toc"><a href="#summary"><b>Summary</b></a><div class="group">Scores</div>${links}<div class="group">Filter items</div><input id="filter-text" type="search" placeholder="id, label, text, explanation"><select id="filter-kind"><option value="">every kind</option><option value="misclassified">misclassified</option><option value="error">errors</option><option value="correct">correct (sample)</option><option value="unlabeled">unlabeled (sample)</option></select><div id="items-count" class="note"></div></nav>`;

@@ -29,7 +29,7 @@ const guessPlugin: PluginV1 = {
         maxBatchSize: 64,
         async doScore({ items }) {
           return items.map((item) =>
-            item.metadata.guess === 'FAIL'
+            item.metadata.guess === 'FAIL' || env.name === 'Broken'
               ? { value: null, status: 'error' as const, error: { message: 'failed' } }
               : {
                   value: String(item.metadata.guess),
@@ -85,6 +85,30 @@ afterAll(async () => {
 });
 
 describe('report.html counts the rows it lists', () => {
+  it('names in its navigation why a score has no accuracy: every answer failed', async () => {
+    const source = `name: Broken\nscores:\n  - { name: Intent, class: rows/guess, labels: ["yes", "no"] }\n  - { name: Broken, class: rows/guess, labels: ["yes", "no"], label_column: Intent }\n`;
+    const file = join(folder, 'broken.yaml');
+    writeFileSync(file, source);
+    const scorecard = await parseScorecard(source, {
+      file,
+      plugins: [guessPlugin],
+      cacheDir: folder,
+    });
+    const run = await evaluate({
+      scorecard,
+      data: join(folder, 'data.csv'),
+      outDir: join(folder, 'broken'),
+      cache: false,
+    });
+    const page = await browser.newPage();
+    await page.goto(`file://${join(run.dir, 'report.html')}`);
+    // By hand: Broken failed on all 80 items; Intent's accuracy is 58 of 78.
+    expect(await page.locator('nav.toc a[href="#score-1"] .value').textContent()).toBe('80 err.');
+    expect(await page.locator('nav.toc a[href="#score-0"] .value').textContent()).toBe(
+      (58 / 78).toFixed(2),
+    );
+  });
+
   it('says rows, not items, and their number by hand', async () => {
     // By hand: Intent lists its 20 wrong and 2 failed items and a sample of 50 of its 58 right
     // ones; Free (no gold) a sample of 50 of its 78 answers and its 2 errors.
