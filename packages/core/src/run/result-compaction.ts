@@ -3,7 +3,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redact } from '../common/secrets.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
-import { hasName, nameRecord, nameValue } from '../text/name-records.js';
+import { hasName, nameRecord, nameRecordOf, nameValue } from '../text/name-records.js';
 import { readResultLines } from './result-file.js';
 import { outputOfLine, type ResultLine } from './result-line.js';
 
@@ -24,8 +24,18 @@ export interface ResumeOptions {
 const linesPerWrite = 256;
 
 /**
+ * What an item whose every score is stored maps to: the scores' names, not their outputs (nothing
+ * is left to score for it). Keeping each output of a million-item run took 2 GB on --resume.
+ */
+function completeRecord(fingerprints: Readonly<Record<string, string>>) {
+  const done: ScoreOutputV1 = Object.freeze({ value: null, status: 'skipped' });
+  return Object.freeze(nameRecordOf(Object.keys(fingerprints).map((name) => [name, done])));
+}
+
+/**
  * Rewrites `results.jsonl` with the lines a resume keeps (see `RunFolder.resume`), in batches,
- * to a new file renamed over the old one; returns the kept outputs per item.
+ * to a new file renamed over the old one; returns the kept outputs per item (one whose every score
+ * is kept: `completeRecord`, names only).
  */
 export async function compactResults(
   dir: string,
@@ -35,6 +45,8 @@ export async function compactResults(
   options: ResumeOptions,
 ): Promise<Map<string, Record<string, ScoreOutputV1>>> {
   const outputs = new Map<string, Record<string, ScoreOutputV1>>();
+  const complete = completeRecord(fingerprints);
+  const scoreCount = Object.keys(fingerprints).length;
   // Per item, the scores whose results are scored again: what is skipped downstream goes too.
   const retried = new Map<string, Set<string>>();
   // Per item, the scores whose lines the check refused: everything downstream goes too.
@@ -63,7 +75,7 @@ export async function compactResults(
         }
         if (options.retryErrors && isRetried(line, retried, options.dependsOn)) continue;
         stored[line.score] = outputOfLine(line);
-        outputs.set(line.item_id, stored);
+        outputs.set(line.item_id, Object.keys(stored).length === scoreCount ? complete : stored);
         batch.push(redact(JSON.stringify(line)));
         if (batch.length >= linesPerWrite) write();
         onLine(line);

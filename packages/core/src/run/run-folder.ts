@@ -78,7 +78,10 @@ export interface RunMetricsFile {
 /** What a resumed run already has. */
 export interface StoredRun {
   info: RunInfo;
-  /** Stored outputs per item id, for the scores whose fingerprint is unchanged. */
+  /**
+   * Stored outputs per item id, for the scores whose fingerprint is unchanged; an item with every
+   * score stored maps to one shared record naming them (nothing is left to score for it).
+   */
   outputs: Map<string, Record<string, ScoreOutputV1>>;
 }
 
