@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { runCli, sleep, startCli } from './harness.js';
 import { type Meter, startMeter, throughMeter } from './optimize-meter.js';
-import { closeServers, edit, prizePrompt, project, readLog } from './optimize-project.js';
+import {
+  basePrompt,
+  closeServers,
+  edit,
+  prizePrompt,
+  project,
+  readLog,
+} from './optimize-project.js';
 
 const meters: Meter[] = [];
 afterEach(async () => {
@@ -57,3 +64,28 @@ it.each([30, 70, 90])(
   },
   120_000,
 );
+
+it('--max-usd is not exceeded by the optimizer call', async () => {
+  // An answer of ~450 tokens (a long prompt): about $0.0014 where $0.0112 leaves about $0.0008
+  // once train and validation are paid ($0.0104). Before: $0.0118 spent of $0.0112.
+  const longPrompt = `Spam includes prize offers. ${'Read the message carefully. '.repeat(60)}${basePrompt}`;
+  const { meter, args, env, dir } = await metered([{ candidates: [edit(longPrompt, 'long')] }], 0);
+  const result = await runCli([...args('out'), '--max-usd', '0.0112'], env);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('--max-usd');
+  const log = readLog(join(dir, 'out'));
+  expect(meter.usd()).toBeLessThanOrEqual(0.0112);
+  expect(log.spent_usd).toBeCloseTo(meter.usd(), 12);
+}, 120_000);
+
+it('refuses --max-usd without the optimizer price, before anything is paid', async () => {
+  const { meter, args, env } = await metered([{ candidates: [] }], 0);
+  const given = args('out');
+  const at = given.indexOf('--optimizer-price');
+  const unpriced = [...given.slice(0, at), ...given.slice(at + 2)];
+  // Before: train and validation paid, the optimizer asked, then "the spending is unknown".
+  const result = await runCli([...unpriced, '--max-usd', '1'], env);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("--max-usd needs the optimizer's price");
+  expect(meter.requests).toBe(0);
+}, 60_000);

@@ -21,6 +21,7 @@ interface OptimizeFlags {
   optimizerBaseUrl?: string;
   optimizerApiKeyEnv: string;
   optimizerPrice?: string;
+  optimizerMaxTokens: number;
   alpha: string;
   maxCostIncrease: string;
   maxUsd?: number;
@@ -112,12 +113,22 @@ function endpointOf(flags: OptimizeFlags, scorecard: string): OptimizerEndpoint 
       ]);
     price = { input: input!, output: output! };
   }
+  // A budget bounds each optimizer call by its price and cap: without a price it cannot.
+  if (flags.maxUsd !== undefined && price === undefined)
+    throw new InvalidConfigError([
+      {
+        path: '--optimizer-price',
+        message:
+          "--max-usd needs the optimizer's price (INPUT,OUTPUT dollars per million tokens) to keep its calls within the budget",
+      },
+    ]);
   return {
     provider: 'openai',
     baseUrl: flags.optimizerBaseUrl ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
     model: flags.optimizerModel,
     apiKey,
     price,
+    maxTokens: flags.optimizerMaxTokens,
   };
 }
 
@@ -179,6 +190,12 @@ export function optimizeCommand(program: Command, io: CliIo): void {
     .option(
       '--optimizer-price <in,out>',
       'its US dollars per million input,output tokens (else its cost is unknown)',
+    )
+    .option(
+      '--optimizer-max-tokens <n>',
+      "cap of the optimizer's answer in tokens (with --max-usd, each call reserves its worst case)",
+      wholeNumber('--optimizer-max-tokens'),
+      8192,
     )
     .option('--alpha <p>', "significance level of McNemar's test on the holdout", '0.05')
     .option(

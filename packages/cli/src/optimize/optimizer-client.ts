@@ -15,6 +15,25 @@ export interface HttpOptimizer {
   apiKey: string | undefined;
   /** US dollars per million input and output tokens; unset: the cost is unknown (null). */
   price?: { input: number; output: number };
+  /** The answer's cap in tokens (`--optimizer-max-tokens`): with the price, a call's worst case. */
+  maxTokens?: number;
+}
+
+/**
+ * The most a call with these messages can cost: every byte of them a token (a token is at least one
+ * byte), a few per message more, and `maxTokens` of answer; null without a price or a cap.
+ */
+export function worstCaseUsd(
+  endpoint: HttpOptimizer,
+  messages: readonly { role: string; content: string }[],
+): number | null {
+  if (!endpoint.price || endpoint.maxTokens === undefined) return null;
+  const input = messages.reduce(
+    (sum, message) =>
+      sum + Buffer.byteLength(message.content) + Buffer.byteLength(message.role) + 8,
+    16,
+  );
+  return (input * endpoint.price.input + endpoint.maxTokens * endpoint.price.output) / 1_000_000;
 }
 
 export interface OptimizerAnswer {
@@ -42,8 +61,16 @@ async function post(endpoint: HttpOptimizer, messages: unknown): Promise<ChatAns
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
   // A reasoning model refuses any temperature but its own (every round's call was a 400).
-  const temperature = isReasoningModel(endpoint.model) ? {} : { temperature: 0 };
-  const body = JSON.stringify({ model: endpoint.model, messages, ...temperature });
+  const reasoning = isReasoningModel(endpoint.model);
+  const temperature = reasoning ? {} : { temperature: 0 };
+  // A reasoning model takes its cap as max_completion_tokens (max_tokens is a 400 there).
+  const cap =
+    endpoint.maxTokens === undefined
+      ? {}
+      : reasoning
+        ? { max_completion_tokens: endpoint.maxTokens }
+        : { max_tokens: endpoint.maxTokens };
+  const body = JSON.stringify({ model: endpoint.model, messages, ...temperature, ...cap });
   let response: Response;
   try {
     response = await fetch(`${endpoint.baseUrl.replace(/\/$/, '')}/chat/completions`, {
@@ -94,6 +121,8 @@ export async function askOptimizer(
   messages: { role: string; content: string }[],
   cacheDir: string,
   schema?: object,
+  /** Called before a call is made (not for a cached answer): `--max-usd` refuses one that may not fit. */
+  beforeCall?: () => void,
 ): Promise<OptimizerAnswer> {
   const key = sha256(
     JSON.stringify(
@@ -107,6 +136,7 @@ export async function askOptimizer(
     const kept = JSON.parse(await readFile(path, 'utf8')) as OptimizerAnswer;
     return { ...kept, costUsd: 0, cached: true, key, paidUsd: kept.costUsd };
   }
+  beforeCall?.();
   const answered =
     endpoint.provider === 'llama-cpp'
       ? { ...(await askLocal(endpoint, messages, schema)), costUsd: 0, cached: false }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { buildCandidates, type Candidate, parseEdits, recordedEdit } from './candidates.js';
 import { largestConfusions, type Measurement } from './measure.js';
-import { askOptimizer, type OptimizerEndpoint } from './optimizer-client.js';
+import { askOptimizer, type OptimizerEndpoint, worstCaseUsd } from './optimizer-client.js';
 import { optimizerPrompt } from './prompt.js';
 
 /** What a round needs to ask the optimizer and build its candidates. */
@@ -14,6 +14,8 @@ export interface ProposalSettings {
   answerSchema?: object;
   spendOptimizer: (answer: { key: string; usd: number | null; cached: boolean }) => void;
   checkBudget: () => void;
+  /** Throws when a call that may cost `usd` (null: unknown) does not fit in what is left. */
+  reserve: (usd: number | null, what: string) => void;
 }
 
 /** The optimizer asked once (from the train errors), its edits built into candidates or dropped. */
@@ -26,11 +28,17 @@ export async function proposals(settings: ProposalSettings, source: string, trai
     cells,
     candidates: settings.candidates,
   });
+  const { endpoint } = settings;
   const answer = await askOptimizer(
-    settings.endpoint,
+    endpoint,
     messages,
     join(settings.outDir, 'optimizer-cache'),
     settings.answerSchema,
+    () =>
+      settings.reserve(
+        endpoint.provider === 'llama-cpp' ? 0 : worstCaseUsd(endpoint, messages),
+        'the optimizer call',
+      ),
   );
   settings.spendOptimizer({ key: answer.key, usd: answer.paidUsd, cached: answer.cached });
   const parsed = parseEdits(answer.content);

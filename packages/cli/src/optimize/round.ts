@@ -27,6 +27,8 @@ export interface RoundSettings {
   spendOptimizer: (answer: { key: string; usd: number | null; cached: boolean }) => void;
   /** Throws when the budget is gone (checked before each paid step). */
   checkBudget: () => void;
+  /** Throws when a call that may cost `usd` (null: unknown) does not fit in what is left. */
+  reserve: (usd: number | null, what: string) => void;
   /** Dollars left of `--max-usd`; undefined without a budget. */
   remainingUsd: () => number | undefined;
   log: (line: string) => void;

@@ -194,6 +194,7 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     spendEvaluation: budget.spendEvaluation,
     spendOptimizer: budget.spendOptimizer,
     checkBudget: budget.checkBudget,
+    reserve: budget.reserve,
     remainingUsd: budget.remaining,
     log: options.log,
   };

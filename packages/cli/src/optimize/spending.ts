@@ -102,6 +102,18 @@ export function spending(outDir: string, maxUsd: number | undefined) {
       if (maxUsd === undefined || spent === null) return undefined;
       return Math.max(0, maxUsd - spent);
     },
+    /** Before a call whose cost is bounded by `usd` only (the optimizer's): refused unless it fits. */
+    reserve: (usd: number | null, what: string) => {
+      if (maxUsd === undefined || spent === null) return;
+      if (usd === null)
+        throw new PlexusError(
+          `--max-usd: the cost of ${what} cannot be bounded (no price); set --optimizer-price or drop --max-usd`,
+        );
+      if (spent + usd > maxUsd)
+        throw new PlexusError(
+          `--max-usd: ${what} may cost up to $${usd.toFixed(4)} (its messages and --optimizer-max-tokens of answer) and $${(maxUsd - spent).toFixed(4)} of $${maxUsd} is left; stopped before it (--resume continues with a higher budget)`,
+        );
+    },
     checkBudget: () => {
       if (maxUsd === undefined) return;
       if (spent === null)
