@@ -57,6 +57,7 @@ scores:
     class: heuristic/regex
     depends_on: { Stolen: { operator: "==", value: "yes" } }
     patterns: [card]
+  - { name: Off, class: heuristic/regex, patterns: [x], disabled: true }
 `,
   );
   const ran = spawnSync(process.execPath, [bin, 'evaluate', 'card.yaml', '--out', `runs/${name}`], {
@@ -128,11 +129,28 @@ describe('the run page filters as the metrics count', () => {
     expect(problems).toEqual([]);
   });
 
+  it("says how many of a score's skipped results are a disabled score's", async () => {
+    // By hand: every line of Off is disabled; the metrics count them as skipped.
+    const off = lines.filter((line) => line.score === 'Off');
+    expect(off.every((line) => line.status === 'disabled')).toBe(true);
+    expect(metrics.scores.Off!.n_skipped).toBe(off.length);
+    const followup = lines.filter((line) => line.score === 'Followup');
+    const skipped = followup.filter((line) => line.status === 'skipped').length;
+    const { page, problems } = await open(`/run/${name}`);
+    const cells = async (score: string) =>
+      page.locator('#scores tbody tr', { hasText: score }).locator('td:nth-child(8)').textContent();
+    expect(await cells('Off')).toBe(`${off.length} (${off.length} disabled)`);
+    expect(await cells('Followup')).toBe(String(skipped));
+    await page.goto(new URL(`/run/${name}?score=Off&status=disabled`, viewer.url).href);
+    expect(await matched(page)).toBe(`results 1–50 of ${off.length} matching (of ${lines.length})`);
+    expect(problems).toEqual([]);
+  });
+
   it('says which filter value names nothing in the run instead of an empty list', async () => {
     const { page, problems } = await open(`/run/${name}?outcome=wrong&status=okay`);
     expect(await matched(page)).toBe('no results match');
     expect(await page.locator('#filter-problem').textContent()).toBe(
-      `Nothing can match: answer "wrong" is none of this run's: correct, incorrect, unjudged; status "okay" is none of this run's: ok, skipped.`,
+      `Nothing can match: answer "wrong" is none of this run's: correct, incorrect, unjudged; status "okay" is none of this run's: disabled, ok, skipped.`,
     );
     await page.goto(new URL(`/run/${name}?outcome=incorrect`, viewer.url).href);
     expect(await page.locator('#filter-problem').count()).toBe(0);

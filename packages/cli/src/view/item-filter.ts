@@ -157,7 +157,7 @@ export function filterProblems(index: ResultIndex, filter: ItemFilter): FilterPr
   check(
     'status',
     filter.status,
-    index.statuses.list,
+    [...index.statuses.list].sort(),
     index.statuses.find(filter.status) !== undefined,
   );
   const scopes: readonly string[] = searchScopes;

@@ -43,6 +43,28 @@ export interface RunView {
   hasReport: boolean;
 }
 
+/** Lines of score `name` whose status is `status`. */
+function statusCount(index: ResultIndex, name: string, status: string): number {
+  const score = index.scores.find(name);
+  const wanted = index.statuses.find(status);
+  let count = 0;
+  if (score === undefined || wanted === undefined) return 0;
+  for (let line = 0; line < index.lineCount; line += 1)
+    if (index.scoreIds[line] === score && index.statusIds[line] === wanted) count += 1;
+  return count;
+}
+
+/**
+ * The metrics' skipped count, which holds a disabled score's lines too: their share is said, as
+ * the status filter lists them apart (skipped 300 beside status=skipped: no results).
+ */
+function skippedCell(index: ResultIndex, name: string, skipped: number): string {
+  const disabled = statusCount(index, name, 'disabled');
+  return disabled > 0
+    ? `${skipped} <span class="note">(${disabled} disabled)</span>`
+    : String(skipped);
+}
+
 /** Labels offered in a filter's list; past this many the filter is typed instead. */
 const listedLabels = 300;
 
@@ -53,7 +75,7 @@ function summaryTable(view: RunView): string {
       const interval = score.accuracy_ci95
         ? ` <span class="note">[${score.accuracy_ci95.map((value) => value.toFixed(3)).join(', ')}]</span>`
         : '';
-      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${escapeHtml(chanceCorrected(score.gwet_ac1, score.n))}</td><td class="number">${score.n_errors}</td><td class="number">${score.n_skipped}</td><td class="number">${score.n_unlabeled}</td><td class="number cost">${escapeHtml(costText(score, view.olderRun))}</td></tr>`;
+      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${escapeHtml(chanceCorrected(score.gwet_ac1, score.n))}</td><td class="number">${score.n_errors}</td><td class="number">${skippedCell(view.index, name, score.n_skipped)}</td><td class="number">${score.n_unlabeled}</td><td class="number cost">${escapeHtml(costText(score, view.olderRun))}</td></tr>`;
     })
     .join('');
   const source =
