@@ -142,12 +142,15 @@ export async function mlflowOptimizeTracker(
         for (const [index, candidate] of entry.candidates.entries())
           await logCandidate(client, parent, entry, candidate, index);
         const { train, validation, holdout } = entry.metrics;
+        // The version kept after the round, all three alike: an accepted round logged the old
+        // version's train accuracy beside the new one's holdout (train minus holdout was not the gap).
+        const kept = entry.outcome === 'accepted' ? 'candidate' : 'current';
         await client.logBatch(parent.runId, {
           metrics: metrics(
             {
-              train_accuracy: train.current,
-              validation_accuracy: validation.current,
-              holdout_accuracy: entry.outcome === 'accepted' ? holdout.candidate : holdout.current,
+              train_accuracy: train[kept],
+              validation_accuracy: validation[kept],
+              holdout_accuracy: holdout[kept],
               mcnemar_p: entry.p_value,
               generalisation_gap: entry.generalisation_gap,
               accepted: entry.outcome === 'accepted' ? 1 : 0,
