@@ -35,17 +35,30 @@ try {
   const wait = setInterval(() => { if (existsSync(${JSON.stringify(done)})) clearInterval(wait); }, 20);
 } catch (error) { console.log(error.constructor.name + ': ' + error.message.split(';')[0]); }`;
   const said: string[] = [];
+  const say = (outcome: string) => {
+    said.push(outcome);
+    if (said.length === takers) writeFileSync(done, '');
+  };
   const children = Array.from({ length: takers }, () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
     let out = '';
+    let errors = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      if (out.endsWith('\n')) {
-        said.push(out.trim());
-        if (said.length === takers) writeFileSync(done, '');
-      }
+      if (out.endsWith('\n')) say(out.trim());
     });
-    return new Promise<void>((resolve) => child.on('close', () => resolve()));
+    child.stderr.on('data', (chunk) => {
+      errors += chunk;
+    });
+    // A taker that ended without a word (it could not start: core's dist rebuilt under it) is an
+    // outcome too: the one that took the lock waited for it for ever (the test timed out).
+    return new Promise<void>((resolve) =>
+      child.on('close', (code) => {
+        if (!out.endsWith('\n'))
+          say(`ended without a word (exit ${code}): ${errors.slice(0, 300)}`);
+        resolve();
+      }),
+    );
   });
   await Promise.all(children);
   return said;
