@@ -46,7 +46,11 @@ function chromiumPath(): string {
 
 beforeAll(async () => {
   mkdirSync(root, { recursive: true });
-  writeFileSync(join(project, 'data.jsonl'), rows.map((row) => JSON.stringify(row)).join('\n'));
+  // The last line is cut short: a dataset row the run cannot read.
+  writeFileSync(
+    join(project, 'data.jsonl'),
+    `${rows.map((row) => JSON.stringify(row)).join('\n')}\n{"id": "cut", "text": \n`,
+  );
   writeFileSync(
     join(project, 'card.yaml'),
     `name: Hunt
@@ -109,6 +113,14 @@ describe('the run page filters as the metrics count', () => {
     expect(cell).toBe(byHand.length);
     expect(byHand.length).toBeGreaterThan(50);
     const { page, problems } = await open(`/run/${name}`);
+    // By hand: one dataset row (the cut line) was not read; dataset-errors.jsonl says why.
+    const errors = readFileSync(join(root, name, 'dataset-errors.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(errors.length).toBe(1);
+    expect(await page.locator('#rows-not-read').textContent()).toBe(
+      'dataset rows not read: 1 (why: dataset-errors.jsonl in the run folder)',
+    );
     const options = await page.locator('select[name=gold] option').allTextContents();
     expect(options).toEqual(['all', 'maybe', 'no', 'yes']);
     await page.selectOption('select[name=score]', 'Stolen');

@@ -213,6 +213,17 @@ function itemsText(view: RunView): string {
   return String(info.counts.items);
 }
 
+/**
+ * The dataset rows the run could not read (malformed: not scored), once it ended and counted them;
+ * the page said nothing of them.
+ */
+function rowsNotRead(info: RunInfo): string {
+  if (info.status === 'running' || !info.ended_at || info.counts_unknown) return '';
+  const rows = info.counts.malformed_rows;
+  const why = rows > 0 ? ' (why: dataset-errors.jsonl in the run folder)' : '';
+  return `<span id="rows-not-read">dataset rows not read: ${rows}${why}</span>`;
+}
+
 function header(view: RunView): string {
   const { info } = view;
   const live =
@@ -230,7 +241,7 @@ function header(view: RunView): string {
     ? `<span><a href="/run/${segment(view.name)}/report.html">report.html</a></span>`
     : '';
   return `<h1>${escapeHtml(info.scorecard.name)} <span class="note">${escapeHtml(view.name)}</span></h1>
-<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${escapeHtml(durationText(info, info.duration_s))}</span><span>items: ${itemsText(view)}</span><span id="from-cache">from the cache: ${view.index.cachedLines} of ${view.index.lineCount} results</span><span>dataset: <bdi>${escapeHtml(info.data.path)}</bdi></span>${report}</div>${live}${problem}${textProblem}`;
+<div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${escapeHtml(durationText(info, info.duration_s))}</span><span>items: ${itemsText(view)}</span>${rowsNotRead(info)}<span id="from-cache">from the cache: ${view.index.cachedLines} of ${view.index.lineCount} results</span><span>dataset: <bdi>${escapeHtml(info.data.path)}</bdi></span>${report}</div>${live}${problem}${textProblem}`;
 }
 
 /** A run: its scores' metrics (live while it runs) and its results, filtered and paged. */

@@ -59,7 +59,17 @@ export function durationText(
 /** The run's line under the title: status, items, start, duration, cost, skipped rows. */
 export function runMeta(info: RunInfo, metrics: RunMetricsFile): string {
   const cost = metrics.cost;
-  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${escapeHtml(durationText(info, metrics.duration_s))}</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls.toLocaleString('en')} LLM call${cost.llm_calls === 1 ? '' : 's'}, ${tokensText(cost)})</span><span>rows skipped: ${info.counts_unknown ? 'unknown' : info.counts.malformed_rows}</span>${cachedText(info)}</div>`;
+  return `<div class="meta"><span>status: <b>${escapeHtml(info.status)}</b></span><span>items: ${metrics.items}</span><span>started: ${escapeHtml(info.started_at)}</span><span>duration: ${escapeHtml(durationText(info, metrics.duration_s))}</span><span>cost: ${escapeHtml(costText({ usd: cost.usd, unpricedModels: cost.unpriced_models, llmCalls: cost.llm_calls }))} (${cost.llm_calls.toLocaleString('en')} LLM call${cost.llm_calls === 1 ? '' : 's'}, ${tokensText(cost)})</span><span>${rowsNotReadText(info)}</span>${cachedText(info)}</div>`;
+}
+
+/**
+ * The dataset rows the run could not read (malformed), said apart from the results a condition
+ * skipped ("rows skipped: 0" stood beside a summary of 128 skipped results).
+ */
+export function rowsNotReadText(info: RunInfo): string {
+  if (info.counts_unknown) return 'dataset rows not read: unknown';
+  const rows = info.counts.malformed_rows;
+  return `dataset rows not read: ${rows}${rows > 0 ? ' (why: dataset-errors.jsonl)' : ''}`;
 }
 
 /** How many results came from the cache (their cost and time are not this run's); absent when unknown. */

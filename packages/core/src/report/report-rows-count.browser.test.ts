@@ -58,7 +58,7 @@ beforeAll(async () => {
   const data = join(folder, 'data.csv');
   writeFileSync(
     data,
-    `id,text,guess,Intent\n${items.map((item) => `${item.id},text ${item.id},${item.guess},${item.gold}`).join('\n')}\n`,
+    `id,text,guess,Intent\n${items.map((item) => `${item.id},text ${item.id},${item.guess},${item.gold}`).join('\n')}\nshort,row\n`,
   );
   const file = join(folder, 'card.yaml');
   const source = `name: Rows\nscores:\n  - { name: Intent, class: rows/guess, labels: ["yes", "no"] }\n  - { name: Free, class: rows/guess, labels: ["yes", "no"], label_column: none_such }\n`;
@@ -126,8 +126,14 @@ describe('report.html counts the rows it lists', () => {
     expect(await page.locator('#items-count').textContent()).toBe(
       `${failed} of ${rows} rows shown (an item has a row in each score that lists it)`,
     );
-    // The header's items are the run's, not the rows.
-    expect(await page.locator('header .meta').textContent()).toContain(`items: ${items.length}`);
+    // The header's items are the run's, not the rows; the dataset row not read is said apart
+    // from the results skipped (1: "short,row"; its reason in dataset-errors.jsonl).
+    const meta = await page.locator('header .meta').textContent();
+    expect(meta).toContain(`items: ${items.length}`);
+    expect(readFileSync(join(dir, 'dataset-errors.jsonl'), 'utf8').trim().split('\n').length).toBe(
+      1,
+    );
+    expect(meta).toContain('dataset rows not read: 1 (why: dataset-errors.jsonl)');
   });
 
   it('says how many results came from the cache, and why their latency is not shown', async () => {
