@@ -135,9 +135,10 @@ describe('the run page filters as the metrics count', () => {
     const shownGold = await page.locator('#items tbody tr td:nth-child(4)').allTextContents();
     expect(shownGold.length).toBe(rest);
     expect(new Set(shownGold)).toEqual(new Set(byHand.slice(50).map((line) => line.label)));
-    // An old link naming the label as written finds the same lines.
+    // An old link naming the label as written finds the same lines, and the form shows it chosen.
     await page.goto(new URL(`/run/${name}?score=Stolen&gold=YES&predicted=no`, viewer.url).href);
     expect(await matched(page)).toBe(`results 1–50 of ${cell} matching (of ${lines.length})`);
+    expect(await page.locator('select[name=gold]').inputValue()).toBe('yes');
     expect(problems).toEqual([]);
   });
 

@@ -96,6 +96,18 @@ function labelIdsByScore(index: ResultIndex, value: string): number[] | undefine
   );
 }
 
+/**
+ * The label a gold or predicted filter value stands for, as the form lists it (`YES` from a link
+ * is `yes`): of the chosen score, else of the first score that has it; the value when none does.
+ */
+export function shownLabel(index: ResultIndex, filter: ItemFilter, value: string): string {
+  const ids = labelIdsByScore(index, value);
+  if (!ids) return value;
+  const chosen = index.scores.find(filter.score);
+  const id = chosen === undefined ? ids.find((found) => found !== nothing) : ids[chosen];
+  return id === undefined || id === nothing ? value : index.labels.list[id]!;
+}
+
 /** Lines and items the search marks (1), in the places `scope` names. */
 function searchMarks(index: ResultIndex, needle: string, scope: string, texts?: ItemTexts) {
   const lines = new Uint8Array(index.lineCount);

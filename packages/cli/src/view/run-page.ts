@@ -17,6 +17,7 @@ import {
   queryOf,
   scopeText,
   searchScopes,
+  shownLabel,
 } from './item-filter.js';
 import { type ItemTexts, searchedTextChars } from './item-texts.js';
 import { outcomeOf, type ResultIndex, searchedExplanationChars } from './result-index.js';
@@ -125,8 +126,8 @@ function filterForm(view: RunView): string {
   const labels = [...index.labels.list].sort();
   return `<form class="filters" id="filters" method="get" action="/run/${segment(view.name)}">
 ${select('score', 'score', index.scores.list, filter.score)}
-${select('gold', 'gold', labels, filter.gold)}
-${select('predicted', 'predicted', labels, filter.predicted)}
+${select('gold', 'gold', labels, shownLabel(index, filter, filter.gold))}
+${select('predicted', 'predicted', labels, shownLabel(index, filter, filter.predicted))}
 ${select('outcome', 'answer', outcomes, filter.outcome)}
 ${select('status', 'status', index.statuses.list, filter.status)}
 <input type="search" name="q" value="${escapeHtml(filter.text)}" placeholder="search">
