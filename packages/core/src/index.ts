@@ -211,6 +211,7 @@ export { type LockHolder, lockState, RunLock } from './run/run-lock.js';
 export { type RunSelection, resumedSelection } from './run/run-selection.js';
 export { deadRunReason, effectiveRunInfo, readRunInfo } from './run/run-state.js';
 export { runIdOf } from './run/run-stream.js';
+export { shellWord } from './run/shell-word.js';
 export {
   type CalibrationFile,
   calibratedScore,

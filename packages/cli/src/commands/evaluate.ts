@@ -7,6 +7,7 @@ import {
   readRunInfo,
   resumedSelection,
   selectScores,
+  shellWord,
 } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, positiveNumber, wholeNumber } from '../arguments.js';
@@ -25,7 +26,7 @@ import {
   runOutcome,
 } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
-import { shellWord } from '../shell-word.js';
+
 import { formatSummaryTable, plural } from '../summary-table.js';
 import { cliSinks, reportTracking, trackerKind } from '../tracking.js';
 
