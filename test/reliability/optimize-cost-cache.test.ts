@@ -1,7 +1,7 @@
 // `--max-cost-increase` when the answers come from the result cache of an earlier optimize run
 // (another --out, another --seed): a cached answer costs $0 now, its cost per item was unknown and
 // the limit let a 4x dearer prompt through.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { runCli } from './harness.js';
@@ -93,3 +93,42 @@ it('says the cost limit was not checked when the answers come from a plain evalu
     '--max-cost-increase not checked: the cost of 19 of the 38 holdout answers is not known',
   );
 }, 120_000);
+
+it("prices a graph candidate's unchanged nodes, answered from the response cache, as a fresh evaluate does", async () => {
+  const { args, env, dir } = await project(
+    [{ candidates: [{ node: 'decide', prompt: prizePrompt, reason: 'name prize offers' }] }],
+    0,
+    true,
+  );
+  // A first node, unchanged by the edit and dear (a long prompt), before "decide".
+  const card = join(dir, 'spam.yaml');
+  const gate = `      - name: gate\n        type: classifier\n        labels: [spam, ham]\n        prompt: ${JSON.stringify(`${'Is this a message at all? '.repeat(40)}{{ text }}`)}\n`;
+  writeFileSync(card, readFileSync(card, 'utf8').replace('    nodes:\n', `    nodes:\n${gate}`));
+  const result = await runCli([...args('out'), '--rounds', '1'], env);
+  expect(result.code, result.stderr).toBe(0);
+  const log = JSON.parse(readFileSync(join(dir, 'out', 'changelog.json'), 'utf8')) as {
+    rounds: {
+      outcome: string;
+      version: string;
+      cost_per_item: { current: number; candidate: number };
+    }[];
+  };
+  const round = log.rounds[0]!;
+  expect(round.outcome).toBe('accepted');
+  // By hand: each version evaluated on the holdout with a cache of its own, every call paid.
+  const fresh = async (card: string, name: string) => {
+    const out = join(dir, name);
+    const evaluated = await runCli(
+      ['evaluate', card, '--data', join(dir, 'out', 'holdout.jsonl'), '--out', out, '--quiet'],
+      { ...env, PLEXUS_CACHE_DIR: join(dir, `cache-${name}`) },
+    );
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    return paidPerItem(out);
+  };
+  expect(round.cost_per_item.current).toBeCloseTo(await fresh(card, 'current'), 12);
+  // Before: 0.000144, the edited node's calls alone, where every call costs 0.000535 per item.
+  expect(round.cost_per_item.candidate).toBeCloseTo(
+    await fresh(join(dir, 'out', round.version), 'candidate'),
+    12,
+  );
+}, 180_000);

@@ -19,8 +19,8 @@ function keyOf(line: ResultLine): string {
   return sha256(JSON.stringify([line.item_id, line.text ?? '', line.text_length ?? null]));
 }
 
-function memoPath(cacheDir: string | undefined, fingerprint: string): string {
-  return join(cacheDir ?? defaultCacheDir(), 'optimize-item-costs', `${sha256(fingerprint)}.json`);
+function memoPath(cacheDir: string | undefined, name: string): string {
+  return join(cacheDir ?? defaultCacheDir(), 'optimize-item-costs', `${sha256(name)}.json`);
 }
 
 function readMemo(path: string): Record<string, number> {
@@ -32,6 +32,51 @@ function readMemo(path: string): Record<string, number> {
   }
 }
 
+function writeMemo(path: string, memo: Record<string, number>): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(memo)}\n`);
+  renameSync(`${path}.${process.pid}.tmp`, path);
+}
+
+/** A graph node's step in a line's trace (`llm/graph`): its prompts, attempts and usage. */
+interface NodeStep {
+  node?: unknown;
+  attempts?: unknown;
+  prompts?: unknown;
+  usage?: { calls?: unknown; cost_usd?: unknown };
+}
+
+function stepsOf(line: ResultLine): NodeStep[] {
+  const path = (line.trace as { path?: unknown } | undefined)?.path;
+  return Array.isArray(path)
+    ? path.filter((step): step is NodeStep => typeof step === 'object' && step !== null)
+    : [];
+}
+
+/**
+ * A line's whole cost: what it paid, plus for each graph node answered from the response cache
+ * (an unchanged node of an edited graph: its request is the current version's) what that node's
+ * same request cost when it was paid, remembered in `nodes` by node and messages. A candidate
+ * graph's cost per item was its edited node's alone (0.000144 where it is 0.000535).
+ */
+function wholeCost(line: ResultLine, nodes: Record<string, number>): number | null {
+  if (line.cost_usd === null) return null;
+  let total = line.cost_usd;
+  for (const step of stepsOf(line)) {
+    if (step.prompts === undefined) continue;
+    const key = sha256(JSON.stringify([step.node, step.prompts]));
+    const calls = step.usage?.calls;
+    const cost = step.usage?.cost_usd;
+    if (typeof calls === 'number' && calls > 0 && typeof cost === 'number') nodes[key] = cost;
+    else if (step.attempts === 0 && calls === 0) {
+      const remembered = nodes[key];
+      if (remembered === undefined) return null;
+      total += remembered;
+    }
+  }
+  return total;
+}
+
 /** Each line's cost (paid now, else remembered), remembering the ones paid now. */
 export function itemCosts(
   lines: readonly ResultLine[],
@@ -39,25 +84,22 @@ export function itemCosts(
   cacheDir: string | undefined,
 ): ItemCosts {
   const path = memoPath(cacheDir, fingerprint);
+  const nodesPath = memoPath(cacheDir, 'graph nodes');
   const memo = readMemo(path);
+  const nodes = readMemo(nodesPath);
+  const before = { items: JSON.stringify(memo), nodes: JSON.stringify(nodes) };
   let total = 0;
   let unknown = 0;
-  let learnt = false;
   for (const line of lines) {
     const key = keyOf(line);
-    if (!line.cached && line.cost_usd !== null) {
-      if (memo[key] !== line.cost_usd) learnt = true;
-      memo[key] = line.cost_usd;
-    }
-    const cost = line.cached ? memo[key] : line.cost_usd;
+    const paid = line.cached ? null : wholeCost(line, nodes);
+    if (paid !== null) memo[key] = paid;
+    const cost = line.cached ? memo[key] : paid;
     if (cost === undefined || cost === null) unknown += 1;
     else total += cost;
   }
-  if (learnt) {
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify(memo)}\n`);
-    renameSync(`${path}.${process.pid}.tmp`, path);
-  }
+  if (JSON.stringify(memo) !== before.items) writeMemo(path, memo);
+  if (JSON.stringify(nodes) !== before.nodes) writeMemo(nodesPath, nodes);
   return {
     perItem: unknown > 0 || lines.length === 0 ? null : total / lines.length,
     unknown,
