@@ -98,10 +98,35 @@ export async function readTrainData(options: {
     throw new InvalidConfigError([
       {
         path: `scores.${entry.name}`,
-        message: `${options.path} has no items with a gold label for "${entry.name}" among [${entry.labels.join(', ')}]; set label_column`,
+        message: nothingToTrain(options.path, entry, data, gold[entry.name] ?? [entry.name]),
       },
     ]);
   return data;
+}
+
+/**
+ * Why no item can train a score, and the fix that fits: an empty file, gold labels that are none
+ * of the score's, or no gold label at all (it said "set label_column" to all three).
+ */
+function nothingToTrain(
+  path: string,
+  entry: LoadedScore,
+  data: TrainData,
+  columns: readonly string[],
+): string {
+  const unknown = Object.entries(data.unknownLabels).sort((left, right) => right[1] - left[1]);
+  const rows = data.unlabeled + unknown.reduce((sum, [, count]) => sum + count, 0);
+  const none = `${path} has no items with a gold label for "${entry.name}" among [${entry.labels.join(', ')}]`;
+  if (rows === 0) return `${none}: it has no rows to train on`;
+  if (unknown.length > 0) {
+    const shown = unknown
+      .slice(0, 10)
+      .map(([label, count]) => `${JSON.stringify(label)} ×${count}`)
+      .join(', ');
+    return `${none}: its ${rows} rows' gold labels are ${shown}${unknown.length > 10 ? ', …' : ''}; set labels: to them, or label_column to the column that holds the score's labels`;
+  }
+  const looked = columns.map((column) => `"${column}"`).join(' or ');
+  return `${none}: none of its ${rows} rows has a gold label (looked in column ${looked}); label them, or set label_column to the column that holds them`;
 }
 
 /** The environment a score is trained and measured in. */
