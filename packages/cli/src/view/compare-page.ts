@@ -55,7 +55,11 @@ function flipRow(view: CompareView, flip: Flip): string {
   const text = view.textOf(flip.itemId);
   const answer = (line: ResultLine) =>
     line.status === 'error' ? `error: ${line.error?.message ?? ''}` : (line.value ?? '—');
-  return `<tr><td><a href="${escapeHtml(itemPath(view.runA, flip.itemId))}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(a.label ?? '—')}</td><td>${escapeHtml(answer(a))}</td><td>${escapeHtml(answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;
+  // Each run is judged against its own gold: where they differ, both are shown (the same answer
+  // read as right in one run and wrong in the other).
+  const gold =
+    a.label === b.label ? (a.label ?? '—') : `A: ${a.label ?? '—'}, B: ${b.label ?? '—'}`;
+  return `<tr><td><a href="${escapeHtml(itemPath(view.runA, flip.itemId))}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(gold)}</td><td>${escapeHtml(answer(a))}</td><td>${escapeHtml(answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;
 }
 
 function flipTable(view: CompareView, title: string, list: Flip[], count: number): string {
