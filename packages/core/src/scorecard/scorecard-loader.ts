@@ -2,17 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { defaultCacheDir } from '../cache/cache-dir.js';
 import { type ConfigProblem, errorMessage, InvalidConfigError } from '../common/errors.js';
-import { hashValue, sha256 } from '../common/hash.js';
+import { sha256 } from '../common/hash.js';
 import { registerUrlCredentialsIn } from '../common/secrets.js';
 import { orderByDependencies } from '../engine/dependency-graph.js';
-import { thrownError } from '../engine/output-check.js';
-import { scorePackageOf } from '../engine/output-fields.js';
-import type { PluginV1, RunBudgetV1, ScoreEnvV1 } from '../spec/score-spec.js';
+import type { PluginV1, RunBudgetV1 } from '../spec/score-spec.js';
 import { applyCalibrations } from './calibrated-score.js';
-import { createdScoreProblem } from './created-score.js';
-import type { LoadedScore, LoadedScorecard } from './loaded-scorecard.js';
+import type { LoadedScorecard } from './loaded-scorecard.js';
 import { PluginResolver } from './plugin-resolver.js';
-import { type PreflightScore, preflight, settingPath } from './preflight.js';
+import { type PreflightScore, preflight } from './preflight.js';
 import {
   aboutUnselectedScore,
   cycleProblems,
@@ -22,6 +19,7 @@ import {
 import { processorPackageProblems, sharedProcessorProblems } from './processor-packages.js';
 import { reservedKeyProblems } from './reserved-keys.js';
 import { applySampling, sampledIndexes } from './sampled-score.js';
+import { createScores, effectiveFingerprint } from './score-creation.js';
 import {
   dataTarget,
   type EntryContext,
@@ -31,7 +29,7 @@ import {
   scoreNodes,
 } from './scorecard-entries.js';
 import { knownKeys, scorecardSchema } from './scorecard-schema.js';
-import { issueProblems, readYaml, type SourcePositions } from './source-positions.js';
+import { issueProblems, readYaml } from './source-positions.js';
 
 export interface LoadScorecardOptions {
   /** Score plugins to use before looking for installed packages. */
@@ -270,74 +268,4 @@ async function checkScores(
   );
   problems.push(...cycleProblems(cycles, selected, positions));
   return { entries, checks, order, names };
-}
-
-async function createScores(
-  scores: IndexedScore[],
-  context: {
-    baseDir: string;
-    cacheDir: string;
-    cache: boolean;
-    positions: SourcePositions;
-    resolveModel: ((uri: string) => Promise<string>) | undefined;
-    requestConcurrency: number | undefined;
-    execution?: 'batch';
-    jobTasks?: number;
-    runBudget: RunBudgetV1 | undefined;
-    uncached?: ReadonlySet<number>;
-  },
-): Promise<ConfigProblem[]> {
-  const problems: ConfigProblem[] = [];
-  for (const entry of scores) {
-    const env: ScoreEnvV1 = {
-      name: entry.name,
-      labels: entry.labels,
-      baseDir: context.baseDir,
-      cacheDir: context.cacheDir,
-      cache: context.cache && !context.uncached?.has(entry.index),
-      dependsOn: entry.dependsOn.map((dependency) => dependency.score),
-    };
-    if (context.resolveModel) env.resolveModel = context.resolveModel;
-    if (context.requestConcurrency) env.requestConcurrency = context.requestConcurrency;
-    if (context.execution) env.execution = context.execution;
-    if (context.jobTasks && context.jobTasks > 1) env.jobTasks = context.jobTasks;
-    if (context.runBudget) env.runBudget = context.runBudget;
-    const packageName = scorePackageOf(entry);
-    try {
-      entry.score = await entry.factory.create(entry.settings, env);
-      const wrong = createdScoreProblem(entry.score);
-      if (wrong !== undefined) {
-        entry.score = undefined;
-        throw new Error(`${wrong}; a fix for ${packageName}`);
-      }
-    } catch (error) {
-      const at = ['scores', entry.index];
-      if (error instanceof InvalidConfigError) {
-        for (const problem of error.problems) {
-          problems.push(
-            context.positions.problem([...at, ...settingPath(problem.path)], problem.message),
-          );
-        }
-      } else {
-        problems.push(
-          context.positions.problem(
-            at,
-            `cannot create score "${entry.name}" (${packageName}): ${errorMessage(thrownError(error, entry.name, packageName))}`,
-          ),
-        );
-      }
-    }
-  }
-  return problems;
-}
-
-function effectiveFingerprint(entry: LoadedScore): string {
-  return hashValue({
-    class: entry.className,
-    code: entry.code,
-    score: entry.score?.fingerprint ?? hashValue(entry.settings),
-    labels: entry.labels,
-    processors: entry.processors,
-    dependsOn: entry.dependsOn,
-  });
 }
