@@ -132,7 +132,9 @@ export function feedbackCommand(program: Command, io: CliIo): void {
       let unlabelled = 0;
       for (const file of files) {
         const read = await readFeedbackFile(file, { reviewer: options.reviewer });
-        records.push(...read.records);
+        // One at a time: push(...rows) passes each row as an argument, and a file of 200,000
+        // reviews overflowed the stack ("Maximum call stack size exceeded", nothing imported).
+        for (const record of read.records) records.push(record);
         unlabelled += read.unlabelled;
       }
       await withStore(options.feedbackDb, async (store) => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile, InvalidConfigError, readDataset, seededRandom, shuffle } from '@plexus/core';
 
@@ -37,9 +37,11 @@ function stratify(rows: SplitRow[], seed: number, fractions: Record<SplitName, n
     const group = shuffle(byGold.get(gold)!, random);
     const train = Math.round(group.length * fractions.train);
     const validation = Math.round(group.length * fractions.validation);
-    parts.train.push(...group.slice(0, train));
-    parts.validation.push(...group.slice(train, train + validation));
-    parts.holdout.push(...group.slice(train + validation));
+    // One at a time: push(...slice) overflowed the stack for a label of over ~120,000 items.
+    group.forEach((row, index) => {
+      const part = index < train ? 'train' : index < train + validation ? 'validation' : 'holdout';
+      parts[part].push(row);
+    });
   }
   return parts;
 }
@@ -78,6 +80,20 @@ function checkSameSplit(
       message: `${asked.dataPath} is not the file the run split (${kept.data ?? 'its data'}, SHA-256 ${kept.data_sha256.slice(0, 12)}…; this one ${asked.dataSha256.slice(0, 12)}…)${keep}`,
     });
   if (problems.length > 0) throw new InvalidConfigError(problems);
+}
+
+/**
+ * Writes `lines` a few thousand at a time: joined into one string, a million transcripts' train
+ * part (490 MB) was near V8's longest string (512 MB), past which the split failed.
+ */
+async function writeLines(path: string, lines: readonly string[]): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (let start = 0; start < lines.length; start += 4096)
+      await file.write(`${lines.slice(start, start + 4096).join('\n')}\n`);
+  } finally {
+    await file.close();
+  }
 }
 
 /**
@@ -131,12 +147,13 @@ export async function writeSplits(options: {
         },
       ]);
   await mkdir(options.outDir, { recursive: true });
-  for (const name of splitNames) {
-    const lines = parts[name].map((entry) =>
-      JSON.stringify({ ...entry.row, [options.goldColumn]: entry.gold }),
+  for (const name of splitNames)
+    await writeLines(
+      join(options.outDir, `${name}.jsonl`),
+      parts[name].map((entry) =>
+        JSON.stringify({ ...entry.row, [options.goldColumn]: entry.gold }),
+      ),
     );
-    await writeFile(join(options.outDir, `${name}.jsonl`), `${lines.join('\n')}\n`);
-  }
   const record: SplitRecord = {
     seed: options.seed,
     fractions: options.fractions,

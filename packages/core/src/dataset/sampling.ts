@@ -92,7 +92,9 @@ export async function* stratifiedSample<T>(
       const other = Math.floor(random() * (position + 1));
       [pool[position], pool[other]] = [pool[other]!, pool[position]!];
     }
-    chosen.push(...pool.slice(0, take));
+    // One at a time: push(...slice) overflowed the stack for a share over ~120,000 items.
+    const taken = Math.min(take, pool.length);
+    for (let position = 0; position < taken; position += 1) chosen.push(pool[position]!);
   }
   chosen.sort((left, right) => left.index - right.index);
   for (const entry of chosen) yield entry.item;
