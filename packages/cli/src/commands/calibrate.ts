@@ -65,6 +65,19 @@ function improves(fit: CalibrationFit): boolean {
 }
 
 /**
+ * Where the map is written: `calibrationFile`, unless the map is not used and the score's
+ * `calibration:` names that file (written over, the worse map was used all the same): then
+ * `NAME.calibration.not-used.json` beside it.
+ */
+async function targetFile(path: string, score: string, used: boolean): Promise<string> {
+  const file = calibrationFile(dirname(path), score);
+  if (used) return file;
+  const current = (await scoreNode(path, score)).node.get('calibration');
+  if (typeof current !== 'string' || resolve(dirname(path), current) !== file) return file;
+  return file.replace(/\.calibration\.json$/, '.calibration.not-used.json');
+}
+
+/**
  * Writes the calibration file beside the scorecard and points the score's `calibration:` at it,
  * unless the map makes the held-out answers worse calibrated.
  */
@@ -74,7 +87,7 @@ async function writeCalibration(
   fit: CalibrationFit,
   raw: RawAnswers,
 ) {
-  const file = calibrationFile(dirname(path), flags.score);
+  const file = await targetFile(path, flags.score, improves(fit));
   const content = {
     version: 1,
     score: flags.score,
