@@ -60,5 +60,13 @@ describe('the compare page of runs whose gold labels differ', () => {
     ]);
     const cells = await page.locator('.flipped table tbody tr td:nth-child(2)').allTextContents();
     expect(cells).toEqual(flipped.map(() => 'A: yes, B: no'));
+    // Each answer links to its own run's item page, which shows that run's gold label.
+    await page.click('.flipped table tbody tr:first-child td:nth-child(4) a');
+    await page.waitForURL(/\/run\/b\/item\/g0$/);
+    expect(await page.locator('.score-card dl.fields').first().textContent()).toContain('goldno');
+    await page.goBack();
+    await page.click('.flipped table tbody tr:first-child td:nth-child(3) a');
+    await page.waitForURL(/\/run\/a\/item\/g0$/);
+    expect(await page.locator('.score-card dl.fields').first().textContent()).toContain('goldyes');
   });
 });

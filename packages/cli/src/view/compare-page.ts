@@ -49,6 +49,11 @@ function scoreRow(score: ScoreComparison): string {
   return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td>${deltaCell(score)}<td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
 }
 
+/** An answer, linked to its own run's item page (the id's link is run A's). */
+function answerLink(run: string, itemId: string, text: string): string {
+  return `<a href="${escapeHtml(itemPath(run, itemId))}">${escapeHtml(text)}</a>`;
+}
+
 function flipRow(view: CompareView, flip: Flip): string {
   const a = view.line('a', flip.lineA);
   const b = view.line('b', flip.lineB);
@@ -59,7 +64,7 @@ function flipRow(view: CompareView, flip: Flip): string {
   // read as right in one run and wrong in the other).
   const gold =
     a.label === b.label ? (a.label ?? '—') : `A: ${a.label ?? '—'}, B: ${b.label ?? '—'}`;
-  return `<tr><td><a href="${escapeHtml(itemPath(view.runA, flip.itemId))}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(gold)}</td><td>${escapeHtml(answer(a))}</td><td>${escapeHtml(answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;
+  return `<tr><td><a href="${escapeHtml(itemPath(view.runA, flip.itemId))}">${escapeHtml(flip.itemId)}</a></td><td>${escapeHtml(gold)}</td><td>${answerLink(view.runA, flip.itemId, answer(a))}</td><td>${answerLink(view.runB, flip.itemId, answer(b))}</td><td class="text">${text ? `${escapeHtml(text.snippet)}${text.length > text.snippet.length ? '…' : ''}` : '<span class="note">—</span>'}</td></tr>`;
 }
 
 function flipTable(view: CompareView, title: string, list: Flip[], count: number): string {
