@@ -53,6 +53,8 @@ export interface RoundEntry {
   /** Every candidate: its edit's node and reason, validation accuracy, or why it was dropped. */
   candidates: CandidateRecord[];
   why: string;
+  /** Dollars the run had spent when the round ended (absent in a changelog of an earlier Plexus). */
+  spent_usd?: number | null;
 }
 
 async function measured(

@@ -157,6 +157,7 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
   if (options.endpoint.provider === 'llama-cpp')
     options.log(`optimizer: llama-cpp ${basename(options.endpoint.model)} (local, CPU; cost 0)`);
   const tracker = await options.startTracker?.();
+  if (start.log) await tracker?.catchUp(start.log.rounds);
   const log: Changelog = start.log ?? {
     scorecard: options.file,
     score: options.score,
@@ -246,6 +247,7 @@ async function rounds(
       await writeFile(join(options.outDir, record.version), accepted.source);
       current = accepted;
     }
+    record.spent_usd = state.budget.spent();
     log.rounds.push(record);
     log.spent_usd = state.budget.spent();
     await writeChangelog(options.outDir, log);
