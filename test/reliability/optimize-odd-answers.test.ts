@@ -52,3 +52,16 @@ it('drops a malformed candidate with its reason, and lists the ones past --candi
   const markdown = readFileSync(join(dir, 'out', 'changelog.md'), 'utf8');
   expect(markdown).toContain('- candidate 4, Spam ("one more than asked"): dropped: beyond the 3');
 }, 120_000);
+
+it('says why a candidate that fails on every item scored 0 on validation', async () => {
+  const { args, env, dir } = await project([
+    { candidates: [edit('prize offers {% include "x" %} {{ text }}', 'reads a file')] },
+  ]);
+  const result = await runCli([...args('out'), '--rounds', '1'], env);
+  expect(result.code, result.stderr).toBe(0);
+  const log = JSON.parse(readFileSync(join(dir, 'out', 'changelog.json'), 'utf8')) as Logged;
+  // Before: "validation accuracy 0.000, not above the current 0.421", as if it were a bad prompt.
+  expect(log.rounds[0]!.candidates[0]!.dropped).toMatch(
+    /^validation accuracy 0\.000 \(19 of 19 failed, counted wrong; the first: .+\), not above the current 0\.421$/,
+  );
+}, 120_000);

@@ -118,9 +118,12 @@ export function largestConfusions(
 }
 
 /** ` (3 of 57 failed, counted wrong)` when items failed: the accuracy counts them wrong. */
-export function failedText(measurement: Measurement): string {
-  const failed = measurement.lines.filter((line) => line.status === 'error').length;
-  return failed === 0 ? '' : ` (${failed} of ${measurement.items} failed, counted wrong)`;
+export function failedText(measurement: Measurement, firstError = false): string {
+  const failed = measurement.lines.filter((line) => line.status === 'error');
+  if (failed.length === 0) return '';
+  const first = failed[0]!.error?.message;
+  const why = firstError && first ? `; the first: ${first.slice(0, 200)}` : '';
+  return ` (${failed.length} of ${measurement.items} failed, counted wrong${why})`;
 }
 
 /**

@@ -144,7 +144,8 @@ async function tryCandidates(
     );
     record.validation_accuracy = result.accuracy;
     if (result.accuracy <= validation.accuracy) {
-      record.dropped = `validation accuracy ${result.accuracy.toFixed(3)}, not above the current ${validation.accuracy.toFixed(3)}`;
+      // Why it failed, when it did (a template that fails on every item read as a 0.000 prompt).
+      record.dropped = `validation accuracy ${result.accuracy.toFixed(3)}${failedText(result, true)}, not above the current ${validation.accuracy.toFixed(3)}`;
       dropped.push({ node: record.node, reason: record.dropped });
     } else if (!best || result.accuracy > best.measurement.accuracy)
       best = { index, measurement: result };
