@@ -1,5 +1,6 @@
 import type { ItemTexts } from './item-texts.js';
 import type { Outcome, ResultIndex } from './result-index.js';
+import { searchForm } from './text-store.js';
 
 /** Result lines listed per page. */
 export const pageSize = 50;
@@ -191,7 +192,7 @@ export function filterItems(
   const gold = labelIdsByScore(index, filter.gold);
   const predicted = labelIdsByScore(index, filter.predicted);
   const outcome = filter.outcome as Outcome | '';
-  const needle = filter.text.toLowerCase();
+  const needle = searchForm(filter.text);
   const search = needle === '' ? undefined : searchMarks(index, needle, filter.scope, texts);
   const first = (filter.page - 1) * pageSize;
   const lines: number[] = [];

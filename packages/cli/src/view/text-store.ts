@@ -1,3 +1,11 @@
+/**
+ * A text as searches compare it: Unicode NFC (a `café` written with a combining accent is found by
+ * a `café` typed with one character, and the other way round), lowercased.
+ */
+export function searchForm(text: string): string {
+  return text.normalize('NFC').toLowerCase();
+}
+
 /** Characters per chunk: entries are joined into chunks of about this size and searched whole. */
 const chunkChars = 4 * 1024 * 1024;
 /** Between entries: a search never matches across two of them. */
@@ -26,7 +34,7 @@ export class TextStore {
 
   /** Appends an entry; returns its number. */
   add(text: string): number {
-    this.pending.push(text.toLowerCase().replaceAll(separator, ' '));
+    this.pending.push(searchForm(text).replaceAll(separator, ' '));
     this.pendingChars += text.length + 1;
     this.count += 1;
     if (this.pendingChars >= chunkChars) this.seal();
@@ -48,7 +56,7 @@ export class TextStore {
     this.pendingChars = 0;
   }
 
-  /** Marks (sets to 1) the entries whose text contains `needle` (lowercased by the caller). */
+  /** Marks (sets to 1) the entries whose text contains `needle` (in `searchForm`, by the caller). */
   search(needle: string, marks: Uint8Array, entryOf?: (entry: number) => number): void {
     this.seal();
     const wanted = needle.replaceAll(separator, ' ');
