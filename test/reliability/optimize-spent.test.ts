@@ -38,11 +38,12 @@ it('spent_usd of a whole run is what the server was asked for, to the last digit
   expect(readLog(join(dir, 'out')).spent_usd).toBeCloseTo(meter.usd(), 12);
 }, 120_000);
 
-// 57 train, 19 validation items; the optimizer is the 77th call, candidate validation follows.
-it.each([30, 70, 90])(
+// 57 train, 19 validation items; the optimizer is the 77th call, candidate validation follows,
+// then its train (96-152), both holdouts (153-190) and round 2's optimizer call (191).
+it.each([30, 70, 90, 150, 185])(
   'killed after %i paid calls and resumed, spent_usd counts the calls paid before the kill',
   async (killAfter) => {
-    const { meter, args, env, dir } = await metered(
+    const { meter, server, args, env, dir } = await metered(
       [{ candidates: [edit(prizePrompt, 'name prize offers as spam')] }, { candidates: [] }],
       20,
     );
@@ -61,6 +62,10 @@ it.each([30, 70, 90])(
     const oneCall = byHand / meter.requests;
     expect(log.spent_usd).toBeLessThanOrEqual(byHand + 1e-12);
     expect(log.spent_usd).toBeGreaterThanOrEqual(byHand - 4 * 1.5 * oneCall);
+    // Nothing paid twice but the calls in flight at the kill.
+    const repeated = [...server.stats.byBody.values()].reduce((sum, count) => sum + count - 1, 0);
+    expect(repeated).toBeLessThanOrEqual(4);
+    expect(log.rounds.map((entry) => entry.outcome)).toEqual(['accepted', 'no valid candidate']);
   },
   120_000,
 );
