@@ -21,7 +21,7 @@ interface OptimizeFlags {
   optimizerBaseUrl?: string;
   optimizerApiKeyEnv: string;
   optimizerPrice?: string;
-  optimizerMaxTokens: number;
+  optimizerMaxTokens?: number;
   alpha: string;
   maxCostIncrease: string;
   maxUsd?: number;
@@ -128,7 +128,9 @@ function endpointOf(flags: OptimizeFlags, scorecard: string): OptimizerEndpoint 
     model: flags.optimizerModel,
     apiKey,
     price,
-    maxTokens: flags.optimizerMaxTokens,
+    // No cap unless asked, or --max-usd needs one to bound a call (a model whose answers are
+    // capped lower, gpt-4-turbo's 4096, refuses 8192 with a 400).
+    maxTokens: flags.optimizerMaxTokens ?? (flags.maxUsd === undefined ? undefined : 8192),
   };
 }
 
@@ -193,9 +195,8 @@ export function optimizeCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--optimizer-max-tokens <n>',
-      "cap of the optimizer's answer in tokens (with --max-usd, each call reserves its worst case)",
+      "cap of the optimizer's answer in tokens; default none, 8192 with --max-usd (each call reserves its worst case)",
       wholeNumber('--optimizer-max-tokens'),
-      8192,
     )
     .option('--alpha <p>', "significance level of McNemar's test on the holdout", '0.05')
     .option(
