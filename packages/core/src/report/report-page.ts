@@ -24,11 +24,12 @@ const script = `
   var count = document.getElementById('items-count');
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr.item'));
   function render() {
-    var needle = search.value.toLowerCase();
+    // NFC: a text written with a combining accent is found by the accent typed as one character.
+    var needle = search.value.normalize('NFC').toLowerCase();
     var shown = 0;
     rows.forEach(function (row) {
       var keep = (!kind.value || row.getAttribute('data-kind') === kind.value) &&
-        (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
+        (!needle || row.textContent.normalize('NFC').toLowerCase().indexOf(needle) !== -1);
       row.classList.toggle('hidden', !keep);
       if (keep) shown += 1;
     });

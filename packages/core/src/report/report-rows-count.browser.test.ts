@@ -50,6 +50,9 @@ const items = Array.from({ length: 80 }, (_, index) => ({
   guess: index < 2 ? 'FAIL' : index < 22 ? (index % 2 ? 'no' : 'yes') : index % 2 ? 'yes' : 'no',
 }));
 
+/** Item i3 (misclassified: listed) has an accent written as a combining character (NFD). */
+const textOf = (id: string) => `text ${id}${id === 'i3' ? ' cafe\u0301' : ''}`;
+
 let browser: Browser;
 let dir: string;
 let lines: ResultLine[];
@@ -58,7 +61,7 @@ beforeAll(async () => {
   const data = join(folder, 'data.csv');
   writeFileSync(
     data,
-    `id,text,guess,Intent\n${items.map((item) => `${item.id},text ${item.id},${item.guess},${item.gold}`).join('\n')}\nshort,row\n`,
+    `id,text,guess,Intent\n${items.map((item) => `${item.id},${textOf(item.id)},${item.guess},${item.gold}`).join('\n')}\nshort,row\n`,
   );
   const file = join(folder, 'card.yaml');
   const source = `name: Rows\nscores:\n  - { name: Intent, class: rows/guess, labels: ["yes", "no"] }\n  - { name: Free, class: rows/guess, labels: ["yes", "no"], label_column: none_such }\n`;
@@ -122,6 +125,19 @@ describe('report.html counts the rows it lists', () => {
     expect(await page.locator('#items-count').textContent()).toBe(
       `${rows} of ${rows} rows shown (an item has a row in each score that lists it)`,
     );
+    // A text written with a combining accent (NFD) is found by the accent typed as one character.
+    expect(textOf('i3').includes('café')).toBe(false);
+    await page.fill('#filter-text', 'CAFÉ');
+    const rowsOfI3 = await page.locator('tr.item[data-item="i3"]').count();
+    expect(rowsOfI3).toBeGreaterThan(0);
+    expect(await page.locator('#items-count').textContent()).toBe(
+      `${rowsOfI3} of ${rows} rows shown (an item has a row in each score that lists it)`,
+    );
+    const shownItems = await page
+      .locator('tr.item:not(.hidden)')
+      .evaluateAll((found) => found.map((row) => row.getAttribute('data-item')));
+    expect(new Set(shownItems)).toEqual(new Set(['i3']));
+    await page.fill('#filter-text', '');
     await page.selectOption('#filter-kind', 'error');
     expect(await page.locator('#items-count').textContent()).toBe(
       `${failed} of ${rows} rows shown (an item has a row in each score that lists it)`,
