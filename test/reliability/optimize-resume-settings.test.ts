@@ -74,3 +74,26 @@ it('refuses to start over a run killed in its first round without --resume', asy
   };
   expect(split.seed).toBe(0);
 }, 120_000);
+
+it('a run stopped by --max-usd and resumed with more does not still say it stopped there', async () => {
+  const { args, env, dir } = await project([
+    { candidates: [edit(prizePrompt, 'name prize offers as spam')] },
+    { candidates: [edit(rarePrompt, 'name rare lottery codes too')] },
+  ]);
+  const stopped = await runCli([...args('out'), '--max-usd', '0.003'], env);
+  expect(stopped.code).toBe(1);
+  const out = join(dir, 'out');
+  const resumed = await runCli([...args('out'), '--max-usd', '1', '--resume'], env);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  const log = JSON.parse(readFileSync(join(out, 'changelog.json'), 'utf8')) as {
+    rounds: { outcome: string }[];
+    stopped: string | null;
+  };
+  expect(log.rounds.map((entry) => entry.outcome)).toEqual([
+    'accepted',
+    'no significant improvement',
+  ]);
+  // Before: "round 1: --max-usd: $0.0031 spent of $0.003; stopped before the next paid step".
+  expect(log.stopped).toBe('round 2: no significant improvement');
+  expect(readFileSync(join(out, 'changelog.md'), 'utf8')).not.toContain('Stopped: round 1');
+}, 180_000);

@@ -249,6 +249,8 @@ async function rounds(
     }
     record.spent_usd = state.budget.spent();
     log.rounds.push(record);
+    // What ended the run now (a --max-usd stop of an earlier attempt stayed after a resume went on).
+    log.stopped = accepted ? null : `round ${round}: ${record.outcome}`;
     log.spent_usd = state.budget.spent();
     await writeChangelog(options.outDir, log);
     await state.tracker?.round(record, log.spent_usd);
