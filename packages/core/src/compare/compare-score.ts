@@ -32,6 +32,29 @@ export interface DueResult {
   inTraining?: true;
 }
 
+/** Whether the run failed on the item (its answer is an error). */
+export function isFailed(due: DueResult): boolean {
+  return due.predicted === errorLabel;
+}
+
+/**
+ * The items in each model's training data among those compared: with `--errors exclude`, not
+ * those the other run failed on (left out).
+ */
+function comparedTraining(
+  training: TrainingSplit | undefined,
+  errors: CompareErrors,
+): TrainingSplit | undefined {
+  if (!training || errors !== 'exclude') return training;
+  return {
+    ...training,
+    a: training.a - training.aBesideError,
+    b: training.b - training.bBesideError,
+    aBesideError: 0,
+    bBesideError: 0,
+  };
+}
+
 /** Whether a line's answer came from a model trained on its item (a forest's `trace.in_training`). */
 function inTraining(line: ResultLine): boolean {
   const trace = line.trace as { in_training?: unknown } | null | undefined;
@@ -178,7 +201,8 @@ export function compareScore(options: {
   /** The items either model was trained on: counted, and the comparison without them. */
   training?: TrainingSplit;
 }): ScoreComparison {
-  const { scoreA, scoreB, alpha, training } = options;
+  const { scoreA, scoreB, alpha } = options;
+  const training = comparedTraining(options.training, options.errors);
   const trained = training !== undefined && training.a + training.b > 0;
   const outside = trained
     ? compareScore({ ...options, counts: training.outside, training: undefined })

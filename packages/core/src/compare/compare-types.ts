@@ -95,5 +95,11 @@ export type ScoreComparison = MeasuredComparison | UnmeasuredComparison;
 export interface TrainingSplit {
   a: number;
   b: number;
+  /**
+   * Of `a` (`b`), the items the other run failed on: `--errors exclude` leaves them out of the
+   * comparison, so out of its counts too (in_training_a counted 10 of 6 items compared).
+   */
+  aBesideError: number;
+  bBesideError: number;
   outside: Map<string, number>;
 }

@@ -11,6 +11,7 @@ import {
   compareScore,
   type DueResult,
   dueResult,
+  isFailed,
   type ScoreComparison,
   type TrainingSplit,
 } from './compare-score.js';
@@ -156,7 +157,7 @@ class PairTables {
   private add(scoreA: string, scoreB: string): number {
     const number = this.tables.length;
     this.tables.push(new Map());
-    this.training.push({ a: 0, b: 0, outside: new Map() });
+    this.training.push({ a: 0, b: 0, aBesideError: 0, bBesideError: 0, outside: new Map() });
     this.scoreAOf.push(scoreA);
     this.numbers.set(`${scoreA}\u0000${scoreB}`, number);
     this.gold.addPair(scoreA, scoreB);
@@ -192,6 +193,8 @@ async function countRunB(
       const training = tables.training[number]!;
       if (fromA.inTraining) training.a += 1;
       if (fromB.inTraining) training.b += 1;
+      if (fromA.inTraining && isFailed(fromB)) training.aBesideError += 1;
+      if (fromB.inTraining && isFailed(fromA)) training.bBesideError += 1;
       if (!fromA.inTraining && !fromB.inTraining)
         training.outside.set(key, (training.outside.get(key) ?? 0) + 1);
     }
