@@ -63,4 +63,22 @@ describe('the run page of a run whose answers came from the cache', () => {
       );
     }
   });
+
+  it("says a cached answer's cost and calls are none in this run, its traced calls an earlier run's", async () => {
+    const item = async (name: string) =>
+      (await fetch(new URL(`/run/${name}/item/c10`, viewer.url))).text();
+    const cached = await item('second');
+    expect(cached).toContain(
+      '<dt>cost</dt><dd>$0.000000 in this run (the answer came from the cache)</dd>',
+    );
+    expect(cached).toContain(
+      '<dt>LLM calls</dt><dd>0 (0 + 0 tokens) in this run (the answer came from the cache)</dd>',
+    );
+    expect(cached).toContain(
+      'LLM calls: what was asked and answered <span class="note">(by an earlier run: this answer came from the cache)</span>',
+    );
+    const first = await item('first');
+    expect(first).toContain('<dt>cost</dt><dd>$0.000000</dd>');
+    expect(first).not.toContain('from the cache');
+  });
 });

@@ -31,7 +31,7 @@ function explanationHtml(explanation: string | null): string {
   return `<div class="explanation-block">${renderExplanation(explanation)}</div>`;
 }
 
-function traceHtml(trace: unknown): string {
+function traceHtml(trace: unknown, cached: boolean): string {
   if (trace === undefined) return '';
   const text = JSON.stringify(trace, null, 2) ?? '';
   const cut =
@@ -42,7 +42,7 @@ function traceHtml(trace: unknown): string {
   const asked =
     calls.length === 0
       ? ''
-      : `<h3>LLM calls: what was asked and answered</h3>${renderCalls(calls)}`;
+      : `<h3>LLM calls: what was asked and answered${cached ? ' <span class="note">(by an earlier run: this answer came from the cache)</span>' : ''}</h3>${renderCalls(calls)}`;
   return `${asked}<h3>Trace</h3><pre class="trace">${escapeHtml(text.slice(0, shownTraceChars))}</pre>${cut}`;
 }
 
@@ -60,24 +60,26 @@ function costOf(line: ResultLine): string {
 
 function scoreCard(line: ResultLine): string {
   const outcome = outcomeOf(line);
+  // A cache hit costs and calls nothing in this run; the calls its trace shows were an earlier run's.
+  const cached = line.cached ? ' in this run (the answer came from the cache)' : '';
   const fields: [string, string][] = [
     ['status', escapeHtml(line.status)],
     ['gold', escapeHtml(line.label ?? '—')],
     ['predicted', escapeHtml(line.value ?? '—')],
     ['answer', `<span class="${outcome}">${outcome}</span>`],
     ['confidence', formatNumber(line.confidence, 3)],
-    ['cost', costOf(line)],
+    ['cost', `${costOf(line)}${cached}`],
     [
       'LLM calls',
       line.tokens_unknown === true
         ? `${formatNumber(line.llm_calls, 0)} (tokens unknown: not every call reported them)`
-        : `${formatNumber(line.llm_calls, 0)} (${formatNumber(line.input_tokens, 0)} + ${formatNumber(line.output_tokens, 0)} tokens)`,
+        : `${formatNumber(line.llm_calls, 0)} (${formatNumber(line.input_tokens, 0)} + ${formatNumber(line.output_tokens, 0)} tokens)${cached}`,
     ],
     ['latency', `${formatNumber(line.latency_ms, 1)} ms${line.cached ? ' (from the cache)' : ''}`],
   ];
   if (line.error) fields.push(['error', escapeHtml(line.error.message)]);
   const list = fields.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('');
-  return `<div class="panel score-card"><h2>${escapeHtml(line.score)}</h2><dl class="fields">${list}</dl><h3>Explanation</h3>${explanationHtml(line.explanation)}${traceHtml(line.trace)}</div>`;
+  return `<div class="panel score-card"><h2>${escapeHtml(line.score)}</h2><dl class="fields">${list}</dl><h3>Explanation</h3>${explanationHtml(line.explanation)}${traceHtml(line.trace, line.cached === true)}</div>`;
 }
 
 /** One item: its text and every score's answer, explanation and trace. */
