@@ -15,7 +15,10 @@ export interface Measurement {
   costPerItem: number | null;
   /** Items whose cost is not known (see `itemCosts`). */
   costUnknownItems: number;
+  /** The answered or failed items' lines (skipped and disabled ones left out, see `skipped`). */
   lines: ResultLine[];
+  /** Labelled items the score did not run on (a condition unmet, an upstream that failed). */
+  skipped: number;
   /** Some items were not scored: `--max-usd` ran out. */
   budgetExhausted: boolean;
 }
@@ -66,7 +69,12 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     throw new Error(
       `the evaluation in ${options.dir} ended ${summary.status}${summary.error ? `: ${summary.error}` : ''}`,
     );
-  const lines = (await readLines(options.dir, options.score)).filter((line) => line.label !== null);
+  const labelled = (await readLines(options.dir, options.score)).filter(
+    (line) => line.label !== null,
+  );
+  // An item a condition skipped (or a disabled score) has no answer: not a wrong one, as in
+  // `plexus evaluate` and the holdout's McNemar (train counted it wrong: 0.561 beside 1.000).
+  const lines = labelled.filter((line) => line.status !== 'skipped' && line.status !== 'disabled');
 
   const correct = lines.filter((line) => line.correct === true).length;
   const fingerprint =
@@ -81,6 +89,7 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     costPerItem: costs.perItem,
     costUnknownItems: costs.unknown,
     lines,
+    skipped: labelled.length - lines.length,
     budgetExhausted: lines.some((line) => line.error?.code === 'budget_exhausted'),
   };
 }
@@ -119,11 +128,13 @@ export function largestConfusions(
 
 /** ` (3 of 57 failed, counted wrong)` when items failed: the accuracy counts them wrong. */
 export function failedText(measurement: Measurement, firstError = false): string {
+  const skipped =
+    measurement.skipped > 0 ? ` (${measurement.skipped} skipped by conditions, left out)` : '';
   const failed = measurement.lines.filter((line) => line.status === 'error');
-  if (failed.length === 0) return '';
+  if (failed.length === 0) return skipped;
   const first = failed[0]!.error?.message;
   const why = firstError && first ? `; the first: ${first.slice(0, 200)}` : '';
-  return ` (${failed.length} of ${measurement.items} failed, counted wrong${why})`;
+  return `${skipped} (${failed.length} of ${measurement.items} failed, counted wrong${why})`;
 }
 
 /**
@@ -132,6 +143,8 @@ export function failedText(measurement: Measurement, firstError = false): string
  * round went on to "no significant improvement", as if the prompt were the problem.
  */
 export function allFailedProblem(score: string, train: Measurement): string | undefined {
+  if (train.items === 0 && train.skipped > 0)
+    return `the score "${score}" ran on none of the ${train.skipped} train items (its depends_on conditions skipped them all): the optimizer was not asked; check its conditions with plexus evaluate`;
   const failed = train.lines.filter((line) => line.status === 'error');
   if (train.items === 0 || failed.length < train.items) return undefined;
   return `the score "${score}" failed on every one of the ${train.items} train items (${failed[0]?.error?.message ?? 'no message'}): a prompt cannot fix that, so the optimizer was not asked; fix the score (plexus evaluate on its scorecard lists the errors), then run optimize again`;
