@@ -15,7 +15,7 @@ import type { OptimizeTracker } from './mlflow-tracking.js';
 import type { OptimizerEndpoint } from './optimizer-client.js';
 import { type RoundSettings, runRound } from './round.js';
 import { type Spending, spending } from './spending.js';
-import { type SplitName, writeSplits } from './split.js';
+import { type SplitName, type SplitRecord, writeSplits } from './split.js';
 
 export interface OptimizeOptions {
   file: string;
@@ -122,6 +122,25 @@ async function startingPoint(options: OptimizeOptions, file: string) {
   return { log, source };
 }
 
+/** What the split left out: rows that could not be read (with their lines), items without gold. */
+function logSplit(
+  split: SplitRecord,
+  where: { data: string; score: string },
+  log: (line: string) => void,
+) {
+  const { data, score } = where;
+  const notRead = split.rows_not_read ?? [];
+  if (notRead.length > 0)
+    log(
+      `${notRead.length} rows of ${data} could not be read and are left out of the split (listed in split.json's rows_not_read): ${notRead
+        .slice(0, 3)
+        .map((problem) => `line ${problem.line}: ${problem.message}`)
+        .join('; ')}${notRead.length > 3 ? '; ...' : ''}`,
+    );
+  if (split.without_gold > 0)
+    log(`${split.without_gold} items without a gold label for "${score}" left out of the split`);
+}
+
 /** `plexus optimize`: rounds of edits, each kept only when significantly better on the holdout. */
 export async function optimize(options: OptimizeOptions): Promise<Changelog> {
   const file = resolve(options.file);
@@ -149,10 +168,7 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     fractions: options.fractions,
     outDir: options.outDir,
   });
-  if (split.without_gold > 0)
-    options.log(
-      `${split.without_gold} items without a gold label for "${options.score}" left out of the split`,
-    );
+  logSplit(split, { data, score: options.score }, options.log);
   const budget = spending(options.outDir, options.maxUsd);
   if (options.endpoint.provider === 'llama-cpp')
     options.log(`optimizer: llama-cpp ${basename(options.endpoint.model)} (local, CPU; cost 0)`);

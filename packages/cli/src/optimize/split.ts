@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashFile, InvalidConfigError, readDataset, seededRandom, shuffle } from '@plexus/core';
+import {
+  type DatasetProblem,
+  hashFile,
+  InvalidConfigError,
+  readDataset,
+  seededRandom,
+  shuffle,
+} from '@plexus/core';
 
 export const splitNames = ['train', 'validation', 'holdout'] as const;
 export type SplitName = (typeof splitNames)[number];
@@ -12,6 +19,8 @@ export interface SplitRecord {
   fractions: Record<SplitName, number>;
   ids: Record<SplitName, string[]>;
   without_gold: number;
+  /** Rows that could not be read (malformed, a repeated id, ...): left out, each with its line. */
+  rows_not_read?: DatasetProblem[];
   /** The labelled file split, and its SHA-256 (absent in a split of an earlier Plexus). */
   data?: string;
   data_sha256?: string;
@@ -122,7 +131,14 @@ export async function writeSplits(options: {
   let withoutGold = 0;
   const gold = { [options.score]: [options.goldColumn, 'label'] };
   const { columns } = options;
-  const reading = { idColumn: columns.id, textColumn: columns.text, format: columns.format };
+  // A row that cannot be read is reported, never left out of the split in silence.
+  const notRead: DatasetProblem[] = [];
+  const reading = {
+    idColumn: columns.id,
+    textColumn: columns.text,
+    format: columns.format,
+    onProblem: (problem: DatasetProblem) => notRead.push(problem),
+  };
   for await (const item of readDataset({ path: options.dataPath, gold, ...reading })) {
     const label = item.labels[options.score];
     if (label === undefined || label === '') withoutGold += 1;
@@ -163,6 +179,7 @@ export async function writeSplits(options: {
       holdout: parts.holdout.map((entry) => entry.id),
     },
     without_gold: withoutGold,
+    rows_not_read: notRead,
     data: options.dataPath,
     data_sha256: dataSha256,
   };
