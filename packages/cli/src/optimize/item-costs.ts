@@ -77,6 +77,32 @@ function wholeCost(line: ResultLine, nodes: Record<string, number>): number | nu
   return total;
 }
 
+/**
+ * A cached graph line's cost when its version's memo lacks it: each asking node's cost when paid
+ * (its step's own, else remembered in `nodes`). An edited graph's item whose path never reaches
+ * the edited node is answered wholly from the response cache, so `cached`: it was unknown, and
+ * `--max-cost-increase` unchecked. Undefined for a line of no graph, or a node of unknown cost.
+ */
+function cachedGraphCost(line: ResultLine, nodes: Record<string, number>): number | undefined {
+  if (!Array.isArray((line.trace as { path?: unknown } | undefined)?.path)) return undefined;
+  let total = 0;
+  for (const step of stepsOf(line)) {
+    if (step.usage === undefined) continue; // logic and fuzzy nodes ask nothing
+    const calls = step.usage.calls;
+    const cost = step.usage.cost_usd;
+    if (typeof calls === 'number' && calls > 0 && typeof cost === 'number') total += cost;
+    else {
+      const remembered =
+        step.prompts === undefined
+          ? undefined
+          : nodes[sha256(JSON.stringify([step.node, step.prompts]))];
+      if (remembered === undefined) return undefined;
+      total += remembered;
+    }
+  }
+  return total;
+}
+
 /** Each line's cost (paid now, else remembered), remembering the ones paid now. */
 export function itemCosts(
   lines: readonly ResultLine[],
@@ -94,7 +120,7 @@ export function itemCosts(
     const key = keyOf(line);
     const paid = line.cached ? null : wholeCost(line, nodes);
     if (paid !== null) memo[key] = paid;
-    const cost = line.cached ? memo[key] : paid;
+    const cost = line.cached ? (memo[key] ?? cachedGraphCost(line, nodes)) : paid;
     if (cost === undefined || cost === null) unknown += 1;
     else total += cost;
   }
