@@ -86,7 +86,21 @@ async function post(endpoint: HttpOptimizer, messages: unknown): Promise<ChatAns
     throw new PlexusError(
       `optimizer model: HTTP ${response.status}: ${redact(text.slice(0, 300))}`,
     );
-  return JSON.parse(text) as ChatAnswer;
+  // A proxy's HTML page or an error object with status 200 is no answer: said as such (it was
+  // "plexus: Unexpected token '<'", or "the optimizer answered no JSON" for an error it sent).
+  let answer: ChatAnswer & { error?: unknown };
+  try {
+    answer = JSON.parse(text) as ChatAnswer & { error?: unknown };
+  } catch {
+    throw new PlexusError(
+      `optimizer model: HTTP ${response.status} with a body that is not JSON: ${redact(text.slice(0, 200))}`,
+    );
+  }
+  if (!Array.isArray(answer?.choices))
+    throw new PlexusError(
+      `optimizer model: HTTP ${response.status} without choices: ${redact(text.slice(0, 300))}`,
+    );
+  return answer;
 }
 
 async function askHttp(
