@@ -65,3 +65,15 @@ it('says why a candidate that fails on every item scored 0 on validation', async
     /^validation accuracy 0\.000 \(19 of 19 failed, counted wrong; the first: .+\), not above the current 0\.421$/,
   );
 }, 120_000);
+
+it('says the optimizer proposed nothing when its list is empty', async () => {
+  const { args, env, dir } = await project([{ candidates: [] }]);
+  const result = await runCli([...args('out'), '--rounds', '1'], env);
+  expect(result.code, result.stderr).toBe(0);
+  const markdown = readFileSync(join(dir, 'out', 'changelog.md'), 'utf8');
+  // Before: "no candidate validated and beat the current version on validation".
+  expect(markdown).toContain('Round 1: the optimizer proposed no candidate.');
+  expect(result.stderr).toContain(
+    'round 1: no valid candidate: the optimizer proposed no candidate',
+  );
+}, 120_000);

@@ -192,7 +192,11 @@ export async function runRound(
     generalisation_gap: null,
     dropped,
     candidates: tried.tried,
-    why: 'no candidate validated and beat the current version on validation',
+    // An empty list is said as such (it read as if candidates had been tried and lost).
+    why:
+      candidates.length === 0 && problem === undefined
+        ? 'the optimizer proposed no candidate'
+        : 'no candidate validated and beat the current version on validation',
   };
   if (!best) return entry;
   const chosen = candidates[best.index]!;
