@@ -35,11 +35,8 @@ function asResult(text: string): RunResult | undefined {
   };
 }
 
-/**
- * A run folder's results, the last line of each item and score (as after a resume), in the order
- * the items first appear.
- */
-export async function readRunResults(runDir: string): Promise<RunResult[]> {
+/** A run folder's result lines, as read (a line a crash cut short left out). */
+async function* resultLines(runDir: string): AsyncGenerator<RunResult> {
   const path = join(runDir, 'results.jsonl');
   try {
     await access(path);
@@ -48,26 +45,55 @@ export async function readRunResults(runDir: string): Promise<RunResult[]> {
       `${runDir}: no results.jsonl: pass --run a run folder (runs/<time>-<scorecard>)`,
     );
   }
-  const results = new Map<string, RunResult>();
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   for await (const text of lines) {
     const result = asResult(text);
-    if (result) results.set(JSON.stringify([result.item_id, result.score]), result);
+    if (result) yield result;
   }
+}
+
+/**
+ * A run folder's results, the last line of each item and score (as after a resume), in the order
+ * the items first appear.
+ */
+export async function readRunResults(runDir: string): Promise<RunResult[]> {
+  const results = new Map<string, RunResult>();
+  for await (const result of resultLines(runDir))
+    results.set(JSON.stringify([result.item_id, result.score]), result);
   return [...results.values()];
 }
 
-/** A run folder's answers: score → item → value (results `ok` with a value only). */
+/**
+ * A run folder's answers: score → item → value (results `ok` with a value only), from the last
+ * line of each item and score, in the order the items first appear (scores in the order of their
+ * first such item). Read line by line: kept as whole results first, a million-item run's took 2.7 GB.
+ */
 export async function readRunAnswers(runDir: string): Promise<RunAnswers> {
-  const answers = new Map<string, Map<string, string>>();
-  for (const result of await readRunResults(runDir)) {
-    if (result.status !== 'ok' || result.value === null) continue;
-    let items = answers.get(result.score);
+  // Per score, each item's last value (null: no answer, an error after a resume) and when its
+  // first line came.
+  const latest = new Map<string, Map<string, { value: string | null; order: number }>>();
+  let order = 0;
+  for await (const result of resultLines(runDir)) {
+    let items = latest.get(result.score);
     if (!items) {
       items = new Map();
-      answers.set(result.score, items);
+      latest.set(result.score, items);
     }
-    items.set(result.item_id, result.value);
+    const value = result.status === 'ok' ? result.value : null;
+    const seen = items.get(result.item_id);
+    if (seen) seen.value = value;
+    else items.set(result.item_id, { value, order: order++ });
   }
-  return answers;
+  const answered: { score: string; first: number; items: Map<string, string> }[] = [];
+  for (const [score, items] of latest) {
+    const kept = { score, first: Number.POSITIVE_INFINITY, items: new Map<string, string>() };
+    for (const [item, { value, order: itemOrder }] of items) {
+      if (value === null) continue;
+      kept.first = Math.min(kept.first, itemOrder);
+      kept.items.set(item, value);
+    }
+    if (kept.items.size > 0) answered.push(kept);
+  }
+  answered.sort((left, right) => left.first - right.first);
+  return new Map(answered.map(({ score, items }) => [score, items]));
 }
