@@ -10,6 +10,8 @@ export interface Meter {
   requests: number;
   inputTokens: number;
   outputTokens: number;
+  /** Every request body sent through it, as text. */
+  bodies: string[];
   /** Dollars at $1 input and $2 output per million tokens (the projects' prices). */
   usd(): number;
   close(): Promise<void>;
@@ -23,6 +25,7 @@ export async function startMeter(target: string): Promise<Meter> {
     requests: 0,
     inputTokens: 0,
     outputTokens: 0,
+    bodies: [] as string[],
     usd: () => (meter.inputTokens * 1 + meter.outputTokens * 2) / 1_000_000,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -53,6 +56,9 @@ export async function startMeter(target: string): Promise<Meter> {
         });
       },
     );
+    const sent: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => sent.push(chunk));
+    incoming.on('end', () => meter.bodies.push(Buffer.concat(sent).toString()));
     incoming.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { redact } from '@plexus/core';
 import { buildCandidates, type Candidate, parseEdits, recordedEdit } from './candidates.js';
 import { largestConfusions, type Measurement } from './measure.js';
 import { askOptimizer, type OptimizerEndpoint, worstCaseUsd } from './optimizer-client.js';
@@ -22,12 +23,14 @@ export interface ProposalSettings {
 export async function proposals(settings: ProposalSettings, source: string, train: Measurement) {
   settings.checkBudget();
   const cells = largestConfusions(train.lines, 3, 5);
+  // The optimizer is a third party: the scorecard goes to it without its credentials (a key in
+  // base_url's query, a URL password, any secret registered), as everything Plexus writes does.
   const messages = optimizerPrompt({
     source,
     score: settings.score,
     cells,
     candidates: settings.candidates,
-  });
+  }).map((message) => ({ ...message, content: redact(message.content) }));
   const { endpoint } = settings;
   const answer = await askOptimizer(
     endpoint,
