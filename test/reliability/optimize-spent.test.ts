@@ -94,3 +94,19 @@ it('refuses --max-usd without the optimizer price, before anything is paid', asy
   expect(result.stderr).toContain("--max-usd needs the optimizer's price");
   expect(meter.requests).toBe(0);
 }, 60_000);
+
+it.each([0.002, 0.0105, 0.02, 0.035])(
+  '--max-usd %f: the server is asked for no more, and spent_usd is what it was asked for',
+  async (budget) => {
+    const { meter, args, env, dir } = await metered(
+      [{ candidates: [edit(prizePrompt, 'name prize offers as spam')] }, { candidates: [] }],
+      0,
+    );
+    const result = await runCli([...args('out'), '--max-usd', String(budget)], env);
+    const log = readLog(join(dir, 'out'));
+    expect(meter.usd()).toBeLessThanOrEqual(budget);
+    expect(log.spent_usd).toBeCloseTo(meter.usd(), 12);
+    if (result.code !== 0) expect(result.stderr).toContain('--max-usd');
+  },
+  120_000,
+);
