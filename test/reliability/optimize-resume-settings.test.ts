@@ -60,6 +60,25 @@ it('refuses a resume with another --alpha, --seed, --split or --data, and goes o
   expect(log.rounds[1]!.p_value).toBeCloseTo(0.25, 10);
 }, 180_000);
 
+it('says how many rounds the run has when a resume asks for fewer', async () => {
+  const { args, env, dir } = await project([
+    { candidates: [edit(prizePrompt, 'name prize offers as spam')] },
+    { candidates: [edit(rarePrompt, 'name rare lottery codes too')] },
+  ]);
+  // At --alpha 0.3 round 2's p = 0.25 is accepted too: two accepted rounds.
+  const first = await runCli([...args('out'), '--rounds', '2', '--alpha', '0.3'], env);
+  expect(first.code, first.stderr).toBe(0);
+  const lower = await runCli([...args('out'), '--resume', '--rounds', '1', '--alpha', '0.3'], env);
+  expect(lower.code, lower.stderr).toBe(0);
+  const log = JSON.parse(readFileSync(join(dir, 'out', 'changelog.json'), 'utf8')) as {
+    rounds: { outcome: string }[];
+    stopped: string;
+  };
+  expect(log.rounds.map((entry) => entry.outcome)).toEqual(['accepted', 'accepted']);
+  // Before: "1 rounds done".
+  expect(log.stopped).toBe('2 rounds done');
+}, 120_000);
+
 it('refuses to start over a run killed in its first round without --resume', async () => {
   const { server, args, env, dir } = await project([{ candidates: [] }], 20);
   const run = startCli(args('out'), env);

@@ -275,6 +275,7 @@ async function rounds(
     );
     if (!accepted) return;
   }
-  log.stopped = `${options.rounds} rounds done`;
+  // The rounds the run has (a resume with a lower --rounds said "1 rounds done" beside 2 rounds).
+  log.stopped = `${log.rounds.length} rounds done`;
   await writeChangelog(options.outDir, log);
 }
