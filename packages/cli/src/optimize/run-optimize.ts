@@ -14,7 +14,7 @@ import { candidateSchema } from './local-optimizer.js';
 import type { OptimizeTracker } from './mlflow-tracking.js';
 import type { OptimizerEndpoint } from './optimizer-client.js';
 import { type RoundSettings, runRound } from './round.js';
-import { type Spending, spending } from './spending.js';
+import { Spending } from './spending.js';
 import { type SplitName, type SplitRecord, writeSplits } from './split.js';
 
 export interface OptimizeOptions {
@@ -141,51 +141,13 @@ function logSplit(
     log(`${split.without_gold} items without a gold label for "${score}" left out of the split`);
 }
 
-/** `plexus optimize`: rounds of edits, each kept only when significantly better on the holdout. */
-export async function optimize(options: OptimizeOptions): Promise<Changelog> {
-  const file = resolve(options.file);
-  const original = await load(await readFile(file, 'utf8'), file, options.score);
-  const score = checkScore(original, options.score);
-  const data =
-    options.data ??
-    (original.data?.path ? resolve(original.baseDir, original.data.path) : undefined);
-  if (!data)
-    throw new InvalidConfigError([
-      { path: '--data', message: 'no labelled data: pass --data FILE or set data.path' },
-    ]);
-  await mkdir(options.outDir, { recursive: true });
-  const start = await startingPoint(options, file);
-  const split = await writeSplits({
-    dataPath: data,
-    score: options.score,
-    goldColumn: score.labelColumn ?? options.score,
-    columns: {
-      id: original.data?.id_column,
-      text: original.data?.text_column,
-      format: original.data?.format,
-    },
-    seed: options.seed,
-    fractions: options.fractions,
-    outDir: options.outDir,
-  });
-  logSplit(split, { data, score: options.score }, options.log);
-  const budget = spending(options.outDir, options.maxUsd);
-  if (options.endpoint.provider === 'llama-cpp')
-    options.log(`optimizer: llama-cpp ${basename(options.endpoint.model)} (local, CPU; cost 0)`);
-  const tracker = await options.startTracker?.();
-  if (start.log) await tracker?.catchUp(start.log.rounds);
-  const log: Changelog = start.log ?? {
-    scorecard: options.file,
-    score: options.score,
-    alpha: options.alpha,
-    max_cost_increase: options.maxCostIncrease,
-    spent_usd: 0,
-    rounds: [],
-    stopped: null,
-  };
-  // Written before round 1: a run killed in it keeps its settings and is resumed, not redone.
-  if (!start.log) await writeChangelog(options.outDir, log);
-  const settings: RoundSettings = {
+/** What every round reads: the splits, the flags, the optimizer and the budget's hooks. */
+function roundSettings(
+  options: OptimizeOptions,
+  run: { file: string; score: LoadedScore; budget: Spending },
+): RoundSettings {
+  const { file, score, budget } = run;
+  return {
     file,
     score: options.score,
     splits: {
@@ -215,6 +177,53 @@ export async function optimize(options: OptimizeOptions): Promise<Changelog> {
     remainingUsd: budget.remaining,
     log: options.log,
   };
+}
+
+/** `plexus optimize`: rounds of edits, each kept only when significantly better on the holdout. */
+export async function optimize(options: OptimizeOptions): Promise<Changelog> {
+  const file = resolve(options.file);
+  const original = await load(await readFile(file, 'utf8'), file, options.score);
+  const score = checkScore(original, options.score);
+  const data =
+    options.data ??
+    (original.data?.path ? resolve(original.baseDir, original.data.path) : undefined);
+  if (!data)
+    throw new InvalidConfigError([
+      { path: '--data', message: 'no labelled data: pass --data FILE or set data.path' },
+    ]);
+  await mkdir(options.outDir, { recursive: true });
+  const start = await startingPoint(options, file);
+  const split = await writeSplits({
+    dataPath: data,
+    score: options.score,
+    goldColumn: score.labelColumn ?? options.score,
+    columns: {
+      id: original.data?.id_column,
+      text: original.data?.text_column,
+      format: original.data?.format,
+    },
+    seed: options.seed,
+    fractions: options.fractions,
+    outDir: options.outDir,
+  });
+  logSplit(split, { data, score: options.score }, options.log);
+  const budget = new Spending(options.outDir, options.maxUsd);
+  if (options.endpoint.provider === 'llama-cpp')
+    options.log(`optimizer: llama-cpp ${basename(options.endpoint.model)} (local, CPU; cost 0)`);
+  const tracker = await options.startTracker?.();
+  if (start.log) await tracker?.catchUp(start.log.rounds);
+  const log: Changelog = start.log ?? {
+    scorecard: options.file,
+    score: options.score,
+    alpha: options.alpha,
+    max_cost_increase: options.maxCostIncrease,
+    spent_usd: 0,
+    rounds: [],
+    stopped: null,
+  };
+  // Written before round 1: a run killed in it keeps its settings and is resumed, not redone.
+  if (!start.log) await writeChangelog(options.outDir, log);
+  const settings = roundSettings(options, { file, score, budget });
   try {
     await rounds(options, settings, log, { source: start.source, file, budget, tracker });
   } catch (error) {
