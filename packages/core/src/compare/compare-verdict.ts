@@ -82,9 +82,12 @@ export function withTraining(
     ...(training.a > 0 ? [`${training.a} in run A's model's training data`] : []),
     ...(training.b > 0 ? [`${training.b} in run B's`] : []),
   ].join(', ');
+  // With --errors exclude, items outside both may all have failed in a run: there are some.
   const unseen =
     outside.no_metrics_reason === null
       ? `over the ${outside.n} outside both, ${outside.verdict}`
-      : 'no item is outside both, so nothing measures them on items they did not learn';
+      : outside.errors_a + outside.errors_b > 0
+        ? `nothing is compared outside both: ${outside.no_metrics_reason}`
+        : 'no item is outside both, so nothing measures them on items they did not learn';
   return `of the ${n} items, ${runs} (answers remembered, not predicted): ${unseen}; over all ${n}, ${verdict}`;
 }
