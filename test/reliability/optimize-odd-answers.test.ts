@@ -1,6 +1,6 @@
 // Optimizer answers a model really gives: a number as the prompt, a text as the descriptions, more
 // candidates than asked, JSON after prose with braces. Each is dropped or read with its reason.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { runCli } from './harness.js';
@@ -76,4 +76,37 @@ it('says the optimizer proposed nothing when its list is empty', async () => {
   expect(result.stderr).toContain(
     'round 1: no valid candidate: the optimizer proposed no candidate',
   );
+}, 120_000);
+
+it("names a graph's prompted nodes when an edit names the graph itself or a logic node", async () => {
+  const { args, env, dir } = await project(
+    [
+      {
+        candidates: [
+          { node: 'Spam', prompt: prizePrompt, reason: 'the graph itself' },
+          { node: 'verdict', prompt: prizePrompt, reason: 'a logic node' },
+        ],
+      },
+    ],
+    0,
+    true,
+  );
+  const card = join(dir, 'spam.yaml');
+  const logic =
+    '      - name: verdict\n        type: logic\n        rules: [{ when: \'nodes["decide"] == "spam"\', label: spam }]\n        otherwise: ham\n';
+  writeFileSync(
+    card,
+    readFileSync(card, 'utf8').replace(
+      '    labels: [spam, ham]\n    label_column',
+      `${logic}    labels: [spam, ham]\n    label_column`,
+    ),
+  );
+  const result = await runCli([...args('out'), '--rounds', '1'], env);
+  expect(result.code, result.stderr).toBe(0);
+  const log = JSON.parse(readFileSync(join(dir, 'out', 'changelog.json'), 'utf8')) as Logged;
+  // Before: "does not validate: scores[0].prompt: unknown setting "prompt"; known: name, class, ..."
+  expect(log.rounds[0]!.candidates.map((candidate) => candidate.dropped)).toEqual([
+    '"Spam" is an llm/graph score: name the node to change (its nodes with a prompt: decide)',
+    'node "verdict" has no prompt to change (its nodes with a prompt: decide)',
+  ]);
 }, 120_000);

@@ -123,12 +123,24 @@ function applyEdit(
   edit: CandidateEdit,
 ): string | { problem: string } {
   const document = parseDocument(source);
-  const scores = document.toJS().scores as { name?: string; nodes?: { name?: string }[] }[];
+  type Prompted = { name?: string; prompt?: unknown };
+  const scores = document.toJS().scores as (Prompted & { nodes?: Prompted[] })[];
   const index = scores.findIndex((entry) => entry.name === score);
   const path: (string | number)[] = ['scores', index];
+  const nodes = scores[index]?.nodes;
+  // A graph's prompts are its nodes': naming the score (or a logic node) gave a validator's list
+  // of 38 settings ("unknown setting prompt"), not the names to use.
+  const prompted = `its nodes with a prompt: ${(nodes ?? [])
+    .filter((node) => typeof node.prompt === 'string')
+    .map((node) => node.name)
+    .join(', ')}`;
+  if (edit.node === score && Array.isArray(nodes))
+    return { problem: `"${score}" is an llm/graph score: name the node to change (${prompted})` };
   if (edit.node !== score) {
-    const nodeIndex = (scores[index]?.nodes ?? []).findIndex((node) => node.name === edit.node);
+    const nodeIndex = (nodes ?? []).findIndex((node) => node.name === edit.node);
     if (nodeIndex < 0) return { problem: `no node "${edit.node}" in score "${score}"` };
+    if (typeof nodes![nodeIndex]!.prompt !== 'string')
+      return { problem: `node "${edit.node}" has no prompt to change (${prompted})` };
     path.push('nodes', nodeIndex);
   }
   const prompt = edit.prompt ?? String(document.getIn([...path, 'prompt']) ?? '');
