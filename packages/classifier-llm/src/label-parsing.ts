@@ -2,7 +2,7 @@ import { matchLabel, normalizeLabel, redactedSlice } from '@plexus/core';
 import { mayBeCut, mayBeCutProblem } from './answer-notes.js';
 import type { ChatResponse } from './chat-provider.js';
 import { cutFirstLabel, jsonLabel, jsonObjectOf, type LabelReading } from './json-answer.js';
-import { askedAfter, asks, continuedBelow, lineLabels } from './label-statements.js';
+import { askedAfter, asks, lineLabels } from './label-statements.js';
 
 export type { LabelReading } from './json-answer.js';
 
@@ -172,22 +172,21 @@ function quotedLine(line: string): string {
 /**
  * The labels the first and last written lines hold alone ("ham" then why, "not spam" in it). A
  * line between is reasoning: a recited list of the labels, an option weighed. A question ("Spam?")
- * holds none. A first line whose sentence goes on below ("Spam\nfilters would catch it") is no
- * answer by itself, but still conflicts with another label alone ("spam\nor rather\nham").
+ * holds none. A first line alone is the answer even when the explanation below starts in lower
+ * case ("ham\nit is a normal message, not spam"): a small model's usual answer. The rare sentence
+ * that starts with a label word on a line of its own ("Spam\nfilters would catch it, but this one
+ * is ham") reads as that label; telling the two apart takes more than the lines' shapes.
  */
 function aloneLabels(lines: readonly string[], labels: readonly string[]): string[] {
   const written = lines.flatMap((line, index) => (line.trim() === '' ? [] : [index]));
   const ends = written.length > 1 ? [written[0]!, written.at(-1)!] : written;
   const found: string[] = [];
-  let answers = 0;
   for (const index of ends) {
     const bare = bareText(lines[index]!);
     const label = asks(bare) ? undefined : matchLabel(bare, labels);
-    if (label === undefined) continue;
-    found.push(label);
-    if (!continuedBelow(lines, index)) answers += 1;
+    if (label !== undefined) found.push(label);
   }
-  return answers === 0 ? [] : [...new Set(found)];
+  return [...new Set(found)];
 }
 
 /** Any label, on word boundaries, ignoring case, longer labels first (they contain shorter ones). */

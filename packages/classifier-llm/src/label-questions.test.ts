@@ -14,9 +14,16 @@ import { startTestServer } from './testing/openai-test-server.js';
 const spamHam = ['spam', 'ham'];
 
 describe('readLabel: a label word that begins a sentence, or is asked about, is not the answer', () => {
-  it('reads a first line continued on the next as part of the sentence', () => {
+  it('reads a first line alone as the answer, whatever case the explanation below starts in', () => {
+    // A small model's usual answer: the label, then why in lower case (with the other label in a
+    // negation). A rule that read such a first line as a sentence going on gave spam here.
+    expect(readLabel('ham\nit is a normal message, not spam', spamHam)).toEqual({ label: 'ham' });
+    expect(
+      readLabel('No\nthe customer never asks for the card number, so not Yes', ['Yes', 'No']),
+    ).toEqual({ label: 'No' });
+    // The rare sentence starting with a label word on its own line reads as that label.
     expect(readLabel('Spam\nfilters would catch it, but this one is ham', spamHam)).toEqual({
-      label: 'ham',
+      label: 'spam',
     });
     // A first line that ends its sentence, or is followed by a new one, is still the answer.
     expect(readLabel('ham\nIt is a note from a friend, not spam.', spamHam)).toEqual({
@@ -114,9 +121,10 @@ async function scoreOne(answer: string, labels: string[]) {
 
 it('over HTTP: each answer gives the label it states, or an invalid_answer error saying why', async () => {
   server.resetStats();
-  expect(
-    await scoreOne('Spam\nfilters would catch it, but this one is ham', spamHam),
-  ).toMatchObject({ status: 'ok', value: 'ham' });
+  expect(await scoreOne('ham\nit is a normal message, not spam', spamHam)).toMatchObject({
+    status: 'ok',
+    value: 'ham',
+  });
   const asked = await scoreOne('Spam?\nNo, it is a note from a friend.', spamHam);
   expect(asked).toMatchObject({ status: 'error', value: null, error: { code: 'invalid_answer' } });
   expect(asked.error!.message).toContain('(why: it names a label only in a question: "Spam?")');

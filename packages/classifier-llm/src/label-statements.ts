@@ -47,14 +47,3 @@ export function askedAfter(text: string, at: number): boolean {
   while (next < text.length && next - at < 8 && ' \t*"\'`_'.includes(text[next]!)) next += 1;
   return text[next] === '?';
 }
-
-/**
- * Whether the line at `index` is a sentence continued on the next line: it ends with a letter or
- * a digit (no `.!?:;`, no markup) and the next line starts with a lower-case letter ("Spam\nfilters
- * would catch it": the label word is the sentence's first word, not an answer on its own line).
- */
-export function continuedBelow(lines: readonly string[], index: number): boolean {
-  const next = lines[index + 1]?.trimStart();
-  if (!next || !/^\p{Ll}/u.test(next)) return false;
-  return /[\p{L}\p{N}]$/u.test(lines[index]!.trimEnd());
-}
