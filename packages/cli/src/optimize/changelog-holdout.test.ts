@@ -56,3 +56,17 @@ describe('changelog.md: the same holdout tested round after round', () => {
     expect(text).not.toContain('The same holdout decided');
   });
 });
+
+describe('changelog.md: cost per item', () => {
+  it('never shows a cost too small for six decimals as 0.000000', () => {
+    const entry = round(1, 0.01, 'accepted');
+    entry.cost_per_item = { current: 2.4e-7, candidate: 0.000137 };
+    const row = changelogMarkdown(log([entry]))
+      .split('\n')
+      .find((line) => line.startsWith('| 1 |'))!;
+    expect(row).toContain('| 2.40e-7 → 0.000137 |');
+    const free = round(1, 0.01, 'accepted');
+    free.cost_per_item = { current: 0, candidate: null };
+    expect(changelogMarkdown(log([free]))).toContain('| 0 → – |');
+  });
+});

@@ -31,6 +31,16 @@ function figure(value: number | null, digits = 3): string {
   return value === null ? '–' : value.toFixed(digits);
 }
 
+/**
+ * Dollars per item: six decimals, or three significant digits below $0.000001 (a cheap model's
+ * $0.0000002 per item read "0.000000", as if it cost nothing); 0 is "0".
+ */
+function dollars(value: number | null): string {
+  if (value === null) return '–';
+  if (value === 0) return '0';
+  return value < 0.000001 ? value.toPrecision(3) : value.toFixed(6);
+}
+
 function pValue(value: number | null): string {
   return value === null ? '–' : value.toPrecision(3);
 }
@@ -45,7 +55,7 @@ function roundRow(entry: RoundEntry): string {
     `${figure(validation.current)} → ${figure(validation.candidate)}`,
     `${figure(holdout.current)} → ${figure(holdout.candidate)} (n ${holdout.items ?? '–'})`,
     pValue(entry.p_value),
-    `${figure(entry.cost_per_item.current, 6)} → ${figure(entry.cost_per_item.candidate, 6)}`,
+    `${dollars(entry.cost_per_item.current)} → ${dollars(entry.cost_per_item.candidate)}`,
     figure(entry.generalisation_gap),
     entry.version ?? '–',
   ];
