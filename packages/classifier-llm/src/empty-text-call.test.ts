@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, parseScorecard, type ResultLine, type RunMetricsFile } from '@plexus/core';
 import { afterAll, expect, it } from 'vitest';
+import { showsText } from './empty-text.js';
 import { plugin } from './plugin.js';
 import { startTestServer } from './testing/openai-test-server.js';
 
@@ -102,4 +103,13 @@ it('still asks when the prompt does not show the text (an empty one changes noth
   expect(server.stats.requests).toBe(2);
   for (const line of lines)
     expect(line).toMatchObject({ status: 'ok', value: 'yes', llm_calls: 1 });
+});
+
+it('knows the item text by the template variable, not by the word', () => {
+  expect(showsText(['Spam? {{ text }}'])).toBe(true);
+  expect(showsText(['{{text | upcase}}'])).toBe(true);
+  expect(showsText([undefined, "{% if text != '' %}{{ text }}{% endif %}"])).toBe(true);
+  // The word in wording, or a metadata field named text, is not the item's text.
+  expect(showsText(['Is this text spam? {{ metadata.body }}'])).toBe(false);
+  expect(showsText(['{{ metadata.text }}', 'Answer with the text of a label.'])).toBe(false);
 });

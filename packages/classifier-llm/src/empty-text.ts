@@ -22,9 +22,16 @@ export function checkEmptyTextLabel(label: string | undefined, labels: readonly 
   ]);
 }
 
-/** Whether templates show the item's text (`{{ text }}`): an empty one then leaves nothing to ask. */
+/** The variable `text` inside a Liquid tag (`{{ text }}`, `{{text | upcase}}`, `{% if text %}`). */
+const textVariable = /\{[{%][^}]*?(?<![.\w])text\b[^}]*[}%]\}/;
+
+/**
+ * Whether templates show the item's text (`{{ text }}`): an empty one then leaves nothing to ask.
+ * The word in plain wording ("Is this text spam? {{ metadata.body }}") or a field named so
+ * (`{{ metadata.text }}`) is not the item's text.
+ */
 export function showsText(templates: readonly (string | undefined)[]): boolean {
-  return templates.some((template) => template !== undefined && /\btext\b/.test(template));
+  return templates.some((template) => template !== undefined && textVariable.test(template));
 }
 
 const emptyText = 'the text is empty (the processors kept nothing, or the item has no text)';
