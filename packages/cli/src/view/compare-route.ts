@@ -3,12 +3,17 @@ import { join } from 'node:path';
 import { compareRuns, errorMessage, PlexusError, type RunComparison } from '@plexus/core';
 import { pairOf } from '../score-pairs.js';
 import { comparePage } from './compare-page.js';
-import { flips } from './flips.js';
+import { flips, type ScoreFlips } from './flips.js';
 import { type OpenedRun, openRun, textOf } from './run-folders.js';
 
 /** The last comparisons, kept while both results files are unchanged. */
 const comparisons = new Map<string, RunComparison>();
 const keptComparisons = 16;
+/**
+ * The flipped items of a kept comparison (its files unchanged, so are they): found anew on each
+ * view, they took 4.6 CPU s for runs of a million items.
+ */
+const keptFlips = new WeakMap<RunComparison, ScoreFlips[]>();
 
 function fileStamp(dir: string): string {
   const stats = statSync(join(dir, 'results.jsonl'));
@@ -58,9 +63,13 @@ export async function comparePageFor(
     if (!PlexusError.isInstance(error)) throw error;
     problem = errorMessage(error);
   }
-  const scoreFlips = (result?.scores ?? []).map((score) =>
-    flips(runA.index, runB.index, score.score_a, score.score_b),
-  );
+  let scoreFlips = result ? keptFlips.get(result) : undefined;
+  if (!scoreFlips) {
+    scoreFlips = (result?.scores ?? []).map((score) =>
+      flips(runA.index, runB.index, score.score_a, score.score_b),
+    );
+    if (result) keptFlips.set(result, scoreFlips);
+  }
   await runA.texts.ensure(runA.index.itemsWithoutText());
   return comparePage({
     runA: nameA,
