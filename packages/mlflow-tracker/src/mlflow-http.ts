@@ -70,11 +70,12 @@ export class MlflowHttp {
 
   constructor(private readonly options: MlflowClientOptions = {}) {
     const uri = options.trackingUri ?? process.env.MLFLOW_TRACKING_URI;
+    // Before any message quotes it: a mistyped `htps://user:password@host` is a URL all the same.
+    registerUrlCredentials(uri);
     if (!uri || !/^https?:\/\//.test(uri))
       throw new TrackerError(
-        `MLflow needs an http(s) tracking URI (got ${uri ? `"${uri}"` : 'none'}); set MLFLOW_TRACKING_URI=http://host:port`,
+        `MLflow needs an http(s) tracking URI (got ${uri ? `"${redact(uri)}"` : 'none'}); set MLFLOW_TRACKING_URI=http://host:port`,
       );
-    registerUrlCredentials(uri);
     const { url, credentials } = withoutCredentials(uri);
     this.urlCredentials = credentials;
     this.trackingUri = url.replace(/\/+$/, '');

@@ -89,3 +89,10 @@ describe('a tracking URI with user:password@ (basic auth in the URL)', () => {
     expect(run?.data?.metrics?.find((metric) => metric.key === 'Free.accuracy')?.value).toBe(1);
   });
 });
+
+it('a mistyped tracking URI is refused without its password', () => {
+  // `htps://` is no http(s) URI, but its user:password@ is still a password.
+  expect(() => new MlflowClient({ trackingUri: 'htps://bob:s3cret-4711@mlflow.example' })).toThrow(
+    /MLflow needs an http\(s\) tracking URI \(got "htps:\/\/bob:\[redacted\]@mlflow\.example"\)/,
+  );
+});
