@@ -1,6 +1,6 @@
 // `plexus optimize --resume` with other test settings than the run's: they were ignored (the split)
 // or used while the changelog named the first ones (--alpha), in silence.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { runCli, sleep, startCli } from './harness.js';
@@ -116,3 +116,27 @@ it('a run stopped by --max-usd and resumed with more does not still say it stopp
   expect(log.stopped).toBe('round 2: no significant improvement');
   expect(readFileSync(join(out, 'changelog.md'), 'utf8')).not.toContain('Stopped: round 1');
 }, 180_000);
+
+it('says how to go on from a changelog.json cut short, and going on costs nothing', async () => {
+  const { server, args, env, dir } = await project([
+    { candidates: [edit(prizePrompt, 'name prize offers as spam')] },
+    { candidates: [] },
+  ]);
+  const first = await runCli(args('out'), env);
+  expect(first.code, first.stderr).toBe(0);
+  const path = join(dir, 'out', 'changelog.json');
+  const whole = readFileSync(path, 'utf8');
+  writeFileSync(path, whole.slice(0, 200)); // as a kill in the middle of its write left it
+  const requests = server.stats.requests;
+  const cut = await runCli([...args('out'), '--resume'], env);
+  // Before: "plexus: Unterminated string in JSON at position 200", exit 1, naming no file.
+  expect(cut.code).toBe(2);
+  expect(cut.stderr).toContain('changelog.json cannot be read');
+  expect(cut.stderr).toContain('remove it and --resume');
+  rmSync(path);
+  const again = await runCli([...args('out'), '--resume'], env);
+  expect(again.code, again.stderr).toBe(0);
+  expect(server.stats.requests).toBe(requests);
+  const log = JSON.parse(readFileSync(path, 'utf8')) as { rounds: { outcome: string }[] };
+  expect(log.rounds.map((entry) => entry.outcome)).toEqual(['accepted', 'no valid candidate']);
+}, 120_000);

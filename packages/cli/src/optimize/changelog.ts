@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unlistedUnknownCostReason } from '@plexus/core';
 import type { CandidateRecord, RoundEntry } from './round.js';
@@ -107,6 +107,13 @@ export function changelogMarkdown(log: Changelog): string {
 
 export async function writeChangelog(outDir: string, log: Changelog): Promise<void> {
   log.holdout_tests = log.rounds.filter((entry) => entry.p_value !== null).length;
-  await writeFile(join(outDir, 'changelog.json'), `${JSON.stringify(log, null, 2)}\n`);
-  await writeFile(join(outDir, 'changelog.md'), changelogMarkdown(log));
+  // Written whole, then renamed: a kill leaves the old file or the new one, never half of one.
+  const files = [
+    ['changelog.json', `${JSON.stringify(log, null, 2)}\n`],
+    ['changelog.md', changelogMarkdown(log)],
+  ] as const;
+  for (const [name, text] of files) {
+    await writeFile(join(outDir, `${name}.tmp`), text);
+    await rename(join(outDir, `${name}.tmp`), join(outDir, name));
+  }
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  errorMessage,
   InvalidConfigError,
   type LoadedScore,
   type LoadedScorecard,
@@ -97,6 +98,20 @@ function checkSameTest(log: Changelog, options: OptimizeOptions) {
   if (problems.length > 0) throw new InvalidConfigError(problems);
 }
 
+/** The changelog of the run being resumed; one that cannot be read says how to go on. */
+async function readChangelog(path: string): Promise<Changelog> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Changelog;
+  } catch (error) {
+    throw new InvalidConfigError([
+      {
+        path: '--resume',
+        message: `${path} cannot be read (${errorMessage(error)}; cut short?): remove it and --resume again: its rounds are done again from the caches, at no cost`,
+      },
+    ]);
+  }
+}
+
 async function startingPoint(options: OptimizeOptions, file: string) {
   const logPath = join(options.outDir, 'changelog.json');
   if (existsSync(logPath) && !options.resume)
@@ -113,9 +128,7 @@ async function startingPoint(options: OptimizeOptions, file: string) {
         message: `${options.outDir} holds the split of an optimize run; pass --resume to continue it, or another --out`,
       },
     ]);
-  const log: Changelog | undefined = existsSync(logPath)
-    ? (JSON.parse(await readFile(logPath, 'utf8')) as Changelog)
-    : undefined;
+  const log = existsSync(logPath) ? await readChangelog(logPath) : undefined;
   if (log) checkSameTest(log, options);
   const lastVersion = [...(log?.rounds ?? [])].reverse().find((entry) => entry.version)?.version;
   const source = await readFile(lastVersion ? join(options.outDir, lastVersion) : file, 'utf8');
