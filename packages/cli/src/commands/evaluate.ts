@@ -1,11 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   evaluate,
   InvalidConfigError,
   type LoadedScore,
-  readRunInfo,
-  resumedSelection,
   selectScores,
   shellWord,
 } from '@plexus/core';
@@ -18,6 +14,7 @@ import { type CliIo, skippedRowLine } from '../output.js';
 import { ownStdout } from '../own-stdout.js';
 import { Progress } from '../progress.js';
 import { progressTotal } from '../progress-total.js';
+import { resumeFlags, resumesBatches } from '../resume-flags.js';
 import {
   defaultMaxErrorRate,
   errorNotes,
@@ -54,44 +51,6 @@ interface EvaluateFlags extends GoldFlags {
 }
 
 const shownProblems = 20;
-
-/**
- * A resume's flags: `--score`, `--limit` and `--sample` as the run started with them unless given
- * again (core's `resumedSelection`; `evaluate` applies it too), said on stderr when taken from it.
- */
-async function resumeFlags(flags: EvaluateFlags, io: CliIo): Promise<void> {
-  if (flags.resume === undefined) return;
-  const recorded = (await readRunInfo(flags.resume, '--resume')).options;
-  const given = {
-    scores: flags.score,
-    limit: flags.limit,
-    sample: flags.sample === undefined ? undefined : { size: flags.sample, seed: flags.seed },
-  };
-  const kept = resumedSelection(given, recorded);
-  const taken: string[] = [];
-  if (flags.score === undefined && kept.scores) {
-    flags.score = [...kept.scores];
-    taken.push(kept.scores.map((name) => `--score ${JSON.stringify(name)}`).join(' '));
-  }
-  if (flags.limit === undefined && kept.limit !== undefined) {
-    flags.limit = kept.limit;
-    taken.push(`--limit ${kept.limit}`);
-  }
-  if (flags.sample === undefined && kept.sample) {
-    Object.assign(flags, {
-      sample: kept.sample.size,
-      seed: kept.sample.seed,
-      stratify: kept.sample.stratify,
-    });
-    taken.push(`--sample ${kept.sample.size} --seed ${kept.sample.seed}`);
-  }
-  if (taken.length > 0) io.stderr(`resuming with the run's own ${taken.join(' ')}\n`);
-}
-
-/** Whether the run folder being resumed sent batches (`batches.jsonl`): `--batch` is then implied. */
-function resumesBatches(resume: string | undefined): boolean {
-  return resume !== undefined && existsSync(join(resume, 'batches.jsonl'));
-}
 
 export function evaluateCommand(
   program: Command,
