@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { collectCacheWarnings, directoryCache, type ResultCache } from '../cache/cache.js';
 import { defaultCacheDir } from '../cache/cache-dir.js';
 import { InvalidConfigError } from '../common/errors.js';
@@ -10,104 +9,31 @@ import {
   readDataset,
   readDatasetBatches,
 } from '../dataset/dataset.js';
-import { type GoldSource, withGold } from '../dataset/item-gold.js';
+import { withGold } from '../dataset/item-gold.js';
 import type { DatasetFormat } from '../dataset/row-sources.js';
 import { firstItems, sampleItems, stratifiedSample } from '../dataset/sampling.js';
 import { resultLineBatches } from '../engine/engine.js';
-import type { LoadedScore, LoadedScorecard } from '../scorecard/loaded-scorecard.js';
+import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
 import { selectScores } from '../scorecard/score-selection.js';
-import type { RunSinkV1, RunSummaryV1 } from '../spec/run-sink-spec.js';
+import type { RunSummaryV1 } from '../spec/run-sink-spec.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { type CoreSinks, callbackSink, coreSinks, RunFolderSink } from './core-sinks.js';
-import { externalLines, type ItemSource } from './external-results.js';
+import type { EvaluateOptions } from './evaluate-options.js';
+import { externalLines } from './external-results.js';
 import { defaultItemTextChars } from './line-storage.js';
 import type { ResultLine } from './result-line.js';
 import { endRun, type LineSource, type SourceCounts } from './run-end.js';
-import type { RunInfo } from './run-folder.js';
+import { datasetPath, openRun } from './run-opening.js';
 import { countedBefore, type RunProvenance, rowsUnknown } from './run-provenance.js';
 import { narrowedSelection, resumedSelection } from './run-selection.js';
 import { readRunInfo } from './run-state.js';
-import { createRun, type OpenedRun, resumeRun, streamLines } from './run-stream.js';
+import { type OpenedRun, streamLines } from './run-stream.js';
 import { checkSinks, SinkSet } from './sink-set.js';
 
-export interface EvaluateOptions {
-  scorecard: LoadedScorecard;
-  /** Dataset path; default the scorecard's `data.path` (relative to the scorecard). */
-  data?: string;
-  /** Run only these scores (and what they depend on). */
-  scores?: readonly string[];
-  /** Score only the first N items. */
-  limit?: number;
-  /** Score a seeded random sample of N items; with `stratify`, keeping that score's gold label proportions. */
-  sample?: { size: number; seed: number; stratify?: string };
-  /** `doScore` calls in flight per score; default 4. */
-  concurrency?: number;
-  /** Items in flight; default 256. */
-  window?: number;
-  /** Run folder; default `runs/<timestamp>-<scorecard key>` under the cwd. */
-  outDir?: string;
-  /** Continue the run in this folder. */
-  resumeDir?: string;
-  /** With `resumeDir`: score again the items whose result is `error`; `ok` results are kept. */
-  retryErrors?: boolean;
-  /** Use the result cache; default true. */
-  cache?: boolean | ResultCache;
-  cacheDir?: string;
-  /** Abandons the run at once (calls in flight cancelled); the run is `interrupted`. */
-  signal?: AbortSignal;
-  /** Stops starting work, lets calls in flight finish and be stored; the run is `interrupted`. */
-  drain?: AbortSignal;
-  /** Called with each line this run stores (a sink with only `add`: the CLI's progress line). */
-  onResult?: (line: ResultLine) => void;
-  onDatasetProblem?: (problem: DatasetProblem) => void;
-  /**
-   * Problems that do not stop the run, as they are found (also in run.json's `warnings`): stored
-   * results a resume scores again because they are not as Plexus writes them.
-   */
-  onWarning?: (message: string) => void;
-  /** Clock, for tests. */
-  now?: () => Date;
-  /** Seed of the bootstrap intervals in the metrics; default 0. */
-  seed?: number;
-  /** Id of a new run (trackers find the run by it); default a random UUID. */
-  runId?: string;
-  /**
-   * Where the run's items come from besides the dataset: `externalResults(lines)` for results
-   * computed elsewhere (Spark), stored, measured and reported like the engine's in the same kind of
-   * run folder; the dataset (`data`) is then not read, only hashed, and nothing is scored here.
-   */
-  items?: ItemSource;
-  /**
-   * Sinks that receive the run as it goes (`RunSinkV1`: begin, restore, add, finish), after the
-   * run folder, metrics, report rows and `onResult`: a tracker (`mlflowTracker()` from
-   * `@plexus/mlflow-tracker`) or your own.
-   */
-  sinks?: readonly RunSinkV1[];
-  /**
-   * Keep LLM scores' prompts in the traces (`trace.prompts`: each call's rendered messages and raw
-   * answer, 8 KB per call at most, secrets redacted); default true (`--no-trace-prompts`: false).
-   */
-  tracePrompts?: boolean;
-  /** Characters of each item's text kept on its first result line (`text`); default 2,000, 0 for none. */
-  itemTextChars?: number;
-  /**
-   * Gold labels from elsewhere than the dataset for some scores (reviewers' labels: `feedbackGold`
-   * of `@plexus/feedback`, `plexus evaluate --gold feedback`), set on each item before sampling.
-   */
-  gold?: GoldSource;
-}
+export type { EvaluateOptions } from './evaluate-options.js';
 
 /** What a run ended with (see `RunSummaryV1`). */
 export type RunSummary = RunSummaryV1;
-
-function datasetPath(options: EvaluateOptions): string {
-  if (options.data) return resolve(options.data);
-  const fromCard = options.scorecard.data?.path;
-  if (fromCard) return resolve(options.scorecard.baseDir, fromCard);
-  throw new InvalidConfigError([
-    { path: '--data', message: 'no dataset: pass --data FILE or set data.path in the scorecard' },
-  ]);
-}
 
 /** Why a run was interrupted, when the signal that stopped it gave a reason in words. */
 function interruption(options: EvaluateOptions): string | undefined {
@@ -116,10 +42,6 @@ function interruption(options: EvaluateOptions): string | undefined {
       return `interrupted: ${signal.reason}`;
   }
   return undefined;
-}
-
-function defaultRunDir(key: string, now: Date): string {
-  return join('runs', `${now.toISOString().replace(/[:.]/g, '-')}-${key}`);
 }
 
 /** `--stratify` names a score of the run: checked before the run folder is created or locked. */
@@ -132,72 +54,6 @@ function checkStratify(options: EvaluateOptions, scores: readonly LoadedScore[])
       message: `no score named "${stratify}" (scores: ${scores.map((entry) => entry.name).join(', ')})`,
     },
   ]);
-}
-
-/** The run.json of a new run, `running`. */
-function newRunInfo(
-  options: EvaluateOptions,
-  run: { fingerprints: Record<string, string>; path: string; started: Date },
-): RunInfo {
-  const { scorecard } = options;
-  return {
-    version: 1,
-    id: options.runId ?? randomUUID(),
-    scorecard: {
-      name: scorecard.name,
-      key: scorecard.key,
-      path: scorecard.path,
-      hash: scorecard.hash,
-    },
-    fingerprints: run.fingerprints,
-    data: { path: run.path },
-    options: {
-      scores: options.scores ?? null,
-      limit: options.limit ?? null,
-      sample: options.sample ?? null,
-      // Gold from elsewhere than the dataset (reviews): which, in words.
-      ...(options.gold ? { gold: options.gold.name } : {}),
-    },
-    status: 'running',
-    started_at: run.started.toISOString(),
-    ended_at: null,
-    duration_s: null,
-    counts: { items: 0, results: 0, errors: 0, skipped: 0, malformed_rows: 0, cache_hits: 0 },
-    error: null,
-  };
-}
-
-/** Creates the run folder, or resumes `resumeDir`; the sinks begin once it is open. */
-function openRun(
-  options: EvaluateOptions,
-  run: {
-    scores: readonly LoadedScore[];
-    fingerprints: Record<string, string>;
-    started: Date;
-    provenance: RunProvenance;
-    sinks: SinkSet;
-  },
-): Promise<OpenedRun> {
-  const { scorecard } = options;
-  // A resumed run goes on with the dataset it started with, unless `data` names another.
-  const path = options.resumeDir && !options.data ? undefined : datasetPath(options);
-  if (options.resumeDir) {
-    return resumeRun({
-      ...run,
-      scorecard,
-      dir: options.resumeDir,
-      data: path,
-      retryErrors: options.retryErrors,
-      selection: options,
-    });
-  }
-  const dir = options.outDir ?? defaultRunDir(scorecard.key, run.started);
-  const info = newRunInfo(options, {
-    fingerprints: run.fingerprints,
-    path: path!,
-    started: run.started,
-  });
-  return createRun(dir, info, scorecard, run.sinks);
 }
 
 function resultCache(options: EvaluateOptions): ResultCache | undefined {
