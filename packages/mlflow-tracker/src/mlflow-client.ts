@@ -1,6 +1,6 @@
 import { TrackerError } from '@plexus/core';
 import type { z } from 'zod';
-import { MlflowHttp } from './mlflow-http.js';
+import { type FileBody, MlflowHttp } from './mlflow-http.js';
 import {
   anyResponse,
   artifactListSchema,
@@ -162,7 +162,12 @@ export class MlflowClient extends MlflowHttp {
     return path ? `${base}/${path}` : base;
   }
 
-  async uploadArtifact(artifactUri: string, path: string, content: Uint8Array): Promise<void> {
+  /** Uploads `content`, bytes or a file (streamed: see `FileBody`), as `path` of the artifacts. */
+  async uploadArtifact(
+    artifactUri: string,
+    path: string,
+    content: Uint8Array | FileBody,
+  ): Promise<void> {
     const target = this.artifactPath(artifactUri, path)
       .split('/')
       .map(encodeURIComponent)
