@@ -76,8 +76,7 @@ function cellMatch(
   normalizer: (score: string) => LabelNormalizer,
 ): number | undefined {
   const [result] = results;
-  if (result?.status !== 'ok' || result.label === null || result.value === null)
-    return undefined;
+  if (result?.status !== 'ok' || result.label === null || result.value === null) return undefined;
   const same = normalizer(result.score);
   return same(result.label) === same(cell!.gold) && same(result.value) === same(cell!.predicted)
     ? 0

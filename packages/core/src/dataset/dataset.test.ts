@@ -128,7 +128,7 @@ describe('readDataset', () => {
     parquetWriteFile({
       filename: parquet,
       columnData: [
-        { name: 'id', data: [12345678901234567890, 7], type: 'DOUBLE' },
+        { name: 'id', data: [2 ** 64, 7], type: 'DOUBLE' },
         { name: 'text', data: ['a', 'b'], type: 'STRING' },
       ],
     });
