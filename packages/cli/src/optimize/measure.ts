@@ -102,14 +102,22 @@ export interface ConfusionCell {
   examples: { id: string; text: string; explanation: string | null }[];
 }
 
-/** The largest cells of wrong answers (errors as predicted "error"), with up to `perCell` items each. */
+const byText = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+
+/**
+ * The largest cells of wrong answers (errors as predicted "error"), with up to `perCell` items
+ * each, the same for the same answers: lines taken in item id order, ties of size by gold and
+ * answer. Taken in the order results.jsonl holds them (the order calls ended), a resume asked the
+ * optimizer with other examples, a request the cache had not seen: paid again, another answer.
+ */
 export function largestConfusions(
   lines: readonly ResultLine[],
   cells: number,
   perCell: number,
 ): ConfusionCell[] {
   const byCell = new Map<string, ConfusionCell>();
-  for (const line of lines) {
+  const ordered = [...lines].sort((left, right) => byText(left.item_id, right.item_id));
+  for (const line of ordered) {
     if (line.correct !== false && line.status !== 'error') continue;
     const predicted = line.value ?? 'error';
     const key = JSON.stringify([line.label, predicted]);
@@ -123,7 +131,9 @@ export function largestConfusions(
       });
     byCell.set(key, cell);
   }
-  return [...byCell.values()].sort((a, b) => b.count - a.count).slice(0, cells);
+  return [...byCell.values()]
+    .sort((a, b) => b.count - a.count || byText(a.gold, b.gold) || byText(a.predicted, b.predicted))
+    .slice(0, cells);
 }
 
 /** ` (3 of 57 failed, counted wrong)` when items failed: the accuracy counts them wrong. */
