@@ -1,4 +1,4 @@
-import { InvalidConfigError, type RunSummary, type ScoreMetrics } from '@plexus/core';
+import { InvalidConfigError, percentText, type RunSummary, type ScoreMetrics } from '@plexus/core';
 
 /** Default of `--max-error-rate`: a score may fail on at most 10% of the items due an answer. */
 export const defaultMaxErrorRate = 0.1;
@@ -31,8 +31,9 @@ function itemsDue(metrics: ScoreMetrics): number {
   return metrics.n_results - metrics.n_skipped;
 }
 
+/** A share as a percentage that never reads 100.0% for less, nor 0.0% for more (`percentText`). */
 function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
+  return percentText(share, 1);
 }
 
 /**

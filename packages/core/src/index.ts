@@ -144,7 +144,7 @@ export {
   type FeedbackAgreementFile,
   readAgreement,
 } from './report/agreement-section.js';
-export { escapeHtml } from './report/html.js';
+export { escapeHtml, percentText } from './report/html.js';
 export {
   itemTableHead,
   renderCalls,

@@ -28,3 +28,17 @@ export function format(value: number | null | undefined, digits = 3): string {
 export function interval(value: [number, number] | null | undefined): string {
   return value ? `[${value[0].toFixed(3)}, ${value[1].toFixed(3)}]` : '';
 }
+
+/**
+ * A share as a percentage to one decimal, never rounded to a figure it is not: `<0.1%` for a share
+ * above 0 that rounds to 0.0% (one item of 3,000 read "0.0%", as for none), `>99.9%` for one below
+ * 1 that rounds to 100.0%.
+ */
+export function percentText(part: number, whole: number): string {
+  if (whole <= 0) return '—';
+  const share = part / whole;
+  const shown = (share * 100).toFixed(1);
+  if (share > 0 && shown === '0.0') return '<0.1%';
+  if (share < 1 && shown === '100.0') return '>99.9%';
+  return `${shown}%`;
+}

@@ -1,7 +1,7 @@
 import { costText } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { chanceCorrected } from './agreement-section.js';
-import { escapeHtml, format, interval } from './html.js';
+import { escapeHtml, format, interval, percentText } from './html.js';
 import { reliabilitySection } from './reliability-section.js';
 import { recordedCost } from './summary-section.js';
 
@@ -69,7 +69,7 @@ function heatmap(metrics: ScoreMetrics): string {
         .map((count, column) => {
           const share = total > 0 ? count / total : 0;
           const color = rowIndex === column ? '22, 163, 74' : '220, 38, 38';
-          const title = `${labels[rowIndex]} → ${labels[column]}: ${count} (${(share * 100).toFixed(1)}% of gold ${labels[rowIndex]})`;
+          const title = `${labels[rowIndex]} → ${labels[column]}: ${count} (${percentText(count, total)} of gold ${labels[rowIndex]})`;
           return `<td class="cell" style="background: rgba(${color}, ${(0.08 + share * 0.85).toFixed(3)})" title="${escapeHtml(title)}">${compact || count === 0 ? '' : count}</td>`;
         })
         .join('');
@@ -124,7 +124,7 @@ export function predictedDistribution(metrics: ScoreMetrics): string {
   const rows = counts
     .map(
       ([label, count]) =>
-        `<tr><td>${escapeHtml(label)}</td><td class="number">${count}</td><td class="number">${((count / total) * 100).toFixed(1)}%</td><td class="bars"><div class="bar predicted" style="width:${((count / largest) * 100).toFixed(1)}%"></div></td></tr>`,
+        `<tr><td>${escapeHtml(label)}</td><td class="number">${count}</td><td class="number">${percentText(count, total)}</td><td class="bars"><div class="bar predicted" style="width:${((count / largest) * 100).toFixed(1)}%"></div></td></tr>`,
     )
     .join('');
   return `<h3>Predicted labels <small>${total} items without a gold label</small></h3><table class="classes distribution"><thead><tr><th>label</th><th>items</th><th>share</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
