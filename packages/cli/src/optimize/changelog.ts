@@ -1,7 +1,7 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unlistedUnknownCostReason } from '@plexus/core';
 import type { CandidateRecord, RoundEntry } from './round.js';
+import { writeWhole } from './whole-file.js';
 
 /** `changelog.json`: the run's settings, spending and every round. */
 export interface Changelog {
@@ -112,8 +112,5 @@ export async function writeChangelog(outDir: string, log: Changelog): Promise<vo
     ['changelog.json', `${JSON.stringify(log, null, 2)}\n`],
     ['changelog.md', changelogMarkdown(log)],
   ] as const;
-  for (const [name, text] of files) {
-    await writeFile(join(outDir, `${name}.tmp`), text);
-    await rename(join(outDir, `${name}.tmp`), join(outDir, name));
-  }
+  for (const [name, text] of files) await writeWhole(join(outDir, name), text);
 }

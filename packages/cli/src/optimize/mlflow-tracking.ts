@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, redact } from '@plexus/core';
 import type { MlflowClient } from '@plexus/mlflow-tracker';
 import type { CandidateRecord, RoundEntry } from './round.js';
+import { writeWhole } from './whole-file.js';
 
 /** Where an optimize run is recorded besides its folder (MLflow: a parent run, a child per candidate). */
 export interface OptimizeTracker {
@@ -63,7 +64,7 @@ async function parentRun(
     params: Object.entries(options.params).map(([key, value]) => ({ key, value: redact(value) })),
   });
   const recorded: Recorded = { parent_run_id: run.info.run_id, rounds_logged: 0 };
-  await writeFile(path, `${JSON.stringify(recorded)}\n`);
+  await writeWhole(path, `${JSON.stringify(recorded)}\n`);
   return { experimentId, runId: run.info.run_id, recorded };
 }
 
@@ -178,7 +179,7 @@ export async function mlflowOptimizeTracker(
   }
   const recorded = ids.recorded;
   const path = join(options.outDir, 'mlflow.json');
-  const save = () => writeFile(path, `${JSON.stringify(recorded)}\n`);
+  const save = () => writeWhole(path, `${JSON.stringify(recorded)}\n`);
   const record = async (entry: RoundEntry, spentUsd: number | null) => {
     const parent = ids!;
     const done = recorded.begun?.round === entry.round ? recorded.begun.candidates : 0;

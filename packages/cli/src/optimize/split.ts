@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DatasetProblem,
+  errorMessage,
   hashFile,
   InvalidConfigError,
   readDataset,
   seededRandom,
   shuffle,
 } from '@plexus/core';
+import { writeWhole } from './whole-file.js';
 
 export const splitNames = ['train', 'validation', 'holdout'] as const;
 export type SplitName = (typeof splitNames)[number];
@@ -123,7 +125,7 @@ export async function writeSplits(options: {
   const recordPath = join(options.outDir, 'split.json');
   const dataSha256 = (await hashFile(options.dataPath)).sha256;
   if (existsSync(recordPath)) {
-    const kept = JSON.parse(await readFile(recordPath, 'utf8')) as SplitRecord;
+    const kept = await readSplitRecord(recordPath);
     checkSameSplit(kept, { ...options, dataSha256 });
     return kept;
   }
@@ -183,6 +185,20 @@ export async function writeSplits(options: {
     data: options.dataPath,
     data_sha256: dataSha256,
   };
-  await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+  await writeWhole(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   return record;
+}
+
+/** The split of the run being resumed; one that cannot be read says how to go on. */
+async function readSplitRecord(path: string): Promise<SplitRecord> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as SplitRecord;
+  } catch (error) {
+    throw new InvalidConfigError([
+      {
+        path,
+        message: `cannot be read (${errorMessage(error)}; cut short?): remove it and --resume again: the split is made again from the same data and seed, the same split`,
+      },
+    ]);
+  }
 }
