@@ -45,7 +45,7 @@ it('says which reviewed labels are no label of the score, and reviews of a near 
   ]);
   expect(run.code).toBe(0);
   expect(run.stderr).toContain(
-    'gold: 1 of 3 items of Refund have a reviewed label that is not among its labels (yes, no): "yse" ×1 (did you mean "yes"?); they count as wrong answers',
+    'gold: 1 of 3 items of Refund have a reviewed label that is not among its labels (yes, no): "yse" ×1; did you mean "yes"?; they count as wrong answers',
   );
   expect(run.stderr).toContain(
     'gold: 2 reviews are of "Refnud", which no score of the scorecard is named; did you mean "Refund"?',

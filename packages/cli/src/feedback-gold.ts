@@ -4,6 +4,7 @@ import {
   InvalidConfigError,
   type LoadedScore,
   normalizeLabel,
+  strayLabels,
 } from '@plexus/core';
 import { FeedbackStore, feedbackDbPath, feedbackGold, type GoldRule } from '@plexus/feedback';
 import type { CliIo } from './output.js';
@@ -34,35 +35,17 @@ function feedbackScores(scores: readonly LoadedScore[], gold: string | undefined
   return scores.filter((score) => score.gold === 'feedback').map((score) => score.name);
 }
 
-/** `"yse" ×3 (did you mean "yes"?)`: labels by how often they occur, the first ten. */
-function listedLabels(counts: Map<string, number>, known: readonly string[]): string {
-  return [...counts]
-    .sort((left, right) => right[1] - left[1])
-    .slice(0, 10)
-    .map(([label, count]) => {
-      const guess = closest(label, known);
-      return `"${label}" ×${count}${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`;
-    })
-    .join(', ');
-}
-
 /**
  * Items whose gold from reviews is not one of the score's labels (a review typed `yse`): they
  * count as wrong answers, which was said nowhere.
  */
 function strayGold(score: LoadedScore, gold: Map<string, string> | undefined): string | undefined {
   if (gold === undefined) return undefined;
-  const normalize = (label: string) => normalizeLabel(label, score.normalization);
-  const known = new Set(score.labels.map(normalize));
   const counts = new Map<string, number>();
-  let stray = 0;
-  for (const label of gold.values()) {
-    if (known.has(normalize(label))) continue;
-    stray += 1;
-    counts.set(label, (counts.get(label) ?? 0) + 1);
-  }
-  if (stray === 0) return undefined;
-  return `gold: ${stray} of ${gold.size} items of ${score.name} have a reviewed label that is not among its labels (${score.labels.join(', ')}): ${listedLabels(counts, score.labels)}; they count as wrong answers (plexus feedback export, correct the label on its row, import that row again)\n`;
+  for (const label of gold.values()) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const found = strayLabels(counts, score.labels, score.normalization);
+  if (found === undefined) return undefined;
+  return `gold: ${found.stray} of ${found.labelled} items of ${score.name} have a reviewed label that is not among its labels (${score.labels.join(', ')}): ${found.listed}; they count as wrong answers (plexus feedback export, correct the label on its row, import that row again)\n`;
 }
 
 /** Reviews of a score name the scorecard lacks but nearly has (`Lost Crad`): they are not used. */

@@ -240,6 +240,7 @@ export {
   scorecardSchema,
   scoreSchema,
 } from './scorecard/scorecard-schema.js';
+export { type StrayLabels, strayLabels } from './scorecard/stray-labels.js';
 export {
   checkModelOverwrite,
   forestModelKind,

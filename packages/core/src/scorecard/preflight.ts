@@ -2,10 +2,11 @@ import type { ConfigProblem } from '../common/errors.js';
 import type { DatasetFormat } from '../dataset/row-sources.js';
 import { separatorProblem } from '../dataset/separator-hint.js';
 import type { ScoreNeedsV1 } from '../spec/score-spec.js';
-import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
+import type { LabelNormalization } from '../text/labels.js';
 import { closest } from '../text/suggest.js';
 import { type DatasetSample, sampleDataset } from './preflight-sample.js';
 import type { SourcePositions } from './source-positions.js';
+import { strayLabels } from './stray-labels.js';
 
 /** A score as the checks before a run see it. */
 export interface PreflightScore {
@@ -240,28 +241,9 @@ export function goldLabelFinding(
 ): { error: boolean; message: string } | undefined {
   const labels = score.labels ?? [];
   const counts = sample.gold.get(score.name) ?? new Map<string, number>();
-  const normalize = (label: string) => normalizeLabel(label, score.normalization);
-  const known = new Set(labels.map(normalize));
-  let labelled = 0;
-  let stray = 0;
-  const strays: [string, number][] = [];
-  for (const [label, count] of counts) {
-    labelled += count;
-    if (known.has(normalize(label))) continue;
-    stray += count;
-    strays.push([label, count]);
-  }
-  if (stray === 0) return undefined;
-  strays.sort((left, right) => right[1] - left[1]);
-  const listed = strays
-    .slice(0, 10)
-    .map(([label, count]) => {
-      // An n/a-style value stands for "na", not for a label it happens to look like.
-      const guess = normalize(label) === 'na' ? '' : hint(label, labels);
-      return `"${label}" ×${count}${guess}`;
-    })
-    .join(', ');
-  const more = strays.length > 10 ? `, and ${strays.length - 10} more labels` : '';
+  const found = strayLabels(counts, labels, score.normalization);
+  if (found === undefined) return undefined;
+  const { labelled, stray, listed } = found;
   const scope = sample.truncated ? `in the first ${sample.rows} rows` : `in ${sample.rows} rows`;
   const error = stray * 2 > labelled;
   const fix = error
@@ -269,7 +251,7 @@ export function goldLabelFinding(
     : '; these rows count as wrong answers';
   return {
     error,
-    message: `${stray} of ${labelled} gold labels ${scope} of ${shownPath} are not among the score's labels (${labels.join(', ')}): ${listed}${more}${fix}`,
+    message: `${stray} of ${labelled} gold labels ${scope} of ${shownPath} are not among the score's labels (${labels.join(', ')}): ${listed}${fix}`,
   };
 }
 

@@ -1,0 +1,46 @@
+import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
+import { closest } from '../text/suggest.js';
+
+/** Gold labels that are none of a score's labels: how many, of how many, and the first ten. */
+export interface StrayLabels {
+  /** Labels counted, stray ones included. */
+  labelled: number;
+  stray: number;
+  /** `"yse" ×3; did you mean "yes"?, "n/a" ×1`, by count, then `, and N more labels`. */
+  listed: string;
+}
+
+/**
+ * The labels of `counts` (label, how often) that are none of `labels` as the score compares them
+ * (`normalization`), or undefined when every one is; shared by the dataset's check before a run
+ * and `--gold feedback`'s reviews.
+ */
+export function strayLabels(
+  counts: Iterable<readonly [string, number]>,
+  labels: readonly string[],
+  normalization?: LabelNormalization,
+): StrayLabels | undefined {
+  const normalize = (label: string) => normalizeLabel(label, normalization);
+  const known = new Set(labels.map(normalize));
+  let labelled = 0;
+  let stray = 0;
+  const strays: [string, number][] = [];
+  for (const [label, count] of counts) {
+    labelled += count;
+    if (known.has(normalize(label))) continue;
+    stray += count;
+    strays.push([label, count]);
+  }
+  if (stray === 0) return undefined;
+  strays.sort((left, right) => right[1] - left[1]);
+  const listed = strays
+    .slice(0, 10)
+    .map(([label, count]) => {
+      // An n/a-style value stands for "na", not for a label it happens to look like.
+      const guess = normalize(label) === 'na' ? undefined : closest(label, labels);
+      return `"${label}" ×${count}${guess === undefined ? '' : `; did you mean "${guess}"?`}`;
+    })
+    .join(', ');
+  const more = strays.length > 10 ? `, and ${strays.length - 10} more labels` : '';
+  return { labelled, stray, listed: `${listed}${more}` };
+}
