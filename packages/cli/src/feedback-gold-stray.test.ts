@@ -55,3 +55,33 @@ it('says which reviewed labels are no label of the score, and reviews of a near 
   expect(metrics.n).toBe(3);
   expect(metrics.accuracy).toBeCloseTo(2 / 3, 12);
 });
+
+it("refuses reviews whose labels are mostly none of the score's (exit 2), as the dataset's gold", async () => {
+  const db2 = join(project, 'other-labels.sqlite');
+  const other = write(
+    'other-labels.csv',
+    [
+      'item_id,score,label,reviewer,reviewed_at',
+      'k1,Refund,refund,ana,2026-01-01',
+      'k2,Refund,none,ana,2026-01-01',
+      'k3,Refund,refund,ana,2026-01-01',
+    ].join('\n'),
+  );
+  expect((await runMain(['feedback', 'import', other, '--feedback-db', db2])).code).toBe(0);
+  const run = await runMain([
+    'evaluate',
+    card,
+    '--out',
+    join(project, 'refused'),
+    '--gold',
+    'feedback',
+    '--feedback-db',
+    db2,
+  ]);
+  // By hand: 3 of 3 reviewed labels are neither yes nor no.
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(
+    '3 of 3 items of Refund have a reviewed label that is not among its labels',
+  );
+  expect(run.stderr).toContain("set the score's labels: to the reviewers' labels");
+});

@@ -37,15 +37,30 @@ function feedbackScores(scores: readonly LoadedScore[], gold: string | undefined
 
 /**
  * Items whose gold from reviews is not one of the score's labels (a review typed `yse`): they
- * count as wrong answers, which was said nowhere.
+ * count as wrong answers, which was said nowhere. Said on stderr; when they are more than half
+ * (the reviews use other labels than the score), bad input, as the dataset's gold is before a run.
  */
-function strayGold(score: LoadedScore, gold: Map<string, string> | undefined): string | undefined {
-  if (gold === undefined) return undefined;
+function checkStrayGold(
+  score: LoadedScore,
+  gold: Map<string, string> | undefined,
+  io: CliIo,
+): void {
+  if (gold === undefined) return;
   const counts = new Map<string, number>();
   for (const label of gold.values()) counts.set(label, (counts.get(label) ?? 0) + 1);
   const found = strayLabels(counts, score.labels, score.normalization);
-  if (found === undefined) return undefined;
-  return `gold: ${found.stray} of ${found.labelled} items of ${score.name} have a reviewed label that is not among its labels (${score.labels.join(', ')}): ${found.listed}; they count as wrong answers (plexus feedback export, correct the label on its row, import that row again)\n`;
+  if (found === undefined) return;
+  const what = `${found.stray} of ${found.labelled} items of ${score.name} have a reviewed label that is not among its labels (${score.labels.join(', ')}): ${found.listed}`;
+  if (found.stray * 2 > found.labelled)
+    throw new InvalidConfigError([
+      {
+        path: '--gold',
+        message: `${what}; set the score's labels: to the reviewers' labels, or correct the reviews (plexus feedback export, then import the corrected rows)`,
+      },
+    ]);
+  io.stderr(
+    `gold: ${what}; they count as wrong answers (plexus feedback export, correct the label on its row, import that row again)\n`,
+  );
 }
 
 /** Reviews of a score name the scorecard lacks but nearly has (`Lost Crad`): they are not used. */
@@ -94,8 +109,7 @@ export async function feedbackGoldSource(
   });
   for (const line of misnamedReviews(records, scores)) io.stderr(line);
   for (const name of names) {
-    const stray = strayGold(scores.find((score) => score.name === name)!, gold.labels.get(name));
-    if (stray !== undefined) io.stderr(stray);
+    checkStrayGold(scores.find((score) => score.name === name)!, gold.labels.get(name), io);
     if (!gold.labels.has(name))
       io.stderr(
         `gold: no reviews of ${name} in ${store.path}: it runs without gold (plexus feedback import FILE)\n`,
