@@ -23,22 +23,7 @@ export const chunkingSchema = z
 
 export type Chunking = z.output<typeof chunkingSchema>;
 
-/** The text cut into windows of `maxTokens` tokens, each repeating `overlap` tokens. */
-export async function splitTokens(
-  text: string,
-  maxTokens: number,
-  overlap: number,
-): Promise<string[]> {
-  // Loaded on first use: building the tokenizer's tables takes about 0.2 s.
-  const { decode, encode } = await import('gpt-tokenizer/encoding/o200k_base');
-  const tokens = encode(text);
-  if (tokens.length <= maxTokens) return [text];
-  const chunks: string[] = [];
-  for (let start = 0; ; start += maxTokens - overlap) {
-    chunks.push(decode(tokens.slice(start, start + maxTokens)));
-    if (start + maxTokens >= tokens.length) return chunks;
-  }
-}
+export { splitTokens } from './chunk-windows.js';
 
 /**
  * `any of 3 chunks: no`, saying when chunks without a valid label were left out of the vote (it
