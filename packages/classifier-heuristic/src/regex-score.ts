@@ -10,6 +10,7 @@ import { isLinearPattern } from './linear-pattern.js';
 import { outcomeLabels, ruleMatches } from './outcome-settings.js';
 import { type CompiledPattern, firstMatches, type PatternMatch } from './pattern-match.js';
 import { Re2Matcher } from './re2-matcher.js';
+import { re2Reading, re2TextDifference } from './re2-reading.js';
 import { type RegexSettings, regexSettingsSchema } from './regex-settings.js';
 import {
   describeSegment,
@@ -115,6 +116,7 @@ export const regexFactory = defineScoreFactory({
     const outcome = outcomeLabels(settings, env);
     const patterns = compile(settings);
     let re2: Promise<Re2Matcher | undefined> | undefined;
+    let reading: ReturnType<typeof re2Reading> | undefined;
     const context = { settings, patterns, match: outcome.match, noMatch: outcome.noMatch };
     // Patterns that cannot backtrack more than a bounded number of times per position run in time
     // linear in the text, as RE2 would run them: no watchdog (a thread per batch, ~0.3-0.5 ms).
@@ -123,18 +125,23 @@ export const regexFactory = defineScoreFactory({
       const segments = new ScopedSegments(item, settings);
       return toOutput(firstMatches(patterns, segments), segments, context);
     };
-    const timedOut = (): ScoreOutputV1 => ({
+    const timedOut = (why = 'RE2 cannot run them'): ScoreOutputV1 => ({
       value: null,
       status: 'error',
       error: {
-        message: `the patterns ran longer than ${settings.timeout_ms} ms on this item (catastrophic backtracking?) and RE2 cannot run them; simplify the pattern or raise timeout_ms`,
+        message: `the patterns ran longer than ${settings.timeout_ms} ms on this item (catastrophic backtracking?) and ${why}; simplify the pattern or raise timeout_ms`,
         code: 'regex_timeout',
         retryable: false,
       },
     });
 
-    /** An item JavaScript's engine ran out of time on: RE2 when it can run the patterns. */
+    /**
+     * An item JavaScript's engine ran out of time on: RE2 when it can run the patterns and reads
+     * them, and this item's text, as JavaScript would (its answer is then JavaScript's).
+     */
     const withRe2 = async (item: ScoreItemV1): Promise<ScoreOutputV1> => {
+      reading ??= re2Reading(patterns);
+      if (reading.syntax) return timedOut(reading.syntax);
       re2 ??= Re2Matcher.create(patterns);
       const matcher = await re2;
       if (!matcher) return timedOut();
@@ -142,6 +149,8 @@ export const regexFactory = defineScoreFactory({
       const texts: string[] = [];
       for (let index = 0, segment = segments.at(0); segment; segment = segments.at(++index))
         texts.push(segment.text);
+      const difference = re2TextDifference(reading, texts);
+      if (difference) return timedOut(difference);
       return toOutput(matcher.run(texts), segments, context);
     };
 
