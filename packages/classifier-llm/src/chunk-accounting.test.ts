@@ -67,7 +67,7 @@ describe('chunked calls', () => {
     expect(output.usage!.inputTokens).toBe(expected);
     expect(trace.chunks.filter((chunk) => chunk.label === null)).toHaveLength(zebra);
     expect(output.explanation).toBe(
-      `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote)`,
+      `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote: chunk ${chunks.findIndex((chunk) => /\bzebra\b/.test(chunk)) + 1}); from chunk 1: The text points to no.`,
     );
   });
 
@@ -99,7 +99,7 @@ describe('chunked calls', () => {
     expect(step!.usage.calls).toBe(chunks.length);
     expect(step!.usage.input_tokens).toBe(output.usage!.inputTokens);
     expect(output.explanation).toBe(
-      `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote)`,
+      `any of ${chunks.length} chunks: no (1 chunk without a valid label left out of the vote: chunk ${chunks.findIndex((chunk) => /\bzebra\b/.test(chunk)) + 1}); from chunk 1: The text points to no.`,
     );
   });
 });

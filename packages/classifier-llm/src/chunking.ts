@@ -25,21 +25,42 @@ export type Chunking = z.output<typeof chunkingSchema>;
 
 export { splitTokens } from './chunk-windows.js';
 
+/** One chunk's part in a vote: its value, or why it was left out; and its explanation. */
+export interface ChunkVote {
+  value?: string;
+  /** Why it has no value: `without a valid label`, `failed (http_500)`. */
+  leftOut?: string;
+  explanation?: string;
+}
+
+/** Why a chunk that ended in an error is left out of the vote: no label, or its error's code. */
+export function leftOutBecause(code: unknown): string {
+  return code === 'invalid_answer' ? 'without a valid label' : `failed (${String(code)})`;
+}
+
 /**
- * `any of 3 chunks: no`, saying when chunks without a valid label were left out of the vote (it
- * might have gone the other way with them).
+ * `any of 3 chunks: yes (1 chunk failed (http_500) left out of the vote: chunk 1); from chunk 2:
+ * <its explanation>`: the chunks left out (with them the vote might have gone the other way) and
+ * the first chunk that gave the value, numbered from 1 (`trace.chunks[].chunk` counts from 0).
  */
 export function combinedExplanation(
   rule: Chunking['combine'],
-  chunks: number,
-  leftOut: number,
+  votes: readonly ChunkVote[],
   value: string,
 ): string {
-  const note =
-    leftOut === 0
-      ? ''
-      : ` (${leftOut} chunk${leftOut === 1 ? '' : 's'} without a valid label left out of the vote)`;
-  return `${rule} of ${chunks} chunks: ${value}${note}`;
+  const leftOut = votes.flatMap((vote, index) =>
+    vote.leftOut === undefined ? [] : [{ chunk: index + 1, why: vote.leftOut }],
+  );
+  const plural = leftOut.length === 1 ? '' : 's';
+  let note = '';
+  if (leftOut.length > 0 && leftOut.every((entry) => entry.why === leftOut[0]!.why))
+    note = ` (${leftOut.length} chunk${plural} ${leftOut[0]!.why} left out of the vote: chunk${plural} ${leftOut.map((entry) => entry.chunk).join(', ')})`;
+  else if (leftOut.length > 0)
+    note = ` (${leftOut.length} chunks left out of the vote: ${leftOut.map((entry) => `chunk ${entry.chunk} ${entry.why}`).join(', ')})`;
+  const decider = votes.findIndex((vote) => vote.leftOut === undefined && vote.value === value);
+  const because = votes[decider]?.explanation?.trim();
+  const from = decider < 0 ? '' : `; from chunk ${decider + 1}${because ? `: ${because}` : ''}`;
+  return `${rule} of ${votes.length} chunks: ${value}${note}${from}`;
 }
 
 function mostFrequent(labels: readonly string[]): string | undefined {

@@ -9,7 +9,7 @@ import {
 } from '@plexus/core';
 import { type TracedCall, tracedAnswers } from './call-trace.js';
 import type { ChatMessage, ChatProvider } from './chat-provider.js';
-import { combinedExplanation, combineLabels, splitTokens } from './chunking.js';
+import { type ChunkVote, combinedExplanation, combineLabels, splitTokens } from './chunking.js';
 import { type ClassifierSettings, classifierSettingsSchema } from './classifier-settings.js';
 import { checkEmptyTextLabel, emptyTextOutput, showsText } from './empty-text.js';
 import { quotedAnswer } from './label-parsing.js';
@@ -187,6 +187,13 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
           attempts: answers.reduce((sum, answer) => sum + answer.attempts, 0),
           corrections: answers.reduce((sum, answer) => sum + answer.corrections, 0),
           logprob: undefined,
+          // Each chunk's label or why it has none, and its explanation: what the explanation names.
+          votes: answers.map(
+            (answer): ChunkVote =>
+              answer.label === undefined
+                ? { leftOut: 'without a valid label' }
+                : { value: answer.label, explanation: explanationOf(answer.answers.at(-1)!) },
+          ),
           chunks: answers.map((answer, index) => ({
             chunk: index,
             label: answer.label ?? null,
@@ -204,7 +211,7 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         // Each call's rendered messages and raw answer (chunks keep their own).
         const prompts: TracedCall[] = [];
         const failedChunks: unknown[] = [];
-        let answer: LabelAnswer & { chunks?: { label: string | null }[] };
+        let answer: LabelAnswer & { chunks?: unknown[]; votes?: ChunkVote[] };
         try {
           answer = settings.chunking
             ? await askChunks(item, usage, signal, failedChunks)
@@ -245,13 +252,8 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
         return {
           value: answer.label,
           status: 'ok',
-          explanation: answer.chunks
-            ? combinedExplanation(
-                settings.chunking!.combine,
-                answer.chunks.length,
-                answer.chunks.filter((chunk) => chunk.label === null).length,
-                answer.label,
-              )
+          explanation: answer.votes
+            ? combinedExplanation(settings.chunking!.combine, answer.votes, answer.label)
             : explanationOf(answer.answers.at(-1)!),
           ...(answer.logprob === undefined
             ? {}

@@ -7,7 +7,14 @@ import {
   type ScoreOutputV1,
   stopsRun,
 } from '@plexus/core';
-import { type Chunking, combinedExplanation, combineLabels, splitTokens } from './chunking.js';
+import {
+  type Chunking,
+  type ChunkVote,
+  combinedExplanation,
+  combineLabels,
+  leftOutBecause,
+  splitTokens,
+} from './chunking.js';
 import type { PlannedNode } from './graph-plan.js';
 import type { GraphSettings } from './graph-settings.js';
 import { addUsage, emptyUsage, type NodeUsage, nodeUsage, type UsageTally } from './usage-tally.js';
@@ -96,7 +103,16 @@ export async function runNodePerChunk<Run extends ChunkedRun>(
   return {
     node: node.name,
     value,
-    explanation: combinedExplanation(rule, texts.length, settled.length - steps.length, value),
+    explanation: combinedExplanation(
+      rule,
+      settled.map(
+        (step): ChunkVote =>
+          step instanceof Error
+            ? { leftOut: leftOutBecause((step as { code?: unknown }).code ?? 'call_failed') }
+            : { value: step.value, explanation: step.explanation },
+      ),
+      value,
+    ),
     ...(chosen?.quote === undefined ? {} : { quote: chosen.quote }),
     combine: rule,
     chunks: settled.map((step, chunk) =>
@@ -149,8 +165,12 @@ export async function runGraphPerChunk<Run extends ChunkedRun>(
     status: 'ok',
     explanation: combinedExplanation(
       chunking.combine,
-      texts.length,
-      outputs.length - values.length,
+      outputs.map(
+        (output): ChunkVote =>
+          output.status === 'ok' && typeof output.value === 'string'
+            ? { value: output.value, explanation: output.explanation }
+            : { leftOut: leftOutBecause(output.error?.code ?? output.status) },
+      ),
       value,
     ),
     usage: outputs.at(-1)!.usage,
