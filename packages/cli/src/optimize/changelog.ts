@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { unlistedUnknownCostReason } from '@plexus/core';
+import { pValueText, unlistedUnknownCostReason } from '@plexus/core';
 import type { CandidateRecord, RoundEntry } from './round.js';
 import { writeWhole } from './whole-file.js';
 
@@ -41,11 +41,12 @@ function dollars(value: number | null): string {
   return value < 0.000001 ? value.toPrecision(3) : value.toFixed(6);
 }
 
-function pValue(value: number | null): string {
-  return value === null ? '–' : value.toPrecision(3);
+/** Three significant digits, or more where three would land on or across alpha (0.04998). */
+function pValue(value: number | null, alpha: number): string {
+  return value === null ? '–' : pValueText(value, alpha, 3);
 }
 
-function roundRow(entry: RoundEntry): string {
+function roundRow(entry: RoundEntry, alpha: number): string {
   const { train, validation, holdout } = entry.metrics;
   const cells = [
     String(entry.round),
@@ -54,7 +55,7 @@ function roundRow(entry: RoundEntry): string {
     `${figure(train.current)} → ${figure(train.candidate)}`,
     `${figure(validation.current)} → ${figure(validation.candidate)}`,
     `${figure(holdout.current)} → ${figure(holdout.candidate)} (n ${holdout.items ?? '–'})`,
-    pValue(entry.p_value),
+    pValue(entry.p_value, alpha),
     `${dollars(entry.cost_per_item.current)} → ${dollars(entry.cost_per_item.candidate)}`,
     figure(entry.generalisation_gap),
     entry.version ?? '–',
@@ -85,7 +86,7 @@ export function changelogMarkdown(log: Changelog): string {
     '',
     '| round | outcome | edit | train | validation | holdout | p | USD per item | gap | version |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...log.rounds.map(roundRow),
+    ...log.rounds.map((entry) => roundRow(entry, log.alpha)),
     '',
   ];
   for (const entry of log.rounds) {

@@ -1,4 +1,9 @@
-import type { ResultLine, RunComparison, ScoreComparison } from '@plexus/core';
+import {
+  pValueText,
+  type ResultLine,
+  type RunComparison,
+  type ScoreComparison,
+} from '@plexus/core';
 import { type Flip, listedFlips, type ScoreFlips } from './flips.js';
 import { escapeHtml, formatNumber, itemPath, page, segment } from './html.js';
 import type { ItemText } from './item-texts.js';
@@ -22,10 +27,15 @@ function signed(value: number | null, digits = 3): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
-/** A p-value in two significant digits, in exponent form below 0.001; "—" when absent. */
-export function pValue(p: number | null): string {
+/**
+ * A p-value in two significant digits, in exponent form below 0.001; "—" when absent. Never
+ * rounded onto or across `alpha` (0.0498 is 0.0498, not a significant "0.050").
+ */
+export function pValue(p: number | null, alpha: number): string {
   if (p === null) return '—';
-  return p < 0.001 ? p.toExponential(1) : p.toPrecision(2);
+  const exponent = p.toExponential(1);
+  if (p < 0.001 && Number(exponent) < alpha === p < alpha) return exponent;
+  return pValueText(p, alpha);
 }
 
 function deltaClass(score: ScoreComparison): string {
@@ -42,11 +52,11 @@ function deltaCell(score: ScoreComparison): string {
   return `<td class="number ${deltaClass(score)}">${signed(score.accuracy_delta)}${shown}</td>`;
 }
 
-function scoreRow(score: ScoreComparison): string {
+function scoreRow(score: ScoreComparison, alpha: number): string {
   const name =
     score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
   const borderline = score.tests_agree === false ? ' borderline' : '';
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td>${deltaCell(score)}<td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td>${deltaCell(score)}<td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p, alpha)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
 }
 
 /** An answer, linked to its own run's item page (the id's link is run A's). */
@@ -100,7 +110,7 @@ export function comparePage(view: CompareView): string {
         `<p class="problem">Gold labels differ on ${difference.items} compared items of ${escapeHtml(difference.score_a)} vs ${escapeHtml(difference.score_b)}.</p>`,
     )
     .join('');
-  const table = `<table id="comparison"><thead><tr><th>score</th><th class="number">items</th><th class="number">accuracy A</th><th class="number">accuracy B</th><th class="number">B − A [95% CI]</th><th class="number">F1 A</th><th class="number">F1 B</th><th class="number">F1 B − A</th><th class="number">right only in A</th><th class="number">right only in B</th><th class="number">McNemar p</th><th class="number">errors A / B</th></tr></thead><tbody>${comparison.scores.map(scoreRow).join('')}</tbody></table>
+  const table = `<table id="comparison"><thead><tr><th>score</th><th class="number">items</th><th class="number">accuracy A</th><th class="number">accuracy B</th><th class="number">B − A [95% CI]</th><th class="number">F1 A</th><th class="number">F1 B</th><th class="number">F1 B − A</th><th class="number">right only in A</th><th class="number">right only in B</th><th class="number">McNemar p</th><th class="number">errors A / B</th></tr></thead><tbody>${comparison.scores.map((score) => scoreRow(score, comparison.alpha)).join('')}</tbody></table>
 <p class="note">Items with a gold label both runs were due to answer. ${errors} Significance level ${comparison.alpha}; the verdict follows McNemar's exact test and says when the bootstrap interval disagrees. — : no item to compare (the verdict says why).</p>`;
   const { a, b } = comparison.not_compared ?? { a: [], b: [] };
   const notCompared =
