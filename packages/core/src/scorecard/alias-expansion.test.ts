@@ -62,10 +62,13 @@ describe('aliases in a scorecard', () => {
   });
 
   it('a shared label list in 150 scores is read (it was "a resource exhaustion attack")', async () => {
-    const lines = ['name: Many', 'scores:', score(0, ', labels_note: &yn [spam, ham]')];
-    for (let index = 1; index < 150; index += 1) lines.push(score(index, ', extra: *yn'));
-    const problems = await problemsOf('many.yaml', `${lines.join('\n')}\n`);
-    expect(problems.join('\n')).not.toMatch(/alias|exhaustion/);
+    // Each score's labels are the alias (the yaml library's default refuses past 100 aliases).
+    const shared = (index: number, labels: string) =>
+      `  - { name: S${index}, class: test/contains, word: free, labels: ${labels} }`;
+    const lines = ['name: Many', 'scores:', shared(0, '&yn [spam, ham]')];
+    for (let index = 1; index < 150; index += 1) lines.push(shared(index, '*yn'));
+    // Read whole: no problem at all (a card refused for another reason proves nothing here).
+    expect(await problemsOf('many.yaml', `${lines.join('\n')}\n`)).toEqual([]);
   });
 
   it('a nested alias bomb and an anchor that contains itself are refused', async () => {
