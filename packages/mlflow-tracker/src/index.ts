@@ -18,9 +18,13 @@ export {
   parseModelUri,
   type RegisterOptions,
   registerModel,
-  resolveModelUri,
 } from './model-registry.js';
-export { mlflowModelResolver } from './model-resolver.js';
+export {
+  mlflowModelResolver,
+  type ResolvedModel,
+  resolvedModels,
+  resolveModelUri,
+} from './model-resolver.js';
 export { type SyncOptions, type SyncResult, startRun, syncRun } from './run-sync.js';
 export { mlflowKey, mlflowName, runMetrics, runParams, scoreKey } from './run-values.js';
 export {

@@ -44,6 +44,8 @@ export const modelVersionSchema = z.looseObject({
   run_id: z.string().optional(),
   status: z.string().optional(),
   aliases: z.array(z.string()).optional(),
+  creation_timestamp: z.union([z.number(), z.string()]).optional(),
+  tags: tagList,
 });
 
 export const artifactListSchema = z.looseObject({

@@ -9,8 +9,8 @@ import { evaluate, loadScorecard, type RunMetricsFile, train } from '@plexus/cor
 import { testPlugin } from '@plexus/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MlflowClient } from './mlflow-client.js';
-import { registerModel, resolveModelUri } from './model-registry.js';
-import { mlflowModelResolver } from './model-resolver.js';
+import { registerModel } from './model-registry.js';
+import { mlflowModelResolver, resolveModelUri } from './model-resolver.js';
 import { syncRun } from './run-sync.js';
 import { runMetrics } from './run-values.js';
 

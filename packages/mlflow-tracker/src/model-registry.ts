@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { TrackerError } from '@plexus/core';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { MlflowClient, ModelVersion } from './mlflow-client.js';
 import { onnxProblem } from './onnx-check.js';
 
@@ -156,62 +155,4 @@ export function parseModelUri(uri: string): { name: string; alias?: string; vers
   throw new TrackerError(
     `"${uri}" is not a model URI; write models:/<name>@<alias> or models:/<name>/<version>`,
   );
-}
-
-/**
- * Downloads a registered model version into `cacheDir/mlflow-models/<name>/<version>` (once)
- * and returns the path of its model file, as its `MLmodel` names it.
- */
-export async function resolveModelUri(
-  uri: string,
-  options: { client: MlflowClient; cacheDir: string },
-): Promise<string> {
-  const { client } = options;
-  const parsed = parseModelUri(uri);
-  const version = parsed.alias
-    ? await client.getModelVersionByAlias(parsed.name, parsed.alias)
-    : await client.getModelVersion(parsed.name, parsed.version!);
-  if (!/^\d+$/.test(version.version))
-    throw new TrackerError(`${uri}: the server gave version "${version.version}", not a number`);
-  const folder = join(
-    options.cacheDir,
-    'mlflow-models',
-    encodeURIComponent(parsed.name),
-    version.version,
-  );
-  if (!existsSync(join(folder, '.complete'))) {
-    const source = await client.getDownloadUri(parsed.name, version.version);
-    const staging = `${folder}.${process.pid}.tmp`;
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    for (const file of await client.listArtifacts(source)) {
-      if (file.isDir) continue;
-      const target = inside(staging, file.path, uri);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, await client.downloadArtifact(source, file.path));
-    }
-    await writeFile(join(staging, '.complete'), `${uri} -> version ${version.version}\n`);
-    await rm(folder, { recursive: true, force: true });
-    await mkdir(dirname(folder), { recursive: true });
-    await rename(staging, folder);
-  }
-  const mlmodel = parse(await readFile(join(folder, 'MLmodel'), 'utf8')) as {
-    flavors?: Record<string, { data?: string }>;
-  };
-  const data = mlmodel.flavors?.onnx?.data ?? mlmodel.flavors?.plexus_forest?.data;
-  if (!data)
-    throw new TrackerError(
-      `${uri} (version ${version.version}) has no onnx or plexus_forest flavor in its MLmodel`,
-    );
-  return inside(folder, data, uri);
-}
-
-/** A path in a downloaded model's folder; one a server names outside it (`../`, absolute) is refused. */
-function inside(folder: string, path: string, uri: string): string {
-  const target = resolve(folder, path);
-  if (!target.startsWith(`${resolve(folder)}${sep}`))
-    throw new TrackerError(
-      `${uri}: the server names the file "${path}", outside the model's folder; nothing was written there`,
-    );
-  return target;
 }

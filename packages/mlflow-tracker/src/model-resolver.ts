@@ -1,6 +1,146 @@
-import { join } from 'node:path';
-import { MlflowClient, type MlflowClientOptions } from './mlflow-client.js';
-import { resolveModelUri } from './model-registry.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { TrackerError } from '@plexus/core';
+import { parse } from 'yaml';
+import { MlflowClient, type MlflowClientOptions, type ModelVersion } from './mlflow-client.js';
+import { parseModelUri } from './model-registry.js';
+
+/** A `models:/` URI as this process resolved it: the version it named then, and its local file. */
+export interface ResolvedModel {
+  name: string;
+  version: string;
+  path: string;
+}
+
+const resolvedInProcess = new Map<string, ResolvedModel>();
+
+/**
+ * The `models:/` URIs this process has resolved, with the version each named at the time and its
+ * local file: what a run used, even if an alias has moved since (`plexus spark submit` hands
+ * these files to its executors, so that every task scores with the version the driver loaded).
+ */
+export function resolvedModels(): ReadonlyMap<string, ResolvedModel> {
+  return resolvedInProcess;
+}
+
+/**
+ * What tells one registered version's files from another's under the same name and number: a
+ * name deleted and registered again starts at version 1 again, with other files.
+ */
+function versionIdentity(version: ModelVersion): string {
+  return JSON.stringify({
+    run_id: version.run_id ?? null,
+    created: version.creation_timestamp === undefined ? null : String(version.creation_timestamp),
+    source: version.source ?? null,
+  });
+}
+
+/** The identity a downloaded folder's `.complete` marker records; undefined for older markers. */
+function downloadedIdentity(folder: string): string | undefined {
+  try {
+    const marker = JSON.parse(readFileSync(join(folder, '.complete'), 'utf8')) as {
+      identity?: unknown;
+    };
+    return typeof marker.identity === 'string' ? marker.identity : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Downloads a version's files into `folder` (staged, then renamed: never half a model). */
+async function download(
+  client: MlflowClient,
+  version: ModelVersion,
+  folder: string,
+  uri: string,
+): Promise<void> {
+  const source = await client.getDownloadUri(version.name, version.version);
+  const staging = `${folder}.${process.pid}.tmp`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  for (const file of await client.listArtifacts(source)) {
+    if (file.isDir) continue;
+    const target = inside(staging, file.path, uri);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, await client.downloadArtifact(source, file.path));
+  }
+  const marker = { uri, version: version.version, identity: versionIdentity(version) };
+  await writeFile(join(staging, '.complete'), `${JSON.stringify(marker)}\n`);
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(dirname(folder), { recursive: true });
+  await rename(staging, folder);
+}
+
+/** Refuses a model file whose SHA-256 is not the one registered with the version (`plexus.model_sha256`). */
+async function checkRegisteredHash(
+  folder: string,
+  path: string,
+  version: ModelVersion,
+  uri: string,
+): Promise<void> {
+  const registered = version.tags?.find((tag) => tag.key === 'plexus.model_sha256')?.value;
+  if (!registered) return;
+  const actual = createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+  if (actual === registered) return;
+  await rm(folder, { recursive: true, force: true });
+  throw new TrackerError(
+    `${uri} (version ${version.version}): the file downloaded has SHA-256 ${actual.slice(0, 12)}..., not the ${registered.slice(0, 12)}... registered with the version (the server's artifact was replaced, or the download damaged); nothing was scored with it and the download is removed. Run again; if this repeats, register the model file again`,
+  );
+}
+
+/**
+ * Downloads a registered model version into `cacheDir/mlflow-models/<name>/<version>` (once)
+ * and returns the path of its model file, as its `MLmodel` names it. A folder downloaded from
+ * another version of the same name and number (the name deleted and registered again) is
+ * downloaded again; a file that is not the one registered (its `plexus.model_sha256` tag) is
+ * refused.
+ */
+export async function resolveModelUri(
+  uri: string,
+  options: { client: MlflowClient; cacheDir: string },
+): Promise<string> {
+  const { client } = options;
+  const parsed = parseModelUri(uri);
+  const version = parsed.alias
+    ? await client.getModelVersionByAlias(parsed.name, parsed.alias)
+    : await client.getModelVersion(parsed.name, parsed.version!);
+  if (!/^\d+$/.test(version.version))
+    throw new TrackerError(`${uri}: the server gave version "${version.version}", not a number`);
+  const folder = join(
+    options.cacheDir,
+    'mlflow-models',
+    encodeURIComponent(parsed.name),
+    version.version,
+  );
+  const fresh = downloadedIdentity(folder) !== versionIdentity(version);
+  if (fresh) await download(client, version, folder, uri);
+  const mlmodel = parse(await readFile(join(folder, 'MLmodel'), 'utf8')) as {
+    flavors?: Record<string, { data?: string }>;
+  };
+  const data = mlmodel.flavors?.onnx?.data ?? mlmodel.flavors?.plexus_forest?.data;
+  if (!data)
+    throw new TrackerError(
+      `${uri} (version ${version.version}) has no onnx or plexus_forest flavor in its MLmodel`,
+    );
+  const path = inside(folder, data, uri);
+  if (fresh) await checkRegisteredHash(folder, path, version, uri);
+  resolvedInProcess.set(uri, { name: parsed.name, version: version.version, path });
+  return path;
+}
+
+/** A path in a downloaded model's folder; one a server names outside it (`../`, absolute) is refused. */
+function inside(folder: string, path: string, uri: string): string {
+  const target = resolve(folder, path);
+  if (!target.startsWith(`${resolve(folder)}${sep}`))
+    throw new TrackerError(
+      `${uri}: the server names the file "${path}", outside the model's folder; nothing was written there`,
+    );
+  return target;
+}
 
 /**
  * A `resolveModel` for scorecard loading: `models:/` URIs are downloaded from the MLflow
