@@ -67,9 +67,12 @@ export const plugin = {
     );
   const of = (name: string) => lines.filter((line) => line.score === name);
   // Upstream answered yes for the 5 odd ids and no for the 4 even ones, all right: as stored.
+  expect(of('Upstream')).toHaveLength(9);
   expect(of('Upstream').filter((line) => line.value === 'yes')).toHaveLength(5);
   expect(of('Upstream').every((line) => line.correct === true)).toBe(true);
-  // The later score saw Upstream's own answers and the dataset's topic.
+  // The later score saw Upstream's own answers and the dataset's topic (on every item: a loop
+  // over no line would check nothing).
+  expect(of('Looker')).toHaveLength(9);
   for (const line of of('Looker')) {
     expect(line.value).toBe(Number(line.item_id) % 2 ? 'yes' : 'no');
     expect(line.explanation).toBe('billing');
