@@ -15,6 +15,7 @@ import {
   leftOutBecause,
   splitTokens,
 } from './chunking.js';
+import type { FailedNode } from './graph-node.js';
 import type { PlannedNode } from './graph-plan.js';
 import type { GraphSettings } from './graph-settings.js';
 import { addUsage, emptyUsage, type NodeUsage, nodeUsage, type UsageTally } from './usage-tally.js';
@@ -27,6 +28,8 @@ export interface ChunkedRun {
   results: Record<string, unknown>;
   /** The item's calls, tokens and cost. */
   usage: UsageTally;
+  /** The node that failed, for the error's trace. */
+  failed?: FailedNode;
 }
 
 /** What a node's trace step holds that chunking reads. */
@@ -96,7 +99,12 @@ export async function runNodePerChunk<Run extends ChunkedRun>(
     rule,
     positive,
   );
-  if (value === undefined) throw settled[0];
+  if (value === undefined) {
+    // No chunk gave a value: the trace names the node and each chunk's error.
+    const chunks = settled.map((step, chunk) => ({ chunk, error: errorMessage(step) }));
+    run.failed = { node: node.name, prompts: [], chunks };
+    throw settled[0];
+  }
   const chosen = steps.find((step) => step.value === value);
   const asked = settled.some((step) => step instanceof Error || step.usage !== undefined);
   const usage = asked ? nodeUsage(spent) : undefined;

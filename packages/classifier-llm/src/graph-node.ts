@@ -47,6 +47,13 @@ export class NodeFailed extends ScoreCallError {
   }
 }
 
+/** The node an item's graph failed at, in its trace: the calls it made, or each chunk's error. */
+export interface FailedNode {
+  node: string;
+  prompts: TracedCall[];
+  chunks?: { chunk: number; error: string }[];
+}
+
 export interface RunContext {
   item: ScoreItemV1;
   client: ModelClient;
@@ -56,8 +63,8 @@ export interface RunContext {
   signal: AbortSignal;
   /** The calls of the node being run, for its trace step. */
   prompts?: TracedCall[];
-  /** The node that failed, with the calls it made, for the error's trace. */
-  failed?: { node: string; prompts: TracedCall[] };
+  /** The node that failed, with the calls it made (per chunk: each chunk's error), for the error's trace. */
+  failed?: FailedNode;
 }
 
 export function scopeOf(context: RunContext): Record<string, unknown> {
@@ -92,7 +99,8 @@ export async function runNode(plan: PlannedNode, context: RunContext): Promise<T
     const step = await runStep(plan, { ...context, usage, prompts });
     return { ...step, usage: nodeUsage(usage), prompts };
   } catch (error) {
-    if (prompts.length > 0) context.failed = { node: plan.node.name, prompts };
+    // Named even when no call was answered (a request the endpoint refused, a budget spent).
+    context.failed = { node: plan.node.name, prompts };
     throw error;
   } finally {
     addUsage(context.usage, usage);

@@ -101,8 +101,15 @@ async function runGraph(
     };
   } catch (error) {
     if (context.signal.aborted || stopsRun(error)) throw error;
-    if (context.failed) trace.failed = context.failed;
-    return { ...errorOutput(error, 'call_failed'), usage: context.usage, trace };
+    const output = errorOutput(error, 'call_failed');
+    if (context.failed) {
+      trace.failed = context.failed;
+      // The message names the node (a refused request said only what the endpoint said).
+      const named = `node "${context.failed.node}"`;
+      if (output.error && !output.error.message.startsWith(named))
+        output.error.message = `${named}: ${output.error.message}`;
+    }
+    return { ...output, usage: context.usage, trace };
   }
 }
 

@@ -163,6 +163,23 @@ export function buildCompletion(
 }
 
 /**
+ * OpenAI's refusal (400) of a request longer than the model's context (`contextTokens`): its
+ * input tokens plus its output cap; undefined for a request that fits.
+ */
+export function contextRefusal(body: ChatBody, contextTokens: number | undefined) {
+  if (contextTokens === undefined) return undefined;
+  const input = promptTokens(body);
+  const output = body.max_completion_tokens ?? body.max_tokens ?? 0;
+  if (input + output <= contextTokens) return undefined;
+  return {
+    message: `This model's maximum context length is ${contextTokens} tokens. However, you requested ${input + output} tokens (${input} in the messages, ${output} in the completion). Please reduce the length of the messages or completion.`,
+    type: 'invalid_request_error',
+    param: 'messages',
+    code: 'context_length_exceeded',
+  };
+}
+
+/**
  * What OpenAI answers (400) to a reasoning model's request (`gpt-5*`, `o1`, `o3`, `o4-mini`) with
  * `max_tokens` or a temperature other than 1; undefined for a request it takes.
  */

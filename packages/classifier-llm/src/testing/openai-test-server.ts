@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { BatchEndpoints } from './batch-endpoints.js';
 import type { ChatBody, Fault } from './chat-body.js';
-import { buildCompletion, defaultDecide, reasoningRefusal, taskAnswer } from './completion.js';
+import {
+  buildCompletion,
+  contextRefusal,
+  defaultDecide,
+  reasoningRefusal,
+  taskAnswer,
+} from './completion.js';
 import type { TestServer, TestServerOptions, TestServerStats } from './test-server-types.js';
 
 export type { ChatBody, Fault } from './chat-body.js';
@@ -152,6 +158,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const refused = reasoningRefusal(body);
     if (refused) {
       send(response, 400, { error: { message: refused, type: 'invalid_request_error' } });
+      return;
+    }
+    const tooLong = chat ? contextRefusal(body, options.contextTokens) : undefined;
+    if (tooLong) {
+      send(response, 400, { error: tooLong });
       return;
     }
     const echoed = `Authorization: ${request.headers.authorization ?? '(none)'}`;

@@ -35,6 +35,11 @@ export interface TestServerOptions {
    * the normal answer.
    */
   refusal?: (request: { labels: string[]; text: string }) => string | undefined;
+  /**
+   * The model's context in tokens (counted as `usage` counts them): a chat request whose input
+   * plus its `max_tokens` is longer gets OpenAI's 400 `context_length_exceeded`. Default none.
+   */
+  contextTokens?: number;
   /** `false`: answers without `usage`, as some OpenAI-compatible servers send them. Default true. */
   usage?: boolean;
   /** `false`: answers without `finish_reason` (cut or not), as some servers send them. Default true. */
