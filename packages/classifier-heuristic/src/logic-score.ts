@@ -18,6 +18,38 @@ import {
 } from './logic-settings.js';
 import { logicNeeds } from './score-needs.js';
 
+function codePoint(character: string | undefined): string {
+  if (character === undefined) return 'nothing';
+  const hex = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(character) ? `${hex} "${character}"` : hex;
+}
+
+/**
+ * `results["X"]` for a score not in depends_on: add it, or, when X is a depends_on name written
+ * with other characters in places (a Cyrillic е, a combining accent, a zero-width space), the
+ * first such place. "Add it to depends_on" then named a score the scorecard does not have.
+ */
+function notDependedOn(root: string, name: string, dependsOn: readonly string[]): string {
+  const plain = (text: string) =>
+    text.normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
+  const letters = [...name];
+  const alike = dependsOn.find((other) => {
+    const theirs = [...other];
+    if (plain(other) === plain(name)) return true;
+    if (theirs.length !== letters.length) return false;
+    // Differing only where a character is not ASCII: drawn alike, or nearly.
+    return theirs.every(
+      (character, at) => character === letters[at] || /[^\x20-\x7e]/u.test(character + letters[at]),
+    );
+  });
+  if (alike === undefined)
+    return `${root}["${name}"] is not a score this score depends on; add "${name}" to depends_on`;
+  const theirs = [...alike];
+  let at = 0;
+  while (at < letters.length && letters[at] === theirs[at]) at += 1;
+  return `${root}["${name}"] is not a score this score depends on, and "${alike}" is: character ${at + 1} is ${codePoint(letters[at])} here, ${codePoint(theirs[at])} in "${alike}"; write it alike in both, as the score is named`;
+}
+
 function compileRules(
   settings: LogicSettings,
   dependsOn: readonly string[],
@@ -43,11 +75,8 @@ function compileRules(
       const expression = parseSafeExpression(rule.when, logicNames);
       for (const root of ['results', 'confidence']) {
         for (const name of expression.keys.get(root) ?? []) {
-          if (!dependsOn.includes(name)) {
-            throw new ExpressionError(
-              `${root}["${name}"] is not a score this score depends on; add "${name}" to depends_on`,
-            );
-          }
+          if (!dependsOn.includes(name))
+            throw new ExpressionError(notDependedOn(root, name, dependsOn));
         }
       }
       compiled.push({ label: rule.label, expression });

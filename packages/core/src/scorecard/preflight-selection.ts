@@ -1,7 +1,7 @@
 import type { ConfigProblem } from '../common/errors.js';
 import { normalizeLabel } from '../text/labels.js';
-import { closest } from '../text/suggest.js';
 import type { ScoreDependency } from './loaded-scorecard.js';
+import { nameHint } from './lookalike-names.js';
 import { withDependencies } from './score-selection.js';
 import type { SourcePositions } from './source-positions.js';
 
@@ -48,8 +48,7 @@ export function dependencyProblems(
     for (const dependency of node.dependsOn) {
       const at = ['scores', node.index, 'depends_on'];
       if (!names.has(dependency.score)) {
-        const guess = closest(dependency.score, names.keys());
-        const hint = guess ? `; did you mean "${guess}"?` : '';
+        const hint = nameHint(dependency.score, names.keys());
         problems.push(positions.problem(at, `unknown score "${dependency.score}"${hint}`));
         continue;
       }

@@ -3,7 +3,7 @@ import type { DatasetFormat } from '../dataset/row-sources.js';
 import { separatorProblem } from '../dataset/separator-hint.js';
 import type { ScoreNeedsV1 } from '../spec/score-spec.js';
 import type { LabelNormalization } from '../text/labels.js';
-import { closest } from '../text/suggest.js';
+import { nameHint } from './lookalike-names.js';
 import { type DatasetSample, sampleDataset } from './preflight-sample.js';
 import type { SourcePositions } from './source-positions.js';
 import { strayLabels } from './stray-labels.js';
@@ -38,9 +38,9 @@ export function settingPath(path: string): (string | number)[] {
     .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
+/** A did-you-mean for a score or column name (a lookalike said as such: see `nameHint`). */
 function hint(word: string, known: Iterable<string>): string {
-  const guess = closest(word, known);
-  return guess === undefined ? '' : `; did you mean "${guess}"?`;
+  return nameHint(word, known);
 }
 
 /**

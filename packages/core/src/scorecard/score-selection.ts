@@ -1,6 +1,6 @@
 import { type ConfigProblem, InvalidConfigError } from '../common/errors.js';
-import { closest } from '../text/suggest.js';
 import type { LoadedScore, ScoreDependency } from './loaded-scorecard.js';
+import { nameHint } from './lookalike-names.js';
 
 /**
  * The names `--score` asks for plus every score they depend on, and a problem (with a did-you-mean)
@@ -21,10 +21,9 @@ export function withDependencies(
   };
   for (const name of names) {
     if (!byName.has(name)) {
-      const guess = closest(name, byName.keys());
       problems.push({
         path: '--score',
-        message: `no score named "${name}"${guess ? `; did you mean "${guess}"?` : ''} (scores: ${[...byName.keys()].join(', ')})`,
+        message: `no score named "${name}"${nameHint(name, byName.keys())} (scores: ${[...byName.keys()].join(', ')})`,
       });
     }
     add(name);

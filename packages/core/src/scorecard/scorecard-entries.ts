@@ -8,6 +8,7 @@ import {
 import type { ScoreEnvV1 } from '../spec/score-spec.js';
 import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
 import type { LoadedScore, ScoreDependency } from './loaded-scorecard.js';
+import { nameClash } from './lookalike-names.js';
 import { type PluginResolver, parseScoreClass } from './plugin-resolver.js';
 import type { PreflightData, PreflightScore } from './preflight.js';
 import type { ScoreNode } from './preflight-selection.js';
@@ -102,14 +103,14 @@ export function scoreNodes(
     : [];
   const nodes: (ScoreNode & { score: ScoreFile })[] = [];
   const names = new Map<string, number>();
+  const looks = new Map<string, string>();
   for (const [index, rawScore] of rawScores.entries()) {
     const parsed = scoreSchema.safeParse(rawScore);
     if (!parsed.success) continue; // already reported by the scorecard pass
     const score = parsed.data;
-    if (names.has(score.name)) {
-      problems.push(
-        positions.problem(['scores', index, 'name'], `duplicate score name "${score.name}"`),
-      );
+    const clash = nameClash(score.name, names, looks);
+    if (clash) {
+      problems.push(positions.problem(['scores', index, 'name'], clash));
       continue;
     }
     names.set(score.name, index);
