@@ -51,7 +51,7 @@ export {
 } from './compare/compare.js';
 export type { GoldDifference } from './compare/compare-gold.js';
 export { type LabelNormalizer, runNormalizers } from './compare/compare-normalization.js';
-export { pValueText } from './compare/compare-verdict.js';
+export { differenceText, pValueText } from './compare/compare-verdict.js';
 export { type CsvEvent, CsvParser } from './dataset/csv-parser.js';
 export { csvRecords } from './dataset/csv-records.js';
 export {

@@ -1,6 +1,7 @@
 import {
   type CompareErrors,
   compareRuns,
+  differenceText,
   InvalidConfigError,
   type RunComparison,
   readRunInfo,
@@ -64,13 +65,14 @@ function scoreLines(score: ScoreComparison, errors: CompareErrors): string[] {
   if (score.no_metrics_reason !== null)
     return [...lines, `  accuracy, F1 and McNemar: none (${score.no_metrics_reason})`, ''];
   const interval = score.f1_macro_delta_ci95;
+  const difference = (value: number | null) => (value === null ? '—' : differenceText(value, 3));
   const shown = interval
-    ? `95% CI ${figure(interval[0])} to ${figure(interval[1])}`
+    ? `95% CI ${difference(interval[0])} to ${difference(interval[1])}`
     : `no 95% CI: ${score.f1_macro_delta_ci95_reason}`;
   return [
     ...lines,
     `  accuracy  A ${figure(score.accuracy_a)}  B ${figure(score.accuracy_b)}`,
-    `  F1 macro  A ${figure(score.f1_macro_a)}  B ${figure(score.f1_macro_b)}  (B-A ${figure(score.f1_macro_delta)}, ${shown})`,
+    `  F1 macro  A ${figure(score.f1_macro_a)}  B ${figure(score.f1_macro_b)}  (B-A ${difference(score.f1_macro_delta)}, ${shown})`,
     `  right only in A: ${score.only_a_correct}, only in B: ${score.only_b_correct}`,
     `  ${score.verdict}`,
     '',

@@ -1,4 +1,5 @@
 import {
+  differenceText,
   pValueText,
   type ResultLine,
   type RunComparison,
@@ -22,9 +23,10 @@ export interface CompareView {
   textOf: (id: string) => ItemText | undefined;
 }
 
-function signed(value: number | null, digits = 3): string {
+/** A signed difference; one that is not 0 but rounds to it keeps its first significant digit. */
+export function signed(value: number | null, digits = 3): string {
   if (value === null) return '—';
-  return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+  return `${value >= 0 ? '+' : ''}${differenceText(value, digits)}`;
 }
 
 /**

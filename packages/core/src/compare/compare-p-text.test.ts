@@ -61,4 +61,32 @@ describe('a p-value is printed on the side of alpha it is on', () => {
     expect(pValueText(0.043285250663757324, 0.05, 3)).toBe('0.0433');
     expect(pValueText(0.04998317639678592, 0.05, 3)).toBe('0.04998');
   });
+
+  it('prints an interval bound that is not 0 as not 0 (5,000 items, 9 vs 1 discordant)', async () => {
+    // B alone right on the first 9 items, A alone on the 10th, both right on the other 4,990.
+    const runA = run('wide-a', 5000, (item) => item >= 9);
+    const runB = run('wide-b', 5000, (item) => item !== 9);
+    const score = (await compareRuns({ runA, runB })).scores[0]!;
+    // scipy.stats.binomtest(1, 10, 0.5).pvalue = 0.021484375
+    expect(score.mcnemar_p).toBeCloseTo(0.021484375, 12);
+    const [low, high] = score.accuracy_delta_ci95!;
+    // The bootstrap's bounds are whole items: above 0 (the tests agree), below a tenth of a point.
+    expect(low).toBeGreaterThan(0);
+    expect(low).toBeLessThan(0.0005);
+    expect(score.tests_agree).toBe(true);
+    const shown = /95% CI \+([\d.]+) to \+([\d.]+);/.exec(score.verdict)!;
+    expect(Number(shown[1])).toBeGreaterThan(0);
+    expect(Number(shown[1]) / 100).toBeCloseTo(low, 4);
+    expect(Number(shown[2]) / 100).toBeCloseTo(high, 3);
+  });
+
+  it('says by how much a significant run is better when it is under a tenth of a point', async () => {
+    // 20,000 items, B alone right on 8, A on none: p = 2 × 0.5^8 (SciPy: 0.0078125), +0.04 points.
+    const runA = run('tiny-a', 20_000, (item) => item >= 8);
+    const runB = run('tiny-b', 20_000, () => true);
+    const score = (await compareRuns({ runA, runB })).scores[0]!;
+    expect(score.mcnemar_p).toBeCloseTo(0.0078125, 12);
+    expect(score.accuracy_delta).toBeCloseTo(8 / 20_000, 12);
+    expect(score.verdict).toMatch(/^significant: Spam \(run B\) is more accurate by 0\.04 points/);
+  });
 });

@@ -12,8 +12,18 @@ export interface VerdictInput {
   significant: boolean;
 }
 
+/**
+ * A difference in `digits` decimals; one that is not 0 but rounds to 0 keeps its first significant
+ * digit (0.0004, not 0.000: an interval's bound above 0 read as touching 0).
+ */
+export function differenceText(value: number, digits: number): string {
+  const text = value.toFixed(digits);
+  return value !== 0 && Number(text) === 0 ? value.toPrecision(1) : text;
+}
+
+/** Points with one decimal and a sign (+0.04 for a bound above 0 that rounds to +0.0). */
 function percent(value: number): string {
-  return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}`;
+  return `${value >= 0 ? '+' : ''}${differenceText(value * 100, 1)}`;
 }
 
 /**
@@ -72,7 +82,7 @@ export function verdictOf(input: VerdictInput): string {
   if (!input.significant)
     return `not significant: accuracy differs by ${percent(delta)} points, B - A (${interval}; ${test})${warning}`;
   const better = bWins ? `${input.scoreB} (run B)` : `${input.scoreA} (run A)`;
-  return `significant: ${better} is more accurate by ${Math.abs(delta * 100).toFixed(1)} points (${interval}; ${test})${warning}`;
+  return `significant: ${better} is more accurate by ${percent(Math.abs(delta)).slice(1)} points (${interval}; ${test})${warning}`;
 }
 
 /**
