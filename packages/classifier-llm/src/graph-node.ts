@@ -32,6 +32,8 @@ export interface TraceStep extends NodeResult {
   attempts?: number;
   /** Classifier nodes: what the last answer lacked (no `finish_reason`) and how it was read. */
   answer_note?: string;
+  /** Nodes its prompt (or `in`) read that this item's path did not ask: rendered empty. */
+  unasked?: string[];
   /** Nodes that ask the model: their calls, tokens and cost. */
   usage?: NodeUsage;
   /** Nodes that ask the model: each call's rendered messages and raw answer. */
@@ -92,12 +94,13 @@ async function messagesFor(
 
 /** Runs a node with its own usage tally, added to the item's and kept in its trace step. */
 export async function runNode(plan: PlannedNode, context: RunContext): Promise<TraceStep> {
-  if (plan.node.type === 'fuzzy' || plan.node.type === 'logic') return runStep(plan, context);
+  if (plan.node.type === 'logic') return runStep(plan, context);
+  if (plan.node.type === 'fuzzy') return saidUnasked(await runStep(plan, context), plan, context);
   const usage = emptyUsage();
   const prompts: TracedCall[] = [];
   try {
     const step = await runStep(plan, { ...context, usage, prompts });
-    return { ...step, usage: nodeUsage(usage), prompts };
+    return saidUnasked({ ...step, usage: nodeUsage(usage), prompts }, plan, context);
   } catch (error) {
     // Named even when no call was answered (a request the endpoint refused, a budget spent).
     context.failed = { node: plan.node.name, prompts };
@@ -105,6 +108,17 @@ export async function runNode(plan: PlannedNode, context: RunContext): Promise<T
   } finally {
     addUsage(context.usage, usage);
   }
+}
+
+/**
+ * The step, saying which nodes its prompt read that this path did not ask (they rendered empty:
+ * `The agent said: . Resolved?` was asked without a word).
+ */
+function saidUnasked(step: TraceStep, plan: PlannedNode, context: RunContext): TraceStep {
+  const unasked = (plan.reads ?? []).filter((name) => !Object.hasOwn(context.results, name));
+  if (unasked.length === 0) return step;
+  const note = ` (its prompt read nodes this path did not ask, rendered empty: ${unasked.join(', ')})`;
+  return { ...step, explanation: `${step.explanation}${note}`, unasked };
 }
 
 async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceStep> {

@@ -8,6 +8,7 @@ import {
   type SafeExpression,
 } from '@plexus/core';
 import { type GraphNode, type GraphSettings, nodeLabels } from './graph-settings.js';
+import { templateVariables } from './score-needs.js';
 import { parseTemplate, type Template } from './templates.js';
 
 /** Where a label leads: the index of the next node, or the end. */
@@ -24,6 +25,8 @@ export interface PlannedNode {
   rules?: { expression: SafeExpression; label: string }[];
   /** Route per label (labels without a route fall through to the next node). */
   steps: Map<string, Step>;
+  /** The nodes its prompt, system message or `in` read (`nodes.x`): said when a path skipped them. */
+  reads?: string[];
 }
 
 export interface GraphPlan {
@@ -133,9 +136,11 @@ export function planGraph(
       });
     } else if (node.type === 'fuzzy') {
       plan.prompt = template(node.in, `${at}.in`);
+      plan.reads = nodesRead([node.in]);
     } else {
       plan.prompt = template(node.prompt, `${at}.prompt`);
       if (node.system !== undefined) plan.system = template(node.system, `${at}.system`);
+      plan.reads = nodesRead([node.prompt, node.system]);
     }
     return plan;
   });
@@ -151,6 +156,15 @@ export function planGraph(
     : undefined;
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return { nodes: planned, output: output as GraphPlan['output'] };
+}
+
+/** The node names templates read as `nodes.x` (or `nodes["x"]`). */
+function nodesRead(sources: readonly (string | undefined)[]): string[] {
+  const names = new Set<string>();
+  for (const source of sources)
+    for (const segments of (source && templateVariables(source)) || [])
+      if (segments[0] === 'nodes' && segments[1] !== undefined) names.add(segments[1]);
+  return [...names];
 }
 
 /** Nodes no path reaches: the first node is reached; a node leads to its routes and, when a label is not routed, to the next. */
