@@ -43,3 +43,4 @@ export {
   reviewQueue,
 } from './review-queue.js';
 export { type RunResult, readRunAnswers, readRunResults } from './run-answers.js';
+export { reviewQueueOfRun } from './run-queue.js';

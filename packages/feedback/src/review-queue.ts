@@ -1,4 +1,6 @@
 import { InvalidConfigError, type LabelNormalizer, normalizeLabel } from '@plexus/core';
+import { BoundedHeap } from './bounded-heap.js';
+import { QueueTable, type TableResult } from './queue-table.js';
 import type { RunResult } from './run-answers.js';
 
 /** How the review queue picks items. */
@@ -37,32 +39,31 @@ export interface ReviewQueue {
   unranked: number;
 }
 
-function groupByItem(results: readonly RunResult[]): Map<string, RunResult[]> {
-  const items = new Map<string, RunResult[]>();
-  for (const result of results) {
-    const list = items.get(result.item_id);
-    if (list) list.push(result);
-    else items.set(result.item_id, [result]);
-  }
-  return items;
+/** How labels compare when ranking: names by id, each score's normalisation remembered. */
+interface Labels {
+  table: QueueTable;
+  normalizer: (score: string) => LabelNormalizer;
 }
 
 /** Lowest confidence among answers that have one; undefined when none has. */
-function uncertainty(results: readonly RunResult[]): number | undefined {
-  const confidences = results
-    .filter((result) => result.status === 'ok' && result.confidence !== null)
-    .map((result) => result.confidence!);
-  return confidences.length > 0 ? Math.min(...confidences) : undefined;
+function uncertainty(results: readonly TableResult[]): number | undefined {
+  let lowest: number | undefined;
+  for (const result of results)
+    if (result.ok && result.confidence !== null)
+      lowest = lowest === undefined ? result.confidence : Math.min(lowest, result.confidence);
+  return lowest;
+}
+
+function normalized(labels: Labels, score: number, label: number): string {
+  const { table, normalizer } = labels;
+  return normalizer(table.scores.list[score]!)(table.labels.list[label]!);
 }
 
 /** 1 - (commonest answer's count / answers): 0 when all agree; undefined with fewer than two answers. */
-function disagreement(
-  results: readonly RunResult[],
-  normalizer: (score: string) => LabelNormalizer,
-): number | undefined {
+function disagreement(results: readonly TableResult[], labels: Labels): number | undefined {
   const values = results
-    .filter((result) => result.value !== null)
-    .map((result) => normalizer(result.score)(result.value!));
+    .filter((result) => result.value !== -1)
+    .map((result) => normalized(labels, result.score, result.value));
   if (values.length < 2) return undefined;
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
@@ -71,14 +72,15 @@ function disagreement(
 
 /** 0 when the item's answer is in the cell (gold and answer compared as the score does). */
 function cellMatch(
-  results: readonly RunResult[],
+  results: readonly TableResult[],
   cell: QueueOptions['cell'],
-  normalizer: (score: string) => LabelNormalizer,
+  labels: Labels,
 ): number | undefined {
   const [result] = results;
-  if (result?.status !== 'ok' || result.label === null || result.value === null) return undefined;
-  const same = normalizer(result.score);
-  return same(result.label) === same(cell!.gold) && same(result.value) === same(cell!.predicted)
+  if (!result?.ok || result.label === -1 || result.value === -1) return undefined;
+  const same = labels.normalizer(labels.table.scores.list[result.score]!);
+  return normalized(labels, result.score, result.label) === same(cell!.gold) &&
+    normalized(labels, result.score, result.value) === same(cell!.predicted)
     ? 0
     : undefined;
 }
@@ -104,44 +106,83 @@ function checkOptions(options: QueueOptions, known: readonly string[]): readonly
   return scores;
 }
 
+/** An item ranked: its number, priority, confidence to break ties, and place in the run. */
+interface Ranked {
+  item: number;
+  priority: number;
+  second: number;
+  order: number;
+}
+
 /**
- * The items a human should label next: lowest confidence first (`uncertainty`), most
- * disagreement among the scores first (`disagreement`, then lowest confidence), or the items of one
- * confusion cell (`cell`), in run order. Ties keep the run's order.
+ * The first `options.n` items of `table` in queue order: lowest confidence first (`uncertainty`),
+ * most disagreement among the scores first (`disagreement`, then lowest confidence), or the items
+ * of one confusion cell (`cell`), in run order. Ties keep the run's order. Only the `n` best are
+ * kept while ranking (a bounded heap), not every item.
  */
-export function reviewQueue(results: readonly RunResult[], options: QueueOptions): ReviewQueue {
-  const known = [...new Set(results.map((result) => result.score))];
-  const scores = checkOptions(options, known);
-  const normalizer = options.normalizer ?? (() => normalizeLabel);
-  const ranked: { item: QueueItem; second: number; order: number }[] = [];
+function rankTable(table: QueueTable, options: QueueOptions) {
+  const scores = checkOptions(options, table.scores.list);
+  const chosenIds = new Set(scores.map((score) => table.scores.list.indexOf(score)));
+  const labels: Labels = { table, normalizer: options.normalizer ?? (() => normalizeLabel) };
+  const direction = options.by === 'disagreement' ? -1 : 1;
+  const before = (a: Ranked, b: Ranked) =>
+    direction * (a.priority - b.priority) || a.second - b.second || a.order - b.order;
+  const best = new BoundedHeap<Ranked>(options.n, before);
   let considered = 0;
-  let order = 0;
-  for (const [itemId, all] of groupByItem(results)) {
-    const chosen = all.filter((result) => scores.includes(result.score));
+  let rankedCount = 0;
+  for (let item = 0; item < table.itemCount; item += 1) {
+    const chosen = table.resultsOf(item).filter((result) => chosenIds.has(result.score));
     if (chosen.length === 0) continue;
     considered += 1;
-    order += 1;
     const priority =
       options.by === 'uncertainty'
         ? uncertainty(chosen)
         : options.by === 'disagreement'
-          ? disagreement(chosen, normalizer)
-          : cellMatch(chosen, options.cell, normalizer);
+          ? disagreement(chosen, labels)
+          : cellMatch(chosen, options.cell, labels);
     if (priority === undefined) continue;
-    const answers: Record<string, string | null> = Object.create(null);
-    for (const result of all) answers[result.score] = result.value;
-    const text = all.find((result) => result.text !== null)?.text ?? null;
-    ranked.push({
-      item: { item_id: itemId, text, answers, priority },
-      second: uncertainty(chosen) ?? 1,
-      order,
-    });
+    rankedCount += 1;
+    best.offer({ item, priority, second: uncertainty(chosen) ?? 1, order: considered });
   }
-  const direction = options.by === 'disagreement' ? -1 : 1;
-  ranked.sort(
-    (a, b) =>
-      direction * (a.item.priority - b.item.priority) || a.second - b.second || a.order - b.order,
-  );
-  const unranked = options.by === 'cell' ? 0 : considered - ranked.length;
-  return { items: ranked.slice(0, options.n).map((entry) => entry.item), considered, unranked };
+  const unranked = options.by === 'cell' ? 0 : considered - rankedCount;
+  return { ranked: best.sorted(), considered, unranked };
+}
+
+/**
+ * The queue of a table: its items' answers (every score's, as the run gave them) and texts (the
+ * first of the item's results with one, `textAt` reading it from where it is).
+ */
+export function queueOfTable(
+  table: QueueTable,
+  options: QueueOptions,
+  textAt: (item: number, score: number) => string | null,
+): ReviewQueue {
+  const { ranked, considered, unranked } = rankTable(table, options);
+  const items = ranked.map(({ item, priority }) => {
+    const all = table.resultsOf(item);
+    const answers: Record<string, string | null> = Object.create(null);
+    for (const result of all)
+      answers[table.scores.list[result.score]!] =
+        result.value === -1 ? null : table.labels.list[result.value]!;
+    let text: string | null = null;
+    for (const result of all) {
+      text = textAt(item, result.score);
+      if (text !== null) break;
+    }
+    return { item_id: table.itemIds[item]!, text, answers, priority };
+  });
+  return { items, considered, unranked };
+}
+
+/**
+ * The items a human should label next (see `queueOfTable`) from results given whole; a later
+ * result of the same item and score replaces an earlier one (as `readRunResults` gives them).
+ * A run folder's queue is `reviewQueueOfRun`, which keeps no result whole.
+ */
+export function reviewQueue(results: readonly RunResult[], options: QueueOptions): ReviewQueue {
+  const table = new QueueTable();
+  for (const [place, result] of results.entries()) table.add(result, place);
+  return queueOfTable(table, options, (item, score) => {
+    return results[table.placeOf(item, score).at]?.text ?? null;
+  });
 }

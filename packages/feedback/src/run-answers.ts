@@ -16,7 +16,7 @@ export interface RunResult {
   text: string | null;
 }
 
-function asResult(text: string): RunResult | undefined {
+export function asResult(text: string): RunResult | undefined {
   let line: Record<string, unknown>;
   try {
     line = JSON.parse(text);
