@@ -166,7 +166,9 @@ describe('hedged calls (hedge_after_ms) against the real test server', () => {
   });
 
   it('still retries: a failure with no attempt left in flight is retried after back-off', async () => {
-    const { server, limiter, call } = await setUp({}, 300);
+    // A timeout far above the hedges' path (30 ms, a 500, 5 ms of back-off): with 300 ms, a
+    // process stalled by a busy machine timed the hung attempt out first (410 ms, a retry).
+    const { server, limiter, call } = await setUp({}, 2000);
     // The first attempt hangs, its hedge gets a 500 (the hung one stays in flight): after the
     // back-off, a second hedge answers.
     server.queueFaults('hang', '500');
@@ -175,11 +177,11 @@ describe('hedged calls (hedge_after_ms) against the real test server', () => {
     expect(server.stats.requests).toBe(3);
     expect(limiter.hedging).toEqual({ sent: 2, won: 1, aborted: 1 });
     // Both hedges get a 500 (error answers, not billed work): a third goes after the back-off and
-    // answers long before the hung one's timeout (300 ms), which is aborted.
+    // answers long before the hung one's timeout (2,000 ms), which is aborted.
     server.queueFaults('hang', '500', '500');
     const started = Date.now();
     const result = await call(2, { hedgeAfterMs: 30 });
-    expect(Date.now() - started).toBeLessThan(300);
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(result).toMatchObject({ attempts: 1, hedges: 3 });
     expect(server.stats.requests).toBe(3 + 4);
     expect(limiter.hedging).toEqual({ sent: 5, won: 2, aborted: 2 });
