@@ -11,25 +11,37 @@ export function mayBeCut(response: ChatResponse, maxTokens: number): boolean {
   if (response.cutAtMaxTokens || typeof response.finishReason === 'string') return false;
   if (response.usageMissing !== true && response.outputTokens < maxTokens) return false;
   // Tokens unknown: a token holds at least one byte, so an answer of fewer UTF-8 bytes than
-  // max_tokens used fewer tokens than that and ended on its own.
-  if (response.usageMissing === true && Buffer.byteLength(response.content) < maxTokens)
-    return false;
+  // max_tokens used fewer tokens than that and ended on its own; its reasoning returned beside it
+  // spent from the same max_tokens (the answer's bytes alone read a cut answer as complete).
+  if (response.usageMissing === true && spentBytes(response) < maxTokens) return false;
   return jsonObjectOf(response.content).object === undefined;
+}
+
+/** The UTF-8 bytes an answer spent of `max_tokens`: its text and the reasoning returned beside it. */
+function spentBytes(response: ChatResponse): number {
+  return Buffer.byteLength(response.content) + (response.reasoningBytes ?? 0);
+}
+
+/** ` with its reasoning` when the answer's bytes count reasoning returned beside it. */
+function withReasoning(response: ChatResponse, before: string, after: string): string {
+  return response.reasoningBytes ? `${before}with its reasoning${after}` : '';
 }
 
 /** Why a possibly cut answer (see `mayBeCut`) gives no label. */
 export function mayBeCutProblem(response: ChatResponse, maxTokens: number): string {
-  const used = response.usageMissing
-    ? 'its token count is unknown'
-    : `it used all ${maxTokens} tokens`;
+  const used = !response.usageMissing
+    ? `it used all ${maxTokens} tokens`
+    : response.reasoningBytes
+      ? `its token count is unknown, and its ${spentBytes(response)} bytes${withReasoning(response, ' ', '')} reach max_tokens`
+      : 'its token count is unknown';
   return `it may have been cut at max_tokens (${maxTokens}): it has no finish_reason (an answer cached by an earlier Plexus, or from an endpoint that sends none) and ${used}; raise max_tokens`;
 }
 
 /** Why an answer without a finish_reason reads as complete (`mayBeCut` said it was not cut). */
 function completeReason(response: ChatResponse, maxTokens: number, used: string): string {
   if (!response.usageMissing && response.outputTokens < maxTokens) return used;
-  if (response.usageMissing && Buffer.byteLength(response.content) < maxTokens)
-    return `its token count is unknown, but its ${Buffer.byteLength(response.content)} bytes are fewer than max_tokens (${maxTokens}), a token being at least a byte`;
+  if (response.usageMissing && spentBytes(response) < maxTokens)
+    return `its token count is unknown, but its ${spentBytes(response)} bytes${withReasoning(response, ' (', ')')} are fewer than max_tokens (${maxTokens}), a token being at least a byte`;
   return 'it holds a whole JSON object';
 }
 

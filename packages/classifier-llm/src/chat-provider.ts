@@ -43,6 +43,11 @@ export interface ChatResponse {
   refusal?: string;
   /** The endpoint reported no usage: the tokens are unknown (not 0), and so is the cost. */
   usageMissing?: boolean;
+  /**
+   * UTF-8 bytes of the reasoning the endpoint returned beside the answer (`reasoning_content`,
+   * `reasoning`): spent from `max_tokens` too (see `mayBeCut`).
+   */
+  reasoningBytes?: number;
 }
 
 /** OpenAI's `response_format` asking for `{reasoning, label}` with the label among `labels`. */

@@ -42,6 +42,7 @@ export function toChatResponse(completion: Completion | unknown): ChatResponse {
   // Every token: the label's are found once the answer is read (the last token is often `"}`).
   const tokens = choice?.logprobs?.content;
   const refusal = choice?.message?.refusal;
+  const reasoning = choice?.message?.reasoning_content ?? choice?.message?.reasoning;
   const usage = answer.usage;
   return {
     content: choice?.message?.content ?? '',
@@ -54,6 +55,9 @@ export function toChatResponse(completion: Completion | unknown): ChatResponse {
     ...(choice?.finish_reason === 'length' ? { cutAtMaxTokens: true } : {}),
     finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : null,
     ...(typeof refusal === 'string' && refusal !== '' ? { refusal } : {}),
+    ...(typeof reasoning === 'string' && reasoning !== ''
+      ? { reasoningBytes: Buffer.byteLength(reasoning) }
+      : {}),
     // No usage, or one without its token counts: unknown, not 0 (a $0 cost would pass for free).
     ...(typeof usage?.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number'
       ? {}

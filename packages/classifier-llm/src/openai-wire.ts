@@ -26,7 +26,13 @@ export type Send = (body: ChatBody, apiKey: string, signal: AbortSignal) => Prom
 export type ChatBody = ReturnType<typeof chatBody>;
 export interface Completion {
   choices?: {
-    message?: { content?: string | null; refusal?: string | null };
+    message?: {
+      content?: string | null;
+      refusal?: string | null;
+      /** Reasoning returned beside the answer (vLLM, DeepSeek: `reasoning_content`; others `reasoning`). */
+      reasoning_content?: unknown;
+      reasoning?: unknown;
+    };
     logprobs?: LogProbs | null;
     finish_reason?: string | null;
   }[];

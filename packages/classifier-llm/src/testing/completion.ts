@@ -111,6 +111,7 @@ export function buildCompletion(
     decide: (request: { labels: string[]; text: string }) => string;
     answer?: TestServerOptions['answer'];
     refusal?: TestServerOptions['refusal'];
+    reasoning?: TestServerOptions['reasoning'];
     usage?: boolean;
     finishReason?: boolean;
     fault?: Fault;
@@ -131,15 +132,18 @@ export function buildCompletion(
       : `The text points to ${label}${because}.\nAnswer: ${label}`;
   if (fault === 'malformed') content = structured ? '{"reasoning": "cut off' : 'I cannot decide.';
   content = options.answer?.({ labels, text, structured }) ?? content;
-  // Like a real model, the answer stops at the output cap the request sets.
+  // Like a real model, the answer stops at the output cap the request sets, after its reasoning.
+  const reasoning = options.reasoning?.({ labels, text });
+  const thought = reasoning === undefined ? 0 : tokens(reasoning);
   const cap = body.max_completion_tokens ?? body.max_tokens;
-  const cut = cap !== undefined && tokens(content) > cap;
-  if (cut) content = content.slice(0, cap * 4);
+  const room = cap === undefined ? undefined : Math.max(0, cap - thought);
+  const cut = room !== undefined && tokens(content) > room;
+  if (cut) content = content.slice(0, room * 4);
   const refusal = options.refusal?.({ labels, text });
   const usage = {
     prompt_tokens: promptTokens(body),
-    completion_tokens: tokens(refusal ?? content),
-    total_tokens: promptTokens(body) + tokens(refusal ?? content),
+    completion_tokens: tokens(refusal ?? content) + thought,
+    total_tokens: promptTokens(body) + tokens(refusal ?? content) + thought,
   };
   const completion = {
     id: `chatcmpl-${hash.slice(0, 12)}`,
@@ -152,7 +156,11 @@ export function buildCompletion(
         ...(options.finishReason === false ? {} : { finish_reason: cut ? 'length' : 'stop' }),
         message:
           refusal === undefined
-            ? { role: 'assistant', content }
+            ? {
+                role: 'assistant',
+                content,
+                ...(reasoning === undefined ? {} : { reasoning_content: reasoning }),
+              }
             : { role: 'assistant', content: null, refusal },
         logprobs: body.logprobs ? { content: tokenLogprobs(content, label) } : null,
       },

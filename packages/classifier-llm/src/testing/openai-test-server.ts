@@ -77,6 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       decide,
       answer: options.answer,
       refusal: options.refusal,
+      reasoning: options.reasoning,
       usage: options.usage,
       finishReason: options.finishReason,
       ...answer,

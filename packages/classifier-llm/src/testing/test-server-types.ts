@@ -36,6 +36,11 @@ export interface TestServerOptions {
    */
   refusal?: (request: { labels: string[]; text: string }) => string | undefined;
   /**
+   * Reasoning returned beside the answer (`message.reasoning_content`, as vLLM and DeepSeek send
+   * it): its tokens are spent from `max_tokens` first, and the answer is cut where the cap ends.
+   */
+  reasoning?: (request: { labels: string[]; text: string }) => string | undefined;
+  /**
    * The model's context in tokens (counted as `usage` counts them): a chat request whose input
    * plus its `max_tokens` is longer gets OpenAI's 400 `context_length_exceeded`. Default none.
    */
