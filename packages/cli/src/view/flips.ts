@@ -1,4 +1,4 @@
-import type { ResultIndex } from './result-index.js';
+import { outcomeNames, type ResultIndex } from './result-index.js';
 
 /** Flipped items listed per direction; the counts cover them all. */
 export const listedFlips = 100;
@@ -27,7 +27,7 @@ export interface ScoreFlips {
 function judged(index: ResultIndex, number: number): boolean | undefined {
   if (index.goldIds[number] === -1) return undefined;
   if (index.statuses.list[index.statusIds[number]!] === 'error') return false;
-  const outcome = index.outcomes[number];
+  const outcome = outcomeNames[index.outcomes[number]!];
   return outcome === 'unjudged' ? undefined : outcome === 'correct';
 }
 

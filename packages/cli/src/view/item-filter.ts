@@ -1,5 +1,5 @@
 import type { ItemTexts } from './item-texts.js';
-import type { Outcome, ResultIndex } from './result-index.js';
+import { type Outcome, outcomeNames, type ResultIndex } from './result-index.js';
 import { searchForm } from './text-store.js';
 
 /** Result lines listed per page. */
@@ -66,7 +66,7 @@ export interface FilteredItems {
 }
 
 /** The answer filter's values; `outcomeOf` gives each line one. */
-export const outcomes: readonly Outcome[] = ['correct', 'incorrect', 'unjudged'];
+export const outcomes: readonly Outcome[] = outcomeNames;
 /** The search's places (`ItemFilter.scope`), the default first. */
 export const searchScopes = ['text', 'explanations', 'all'] as const;
 
@@ -191,7 +191,8 @@ export function filterItems(
   const status = idOrNothing(filter.status, (name) => index.statuses.find(name));
   const gold = labelIdsByScore(index, filter.gold);
   const predicted = labelIdsByScore(index, filter.predicted);
-  const outcome = filter.outcome as Outcome | '';
+  // The outcome's place in `outcomes` (-1: none, so no line, as for an unknown label).
+  const outcome = filter.outcome === '' ? undefined : outcomes.indexOf(filter.outcome as Outcome);
   const needle = searchForm(filter.text);
   const search = needle === '' ? undefined : searchMarks(index, needle, filter.scope, texts);
   const first = (filter.page - 1) * pageSize;
@@ -202,7 +203,7 @@ export function filterItems(
     if (status !== -1 && index.statusIds[line] !== status) continue;
     if (gold && index.goldIds[line] !== gold[index.scoreIds[line]!]) continue;
     if (predicted && index.valueIds[line] !== predicted[index.scoreIds[line]!]) continue;
-    if (outcome !== '' && index.outcomes[line] !== outcome) continue;
+    if (outcome !== undefined && index.outcomes[line] !== outcome) continue;
     if (search && !search.lines[line] && !search.items[index.itemOfLine[line]!]) continue;
     if (matched >= first && lines.length < pageSize) lines.push(line);
     matched += 1;

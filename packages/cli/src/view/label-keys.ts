@@ -1,4 +1,4 @@
-import type { ResultLine } from '@plexus/core';
+import { type LabelNormalization, normalizeLabel, type ResultLine } from '@plexus/core';
 
 /** Adds `id` to the set at `at`, making it when absent. */
 export function addTo(sets: Set<number>[], at: number, id: number): void {
@@ -24,4 +24,19 @@ export function labelKeys(
   if (judged && line.correct === false && value === gold)
     return [gold, line.value !== gold ? String(line.value) : `${line.value} (judged wrong)`];
   return [gold, value];
+}
+
+/** `normalizeLabel` with `options`, its answers remembered for the first 4096 labels. */
+export function rememberedNormalizer(
+  options: LabelNormalization | undefined,
+): (label: string) => string {
+  const known = new Map<string, string>();
+  return (label) => {
+    let key = known.get(label);
+    if (key === undefined) {
+      key = normalizeLabel(label, options);
+      if (known.size < 4096) known.set(label, key);
+    }
+    return key;
+  };
 }

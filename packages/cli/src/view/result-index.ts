@@ -1,7 +1,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { type LabelNormalization, normalizeLabel, type ResultLine, RunMetrics } from '@plexus/core';
-import { type ItemText, keptIndexes, searchedTextChars, snippetChars } from './item-texts.js';
-import { addTo, labelKeys } from './label-keys.js';
+import { type LabelNormalization, type ResultLine, RunMetrics } from '@plexus/core';
+import { Column, Names } from './columns.js';
+import { type ItemText, searchedTextChars, snippetChars } from './item-texts.js';
+import { addTo, labelKeys, rememberedNormalizer } from './label-keys.js';
 import { TextStore } from './text-store.js';
 
 /** Characters of an explanation or error kept for the text search (the page says so). */
@@ -17,47 +18,34 @@ export interface ScoreNormalization {
 
 /** How an answer compares with its gold label. */
 export type Outcome = 'correct' | 'incorrect' | 'unjudged';
-
-/** Interns strings: a label, score or status is stored once and compared as a number. */
-class Names {
-  readonly list: string[] = [];
-  private readonly ids = new Map<string, number>();
-  id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.list.length;
-      this.list.push(name);
-      this.ids.set(name, id);
-    }
-    return id;
-  }
-  find(name: string): number | undefined {
-    return this.ids.get(name);
-  }
-}
+/** The outcomes; a line's is stored as its place here. */
+export const outcomeNames: readonly Outcome[] = ['correct', 'incorrect', 'unjudged'];
 
 /**
- * An index of one `results.jsonl`: per line its byte range, item id, score, status, gold and
- * predicted label, outcome and a lowercased search text. Built once, then extended with the lines
- * appended since (a live run); a file that was replaced or shrank is indexed again.
+ * An index of one `results.jsonl`: per line its byte range, item, score, status, gold and predicted
+ * label and outcome, in typed arrays (about 40 bytes a line); the texts a search looks at are in
+ * files (`TextStore`), the rest is read from results.jsonl when a page shows it. Built once, then
+ * extended with the lines appended since (a live run); a file that was replaced or shrank is
+ * indexed again.
  */
 export class ResultIndex {
-  readonly offsets: number[] = [];
-  readonly lengths: number[] = [];
-  /** Item number (into `items`) of each line. */
-  readonly itemOfLine: number[] = [];
-  readonly scoreIds: number[] = [];
-  readonly statusIds: number[] = [];
-  /**
-   * Label ids of the gold label and of the answer as the metrics name them (the score's
-   * `normalize_labels`: `Yes ` and `yes` are one label, as in the confusion matrix); -1 when absent.
-   */
-  readonly goldIds: number[] = [];
-  readonly valueIds: number[] = [];
+  private readonly offsetColumn = new Column((size) => new Float64Array(size));
+  private readonly lengthColumn = new Column((size) => new Uint32Array(size));
+  private readonly itemColumn = new Column((size) => new Int32Array(size));
+  private readonly scoreColumn = new Column((size) => new Int32Array(size));
+  private readonly statusColumn = new Column((size) => new Int32Array(size));
+  private readonly goldColumn = new Column((size) => new Int32Array(size));
+  private readonly valueColumn = new Column((size) => new Int32Array(size));
+  private readonly outcomeColumn = new Column((size) => new Uint8Array(size));
+  /** Per line, the next line of its item (-1: none): an item's lines are a chain. */
+  private readonly nextLineColumn = new Column((size) => new Int32Array(size));
+  /** Per item number, its first and last line, and the first line that keeps its text (-1: none). */
+  private readonly firstLineColumn = new Column((size) => new Int32Array(size));
+  private readonly lastLineColumn = new Column((size) => new Int32Array(size));
+  private readonly textLineColumn = new Column((size) => new Int32Array(size));
   /** Per score id, the label ids its lines have as gold, and as answers. */
   readonly goldOfScore: Set<number>[] = [];
   readonly valuesOfScore: Set<number>[] = [];
-  readonly outcomes: Outcome[] = [];
   /** Per line: its item id and labels (as written and as the metrics name them), lowercased. */
   readonly searchText = new TextStore();
   /** Per line: the start of its explanation and error, lowercased. */
@@ -68,19 +56,15 @@ export class ResultIndex {
   /** The item ids, in the order first seen, and their numbers. */
   readonly items: string[] = [];
   readonly itemNumbers = new Map<string, number>();
-  /** Line numbers (into the arrays above) of each item, by item number, in file order. */
-  readonly linesOfItemNumber: number[][] = [];
   /** Metrics over the lines read so far (a live run has no metrics.json yet), labels compared as the scores do. */
   readonly metrics: RunMetrics;
   /**
-   * Item texts the result lines keep (`text`, the first characters; `text_length` when cut), by
-   * item number: the first line of an item with a text gives it. Runs written before lines kept
-   * texts have none here (see `ItemTexts`).
+   * The start of each item text the result lines keep (the first line of an item with a text gives
+   * it), lowercased, for the search; entry n is item `itemOfText[n]`. Runs written before lines
+   * kept texts have none here (see `ItemTexts`).
    */
-  readonly textOfItem: (ItemText | undefined)[] = [];
-  /** The start of each kept text, lowercased, for the search; entry n is item `itemOfText[n]`. */
   readonly itemText = new TextStore();
-  readonly itemOfText: number[] = [];
+  private readonly itemOfTextColumn = new Column((size) => new Int32Array(size));
   /** Lines that were not JSON (a line cut short by a crash): not results. */
   unreadableLines = 0;
   /** Lines whose result came from the cache (`cached: true`). */
@@ -105,22 +89,43 @@ export class ResultIndex {
     let normalizer = this.normalizers.get(score);
     if (!normalizer) {
       const options = this.normalizations.find((entry) => entry.name === score)?.normalization;
-      const known = new Map<string, string>();
-      normalizer = (label) => {
-        let key = known.get(label);
-        if (key === undefined) {
-          key = normalizeLabel(label, options);
-          if (known.size < 4096) known.set(label, key);
-        }
-        return key;
-      };
+      normalizer = rememberedNormalizer(options);
       this.normalizers.set(score, normalizer);
     }
     return normalizer;
   }
 
   get lineCount(): number {
-    return this.offsets.length;
+    return this.offsetColumn.length;
+  }
+
+  /** Per line (up to `lineCount`): its item number (into `items`). */
+  get itemOfLine(): Int32Array {
+    return this.itemColumn.values;
+  }
+  get scoreIds(): Int32Array {
+    return this.scoreColumn.values;
+  }
+  get statusIds(): Int32Array {
+    return this.statusColumn.values;
+  }
+  /**
+   * Label ids of the gold label and of the answer as the metrics name them (the score's
+   * `normalize_labels`: `Yes ` and `yes` are one label, as in the confusion matrix); -1 when absent.
+   */
+  get goldIds(): Int32Array {
+    return this.goldColumn.values;
+  }
+  get valueIds(): Int32Array {
+    return this.valueColumn.values;
+  }
+  /** Per line, its outcome's place in `outcomeNames`. */
+  get outcomes(): Uint8Array {
+    return this.outcomeColumn.values;
+  }
+  /** Item number of each entry of `itemText`. */
+  get itemOfText(): Int32Array {
+    return this.itemOfTextColumn.values;
   }
 
   /** Whether the file was replaced or cut shorter than what was indexed (a resume rewrites it). */
@@ -180,19 +185,22 @@ export class ResultIndex {
       this.unreadableLines += 1;
       return;
     }
-    const number = this.offsets.length;
-    this.offsets.push(offset);
-    this.lengths.push(end - start);
-    this.itemOfLine.push(this.itemNumber(line.item_id, number));
-    this.scoreIds.push(this.scores.id(line.score));
-    this.statusIds.push(this.statuses.id(String(line.status)));
+    const number = this.lineCount;
+    const item = this.itemNumber(line.item_id, number);
+    const score = this.scores.id(line.score);
+    this.offsetColumn.push(offset);
+    this.lengthColumn.push(end - start);
+    this.itemColumn.push(item);
+    this.scoreColumn.push(score);
+    this.statusColumn.push(this.statuses.id(String(line.status)));
     const [gold, value] = labelKeys(line, this.normalizerOf(line.score));
-    const score = this.scoreIds[number]!;
-    this.goldIds.push(gold === null ? -1 : this.labels.id(gold));
-    this.valueIds.push(value === null ? -1 : this.labels.id(value));
-    if (gold !== null) addTo(this.goldOfScore, score, this.goldIds[number]!);
-    if (value !== null) addTo(this.valuesOfScore, score, this.valueIds[number]!);
-    this.outcomes.push(outcomeOf(line));
+    const goldId = gold === null ? -1 : this.labels.id(gold);
+    const valueId = value === null ? -1 : this.labels.id(value);
+    this.goldColumn.push(goldId);
+    this.valueColumn.push(valueId);
+    if (gold !== null) addTo(this.goldOfScore, score, goldId);
+    if (value !== null) addTo(this.valuesOfScore, score, valueId);
+    this.outcomeColumn.push(outcomeNames.indexOf(outcomeOf(line)));
     const explanation = (line.explanation ?? '').slice(0, searchedExplanationChars);
     const error = line.error?.message?.slice(0, searchedExplanationChars) ?? '';
     this.searchText.add(
@@ -201,26 +209,28 @@ export class ResultIndex {
     this.explanationText.add(`${explanation}\n${error}`);
     this.metrics.add(line);
     if (line.cached === true) this.cachedLines += 1;
-    const item = this.itemOfLine[number]!;
-    if (typeof line.text === 'string' && this.textOfItem[item] === undefined) {
-      this.textOfItem[item] = {
-        snippet: line.text.slice(0, snippetChars),
-        length: line.text_length ?? line.text.length,
-        whole: line.text_length === undefined,
-      };
+    if (typeof line.text === 'string' && this.textLineColumn.values[item] === -1) {
+      this.textLineColumn.values[item] = number;
       this.itemText.add(line.text.slice(0, searchedTextChars));
-      this.itemOfText.push(item);
+      this.itemOfTextColumn.push(item);
     }
   }
 
+  /** The number of item `id` (numbered when first seen), its lines chained with line `line`. */
   private itemNumber(id: string, line: number): number {
+    this.nextLineColumn.push(-1);
     let item = this.itemNumbers.get(id);
     if (item === undefined) {
       item = this.items.length;
       this.items.push(id);
       this.itemNumbers.set(id, item);
-      this.linesOfItemNumber.push([line]);
-    } else this.linesOfItemNumber[item]!.push(line);
+      this.firstLineColumn.push(line);
+      this.lastLineColumn.push(line);
+      this.textLineColumn.push(-1);
+    } else {
+      this.nextLineColumn.values[this.lastLineColumn.values[item]!] = line;
+      this.lastLineColumn.values[item] = line;
+    }
     return item;
   }
 
@@ -231,21 +241,45 @@ export class ResultIndex {
 
   /** The ids of the items no result line gave a text (runs written before lines kept it). */
   itemsWithoutText(): string[] {
-    return this.items.filter((_, item) => this.textOfItem[item] === undefined);
+    const texts = this.textLineColumn.values;
+    return this.items.filter((_, item) => texts[item] === -1);
+  }
+
+  /**
+   * The text a result line keeps for item number `item` (`text`, the first characters;
+   * `text_length` when cut), read from that line; undefined when no line keeps one.
+   */
+  textOfItem(item: number): ItemText | undefined {
+    const number = this.textLineColumn.values[item];
+    if (number === undefined || number === -1 || item >= this.items.length) return undefined;
+    const line = this.readLine(number);
+    if (typeof line.text !== 'string') return undefined;
+    return {
+      snippet: line.text.slice(0, snippetChars),
+      length: line.text_length ?? line.text.length,
+      whole: line.text_length === undefined,
+    };
   }
 
   /** The lines of item `id`, in file order; undefined for an id the run has not scored. */
   linesOf(id: string): number[] | undefined {
     const item = this.itemNumbers.get(id);
-    return item === undefined ? undefined : this.linesOfItemNumber[item];
+    if (item === undefined) return undefined;
+    const lines: number[] = [];
+    let line = this.firstLineColumn.values[item]!;
+    while (line !== -1) {
+      lines.push(line);
+      line = this.nextLineColumn.values[line]!;
+    }
+    return lines;
   }
 
   /** The full stored line `number` (explanation, trace and all), read from the file. */
   readLine(number: number): ResultLine {
-    const buffer = Buffer.alloc(this.lengths[number]!);
+    const buffer = Buffer.alloc(this.lengthColumn.values[number]!);
     const fd = openSync(this.path, 'r');
     try {
-      readSync(fd, buffer, 0, buffer.length, this.offsets[number]!);
+      readSync(fd, buffer, 0, buffer.length, this.offsetColumn.values[number]!);
     } finally {
       closeSync(fd);
     }
@@ -258,22 +292,4 @@ export function outcomeOf(line: ResultLine): Outcome {
   if (line.status !== 'ok' || line.value === null || line.label === null) return 'unjudged';
   const correct = line.correct ?? line.value === line.label;
   return correct ? 'correct' : 'incorrect';
-}
-
-const indexes = new Map<string, ResultIndex>();
-
-/**
- * The index of a results file, built once and kept while the file is unchanged; lines appended
- * since the last request are added; a replaced file, or scores that now compare labels otherwise
- * (a resume with an edited scorecard), is indexed again. The `keptIndexes` last used are kept.
- */
-export function resultIndex(path: string, scores: readonly ScoreNormalization[] = []): ResultIndex {
-  let index = indexes.get(path);
-  const changed = index && JSON.stringify(index.normalizations) !== JSON.stringify(scores);
-  if (!index || changed || index.replaced()) index = new ResultIndex(path, scores);
-  indexes.delete(path);
-  indexes.set(path, index);
-  while (indexes.size > keptIndexes) indexes.delete(indexes.keys().next().value!);
-  index.refresh();
-  return index;
 }

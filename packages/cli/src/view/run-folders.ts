@@ -2,8 +2,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { type RunInfo, type RunMetricsFile, readRunInfo, type ScoreMetrics } from '@plexus/core';
-import { type ItemText, type ItemTexts, itemTexts } from './item-texts.js';
-import { type ResultIndex, resultIndex } from './result-index.js';
+import { type ItemText, type ItemTexts, itemTexts, keptIndexes } from './item-texts.js';
+import { ResultIndex, type ScoreNormalization } from './result-index.js';
 import { metricsFromText, metricsOfLastEnd } from './run-list.js';
 import { type RunScoring, runScoring } from './run-scoring.js';
 
@@ -57,10 +57,28 @@ export function runFile(dir: string, name: string): string | undefined {
   }
 }
 
+const indexes = new Map<string, ResultIndex>();
+
+/**
+ * The index of a results file, built once and kept while the file is unchanged; lines appended
+ * since the last request are added; a replaced file, or scores that now compare labels otherwise
+ * (a resume with an edited scorecard), is indexed again. The `keptIndexes` last used are kept.
+ */
+export function resultIndex(path: string, scores: readonly ScoreNormalization[] = []): ResultIndex {
+  let index = indexes.get(path);
+  const changed = index && JSON.stringify(index.normalizations) !== JSON.stringify(scores);
+  if (!index || changed || index.replaced()) index = new ResultIndex(path, scores);
+  indexes.delete(path);
+  indexes.set(path, index);
+  while (indexes.size > keptIndexes) indexes.delete(indexes.keys().next().value!);
+  index.refresh();
+  return index;
+}
+
 /** An item's text: from its result lines, else from the dataset (older runs). */
 export function textOf(run: Pick<OpenedRun, 'index' | 'texts'>, id: string): ItemText | undefined {
   const item = run.index.itemNumbers.get(id);
-  return (item === undefined ? undefined : run.index.textOfItem[item]) ?? run.texts.texts.get(id);
+  return (item === undefined ? undefined : run.index.textOfItem(item)) ?? run.texts.texts.get(id);
 }
 
 /** Opens a run for a page: its run.json, the index of its results and its item texts. */
