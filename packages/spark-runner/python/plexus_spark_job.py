@@ -2,7 +2,7 @@
 
 spark-submit --py-files plexus_spark_rows.py,plexus_spark_worker.py,plexus_spark_input.py plexus_spark_job.py --input PATH --output PATH --scorecard FILE --worker worker.mjs
     [--node NODE] [--cache-dir DIR] [--partitions N] [--tasks N] [--format parquet|jsonl|csv]
-    [--id-column NAME] [--batch --job-key KEY]
+    [--id-column NAME] [--batch --job-key KEY] [--models JSON]
 
 Each task streams its partition's rows to `node worker.mjs` as JSON text, one Arrow batch per write
 (JSONL lines as Spark read them, Parquet rows turned into JSON by Spark's `to_json` in the JVM, CSV
@@ -36,6 +36,9 @@ def score_partitions(args, fail_first_attempt: bool):
                    "--tasks", str(args.tasks)]
         if args.int64_columns:
             command += ["--int64-columns", json.dumps(args.int64_columns)]
+        if args.models:
+            # models:/ URIs the driver resolved (JSON: URI -> file): executors never talk to MLflow.
+            command += ["--models", args.models]
         if args.grouped_by is not None:
             # The worker refuses a scorecard whose ids are in another column: its repeats would be missed.
             command += ["--grouped-by", args.grouped_by]
@@ -85,6 +88,7 @@ def main() -> None:
     parser.add_argument("--format", choices=["parquet", "jsonl", "csv"], required=True)
     # The scorecard's data.id_column: rows are grouped by it, so that a repeated id is found.
     parser.add_argument("--id-column", default="id")
+    parser.add_argument("--models", default="")
     args = parser.parse_args()
     spark = SparkSession.builder.appName("plexus").getOrCreate()
     fail_first_attempt = spark.conf.get("spark.plexus.failFirstAttempt", "false") == "true"

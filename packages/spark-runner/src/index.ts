@@ -1,3 +1,4 @@
+export { registryFiles, registryUris } from './registry-models.js';
 export { type SparkOptions, sparkFiles, submitArguments } from './spark-job.js';
 export { RunnerError, type SubmitOptions, sparkSubmit } from './spark-process.js';
 export { lineOfRow, readSparkResults } from './spark-results.js';

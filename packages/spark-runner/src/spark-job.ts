@@ -11,6 +11,7 @@ import {
   type LoadedScorecard,
   type RunSinkV1,
 } from '@plexus/core';
+import { registryFiles } from './registry-models.js';
 import { RunnerError } from './spark-process.js';
 
 export interface SparkOptions {
@@ -41,6 +42,13 @@ export interface SparkOptions {
   conf?: Readonly<Record<string, string>>;
   /** Node binary on the executors; default this process's. */
   node?: string;
+  /**
+   * The files of the scorecard's `models:/` URIs, resolved on the driver (URI -> file; the CLI
+   * gives those its scorecard load downloaded, `resolvedModels()` of `@plexus/mlflow-tracker`):
+   * the executors load them and never talk to MLflow, so every task scores with one version.
+   * The files must be readable by the executors (in the shared `cacheDir` on a cluster).
+   */
+  models?: Readonly<Record<string, string>>;
   /** Cache folder shared by the executors (a shared filesystem on clusters): retries reuse it. */
   cacheDir?: string;
   /** Local run folder for results, metrics and report; default `runs/<timestamp>-<key>-spark`. */
@@ -144,6 +152,8 @@ export function submitArguments(
     '--id-column',
     options.scorecard.data?.id_column ?? 'id',
   );
+  const models = registryFiles(options.scorecard, options.models);
+  if (Object.keys(models).length > 0) args.push('--models', JSON.stringify(models));
   if (options.partitions) args.push('--partitions', String(options.partitions));
   if (options.tasks) args.push('--tasks', String(options.tasks));
   if (options.batch) {

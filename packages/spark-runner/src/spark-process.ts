@@ -49,6 +49,7 @@ function submit(command: string, args: readonly string[], options: SubmitOptions
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const tail: string[] = [];
+    let failure: string | undefined;
     let pending = '';
     const onData = (chunk: Buffer) => {
       pending += chunk.toString();
@@ -57,6 +58,7 @@ function submit(command: string, args: readonly string[], options: SubmitOptions
       for (const line of lines) {
         tail.push(line);
         tail.splice(0, tail.length - 30);
+        failure ??= workerFailure(line);
         options.onOutput?.(line);
       }
     };
@@ -80,12 +82,24 @@ function submit(command: string, args: readonly string[], options: SubmitOptions
           .filter((line) => /Error|Exception|plexus/.test(line))
           .slice(-8)
           .join('\n');
+        // A task's worker failing is what the user must read, not the JVM's stack that follows.
+        const why = failure ? ` a task's plexus worker failed: ${failure}` : '';
         reject(
           new RunnerError(
-            `spark-submit exited with ${code}:\n${reason || tail.slice(-10).join('\n')}`,
+            `spark-submit exited with ${code}:${why}\n${reason || tail.slice(-10).join('\n')}`,
           ),
         );
       }
     });
   });
+}
+
+/**
+ * What a task's Node worker died with, from the Python traceback Spark prints
+ * (`RuntimeError: plexus worker exited with 2: plexus worker: <message>`); Spark's own stack
+ * lines follow it by the hundred, so it was never among the last lines a failure quoted.
+ */
+export function workerFailure(line: string): string | undefined {
+  const match = /plexus worker exited with \d+: (?:plexus worker: )?(.+)$/.exec(line);
+  return match?.[1]?.trim() || undefined;
 }

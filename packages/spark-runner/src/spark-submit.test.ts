@@ -101,3 +101,50 @@ it("passes the scorecard's id column to the job (--id-column: rows are grouped b
   const scorecard = await loadScorecard(card, { plugins: [heuristic] });
   expect(idColumn(submitArguments({ ...options, scorecard }, files))).toBe('call_id');
 });
+
+it("names what a task's worker died of, not the JVM's stack lines that follow it", async () => {
+  // As Spark prints a task whose Node worker exited: the Python traceback, then Java stacks.
+  const stack = Array.from(
+    { length: 40 },
+    () => '\tat org.apache.spark.util.SparkErrorUtils.tryWithSafeFinally(SparkErrorUtils.scala:80)',
+  ).join('\n');
+  const options = await setup(
+    `cat >&2 <<'END'\nRuntimeError: plexus worker exited with 2: plexus worker: card.yaml:4:99: scores[0].model: a model file is missing\n${stack}\nEND\nexit 1`,
+  );
+  const failure = runOnSpark(options);
+  await expect(failure).rejects.toThrow(
+    "spark-submit exited with 1: a task's plexus worker failed: card.yaml:4:99: scores[0].model: a model file is missing\n",
+  );
+});
+
+it('a models:/ model the driver did not resolve is refused before the job: executors never ask MLflow', async () => {
+  const options = await setup(`echo submitted > "$(dirname "$0")/submitted"; exit 1`);
+  const card = join(dirname(options.input), 'registry.yaml');
+  writeFileSync(
+    card,
+    'name: Registry\nscores:\n  - { name: Forest, class: forest/random-forest, labels: [spam, ham], model: "models:/spam.forest@champion" }\n',
+  );
+  const forestFile = join(dirname(options.input), 'downloaded.forest.json');
+  // Loaded without creating the scores: the driver's load is not what is tested here.
+  const scorecard = await loadScorecard(card, { create: false });
+  await expect(runOnSpark({ ...options, scorecard })).rejects.toThrow(
+    /scores\.Forest: models:\/spam\.forest@champion: Spark executors never talk to MLflow; the driver resolves registry models: set MLFLOW_TRACKING_URI/,
+  );
+  await expect(
+    runOnSpark({ ...options, scorecard, models: { 'models:/spam.forest@champion': forestFile } }),
+  ).rejects.toThrow(
+    `models:/spam.forest@champion was resolved to ${forestFile}, which does not exist`,
+  );
+  expect(existsSync(join(dirname(options.sparkSubmit), 'submitted'))).toBe(false);
+  // Resolved: the job gets the file for the URI (--models), the worker loads it from there.
+  writeFileSync(forestFile, '{}');
+  const files = { worker: '/w/worker.mjs', job: '/p/plexus_spark_job.py' };
+  const args = submitArguments(
+    { ...options, scorecard, models: { 'models:/spam.forest@champion': forestFile } },
+    files,
+  );
+  expect(JSON.parse(args[args.indexOf('--models') + 1]!)).toEqual({
+    'models:/spam.forest@champion': forestFile,
+  });
+  expect(submitArguments(options, files)).not.toContain('--models');
+});

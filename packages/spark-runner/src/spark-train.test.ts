@@ -172,7 +172,7 @@ it('trains on Parquet int64 ids as a local training does: a repeated id reported
     const path = join(dir, `${name}.yaml`);
     writeFileSync(
       path,
-      `name: ${name}\nscores:\n  - { name: Spam Forest, class: forest/random-forest, labels: [spam, ham], label_column: label, model: ${model}, trees: 6 }\n`,
+      `name: ${name}\nscores:\n  - { name: Spam Forest, class: forest/random-forest, labels: [spam, ham, phishing, other], label_column: label, model: ${model}, trees: 6 }\n`,
     );
     return path;
   };
@@ -229,6 +229,14 @@ it('trains on Parquet int64 ids as a local training does: a repeated id reported
   expect(trained.firstProblems.sort((left, right) => left.line - right.line)).toEqual(
     problems.map(({ line, message }) => ({ line, message })),
   );
+  // Two declared labels no row has: said as the local training says it (Spark said nothing).
+  expect(trained.facts[1]).toBe(
+    'no training item is labelled "phishing", "other": the model never answers them; train on items of every label',
+  );
+  expect(trained.facts).toEqual(local!.facts);
+  // Every held-out figure as the local training's, to the last digit (same items, same model).
+  const timeless = (metrics: object | null) => ({ ...metrics, latency_ms_mean: undefined });
+  expect(timeless(trained.metrics)).toEqual(timeless(local!.metrics));
   expect(trained.metrics?.accuracy).toBe(local!.metrics?.accuracy);
   expect(
     firstDifference(readFileSync(join(dir, 'local.json')), readFileSync(trained.modelPath)),

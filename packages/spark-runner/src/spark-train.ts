@@ -126,6 +126,25 @@ async function readTestItems(output: string): Promise<LabelledItem[]> {
 }
 
 /**
+ * Declared labels no training item has (in no shard's class counts): the model never answers
+ * them. Said as a local `plexus train` says it (classifier-forest's `absentLabelFacts`, which
+ * counts the items; `spark-train.test.ts` checks the two lines are equal); Spark said nothing.
+ */
+export function absentLabelFacts(
+  shards: readonly Pick<GrownShard, 'classCounts'>[],
+  labels: readonly string[],
+): string[] {
+  const absent = labels.filter((_, index) =>
+    shards.every((shard) => (shard.classCounts[index] ?? 0) === 0),
+  );
+  if (absent.length === 0) return [];
+  const named = absent.map((label) => JSON.stringify(label)).join(', ');
+  return [
+    `no training item is labelled ${named}: the model never answers ${absent.length === 1 ? 'it' : 'them'}; train on items of every label`,
+  ];
+}
+
+/**
  * Trains a random-forest score on Spark: term statistics summed by Spark, the featurizer fitted
  * from them, trees grown by shard across executors, merged into one model file (the same file a
  * local `plexus train --split hash --shards N` writes), tested on the held-out items here.
@@ -209,7 +228,7 @@ export async function trainOnSpark(options: SparkTrainOptions): Promise<SparkTra
     metrics,
     counts: summary.counts,
     firstProblems: summary.first_problems,
-    facts: [forest.forestFacts(file)],
+    facts: [forest.forestFacts(file), ...absentLabelFacts(grown, entry!.labels)],
     durationS: (performance.now() - started) / 1000,
   };
 }

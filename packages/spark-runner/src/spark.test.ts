@@ -39,6 +39,14 @@ function problemsOf(dir: string): { line: number; message: string }[] {
     .sort((left, right) => left.line - right.line);
 }
 
+/** A run folder's metrics.json without what timing gives (latency, duration). */
+function metricsOf(dir: string): unknown {
+  const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'), (key, value) =>
+    key === 'latency_ms_mean' || key === 'duration_s' ? undefined : value,
+  );
+  return metrics;
+}
+
 function resultsOf(dir: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const text of readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n')) {
@@ -54,8 +62,12 @@ describe('spark-runner on local Spark', () => {
     const card = join(dir, 'card.yaml');
     writeFileSync(
       card,
-      `name: Spark Spam\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [spam, ham], label_column: label, phrases: [free, win, prize, claim, txt] }\n  - { name: ONNX, class: onnx/classifier, labels: [spam, ham], label_column: label, model: ${JSON.stringify(join(spam, 'models/spam.onnx'))} }\n`,
+      `name: Spark Spam\nscores:\n  - { name: Words, class: heuristic/keywords, labels: [spam, ham], label_column: label, phrases: [free, win, prize, claim, txt] }\n  - { name: ONNX, class: onnx/classifier, labels: [spam, ham], label_column: label, model: "models:/spam-onnx@champion" }\n`,
     );
+    // A registry model: the driver resolves it (here to the example's file, as the MLflow
+    // resolver would to its download), the executors load that file and never ask MLflow.
+    const models = { 'models:/spam-onnx@champion': join(spam, 'models/spam.onnx') };
+    const resolveModel = async (uri: string) => models[uri as keyof typeof models];
     // No id column: each item's id is its row number as core's reader counts it (a blank line is
     // no row, a malformed one is: a problem on its line), on Spark as in-process. Some texts span
     // lines (quoted), so rows and lines differ.
@@ -68,7 +80,7 @@ describe('spark-runner on local Spark', () => {
     rows.push(',ham'); // An empty text stays an empty string (scored), as in-process.
     writeFileSync(data, `${rows.join('\n')}\n`);
     const read = await localRead(data);
-    const scorecard = await loadScorecard(card, { plugins: [heuristic, onnx] });
+    const scorecard = await loadScorecard(card, { plugins: [heuristic, onnx], resolveModel });
     const local = await evaluate({ scorecard, data, outDir: join(dir, 'local'), cache: false });
     const lines: string[] = [];
     const summary = await runOnSpark({
@@ -77,6 +89,7 @@ describe('spark-runner on local Spark', () => {
       output: join(dir, 'spark-out'),
       runDir: join(dir, 'spark-run'),
       partitions: 3,
+      models,
       sparkSubmit: spark.sparkSubmit,
       env: { ...process.env, ...spark.javaEnv },
       cacheDir: join(dir, 'cache'),
@@ -102,6 +115,8 @@ describe('spark-runner on local Spark', () => {
     expect(read.problems).toEqual([
       { line: expect.any(Number), message: expect.stringContaining('has 3 fields') },
     ]);
+    // Every figure of metrics.json as in-process, to the last digit, but the time each answer took.
+    expect(metricsOf(join(dir, 'spark-run'))).toEqual(metricsOf(join(dir, 'local')));
     for (const score of ['Words', 'ONNX']) {
       expect(summary.scores[score]!.accuracy).toBe(local.scores[score]!.accuracy);
       expect(summary.scores[score]!.f1).toEqual(local.scores[score]!.f1);

@@ -22,6 +22,7 @@ import {
   type ScoreOutputV1,
 } from '@plexus/core';
 import { writeCsvRows } from './csv-rows.js';
+import { workerModelResolver } from './registry-models.js';
 import {
   exactIntegers,
   groupingProblem,
@@ -89,6 +90,8 @@ async function main(): Promise<number> {
     plugins: [heuristic, forest, llm, onnx],
     cacheDir,
     jobTasks: Number.isInteger(tasks) && tasks > 1 ? tasks : undefined,
+    // models:/ URIs: the files the driver resolved (--models), never MLflow from an executor.
+    resolveModel: workerModelResolver(JSON.parse(argument('--models') ?? '{}')),
     // --batch: LLM scores on openai use the Batch API; this task's batches are recorded in
     // --batch-dir (one folder per partition), so a retried task re-attaches to them.
     ...(process.argv.includes('--batch') ? { execution: 'batch' as const } : {}),

@@ -1,4 +1,4 @@
-import { closeScorecard } from '@plexus/core';
+import { closeScorecard, defaultCacheDir, type LoadedScorecard } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect, confOf, wholeNumber } from '../arguments.js';
 import type { CliIo } from '../output.js';
@@ -30,6 +30,29 @@ interface SparkFlags {
   quiet?: boolean;
   tracker?: string;
   maxErrorRate: number;
+}
+
+/**
+ * The files of the scorecard's `models:/` URIs: the versions its load resolved here (a URI read
+ * only at the first call, a local GGUF model, resolved now), said on stderr. The executors load
+ * these files: they never talk to MLflow, and an alias moved during the job changes nothing.
+ */
+async function driverModels(
+  card: LoadedScorecard,
+  uris: readonly string[],
+  cacheDir: string | undefined,
+  io: CliIo,
+): Promise<Record<string, string>> {
+  if (uris.length === 0 || !process.env.MLFLOW_TRACKING_URI) return {};
+  const tracker = await import('@plexus/mlflow-tracker');
+  const resolver = tracker.mlflowModelResolver({ cacheDir: cacheDir ?? defaultCacheDir() });
+  const models: Record<string, string> = {};
+  for (const uri of uris) {
+    models[uri] = tracker.resolvedModels().get(uri)?.path ?? (await resolver(uri));
+    const version = tracker.resolvedModels().get(uri)?.version;
+    io.stderr(`${card.name}: ${uri} is version ${version} on every executor (${models[uri]})\n`);
+  }
+  return models;
 }
 
 /** `plexus spark submit`. */
@@ -89,7 +112,9 @@ export function sparkCommand(
     .action(async (path: string, flags: SparkFlags) => {
       const card = await loadForCli(path, { cacheDir: flags.cacheDir });
       await closeScorecard(card);
-      const { runOnSpark } = await import('@plexus/spark-runner');
+      const { runOnSpark, registryUris } = await import('@plexus/spark-runner');
+      const uris = [...new Set([...registryUris(card).values()].flat())];
+      const models = await driverModels(card, uris, flags.cacheDir, io);
       // Executors never log to MLflow: the driver side does, as it reads the results back.
       const attached = await cliSinks({ kind: trackerKind(flags.tracker), io });
       const summary = await runOnSpark({
@@ -104,6 +129,7 @@ export function sparkCommand(
         conf: confOf(flags.conf ?? []),
         node: flags.node,
         cacheDir: flags.cacheDir,
+        models,
         runDir: flags.out,
         sinks: attached.sinks,
         onOutput: (line) => {
