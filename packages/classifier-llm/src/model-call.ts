@@ -77,12 +77,16 @@ interface CallState {
 }
 
 /**
- * Counts an attempt that never connected (refused, unknown host, failed TLS handshake): its
- * server received nothing. An aborted one is counted as sent (it may have been, as it was cut).
+ * Counts an attempt that never connected (refused, unknown host, failed TLS handshake, aborted
+ * while connecting): its server received nothing. A hedge that never connected is taken off the
+ * hedges sent: it was counted as a request (11 calls for 1 received, its cost unknown, when the
+ * endpoint refused new connections while the first attempt was answered on its own).
  */
-function countUnreached(state: CallState, error: unknown): never {
-  if (error instanceof ProviderCallError && !error.reachedServer && error.code !== 'aborted')
-    state.unreached += 1;
+function countUnreached(state: CallState, error: unknown, hedge = false): never {
+  if (error instanceof ProviderCallError && !error.reachedServer) {
+    if (hedge) state.hedges -= 1;
+    else state.unreached += 1;
+  }
   throw error;
 }
 
@@ -142,8 +146,8 @@ function sendHedged(
           await options.onAnswer?.(response);
           return response;
         });
-        // A hedge is counted as sent (see `hedges`); a first attempt that never connected is not.
-        return hedge ? answer : answer.catch((error: unknown) => countUnreached(state, error));
+        // An attempt that never connected is no request: not a hedge sent, nor an attempt.
+        return answer.catch((error: unknown) => countUnreached(state, error, hedge));
       },
       // Only a hedge can be withdrawn while it waits (the first attempt is sent before any hedge).
       hedge ? { first: true, signal } : retry ? firstInLine : undefined,
