@@ -69,7 +69,9 @@ export function cacheCommand(program: Command, io: CliIo): void {
     .action((flags: CacheFlags) => {
       for (const folder of foldersOf(flags)) {
         const result = compactCacheFolder(folder);
-        io.stdout(`${statsLine(result.before)}\n  -> ${statsLine(result.after)}\n`);
+        if (result.left)
+          io.stdout(`${statsLine(result.before)}\n  left as it is: ${result.left}\n`);
+        else io.stdout(`${statsLine(result.before)}\n  -> ${statsLine(result.after)}\n`);
       }
     });
 
@@ -91,6 +93,10 @@ export function cacheCommand(program: Command, io: CliIo): void {
         ]);
       for (const folder of foldersOf(flags)) {
         const result = compactCacheFolder(folder, { maxBytes });
+        if (result.left) {
+          io.stdout(`${statsLine(result.before)}\n  left as it is: ${result.left}\n`);
+          continue;
+        }
         io.stdout(
           `${statsLine(result.before)}\n  -> ${statsLine(result.after)} (${result.dropped.toLocaleString('en-US')} oldest entries dropped)\n`,
         );
