@@ -3,6 +3,7 @@ import {
   lacksPrice,
   type RunSummary,
   type ScoreMetrics,
+  shareText,
   terminalSafe,
   unknownCostReason,
 } from '@plexus/core';
@@ -17,10 +18,6 @@ const shownLabels = 8;
 /** `1 score`, `2 scores`: a count with its noun. */
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
-}
-
-function number(value: number | null | undefined, digits = 3): string {
-  return value === null || value === undefined ? '—' : value.toFixed(digits);
 }
 
 /** Words of `text` in lines of `width` at most (a longer word is cut across lines). */
@@ -48,9 +45,10 @@ export function wrap(text: string, width: number): string[] {
 function cells(score: ScoreMetrics): string[] {
   return [
     String(score.n),
-    number(score.accuracy),
-    number(score.f1?.macro),
-    number(score.gwet_ac1),
+    // Never 1.000 for a share below 1 (2,998 of 2,999: `>0.999`), nor 0.000 above 0.
+    shareText(score.accuracy),
+    shareText(score.f1?.macro),
+    shareText(score.gwet_ac1),
     String(score.n_errors),
     String(score.n_skipped),
     score.n_unlabeled === undefined ? '—' : String(score.n_unlabeled),

@@ -145,7 +145,8 @@ export {
   type FeedbackAgreementFile,
   readAgreement,
 } from './report/agreement-section.js';
-export { escapeHtml, percentText } from './report/html.js';
+export { isolatedText } from './report/bidi.js';
+export { escapeHtml, percentText, shareText } from './report/html.js';
 export {
   itemTableHead,
   renderCalls,

@@ -6,6 +6,7 @@ import {
   type RunComparison,
   readRunInfo,
   type ScoreComparison,
+  shareText,
 } from '@plexus/core';
 import type { Command } from 'commander';
 import { collect } from '../arguments.js';
@@ -45,9 +46,12 @@ function runLine(name: string, dir: string, status: string | null): string {
     : `${name}: ${dir} (${status})`;
 }
 
-/** A figure in 3 decimals, or "—" when it is absent (the score's `no_metrics_reason` says why). */
+/**
+ * A figure in 3 decimals (`>0.999` for one below 1 that rounds to 1.000: `shareText`), or "—" when
+ * it is absent (the score's `no_metrics_reason` says why).
+ */
 function figure(value: number | null): string {
-  return value === null ? '—' : value.toFixed(3);
+  return shareText(value);
 }
 
 /** The lines of one compared score; without items to compare, the reason instead of figures. */

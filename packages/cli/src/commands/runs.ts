@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { shareText } from '@plexus/core';
 import type { Command } from 'commander';
 import type { CliIo } from '../output.js';
 import { listRuns, type RunEntry, type RunList, type ScoreHeadline } from '../view/run-list.js';
 
-function number(value: number | null): string {
-  return value === null ? '—' : value.toFixed(3);
-}
-
 /** A score's headline: accuracy and macro F1 over its labelled items, or what it has instead. */
 export function headlineText(score: ScoreHeadline): string {
   const parts =
-    score.n > 0 ? [`accuracy ${number(score.accuracy)}`, `F1 ${number(score.f1_macro)}`] : [];
+    score.n > 0 ? [`accuracy ${shareText(score.accuracy)}`, `F1 ${shareText(score.f1_macro)}`] : [];
   if (score.unlabeled > 0) parts.push(`${score.unlabeled} unlabeled`);
   if (score.errors > 0) parts.push(`${score.errors} errors`);
   if (parts.length === 0) parts.push('no labelled answers');

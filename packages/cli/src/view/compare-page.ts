@@ -4,9 +4,10 @@ import {
   type ResultLine,
   type RunComparison,
   type ScoreComparison,
+  shareText,
 } from '@plexus/core';
 import { type Flip, listedFlips, type ScoreFlips } from './flips.js';
-import { escapeHtml, formatNumber, itemPath, page, segment } from './html.js';
+import { escapeHtml, itemPath, page, segment } from './html.js';
 import type { ItemText } from './item-texts.js';
 
 /** What the compare page shows. */
@@ -58,7 +59,7 @@ function scoreRow(score: ScoreComparison, alpha: number): string {
   const name =
     score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
   const borderline = score.tests_agree === false ? ' borderline' : '';
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy_a)}</td><td class="number">${formatNumber(score.accuracy_b)}</td>${deltaCell(score)}<td class="number">${formatNumber(score.f1_macro_a)}</td><td class="number">${formatNumber(score.f1_macro_b)}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p, alpha)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${escapeHtml(shareText(score.accuracy_a))}</td><td class="number">${escapeHtml(shareText(score.accuracy_b))}</td>${deltaCell(score)}<td class="number">${escapeHtml(shareText(score.f1_macro_a))}</td><td class="number">${escapeHtml(shareText(score.f1_macro_b))}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p, alpha)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
 }
 
 /** An answer, linked to its own run's item page (the id's link is run A's). */

@@ -1,10 +1,12 @@
 import {
   chanceCorrected,
   durationText,
+  isolatedText,
   type ResultLine,
   type RunInfo,
   type ScoreMetrics,
   scoreSection,
+  shareText,
 } from '@plexus/core';
 import { startText } from '../commands/runs.js';
 import { escapeHtml, formatNumber, itemPath, page, segment } from './html.js';
@@ -76,7 +78,7 @@ function summaryTable(view: RunView): string {
       const interval = score.accuracy_ci95
         ? ` <span class="note">[${score.accuracy_ci95.map((value) => value.toFixed(3)).join(', ')}]</span>`
         : '';
-      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${formatNumber(score.accuracy)}${interval}</td><td class="number">${formatNumber(score.f1?.macro)}</td><td class="number">${escapeHtml(chanceCorrected(score.gwet_ac1, score.n))}</td><td class="number">${score.n_errors}</td><td class="number">${skippedCell(view.index, name, score.n_skipped)}</td><td class="number">${score.n_unlabeled}</td><td class="number cost">${escapeHtml(costText(score, view.olderRun))}</td></tr>`;
+      return `<tr><td><a href="${escapeHtml(link)}">${escapeHtml(name)}</a></td><td class="number">${score.n_results}</td><td class="number">${score.n}</td><td class="number">${escapeHtml(shareText(score.accuracy))}${interval}</td><td class="number">${escapeHtml(shareText(score.f1?.macro))}</td><td class="number">${escapeHtml(chanceCorrected(score.gwet_ac1, score.n))}</td><td class="number">${score.n_errors}</td><td class="number">${skippedCell(view.index, name, score.n_skipped)}</td><td class="number">${score.n_unlabeled}</td><td class="number cost">${escapeHtml(costText(score, view.olderRun))}</td></tr>`;
     })
     .join('');
   const source =
@@ -86,7 +88,8 @@ function summaryTable(view: RunView): string {
   const sections = Object.entries(view.metrics)
     .map(
       ([name, score], index) =>
-        `<details class="report-section"><summary>${escapeHtml(name)}: confusion matrix, per class, predicted labels</summary>${scoreSection(name, score, index)}</details>`,
+        // The name isolated (<bdi>): a right-to-left override in it reversed the words after it.
+        `<details class="report-section"><summary><bdi>${escapeHtml(name)}</bdi>: confusion matrix, per class, predicted labels</summary>${scoreSection(name, score, index)}</details>`,
     )
     .join('');
   return `<h2>Scores <span class="note" id="scores-source">${escapeHtml(source)}</span></h2><table id="scores"><thead><tr><th>score</th><th class="number">results</th><th class="number">in metrics</th><th class="number">accuracy [95% CI]</th><th class="number">F1 macro</th><th class="number">Gwet's AC1</th><th class="number">errors</th><th class="number">skipped</th><th class="number">unlabeled</th><th class="number">cost</th></tr></thead><tbody>${rows}</tbody></table>${sections}`;
@@ -181,7 +184,7 @@ function row(view: RunView, number: number, line: ResultLine): string {
   const outcome = outcomeOf(line);
   const explanation = line.status === 'error' ? line.error?.message : line.explanation;
   const itemLink = itemPath(view.name, line.item_id);
-  return `<tr data-line="${number}"><td><a href="${escapeHtml(itemLink)}">${escapeHtml(line.item_id)}</a></td><td>${escapeHtml(line.score)}</td><td>${escapeHtml(line.status)}</td><td>${escapeHtml(line.label ?? '—')}</td><td>${escapeHtml(line.value ?? '—')}</td><td class="${outcome}">${outcome}</td><td class="number">${formatNumber(line.confidence, 2)}</td><td class="text">${textCell}</td><td class="explanation">${escapeHtml(shortExplanation(explanation ?? ''))}</td></tr>`;
+  return `<tr data-line="${number}"><td><a href="${escapeHtml(itemLink)}">${escapeHtml(line.item_id)}</a></td><td>${escapeHtml(line.score)}</td><td>${escapeHtml(line.status)}</td><td>${escapeHtml(line.label ?? '—')}</td><td>${escapeHtml(line.value ?? '—')}</td><td class="${outcome}">${outcome}</td><td class="number">${formatNumber(line.confidence, 2)}</td><td class="text">${textCell}</td><td class="explanation">${isolatedText(shortExplanation(explanation ?? ''))}</td></tr>`;
 }
 
 function pager(view: RunView): string {
@@ -241,7 +244,7 @@ function header(view: RunView): string {
   const report = view.hasReport
     ? `<span><a href="/run/${segment(view.name)}/report.html">report.html</a></span>`
     : '';
-  return `<h1>${escapeHtml(info.scorecard.name)} <span class="note">${escapeHtml(view.name)}</span></h1>
+  return `<h1><bdi>${escapeHtml(info.scorecard.name)}</bdi> <span class="note">${escapeHtml(view.name)}</span></h1>
 <div class="meta"><span>status: <b class="status-${escapeHtml(info.status)}">${escapeHtml(info.status)}</b></span><span>started: ${escapeHtml(startText(info.started_at))} UTC</span><span>duration: ${escapeHtml(durationText(info, info.duration_s))}</span><span>items: ${itemsText(view)}</span>${rowsNotRead(info)}<span id="from-cache">from the cache: ${view.index.cachedLines} of ${view.index.lineCount} results</span><span>dataset: <bdi>${escapeHtml(info.data.path)}</bdi></span>${report}</div>${live}${problem}${textProblem}`;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { escapeHtml, format } from './html.js';
+import { escapeHtml, shareText } from './html.js';
 
 /** The file `plexus feedback agreement --run RUN` leaves in the run folder. */
 export const agreementFile = 'feedback-agreement.json';
@@ -20,7 +20,7 @@ interface Pair {
  * both are undefined (`kappa_ac1_reason`); over no item a dash.
  */
 export function chanceCorrected(value: number | null, items: number): string {
-  return value === null && items > 0 ? 'undefined (one label only)' : format(value);
+  return value === null && items > 0 ? 'undefined (one label only)' : shareText(value);
 }
 
 /** What the report and the MLflow sync read of `feedback-agreement.json` (see `@plexus/feedback`). */
@@ -54,7 +54,7 @@ export async function readAgreement(dir: string): Promise<FeedbackAgreementFile 
 function pairRow(name: string, pair: Pair | null, absent: string): string {
   if (!pair)
     return `<tr><td>${escapeHtml(name)}</td><td colspan="4">— <span class="note">${escapeHtml(absent)}</span></td></tr>`;
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${format(pair.accuracy)}</td><td class="number">${chanceCorrected(pair.cohen_kappa, pair.n)}</td><td class="number">${chanceCorrected(pair.gwet_ac1, pair.n)}</td></tr>`;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${shareText(pair.accuracy)}</td><td class="number">${chanceCorrected(pair.cohen_kappa, pair.n)}</td><td class="number">${chanceCorrected(pair.gwet_ac1, pair.n)}</td></tr>`;
 }
 
 /** A score's agreement with its reviewers: between reviewers, the human ceiling, the model. */
@@ -65,5 +65,5 @@ export function agreementSection(
   const entry =
     agreement && Object.hasOwn(agreement.scores, score) ? agreement.scores[score] : undefined;
   if (!entry) return '';
-  return `<h3>Reviewers <small>${entry.items} items, ${entry.reviewers} reviewers; Krippendorff's alpha ${format(entry.krippendorff_alpha)}, Fleiss' kappa ${format(entry.fleiss_kappa)} (computed ${escapeHtml(agreement!.computed_at)})</small></h3><table class="classes"><thead><tr><th></th><th>n</th><th>accuracy</th><th>Cohen's kappa</th><th>Gwet's AC1</th></tr></thead><tbody>${pairRow('human ceiling (each reviewer vs the others)', entry.human_ceiling, 'no item reviewed by two or more reviewers')}${pairRow('model vs reviewers\u2019 majority', entry.model_vs_majority, 'no reviewed item with a majority label has an answer of this score in this run')}</tbody></table>`;
+  return `<h3>Reviewers <small>${entry.items} items, ${entry.reviewers} reviewers; Krippendorff's alpha ${shareText(entry.krippendorff_alpha)}, Fleiss' kappa ${shareText(entry.fleiss_kappa)} (computed ${escapeHtml(agreement!.computed_at)})</small></h3><table class="classes"><thead><tr><th></th><th>n</th><th>accuracy</th><th>Cohen's kappa</th><th>Gwet's AC1</th></tr></thead><tbody>${pairRow('human ceiling (each reviewer vs the others)', entry.human_ceiling, 'no item reviewed by two or more reviewers')}${pairRow('model vs reviewers\u2019 majority', entry.model_vs_majority, 'no reviewed item with a majority label has an answer of this score in this run')}</tbody></table>`;
 }

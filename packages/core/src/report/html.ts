@@ -25,6 +25,21 @@ export function format(value: number | null | undefined, digits = 3): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
 
+/**
+ * A share (accuracy, F1, coverage; also kappa and AC1, whose 1 is perfect agreement) in `digits`
+ * decimals, never rounded to a figure it is not: `>0.999` for one below 1 that rounds to 1.000
+ * (2,998 right of 2,999 read "accuracy 1.000", as for none wrong), `<0.001` for one above 0 that
+ * rounds to 0.000. Anything but a finite number is a dash (`format`).
+ */
+export function shareText(value: number | null | undefined, digits = 3): string {
+  const text = format(value, digits);
+  if (typeof value !== 'number' || !(value > 0 && value < 1)) return text;
+  const step = 10 ** -digits;
+  if (Number(text) === 1) return `>${(1 - step).toFixed(digits)}`;
+  if (Number(text) === 0) return `<${step.toFixed(digits)}`;
+  return text;
+}
+
 export function interval(value: [number, number] | null | undefined): string {
   return value ? `[${value[0].toFixed(3)}, ${value[1].toFixed(3)}]` : '';
 }

@@ -2,7 +2,7 @@ import { costText } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import type { RunInfo, RunMetricsFile } from '../run/run-folder.js';
 import { agreementSection } from './agreement-section.js';
-import { escapeHtml, format } from './html.js';
+import { escapeHtml, format, shareText } from './html.js';
 import type { ReportData } from './report-data.js';
 import { reportStyle } from './report-style.js';
 import { rowsLimitNote, scoreItems } from './score-items.js';
@@ -84,7 +84,7 @@ function cachedText(info: RunInfo): string {
  * else its errors (a score that failed on every item read "0 unl."), else a dash.
  */
 function navigationValue(metrics: ScoreMetrics): string {
-  if (metrics.accuracy !== null) return format(metrics.accuracy, 2);
+  if (metrics.accuracy !== null) return shareText(metrics.accuracy, 2);
   if ((metrics.n_unlabeled ?? 0) > 0) return `${metrics.n_unlabeled} unl.`;
   if (metrics.n_errors > 0) return `${metrics.n_errors} err.`;
   return '—';

@@ -1,7 +1,7 @@
 import { costText } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { chanceCorrected } from './agreement-section.js';
-import { escapeHtml, format, interval, percentText } from './html.js';
+import { escapeHtml, format, interval, percentText, shareText } from './html.js';
 import { reliabilitySection } from './reliability-section.js';
 import { recordedCost } from './summary-section.js';
 
@@ -20,18 +20,18 @@ function intervalNote(value: [number, number] | null, reason?: string | null): s
 function headline(metrics: ScoreMetrics): string {
   const cards: [string, string, string?][] = [
     ['items in metrics', String(metrics.n)],
-    ['accuracy', format(metrics.accuracy), intervalNote(metrics.accuracy_ci95)],
+    ['accuracy', shareText(metrics.accuracy), intervalNote(metrics.accuracy_ci95)],
     [
       'F1 macro',
-      format(metrics.f1?.macro),
+      shareText(metrics.f1?.macro),
       intervalNote(metrics.f1_macro_ci95, metrics.f1 ? metrics.f1_macro_ci95_reason : null),
     ],
     ["Cohen's kappa", chanceCorrected(metrics.cohen_kappa, metrics.n)],
     ["Gwet's AC1", chanceCorrected(metrics.gwet_ac1, metrics.n)],
     ['errors', String(metrics.n_errors)],
     // Absent from runs written before these fields existed: shown as a dash, not a guess.
-    ['coverage', format(metrics.coverage)],
-    ['accuracy counting errors', format(metrics.accuracy_counting_errors)],
+    ['coverage', shareText(metrics.coverage)],
+    ['accuracy counting errors', shareText(metrics.accuracy_counting_errors)],
     ['skipped', String(metrics.n_skipped)],
     ['unlabeled', String(metrics.n_unlabeled)],
     ['cost', costText(recordedCost(metrics))],
@@ -109,7 +109,7 @@ function perClass(metrics: ScoreMetrics): string {
     .map((label, index) => {
       const gold = metrics.support[label] ?? 0;
       const predicted = predictedCounts[index]!;
-      return `<tr><td>${escapeHtml(label)}</td><td class="number">${gold}</td><td class="number">${predicted}</td><td class="number">${format(metrics.precision?.per_class[label])}</td><td class="number">${format(metrics.recall?.per_class[label])}</td><td class="number">${format(metrics.f1?.per_class[label])}</td><td class="bars"><div class="bar gold" style="width:${((gold / largest) * 100).toFixed(1)}%"></div><div class="bar predicted" style="width:${((predicted / largest) * 100).toFixed(1)}%"></div></td></tr>`;
+      return `<tr><td>${escapeHtml(label)}</td><td class="number">${gold}</td><td class="number">${predicted}</td><td class="number">${shareText(metrics.precision?.per_class[label])}</td><td class="number">${shareText(metrics.recall?.per_class[label])}</td><td class="number">${shareText(metrics.f1?.per_class[label])}</td><td class="bars"><div class="bar gold" style="width:${((gold / largest) * 100).toFixed(1)}%"></div><div class="bar predicted" style="width:${((predicted / largest) * 100).toFixed(1)}%"></div></td></tr>`;
     })
     .join('');
   return `<table class="classes"><thead><tr><th>label</th><th>gold</th><th>predicted</th><th>precision</th><th>recall</th><th>F1</th><th>distribution <span class="legend gold">gold</span> <span class="legend predicted">predicted</span></th></tr></thead><tbody>${rows}</tbody></table>`;

@@ -1,7 +1,7 @@
 import { dollars, type RecordedCost, shownCost, unknownCostReason } from '../metrics/cost-shown.js';
 import type { ScoreMetrics } from '../metrics/score-metrics.js';
 import { chanceCorrected } from './agreement-section.js';
-import { escapeHtml, format, interval } from './html.js';
+import { escapeHtml, interval, shareText } from './html.js';
 
 /** A score's cost for a table cell: dollars, or "unknown" with the reason on hover and below. */
 export function costCell(
@@ -37,8 +37,8 @@ export function summaryRow(name: string, metrics: ScoreMetrics, index: number): 
   const accuracy =
     metrics.accuracy === null
       ? '<td class="number muted">—</td>'
-      : `<td class="number">${format(metrics.accuracy)}<div class="ci">${escapeHtml(interval(metrics.accuracy_ci95))}</div></td>`;
-  return `<tr><td class="name"><a href="#score-${index}">${escapeHtml(name)}</a></td><td class="number">${count(metrics.n_results)}</td><td class="number">${count(metrics.n)}</td>${accuracy}<td class="number">${format(metrics.f1?.macro)}</td><td class="number">${chanceCorrected(metrics.gwet_ac1, metrics.n)}</td><td class="number">${count(metrics.n_errors)}</td><td class="number">${count(metrics.n_skipped)}</td><td class="number">${count(metrics.n_unlabeled)}</td><td class="number">${format(metrics.coverage)}</td>${costCell(metrics)}</tr>`;
+      : `<td class="number">${shareText(metrics.accuracy)}<div class="ci">${escapeHtml(interval(metrics.accuracy_ci95))}</div></td>`;
+  return `<tr><td class="name"><a href="#score-${index}">${escapeHtml(name)}</a></td><td class="number">${count(metrics.n_results)}</td><td class="number">${count(metrics.n)}</td>${accuracy}<td class="number">${shareText(metrics.f1?.macro)}</td><td class="number">${chanceCorrected(metrics.gwet_ac1, metrics.n)}</td><td class="number">${count(metrics.n_errors)}</td><td class="number">${count(metrics.n_skipped)}</td><td class="number">${count(metrics.n_unlabeled)}</td><td class="number">${shareText(metrics.coverage)}</td>${costCell(metrics)}</tr>`;
 }
 
 /**
