@@ -1,3 +1,4 @@
+import { isolatedText } from './bidi.js';
 import { escapeHtml, format } from './html.js';
 import type { ReportRow } from './report-data.js';
 import type { TracedCallEntry } from './trace-reading.js';
@@ -77,7 +78,7 @@ export function renderExplanation(detail: string): string {
         const fields = Object.entries(parsed)
           .map(
             ([key, value]) =>
-              `<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}</dd>`,
+              `<dt>${escapeHtml(key)}</dt><dd>${isolatedText(typeof value === 'string' ? value : JSON.stringify(value))}</dd>`,
           )
           .join('');
         return `<dl class="fields">${fields}</dl>`;
@@ -86,9 +87,10 @@ export function renderExplanation(detail: string): string {
       // not JSON: shown as text
     }
   }
+  // Quoted phrases isolated: a rule's Hebrew and Arabic phrases were drawn out of their order.
   if (detail.length <= explanationPreviewChars * 1.5)
-    return `<div class="detail">${escapeHtml(detail)}</div>`;
-  return `<div class="detail">${escapeHtml(detail.slice(0, explanationPreviewChars))}…</div><details class="full-text"><summary>whole explanation (${detail.length} characters)</summary><div class="detail">${escapeHtml(detail)}</div></details>`;
+    return `<div class="detail">${isolatedText(detail)}</div>`;
+  return `<div class="detail">${isolatedText(detail.slice(0, explanationPreviewChars))}…</div><details class="full-text"><summary>whole explanation (${detail.length} characters)</summary><div class="detail">${isolatedText(detail)}</div></details>`;
 }
 
 function renderCall(call: TracedCallEntry, index: number): string {
