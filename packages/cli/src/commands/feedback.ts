@@ -14,6 +14,7 @@ import {
 import type { Command } from 'commander';
 import { collect } from '../arguments.js';
 import { inertField } from '../csv-cells.js';
+import { anyForm, runSpelling } from '../feedback-spelling.js';
 import type { CliIo } from '../output.js';
 
 const columns = ['item_id', 'score', 'label', 'reviewer', 'reviewed_at', 'comment'] as const;
@@ -156,7 +157,7 @@ export function feedbackCommand(program: Command, io: CliIo): void {
     .action(
       async (options: { feedbackDb?: string; score: string[]; format: string; out?: string }) => {
         const text = await withStore(options.feedbackDb, async (store) =>
-          feedbackText(store.reviews(options.score), options.format),
+          feedbackText(store.reviews(anyForm(options.score)), options.format),
         );
         if (options.out) await writeFile(options.out, text);
         else io.stdout(text);
@@ -176,13 +177,17 @@ export function feedbackCommand(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action(
       async (options: { feedbackDb?: string; score: string[]; run?: string; json?: boolean }) => {
-        const records = await withStore(options.feedbackDb, async (store) =>
-          store.reviews(options.score),
-        );
+        const scores = anyForm(options.score);
+        let records = await withStore(options.feedbackDb, async (store) => store.reviews(scores));
         const answers = options.run ? await readRunAnswers(options.run) : undefined;
+        if (answers) {
+          const spelled = runSpelling(records, answers);
+          records = spelled.records;
+          for (const note of spelled.notes) io.stderr(note);
+        }
         // Labels compared as the run's scores compare them (their normalize_labels).
         const normalizer = options.run ? await runNormalizers(options.run) : undefined;
-        const report = feedbackAgreement(records, { scores: options.score, answers, normalizer });
+        const report = feedbackAgreement(records, { scores, answers, normalizer });
         if (options.run) await saveAgreement(options.run, report, io);
         io.stdout(
           options.json
