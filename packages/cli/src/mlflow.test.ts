@@ -1,5 +1,5 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,6 +165,38 @@ it('train --register and mlflow register put models in the registry; scorecards 
   expect(summary.scores.ONNX.accuracy).toBeGreaterThan(0.97);
   expect(summary.scores.Forest.n).toBe(1114);
 }, 900_000);
+
+it('spark submit hands its executors the registry version it loaded (--models), saying which', () => {
+  copyFileSync(join(spamDir, 'data/test.csv'), join(project, 'sms.csv'));
+  const onnx = join(spamDir, 'models/spam.onnx');
+  run(['mlflow', 'register', onnx, '--name', 'spark-onnx', '--alias', 'champion']);
+  writeFileSync(
+    join(project, 'spark-registry.yaml'),
+    'name: Spark Registry\nscores:\n  - { name: ONNX, class: onnx/classifier, labels: [spam, ham], label_column: label, model: "models:/spark-onnx@champion" }\n',
+  );
+  // A stand-in for spark-submit that keeps its arguments: the job's are what is checked here.
+  const submit = join(project, 'fake-spark-submit');
+  writeFileSync(submit, '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/spark-args"\nexit 1\n');
+  chmodSync(submit, 0o755);
+  const submitted = run([
+    'spark',
+    'submit',
+    'spark-registry.yaml',
+    ...['--input', 'sms.csv', '--output', 'spark-out', '--spark-submit', submit],
+    ...['--tracker', 'local'],
+  ]);
+  expect(submitted.code).not.toBe(0);
+  const file = join(project, 'cache/mlflow-models/spark-onnx/1/model.onnx');
+  expect(submitted.stderr).toContain(
+    `Spark Registry: models:/spark-onnx@champion is version 1 on every executor (${file})`,
+  );
+  const args = readFileSync(join(project, 'spark-args'), 'utf8').split('\n');
+  // Every task loads the driver's download: executors never ask MLflow (they failed, asking none).
+  expect(JSON.parse(args[args.indexOf('--models') + 1]!)).toEqual({
+    'models:/spark-onnx@champion': file,
+  });
+  expect(readFileSync(file).equals(readFileSync(onnx))).toBe(true);
+});
 
 it('a sweep tracked in MLflow: one parent, a child per trial, the best registered as challenger beside the champion', async () => {
   const champion = trainChampion('tuned.yaml', 'Tuned Spam', 'tuned');
