@@ -108,6 +108,7 @@ export function formatSummaryTable(summary: Pick<RunSummary, 'scores'>): string 
   return [
     ...lines,
     ...agreementNote(summary.scores),
+    ...skippedNote(summary.scores),
     ...predictedNote(summary.scores),
     ...unpricedNote(summary.scores),
   ].join('\n');
@@ -119,6 +120,21 @@ function agreementNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
   for (const [name, score] of Object.entries(scores)) {
     if (score.n === 0 || score.gwet_ac1 !== null || !score.kappa_ac1_reason) continue;
     lines.push(...wrap(`AC1 of ${terminalSafe(name)} —: ${score.kappa_ac1_reason}`, tableWidth));
+  }
+  return lines.length === 0 ? [] : ['', ...lines];
+}
+
+/** Under the table, for scores whose every result was skipped: why their figures are "—". */
+function skippedNote(scores: Pick<RunSummary, 'scores'>['scores']): string[] {
+  const lines: string[] = [];
+  for (const [name, score] of Object.entries(scores)) {
+    if (score.n_results === 0 || score.n_skipped !== score.n_results) continue;
+    lines.push(
+      ...wrap(
+        `${terminalSafe(name)} —: no answer to measure: its ${plural(score.n_results, 'result was', 'results were')} skipped (a depends_on condition unmet, an upstream score failed, or the score disabled)`,
+        tableWidth,
+      ),
+    );
   }
   return lines.length === 0 ? [] : ['', ...lines];
 }
