@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { agreementFile, InvalidConfigError, runNormalizers } from '@plexus/core';
+import { agreementFile, InvalidConfigError, runNormalizers, shareText } from '@plexus/core';
 import {
   type AgreementReport,
   type FeedbackRecord,
@@ -10,6 +10,7 @@ import {
   type PairAgreement,
   readFeedbackFile,
   readRunAnswers,
+  type ScoreAgreement,
 } from '@plexus/feedback';
 import type { Command } from 'commander';
 import { collect } from '../arguments.js';
@@ -33,15 +34,31 @@ export function feedbackText(records: readonly FeedbackRecord[], format: string)
   return `${[columns.join(','), ...rows].join('\n')}\n`;
 }
 
+/** Three decimals, never 1.000 or 0.000 for a figure that is not (`shareText`); "—" when absent. */
 function number(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : value.toFixed(3);
+  return shareText(value);
 }
 
-function pair(agreement: PairAgreement | null): string {
-  if (!agreement) return 'n/a';
+/** An agreement's figures, or `n/a` with why there is none (`absent`). */
+function pair(agreement: PairAgreement | null, absent: string): string {
+  if (!agreement) return `n/a: ${absent}`;
   // Why kappa and AC1 are "—", in its first words ("one label only").
   const why = agreement.kappa_ac1_reason ? ` (${agreement.kappa_ac1_reason.split(' (')[0]})` : '';
   return `n ${agreement.n}  accuracy ${number(agreement.accuracy)}  kappa ${number(agreement.cohen_kappa)}  AC1 ${number(agreement.gwet_ac1)}${why}`;
+}
+
+/** Why the human ceiling is n/a: no item reviewed twice, or no review's other reviewers agree. */
+function ceilingAbsent(score: ScoreAgreement): string {
+  return score.items_with_two_or_more === 0
+    ? 'no item reviewed by two or more reviewers'
+    : "no reviewer's label has a majority of the item's other reviewers to meet";
+}
+
+/** Why the model is not measured against the majority while it is against reviewers: ties. */
+function majorityAbsent(score: ScoreAgreement): string {
+  return score.majority_ties === score.items
+    ? `every reviewed item is a tie between its reviewers (${score.majority_ties} of ${score.items}): no majority label`
+    : 'no reviewed item with a majority label has an answer of this score in the run';
 }
 
 /**
@@ -54,18 +71,18 @@ export function agreementText(report: AgreementReport, withRun = false): string 
     lines.push(
       `${name}: ${score.items} items, ${score.reviewers} ${score.reviewers === 1 ? 'reviewer' : 'reviewers'}, ${score.reviews} reviews${score.replaced_reviews > 0 ? ` (${score.replaced_reviews} replaced by the same reviewer's later review)` : ''} (${score.items_with_two_or_more} items reviewed twice or more, ${score.majority_ties} majority ties)`,
       `  between reviewers   Krippendorff's alpha ${number(score.krippendorff_alpha)}  Fleiss' kappa ${number(score.fleiss_kappa)}${score.items_with_two_or_more === 0 ? '   (no item has two reviews: agreement needs them)' : ''}`,
-      `  human ceiling       ${pair(score.human_ceiling)}   (each reviewer vs the others' majority)`,
+      `  human ceiling       ${pair(score.human_ceiling, ceilingAbsent(score))}${score.human_ceiling ? "   (each reviewer vs the others' majority)" : ''}`,
     );
     if (score.model_vs_majority !== null || Object.values(score.by_reviewer).some((r) => r.model))
-      lines.push(`  model vs majority   ${pair(score.model_vs_majority)}`);
+      lines.push(`  model vs majority   ${pair(score.model_vs_majority, majorityAbsent(score))}`);
     else if (withRun)
       lines.push(
         '  model               n/a: no reviewed item has an answer of this score in the run (are the item ids and the score name the same?)',
       );
     for (const [reviewer, entry] of Object.entries(score.by_reviewer)) {
-      const model = entry.model ? `  model vs them: ${pair(entry.model)}` : '';
+      const model = entry.model ? `  model vs them: ${pair(entry.model, '')}` : '';
       lines.push(
-        `  reviewer ${reviewer}: ${entry.reviews} reviews; vs others: ${pair(entry.vs_other_reviewers)}${model}`,
+        `  reviewer ${reviewer}: ${entry.reviews} reviews; vs others: ${pair(entry.vs_other_reviewers, 'no item of theirs has a majority among its other reviewers')}${model}`,
       );
     }
     for (const [month, entry] of Object.entries(score.by_month)) {
