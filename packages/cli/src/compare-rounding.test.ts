@@ -68,6 +68,21 @@ describe('a p-value below alpha is never printed as alpha', () => {
     });
     expect(text).toContain('| 0.04998 |');
     expect(text).not.toContain('0.0500');
+    // Holdout 0.9995 → 0.9998 (600 items would not give these; the figures are what matter here).
+    const near = acceptedRound(justBelow);
+    near.metrics.holdout = { current: 0.9995, candidate: 0.9998, items: 10_000 };
+    near.generalisation_gap = 0.0002;
+    const table = changelogMarkdown({
+      scorecard: 'card.yaml',
+      score: 'Spam',
+      alpha: 0.05,
+      max_cost_increase: 0.2,
+      spent_usd: 0,
+      rounds: [near],
+      stopped: null,
+    });
+    expect(table).toContain('| >0.999 → >0.999 (n 10000) |');
+    expect(table).toContain('| 0.0002 |');
   });
 
   it("the viewer's compare page prints 0.0498 at alpha 0.05, not 0.050", () => {

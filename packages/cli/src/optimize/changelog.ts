@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { pValueText, unlistedUnknownCostReason } from '@plexus/core';
+import { differenceText, pValueText, shareText, unlistedUnknownCostReason } from '@plexus/core';
 import type { CandidateRecord, RoundEntry } from './round.js';
 import { writeWhole } from './whole-file.js';
 
@@ -27,8 +27,14 @@ export function holdoutReuseText(log: Changelog): string | undefined {
   return `The same holdout decided ${tests} rounds, each at p < ${log.alpha}: the chance that an accepted edit is no better than the version before it is up to ${tests} × ${log.alpha} = ${Number(bound.toPrecision(3))} over the run (Bonferroni), not ${log.alpha}; the kept version's holdout accuracy is also the best of what was tried on it. Check it on labelled items the run never saw before relying on the gain.`;
 }
 
-function figure(value: number | null, digits = 3): string {
-  return value === null ? '–' : value.toFixed(digits);
+/** An accuracy in three decimals, never 1.000 for one below 1 (`shareText`: `>0.999`). */
+function figure(value: number | null): string {
+  return value === null ? '–' : shareText(value);
+}
+
+/** The generalisation gap, a difference: one that is not 0 is not printed as 0 (`differenceText`). */
+function gap(value: number | null): string {
+  return value === null ? '–' : differenceText(value, 3);
 }
 
 /**
@@ -57,7 +63,7 @@ function roundRow(entry: RoundEntry, alpha: number): string {
     `${figure(holdout.current)} → ${figure(holdout.candidate)} (n ${holdout.items ?? '–'})`,
     pValue(entry.p_value, alpha),
     `${dollars(entry.cost_per_item.current)} → ${dollars(entry.cost_per_item.candidate)}`,
-    figure(entry.generalisation_gap),
+    gap(entry.generalisation_gap),
     entry.version ?? '–',
   ];
   return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ')).join(' | ')} |`;
@@ -69,7 +75,7 @@ function candidateLine(index: number, candidate: CandidateRecord): string {
   const measured =
     candidate.validation_accuracy === null
       ? ''
-      : `, validation ${candidate.validation_accuracy.toFixed(3)}`;
+      : `, validation ${shareText(candidate.validation_accuracy)}`;
   const fate =
     candidate.dropped === null
       ? 'beat the current version on validation'

@@ -6,6 +6,7 @@ import {
   PlexusError,
   parseScorecard,
   pValueText,
+  shareText,
 } from '@plexus/core';
 import type { Candidate, CandidateEdit } from './candidates.js';
 import { allFailedProblem, failedText, type Measurement, measure } from './measure.js';
@@ -275,13 +276,13 @@ async function decide(
   if (significant && cheapEnough) {
     entry.outcome = 'accepted';
     entry.generalisation_gap = candidateTrain.accuracy - score.accuracy_b;
-    entry.why = `holdout accuracy ${score.accuracy_a.toFixed(3)} → ${score.accuracy_b.toFixed(3)}, McNemar p = ${pValueText(score.mcnemar_p, settings.alpha, 3)} < ${settings.alpha}${uncheckedCost(holdoutA, holdoutB)}`;
+    entry.why = `holdout accuracy ${shareText(score.accuracy_a)} → ${shareText(score.accuracy_b)}, McNemar p = ${pValueText(score.mcnemar_p, settings.alpha, 3)} < ${settings.alpha}${uncheckedCost(holdoutA, holdoutB)}`;
     return { ...entry, accepted: { source: chosen.source, scorecard: chosen.scorecard } };
   }
   entry.outcome = 'no significant improvement';
   entry.generalisation_gap = entry.metrics.train.current - score.accuracy_a;
   entry.why = !significant
-    ? `holdout accuracy ${score.accuracy_a.toFixed(3)} → ${score.accuracy_b.toFixed(3)}, McNemar p = ${pValueText(score.mcnemar_p, settings.alpha, 3)} (alpha ${settings.alpha})`
+    ? `holdout accuracy ${shareText(score.accuracy_a)} → ${shareText(score.accuracy_b)}, McNemar p = ${pValueText(score.mcnemar_p, settings.alpha, 3)} (alpha ${settings.alpha})`
     : `cost per item rises from ${holdoutA.costPerItem} to ${holdoutB.costPerItem} USD, over the allowed ${settings.maxCostIncrease * 100}%`;
   return entry;
 }
