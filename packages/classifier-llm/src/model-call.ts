@@ -40,17 +40,31 @@ export interface ModelCallResult {
   hedges: number;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits `ms` (a back-off), ended by the call's abort (its reason) or by the run's drain (not
+ * started): a stopping run does not wait out a long `retry-after` with a live timer.
+ */
+function sleep(ms: number, signal: AbortSignal, drain: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
+    if (drain?.aborted) return reject(notStarted());
     const timer = setTimeout(() => {
       stop();
+      stopDrain?.();
       resolve();
     }, ms);
     const stop = whenAborted(signal, () => {
       clearTimeout(timer);
+      stopDrain?.();
       reject(signal.reason);
     });
+    const stopDrain = drain
+      ? whenAborted(drain, () => {
+          clearTimeout(timer);
+          stop();
+          reject(notStarted());
+        })
+      : undefined;
   });
 }
 
@@ -93,12 +107,31 @@ function countUnreached(state: CallState, error: unknown, hedge = false): never 
 /** A retry waits for the next free slot ahead of the first attempts (its item waited once). */
 const firstInLine = { first: true } as const;
 
+/** A call the stopping run does not send (code `not_started`): a resume scores its item. */
+function notStarted(): ScoreCallError {
+  return new ScoreCallError('not started: the run is stopping; a resume scores it', {
+    code: 'not_started',
+  });
+}
+
 /** Checked when the slot is granted, just before sending: a stopping run sends nothing new. */
 function refuseWhenDraining(drain: AbortSignal | undefined): void {
-  if (drain?.aborted)
-    throw new ScoreCallError('not started: the run is stopping; a resume scores it', {
-      code: 'not_started',
-    });
+  if (drain?.aborted) throw notStarted();
+}
+
+/**
+ * How an attempt waits for its slot: a retry first in line; with the run's drain signal, left
+ * unsent once the run stops (a slot resting after a long `retry-after` held it till then).
+ */
+function inLine(drain: AbortSignal | undefined, retry: boolean) {
+  if (!drain) return retry ? firstInLine : undefined;
+  return { first: retry, signal: drain };
+}
+
+/** A wait for a slot that the drain ended is the call not started. */
+function notStartedWhenDrained(drain: AbortSignal | undefined, error: unknown): never {
+  if (drain?.aborted && error === drain.reason) throw notStarted();
+  throw error;
 }
 
 /** One attempt in one limiter slot (a retry first in line). */
@@ -107,21 +140,23 @@ function sendOnce(
   state: CallState,
   retry: boolean,
 ): Promise<ChatResponse> {
-  return options.limiter.run(
-    state.tokens,
-    () => {
-      refuseWhenDraining(options.drain);
-      state.epoch = options.limiter.epoch;
-      return options.provider.complete(options.request, options.signal).then(
-        async (response) => {
-          await options.onAnswer?.(response);
-          return response;
-        },
-        (error: unknown) => countUnreached(state, error),
-      );
-    },
-    retry ? firstInLine : undefined,
-  );
+  return options.limiter
+    .run(
+      state.tokens,
+      () => {
+        refuseWhenDraining(options.drain);
+        state.epoch = options.limiter.epoch;
+        return options.provider.complete(options.request, options.signal).then(
+          async (response) => {
+            await options.onAnswer?.(response);
+            return response;
+          },
+          (error: unknown) => countUnreached(state, error),
+        );
+      },
+      inLine(options.drain, retry),
+    )
+    .catch((error: unknown) => notStartedWhenDrained(options.drain, error));
 }
 
 /** One attempt and its hedges (see `hedgedCall`), each in its own limiter slot. */
@@ -134,24 +169,29 @@ function sendHedged(
 ): Promise<ChatResponse> {
   const { limiter } = options;
   const attempt = ({ signal, hedge, sent, answered }: HedgeAttempt) =>
-    limiter.run(
-      state.tokens,
-      () => {
-        refuseWhenDraining(options.drain);
-        if (signal.aborted) return Promise.reject(signal.reason);
-        sent();
-        state.epoch = limiter.epoch;
-        const answer = options.provider.complete(options.request, signal).then(async (response) => {
-          answered();
-          await options.onAnswer?.(response);
-          return response;
-        });
-        // An attempt that never connected is no request: not a hedge sent, nor an attempt.
-        return answer.catch((error: unknown) => countUnreached(state, error, hedge));
-      },
-      // Only a hedge can be withdrawn while it waits (the first attempt is sent before any hedge).
-      hedge ? { first: true, signal } : retry ? firstInLine : undefined,
-    );
+    limiter
+      .run(
+        state.tokens,
+        () => {
+          refuseWhenDraining(options.drain);
+          if (signal.aborted) return Promise.reject(signal.reason);
+          sent();
+          state.epoch = limiter.epoch;
+          const answer = options.provider
+            .complete(options.request, signal)
+            .then(async (response) => {
+              answered();
+              await options.onAnswer?.(response);
+              return response;
+            });
+          // An attempt that never connected is no request: not a hedge sent, nor an attempt.
+          return answer.catch((error: unknown) => countUnreached(state, error, hedge));
+        },
+        // A hedge is withdrawn while it waits once the call is answered (the first attempt is sent
+        // before any hedge); any attempt once the run stops.
+        hedge ? { first: true, signal } : inLine(options.drain, retry),
+      )
+      .catch((error: unknown) => notStartedWhenDrained(options.drain, error));
   return hedgedCall<ChatResponse>(attempt, {
     after,
     limiter,
@@ -240,7 +280,11 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
       }
       if (growsBackoff(options, state, failure)) state.steps += 1;
       const step = Math.max(1, state.steps);
-      await sleep(backoffMs(options.policy, step, random, failure.retryAfterMs), options.signal);
+      await sleep(
+        backoffMs(options.policy, step, random, failure.retryAfterMs),
+        options.signal,
+        options.drain,
+      );
     }
   }
 }
