@@ -19,6 +19,7 @@ import { FeatureError } from './featurizer.js';
 import { type ForestFile, ForestModel } from './forest-model.js';
 import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
 import { trainForest } from './forest-trainer.js';
+import { featureDifference } from './model-features.js';
 import { trainedTexts } from './trained-texts.js';
 
 function checkWritable(settings: ForestSettings): void {
@@ -92,6 +93,11 @@ export const randomForestFactory = defineScoreFactory({
   async create(settings, env) {
     const path = await resolveModelPath(settings.model, env);
     const { model, hash } = await loadForestModel(path, env);
+    const difference = featureDifference(settings.features, model.featurizer.json);
+    if (difference)
+      throw configError(
+        `model file ${path} was trained with other features than the score sets (${difference}); train it again: plexus train <scorecard> --data FILE --score "${env.name}", or set features as the model has them`,
+      );
     const labels = model.labels;
     const inTraining = trainedTexts(model.file.training.text_hashes);
     const positive = settings.positive_label ?? env.labels[0] ?? labels[0]!;
