@@ -55,11 +55,19 @@ function deltaCell(score: ScoreComparison): string {
   return `<td class="number ${deltaClass(score)}">${signed(score.accuracy_delta)}${shown}</td>`;
 }
 
+/**
+ * Two compared scores' names as HTML, each isolated (<bdi>): a right-to-left override in A's
+ * reversed " vs B" after it. One name when they are the same.
+ */
+function pairName(scoreA: string, scoreB: string): string {
+  const a = `<bdi>${escapeHtml(scoreA)}</bdi>`;
+  return scoreA === scoreB ? a : `${a} vs <bdi>${escapeHtml(scoreB)}</bdi>`;
+}
+
 function scoreRow(score: ScoreComparison, alpha: number): string {
-  const name =
-    score.score_a === score.score_b ? score.score_a : `${score.score_a} vs ${score.score_b}`;
+  const name = pairName(score.score_a, score.score_b);
   const borderline = score.tests_agree === false ? ' borderline' : '';
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${score.n}</td><td class="number">${escapeHtml(shareText(score.accuracy_a))}</td><td class="number">${escapeHtml(shareText(score.accuracy_b))}</td>${deltaCell(score)}<td class="number">${escapeHtml(shareText(score.f1_macro_a))}</td><td class="number">${escapeHtml(shareText(score.f1_macro_b))}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p, alpha)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
+  return `<tr><td>${name}</td><td class="number">${score.n}</td><td class="number">${escapeHtml(shareText(score.accuracy_a))}</td><td class="number">${escapeHtml(shareText(score.accuracy_b))}</td>${deltaCell(score)}<td class="number">${escapeHtml(shareText(score.f1_macro_a))}</td><td class="number">${escapeHtml(shareText(score.f1_macro_b))}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p, alpha)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
 }
 
 /** An answer, linked to its own run's item page (the id's link is run A's). */
@@ -88,8 +96,7 @@ function flipTable(view: CompareView, title: string, list: Flip[], count: number
 }
 
 function flipsSection(view: CompareView, flips: ScoreFlips): string {
-  const name = flips.scoreA === flips.scoreB ? flips.scoreA : `${flips.scoreA} vs ${flips.scoreB}`;
-  return `<div class="panel flipped"><h2>Flipped items: ${escapeHtml(name)}</h2>${flipTable(view, 'Right in A only', flips.onlyA, flips.onlyACount)}${flipTable(view, 'Right in B only', flips.onlyB, flips.onlyBCount)}</div>`;
+  return `<div class="panel flipped"><h2>Flipped items: ${pairName(flips.scoreA, flips.scoreB)}</h2>${flipTable(view, 'Right in A only', flips.onlyA, flips.onlyACount)}${flipTable(view, 'Right in B only', flips.onlyB, flips.onlyBCount)}</div>`;
 }
 
 /** Two runs compared: per-score deltas with McNemar's p, and the items that flipped. */
@@ -110,7 +117,7 @@ export function comparePage(view: CompareView): string {
   const gold = comparison.gold_differences
     .map(
       (difference) =>
-        `<p class="problem">Gold labels differ on ${difference.items} compared items of ${escapeHtml(difference.score_a)} vs ${escapeHtml(difference.score_b)}.</p>`,
+        `<p class="problem">Gold labels differ on ${difference.items} compared items of ${pairName(difference.score_a, difference.score_b)}.</p>`,
     )
     .join('');
   const table = `<table id="comparison"><thead><tr><th>score</th><th class="number">items</th><th class="number">accuracy A</th><th class="number">accuracy B</th><th class="number">B − A [95% CI]</th><th class="number">F1 A</th><th class="number">F1 B</th><th class="number">F1 B − A</th><th class="number">right only in A</th><th class="number">right only in B</th><th class="number">McNemar p</th><th class="number">errors A / B</th></tr></thead><tbody>${comparison.scores.map((score) => scoreRow(score, comparison.alpha)).join('')}</tbody></table>
