@@ -35,6 +35,9 @@ export interface FeedbackAgreementFile {
       fleiss_kappa: number | null;
       human_ceiling: Pair | null;
       model_vs_majority: Pair | null;
+      /** Items with two reviews or more, and those whose reviewers tie (absent in older files). */
+      items_with_two_or_more?: number;
+      majority_ties?: number;
     }
   >;
 }
@@ -57,13 +60,51 @@ function pairRow(name: string, pair: Pair | null, absent: string): string {
   return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${shareText(pair.accuracy)}</td><td class="number">${chanceCorrected(pair.cohen_kappa, pair.n)}</td><td class="number">${chanceCorrected(pair.gwet_ac1, pair.n)}</td></tr>`;
 }
 
-/** A score's agreement with its reviewers: between reviewers, the human ceiling, the model. */
+type ScoreEntry = FeedbackAgreementFile['scores'][string];
+
+/** Why the human ceiling is absent: no item reviewed twice, or no majority among the others. */
+function ceilingAbsent(entry: ScoreEntry): string {
+  return (entry.items_with_two_or_more ?? 0) > 0
+    ? "no reviewer's label has a majority of the item's other reviewers to meet"
+    : 'no item reviewed by two or more reviewers';
+}
+
+/** Why the model's row is absent: every item a tie, or no answer on an item with a majority. */
+function majorityAbsent(entry: ScoreEntry): string {
+  return entry.majority_ties !== undefined && entry.majority_ties === entry.items
+    ? `every reviewed item is a tie between its reviewers (${entry.majority_ties} of ${entry.items}): no majority label`
+    : 'no reviewed item with a majority label has an answer of this score in this run';
+}
+
+/**
+ * Why the model's figures are not of the run's results: computed before the run last ended (a
+ * resume since rewrote its results); undefined when they are, or when either time is unknown.
+ */
+export function staleAgreementReason(
+  computedAt: string,
+  endedAt: string | null | undefined,
+): string | undefined {
+  const computed = Date.parse(computedAt);
+  const ended = endedAt ? Date.parse(endedAt) : Number.NaN;
+  if (!(computed < ended)) return undefined;
+  return `computed at ${computedAt}, before the run last ended (${endedAt}): run plexus feedback agreement --run on this run again`;
+}
+
+/**
+ * A score's agreement with its reviewers: between reviewers, the human ceiling, the model. The
+ * model's row is left out, with why, when it was computed before the run last ended (`endedAt`).
+ */
 export function agreementSection(
   agreement: FeedbackAgreementFile | undefined,
   score: string,
+  endedAt?: string | null,
 ): string {
   const entry =
     agreement && Object.hasOwn(agreement.scores, score) ? agreement.scores[score] : undefined;
   if (!entry) return '';
-  return `<h3>Reviewers <small>${entry.items} items, ${entry.reviewers} reviewers; Krippendorff's alpha ${shareText(entry.krippendorff_alpha)}, Fleiss' kappa ${shareText(entry.fleiss_kappa)} (computed ${escapeHtml(agreement!.computed_at)})</small></h3><table class="classes"><thead><tr><th></th><th>n</th><th>accuracy</th><th>Cohen's kappa</th><th>Gwet's AC1</th></tr></thead><tbody>${pairRow('human ceiling (each reviewer vs the others)', entry.human_ceiling, 'no item reviewed by two or more reviewers')}${pairRow('model vs reviewers\u2019 majority', entry.model_vs_majority, 'no reviewed item with a majority label has an answer of this score in this run')}</tbody></table>`;
+  const stale = staleAgreementReason(agreement!.computed_at, endedAt);
+  const model = stale
+    ? pairRow('model vs reviewers\u2019 majority', null, stale)
+    : pairRow('model vs reviewers\u2019 majority', entry.model_vs_majority, majorityAbsent(entry));
+  return `<h3>Reviewers <small>${entry.items} items, ${entry.reviewers} reviewers; Krippendorff's alpha ${shareText(entry.krippendorff_alpha)}, Fleiss' kappa ${shareText(entry.fleiss_kappa)} (computed ${escapeHtml(agreement!.computed_at)})</small></h3><table class="classes"><thead><tr><th></th><th>n</th><th>accuracy</th><th>Cohen's kappa</th><th>Gwet's AC1</th></tr></thead><tbody>${pairRow('human ceiling (each reviewer vs the others)', entry.human_ceiling, ceilingAbsent(entry))}${model}</tbody></table>`;
 }

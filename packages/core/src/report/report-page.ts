@@ -110,7 +110,7 @@ export function reportPage(data: ReportData): string {
         name,
         score,
         index,
-        agreementSection(data.agreement, name) +
+        agreementSection(data.agreement, name, info.ended_at) +
           scoreItems(data.scores.get(name), data.maxRowsPerScore),
       ),
     )
