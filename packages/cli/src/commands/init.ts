@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPackage, InvalidConfigError, PlexusError } from '@plexus/core';
+import { findPackage, InvalidConfigError, PlexusError, shellWord } from '@plexus/core';
 import { type Command, Option } from 'commander';
 import type { CliIo } from '../output.js';
 
@@ -178,7 +178,8 @@ export function initCommand(program: Command, io: CliIo): void {
         );
       }
       io.stdout(
-        `next, from ${shown}:\n${needs[flags.template].next.map((line) => `  ${line}\n`).join('')}`,
+        // Quoted as a shell reads it: "next, from my proj:" and `cd my proj` went elsewhere.
+        `next, from ${shown === '.' ? 'here' : `that folder (cd ${shellWord(shown)})`}:\n${needs[flags.template].next.map((line) => `  ${line}\n`).join('')}`,
       );
     });
 }
