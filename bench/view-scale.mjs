@@ -1,9 +1,11 @@
 // `plexus view` and `plexus review queue` over one big run folder (session 13): the viewer's first
 // request (its index built), CPU seconds and peak RSS of the viewer process; a few filtered pages;
 // then `review queue` by uncertainty and by disagreement under /usr/bin/time (CPU s, peak RSS).
-// Each page's and queue's sha256 (first 12 hex) is printed so two builds can be compared.
-// Usage: node bench/view-scale.mjs RUN_FOLDER [view|queue|both]
-//   (a run folder from `node bench/load.mjs rules 1000000 0`: its rules-run; after `pnpm build`)
+// The sha256 (12 hex) of each page's rows (their words) and of each queue is printed: two builds'
+// pages and queues compared.
+// Usage: node bench/view-scale.mjs RUN_FOLDER [view|queue|both] [BEFORE_BIN]
+//   (a run folder from `node bench/load.mjs rules 1000000 0`: its rules-run; after `pnpm build`).
+//   BEFORE_BIN: another build's packages/cli bin.js, measured first in the same run (before/after).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,10 +15,20 @@ import { fileURLToPath } from 'node:url';
 
 const runFolder = resolve(process.argv[2] ?? '');
 const which = process.argv[3] ?? 'both';
-const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
+const builds = [
+  ...(process.argv[4] ? [['before', resolve(process.argv[4])]] : []),
+  ['now', fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url))],
+];
+let bin = builds.at(-1)[1];
 const name = basename(runFolder);
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const hash = (text) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+/** The words of a page's rows and pager, or of an item page (tags taken out: markup may differ). */
+const rowsHash = (html) => {
+  const rows = /<div class="pager">.*?<\/div>.*?<table id="items">.*?<\/table>/s.exec(html)?.[0];
+  const body = rows ?? /<body>.*<\/body>/s.exec(html)?.[0] ?? html;
+  return hash(body.replace(/<[^>]*>/g, '').replace(/\s+/g, ' '));
+};
 
 /** CPU seconds (user + system) of process `pid` so far. */
 function cpuSeconds(pid) {
@@ -52,7 +64,7 @@ async function viewer() {
   };
   const first = await get(`/run/${name}`);
   console.log(
-    `view first request (index built): ${(first.ms / 1000).toFixed(2)} s wall, ${first.cpu.toFixed(2)} CPU s, peak RSS ${peakMiB(child.pid).toFixed(0)} MiB, page ${hash(first.body)} (load ${load()})`,
+    `view first request (index built): ${(first.ms / 1000).toFixed(2)} s wall, ${first.cpu.toFixed(2)} CPU s, peak RSS ${peakMiB(child.pid).toFixed(0)} MiB, rows ${rowsHash(first.body)} (load ${load()})`,
   );
   const cases = [
     ['all, page 1', `/run/${name}`],
@@ -65,7 +77,7 @@ async function viewer() {
     ['one item', `/run/${name}/item/item-77`],
   ];
   console.log(
-    '| request | median ms (3) | CPU s | matching | page sha |\n| --- | ---: | ---: | --- | --- |',
+    '| request | median ms (3) | CPU s | matching | rows sha |\n| --- | ---: | ---: | --- | --- |',
   );
   for (const [label, path] of cases) {
     const answers = [];
@@ -75,7 +87,7 @@ async function viewer() {
       /<span id="matched">(.*?)<\/span><(?:a|span) /.exec(answers[1].body)?.[1] ?? ''
     ).replace(/<[^>]*>/g, '');
     console.log(
-      `| ${label} | ${answers[1].ms.toFixed(0)} | ${answers[1].cpu.toFixed(2)} | ${matched} | ${hash(answers[1].body)} |`,
+      `| ${label} | ${answers[1].ms.toFixed(0)} | ${answers[1].cpu.toFixed(2)} | ${matched} | ${rowsHash(answers[1].body)} |`,
     );
   }
   console.log(`viewer peak RSS at the end: ${peakMiB(child.pid).toFixed(0)} MiB (load ${load()})`);
@@ -115,8 +127,12 @@ function queue(by) {
   rmSync(folder, { recursive: true, force: true });
 }
 
-if (which !== 'queue') await viewer();
-if (which !== 'view') {
-  queue('uncertainty');
-  queue('disagreement');
+for (const [build, path] of builds) {
+  bin = path;
+  console.log(`\n## ${build}: ${path}`);
+  if (which !== 'queue') await viewer();
+  if (which !== 'view') {
+    queue('uncertainty');
+    queue('disagreement');
+  }
 }

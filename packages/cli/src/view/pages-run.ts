@@ -155,7 +155,7 @@ export function pageParts(path: string, html: string): Record<string, string> {
   const words = (text: string) =>
     text
       .replace(/<(style|script)\b.*?<\/\1>/gs, '')
-      .replace(/<[^>]*>/g, ' ')
+      .replace(/<[^>]*>/g, '')
       .replace(/\s+/g, ' ')
       .trim();
   if (!path.startsWith('/run/pages-a?') && path !== '/run/pages-a' && !path.startsWith('/compare'))
