@@ -1,4 +1,10 @@
-import { InvalidConfigError, percentText, type RunSummary, type ScoreMetrics } from '@plexus/core';
+import {
+  InvalidConfigError,
+  percentText,
+  type RunSummary,
+  type ScoreMetrics,
+  shareText,
+} from '@plexus/core';
 
 /** Default of `--max-error-rate`: a score may fail on at most 10% of the items due an answer. */
 export const defaultMaxErrorRate = 0.1;
@@ -59,7 +65,7 @@ function inTrainingNotes(summary: Pick<RunSummary, 'scores'>): string[] {
       const others =
         metrics.accuracy_not_in_training === null || metrics.accuracy_not_in_training === undefined
           ? 'no labelled item outside it: evaluate on data the model was not trained on'
-          : `accuracy over the ${metrics.n_not_in_training} labelled items outside it ${metrics.accuracy_not_in_training.toFixed(3)}`;
+          : `accuracy over the ${metrics.n_not_in_training} labelled items outside it ${shareText(metrics.accuracy_not_in_training)}`;
       return `warning: ${name}: ${metrics.n_in_training} of its answers are on items of its model's training data (the same text), where it remembers rather than predicts; ${others}`;
     });
 }
@@ -73,7 +79,7 @@ function scoreErrorNotes(summary: Pick<RunSummary, 'scores'>): string[] {
       const accuracy =
         metrics.accuracy_counting_errors === null
           ? 'no gold labels, so no accuracy counting errors'
-          : `accuracy counting errors as wrong ${metrics.accuracy_counting_errors.toFixed(3)}`;
+          : `accuracy counting errors as wrong ${shareText(metrics.accuracy_counting_errors)}`;
       return `${name}: ${metrics.n_errors} errors of ${itemsDue(metrics)} items due an answer; ${coverage}; ${accuracy}`;
     });
 }

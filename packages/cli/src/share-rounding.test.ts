@@ -3,7 +3,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ScoreMetrics } from '@plexus/core';
 import { expect, it } from 'vitest';
+import { errorNotes } from './run-outcome.js';
 import { runMain, writeEchoPackage } from './test-packages.js';
 
 it('never prints a share below 1 as 1.000 (2,999 right of 3,000, hand count)', async () => {
@@ -33,4 +35,19 @@ it('never prints a share below 1 as 1.000 (2,999 right of 3,000, hand count)', a
   const compared = await runMain(['compare', run, run]);
   expect(compared.stdout).toContain('accuracy  A >0.999  B >0.999');
   expect(compared.stdout).not.toContain('1.000');
+});
+
+it("the summary's error note: 2,999 right of 3,000 due, one failed, is not 1.000 counting errors", () => {
+  const metrics = {
+    n: 2999,
+    n_errors: 1,
+    n_results: 3000,
+    n_skipped: 0,
+    coverage: 2999 / 3000,
+    accuracy_counting_errors: 2999 / 3000,
+  } as ScoreMetrics;
+  const [note] = errorNotes({ scores: { Echo: metrics } });
+  expect(note).toBe(
+    'Echo: 1 errors of 3000 items due an answer; coverage >99.9%; accuracy counting errors as wrong >0.999',
+  );
 });
