@@ -50,13 +50,19 @@ describe('mlflowTracker(): the tracker as a sink of evaluate()', () => {
           async add() {
             if (statusWhileRunning !== undefined) return;
             statusWhileRunning = 'pending';
-            const experiment = await client.getExperimentByName('plexus/tracker sink');
-            const [run] = await client.findRunsByTag(
-              experiment!.experiment_id,
-              'plexus.scorecard',
-              'Tracker Sink',
-            );
-            statusWhileRunning = run?.info.status;
+            // The run is opened while scoring goes on: looked for until it shows (up to 10 s).
+            for (let tries = 0; tries < 200 && statusWhileRunning === 'pending'; tries += 1) {
+              const experiment = await client.getExperimentByName('plexus/tracker sink');
+              const [run] = experiment
+                ? await client.findRunsByTag(
+                    experiment.experiment_id,
+                    'plexus.scorecard',
+                    'Tracker Sink',
+                  )
+                : [];
+              if (run) statusWhileRunning = run.info.status;
+              else await new Promise((resolve) => setTimeout(resolve, 50));
+            }
           },
         },
       ],
@@ -104,6 +110,39 @@ describe('mlflowTracker(): the tracker as a sink of evaluate()', () => {
     expect(warnings[0]).toMatch(/^MLflow: could not open the run \(.+\); scoring goes on$/);
     expect(tracker.outcome?.url).toBeUndefined();
     expect(tracker.outcome?.error).toBeTruthy();
+  });
+
+  it('MLflow that accepts connections but never answers: scoring does not wait for it', async () => {
+    // A hung server (overloaded, a proxy in front of a dead one): connections open, no answer.
+    const hung = createServer(() => {});
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'plexus-tracker-hung-'));
+      const events: string[] = [];
+      const tracker = mlflowTracker({
+        uri: `http://127.0.0.1:${(hung.address() as { port: number }).port}`,
+        client: { retryDelayMs: 10, timeoutMs: 1500, attempts: 1 },
+        onWarning: () => events.push('warning'),
+      });
+      const firstLine = {
+        specificationVersion: 'v1' as const,
+        name: 'first-line',
+        add: () => void (events.includes('scored') || events.push('scored')),
+      };
+      const summary = await evaluate({
+        scorecard: await scorecard(dir, 'Tracker Hung'),
+        data: spamTest,
+        outDir: join(dir, 'run'),
+        cache: false,
+        sinks: [tracker, firstLine],
+      });
+      expect(summary.status).toBe('completed');
+      // Scoring went on while the run was being opened (it waited for the timeouts first).
+      expect(events).toEqual(['scored', 'warning']);
+      expect(tracker.outcome?.error).toMatch(/unreachable/);
+    } finally {
+      hung.close();
+    }
   });
 
   it('without an http(s) tracking URI it refuses at once, before any run starts', () => {

@@ -29,8 +29,8 @@ export interface MlflowTrackerSink extends RunSinkV1 {
 
 /**
  * Tracks an evaluation in MLflow, as a sink of `evaluate({ sinks: [mlflowTracker()] })`: opens the
- * MLflow run as the evaluation starts (status RUNNING, so it shows while it runs; a resumed run
- * reuses the one it has), then, once the run folder is closed, logs params, metrics, tags, the
+ * MLflow run as the evaluation starts, while scoring goes on (status RUNNING, so it shows while it
+ * runs; a resumed run reuses the one it has), then, once the run folder is closed, logs params, metrics, tags, the
  * dataset as an input and the folder's files as artifacts, and ends the run with its status (see
  * `syncRun`). Never fails the evaluation: a server that is down, slow or failing leaves the run
  * local (`outcome.error`), to be logged later with `plexus mlflow sync <dir>`. Throws `TrackerError`
@@ -38,6 +38,7 @@ export interface MlflowTrackerSink extends RunSinkV1 {
  */
 export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTrackerSink {
   let outcome: TrackedRun | undefined;
+  let opened: Promise<void> | undefined;
   // Made now: no tracking URI (or not http) is a TrackerError here, before any run starts.
   const client = new MlflowClient({ ...options.client, trackingUri: options.uri });
   // Two attempts to open the run: a server that is down only means it is logged at the end or later.
@@ -48,24 +49,28 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
     get outcome() {
       return outcome;
     },
-    async begin(run) {
+    begin(run) {
       if (run.resumed) return;
-      try {
-        await startRun({
-          client: opening,
-          experimentName: options.experiment,
-          runKey: run.id,
-          scorecard: run.scorecard,
-          startTime: Date.parse(run.startedAt),
-        });
-      } catch (error) {
-        options.onWarning?.(
-          `MLflow: could not open the run (${errorMessage(error)}); scoring goes on`,
-        );
-      }
+      // While scoring goes on: a server that accepts connections but does not answer held the
+      // first item back for its timeouts (a minute), and that wait was counted in the run's time.
+      opened = startRun({
+        client: opening,
+        experimentName: options.experiment,
+        runKey: run.id,
+        scorecard: run.scorecard,
+        startTime: Date.parse(run.startedAt),
+      }).then(
+        () => {},
+        (error: unknown) =>
+          options.onWarning?.(
+            `MLflow: could not open the run (${errorMessage(error)}); scoring goes on`,
+          ),
+      );
     },
     add() {},
     async finish(summary) {
+      // The run opened at the start, if it was, is the one the sync finds and completes.
+      await opened;
       try {
         const synced = await syncRun(summary.dir, {
           client,
