@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   type CacheFolderStats,
@@ -28,6 +29,13 @@ function statsLine(stats: CacheFolderStats): string {
 /** The cache folders (`results`, `llm-responses`) of `--cache-dir`; an error when there are none. */
 function foldersOf(flags: CacheFlags): string[] {
   const dir = flags.cacheDir ?? defaultCacheDir();
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new InvalidConfigError([
+      {
+        path: '--cache-dir',
+        message: `${dir} is a file, not a cache folder: give the folder runs used as --cache-dir`,
+      },
+    ]);
   const folders = cacheFolders(dir);
   if (folders.length === 0)
     throw new InvalidConfigError([

@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
-import { scanLog } from './cache-log.js';
+import { logFileNames, scanLog } from './cache-log.js';
 import { takeCompactionLock } from './compaction-lock.js';
 
 /** One cache folder (`results`, `llm-responses`) as `plexus cache stats` shows it. */
@@ -76,9 +76,7 @@ function removeDeadTemporaries(folder: string, now: number): void {
 /** The log files of a cache folder, in the order a cache reads them (a later entry wins). */
 function logNames(folder: string): string[] {
   try {
-    return readdirSync(join(folder, 'log'))
-      .filter((name) => name.endsWith('.jsonl'))
-      .sort();
+    return logFileNames(join(folder, 'log'));
   } catch {
     return [];
   }

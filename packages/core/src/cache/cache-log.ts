@@ -1,4 +1,26 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The log files of a cache's `log/` folder, sorted: regular files named `*.jsonl` (a link to one
+ * too). A named pipe so named hung every reader (opening it waits for a writer), a folder so named
+ * failed `plexus cache stats` with EISDIR. Throws when the folder cannot be read.
+ */
+export function logFileNames(logDir: string): string[] {
+  return readdirSync(logDir, { withFileTypes: true })
+    .filter((entry) => {
+      if (!entry.name.endsWith('.jsonl')) return false;
+      if (entry.isFile()) return true;
+      if (!entry.isSymbolicLink()) return false;
+      try {
+        return statSync(join(logDir, entry.name)).isFile();
+      } catch {
+        return false;
+      }
+    })
+    .map((entry) => entry.name)
+    .sort();
+}
 
 /**
  * The index's key of an entry: a SHA-256 hex key (64 characters, what Plexus's caches use) is

@@ -5,7 +5,6 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
   rmdirSync,
   unlinkSync,
@@ -15,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { redact } from '../common/secrets.js';
 import { folderId } from './cache-dir.js';
 import { CacheIndex } from './cache-index.js';
-import { type ReadBlock, readLineAt, scanLines } from './cache-log.js';
+import { logFileNames, type ReadBlock, readLineAt, scanLines } from './cache-log.js';
 import { cacheWriteFailure, recordCacheWriteFailure } from './cache-warnings.js';
 
 /** Offsets fit in 2^33 (8 GiB); a segment is closed at 4 GiB and a new one started. */
@@ -238,12 +237,12 @@ export class DirectoryCache<Value = unknown> {
     this.refreshedAt = Date.now();
     let names: string[];
     try {
-      names = readdirSync(this.logDir).filter((name) => name.endsWith('.jsonl'));
+      names = logFileNames(this.logDir);
     } catch {
       return; // no log yet
     }
     const known = new Set(this.segments.map((segment) => segment.name));
-    for (const name of names.sort())
+    for (const name of names)
       if (!known.has(name))
         this.segments.push({ name, path: join(this.logDir, name), fd: undefined, scanned: 0 });
     this.segments.forEach((segment, number) => {
