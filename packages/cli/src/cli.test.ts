@@ -34,8 +34,15 @@ scores:
 `,
 );
 
+/**
+ * The (item, score) of each whole line of results.jsonl. A SIGKILL during a write leaves the part
+ * written (Linux stops between pages, and the file grows page by page while the test watches its
+ * size): that last line, without its newline, is no result, as for `--resume`.
+ */
 function resultKeys(dir: string): string[] {
-  return readFileSync(join(dir, 'results.jsonl'), 'utf8')
+  const text = readFileSync(join(dir, 'results.jsonl'), 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter(Boolean)
     .map((line) => {

@@ -16,9 +16,14 @@ const run = join(root, 'killed');
 let viewer: Viewer;
 let itemsWithResults = 0;
 
+/** The whole lines of results.jsonl: a SIGKILL during a write leaves a last line cut short. */
 function lines(): string[] {
   if (!existsSync(join(run, 'results.jsonl'))) return [];
-  return readFileSync(join(run, 'results.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const text = readFileSync(join(run, 'results.jsonl'), 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter(Boolean);
 }
 
 beforeAll(async () => {
