@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
 import { csvField, inertField } from '../csv-cells.js';
 import type { CliIo } from '../output.js';
+import { emptyCellNote } from '../review-cell-note.js';
 
 function order(value: string): QueueOrder {
   if (value === 'uncertainty' || value === 'disagreement' || value === 'cell') return value;
@@ -121,13 +122,15 @@ export function reviewCommand(program: Command, io: CliIo): void {
     .requiredOption('--out <file>', 'the CSV to write')
     .action(async (flags: QueueFlags) => {
       // Read line by line: only the queued items' texts are kept (every result took 1.9 GB at 1M).
+      const chosenCell = cell(flags.cell);
+      // Labels compared as the run's scores compare them: a cell is the metrics' cell.
+      const normalizer = await runNormalizers(flags.run);
       const queue = await reviewQueueOfRun(flags.run, {
         n: flags.n,
         by: order(flags.by),
-        cell: cell(flags.cell),
+        cell: chosenCell,
         scores: flags.score,
-        // Labels compared as the run's scores compare them: a cell is the metrics' cell.
-        normalizer: await runNormalizers(flags.run),
+        normalizer,
       });
       const scores = flags.score.length > 0 ? flags.score : queue.scores;
       await refuseFilledQueue(flags.out);
@@ -135,7 +138,9 @@ export function reviewCommand(program: Command, io: CliIo): void {
       const left =
         queue.unranked > 0
           ? ` (${queue.unranked} left out: ${flags.by === 'uncertainty' ? 'no confidence' : 'fewer than two answers'})`
-          : '';
+          : chosenCell && queue.items.length === 0
+            ? ` (${await emptyCellNote(flags.run, scores[0]!, chosenCell, normalizer(scores[0]!))})`
+            : '';
       io.stdout(
         `${queue.items.length} of ${queue.considered} items to review in ${flags.out}${left}; fill label (and reviewer), then: plexus feedback import ${flags.out} --reviewer NAME\n`,
       );
