@@ -7,6 +7,7 @@ import {
   downloadUriResponse,
   experimentResponse,
   type experimentSchema,
+  modelVersionListResponse,
   modelVersionResponse,
   type modelVersionSchema,
   registeredModelResponse,
@@ -233,6 +234,19 @@ export class MlflowClient extends MlflowHttp {
       version,
     });
     return model_version;
+  }
+
+  /** The versions registered under a name (none for an unknown name), newest first. */
+  async searchModelVersions(name: string): Promise<ModelVersion[]> {
+    const { model_versions } = await this.call(
+      'GET',
+      'model-versions/search',
+      modelVersionListResponse,
+      { filter: `name='${name.replaceAll("'", "\\'")}'`, max_results: '200' },
+    );
+    return (model_versions ?? []).sort(
+      (left, right) => Number(right.version) - Number(left.version),
+    );
   }
 
   async setAlias(name: string, alias: string, version: string): Promise<void> {

@@ -64,6 +64,9 @@ export const experimentResponse = z.looseObject({ experiment: experimentSchema }
 export const runResponse = z.looseObject({ run: runSchema });
 export const runListResponse = z.looseObject({ runs: z.array(runSchema).optional() });
 export const modelVersionResponse = z.looseObject({ model_version: modelVersionSchema });
+export const modelVersionListResponse = z.looseObject({
+  model_versions: z.array(modelVersionSchema).optional(),
+});
 export const registeredModelResponse = z.looseObject({
   registered_model: z.looseObject({ name: z.string() }),
 });

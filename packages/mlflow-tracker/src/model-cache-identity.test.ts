@@ -70,3 +70,30 @@ it('a downloaded file that is not the one registered (its plexus.model_sha256) i
   expect(existsSync(folder)).toBe(false);
   expect(existsSync(dirname(folder))).toBe(true);
 });
+
+it('a deleted version, an alias gone with it, a name never registered: said with the versions there are and the fix', async () => {
+  const client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
+  const { first, second } = twoModels();
+  const name = 'identity-gone';
+  await registerModel({ client, file: first, name });
+  await registerModel({ client, file: second, name, alias: 'champion' });
+  const deleted = await fetch(`${server.uri}/api/2.0/mlflow/model-versions/delete`, {
+    method: 'DELETE',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, version: '2' }),
+  });
+  expect(deleted.status).toBe(200);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'plexus-mlflow-cache-'));
+  // It was MLflow's answer: `answered 400: {"error_code": "INVALID_PARAMETER_VALUE", ...}`.
+  await expect(resolveModelUri(`models:/${name}@champion`, { client, cacheDir })).rejects.toThrow(
+    `models:/${name}@champion: "${name}" has no alias "champion" (never set, or its version was deleted); its versions: 1; point it at one with: plexus mlflow alias ${name} champion VERSION`,
+  );
+  await expect(resolveModelUri(`models:/${name}/2`, { client, cacheDir })).rejects.toThrow(
+    `models:/${name}/2: "${name}" has no version 2 (deleted?); its versions: 1; name one of them, or an alias (models:/${name}@champion)`,
+  );
+  await expect(
+    resolveModelUri('models:/never-registered@champion', { client, cacheDir }),
+  ).rejects.toThrow(
+    `models:/never-registered@champion: no model "never-registered" is registered on ${server.uri} (deleted, or on another server?); register one with: plexus mlflow register FILE --name never-registered --alias champion`,
+  );
+});

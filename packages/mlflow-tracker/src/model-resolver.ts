@@ -93,6 +93,49 @@ async function checkRegisteredHash(
 }
 
 /**
+ * The version a URI names; one the registry does not have (a deleted version, an alias gone with
+ * it, a name never registered) is a `TrackerError` listing the name's versions and the fix, where
+ * it was MLflow's answer (`answered 400: {"error_code": ...}`).
+ */
+async function registeredVersion(
+  client: MlflowClient,
+  parsed: ReturnType<typeof parseModelUri>,
+  uri: string,
+): Promise<ModelVersion> {
+  try {
+    return parsed.alias
+      ? await client.getModelVersionByAlias(parsed.name, parsed.alias)
+      : await client.getModelVersion(parsed.name, parsed.version!);
+  } catch (error) {
+    if (!(error instanceof TrackerError) || (error.status !== 404 && error.status !== 400))
+      throw error;
+    const versions = await client.searchModelVersions(parsed.name).catch(() => undefined);
+    throw new TrackerError(notRegistered(client, parsed, uri, versions), { cause: error });
+  }
+}
+
+/** Why a URI names no version, with what the name has and the command that fixes it. */
+function notRegistered(
+  client: MlflowClient,
+  parsed: ReturnType<typeof parseModelUri>,
+  uri: string,
+  versions: ModelVersion[] | undefined,
+): string {
+  const { name, alias } = parsed;
+  if (versions?.length === 0)
+    return `${uri}: no model "${name}" is registered on ${client.trackingUri} (deleted, or on another server?); register one with: plexus mlflow register FILE --name ${name}${alias ? ` --alias ${alias}` : ''}`;
+  const listed = versions
+    ? `; its versions: ${versions
+        .slice(0, 10)
+        .map((entry) => entry.version)
+        .join(', ')}${versions.length > 10 ? ', ...' : ''}`
+    : '';
+  return alias
+    ? `${uri}: "${name}" has no alias "${alias}" (never set, or its version was deleted)${listed}; point it at one with: plexus mlflow alias ${name} ${alias} VERSION`
+    : `${uri}: "${name}" has no version ${parsed.version} (deleted?)${listed}; name one of them, or an alias (models:/${name}@champion)`;
+}
+
+/**
  * Downloads a registered model version into `cacheDir/mlflow-models/<name>/<version>` (once)
  * and returns the path of its model file, as its `MLmodel` names it. A folder downloaded from
  * another version of the same name and number (the name deleted and registered again) is
@@ -105,9 +148,7 @@ export async function resolveModelUri(
 ): Promise<string> {
   const { client } = options;
   const parsed = parseModelUri(uri);
-  const version = parsed.alias
-    ? await client.getModelVersionByAlias(parsed.name, parsed.alias)
-    : await client.getModelVersion(parsed.name, parsed.version!);
+  const version = await registeredVersion(client, parsed, uri);
   if (!/^\d+$/.test(version.version))
     throw new TrackerError(`${uri}: the server gave version "${version.version}", not a number`);
   const folder = join(
