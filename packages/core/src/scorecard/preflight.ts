@@ -3,6 +3,7 @@ import type { DatasetFormat } from '../dataset/row-sources.js';
 import { separatorProblem } from '../dataset/separator-hint.js';
 import type { ScoreNeedsV1 } from '../spec/score-spec.js';
 import type { LabelNormalization } from '../text/labels.js';
+import { addGoldReads } from './gold-reads.js';
 import { nameHint } from './lookalike-names.js';
 import { type DatasetSample, sampleDataset } from './preflight-sample.js';
 import type { SourcePositions } from './source-positions.js';
@@ -151,6 +152,8 @@ export async function dataProblems(options: DataCheckOptions): Promise<Preflight
     return findings;
   }
   findings.problems.push(...columnProblems(options, sample));
+  const { columns } = sample;
+  addGoldReads(findings, { scores, goldColumns: candidates, columns, positions, settingPath });
   for (const score of active) {
     const at = ['scores', score.index];
     const wanted = candidates.get(score.name)!;
