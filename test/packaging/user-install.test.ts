@@ -20,6 +20,7 @@ import {
   siblingUrls,
   type Unpacked,
   unpack,
+  userScorePackage,
   writeFiles,
 } from './user-project.js';
 
@@ -186,46 +187,6 @@ console.log(JSON.stringify({ models: trained.length, status: summary.status, n: 
   });
 });
 
-/** A score package of the user's own, as the README's "Writing a score package" says. */
-function userScorePackage(): string {
-  const dir = freshProject();
-  writeFiles(dir, {
-    'package.json': JSON.stringify({
-      name: 'plexus-score-length',
-      version: '1.0.0',
-      type: 'module',
-      exports: { '.': { types: './index.d.ts', import: './index.js' } },
-      types: './index.d.ts',
-      files: ['index.js', 'index.d.ts'],
-      peerDependencies: { '@plexus/core': '>=0.1.0 <1.0.0', zod: '^4.1.0' },
-    }),
-    'index.d.ts':
-      "import type { PluginV1 } from '@plexus/core';\nexport declare const plugin: PluginV1;\n",
-    'index.js': `import { definePlugin, defineScoreFactory } from '@plexus/core';
-import { z } from 'zod';
-const length = defineScoreFactory({
-  specificationVersion: 'v1',
-  kind: 'length',
-  settingsSchema: z.object({ max_words: z.number().int().positive() }).strict(),
-  outputLabels: () => ['long', 'short'],
-  create: (settings, env) => ({
-    specificationVersion: 'v1',
-    kind: 'plexus-score-length/length',
-    name: env.name,
-    labels: ['long', 'short'],
-    fingerprint: 'length-' + settings.max_words,
-    async doScore({ items }) {
-      return items.map((item) => ({ value: item.text.split(/\\s+/).length > settings.max_words ? 'long' : 'short', status: 'ok' }));
-    },
-  }),
-});
-export const plugin = definePlugin({ specificationVersion: 'v1', name: 'plexus-score-length', factories: [length] });
-`,
-  });
-  const packedName = run(dir, 'npm', ['pack', '--silent']).stdout.trim().split('\n').at(-1)!;
-  return join(dir, packedName);
-}
-
 describe('the CLI installed with npm', () => {
   it('runs from node_modules/.bin, names the package a class needs, and loads a user score package', () => {
     const dir = freshProject();
@@ -260,5 +221,60 @@ describe('the CLI installed with npm', () => {
     const scores = JSON.parse(evaluated.stdout).scores;
     expect(scores.Greeting).toMatchObject({ n: 2, accuracy: 1 });
     expect(scores.Length).toMatchObject({ n: 2, accuracy: 1 });
+  });
+});
+
+describe('TypeScript, strict, against the installed types', () => {
+  // skipLibCheck on (tsc --init's default; off it took 6.2 CPU s instead of 1.4): a .d.ts import
+  // that does not resolve then reads as any, which typed() refuses. pack-install.test.ts compiles
+  // core and the heuristic with skipLibCheck off.
+  it('types every public entry a user imports (no any)', () => {
+    const dir = freshProject();
+    npmInstall(dir, [
+      ...['core', 'classifier-heuristic', 'classifier-forest', 'classifier-llm'].map(tarball),
+      userScorePackage(),
+      'typescript@5.9',
+      '@types/node@20',
+    ]);
+    writeFiles(dir, {
+      'user.mts': `import { evaluate, loadScorecard, type RunSummary } from '@plexus/core';
+import { describeScoreConformance } from '@plexus/core/testing';
+import { plugin as heuristic } from '@plexus/classifier-heuristic';
+import { plugin as forest } from '@plexus/classifier-forest';
+import { plugin as llm } from '@plexus/classifier-llm';
+import { startTestServer } from '@plexus/classifier-llm/testing';
+import { plugin as length } from 'plexus-score-length';
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+/** Compiles only when the value's type is not any. */
+function typed<T>(value: IsAny<T> extends true ? never : T): T {
+  return value;
+}
+for (const plugin of [heuristic, forest, llm, length]) typed(plugin);
+typed(describeScoreConformance);
+const scorecard = typed(await loadScorecard('card.yaml', { plugins: [heuristic, forest, llm, length] }));
+const summary: RunSummary = typed(await evaluate({ scorecard, data: 'calls.csv', outDir: 'run' }));
+typed(summary.scores['Greeting']?.accuracy);
+const server = typed(await startTestServer({ decide: ({ labels }) => labels[0] ?? 'none' }));
+typed(server.stats.requests);
+typed(server.url);
+`,
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          target: 'es2022',
+          module: 'nodenext',
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
+        files: ['user.mts'],
+      }),
+    });
+    const compiled = run(dir, join(dir, 'node_modules/.bin/tsc'), ['-p', '.']);
+    expect(compiled.stdout + compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
   });
 });

@@ -160,3 +160,43 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
     writeFileSync(target, text);
   }
 }
+
+/** A score package of the user's own, as the README's "Writing a score package" says. */
+export function userScorePackage(): string {
+  const dir = freshProject();
+  writeFiles(dir, {
+    'package.json': JSON.stringify({
+      name: 'plexus-score-length',
+      version: '1.0.0',
+      type: 'module',
+      exports: { '.': { types: './index.d.ts', import: './index.js' } },
+      types: './index.d.ts',
+      files: ['index.js', 'index.d.ts'],
+      peerDependencies: { '@plexus/core': '>=0.1.0 <1.0.0', zod: '^4.1.0' },
+    }),
+    'index.d.ts':
+      "import type { PluginV1 } from '@plexus/core';\nexport declare const plugin: PluginV1;\n",
+    'index.js': `import { definePlugin, defineScoreFactory } from '@plexus/core';
+import { z } from 'zod';
+const length = defineScoreFactory({
+  specificationVersion: 'v1',
+  kind: 'length',
+  settingsSchema: z.object({ max_words: z.number().int().positive() }).strict(),
+  outputLabels: () => ['long', 'short'],
+  create: (settings, env) => ({
+    specificationVersion: 'v1',
+    kind: 'plexus-score-length/length',
+    name: env.name,
+    labels: ['long', 'short'],
+    fingerprint: 'length-' + settings.max_words,
+    async doScore({ items }) {
+      return items.map((item) => ({ value: item.text.split(/\\s+/).length > settings.max_words ? 'long' : 'short', status: 'ok' }));
+    },
+  }),
+});
+export const plugin = definePlugin({ specificationVersion: 'v1', name: 'plexus-score-length', factories: [length] });
+`,
+  });
+  const packedName = run(dir, 'npm', ['pack', '--silent']).stdout.trim().split('\n').at(-1)!;
+  return join(dir, packedName);
+}
