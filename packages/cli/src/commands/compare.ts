@@ -62,8 +62,15 @@ function scoreLines(score: ScoreComparison, errors: CompareErrors): string[] {
     errors === 'wrong'
       ? 'an error counts as wrong'
       : 'items either run failed left out (--errors exclude)';
+  const onlyA = score.due_only_a ?? 0;
+  const onlyB = score.due_only_b ?? 0;
+  // Items with gold due in one run only are not compared: counted, not dropped in silence.
+  const leftOut =
+    onlyA + onlyB > 0
+      ? `; left out, due in one run only: ${onlyA} of run A, ${onlyB} of run B`
+      : '';
   const lines = [
-    `${name}: ${score.n} items scored by both (${scope})`,
+    `${name}: ${score.n} items scored by both (${scope})${leftOut}`,
     `  errors    A ${score.errors_a}  B ${score.errors_b}`,
   ];
   if (score.no_metrics_reason !== null)

@@ -200,12 +200,19 @@ export function compareScore(options: {
   seed: number;
   /** The items either model was trained on: counted, and the comparison without them. */
   training?: TrainingSplit;
+  /** Items due in one run only (`due_only_a`, `due_only_b`); absent for `outside_training`. */
+  dueOnly?: { a: number; b: number };
 }): ScoreComparison {
   const { scoreA, scoreB, alpha } = options;
   const training = comparedTraining(options.training, options.errors);
   const trained = training !== undefined && training.a + training.b > 0;
   const outside = trained
-    ? compareScore({ ...options, counts: training.outside, training: undefined })
+    ? compareScore({
+        ...options,
+        counts: training.outside,
+        training: undefined,
+        dueOnly: undefined,
+      })
     : null;
   const trainingFields = {
     in_training_a: training?.a ?? 0,
@@ -221,6 +228,7 @@ export function compareScore(options: {
     n,
     errors_a: errorsA,
     errors_b: errorsB,
+    ...(options.dueOnly ? { due_only_a: options.dueOnly.a, due_only_b: options.dueOnly.b } : {}),
     only_a_correct: onlyA,
     only_b_correct: onlyB,
     ...trainingFields,

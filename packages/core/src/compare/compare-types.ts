@@ -15,6 +15,12 @@ export interface ComparedCounts {
   /** Of the items due in both runs, those each run ended in error (counted wrong, or left out). */
   errors_a: number;
   errors_b: number;
+  /**
+   * Items due an answer with a gold label in run A only (not in run B, or skipped there), and in
+   * run B only: not compared. Absent from `outside_training` (counted once, here).
+   */
+  due_only_a?: number;
+  due_only_b?: number;
   /** Items only run A got right, and only run B. */
   only_a_correct: number;
   only_b_correct: number;

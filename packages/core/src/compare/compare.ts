@@ -132,6 +132,8 @@ class PairTables {
   private readonly numbers = new Map<string, number>();
   private readonly ofScoreB = new Map<string, number[]>();
   readonly tables: Map<string, number>[] = [];
+  /** Per pair: run B's items due an answer with a gold label that run A does not have due. */
+  readonly dueOnlyB: number[] = [];
   /** Per pair: the items either model was trained on, and the counts of those neither was. */
   readonly training: TrainingSplit[] = [];
   /** The score of run A of each candidate pair, by number. */
@@ -163,6 +165,7 @@ class PairTables {
   private add(scoreA: string, scoreB: string): number {
     const number = this.tables.length;
     this.tables.push(new Map());
+    this.dueOnlyB.push(0);
     this.training.push({ a: 0, b: 0, aBesideError: 0, bBesideError: 0, outside: new Map() });
     this.scoreAOf.push(scoreA);
     this.numbers.set(`${scoreA}\u0000${scoreB}`, number);
@@ -188,10 +191,13 @@ async function countRunB(
     const normalize = normalizer(line.score);
     for (const number of tables.candidates(line.score)) {
       const fromA = runA.get(tables.scoreAOf[number]!)?.get(line.item_id);
-      if (!fromA) continue;
       // Run B against its own gold: the same as A's unless they differ (allowDifferentGold).
       const fromB = dueResult(line, undefined, normalize);
       if (!fromB) continue;
+      if (!fromA) {
+        tables.dueOnlyB[number]! += 1;
+        continue;
+      }
       gold.check(number, line.item_id, fromA.gold, line.label, normalize);
       const key = `${fromA.gold}\u0000${fromA.predicted}\u0000${fromB.predicted}\u0000${fromB.gold}`;
       const counts = tables.tables[number]!;
@@ -205,6 +211,17 @@ async function countRunB(
         training.outside.set(key, (training.outside.get(key) ?? 0) + 1);
     }
   }
+}
+
+/** Items due in run A only (its due items not matched in B) and in run B only, of one pair. */
+function dueOnly(
+  dueA: ReadonlyMap<string, DueResult> | undefined,
+  tables: PairTables,
+  number: number,
+): { a: number; b: number } {
+  let matched = 0;
+  for (const count of tables.tables[number]!.values()) matched += count;
+  return { a: (dueA?.size ?? 0) - matched, b: tables.dueOnlyB[number]! };
 }
 
 /**
@@ -231,6 +248,7 @@ export async function compareRuns(options: CompareOptions): Promise<RunCompariso
       errors,
       seed: options.seed ?? 0,
       training: tables.training[numbers[index]!],
+      dueOnly: dueOnly(runA.get(scoreA), tables, numbers[index]!),
     }),
   );
   const goldDifferences = gold.finish(numbers, options.allowDifferentGold ?? false);
