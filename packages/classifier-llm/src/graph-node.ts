@@ -115,10 +115,30 @@ export async function runNode(plan: PlannedNode, context: RunContext): Promise<T
  * `The agent said: . Resolved?` was asked without a word).
  */
 function saidUnasked(step: TraceStep, plan: PlannedNode, context: RunContext): TraceStep {
-  const unasked = (plan.reads ?? []).filter((name) => !Object.hasOwn(context.results, name));
+  const unasked = unaskedOf(plan.reads, context);
   if (unasked.length === 0) return step;
   const note = ` (its prompt read nodes this path did not ask, rendered empty: ${unasked.join(', ')})`;
   return { ...step, explanation: `${step.explanation}${note}`, unasked };
+}
+
+/** Of the nodes a template reads, those this item's path did not ask. */
+function unaskedOf(reads: readonly string[] | undefined, context: RunContext): string[] {
+  return (reads ?? []).filter((name) => !Object.hasOwn(context.results, name));
+}
+
+/**
+ * An end route's or `output`'s explanation, saying which nodes it read that this path did not
+ * ask (they rendered empty: the explanation was blank, or half of one, with no word why).
+ */
+export function withUnaskedNote(
+  explanation: string,
+  reads: readonly string[],
+  context: RunContext,
+): string {
+  const unasked = unaskedOf(reads, context);
+  return unasked.length === 0
+    ? explanation
+    : `${explanation} (it read nodes this path did not ask, rendered empty: ${unasked.join(', ')})`;
 }
 
 async function runStep(plan: PlannedNode, context: RunContext): Promise<TraceStep> {

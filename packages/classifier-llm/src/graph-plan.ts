@@ -14,7 +14,7 @@ import { parseTemplate, type Template } from './templates.js';
 /** Where a label leads: the index of the next node, or the end. */
 export type Step =
   | { next: number }
-  | { end: { value: Template; explanation: Template | undefined } };
+  | { end: { value: Template; explanation: Template | undefined; reads: string[] } };
 
 /** A checked node, its templates or expressions compiled, its routes resolved. */
 export interface PlannedNode {
@@ -31,7 +31,8 @@ export interface PlannedNode {
 
 export interface GraphPlan {
   nodes: PlannedNode[];
-  output: { value: Template; explanation: Template | undefined } | undefined;
+  /** `reads`: the nodes its explanation reads (said when the path did not ask them). */
+  output: { value: Template; explanation: Template | undefined; reads: string[] } | undefined;
 }
 
 /**
@@ -103,7 +104,8 @@ export function planGraph(
           target.end.explanation === undefined
             ? undefined
             : template(target.end.explanation, `${routeAt}.end.explanation`);
-        if (value) steps.set(matchLabel(label, labels)!, { end: { value, explanation } });
+        const reads = nodesRead([target.end.explanation]);
+        if (value) steps.set(matchLabel(label, labels)!, { end: { value, explanation, reads } });
       }
     }
     const plan: PlannedNode = { node, labels, steps };
@@ -152,6 +154,7 @@ export function planGraph(
           settings.output.explanation === undefined
             ? undefined
             : template(settings.output.explanation, 'output.explanation'),
+        reads: nodesRead([settings.output.explanation]),
       }
     : undefined;
   if (problems.length > 0) throw new InvalidConfigError(problems);

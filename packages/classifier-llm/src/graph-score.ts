@@ -11,7 +11,14 @@ import {
 import type { ChatProvider } from './chat-provider.js';
 import { checkEmptyTextLabel, emptyTextOutput, showsText } from './empty-text.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
-import { NodeFailed, type RunContext, runNode, scopeOf, type TraceStep } from './graph-node.js';
+import {
+  NodeFailed,
+  type RunContext,
+  runNode,
+  scopeOf,
+  type TraceStep,
+  withUnaskedNote,
+} from './graph-node.js';
 import { type GraphPlan, planGraph } from './graph-plan.js';
 import { type GraphSettings, graphSettingsSchema } from './graph-settings.js';
 import { llmScore } from './llm-score.js';
@@ -65,7 +72,7 @@ async function runGraph(
           `the end route of node "${node.node.name}" for "${last.value}"`,
         );
         const explanation = step.end.explanation
-          ? await step.end.explanation.render(scope)
+          ? withUnaskedNote(await step.end.explanation.render(scope), step.end.reads, context)
           : last.explanation;
         return { value, status: 'ok', explanation, usage: context.usage, trace };
       }
@@ -73,7 +80,7 @@ async function runGraph(
     if (plan.output) {
       const scope = scopeOf(context);
       const explanation = plan.output.explanation
-        ? await plan.output.explanation.render(scope)
+        ? withUnaskedNote(await plan.output.explanation.render(scope), plan.output.reads, context)
         : last!.explanation;
       const source = context.settings.output!.value;
       return {

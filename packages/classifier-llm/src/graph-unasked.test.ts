@@ -28,7 +28,11 @@ const server = await startTestServer({
 });
 afterAll(() => server.close());
 
-async function score(prompt: string, task = 'no'): Promise<ScoreOutputV1> {
+async function score(
+  prompt: string,
+  task = 'no',
+  mapping?: { value: string; explanation: string },
+): Promise<ScoreOutputV1> {
   const folder = mkdtempSync(join(tmpdir(), 'plexus-graph-unasked-'));
   const settings = {
     name: 'Resolved',
@@ -48,6 +52,7 @@ async function score(prompt: string, task = 'no'): Promise<ScoreOutputV1> {
       { name: 'quote', type: 'extractor', prompt: 'Quote the agent.\n{{ text }}' },
       { name: 'resolved', type: 'classifier', prompt, labels: ['yes', 'no'] },
     ],
+    ...(mapping ? { output: mapping } : {}),
   };
   const card = await parseScorecard(`name: U\nscores:\n  - ${JSON.stringify(settings)}\n`, {
     file: join(folder, 'card.yaml'),
@@ -91,5 +96,21 @@ describe('a prompt reading a node this path did not ask', () => {
     const plain = await score('#resolved Resolved?\n{{ text }}');
     expect((plain.trace as { path: Step[] }).path[1]!.unasked).toBeUndefined();
     expect(plain.explanation).not.toMatch(/did not ask/);
+  });
+
+  it('an output explanation reading it says so too (it was empty)', async () => {
+    const output = await score('#resolved Resolved?\n{{ text }}', 'no', {
+      value: '{{ nodes.resolved.value }}',
+      explanation: 'agent: {{ nodes.quote.quote }}',
+    });
+    expect(output.value).toBe('yes');
+    expect(output.explanation).toBe(
+      'agent:  (it read nodes this path did not ask, rendered empty: quote)',
+    );
+    const asked = await score('#resolved Resolved?\n{{ text }}', 'yes', {
+      value: '{{ nodes.resolved.value }}',
+      explanation: 'agent: {{ nodes.quote.quote }}',
+    });
+    expect(asked.explanation).not.toMatch(/did not ask/);
   });
 });
