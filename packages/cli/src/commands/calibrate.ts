@@ -131,6 +131,17 @@ function thresholdText(threshold: number): string {
   return Number(short) === threshold ? short : String(threshold);
 }
 
+/**
+ * Two figures in 3 decimals, or as many more (up to 6) as show them apart when they differ: a map
+ * that raised the held-out ECE from 0.03104 to 0.03121 was "worse calibrated (ECE 0.031 → 0.031)".
+ */
+export function beforeAfter(before: number, after: number): string {
+  let digits = 3;
+  while (digits < 6 && before !== after && before.toFixed(digits) === after.toFixed(digits))
+    digits += 1;
+  return `${before.toFixed(digits)} → ${after.toFixed(digits)}`;
+}
+
 /** The `--target-precision` line: the threshold to set, or why there is none. */
 function thresholdLine(threshold: CalibrationFit['threshold'], target: number): string {
   if (!threshold)
@@ -144,7 +155,7 @@ function thresholdLine(threshold: CalibrationFit['threshold'], target: number): 
 function report(fit: CalibrationFit, flags: CalibrateFlags, file: string, raw: RawAnswers): string {
   const lines = [
     `${flags.score}: ${flags.method} fitted on ${fit.fitted_on} answers, measured on ${fit.held_out} held out (seed ${flags.seed})`,
-    `  ECE ${fit.before.ece.toFixed(3)} → ${fit.after.ece.toFixed(3)}   Brier (top label) ${fit.before.brier_top_label.toFixed(3)} → ${fit.after.brier_top_label.toFixed(3)}`,
+    `  ECE ${beforeAfter(fit.before.ece, fit.after.ece)}   Brier (top label) ${beforeAfter(fit.before.brier_top_label, fit.after.brier_top_label)}`,
   ];
   if (fit.threshold !== undefined && flags.targetPrecision !== undefined) {
     lines.push(thresholdLine(fit.threshold, flags.targetPrecision));
@@ -158,7 +169,7 @@ function report(fit: CalibrationFit, flags: CalibrateFlags, file: string, raw: R
   lines.push(
     improves(fit)
       ? `Wrote ${file}; the score's calibration: points at it.`
-      : `Wrote ${file}, not used: it makes the held-out answers worse calibrated (ECE ${fit.before.ece.toFixed(3)} → ${fit.after.ece.toFixed(3)}), so the scorecard is left as it was; fit on more labelled items (--data) or try --method platt`,
+      : `Wrote ${file}, not used: it makes the held-out answers worse calibrated (ECE ${beforeAfter(fit.before.ece, fit.after.ece)}), so the scorecard is left as it was; fit on more labelled items (--data) or try --method platt`,
   );
   return `${lines.join('\n')}\n`;
 }
