@@ -1,5 +1,8 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { errorMessage, type RunSinkV1 } from '@plexus/core';
 import { MlflowClient, type MlflowClientOptions } from './mlflow-client.js';
+import { resolvedModels } from './model-resolver.js';
 import { startRun, syncRun } from './run-sync.js';
 
 export interface MlflowTrackerOptions {
@@ -25,6 +28,23 @@ export interface TrackedRun {
 export interface MlflowTrackerSink extends RunSinkV1 {
   /** Set by `finish`: the MLflow run, or why it was not logged. */
   readonly outcome: TrackedRun | undefined;
+}
+
+/**
+ * Tags the MLflow run with the registry versions its scorecard's `models:/` URIs named when this
+ * process loaded them (`plexus.models`, JSON: `{"models:/spam@champion": "3"}`): the URI alone,
+ * the `score.<name>.model` param, says nothing of which model scored once the alias has moved.
+ */
+async function tagModelVersions(client: MlflowClient, runId: string, dir: string): Promise<void> {
+  const scorecardFile = (await readdir(dir)).find((name) => name.startsWith('scorecard.'));
+  const text = scorecardFile ? await readFile(join(dir, scorecardFile), 'utf8') : '';
+  const versions = Object.fromEntries(
+    [...resolvedModels()]
+      .filter(([uri]) => text.includes(uri))
+      .map(([uri, model]) => [uri, model.version]),
+  );
+  if (Object.keys(versions).length > 0)
+    await client.setTag(runId, 'plexus.models', JSON.stringify(versions));
 }
 
 /**
@@ -76,6 +96,7 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
           client,
           experimentName: options.experiment,
         });
+        await tagModelVersions(client, synced.runId, summary.dir);
         outcome = { runId: synced.runId, url: synced.url };
       } catch (error) {
         outcome = { error: errorMessage(error) };
