@@ -1,9 +1,9 @@
 import { ScoreCallError } from '@plexus/core';
+import { inLine, notStartedWhenDrained, refuseWhenDraining, sleep } from './call-waits.js';
 import type { ChatProvider, ChatRequest, ChatResponse } from './chat-provider.js';
 import { type HedgeAttempt, hedgedCall } from './hedged-call.js';
 import type { RequestLimiter } from './request-limiter.js';
 import { backoffMs, ProviderCallError, type RetryPolicy } from './retry-policy.js';
-import { whenAborted } from './when-aborted.js';
 
 export interface ModelCallOptions {
   provider: ChatProvider;
@@ -38,34 +38,6 @@ export interface ModelCallResult {
    * pair had one attempt aborted or failed, whose tokens (and cost) are unknown.
    */
   hedges: number;
-}
-
-/**
- * Waits `ms` (a back-off), ended by the call's abort (its reason) or by the run's drain (not
- * started): a stopping run does not wait out a long `retry-after` with a live timer.
- */
-function sleep(ms: number, signal: AbortSignal, drain: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    if (drain?.aborted) return reject(notStarted());
-    const timer = setTimeout(() => {
-      stop();
-      stopDrain?.();
-      resolve();
-    }, ms);
-    const stop = whenAborted(signal, () => {
-      clearTimeout(timer);
-      stopDrain?.();
-      reject(signal.reason);
-    });
-    const stopDrain = drain
-      ? whenAborted(drain, () => {
-          clearTimeout(timer);
-          stop();
-          reject(notStarted());
-        })
-      : undefined;
-  });
 }
 
 function estimateTokens(request: ChatRequest): number {
@@ -104,34 +76,17 @@ function countUnreached(state: CallState, error: unknown, hedge = false): never 
   throw error;
 }
 
-/** A retry waits for the next free slot ahead of the first attempts (its item waited once). */
-const firstInLine = { first: true } as const;
-
-/** A call the stopping run does not send (code `not_started`): a resume scores its item. */
-function notStarted(): ScoreCallError {
-  return new ScoreCallError('not started: the run is stopping; a resume scores it', {
-    code: 'not_started',
-  });
-}
-
-/** Checked when the slot is granted, just before sending: a stopping run sends nothing new. */
-function refuseWhenDraining(drain: AbortSignal | undefined): void {
-  if (drain?.aborted) throw notStarted();
-}
+/** 429s the limiter was told of while their slot was still held (not to be told twice). */
+const toldLimiter = new WeakSet<object>();
 
 /**
- * How an attempt waits for its slot: a retry first in line; with the run's drain signal, left
- * unsent once the run stops (a slot resting after a long `retry-after` held it till then).
+ * Tells the limiter of a 429 before its slot is freed: a slot it rests (a 429 of noise) is not
+ * handed to the next request waiting, which went out at once into the same limit.
  */
-function inLine(drain: AbortSignal | undefined, retry: boolean) {
-  if (!drain) return retry ? firstInLine : undefined;
-  return { first: retry, signal: drain };
-}
-
-/** A wait for a slot that the drain ended is the call not started. */
-function notStartedWhenDrained(drain: AbortSignal | undefined, error: unknown): never {
-  if (drain?.aborted && error === drain.reason) throw notStarted();
-  throw error;
+function tellLimiter(options: ModelCallOptions, state: CallState, error: unknown): void {
+  if (!(error instanceof ProviderCallError) || error.status !== 429) return;
+  options.limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
+  toldLimiter.add(error);
 }
 
 /** One attempt in one limiter slot (a retry first in line). */
@@ -151,7 +106,10 @@ function sendOnce(
             await options.onAnswer?.(response);
             return response;
           },
-          (error: unknown) => countUnreached(state, error),
+          (error: unknown) => {
+            tellLimiter(options, state, error);
+            return countUnreached(state, error);
+          },
         );
       },
       inLine(options.drain, retry),
@@ -185,7 +143,10 @@ function sendHedged(
               return response;
             });
           // An attempt that never connected is no request: not a hedge sent, nor an attempt.
-          return answer.catch((error: unknown) => countUnreached(state, error, hedge));
+          return answer.catch((error: unknown) => {
+            tellLimiter(options, state, error);
+            return countUnreached(state, error, hedge);
+          });
         },
         // A hedge is withdrawn while it waits once the call is answered (the first attempt is sent
         // before any hedge); any attempt once the run stops.
@@ -202,7 +163,7 @@ function sendHedged(
     },
     onLoserFailure: (error) => {
       if (!(error instanceof ProviderCallError)) return undefined;
-      if (error.status === 429)
+      if (error.status === 429 && !toldLimiter.has(error))
         limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
       else if (error.isRetryable) limiter.serverFailed();
       return error.isRetryable
@@ -227,7 +188,8 @@ function growsBackoff(options: ModelCallOptions, state: CallState, failure: Prov
   const repeated = state.lastFailure === kind;
   state.lastFailure = kind;
   if (failure.status !== 429) return options.limiter.serverFailed() || repeated;
-  options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
+  if (!toldLimiter.has(failure))
+    options.limiter.rateLimited(failure.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
   return true;
 }
 
