@@ -13,16 +13,8 @@ import { skipReason } from './conditions.js';
 import type { EngineOptions } from './engine-options.js';
 import type { EngineItem, EngineResult } from './engine-result.js';
 import { errorOutput } from './output-check.js';
-import { type BatchRun, cachedOutput, type ItemState, runBatch, type Work } from './score-batch.js';
-
-interface ScoreQueue<Item> {
-  entry: LoadedScore;
-  waiting: Work<Item>[];
-  /** Batches of this score in flight. */
-  running: number;
-  /** A dispatch is due at the end of this turn (items ready in one turn share a batch). */
-  scheduled: boolean;
-}
+import type { BatchRun, ItemState } from './score-batch.js';
+import { ScoreQueues } from './score-queues.js';
 
 /** Items in flight at most, by default: 256, or the largest `collects` (a batch API's). */
 function defaultWindow(scores: readonly LoadedScore[]): number {
@@ -61,10 +53,9 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   readonly cache: ResultCache | undefined;
   readonly signal: AbortSignal;
   private readonly window: number;
-  private readonly concurrency: number;
   /** Aborted by the caller's signal, or by a score's error that stops the run. */
   private readonly stop = new AbortController();
-  private readonly queues: Map<string, ScoreQueue<Item>>;
+  private readonly queues: ScoreQueues<Item>;
   private readonly iterator: AsyncIterator<Item | readonly Item[]>;
   /** The array the source gave last (see `EngineOptions.items`), taken from `batchIndex` on. */
   private batch: readonly Item[] = noItems;
@@ -73,7 +64,6 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   private ready: EngineResult<Item>[] = [];
   /** Items admitted and not yet complete. */
   private inFlight = 0;
-  private activeBatches = 0;
   private exhausted = false;
   private pulling = false;
   private failure: unknown;
@@ -91,14 +81,13 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
     this.drain = options.drain;
     this.cache = options.cache;
     this.window = options.window ?? defaultWindow(options.scores);
-    this.concurrency = options.concurrency ?? 4;
     this.signal = this.stop.signal;
-    this.queues = new Map(
-      options.scores.map((entry) => [
-        entry.name,
-        { entry, waiting: [], running: 0, scheduled: false },
-      ]),
-    );
+    this.queues = new ScoreQueues(this, options.scores, options.concurrency ?? 4, {
+      failed: (error) => {
+        this.failure ??= error;
+      },
+      ended: this.notify,
+    });
     const source = options.items;
     this.iterator =
       Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : inArrays(source);
@@ -163,7 +152,7 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
   private ended(): boolean {
     if (this.pulling) return false;
     const finished = this.exhausted && this.inFlight === 0;
-    return finished || (this.halted() && this.activeBatches === 0);
+    return finished || (this.halted() && this.queues.active === 0);
   }
 
   private async close(): Promise<void> {
@@ -287,13 +276,12 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
       this.complete(state, entry.name, skipped, 0, false);
       return;
     }
-    const queue = this.queues.get(entry.name)!;
     const failed = (error: unknown) =>
       this.complete(state, entry.name, errorOutput(error, 'processor_failed'), 0, false);
     if (hasAsyncProcessor(entry.processors)) {
       // A semantic processor runs a model: the item joins the queue once its text is ready.
       applyProcessorsAsync(state.item.text, entry.processors).then(
-        (text) => this.enqueue(queue, { state, text }),
+        (text) => this.queues.enqueue(entry, { state, text }),
         failed,
       );
       return;
@@ -305,52 +293,6 @@ export class EngineRun<Item extends EngineItem> implements BatchRun<Item> {
       failed(error);
       return;
     }
-    this.enqueue(queue, { state, text });
-  }
-
-  private enqueue(queue: ScoreQueue<Item>, work: Work<Item>): void {
-    // A cache hit completes now; a miss is looked up again in its batch (it may be cached by then).
-    const hit = this.halted() ? undefined : cachedOutput(this, queue.entry, work);
-    if (hit !== undefined) {
-      this.complete(work.state, queue.entry.name, hit, 0, true);
-      return;
-    }
-    queue.waiting.push(work);
-    this.schedule(queue);
-  }
-
-  /** A full batch goes at once; the rest at the end of this turn, with whatever joined it. */
-  private schedule(queue: ScoreQueue<Item>): void {
-    const batchSize = queue.entry.score?.maxBatchSize ?? 1;
-    if (queue.waiting.length >= batchSize) this.dispatch(queue);
-    if (queue.waiting.length > 0 && !queue.scheduled) {
-      queue.scheduled = true;
-      setImmediate(() => {
-        queue.scheduled = false;
-        this.dispatch(queue);
-      });
-    }
-  }
-
-  /** Starts batches of the queue up to the score's concurrency. */
-  private dispatch(queue: ScoreQueue<Item>): void {
-    const batchSize = Math.max(1, queue.entry.score?.maxBatchSize ?? 1);
-    // A score that collects items (a batch API) answers none before it has many: no bound.
-    const limit = queue.entry.score?.collects ? Number.POSITIVE_INFINITY : this.concurrency;
-    while (queue.running < limit && queue.waiting.length > 0 && !this.halted()) {
-      const batch = queue.waiting.splice(0, batchSize);
-      queue.running += 1;
-      this.activeBatches += 1;
-      runBatch(this, queue.entry, batch)
-        .catch((error: unknown) => {
-          this.failure ??= error;
-        })
-        .finally(() => {
-          queue.running -= 1;
-          this.activeBatches -= 1;
-          this.schedule(queue);
-          this.notify();
-        });
-    }
+    this.queues.enqueue(entry, { state, text });
   }
 }
