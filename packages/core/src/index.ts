@@ -173,7 +173,7 @@ export {
 } from './report/report-page.js';
 export { reportStyle } from './report/report-style.js';
 export { scoreItems } from './report/score-items.js';
-export { predictedDistribution, scoreSection } from './report/score-section.js';
+export { latencyText, predictedDistribution, scoreSection } from './report/score-section.js';
 export { costCell, summaryRow, summaryTable } from './report/summary-section.js';
 export { highlightsOf, type TracedCallEntry, tracedCalls } from './report/trace-reading.js';
 export { writeReport } from './report/write-report.js';

@@ -57,7 +57,7 @@ export async function readAgreement(dir: string): Promise<FeedbackAgreementFile 
 function pairRow(name: string, pair: Pair | null, absent: string): string {
   if (!pair)
     return `<tr><td>${escapeHtml(name)}</td><td colspan="4">— <span class="note">${escapeHtml(absent)}</span></td></tr>`;
-  return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${shareText(pair.accuracy)}</td><td class="number">${chanceCorrected(pair.cohen_kappa, pair.n)}</td><td class="number">${chanceCorrected(pair.gwet_ac1, pair.n)}</td></tr>`;
+  return `<tr><td>${escapeHtml(name)}</td><td class="number">${pair.n}</td><td class="number">${escapeHtml(shareText(pair.accuracy))}</td><td class="number">${escapeHtml(chanceCorrected(pair.cohen_kappa, pair.n))}</td><td class="number">${escapeHtml(chanceCorrected(pair.gwet_ac1, pair.n))}</td></tr>`;
 }
 
 type ScoreEntry = FeedbackAgreementFile['scores'][string];
@@ -106,5 +106,5 @@ export function agreementSection(
   const model = stale
     ? pairRow('model vs reviewers\u2019 majority', null, stale)
     : pairRow('model vs reviewers\u2019 majority', entry.model_vs_majority, majorityAbsent(entry));
-  return `<h3>Reviewers <small>${entry.items} items, ${entry.reviewers} reviewers; Krippendorff's alpha ${shareText(entry.krippendorff_alpha)}, Fleiss' kappa ${shareText(entry.fleiss_kappa)} (computed ${escapeHtml(agreement!.computed_at)})</small></h3><table class="classes"><thead><tr><th></th><th>n</th><th>accuracy</th><th>Cohen's kappa</th><th>Gwet's AC1</th></tr></thead><tbody>${pairRow('human ceiling (each reviewer vs the others)', entry.human_ceiling, ceilingAbsent(entry))}${model}</tbody></table>`;
+  return `<h3>Reviewers <small>${entry.items} items, ${entry.reviewers} reviewers; Krippendorff's alpha ${escapeHtml(shareText(entry.krippendorff_alpha))}, Fleiss' kappa ${escapeHtml(shareText(entry.fleiss_kappa))} (computed ${escapeHtml(agreement!.computed_at)})</small></h3><table class="classes"><thead><tr><th></th><th>n</th><th>accuracy</th><th>Cohen's kappa</th><th>Gwet's AC1</th></tr></thead><tbody>${pairRow('human ceiling (each reviewer vs the others)', entry.human_ceiling, ceilingAbsent(entry))}${model}</tbody></table>`;
 }

@@ -95,7 +95,7 @@ export function navigation(scores: Record<string, ScoreMetrics>): string {
   const links = Object.entries(scores)
     .map(
       ([name, metrics], index) =>
-        `<a href="#score-${index}" title="${escapeHtml(name)}"><span class="value">${navigationValue(metrics)}</span>${escapeHtml(name)}</a>`,
+        `<a href="#score-${index}" title="${escapeHtml(name)}"><span class="value">${escapeHtml(navigationValue(metrics))}</span>${escapeHtml(name)}</a>`,
     )
     .join('');
   return `<nav class="toc"><a href="#summary"><b>Summary</b></a><div class="group">Scores</div>${links}<div class="group">Filter items</div><input id="filter-text" type="search" placeholder="id, label, text, explanation"><select id="filter-kind"><option value="">every kind</option><option value="misclassified">misclassified</option><option value="error">errors</option><option value="correct">correct (sample)</option><option value="unlabeled">unlabeled (sample)</option></select><div id="items-count" class="note"></div></nav>`;

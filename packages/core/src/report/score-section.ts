@@ -17,6 +17,15 @@ function intervalNote(value: [number, number] | null, reason?: string | null): s
   return reason ? `no 95% CI: ${reason}` : '';
 }
 
+/**
+ * A mean latency in ms to one decimal; one above 0 that rounds to 0.0 is `<0.1` (a rule's 0.04 ms
+ * read "0.0", as for no time at all).
+ */
+export function latencyText(value: number | null | undefined): string {
+  const text = format(value, 1);
+  return typeof value === 'number' && value > 0 && text === '0.0' ? '<0.1' : text;
+}
+
 function headline(metrics: ScoreMetrics): string {
   const cards: [string, string, string?][] = [
     ['items in metrics', String(metrics.n)],
@@ -37,7 +46,7 @@ function headline(metrics: ScoreMetrics): string {
     ['cost', costText(recordedCost(metrics))],
     [
       'mean latency (ms)',
-      format(metrics.latency_ms_mean, 1),
+      latencyText(metrics.latency_ms_mean),
       // Absent with the reason: no result of this run was timed.
       metrics.latency_ms_mean === null && metrics.n_results > 0
         ? 'none timed: answers from the cache, skipped and disabled results take no time here'
@@ -109,7 +118,7 @@ function perClass(metrics: ScoreMetrics): string {
     .map((label, index) => {
       const gold = metrics.support[label] ?? 0;
       const predicted = predictedCounts[index]!;
-      return `<tr><td>${escapeHtml(label)}</td><td class="number">${gold}</td><td class="number">${predicted}</td><td class="number">${shareText(metrics.precision?.per_class[label])}</td><td class="number">${shareText(metrics.recall?.per_class[label])}</td><td class="number">${shareText(metrics.f1?.per_class[label])}</td><td class="bars"><div class="bar gold" style="width:${((gold / largest) * 100).toFixed(1)}%"></div><div class="bar predicted" style="width:${((predicted / largest) * 100).toFixed(1)}%"></div></td></tr>`;
+      return `<tr><td>${escapeHtml(label)}</td><td class="number">${gold}</td><td class="number">${predicted}</td><td class="number">${escapeHtml(shareText(metrics.precision?.per_class[label]))}</td><td class="number">${escapeHtml(shareText(metrics.recall?.per_class[label]))}</td><td class="number">${escapeHtml(shareText(metrics.f1?.per_class[label]))}</td><td class="bars"><div class="bar gold" style="width:${((gold / largest) * 100).toFixed(1)}%"></div><div class="bar predicted" style="width:${((predicted / largest) * 100).toFixed(1)}%"></div></td></tr>`;
     })
     .join('');
   return `<table class="classes"><thead><tr><th>label</th><th>gold</th><th>predicted</th><th>precision</th><th>recall</th><th>F1</th><th>distribution <span class="legend gold">gold</span> <span class="legend predicted">predicted</span></th></tr></thead><tbody>${rows}</tbody></table>`;

@@ -5,7 +5,7 @@ import { ScoreMetricsAccumulator } from '../metrics/score-metrics.js';
 import type { ResultLine } from '../run/result-line.js';
 import { shareText } from './html.js';
 import { navigation } from './report-page.js';
-import { scoreSection } from './score-section.js';
+import { latencyText, scoreSection } from './score-section.js';
 import { summaryTable } from './summary-section.js';
 
 function line(item: number, value: string | null, status: 'ok' | 'error'): ResultLine {
@@ -44,6 +44,7 @@ function text(html: string): string {
   return html
     .replace(/<[^>]+>/g, ' ')
     .replace(/&gt;/g, '>')
+    .replace(/&lt;/g, '<')
     .replace(/&#39;/g, "'");
 }
 
@@ -67,6 +68,9 @@ describe('a share is never rounded to 1.000 or 0.000 it is not', () => {
     expect(metrics.recall!.per_class.spam).toBe(2998 / 2999);
     expect(metrics.gwet_ac1!).toBeLessThan(1);
     const scores = { Spam: metrics };
+    // Escaped in the page: `>0.999` in a cell is text, never markup.
+    expect(summaryTable(scores)).toContain('<td class="number">&gt;0.999<div class="ci">');
+    expect(scoreSection('Spam', metrics, 0)).not.toMatch(/<td class="number">[<>]/);
     const summary = text(summaryTable(scores));
     const section = text(scoreSection('Spam', metrics, 0));
     expect(summary).not.toMatch(/\b1\.000\b(?!\])/);
@@ -78,5 +82,17 @@ describe('a share is never rounded to 1.000 or 0.000 it is not', () => {
     expect(section).toMatch(/spam\s+2999\s+2998\s+1\.000\s+>0\.999\s+>0\.999/);
     expect(text(navigation(scores))).toContain('>0.99');
     expect(text(navigation(scores))).not.toContain('1.00');
+  });
+
+  it('a mean latency above 0 is not 0.0 ms', () => {
+    expect(latencyText(0.035179)).toBe('<0.1');
+    expect(latencyText(0)).toBe('0.0');
+    expect(latencyText(0.05)).toBe('0.1');
+    expect(latencyText(12.34)).toBe('12.3');
+    expect(latencyText(null)).toBe('—');
+    const metrics = nearlyPerfect();
+    expect(text(scoreSection('Spam', { ...metrics, latency_ms_mean: 0.035 }, 0))).toMatch(
+      /mean latency \(ms\)\s+<0\.1/,
+    );
   });
 });

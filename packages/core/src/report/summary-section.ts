@@ -37,8 +37,8 @@ export function summaryRow(name: string, metrics: ScoreMetrics, index: number): 
   const accuracy =
     metrics.accuracy === null
       ? '<td class="number muted">—</td>'
-      : `<td class="number">${shareText(metrics.accuracy)}<div class="ci">${escapeHtml(interval(metrics.accuracy_ci95))}</div></td>`;
-  return `<tr><td class="name"><a href="#score-${index}">${escapeHtml(name)}</a></td><td class="number">${count(metrics.n_results)}</td><td class="number">${count(metrics.n)}</td>${accuracy}<td class="number">${shareText(metrics.f1?.macro)}</td><td class="number">${chanceCorrected(metrics.gwet_ac1, metrics.n)}</td><td class="number">${count(metrics.n_errors)}</td><td class="number">${count(metrics.n_skipped)}</td><td class="number">${count(metrics.n_unlabeled)}</td><td class="number">${shareText(metrics.coverage)}</td>${costCell(metrics)}</tr>`;
+      : `<td class="number">${escapeHtml(shareText(metrics.accuracy))}<div class="ci">${escapeHtml(interval(metrics.accuracy_ci95))}</div></td>`;
+  return `<tr><td class="name"><a href="#score-${index}">${escapeHtml(name)}</a></td><td class="number">${count(metrics.n_results)}</td><td class="number">${count(metrics.n)}</td>${accuracy}<td class="number">${escapeHtml(shareText(metrics.f1?.macro))}</td><td class="number">${escapeHtml(chanceCorrected(metrics.gwet_ac1, metrics.n))}</td><td class="number">${count(metrics.n_errors)}</td><td class="number">${count(metrics.n_skipped)}</td><td class="number">${count(metrics.n_unlabeled)}</td><td class="number">${escapeHtml(shareText(metrics.coverage))}</td>${costCell(metrics)}</tr>`;
 }
 
 /**
