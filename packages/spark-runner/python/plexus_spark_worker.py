@@ -29,6 +29,8 @@ FIELDS = [
     ("retries", pa.int64()), ("latency_ms", pa.float64()), ("cached", pa.bool_()),
     ("error", pa.string()), ("trace", pa.string()), ("problem_line", pa.int64()),
     ("problem_message", pa.string()),
+    # The item's text (its first characters) on its first line, as a local run's results.jsonl.
+    ("text", pa.string()), ("text_length", pa.int64()),
 ]
 ARROW_SCHEMA = pa.schema(FIELDS)
 SPARK_TYPES = {pa.string(): "string", pa.bool_(): "boolean", pa.float64(): "double", pa.int64(): "long"}

@@ -46,6 +46,10 @@ export function lineOfRow(row: Record<string, unknown>): ExternalLine {
     line.probabilities = probabilities as Record<string, number>;
   const trace = parseJson(row.trace);
   if (trace !== undefined && trace !== null) line.trace = trace;
+  // The item's text, on its first line: reports, the viewer and review show what was scored.
+  if (typeof row.text === 'string') line.text = row.text;
+  if (row.text_length !== null && row.text_length !== undefined)
+    line.text_length = number(row.text_length);
   return line;
 }
 

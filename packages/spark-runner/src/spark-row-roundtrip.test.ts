@@ -25,6 +25,8 @@ it('a result line comes back from a Spark row with its unpriced model and unknow
     latency_ms: 5,
     cached: false,
     error: null,
+    text: 'win a',
+    text_length: 11,
   };
   const back = lineOfRow(JSON.parse(JSON.stringify(sparkRow(line))));
   expect('line' in back ? back.line : back).toMatchObject({
@@ -32,5 +34,14 @@ it('a result line comes back from a Spark row with its unpriced model and unknow
     unpriced_model: 'openai gpt-x',
     tokens_unknown: true,
     input_tokens: 12,
+    // The item's text too (Spark's output had none: reports showed no text of a Spark run).
+    text: 'win a',
+    text_length: 11,
   });
+  // A line without the text (the item's other scores) comes back without it, not as null.
+  const other = lineOfRow(
+    JSON.parse(JSON.stringify(sparkRow({ ...line, text: undefined, text_length: undefined }))),
+  );
+  expect(other).not.toHaveProperty('text');
+  expect(other).not.toHaveProperty('text_length');
 });

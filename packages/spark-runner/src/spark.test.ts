@@ -47,6 +47,29 @@ function metricsOf(dir: string): unknown {
   return metrics;
 }
 
+/**
+ * Each line of a run's results.jsonl whole, by item and score, but its latency and the item's
+ * text (kept on one of the item's lines: `textsOf`).
+ */
+function linesOf(dir: string): Map<string, string> {
+  const lines = new Map<string, string>();
+  for (const text of readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n')) {
+    const { latency_ms: _latency, text: _text, text_length: _length, ...line } = JSON.parse(text);
+    lines.set(`${line.item_id}|${line.score}`, JSON.stringify(line));
+  }
+  return lines;
+}
+
+/** The text results.jsonl keeps for each item (on its first line), by item id. */
+function textsOf(dir: string): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const text of readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n')) {
+    const line = JSON.parse(text);
+    if (line.text !== undefined) texts.set(line.item_id, `${line.text}|${line.text_length}`);
+  }
+  return texts;
+}
+
 function resultsOf(dir: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const text of readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n')) {
@@ -105,6 +128,11 @@ describe('spark-runner on local Spark', () => {
     expect(lines.filter((line) => line.includes('done rows='))).toHaveLength(3);
     const onSpark = resultsOf(join(dir, 'spark-run'));
     expect(onSpark).toEqual(resultsOf(join(dir, 'local')));
+    // Every field of every line as in-process but the time it took, and each item's text (Spark
+    // kept none: the report, the viewer and review showed no text of a Spark run).
+    expect(linesOf(join(dir, 'spark-run'))).toEqual(linesOf(join(dir, 'local')));
+    expect(textsOf(join(dir, 'spark-run'))).toEqual(textsOf(join(dir, 'local')));
+    expect(textsOf(join(dir, 'local')).size).toBe(1115);
     // The ids core's reader gives (by hand: 1114 rows, the malformed one is row 500, the last 1116).
     expect(new Set([...onSpark.keys()].map((key) => key.split('|')[0]))).toEqual(
       new Set(read.items.map((item) => item.id)),

@@ -73,7 +73,8 @@ describe('sparkRow', () => {
       cached: false,
       error: null,
       trace: { prompts: [] },
-      text: 'not an output column',
+      text: 'win a prize',
+      text_length: 4000,
     };
     expect(sparkRow(line)).toEqual({
       item_id: 'a',
@@ -98,6 +99,9 @@ describe('sparkRow', () => {
       cached: false,
       error: null,
       trace: '{"prompts":[]}',
+      // The item's text as the line keeps it (its first characters, and the whole length).
+      text: 'win a prize',
+      text_length: 4000,
     });
     expect(problemRow({ line: 3, message: 'has no text' })).toEqual({
       item_id: null,

@@ -157,6 +157,9 @@ export function sparkRow(line: ResultLine): Record<string, unknown> {
     retries: line.retries,
     latency_ms: line.latency_ms,
     cached: line.cached,
+    // The item's text on its first line (core's itemTextChars), as a local run stores it.
+    text: line.text ?? null,
+    text_length: line.text_length ?? null,
   };
   for (const name of jsonColumns) {
     const value = line[name];

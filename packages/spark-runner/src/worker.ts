@@ -12,6 +12,7 @@ import { plugin as onnx } from '@plexus/classifier-onnx';
 import {
   closeScorecard,
   type DatasetItem,
+  defaultItemTextChars,
   directoryCache,
   errorMessage,
   goldColumns,
@@ -122,6 +123,8 @@ async function main(): Promise<number> {
       items,
       scorecard: card.name,
       cache,
+      // Each item's text (its first characters) on its first line, as a local run keeps it.
+      storage: { itemTextChars: defaultItemTextChars },
       ...(batchDir ? { runDir: batchDir } : {}),
     })) {
       while (problems.length > 0) await out(problems.shift());
