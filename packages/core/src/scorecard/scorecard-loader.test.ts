@@ -103,8 +103,8 @@ scores:
       'name: 5\nscores:\n  - name: A\n    class: test/contains\n    word: 3\n',
     );
     expect(typed).toEqual([
-      'card.yaml:1:7: name: Invalid input: expected string, received number',
-      'card.yaml:5:11: scores[0].word: Invalid input: expected string, received number',
+      'card.yaml:1:7: name: 5 is read as a number, not text: write it in quotes: "5"',
+      'card.yaml:5:11: scores[0].word: 3 is read as a number, not text: write it in quotes: "3"',
     ]);
   });
 

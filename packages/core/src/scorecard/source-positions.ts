@@ -47,6 +47,26 @@ export class SourcePositions {
     return { line: position.line, column: position.col };
   }
 
+  /**
+   * How a value YAML read as a number, true/false or null was written (`1.0`, `0x1F`, `null`), when
+   * the value at `path` is one; undefined otherwise.
+   */
+  writtenAs(path: readonly PropertyKey[]): { text: string; kind: string } | undefined {
+    let node: unknown = this.document.contents;
+    for (const segment of path) node = child(node, segment)?.node;
+    if (!isScalar(node) || typeof node.source !== 'string' || node.source === '') return undefined;
+    const { value } = node;
+    const kind =
+      typeof value === 'number'
+        ? 'a number'
+        : typeof value === 'boolean'
+          ? 'true or false'
+          : value === null
+            ? 'nothing (null)'
+            : undefined;
+    return kind === undefined ? undefined : { text: node.source, kind };
+  }
+
   problem(path: readonly PropertyKey[], message: string, key?: string): ConfigProblem {
     const fullPath = key === undefined ? path : [...path, key];
     return { file: this.file, ...this.locate(path, key), path: formatPath(fullPath), message };
@@ -110,6 +130,20 @@ export function issueProblems(
       }
     } else if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
       problems.push(positions.problem(path, `required (${issue.expected})`));
+    } else if (
+      issue.code === 'invalid_type' &&
+      issue.expected === 'string' &&
+      positions.writtenAs(path)
+    ) {
+      // Star ratings as labels, a year as a name: "expected string, received number" said no fix.
+      const { text, kind } = positions.writtenAs(path)!;
+      const quoted = JSON.stringify(text);
+      problems.push(
+        positions.problem(
+          path,
+          `${text} is read as ${kind}, not text: write it in quotes: ${quoted}`,
+        ),
+      );
     } else {
       problems.push(positions.problem(path, issue.message));
     }
