@@ -146,7 +146,7 @@ function inTrainingNote(metrics: ScoreMetrics): string {
   const others =
     metrics.accuracy_not_in_training === null || metrics.accuracy_not_in_training === undefined
       ? 'No labelled item is outside it: evaluate on data the model was not trained on.'
-      : `Accuracy over the ${metrics.n_not_in_training} labelled items outside it: ${metrics.accuracy_not_in_training.toFixed(3)}.`;
+      : `Accuracy over the ${metrics.n_not_in_training} labelled items outside it: ${shareText(metrics.accuracy_not_in_training)}.`;
   return `<p class="warning">${metrics.n_in_training} of its answers are on items of its model's training data (the same text), where it remembers rather than predicts. ${escapeHtml(others)}</p>`;
 }
 
