@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScoreMetrics } from '@plexus/core';
 import { expect, it } from 'vitest';
+import { metricText } from './commands/sweep.js';
 import { errorNotes } from './run-outcome.js';
 import { runMain, writeEchoPackage } from './test-packages.js';
 
@@ -50,4 +51,12 @@ it("the summary's error note: 2,999 right of 3,000 due, one failed, is not 1.000
   expect(note).toBe(
     'Echo: 1 errors of 3000 items due an answer; coverage >99.9%; accuracy counting errors as wrong >0.999',
   );
+});
+
+it("a sweep trial's metric below 1 is not 1.000, its spread above 0 not 0.000", () => {
+  // Folds of 0.9996 and 0.9999 (mean 0.99975, spread 0.00015 by hand).
+  expect(metricText(0.99975, 0.00015)).toBe('>0.999 ± 0.0001');
+  expect(metricText(0.913, 0.02)).toBe('0.913 ± 0.020');
+  expect(metricText(1, 0)).toBe('1.000 ± 0.000');
+  expect(metricText(null, null)).toBe('— ± —');
 });

@@ -1,10 +1,12 @@
 import {
+  differenceText,
   InvalidConfigError,
   type LoadedScorecard,
   loadSweepFile,
   type SplitMethod,
   type SweepResult,
   type SweepTracker,
+  shareText,
   sweep,
   type TrialRecord,
 } from '@plexus/core';
@@ -31,8 +33,12 @@ export interface SweepFlags {
   quiet?: boolean;
 }
 
-function format(value: number | null): string {
-  return value === null ? '—' : value.toFixed(3);
+/**
+ * A trial's metric and its spread over the folds: the metric never 1.000 when below it
+ * (`shareText`), a spread that is not 0 never 0.000 (`differenceText`: 0.0002, not "± 0.000").
+ */
+export function metricText(metric: number | null, spread: number | null): string {
+  return `${shareText(metric)} ± ${spread === null ? '—' : differenceText(spread, 3)}`;
 }
 
 function trialLine(record: TrialRecord, total: number): string {
@@ -41,7 +47,7 @@ function trialLine(record: TrialRecord, total: number): string {
     .join(' ');
   const outcome =
     record.status === 'ok'
-      ? `${format(record.metric)} ± ${format(record.metric_std)}`
+      ? metricText(record.metric, record.metric_std)
       : `error: ${record.error}`;
   return `trial ${record.trial}/${total}: ${outcome} (${record.duration_s.toFixed(1)} s) ${settings}`;
 }
