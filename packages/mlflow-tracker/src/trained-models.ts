@@ -1,4 +1,4 @@
-import type { ScoreMetrics } from '@plexus/core';
+import { errorMessage, type ScoreMetrics, shellWord, TrackerError } from '@plexus/core';
 import type { MlflowClient, ModelVersion } from './mlflow-client.js';
 import { registerModel } from './model-registry.js';
 import { testMetrics } from './sweep-tracking.js';
@@ -35,17 +35,44 @@ export async function registerTrainedModels(options: {
   params?: Record<string, string>;
 }): Promise<ModelVersion[]> {
   const versions: ModelVersion[] = [];
-  for (const score of options.trained) {
-    versions.push(
-      await registerModel({
-        client: options.client,
-        file: score.modelPath,
-        name: registeredModelName(options.scorecardKey, score.name),
-        alias: options.alias,
-        metrics: testMetrics(score.metrics),
-        params: { train_items: String(score.trainItems), ...options.params },
-      }),
-    );
+  for (const [index, score] of options.trained.entries()) {
+    try {
+      versions.push(
+        await registerModel({
+          client: options.client,
+          file: score.modelPath,
+          name: registeredModelName(options.scorecardKey, score.name),
+          alias: options.alias,
+          metrics: testMetrics(score.metrics),
+          params: { train_items: String(score.trainItems), ...options.params },
+        }),
+      );
+    } catch (error) {
+      throw notRegistered(error, options, versions, options.trained.slice(index));
+    }
   }
   return versions;
+}
+
+/**
+ * Training's models are written, but some not registered: which were, and the command that
+ * registers each of the others (the client's own advice, `plexus mlflow sync <run-dir>`, is for
+ * run folders: it registers nothing).
+ */
+function notRegistered(
+  error: unknown,
+  options: { scorecardKey: string; alias?: string },
+  registered: readonly ModelVersion[],
+  left: readonly TrainedModel[],
+): TrackerError {
+  const reason = errorMessage(error).replace(/; the run stays in its local folder: .*$/, '');
+  const done = registered.map((version) => `models:/${version.name}/${version.version}`);
+  const commands = left.map(
+    (score) =>
+      `plexus mlflow register ${shellWord(score.modelPath)} --name ${shellWord(registeredModelName(options.scorecardKey, score.name))}${options.alias ? ` --alias ${shellWord(options.alias)}` : ''}`,
+  );
+  return new TrackerError(
+    `${left.length === 1 ? 'the model was' : `${left.length} models were`} trained and written but not registered (${reason})${done.length > 0 ? `; registered before it: ${done.join(', ')}` : ''}. Register ${left.length === 1 ? 'it' : 'them'} once MLflow answers with:\n  ${commands.join('\n  ')}`,
+    { cause: error, status: error instanceof TrackerError ? error.status : undefined },
+  );
 }
