@@ -59,13 +59,15 @@ async function setUp(options: TestServerOptions, concurrency = 4, timeoutMs = 20
 
 describe('back-off after failures that are noise', () => {
   it('retries failures of mixed kinds as first retries while they are at their usual share', async () => {
-    const { server, call } = await setUp({}, 4, 150);
+    // A 1,000 ms timeout: with 150 ms, a busy machine slowed this process's test server past it,
+    // answers timed out too and the back-off grew (5 attempts, 2.0 s, under stalls of 0-150 ms).
+    const { server, call } = await setUp({}, 4, 1000);
     server.queueFaults('500', 'hang', '500');
     const result = await call(0);
     expect(result.attempts).toBe(4);
-    // 3 x 99 ms and a 150 ms timeout (growing, as before: 99 + 799 + 1,599 ms).
-    expect(result.ms).toBeGreaterThanOrEqual(3 * 99 + 150);
-    expect(result.ms).toBeLessThan(1000);
+    // 3 x 99 ms and the 1,000 ms timeout (growing, as before: 99 + 799 + 1,599 ms, 3.5 s).
+    expect(result.ms).toBeGreaterThanOrEqual(3 * 99 + 1000);
+    expect(result.ms).toBeLessThan(2500);
   });
 
   it("grows it from a lone call's second failure of one kind in a row (an outage is waited out)", async () => {
@@ -78,13 +80,16 @@ describe('back-off after failures that are noise', () => {
   });
 
   it('retries a 429 after a timed-out call as a first retry (a hang is not a rate limit)', async () => {
-    const { server, call } = await setUp({}, 4, 150);
+    // A 1,000 ms timeout (150 ms timed out the answers too on a busy machine) and a base of
+    // 1,000 ms, so that a first retry (249 ms) and a grown one (1,998 ms) stay far apart.
+    const { server, call } = await setUp({}, 4, 1000);
     server.queueFaults('hang', '429');
-    const result = await call(0);
+    const result = await call(0, { policy: { ...policy, baseDelayMs: 1000 } });
     expect(result.attempts).toBe(3);
-    // 150 ms timeout + 99 ms, then 5 + 99 ms (growing, as before: 5 + 799 ms after the 429).
-    expect(result.ms).toBeGreaterThanOrEqual(350);
-    expect(result.ms).toBeLessThan(750);
+    // 1,000 ms timeout + 249 ms, then 5 + 249 ms: 1.5 s (growing, as before: 5 + 1,998 ms after
+    // the 429, 3.3 s).
+    expect(result.ms).toBeGreaterThanOrEqual(1000 + 249 + 5 + 249);
+    expect(result.ms).toBeLessThan(2400);
   });
 
   it('still grows the back-off on 429s in a row', async () => {
