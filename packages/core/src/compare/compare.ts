@@ -221,7 +221,8 @@ function dueOnly(
 ): { a: number; b: number } {
   let matched = 0;
   for (const count of tables.tables[number]!.values()) matched += count;
-  return { a: (dueA?.size ?? 0) - matched, b: tables.dueOnlyB[number]! };
+  // At least 0: a run B holding an item twice (a hand-merged file) matches it twice.
+  return { a: Math.max(0, (dueA?.size ?? 0) - matched), b: tables.dueOnlyB[number]! };
 }
 
 /**
