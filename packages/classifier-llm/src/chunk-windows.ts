@@ -1,7 +1,8 @@
 /**
  * A long text cut into windows of at most `max_tokens` tokens (o200k_base), each an exact piece of
  * the text: cut between turns (lines) when they fit, else between words, else between characters
- * (graphemes), never through one. It decoded token slices: a window's edge cut turns (`Agent:`
+ * (graphemes), never through one unless it alone is longer than a window (a letter under many
+ * combining marks: then between its code points). It decoded token slices: a window's edge cut turns (`Agent:`
  * left at the end of one chunk, its words starting the next) and characters in two (a cut
  * character's bytes, kept by gpt-tokenizer's shared decoder, came out as U+FFFD in the overlap).
  */
@@ -49,14 +50,24 @@ function graphemePieces(
   count: CountTokens,
 ): Piece[] {
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const ends = [...segmenter.segment(text.slice(from, to))].map(
-    (segment) => from + segment.index + segment.segment.length,
-  );
+  const ends: number[] = [];
+  for (const { index, segment } of segmenter.segment(text.slice(from, to))) {
+    // A grapheme of more tokens than a window (a letter under many combining marks) is cut
+    // between its code points: with none fitting, the windows stood still on it forever.
+    // A UTF-16 unit is at most 3 UTF-8 bytes, so a grapheme of few units fits uncounted.
+    if (segment.length * 3 > maxTokens && count(segment) > maxTokens) {
+      let end = from + index;
+      for (const codePoint of segment) {
+        end += codePoint.length;
+        ends.push(end);
+      }
+    } else ends.push(from + index + segment.length);
+  }
   const pieces: Piece[] = [];
   let start = from;
   let first = 0; // the first grapheme not yet in a piece
   while (first < ends.length) {
-    // The most graphemes from `first` that fit (one always does: a grapheme is a few tokens).
+    // The most graphemes from `first` that fit (one always does: at most 4 tokens, cut as above).
     let low = first;
     let high = ends.length - 1;
     while (low < high) {
