@@ -13,11 +13,13 @@ function urisIn(value: unknown, into: Set<string>): void {
     for (const entry of Object.values(value)) urisIn(entry, into);
 }
 
-/** The `models:/` URIs of a scorecard's scores' settings, by score name (enabled scores only). */
+/**
+ * The `models:/` URIs of a scorecard's scores' settings, by score name (disabled scores' too: a
+ * worker's load resolves them as the driver's does).
+ */
 export function registryUris(scorecard: LoadedScorecard): Map<string, string[]> {
   const byScore = new Map<string, string[]>();
   for (const score of scorecard.scores) {
-    if (score.disabled) continue;
     const uris = new Set<string>();
     urisIn(score.settings, uris);
     if (uris.size > 0) byScore.set(score.name, [...uris]);

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { plugin as heuristic } from '@plexus/classifier-heuristic';
 import { loadScorecard } from '@plexus/core';
 import { expect, it } from 'vitest';
+import { registryUris } from './registry-models.js';
 import { sparkFiles, submitArguments } from './spark-job.js';
 import { RunnerError } from './spark-process.js';
 import { runOnSpark } from './spark-submit.js';
@@ -122,16 +123,27 @@ it('a models:/ model the driver did not resolve is refused before the job: execu
   const card = join(dirname(options.input), 'registry.yaml');
   writeFileSync(
     card,
-    'name: Registry\nscores:\n  - { name: Forest, class: forest/random-forest, labels: [spam, ham], model: "models:/spam.forest@champion" }\n',
+    'name: Registry\nscores:\n  - { name: Forest, class: forest/random-forest, labels: [spam, ham], model: "models:/spam.forest@champion" }\n  - { name: Old, class: forest/random-forest, labels: [spam, ham], model: "models:/spam.forest/1", disabled: true }\n',
   );
   const forestFile = join(dirname(options.input), 'downloaded.forest.json');
   // Loaded without creating the scores: the driver's load is not what is tested here.
   const scorecard = await loadScorecard(card, { create: false });
+  // A disabled score's too: a worker's load resolves it as the driver's does.
+  expect(registryUris(scorecard)).toEqual(
+    new Map([
+      ['Forest', ['models:/spam.forest@champion']],
+      ['Old', ['models:/spam.forest/1']],
+    ]),
+  );
   await expect(runOnSpark({ ...options, scorecard })).rejects.toThrow(
     /scores\.Forest: models:\/spam\.forest@champion: Spark executors never talk to MLflow; the driver resolves registry models: set MLFLOW_TRACKING_URI/,
   );
   await expect(
-    runOnSpark({ ...options, scorecard, models: { 'models:/spam.forest@champion': forestFile } }),
+    runOnSpark({
+      ...options,
+      scorecard,
+      models: { 'models:/spam.forest@champion': forestFile, 'models:/spam.forest/1': forestFile },
+    }),
   ).rejects.toThrow(
     `models:/spam.forest@champion was resolved to ${forestFile}, which does not exist`,
   );
@@ -139,12 +151,15 @@ it('a models:/ model the driver did not resolve is refused before the job: execu
   // Resolved: the job gets the file for the URI (--models), the worker loads it from there.
   writeFileSync(forestFile, '{}');
   const files = { worker: '/w/worker.mjs', job: '/p/plexus_spark_job.py' };
-  const args = submitArguments(
-    { ...options, scorecard, models: { 'models:/spam.forest@champion': forestFile } },
-    files,
-  );
+  const models = {
+    'models:/spam.forest@champion': forestFile,
+    'models:/spam.forest/1': forestFile,
+    'models:/unused/1': forestFile,
+  };
+  const args = submitArguments({ ...options, scorecard, models }, files);
   expect(JSON.parse(args[args.indexOf('--models') + 1]!)).toEqual({
     'models:/spam.forest@champion': forestFile,
+    'models:/spam.forest/1': forestFile,
   });
   expect(submitArguments(options, files)).not.toContain('--models');
 });
