@@ -1,23 +1,14 @@
-// Hostile datasets (issue 22): a 20 MB line, binary files given as CSV or JSONL, a Parquet file
-// with a corrupt row group, and escape codes in headers, ids and score names. Each is read in
-// linear time, refused with a printable reason, skipped and reported, or printed escaped.
+// Hostile datasets (issue 22): a 20 MB line, binary files given as CSV or JSONL. Each is read in
+// linear time, refused with a printable reason, or skipped and reported. (A Parquet file with a
+// corrupt row group: hostile-datasets-parquet.test.ts; escape codes in headers, ids and score
+// names: hostile-datasets-escapes.test.ts.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type DatasetProblem, readDataset } from '@plexus/core';
 import { describe, expect, it } from 'vitest';
-import { runCli, storedResults, workDir } from './harness.js';
-
-const dir = workDir('hostile-datasets');
-const card = join(dir, 'card.yaml');
-writeFileSync(
-  card,
-  'name: Hostile\nscores:\n  - { name: Greeting, class: heuristic/keywords, labels: [yes, no], phrases: [hello] }\n',
-);
-
-/** Terminal controls: C0 but tab and newline, DEL, C1 (the progress line's leading \r aside). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the test
-const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+import { card, control, dir } from './datasets-harness.js';
+import { runCli, storedResults } from './harness.js';
 
 async function readAll(path: string) {
   const problems: DatasetProblem[] = [];
@@ -160,155 +151,5 @@ describe('files that are not text', () => {
     ]);
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/31 items/);
-  });
-});
-
-// The Parquet writer and reader are core's own dependencies, used here from core's folder.
-interface ParquetWriter {
-  parquetWriteFile: (options: {
-    filename: string;
-    columnData: { name: string; data: string[]; type: 'STRING' }[];
-    rowGroupSize: number;
-  }) => void;
-}
-interface ParquetReader {
-  parquetMetadata: (buffer: ArrayBuffer) => {
-    row_groups: {
-      columns: { meta_data?: { data_page_offset: bigint; total_compressed_size: bigint } }[];
-    }[];
-  };
-}
-const coreModules = new URL('../../packages/core/node_modules/', import.meta.url);
-
-/** 300 rows in 3 row groups of 100; the text column's pages of group 2 overwritten with 0xff. */
-async function corruptParquet(path: string): Promise<void> {
-  const writer = (await import(
-    new URL('hyparquet-writer/src/node.js', coreModules).href
-  )) as ParquetWriter;
-  const reader = (await import(
-    new URL('hyparquet/src/node.js', coreModules).href
-  )) as ParquetReader;
-  const ids = Array.from({ length: 300 }, (_, index) => `p${index + 1}`);
-  writer.parquetWriteFile({
-    filename: path,
-    columnData: [
-      { name: 'id', data: ids, type: 'STRING' },
-      { name: 'text', data: ids.map((id) => `hello from row ${id}, `.repeat(4)), type: 'STRING' },
-    ],
-    rowGroupSize: 100,
-  });
-  const bytes = readFileSync(path);
-  const metadata = reader.parquetMetadata(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
-  );
-  const column = metadata.row_groups[1]!.columns[1]!.meta_data!;
-  const start = Number(column.data_page_offset);
-  const length = Number(column.total_compressed_size);
-  bytes.fill(0xff, start + Math.floor(length / 2), start + length - 4);
-  writeFileSync(path, bytes);
-}
-
-describe('Parquet with a corrupt row group', () => {
-  it('the group is reported by file, group and rows; the other groups are scored; resume does the same', async () => {
-    const path = join(dir, 'corrupt.parquet');
-    await corruptParquet(path);
-    const out = join(dir, 'run-parquet');
-    const first = await runCli(['evaluate', card, '--data', path, '--out', out]);
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toContain(
-      `${path}:101: row skipped: row group 2 of 3 (rows 101-200) of ${path} cannot be decoded (`,
-    );
-    expect(first.stdout).toMatch(/200 items, 200 results, 0 errors, 100 rows skipped/);
-    const scored = storedResults(out).map((result) => Number(result.item.slice(1)));
-    expect(scored.toSorted((a, b) => a - b)).toEqual([
-      ...Array.from({ length: 100 }, (_, index) => index + 1),
-      ...Array.from({ length: 100 }, (_, index) => index + 201),
-    ]);
-    const problems = readFileSync(join(out, 'dataset-errors.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as DatasetProblem);
-    expect(problems.map((problem) => problem.line)).toEqual(
-      Array.from({ length: 100 }, (_, index) => index + 101),
-    );
-    expect(problems[0]).toMatchObject({ file: path, row_group: 2, row_range: [101, 200] });
-    const resumed = await runCli(['evaluate', card, '--data', path, '--resume', out]);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/200 items, 200 results, 0 errors, 100 rows skipped/);
-    expect(storedResults(out)).toHaveLength(200);
-  });
-});
-
-describe('escape codes in data are printed escaped', () => {
-  const title = '\u001b]0;pwned\u0007';
-  const clear = '\u001b[2J\u009b2J';
-
-  async function printed(args: string[]) {
-    const { code, stdout, stderr } = await runCli(args);
-    expect(`${stdout}${stderr}`).not.toMatch(control);
-    return { code, stdout, stderr };
-  }
-
-  it('a header: the missing-column message shows the names with \\u001b escapes', async () => {
-    const path = join(dir, 'header.csv');
-    writeFileSync(path, `id,${title}body${clear}\nx,hello\n`);
-    const { code, stderr } = await printed([
-      'evaluate',
-      card,
-      '--data',
-      path,
-      '--out',
-      join(dir, 'run-header'),
-    ]);
-    expect(code).toBe(2);
-    expect(stderr).toContain('columns are: id, \\u001b]0;pwned\\u0007body\\u001b[2J\\u009b2J');
-  });
-
-  it('ids in skipped-row messages, and a score name in the summary table', async () => {
-    const path = join(dir, 'ids.csv');
-    writeFileSync(path, `id,text\n${clear}x,hello\n${clear}x,hello again\ny,bye\n`);
-    const named = join(dir, 'named.yaml');
-    writeFileSync(
-      named,
-      'name: Hostile\nscores:\n  - { name: "G\\e]0;pwned\\a", class: heuristic/keywords, labels: [yes, no], phrases: [hello] }\n',
-    );
-    const out = join(dir, 'run-ids');
-    const { code, stdout, stderr } = await printed([
-      'evaluate',
-      named,
-      '--data',
-      path,
-      '--out',
-      out,
-    ]);
-    expect(code, stderr).toBe(0);
-    expect(stderr).toContain('row skipped: repeats id "\\u001b[2J\\u009b2Jx"');
-    // The name whole (wrapped in its column), its controls escaped.
-    expect(stdout).toMatch(/^G\\u001b]0;pwned\\/m);
-    // The files keep the data as it was: JSON with the characters escaped its own way.
-    const stored = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n')[0]!);
-    expect(stored.item_id).toBe(`${clear}x`);
-    // --json on stdout is still JSON with the same values.
-    const json = await printed([
-      'evaluate',
-      named,
-      '--data',
-      path,
-      '--out',
-      `${out}-json`,
-      '--json',
-    ]);
-    expect(Object.keys(JSON.parse(json.stdout).scores)).toEqual(['G\u001b]0;pwned\u0007']);
-  });
-
-  it('validate: a setting named with escape codes', async () => {
-    const bad = join(dir, 'bad-setting.yaml');
-    writeFileSync(
-      bad,
-      'name: Hostile\nscores:\n  - { name: A, class: heuristic/keywords, labels: [yes, no], phrases: [hi], "\\e[2Jx": 1 }\n',
-    );
-    const { code, stderr } = await printed(['validate', bad]);
-    expect(code).toBe(2);
-    expect(stderr).toContain('unknown setting "\\u001b[2Jx"');
   });
 });
