@@ -163,9 +163,11 @@ function sendHedged(
     },
     onLoserFailure: (error) => {
       if (!(error instanceof ProviderCallError)) return undefined;
-      if (error.status === 429 && !toldLimiter.has(error))
-        limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
-      else if (error.isRetryable) limiter.serverFailed();
+      // A 429 is a rate limit, told once (mostly before its slot was freed); never a server failure.
+      if (error.status === 429) {
+        if (!toldLimiter.has(error))
+          limiter.rateLimited(error.retryAfterMs ?? options.policy.baseDelayMs, state.epoch);
+      } else if (error.isRetryable) limiter.serverFailed();
       return error.isRetryable
         ? backoffMs(options.policy, 1, random, error.retryAfterMs)
         : undefined;
