@@ -164,6 +164,22 @@ function schemaGrammar(loaded: LoadedModel, schema: object) {
   return grammar;
 }
 
+/** Tokens of the answer's start (a label comes first) that must fit beside the prompt. */
+const answerStartTokens = 32;
+
+/**
+ * The prompt's tokens as the model's chat template renders them, and whether they fit in the
+ * sequence's context with the start of the answer (`max_tokens`, at most 32 tokens). Beyond it
+ * node-llama-cpp failed the call as a model error ("Failed to compress chat history for context
+ * shift"), retried 4 times as one. A longer answer may still shift the context as it grows.
+ */
+function promptFits(chat: LlamaChat, history: ChatHistoryItem[], maxTokens: number) {
+  const { contextText } = chat.chatWrapper.generateContextState({ chatHistory: history });
+  const tokens = contextText.tokenize(chat.model.tokenizer).length;
+  const room = chat.sequence.contextSize - Math.min(maxTokens, answerStartTokens);
+  return { tokens, fits: tokens <= room };
+}
+
 function historyOf(request: ChatRequest): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = request.messages.map((message) =>
     message.role === 'assistant'
@@ -198,10 +214,19 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): ChatPr
           ? await schemaGrammar(loaded, options.jsonSchema)
           : undefined;
       const chat = await take(loaded);
+      const history = historyOf(request);
+      const room = promptFits(chat, history, request.maxTokens);
+      if (!room.fits) {
+        give(loaded, chat);
+        throw new ProviderCallError(
+          `the prompt (${room.tokens} tokens) and the start of its answer do not fit in the local model's context of ${chat.sequence.contextSize} tokens (context_size): raise context_size, or set chunking to ask the text in parts`,
+          { status: 400, code: 'context_length_exceeded', reachedServer: false },
+        );
+      }
       const timeout = AbortSignal.timeout(timeoutMs);
       const before = chat.sequence.tokenMeter.getState();
       try {
-        const answer = await chat.generateResponse(historyOf(request), {
+        const answer = await chat.generateResponse(history, {
           grammar,
           maxTokens: request.maxTokens,
           temperature: request.temperature,
