@@ -67,7 +67,14 @@ function pairName(scoreA: string, scoreB: string): string {
 function scoreRow(score: ScoreComparison, alpha: number): string {
   const name = pairName(score.score_a, score.score_b);
   const borderline = score.tests_agree === false ? ' borderline' : '';
-  return `<tr><td>${name}</td><td class="number">${score.n}</td><td class="number">${escapeHtml(shareText(score.accuracy_a))}</td><td class="number">${escapeHtml(shareText(score.accuracy_b))}</td>${deltaCell(score)}<td class="number">${escapeHtml(shareText(score.f1_macro_a))}</td><td class="number">${escapeHtml(shareText(score.f1_macro_b))}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p, alpha)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict)}</td></tr>`;
+  const onlyA = score.due_only_a ?? 0;
+  const onlyB = score.due_only_b ?? 0;
+  // The items of one run only are not compared: counted, as the CLI does.
+  const leftOut =
+    onlyA + onlyB > 0
+      ? ` (left out, due in one run only: ${onlyA} of run A, ${onlyB} of run B)`
+      : '';
+  return `<tr><td>${name}</td><td class="number">${score.n}</td><td class="number">${escapeHtml(shareText(score.accuracy_a))}</td><td class="number">${escapeHtml(shareText(score.accuracy_b))}</td>${deltaCell(score)}<td class="number">${escapeHtml(shareText(score.f1_macro_a))}</td><td class="number">${escapeHtml(shareText(score.f1_macro_b))}</td><td class="number">${signed(score.f1_macro_delta)}</td><td class="number">${score.only_a_correct}</td><td class="number">${score.only_b_correct}</td><td class="number mcnemar">${pValue(score.mcnemar_p, alpha)}</td><td class="number">${score.errors_a} / ${score.errors_b}</td></tr><tr><td></td><td colspan="11" class="note verdict${borderline}">${escapeHtml(score.verdict + leftOut)}</td></tr>`;
 }
 
 /** An answer, linked to its own run's item page (the id's link is run A's). */
