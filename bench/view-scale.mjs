@@ -36,9 +36,10 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function peakMiB(pid) {
+/** Peak RSS (VmHWM) of process `pid`, MiB; `now`: its RSS at present (VmRSS). */
+function peakMiB(pid, now = false) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
+  return Number(new RegExp(`${now ? 'VmRSS' : 'VmHWM'}:\\s+(\\d+)`).exec(status)[1]) / 1024;
 }
 
 async function viewer() {
@@ -90,7 +91,9 @@ async function viewer() {
       `| ${label} | ${answers[1].ms.toFixed(0)} | ${answers[1].cpu.toFixed(2)} | ${matched} | ${rowsHash(answers[1].body)} |`,
     );
   }
-  console.log(`viewer peak RSS at the end: ${peakMiB(child.pid).toFixed(0)} MiB (load ${load()})`);
+  console.log(
+    `viewer peak RSS at the end: ${peakMiB(child.pid).toFixed(0)} MiB, RSS now ${peakMiB(child.pid, true).toFixed(0)} MiB (load ${load()})`,
+  );
   child.kill('SIGTERM');
 }
 

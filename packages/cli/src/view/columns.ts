@@ -32,12 +32,16 @@ export class Column<Values extends NumberArray> {
   }
 
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = this.make(this.values.length * 2);
-      grown.set(this.values as ArrayLike<number> as never);
-      this.values = grown;
-    }
+    if (this.length === this.values.length) this.reserve(this.values.length * 2);
     this.values[this.length] = value;
     this.length += 1;
+  }
+
+  /** Makes room for `size` values. */
+  reserve(size: number): void {
+    if (size <= this.values.length) return;
+    const grown = this.make(size);
+    grown.set(this.values.subarray(0, this.length) as ArrayLike<number> as never);
+    this.values = grown;
   }
 }

@@ -40,3 +40,15 @@ export function rememberedNormalizer(
     return key;
   };
 }
+
+/** How an answer compares with its gold label. */
+export type Outcome = 'correct' | 'incorrect' | 'unjudged';
+/** The outcomes; a line's is stored as its place here. */
+export const outcomeNames: readonly Outcome[] = ['correct', 'incorrect', 'unjudged'];
+
+/** Correct or incorrect as the run judged it (its own `correct`); unjudged without gold or answer. */
+export function outcomeOf(line: ResultLine): Outcome {
+  if (line.status !== 'ok' || line.value === null || line.label === null) return 'unjudged';
+  const correct = line.correct ?? line.value === line.label;
+  return correct ? 'correct' : 'incorrect';
+}

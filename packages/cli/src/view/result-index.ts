@@ -2,24 +2,20 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type LabelNormalization, type ResultLine, RunMetrics } from '@plexus/core';
 import { Column, Names } from './columns.js';
 import { type ItemText, searchedTextChars, snippetChars } from './item-texts.js';
-import { addTo, labelKeys, rememberedNormalizer } from './label-keys.js';
+import { addTo, labelKeys, outcomeNames, outcomeOf, rememberedNormalizer } from './label-keys.js';
+import { eachWholeLine } from './line-reader.js';
 import { TextStore } from './text-store.js';
 
 /** Characters of an explanation or error kept for the text search (the page says so). */
 export const searchedExplanationChars = 1000;
-/** Bytes read from results.jsonl at a time while indexing. */
-const chunkBytes = 4 * 1024 * 1024;
+
+export { type Outcome, outcomeNames, outcomeOf } from './label-keys.js';
 
 /** A score's name and how it compares labels. */
 export interface ScoreNormalization {
   name: string;
   normalization: LabelNormalization | undefined;
 }
-
-/** How an answer compares with its gold label. */
-export type Outcome = 'correct' | 'incorrect' | 'unjudged';
-/** The outcomes; a line's is stored as its place here. */
-export const outcomeNames: readonly Outcome[] = ['correct', 'incorrect', 'unjudged'];
 
 /**
  * An index of one `results.jsonl`: per line its byte range, item, score, status, gold and predicted
@@ -151,26 +147,11 @@ export class ResultIndex {
     return true;
   }
 
+  /** Indexes the whole lines from `bytesIndexed` to `size` (a live run's last may be unfinished). */
   private readFrom(fd: number, size: number): void {
-    const buffer = Buffer.alloc(chunkBytes);
-    let carry: Buffer = Buffer.alloc(0);
-    let position = this.bytesIndexed;
-    while (position < size) {
-      const read = readSync(fd, buffer, 0, Math.min(chunkBytes, size - position), position);
-      if (read === 0) break;
-      const chunk = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, read)]) : buffer;
-      const end = carry.length + read;
-      const chunkStart = position - carry.length;
-      let start = 0;
-      for (let newline = chunk.indexOf(10, start); newline !== -1 && newline < end; ) {
-        if (newline > start) this.addLine(chunk, start, newline, chunkStart + start);
-        start = newline + 1;
-        newline = chunk.indexOf(10, start);
-      }
-      carry = Buffer.from(chunk.subarray(start, end));
-      position += read;
-      this.bytesIndexed = chunkStart + start;
-    }
+    this.bytesIndexed = eachWholeLine(fd, this.bytesIndexed, size, (buffer, start, end, offset) =>
+      this.addLine(buffer, start, end, offset),
+    );
   }
 
   private addLine(chunk: Buffer, start: number, end: number, offset: number): void {
@@ -285,11 +266,4 @@ export class ResultIndex {
     }
     return JSON.parse(buffer.toString('utf8')) as ResultLine;
   }
-}
-
-/** Correct or incorrect as the run judged it (its own `correct`); unjudged without gold or answer. */
-export function outcomeOf(line: ResultLine): Outcome {
-  if (line.status !== 'ok' || line.value === null || line.label === null) return 'unjudged';
-  const correct = line.correct ?? line.value === line.label;
-  return correct ? 'correct' : 'incorrect';
 }

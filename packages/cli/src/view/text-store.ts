@@ -34,6 +34,18 @@ interface Chunk {
   starts: Int32Array;
 }
 
+let scratchBuffer = Buffer.alloc(0);
+
+/**
+ * One buffer of at least `bytes` for every store's writing and reading of chunks (a new one for
+ * each, megabytes, left the heap fragmented); a store uses it only while it writes or searches.
+ */
+function scratch(bytes: number): Buffer {
+  if (scratchBuffer.length < bytes)
+    scratchBuffer = Buffer.allocUnsafe(Math.max(bytes, 2 * scratchBuffer.length));
+  return scratchBuffer;
+}
+
 /** Closes a store's file once the store is garbage (its name was removed when it was made). */
 const openFiles = new FinalizationRegistry<number>((fd) => {
   try {
@@ -96,7 +108,9 @@ export class TextStore {
   /** Writes the pending entries to the file as a chunk. */
   private seal(): void {
     if (this.pending.length === 0) return;
-    const bytes = Buffer.from(this.pending.join(separator), 'utf8');
+    const joined = this.pending.join(separator);
+    const buffer = scratch(3 * joined.length);
+    const bytes = buffer.subarray(0, buffer.write(joined, 0, 'utf8'));
     const starts = new Int32Array(this.pending.length);
     // Entries hold no NUL (replaced above): each NUL ends one.
     let position = 0;
@@ -141,7 +155,7 @@ export class TextStore {
     this.seal();
     const wanted = Buffer.from(needle.replaceAll(separator, ' '), 'utf8');
     if (wanted.length === 0 || this.chunks.length === 0) return;
-    const buffer = Buffer.allocUnsafe(
+    const buffer = scratch(
       this.chunks.reduce((largest, chunk) => Math.max(largest, chunk.bytes), 0),
     );
     for (const chunk of this.chunks) {
