@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,14 +115,17 @@ describe('mlflowTracker(): the tracker as a sink of evaluate()', () => {
 
   it('MLflow that accepts connections but never answers: scoring does not wait for it', async () => {
     // A hung server (overloaded, a proxy in front of a dead one): connections open, no answer.
-    const hung = createServer(() => {});
+    let requests = 0;
+    const hung = createHttpServer(() => {
+      requests += 1;
+    });
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     try {
       const dir = mkdtempSync(join(tmpdir(), 'plexus-tracker-hung-'));
       const events: string[] = [];
       const tracker = mlflowTracker({
         uri: `http://127.0.0.1:${(hung.address() as { port: number }).port}`,
-        client: { retryDelayMs: 10, timeoutMs: 1500, attempts: 1 },
+        client: { retryDelayMs: 10, timeoutMs: 1000 },
         onWarning: () => events.push('warning'),
       });
       const firstLine = {
@@ -140,7 +144,11 @@ describe('mlflowTracker(): the tracker as a sink of evaluate()', () => {
       // Scoring went on while the run was being opened (it waited for the timeouts first).
       expect(events).toEqual(['scored', 'warning']);
       expect(tracker.outcome?.error).toMatch(/unreachable/);
+      // Two tries to open the run, then one at the end: not the sync's four more (each waits
+      // for its timeout; at the default 30 s, two minutes more before the run's end was said).
+      expect(requests).toBe(3);
     } finally {
+      hung.closeAllConnections();
       hung.close();
     }
   });

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, type RunSinkV1 } from '@plexus/core';
+import { errorMessage, type RunSinkV1, TrackerError } from '@plexus/core';
 import { MlflowClient, type MlflowClientOptions } from './mlflow-client.js';
 import { resolvedModels } from './model-resolver.js';
 import { startRun, syncRun } from './run-sync.js';
@@ -59,10 +59,13 @@ async function tagModelVersions(client: MlflowClient, runId: string, dir: string
 export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTrackerSink {
   let outcome: TrackedRun | undefined;
   let opened: Promise<void> | undefined;
+  // The experiment, when MLflow did not answer as the run opened (no HTTP status: refused, timed out).
+  let unanswered: string | undefined;
   // Made now: no tracking URI (or not http) is a TrackerError here, before any run starts.
   const client = new MlflowClient({ ...options.client, trackingUri: options.uri });
   // Two attempts to open the run: a server that is down only means it is logged at the end or later.
   const opening = new MlflowClient({ ...options.client, trackingUri: options.uri, attempts: 2 });
+  const probe = new MlflowClient({ ...options.client, trackingUri: options.uri, attempts: 1 });
   return {
     specificationVersion: 'v1',
     name: 'mlflow',
@@ -81,10 +84,13 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
         startTime: Date.parse(run.startedAt),
       }).then(
         () => {},
-        (error: unknown) =>
+        (error: unknown) => {
+          if (error instanceof TrackerError && error.status === undefined)
+            unanswered = options.experiment ?? `plexus/${run.scorecard.name}`;
           options.onWarning?.(
             `MLflow: could not open the run (${errorMessage(error)}); scoring goes on`,
-          ),
+          );
+        },
       );
     },
     add() {},
@@ -92,6 +98,9 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
       // The run opened at the start, if it was, is the one the sync finds and completes.
       await opened;
       try {
+        // Unanswered at the start: one try first, not the sync's four (a hung server held the
+        // end of the run two minutes more before it said the run was not logged).
+        if (unanswered) await probe.ensureExperiment(unanswered);
         const synced = await syncRun(summary.dir, {
           client,
           experimentName: options.experiment,
