@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseScorecard, type ScoreOutputV1 } from '@plexus/core';
+import { InvalidConfigError, parseScorecard, type ScoreOutputV1 } from '@plexus/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitTokens } from './chunking.js';
 import { plugin } from './plugin.js';
@@ -119,5 +119,18 @@ describe('a chunked graph names its chunks', () => {
     expect(again.value).toBe('yes');
     const [step] = (again.trace as { path: { usage: { calls: number } }[] }).path;
     expect(step!.usage.calls).toBe(0);
+  });
+
+  it('refuses a per-chunk node whose prompt does not show the text: each chunk would ask the same', async () => {
+    const refused = await score(
+      card({ per_chunk: true, prompt: 'Was the balance given? {{ metadata.note }}' }),
+    ).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidConfigError);
+    expect((refused as InvalidConfigError).problems.map((problem) => problem.path)).toEqual([
+      'scores[0].nodes[0].per_chunk',
+    ]);
+    expect((refused as Error).message).toMatch(
+      /node "balance" runs per chunk but its prompt does not show the text \(\{\{ text \}\}\): every chunk would ask the same question/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   parseSafeExpression,
   type SafeExpression,
 } from '@plexus/core';
+import { showsText } from './empty-text.js';
 import { type GraphNode, type GraphSettings, nodeLabels } from './graph-settings.js';
 import { templateVariables } from './score-needs.js';
 import { parseTemplate, type Template } from './templates.js';
@@ -207,6 +208,13 @@ function chunkProblems(
       problems.push({
         path: `${at}.per_chunk`,
         message: `node "${node.name}" runs per chunk: set chunking (max_tokens, combine) on the score`,
+      });
+    // A chunk is shown only through the text: without it every chunk asks (and pays for) the same.
+    const reads = node.type === 'fuzzy' ? [node.in] : [node.prompt, node.system];
+    if (node.per_chunk && settings.chunking && !showsText(reads))
+      problems.push({
+        path: `${at}.per_chunk`,
+        message: `node "${node.name}" runs per chunk but its ${node.type === 'fuzzy' ? 'in' : 'prompt'} does not show the text ({{ text }}): every chunk would ask the same question; show the text or remove per_chunk`,
       });
     for (const field of ['combine', 'positive_label'] as const) {
       if (node[field] !== undefined && !node.per_chunk)
