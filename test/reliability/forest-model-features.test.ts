@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, workDir } from './harness.js';
@@ -63,5 +63,18 @@ describe('a forest model trained with other features than its score sets', () =>
     // By hand: 40 rows, one score: 40 results, none an error.
     expect(lines).toHaveLength(40);
     expect(lines.filter((line) => JSON.parse(line).status !== 'ok')).toEqual([]);
+  });
+
+  it('a model file too large to read as text is named with its size and the fix, before it is read', async () => {
+    const dir = project();
+    const textOnly = card(dir, 'text.yaml', '');
+    writeFileSync(join(dir, 'm.forest.json'), '');
+    truncateSync(join(dir, 'm.forest.json'), 600 * 2 ** 20); // sparse: no disk, no read
+    const validate = await runCli(['validate', textOnly]);
+    expect(validate.code).toBe(2);
+    // It read 600 MB, then said "Invalid string length".
+    expect(validate.stderr).toContain('m.forest.json is 600 MB');
+    expect(validate.stderr).toContain('fewer or shallower trees');
+    expect(validate.stderr).not.toContain('Invalid string length');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
   checkModelOverwrite,
@@ -33,6 +33,9 @@ function configError(message: string): InvalidConfigError {
   return new InvalidConfigError([{ path: 'model', message }]);
 }
 
+/** The largest model file read: V8's longest string (2^29 - 24 characters), in whole MB. */
+const maxModelBytes = 511 * 2 ** 20;
+
 /** Reads and checks a model file for a score; every failure names the file and the fix. */
 export async function loadForestModel(
   path: string,
@@ -40,8 +43,16 @@ export async function loadForestModel(
 ): Promise<{ model: ForestModel; hash: string }> {
   let text: string;
   try {
+    const { size } = await stat(path);
+    // Node reads at most about 512 MB as one string: a larger model failed after reading it all,
+    // with "Invalid string length".
+    if (size > maxModelBytes)
+      throw configError(
+        `model file ${path} is ${Math.round(size / 2 ** 20)} MB, more than the ${maxModelBytes / 2 ** 20} MB a model file can be read as text; train fewer or shallower trees (trees, max_depth, min_samples_leaf)`,
+      );
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof InvalidConfigError) throw error;
     if ((error as { code?: unknown }).code !== 'ENOENT')
       throw configError(
         fileSystemError(error, path, 'read the model file', { reading: true }).message,

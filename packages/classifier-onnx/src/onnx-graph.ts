@@ -42,6 +42,8 @@ function* fields(buffer: Uint8Array): Generator<Field> {
     offset = tag.next;
     const number = Number(tag.value >> 3n);
     const wireType = Number(tag.value & 7n);
+    // No message has a field 0: a file of zeros took seconds a megabyte, read as two-byte fields.
+    if (number === 0) throw new Error(`field number 0 at byte ${start}: not a protobuf message`);
     let value = 0n;
     let bytes: Uint8Array = new Uint8Array(0);
     if (wireType === 0) {
@@ -105,8 +107,19 @@ function readNode(bytes: Uint8Array): GraphNode {
   return node;
 }
 
+/** A model's fields before its graph are a dozen or so; a file of millions is no model. */
+const fieldsBeforeGraph = 10_000;
+
 function graphField(model: Uint8Array): Field {
-  for (const field of fields(model)) if (field.number === 7 && field.wireType === 2) return field;
+  let count = 0;
+  for (const field of fields(model)) {
+    if (field.number === 7 && field.wireType === 2) return field;
+    count += 1;
+    if (count === fieldsBeforeGraph)
+      throw new Error(
+        `no graph in the ONNX model among its first ${fieldsBeforeGraph.toLocaleString('en-US')} fields`,
+      );
+  }
   throw new Error('no graph in the ONNX model');
 }
 
