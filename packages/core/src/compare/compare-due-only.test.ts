@@ -50,4 +50,17 @@ describe('compare counts the items due in one run only', () => {
       due_only_b: 0,
     });
   });
+
+  it('a run without a result is said to have none, not to share no score name', async () => {
+    const empty = join(folder, 'empty');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'results.jsonl'), '');
+    const whole = run('whole', 0, 3);
+    await expect(compareRuns({ runA: empty, runB: whole })).rejects.toThrow(
+      'run A has no result (results.jsonl holds no line): nothing to compare',
+    );
+    await expect(compareRuns({ runA: empty, runB: empty })).rejects.toThrow(
+      'run A and run B have no result',
+    );
+  });
 });

@@ -110,6 +110,18 @@ function choosePairs(
     if (problems.length > 0) throw new InvalidConfigError(problems);
     return given.map(([a, b]) => [a, b]);
   }
+  const empty = [
+    ...(scoresA.length === 0 ? ['run A'] : []),
+    ...(scoresB.length === 0 ? ['run B'] : []),
+  ];
+  // A run without a result line has no score to pair: said as such, not as names not shared.
+  if (empty.length > 0)
+    throw new InvalidConfigError([
+      {
+        path: empty.length === 2 ? 'runs' : empty[0]!,
+        message: `${empty.join(' and ')} ${empty.length === 2 ? 'have' : 'has'} no result (results.jsonl holds no line): nothing to compare`,
+      },
+    ]);
   const common = scoresA.filter((name) => scoresB.includes(name));
   if (common.length > 0) return common.map((name) => [name, name] as [string, string]);
   if (scoresA.length === 1 && scoresB.length === 1)
