@@ -66,7 +66,7 @@ async function score(settings: object, cacheDir?: string): Promise<ScoreOutputV1
 const chunks = await splitTokens(call, 40, 0);
 const said = chunks.map((chunk) => (/\bbalance\b/.test(chunk) ? 'yes' : 'no'));
 
-describe('a chunked graph names its chunks', () => {
+describe('a chunked score names its chunks, and shows them', () => {
   it('a per-chunk node: the chunk that failed, with its code, and the chunk that decided', async () => {
     expect(chunks).toHaveLength(3);
     expect(said).toEqual(['yes', 'yes', 'no']);
@@ -132,5 +132,26 @@ describe('a chunked graph names its chunks', () => {
     expect((refused as Error).message).toMatch(
       /node "balance" runs per chunk but its prompt does not show the text \(\{\{ text \}\}\): every chunk would ask the same question/,
     );
+  });
+
+  it('llm/classifier: refuses chunking with a prompt that does not show the text', async () => {
+    const refused = await score({
+      name: 'Balance',
+      class: 'llm/classifier',
+      labels: ['yes', 'no'],
+      model: 'vote-model',
+      base_url: server.url,
+      api_key_env: 'HOME',
+      chunking: { max_tokens: 40, combine: 'any' },
+      prompt: 'Was the balance given? Part {{ chunk.index }}',
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidConfigError);
+    expect((refused as InvalidConfigError).problems).toMatchObject([
+      {
+        path: 'scores[0].chunking',
+        message:
+          'the prompt does not show the text ({{ text }}), so every chunk would ask the same question: show the text or remove chunking',
+      },
+    ]);
   });
 });

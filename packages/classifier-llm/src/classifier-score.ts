@@ -94,6 +94,15 @@ export function createClassifierFactory(options: ClassifierFactoryOptions = {}) 
       const readsText =
         settings.chunking !== undefined || showsText([settings.prompt, settings.system]);
       checkEmptyTextLabel(settings.empty_text_label, labels);
+      // A chunk is shown only through the text: without it every chunk asks (and pays for) the same.
+      if (settings.chunking && !showsText([settings.prompt, settings.system]))
+        throw new InvalidConfigError([
+          {
+            path: 'chunking',
+            message:
+              'the prompt does not show the text ({{ text }}), so every chunk would ask the same question: show the text or remove chunking',
+          },
+        ]);
       const positive = settings.chunking?.positive_label ?? labels[0]!;
       if (settings.chunking && !labels.includes(positive))
         throw new InvalidConfigError([
