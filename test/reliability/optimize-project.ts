@@ -45,12 +45,16 @@ function scoreLines(graph: boolean): string[] {
   ];
 }
 
-/** `customColumns`: the items' id and text are in `key` and `body`, named by the scorecard's `data`. */
+/**
+ * `customColumns`: the items' id and text are in `key` and `body`, named by the scorecard's `data`.
+ * `name`: the scorecard's file name, without `.yaml` (MLflow's experiment is `plexus/<name>`).
+ */
 export async function project(
   answers: object[],
   latencyMs = 0,
   graph = false,
   customColumns = false,
+  name = 'spam',
 ) {
   const scenario = optimizeScenario({
     optimizerAnswers: answers.map((answer) => JSON.stringify(answer)),
@@ -71,7 +75,7 @@ export async function project(
   );
   writeFileSync(join(dir, 'items.jsonl'), `${rows.join('\n')}\n`);
   writeFileSync(
-    join(dir, 'spam.yaml'),
+    join(dir, `${name}.yaml`),
     [
       'name: Spam check',
       ...(customColumns ? ['data: { id_column: key, text_column: body, format: jsonl }'] : []),
@@ -89,7 +93,7 @@ export async function project(
   );
   const args = (out: string) => [
     'optimize',
-    join(dir, 'spam.yaml'),
+    join(dir, `${name}.yaml`),
     '--score',
     'Spam',
     '--data',
