@@ -77,4 +77,19 @@ describe('a forest model trained with other features than its score sets', () =>
     expect(validate.stderr).toContain('fewer or shallower trees');
     expect(validate.stderr).not.toContain('Invalid string length');
   });
+
+  it('a model of a later format version says to upgrade, not to train again over it', async () => {
+    const dir = project();
+    const textOnly = card(dir, 'text.yaml', '');
+    expect((await runCli(['train', textOnly, '--data', join(dir, 'train.csv')])).code).toBe(0);
+    const path = join(dir, 'm.forest.json');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), version: 2 }));
+    const validate = await runCli(['validate', textOnly]);
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain(
+      'a plexus-forest model of version 2, written by a newer @plexus/classifier-forest',
+    );
+    expect(validate.stderr).toContain('upgrade @plexus/classifier-forest');
+    expect(validate.stderr).not.toContain('train it again');
+  });
 });

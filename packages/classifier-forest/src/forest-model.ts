@@ -53,6 +53,9 @@ export interface ForestPrediction {
   influences: { feature: number; weight: number; value: number }[];
 }
 
+/** A model file of a later format version: upgrading reads it, training again would replace it. */
+export class NewerModelError extends Error {}
+
 /** A loaded forest with its featurizer: predicts label probabilities for texts and metadata. */
 export class ForestModel {
   readonly featurizer: Featurizer;
@@ -112,6 +115,11 @@ export class ForestModel {
         `not valid JSON${at} (not a plexus-forest model, or a truncated one); its contents are not shown`,
       );
     }
+    const { format, version } = (json ?? {}) as { format?: unknown; version?: unknown };
+    if (format === 'plexus-forest' && typeof version === 'number' && version > 1)
+      throw new NewerModelError(
+        `a plexus-forest model of version ${version}, written by a newer @plexus/classifier-forest (this one reads version 1); upgrade @plexus/classifier-forest to score with it`,
+      );
     const parsed = forestFileSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -16,7 +16,7 @@ import {
   sha256,
 } from '@plexus/core';
 import { FeatureError } from './featurizer.js';
-import { type ForestFile, ForestModel } from './forest-model.js';
+import { type ForestFile, ForestModel, NewerModelError } from './forest-model.js';
 import { type ForestSettings, forestSettingsSchema } from './forest-settings.js';
 import { trainForest } from './forest-trainer.js';
 import { featureDifference } from './model-features.js';
@@ -66,7 +66,9 @@ export async function loadForestModel(
     model = ForestModel.parse(text);
   } catch (error) {
     throw configError(
-      `model file ${path} is ${errorMessage(error)}; train it again with plexus train`,
+      error instanceof NewerModelError
+        ? `model file ${path} is ${error.message}`
+        : `model file ${path} is ${errorMessage(error)}; train it again with plexus train`,
     );
   }
   const declared = env.labels;
