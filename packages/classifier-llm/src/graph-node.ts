@@ -117,8 +117,32 @@ export async function runNode(plan: PlannedNode, context: RunContext): Promise<T
 function saidUnasked(step: TraceStep, plan: PlannedNode, context: RunContext): TraceStep {
   const unasked = unaskedOf(plan.reads, context);
   if (unasked.length === 0) return step;
-  const note = ` (its prompt read nodes this path did not ask, rendered empty: ${unasked.join(', ')})`;
-  return { ...step, explanation: `${step.explanation}${note}`, unasked };
+  return { ...step, explanation: `${step.explanation}${unreadNote(unasked)}`, unasked };
+}
+
+function unreadNote(unasked: readonly string[]): string {
+  return ` (its prompt read nodes this path did not ask, rendered empty: ${unasked.join(', ')})`;
+}
+
+/**
+ * A step's explanation as later nodes' templates read it (`nodes.x.explanation`): without the
+ * notes of nodes left unasked (its own, or its chunks'), which are for the reader of the trace: a
+ * later prompt was sent them (words about Plexus, and a prompt other than before: asked again).
+ */
+export function explanationForTemplates(step: {
+  explanation: string;
+  unasked?: readonly string[];
+  chunks?: readonly unknown[];
+}): string {
+  const notes = new Set<string>();
+  if (step.unasked) notes.add(unreadNote(step.unasked));
+  for (const chunk of step.chunks ?? []) {
+    const unasked = (chunk as { unasked?: readonly string[] } | undefined)?.unasked;
+    if (unasked) notes.add(unreadNote(unasked));
+  }
+  let explanation = step.explanation;
+  for (const note of notes) explanation = explanation.split(note).join('');
+  return explanation;
 }
 
 /** Of the nodes a template reads, those this item's path did not ask. */

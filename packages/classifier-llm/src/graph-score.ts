@@ -12,6 +12,7 @@ import type { ChatProvider } from './chat-provider.js';
 import { checkEmptyTextLabel, emptyTextOutput, showsText } from './empty-text.js';
 import { runGraphPerChunk, runNodePerChunk, seenText, wholeTreePerChunk } from './graph-chunks.js';
 import {
+  explanationForTemplates,
   NodeFailed,
   type RunContext,
   runNode,
@@ -58,7 +59,8 @@ async function runGraph(
       path.push(last);
       context.results[node.node.name] = {
         value: last.value,
-        explanation: last.explanation,
+        // Without the trace's notes of unasked nodes: a later prompt reading it was sent them.
+        explanation: explanationForTemplates(last),
         ...(last.quote === undefined ? {} : { quote: last.quote }),
       };
       const step = node.steps.get(last.value);
