@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TextStore } from './text-store.js';
 
@@ -45,5 +48,20 @@ describe('TextStore', () => {
     store.add('second answer');
     expect(found(store, 'answer')).toEqual([0, 1]);
     expect(found(store, 'second')).toEqual([1]);
+  });
+
+  it('keeps its text in a file that has no name in the temporary folder (nothing is left there)', () => {
+    const before = process.env.TMPDIR;
+    const folder = mkdtempSync(join(tmpdir(), 'plexus-store-tmp-'));
+    process.env.TMPDIR = folder;
+    try {
+      const store = new TextStore();
+      for (let entry = 0; entry < 3000; entry += 1) store.add(`entry ${entry} ${'z'.repeat(2000)}`);
+      expect(found(store, 'entry 2999 ')).toEqual([2999]);
+      expect(readdirSync(folder)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
   });
 });

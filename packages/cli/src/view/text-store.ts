@@ -55,6 +55,19 @@ const openFiles = new FinalizationRegistry<number>((fd) => {
   }
 });
 
+/** Folders of files that could not be removed while open (Windows): removed at exit. */
+const leftFolders = new Set<string>();
+
+function removeLeftFolders(): void {
+  for (const dir of leftFolders) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // still open: left in the temporary folder
+    }
+  }
+}
+
 /**
  * An unnamed file for a store's text: made in the temporary folder, its name removed at once (the
  * bytes go when it is closed, a crash leaves nothing). Where a file in use cannot be removed
@@ -68,7 +81,8 @@ function unnamedFile(): number {
     unlinkSync(path);
     rmdirSync(dir);
   } catch {
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    if (leftFolders.size === 0) process.once('exit', removeLeftFolders);
+    leftFolders.add(dir);
   }
   return fd;
 }
