@@ -63,9 +63,16 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
   let unanswered: string | undefined;
   // Made now: no tracking URI (or not http) is a TrackerError here, before any run starts.
   const client = new MlflowClient({ ...options.client, trackingUri: options.uri });
-  // Two attempts to open the run: a server that is down only means it is logged at the end or later.
-  const opening = new MlflowClient({ ...options.client, trackingUri: options.uri, attempts: 2 });
-  const probe = new MlflowClient({ ...options.client, trackingUri: options.uri, attempts: 1 });
+  // Two attempts to open the run: a server that is down only means it is logged at the end or
+  // later. Opening, and a first try at the end when that got no answer, wait 10 s at most per
+  // request (the sync's own requests keep 30 s): a hung server held the end 90 s more otherwise.
+  const quick = {
+    ...options.client,
+    trackingUri: options.uri,
+    timeoutMs: Math.min(options.client?.timeoutMs ?? 10_000, 10_000),
+  };
+  const opening = new MlflowClient({ ...quick, attempts: 2 });
+  const probe = new MlflowClient({ ...quick, attempts: 1 });
   return {
     specificationVersion: 'v1',
     name: 'mlflow',
