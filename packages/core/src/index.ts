@@ -144,6 +144,7 @@ export {
   chanceCorrected,
   type FeedbackAgreementFile,
   readAgreement,
+  staleAgreementReason,
 } from './report/agreement-section.js';
 export { isolatedText } from './report/bidi.js';
 export { escapeHtml, percentText, shareText } from './report/html.js';
