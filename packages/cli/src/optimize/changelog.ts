@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { differenceText, pValueText, shareText, unlistedUnknownCostReason } from '@plexus/core';
+import { dollars, percentOf } from './figures.js';
 import type { CandidateRecord, RoundEntry } from './round.js';
 import { writeWhole } from './whole-file.js';
 
@@ -35,16 +36,6 @@ function figure(value: number | null): string {
 /** The generalisation gap, a difference: one that is not 0 is not printed as 0 (`differenceText`). */
 function gap(value: number | null): string {
   return value === null ? '–' : differenceText(value, 3);
-}
-
-/**
- * Dollars per item: six decimals, or three significant digits below $0.000001 (a cheap model's
- * $0.0000002 per item read "0.000000", as if it cost nothing); 0 is "0".
- */
-function dollars(value: number | null): string {
-  if (value === null) return '–';
-  if (value === 0) return '0';
-  return value < 0.000001 ? value.toPrecision(3) : value.toFixed(6);
 }
 
 /** Three significant digits, or more where three would land on or across alpha (0.04998). */
@@ -88,7 +79,7 @@ export function changelogMarkdown(log: Changelog): string {
   const lines = [
     `# Optimizing "${log.score}" of ${log.scorecard}`,
     '',
-    `Accepted only when McNemar's exact test on the holdout gives p < ${log.alpha} and the new version is more accurate, with cost per item up by at most ${log.max_cost_increase * 100}%. Accuracy is current → candidate; the gap is train minus holdout accuracy of the version kept; "–" is not measured (no candidate got that far) or an unknown cost (a model without a price, or answers from a result cache no optimize run filled).`,
+    `Accepted only when McNemar's exact test on the holdout gives p < ${log.alpha} and the new version is more accurate, with cost per item up by at most ${percentOf(log.max_cost_increase)}. Accuracy is current → candidate; the gap is train minus holdout accuracy of the version kept; "–" is not measured (no candidate got that far) or an unknown cost (a model without a price, or answers from a result cache no optimize run filled).`,
     '',
     '| round | outcome | edit | train | validation | holdout | p | USD per item | gap | version |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -9,6 +9,7 @@ import {
   shareText,
 } from '@plexus/core';
 import type { Candidate, CandidateEdit } from './candidates.js';
+import { costRiseText } from './figures.js';
 import { allFailedProblem, failedText, type Measurement, measure } from './measure.js';
 import type { OptimizerEndpoint } from './optimizer-client.js';
 import { proposals } from './proposals.js';
@@ -283,6 +284,6 @@ async function decide(
   entry.generalisation_gap = entry.metrics.train.current - score.accuracy_a;
   entry.why = !significant
     ? `holdout accuracy ${shareText(score.accuracy_a)} → ${shareText(score.accuracy_b)}, McNemar p = ${pValueText(score.mcnemar_p, settings.alpha, 3)} (alpha ${settings.alpha})`
-    : `cost per item rises from ${holdoutA.costPerItem} to ${holdoutB.costPerItem} USD, over the allowed ${settings.maxCostIncrease * 100}%`;
+    : costRiseText(holdoutA.costPerItem, holdoutB.costPerItem, settings.maxCostIncrease);
   return entry;
 }
