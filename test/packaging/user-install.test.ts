@@ -3,11 +3,10 @@
 // from node_modules/.bin, and a score package of the user's own (written as the README's "Writing
 // a score package" says) installed from its tarball. Third-party packages come from npm's cache,
 // else the registry.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packAll } from '../../scripts/pack-all.mjs';
 import {
   freshProject,
@@ -16,8 +15,10 @@ import {
   type Manifest,
   manifestTargets,
   npmInstall,
+  removeTemporaryFolders,
   run,
   siblingUrls,
+  temporaryFolder,
   type Unpacked,
   unpack,
   userScorePackage,
@@ -36,9 +37,10 @@ const bundleExternals = ['onnxruntime-node', 'node-llama-cpp', 'playwright-core'
 const bundles = new Set(['dist/worker.mjs', 'dist/train-worker.mjs']);
 
 beforeAll(() => {
-  for (const [name, file] of packAll(mkdtempSync(join(tmpdir(), 'plexus-user-packs-'))))
+  for (const [name, file] of packAll(temporaryFolder('plexus-user-packs-')))
     packed.set(name, unpack(file));
 });
+afterAll(removeTemporaryFolders);
 
 const greeting = {
   'card.yaml':
