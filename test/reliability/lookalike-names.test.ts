@@ -70,4 +70,31 @@ describe('score names that look alike', () => {
     expect(predict.stderr).toContain(`did you mean "${decomposed}"?`);
     expect(predict.stderr).toContain('character 4 is U+00E9 "é"');
   });
+
+  it('labels: two that look the same are refused, and gold labels are told the lookalike they differ from', async () => {
+    const latin = 'spam';
+    const cyrillicA = 'sp\u0430m';
+    const both = project(
+      `  - name: S\n    class: heuristic/keywords\n    phrases: [free]\n    labels: [${latin}, ${cyrillicA}, ham]\n    label_column: label\n`,
+    );
+    const twice = await runCli(['validate', both.card]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('scores[0].labels[1]');
+    expect(twice.stderr).toContain('character 3 is U+0430 "а"');
+
+    // The gold column says spam (Latin a), the score's label is the Cyrillic one.
+    const gold = project(
+      `  - name: S\n    class: heuristic/keywords\n    phrases: [free]\n    labels: [${cyrillicA}, ham]\n    label_column: label\n`,
+    );
+    writeFileSync(
+      join(gold.dir, 'd.csv'),
+      'id,text,label\n1,free prize,spam\n2,see you,ham\n3,free lunch,spam\n',
+    );
+    const stray = await runCli(['validate', gold.card]);
+    expect(stray.code).toBe(2);
+    // By hand: two rows are spam.
+    expect(stray.stderr).toContain(
+      `"spam" ×2; did you mean "${cyrillicA}"? (they look alike but character 3 is U+0061 "a" in "spam", U+0430 "а" in "${cyrillicA}")`,
+    );
+  });
 });

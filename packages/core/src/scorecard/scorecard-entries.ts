@@ -6,12 +6,13 @@ import {
   processorProblems,
 } from '../processors/processors.js';
 import type { ScoreEnvV1 } from '../spec/score-spec.js';
-import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
+import { normalizeLabel } from '../text/labels.js';
 import type { LoadedScore, ScoreDependency } from './loaded-scorecard.js';
 import { nameClash } from './lookalike-names.js';
 import { type PluginResolver, parseScoreClass } from './plugin-resolver.js';
 import type { PreflightData, PreflightScore } from './preflight.js';
 import type { ScoreNode } from './preflight-selection.js';
+import { sameLabels } from './same-labels.js';
 import {
   type ConditionConfig,
   commonScoreFieldNames,
@@ -197,37 +198,6 @@ export async function resolveEntry(
     score: undefined,
     fingerprint: '',
   };
-}
-
-/**
- * Labels that compare equal once normalised (`Spam` and `spam.`, `none` and `n/a`): an answer or a
- * gold label of one is the other, so the metrics would count a "no" as a "yes". One problem each.
- */
-function sameLabels(
-  labels: readonly string[],
-  normalization: LabelNormalization | undefined,
-  positions: SourcePositions,
-  at: readonly PropertyKey[],
-): ConfigProblem[] {
-  const seen = new Map<string, string>();
-  const problems: ConfigProblem[] = [];
-  labels.forEach((label, index) => {
-    const normalized = normalizeLabel(label, normalization);
-    const first = seen.get(normalized);
-    if (first === undefined) {
-      seen.set(normalized, label);
-      return;
-    }
-    problems.push(
-      positions.problem(
-        [...at, 'labels', index],
-        first === label
-          ? `"${label}" is listed twice`
-          : `"${label}" and "${first}" are the same label once compared (case, surrounding spaces, trailing .!?, n/a and none as na): results could not tell them apart; keep one, or set normalize_labels`,
-      ),
-    );
-  });
-  return problems;
 }
 
 export function scoreEnv(

@@ -1,5 +1,5 @@
 import { type LabelNormalization, normalizeLabel } from '../text/labels.js';
-import { closest } from '../text/suggest.js';
+import { nameHint } from './lookalike-names.js';
 
 /** Gold labels that are none of a score's labels: how many, of how many, and the first ten. */
 export interface StrayLabels {
@@ -37,8 +37,8 @@ export function strayLabels(
     .slice(0, 10)
     .map(([label, count]) => {
       // An n/a-style value stands for "na", not for a label it happens to look like.
-      const guess = normalize(label) === 'na' ? undefined : closest(label, labels);
-      return `"${label}" ×${count}${guess === undefined ? '' : `; did you mean "${guess}"?`}`;
+      const hint = normalize(label) === 'na' ? '' : nameHint(label, labels);
+      return `"${label}" ×${count}${hint}`;
     })
     .join(', ');
   const more = strays.length > 10 ? `, and ${strays.length - 10} more labels` : '';
