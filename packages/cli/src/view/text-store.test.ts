@@ -64,4 +64,19 @@ describe('TextStore', () => {
       else process.env.TMPDIR = before;
     }
   });
+
+  it('holds its text in memory where no file can be made (no temporary folder)', () => {
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = join(tmpdir(), 'plexus-no-such-folder', 'deeper');
+    try {
+      const store = new TextStore();
+      for (let entry = 0; entry < 3000; entry += 1) store.add(`entry ${entry} ${'z'.repeat(2000)}`);
+      store.add('the last one');
+      expect(found(store, 'entry 1500 ')).toEqual([1500]);
+      expect(found(store, 'last')).toEqual([3000]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+  });
 });

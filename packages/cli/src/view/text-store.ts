@@ -32,6 +32,8 @@ interface Chunk {
   first: number;
   /** Where each entry starts in the chunk's bytes. */
   starts: Int32Array;
+  /** The bytes, when they could not be written to the file. */
+  held?: Buffer;
 }
 
 let scratchBuffer = Buffer.alloc(0);
@@ -99,6 +101,7 @@ export class TextStore {
   private pendingChars = 0;
   private pendingFirst = 0;
   private fd = -1;
+  private noFile = false;
   private written = 0;
   count = 0;
 
@@ -111,12 +114,34 @@ export class TextStore {
     return this.count - 1;
   }
 
+  /**
+   * The store's file, made when first needed; -1 where none can be made (a temporary folder that
+   * is not there or read-only): then its chunks are held in memory, as before there was a file.
+   */
   private file(): number {
-    if (this.fd === -1) {
-      this.fd = unnamedFile();
-      openFiles.register(this, this.fd);
+    if (this.fd === -1 && !this.noFile) {
+      try {
+        this.fd = unnamedFile();
+        openFiles.register(this, this.fd);
+      } catch {
+        this.noFile = true;
+      }
     }
     return this.fd;
+  }
+
+  /** Writes `bytes` at the end of the file; false when it cannot (no file, a full disk). */
+  private append(bytes: Buffer): boolean {
+    const fd = this.file();
+    if (fd === -1) return false;
+    try {
+      let written = 0;
+      while (written < bytes.length)
+        written += writeSync(fd, bytes, written, bytes.length - written, this.written + written);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Writes the pending entries to the file as a chunk. */
@@ -132,22 +157,15 @@ export class TextStore {
       starts[index] = position;
       position = bytes.indexOf(0, position) + 1;
     }
-    let written = 0;
-    while (written < bytes.length)
-      written += writeSync(
-        this.file(),
-        bytes,
-        written,
-        bytes.length - written,
-        this.written + written,
-      );
+    const stored = this.append(bytes);
     this.chunks.push({
       position: this.written,
       bytes: bytes.length,
       first: this.pendingFirst,
       starts,
+      ...(stored ? {} : { held: Buffer.from(bytes) }),
     });
-    this.written += bytes.length;
+    if (stored) this.written += bytes.length;
     this.pendingFirst = this.count;
     this.pending = [];
     this.pendingChars = 0;
@@ -155,6 +173,7 @@ export class TextStore {
 
   /** A chunk's bytes, read into `buffer` (as large as the largest chunk). */
   private read(chunk: Chunk, buffer: Buffer): Buffer {
+    if (chunk.held) return chunk.held;
     let read = 0;
     while (read < chunk.bytes) {
       const got = readSync(this.fd, buffer, read, chunk.bytes - read, chunk.position + read);
