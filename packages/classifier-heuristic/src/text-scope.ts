@@ -1,10 +1,18 @@
-import { redactedSlice, type ScoreItemV1, splitTurns, TurnReader, turnAt } from '@plexus/core';
+import {
+  redactedSlice,
+  type ScoreItemV1,
+  speakerName,
+  speakerNameSchema,
+  splitTurns,
+  TurnReader,
+  turnAt,
+} from '@plexus/core';
 import { z } from 'zod';
 
 /** Settings that choose which part of a transcript a rule reads. */
 export const scopeSettings = {
-  /** `agent`, `caller` (same as `customer`), `any`, or another speaker name; default `any`. */
-  speaker: z.string().min(1).default('any'),
+  /** `agent`, `caller` (same as `customer`), `any`, or another speaker name (`Caller:` too); default `any`. */
+  speaker: speakerNameSchema.default('any'),
   /** Only the first N turns (after the speaker filter). */
   first_turns: z.number().int().positive().optional(),
   /** Only the last N turns (after the speaker filter). */
@@ -53,7 +61,7 @@ const namesOf = new Map<string, readonly (string | undefined)[] | undefined>();
 /** The names a turn's lower-cased speaker must be one of to be kept; undefined keeps every turn. */
 function speakerNames(speaker: string): readonly (string | undefined)[] | undefined {
   if (namesOf.has(speaker)) return namesOf.get(speaker);
-  const wanted = canonical(speaker);
+  const wanted = canonicalLower(speakerName(speaker));
   // A name not among the synonyms stands for itself only: the candidates are complete.
   const names =
     wanted === 'any'

@@ -288,7 +288,14 @@ export {
 } from './text/phrase-matcher.js';
 export { closest } from './text/suggest.js';
 export { terminalSafe } from './text/terminal-safe.js';
-export { splitTurns, type Turn, TurnReader, turnAt } from './text/turns.js';
+export {
+  speakerName,
+  speakerNameSchema,
+  splitTurns,
+  type Turn,
+  TurnReader,
+  turnAt,
+} from './text/turns.js';
 export {
   checkTestFraction,
   type SplitMethod,

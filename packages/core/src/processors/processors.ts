@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { splitTurns } from '../text/turns.js';
+import { speakerName, speakerNameSchema, splitTurns } from '../text/turns.js';
 import {
   bindSemantic,
   semanticProblems,
@@ -22,8 +22,8 @@ export const processorSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('speaker'),
-      /** Keep only the lines of these speakers (`Agent:`-style prefixes, case-insensitive). */
-      speakers: z.array(z.string().min(1)).min(1),
+      /** Keep only the lines of these speakers (`Agent:`-style prefixes, case-insensitive; `Agent` or `Agent:`). */
+      speakers: z.array(speakerNameSchema).min(1),
     })
     .strict(),
   windowProcessorSchema,
@@ -50,7 +50,7 @@ export function applyProcessor(text: string, config: ProcessorConfig): string {
       return result;
     }
     case 'speaker': {
-      const wanted = new Set(config.speakers.map((speaker) => speaker.toLowerCase()));
+      const wanted = new Set(config.speakers.map(speakerName));
       return splitTurns(text)
         .filter((turn) => turn.speaker !== undefined && wanted.has(turn.speaker))
         .map((turn) => `${turn.speaker}: ${turn.text}`)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { indelRatio } from '../text/indel-ratio.js';
 import { type PhraseHit, PhraseMatcher } from '../text/phrase-matcher.js';
-import { splitTurns } from '../text/turns.js';
+import { speakerName, speakerNameSchema, splitTurns } from '../text/turns.js';
 
 /** `window`: keep the text around keywords (a relevance filter by words). */
 export const windowProcessorSchema = z
@@ -18,8 +18,8 @@ export const windowProcessorSchema = z
       .object({ threshold: z.number().min(0).max(100).default(85) })
       .strict()
       .optional(),
-    /** Only hits in these speakers' turns count (`Agent:`-style prefixes, case-insensitive). */
-    speakers: z.array(z.string().min(1)).min(1).optional(),
+    /** Only hits in these speakers' turns count (`Agent:`-style prefixes, case-insensitive; `Agent` or `Agent:`). */
+    speakers: z.array(speakerNameSchema).min(1).optional(),
     /** Text used when no keyword occurs: `empty` (the default) or `full` (the whole text). */
     fallback: z.enum(['empty', 'full']).default('empty'),
   })
@@ -77,7 +77,7 @@ function markWindows(turns: readonly TurnWords[], config: WindowConfig, keep: Ui
         fuzzy: config.fuzzy && { threshold: config.fuzzy.threshold, ratio: indelRatio },
       }),
   );
-  const speakers = config.speakers && new Set(config.speakers.map((name) => name.toLowerCase()));
+  const speakers = config.speakers && new Set(config.speakers.map(speakerName));
   // Every word's position in the whole text, so that word windows cross turn boundaries.
   const flat = turns.flatMap((turn, turnIndex) => turn.words.map((_, word) => [turnIndex, word]));
   const offsets: number[] = [];

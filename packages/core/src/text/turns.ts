@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /** One turn of a transcript: a `Speaker:` line and the lines after it that have no prefix. */
 export interface Turn {
   /** Lower-cased speaker; undefined for text before the first speaker line. */
@@ -49,6 +50,19 @@ function nextLine(text: string, stop: number): number {
   if (stop >= text.length) return text.length + 1;
   return text.charCodeAt(stop) === 13 ? stop + 2 : stop + 1;
 }
+
+/**
+ * A speaker name from settings as turns carry it: lower case, without the spaces around it or the
+ * colon a transcript writes after it (`Caller:` is `caller`, as the line `Caller: hi` is read).
+ */
+export function speakerName(written: string): string {
+  return written.trim().replace(/\s*:$/, '').toLowerCase();
+}
+
+/** A speaker name setting: any text that is still a name once `speakerName` has read it. */
+export const speakerNameSchema = z
+  .string()
+  .refine((written) => speakerName(written) !== '', 'a speaker name, e.g. Agent');
 
 /** The speaker of the last line `speakerStart` accepted. */
 let lastSpeaker = '';
