@@ -47,12 +47,37 @@ export interface RawAnswers {
   inTraining: number;
   /** What scoring the data cost (an LLM score makes one call per item the caches lack). */
   cost: RecordedCost;
+  /** The score's results, and those left out for want of an answer, a gold label or a confidence. */
+  leftOut: LeftOut;
+}
+
+/** The score's results on the data, and the ones no answer to fit on could come from. */
+export interface LeftOut {
+  results: number;
+  /** Ended in error, skipped or disabled: no answer. */
+  failed: number;
+  /** Answered, without a gold label to judge it by. */
+  noGold: number;
+  /** Answered and judged, without a confidence. */
+  noConfidence: number;
+}
+
+/** Counts the score's results no labelled answer with a confidence came from, by why. */
+function leftOutOf(lines: RunFiles['lines']): LeftOut {
+  const counts: LeftOut = { results: lines.length, failed: 0, noGold: 0, noConfidence: 0 };
+  for (const line of lines) {
+    if (line.status !== 'ok') counts.failed += 1;
+    else if (typeof line.correct !== 'boolean') counts.noGold += 1;
+    else if (typeof line.confidence !== 'number') counts.noConfidence += 1;
+  }
+  return counts;
 }
 
 interface RunFiles {
   lines: {
     score: string;
     item_id: string;
+    status: string;
     confidence: unknown;
     correct: unknown;
     trace?: { in_training?: unknown } | null;
@@ -108,11 +133,9 @@ export async function rawAnswers(path: string, flags: CalibrateFlags): Promise<R
       await closeScorecard(card);
     }
     const files = await runFiles(run);
-    const judged = files.lines.filter(
-      (line) =>
-        line.score === flags.score &&
-        typeof line.confidence === 'number' &&
-        typeof line.correct === 'boolean',
+    const mine = files.lines.filter((line) => line.score === flags.score);
+    const judged = mine.filter(
+      (line) => typeof line.confidence === 'number' && typeof line.correct === 'boolean',
     );
     const unseen = judged.filter((line) => line.trace?.in_training !== true);
     const inTraining = judged.length - unseen.length;
@@ -128,7 +151,14 @@ export async function rawAnswers(path: string, flags: CalibrateFlags): Promise<R
       confidence: line.confidence as number,
       correct: line.correct as boolean,
     }));
-    return { answers, code, dataPath: files.dataPath, inTraining, cost: files.cost };
+    return {
+      answers,
+      code,
+      dataPath: files.dataPath,
+      inTraining,
+      cost: files.cost,
+      leftOut: leftOutOf(mine),
+    };
   } finally {
     if (copy) rmSync(copy, { force: true });
     rmSync(run, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { isScalar, type YAMLMap } from 'yaml';
 import { positiveNumber, wholeNumber } from '../arguments.js';
 import {
   type CalibrateFlags,
+  type LeftOut,
   type RawAnswers,
   rawAnswers,
   scoreNode,
@@ -152,6 +153,18 @@ function thresholdLine(threshold: CalibrationFit['threshold'], target: number): 
   return `${reached}; send the rest on with confidence_below: ${thresholdText(threshold.threshold)}`;
 }
 
+/** The results no answer to fit on came from, by why; undefined when every result gave one. */
+function leftOutLine(counts: LeftOut): string | undefined {
+  const parts = [
+    ...(counts.failed > 0 ? [`${counts.failed} failed or skipped`] : []),
+    ...(counts.noGold > 0 ? [`${counts.noGold} without a gold label`] : []),
+    ...(counts.noConfidence > 0 ? [`${counts.noConfidence} without a confidence`] : []),
+  ];
+  if (parts.length === 0) return undefined;
+  const total = counts.failed + counts.noGold + counts.noConfidence;
+  return `  left out: ${total} of the ${counts.results} results: ${parts.join(', ')}`;
+}
+
 function report(fit: CalibrationFit, flags: CalibrateFlags, file: string, raw: RawAnswers): string {
   const lines = [
     `${flags.score}: ${flags.method} fitted on ${fit.fitted_on} answers, measured on ${fit.held_out} held out (seed ${flags.seed})`,
@@ -160,6 +173,8 @@ function report(fit: CalibrationFit, flags: CalibrateFlags, file: string, raw: R
   if (fit.threshold !== undefined && flags.targetPrecision !== undefined) {
     lines.push(thresholdLine(fit.threshold, flags.targetPrecision));
   }
+  const leftOut = leftOutLine(raw.leftOut);
+  if (leftOut) lines.push(leftOut);
   if (raw.inTraining > 0)
     lines.push(
       `  left out: ${raw.inTraining} answers on items its model was trained on (remembered, not predicted: their confidence says nothing of new items)`,
