@@ -5,6 +5,7 @@ import {
   type ScoreMetrics,
   shareText,
 } from '@plexus/core';
+import { plural } from './summary-table.js';
 
 /** Default of `--max-error-rate`: a score may fail on at most 10% of the items due an answer. */
 export const defaultMaxErrorRate = 0.1;
@@ -80,7 +81,7 @@ function scoreErrorNotes(summary: Pick<RunSummary, 'scores'>): string[] {
         metrics.accuracy_counting_errors === null
           ? 'no gold labels, so no accuracy counting errors'
           : `accuracy counting errors as wrong ${shareText(metrics.accuracy_counting_errors)}`;
-      return `${name}: ${metrics.n_errors} errors of ${itemsDue(metrics)} items due an answer; ${coverage}; ${accuracy}`;
+      return `${name}: ${plural(metrics.n_errors, 'error')} of ${itemsDue(metrics)} items due an answer; ${coverage}; ${accuracy}`;
     });
 }
 

@@ -49,7 +49,7 @@ it("the summary's error note: 2,999 right of 3,000 due, one failed, is not 1.000
   } as ScoreMetrics;
   const [note] = errorNotes({ scores: { Echo: metrics } });
   expect(note).toBe(
-    'Echo: 1 errors of 3000 items due an answer; coverage >99.9%; accuracy counting errors as wrong >0.999',
+    'Echo: 1 error of 3000 items due an answer; coverage >99.9%; accuracy counting errors as wrong >0.999',
   );
 });
 
