@@ -1,9 +1,11 @@
 import { InvalidConfigError } from '@plexus/core';
+import type { SparkTrained } from '@plexus/spark-runner';
 import type { Command } from 'commander';
 import { collect, confOf, testFraction, wholeNumber } from '../arguments.js';
 import { checkModelTargets } from '../model-targets.js';
 import type { CliIo } from '../output.js';
 import { checkRegisteredNames, registerTrained } from '../registration.js';
+import { errorNotes } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
 import { formatSummaryTable } from '../summary-table.js';
 
@@ -111,27 +113,41 @@ export function sparkTrainCommand(spark: Command, io: CliIo): void {
         );
         return;
       }
-      const counts = trained.counts;
-      io.stdout(
-        `${flags.score}: trained on Spark (${trained.shards} shards) on ${trained.trainItems} items, tested on ${trained.testItems} (${trained.durationS.toFixed(1)} s)\n  ${trained.facts.join('\n  ')}\n  model: ${trained.modelPath}\n`,
-      );
-      const left = [
-        counts.problem ? `${counts.problem} rows unreadable or repeating an id` : '',
-        counts.unlabeled ? `${counts.unlabeled} without a gold label` : '',
-        counts.unknown ? `${counts.unknown} with a label the score does not declare` : '',
-        counts.left_out ? `${counts.left_out} without their numeric features` : '',
-      ].filter(Boolean);
-      if (left.length > 0)
-        io.stdout(`  left out: ${left.join(', ')} (listed in ${output}/problems)\n`);
-      for (const problem of trained.firstProblems.slice(0, 10))
-        io.stdout(`  ${flags.input}: row ${problem.line}: ${problem.message}\n`);
-      for (const line of registered) io.stdout(`registered ${line}\n`);
-      if (trained.metrics)
-        io.stdout(
-          `\nHeld-out test metrics:\n${formatSummaryTable({ scores: { [flags.score]: trained.metrics } })}\n`,
-        );
-      io.stdout(
-        `\nThe same model locally: plexus train ${path} --score "${flags.score}" --data ${flags.input} --split hash --shards ${trained.shards} --seed ${flags.seed} --test-fraction ${flags.testFraction}\n`,
-      );
+      io.stdout(sparkTrainedText(trained, { ...flags, path, output, registered }));
     });
+}
+
+/**
+ * What `plexus spark train` prints: the model, its facts, what was left out, the held-out metrics
+ * with the notes `plexus train` prints under them (answers on items of the training data), and
+ * the local command that trains the same model.
+ */
+export function sparkTrainedText(
+  trained: SparkTrained,
+  context: Pick<SparkTrainFlags, 'score' | 'input' | 'seed' | 'testFraction'> & {
+    path: string;
+    output: string;
+    registered: readonly string[];
+  },
+): string {
+  const { counts } = trained;
+  let text = `${context.score}: trained on Spark (${trained.shards} shards) on ${trained.trainItems} items, tested on ${trained.testItems} (${trained.durationS.toFixed(1)} s)\n  ${trained.facts.join('\n  ')}\n  model: ${trained.modelPath}\n`;
+  const left = [
+    counts.problem ? `${counts.problem} rows unreadable or repeating an id` : '',
+    counts.unlabeled ? `${counts.unlabeled} without a gold label` : '',
+    counts.unknown ? `${counts.unknown} with a label the score does not declare` : '',
+    counts.left_out ? `${counts.left_out} without their numeric features` : '',
+  ].filter(Boolean);
+  if (left.length > 0)
+    text += `  left out: ${left.join(', ')} (listed in ${context.output}/problems)\n`;
+  for (const problem of trained.firstProblems.slice(0, 10))
+    text += `  ${context.input}: row ${problem.line}: ${problem.message}\n`;
+  for (const line of context.registered) text += `registered ${line}\n`;
+  if (trained.metrics) {
+    const scores = { [context.score]: trained.metrics };
+    text += `\nHeld-out test metrics:\n${formatSummaryTable({ scores })}\n`;
+    // As plexus train: held-out items whose text is also a training item's (Spark said nothing).
+    for (const note of errorNotes({ scores })) text += `${note}\n`;
+  }
+  return `${text}\nThe same model locally: plexus train ${context.path} --score "${context.score}" --data ${context.input} --split hash --shards ${trained.shards} --seed ${context.seed} --test-fraction ${context.testFraction}\n`;
 }
