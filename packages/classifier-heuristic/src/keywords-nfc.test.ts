@@ -54,4 +54,19 @@ describe('heuristic/keywords: phrases and texts in either Unicode form', () => {
       'yes',
     ]);
   });
+
+  it('heuristic/logic: "café" in text holds for a text in either form', async () => {
+    const yaml = `name: T\nscores:\n  - name: L\n    class: heuristic/logic\n    rules:\n      - when: '"${composed('café')}" in text'\n        label: "yes"\n    otherwise: "no"\n`;
+    const card = await parseScorecard(yaml, {
+      file: '/tmp/logic-nfc.yaml',
+      plugins: [plugin],
+      cacheDir: '/tmp',
+    });
+    const outputs = await card.scores[0]!.score!.doScore({
+      items: texts.map((text, index) => ({ id: String(index), text, metadata: {}, results: {} })),
+      signal: new AbortController().signal,
+      context: { scorecard: 'T' },
+    });
+    expect(outputs.map((output) => output.value)).toEqual(expected);
+  });
 });

@@ -7,6 +7,7 @@ import {
   type ScoreItemV1,
   type ScoreOutputV1,
 } from '@plexus/core';
+import { composedText } from './composed-text.js';
 import { loadRatio } from './fuzzy-ratio.js';
 import { explain, type LocatedHit, traceOf } from './keywords-explain.js';
 import { type KeywordsSettings, keywordsSettingsSchema } from './keywords-settings.js';
@@ -79,20 +80,9 @@ export interface KeywordsFactoryOptions {
   indexFrom?: number;
 }
 
-/**
- * A character beyond Latin-1: a text without any (a one-byte string, as most texts are) is in
- * Unicode NFC as it is, and this test costs nothing on it (0.03 us a 600-character text); other
- * texts are normalized (0.5 us with the test; testing for combining marks, \p{M}, cost 2 us).
- */
-const beyondLatin1 = /[\u0100-\uffff]/;
-
-/**
- * The item with its text in NFC: `café` written with a combining accent (a Mac, a PDF, an ASR
- * system) had no hit for the phrase `café`, as the scorecard writes it.
- */
+/** The item with its text in NFC (see `composedText`). */
 function composedItem(item: ScoreItemV1): ScoreItemV1 {
-  if (!beyondLatin1.test(item.text)) return item;
-  const text = item.text.normalize('NFC');
+  const text = composedText(item.text);
   return text === item.text ? item : { ...item, text };
 }
 

@@ -10,6 +10,7 @@ import {
   type ScoreItemV1,
   type ScoreOutputV1,
 } from '@plexus/core';
+import { composedText } from './composed-text.js';
 import {
   type LogicOutcome,
   type LogicSettings,
@@ -93,6 +94,7 @@ function compileRules(
 interface ScopeReads {
   results: boolean;
   confidence: boolean;
+  text: boolean;
 }
 
 /**
@@ -102,7 +104,7 @@ interface ScopeReads {
 function scopeReads(sources: readonly string[]): ScopeReads {
   const mention = (name: string) =>
     sources.some((source) => source.includes(name) || source.includes('\\'));
-  return { results: mention('results'), confidence: mention('confidence') };
+  return { results: mention('results'), confidence: mention('confidence'), text: mention('text') };
 }
 
 function scopeOf(item: ScoreItemV1, reads: ScopeReads): Record<string, unknown> {
@@ -117,7 +119,9 @@ function scopeOf(item: ScoreItemV1, reads: ScopeReads): Record<string, unknown> 
       if (confidence) confidence[name] = output.confidence ?? null;
     }
   }
-  return { results, confidence, metadata: item.metadata, text: item.text };
+  // `"café" in text` in NFC, as the scorecard writes it (a combining accent had no hit).
+  const text = reads.text ? composedText(item.text) : item.text;
+  return { results, confidence, metadata: item.metadata, text };
 }
 
 /** The literal labels, or undefined when an outcome is another score's value. */
