@@ -235,6 +235,8 @@ export async function callModel(options: ModelCallOptions): Promise<ModelCallRes
             status: failure.status,
             cause: failure,
             code: failure.code,
+            retryable: failure.isRetryable,
+            stopsRun: failure.stopsRun,
           },
         );
         // The requests its server received are counted (`llm_calls`, `retries`) though no answer

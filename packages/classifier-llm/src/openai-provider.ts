@@ -101,9 +101,12 @@ function httpSend(options: OpenAiProviderOptions): Send {
       parsed = undefined;
     }
     if (answer.status >= 400) {
-      const message = (parsed as { error?: { message?: unknown } } | undefined)?.error?.message;
-      const detail = typeof message === 'string' ? message : text.slice(0, 200);
-      throw statusError(answer.status, `${answer.status} ${detail}`, header(answer, 'retry-after'));
+      const error = (parsed as { error?: { message?: unknown; code?: unknown; type?: unknown } })
+        ?.error;
+      const detail = typeof error?.message === 'string' ? error.message : text.slice(0, 200);
+      const code = [error?.code, error?.type].find((value) => typeof value === 'string');
+      const retryAfter = header(answer, 'retry-after');
+      throw statusError(answer.status, `${answer.status} ${detail}`, retryAfter, undefined, code);
     }
     return (parsed ?? text) as Completion;
   };

@@ -74,6 +74,7 @@ function sdkError(error: unknown): ProviderCallError {
       error.message,
       error.headers?.get?.('retry-after'),
       error,
+      [error.code, error.type].find((value) => typeof value === 'string') ?? undefined,
     );
   return new ProviderCallError(
     `the call failed: ${error instanceof Error ? error.message : String(error)}`,

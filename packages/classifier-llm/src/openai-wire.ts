@@ -66,13 +66,23 @@ export function baseUrlOf(options: Pick<OpenAiProviderOptions, 'baseUrl'>): stri
   return options.baseUrl ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
 }
 
-/** An error answer as a `ProviderCallError`: retried or not by its status. */
+/**
+ * An error answer as a `ProviderCallError`: retried or not by its status. `errorCode`: the body's
+ * `error.code` or `error.type`; a 429 of `insufficient_quota` (the account's credit is used up) is
+ * no rate limit: no retry succeeds, and the run stops.
+ */
 export function statusError(
   status: number,
   detail: string,
   retryAfter: string | null | undefined,
   cause?: unknown,
+  errorCode?: string,
 ): ProviderCallError {
+  if (status === 429 && errorCode === 'insufficient_quota')
+    return new ProviderCallError(
+      `the endpoint answered 429: the account's quota is used up (insufficient_quota); add credit or raise its spending limit with the provider, then continue the run with --resume (${detail})`,
+      { status, cause, code: 'insufficient_quota', retryable: false, stopsRun: true },
+    );
   const hint = status === 401 || status === 403 ? ': check your API key' : '';
   return new ProviderCallError(`the endpoint answered ${status}${hint} (${detail})`, {
     status,

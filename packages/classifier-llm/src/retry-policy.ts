@@ -70,12 +70,14 @@ export class ProviderCallError extends ScoreCallError {
       code?: string;
       /** Every later call would fail the same way (default: only for a 401). */
       stopsRun?: boolean;
+      /** Whether a retry may succeed (default: by the status: 408, 409, 429, 5xx). */
+      retryable?: boolean;
       /** False: the request never reached a server (default true). */
       reachedServer?: boolean;
     },
   ) {
     super(message, {
-      retryable: isRetryableStatus(options.status),
+      retryable: options.retryable ?? isRetryableStatus(options.status),
       code: options.code ?? (options.status ? `http_${options.status}` : 'connection'),
       cause: options.cause,
       // A rejected key fails every call: the run stops with "check your API key".

@@ -2,7 +2,7 @@
 // batch endpoints can read them too.
 
 /** A fault the server can answer with instead of a label. */
-export type Fault = '401' | '429' | '500' | 'hang' | 'malformed' | 'reset' | 'cut';
+export type Fault = '401' | '429' | '500' | 'hang' | 'malformed' | 'reset' | 'cut' | 'quota';
 
 /** A chat completion (or Hugging Face task) request body, as far as the server reads it. */
 export interface ChatBody {

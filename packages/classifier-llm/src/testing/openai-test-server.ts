@@ -204,6 +204,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         send(response, 401, { error: { message: 'Incorrect API key provided' } });
         return;
       }
+      if (fault === 'quota') {
+        // OpenAI's answer once an account's credit or spending limit is used up.
+        const message =
+          'You exceeded your current quota, please check your plan and billing details.';
+        send(response, 429, {
+          error: { message, type: 'insufficient_quota', code: 'insufficient_quota' },
+        });
+        return;
+      }
       if (fault === '500') {
         send(response, 500, { error: { message: 'internal error' } });
         return;
