@@ -76,7 +76,10 @@ function scoreCard(line: ResultLine): string {
         ? `${formatNumber(line.llm_calls, 0)} (tokens unknown: not every call reported them)`
         : `${formatNumber(line.llm_calls, 0)} (${formatNumber(line.input_tokens, 0)} + ${formatNumber(line.output_tokens, 0)} tokens)${cached}`,
     ],
-    ['latency', `${escapeHtml(latencyText(line.latency_ms))} ms${line.cached ? ' (from the cache)' : ''}`],
+    [
+      'latency',
+      `${escapeHtml(latencyText(line.latency_ms))} ms${line.cached ? ' (from the cache)' : ''}`,
+    ],
   ];
   if (line.error) fields.push(['error', escapeHtml(line.error.message)]);
   const list = fields.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join('');
