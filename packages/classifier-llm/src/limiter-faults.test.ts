@@ -22,7 +22,9 @@ describe('RequestLimiter under the fault mix of issue 28', () => {
     const http = createOpenAiProvider({
       baseUrl: server.url,
       apiKeyEnv: 'FAULTS_TEST_KEY',
-      timeoutMs: 150,
+      // Well above an answer's time on a busy machine: with 150 ms, stalls of this process (its
+      // test server's too) timed ordinary answers out, each one more request (518 for 454).
+      timeoutMs: 1000,
     });
     // Calls in flight as the client counts them: from sending to the answer, the error or the
     // timeout (the server may see one more for a moment: a timed-out call's closed socket).
