@@ -67,12 +67,20 @@ function graphemePieces(
   let start = from;
   let first = 0; // the first grapheme not yet in a piece
   while (first < ends.length) {
-    // The most graphemes from `first` that fit (one always does: at most 4 tokens, cut as above).
+    // The most graphemes from `first` that fit (one always does: at most 4 tokens, cut as above):
+    // 1, 2, 4... more until some do not, then halving between. Halving from the whole rest of a
+    // long line without spaces (Chinese as written) counted half of it for every window.
+    const fits = (index: number) => count(text.slice(start, ends[index])) <= maxTokens;
     let low = first;
-    let high = ends.length - 1;
+    let step = 1;
+    while (low + step < ends.length && fits(low + step)) {
+      low += step;
+      step *= 2;
+    }
+    let high = Math.min(ends.length - 1, low + step - 1);
     while (low < high) {
       const middle = Math.ceil((low + high) / 2);
-      if (count(text.slice(start, ends[middle])) <= maxTokens) low = middle;
+      if (fits(middle)) low = middle;
       else high = middle - 1;
     }
     const end = ends[low]!;
