@@ -150,12 +150,24 @@ describe('mlflow-tracker against a real MLflow server', () => {
       outDir: join(dir, 'run'),
       cache: false,
     });
+    // Every field of each answer (value, confidence, probabilities, explanation, trace), not the
+    // time it took nor the item's text (kept on one line per item, whichever score's). The ONNX
+    // explanation names the file it loaded: spam.onnx here, the registry's download model.onnx.
     const values = new Map<string, string>();
     for (const line of readFileSync(join(dir, 'run/results.jsonl'), 'utf8').trim().split('\n')) {
-      const { item_id, score, value } = JSON.parse(line);
-      values.set(`${score}|${item_id}`, value);
+      const {
+        item_id,
+        score,
+        latency_ms: _ms,
+        text: _text,
+        text_length: _length,
+        ...rest
+      } = JSON.parse(line);
+      rest.explanation = rest.explanation?.replace(/ from (spam|model)\.onnx$/, ' from FILE');
+      values.set(`${score}|${item_id}`, JSON.stringify(rest));
     }
     expect(summary.items).toBe(1114);
+    expect(values.size).toBe(4 * 1114);
     for (const kind of ['Forest', 'ONNX'])
       for (const [key, value] of values)
         if (key.startsWith(`Local ${kind}|`))
