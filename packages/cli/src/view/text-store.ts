@@ -1,15 +1,4 @@
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  rmdirSync,
-  rmSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { AppendFile } from './append-file.js';
 
 /**
  * A text as searches compare it: Unicode NFC (a `café` written with a combining accent is found by
@@ -32,8 +21,6 @@ interface Chunk {
   first: number;
   /** Where each entry starts in the chunk's bytes. */
   starts: Int32Array;
-  /** The bytes, when they could not be written to the file. */
-  held?: Buffer;
 }
 
 let scratchBuffer = Buffer.alloc(0);
@@ -48,47 +35,6 @@ function scratch(bytes: number): Buffer {
   return scratchBuffer;
 }
 
-/** Closes a store's file once the store is garbage (its name was removed when it was made). */
-const openFiles = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // closed already
-  }
-});
-
-/** Folders of files that could not be removed while open (Windows): removed at exit. */
-const leftFolders = new Set<string>();
-
-function removeLeftFolders(): void {
-  for (const dir of leftFolders) {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // still open: left in the temporary folder
-    }
-  }
-}
-
-/**
- * An unnamed file for a store's text: made in the temporary folder, its name removed at once (the
- * bytes go when it is closed, a crash leaves nothing). Where a file in use cannot be removed
- * (Windows), it is removed when the process exits.
- */
-function unnamedFile(): number {
-  const dir = mkdtempSync(join(tmpdir(), 'plexus-view-'));
-  const path = join(dir, 'search-text');
-  const fd = openSync(path, 'w+', 0o600);
-  try {
-    unlinkSync(path);
-    rmdirSync(dir);
-  } catch {
-    if (leftFolders.size === 0) process.once('exit', removeLeftFolders);
-    leftFolders.add(dir);
-  }
-  return fd;
-}
-
 /**
  * Lowercased texts, one per entry, kept in a file (not in memory: a million items' texts took
  * gigabytes) as chunks of about 4 MiB of UTF-8: a search reads each chunk and makes one `indexOf`
@@ -100,9 +46,7 @@ export class TextStore {
   private pending: string[] = [];
   private pendingChars = 0;
   private pendingFirst = 0;
-  private fd = -1;
-  private noFile = false;
-  private written = 0;
+  private readonly file = new AppendFile();
   count = 0;
 
   /** Appends an entry; returns its number. */
@@ -112,36 +56,6 @@ export class TextStore {
     this.count += 1;
     if (this.pendingChars >= chunkChars) this.seal();
     return this.count - 1;
-  }
-
-  /**
-   * The store's file, made when first needed; -1 where none can be made (a temporary folder that
-   * is not there or read-only): then its chunks are held in memory, as before there was a file.
-   */
-  private file(): number {
-    if (this.fd === -1 && !this.noFile) {
-      try {
-        this.fd = unnamedFile();
-        openFiles.register(this, this.fd);
-      } catch {
-        this.noFile = true;
-      }
-    }
-    return this.fd;
-  }
-
-  /** Writes `bytes` at the end of the file; false when it cannot (no file, a full disk). */
-  private append(bytes: Buffer): boolean {
-    const fd = this.file();
-    if (fd === -1) return false;
-    try {
-      let written = 0;
-      while (written < bytes.length)
-        written += writeSync(fd, bytes, written, bytes.length - written, this.written + written);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** Writes the pending entries to the file as a chunk. */
@@ -157,30 +71,11 @@ export class TextStore {
       starts[index] = position;
       position = bytes.indexOf(0, position) + 1;
     }
-    const stored = this.append(bytes);
-    this.chunks.push({
-      position: this.written,
-      bytes: bytes.length,
-      first: this.pendingFirst,
-      starts,
-      ...(stored ? {} : { held: Buffer.from(bytes) }),
-    });
-    if (stored) this.written += bytes.length;
+    const at = this.file.append(bytes);
+    this.chunks.push({ position: at, bytes: bytes.length, first: this.pendingFirst, starts });
     this.pendingFirst = this.count;
     this.pending = [];
     this.pendingChars = 0;
-  }
-
-  /** A chunk's bytes, read into `buffer` (as large as the largest chunk). */
-  private read(chunk: Chunk, buffer: Buffer): Buffer {
-    if (chunk.held) return chunk.held;
-    let read = 0;
-    while (read < chunk.bytes) {
-      const got = readSync(this.fd, buffer, read, chunk.bytes - read, chunk.position + read);
-      if (got === 0) throw new Error("the viewer's search text file was cut short");
-      read += got;
-    }
-    return buffer.subarray(0, chunk.bytes);
   }
 
   /** Marks (sets to 1) the entries whose text contains `needle` (in `searchForm`, by the caller). */
@@ -193,7 +88,7 @@ export class TextStore {
     );
     for (const chunk of this.chunks) {
       const { first, starts } = chunk;
-      const text = this.read(chunk, buffer);
+      const text = this.file.read(chunk.position, chunk.bytes, buffer);
       let position = text.indexOf(wanted);
       while (position !== -1) {
         const index = lastAtOrBefore(starts, position);
