@@ -105,6 +105,15 @@ describe('heuristic/regex: an item answered by RE2 after the time limit', () => 
     },
   );
 
+  it('answers with RE2 a Unicode property with flag u, which both engines read alike', async () => {
+    const pattern = { pattern: '\\p{Lu}\\p{Ll}+ total', flags: 'u' };
+    const texts = ['Grand total 5', 'grand total 5'].map((text) => text + slow);
+    const outputs = await outputsOf([pattern], texts);
+    // By hand: a capital then small letters before " total" only in the first.
+    expect(outputs.map((output) => output.value)).toEqual(['yes', 'no']);
+    expect(texts.map((text) => javascriptAnswer(pattern, text))).toEqual(['yes', 'no']);
+  });
+
   it('still answers with RE2 when the text holds nothing the engines read otherwise', async () => {
     const texts = ['total 42', 'total\t7', 'nothing here', 'caf\u00e9 total 9 \u{1f600}'];
     const outputs = await outputsOf(

@@ -25,7 +25,10 @@ const extraLineEnds = '\\r\\u2028\\u2029';
 const foldedOntoAscii = '\\u017f\\u212a';
 
 /** What a pattern's source uses that the engines read differently, or why RE2 cannot be trusted. */
-function uses(source: string): {
+function uses(
+  source: string,
+  unicode: boolean,
+): {
   syntax?: string;
   blank: boolean;
   dot: boolean;
@@ -38,7 +41,9 @@ function uses(source: string): {
     const character = source[index]!;
     if (character === '\\') {
       const rest = source.slice(index + 1, index + 4);
-      const known = sameEscape.exec(rest);
+      // With flag u, `\p{L}` is a Unicode property to both (one RE2 lacks fails its compile).
+      const property = unicode ? /^[pP]\{[A-Za-z_=]+\}/.exec(source.slice(index + 1)) : null;
+      const known = property ?? sameEscape.exec(rest);
       if (!known) return { ...found, syntax: `\\${rest[0] ?? ''}` };
       if (/^[sS]/.test(rest)) found.blank = true;
       if (/^[SWD]/.test(rest)) found.negated = true;
@@ -64,7 +69,7 @@ export function re2Reading(patterns: readonly CompiledPattern[]): Re2Reading {
   const add = (set: string, why: string) =>
     characters.push({ set: new RegExp(`[${set}]`, 'u'), why });
   for (const { source, flags } of patterns) {
-    const found = uses(source);
+    const found = uses(source, flags.includes('u'));
     if (found.syntax)
       return {
         syntax: `RE2 reads ${found.syntax} in /${source}/ otherwise than JavaScript`,
