@@ -9,7 +9,8 @@ import { reviewQueueOfRun } from './run-queue.js';
 
 /**
  * The review queue as it was before it kept no result whole (HEAD ad3a755, verbatim but for
- * names and the option checks): every result of the run grouped by item, ranked, sorted.
+ * names, the option checks and a cell's order, fixed since): every result of the run grouped by
+ * item, ranked, sorted.
  */
 function queueBefore(results: readonly RunResult[], options: QueueOptions): ReviewQueue {
   const known = [...new Set(results.map((result) => result.score))];
@@ -63,7 +64,8 @@ function queueBefore(results: readonly RunResult[], options: QueueOptions): Revi
     const text = all.find((result) => result.text !== null)?.text ?? null;
     ranked.push({
       item: { item_id: itemId, text, answers, priority },
-      second: uncertainty(chosen) ?? 1,
+      // As fixed since (`review-queue-cell-order.test.ts`): a cell's items in run order.
+      second: options.by === 'cell' ? 0 : (uncertainty(chosen) ?? 1),
       order: considered,
     });
   }

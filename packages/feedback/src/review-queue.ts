@@ -142,7 +142,10 @@ function rankTable(table: QueueTable, options: QueueOptions) {
           : cellMatch(chosen, options.cell, labels);
     if (priority === undefined) continue;
     rankedCount += 1;
-    best.offer({ item, priority, second: uncertainty(chosen) ?? 1, order: considered });
+    // A cell's items in run order: lowest confidence first is for disagreement's ties (the cell's
+    // queue was its lowest-confidence items where run order is said).
+    const second = options.by === 'cell' ? 0 : (uncertainty(chosen) ?? 1);
+    best.offer({ item, priority, second, order: considered });
   }
   const unranked = options.by === 'cell' ? 0 : considered - rankedCount;
   return { ranked: best.sorted(), considered, unranked };
