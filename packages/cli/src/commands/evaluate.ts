@@ -226,7 +226,7 @@ async function runEvaluate(
       const models = modelLines(selectScores(card.scores, flags.score));
       if (models) io.stdout(`${models}\n`);
       io.stdout(
-        `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped, ${summary.cacheHits} from cache, ${plural(summary.llmCalls, 'LLM call')} (${summary.retries} retried), ${summary.durationS.toFixed(1)} s${flags.resume === undefined ? '' : ' this resume (the counts are the whole run)'}\n`,
+        `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped, ${summary.cacheHits} from cache, ${plural(summary.llmCalls, 'LLM call')} (${summary.retries} retried${replacedNote(summary)}), ${summary.durationS.toFixed(1)} s${flags.resume === undefined ? '' : ' this resume (the counts are the whole run)'}\n`,
       );
       io.stdout(`Run folder: ${summary.dir}\n`);
       if (summary.report) io.stdout(`Report: ${summary.report}\n`);
@@ -268,6 +268,12 @@ function nextStep(summary: { dir: string; error?: string }): string {
   if (summary.error?.includes("not among the run's items"))
     return 'remove the lines of the other items before a resume';
   return `continue with --resume ${shellWord(summary.dir)}`;
+}
+
+/** The calls a resume paid for results it scored again, when there are some (see `replacedResults`). */
+function replacedNote(summary: { replacedResults?: number }): string {
+  const replaced = summary.replacedResults;
+  return replaced ? `; including ${plural(replaced, 'result')} scored again` : '';
 }
 
 /** "Models: A, B: x.gguf; C: y.onnx", grouping the scores that run on the same model. */

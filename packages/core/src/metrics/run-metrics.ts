@@ -20,6 +20,11 @@ export interface RunTotals {
   tokens_unknown_results?: number;
   llm_calls: number;
   retries: number;
+  /**
+   * Results a resume scored again (`--retry-errors`, a score edited since): not results of the run
+   * any more, but what they paid is in the cost, tokens, calls and retries above.
+   */
+  replaced_results: number;
 }
 
 /** Streaming metrics of a run: one accumulator per score, plus totals. */
@@ -38,6 +43,7 @@ export class RunMetrics {
     output_tokens: 0,
     llm_calls: 0,
     retries: 0,
+    replaced_results: 0,
   };
 
   constructor(scores: readonly { name: string; normalization?: LabelNormalization | undefined }[]) {
@@ -45,18 +51,37 @@ export class RunMetrics {
       this.scores.set(score.name, new ScoreMetricsAccumulator(score.normalization));
   }
 
-  add(line: ResultLine): void {
-    let accumulator = this.scores.get(line.score);
+  private accumulator(score: string): ScoreMetricsAccumulator {
+    let accumulator = this.scores.get(score);
     if (!accumulator) {
       accumulator = new ScoreMetricsAccumulator();
-      this.scores.set(line.score, accumulator);
+      this.scores.set(score, accumulator);
     }
-    accumulator.add(line);
+    return accumulator;
+  }
+
+  add(line: ResultLine): void {
+    this.accumulator(line.score).add(line);
     const totals = this.totals;
     totals.results += 1;
     if (line.status === 'error') totals.errors += 1;
     else if (line.status === 'skipped' || line.status === 'disabled') totals.skipped += 1;
     if (line.cached) totals.cache_hits += 1;
+    this.addSpend(line);
+  }
+
+  /**
+   * A result a resume scored again (see `RunTotals.replaced_results`): its spend counts, in its
+   * score's and the run's totals; its answer does not.
+   */
+  addReplaced(line: ResultLine): void {
+    if (this.scores.has(line.score)) this.scores.get(line.score)!.addSpend(line);
+    this.totals.replaced_results += 1;
+    this.addSpend(line);
+  }
+
+  private addSpend(line: ResultLine): void {
+    const totals = this.totals;
     this.cost.add(line);
     totals.cost_usd = this.cost.usd;
     if (line.cost_usd === null) totals.unpriced_models = this.cost.unpricedModels;

@@ -129,9 +129,7 @@ export class ScoreMetricsAccumulator {
 
   add(line: ResultLine): void {
     this.results += 1;
-    this.cost.add(line);
-    this.tokens.add(line);
-    this.calls += line.llm_calls;
+    this.addSpend(line);
     if (isTimed(line)) {
       this.latencyTotal += line.latency_ms;
       this.latencyCount += 1;
@@ -158,6 +156,16 @@ export class ScoreMetricsAccumulator {
     this.confusion.add(pair.gold, pair.predicted);
     if (typeof line.confidence === 'number' && Number.isFinite(line.confidence))
       this.calibration.add(line.confidence, pair.correct);
+  }
+
+  /**
+   * What a line paid (dollars, tokens, calls), without its result: a result a resume scored again
+   * (`replaced.jsonl`) was paid for all the same.
+   */
+  addSpend(line: ResultLine): void {
+    this.cost.add(line);
+    this.tokens.add(line);
+    this.calls += line.llm_calls;
   }
 
   /** A self-consistent answer's samples (`trace.self_consistency.samples`): do they all agree? */

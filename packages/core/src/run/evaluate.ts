@@ -223,6 +223,7 @@ export async function evaluate(given: EvaluateOptions): Promise<RunSummary> {
     started: now(),
     provenance,
     sinks,
+    onReplaced: (line) => core.metrics.addReplaced(line),
   });
   store.folder = opened.folder;
   for (const warning of opened.warnings) options.onWarning?.(warning);

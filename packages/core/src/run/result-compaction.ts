@@ -18,7 +18,18 @@ export interface ResumeOptions {
    * is dropped and its item scored again.
    */
   check?: (line: ResultLine) => string | undefined;
+  /**
+   * Each line of `replaced.jsonl` (results a resume scored again, this one's and earlier ones'),
+   * after the rewrite: what they paid is the run's (see `RunMetrics.addReplaced`).
+   */
+  onReplaced?: (line: ResultLine) => void;
 }
+
+/**
+ * The run folder's file of results a resume scored again: an error retried (`--retry-errors`) or
+ * a result of a score edited since. Their answers are gone; what they paid stays the run's.
+ */
+export const replacedFile = 'replaced.jsonl';
 
 /** Lines per write while rewriting. */
 const linesPerWrite = 256;
@@ -54,6 +65,7 @@ export async function compactResults(
   const resultsPath = join(dir, 'results.jsonl');
   const compacted = `${resultsPath}.resume`;
   const fd = openSync(compacted, 'w');
+  const replaced = new LineAppender(join(dir, replacedFile));
   let batch: string[] = [];
   const write = () => {
     if (batch.length > 0) writeSync(fd, `${batch.join('\n')}\n`);
@@ -62,8 +74,11 @@ export async function compactResults(
   try {
     if (existsSync(resultsPath)) {
       for await (const line of readResultLines(resultsPath)) {
-        if (nameValue(storedFingerprints, line.score) !== nameValue(fingerprints, line.score))
+        if (nameValue(storedFingerprints, line.score) !== nameValue(fingerprints, line.score)) {
+          // A result of a score edited since (or of one not run now): scored again, paid for.
+          replaced.add(line);
           continue;
+        }
         // Keyed by score names (`toString`, `__proto__` are names too): no prototype.
         const stored = outputs.get(line.item_id) ?? nameRecord<ScoreOutputV1>();
         if (hasName(stored, line.score)) continue;
@@ -73,7 +88,10 @@ export async function compactResults(
           markScore(dropped, line);
           continue;
         }
-        if (options.retryErrors && isRetried(line, retried, options.dependsOn)) continue;
+        if (options.retryErrors && isRetried(line, retried, options.dependsOn)) {
+          replaced.add(line);
+          continue;
+        }
         stored[line.score] = outputOfLine(line);
         outputs.set(line.item_id, Object.keys(stored).length === scoreCount ? complete : stored);
         batch.push(redact(JSON.stringify(line)));
@@ -82,13 +100,43 @@ export async function compactResults(
       }
     }
     write();
+    // The replaced lines are on disk before the rewrite that drops them takes their place.
+    replaced.close();
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+    replaced.close();
   }
   await rename(compacted, resultsPath);
   syncFolder(dir);
+  const onReplaced = options.onReplaced;
+  if (onReplaced && existsSync(join(dir, replacedFile)))
+    for await (const line of readResultLines(join(dir, replacedFile))) onReplaced(line);
   return outputs;
+}
+
+/** Appends lines to a file, opened at the first one, synced and closed by `close`. */
+class LineAppender {
+  private fd: number | undefined;
+  constructor(private readonly path: string) {}
+
+  add(line: ResultLine): void {
+    this.fd ??= openSync(this.path, 'a');
+    writeSync(this.fd, `${redact(JSON.stringify(line))}\n`);
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      fsyncSync(fd);
+    } catch {
+      // fsync is best effort on file systems that do not support it
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 /** Whether the line's score depends directly on a score marked for its item. */

@@ -101,6 +101,8 @@ function costOf(totals: RunTotals) {
       : {}),
     llm_calls: totals.llm_calls,
     retries: totals.retries,
+    // What results scored again on a resume paid, included above (replaced.jsonl holds them).
+    ...(totals.replaced_results > 0 ? { replaced_results: totals.replaced_results } : {}),
   };
 }
 
@@ -155,6 +157,7 @@ function summaryOf(
     unpricedModels: totals.unpriced_models,
     llmCalls: totals.llm_calls,
     retries: totals.retries,
+    ...(totals.replaced_results > 0 ? { replacedResults: totals.replaced_results } : {}),
     data: values.data,
     ...(failure ? { error: failure } : {}),
     ...(context.warnings.length > 0 ? { warnings: context.warnings } : {}),

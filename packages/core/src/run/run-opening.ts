@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { InvalidConfigError } from '../common/errors.js';
 import type { LoadedScore } from '../scorecard/loaded-scorecard.js';
 import type { EvaluateOptions } from './evaluate-options.js';
+import type { ResultLine } from './result-line.js';
 import type { RunInfo } from './run-folder.js';
 import type { RunProvenance } from './run-provenance.js';
 import { createRun, type OpenedRun, resumeRun } from './run-stream.js';
@@ -65,6 +66,8 @@ export function openRun(
     started: Date;
     provenance: RunProvenance;
     sinks: SinkSet;
+    /** Each result a resume scored again (`replaced.jsonl`), for what it paid. */
+    onReplaced: (line: ResultLine) => void;
   },
 ): Promise<OpenedRun> {
   const { scorecard } = options;

@@ -92,6 +92,7 @@ export async function resumeRun(options: {
   started: Date;
   provenance: RunProvenance;
   sinks: SinkSet;
+  onReplaced: (line: ResultLine) => void;
 }): Promise<OpenedRun> {
   const { dir, sinks } = options;
   const recorded = await readRunInfo(dir, '--resume');
@@ -105,6 +106,7 @@ export async function resumeRun(options: {
     retryErrors: options.retryErrors,
     dependsOn: dependencyMap(options.scores),
     check: checker.check,
+    onReplaced: options.onReplaced,
   });
   const { scores, limit, sample } = options.selection;
   const folderInfo = resumed.folder.info;

@@ -52,6 +52,11 @@ export interface RunSummaryV1 {
   llmCalls: number;
   /** Calls repeated after retryable failures (429, 5xx, timeouts, resets). */
   retries: number;
+  /**
+   * Results a resume scored again (`--retry-errors`, a score edited since), when there are some:
+   * their spend is in `costUsd`, `llmCalls` and `retries` (see `RunTotals.replaced_results`).
+   */
+  replacedResults?: number;
   /** The dataset and what proves which data and gold were scored, as in `run.json`. */
   data: { path: string } & Partial<DataProvenance>;
   error?: string;
