@@ -17,12 +17,15 @@ export interface RunResult {
 }
 
 export function asResult(text: string): RunResult | undefined {
-  let line: Record<string, unknown>;
+  let line: Record<string, unknown> | null;
   try {
     line = JSON.parse(text);
   } catch {
     return undefined; // a line a crash cut short is not a result
   }
+  // JSON that is no object (`null`, a number: another tool's line) is no result either; `null`
+  // failed agreement --run and review queue ("Cannot read properties of null").
+  if (typeof line !== 'object' || line === null) return undefined;
   if (typeof line.item_id !== 'string' || typeof line.score !== 'string') return undefined;
   return {
     item_id: line.item_id,
