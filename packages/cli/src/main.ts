@@ -23,6 +23,7 @@ import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import { viewCommand } from './commands/view.js';
 import { type CliIo, problemsText, processIo } from './output.js';
+import { cliVersion } from './version.js';
 
 /**
  * Runs the `plexus` command; resolves to the exit code: 0 done, 1 run failed or interrupted,
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   let exitCode = 0;
   const program = new Command('plexus')
     .description('Plexus: classification scorecards over transcripts, messages and documents')
-    .version('0.1.0')
+    .version(cliVersion())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run with --help for usage)');

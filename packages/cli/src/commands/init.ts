@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { findPackage, InvalidConfigError, PlexusError, shellWord } from '@plexus/core';
 import { type Command, Option } from 'commander';
 import type { CliIo } from '../output.js';
+import { cliVersion } from '../version.js';
 
 export const initTemplates = ['rules', 'llm', 'custom-score'] as const;
 type TemplateName = (typeof initTemplates)[number];
@@ -96,7 +97,8 @@ function writeTemplate(template: TemplateName, target: string, name: string): st
   for (const file of files) {
     const text = readFileSync(join(source, file), 'utf8')
       .replaceAll('__NAME__', name)
-      .replaceAll('__TITLE__', basename(target));
+      .replaceAll('__TITLE__', basename(target))
+      .replaceAll('__PLEXUS_VERSION__', cliVersion());
     const destination = join(target, targetName(file));
     mkdirSync(dirname(destination), { recursive: true });
     writeFileSync(destination, text, { mode: statSync(join(source, file)).mode & 0o777 });
