@@ -41,6 +41,7 @@ export {
   type QueueOrder,
   type ReviewQueue,
   reviewQueue,
+  scoreInRun,
 } from './review-queue.js';
 export { type RunResult, readRunAnswers, readRunResults } from './run-answers.js';
 export { reviewQueueOfRun } from './run-queue.js';

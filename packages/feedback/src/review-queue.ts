@@ -85,8 +85,19 @@ function cellMatch(
     : undefined;
 }
 
+/**
+ * A `--score` name as the run spells it: the same name in another Unicode form (`Café` with a
+ * combining accent) was "no score Café in the run (scores: Café)".
+ */
+export function scoreInRun(name: string, known: readonly string[]): string {
+  if (known.includes(name)) return name;
+  const form = name.normalize('NFC');
+  return known.find((score) => score.normalize('NFC') === form) ?? name;
+}
+
 function checkOptions(options: QueueOptions, known: readonly string[]): readonly string[] {
-  const scores = options.scores && options.scores.length > 0 ? options.scores : known;
+  const wanted = options.scores && options.scores.length > 0 ? options.scores : known;
+  const scores = wanted.map((name) => scoreInRun(name, known));
   const unknown = scores.filter((score) => !known.includes(score));
   if (unknown.length > 0)
     throw new InvalidConfigError([

@@ -6,6 +6,7 @@ import {
   type ReviewQueue,
   readFeedbackFile,
   reviewQueueOfRun,
+  scoreInRun,
 } from '@plexus/feedback';
 import type { Command } from 'commander';
 import { collect, wholeNumber } from '../arguments.js';
@@ -132,7 +133,11 @@ export function reviewCommand(program: Command, io: CliIo): void {
         scores: flags.score,
         normalizer,
       });
-      const scores = flags.score.length > 0 ? flags.score : queue.scores;
+      // The run's spelling of each name (another Unicode form of it is the same score).
+      const scores =
+        flags.score.length > 0
+          ? flags.score.map((name) => scoreInRun(name, queue.scores))
+          : queue.scores;
       await refuseFilledQueue(flags.out);
       await writeFile(flags.out, queueCsv(queue, scores));
       const left =
