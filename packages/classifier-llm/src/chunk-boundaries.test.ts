@@ -148,6 +148,8 @@ describe('a per-chunk node over the test server', () => {
     expect(calls.filter(({ text }) => agentReplaces(text)).length).toBeGreaterThan(5);
     // A hand count: one request per chunk, as the server counted them and the items say.
     expect(server.stats.requests).toBe(chunkCount);
-    expect(outputs.reduce((sum, output) => sum + (output.usage?.calls ?? Number.NaN), 0)).toBe(chunkCount);
+    expect(outputs.reduce((sum, output) => sum + (output.usage?.calls ?? Number.NaN), 0)).toBe(
+      chunkCount,
+    );
   });
 });
