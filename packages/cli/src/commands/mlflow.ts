@@ -1,4 +1,4 @@
-import { InvalidConfigError, TrackerError } from '@plexus/core';
+import { InvalidConfigError, shellWord, TrackerError } from '@plexus/core';
 import type { Command } from 'commander';
 import type { CliIo } from '../output.js';
 
@@ -8,6 +8,12 @@ function modelName(value: string): string {
       { path: '--name', message: `use letters, digits, "_", "." and "-" (got "${value}")` },
     ]);
   return value;
+}
+
+/** An error of the server's own (a 5xx, 429, no answer), not of the run folder or the request. */
+function serverFailure(error: TrackerError): boolean {
+  if (!error.message.startsWith('MLflow ')) return false;
+  return error.status === undefined || error.status >= 500 || error.status === 429;
 }
 
 /** `plexus mlflow sync`, `plexus mlflow register` and `plexus mlflow alias`. */
@@ -24,6 +30,7 @@ export function mlflowCommand(program: Command, io: CliIo): void {
       const tracker = await import('@plexus/mlflow-tracker');
       const client = new tracker.MlflowClient();
       let failed = 0;
+      const serverFailed: string[] = [];
       for (const dir of dirs) {
         try {
           const result = await tracker.syncRun(dir, { client, experimentName: flags.experiment });
@@ -31,10 +38,18 @@ export function mlflowCommand(program: Command, io: CliIo): void {
         } catch (error) {
           if (!(error instanceof TrackerError)) throw error;
           failed += 1;
-          io.stderr(`${dir}: ${error.message}\n`);
+          if (serverFailure(error)) serverFailed.push(dir);
+          // Named once: most messages of a run folder start with it (`runs/x: runs/x: no ...`).
+          io.stderr(`${error.message.startsWith(`${dir}:`) ? '' : `${dir}: `}${error.message}\n`);
         }
       }
-      if (failed > 0) throw new TrackerError(`${failed} of ${dirs.length} runs were not synced`);
+      // MLflow failing (5xx, unreachable) is fixed by time: what was sent is kept, a sync resumes.
+      const again =
+        serverFailed.length > 0
+          ? `; MLflow failed for ${serverFailed.length === failed ? 'them' : serverFailed.length}: what was logged is kept, sync again once it answers: plexus mlflow sync ${serverFailed.map(shellWord).join(' ')}`
+          : '';
+      if (failed > 0)
+        throw new TrackerError(`${failed} of ${dirs.length} runs were not synced${again}`);
     });
   mlflow
     .command('register')
