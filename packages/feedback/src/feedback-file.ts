@@ -85,6 +85,30 @@ function unquotedFormula(value: string | undefined): string | undefined {
   return value !== undefined && /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
 }
 
+const separators = [
+  [';', 'semicolons'],
+  ['\t', 'tabs'],
+  ['|', 'vertical bars'],
+] as const;
+
+/**
+ * Why a header lacks the columns when a spreadsheet saved the file otherwise than as comma-separated
+ * UTF-8: in UTF-16 (its "Unicode Text": a NUL between the letters read as UTF-8), or with another
+ * separator (one column `item_id;score;...`). Such files were told "no column item_id, ...".
+ */
+function savedOtherwise(content: string, header: readonly string[]): string | undefined {
+  const save = 'save it as "CSV UTF-8 (Comma delimited)"';
+  if (content.slice(0, 200).includes('\u0000'))
+    return `the file is UTF-16 (a spreadsheet's "Unicode Text"), not UTF-8: ${save}`;
+  if (header.length !== 1) return undefined;
+  for (const [character, name] of separators) {
+    const parts = header[0]!.split(character);
+    if (required.every((column) => parts.map((part) => part.trim()).includes(column)))
+      return `its header's names are separated by ${name}, not commas: ${save}, or replace the separators with commas`;
+  }
+  return undefined;
+}
+
 function csvRows(
   content: string,
   file: string,
@@ -104,7 +128,7 @@ function csvRows(
       const missing = required.filter((name) => !header!.includes(name));
       if (missing.length > 0)
         throw new DatasetError(
-          `${file}:${event.line}: no column ${missing.join(', ')}: a feedback file has the columns ${required.join(', ')} (and optionally comment)`,
+          `${file}:${event.line}: no column ${missing.join(', ')}: ${savedOtherwise(content, header) ?? `a feedback file has the columns ${required.join(', ')} (and optionally comment)`}`,
         );
       continue;
     }
