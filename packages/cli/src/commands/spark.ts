@@ -10,7 +10,7 @@ import {
   runOutcome,
 } from '../run-outcome.js';
 import { loadForCli } from '../scorecard.js';
-import { formatSummaryTable } from '../summary-table.js';
+import { formatSummaryTable, plural } from '../summary-table.js';
 import { cliSinks, reportTracking, trackerKind } from '../tracking.js';
 import { sparkTrainCommand } from './spark-train.js';
 
@@ -147,7 +147,8 @@ export function sparkCommand(
         io.stdout(`${formatSummaryTable(summary)}\n\n`);
         for (const note of errorNotes(summary)) io.stdout(`${note}\n`);
         io.stdout(
-          `${summary.items} items, ${summary.results} results, ${summary.errors} errors, ${summary.malformedRows} rows unreadable\n`,
+          // In plexus evaluate's words: the rows are the same (unreadable, or repeating an id).
+          `${plural(summary.items, 'item')}, ${plural(summary.results, 'result')}, ${plural(summary.errors, 'error')}, ${plural(summary.malformedRows, 'row')} skipped\n`,
         );
         io.stdout(`Spark results: ${flags.output}\nRun folder: ${summary.dir}\n`);
         if (summary.report) io.stdout(`Report: ${summary.report}\n`);
