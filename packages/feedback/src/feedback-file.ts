@@ -166,6 +166,42 @@ function jsonlRows(
   return rows;
 }
 
+/**
+ * A file's reviews, each once. The same review (item, score, reviewer, time) again alike is kept
+ * once; again with another label or comment it is a problem naming both lines: the later one
+ * replaced the earlier in silence ("1 changed"), a copy-paste mistake kept as data.
+ */
+class FileReviews {
+  readonly records: FeedbackRecord[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly lines: number[] = [];
+
+  constructor(private readonly file: string) {}
+
+  add(record: FeedbackRecord, line: number): ConfigProblem | undefined {
+    const key = `${record.item_id}\u0000${record.score}\u0000${record.reviewer}\u0000${record.reviewed_at}`;
+    const earlier = this.seen.get(key);
+    if (earlier === undefined) {
+      this.seen.set(key, this.records.length);
+      this.records.push(record);
+      this.lines.push(line);
+      return undefined;
+    }
+    const first = this.records[earlier]!;
+    if (first.label === record.label && first.comment === record.comment) return undefined;
+    const what =
+      first.label !== record.label
+        ? `the label ${JSON.stringify(record.label)}, not ${JSON.stringify(first.label)}`
+        : 'another comment';
+    return {
+      file: this.file,
+      line,
+      path: 'label',
+      message: `the review of line ${this.lines[earlier]} again (item ${record.item_id}, score ${record.score}, reviewer ${record.reviewer}, ${record.reviewed_at}) with ${what}: keep one, or give each its own reviewed_at`,
+    };
+  }
+}
+
 /** A feedback file's reviews, and its rows left without a label (a review queue not finished). */
 export interface FeedbackFile {
   records: FeedbackRecord[];
@@ -201,7 +237,7 @@ export async function readFeedbackFile(
     reviewer: options.reviewer,
     reviewed_at: (await stat(file)).mtime.toISOString(),
   };
-  const records: FeedbackRecord[] = [];
+  const reviews = new FileReviews(file);
   let unlabelled = 0;
   for (const row of rows) {
     if (
@@ -214,8 +250,11 @@ export async function readFeedbackFile(
     }
     const record = feedbackRecord(row.fields, { file, line: row.line }, defaults);
     if (Array.isArray(record)) problems.push(...record);
-    else records.push(record);
+    else {
+      const repeated = reviews.add(record, row.line);
+      if (repeated) problems.push(repeated);
+    }
   }
   if (problems.length > 0) throw new InvalidConfigError(problems);
-  return { records, unlabelled };
+  return { records: reviews.records, unlabelled };
 }
