@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, inject, it } from 'vitest';
 import { MlflowClient } from './mlflow-client.js';
 import { registerModel } from './model-registry.js';
-import { resolvedModels, resolveModelUri } from './model-resolver.js';
+import { mlflowModelResolver, resolvedModels, resolveModelUri } from './model-resolver.js';
 
 // One server for the package's files (src/testing/mlflow-global-setup.ts).
 const server = inject('mlflowServer');
@@ -96,4 +96,28 @@ it('a deleted version, an alias gone with it, a name never registered: said with
   ).rejects.toThrow(
     `models:/never-registered@champion: no model "never-registered" is registered on ${server.uri} (deleted, or on another server?); register one with: plexus mlflow register FILE --name never-registered --alias champion`,
   );
+});
+
+it('one version named twice at once (an alias and its number, as a champion beside a pinned score) is downloaded once', async () => {
+  const { first } = twoModels();
+  const client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
+  const version = await registerModel({
+    client,
+    file: first,
+    name: 'identity-twice',
+    alias: 'champion',
+  });
+  // Both wrote into one staging folder and failed (ENOENT ... rename), 10 times in 10.
+  for (let round = 0; round < 3; round += 1) {
+    const resolve = mlflowModelResolver({
+      trackingUri: server.uri,
+      cacheDir: mkdtempSync(join(tmpdir(), 'plexus-mlflow-cache-')),
+    });
+    const [byAlias, byNumber] = await Promise.all([
+      resolve('models:/identity-twice@champion'),
+      resolve(`models:/identity-twice/${version.version}`),
+    ]);
+    expect(byAlias).toBe(byNumber);
+    expect(readFileSync(byAlias).equals(readFileSync(first))).toBe(true);
+  }
 });

@@ -49,7 +49,34 @@ function downloadedIdentity(folder: string): string | undefined {
   }
 }
 
-/** Downloads a version's files into `folder` (staged, then renamed: never half a model). */
+/** Downloads in progress in this process, by folder. */
+const downloading = new Map<string, Promise<void>>();
+
+/**
+ * Downloads a version's files into `folder` once: two URIs of one version at once (a scorecard's
+ * `@champion` beside the same version by number) share the download; each wrote into the same
+ * staging folder and both failed (`ENOENT ... rename`).
+ */
+function downloadOnce(
+  client: MlflowClient,
+  version: ModelVersion,
+  folder: string,
+  uri: string,
+): Promise<void> {
+  let pending = downloading.get(folder);
+  if (!pending) {
+    pending = download(client, version, folder, uri).finally(() => downloading.delete(folder));
+    downloading.set(folder, pending);
+  }
+  return pending;
+}
+
+let stagings = 0;
+
+/**
+ * Downloads a version's files into `folder` (staged, then renamed: never half a model). A copy of
+ * the same version another process put there meanwhile is kept, this one dropped.
+ */
 async function download(
   client: MlflowClient,
   version: ModelVersion,
@@ -57,7 +84,8 @@ async function download(
   uri: string,
 ): Promise<void> {
   const source = await client.getDownloadUri(version.name, version.version);
-  const staging = `${folder}.${process.pid}.tmp`;
+  stagings += 1;
+  const staging = `${folder}.${process.pid}-${stagings}.tmp`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   for (const file of await client.listArtifacts(source)) {
@@ -66,11 +94,22 @@ async function download(
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, await client.downloadArtifact(source, file.path));
   }
-  const marker = { uri, version: version.version, identity: versionIdentity(version) };
-  await writeFile(join(staging, '.complete'), `${JSON.stringify(marker)}\n`);
-  await rm(folder, { recursive: true, force: true });
-  await mkdir(dirname(folder), { recursive: true });
-  await rename(staging, folder);
+  const identity = versionIdentity(version);
+  await writeFile(
+    join(staging, '.complete'),
+    `${JSON.stringify({ uri, version: version.version, identity })}\n`,
+  );
+  if (downloadedIdentity(folder) !== identity) {
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(dirname(folder), { recursive: true });
+    try {
+      await rename(staging, folder);
+      return;
+    } catch (error) {
+      if (downloadedIdentity(folder) !== identity) throw error;
+    }
+  }
+  await rm(staging, { recursive: true, force: true });
 }
 
 /** Refuses a model file whose SHA-256 is not the one registered with the version (`plexus.model_sha256`). */
@@ -158,7 +197,7 @@ export async function resolveModelUri(
     version.version,
   );
   const fresh = downloadedIdentity(folder) !== versionIdentity(version);
-  if (fresh) await download(client, version, folder, uri);
+  if (fresh) await downloadOnce(client, version, folder, uri);
   const mlmodel = parse(await readFile(join(folder, 'MLmodel'), 'utf8')) as {
     flavors?: Record<string, { data?: string }>;
   };
