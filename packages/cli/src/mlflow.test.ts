@@ -196,6 +196,12 @@ it('spark submit hands its executors the registry version it loaded (--models), 
     'models:/spark-onnx@champion': file,
   });
   expect(readFileSync(file).equals(readFileSync(onnx))).toBe(true);
+  // An alias onto a version that is not there (deleted): said with the versions there are.
+  const moved = run(['mlflow', 'alias', 'spark-onnx', 'champion', '9']);
+  expect(moved.code).toBe(1);
+  expect(moved.stderr).toContain(
+    'models:/spark-onnx/9: "spark-onnx" has no version 9 (deleted?); its versions: 1;',
+  );
 });
 
 it('a sweep tracked in MLflow: one parent, a child per trial, the best registered as challenger beside the champion', async () => {

@@ -21,6 +21,7 @@ export {
 } from './model-registry.js';
 export {
   mlflowModelResolver,
+  modelVersionOf,
   type ResolvedModel,
   resolvedModels,
   resolveModelUri,

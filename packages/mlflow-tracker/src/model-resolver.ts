@@ -153,6 +153,14 @@ async function registeredVersion(
   }
 }
 
+/**
+ * The registered version a `models:/` URI names; one the registry does not have is a
+ * `TrackerError` listing the name's versions and the fix (`plexus mlflow alias` checks with it).
+ */
+export function modelVersionOf(client: MlflowClient, uri: string): Promise<ModelVersion> {
+  return registeredVersion(client, parseModelUri(uri), uri);
+}
+
 /** Why a URI names no version, with what the name has and the command that fixes it. */
 function notRegistered(
   client: MlflowClient,

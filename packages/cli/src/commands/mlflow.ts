@@ -87,7 +87,8 @@ export function mlflowCommand(program: Command, io: CliIo): void {
       const tracker = await import('@plexus/mlflow-tracker');
       const client = new tracker.MlflowClient();
       const previous = await tracker.aliasedVersion(client, name, alias);
-      await client.getModelVersion(name, version);
+      // A version the registry does not have (deleted) is said with the versions there are.
+      await tracker.modelVersionOf(client, `models:/${name}/${version}`);
       await client.setAlias(name, alias, version);
       io.stdout(
         previous
