@@ -23,6 +23,8 @@ export interface ResumeOptions {
    * after the rewrite: what they paid is the run's (see `RunMetrics.addReplaced`).
    */
   onReplaced?: (line: ResultLine) => void;
+  /** Each stored line of a score whose fingerprint changed since it was written (see below). */
+  onChanged?: (line: ResultLine) => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function compactResults(
         if (nameValue(storedFingerprints, line.score) !== nameValue(fingerprints, line.score)) {
           // A result of a score edited since (or of one not run now): scored again, paid for.
           replaced.add(line);
+          options.onChanged?.(line);
           continue;
         }
         // Keyed by score names (`toString`, `__proto__` are names too): no prototype.

@@ -15,13 +15,13 @@ const state = { failing: new Set<string>() };
 const paying = defineScoreFactory({
   specificationVersion: 'v1',
   kind: 'paying',
-  settingsSchema: z.object({}).strict(),
+  settingsSchema: z.object({ version: z.number().default(1) }).strict(),
   outputLabels: () => ['yes', 'no'],
-  create: (_settings, env) => ({
+  create: (settings, env) => ({
     specificationVersion: 'v1',
     kind: 'test/paying',
     name: env.name,
-    fingerprint: 'paying',
+    fingerprint: `paying ${settings.version}`,
     // Every call pays: $0.001 for an answer, $0.01 for a failure (its prompt was longer).
     doScore: async ({ items }) =>
       items.map((item) =>
@@ -85,4 +85,25 @@ it("keeps what retried errors paid in the run totals and the score's, resume aft
   // A resume with nothing left to do counts each replaced result once, as before it.
   await evaluate({ scorecard: await card(), data, resumeDir: run, cache: false });
   expect(costOf(run)).toMatchObject({ llm_calls: 8, replaced_results: 4 });
+});
+
+it('says which score changed since its results were written, and keeps what they paid', async () => {
+  const run = join(folder, 'changed');
+  state.failing = new Set();
+  await evaluate({ scorecard: await card(), data, outDir: run, cache: false });
+  writeFileSync(file, 'name: Paid\nscores:\n  - { name: Pays, class: test/paying, version: 2 }\n');
+  const warnings: string[] = [];
+  const summary = await evaluate({
+    scorecard: await card(),
+    data,
+    resumeDir: run,
+    cache: false,
+    onWarning: (warning) => warnings.push(warning),
+  });
+  expect(warnings).toEqual([
+    'score "Pays" changed since its 4 stored results were written (its settings, prompt, model or package): they are scored again with the score as it is now; what they paid stays in the run\'s cost (replaced.jsonl)',
+  ]);
+  // 4 answers of each version, $0.001 each: $0.008 and 8 calls, 4 results replaced.
+  expect(summary).toMatchObject({ results: 4, llmCalls: 8, replacedResults: 4 });
+  expect(summary.costUsd).toBeCloseTo(0.008, 12);
 });

@@ -102,11 +102,13 @@ export async function resumeRun(options: {
   const start = runStart(info, dir, options.started, true);
   await sinks.begin(start);
   const checker = storedLineChecker(options.scores);
+  const changed = new Map<string, number>();
   const resumed = await RunFolder.resume(dir, options.fingerprints, (line) => sinks.restore(line), {
     retryErrors: options.retryErrors,
     dependsOn: dependencyMap(options.scores),
     check: checker.check,
     onReplaced: options.onReplaced,
+    onChanged: (line) => changed.set(line.score, (changed.get(line.score) ?? 0) + 1),
   });
   const { scores, limit, sample } = options.selection;
   const folderInfo = resumed.folder.info;
@@ -126,8 +128,28 @@ export async function resumeRun(options: {
   };
   await resumed.folder.writeInfo(); // a resume of this resume goes on with the same selection
   const warning = checker.warning(dir);
-  const warnings = warning ? [warning] : [];
+  const warnings = [
+    ...(warning ? [warning] : []),
+    ...changedWarnings(changed, options.fingerprints),
+  ];
   return { folder: resumed.folder, path, prior: resumed.stored.outputs, start, warnings };
+}
+
+/**
+ * Scores whose stored results were written by another version of them (settings, prompt, model
+ * file, a registry alias moved, the package's code): every one is scored again, which the resume
+ * says (it did so in silence); what they paid stays the run's (replaced.jsonl).
+ */
+function changedWarnings(
+  changed: ReadonlyMap<string, number>,
+  fingerprints: Readonly<Record<string, string>>,
+): string[] {
+  return [...changed]
+    .filter(([score]) => Object.hasOwn(fingerprints, score))
+    .map(
+      ([score, count]) =>
+        `score "${score}" changed since ${count === 1 ? 'its stored result was' : `its ${count} stored results were`} written (its settings, prompt, model or package): ${count === 1 ? 'it is' : 'they are'} scored again with the score as it is now; what ${count === 1 ? 'it' : 'they'} paid stays in the run's cost (replaced.jsonl)`,
+    );
 }
 
 /** How the stream of lines ended. */

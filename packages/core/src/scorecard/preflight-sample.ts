@@ -1,6 +1,8 @@
 import { access } from 'node:fs/promises';
 import { errorMessage } from '../common/errors.js';
 import { type DatasetFormat, formatOf, rawRows } from '../dataset/row-sources.js';
+import { splitTurns } from '../text/turns.js';
+import type { SpeakerSample } from './speaker-uses.js';
 
 /** Rows read to check columns and gold labels before a run. */
 export const preflightSampleRows = 10_000;
@@ -17,6 +19,21 @@ export interface DatasetSample {
   gold: Map<string, Map<string, number>>;
   /** The dataset holds more rows than were read. */
   truncated: boolean;
+  /** The speakers of the first texts, when asked for (`speakerRows`). */
+  speakerSample: SpeakerSample;
+}
+
+/** Texts whose speakers are read, when processors name speakers (see `speaker-uses.ts`). */
+export const speakerSampleRows = 500;
+
+/** Counts each speaker of the row's text once (lower-cased, as turns carry them). */
+function countSpeakers(text: string | undefined, sample: SpeakerSample): void {
+  if (text === undefined) return;
+  const speakers = sample.speakers as Map<string, number>;
+  sample.texts += 1;
+  const names = new Set<string>();
+  for (const turn of splitTurns(text)) if (turn.speaker !== undefined) names.add(turn.speaker);
+  for (const name of names) speakers.set(name, (speakers.get(name) ?? 0) + 1);
 }
 
 function asText(value: unknown): string | undefined {
@@ -57,6 +74,8 @@ export async function sampleDataset(options: {
   format?: DatasetFormat | undefined;
   goldColumns: ReadonlyMap<string, readonly string[]>;
   limit?: number;
+  /** Read the speakers of the first `speakerSampleRows` rows' text in this column. */
+  speakers?: { textColumn: string } | undefined;
 }): Promise<DatasetSample | string> {
   try {
     await access(options.path);
@@ -73,7 +92,9 @@ export async function sampleDataset(options: {
     fixedColumns: format !== 'jsonl',
     gold,
     truncated: false,
+    speakerSample: { texts: 0, speakers: new Map() },
   };
+  const speakerRows = options.speakers ? speakerSampleRows : 0;
   try {
     reading: for await (const rows of rawRows(options.path, format)) {
       for (const row of rows) {
@@ -86,6 +107,8 @@ export async function sampleDataset(options: {
         if (!sample.fixedColumns || sample.rows === 1)
           for (const key of Object.keys(row.record)) columns.add(key);
         countGold(row.record, options.goldColumns, gold);
+        if (sample.rows <= speakerRows)
+          countSpeakers(asText(row.record[options.speakers!.textColumn]), sample.speakerSample);
         // CSV and Parquet rows all have the header's columns: with no gold column among them,
         // further rows change nothing this sample holds (columns, gold counts), so only one more
         // is looked at (for `truncated`). A run of 10,000 unlabelled rows read them twice.
@@ -94,7 +117,7 @@ export async function sampleDataset(options: {
           sample.rows === 1 &&
           !hasGoldColumn(columns, options.goldColumns)
         )
-          limit = 1;
+          limit = Math.max(1, speakerRows);
       }
     }
   } catch (error) {

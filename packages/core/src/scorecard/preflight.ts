@@ -7,6 +7,7 @@ import { addGoldReads } from './gold-reads.js';
 import { nameHint } from './lookalike-names.js';
 import { type DatasetSample, sampleDataset } from './preflight-sample.js';
 import type { SourcePositions } from './source-positions.js';
+import { addSpeakerFindings, type SpeakerUse } from './speaker-uses.js';
 import { strayLabels } from './stray-labels.js';
 
 /** A score as the checks before a run see it. */
@@ -23,6 +24,8 @@ export interface PreflightScore {
   disabled: boolean;
   dependsOn: readonly string[];
   needs: ScoreNeedsV1 | undefined;
+  /** Speakers its own processors name (see `speakerUses`). */
+  speakerUses?: readonly SpeakerUse[];
 }
 
 /** Problems (errors) and warnings found before a run. */
@@ -108,17 +111,8 @@ function goldCandidates(scores: readonly PreflightScore[]): Map<string, string[]
   );
 }
 
-export interface DataCheckOptions {
+export interface DataCheckOptions extends PreflightData {
   scores: readonly PreflightScore[];
-  /** Absolute path of the dataset. */
-  path: string;
-  /** How the dataset is named in messages (as given). */
-  shownPath: string;
-  format: DatasetFormat | undefined;
-  idColumn: string | undefined;
-  textColumn: string | undefined;
-  /** Whether the path came from the scorecard's `data.path` (problems point there) or `--data`. */
-  fromScorecard: boolean;
   positions: SourcePositions;
   sampleRows?: number;
 }
@@ -133,11 +127,16 @@ export async function dataProblems(options: DataCheckOptions): Promise<Preflight
   const { positions, scores } = options;
   const active = scores.filter((score) => !score.disabled);
   const candidates = goldCandidates(scores);
+  const uses = [
+    ...(options.speakerUses ?? []),
+    ...active.flatMap((score) => score.speakerUses ?? []),
+  ];
   const sample = await sampleDataset({
     path: options.path,
     format: options.format,
     goldColumns: candidates,
     limit: options.sampleRows,
+    speakers: uses.length > 0 ? { textColumn: options.textColumn ?? 'text' } : undefined,
   });
   if (typeof sample === 'string') {
     findings.problems.push(
@@ -154,6 +153,7 @@ export async function dataProblems(options: DataCheckOptions): Promise<Preflight
   findings.problems.push(...columnProblems(options, sample));
   const { columns } = sample;
   addGoldReads(findings, { scores, goldColumns: candidates, columns, positions, settingPath });
+  addSpeakerFindings(findings, uses, sample.speakerSample, positions);
   for (const score of active) {
     const at = ['scores', score.index];
     const wanted = candidates.get(score.name)!;
@@ -260,12 +260,17 @@ export function goldLabelFinding(
 
 /** Where the dataset to check is, and how the scorecard reads it. */
 export interface PreflightData {
+  /** Absolute path of the dataset. */
   path: string;
+  /** How the dataset is named in messages (as given). */
   shownPath: string;
+  /** Whether the path came from the scorecard's `data.path` (problems point there) or `--data`. */
   fromScorecard: boolean;
   format: DatasetFormat | undefined;
   idColumn: string | undefined;
   textColumn: string | undefined;
+  /** Speakers the scorecard's own processors (its top-level `processors`) name. */
+  speakerUses?: readonly SpeakerUse[];
 }
 
 /** Every check before a run that goes beyond the scorecard's own structure: settings' needs and the data. */

@@ -22,6 +22,7 @@ import {
   scoreSchema,
 } from './scorecard-schema.js';
 import { issueProblems, type SourcePositions } from './source-positions.js';
+import { speakerUses } from './speaker-uses.js';
 
 // The scorecard loader's per-score steps: read each score's common fields, resolve its class and
 // settings, and describe it for the checks before a run.
@@ -230,6 +231,7 @@ export function preflightScore(
     disabled: node.score.disabled ?? false,
     dependsOn: node.dependsOn.map((dependency) => dependency.score),
     needs: undefined,
+    speakerUses: speakerUses(node.score.processors, ['scores', node.index, 'processors']),
   };
   if (!entry?.factory.needs) return check;
   try {
@@ -251,7 +253,12 @@ export function dataTarget(
   if (!checkData) return undefined;
   const parsed = dataSchema.safeParse((raw as { data?: unknown } | null)?.data ?? {});
   const data = parsed.success ? parsed.data : {};
-  const columns = { format: data.format, idColumn: data.id_column, textColumn: data.text_column };
+  const columns = {
+    format: data.format,
+    idColumn: data.id_column,
+    textColumn: data.text_column,
+    speakerUses: speakerUses((raw as { processors?: unknown } | null)?.processors, ['processors']),
+  };
   if (typeof checkData === 'string')
     return { path: resolve(checkData), shownPath: checkData, fromScorecard: false, ...columns };
   if (!data.path) return undefined;
