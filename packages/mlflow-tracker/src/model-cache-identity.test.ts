@@ -1,22 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, inject, it } from 'vitest';
 import { MlflowClient } from './mlflow-client.js';
 import { registerModel } from './model-registry.js';
 import { mlflowModelResolver, resolvedModels, resolveModelUri } from './model-resolver.js';
+import { spamForest } from './spam-forest-fixture.js';
 
 // One server for the package's files (src/testing/mlflow-global-setup.ts).
 const server = inject('mlflowServer');
-const forest = fileURLToPath(
-  new URL('../../../examples/spam/models/spam.forest.json', import.meta.url),
-);
 
-/** Two model files of the same kind with other bytes: the example's forest, and it with a space. */
-function twoModels(): { first: string; second: string } {
+/** Two model files of the same kind with other bytes: a spam forest, and it with a space. */
+async function twoModels(): Promise<{ first: string; second: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'plexus-mlflow-identity-'));
-  const text = readFileSync(forest, 'utf8');
+  const text = readFileSync(await spamForest(), 'utf8');
   const first = join(dir, 'first.forest.json');
   const second = join(dir, 'second.forest.json');
   writeFileSync(first, text);
@@ -26,7 +23,7 @@ function twoModels(): { first: string; second: string } {
 
 it('a name deleted and registered again (version 1 again, other files) is downloaded again, not read from the cache', async () => {
   const client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
-  const { first, second } = twoModels();
+  const { first, second } = await twoModels();
   const name = 'identity-forest';
   const cacheDir = mkdtempSync(join(tmpdir(), 'plexus-mlflow-cache-'));
   await registerModel({ client, file: first, name, alias: 'champion' });
@@ -51,7 +48,7 @@ it('a name deleted and registered again (version 1 again, other files) is downlo
 
 it('a downloaded file that is not the one registered (its plexus.model_sha256) is refused and removed', async () => {
   const client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
-  const { first, second } = twoModels();
+  const { first, second } = await twoModels();
   const name = 'identity-replaced';
   const version = await registerModel({ client, file: first, name });
   // The version's artifact replaced on the server after registration.
@@ -73,7 +70,7 @@ it('a downloaded file that is not the one registered (its plexus.model_sha256) i
 
 it('a deleted version, an alias gone with it, a name never registered: said with the versions there are and the fix', async () => {
   const client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
-  const { first, second } = twoModels();
+  const { first, second } = await twoModels();
   const name = 'identity-gone';
   await registerModel({ client, file: first, name });
   await registerModel({ client, file: second, name, alias: 'champion' });
@@ -99,7 +96,7 @@ it('a deleted version, an alias gone with it, a name never registered: said with
 });
 
 it('one version named twice at once (an alias and its number, as a champion beside a pinned score) is downloaded once', async () => {
-  const { first } = twoModels();
+  const { first } = await twoModels();
   const client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
   const version = await registerModel({
     client,

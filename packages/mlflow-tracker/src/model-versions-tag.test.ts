@@ -9,6 +9,7 @@ import { MlflowClient } from './mlflow-client.js';
 import { mlflowTracker } from './mlflow-tracker.js';
 import { registerModel } from './model-registry.js';
 import { mlflowModelResolver } from './model-resolver.js';
+import { spamForest } from './spam-forest-fixture.js';
 
 // One server for the package's files (src/testing/mlflow-global-setup.ts).
 const server = inject('mlflowServer');
@@ -16,7 +17,7 @@ const spam = fileURLToPath(new URL('../../../examples/spam/', import.meta.url));
 
 it('an evaluation of a models:/ alias is tagged with the version that scored (plexus.models)', async () => {
   const client = new MlflowClient({ trackingUri: server.uri, retryDelayMs: 50 });
-  const file = join(spam, 'models/spam.forest.json');
+  const file = await spamForest();
   await registerModel({ client, file, name: 'tagged-forest' });
   await registerModel({ client, file, name: 'tagged-forest', alias: 'champion' });
   const dir = mkdtempSync(join(tmpdir(), 'plexus-mlflow-tagged-'));

@@ -1,16 +1,13 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, inject, it } from 'vitest';
 import { MlflowClient } from './mlflow-client.js';
+import { spamForest } from './spam-forest-fixture.js';
 import { registerTrainedModels } from './trained-models.js';
 
 // One server for the package's files (src/testing/mlflow-global-setup.ts).
 const server = inject('mlflowServer');
-const forest = fileURLToPath(
-  new URL('../../../examples/spam/models/spam.forest.json', import.meta.url),
-);
 
 // `plexus train --register` with MLflow gone after training: the models were written, and the
 // error said "the run stays in its local folder: sync it later with plexus mlflow sync <run-dir>",
@@ -19,6 +16,7 @@ it('models trained but not registered: says which were, and the command that reg
   const dir = mkdtempSync(join(tmpdir(), 'plexus-register-down-'));
   const first = join(dir, 'first model.json');
   const second = join(dir, 'second.json');
+  const forest = await spamForest();
   copyFileSync(forest, first);
   copyFileSync(forest, second);
   // MLflow answers until the first model's alias is set, then no more (connection refused).
