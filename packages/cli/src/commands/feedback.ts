@@ -1,6 +1,12 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { agreementFile, InvalidConfigError, runNormalizers, shareText } from '@plexus/core';
+import {
+  agreementFile,
+  InvalidConfigError,
+  runNormalizers,
+  shareText,
+  shellWord,
+} from '@plexus/core';
 import {
   type AgreementReport,
   type FeedbackRecord,
@@ -122,7 +128,7 @@ async function saveAgreement(run: string, report: AgreementReport, io: CliIo): P
   );
   await rename(temporary, path);
   io.stderr(
-    `agreement saved in ${path} (plexus report ${run} shows it; plexus mlflow sync logs it)\n`,
+    `agreement saved in ${path} (plexus report ${shellWord(run)} shows it; plexus mlflow sync ${shellWord(run)} logs it)\n`,
   );
 }
 

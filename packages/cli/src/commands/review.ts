@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { InvalidConfigError, runNormalizers } from '@plexus/core';
+import { InvalidConfigError, runNormalizers, shellWord } from '@plexus/core';
 import {
   type QueueOrder,
   type ReviewQueue,
@@ -94,7 +94,7 @@ async function refuseFilledQueue(out: string): Promise<void> {
   throw new InvalidConfigError([
     {
       path: '--out',
-      message: `${out} holds ${labelled} reviewed rows (labels filled in); import them (plexus feedback import ${out} --reviewer NAME; importing twice changes nothing), then choose another --out or delete it (nothing was written)`,
+      message: `${out} holds ${labelled} reviewed rows (labels filled in); import them (plexus feedback import ${shellWord(out)} --reviewer NAME; importing twice changes nothing), then choose another --out or delete it (nothing was written)`,
     },
   ]);
 }
@@ -147,7 +147,7 @@ export function reviewCommand(program: Command, io: CliIo): void {
             ? ` (${await emptyCellNote(flags.run, scores[0]!, chosenCell, normalizer(scores[0]!))})`
             : '';
       io.stdout(
-        `${queue.items.length} of ${queue.considered} items to review in ${flags.out}${left}; fill label (and reviewer), then: plexus feedback import ${flags.out} --reviewer NAME\n`,
+        `${queue.items.length} of ${queue.considered} items to review in ${flags.out}${left}; fill label (and reviewer), then: plexus feedback import ${shellWord(flags.out)} --reviewer NAME\n`,
       );
     });
 }

@@ -50,7 +50,7 @@ function table(rows: string[][]): string {
 function emptyText(root: string): string {
   if (!existsSync(join(root, 'run.json'))) return `No runs in ${root}.`;
   const parent = dirname(root);
-  return `No runs in ${root}: it is a run folder itself (it holds run.json); the runs folder is ${parent}: plexus runs ${parent}, plexus view ${parent}`;
+  return `No runs in ${root}: it is a run folder itself (it holds run.json); the runs folder is ${parent}: plexus runs ${shellWord(parent)}, plexus view ${shellWord(parent)}`;
 }
 
 function formatList(list: RunList): string {
