@@ -157,9 +157,20 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
             if (!flags.quiet) io.stderr(skippedRowLine(flags.data ?? 'data', problem));
           },
         });
-        const registered = flags.register
-          ? await registerTrained(trained, card.key, { alias: flags.alias })
-          : [];
+        // A registration that fails (MLflow gone) is said after what was trained and measured:
+        // the models are written, and their held-out metrics were lost with the error.
+        let registered: string[] = [];
+        let failure: unknown;
+        if (flags.register)
+          registered = await registerTrained(trained, card.key, { alias: flags.alias }).catch(
+            (error: unknown) => {
+              failure = error;
+              return [];
+            },
+          );
+        const reported = () => {
+          if (failure !== undefined) throw failure;
+        };
         if (flags.json) {
           io.stdout(
             `${JSON.stringify(
@@ -168,7 +179,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
               2,
             )}\n`,
           );
-          return;
+          return reported();
         }
         for (const line of registered) io.stdout(`registered ${line}\n`);
         for (const score of trained) io.stdout(`${describe(score)}\n`);
@@ -180,6 +191,7 @@ export function trainCommand(program: Command, io: CliIo, setExit: (code: number
           // Held-out items whose text is also a training item's (a repeated message).
           for (const note of errorNotes({ scores })) io.stdout(`${note}\n`);
         }
+        reported();
       } finally {
         interrupt.dispose();
       }
