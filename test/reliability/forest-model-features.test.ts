@@ -26,7 +26,7 @@ function card(dir: string, name: string, features: string): string {
   return path;
 }
 
-describe('a forest model trained with other features than its score sets', () => {
+describe('a forest model trained with other numeric fields than its score sets', () => {
   it('is refused at validate naming the file, the difference and the fix; retraining mends it', async () => {
     const dir = project();
     const withDuration = card(dir, 'with.yaml', '    features: { numeric_fields: [dur] }\n');
@@ -43,14 +43,13 @@ describe('a forest model trained with other features than its score sets', () =>
     expect(validate.stderr).toContain('plexus train');
     expect(validate.stderr).not.toMatch(/\n\s+at /);
 
+    // Its text settings are the model's own (a sweep's best model may have others): it loads.
     const ngrams = card(
       dir,
       'ngrams.yaml',
       '    features: { numeric_fields: [dur], word_ngrams: [1, 3] }\n',
     );
-    const other = await runCli(['validate', ngrams]);
-    expect(other.code).toBe(2);
-    expect(other.stderr).toContain('word_ngrams: [1, 2] in the model, [1, 3] in the score');
+    expect((await runCli(['validate', ngrams])).code).toBe(0);
 
     // The model it was trained with still loads; retrained for the text alone, so does the other.
     expect((await runCli(['validate', withDuration])).code).toBe(0);

@@ -109,7 +109,7 @@ export const randomForestFactory = defineScoreFactory({
     const difference = featureDifference(settings.features, model.featurizer.json);
     if (difference)
       throw configError(
-        `model file ${path} was trained with other features than the score sets (${difference}); train it again: plexus train <scorecard> --data FILE --score "${env.name}", or set features as the model has them`,
+        `model file ${path} was trained with other numeric fields than the score sets (${difference}); train it again: plexus train <scorecard> --data FILE --score "${env.name}", or set features.numeric_fields as the model has them`,
       );
     const labels = model.labels;
     const inTraining = trainedTexts(model.file.training.text_hashes);
