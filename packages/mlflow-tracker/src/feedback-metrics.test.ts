@@ -39,4 +39,29 @@ describe('runMetrics with agreement and calibration', () => {
     // Unknown is absent, never 0.
     expect(values.has('feedback.Greeting.fleiss_kappa')).toBe(false);
   });
+
+  it("leaves out the model's agreement computed before the run last ended (of other results)", () => {
+    // A --retry-errors resume after `plexus feedback agreement --run`: the model's figures were
+    // of the results before it; MLflow logged them as this run's.
+    const ended = { ...info, ended_at: '2026-12-06T19:00:00.000Z' } as RunInfo;
+    const agreement = {
+      computed_at: '2026-12-06T18:00:00.000Z',
+      scores: {
+        Greeting: {
+          items: 40,
+          reviewers: 3,
+          krippendorff_alpha: 0.71,
+          fleiss_kappa: 0.7,
+          human_ceiling: null,
+          model_vs_majority: { n: 38, accuracy: 0.9, cohen_kappa: 0.8, gwet_ac1: 0.85 },
+        },
+      },
+    };
+    const keys = (run: RunInfo) =>
+      runMetrics(run, undefined, 0, agreement).map((entry) => entry.key);
+    expect(keys(ended)).toContain('feedback.Greeting.krippendorff_alpha');
+    expect(keys(ended).filter((key) => key.includes('model_vs_majority'))).toEqual([]);
+    const fresh = { ...info, ended_at: '2026-12-06T17:00:00.000Z' } as RunInfo;
+    expect(keys(fresh)).toContain('feedback.Greeting.model_vs_majority.accuracy');
+  });
 });

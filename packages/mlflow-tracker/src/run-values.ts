@@ -3,6 +3,7 @@ import {
   type RunInfo,
   type RunMetricsFile,
   sha256,
+  staleAgreementReason,
 } from '@plexus/core';
 import { parse } from 'yaml';
 
@@ -130,7 +131,12 @@ export function runMetrics(
   }
   if (info.duration_s !== null) values.set('run.duration_s', info.duration_s);
   // Agreement with reviewers (`plexus feedback agreement --run`): feedback.<score>.krippendorff_alpha, ...
-  for (const [name, entry] of Object.entries(agreement?.scores ?? {}))
-    flatten(`feedback.${scoreKey(name)}`, entry, values);
+  // The model's agreement computed before the run last ended is of other results: left out, as
+  // report.html leaves it out (the reviewers' agreement among themselves holds).
+  const stale = agreement && staleAgreementReason(agreement.computed_at, info.ended_at);
+  for (const [name, entry] of Object.entries(agreement?.scores ?? {})) {
+    const { model_vs_majority: _model, ...reviewers } = entry;
+    flatten(`feedback.${scoreKey(name)}`, stale ? reviewers : entry, values);
+  }
   return [...values].map(([key, value]) => ({ key: mlflowKey(key), value, timestamp, step: 0 }));
 }
