@@ -152,6 +152,33 @@ export function issueProblems(
 }
 
 /**
+ * Tags YAML does not know (`!Ref`, `!!python/object/apply:os.system`): the parser drops them with
+ * a warning and reads the value after them as if they were not there, so such a scorecard was
+ * valid in silence. Each is a problem at its place.
+ */
+function unknownTags(
+  source: string,
+  document: Document,
+  lines: LineCounter,
+  file: string,
+): ConfigProblem[] {
+  return document.warnings
+    .filter((warning) => warning.code === 'TAG_RESOLVE_FAILED')
+    .map((warning) => {
+      const [start, end] = warning.pos;
+      const tag = source.slice(start, end).split(/\s/)[0]!;
+      const { line, col } = lines.linePos(start);
+      return {
+        file,
+        line,
+        column: col,
+        path: '',
+        message: `the YAML tag ${tag} is not one Plexus reads (its value was read as if it were not there): remove it`,
+      };
+    });
+}
+
+/**
  * Parses a YAML (or JSON) configuration file: syntax errors and duplicate keys are
  * `InvalidConfigError`s with line and column; aliases are capped (no alias bombs): the uses of an
  * anchor, and the values all aliases repeat (`aliasesExpandPast`).
@@ -173,7 +200,10 @@ export function readYaml(
     ]);
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const syntaxProblems = plainYamlProblems(source, document.errors, lineCounter, file);
+  const syntaxProblems = [
+    ...plainYamlProblems(source, document.errors, lineCounter, file),
+    ...unknownTags(source, document, lineCounter, file),
+  ];
   if (syntaxProblems.length > 0) throw new InvalidConfigError(syntaxProblems);
   let raw: unknown;
   try {
