@@ -1,6 +1,6 @@
 import { TrackerError } from '@plexus/core';
 import type { z } from 'zod';
-import { type FileBody, MlflowHttp } from './mlflow-http.js';
+import { type FileBody, MlflowHttp, sleep } from './mlflow-http.js';
 import {
   anyResponse,
   artifactListSchema,
@@ -214,18 +214,40 @@ export class MlflowClient extends MlflowHttp {
     runId: string;
     tags?: Record<string, string>;
   }): Promise<ModelVersion> {
-    const { model_version } = await this.call(
-      'POST',
-      'model-versions/create',
-      modelVersionResponse,
-      {
-        name: options.name,
-        source: options.source,
-        run_id: options.runId,
-        tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
-      },
-    );
-    return model_version;
+    const payload = {
+      name: options.name,
+      source: options.source,
+      run_id: options.runId,
+      tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
+    };
+    // Not sent again blindly: a create whose answer was lost (a timeout, a 5xx from a proxy) may
+    // have registered the version, and a second create registered the model twice (version 2
+    // returned, version 1 left behind). A version of this run and source is that one.
+    const attempts = this.retries();
+    let delay = this.retryDelay();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const created = await this.call(
+          'POST',
+          'model-versions/create',
+          modelVersionResponse,
+          payload,
+          1,
+        );
+        return created.model_version;
+      } catch (error) {
+        const status = error instanceof TrackerError ? error.status : undefined;
+        const repeatable = status === undefined || status >= 500 || status === 429;
+        if (!repeatable || attempt >= attempts) throw error;
+        const versions = await this.searchModelVersions(options.name).catch(() => []);
+        const earlier = versions.find(
+          (version) => version.run_id === options.runId && version.source === options.source,
+        );
+        if (earlier) return earlier;
+        await sleep(delay);
+        delay *= 2;
+      }
+    }
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion> {

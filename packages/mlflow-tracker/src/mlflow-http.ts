@@ -31,7 +31,7 @@ export interface MlflowClientOptions {
   timeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A file sent as a request body, read anew for each attempt: a run folder's results.jsonl is
@@ -151,14 +151,26 @@ export class MlflowHttp {
     return headers;
   }
 
-  /** One HTTP exchange with retries on 5xx, 429 and connection errors. */
+  /** Tries per request, and the first retry's delay in ms (doubled each time). */
+  protected retries(): number {
+    return this.options.attempts ?? 4;
+  }
+
+  protected retryDelay(): number {
+    return this.options.retryDelayMs ?? 250;
+  }
+
+  /**
+   * One HTTP exchange with retries on 5xx, 429 and connection errors (`attempts`: this call's
+   * number of tries, default the client's).
+   */
   async send(
     method: string,
     path: string,
     body?: string | Uint8Array | FileBody,
     json = true,
+    attempts = this.options.attempts ?? 4,
   ): Promise<Response> {
-    const attempts = this.options.attempts ?? 4;
     let delay = this.options.retryDelayMs ?? 250;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -214,6 +226,7 @@ export class MlflowHttp {
     endpoint: string,
     schema: z.ZodType<T>,
     payload?: unknown,
+    attempts?: number,
   ): Promise<T> {
     let path = `/api/2.0/mlflow/${endpoint}`;
     let body: string | undefined;
@@ -221,7 +234,7 @@ export class MlflowHttp {
       const query = new URLSearchParams(Object.entries(payload as Record<string, string>));
       path += `?${query}`;
     } else if (payload !== undefined) body = JSON.stringify(payload);
-    const response = await this.send(method, path, body);
+    const response = await this.send(method, path, body, true, attempts);
     const parsed = schema.safeParse(await response.json().catch(() => ({})));
     if (!parsed.success)
       throw new TrackerError(
