@@ -201,7 +201,50 @@ function run(node: Expression, scope: Readonly<Record<string, unknown>>): unknow
  * names, member access (own properties of data only), comparisons, `and`/`or`/`not`, `in`,
  * arithmetic and `?:`; no calls, assignments or globals, so it cannot run code.
  */
+/** Levels of nesting an expression may have: parsing and checking it recurse once per level. */
+const maxNesting = 200;
+
+/**
+ * How deep an expression nests: open parentheses and brackets, plus a run of `!` or `not` before
+ * an operand (3,000 nested parentheses overflowed the stack: "Maximum call stack size exceeded").
+ * Characters inside string literals do not count.
+ */
+function nesting(source: string): number {
+  const isWord = (character: string | undefined) => character !== undefined && /\w/.test(character);
+  let depth = 0;
+  let deepest = 0;
+  let negations = 0;
+  let quote: string | undefined;
+  for (let index = 0; index < source.length; index += 1) {
+    const character = source[index]!;
+    if (quote !== undefined) {
+      if (character === '\\') index += 1;
+      else if (character === quote) quote = undefined;
+      continue;
+    }
+    if (character === '"' || character === "'") quote = character;
+    else if (character === '(' || character === '[') depth += 1;
+    else if (character === ')' || character === ']') depth -= 1;
+    else if (character === '!' && source[index + 1] !== '=') negations += 1;
+    else if (
+      source.startsWith('not', index) &&
+      !isWord(source[index - 1]) &&
+      !isWord(source[index + 3])
+    ) {
+      negations += 1;
+      index += 2;
+    } else if (!/\s/.test(character)) negations = 0;
+    deepest = Math.max(deepest, depth + negations);
+  }
+  return deepest;
+}
+
 export function parseSafeExpression(source: string, roots: readonly string[]): SafeExpression {
+  const depth = nesting(source);
+  if (depth > maxNesting)
+    throw new ExpressionError(
+      `the expression nests ${depth} levels deep (parentheses, brackets and not/!), more than ${maxNesting}: write it flatter, e.g. as several rules`,
+    );
   let tree: Expression;
   try {
     tree = jsep(source);
