@@ -85,3 +85,33 @@ it("refuses reviews whose labels are mostly none of the score's (exit 2), as the
   );
   expect(run.stderr).toContain("set the score's labels: to the reviewers' labels");
 });
+
+it('takes reviews under the score name written in another Unicode form as that score', async () => {
+  // `Café` decomposed (e and a combining accent), as a tool on a Mac may write it: it was told
+  // 'did you mean "Café"?' about a name looking the same, and the reviews went unused.
+  const composed = 'Café';
+  const decomposed = composed.normalize('NFD');
+  const db3 = join(project, 'forms.sqlite');
+  const forms = write(
+    'forms.csv',
+    [
+      'item_id,score,label,reviewer,reviewed_at',
+      `k1,${decomposed},yes,ana,2026-01-01`,
+      `k2,${decomposed},yes,ana,2026-01-01`,
+    ].join('\n'),
+  );
+  const cafe = write(
+    'cafe.yaml',
+    `name: Forms\ndata: { path: ${data} }\nscores:\n  - { name: ${composed}, class: heuristic/keywords, phrases: [refund], labels: [yes, no], gold: feedback }\n`,
+  );
+  expect((await runMain(['feedback', 'import', forms, '--feedback-db', db3])).code).toBe(0);
+  const out = join(project, 'forms-run');
+  const run = await runMain(['evaluate', cafe, '--out', out, '--feedback-db', db3, '--quiet']);
+  expect(run.code).toBe(0);
+  expect(run.stderr).not.toContain('did you mean');
+  expect(run.stderr).toContain('of the scorecard\'s score "Café", written in another Unicode form');
+  // By hand: k1 yes = yes, k2 no vs yes wrong: 1 of 2.
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).scores[composed];
+  expect(metrics.n).toBe(2);
+  expect(metrics.accuracy).toBeCloseTo(1 / 2, 12);
+});

@@ -7,6 +7,7 @@ import {
   strayLabels,
 } from '@plexus/core';
 import { FeedbackStore, feedbackDbPath, feedbackGold, type GoldRule } from '@plexus/feedback';
+import { namedSpelling } from './feedback-spelling.js';
 import type { CliIo } from './output.js';
 
 export interface GoldFlags {
@@ -98,7 +99,15 @@ export async function feedbackGoldSource(
   const store = await FeedbackStore.open(feedbackDbPath(flags.feedbackDb));
   let records: ReturnType<FeedbackStore['reviews']>;
   try {
-    records = store.reviews();
+    // A score name written in another Unicode form (`Café` decomposed) is the scorecard's score:
+    // it was told "did you mean" the name looking the same, and its reviews went unused.
+    const spelled = namedSpelling(
+      store.reviews(),
+      scores.map((score) => score.name),
+      "the scorecard's score",
+    );
+    records = spelled.records;
+    for (const note of spelled.notes) io.stderr(`gold: ${note}`);
   } finally {
     store.close();
   }

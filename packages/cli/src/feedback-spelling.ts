@@ -13,11 +13,24 @@ export function runSpelling(
   records: readonly FeedbackRecord[],
   answers: RunAnswers,
 ): { records: FeedbackRecord[]; notes: string[] } {
+  return namedSpelling(records, answers.keys(), "the run's score");
+}
+
+/**
+ * `runSpelling` for any score names (`--gold feedback`: the scorecard's): reviews under a name
+ * that is one of `names` in another Unicode form take its spelling. `what` names them in notes.
+ */
+export function namedSpelling<Review extends { score: string }>(
+  records: readonly Review[],
+  names: Iterable<string>,
+  what: string,
+): { records: Review[]; notes: string[] } {
+  const known = new Set(names);
   const byForm = new Map<string, string>();
-  for (const name of answers.keys()) byForm.set(form(name), name);
+  for (const name of known) byForm.set(form(name), name);
   const renamed = new Map<string, string>();
   const spelled = records.map((record) => {
-    if (answers.has(record.score)) return record;
+    if (known.has(record.score)) return record;
     const name = byForm.get(form(record.score));
     if (name === undefined) return record;
     renamed.set(record.score, name);
@@ -25,7 +38,7 @@ export function runSpelling(
   });
   const notes = [...renamed].map(
     ([reviewed, name]) =>
-      `reviews under ${JSON.stringify(reviewed)} are of the run's score ${JSON.stringify(name)}, written in another Unicode form: compared as that score\n`,
+      `reviews under ${JSON.stringify(reviewed)} are of ${what} ${JSON.stringify(name)}, written in another Unicode form: compared as that score\n`,
   );
   return { records: spelled, notes };
 }
