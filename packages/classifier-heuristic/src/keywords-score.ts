@@ -1,5 +1,6 @@
 import {
   defineScoreFactory,
+  FuzzyTimeLimit,
   hashValue,
   negationBefore,
   PhraseIndex,
@@ -26,6 +27,8 @@ interface PhraseSearch {
   matcher: PhraseMatcher;
   fuzzy: boolean;
   exact: SegmentHits | undefined;
+  /** When fuzzy matching of this item must stop (`performance.now()`; see `FuzzyTimeLimit`). */
+  deadline: number;
 }
 
 /**
@@ -45,7 +48,7 @@ function firstHits(
   for (let at = 0, segment = segments.at(0); segment; segment = segments.at(++at)) {
     const text = segment.text;
     const found = search.fuzzy
-      ? search.matcher.findFuzzy(text)
+      ? search.matcher.findFuzzy(text, search.deadline)
       : search.exact?.of(at, text, search.phrase);
     let index = 0;
     for (;;) {
@@ -65,6 +68,19 @@ function firstHits(
     }
   }
   return plain;
+}
+
+/** The error of an item whose fuzzy matching ran out of time, with what to change. */
+function fuzzyTimedOut(limit: FuzzyTimeLimit, phrases: number, timeoutMs: number): ScoreOutputV1 {
+  return {
+    value: null,
+    status: 'error',
+    error: {
+      message: `fuzzy matching of ${phrases} phrases took longer than ${timeoutMs} ms on this item (a text of ${limit.words} words): read less of it (speaker, first_turns, a window processor), use fewer phrases or exact matching, or raise fuzzy.timeout_ms`,
+      code: 'keywords_timeout',
+      retryable: false,
+    },
+  };
 }
 
 /** Whether one phrase's presence settles `any` (found), `all` (missing) or `none` (found). */
@@ -174,6 +190,15 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
       };
 
       const scoreItem = (given: ScoreItemV1): ScoreOutputV1 => {
+        try {
+          return scoreWithin(given);
+        } catch (error) {
+          if (!(error instanceof FuzzyTimeLimit)) throw error;
+          return fuzzyTimedOut(error, settings.phrases.length, settings.fuzzy!.timeout_ms);
+        }
+      };
+
+      const scoreWithin = (given: ScoreItemV1): ScoreOutputV1 => {
         const item = composedItem(given);
         const segments: SegmentSource = scoped
           ? new ScopedSegments(item, settings)
@@ -183,7 +208,16 @@ export function createKeywordsFactory(options: KeywordsFactoryOptions = {}) {
         let found = 0;
         let searched = 0;
         // One search object per item, pointed at each phrase in turn.
-        const search: PhraseSearch = { phrase: 0, matcher: matchers[0]!, fuzzy: false, exact };
+        const deadline = fuzzy
+          ? performance.now() + settings.fuzzy!.timeout_ms
+          : Number.POSITIVE_INFINITY;
+        const search: PhraseSearch = {
+          phrase: 0,
+          matcher: matchers[0]!,
+          fuzzy: false,
+          exact,
+          deadline,
+        };
         // A phrase with no exact hit in the whole text has none in its turns: they are not read
         // for it. Only where the scope reads every turn of a speaker (with `first_turns` the first
         // turns are cheaper to search than the text) and the phrases are few (each its own regex).

@@ -29,7 +29,11 @@ export const keywordsSettingsSchema = z
     case_sensitive: z.boolean().default(false),
     /** Fuzzy matching (fuzzball ratio over word windows), 0..100; typos and ASR errors still match. */
     fuzzy: z
-      .object({ threshold: z.number().min(50).max(100).default(85) })
+      .object({
+        threshold: z.number().min(50).max(100).default(85),
+        /** Time fuzzy matching may take on one item before the item is an error (keywords_timeout). */
+        timeout_ms: z.number().int().min(10).max(600_000).default(10_000),
+      })
       .strict()
       .optional(),
     /** A negation word within `window` words before a hit ignores it, or flips the outcome. */

@@ -280,6 +280,7 @@ export { type LabelNormalization, matchLabel, normalizeLabel } from './text/labe
 export { hasName, nameRecord, nameRecordOf, nameValue, setName } from './text/name-records.js';
 export { foldCodePoint, PhraseIndex, type PhraseIndexOptions } from './text/phrase-index.js';
 export {
+  FuzzyTimeLimit,
   negationBefore,
   type PhraseHit,
   PhraseMatcher,
