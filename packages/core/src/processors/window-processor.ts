@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { indelRatio } from '../text/indel-ratio.js';
-import { type PhraseHit, PhraseMatcher } from '../text/phrase-matcher.js';
+import { FuzzyTimeLimit, type PhraseHit, PhraseMatcher } from '../text/phrase-matcher.js';
 import { speakerName, speakerNameSchema, splitTurns } from '../text/turns.js';
 
 /** `window`: keep the text around keywords (a relevance filter by words). */
@@ -15,7 +15,11 @@ export const windowProcessorSchema = z
     turns: z.number().int().min(0).optional(),
     /** Also accept near matches (the phrase matcher of `heuristic/keywords`): similarity 0..100. */
     fuzzy: z
-      .object({ threshold: z.number().min(0).max(100).default(85) })
+      .object({
+        threshold: z.number().min(0).max(100).default(85),
+        /** Time the fuzzy keywords may take on one text: past it the item fails, saying why. */
+        timeout_ms: z.number().int().min(10).max(600_000).default(10_000),
+      })
       .strict()
       .optional(),
     /** Only hits in these speakers' turns count (`Agent:`-style prefixes, case-insensitive; `Agent` or `Agent:`). */
@@ -57,12 +61,23 @@ export function turnsOf(text: string): TurnWords[] {
   });
 }
 
-function hitsIn(text: string, matchers: readonly PhraseMatcher[]): PhraseHit[] {
+function hitsIn(
+  text: string,
+  matchers: readonly PhraseMatcher[],
+  time: { deadline: number; limitMs: number },
+): PhraseHit[] {
   const hits: PhraseHit[] = [];
   for (const matcher of matchers) {
     for (let hit = matcher.nextExact(text, 0); hit; hit = matcher.nextExact(text, hit.end))
       hits.push(hit);
-    hits.push(...matcher.findFuzzy(text));
+    try {
+      hits.push(...matcher.findFuzzy(text, time.deadline));
+    } catch (error) {
+      if (!(error instanceof FuzzyTimeLimit)) throw error;
+      throw new Error(
+        `the window's fuzzy keywords took longer than ${time.limitMs} ms on this item (${error.words} words): use exact keywords or fewer of them, cut the text first (speaker, truncate), or raise fuzzy.timeout_ms`,
+      );
+    }
   }
   return hits;
 }
@@ -84,9 +99,11 @@ function markWindows(turns: readonly TurnWords[], config: WindowConfig, keep: Ui
   for (const turn of turns) offsets.push((offsets.at(-1) ?? 0) + turn.words.length);
   offsets.unshift(0);
   let hits = 0;
+  const limitMs = config.fuzzy?.timeout_ms ?? Number.POSITIVE_INFINITY;
+  const time = { deadline: performance.now() + limitMs, limitMs };
   turns.forEach((turn, turnIndex) => {
     if (speakers && (turn.speaker === undefined || !speakers.has(turn.speaker))) return;
-    for (const hit of hitsIn(turn.text, matchers)) {
+    for (const hit of hitsIn(turn.text, matchers, time)) {
       hits += 1;
       if (config.turns !== undefined) {
         const from = Math.max(0, turnIndex - config.turns);
