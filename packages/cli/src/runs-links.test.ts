@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileWriter, runMain } from './test-packages.js';
+import { listPage } from './view/list-page.js';
+import { listRuns } from './view/run-list.js';
 
 // A runs folder holding a link to a run kept elsewhere (`runs/best -> /data/runs/v3`): `plexus
 // runs` left it out without a word (it lists folders, and a link is none).
@@ -42,5 +44,9 @@ describe('plexus runs with a link among the run folders', () => {
     expect(listed.stdout).not.toContain('dangling');
     const json = JSON.parse((await runMain(['runs', runs, '--json'])).stdout);
     expect(json.problems.map((problem: { name: string }) => problem.name)).toEqual(['best']);
+    // The viewer's list of runs says it too (it left the link out in silence).
+    const page = listPage(await listRuns(runs), runs);
+    expect(page).toContain('best');
+    expect(page).toContain('a run folder outside');
   });
 });

@@ -1,15 +1,9 @@
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { shareText, shellWord } from '@plexus/core';
 import type { Command } from 'commander';
 import type { CliIo } from '../output.js';
-import {
-  listRuns,
-  type RunEntry,
-  type RunList,
-  type RunProblem,
-  type ScoreHeadline,
-} from '../view/run-list.js';
+import { listRuns, type RunEntry, type RunList, type ScoreHeadline } from '../view/run-list.js';
 
 /** A score's headline: accuracy and macro F1 over its labelled items, or what it has instead. */
 export function headlineText(score: ScoreHeadline): string {
@@ -74,43 +68,6 @@ function formatList(list: RunList): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * Links to run folders among the runs (`runs/best -> /data/runs/v3`): the list is of folders, and
- * left them out without a word. A link to a run of this folder names it; a dangling link or one to
- * anything but a run is no run.
- */
-function linkedRuns(root: string): RunProblem[] {
-  let names: string[];
-  let here: string;
-  try {
-    names = readdirSync(root, { withFileTypes: true })
-      .filter((entry) => entry.isSymbolicLink() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name);
-    here = realpathSync(root);
-  } catch {
-    return [];
-  }
-  const problems: RunProblem[] = [];
-  for (const name of names) {
-    let target: string;
-    try {
-      target = realpathSync(join(root, name));
-    } catch {
-      continue; // dangling
-    }
-    if (!existsSync(join(target, 'run.json'))) continue;
-    const parent = dirname(target);
-    problems.push({
-      name,
-      message:
-        parent === here
-          ? `a link to the run ${basename(target)} of this folder, listed under that name`
-          : `a link to ${target}, a run folder outside ${root}: runs are listed where they are (plexus runs ${shellWord(parent)})`,
-    });
-  }
-  return problems;
-}
-
 export function runsCommand(program: Command, io: CliIo): void {
   program
     .command('runs')
@@ -120,8 +77,7 @@ export function runsCommand(program: Command, io: CliIo): void {
     .argument('[dir]', 'the runs folder', 'runs')
     .option('--json', 'print the list as JSON')
     .action(async (dir: string, flags: { json?: boolean }) => {
-      const found = await listRuns(dir);
-      const list = { ...found, problems: [...found.problems, ...linkedRuns(dir)] };
+      const list = await listRuns(dir);
       if (flags.json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);
       else io.stdout(formatList(list));
     });

@@ -1,6 +1,6 @@
-import { type Dirent, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   effectiveRunInfo,
   errorMessage,
@@ -8,6 +8,7 @@ import {
   type RunInfo,
   type RunMetricsFile,
   type RunStatus,
+  shellWord,
 } from '@plexus/core';
 
 /** One score's headline numbers, from `metrics.json` (absent while a run has none). */
@@ -183,9 +184,48 @@ export async function listRuns(root: string): Promise<RunList> {
     if ('message' in entry) problems.push(entry);
     else runs.push(entry);
   }
+  // Links to run folders are said, not listed (`plexus view` skipped them in silence).
+  problems.push(...linkedRuns(root));
   runs.sort(
     (left, right) =>
       right.started_at.localeCompare(left.started_at) || left.name.localeCompare(right.name),
   );
   return { root, runs, problems };
+}
+
+/**
+ * Links to run folders among the runs (`runs/best -> /data/runs/v3`): the list is of folders, and
+ * left them out without a word. A link to a run of this folder names it; a dangling link or one to
+ * anything but a run is no run.
+ */
+export function linkedRuns(root: string): RunProblem[] {
+  let names: string[];
+  let here: string;
+  try {
+    names = readdirSync(root, { withFileTypes: true })
+      .filter((entry) => entry.isSymbolicLink() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name);
+    here = realpathSync(root);
+  } catch {
+    return [];
+  }
+  const problems: RunProblem[] = [];
+  for (const name of names) {
+    let target: string;
+    try {
+      target = realpathSync(join(root, name));
+    } catch {
+      continue; // dangling
+    }
+    if (!existsSync(join(target, 'run.json'))) continue;
+    const parent = dirname(target);
+    problems.push({
+      name,
+      message:
+        parent === here
+          ? `a link to the run ${basename(target)} of this folder, listed under that name`
+          : `a link to ${target}, a run folder outside ${root}: runs are listed where they are (plexus runs ${shellWord(parent)})`,
+    });
+  }
+  return problems;
 }
