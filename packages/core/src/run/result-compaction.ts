@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { redact } from '../common/secrets.js';
 import type { ScoreOutputV1 } from '../spec/score-spec.js';
 import { hasName, nameRecord, nameRecordOf, nameValue } from '../text/name-records.js';
+import { ReplacedLines } from './replaced-lines.js';
 import { readResultLines } from './result-file.js';
 import { outputOfLine, type ResultLine } from './result-line.js';
 
@@ -26,12 +27,6 @@ export interface ResumeOptions {
   /** Each stored line of a score whose fingerprint changed since it was written (see below). */
   onChanged?: (line: ResultLine) => void;
 }
-
-/**
- * The run folder's file of results a resume scored again: an error retried (`--retry-errors`) or
- * a result of a score edited since. Their answers are gone; what they paid stays the run's.
- */
-export const replacedFile = 'replaced.jsonl';
 
 /** Lines per write while rewriting. */
 const linesPerWrite = 256;
@@ -66,8 +61,9 @@ export async function compactResults(
   const dropped = new Map<string, Set<string>>();
   const resultsPath = join(dir, 'results.jsonl');
   const compacted = `${resultsPath}.resume`;
+  const replaced = new ReplacedLines(dir);
+  replaced.recover(existsSync(compacted));
   const fd = openSync(compacted, 'w');
-  const replaced = new LineAppender(join(dir, replacedFile));
   let batch: string[] = [];
   const write = () => {
     if (batch.length > 0) writeSync(fd, `${batch.join('\n')}\n`);
@@ -103,7 +99,6 @@ export async function compactResults(
       }
     }
     write();
-    // The replaced lines are on disk before the rewrite that drops them takes their place.
     replaced.close();
     fsyncSync(fd);
   } finally {
@@ -112,34 +107,10 @@ export async function compactResults(
   }
   await rename(compacted, resultsPath);
   syncFolder(dir);
-  const onReplaced = options.onReplaced;
-  if (onReplaced && existsSync(join(dir, replacedFile)))
-    for await (const line of readResultLines(join(dir, replacedFile))) onReplaced(line);
+  // Added once the rewrite that dropped them is in place: never counted twice.
+  replaced.commit();
+  if (options.onReplaced) await replaced.read(options.onReplaced);
   return outputs;
-}
-
-/** Appends lines to a file, opened at the first one, synced and closed by `close`. */
-class LineAppender {
-  private fd: number | undefined;
-  constructor(private readonly path: string) {}
-
-  add(line: ResultLine): void {
-    this.fd ??= openSync(this.path, 'a');
-    writeSync(this.fd, `${redact(JSON.stringify(line))}\n`);
-  }
-
-  close(): void {
-    if (this.fd === undefined) return;
-    const fd = this.fd;
-    this.fd = undefined;
-    try {
-      fsyncSync(fd);
-    } catch {
-      // fsync is best effort on file systems that do not support it
-    } finally {
-      closeSync(fd);
-    }
-  }
 }
 
 /** Whether the line's score depends directly on a score marked for its item. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseScorecard } from '../scorecard/scorecard-loader.js';
 import { definePlugin, defineScoreFactory } from '../spec/score-spec.js';
@@ -106,4 +106,46 @@ it('says which score changed since its results were written, and keeps what they
   // 4 answers of each version, $0.001 each: $0.008 and 8 calls, 4 results replaced.
   expect(summary).toMatchObject({ results: 4, llmCalls: 8, replacedResults: 4 });
   expect(summary.costUsd).toBeCloseTo(0.008, 12);
+});
+
+describe('a resume that stopped while it replaced results', () => {
+  const failedTwice = async (name: string) => {
+    writeFileSync(file, 'name: Paid\nscores:\n  - { name: Pays, class: test/paying }\n');
+    const run = join(folder, name);
+    state.failing = new Set(['1', '2']);
+    await evaluate({ scorecard: await card(), data, outDir: run, cache: false });
+    state.failing = new Set();
+    const lines = readFileSync(join(run, 'results.jsonl'), 'utf8').trim().split('\n');
+    const failed = lines.filter((line) => line.includes('"status":"error"'));
+    expect(failed).toHaveLength(2);
+    return { run, lines, failed };
+  };
+
+  it('before its rewrite was in place: the staged lines are still results, counted once', async () => {
+    // A resume that failed writing (a full disk: EFBIG) after staging what it replaced.
+    const { run, failed } = await failedTwice('stopped-before');
+    writeFileSync(join(run, 'results.jsonl.resume'), 'a rewrite cut short\n');
+    writeFileSync(join(run, 'replaced.jsonl.resume'), `${failed.join('\n')}\n`);
+    const summary = await evaluate({
+      scorecard: await card(),
+      data,
+      resumeDir: run,
+      retryErrors: true,
+      cache: false,
+    });
+    // By hand: 4 calls paid ($0.022), 2 more answers ($0.002): 6 calls, 2 replaced (it said 4).
+    expect(summary).toMatchObject({ results: 4, errors: 0, llmCalls: 6, replacedResults: 2 });
+    expect(summary.costUsd).toBeCloseTo(0.024, 12);
+  });
+
+  it('after its rewrite was in place: the staged lines are added', async () => {
+    const { run, lines, failed } = await failedTwice('stopped-after');
+    const kept = lines.filter((line) => !failed.includes(line));
+    writeFileSync(join(run, 'results.jsonl'), `${kept.join('\n')}\n`);
+    writeFileSync(join(run, 'replaced.jsonl.resume'), `${failed.join('\n')}\n`);
+    const summary = await evaluate({ scorecard: await card(), data, resumeDir: run, cache: false });
+    // By hand: the 2 failed calls stay paid, the 2 items are answered now: 6 calls, 2 replaced.
+    expect(summary).toMatchObject({ results: 4, errors: 0, llmCalls: 6, replacedResults: 2 });
+    expect(summary.costUsd).toBeCloseTo(0.024, 12);
+  });
 });
