@@ -35,6 +35,7 @@ export {
   feedbackDbPath,
   type ImportCounts,
 } from './feedback-store.js';
+export { Names } from './queue-table.js';
 export {
   type QueueItem,
   type QueueOptions,

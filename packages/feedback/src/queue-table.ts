@@ -1,6 +1,6 @@
 import type { RunResult } from './run-answers.js';
 
-/** Interns strings (scores, labels): stored once, compared as numbers. */
+/** Interns strings (scores, labels, statuses): stored once, compared as numbers. */
 export class Names {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
@@ -12,6 +12,10 @@ export class Names {
       this.ids.set(name, id);
     }
     return id;
+  }
+  /** The id of a name seen before, else undefined. */
+  find(name: string): number | undefined {
+    return this.ids.get(name);
   }
 }
 

@@ -169,9 +169,9 @@ export class MlflowHttp {
     path: string,
     body?: string | Uint8Array | FileBody,
     json = true,
-    attempts = this.options.attempts ?? 4,
+    attempts = this.retries(),
   ): Promise<Response> {
-    let delay = this.options.retryDelayMs ?? 250;
+    let delay = this.retryDelay();
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {

@@ -1,21 +1,3 @@
-/** Interns strings: a label, score or status is stored once and compared as a number. */
-export class Names {
-  readonly list: string[] = [];
-  private readonly ids = new Map<string, number>();
-  id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.list.length;
-      this.list.push(name);
-      this.ids.set(name, id);
-    }
-    return id;
-  }
-  find(name: string): number | undefined {
-    return this.ids.get(name);
-  }
-}
-
 type NumberArray = Int32Array | Uint32Array | Uint8Array | Float64Array;
 
 /**

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type LabelNormalization, type ResultLine, RunMetrics } from '@plexus/core';
-import { Column, Names } from './columns.js';
+import { Names } from '@plexus/feedback';
+import { Column } from './columns.js';
 import { type ItemText, searchedTextChars, snippetChars } from './item-texts.js';
 import { addTo, labelKeys, outcomeNames, outcomeOf, rememberedNormalizer } from './label-keys.js';
 import { eachWholeLine } from './line-reader.js';
